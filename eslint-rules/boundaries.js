@@ -1,0 +1,66 @@
+// Enforces the import rules of DESIGN.md ("Parts" table): which part of the repository may import
+// which other part, and which packages a part may use. Each part is a top-level folder; `verifier/`
+// is pure and may import only @noble/*, @scure/* and itself, while its Node-only entry
+// (`verifier/node/`) may also use `node:*` built-ins.
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/** part -> { parts it may import, predicate on bare package specifiers } */
+const RULES = {
+  verifier: { parts: ['verifier'], pkg: (s) => /^@(noble|scure)\//.test(s) },
+  'verifier/node': {
+    parts: ['verifier'],
+    pkg: (s) => /^@(noble|scure)\//.test(s) || s.startsWith('node:'),
+  },
+  devnet: { parts: ['devnet', 'verifier'], pkg: () => true },
+  db: { parts: ['db'], pkg: () => true },
+  indexer: { parts: ['indexer', 'verifier', 'db'], pkg: () => true },
+  api: { parts: ['api', 'verifier', 'db'], pkg: () => true },
+  explorer: { parts: ['explorer', 'verifier'], pkg: (s) => !s.startsWith('node:') },
+  sentinel: { parts: ['sentinel', 'verifier', 'db'], pkg: () => true },
+};
+
+function partOf(absFile) {
+  const rel = path.relative(ROOT, absFile).split(path.sep);
+  if (rel[0] === 'verifier' && rel[1] === 'node') return 'verifier/node';
+  return rel[0];
+}
+
+export default {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Enforce the part-to-part import rules of DESIGN.md' },
+    schema: [],
+    messages: {
+      part: "'{{from}}/' may not import from '{{to}}/' (DESIGN.md: parts and what each may import)",
+      pkg: "'{{from}}/' may not import the package '{{spec}}' (DESIGN.md: parts and what each may import)",
+    },
+  },
+  create(context) {
+    const file = context.filename;
+    const from = partOf(file);
+    const rule = RULES[from];
+    if (!rule) return {};
+    function check(node, spec) {
+      if (typeof spec !== 'string') return;
+      if (spec.startsWith('.')) {
+        const target = partOf(path.resolve(path.dirname(file), spec));
+        const targetPart = target === 'verifier/node' ? 'verifier/node' : target;
+        const allowed =
+          rule.parts.includes(targetPart) ||
+          (targetPart === 'verifier/node' && from === 'verifier/node') ||
+          (targetPart === 'verifier/node' && from !== 'verifier' && rule.parts.includes('verifier'));
+        if (!allowed) context.report({ node, messageId: 'part', data: { from, to: targetPart } });
+        return;
+      }
+      if (!rule.pkg(spec)) context.report({ node, messageId: 'pkg', data: { from, spec } });
+    }
+    return {
+      ImportDeclaration: (n) => check(n, n.source.value),
+      ExportNamedDeclaration: (n) => n.source && check(n, n.source.value),
+      ExportAllDeclaration: (n) => check(n, n.source.value),
+      ImportExpression: (n) => n.source.type === 'Literal' && check(n, n.source.value),
+    };
+  },
+};

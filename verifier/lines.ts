@@ -1,0 +1,150 @@
+/**
+ * The receipt line model. A receipt is an ordered list of lines; each line is one check that either
+ * passed or failed with a reason code from a closed set, the facts needed to debug it (expected vs
+ * computed, index, signer), the rule that produced it and where its data came from.
+ * Failures are data: nothing in the verifier throws on malformed input.
+ * @module
+ */
+
+/** The seven steps of the chain of evidence (DESIGN.md), in receipt order. */
+export const STEPS = [
+  'grant',
+  'record',
+  'inclusion',
+  'anchor',
+  'attestation',
+  'settlement',
+  'conservation',
+] as const;
+export type Step = (typeof STEPS)[number];
+
+/**
+ * Every reason a check can fail for. The set is closed: the API, the explorer and the CLI map each
+ * code to a fixed explanation (`REASONS`), and tests compare codes, never messages.
+ */
+export const REASONS = {
+  // Input shape (hostile input becomes one of these, never an exception)
+  MALFORMED: 'a required field is missing or has the wrong type',
+  BAD_ENCODING: 'bytes could not be decoded (hex, base64url, UTF-8, JSON, protobuf, SCALE)',
+  BAD_LENGTH: 'a key, signature, hash or id has the wrong length',
+  TOO_LARGE: 'an input exceeds the size limit the verifier accepts',
+  UNSUPPORTED_VERSION: 'the object declares a version this verifier does not know',
+  UNSUPPORTED_KIND: 'the object declares a kind or algorithm this verifier does not know',
+  // Signatures
+  SIG_INVALID: 'the signature does not verify over the signed bytes with the stated key',
+  SIG_MISSING: 'a signature the rule requires is absent',
+  SIG_DUPLICATE_ROLE: 'the same role signed twice',
+  SIGNER_MISMATCH: 'the signature was made by a key other than the one the rule requires',
+  // Grant (GAR)
+  GRANT_NOT_YET_VALID: 'the grant was created after the time it is checked at',
+  GRANT_EXPIRED: 'the grant had expired at the time it is checked at',
+  GRANT_REVOKED: 'the grant is revoked',
+  GRANT_AGENT_MISMATCH: 'the grant names another agent service',
+  GRANT_USER_MISMATCH: 'the grant was signed for another user',
+  GRANT_SCOPE_MISMATCH: 'no scope of the grant covers the record scope',
+  // Record
+  RECORD_ID_MISMATCH: 'the record id is not the one derived from the record content',
+  HASH_MISMATCH: 'a content hash differs from the hash recomputed from the bytes',
+  // Inclusion and proofs
+  PROOF_INVALID: 'the Merkle Mountain Range proof does not lead to the expected root',
+  INDEX_OUT_OF_RANGE: 'a leaf or batch index lies outside the tree',
+  ROOT_MISMATCH: 'a root differs from the root recomputed from the leaves',
+  // Anchor
+  ANCHOR_MISMATCH: 'the on-chain anchor does not commit to this batch root',
+  NOT_FINAL: 'the anchoring block is not finalized',
+  // Attestation
+  QUORUM_NOT_MET: 'fewer distinct known validators agreed than the quorum rule requires',
+  FINGERPRINT_MISMATCH: 'the voted fingerprint does not hash from the voted roots',
+  ROOTS_MISMATCH: 'the attested roots differ from the roots recomputed from the activity',
+  // Settlement and conservation
+  NOT_PAID: 'the era has no ClusterEraPaid event',
+  ENTRY_NOT_FOUND: 'the account is not in the batch that should contain it',
+  AMOUNT_MISMATCH: 'an amount differs from the amount recomputed from the activity',
+  NOT_BALANCED: 'charged amounts do not equal distributed plus undistributed amounts',
+} as const;
+export type ReasonCode = keyof typeof REASONS;
+
+/** A JSON-safe fact value; byte strings are rendered as 0x-hex, u128 amounts as decimal strings. */
+export type Fact = string | number | boolean | null | readonly string[] | readonly number[];
+export type Facts = Readonly<Record<string, Fact>>;
+
+/** Where a line's data came from. */
+export interface Source {
+  readonly block?: number;
+  readonly blockHash?: string;
+  readonly eventIndex?: number;
+  readonly extrinsic?: string;
+  readonly url?: string;
+}
+
+/**
+ * How a line was established: `checked` means recomputed locally by this code; `trusted` means
+ * taken from the chain's finality (the trust model: finality and the validator set are trusted).
+ */
+export type Basis = 'checked' | 'trusted';
+
+export interface Line {
+  readonly step: Step;
+  /** Stable id of the check, e.g. `grant.signature`, `record.signature.agent`, `inclusion.mmr`. */
+  readonly check: string;
+  readonly ok: boolean;
+  /** `null` when ok. */
+  readonly code: ReasonCode | null;
+  /** The rule that produced the verdict, e.g. `cere:gar-ed25519`, `scp-v0:jcs`, `cere67`. */
+  readonly rule: string;
+  readonly basis: Basis;
+  readonly facts: Facts;
+  readonly source?: Source;
+}
+
+export interface LineInit {
+  step: Step;
+  check: string;
+  rule: string;
+  facts?: Facts;
+  source?: Source;
+  basis?: Basis;
+}
+
+export function pass(init: LineInit): Line {
+  return {
+    step: init.step,
+    check: init.check,
+    ok: true,
+    code: null,
+    rule: init.rule,
+    basis: init.basis ?? 'checked',
+    facts: init.facts ?? {},
+    ...(init.source ? { source: init.source } : {}),
+  };
+}
+
+export function fail(init: LineInit, code: ReasonCode): Line {
+  return {
+    step: init.step,
+    check: init.check,
+    ok: false,
+    code,
+    rule: init.rule,
+    basis: init.basis ?? 'checked',
+    facts: init.facts ?? {},
+    ...(init.source ? { source: init.source } : {}),
+  };
+}
+
+/** `pass` when `ok`, else `fail` with `code`. */
+export function verdict(ok: boolean, init: LineInit, code: ReasonCode): Line {
+  return ok ? pass(init) : fail(init, code);
+}
+
+/** Result of parsing hostile input: a value, or the reason code and facts of why not. */
+export type Parsed<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly code: ReasonCode; readonly facts: Facts };
+
+export function parsed<T>(value: T): Parsed<T> {
+  return { ok: true, value };
+}
+export function rejected<T = never>(code: ReasonCode, facts: Facts = {}): Parsed<T> {
+  return { ok: false, code, facts };
+}
