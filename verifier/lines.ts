@@ -52,6 +52,7 @@ export const REASONS = {
   // Anchor
   ANCHOR_MISMATCH: 'the on-chain anchor does not commit to this batch root',
   NOT_FINAL: 'the anchoring block is not finalized',
+  ERA_MISMATCH: 'the evidence belongs to another cluster or era than the record',
   // Attestation
   QUORUM_NOT_MET: 'fewer distinct known validators agreed than the quorum rule requires',
   FINGERPRINT_MISMATCH: 'the voted fingerprint does not hash from the voted roots',

@@ -1,0 +1,210 @@
+/**
+ * The `proofroom` command. Today: `verify` (offline check of a receipt bundle) and `start`
+ * (builds a demonstration era with faults and verifies every receipt of it). The devnet, indexer,
+ * API, explorer and sentinel commands arrive with their issues.
+ */
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildScenario, FAULTS } from '../devnet/receipt-scenario.ts';
+import { parseBundle } from '../verifier/bundle.ts';
+import { QUORUM_RULES, type QuorumRule } from '../verifier/quorum.ts';
+import { DEFAULT_POLICY, type ReceiptPolicy, verifyReceipt } from '../verifier/receipt.ts';
+import { nodeBackend } from '../verifier/node/index.ts';
+import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
+import { loadConfig } from './config.ts';
+import { formatReceipt } from './format.ts';
+
+const USAGE = `usage: proofroom <command> [options]
+
+commands:
+  verify <bundle.json> [--json] [--rule cere67|twoThirds] [--roles r1,r2,...] [--allow-unfinalized]
+      Re-checks every line of a receipt bundle offline. Exit 0: every line passes;
+      1: a line fails; 2: the bundle is malformed or unreadable.
+  start [--records N] [--out DIR]
+      Builds a demonstration era (honest records plus one of each fault), writes each receipt
+      bundle to DIR (default <data dir>/demo) and verifies them all.
+  help
+      Shows this text.
+`;
+
+class UsageError extends Error {}
+
+interface Args {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[], valued: readonly string[]): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+      if (valued.includes(k)) {
+        const value = v ?? argv[++i];
+        if (value === undefined) throw new UsageError(`--${k} needs a value`);
+        flags.set(k, value);
+      } else flags.set(k, true);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function policyFrom(args: Args): ReceiptPolicy {
+  const rule = args.flags.get('rule');
+  if (rule !== undefined && !QUORUM_RULES.includes(rule as QuorumRule)) {
+    throw new UsageError(`--rule must be one of ${QUORUM_RULES.join(', ')}`);
+  }
+  const roles = args.flags.get('roles');
+  return {
+    quorumRule: (rule as QuorumRule | undefined) ?? DEFAULT_POLICY.quorumRule,
+    requiredRoles:
+      typeof roles === 'string'
+        ? roles
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean)
+        : DEFAULT_POLICY.requiredRoles,
+    requireFinality: !args.flags.has('allow-unfinalized'),
+  };
+}
+
+async function verifyCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['rule', 'roles']);
+  const file = args.positional[0];
+  if (!file || args.positional.length > 1)
+    throw new UsageError('verify takes exactly one bundle file');
+  const policy = policyFrom(args);
+  const json = args.flags.has('json');
+  const fail = (message: string): number => {
+    if (json)
+      process.stdout.write(
+        JSON.stringify({ ok: false, malformed: true, errors: [message] }) + '\n'
+      );
+    else process.stderr.write(`proofroom verify: ${message}\n`);
+    return 2;
+  };
+  let text: string;
+  try {
+    const st = await stat(file);
+    if (st.size > MAX_BUNDLE_BYTES)
+      return fail(`${file}: ${st.size} bytes, larger than the ${MAX_BUNDLE_BYTES}-byte limit`);
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return fail(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const parsed = parseBundle(text);
+  if (!parsed.ok) {
+    if (json)
+      process.stdout.write(
+        JSON.stringify({ ok: false, malformed: true, errors: parsed.errors }) + '\n'
+      );
+    else
+      process.stderr.write(
+        `proofroom verify: ${file} is not a valid receipt bundle:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`
+      );
+    return 2;
+  }
+  const receipt = verifyReceipt(parsed.bundle, nodeBackend, policy);
+  if (json) process.stdout.write(JSON.stringify(receipt) + '\n');
+  else process.stdout.write(formatReceipt(receipt, loadConfig().color) + '\n');
+  return receipt.ok ? 0 : 1;
+}
+
+async function startCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['records', 'out']);
+  const config = loadConfig();
+  const records = Number(args.flags.get('records') ?? 24);
+  if (!Number.isSafeInteger(records) || records < FAULTS.length || records > 100_000) {
+    throw new UsageError(`--records must be an integer in [${FAULTS.length}, 100000]`);
+  }
+  const out = String(args.flags.get('out') ?? path.join(config.dataDir, 'demo'));
+  const t0 = performance.now();
+  const recordFaults = FAULTS.filter(
+    (f) => f !== 'quorum-not-reached' && f !== 'payout-unbalanced'
+  );
+  const honestEra = buildScenario({ records, faults: recordFaults });
+  // A second, small era whose attestation and payout are broken, so every receipt of it fails.
+  const badEra = buildScenario({
+    seed: 'demo-bad-era',
+    era: 8,
+    records: 4,
+    faults: ['quorum-not-reached', 'payout-unbalanced'],
+  });
+  const scenario = {
+    bundles: [...honestEra.bundles, ...badEra.bundles],
+    faulted: [...honestEra.faulted, ...badEra.faulted],
+  };
+  await mkdir(out, { recursive: true });
+  const faultOf = new Map(
+    scenario.faulted.filter((f) => f.recordId !== '*').map((f) => [f.recordId, f])
+  );
+  let ok = 0;
+  const rows: string[] = [];
+  for (const b of scenario.bundles) {
+    const id = String(b.recordId);
+    const file = path.join(out, `${id}.json`);
+    await writeFile(file, JSON.stringify(b, null, 2) + '\n');
+    const parsed = parseBundle(b);
+    if (!parsed.ok)
+      throw new Error(`demo bundle ${id} does not parse: ${parsed.errors.join('; ')}`);
+    const r = verifyReceipt(parsed.bundle, nodeBackend);
+    if (r.ok) ok++;
+    const failing = r.lines.filter((l) => !l.ok).map((l) => `${l.check}:${l.code}`);
+    rows.push(
+      `  ${r.ok ? 'VERIFIED' : 'FAILED  '} ${id}  ${failing.join(' ')}${faultOf.has(id) ? `  (injected: ${faultOf.get(id)!.fault})` : ''}`
+    );
+  }
+  const ms = performance.now() - t0;
+  process.stdout.write(
+    [
+      `Proof Room demonstration era: ${scenario.bundles.length} receipts, ${ok} verified, ${scenario.bundles.length - ok} failing`,
+      `era-wide faults: ${
+        scenario.faulted
+          .filter((f) => f.recordId === '*')
+          .map((f) => f.fault)
+          .join(', ') || 'none'
+      }`,
+      ...rows,
+      '',
+      `bundles written to ${out} in ${ms.toFixed(0)} ms; check one offline with:`,
+      `  npx proofroom verify ${path.join(out, `${String(scenario.bundles[0]!.recordId)}.json`)}`,
+      '',
+      'The devnet, indexer, GraphQL API and explorer are not part of this build yet (see README).',
+    ].join('\n') + '\n'
+  );
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'verify':
+        return await verifyCommand(rest);
+      case 'start':
+        return await startCommand(rest);
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        process.stderr.write(
+          command ? `proofroom: unknown command '${command}'\n\n${USAGE}` : USAGE
+        );
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`proofroom ${command}: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The receipt pipeline: the chain of evidence of one activity record, checked line by line in the
+ * fixed order of DESIGN.md (grant, record, inclusion, anchor, attestation, settlement,
+ * conservation). Time, keys and policy are arguments; the bundle supplies data, never policy.
+ * @module
+ */
+import { equalBytes, toHex } from './bytes.ts';
+import type { ReceiptBundle } from './bundle.ts';
+import { blake2b256 } from './hash.ts';
+import { canonicalBytes } from './jcs.ts';
+import { type Line, STEPS, fail, verdict } from './lines.ts';
+import type { QuorumRule } from './quorum.ts';
+import { checkAnchor, checkInclusion } from './receipts/dac-batch.ts';
+import { checkDacRecord, decodeActivityRecord } from './receipts/dac-record.ts';
+import { checkGrant } from './receipts/gar.ts';
+import { checkAttestation, checkConservation, checkSettlement } from './receipts/payout.ts';
+import {
+  DEFAULT_REQUIRED_ROLES,
+  type ScpRecord,
+  checkScpRecord,
+  parseScpRecord,
+} from './receipts/scp-record.ts';
+import type { SignatureBackend } from './signatures.ts';
+
+export const VERIFIER_VERSION = '0.1.0';
+
+export interface ReceiptPolicy {
+  /** Quorum rule for attestation rounds. Default `cere67` (the chain's own rule). */
+  readonly quorumRule: QuorumRule;
+  /** Roles whose signature every record must carry. Default agent, orchestrator, node. */
+  readonly requiredRoles: readonly string[];
+  /** Whether the anchoring block must be finalized. Default true. */
+  readonly requireFinality: boolean;
+}
+
+export const DEFAULT_POLICY: ReceiptPolicy = Object.freeze({
+  quorumRule: 'cere67',
+  requiredRoles: DEFAULT_REQUIRED_ROLES,
+  requireFinality: true,
+});
+
+export interface Receipt {
+  readonly recordId: string;
+  readonly ok: boolean;
+  readonly passed: number;
+  readonly failed: number;
+  readonly lines: readonly Line[];
+  readonly policy: ReceiptPolicy;
+  readonly verifier: { readonly version: string; readonly backend: string };
+}
+
+/** The record's leaf: blake2b256 of the JCS form of the whole record; null if not JSON-canonical. */
+function leafOf(record: unknown): Uint8Array | null {
+  try {
+    return blake2b256(canonicalBytes(record));
+  } catch {
+    return null;
+  }
+}
+
+/** Lines binding the Cere DAC protobuf record to the SCP record's parties. */
+function dacLines(rec: ScpRecord, backend: SignatureBackend): Line[] {
+  if (!rec.dac) return [];
+  const lines = checkDacRecord(rec.dac, backend).map((l) => ({
+    ...l,
+    check: l.check.replace(/^record\./, 'record.dac.'),
+  }));
+  const d = decodeActivityRecord(rec.dac);
+  if (!d.ok) return lines;
+  const nodeSigner = d.value.signature?.signer ?? null;
+  const clientSigners = d.value.upstream
+    .map((f) => f.request?.signature?.signer)
+    .filter((s): s is Uint8Array => !!s);
+  const nodeOk = nodeSigner !== null && equalBytes(nodeSigner, rec.node);
+  const clientOk = clientSigners.length > 0 && clientSigners.every((s) => equalBytes(s, rec.agent));
+  lines.push(
+    verdict(
+      nodeOk && clientOk,
+      {
+        step: 'record',
+        check: 'record.dac.binding',
+        rule: 'scp-v0:dac-binding',
+        facts: {
+          expectedNode: toHex(rec.node),
+          dacNodeSigner: nodeSigner ? toHex(nodeSigner) : null,
+          expectedClient: toHex(rec.agent),
+          dacClientSigners: clientSigners.map(toHex),
+        },
+      },
+      'SIGNER_MISMATCH'
+    )
+  );
+  return lines;
+}
+
+/** Checks every line of a parsed bundle. Never throws on any bundle `parseBundle` accepted. */
+export function verifyReceipt(
+  bundle: ReceiptBundle,
+  backend: SignatureBackend,
+  policy: ReceiptPolicy = DEFAULT_POLICY
+): Receipt {
+  const lines: Line[] = [];
+  const rec = parseScpRecord(bundle.record);
+
+  // 1. Grant, at the record's time, for the record's user, agent and scope.
+  if (rec.ok) {
+    const r = rec.value;
+    lines.push(
+      ...checkGrant(
+        bundle.grant.versions,
+        { user: r.user, agent: r.agent, scope: r.scope, at: r.timestamp },
+        backend
+      )
+    );
+  } else {
+    lines.push(
+      fail(
+        {
+          step: 'grant',
+          check: 'grant.parties',
+          rule: 'cere:gar-status',
+          facts: { reason: 'record unreadable' },
+        },
+        'MALFORMED'
+      )
+    );
+  }
+
+  // 2. Record signatures (and the Cere DAC record behind it, if carried).
+  if (rec.ok) {
+    lines.push(
+      verdict(
+        rec.value.recordId === bundle.recordId,
+        {
+          step: 'record',
+          check: 'record.requested',
+          rule: 'proofroom:bundle',
+          facts: { requested: bundle.recordId, record: rec.value.recordId },
+        },
+        'RECORD_ID_MISMATCH'
+      )
+    );
+    lines.push(...checkScpRecord(rec.value, backend, { requiredRoles: policy.requiredRoles }));
+    lines.push(...dacLines(rec.value, backend));
+  } else {
+    lines.push(
+      fail(
+        { step: 'record', check: 'record.decode', rule: 'scp-v0:jcs-record', facts: rec.facts },
+        rec.code
+      )
+    );
+  }
+
+  // 3. Inclusion of the record's leaf in its batch root.
+  const leaf = leafOf(bundle.record);
+  lines.push(
+    leaf
+      ? checkInclusion(leaf, bundle.inclusion)
+      : fail(
+          { step: 'inclusion', check: 'inclusion.mmr', rule: 'scp-v0:dac-batch-mmr' },
+          'BAD_ENCODING'
+        )
+  );
+
+  // 4. Anchor of that root on chain, in a final block.
+  const clusterId = rec.ok ? rec.value.clusterId : bundle.attestation.clusterId;
+  const era = rec.ok ? rec.value.era : bundle.attestation.era;
+  const anchor = checkAnchor(
+    bundle.anchor,
+    { root: bundle.inclusion.root, leafCount: bundle.inclusion.leafCount, clusterId, era },
+    policy.requireFinality
+  );
+  lines.push(...anchor.lines);
+  if (anchor.envelope && anchor.envelope.batchIndex !== bundle.inclusion.batchIndex) {
+    lines.push(
+      fail(
+        {
+          step: 'anchor',
+          check: 'anchor.batch',
+          rule: 'scp-v0:remark-envelope',
+          facts: { expected: bundle.inclusion.batchIndex, envelope: anchor.envelope.batchIndex },
+        },
+        'ANCHOR_MISMATCH'
+      )
+    );
+  }
+
+  // 5. Attestation of the era (quorum, and roots recomputed from the activity).
+  const att = checkAttestation(bundle.attestation, { clusterId, era }, policy.quorumRule);
+  lines.push(...att.lines);
+
+  // 6. Settlement against the attested roots; 7. conservation of the era's amounts.
+  if (rec.ok) {
+    lines.push(
+      ...checkSettlement(bundle.settlement, att, {
+        customer: rec.value.customer,
+        provider: rec.value.provider,
+      })
+    );
+  } else {
+    lines.push(
+      fail(
+        {
+          step: 'settlement',
+          check: 'settlement.parties',
+          rule: 'cere:payout-mmr-ckb-0.8.1',
+          facts: { reason: 'record unreadable' },
+        },
+        'MALFORMED'
+      )
+    );
+  }
+  lines.push(...checkConservation(bundle.conservation));
+
+  const ordered = lines
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => STEPS.indexOf(a.l.step) - STEPS.indexOf(b.l.step) || a.i - b.i)
+    .map((x) => x.l);
+  const failed = ordered.filter((l) => !l.ok).length;
+  return {
+    recordId: bundle.recordId,
+    ok: failed === 0,
+    passed: ordered.length - failed,
+    failed,
+    lines: ordered,
+    policy,
+    verifier: { version: VERIFIER_VERSION, backend: backend.name },
+  };
+}

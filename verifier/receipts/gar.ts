@@ -1,0 +1,301 @@
+/**
+ * GAR consent grants (Cere's Global Agent Registry, `@cef-ai/client-sdk` agreements).
+ *
+ * Wire form: `{ payload: base64url(jsonBytes), signature: { algorithm: 'ed25519', signer, value: hex } }`.
+ * The user's wallet signs the exact JSON bytes with ed25519; the payload has six keys
+ * (`agent_service_pub_key, user_pub_key, revoked, expires_at, metadata, created_at`). The signature
+ * is checked over the base64url-decoded bytes, never over a re-serialisation (reference/cere.md B).
+ *
+ * A grant's history is a list of signed versions (create, updates, revoke); the version in force at
+ * time t is the latest one whose `created_at` ≤ t. Its status at t: REVOKED if it is a revocation,
+ * EXPIRED if `expires_at` ≤ t, else ACTIVE; no version yet → NOT_YET_VALID.
+ * @module
+ */
+import { equalBytes, parseHex, toHex } from '../bytes.ts';
+import { parseBase64url, parsePublicKey } from '../encoding.ts';
+import { isObject, parseJson } from '../json.ts';
+import {
+  type Facts,
+  type Line,
+  type Parsed,
+  type Source,
+  fail,
+  parsed,
+  pass,
+  rejected,
+  verdict,
+} from '../lines.ts';
+import type { SignatureBackend } from '../signatures.ts';
+import { formatRfc3339, parseRfc3339 } from '../time.ts';
+import { blake2b256 } from '../hash.ts';
+import { parseUtf8 } from '../bytes.ts';
+
+export const GAR_MAX_PAYLOAD = 64 * 1024;
+
+export type Scope = Readonly<Record<string, string>>;
+
+export interface GarVersion {
+  readonly payloadBytes: Uint8Array;
+  /** blake2b256 of the payload bytes: the grant version's identity. */
+  readonly payloadHash: Uint8Array;
+  readonly signer: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly agent: Uint8Array;
+  readonly user: Uint8Array;
+  readonly revoked: boolean;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly scopes: readonly Scope[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+export type GrantStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'NOT_YET_VALID';
+
+/** Parses the wire form of one signed grant version. Never throws. */
+export function parseGarVersion(input: unknown): Parsed<GarVersion> {
+  if (!isObject(input)) return rejected('MALFORMED', { field: 'grant' });
+  if (typeof input.payload !== 'string') return rejected('MALFORMED', { field: 'payload' });
+  if (input.payload.length > Math.ceil((GAR_MAX_PAYLOAD * 4) / 3) + 4) {
+    return rejected('TOO_LARGE', { field: 'payload', maxBytes: GAR_MAX_PAYLOAD });
+  }
+  const payloadBytes = parseBase64url(input.payload);
+  if (!payloadBytes) return rejected('BAD_ENCODING', { field: 'payload', expected: 'base64url' });
+  const sig = input.signature;
+  if (!isObject(sig)) return rejected('MALFORMED', { field: 'signature' });
+  if (sig.algorithm !== 'ed25519') {
+    return rejected('UNSUPPORTED_KIND', {
+      field: 'signature.algorithm',
+      algorithm: String(sig.algorithm),
+    });
+  }
+  const signer = parsePublicKey(sig.signer);
+  if (!signer)
+    return rejected('BAD_LENGTH', { field: 'signature.signer', expected: '32-byte hex key' });
+  const signature = parseHex(sig.value, 64);
+  if (!signature)
+    return rejected('BAD_LENGTH', { field: 'signature.value', expected: '64-byte hex' });
+
+  const text = parseUtf8(payloadBytes);
+  if (text === null) return rejected('BAD_ENCODING', { field: 'payload', expected: 'UTF-8 JSON' });
+  const json = parseJson(text, { maxDepth: 16 });
+  if (!json.ok) return rejected(json.code, { field: 'payload', ...json.facts });
+  const p = json.value;
+  if (!isObject(p)) return rejected('MALFORMED', { field: 'payload', expected: 'object' });
+  const agent = parsePublicKey(p.agent_service_pub_key);
+  if (!agent) return rejected('MALFORMED', { field: 'payload.agent_service_pub_key' });
+  const user = parsePublicKey(p.user_pub_key);
+  if (!user) return rejected('MALFORMED', { field: 'payload.user_pub_key' });
+  if (typeof p.revoked !== 'boolean') return rejected('MALFORMED', { field: 'payload.revoked' });
+  const createdAt = parseRfc3339(p.created_at);
+  if (createdAt === null) return rejected('MALFORMED', { field: 'payload.created_at' });
+  let expiresAt: number | null = null;
+  if (p.expires_at !== null) {
+    expiresAt = parseRfc3339(p.expires_at);
+    if (expiresAt === null) return rejected('MALFORMED', { field: 'payload.expires_at' });
+  }
+  if (!isObject(p.metadata)) return rejected('MALFORMED', { field: 'payload.metadata' });
+  const scopes: Scope[] = [];
+  const rawScopes = p.metadata.scopes;
+  if (rawScopes !== undefined) {
+    if (!Array.isArray(rawScopes))
+      return rejected('MALFORMED', { field: 'payload.metadata.scopes' });
+    for (const s of rawScopes) {
+      const ctx = isObject(s) ? s.context : undefined;
+      if (!isObject(ctx))
+        return rejected('MALFORMED', { field: 'payload.metadata.scopes[].context' });
+      const scope: Record<string, string> = {};
+      for (const [k, v] of Object.entries(ctx)) if (typeof v === 'string') scope[k] = v;
+      scopes.push(scope);
+    }
+  }
+  return parsed({
+    payloadBytes,
+    payloadHash: blake2b256(payloadBytes),
+    signer,
+    signature,
+    agent,
+    user,
+    revoked: p.revoked,
+    createdAt,
+    expiresAt,
+    scopes,
+    metadata: p.metadata,
+  });
+}
+
+/** The version in force at `at` (epoch ms) and its status. Versions need not be sorted. */
+export function grantStatusAt(
+  versions: readonly GarVersion[],
+  at: number
+): { status: GrantStatus; version: GarVersion | null } {
+  let current: GarVersion | null = null;
+  for (const v of versions) {
+    if (v.createdAt > at) continue;
+    // Later created_at wins; on a tie a revocation wins (the stricter reading).
+    if (
+      !current ||
+      v.createdAt > current.createdAt ||
+      (v.createdAt === current.createdAt && v.revoked)
+    ) {
+      current = v;
+    }
+  }
+  if (!current) return { status: 'NOT_YET_VALID', version: null };
+  if (current.revoked) return { status: 'REVOKED', version: current };
+  if (current.expiresAt !== null && current.expiresAt <= at)
+    return { status: 'EXPIRED', version: current };
+  return { status: 'ACTIVE', version: current };
+}
+
+/** The pairs that identify a scope, in both vocabularies (real GAR and the SCP sample). */
+const SCOPE_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['workspace_id', 'stream_id'],
+  ['vaultId', 'scopeId'],
+];
+
+/**
+ * True when one of the grant's scopes covers the record scope: for the vocabulary the record uses
+ * (`workspace_id/stream_id` or `vaultId/scopeId`), both values are equal. Values are opaque strings.
+ */
+export function scopeMatches(grantScopes: readonly Scope[], recordScope: Scope): boolean {
+  const pair = SCOPE_PAIRS.find(
+    ([a, b]) => recordScope[a] !== undefined && recordScope[b] !== undefined
+  );
+  if (!pair) return false;
+  const [a, b] = pair;
+  return grantScopes.some((g) => g[a] === recordScope[a] && g[b] === recordScope[b]);
+}
+
+export interface GrantExpectation {
+  readonly user: Uint8Array;
+  readonly agent: Uint8Array;
+  readonly scope: Scope;
+  /** The time the grant must be in force at (the record's timestamp), epoch ms. */
+  readonly at: number;
+}
+
+export interface GrantInput {
+  readonly payload: unknown;
+  readonly signature: unknown;
+  readonly source?: Source;
+}
+
+const RULE_SIG = 'cere:gar-ed25519-raw-payload';
+const RULE_STATUS = 'cere:gar-status';
+const RULE_SCOPE = 'cere:gar-scope';
+
+/**
+ * Checks a grant history against a record: every version's signature (by the user it names),
+ * the parties, the status at the record's time, and the scope. Lines in that order.
+ */
+export function checkGrant(
+  history: readonly GrantInput[],
+  expect: GrantExpectation,
+  backend: SignatureBackend
+): Line[] {
+  const lines: Line[] = [];
+  const valid: GarVersion[] = [];
+  if (history.length === 0) {
+    lines.push(fail({ step: 'grant', check: 'grant.present', rule: RULE_SIG }, 'MALFORMED'));
+    return lines;
+  }
+  history.forEach((input, i) => {
+    const base = {
+      step: 'grant' as const,
+      check: `grant.signature[${i}]`,
+      rule: RULE_SIG,
+      ...(input.source ? { source: input.source } : {}),
+    };
+    const v = parseGarVersion(input);
+    if (!v.ok) {
+      lines.push(fail({ ...base, facts: { version: i, ...v.facts } }, v.code));
+      return;
+    }
+    const g = v.value;
+    const facts: Facts = {
+      version: i,
+      signer: toHex(g.signer),
+      userPubKey: toHex(g.user),
+      payloadHash: toHex(g.payloadHash),
+      payloadBytes: g.payloadBytes.length,
+      createdAt: formatRfc3339(g.createdAt),
+      revoked: g.revoked,
+    };
+    if (!equalBytes(g.signer, g.user)) {
+      lines.push(fail({ ...base, facts }, 'SIGNER_MISMATCH'));
+      return;
+    }
+    const ok = backend.verify('ed25519', g.signature, g.payloadBytes, g.signer);
+    lines.push(verdict(ok, { ...base, facts }, 'SIG_INVALID'));
+    if (ok) valid.push(g);
+  });
+
+  // Only correctly signed versions count towards the status and the scope.
+  const forPair = valid.filter(
+    (g) => equalBytes(g.user, expect.user) && equalBytes(g.agent, expect.agent)
+  );
+  const partiesFacts: Facts = {
+    expectedUser: toHex(expect.user),
+    expectedAgent: toHex(expect.agent),
+    grantUsers: [...new Set(valid.map((g) => toHex(g.user)))],
+    grantAgents: [...new Set(valid.map((g) => toHex(g.agent)))],
+  };
+  if (forPair.length === 0) {
+    const userSeen = valid.some((g) => equalBytes(g.user, expect.user));
+    lines.push(
+      fail(
+        { step: 'grant', check: 'grant.parties', rule: RULE_STATUS, facts: partiesFacts },
+        valid.length === 0
+          ? 'SIG_INVALID'
+          : userSeen
+            ? 'GRANT_AGENT_MISMATCH'
+            : 'GRANT_USER_MISMATCH'
+      )
+    );
+    return lines;
+  }
+  lines.push(
+    pass({ step: 'grant', check: 'grant.parties', rule: RULE_STATUS, facts: partiesFacts })
+  );
+
+  const { status, version } = grantStatusAt(forPair, expect.at);
+  const statusFacts: Facts = {
+    at: formatRfc3339(expect.at),
+    status,
+    versionCreatedAt: version ? formatRfc3339(version.createdAt) : null,
+    expiresAt: version && version.expiresAt !== null ? formatRfc3339(version.expiresAt) : null,
+    revoked: version ? version.revoked : null,
+    versionsConsidered: forPair.length,
+  };
+  const statusCode =
+    status === 'REVOKED'
+      ? 'GRANT_REVOKED'
+      : status === 'EXPIRED'
+        ? 'GRANT_EXPIRED'
+        : 'GRANT_NOT_YET_VALID';
+  lines.push(
+    verdict(
+      status === 'ACTIVE',
+      { step: 'grant', check: 'grant.status', rule: RULE_STATUS, facts: statusFacts },
+      statusCode
+    )
+  );
+
+  const scopes = version ? version.scopes : [];
+  lines.push(
+    verdict(
+      scopeMatches(scopes, expect.scope),
+      {
+        step: 'grant',
+        check: 'grant.scope',
+        rule: RULE_SCOPE,
+        facts: {
+          recordScope: JSON.stringify(expect.scope),
+          grantScopes: scopes.map((s) => JSON.stringify(s)),
+        },
+      },
+      'GRANT_SCOPE_MISMATCH'
+    )
+  );
+  return lines;
+}
