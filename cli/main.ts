@@ -163,13 +163,8 @@ async function startCommand(argv: string[]): Promise<number> {
   const ms = performance.now() - t0;
   process.stdout.write(
     [
-      `Proof Room demonstration era: ${scenario.bundles.length} receipts, ${ok} verified, ${scenario.bundles.length - ok} failing`,
-      `era-wide faults: ${
-        scenario.faulted
-          .filter((f) => f.recordId === '*')
-          .map((f) => f.fault)
-          .join(', ') || 'none'
-      }`,
+      `Proof Room demonstration (2 eras): ${scenario.bundles.length} receipts, ${ok} verified, ${scenario.bundles.length - ok} failing`,
+      `era 7: one record per injected fault; era 8: ${badEra.faulted.map((f) => f.fault).join(' and ')}`,
       ...rows,
       '',
       `bundles written to ${out} in ${ms.toFixed(0)} ms; check one offline with:`,

@@ -27,7 +27,17 @@ import { batchRoot, encodeBatchPayload } from '../verifier/receipts/dac-batch.ts
 import { ehdId, payoutFingerprint, perquintillMul } from '../verifier/receipts/payout.ts';
 import { scpRecordLeaf, signScpRecord } from '../verifier/receipts/scp-record.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
-import { type Identity, account, identity } from './keys.ts';
+import {
+  RequestType,
+  emptyActivityAck,
+  emptyActivityRecord,
+  emptyActivityRequest,
+  encodeActivityRecord,
+  signActivityAck,
+  signActivityRecord,
+  signActivityRequest,
+} from '../verifier/receipts/dac-record.ts';
+import { type Identity, account, identity, seedBytes } from './keys.ts';
 
 export const FAULTS = [
   'bad-record-signature',
@@ -197,6 +207,10 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
       operation: ['PUT', 'GET', 'COMPUTE'][i % 3]!,
       usage,
       result_hash: toHex(blake2b256(utf8(`result/${seed}/${i}`))),
+      // Compute records carry the Cere DAC protobuf record behind them.
+      ...(i % 3 === 2
+        ? { dac: toHex(dacRecordFor(seed, i, u, p, ERA_START_MS + i * 6000, usage)) }
+        : {}),
     };
     const signers = [
       { role: 'agent', who: agents[u]! },
@@ -461,4 +475,50 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     };
   });
   return { bundles, faulted };
+}
+
+/** A Cere DAC ActivityRecord for a compute record: agent-signed request and ack, node-signed record. */
+function dacRecordFor(
+  seed: string,
+  i: number,
+  u: number,
+  p: number,
+  atMs: number,
+  usage: UsageFields
+): Uint8Array {
+  const agentKey = { algorithm: 'ed25519' as const, secretKey: seedBytes(seed, `agent/${u}`) };
+  const nodeKey = { algorithm: 'ed25519' as const, secretKey: seedBytes(seed, `node/${p}`) };
+  const requestId = `req-${seed}-${i}`;
+  const ts = BigInt(atMs);
+  const request = signActivityRequest(
+    {
+      ...emptyActivityRequest(),
+      requestId,
+      requestType: RequestType.COMPUTE,
+      bucketId: BigInt(1000 + u),
+      timestamp: ts,
+    },
+    agentKey
+  );
+  const ack = signActivityAck(
+    {
+      ...emptyActivityAck(),
+      requestId,
+      timestamp: ts + 5n,
+      cpuUnits: BigInt(usage.cpu_ms),
+      gpuUnits: BigInt(usage.gpu_units),
+      ramUnits: BigInt(usage.ram_units),
+    },
+    agentKey
+  );
+  const record = signActivityRecord(
+    {
+      ...emptyActivityRecord(),
+      id: blake2b256(utf8(requestId)).slice(0, 16),
+      upstream: { request, ack },
+      timestamp: ts + 10n,
+    },
+    nodeKey
+  );
+  return encodeActivityRecord(record);
 }

@@ -68,11 +68,9 @@ function dacLines(rec: ScpRecord, backend: SignatureBackend): Line[] {
   const d = decodeActivityRecord(rec.dac);
   if (!d.ok) return lines;
   const nodeSigner = d.value.signature?.signer ?? null;
-  const clientSigners = d.value.upstream
-    .map((f) => f.request?.signature?.signer)
-    .filter((s): s is Uint8Array => !!s);
+  const clientSigner = d.value.upstream?.request?.signature?.signer ?? null;
   const nodeOk = nodeSigner !== null && equalBytes(nodeSigner, rec.node);
-  const clientOk = clientSigners.length > 0 && clientSigners.every((s) => equalBytes(s, rec.agent));
+  const clientOk = clientSigner !== null && equalBytes(clientSigner, rec.agent);
   lines.push(
     verdict(
       nodeOk && clientOk,
@@ -84,7 +82,7 @@ function dacLines(rec: ScpRecord, backend: SignatureBackend): Line[] {
           expectedNode: toHex(rec.node),
           dacNodeSigner: nodeSigner ? toHex(nodeSigner) : null,
           expectedClient: toHex(rec.agent),
-          dacClientSigners: clientSigners.map(toHex),
+          dacClientSigner: clientSigner ? toHex(clientSigner) : null,
         },
       },
       'SIGNER_MISMATCH'

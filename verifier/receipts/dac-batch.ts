@@ -25,7 +25,7 @@ import {
   rejected,
   verdict,
 } from '../lines.ts';
-import { mmrRoot, mmrRootFromProof } from '../mmr.ts';
+import { mmrProofLength, mmrRoot, mmrRootFromProof } from '../mmr.ts';
 import { cereMerge } from '../payout-tree.ts';
 
 export const RULE_INCLUSION = 'scp-v0:dac-batch-mmr';
@@ -178,6 +178,15 @@ export function checkInclusion(leaf: Uint8Array, inc: InclusionInput): Line {
   };
   if (!Number.isSafeInteger(inc.leafIndex) || inc.leafIndex < 0 || inc.leafIndex >= inc.leafCount) {
     return fail(base, 'INDEX_OUT_OF_RANGE');
+  }
+  // The SCP profile takes only canonical proofs: the crate's leniencies (extra right-hand peak
+  // items, ignored items in a 1-leaf tree) would let a proof carry bytes no check looks at.
+  const canonicalLength = mmrProofLength(inc.leafCount, inc.leafIndex);
+  if (inc.proof.length !== canonicalLength) {
+    return fail(
+      { ...base, facts: { ...facts, expectedProofItems: canonicalLength } },
+      'PROOF_INVALID'
+    );
   }
   return verdict(computed !== null && equalBytes(computed, inc.root), base, 'PROOF_INVALID');
 }

@@ -204,7 +204,7 @@ export function checkGrant(
       step: 'grant' as const,
       check: `grant.signature[${i}]`,
       rule: RULE_SIG,
-      ...(input.source ? { source: input.source } : {}),
+      ...(isObject(input) && input.source ? { source: input.source as Source } : {}),
     };
     const v = parseGarVersion(input);
     if (!v.ok) {

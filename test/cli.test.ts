@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildScenario, FAULTS } from '../devnet/receipt-scenario.ts';
+import { flipHexBit } from './helpers/mutate.ts';
+
+const BIN = path.resolve('cli/proofroom.mjs');
+const dir = mkdtempSync(path.join(tmpdir(), 'proofroom-cli-'));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(name: string, content: unknown): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+const scenario = buildScenario({ records: 6, faults: ['wrong-mmr-proof'] });
+const good = scenario.bundles.find((b) => b.recordId !== scenario.faulted[0]!.recordId)!;
+
+describe('proofroom verify', () => {
+  it('exits 0 and prints every line for a valid bundle', () => {
+    const r = run('verify', write('good.json', good));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('PASS grant.signature[0]');
+    expect(r.stdout).toContain('PASS settlement.paid');
+    expect(r.stdout).toMatch(/VERIFIED: \d+ passed, 0 failed/);
+  });
+
+  it('exits 1 and names the failing line when one byte of the anchor is tampered', () => {
+    const bad = JSON.parse(JSON.stringify(good));
+    bad.anchor.envelope = flipHexBit(bad.anchor.envelope, 300);
+    const r = run('verify', write('tampered.json', bad));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('FAIL anchor.remark');
+    expect(r.stdout).toContain('ANCHOR_MISMATCH');
+  });
+
+  it('prints machine-readable lines with --json', () => {
+    const r = run('verify', '--json', write('good2.json', good));
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: true, failed: 0, recordId: good.recordId });
+    expect(out.lines.length).toBeGreaterThan(20);
+    expect(out.lines[0]).toHaveProperty('facts');
+  });
+
+  it('applies the quorum rule and role policy from the command line, not from the bundle', () => {
+    const r = run(
+      'verify',
+      '--json',
+      '--rule',
+      'twoThirds',
+      '--roles',
+      'agent,node,auditor',
+      write('good3.json', good)
+    );
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.policy.quorumRule).toBe('twoThirds');
+    expect(
+      out.lines.find((l: { check: string }) => l.check === 'record.signature.auditor')
+    ).toMatchObject({ ok: false, code: 'SIG_MISSING' });
+  });
+
+  it('exits 2 with a clear message for malformed bundles and unreadable files', () => {
+    const cases: Array<[string, string]> = [
+      [write('notjson.json', '{"format": '), 'not valid JSON'],
+      [write('version.json', { ...good, version: 2 }), 'version'],
+      [write('missing.json', { ...good, anchor: undefined }), 'anchor'],
+      [
+        write('badhex.json', {
+          ...good,
+          inclusion: { ...(good.inclusion as object), root: '0xzz' },
+        }),
+        'inclusion.root',
+      ],
+      [path.join(dir, 'does-not-exist.json'), 'cannot read'],
+    ];
+    for (const [file, needle] of cases) {
+      const r = run('verify', file);
+      expect(r.code, file).toBe(2);
+      expect(r.stderr).toContain(needle);
+    }
+    const j = run('verify', '--json', write('version2.json', { ...good, version: 2 }));
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, malformed: true });
+  });
+
+  it('rejects bad usage with exit 2', () => {
+    expect(run('verify').code).toBe(2);
+    expect(run('verify', '--rule', 'majority', 'x.json').code).toBe(2);
+    expect(run('frobnicate').code).toBe(2);
+    expect(run('help').code).toBe(0);
+  });
+});
+
+describe('proofroom start', () => {
+  it('writes a demonstration era whose receipts verify except the injected faults', () => {
+    const out = path.join(dir, 'demo');
+    const r = run('start', '--records', String(FAULTS.length + 3), '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/receipts, \d+ verified, \d+ failing/);
+    for (const f of [
+      'SIG_INVALID',
+      'SIG_MISSING',
+      'GRANT_EXPIRED',
+      'GRANT_REVOKED',
+      'GRANT_SCOPE_MISMATCH',
+      'PROOF_INVALID',
+      'NOT_FINAL',
+      'QUORUM_NOT_MET',
+      'NOT_BALANCED',
+    ]) {
+      expect(r.stdout).toContain(f);
+    }
+    const first = r.stdout.match(/verify (\S+\.json)/)![1]!;
+    expect(JSON.parse(readFileSync(first, 'utf8')).format).toBe('proofroom/receipt-bundle');
+    expect(run('verify', first).code).toBe(0);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Proof Room verifier: the pure core. Runs unchanged in Node and in browsers; takes time, keys and
+ * policy as arguments; never reads the clock, the network or the environment. A Node-only entry
+ * with a faster signature backend is `verifier/node/index.ts`.
+ * @module
+ */
+export { blake2b128, blake2b256, blake2s256 } from './hash.ts';
+export { equalBytes, parseHex, toHex } from './bytes.ts';
+export {
+  type SignatureAlgorithm,
+  type SignatureBackend,
+  pureBackend,
+  verifyEd25519,
+  verifySr25519,
+} from './signatures.ts';
+export {
+  type Merge,
+  leafIndexToMmrSize,
+  leafIndexToPos,
+  mmrProof,
+  mmrRoot,
+  mmrRootFromProof,
+  mmrVerify,
+} from './mmr.ts';
+export {
+  type PayoutEntry,
+  cereMerge,
+  payoutBatchProof,
+  payoutBatchRoot,
+  payoutEraRoot,
+  payoutLeaf,
+  sortPayoutEntries,
+  splitToBatches,
+  verifyPayoutBatch,
+} from './payout-tree.ts';
+export { QUORUM_RULES, type QuorumRule, type Tally, quorumThreshold, tally } from './quorum.ts';
+export {
+  type Basis,
+  type Fact,
+  type Facts,
+  type Line,
+  type ReasonCode,
+  REASONS,
+  STEPS,
+  type Source,
+  type Step,
+} from './lines.ts';
+export { canonicalBytes, canonicalJson } from './jcs.ts';
+export { parseJson } from './json.ts';
+export { formatRfc3339, parseRfc3339 } from './time.ts';
+export * as gar from './receipts/gar.ts';
+export * as scpRecord from './receipts/scp-record.ts';
+export * as dacRecord from './receipts/dac-record.ts';
+export * as dacBatch from './receipts/dac-batch.ts';
+export * as payout from './receipts/payout.ts';
+export {
+  type DacBatchEnvelope,
+  type Envelope,
+  decodeEnvelope,
+  encodeEnvelope,
+} from './envelope.ts';
+export { BUNDLE_FORMAT, BUNDLE_VERSION, type ReceiptBundle, parseBundle } from './bundle.ts';
+export {
+  DEFAULT_POLICY,
+  type Receipt,
+  type ReceiptPolicy,
+  VERIFIER_VERSION,
+  verifyReceipt,
+} from './receipt.ts';
