@@ -61,6 +61,10 @@ export interface ScenarioOptions {
   readonly recordsPerBatch?: number;
   readonly payoutBatchSize?: number;
   readonly era?: number;
+  /** The orchestrator's signature scheme (Cere's DAC and inspectors use sr25519). Default sr25519. */
+  readonly orchestratorAlgorithm?: 'ed25519' | 'sr25519';
+  /** Every n-th record (COMPUTE) carries a Cere DAC protobuf record; 0 for none. Default 3. */
+  readonly dacEvery?: number;
   /** Faults, each applied to one chosen record (or to the era). */
   readonly faults?: readonly Fault[];
 }
@@ -164,7 +168,8 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
 
   const clusterId = blake2b256(utf8(`cluster/${seed}`)).slice(0, 20);
   const gCollector = account(seed, 'g-collector');
-  const orchestrator = identity(seed, 'orchestrator', 'sr25519');
+  const orchestrator = identity(seed, 'orchestrator', options.orchestratorAlgorithm ?? 'sr25519');
+  const dacEvery = options.dacEvery ?? 3;
   const users = Array.from({ length: nUsers }, (_, i) => identity(seed, `user/${i}`));
   const agents = Array.from({ length: nUsers }, (_, i) => identity(seed, `agent/${i}`));
   const customers = Array.from({ length: nUsers }, (_, i) => account(seed, `customer/${i}`));

@@ -1,0 +1,122 @@
+/**
+ * Worker thread of `BatchVerifier` (verifier/node/index.ts). Plain JavaScript ESM on purpose: the
+ * project runs TypeScript through `tsx`, and a worker thread loads this file without any loader.
+ *
+ * Protocol. The parent posts `{ id, buf }` where `buf` is a transferred ArrayBuffer holding one
+ * chunk of a batch:
+ *
+ *   u32[0]                  item count n
+ *   u32[1 + 4i .. 4 + 4i]   item i: algorithm (0 ed25519, 1 sr25519, other: unknown),
+ *                           signature length, message length, public key length
+ *   bytes from 4 + 16n      item 0 signature, message, key, then item 1 ... (no padding)
+ *
+ * The worker answers `{ id, verdicts }` (a transferred Uint8Array of n bytes, 1 = valid) or
+ * `{ id, error }` with a message if the chunk is malformed.
+ *
+ * Verdicts are those of verifier/signatures.ts on every input: ed25519 "fast accept, confirm
+ * rejects" (see the argument in verifier/node/index.ts), with the same pure fallback calls and
+ * options as the reference (`ed25519.verify(..., { zip215: true })`, `sr25519.verify`).
+ */
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import * as sr25519 from '@scure/sr25519';
+
+/** SPKI DER header of an Ed25519 public key (RFC 8410): SEQ { SEQ { OID 1.3.101.112 }, BIT STRING }. */
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const KEY_CACHE_CAPACITY = 10_000;
+
+/** LRU of KeyObjects by raw key (hex); `null` records a key OpenSSL refused to import. */
+const keyCache = new Map();
+
+function keyObjectFor(pk) {
+  const id = Buffer.from(pk.buffer, pk.byteOffset, 32).toString('hex');
+  let key = keyCache.get(id);
+  if (key !== undefined) {
+    keyCache.delete(id);
+    keyCache.set(id, key);
+    return key;
+  }
+  try {
+    key = createPublicKey({
+      key: Buffer.concat([SPKI_ED25519_PREFIX, pk]),
+      format: 'der',
+      type: 'spki',
+    });
+  } catch {
+    key = null;
+  }
+  if (keyCache.size >= KEY_CACHE_CAPACITY) keyCache.delete(keyCache.keys().next().value);
+  keyCache.set(id, key);
+  return key;
+}
+
+/** Same calls and options as verifyEd25519 in verifier/signatures.ts. */
+function pureEd25519(sig, msg, pk) {
+  try {
+    return ed25519.verify(sig, msg, pk, { zip215: true });
+  } catch {
+    return false;
+  }
+}
+
+function verifyEd25519(sig, msg, pk) {
+  if (sig.length !== 64 || pk.length !== 32) return false;
+  try {
+    const key = keyObjectFor(pk);
+    if (key !== null && cryptoVerify(null, msg, key, sig)) return true;
+  } catch {
+    // fall through to the reference verdict
+  }
+  return pureEd25519(sig, msg, pk);
+}
+
+/** Same calls as verifySr25519 in verifier/signatures.ts. */
+function verifySr25519(sig, msg, pk) {
+  if (sig.length !== 64 || pk.length !== 32) return false;
+  try {
+    return sr25519.verify(msg, sig, pk);
+  } catch {
+    return false;
+  }
+}
+
+function verifyChunk(buf) {
+  if (!(buf instanceof ArrayBuffer) || buf.byteLength < 4) throw new Error('chunk is not a buffer');
+  const n = new Uint32Array(buf, 0, 1)[0];
+  const headerBytes = 4 + 16 * n;
+  if (headerBytes > buf.byteLength) throw new Error('chunk header exceeds the buffer');
+  const header = new Uint32Array(buf, 0, 1 + 4 * n);
+  const verdicts = new Uint8Array(n);
+  let off = headerBytes;
+  for (let i = 0; i < n; i++) {
+    const alg = header[1 + 4 * i];
+    const sigLen = header[2 + 4 * i];
+    const msgLen = header[3 + 4 * i];
+    const pkLen = header[4 + 4 * i];
+    if (off + sigLen + msgLen + pkLen > buf.byteLength) throw new Error(`item ${i} overruns`);
+    const sig = new Uint8Array(buf, off, sigLen);
+    const msg = new Uint8Array(buf, off + sigLen, msgLen);
+    const pk = new Uint8Array(buf, off + sigLen + msgLen, pkLen);
+    off += sigLen + msgLen + pkLen;
+    let ok = false;
+    if (alg === 0) ok = verifyEd25519(sig, msg, pk);
+    else if (alg === 1) ok = verifySr25519(sig, msg, pk);
+    verdicts[i] = ok ? 1 : 0;
+  }
+  return verdicts;
+}
+
+// Listen only when started by BatchVerifier, so that importing this module elsewhere is inert.
+if (parentPort !== null && workerData !== null && workerData?.proofroomSigWorker === 1) {
+  const port = parentPort;
+  port.on('message', (msg) => {
+    const id = msg?.id;
+    try {
+      const verdicts = verifyChunk(msg?.buf);
+      port.postMessage({ id, verdicts }, [verdicts.buffer]);
+    } catch (e) {
+      port.postMessage({ id, error: e instanceof Error ? e.message : String(e) });
+    }
+  });
+}
