@@ -213,7 +213,7 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
       usage,
       result_hash: toHex(blake2b256(utf8(`result/${seed}/${i}`))),
       // Compute records carry the Cere DAC protobuf record behind them.
-      ...(i % 3 === 2
+      ...(dacEvery > 0 && i % dacEvery === dacEvery - 1
         ? { dac: toHex(dacRecordFor(seed, i, u, p, ERA_START_MS + i * 6000, usage)) }
         : {}),
     };

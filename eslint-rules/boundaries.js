@@ -11,7 +11,8 @@ const RULES = {
   verifier: { parts: ['verifier'], pkg: (s) => /^@(noble|scure)\//.test(s) },
   'verifier/node': {
     parts: ['verifier'],
-    pkg: (s) => /^@(noble|scure)\//.test(s) || s.startsWith('node:'),
+    // tsx only to boot worker threads on the TypeScript sources (ts-worker.mjs).
+    pkg: (s) => /^@(noble|scure)\//.test(s) || s.startsWith('node:') || s === 'tsx/esm/api',
   },
   devnet: { parts: ['devnet', 'verifier'], pkg: () => true },
   db: { parts: ['db'], pkg: () => true },

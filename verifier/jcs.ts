@@ -68,6 +68,41 @@ export function canonicalJson(value: unknown): string {
   return out.join('');
 }
 
+/**
+ * The JCS text of each member of an object, in JCS order: `"name":value`. Joining any subset of
+ * them with commas inside braces gives the JCS text of the object restricted to that subset,
+ * because JCS orders members by name alone; so several canonical forms of one object (with and
+ * without some members) cost one serialisation.
+ */
+export function canonicalMembers(obj: Readonly<Record<string, unknown>>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const k of Object.keys(obj).sort()) {
+    const item = obj[k];
+    if (item === undefined) continue;
+    const parts: string[] = [];
+    serialise(k, parts, 1);
+    parts.push(':');
+    serialise(item, parts, 1);
+    out.push([k, parts.join('')]);
+  }
+  return out;
+}
+
+/** `{…}` of the members whose names are not in `omit`. */
+export function joinMembers(
+  members: ReadonlyArray<[string, string]>,
+  omit: readonly string[] = []
+): string {
+  return (
+    '{' +
+    members
+      .filter(([k]) => !omit.includes(k))
+      .map(([, t]) => t)
+      .join(',') +
+    '}'
+  );
+}
+
 /** The UTF-8 bytes of the JCS text. */
 export function canonicalBytes(value: unknown): Uint8Array {
   return utf8(canonicalJson(value));

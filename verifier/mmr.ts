@@ -3,7 +3,7 @@
  * `polkadot-ckb-merkle-mountain-range` 0.8.1 (paritytech/merkle-mountain-range at commit
  * 6e932bc4c318e851c8a931812b9fc3a0c14748d2), restricted to what Cere uses: roots, and proofs of one
  * leaf (`MerkleProof::verify(root, vec![(pos, leaf)])`). Written from a reading of the crate's
- * src/mmr.rs and src/helper.rs; no crate code is reproduced. Prose spec: docs/spec/mmr.md.
+ * src/mmr.rs and src/helper.rs; no crate code is reproduced. Prose spec: docs/spec.md, appendix B.
  *
  * Model. Leaves are appended left to right. Whenever the two right-most trees have the same height
  * they are replaced by their parent `merge(left, right)`, so n leaves form one perfect binary tree

@@ -8,6 +8,7 @@ import { equalBytes, toHex } from './bytes.ts';
 import type { ReceiptBundle } from './bundle.ts';
 import { blake2b256 } from './hash.ts';
 import { canonicalBytes } from './jcs.ts';
+import { isObject } from './json.ts';
 import { type Line, STEPS, fail, verdict } from './lines.ts';
 import type { QuorumRule } from './quorum.ts';
 import { checkAnchor, checkInclusion } from './receipts/dac-batch.ts';
@@ -19,6 +20,7 @@ import {
   type ScpRecord,
   checkScpRecord,
   parseScpRecord,
+  scpRecordLeaf,
 } from './receipts/scp-record.ts';
 import type { SignatureBackend } from './signatures.ts';
 
@@ -52,7 +54,7 @@ export interface Receipt {
 /** The record's leaf: blake2b256 of the JCS form of the whole record; null if not JSON-canonical. */
 function leafOf(record: unknown): Uint8Array | null {
   try {
-    return blake2b256(canonicalBytes(record));
+    return isObject(record) ? scpRecordLeaf(record) : blake2b256(canonicalBytes(record));
   } catch {
     return null;
   }
@@ -91,14 +93,19 @@ function dacLines(rec: ScpRecord, backend: SignatureBackend): Line[] {
   return lines;
 }
 
-/** Checks every line of a parsed bundle. Never throws on any bundle `parseBundle` accepted. */
-export function verifyReceipt(
+/**
+ * Steps 1-4, the lines that belong to the record itself: grant, record, inclusion, anchor.
+ * Returns the parsed record (null when unreadable) for the era steps.
+ */
+export function verifyRecordSteps(
   bundle: ReceiptBundle,
   backend: SignatureBackend,
   policy: ReceiptPolicy = DEFAULT_POLICY
-): Receipt {
+): { lines: Line[]; record: ScpRecord | null } {
   const lines: Line[] = [];
   const rec = parseScpRecord(bundle.record);
+  const unreadable = (step: 'grant' | 'settlement', check: string, rule: string): Line =>
+    fail({ step, check, rule, facts: { reason: 'record unreadable' } }, 'MALFORMED');
 
   // 1. Grant, at the record's time, for the record's user, agent and scope.
   if (rec.ok) {
@@ -111,17 +118,7 @@ export function verifyReceipt(
       )
     );
   } else {
-    lines.push(
-      fail(
-        {
-          step: 'grant',
-          check: 'grant.parties',
-          rule: 'cere:gar-status',
-          facts: { reason: 'record unreadable' },
-        },
-        'MALFORMED'
-      )
-    );
+    lines.push(unreadable('grant', 'grant.parties', 'cere:gar-status'));
   }
 
   // 2. Record signatures (and the Cere DAC record behind it, if carried).
@@ -161,38 +158,45 @@ export function verifyReceipt(
   );
 
   // 4. Anchor of that root on chain, in a final block.
-  const clusterId = rec.ok ? rec.value.clusterId : bundle.attestation.clusterId;
-  const era = rec.ok ? rec.value.era : bundle.attestation.era;
   const anchor = checkAnchor(
     bundle.anchor,
-    { root: bundle.inclusion.root, leafCount: bundle.inclusion.leafCount, clusterId, era },
+    {
+      root: bundle.inclusion.root,
+      leafCount: bundle.inclusion.leafCount,
+      batchIndex: bundle.inclusion.batchIndex,
+      clusterId: rec.ok ? rec.value.clusterId : bundle.attestation.clusterId,
+      era: rec.ok ? rec.value.era : bundle.attestation.era,
+    },
     policy.requireFinality
   );
   lines.push(...anchor.lines);
-  if (anchor.envelope && anchor.envelope.batchIndex !== bundle.inclusion.batchIndex) {
-    lines.push(
-      fail(
-        {
-          step: 'anchor',
-          check: 'anchor.batch',
-          rule: 'scp-v0:remark-envelope',
-          facts: { expected: bundle.inclusion.batchIndex, envelope: anchor.envelope.batchIndex },
-        },
-        'ANCHOR_MISMATCH'
-      )
-    );
-  }
+  return { lines, record: rec.ok ? rec.value : null };
+}
+
+/**
+ * Steps 5-7, the lines of the record's era: attestation, settlement of the record's customer and
+ * provider, conservation. They are the same for every record of an era with the same parties, so
+ * a caller that verifies a whole era may compute them once.
+ */
+export function verifyEraSteps(
+  bundle: ReceiptBundle,
+  record: ScpRecord | null,
+  policy: ReceiptPolicy = DEFAULT_POLICY
+): Line[] {
+  const lines: Line[] = [];
+  const clusterId = record ? record.clusterId : bundle.attestation.clusterId;
+  const era = record ? record.era : bundle.attestation.era;
 
   // 5. Attestation of the era (quorum, and roots recomputed from the activity).
   const att = checkAttestation(bundle.attestation, { clusterId, era }, policy.quorumRule);
   lines.push(...att.lines);
 
   // 6. Settlement against the attested roots; 7. conservation of the era's amounts.
-  if (rec.ok) {
+  if (record) {
     lines.push(
       ...checkSettlement(bundle.settlement, att, {
-        customer: rec.value.customer,
-        provider: rec.value.provider,
+        customer: record.customer,
+        provider: record.provider,
       })
     );
   } else {
@@ -209,7 +213,17 @@ export function verifyReceipt(
     );
   }
   lines.push(...checkConservation(bundle.conservation));
+  return lines;
+}
 
+/** Checks every line of a parsed bundle. Never throws on any bundle `parseBundle` accepted. */
+export function verifyReceipt(
+  bundle: ReceiptBundle,
+  backend: SignatureBackend,
+  policy: ReceiptPolicy = DEFAULT_POLICY
+): Receipt {
+  const own = verifyRecordSteps(bundle, backend, policy);
+  const lines = [...own.lines, ...verifyEraSteps(bundle, own.record, policy)];
   const ordered = lines
     .map((l, i) => ({ l, i }))
     .sort((a, b) => STEPS.indexOf(a.l.step) - STEPS.indexOf(b.l.step) || a.i - b.i)

@@ -199,7 +199,13 @@ export interface AnchorInput {
  */
 export function checkAnchor(
   a: AnchorInput,
-  expect: { root: Uint8Array; leafCount: number; clusterId: Uint8Array; era: number },
+  expect: {
+    root: Uint8Array;
+    leafCount: number;
+    batchIndex: number;
+    clusterId: Uint8Array;
+    era: number;
+  },
   requireFinality: boolean
 ): { lines: Line[]; envelope: DacBatchEnvelope | null } {
   const src = a.source ? { source: a.source } : {};
@@ -248,6 +254,7 @@ export function checkAnchor(
     if (envelope.leafCount !== expect.leafCount) mismatched.push('leaf_count');
     if (!equalBytes(envelope.clusterId, expect.clusterId)) mismatched.push('cluster_id');
     if (envelope.era !== expect.era) mismatched.push('era');
+    if (envelope.batchIndex !== expect.batchIndex) mismatched.push('batch_index');
     lines.push(
       verdict(
         mismatched.length === 0,

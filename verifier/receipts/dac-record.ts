@@ -4,7 +4,7 @@
  *
  * Schema (field numbers from the public `activity.proto`: blockchain-node
  * `pallets/ddc-verification/src/protos/activity.proto` and ddc-api `src/protos/activity.proto`,
- * which adds COMPUTE and the ack's cpu/gpu/ram units; see docs/spec/dac.md):
+ * which adds COMPUTE and the ack's cpu/gpu/ram units; see docs/spec.md, appendix A):
  *
  * - `ActivityRecord { bytes id=1; ActivityFulfillment upstream=2; repeated ActivityFulfillment
  *   downstream=3; uint64 timestamp=4; Signature signature=5; optional AuthToken authToken=6 }`

@@ -8,10 +8,10 @@
  * are integers (no floats in signed payloads); byte counts are decimal strings (u64).
  * @module
  */
-import { equalBytes, parseHex, parseUint, toHex } from '../bytes.ts';
+import { equalBytes, parseHex, parseUint, toHex, utf8 } from '../bytes.ts';
 import { parsePublicKey } from '../encoding.ts';
 import { blake2b256 } from '../hash.ts';
-import { canonicalBytes } from '../jcs.ts';
+import { canonicalMembers, joinMembers } from '../jcs.ts';
 import { isObject } from '../json.ts';
 import {
   type Facts,
@@ -235,20 +235,46 @@ function without(o: Readonly<Record<string, unknown>>, ...drop: string[]): Recor
   return out;
 }
 
+interface CanonicalForms {
+  /** JCS without `signatures`: the bytes every role signs. */
+  readonly signing: Uint8Array;
+  /** JCS without `signatures` and `record_id`: the record id preimage. */
+  readonly idPreimage: Uint8Array;
+  /** JCS of the whole record: the leaf preimage. */
+  readonly full: Uint8Array;
+}
+
+// One serialisation serves all three forms; memoised per record object (records are not mutated
+// after parsing, and the memo holds no reference that outlives the object).
+const formsMemo = new WeakMap<object, CanonicalForms>();
+
+/** The three canonical forms of a record. Throws JcsError on values JSON cannot carry. */
+function canonicalForms(object: Readonly<Record<string, unknown>>): CanonicalForms {
+  const cached = formsMemo.get(object);
+  if (cached) return cached;
+  const members = canonicalMembers(object);
+  const forms = {
+    signing: utf8(joinMembers(members, ['signatures'])),
+    idPreimage: utf8(joinMembers(members, ['signatures', 'record_id'])),
+    full: utf8(joinMembers(members)),
+  };
+  formsMemo.set(object, forms);
+  return forms;
+}
+
 /** The bytes every role signs: JCS of the record without `signatures`. */
 export function scpSigningBytes(object: Readonly<Record<string, unknown>>): Uint8Array {
-  return canonicalBytes(without(object, 'signatures'));
+  return canonicalForms(object).signing;
 }
 
 /** `dac-` + 24 hex digits of blake2b256(JCS(record without signatures and record_id)). */
 export function deriveRecordId(object: Readonly<Record<string, unknown>>): string {
-  const h = blake2b256(canonicalBytes(without(object, 'signatures', 'record_id')));
-  return 'dac-' + toHex(h).slice(2, 26);
+  return 'dac-' + toHex(blake2b256(canonicalForms(object).idPreimage)).slice(2, 26);
 }
 
 /** The record's leaf in its DAC batch: blake2b256(JCS(whole record, signatures included)). */
 export function scpRecordLeaf(object: Readonly<Record<string, unknown>>): Uint8Array {
-  return blake2b256(canonicalBytes(object));
+  return blake2b256(canonicalForms(object).full);
 }
 
 export interface RecordPolicy {

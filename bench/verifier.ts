@@ -1,0 +1,183 @@
+/**
+ * Verifier benchmarks: MMR proof checks, receipt cores (the issue's unit: 3 record signatures +
+ * 1 MMR proof + grant check) on one core and on all cores, and whole receipt bundles.
+ * Run alone with `node --import tsx bench/verifier.ts`.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { buildScenario } from '../devnet/receipt-scenario.ts';
+import { utf8 } from '../verifier/bytes.ts';
+import { parseBundle } from '../verifier/bundle.ts';
+import { blake2b256 } from '../verifier/hash.ts';
+import { mmrVerify } from '../verifier/mmr.ts';
+import { nodeBackend } from '../verifier/node/index.ts';
+import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
+import {
+  cereMerge,
+  payoutBatchProof,
+  payoutEraRoot,
+  verifyPayoutBatch,
+} from '../verifier/payout-tree.ts';
+import { verifyReceipt } from '../verifier/receipt.ts';
+import { withVerdictCache } from '../verifier/signatures.ts';
+import { type Reporter, formatFigure, opsPerSecond } from './lib.ts';
+import { type CoreInput, coreInputOf, verifyCore } from './receipt-core.ts';
+
+/** One era: 4,000 records of 400 users (10 records per grant), ed25519 roles, no DAC payloads. */
+function era(records: number) {
+  return buildScenario({
+    seed: 'bench',
+    records,
+    users: Math.max(1, Math.floor(records / 10)),
+    providers: 20,
+    validators: 10,
+    recordsPerBatch: 512,
+    payoutBatchSize: 100,
+    orchestratorAlgorithm: 'ed25519',
+    dacEvery: 0,
+  });
+}
+
+async function coreOnAllCores(inputs: CoreInput[], threads: number, ms: number): Promise<number> {
+  const boot = new URL('../verifier/node/ts-worker.mjs', import.meta.url);
+  const entry = new URL('./core-worker.ts', import.meta.url).href;
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(boot, { workerData: { proofroomEntry: entry } })
+  );
+  const ask = (w: Worker, msg: unknown): Promise<{ done?: number; failed?: number }> =>
+    new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.postMessage(msg);
+    });
+  await Promise.all(workers.map((w) => ask(w, { inputs })));
+  // Each worker takes an equal share of each pass; passes repeat until the time budget is spent.
+  const share = Math.ceil(inputs.length / threads);
+  const pass = async (): Promise<number> => {
+    const r = await Promise.all(
+      workers.map((w, i) =>
+        ask(w, { run: { from: i * share, to: Math.min(inputs.length, (i + 1) * share) } })
+      )
+    );
+    if (r.some((x) => x.failed)) throw new Error('an honest receipt failed');
+    return r.reduce((s, x) => s + (x.done ?? 0), 0);
+  };
+  await pass(); // warm-up: JIT and key caches
+  let done = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) done += await pass();
+  const rate = (done * 1000) / (performance.now() - start);
+  await Promise.all(workers.map((w) => w.terminate()));
+  return rate;
+}
+
+export async function run(report: Reporter): Promise<void> {
+  // MMR: proofs of one batch root among 1,000 against the era root (Cere payout batches).
+  const roots = Array.from({ length: 1000 }, (_, i) => blake2b256(utf8(`batch ${i}`)));
+  const eraRoot = payoutEraRoot(roots);
+  const proofs = roots.map((_, i) => payoutBatchProof(roots, i));
+  let k = 0;
+  const mmr = await opsPerSecond(() => {
+    for (let j = 0; j < 1000; j++, k = (k + 1) % 1000) {
+      if (!verifyPayoutBatch(eraRoot, 999, k, roots[k]!, proofs[k]!)) throw new Error('mmr');
+    }
+    return 1000;
+  });
+  report({
+    name: 'MMR proof verifications, 1,000 batch roots (1 core)',
+    value: mmr,
+    unit: 'proofs/s',
+  });
+  const generic = await opsPerSecond(() => {
+    for (let j = 0; j < 1000; j++, k = (k + 1) % 1000) {
+      if (!mmrVerify(eraRoot, 1000, k, roots[k]!, proofs[k]!, cereMerge)) throw new Error('mmr');
+    }
+    return 1000;
+  });
+  report({
+    name: 'MMR proof verifications, generic mmrVerify (1 core)',
+    value: generic,
+    unit: 'proofs/s',
+  });
+
+  const scenario = era(4000);
+  const inputs = scenario.bundles.map(coreInputOf);
+  const threads = availableParallelism();
+
+  // Receipt core, one core. A fresh verdict cache per pass over the era (see core-worker.ts).
+  let i = 0;
+  let backend = withVerdictCache(nodeBackend);
+  const oneCore = await opsPerSecond(() => {
+    for (let j = 0; j < 200; j++, i++) {
+      if (i === inputs.length) {
+        i = 0;
+        backend = withVerdictCache(nodeBackend);
+      }
+      if (verifyCore(inputs[i]!, backend) !== 0) throw new Error('an honest receipt failed');
+    }
+    return 200;
+  }, 3000);
+  report({
+    name: 'receipt core (grant + 3 sigs + MMR), 1 core',
+    value: oneCore,
+    unit: 'receipts/s',
+    note: '10 records per grant',
+  });
+  let plain = 0;
+  const noCache = await opsPerSecond(() => {
+    for (let j = 0; j < 200; j++, plain = (plain + 1) % inputs.length)
+      verifyCore(inputs[plain]!, nodeBackend);
+    return 200;
+  }, 2000);
+  report({
+    name: 'receipt core, 1 core, no verdict cache',
+    value: noCache,
+    unit: 'receipts/s',
+    ratio: { against: 'receipt core (grant + 3 sigs + MMR), 1 core', value: noCache / oneCore },
+    note: '4 ed25519 verifications each',
+  });
+  const allCores = await coreOnAllCores(inputs, threads, 4000);
+  report({
+    name: `receipt core (grant + 3 sigs + MMR), ${threads} cores`,
+    value: allCores,
+    unit: 'receipts/s',
+    ratio: { against: 'receipt core (grant + 3 sigs + MMR), 1 core', value: allCores / oneCore },
+    note: 'target >= 4,000/s on 2 cores',
+  });
+
+  // Whole bundles: parse + all seven steps, including each era's attestation and conservation.
+  const texts = scenario.bundles.slice(0, 1000).map((b) => JSON.stringify(b));
+  let t = 0;
+  const bundleOne = await opsPerSecond(() => {
+    for (let j = 0; j < 20; j++, t = (t + 1) % texts.length) {
+      const p = parseBundle(texts[t]!);
+      if (!p.ok || !verifyReceipt(p.bundle, nodeBackend).ok) throw new Error('bundle');
+    }
+    return 20;
+  }, 2000);
+  report({
+    name: 'whole receipt bundles (all 7 steps), 1 core',
+    value: bundleOne,
+    unit: 'bundles/s',
+    note: `${Math.round(texts[0]!.length / 1024)} KiB each: the era's 400 payers travel in every bundle`,
+  });
+  const pool = new ReceiptPool({ threads });
+  await pool.verify(texts.slice(0, 100));
+  const start = performance.now();
+  const results = await pool.verify(texts);
+  const poolRate = (texts.length * 1000) / (performance.now() - start);
+  await pool.close();
+  if (!results.every((r) => r.ok && r.receipt.ok))
+    throw new Error('pool: an honest receipt failed');
+  report({
+    name: `whole receipt bundles, ReceiptPool ${threads} workers`,
+    value: poolRate,
+    unit: 'bundles/s',
+    ratio: { against: 'whole receipt bundles (all 7 steps), 1 core', value: poolRate / bundleOne },
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await run((f) => console.log(formatFigure(f)));
+}
