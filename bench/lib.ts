@@ -15,10 +15,7 @@ export interface Figure {
 export type Reporter = (figure: Figure) => void;
 
 /** Calls `fn(batch)` repeatedly for at least `ms` milliseconds; returns operations per second. */
-export async function opsPerSecond(
-  fn: () => number | Promise<number>,
-  ms = 1500
-): Promise<number> {
+export async function opsPerSecond(fn: () => number | Promise<number>, ms = 1500): Promise<number> {
   // Warm up (JIT, key caches) before measuring.
   const warmEnd = performance.now() + Math.min(300, ms / 4);
   while (performance.now() < warmEnd) await fn();
@@ -33,7 +30,10 @@ export async function opsPerSecond(
 }
 
 /** Latency percentiles (ms) of `samples`. */
-export function percentiles(samples: number[], ps: number[] = [50, 90, 99]): Record<string, number> {
+export function percentiles(
+  samples: number[],
+  ps: number[] = [50, 90, 99]
+): Record<string, number> {
   const sorted = [...samples].sort((a, b) => a - b);
   const out: Record<string, number> = {};
   for (const p of ps) {
