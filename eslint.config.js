@@ -23,7 +23,7 @@ const IMPURE_GLOBALS = [
 ].map((name) => ({ name, message: 'verifier/ is pure: pass this in as an argument instead.' }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'test/vectors/**', '.data/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'test/vectors/**', '.data/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -46,6 +46,11 @@ export default tseslint.config(
   {
     files: ['**/config.ts', 'test/**', 'bench/**', 'eslint-rules/**'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Tests mutate JSON fixtures field by field; typing every path would only restate the JSON.
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     files: ['verifier/**/*.ts'],

@@ -51,7 +51,9 @@ export default {
         const allowed =
           rule.parts.includes(targetPart) ||
           (targetPart === 'verifier/node' && from === 'verifier/node') ||
-          (targetPart === 'verifier/node' && from !== 'verifier' && rule.parts.includes('verifier'));
+          (targetPart === 'verifier/node' &&
+            from !== 'verifier' &&
+            rule.parts.includes('verifier'));
         if (!allowed) context.report({ node, messageId: 'part', data: { from, to: targetPart } });
         return;
       }
