@@ -8,7 +8,7 @@
 import { parseHex } from '../verifier/bytes.ts';
 import { parseJson } from '../verifier/json.ts';
 import { checkInclusion } from '../verifier/receipts/dac-batch.ts';
-import { checkGrant, type GrantInput } from '../verifier/receipts/gar.ts';
+import { checkGrant, type GrantInput, type GrantMemo } from '../verifier/receipts/gar.ts';
 import { checkScpRecord, parseScpRecord, scpRecordLeaf } from '../verifier/receipts/scp-record.ts';
 import type { SignatureBackend } from '../verifier/signatures.ts';
 
@@ -22,7 +22,7 @@ export interface CoreInput {
 }
 
 /** Returns the number of failed lines (0 for an honest receipt). */
-export function verifyCore(input: CoreInput, backend: SignatureBackend): number {
+export function verifyCore(input: CoreInput, backend: SignatureBackend, memo?: GrantMemo): number {
   const json = parseJson(input.record);
   if (!json.ok) return 1;
   const rec = parseScpRecord(json.value);
@@ -32,7 +32,8 @@ export function verifyCore(input: CoreInput, backend: SignatureBackend): number 
     ...checkGrant(
       input.grants,
       { user: r.user, agent: r.agent, scope: r.scope, at: r.timestamp },
-      backend
+      backend,
+      memo
     ),
     ...checkScpRecord(r, backend),
     checkInclusion(scpRecordLeaf(r.object), {

@@ -323,6 +323,11 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
   const payersRoot = payoutEraRoot(payerRoots);
   const payeesRoot = payoutEraRoot(payeeRoots);
   const ehd = ehdId(clusterId, gCollector, era);
+  // The era's lists are the same in every bundle: build their JSON once and share it.
+  const entriesJson = (list: PayoutEntry[]) =>
+    list.map((e) => ({ account: toHex(e.account), amount: e.amount.toString() }));
+  const payersJson = entriesJson(payers);
+  const payeesJson = entriesJson(payees);
 
   // Votes: all but one validator agree; the last dissents (a different payees root).
   const agreeing = faults.has('quorum-not-reached')
@@ -467,8 +472,8 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
         votes,
         activity: {
           batchSize: payoutBatchSize,
-          payers: payers.map((e) => ({ account: toHex(e.account), amount: e.amount.toString() })),
-          payees: payees.map((e) => ({ account: toHex(e.account), amount: e.amount.toString() })),
+          payers: payersJson,
+          payees: payeesJson,
         },
       },
       settlement: {

@@ -4,7 +4,8 @@ import { parseBundle } from '../verifier/bundle.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
 import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
-import { type SignatureBackend, pureBackend, withVerdictCache } from '../verifier/signatures.ts';
+import { GrantMemo } from '../verifier/receipts/gar.ts';
+import { type SignatureBackend, pureBackend } from '../verifier/signatures.ts';
 
 const scenario = buildScenario({ records: 30, faults: FAULTS });
 const texts = scenario.bundles.map((b) => JSON.stringify(b));
@@ -59,8 +60,8 @@ describe('ReceiptPool', () => {
   });
 });
 
-describe('withVerdictCache', () => {
-  it('answers repeats from memory and never answers a different message from memory', () => {
+describe('GrantMemo', () => {
+  it('checks each grant version once and never answers a different version from memory', () => {
     let calls = 0;
     const counting: SignatureBackend = {
       name: 'counting',
@@ -69,25 +70,26 @@ describe('withVerdictCache', () => {
         return nodeBackend.verify(...a);
       },
     };
-    const cached = withVerdictCache(counting, 2);
-    const p = parseBundle(texts[0]!);
-    if (!p.ok) throw new Error('fixture');
-    const g = p.bundle.grant.versions[0]!;
-    const sig = g.signature as { signer: string; value: string };
-    const pk = Buffer.from(sig.signer.slice(2), 'hex');
-    const value = Buffer.from(sig.value.slice(2), 'hex');
-    const msg = Buffer.from(g.payload as string, 'base64url');
-    expect(cached.verify('ed25519', value, msg, pk)).toBe(true);
-    expect(cached.verify('ed25519', value, msg, pk)).toBe(true);
-    expect(calls).toBe(1);
-    const other = Buffer.from(msg);
-    other[0] = other[0]! ^ 1;
-    expect(cached.verify('ed25519', value, other, pk)).toBe(false);
-    expect(calls).toBe(2);
-    // Bounded: two more entries evict the oldest.
-    cached.verify('ed25519', new Uint8Array(64), msg, pk);
-    cached.verify('ed25519', new Uint8Array(64).fill(1), msg, pk);
-    cached.verify('ed25519', value, msg, pk);
-    expect(calls).toBe(5);
+    const memo = new GrantMemo(2);
+    const run = (t: string) => {
+      const p = parseBundle(t);
+      if (!p.ok) throw new Error('fixture');
+      return verifyReceipt(p.bundle, counting, DEFAULT_POLICY, memo);
+    };
+    // Records 0 and 3 share user 0's grant (3 users in the scenario).
+    const first = run(texts[0]!);
+    const afterFirst = calls;
+    const again = run(texts[3]!);
+    expect(calls - afterFirst).toBe(afterFirst - 1); // the grant signature was not verified again
+    expect(again.lines.filter((l) => l.step === 'grant').map((l) => l.ok)).toEqual(
+      first.lines.filter((l) => l.step === 'grant').map((l) => l.ok)
+    );
+    // A tampered payload is a different key: checked afresh, and it fails.
+    const tampered = JSON.parse(texts[3]!);
+    const payload: string = tampered.grant.versions[0].payload;
+    tampered.grant.versions[0].payload = (payload[0] === 'e' ? 'f' : 'e') + payload.slice(1);
+    const r = run(JSON.stringify(tampered));
+    expect(r.lines.find((l) => l.check === 'grant.signature[0]')?.ok).toBe(false);
+    expect(GrantMemo.textsOf({ payload: 1, signature: {} })).toBeNull();
   });
 });

@@ -23,8 +23,6 @@ class JsonError extends Error {
   }
 }
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
 export function parseJson(text: string, limits: JsonLimits = {}): Parsed<unknown> {
   const maxLength = limits.maxLength ?? 8 * 1024 * 1024;
   const maxDepth = limits.maxDepth ?? 64;
@@ -33,16 +31,29 @@ export function parseJson(text: string, limits: JsonLimits = {}): Parsed<unknown
   const n = text.length;
 
   const skip = (): void => {
-    while (i < n && WS.has(text.charCodeAt(i))) i++;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    }
   };
   const expect = (word: string): void => {
     if (text.startsWith(word, i)) i += word.length;
     else throw new JsonError(`expected ${word}`, i);
   };
 
+  // A run of plain characters: no quote, backslash or control character.
+  const PLAIN = /[^"\\\u0000-\u001f]*/y;
   const parseString = (): string => {
     // i at the opening quote
     i++;
+    PLAIN.lastIndex = i;
+    PLAIN.test(text);
+    if (text.charCodeAt(PLAIN.lastIndex) === 0x22) {
+      // The common case, a string without escapes, in one native scan.
+      const out = text.slice(i, PLAIN.lastIndex);
+      i = PLAIN.lastIndex + 1;
+      return out;
+    }
     let out = '';
     let start = i;
     for (;;) {

@@ -13,7 +13,7 @@ import { type Line, STEPS, fail, verdict } from './lines.ts';
 import type { QuorumRule } from './quorum.ts';
 import { checkAnchor, checkInclusion } from './receipts/dac-batch.ts';
 import { checkDacRecord, decodeActivityRecord } from './receipts/dac-record.ts';
-import { checkGrant } from './receipts/gar.ts';
+import { type GrantMemo, checkGrant } from './receipts/gar.ts';
 import { checkAttestation, checkConservation, checkSettlement } from './receipts/payout.ts';
 import {
   DEFAULT_REQUIRED_ROLES,
@@ -100,7 +100,8 @@ function dacLines(rec: ScpRecord, backend: SignatureBackend): Line[] {
 export function verifyRecordSteps(
   bundle: ReceiptBundle,
   backend: SignatureBackend,
-  policy: ReceiptPolicy = DEFAULT_POLICY
+  policy: ReceiptPolicy = DEFAULT_POLICY,
+  grantMemo?: GrantMemo
 ): { lines: Line[]; record: ScpRecord | null } {
   const lines: Line[] = [];
   const rec = parseScpRecord(bundle.record);
@@ -114,7 +115,8 @@ export function verifyRecordSteps(
       ...checkGrant(
         bundle.grant.versions,
         { user: r.user, agent: r.agent, scope: r.scope, at: r.timestamp },
-        backend
+        backend,
+        grantMemo
       )
     );
   } else {
@@ -216,13 +218,17 @@ export function verifyEraSteps(
   return lines;
 }
 
-/** Checks every line of a parsed bundle. Never throws on any bundle `parseBundle` accepted. */
+/**
+ * Checks every line of a parsed bundle. Never throws on any bundle `parseBundle` accepted.
+ * `grantMemo` lets a caller verifying many receipts check each grant version once.
+ */
 export function verifyReceipt(
   bundle: ReceiptBundle,
   backend: SignatureBackend,
-  policy: ReceiptPolicy = DEFAULT_POLICY
+  policy: ReceiptPolicy = DEFAULT_POLICY,
+  grantMemo?: GrantMemo
 ): Receipt {
-  const own = verifyRecordSteps(bundle, backend, policy);
+  const own = verifyRecordSteps(bundle, backend, policy, grantMemo);
   const lines = [...own.lines, ...verifyEraSteps(bundle, own.record, policy)];
   const ordered = lines
     .map((l, i) => ({ l, i }))

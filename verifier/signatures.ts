@@ -13,7 +13,6 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as sr25519 from '@scure/sr25519';
-import { equalBytes } from './bytes.ts';
 
 export type SignatureAlgorithm = 'ed25519' | 'sr25519';
 
@@ -65,37 +64,3 @@ export const pureBackend: SignatureBackend = {
     return false;
   },
 };
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-function keyOf(algorithm: string, signature: Uint8Array, publicKey: Uint8Array): string {
-  let k = algorithm;
-  for (let i = 0; i < signature.length; i++) k += HEX[signature[i] as number];
-  for (let i = 0; i < publicKey.length; i++) k += HEX[publicKey[i] as number];
-  return k;
-}
-
-/**
- * Wraps a backend with a bounded memo of verdicts. A verdict is a pure function of (algorithm,
- * signature, message, key), so a repeat (a user's grant checked for each of its records) can be
- * answered from memory. Entries are keyed by algorithm, signature and key and hold the message,
- * which is compared byte for byte on a hit, so a different message is never answered from memory.
- * When full, the oldest entries are dropped.
- */
-export function withVerdictCache(inner: SignatureBackend, maxEntries = 65_536): SignatureBackend {
-  const memo = new Map<string, { message: Uint8Array; ok: boolean }>();
-  return {
-    name: `${inner.name}, verdict cache of ${maxEntries}`,
-    verify(algorithm, signature, message, publicKey) {
-      const key = keyOf(algorithm, signature, publicKey);
-      const hit = memo.get(key);
-      if (hit && equalBytes(hit.message, message)) return hit.ok;
-      const ok = inner.verify(algorithm, signature, message, publicKey);
-      if (memo.size >= maxEntries) {
-        const oldest = memo.keys().next();
-        if (!oldest.done) memo.delete(oldest.value);
-      }
-      memo.set(key, { message: message.slice(), ok });
-      return ok;
-    },
-  };
-}

@@ -19,7 +19,7 @@ export interface PoolRequest {
   readonly texts: readonly string[];
   readonly policy: ReceiptPolicy;
   readonly steps: 'all' | 'record';
-  readonly verdictCache: number;
+  readonly grantMemo: number;
 }
 /** @internal message from a worker */
 export type PoolResponse =
@@ -37,8 +37,8 @@ export interface ReceiptPoolOptions {
    * callers that check each era's steps once per era rather than once per record.
    */
   readonly steps?: 'all' | 'record';
-  /** Entries of each worker's signature verdict cache; 0 disables it. Default 65,536. */
-  readonly verdictCache?: number;
+  /** Grant versions each worker remembers (GrantMemo); 0 disables the memo. Default 10,000. */
+  readonly grantMemo?: number;
 }
 
 interface Pending {
@@ -63,7 +63,7 @@ export class ReceiptPool {
   private readonly chunkSize: number;
   private readonly policy: ReceiptPolicy;
   private readonly steps: 'all' | 'record';
-  private readonly verdictCache: number;
+  private readonly grantMemo: number;
   private nextId = 1;
   private closed = false;
 
@@ -74,7 +74,7 @@ export class ReceiptPool {
     this.chunkSize = Math.max(1, opts.chunkSize ?? 32);
     this.policy = opts.policy ?? DEFAULT_POLICY;
     this.steps = opts.steps ?? 'all';
-    this.verdictCache = opts.verdictCache ?? 65_536;
+    this.grantMemo = opts.grantMemo ?? 10_000;
   }
 
   private start(): void {
@@ -118,7 +118,7 @@ export class ReceiptPool {
         texts,
         policy: this.policy,
         steps: this.steps,
-        verdictCache: this.verdictCache,
+        grantMemo: this.grantMemo,
       };
       slot.worker.postMessage(req);
     });

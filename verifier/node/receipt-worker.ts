@@ -1,32 +1,36 @@
 /**
  * Worker side of the receipt pool: parses bundle texts and verifies them with the Node signature
- * backend (behind a verdict cache, so a user's grant is checked once per worker), then posts the
+ * backend (with a grant memo, so a user's grant is checked once per worker), then posts the
  * receipts back.
  */
 import { parentPort } from 'node:worker_threads';
 import { parseBundle } from '../bundle.ts';
-import { type ReceiptPolicy, verifyReceipt, verifyRecordSteps } from '../receipt.ts';
-import { withVerdictCache } from '../signatures.ts';
+import {
+  type ReceiptPolicy,
+  VERIFIER_VERSION,
+  verifyReceipt,
+  verifyRecordSteps,
+} from '../receipt.ts';
+import { GrantMemo } from '../receipts/gar.ts';
 import { nodeBackend } from './index.ts';
 import type { PoolRequest, PoolResponse, PoolResult } from './receipt-pool.ts';
 
-const backends = new Map<number, ReturnType<typeof withVerdictCache>>();
+let memo: GrantMemo | null = null;
 
 function verifyOne(
   text: string,
   policy: ReceiptPolicy,
   steps: 'all' | 'record',
-  cache: number
+  memoEntries: number
 ): PoolResult {
   const parsed = parseBundle(text);
   if (!parsed.ok) return { ok: false, errors: [...parsed.errors] };
-  let backend = backends.get(cache);
-  if (!backend) {
-    backend = cache > 0 ? withVerdictCache(nodeBackend, cache) : nodeBackend;
-    backends.set(cache, backend);
-  }
-  if (steps === 'all') return { ok: true, receipt: verifyReceipt(parsed.bundle, backend, policy) };
-  const own = verifyRecordSteps(parsed.bundle, backend, policy);
+  if (memoEntries > 0 && memo?.maxEntries !== memoEntries) memo = new GrantMemo(memoEntries);
+  const grants = memoEntries > 0 ? (memo ?? undefined) : undefined;
+  const backend = nodeBackend;
+  if (steps === 'all')
+    return { ok: true, receipt: verifyReceipt(parsed.bundle, backend, policy, grants) };
+  const own = verifyRecordSteps(parsed.bundle, backend, policy, grants);
   const failed = own.lines.filter((l) => !l.ok).length;
   return {
     ok: true,
@@ -37,7 +41,7 @@ function verifyOne(
       failed,
       lines: own.lines,
       policy,
-      verifier: { version: '', backend: backend.name },
+      verifier: { version: VERIFIER_VERSION, backend: backend.name },
     },
   };
 }
@@ -47,7 +51,7 @@ parentPort?.on('message', (req: PoolRequest) => {
   try {
     res = {
       id: req.id,
-      results: req.texts.map((t) => verifyOne(t, req.policy, req.steps, req.verdictCache)),
+      results: req.texts.map((t) => verifyOne(t, req.policy, req.steps, req.grantMemo)),
     };
   } catch (e) {
     res = { id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };

@@ -11,13 +11,14 @@
  * EXPIRED if `expires_at` ≤ t, else ACTIVE; no version yet → NOT_YET_VALID.
  * @module
  */
-import { equalBytes, parseHex, toHex } from '../bytes.ts';
+import { equalBytes, parseHex, parseUtf8, toHex } from '../bytes.ts';
 import { parseBase64url, parsePublicKey } from '../encoding.ts';
 import { isObject, parseJson } from '../json.ts';
 import {
   type Facts,
   type Line,
   type Parsed,
+  type ReasonCode,
   type Source,
   fail,
   parsed,
@@ -28,7 +29,6 @@ import {
 import type { SignatureBackend } from '../signatures.ts';
 import { formatRfc3339, parseRfc3339 } from '../time.ts';
 import { blake2b256 } from '../hash.ts';
-import { parseUtf8 } from '../bytes.ts';
 
 export const GAR_MAX_PAYLOAD = 64 * 1024;
 
@@ -184,6 +184,88 @@ const RULE_SIG = 'cere:gar-ed25519-raw-payload';
 const RULE_STATUS = 'cere:gar-status';
 const RULE_SCOPE = 'cere:gar-scope';
 
+/** What checking one signed version yields, independent of where it came from. */
+interface VersionOutcome {
+  /** The version, when it parsed. */
+  readonly version: GarVersion | null;
+  readonly facts: Facts;
+  /** null when the version parsed, was signed by its user and the signature verified. */
+  readonly code: ReasonCode | null;
+}
+
+function checkVersion(input: GrantInput, backend: SignatureBackend): VersionOutcome {
+  const v = parseGarVersion(input);
+  if (!v.ok) return { version: null, facts: v.facts, code: v.code };
+  const g = v.value;
+  const facts: Facts = {
+    signer: toHex(g.signer),
+    userPubKey: toHex(g.user),
+    payloadHash: toHex(g.payloadHash),
+    payloadBytes: g.payloadBytes.length,
+    createdAt: formatRfc3339(g.createdAt),
+    revoked: g.revoked,
+  };
+  if (!equalBytes(g.signer, g.user)) return { version: g, facts, code: 'SIGNER_MISMATCH' };
+  const ok = backend.verify('ed25519', g.signature, g.payloadBytes, g.signer);
+  return { version: g, facts, code: ok ? null : 'SIG_INVALID' };
+}
+
+/**
+ * A bounded memo of checked grant versions, keyed by their exact wire text (payload and
+ * signature). A user's grant covers many records, so a caller checking a stream of records can
+ * parse and verify each grant version once. Outcomes depend only on the wire text (and on the
+ * signature backend, whose verdicts are identical by contract), so a hit is exact. When full, the
+ * oldest entries are dropped.
+ */
+export class GrantMemo {
+  // Keyed by the signature text (short, and distinct for distinct signed payloads); an entry
+  // counts only if the payload, algorithm and signer texts are equal too.
+  private readonly entries = new Map<
+    string,
+    { payload: string; algorithm: string; signer: string; outcome: VersionOutcome }
+  >();
+  constructor(readonly maxEntries = 10_000) {}
+
+  /** The wire texts that determine a version's outcome, or null if they are not all strings. */
+  static textsOf(
+    input: GrantInput
+  ): { payload: string; algorithm: string; signer: string; value: string } | null {
+    const sig = isObject(input) ? input.signature : undefined;
+    if (!isObject(input) || typeof input.payload !== 'string' || !isObject(sig)) return null;
+    const { algorithm, signer, value } = sig;
+    if (typeof algorithm !== 'string' || typeof signer !== 'string' || typeof value !== 'string') {
+      return null;
+    }
+    return { payload: input.payload, algorithm, signer, value };
+  }
+
+  outcome(input: GrantInput, backend: SignatureBackend): VersionOutcome {
+    const t = GrantMemo.textsOf(input);
+    if (t === null) return checkVersion(input, backend);
+    const hit = this.entries.get(t.value);
+    if (
+      hit &&
+      hit.payload === t.payload &&
+      hit.algorithm === t.algorithm &&
+      hit.signer === t.signer
+    ) {
+      return hit.outcome;
+    }
+    const outcome = checkVersion(input, backend);
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(t.value, {
+      payload: t.payload,
+      algorithm: t.algorithm,
+      signer: t.signer,
+      outcome,
+    });
+    return outcome;
+  }
+}
+
 /**
  * Checks a grant history against a record: every version's signature (by the user it names),
  * the parties, the status at the record's time, and the scope. Lines in that order.
@@ -191,7 +273,8 @@ const RULE_SCOPE = 'cere:gar-scope';
 export function checkGrant(
   history: readonly GrantInput[],
   expect: GrantExpectation,
-  backend: SignatureBackend
+  backend: SignatureBackend,
+  memo?: GrantMemo
 ): Line[] {
   const lines: Line[] = [];
   const valid: GarVersion[] = [];
@@ -206,28 +289,10 @@ export function checkGrant(
       rule: RULE_SIG,
       ...(isObject(input) && input.source ? { source: input.source as Source } : {}),
     };
-    const v = parseGarVersion(input);
-    if (!v.ok) {
-      lines.push(fail({ ...base, facts: { version: i, ...v.facts } }, v.code));
-      return;
-    }
-    const g = v.value;
-    const facts: Facts = {
-      version: i,
-      signer: toHex(g.signer),
-      userPubKey: toHex(g.user),
-      payloadHash: toHex(g.payloadHash),
-      payloadBytes: g.payloadBytes.length,
-      createdAt: formatRfc3339(g.createdAt),
-      revoked: g.revoked,
-    };
-    if (!equalBytes(g.signer, g.user)) {
-      lines.push(fail({ ...base, facts }, 'SIGNER_MISMATCH'));
-      return;
-    }
-    const ok = backend.verify('ed25519', g.signature, g.payloadBytes, g.signer);
-    lines.push(verdict(ok, { ...base, facts }, 'SIG_INVALID'));
-    if (ok) valid.push(g);
+    const out = memo ? memo.outcome(input, backend) : checkVersion(input, backend);
+    const facts = { version: i, ...out.facts };
+    lines.push(out.code ? fail({ ...base, facts }, out.code) : pass({ ...base, facts }));
+    if (!out.code && out.version) valid.push(out.version);
   });
 
   // Only correctly signed versions count towards the status and the scope.
