@@ -19,7 +19,7 @@ parentPort!.on(
     let done = 0;
     let failed = 0;
     const start = performance.now();
-    let elapsed = 0;
+    let elapsed: number;
     do {
       // A fresh grant memo per pass: a pass is one era seen once, so only genuine repeats (a
       // user's grant across that user's records) are answered from memory.

@@ -42,6 +42,7 @@ export function parseJson(text: string, limits: JsonLimits = {}): Parsed<unknown
   };
 
   // A run of plain characters: no quote, backslash or control character.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON forbids here
   const PLAIN = /[^"\\\u0000-\u001f]*/y;
   const parseString = (): string => {
     // i at the opening quote
