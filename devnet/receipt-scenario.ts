@@ -24,7 +24,8 @@ import {
   splitToBatches,
 } from '../verifier/payout-tree.ts';
 import { batchRoot, encodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
-import { ehdId, payoutFingerprint, perquintillMul } from '../verifier/receipts/payout.ts';
+import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
+import { perquintillMul } from '../verifier/receipts/payout.ts';
 import { scpRecordLeaf, signScpRecord } from '../verifier/receipts/scp-record.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
 import {

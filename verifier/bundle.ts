@@ -10,8 +10,8 @@ import { parseHex, parseUint, toHex } from './bytes.ts';
 import { isObject, parseJson } from './json.ts';
 import type { Source } from './lines.ts';
 import type { PayoutEntry } from './payout-tree.ts';
+import type { AttestationInput } from './receipts/attestation.ts';
 import type {
-  AttestationInput,
   BatchEvidence,
   ChainAmount,
   ConservationInput,

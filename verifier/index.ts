@@ -52,6 +52,7 @@ export * as gar from './receipts/gar.ts';
 export * as scpRecord from './receipts/scp-record.ts';
 export * as dacRecord from './receipts/dac-record.ts';
 export * as dacBatch from './receipts/dac-batch.ts';
+export * as attestation from './receipts/attestation.ts';
 export * as payout from './receipts/payout.ts';
 export {
   type DacBatchEnvelope,

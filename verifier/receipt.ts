@@ -14,7 +14,8 @@ import type { QuorumRule } from './quorum.ts';
 import { checkAnchor, checkInclusion } from './receipts/dac-batch.ts';
 import { checkDacRecord, decodeActivityRecord } from './receipts/dac-record.ts';
 import { type GrantMemo, checkGrant } from './receipts/gar.ts';
-import { checkAttestation, checkConservation, checkSettlement } from './receipts/payout.ts';
+import { checkAttestation } from './receipts/attestation.ts';
+import { checkConservation, checkSettlement } from './receipts/payout.ts';
 import {
   DEFAULT_REQUIRED_ROLES,
   type ScpRecord,

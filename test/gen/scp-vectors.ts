@@ -13,7 +13,8 @@ import { encodeEnvelope } from '../../verifier/envelope.ts';
 import { blake2b256 } from '../../verifier/hash.ts';
 import { canonicalJson } from '../../verifier/jcs.ts';
 import { quorumThreshold } from '../../verifier/quorum.ts';
-import { payoutFingerprint, perquintillMul } from '../../verifier/receipts/payout.ts';
+import { payoutFingerprint } from '../../verifier/receipts/attestation.ts';
+import { perquintillMul } from '../../verifier/receipts/payout.ts';
 import {
   deriveRecordId,
   scpRecordLeaf,
