@@ -43,7 +43,11 @@ async function coreOnAllCores(inputs: CoreInput[], threads: number, ms: number):
   const entry = new URL('./core-worker.ts', import.meta.url).href;
   const workers = Array.from(
     { length: threads },
-    () => new Worker(boot, { workerData: { proofroomEntry: entry } })
+    () =>
+      new Worker(boot, {
+        workerData: { proofroomEntry: entry },
+        resourceLimits: { maxYoungGenerationSizeMb: 96 },
+      })
   );
   const ask = (w: Worker, msg: unknown): Promise<{ done?: number; failed?: number }> =>
     new Promise((resolve, reject) => {

@@ -82,6 +82,8 @@ export class ReceiptPool {
     for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(BOOT, {
         workerData: { proofroomEntry: ENTRY.href },
+        // Receipts allocate many short-lived objects; a larger young generation means fewer scavenges.
+        resourceLimits: { maxYoungGenerationSizeMb: 96 },
         name: 'proofroom-receipts',
       });
       const slot: Slot = { worker, inFlight: new Map() };
