@@ -94,6 +94,11 @@ function dacLines(rec: ScpRecord, backend: SignatureBackend): Line[] {
   return lines;
 }
 
+/** The line a step gives when the record it needs could not be read. */
+function unreadable(step: 'grant' | 'settlement', check: string, rule: string): Line {
+  return fail({ step, check, rule, facts: { reason: 'record unreadable' } }, 'MALFORMED');
+}
+
 /**
  * Steps 1-4, the lines that belong to the record itself: grant, record, inclusion, anchor.
  * Returns the parsed record (null when unreadable) for the era steps.
@@ -106,8 +111,6 @@ export function verifyRecordSteps(
 ): { lines: Line[]; record: ScpRecord | null } {
   const lines: Line[] = [];
   const rec = parseScpRecord(bundle.record);
-  const unreadable = (step: 'grant' | 'settlement', check: string, rule: string): Line =>
-    fail({ step, check, rule, facts: { reason: 'record unreadable' } }, 'MALFORMED');
 
   // 1. Grant, at the record's time, for the record's user, agent and scope.
   if (rec.ok) {
@@ -203,17 +206,7 @@ export function verifyEraSteps(
       })
     );
   } else {
-    lines.push(
-      fail(
-        {
-          step: 'settlement',
-          check: 'settlement.parties',
-          rule: 'cere:payout-mmr-ckb-0.8.1',
-          facts: { reason: 'record unreadable' },
-        },
-        'MALFORMED'
-      )
-    );
+    lines.push(unreadable('settlement', 'settlement.parties', 'cere:payout-mmr-ckb-0.8.1'));
   }
   lines.push(...checkConservation(bundle.conservation));
   return lines;

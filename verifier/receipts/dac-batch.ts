@@ -280,26 +280,18 @@ export function checkAnchor(
   }
   const finFacts = { block: a.block.number, blockHash: a.block.hash, finalized: a.block.finalized };
   lines.push(
-    a.block.finalized || !requireFinality
-      ? pass({
-          step: 'anchor',
-          check: 'anchor.finality',
-          rule: RULE_FINALITY,
-          basis: 'trusted',
-          facts: finFacts,
-          ...src,
-        })
-      : fail(
-          {
-            step: 'anchor',
-            check: 'anchor.finality',
-            rule: RULE_FINALITY,
-            basis: 'trusted',
-            facts: finFacts,
-            ...src,
-          },
-          'NOT_FINAL'
-        )
+    verdict(
+      a.block.finalized || !requireFinality,
+      {
+        step: 'anchor',
+        check: 'anchor.finality',
+        rule: RULE_FINALITY,
+        basis: 'trusted',
+        facts: finFacts,
+        ...src,
+      },
+      'NOT_FINAL'
+    )
   );
   return { lines, envelope };
 }
