@@ -15,16 +15,7 @@
 import { concatBytes, equalBytes, toHex } from '../bytes.ts';
 import { type DacBatchEnvelope, RecordFormat, decodeEnvelope } from '../envelope.ts';
 import { blake2b256 } from '../hash.ts';
-import {
-  type Line,
-  type Parsed,
-  type Source,
-  fail,
-  parsed,
-  pass,
-  rejected,
-  verdict,
-} from '../lines.ts';
+import { type Line, type Parsed, type Source, fail, parsed, rejected, verdict } from '../lines.ts';
 import { mmrProofLength, mmrRoot, mmrRootFromProof } from '../mmr.ts';
 import { cereMerge } from '../payout-tree.ts';
 
