@@ -784,7 +784,7 @@ describe('golden vectors', () => {
 
   it('put-cid-added-by-node: passes only on the pieceCid-cleared retry; its facts say so', () => {
     const v = file.vectors.find((x) => x.name === 'put-cid-added-by-node');
-    const line = v?.lines.find((l) => l.check === 'record.upstream[0].request.signature');
+    const line = v?.lines.find((l) => l.check === 'record.upstream.request.signature');
     expect(line?.ok).toBe(true);
     expect(line?.facts['verifiedWithoutPieceCid']).toBe(true);
     // Without the retry rule the client signature does not cover these bytes.
@@ -830,8 +830,8 @@ describe('checkDacRecord: signature lines', () => {
     expect(lines.map((l) => [l.check, l.ok])).toEqual([
       ['record.decode', true],
       ['record.signature.node', true],
-      ['record.upstream[0].request.signature', true],
-      ['record.upstream[0].ack.signature', true],
+      ['record.upstream.request.signature', true],
+      ['record.upstream.ack.signature', true],
     ]);
     for (const l of lines.slice(1)) {
       expect(l.rule).toBe('cere:dac-protobuf');
@@ -894,7 +894,7 @@ describe('checkDacRecord: signature lines', () => {
   it('a request whose signature fails with and without pieceCid reports the retry', () => {
     const tampered = { ...req, size: 4n };
     const rec = signActivityRecord({ ...base, upstream: { request: tampered, ack } }, node);
-    expect(lineOf(rec, 'record.upstream[0].request.signature')).toMatchObject({
+    expect(lineOf(rec, 'record.upstream.request.signature')).toMatchObject({
       ok: false,
       code: 'SIG_INVALID',
       facts: { retriedWithoutPieceCid: true },
@@ -904,7 +904,7 @@ describe('checkDacRecord: signature lines', () => {
       { ...base, upstream: { request: { ...tampered, pieceCid: new Uint8Array(0) } } },
       node
     );
-    const line = lineOf(noCid, 'record.upstream[0].request.signature');
+    const line = lineOf(noCid, 'record.upstream.request.signature');
     expect(line?.code).toBe('SIG_INVALID');
     expect(line?.facts['retriedWithoutPieceCid']).toBeUndefined();
   });
@@ -943,7 +943,7 @@ describe('checkDacRecord: signature lines', () => {
     expect(lines.map((l) => [l.check, l.code])).toEqual([
       ['record.decode', null],
       ['record.signature.node', null],
-      ['record.upstream[0].request.signature', null],
+      ['record.upstream.request.signature', null],
       ['record.downstream[0].request.signature', null],
       ['record.downstream[0].request.parentRequest.signature', null],
       ['record.downstream[1].request.signature', null],
@@ -1004,7 +1004,7 @@ describe('checkDacRecord: signature lines', () => {
     };
     const lines = checkDacRecord(encodeActivityRecord(altered), pureBackend);
     expect(lines.find((l) => l.check === 'record.signature.node')?.code).toBe('SIG_INVALID');
-    expect(lines.find((l) => l.check === 'record.upstream[0].ack.signature')?.code).toBe(
+    expect(lines.find((l) => l.check === 'record.upstream.ack.signature')?.code).toBe(
       'SIG_INVALID'
     );
   });

@@ -146,8 +146,8 @@ function specs(): Spec[] {
       expect: [
         ['record.decode', null],
         ['record.signature.node', null],
-        ['record.upstream[0].request.signature', null],
-        ['record.upstream[0].ack.signature', null],
+        ['record.upstream.request.signature', null],
+        ['record.upstream.ack.signature', null],
       ],
     });
   }
@@ -225,8 +225,8 @@ function specs(): Spec[] {
       expect: [
         ['record.decode', null],
         ['record.signature.node', null],
-        ['record.upstream[0].request.signature', null],
-        ['record.upstream[0].ack.signature', null],
+        ['record.upstream.request.signature', null],
+        ['record.upstream.ack.signature', null],
         ['record.downstream[0].request.signature', null],
         ['record.downstream[0].request.parentRequest.signature', null],
         ['record.downstream[0].ack.signature', null],
@@ -280,8 +280,8 @@ function specs(): Spec[] {
       expect: [
         ['record.decode', null],
         ['record.signature.node', null],
-        ['record.upstream[0].request.signature', null],
-        ['record.upstream[0].ack.signature', null],
+        ['record.upstream.request.signature', null],
+        ['record.upstream.ack.signature', null],
       ],
     });
   }
@@ -324,8 +324,8 @@ function specs(): Spec[] {
       expect: [
         ['record.decode', null],
         ['record.signature.node', null],
-        ['record.upstream[0].request.signature', null],
-        ['record.upstream[0].ack.signature', null],
+        ['record.upstream.request.signature', null],
+        ['record.upstream.ack.signature', null],
       ],
     });
   }
@@ -368,8 +368,8 @@ function specs(): Spec[] {
       expect: [
         ['record.decode', null],
         ['record.signature.node', null],
-        ['record.upstream[0].request.signature', null],
-        ['record.upstream[0].ack.signature', 'SIG_INVALID'],
+        ['record.upstream.request.signature', null],
+        ['record.upstream.ack.signature', 'SIG_INVALID'],
       ],
     });
   }
@@ -412,8 +412,8 @@ function specs(): Spec[] {
       expect: [
         ['record.decode', null],
         ['record.signature.node', 'UNSUPPORTED_KIND'],
-        ['record.upstream[0].request.signature', 'SIG_MISSING'],
-        ['record.upstream[0].ack.signature', null],
+        ['record.upstream.request.signature', 'SIG_MISSING'],
+        ['record.upstream.ack.signature', null],
       ],
     });
   }

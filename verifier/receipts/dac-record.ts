@@ -812,7 +812,7 @@ export function checkDacRecord(
       verifyOne(rec.signature, recordSigningBytes(rec), backend)
     )
   );
-  if (rec.upstream) fulfillmentLines('record.upstream[0]', rec.upstream, backend, base, out);
+  if (rec.upstream) fulfillmentLines('record.upstream', rec.upstream, backend, base, out);
   rec.downstream.forEach((f, i) =>
     fulfillmentLines(`record.downstream[${i}]`, f, backend, base, out)
   );
