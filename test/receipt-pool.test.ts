@@ -93,3 +93,17 @@ describe('GrantMemo', () => {
     expect(GrantMemo.textsOf({ payload: 1, signature: {} })).toBeNull();
   });
 });
+
+describe('ReceiptPool when a worker dies', () => {
+  it('rejects the work in flight and the work after, instead of hanging', async () => {
+    const pool = new ReceiptPool({ threads: 1 });
+    pools.push(pool);
+    await pool.verify([texts[0]!]);
+    // Reach the worker through the pool's private slots to kill it, as a crash would.
+    const slots = (
+      pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }
+    ).slots;
+    await slots[0]!.worker.terminate();
+    await expect(pool.verify([texts[0]!])).rejects.toThrow(/died/);
+  });
+});

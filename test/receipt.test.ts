@@ -366,3 +366,27 @@ describe('hostile bundles never throw', () => {
     expect(r.lines.find((l) => l.check === 'anchor.finality')?.ok).toBe(true);
   });
 });
+
+describe('record roles', () => {
+  it('reports an undecodable signature of an extra role, and a role signed twice', () => {
+    const m = clone(honest.bundles[0]) as Record<string, any>;
+    m.record.signatures.push({
+      role: 'auditor',
+      algorithm: 'ed25519',
+      signer: '0x12',
+      value: '0x34',
+    });
+    const r1 = check(m);
+    expect(r1.lines.find((l) => l.check === 'record.signature.auditor')).toMatchObject({
+      ok: false,
+      code: 'BAD_LENGTH',
+    });
+    const d = clone(honest.bundles[0]) as Record<string, any>;
+    d.record.signatures.push({ ...d.record.signatures[0], value: '0xzz' });
+    const r2 = check(d);
+    expect(r2.lines.find((l) => l.check === 'record.signature.agent')).toMatchObject({
+      ok: false,
+      code: 'SIG_DUPLICATE_ROLE',
+    });
+  });
+});

@@ -275,8 +275,13 @@ export function parseBundle(input: string | unknown): BundleParse {
   };
 
   const st = r.obj(b.settlement, 'settlement');
+  if (st.paid === undefined)
+    r.err('settlement.paid', 'missing (null when ClusterEraPaid was not emitted)');
   const settlement: SettlementInput = {
-    paid: st.paid === null ? null : (r.source(st.paid, 'settlement.paid') ?? null),
+    paid:
+      st.paid === null || st.paid === undefined
+        ? null
+        : (r.source(st.paid, 'settlement.paid') ?? null),
     payers: readBatch(r, st.payers, 'settlement.payers'),
     payees: readBatch(r, st.payees, 'settlement.payees'),
   };

@@ -49,6 +49,7 @@ interface Pending {
 interface Slot {
   readonly worker: Worker;
   readonly inFlight: Map<number, Pending>;
+  dead: boolean;
 }
 
 const BOOT = new URL('./ts-worker.mjs', import.meta.url);
@@ -86,7 +87,7 @@ export class ReceiptPool {
         resourceLimits: { maxYoungGenerationSizeMb: 96 },
         name: 'proofroom-receipts',
       });
-      const slot: Slot = { worker, inFlight: new Map() };
+      const slot: Slot = { worker, inFlight: new Map(), dead: false };
       worker.unref();
       worker.on('message', (msg: PoolResponse) => {
         const p = slot.inFlight.get(msg.id);
@@ -98,6 +99,7 @@ export class ReceiptPool {
         else p.resolve(msg.results);
       });
       const die = (err: Error): void => {
+        slot.dead = true;
         for (const p of slot.inFlight.values())
           p.reject(new Error(`ReceiptPool: a worker thread died: ${err.message}`));
         slot.inFlight.clear();
@@ -109,8 +111,11 @@ export class ReceiptPool {
   }
 
   private send(texts: readonly string[]): Promise<PoolResult[]> {
-    // Least-loaded worker; chunks are small, so this balances well without a queue.
-    const slot = this.slots.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
+    // Least-loaded live worker; chunks are small, so this balances well without a queue.
+    const live = this.slots.filter((s) => !s.dead);
+    if (live.length === 0)
+      return Promise.reject(new Error('ReceiptPool: every worker thread died'));
+    const slot = live.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });

@@ -315,10 +315,12 @@ export function checkScpRecord(
     )
   );
   const required = policy.requiredRoles ?? DEFAULT_REQUIRED_ROLES;
-  const seen = new Set<string>();
+  // Required roles first, then every other role that signed (or tried to: an undecodable
+  // signature of an extra role is reported too).
   const roles = [
     ...required,
-    ...rec.signatures.map((s) => s.role).filter((r) => !required.includes(r)),
+    ...rec.signatures.map((s) => s.role),
+    ...rec.badSignatures.map((b) => b.role).filter((r) => r !== '?'),
   ];
   for (const role of new Set(roles)) {
     const check = `record.signature.${role}`;
@@ -332,11 +334,11 @@ export function checkScpRecord(
         lines.push(fail({ ...base, facts: { role } }, 'SIG_MISSING'));
       continue;
     }
-    if (sigs.length > 1 || seen.has(role)) {
-      lines.push(fail({ ...base, facts: { role, count: sigs.length } }, 'SIG_DUPLICATE_ROLE'));
+    const count = sigs.length + rec.badSignatures.filter((b) => b.role === role).length;
+    if (count > 1) {
+      lines.push(fail({ ...base, facts: { role, count } }, 'SIG_DUPLICATE_ROLE'));
       continue;
     }
-    seen.add(role);
     const s = sigs[0]!;
     const facts: Facts = {
       role,
