@@ -12,7 +12,7 @@ function factText(facts: Line['facts']): string {
     .join('  ');
 }
 
-export function formatReceipt(r: Receipt, color: boolean): string {
+export function formatReceipt(r: Receipt, color: boolean, verbose = false): string {
   const out: string[] = [];
   out.push(`receipt ${r.recordId}`);
   out.push(
@@ -30,8 +30,8 @@ export function formatReceipt(r: Receipt, color: boolean): string {
     out.push(`  ${mark} ${l.check}  [${l.rule}]${trust}`);
     if (!l.ok && l.code) out.push(`       ${paint(color, 31, l.code)}: ${REASONS[l.code]}`);
     const facts = factText(l.facts);
-    if (facts && !l.ok) out.push(`       ${facts}`);
-    if (l.source && !l.ok) out.push(`       source: ${JSON.stringify(l.source)}`);
+    if (facts && (!l.ok || verbose)) out.push(`       ${facts}`);
+    if (l.source && (!l.ok || verbose)) out.push(`       source: ${JSON.stringify(l.source)}`);
   }
   out.push('');
   const verdict = r.ok ? paint(color, 32, 'VERIFIED') : paint(color, 31, 'FAILED');

@@ -10,6 +10,7 @@ import { parseBundle } from '../verifier/bundle.ts';
 import { QUORUM_RULES, type QuorumRule } from '../verifier/quorum.ts';
 import { DEFAULT_POLICY, type ReceiptPolicy, verifyReceipt } from '../verifier/receipt.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
+import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
 import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
 import { loadConfig } from './config.ts';
 import { formatReceipt } from './format.ts';
@@ -17,9 +18,11 @@ import { formatReceipt } from './format.ts';
 const USAGE = `usage: proofroom <command> [options]
 
 commands:
-  verify <bundle.json> [--json] [--rule cere67|twoThirds] [--roles r1,r2,...] [--allow-unfinalized]
-      Re-checks every line of a receipt bundle offline. Exit 0: every line passes;
-      1: a line fails; 2: the bundle is malformed or unreadable.
+  verify <bundle.json|-> [more.json ...] [--json] [--verbose] [--rule cere67|twoThirds]
+         [--roles r1,r2,...] [--allow-unfinalized]
+      Re-checks every line of a receipt bundle offline (- reads standard input). Exit 0: every
+      line passes; 1: a line fails; 2: the bundle is malformed or unreadable. --verbose prints
+      the facts of passing lines too. Several bundles are checked on all cores, one line each.
   start [--records N] [--out DIR]
       Builds a demonstration era (honest records plus one of each fault), writes each receipt
       bundle to DIR (default <data dir>/demo) and verifies them all.
@@ -74,46 +77,107 @@ function policyFrom(args: Args): ReceiptPolicy {
   };
 }
 
+/** Reads a bundle file (or standard input for `-`) with the size limit applied before parsing. */
+async function readBundleText(file: string): Promise<{ text: string } | { error: string }> {
+  try {
+    if (file === '-') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of process.stdin) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_BUNDLE_BYTES)
+          return { error: `standard input: larger than the ${MAX_BUNDLE_BYTES}-byte limit` };
+        chunks.push(chunk as Buffer);
+      }
+      return { text: Buffer.concat(chunks).toString('utf8') };
+    }
+    const st = await stat(file);
+    if (st.size > MAX_BUNDLE_BYTES) {
+      return { error: `${file}: ${st.size} bytes, larger than the ${MAX_BUNDLE_BYTES}-byte limit` };
+    }
+    return { text: await readFile(file, 'utf8') };
+  } catch (e) {
+    return { error: `cannot read ${file}: ${(e as Error).message}` };
+  }
+}
+
 async function verifyCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['rule', 'roles']);
-  const file = args.positional[0];
-  if (!file || args.positional.length > 1)
-    throw new UsageError('verify takes exactly one bundle file');
+  const files = args.positional;
+  if (files.length === 0)
+    throw new UsageError('verify needs a bundle file (or - for standard input)');
   const policy = policyFrom(args);
   const json = args.flags.has('json');
-  const fail = (message: string): number => {
-    if (json)
-      process.stdout.write(
-        JSON.stringify({ ok: false, malformed: true, errors: [message] }) + '\n'
-      );
-    else process.stderr.write(`proofroom verify: ${message}\n`);
-    return 2;
-  };
-  let text: string;
-  try {
-    const st = await stat(file);
-    if (st.size > MAX_BUNDLE_BYTES)
-      return fail(`${file}: ${st.size} bytes, larger than the ${MAX_BUNDLE_BYTES}-byte limit`);
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return fail(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const parsed = parseBundle(text);
-  if (!parsed.ok) {
-    if (json)
-      process.stdout.write(
-        JSON.stringify({ ok: false, malformed: true, errors: parsed.errors }) + '\n'
-      );
+  const verbose = args.flags.has('verbose');
+  if (files.length > 1) return verifyMany(files, policy, json);
+
+  const file = files[0]!;
+  const malformed = (errors: readonly string[], header: string): number => {
+    if (json) process.stdout.write(JSON.stringify({ ok: false, malformed: true, errors }) + '\n');
     else
       process.stderr.write(
-        `proofroom verify: ${file} is not a valid receipt bundle:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`
+        `proofroom verify: ${header}${errors.map((e) => `\n  - ${e}`).join('')}\n`
       );
     return 2;
-  }
+  };
+  const read = await readBundleText(file);
+  if ('error' in read) return malformed([read.error], 'the bundle could not be read:');
+  const parsed = parseBundle(read.text);
+  if (!parsed.ok) return malformed(parsed.errors, `${file} is not a valid receipt bundle:`);
   const receipt = verifyReceipt(parsed.bundle, nodeBackend, policy);
   if (json) process.stdout.write(JSON.stringify(receipt) + '\n');
-  else process.stdout.write(formatReceipt(receipt, loadConfig().color) + '\n');
+  else process.stdout.write(formatReceipt(receipt, loadConfig().color, verbose) + '\n');
   return receipt.ok ? 0 : 1;
+}
+
+/**
+ * Many bundles: verified on all cores, one line each (NDJSON with --json), then a total. Exit 2 if
+ * any bundle is unreadable or malformed, else 1 if any receipt fails, else 0.
+ */
+async function verifyMany(
+  files: readonly string[],
+  policy: ReceiptPolicy,
+  json: boolean
+): Promise<number> {
+  const texts: string[] = [];
+  const readErrors = new Map<number, string>();
+  for (const [i, f] of files.entries()) {
+    const r = await readBundleText(f);
+    if ('error' in r) {
+      readErrors.set(i, r.error);
+      texts.push('');
+    } else texts.push(r.text);
+  }
+  const pool = new ReceiptPool({ policy });
+  const results = await pool.verify(texts);
+  await pool.close();
+  const counts = { verified: 0, failed: 0, malformed: 0 };
+  results.forEach((r, i) => {
+    const file = files[i]!;
+    const readError = readErrors.get(i);
+    if (readError !== undefined || !r.ok) {
+      counts.malformed++;
+      const errors = readError !== undefined ? [readError] : r.ok ? [] : r.errors;
+      if (json)
+        process.stdout.write(JSON.stringify({ file, ok: false, malformed: true, errors }) + '\n');
+      else process.stdout.write(`MALFORMED ${file}: ${errors.slice(0, 3).join('; ')}\n`);
+      return;
+    }
+    const rc = r.receipt;
+    if (rc.ok) counts.verified++;
+    else counts.failed++;
+    if (json) process.stdout.write(JSON.stringify({ file, ...rc }) + '\n');
+    else {
+      const failing = rc.lines.filter((l) => !l.ok).map((l) => `${l.check}:${l.code}`);
+      process.stdout.write(
+        `${rc.ok ? 'VERIFIED ' : 'FAILED   '} ${file}  ${rc.recordId}  ${failing.join(' ')}\n`
+      );
+    }
+  });
+  const total = `${files.length} bundles: ${counts.verified} verified, ${counts.failed} failed, ${counts.malformed} malformed`;
+  if (json) process.stderr.write(total + '\n');
+  else process.stdout.write(total + '\n');
+  return counts.malformed > 0 ? 2 : counts.failed > 0 ? 1 : 0;
 }
 
 async function startCommand(argv: string[]): Promise<number> {

@@ -95,6 +95,38 @@ describe('proofroom verify', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, malformed: true });
   });
 
+  it('reads standard input with -, and prints passing facts with --verbose', () => {
+    const r = spawnSync(process.execPath, [BIN, 'verify', '-', '--verbose'], {
+      input: JSON.stringify(good),
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/PASS grant\.status[^\n]*\n\s+at=\S+\s+status=ACTIVE/);
+  });
+
+  it('checks several bundles on all cores, one line each, with the worst exit code', () => {
+    const bad = JSON.parse(JSON.stringify(good));
+    bad.conservation.charged = '1';
+    const files = [write('m1.json', good), write('m2.json', bad), write('m3.json', good)];
+    const r = run('verify', ...files);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('3 bundles: 2 verified, 1 failed, 0 malformed');
+    expect(r.stdout).toMatch(/FAILED\s+\S+m2\.json\s+\S+\s+conservation\.balance:NOT_BALANCED/);
+    const j = run('verify', '--json', ...files, path.join(dir, 'missing.json'));
+    expect(j.code).toBe(2);
+    const lines = j.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.ok, l.malformed ?? false])).toEqual([
+      [true, false],
+      [false, false],
+      [true, false],
+      [false, true],
+    ]);
+  });
+
   it('rejects bad usage with exit 2', () => {
     expect(run('verify').code).toBe(2);
     expect(run('verify', '--rule', 'majority', 'x.json').code).toBe(2);
