@@ -343,7 +343,7 @@ describe('protobuf.ts wire reader/writer', () => {
   it('checks tags, lengths and fixed-width skips against the frame', () => {
     const run = (bytes: number[]) => {
       const r = decodeWith(Uint8Array.from(bytes), (rd) => {
-        while (!rd.done) rd.skip(rd.tag());
+        while (!rd.done) rd.skipField(rd.tag());
         return true;
       });
       return r.ok ? 'ok' : r.error.kind;

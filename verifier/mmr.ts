@@ -155,25 +155,14 @@ function subtreeRoot(
   size: number,
   merge: Merge
 ): Uint8Array {
-  // A stack of (hash, height) pairs, merged while the two on top have equal height: O(size) merges,
-  // O(log size) memory.
-  const hashes: Uint8Array[] = [];
-  const heights: number[] = [];
-  for (let i = start; i < start + size; i++) {
-    let node = leaves[i] as Uint8Array;
-    let h = 0;
-    while (heights.length > 0 && heights[heights.length - 1] === h) {
-      heights.pop();
-      node = merge(hashes.pop() as Uint8Array, node);
-      h++;
-    }
-    hashes.push(node);
-    heights.push(h);
-  }
-  return hashes[0] as Uint8Array;
+  // A perfect subtree has exactly one peak: its root.
+  return peaksOf(leaves.slice(start, start + size), merge)[0] as Uint8Array;
 }
 
-/** The peaks of an MMR over `leaves`, left to right. */
+/**
+ * The peaks of an MMR over `leaves`, left to right: a stack of (hash, height) pairs, merged while
+ * the two on top have equal height; O(n) merges, O(log n) memory.
+ */
 function peaksOf(leaves: readonly Uint8Array[], merge: Merge): Uint8Array[] {
   const hashes: Uint8Array[] = [];
   const heights: number[] = [];

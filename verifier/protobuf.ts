@@ -233,7 +233,7 @@ export class ProtoReader {
   }
 
   /** Skips the value of an unknown field. */
-  skip(tag: Tag): void {
+  skipField(tag: Tag): void {
     switch (tag.wireType) {
       case 0:
         this.varint();

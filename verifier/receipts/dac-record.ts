@@ -172,7 +172,7 @@ function readSignature(r: ProtoReader, into: Signature | undefined): Signature {
         s.value = r.bytes();
         break;
       default:
-        r.skip(t);
+        r.skipField(t);
     }
   }
   return s;
@@ -224,7 +224,7 @@ function readRequest(r: ProtoReader, into: ActivityRequest | undefined): Activit
         q.signature = r.message('signature', (s) => readSignature(s, q.signature));
         break;
       default:
-        r.skip(t);
+        r.skipField(t);
     }
   }
   return q;
@@ -264,7 +264,7 @@ function readAck(r: ProtoReader, into: ActivityAcknowledgment | undefined): Acti
         a.signature = r.message('signature', (s) => readSignature(s, a.signature));
         break;
       default:
-        r.skip(t);
+        r.skipField(t);
     }
   }
   return a;
@@ -288,7 +288,7 @@ function readResponse(r: ProtoReader, into: ActivityResponse | undefined): Activ
         p.peerId = r.bytes();
         break;
       default:
-        r.skip(t);
+        r.skipField(t);
     }
   }
   return p;
@@ -315,7 +315,7 @@ function readFulfillment(
         f.response = r.message('response', (s) => readResponse(s, f.response));
         break;
       default:
-        r.skip(t);
+        r.skipField(t);
     }
   }
   return f;
@@ -356,7 +356,7 @@ function readAuthToken(r: ProtoReader, into: AuthToken | undefined): AuthToken {
         tok.payload = r.message('payload', (s) => readPayload(s, tok.payload));
         break;
       default:
-        r.skip(t);
+        r.skipField(t);
     }
   }
   return tok;
@@ -403,7 +403,7 @@ function readPayload(r: ProtoReader, into: AuthTokenPayload | undefined): AuthTo
         p.pieceCid = r.bytes();
         break;
       default:
-        r.skip(t);
+        r.skipField(t);
     }
   }
   return p;
@@ -443,7 +443,7 @@ function readRecord(r: ProtoReader): ActivityRecord {
         token = r.message('authToken', (s) => readAuthToken(s, token));
         break;
       default:
-        r.skip(t);
+        r.skipField(t);
     }
   }
   rec.downstream = downstream;
