@@ -12,7 +12,7 @@ import { isObject } from './json.ts';
 import { type Line, STEPS, fail, verdict } from './lines.ts';
 import type { QuorumRule } from './quorum.ts';
 import { checkAnchor, checkInclusion } from './receipts/dac-batch.ts';
-import { checkDacRecord, decodeActivityRecord } from './receipts/dac-record.ts';
+import { checkDecodedDacRecord, decodeActivityRecord } from './receipts/dac-record.ts';
 import { type GrantMemo, checkGrant } from './receipts/gar.ts';
 import { checkAttestation } from './receipts/attestation.ts';
 import { checkConservation, checkSettlement } from './receipts/payout.ts';
@@ -64,11 +64,11 @@ function leafOf(record: unknown): Uint8Array | null {
 /** Lines binding the Cere DAC protobuf record to the SCP record's parties. */
 function dacLines(rec: ScpRecord, backend: SignatureBackend): Line[] {
   if (!rec.dac) return [];
-  const lines = checkDacRecord(rec.dac, backend).map((l) => ({
+  const d = decodeActivityRecord(rec.dac);
+  const lines = checkDecodedDacRecord(d, rec.dac.length, backend).map((l) => ({
     ...l,
     check: l.check.replace(/^record\./, 'record.dac.'),
   }));
-  const d = decodeActivityRecord(rec.dac);
   if (!d.ok) return lines;
   const nodeSigner = d.value.signature?.signer ?? null;
   const clientSigner = d.value.upstream?.request?.signature?.signer ?? null;

@@ -788,13 +788,22 @@ export function checkDacRecord(
   backend: SignatureBackend,
   source?: Source
 ): Line[] {
+  const size = bytes instanceof Uint8Array ? bytes.length : null;
+  return checkDecodedDacRecord(decodeActivityRecord(bytes), size, backend, source);
+}
+
+/** `checkDacRecord` for a caller that has already decoded the bytes (and needs the record too). */
+export function checkDecodedDacRecord(
+  dec: Parsed<ActivityRecord>,
+  size: number | null,
+  backend: SignatureBackend,
+  source?: Source
+): Line[] {
   const base: Omit<LineInit, 'check'> = {
     step: 'record',
     rule: DAC_RULE,
     ...(source ? { source } : {}),
   };
-  const size = bytes instanceof Uint8Array ? bytes.length : null;
-  const dec = decodeActivityRecord(bytes);
   if (!dec.ok) {
     return [fail({ ...base, check: 'record.decode', facts: { size, ...dec.facts } }, dec.code)];
   }
