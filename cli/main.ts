@@ -1,7 +1,8 @@
 /**
- * The `proofroom` command. Today: `verify` (offline check of a receipt bundle) and `start`
- * (builds a demonstration era with faults and verifies every receipt of it). The devnet, indexer,
- * API, explorer and sentinel commands arrive with their issues.
+ * The `proofroom` command: `verify` (offline check of a receipt bundle), `start` (builds a
+ * demonstration era with faults and verifies every receipt of it) and `devnet` (the local chain
+ * and its off-chain services). The indexer, API, explorer and sentinel commands arrive with their
+ * issues.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,9 @@ import { DEFAULT_POLICY, type ReceiptPolicy, verifyReceipt } from '../verifier/r
 import { nodeBackend } from '../verifier/node/index.ts';
 import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
 import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
+import { UsageError, type Args, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
+import { DEVNET_USAGE, devnetCommand } from './devnet-command.ts';
 import { formatReceipt } from './format.ts';
 
 const USAGE = `usage: proofroom <command> [options]
@@ -26,37 +29,9 @@ commands:
   start [--records N] [--out DIR]
       Builds a demonstration era (honest records plus one of each fault), writes each receipt
       bundle to DIR (default <data dir>/demo) and verifies them all.
-  help
+${DEVNET_USAGE}  help
       Shows this text.
 `;
-
-class UsageError extends Error {}
-
-interface Args {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-function parseArgs(argv: string[], valued: readonly string[]): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
-      if (valued.includes(k)) {
-        const value = v ?? argv[++i];
-        if (value === undefined) throw new UsageError(`--${k} needs a value`);
-        flags.set(k, value);
-      } else flags.set(k, true);
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
 
 function policyFrom(args: Args): ReceiptPolicy {
   const rule = args.flags.get('rule');
@@ -248,6 +223,8 @@ export async function main(argv: string[]): Promise<number> {
         return await verifyCommand(rest);
       case 'start':
         return await startCommand(rest);
+      case 'devnet':
+        return await devnetCommand(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -2,6 +2,7 @@
  * Deterministic test identities: every key of a scenario derives from (seed, name), so a scenario
  * is reproducible byte for byte. Never use these keys for anything real.
  */
+import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as sr25519 from '@scure/sr25519';
 import { utf8 } from '../verifier/bytes.ts';
@@ -15,6 +16,9 @@ export interface Identity {
   sign(message: Uint8Array): Uint8Array;
 }
 
+/** DER prefix of a PKCS#8 Ed25519 private key (RFC 8410); the 32-byte seed follows. */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
 export function seedBytes(seed: string, name: string): Uint8Array {
   return blake2b256(utf8(`proofroom/devnet/${seed}/${name}`));
 }
@@ -26,7 +30,18 @@ export function identity(
 ): Identity {
   const s = seedBytes(seed, name);
   if (algorithm === 'ed25519') {
-    return { name, algorithm, publicKey: ed25519.getPublicKey(s), sign: (m) => ed25519.sign(m, s) };
+    // Ed25519 signatures are deterministic: OpenSSL gives the same bytes as noble, ~10x faster.
+    const key = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, s]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    return {
+      name,
+      algorithm,
+      publicKey: ed25519.getPublicKey(s),
+      sign: (m) => new Uint8Array(nodeSign(null, m, key)),
+    };
   }
   const secret = sr25519.secretFromSeed(s);
   // sr25519 signing is randomised; derive the nonce input from the message to stay reproducible.

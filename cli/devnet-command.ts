@@ -1,0 +1,140 @@
+/**
+ * `proofroom devnet`: runs the local Cere-shaped chain, its GAR service and storage nodes on a
+ * seeded scenario, prints the endpoints and writes the scenario's manifest, until interrupted.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type Devnet, startDevnet } from '../devnet/devnet.ts';
+import { DEVNET_FAULTS, type DevnetFault } from '../devnet/scenario.ts';
+import { UsageError, parseArgs } from './args.ts';
+import { loadConfig } from './config.ts';
+
+export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--faults f1,f2,...|all] [--port P] [--host H]
+         [--block-time MS] [--reorg-after MS] [--out DIR] [--bundles]
+      Runs the devnet: Substrate JSON-RPC (HTTP and WebSocket) on P (default 9944), the GAR
+      service on P+1 and three storage nodes on P+2.. (P=0: ephemeral ports), serving a seeded
+      scenario (default 120 records over 2 eras). Faults: ${DEVNET_FAULTS.join(', ')}.
+      --block-time reveals one block per MS instead of all at once; --reorg-after switches from
+      the orphaned branch after MS (anchor-reorged). Writes manifest.json (and with --bundles
+      every receipt bundle) to DIR (default <data dir>/devnet).
+`;
+
+function intFlag(
+  v: string | true | undefined,
+  name: string,
+  def: number,
+  min: number,
+  max: number
+): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (v === true || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer in [${min}, ${max}]`);
+  return n;
+}
+
+export function parseFaults(v: string | true | undefined): DevnetFault[] {
+  if (v === undefined) return [];
+  if (v === true) throw new UsageError('--faults needs a value');
+  if (v === 'all') return [...DEVNET_FAULTS];
+  const out: DevnetFault[] = [];
+  for (const f of v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    if (!(DEVNET_FAULTS as readonly string[]).includes(f))
+      throw new UsageError(`unknown fault '${f}'; known: ${DEVNET_FAULTS.join(', ')}, all`);
+    out.push(f as DevnetFault);
+  }
+  return out;
+}
+
+export async function devnetCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [
+    'seed',
+    'records',
+    'eras',
+    'faults',
+    'port',
+    'host',
+    'block-time',
+    'reorg-after',
+    'out',
+  ]);
+  const config = loadConfig();
+  const seedFlag = args.flags.get('seed');
+  if (seedFlag === true) throw new UsageError('--seed needs a value');
+  const faults = parseFaults(args.flags.get('faults'));
+  const records = intFlag(args.flags.get('records'), 'records', 120, 1, 10_000_000);
+  const eras = intFlag(args.flags.get('eras'), 'eras', 2, 1, 1000);
+  const port = intFlag(args.flags.get('port'), 'port', 9944, 0, 65_530);
+  const blockTimeMs = intFlag(args.flags.get('block-time'), 'block-time', 0, 0, 3_600_000);
+  const reorgAfterMs = intFlag(args.flags.get('reorg-after'), 'reorg-after', 5000, 0, 3_600_000);
+  const hostFlag = args.flags.get('host');
+  const out = String(args.flags.get('out') ?? path.join(config.dataDir, 'devnet'));
+
+  let devnet: Devnet;
+  try {
+    devnet = await startDevnet({
+      seed: seedFlag ?? 'devnet',
+      records,
+      eras,
+      faults,
+      port,
+      host: typeof hostFlag === 'string' ? hostFlag : '127.0.0.1',
+      blockTimeMs,
+      reorgAfterMs,
+      onProgress:
+        records >= 50_000
+          ? ({ records: done, of }) => {
+              if (done % 50_000 < 50) process.stderr.write(`  built ${done} / ${of} records\r`);
+            }
+          : undefined,
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  await mkdir(out, { recursive: true });
+  const manifestFile = path.join(out, 'manifest.json');
+  await writeFile(manifestFile, JSON.stringify(devnet.manifest, null, 2) + '\n');
+  if (args.flags.has('bundles')) {
+    devnet.settle();
+    const dir = path.join(out, 'bundles');
+    await mkdir(dir, { recursive: true });
+    for (let i = 0; i < devnet.scenario.recordCount; i++)
+      await writeFile(
+        path.join(dir, `${devnet.scenario.recordId(i)}.json`),
+        JSON.stringify(devnet.bundle(i), null, 2) + '\n'
+      );
+  }
+  const m = devnet.manifest;
+  const tip = devnet.canonical[devnet.canonical.length - 1]!;
+  process.stdout.write(
+    [
+      `Proof Room devnet (seed ${m.seed}): ${m.records} records over ${m.eras} eras, ${tip.number} blocks, genesis ${devnet.chain.genesisHash}`,
+      `  built in ${devnet.buildMs.scenario.toFixed(0)} ms (scenario) + ${devnet.buildMs.chain.toFixed(0)} ms (blocks)`,
+      `  faults: ${m.faults.length ? m.faults.join(', ') : 'none'}; ${m.receipts.length} receipts must fail a line`,
+      '',
+      `  chain RPC      ${devnet.rpcUrl}   (WebSocket ${devnet.wsUrl})`,
+      `  GAR service    ${devnet.garUrl}/api/v1/agreements`,
+      ...devnet.storageUrls.map(
+        (u, i) => `  storage node ${i}  ${u}/v1/payloads/<blake2b-256 of payload>`
+      ),
+      `  manifest       ${manifestFile}`,
+      '',
+      blockTimeMs > 0
+        ? `Revealing one block every ${blockTimeMs} ms. Ctrl-C stops.`
+        : m.reorg
+          ? `The orphaned branch is best until the reorg in ${reorgAfterMs} ms (or RPC dev_advance). Ctrl-C stops.`
+          : 'All blocks are served. Ctrl-C stops.',
+    ].join('\n') + '\n'
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await devnet.close();
+  return 0;
+}

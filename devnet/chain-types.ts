@@ -1,0 +1,54 @@
+/**
+ * The contract between the devnet's scenario (what happens on chain, block by block) and its chain
+ * (how that becomes SCALE-encoded blocks served over JSON-RPC).
+ *
+ * Values are in the JSON shape `@subsquid/substrate-runtime` encodes and decodes: field names in
+ * camelCase as the runtime description spells them (`cluster_id` -> `clusterId`), byte arrays and
+ * fixed hashes as lowercase `0x` hex strings, integers as `number` (up to u32) or `bigint`
+ * (u64/u128), enums as `{ __kind: 'Variant', value }` (tuple or newtype variants) or
+ * `{ __kind: 'Variant', ...fields }` (struct variants), `Option` as `undefined` or the value.
+ */
+
+/** A signer of extrinsics: a 32-byte public key that signs with ed25519 or sr25519. */
+export interface ExtrinsicSigner {
+  readonly publicKey: Uint8Array;
+  readonly algorithm: 'ed25519' | 'sr25519';
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** A call: `pallet` and `name` as in metadata (`System`, `remark_with_event`). */
+export interface CallSpec {
+  readonly pallet: string;
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+}
+
+/** An event: `pallet` and `name` as in metadata (`DdcClusters`, `ClusterEraPaid`). */
+export interface EventSpec {
+  readonly pallet: string;
+  readonly name: string;
+  /** Struct fields by camelCase name, or the positional values of a tuple event. */
+  readonly args: Record<string, unknown> | readonly unknown[];
+}
+
+/**
+ * One extrinsic and the events it emits, in order. The chain adds `System.ExtrinsicSuccess` (or
+ * `System.ExtrinsicFailed` when `failed` is set) after them, with phase `ApplyExtrinsic(index)`.
+ */
+export interface ExtrinsicSpec {
+  readonly call: CallSpec;
+  /** Signed with a real signature over the signing payload; absent for an unsigned (bare) extrinsic. */
+  readonly signer?: ExtrinsicSigner;
+  readonly events: readonly EventSpec[];
+  readonly failed?: boolean;
+}
+
+/**
+ * One block's content. The chain puts `Timestamp.set(timestamp)` first as extrinsic 0, then these
+ * extrinsics in order (indices 1..n).
+ */
+export interface BlockSpec {
+  /** Unix milliseconds; consecutive blocks are 6,000 ms apart on the devnet. */
+  readonly timestamp: number;
+  readonly extrinsics: readonly ExtrinsicSpec[];
+}

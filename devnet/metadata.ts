@@ -1,0 +1,932 @@
+/**
+ * The devnet's runtime metadata (v14).
+ *
+ * It starts from the Substrate kitchensink v14 metadata shipped with `@polkadot/types-support`
+ * and swaps the kitchensink pallets at indices 36–40 (Multisig, Bounties, Tips, Assets,
+ * PoolAssets) for Cere's DDC pallets at their real `construct_runtime` indices: DdcCustomers 36,
+ * DdcNodes 37, DdcClusters 38, DdcPayouts 39, DdcVerification 40. Their calls, events and errors
+ * are added to the portable type registry with Rust paths and snake_case field names, following
+ * the public Cere sources (`Cerebellum-Network/blockchain-node` pallets, `ddc-primitives`) as
+ * summarised in the project's Cere reference notes (A.1–A.3 and the DdcPayouts addendum). Storage
+ * is left out for the DDC pallets and their constants are empty. Call indices are the real
+ * `#[pallet::call_index]` values: payouts 0–8 (`end_payout` = 8), verification
+ * `set_validator_key` = 1, customers 0–7, nodes 0–2, clusters 0–4.
+ *
+ * The DdcPayouts layout is the one of spec v73007+ (`PayoutReceiptFinalized` has `finalized_at`,
+ * `PayoutFingerprintCommited` is spelt as on chain). System's `SS58Prefix` (54) and `Version`
+ * constants and Balances' `ExistentialDeposit` (1 CERE = 10^10) are set to Cere's values.
+ *
+ * The result is encoded with the same SCALE definitions `@subsquid/substrate-runtime` decodes
+ * metadata with, prefixed by the `meta` magic and version byte 14.
+ */
+import substrateMetadataHex from '@polkadot/types-support/metadata/v14/substrate-hex';
+import kitchensinkVersion from '@polkadot/types-support/metadata/v14/substrate-ver';
+import { Codec } from '@subsquid/scale-codec';
+import { decodeMetadata } from '@subsquid/substrate-runtime/lib/metadata/codec.js';
+import type {
+  MetadataV14,
+  PalletMetadataV14,
+  PortableTypeV14,
+  Si0TypeDefPrimitive,
+  Si1Field,
+  Si1Type,
+  Si1TypeDef,
+  Si1Variant,
+} from '@subsquid/substrate-runtime/lib/metadata/interfaces.js';
+import { types as metadataTypeDefinitions } from '@subsquid/substrate-runtime/lib/metadata/old/definitions/metadata/index.js';
+import { OldTypeRegistry } from '@subsquid/substrate-runtime/lib/metadata/old/typeRegistry.js';
+
+/** The JSON form of `state_getRuntimeVersion` for the devnet runtime. */
+export interface DevnetRuntimeVersion {
+  specName: 'node';
+  implName: 'substrate-node';
+  authoringVersion: number;
+  specVersion: 73100;
+  implVersion: number;
+  apis: Array<[string, number]>;
+  transactionVersion: 27;
+  stateVersion: 1;
+}
+
+/** `Metadata` runtime API id; listed at version 1 so clients fetch it with `state_getMetadata`. */
+const METADATA_API_ID = '0x37e397fc7c91f5e4';
+
+function runtimeApis(): Array<[string, number]> {
+  const apis: Array<[string, number]> = kitchensinkVersion.apis.map((entry) => {
+    const [id, version] = entry;
+    if (typeof id !== 'string' || typeof version !== 'number') {
+      throw new Error('unexpected runtime API entry in the kitchensink runtime version');
+    }
+    return [id, id === METADATA_API_ID ? 1 : version];
+  });
+  if (!apis.some(([id]) => id === METADATA_API_ID)) apis.push([METADATA_API_ID, 1]);
+  return apis;
+}
+
+/** The devnet runtime version: Cere's spec name and transaction version, kitchensink's APIs. */
+export const DEVNET_RUNTIME_VERSION: DevnetRuntimeVersion = {
+  specName: 'node',
+  implName: 'substrate-node',
+  authoringVersion: kitchensinkVersion.authoringVersion,
+  specVersion: 73100,
+  implVersion: 0,
+  apis: runtimeApis(),
+  transactionVersion: 27,
+  stateVersion: 1,
+};
+
+/** Cere's SS58 address prefix. */
+const SS58_PREFIX = 54;
+/** Balances' existential deposit on Cere: 1 CERE = 10^10 planck. */
+const EXISTENTIAL_DEPOSIT = 10_000_000_000n;
+
+// ---------------------------------------------------------------------------------------------
+// Small SCALE helpers for constant values
+
+function hexOf(bytes: readonly number[]): string {
+  return '0x' + bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function uintLe(value: bigint, size: number): number[] {
+  const out: number[] = [];
+  let rest = value;
+  for (let i = 0; i < size; i++) {
+    out.push(Number(rest & 0xffn));
+    rest >>= 8n;
+  }
+  if (rest !== 0n) throw new Error(`value ${value} does not fit in ${size} bytes`);
+  return out;
+}
+
+function compactLength(n: number): number[] {
+  if (n < 1 << 6) return [n << 2];
+  if (n < 1 << 14) return uintLe(BigInt((n << 2) | 1), 2);
+  if (n < 1 << 30) return uintLe(BigInt(n * 4 + 2), 4);
+  throw new Error('length too large');
+}
+
+function scaleString(s: string): number[] {
+  const bytes = [...new TextEncoder().encode(s)];
+  return [...compactLength(bytes.length), ...bytes];
+}
+
+function hexBytes(hex: string): number[] {
+  const clean = hex.startsWith('0x') ? hex.slice(2) : hex;
+  const out: number[] = [];
+  for (let i = 0; i < clean.length; i += 2) out.push(parseInt(clean.slice(i, i + 2), 16));
+  return out;
+}
+
+/** SCALE encoding of `sp_version::RuntimeVersion`, the `System.Version` constant. */
+export function encodeRuntimeVersion(version: {
+  specName: string;
+  implName: string;
+  authoringVersion: number;
+  specVersion: number;
+  implVersion: number;
+  apis: ReadonlyArray<readonly [string, number]>;
+  transactionVersion: number;
+  stateVersion: number;
+}): string {
+  const bytes = [
+    ...scaleString(version.specName),
+    ...scaleString(version.implName),
+    ...uintLe(BigInt(version.authoringVersion), 4),
+    ...uintLe(BigInt(version.specVersion), 4),
+    ...uintLe(BigInt(version.implVersion), 4),
+    ...compactLength(version.apis.length),
+    ...version.apis.flatMap(([id, v]) => [...hexBytes(id), ...uintLe(BigInt(v), 4)]),
+    ...uintLe(BigInt(version.transactionVersion), 4),
+    ...uintLe(BigInt(version.stateVersion), 1),
+  ];
+  return hexOf(bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Portable type registry editing
+
+type PrimitiveKind = Si0TypeDefPrimitive['__kind'];
+
+function field(name: string | undefined, type: number, typeName?: string): Si1Field {
+  return { name, type, typeName, docs: [] };
+}
+
+function variant(name: string, index: number, fields: Si1Field[], docs: string[] = []): Si1Variant {
+  return { name, index, fields, docs };
+}
+
+/** Wraps the decoded `lookup.types` array: finds existing types and appends new ones. */
+class TypeTable {
+  constructor(private readonly types: PortableTypeV14[]) {}
+
+  get(id: number): Si1Type {
+    const entry = this.types[id];
+    if (entry === undefined) throw new Error(`no type ${id}`);
+    return entry.type;
+  }
+
+  add(type: Si1Type): number {
+    const id = this.types.length;
+    this.types.push({ id, type });
+    return id;
+  }
+
+  /** The one type with this Rust path (`sp_core::crypto::AccountId32`). */
+  byPath(path: string): number {
+    const ids = this.types.filter((t) => t.type.path.join('::') === path).map((t) => t.id);
+    if (ids.length !== 1) throw new Error(`expected one type at ${path}, found ${ids.length}`);
+    return ids[0] as number;
+  }
+
+  /** An anonymous type (no path) with exactly this definition, reused or added. */
+  anonymous(def: Si1TypeDef): number {
+    const key = JSON.stringify(def);
+    const found = this.types.find(
+      (t) => t.type.path.length === 0 && JSON.stringify(t.type.def) === key
+    );
+    return found?.id ?? this.add({ path: [], params: [], def, docs: [] });
+  }
+
+  primitive(kind: PrimitiveKind): number {
+    return this.anonymous({ __kind: 'Primitive', value: { __kind: kind } as Si0TypeDefPrimitive });
+  }
+
+  sequence(of: number): number {
+    return this.anonymous({ __kind: 'Sequence', value: { type: of } });
+  }
+
+  array(len: number, of: number): number {
+    return this.anonymous({ __kind: 'Array', value: { len, type: of } });
+  }
+
+  tuple(items: number[]): number {
+    return this.anonymous({ __kind: 'Tuple', value: items });
+  }
+
+  compact(of: number): number {
+    return this.anonymous({ __kind: 'Compact', value: { type: of } });
+  }
+
+  option(of: number): number {
+    const found = this.types.find(
+      (t) => t.type.path.join('::') === 'Option' && t.type.params[0]?.type === of
+    );
+    if (found) return found.id;
+    return this.add({
+      path: ['Option'],
+      params: [{ name: 'T', type: of }],
+      def: {
+        __kind: 'Variant',
+        value: { variants: [variant('None', 0, []), variant('Some', 1, [field(undefined, of)])] },
+      },
+      docs: [],
+    });
+  }
+
+  composite(path: string, fields: Si1Field[], params: Si1Type['params'] = []): number {
+    return this.add({
+      path: path.split('::'),
+      params,
+      def: { __kind: 'Composite', value: { fields } },
+      docs: [],
+    });
+  }
+
+  variants(path: string, variants: Si1Variant[], params: Si1Type['params'] = []): number {
+    return this.add({
+      path: path.split('::'),
+      params,
+      def: { __kind: 'Variant', value: { variants } },
+      docs: [],
+    });
+  }
+
+  variantsOf(id: number): Si1Variant[] {
+    const def = this.get(id).def;
+    if (def.__kind !== 'Variant') throw new Error(`type ${id} is not an enum`);
+    return def.value.variants;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The DDC pallets
+
+/** A call or event variant: name and fields (`[name, type id, Rust type name]`). */
+interface VariantSpec {
+  readonly name: string;
+  readonly index?: number;
+  readonly fields: ReadonlyArray<readonly [string, number, string]>;
+  readonly docs?: readonly string[];
+}
+
+interface PalletSpec {
+  readonly name: string;
+  readonly index: number;
+  /** Rust crate, e.g. `pallet_ddc_clusters`. */
+  readonly crate: string;
+  readonly calls: readonly VariantSpec[];
+  readonly events: readonly VariantSpec[];
+  readonly errors: readonly string[];
+}
+
+/** Type ids of the DDC domain types, shared by all five pallets. */
+interface DdcTypes {
+  readonly accountId: number;
+  readonly h256: number;
+  readonly clusterId: number;
+  readonly nodePubKey: number;
+  readonly nodeParams: number;
+  readonly clusterParams: number;
+  readonly clusterProtocolParams: number;
+  readonly clusterNodeKind: number;
+  readonly bucketParams: number;
+  readonly mmrProof: number;
+  readonly dispatchError: number;
+  readonly payoutBatch: number;
+  readonly bool: number;
+  readonly u16: number;
+  readonly u32: number;
+  readonly u64: number;
+  readonly u128: number;
+  readonly compactU128: number;
+  readonly str: number;
+}
+
+function addDdcTypes(t: TypeTable): DdcTypes {
+  const u8 = t.primitive('U8');
+  const bool = t.primitive('Bool');
+  const u16 = t.primitive('U16');
+  const u32 = t.primitive('U32');
+  const u64 = t.primitive('U64');
+  const u128 = t.primitive('U128');
+  const str = t.primitive('Str');
+  const bytes = t.sequence(u8);
+  const accountId = t.byPath('sp_core::crypto::AccountId32');
+  const h256 = t.byPath('primitive_types::H256');
+  const dispatchError = t.byPath('sp_runtime::DispatchError');
+  const perquintill = t.byPath('sp_arithmetic::per_things::Perquintill');
+
+  const clusterId = t.composite('primitive_types::H160', [
+    field(undefined, t.array(20, u8), '[u8; 20]'),
+  ]);
+  const nodePubKey = t.variants('ddc_primitives::NodePubKey', [
+    variant('StoragePubKey', 0, [field(undefined, accountId, 'StorageNodePubKey')]),
+  ]);
+  const storageNodeMode = t.variants('ddc_primitives::StorageNodeMode', [
+    variant('Full', 1, []),
+    variant('Storage', 2, []),
+    variant('Cache', 3, []),
+    variant('Compute', 4, []),
+  ]);
+  const storageNodeParams = t.composite('ddc_primitives::StorageNodeParams', [
+    field('mode', storageNodeMode, 'StorageNodeMode'),
+    field('host', bytes, 'Vec<u8>'),
+    field('domain', bytes, 'Vec<u8>'),
+    field('ssl', bool, 'bool'),
+    field('http_port', u16, 'u16'),
+    field('grpc_port', u16, 'u16'),
+    field('p2p_port', u16, 'u16'),
+  ]);
+  const nodeParams = t.variants('ddc_primitives::NodeParams', [
+    variant('StorageParams', 0, [field(undefined, storageNodeParams, 'StorageNodeParams')]),
+  ]);
+  const clusterParams = t.composite(
+    'ddc_primitives::ClusterParams',
+    [
+      field('node_provider_auth_contract', t.option(accountId), 'Option<AccountId>'),
+      field('erasure_coding_required', u32, 'u32'),
+      field('erasure_coding_total', u32, 'u32'),
+      field('replication_total', u32, 'u32'),
+    ],
+    [{ name: 'AccountId', type: accountId }]
+  );
+  const clusterProtocolParams = t.composite(
+    'ddc_primitives::ClusterProtocolParams',
+    [
+      field('treasury_share', perquintill, 'Perquintill'),
+      field('validators_share', perquintill, 'Perquintill'),
+      field('cluster_reserve_share', perquintill, 'Perquintill'),
+      field('storage_bond_size', u128, 'Balance'),
+      field('storage_chill_delay', u32, 'BlockNumber'),
+      field('storage_unbonding_delay', u32, 'BlockNumber'),
+      field('cost_per_mb_stored', u128, 'u128'),
+      field('cost_per_mb_streamed', u128, 'u128'),
+      field('cost_per_put_request', u128, 'u128'),
+      field('cost_per_get_request', u128, 'u128'),
+      field('cost_per_gpu_unit', u128, 'u128'),
+      field('cost_per_cpu_unit', u128, 'u128'),
+      field('cost_per_ram_unit', u128, 'u128'),
+      field('customer_deposit_contract', accountId, 'AccountId'),
+    ],
+    [
+      { name: 'Balance', type: u128 },
+      { name: 'BlockNumber', type: u32 },
+      { name: 'AccountId', type: accountId },
+    ]
+  );
+  const clusterNodeKind = t.variants('ddc_primitives::ClusterNodeKind', [
+    variant('Genesis', 0, []),
+    variant('External', 1, []),
+  ]);
+  const bucketParams = t.composite('ddc_primitives::BucketParams', [
+    field('is_public', bool, 'bool'),
+  ]);
+  const mmrProof = t.composite('ddc_primitives::MMRProof', [
+    field('proof', t.sequence(h256), 'Vec<DeltaUsageHash>'),
+  ]);
+  const payoutBatch = t.sequence(t.tuple([accountId, u128]));
+
+  return {
+    accountId,
+    h256,
+    clusterId,
+    nodePubKey,
+    nodeParams,
+    clusterParams,
+    clusterProtocolParams,
+    clusterNodeKind,
+    bucketParams,
+    mmrProof,
+    dispatchError,
+    payoutBatch,
+    bool,
+    u16,
+    u32,
+    u64,
+    u128,
+    compactU128: t.compact(u128),
+    str,
+  };
+}
+
+function ddcPallets(d: DdcTypes): PalletSpec[] {
+  const cluster = ['cluster_id', d.clusterId, 'ClusterId'] as const;
+  const node = ['node_pub_key', d.nodePubKey, 'NodePubKey'] as const;
+  const account = (name: string) => [name, d.accountId, 'T::AccountId'] as const;
+  const balance = (name: string) => [name, d.u128, 'BalanceOf<T>'] as const;
+  const amount = (name: string) => [name, d.u128, 'u128'] as const;
+  const era = ['era', d.u32, 'DdcEra'] as const;
+  const eraId = ['era_id', d.u32, 'EhdEra'] as const;
+  const paymentEra = ['era_id', d.u32, 'PaymentEra'] as const;
+  const batchIndex = ['batch_index', d.u16, 'BatchIndex'] as const;
+  const maxBatchIndex = ['max_batch_index', d.u16, 'BatchIndex'] as const;
+  const bucket = ['bucket_id', d.u64, 'BucketId'] as const;
+  const compactValue = ['value', d.compactU128, 'BalanceOf<T>'] as const;
+  const clusterOnly = (name: string): VariantSpec => ({ name, fields: [cluster] });
+  const clusterEra = (name: string): VariantSpec => ({ name, fields: [cluster, era] });
+
+  return [
+    {
+      name: 'DdcCustomers',
+      index: 36,
+      crate: 'pallet_ddc_customers',
+      calls: [
+        {
+          name: 'create_bucket',
+          index: 0,
+          fields: [cluster, ['bucket_params', d.bucketParams, 'BucketParams']],
+        },
+        { name: 'deposit', index: 1, fields: [cluster, compactValue] },
+        {
+          name: 'deposit_extra',
+          index: 2,
+          fields: [cluster, ['max_additional', d.compactU128, 'BalanceOf<T>']],
+        },
+        { name: 'deposit_for', index: 3, fields: [account('owner'), cluster, compactValue] },
+        { name: 'unlock_deposit', index: 4, fields: [cluster, compactValue] },
+        { name: 'withdraw_unlocked_deposit', index: 5, fields: [cluster] },
+        {
+          name: 'set_bucket_params',
+          index: 6,
+          fields: [bucket, ['bucket_params', d.bucketParams, 'BucketParams']],
+        },
+        { name: 'remove_bucket', index: 7, fields: [bucket] },
+      ],
+      events: [
+        { name: 'Deposited', fields: [cluster, account('owner_id'), balance('amount')] },
+        {
+          name: 'InitialDepositUnlock',
+          fields: [cluster, account('owner_id'), balance('amount')],
+        },
+        { name: 'Withdrawn', fields: [cluster, account('owner_id'), balance('amount')] },
+        {
+          name: 'Charged',
+          fields: [cluster, account('owner_id'), balance('charged'), balance('expected')],
+        },
+        { name: 'BucketCreated', fields: [cluster, bucket] },
+        { name: 'BucketUpdated', fields: [cluster, bucket] },
+        { name: 'BucketRemoved', fields: [cluster, bucket] },
+      ],
+      errors: [
+        'NotOwner',
+        'AlreadyPaired',
+        'InsufficientDeposit',
+        'NoMoreChunks',
+        'NoBucketWithId',
+        'NotBucketOwner',
+        'ArithmeticOverflow',
+        'ArithmeticUnderflow',
+        'TransferFailed',
+        'BadState',
+        'BucketDoesNotExist',
+        'ClusterDoesNotExist',
+        'AlreadyRemoved',
+      ],
+    },
+    {
+      name: 'DdcNodes',
+      index: 37,
+      crate: 'pallet_ddc_nodes',
+      calls: [
+        {
+          name: 'create_node',
+          index: 0,
+          fields: [node, ['node_params', d.nodeParams, 'NodeParams']],
+        },
+        { name: 'delete_node', index: 1, fields: [node] },
+        {
+          name: 'set_node_params',
+          index: 2,
+          fields: [node, ['node_params', d.nodeParams, 'NodeParams']],
+        },
+      ],
+      events: [
+        { name: 'NodeCreated', fields: [node] },
+        { name: 'NodeDeleted', fields: [node] },
+        { name: 'NodeParamsChanged', fields: [node] },
+      ],
+      errors: [
+        'NodeAlreadyExists',
+        'NodeDoesNotExist',
+        'InvalidNodePubKey',
+        'InvalidNodeParams',
+        'NodeParamsExceedsLimit',
+        'OnlyNodeProvider',
+        'NodeIsAssignedToCluster',
+        'HostLenExceedsLimit',
+        'DomainLenExceedsLimit',
+        'NodeHasDanglingStake',
+      ],
+    },
+    {
+      name: 'DdcClusters',
+      index: 38,
+      crate: 'pallet_ddc_clusters',
+      calls: [
+        {
+          name: 'create_cluster',
+          index: 0,
+          fields: [
+            cluster,
+            account('cluster_manager_id'),
+            account('cluster_reserve_id'),
+            ['cluster_params', d.clusterParams, 'ClusterParams<T::AccountId>'],
+            [
+              'initial_protocol_params',
+              d.clusterProtocolParams,
+              'ClusterProtocolParams<BalanceOf<T>, BlockNumberFor<T>, T::AccountId>',
+            ],
+          ],
+        },
+        {
+          name: 'add_node',
+          index: 1,
+          fields: [cluster, node, ['node_kind', d.clusterNodeKind, 'ClusterNodeKind']],
+        },
+        { name: 'remove_node', index: 2, fields: [cluster, node] },
+        {
+          name: 'set_cluster_params',
+          index: 3,
+          fields: [cluster, ['cluster_params', d.clusterParams, 'ClusterParams<T::AccountId>']],
+        },
+        {
+          name: 'validate_node',
+          index: 4,
+          fields: [cluster, node, ['succeeded', d.bool, 'bool']],
+        },
+      ],
+      events: [
+        clusterOnly('ClusterCreated'),
+        { name: 'ClusterNodeAdded', fields: [cluster, node] },
+        { name: 'ClusterNodeRemoved', fields: [cluster, node] },
+        clusterOnly('ClusterParamsSet'),
+        clusterOnly('ClusterProtocolParamsSet'),
+        clusterOnly('ClusterActivated'),
+        clusterOnly('ClusterBonded'),
+        clusterOnly('ClusterUnbonding'),
+        clusterOnly('ClusterUnbonded'),
+        { name: 'ClusterNodeValidated', fields: [cluster, node, ['succeeded', d.bool, 'bool']] },
+        { name: 'ClusterEraPaid', fields: [cluster, eraId] },
+      ],
+      errors: [
+        'ClusterAlreadyExists',
+        'ClusterDoesNotExist',
+        'ClusterParamsExceedsLimit',
+        'AttemptToAddNonExistentNode',
+        'AttemptToAddAlreadyAssignedNode',
+        'AttemptToRemoveNonExistentNode',
+        'AttemptToRemoveNotAssignedNode',
+        'OnlyClusterManager',
+        'NodeIsNotAuthorized',
+        'NodeHasNoActivatedStake',
+        'NodeStakeIsInvalid',
+        'NodeChillingIsProhibited',
+        'NodeAuthContractCallFailed',
+        'NodeAuthContractDeployFailed',
+        'NodeAuthNodeAuthorizationNotSuccessful',
+        'ErasureCodingRequiredDidNotMeetMinimum',
+        'ErasureCodingTotalNotMeetMinimum',
+        'ReplicationTotalDidNotMeetMinimum',
+        'ClusterAlreadyActivated',
+        'UnexpectedClusterStatus',
+        'AttemptToValidateNotAssignedNode',
+        'ClusterProtocolParamsNotSet',
+        'ArithmeticOverflow',
+        'NodeIsNotAssignedToCluster',
+      ],
+    },
+    {
+      name: 'DdcPayouts',
+      index: 39,
+      crate: 'pallet_ddc_payouts',
+      calls: [
+        {
+          name: 'commit_payout_fingerprint',
+          index: 0,
+          fields: [
+            cluster,
+            ['ehd_id', d.str, 'String'],
+            ['payers_root', d.h256, 'PayableUsageHash'],
+            ['payees_root', d.h256, 'PayableUsageHash'],
+          ],
+        },
+        {
+          name: 'begin_payout',
+          index: 1,
+          fields: [cluster, paymentEra, ['fingerprint', d.h256, 'Fingerprint']],
+        },
+        {
+          name: 'begin_charging_customers',
+          index: 2,
+          fields: [cluster, paymentEra, maxBatchIndex],
+        },
+        {
+          name: 'send_charging_customers_batch',
+          index: 3,
+          fields: [
+            cluster,
+            paymentEra,
+            batchIndex,
+            ['payers', d.payoutBatch, 'Vec<(T::AccountId, u128)>'],
+            ['batch_proof', d.mmrProof, 'MMRProof'],
+          ],
+        },
+        { name: 'end_charging_customers', index: 4, fields: [cluster, paymentEra] },
+        {
+          name: 'begin_rewarding_providers',
+          index: 5,
+          fields: [cluster, paymentEra, maxBatchIndex],
+        },
+        {
+          name: 'send_rewarding_providers_batch',
+          index: 6,
+          fields: [
+            cluster,
+            paymentEra,
+            batchIndex,
+            ['payees', d.payoutBatch, 'Vec<(T::AccountId, u128)>'],
+            ['batch_proof', d.mmrProof, 'MMRProof'],
+          ],
+        },
+        { name: 'end_rewarding_providers', index: 7, fields: [cluster, paymentEra] },
+        { name: 'end_payout', index: 8, fields: [cluster, paymentEra] },
+      ],
+      events: [
+        clusterEra('PayoutInitialized'),
+        clusterEra('ChargingStarted'),
+        {
+          name: 'Charged',
+          fields: [cluster, era, batchIndex, account('customer_id'), amount('amount')],
+        },
+        {
+          name: 'ChargedPartially',
+          fields: [
+            cluster,
+            era,
+            batchIndex,
+            account('customer_id'),
+            amount('charged'),
+            amount('expected_to_charge'),
+          ],
+        },
+        {
+          name: 'Indebted',
+          fields: [cluster, era, batchIndex, account('customer_id'), amount('amount')],
+        },
+        clusterEra('ChargingFinished'),
+        { name: 'TreasuryFeesCollected', fields: [cluster, era, amount('amount')] },
+        { name: 'ClusterReserveFeesCollected', fields: [cluster, era, amount('amount')] },
+        { name: 'ValidatorFeesCollected', fields: [cluster, era, amount('amount')] },
+        clusterEra('RewardingStarted'),
+        {
+          name: 'Rewarded',
+          fields: [
+            cluster,
+            era,
+            batchIndex,
+            account('node_provider_id'),
+            amount('rewarded'),
+            amount('expected_to_reward'),
+          ],
+        },
+        {
+          name: 'ValidatorRewarded',
+          fields: [cluster, era, account('validator_id'), amount('amount')],
+        },
+        {
+          name: 'NotDistributedReward',
+          fields: [
+            cluster,
+            era,
+            batchIndex,
+            account('node_provider_id'),
+            amount('expected_reward'),
+            balance('distributed_reward'),
+          ],
+        },
+        {
+          name: 'NotDistributedOverallReward',
+          fields: [cluster, era, amount('expected_reward'), amount('total_distributed_rewards')],
+        },
+        clusterEra('RewardingFinished'),
+        {
+          name: 'PayoutReceiptFinalized',
+          fields: [cluster, era, ['finalized_at', d.u32, 'BlockNumberFor<T>']],
+        },
+        {
+          name: 'ChargeError',
+          fields: [
+            cluster,
+            era,
+            batchIndex,
+            account('customer_id'),
+            amount('amount'),
+            ['error', d.dispatchError, 'DispatchError'],
+          ],
+        },
+        {
+          name: 'PayoutFingerprintCommited',
+          fields: [
+            account('validator_id'),
+            cluster,
+            eraId,
+            ['payers_merkle_root', d.h256, 'PayableUsageHash'],
+            ['payees_merkle_root', d.h256, 'PayableUsageHash'],
+          ],
+        },
+      ],
+      errors: [
+        'PayoutReceiptDoesNotExist',
+        'NotExpectedState',
+        'Unauthorized',
+        'BatchIndexAlreadyProcessed',
+        'BatchIndexIsOutOfRange',
+        'BatchesMissed',
+        'BatchIndexOverflow',
+        'BoundedVecOverflow',
+        'ArithmeticOverflow',
+        'NotExpectedClusterState',
+        'NotExpectedBucketState',
+        'BatchSizeIsOutOfBounds',
+        'ScoreRetrievalError',
+        'BadRequest',
+        'BatchValidationFailed',
+        'NoBucketWithId',
+        'NotBucketOwner',
+        'IncorrectClusterId',
+        'ClusterProtocolParamsNotSet',
+        'TotalStoredBytesLessThanZero',
+        'PayoutFingerprintCommitted',
+        'PayoutFingerprintDoesNotExist',
+        'NoQuorumOnPayoutFingerprint',
+        'FailedToCreateMerkleRoot',
+        'FailedToVerifyMerkleProof',
+        'NodeRetrievalError',
+      ],
+    },
+    {
+      name: 'DdcVerification',
+      index: 40,
+      crate: 'pallet_ddc_verification',
+      calls: [
+        {
+          name: 'set_validator_key',
+          index: 1,
+          fields: [account('ddc_validator_pub')],
+        },
+      ],
+      events: [{ name: 'ValidatorKeySet', fields: [account('validator')] }],
+      errors: [
+        'BadVerificationKey',
+        'BadRequest',
+        'Unauthorized',
+        'AlreadySignedEra',
+        'NotExpectedState',
+        'AlreadySignedPayoutBatch',
+        'NodeRetrievalError',
+        'EraToValidateRetrievalError',
+        'EraPerNodeRetrievalError',
+        'FailToFetchIds',
+        'NoValidatorExist',
+        'NotController',
+        'NotValidatorStash',
+        'FailedToGenerateProof',
+        'FailedToVerifyMerkleProof',
+        'NoEraValidation',
+        'EraAlreadyPaid',
+        'VerificationKeyAlreadySet',
+        'VerificationKeyAlreadyPaired',
+      ],
+    },
+  ];
+}
+
+/** The kitchensink pallets whose indices Cere's DDC pallets take. */
+const REPLACED_PALLETS = ['Multisig', 'Bounties', 'Tips', 'Assets', 'PoolAssets'];
+
+function palletEnum(
+  t: TypeTable,
+  crate: string,
+  kind: 'Call' | 'Event' | 'Error',
+  specs: readonly VariantSpec[]
+): number {
+  const variants = specs.map((spec, i) =>
+    variant(
+      spec.name,
+      spec.index ?? i,
+      spec.fields.map(([name, type, typeName]) => field(name, type, typeName)),
+      [...(spec.docs ?? [])]
+    )
+  );
+  return t.variants(`${crate}::pallet::${kind}`, variants, [{ name: 'T', type: undefined }]);
+}
+
+/** Replaces the outer enum's variants at `indices` by `added`, keeping variants sorted by index. */
+function replaceOuterVariants(
+  t: TypeTable,
+  outer: number,
+  indices: ReadonlySet<number>,
+  added: Si1Variant[]
+): void {
+  const variants = t.variantsOf(outer);
+  const kept = variants.filter((v) => !indices.has(v.index));
+  const merged = [...kept, ...added].sort((a, b) => a.index - b.index);
+  variants.splice(0, variants.length, ...merged);
+}
+
+function setConstant(pallet: PalletMetadataV14 | undefined, name: string, hex: string): void {
+  const constant = pallet?.constants.find((c) => c.name === name);
+  if (!constant) throw new Error(`constant ${pallet?.name}.${name} not found`);
+  // The metadata codec represents `Bytes` as a 0x-prefixed hex string (its typings say Uint8Array).
+  constant.value = hex as unknown as Uint8Array;
+}
+
+function buildMetadataV14(): MetadataV14 {
+  const decoded = decodeMetadata(substrateMetadataHex);
+  if (decoded.__kind !== 'V14') throw new Error(`expected V14 metadata, got ${decoded.__kind}`);
+  const metadata = decoded.value;
+  const t = new TypeTable(metadata.lookup.types);
+
+  const d = addDdcTypes(t);
+  const specs = ddcPallets(d);
+  const indices = new Set(specs.map((s) => s.index));
+
+  const removed = metadata.pallets.filter((p) => indices.has(p.index));
+  const removedNames = removed.map((p) => p.name).join(',');
+  if (removedNames !== REPLACED_PALLETS.join(',')) {
+    throw new Error(`unexpected kitchensink pallets at 36–40: ${removedNames}`);
+  }
+
+  const runtimeCall = t.byPath('kitchensink_runtime::RuntimeCall');
+  const runtimeEvent = t.byPath('kitchensink_runtime::RuntimeEvent');
+  const callVariants: Si1Variant[] = [];
+  const eventVariants: Si1Variant[] = [];
+  const pallets: PalletMetadataV14[] = [];
+  for (const spec of specs) {
+    const call = palletEnum(t, spec.crate, 'Call', spec.calls);
+    const event = palletEnum(t, spec.crate, 'Event', spec.events);
+    const error = palletEnum(
+      t,
+      spec.crate,
+      'Error',
+      spec.errors.map((name) => ({ name, fields: [] }))
+    );
+    callVariants.push(
+      variant(spec.name, spec.index, [
+        field(
+          undefined,
+          call,
+          `self::sp_api_hidden_includes_construct_runtime::hidden_include::dispatch\n::CallableCallFor<${spec.name}, Runtime>`
+        ),
+      ])
+    );
+    eventVariants.push(
+      variant(spec.name, spec.index, [field(undefined, event, `${spec.crate}::Event<Runtime>`)])
+    );
+    pallets.push({
+      name: spec.name,
+      storage: undefined,
+      calls: { type: call },
+      events: { type: event },
+      constants: [],
+      errors: { type: error },
+      index: spec.index,
+    });
+  }
+  replaceOuterVariants(t, runtimeCall, indices, callVariants);
+  replaceOuterVariants(t, runtimeEvent, indices, eventVariants);
+
+  metadata.pallets = [...metadata.pallets.filter((p) => !indices.has(p.index)), ...pallets].sort(
+    (a, b) => a.index - b.index
+  );
+
+  const system = metadata.pallets.find((p) => p.name === 'System');
+  setConstant(system, 'SS58Prefix', hexOf(uintLe(BigInt(SS58_PREFIX), 2)));
+  setConstant(system, 'Version', encodeRuntimeVersion(DEVNET_RUNTIME_VERSION));
+  const balances = metadata.pallets.find((p) => p.name === 'Balances');
+  setConstant(balances, 'ExistentialDeposit', hexOf(uintLe(EXISTENTIAL_DEPOSIT, 16)));
+
+  return metadata;
+}
+
+/** Encodes a `MetadataV14` as `RuntimeMetadataPrefixed`: `meta` magic, version 14, then SCALE. */
+export function encodeMetadataV14(metadata: MetadataV14): Uint8Array {
+  const registry = new OldTypeRegistry({ types: metadataTypeDefinitions });
+  const ti = registry.use('MetadataV14');
+  const codec = new Codec(registry.getTypes());
+  const body = codec.encodeToBinary(ti, metadata);
+  const out = new Uint8Array(5 + body.length);
+  out.set([0x6d, 0x65, 0x74, 0x61, 0x0e], 0);
+  out.set(body, 5);
+  return out;
+}
+
+let cached: Uint8Array | undefined;
+let cachedHex: string | undefined;
+
+/** Builds the devnet metadata from scratch (uncached); `devnetMetadata()` caches this. */
+export function buildDevnetMetadata(): Uint8Array {
+  return encodeMetadataV14(buildMetadataV14());
+}
+
+/** The devnet runtime metadata (`RuntimeMetadataPrefixed`, v14). Built once; a fresh copy. */
+export function devnetMetadata(): Uint8Array {
+  cached ??= buildDevnetMetadata();
+  return cached.slice();
+}
+
+/** `devnetMetadata()` as 0x-prefixed hex, the `state_getMetadata` result. */
+export function devnetMetadataHex(): string {
+  cachedHex ??= '0x' + Buffer.from(devnetMetadata()).toString('hex');
+  return cachedHex;
+}

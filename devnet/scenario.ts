@@ -1,0 +1,1379 @@
+/**
+ * The devnet's world, seeded and deterministic: a Cere cluster with storage nodes and their
+ * providers, customers with buckets, validators, users with wallets and the agents they grant
+ * consent to. From it, era by era: GAR agreements (signed the CEF SDK's way, with updates,
+ * revocations and expiries), SCP activity records multi-signed by their roles, record batches
+ * anchored by `System.remark_with_event`, the era's charges and rewards computed from the activity
+ * with the cluster's pricing, payout fingerprints committed by validators (one dissents), the
+ * payout lifecycle with MMR-proven batch extrinsics, fee events and `ClusterEraPaid`.
+ *
+ * The output is the chain as a list of block contents (`BlockSpec`, turned into SCALE blocks by
+ * `chain.ts`), the agreements for the GAR service, the batch payloads for the storage nodes, the
+ * faults to inject into them, a receipt bundle per record, and the manifest: the verdict every
+ * receipt line must get (docs/devnet.md).
+ */
+import { toHex, utf8 } from '../verifier/bytes.ts';
+import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../verifier/bundle.ts';
+import { toBase64url } from '../verifier/encoding.ts';
+import { MAX_GAR_ANCHOR_ENTRIES, RecordFormat, encodeEnvelope } from '../verifier/envelope.ts';
+import { blake2b256 } from '../verifier/hash.ts';
+import { canonicalBytes } from '../verifier/jcs.ts';
+import { mmrProof } from '../verifier/mmr.ts';
+import {
+  type PayoutEntry,
+  cereMerge,
+  payoutBatchProof,
+  payoutBatchRoot,
+  payoutEraRoot,
+  splitToBatches,
+} from '../verifier/payout-tree.ts';
+import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
+import {
+  batchRoot,
+  decodeBatchPayload,
+  encodeBatchPayload,
+} from '../verifier/receipts/dac-batch.ts';
+import {
+  Algorithm,
+  RequestType,
+  ackSigningBytes,
+  emptyActivityAck,
+  emptyActivityRecord,
+  emptyActivityRequest,
+  encodeActivityRecord,
+  recordSigningBytes,
+  requestSigningBytes,
+} from '../verifier/receipts/dac-record.ts';
+import { perquintillMul } from '../verifier/receipts/payout.ts';
+import { scpRecordLeaf, signScpRecord } from '../verifier/receipts/scp-record.ts';
+import { quorumThreshold } from '../verifier/quorum.ts';
+import type { ReasonCode } from '../verifier/lines.ts';
+import { formatRfc3339 } from '../verifier/time.ts';
+import type { BlockSpec, EventSpec, ExtrinsicSpec } from './chain-types.ts';
+import { type Identity, account, identity } from './keys.ts';
+
+export const DEVNET_FAULTS = [
+  'bad-record-signature',
+  'missing-role-signature',
+  'grant-expired',
+  'grant-revoked',
+  'grant-out-of-scope',
+  'payload-tampered',
+  'payload-missing',
+  'wrong-mmr-proof',
+  'quorum-not-reached',
+  'payout-unbalanced',
+  'anchor-reorged',
+  'anchor-not-final',
+] as const;
+export type DevnetFault = (typeof DEVNET_FAULTS)[number];
+
+export interface DevnetScenarioOptions {
+  readonly seed?: string;
+  /** Activity records over all eras. Default 120. */
+  readonly records?: number;
+  readonly eras?: number;
+  /** Default: max(3, records / 200). */
+  readonly users?: number;
+  /** Storage nodes, each with its own provider account. Default 3. */
+  readonly nodes?: number;
+  readonly validators?: number;
+  readonly recordsPerBatch?: number;
+  /** Payout batch size (MAX_PAYOUT_BATCH_SIZE: 100 on the current Cere runtime). */
+  readonly payoutBatchSize?: number;
+  /** Every n-th record also carries a Cere DAC protobuf record. Default 3 (50 above 20k records). */
+  readonly dacEvery?: number;
+  readonly faults?: readonly DevnetFault[];
+  /** How many blocks the finalized head lags the best head. Default 2. */
+  readonly finalityLag?: number;
+  readonly genesisTimestamp?: number;
+  /** Called after each era is built (progress for large scenarios). */
+  readonly onProgress?: (done: { records: number; of: number }) => void;
+}
+
+export const BLOCK_MS = 6000;
+/** Cluster pricing (ddc-primitives ClusterProtocolParams), in planck (10^-10 CERE). */
+export const PRICING = {
+  perMbStored: 2_000_000n,
+  perMbStreamed: 1_000_000n,
+  perPut: 5_000n,
+  perGet: 2_000n,
+  perCpuMs: 300n,
+  perGpuUnit: 9_000n,
+  perRamUnit: 100n,
+};
+/** Protocol shares as Perquintill parts: 1% treasury, 4% validators, 5% cluster reserve. */
+export const SHARES = {
+  treasury: 10n ** 16n,
+  validators: 4n * 10n ** 16n,
+  reserve: 5n * 10n ** 16n,
+};
+const MB = 1_000_000n;
+const DEPOSIT = 1_000_000n * 10n ** 10n;
+const MAX_EXTRINSICS_PER_BLOCK = 48;
+const MAX_EVENTS_PER_BLOCK = 1200;
+const ANCHORS_PER_BLOCK = 4;
+
+export interface Usage {
+  stored_bytes: string;
+  delivered_bytes: string;
+  puts: number;
+  gets: number;
+  cpu_ms: number;
+  gpu_units: number;
+  ram_units: number;
+}
+
+export function recordCost(u: Usage): bigint {
+  return (
+    (BigInt(u.stored_bytes) * PRICING.perMbStored) / MB +
+    (BigInt(u.delivered_bytes) * PRICING.perMbStreamed) / MB +
+    BigInt(u.puts) * PRICING.perPut +
+    BigInt(u.gets) * PRICING.perGet +
+    BigInt(u.cpu_ms) * PRICING.perCpuMs +
+    BigInt(u.gpu_units) * PRICING.perGpuUnit +
+    BigInt(u.ram_units) * PRICING.perRamUnit
+  );
+}
+
+/** A GAR agreement as the CEF SDK posts it. */
+export interface SignedAgreement {
+  readonly payload: string;
+  readonly signature: { algorithm: 'ed25519'; signer: string; value: string };
+}
+
+/** The CEF SDK's key order and `JSON.stringify` without spaces (reference/cere.md B). */
+export function agreementPayload(fields: {
+  user: Uint8Array;
+  agent: Uint8Array;
+  revoked: boolean;
+  createdAt: number;
+  expiresAt: number | null;
+  scope: Record<string, string>;
+}): Uint8Array {
+  return utf8(
+    JSON.stringify({
+      agent_service_pub_key: toHex(fields.agent),
+      user_pub_key: toHex(fields.user),
+      revoked: fields.revoked,
+      expires_at: fields.expiresAt === null ? null : formatRfc3339(fields.expiresAt),
+      metadata: { scopes: [{ context: fields.scope }] },
+      created_at: formatRfc3339(fields.createdAt),
+    })
+  );
+}
+
+export function signAgreement(user: Identity, payload: Uint8Array): SignedAgreement {
+  return {
+    payload: toBase64url(payload),
+    signature: {
+      algorithm: 'ed25519',
+      signer: toHex(user.publicKey),
+      value: toHex(user.sign(payload)),
+    },
+  };
+}
+
+/** One line the verifier must fail, with its reason code. Every other line must pass. */
+export interface ExpectedFailure {
+  readonly check: string;
+  readonly code: ReasonCode;
+}
+
+export interface ManifestReceipt {
+  readonly recordId: string;
+  readonly index: number;
+  readonly era: number;
+  readonly failing: readonly ExpectedFailure[];
+  readonly faults: readonly DevnetFault[];
+}
+
+export interface Manifest {
+  readonly format: 'proofroom/devnet-manifest';
+  readonly version: 1;
+  readonly seed: string;
+  readonly records: number;
+  readonly eras: number;
+  readonly faults: readonly DevnetFault[];
+  /** Receipts not listed here pass every line. */
+  readonly receipts: readonly ManifestReceipt[];
+  readonly eraRounds: ReadonlyArray<{
+    era: number;
+    validators: number;
+    agreeing: number;
+    threshold: number;
+    quorum: boolean;
+    balanced: boolean;
+    paidAtBlock: number;
+  }>;
+  /** Payloads a storage node serves wrong (the others serve them intact). */
+  readonly storage: ReadonlyArray<{
+    payloadHash: string;
+    node: number;
+    fault: 'tampered' | 'missing';
+  }>;
+  /** The anchor seen in a block that a reorg orphaned, and where it was finally included. */
+  readonly reorg: {
+    readonly batch: { era: number; index: number };
+    readonly orphaned: { number: number; parentNumber: number; extrinsic: number };
+    readonly anchoredAt: { number: number; extrinsic: number };
+  } | null;
+  readonly notFinal: { era: number; index: number; block: number } | null;
+}
+
+/** Where a chain item is: block height, extrinsic index, first event index. */
+interface Placed {
+  readonly block: number;
+  readonly extrinsic: number;
+  readonly firstEvent: number;
+}
+
+interface MutableBlock {
+  timestamp: number;
+  extrinsics: ExtrinsicSpec[];
+  events: number;
+}
+
+/** Lays extrinsics into blocks and tracks where each extrinsic and event lands. */
+class Layout {
+  readonly blocks: MutableBlock[] = [];
+  constructor(readonly genesisTimestamp: number) {}
+  get height(): number {
+    return this.blocks.length;
+  }
+  timeOf(height: number): number {
+    return this.genesisTimestamp + height * BLOCK_MS;
+  }
+  /** Starts a new block and returns its height. */
+  next(): number {
+    this.blocks.push({ timestamp: this.timeOf(this.blocks.length + 1), extrinsics: [], events: 1 });
+    return this.blocks.length;
+  }
+  /** Adds to the current block, opening a new one when it is full. */
+  add(ext: ExtrinsicSpec): Placed {
+    let b = this.blocks[this.blocks.length - 1];
+    if (
+      !b ||
+      b.extrinsics.length >= MAX_EXTRINSICS_PER_BLOCK ||
+      (b.extrinsics.length > 0 && b.events + ext.events.length + 1 > MAX_EVENTS_PER_BLOCK)
+    ) {
+      this.next();
+      b = this.blocks[this.blocks.length - 1]!;
+    }
+    b.extrinsics.push(ext);
+    const placed = {
+      block: this.blocks.length,
+      extrinsic: b.extrinsics.length,
+      firstEvent: b.events,
+    };
+    b.events += ext.events.length + 1;
+    return placed;
+  }
+  /** Empty blocks until (and including) height `h`. */
+  fillTo(h: number): void {
+    while (this.blocks.length < h) this.next();
+  }
+}
+
+const ev = (pallet: string, name: string, args: EventSpec['args']): EventSpec => ({
+  pallet,
+  name,
+  args,
+});
+
+function mutateHex(hex: string): string {
+  const last = hex.slice(-1);
+  return hex.slice(0, -1) + (last === '0' ? '1' : '0');
+}
+
+interface UserInfo {
+  readonly id: Identity;
+  readonly agent: Identity;
+  readonly scope: Record<string, string>;
+  readonly bucket: bigint;
+  readonly kind: 'honest' | 'expired' | 'revoked' | 'out-of-scope';
+  readonly versions: SignedAgreement[];
+}
+
+interface BatchInfo {
+  readonly era: number;
+  readonly index: number;
+  readonly from: number;
+  readonly to: number;
+  readonly root: Uint8Array;
+  readonly envelope: Uint8Array;
+  readonly payloadHash: string;
+  anchor: Placed;
+}
+
+interface EraInfo {
+  readonly era: number;
+  readonly ehd: string;
+  readonly payersJson: Array<{ account: string; amount: string }>;
+  readonly payeesJson: Array<{ account: string; amount: string }>;
+  readonly payerBatches: PayoutEntry[][];
+  readonly payeeBatches: PayoutEntry[][];
+  readonly payerProofs: string[][];
+  readonly payeeProofs: string[][];
+  readonly payerPlaced: Placed[];
+  readonly payeePlaced: Placed[];
+  /** account hex -> source of its Charged / Rewarded event */
+  readonly eventAt: Map<
+    string,
+    { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
+  >;
+  readonly votes: Array<Record<string, unknown>>;
+  readonly conservation: Record<string, unknown>;
+  readonly paid: { block: number; eventIndex: number };
+  readonly quorum: boolean;
+  readonly agreeing: number;
+}
+
+export interface DevnetScenario {
+  readonly seed: string;
+  readonly genesisTimestamp: number;
+  readonly clusterId: Uint8Array;
+  /** The canonical chain, blocks 1..n. */
+  readonly blocks: readonly BlockSpec[];
+  /** With the anchor-reorged fault: the orphaned branch and the height of its parent. */
+  readonly fork: { readonly parent: number; readonly blocks: readonly BlockSpec[] } | null;
+  readonly finalityLag: number;
+  readonly agreements: readonly SignedAgreement[];
+  readonly payloads: ReadonlyMap<string, Uint8Array>;
+  /** Per storage node: payload hash -> fault. */
+  readonly storageFaults: ReadonlyArray<ReadonlyMap<string, 'tampered' | 'missing'>>;
+  readonly manifest: Manifest;
+  readonly recordCount: number;
+  recordId(index: number): string;
+  /** The receipt bundle of record `index`, given the built chain's hashes and finalized height. */
+  bundle(index: number, chain: BundleChainContext): Record<string, unknown>;
+}
+
+export interface BundleChainContext {
+  readonly genesisHash: string;
+  readonly hashAt: (height: number) => string;
+  readonly finalizedHeight: number;
+  readonly garUrl?: string;
+  readonly storageUrls?: readonly string[];
+}
+
+export function buildDevnetScenario(options: DevnetScenarioOptions = {}): DevnetScenario {
+  const seed = options.seed ?? 'devnet';
+  const nRecords = Math.max(1, options.records ?? 120);
+  const nEras = Math.max(1, options.eras ?? 2);
+  const nUsers = Math.max(3, options.users ?? Math.ceil(nRecords / 200));
+  const nAgents = Math.max(2, Math.ceil(nUsers / 10));
+  const nNodes = Math.max(3, options.nodes ?? 3);
+  const nValidators = Math.max(1, options.validators ?? 5);
+  const perBatch = Math.max(1, options.recordsPerBatch ?? 50);
+  const payoutBatchSize = Math.max(1, options.payoutBatchSize ?? 100);
+  const dacEvery = options.dacEvery ?? (nRecords > 20_000 ? 50 : 3);
+  const faultsIn = new Set(options.faults ?? []);
+  // An anchor that is not final needs a head ahead of the finalized one.
+  const finalityLag = Math.max(faultsIn.has('anchor-not-final') ? 1 : 0, options.finalityLag ?? 2);
+  const faults = faultsIn;
+  for (const f of faults)
+    if (!(DEVNET_FAULTS as readonly string[]).includes(f))
+      throw new RangeError(`unknown fault ${f}`);
+  const genesisTimestamp = options.genesisTimestamp ?? 1_795_000_000_000;
+  const layout = new Layout(genesisTimestamp);
+
+  // World ----------------------------------------------------------------------------------
+  const clusterId = blake2b256(utf8(`cluster/${seed}`)).slice(0, 20);
+  const clusterHex = toHex(clusterId);
+  const manager = identity(seed, 'cluster-manager');
+  const reserve = account(seed, 'cluster-reserve');
+  const gCollector = account(seed, 'g-collector');
+  const garAnchorer = identity(seed, 'gar-service');
+  const orchestrators = [
+    identity(seed, 'orchestrator/0', 'ed25519'),
+    identity(seed, 'orchestrator/1', 'sr25519'),
+  ];
+  const nodes = Array.from({ length: nNodes }, (_, i) => identity(seed, `node/${i}`));
+  const providers = Array.from({ length: nNodes }, (_, i) => identity(seed, `provider/${i}`));
+  // Validators sign extrinsics with sr25519 keys, as Cere's do.
+  const validators = Array.from({ length: nValidators }, (_, i) =>
+    identity(seed, `validator/${i}`, i < 2 ? 'sr25519' : 'ed25519')
+  );
+  const agents = Array.from({ length: nAgents }, (_, i) => identity(seed, `agent/${i}`));
+  const users: UserInfo[] = [];
+  const addUser = (name: string, kind: UserInfo['kind']): number => {
+    const u = users.length;
+    users.push({
+      id: identity(seed, name),
+      agent: agents[u % nAgents]!,
+      scope: { workspace_id: `ws-${u}`, stream_id: `stream-${u % 4}` },
+      bucket: BigInt(1000 + u),
+      kind,
+      versions: [],
+    });
+    return u;
+  };
+  for (let u = 0; u < nUsers; u++) addUser(`user/${u}`, 'honest');
+  const faultUser: Partial<Record<DevnetFault, number>> = {};
+  if (faults.has('grant-expired')) faultUser['grant-expired'] = addUser('user/expired', 'expired');
+  if (faults.has('grant-revoked')) faultUser['grant-revoked'] = addUser('user/revoked', 'revoked');
+  if (faults.has('grant-out-of-scope'))
+    faultUser['grant-out-of-scope'] = addUser('user/out-of-scope', 'out-of-scope');
+
+  // Setup blocks: validator keys, the cluster, nodes, customers and buckets -------------------
+  layout.next();
+  for (const v of validators)
+    layout.add({
+      call: {
+        pallet: 'DdcVerification',
+        name: 'set_validator_key',
+        args: { ddcValidatorPub: toHex(v.publicKey) },
+      },
+      signer: v,
+      events: [ev('DdcVerification', 'ValidatorKeySet', { validator: toHex(v.publicKey) })],
+    });
+  const protocolParams = {
+    treasuryShare: SHARES.treasury,
+    validatorsShare: SHARES.validators,
+    clusterReserveShare: SHARES.reserve,
+    storageBondSize: 100n * 10n ** 10n,
+    storageChillDelay: 100,
+    storageUnbondingDelay: 100,
+    costPerMbStored: PRICING.perMbStored,
+    costPerMbStreamed: PRICING.perMbStreamed,
+    costPerPutRequest: PRICING.perPut,
+    costPerGetRequest: PRICING.perGet,
+    costPerGpuUnit: PRICING.perGpuUnit,
+    costPerCpuUnit: PRICING.perCpuMs,
+    costPerRamUnit: PRICING.perRamUnit,
+    customerDepositContract: toHex(account(seed, 'deposit-contract')),
+  };
+  layout.add({
+    call: {
+      pallet: 'DdcClusters',
+      name: 'create_cluster',
+      args: {
+        clusterId: clusterHex,
+        clusterManagerId: toHex(manager.publicKey),
+        clusterReserveId: toHex(reserve),
+        clusterParams: {
+          nodeProviderAuthContract: undefined,
+          erasureCodingRequired: 4,
+          erasureCodingTotal: 6,
+          replicationTotal: 3,
+        },
+        initialProtocolParams: protocolParams,
+      },
+    },
+    signer: manager,
+    events: [
+      ev('DdcClusters', 'ClusterCreated', { clusterId: clusterHex }),
+      ev('DdcClusters', 'ClusterProtocolParamsSet', { clusterId: clusterHex }),
+    ],
+  });
+  const nodeKey = (n: Identity) => ({ __kind: 'StoragePubKey', value: toHex(n.publicKey) });
+  layout.next();
+  nodes.forEach((n, i) => {
+    layout.add({
+      call: {
+        pallet: 'DdcNodes',
+        name: 'create_node',
+        args: {
+          nodePubKey: nodeKey(n),
+          nodeParams: {
+            __kind: 'StorageParams',
+            value: {
+              mode: { __kind: 'Storage' },
+              host: toHex(utf8(`127.0.0.1`)),
+              domain: toHex(utf8(`node-${i}.devnet.local`)),
+              ssl: false,
+              httpPort: 8080 + i,
+              grpcPort: 9090 + i,
+              p2PPort: 9190 + i,
+            },
+          },
+        },
+      },
+      signer: providers[i]!,
+      events: [ev('DdcNodes', 'NodeCreated', { nodePubKey: nodeKey(n) })],
+    });
+  });
+  nodes.forEach((n) => {
+    layout.add({
+      call: {
+        pallet: 'DdcClusters',
+        name: 'add_node',
+        args: { clusterId: clusterHex, nodePubKey: nodeKey(n), nodeKind: { __kind: 'External' } },
+      },
+      signer: manager,
+      events: [
+        ev('DdcClusters', 'ClusterNodeAdded', { clusterId: clusterHex, nodePubKey: nodeKey(n) }),
+      ],
+    });
+    layout.add({
+      call: {
+        pallet: 'DdcClusters',
+        name: 'validate_node',
+        args: { clusterId: clusterHex, nodePubKey: nodeKey(n), succeeded: true },
+      },
+      signer: manager,
+      events: [
+        ev('DdcClusters', 'ClusterNodeValidated', {
+          clusterId: clusterHex,
+          nodePubKey: nodeKey(n),
+          succeeded: true,
+        }),
+      ],
+    });
+  });
+  layout.next();
+  users.forEach((u) => {
+    const owner = toHex(u.id.publicKey);
+    layout.add({
+      call: {
+        pallet: 'DdcCustomers',
+        name: 'deposit',
+        args: { clusterId: clusterHex, value: DEPOSIT },
+      },
+      signer: u.id,
+      events: [
+        ev('DdcCustomers', 'Deposited', { clusterId: clusterHex, ownerId: owner, amount: DEPOSIT }),
+      ],
+    });
+    layout.add({
+      call: {
+        pallet: 'DdcCustomers',
+        name: 'create_bucket',
+        args: { clusterId: clusterHex, bucketParams: { isPublic: false } },
+      },
+      signer: u.id,
+      events: [ev('DdcCustomers', 'BucketCreated', { clusterId: clusterHex, bucketId: u.bucket })],
+    });
+  });
+
+  // Eras: time windows ------------------------------------------------------------------------
+  const recordsPerEra = Math.ceil(nRecords / nEras);
+  // Grants are created a day before the first era and, for honest users, never expire before
+  // the activity ends (some expire later, some are updated, some revoked after their last use).
+  const firstEraBlock = layout.height + 2;
+  const grantCreated = layout.timeOf(firstEraBlock) - 86_400_000;
+  const agreements: SignedAgreement[] = [];
+  /** blake2b-256 of each signed payload, for the GAR service's anchors, not yet anchored. */
+  let unanchored: Uint8Array[] = [];
+  const pushVersion = (u: UserInfo, fields: Parameters<typeof agreementPayload>[0]): void => {
+    const bytes = agreementPayload(fields);
+    const signed = signAgreement(u.id, bytes);
+    u.versions.push(signed);
+    agreements.push(signed);
+    unanchored.push(blake2b256(bytes));
+  };
+  const farFuture = genesisTimestamp + 400 * 86_400_000;
+  users.forEach((u, i) => {
+    pushVersion(u, {
+      user: u.id.publicKey,
+      agent: u.agent.publicKey,
+      revoked: false,
+      createdAt: grantCreated,
+      expiresAt:
+        u.kind === 'expired'
+          ? null // set by the update below, before its record
+          : i % 5 === 4
+            ? farFuture
+            : null,
+      scope:
+        u.kind === 'out-of-scope'
+          ? { workspace_id: 'ws-elsewhere', stream_id: 'stream-elsewhere' }
+          : u.scope,
+    });
+  });
+  /** The GAR service anchors the hashes of the versions it received since its last anchor. */
+  const garAnchor = (): void => {
+    const hashes = unanchored;
+    unanchored = [];
+    for (let i = 0; i < hashes.length; i += MAX_GAR_ANCHOR_ENTRIES) {
+      const envelope = encodeEnvelope({
+        kind: 'GarAnchor',
+        entries: hashes.slice(i, i + MAX_GAR_ANCHOR_ENTRIES),
+      });
+      layout.add(remark(garAnchorer, envelope));
+    }
+  };
+  garAnchor();
+
+  // Records, batches, anchors ---------------------------------------------------------------
+  const payloads = new Map<string, Uint8Array>();
+  const recordIds: string[] = new Array<string>(nRecords);
+  const recordEra: number[] = new Array<number>(nRecords);
+  const recordUser = new Int32Array(nRecords);
+  const recordNode = new Int32Array(nRecords);
+  const recordTime = new Float64Array(nRecords);
+  const batches: BatchInfo[] = [];
+  const batchOf = new Int32Array(nRecords);
+  const failing = new Map<number, ExpectedFailure[]>();
+  const recordFaults = new Map<number, DevnetFault[]>();
+  const fail = (i: number, f: DevnetFault | null, ...lines: ExpectedFailure[]): void => {
+    failing.set(i, [...(failing.get(i) ?? []), ...lines]);
+    if (f) recordFaults.set(i, [...(recordFaults.get(i) ?? []), f]);
+  };
+  // Record-level faults land on fixed records of era 0 (spread over its first batch).
+  const faultRecord: Partial<Record<DevnetFault, number>> = {};
+  const recordFaultKinds: DevnetFault[] = [
+    'bad-record-signature',
+    'missing-role-signature',
+    'grant-expired',
+    'grant-revoked',
+    'grant-out-of-scope',
+  ];
+  const era0Size = Math.min(recordsPerEra, nRecords);
+  let slot = 0;
+  for (const f of recordFaultKinds) if (faults.has(f)) faultRecord[f] = (1 + 2 * slot++) % era0Size;
+  if (slot > 0 && new Set(Object.values(faultRecord)).size < slot)
+    throw new RangeError(`record faults need at least ${2 * slot} records in the first era`);
+  const userOfRecord = (i: number): number => {
+    for (const f of ['grant-expired', 'grant-revoked', 'grant-out-of-scope'] as const)
+      if (faultRecord[f] === i && faultUser[f] !== undefined) return faultUser[f];
+    return i % nUsers;
+  };
+
+  const eras: EraInfo[] = [];
+  let notFinal: Manifest['notFinal'] = null;
+  let reorgBatch: BatchInfo | null = null;
+  const payloadFaults: Array<Map<string, 'tampered' | 'missing'>> = nodes.map(() => new Map());
+  const storageManifest: Array<{
+    payloadHash: string;
+    node: number;
+    fault: 'tampered' | 'missing';
+  }> = [];
+
+  for (let era = 0; era < nEras; era++) {
+    const eraNo = era + 1;
+    const first = era * recordsPerEra;
+    const last = Math.min(nRecords, first + recordsPerEra);
+    if (first >= last) break;
+    const eraStartBlock = layout.height + 1;
+    const chargeBy = new Map<number, bigint>();
+    const costByNode = new Map<number, bigint>();
+    for (let from = first, index = 0; from < last; from += perBatch, index++) {
+      const to = Math.min(last, from + perBatch);
+      const anchorBlock = eraStartBlock + Math.floor(index / ANCHORS_PER_BLOCK);
+      const windowStart = layout.timeOf(anchorBlock) - BLOCK_MS;
+      const records: Array<Record<string, unknown>> = [];
+      for (let i = from; i < to; i++) {
+        const u = userOfRecord(i);
+        const user = users[u]!;
+        const p = i % nNodes;
+        const at = windowStart + Math.floor(((i - from) * (BLOCK_MS - 1000)) / (to - from));
+        const usage: Usage = {
+          stored_bytes: String(1_000_000 * ((i % 5) + 1)),
+          delivered_bytes: String(250_000 * ((i % 3) + 1)),
+          puts: i % 4,
+          gets: (i * 7) % 11,
+          cpu_ms: 120 + (i % 9) * 15,
+          gpu_units: i % 2 === 0 ? 1500 : 0,
+          ram_units: 64,
+        };
+        const orchestrator = orchestrators[i % 64 === 63 ? 1 : 0]!;
+        const unsigned = {
+          type: 'scp.activity',
+          version: 0,
+          cluster_id: clusterHex,
+          era: eraNo,
+          timestamp: formatRfc3339(at),
+          user: toHex(user.id.publicKey),
+          agent: toHex(user.agent.publicKey),
+          orchestrator: toHex(orchestrator.publicKey),
+          node: toHex(nodes[p]!.publicKey),
+          customer: toHex(user.id.publicKey),
+          provider: toHex(providers[p]!.publicKey),
+          scope: user.scope,
+          operation: ['PUT', 'GET', 'COMPUTE'][i % 3]!,
+          usage,
+          result_hash: toHex(blake2b256(utf8(`result/${seed}/${i}`))),
+          ...(dacEvery > 0 && i % dacEvery === dacEvery - 1
+            ? { dac: toHex(dacRecordFor(seed, i, user, nodes[p]!, at, usage)) }
+            : {}),
+        };
+        const signers = [
+          { role: 'agent', who: user.agent },
+          { role: 'orchestrator', who: orchestrator },
+          { role: 'node', who: nodes[p]! },
+        ].map(({ role, who }) => ({
+          role,
+          algorithm: who.algorithm,
+          sign: (m: Uint8Array) => ({ signer: who.publicKey, value: who.sign(m) }),
+        }));
+        let rec = signScpRecord(unsigned, signers);
+        if (faultRecord['bad-record-signature'] === i) {
+          const sigs = rec.signatures as Array<Record<string, string>>;
+          rec = {
+            ...rec,
+            signatures: sigs.map((s, k) => (k === 2 ? { ...s, value: mutateHex(s.value!) } : s)),
+          };
+          fail(i, 'bad-record-signature', {
+            check: 'record.signature.node',
+            code: 'SIG_INVALID',
+          });
+        }
+        if (faultRecord['missing-role-signature'] === i) {
+          rec = {
+            ...rec,
+            signatures: (rec.signatures as Array<Record<string, string>>).filter(
+              (s) => s.role !== 'orchestrator'
+            ),
+          };
+          fail(i, 'missing-role-signature', {
+            check: 'record.signature.orchestrator',
+            code: 'SIG_MISSING',
+          });
+        }
+        if (user.kind === 'expired') {
+          // The grant was updated to expire one second before this record.
+          pushVersion(user, {
+            user: user.id.publicKey,
+            agent: user.agent.publicKey,
+            revoked: false,
+            createdAt: at - 60_000,
+            expiresAt: at - 1000,
+            scope: user.scope,
+          });
+          fail(i, 'grant-expired', { check: 'grant.status', code: 'GRANT_EXPIRED' });
+        }
+        if (user.kind === 'revoked') {
+          pushVersion(user, {
+            user: user.id.publicKey,
+            agent: user.agent.publicKey,
+            revoked: true,
+            createdAt: at - 3000,
+            expiresAt: null,
+            scope: user.scope,
+          });
+          fail(i, 'grant-revoked', { check: 'grant.status', code: 'GRANT_REVOKED' });
+        }
+        if (user.kind === 'out-of-scope')
+          fail(i, 'grant-out-of-scope', { check: 'grant.scope', code: 'GRANT_SCOPE_MISMATCH' });
+        records.push(rec);
+        recordIds[i] = String(rec.record_id);
+        recordEra[i] = eraNo;
+        recordUser[i] = u;
+        recordNode[i] = p;
+        recordTime[i] = at;
+        batchOf[i] = batches.length;
+        const cost = recordCost(usage);
+        chargeBy.set(u, (chargeBy.get(u) ?? 0n) + cost);
+        costByNode.set(p, (costByNode.get(p) ?? 0n) + cost);
+      }
+      const leaves = records.map((r) => scpRecordLeaf(r));
+      const root = batchRoot(leaves);
+      const payload = encodeBatchPayload(
+        records.map((r) => canonicalBytes(r)),
+        RecordFormat.ScpJson
+      );
+      const payloadHash = toHex(blake2b256(payload));
+      payloads.set(payloadHash, payload);
+      const envelope = encodeEnvelope({
+        kind: 'DacBatch',
+        clusterId,
+        era: eraNo,
+        batchIndex: index,
+        recordFormat: RecordFormat.ScpJson,
+        leafCount: to - from,
+        root,
+        payloadHash: blake2b256(payload),
+      });
+      const batch: BatchInfo = {
+        era: eraNo,
+        index,
+        from,
+        to,
+        root,
+        envelope,
+        payloadHash,
+        anchor: { block: 0, extrinsic: 0, firstEvent: 0 },
+      };
+      batches.push(batch);
+      if (era === 0 && index === 0) {
+        // Storage faults hit the era's first payload on one node each; the others serve it intact.
+        if (faults.has('payload-tampered')) {
+          payloadFaults[1 % nNodes]!.set(payloadHash, 'tampered');
+          storageManifest.push({ payloadHash, node: 1 % nNodes, fault: 'tampered' });
+        }
+        if (faults.has('payload-missing')) {
+          payloadFaults[2 % nNodes]!.set(payloadHash, 'missing');
+          storageManifest.push({ payloadHash, node: 2 % nNodes, fault: 'missing' });
+        }
+      }
+      // The last era's first batch is anchored late (not final), its last one in a reorg.
+      const isLastEra = era === nEras - 1 || last >= nRecords;
+      const lastIndex = Math.ceil((last - first) / perBatch) - 1;
+      const notFinalHere = faults.has('anchor-not-final') && isLastEra && index === 0;
+      const reorgHere = faults.has('anchor-reorged') && isLastEra && index === lastIndex;
+      if (notFinalHere && reorgHere)
+        throw new RangeError(
+          'anchor-not-final with anchor-reorged needs two batches in the last era'
+        );
+      if (notFinalHere) notFinal = { era: eraNo, index, block: 0 };
+      else if (reorgHere) reorgBatch = batch;
+      else {
+        layout.fillTo(anchorBlock - 1);
+        if (layout.height < anchorBlock) layout.next();
+        batch.anchor = layout.add(remark(orchestrators[0]!, envelope));
+      }
+      options.onProgress?.({ records: to, of: nRecords });
+    }
+    // Updates and revocations of honest grants during the era (the GAR anchors them).
+    users.forEach((u, k) => {
+      if (u.kind !== 'honest') return;
+      if (k % 7 === 3 && era === 0) {
+        pushVersion(u, {
+          user: u.id.publicKey,
+          agent: u.agent.publicKey,
+          revoked: false,
+          createdAt: layout.timeOf(eraStartBlock),
+          expiresAt: null,
+          scope: u.scope,
+        });
+      }
+      if (k % 11 === 5 && era === nEras - 1) {
+        // Revoked after the user's last activity: the records stay covered.
+        pushVersion(u, {
+          user: u.id.publicKey,
+          agent: u.agent.publicKey,
+          revoked: true,
+          createdAt: layout.timeOf(layout.height + 1),
+          expiresAt: null,
+          scope: u.scope,
+        });
+      }
+    });
+    if (unanchored.length > 0) garAnchor();
+
+    eras.push(settleEra(eraNo, era === 0, chargeBy, costByNode));
+  }
+
+  function remark(signer: Identity, envelope: Uint8Array): ExtrinsicSpec {
+    return {
+      call: { pallet: 'System', name: 'remark_with_event', args: { remark: toHex(envelope) } },
+      signer,
+      events: [
+        ev('System', 'Remarked', {
+          sender: toHex(signer.publicKey),
+          hash: toHex(blake2b256(envelope)),
+        }),
+      ],
+    };
+  }
+
+  function settleEra(
+    eraNo: number,
+    faultEra: boolean,
+    chargeBy: Map<number, bigint>,
+    costByNode: Map<number, bigint>
+  ): EraInfo {
+    const charged = [...chargeBy.values()].reduce((a, b) => a + b, 0n);
+    const fees = {
+      treasury: perquintillMul(SHARES.treasury, charged),
+      validators: perquintillMul(SHARES.validators, charged),
+      reserve: perquintillMul(SHARES.reserve, charged),
+    };
+    const distributable = charged - fees.treasury - fees.validators - fees.reserve;
+    const payers: PayoutEntry[] = [...chargeBy].map(([u, amount]) => ({
+      account: users[u]!.id.publicKey,
+      amount,
+    }));
+    const payees: PayoutEntry[] = [...costByNode].map(([p, c]) => ({
+      account: providers[p]!.publicKey,
+      amount: charged === 0n ? 0n : (distributable * c) / charged,
+    }));
+    const rewarded = payees.reduce((s, e) => s + e.amount, 0n);
+    const notDistributed = distributable - rewarded;
+    const payerBatches = splitToBatches(payers, payoutBatchSize);
+    const payeeBatches = splitToBatches(payees, payoutBatchSize);
+    const payerRoots = payerBatches.map((b) => payoutBatchRoot(b));
+    const payeeRoots = payeeBatches.map((b) => payoutBatchRoot(b));
+    const payersRoot = payoutEraRoot(payerRoots);
+    const payeesRoot = payoutEraRoot(payeeRoots);
+    const ehd = ehdId(clusterId, gCollector, eraNo);
+    const entriesJson = (list: PayoutEntry[]) =>
+      list.map((e) => ({ account: toHex(e.account), amount: e.amount.toString() }));
+    const era = { clusterId: clusterHex, era: eraNo };
+    const eraId = { clusterId: clusterHex, eraId: eraNo };
+
+    // Fingerprints: all but the last validator agree (each dissenter commits a different payees
+    // root); with the quorum fault, one vote short of Cere's 67% threshold agrees.
+    layout.next();
+    const threshold = quorumThreshold(nValidators, 'cere67');
+    const quorumFault = faultEra && faults.has('quorum-not-reached');
+    const agreeing = quorumFault
+      ? Math.max(0, threshold - 1)
+      : Math.max(threshold, nValidators - 1);
+    const votes = validators.map((v, i) => {
+      const agrees = i < agreeing;
+      const pe = agrees ? payeesRoot : blake2b256(utf8(`dissent/${seed}/${eraNo}/${i}`));
+      const placed = layout.add({
+        call: {
+          pallet: 'DdcPayouts',
+          name: 'commit_payout_fingerprint',
+          args: {
+            clusterId: clusterHex,
+            ehdId: ehd,
+            payersRoot: toHex(payersRoot),
+            payeesRoot: toHex(pe),
+          },
+        },
+        signer: v,
+        events: [
+          ev('DdcPayouts', 'PayoutFingerprintCommited', {
+            validatorId: toHex(v.publicKey),
+            clusterId: clusterHex,
+            eraId: eraNo,
+            payersMerkleRoot: toHex(payersRoot),
+            payeesMerkleRoot: toHex(pe),
+          }),
+        ],
+      });
+      return {
+        validator: toHex(v.publicKey),
+        payersRoot: toHex(payersRoot),
+        payeesRoot: toHex(pe),
+        fingerprint: toHex(payoutFingerprint(clusterId, ehd, payersRoot, pe)),
+        source: {
+          block: placed.block,
+          eventIndex: placed.firstEvent,
+          extrinsic: `${placed.block}-${placed.extrinsic}`,
+        },
+      };
+    });
+    const v0 = validators[0]!;
+    const fingerprint = payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot);
+    layout.next();
+    layout.add({
+      call: {
+        pallet: 'DdcPayouts',
+        name: 'begin_payout',
+        args: { ...eraId, fingerprint: toHex(fingerprint) },
+      },
+      signer: v0,
+      events: [ev('DdcPayouts', 'PayoutInitialized', era)],
+    });
+    layout.add({
+      call: {
+        pallet: 'DdcPayouts',
+        name: 'begin_charging_customers',
+        args: { ...eraId, maxBatchIndex: payerBatches.length - 1 },
+      },
+      signer: v0,
+      events: [ev('DdcPayouts', 'ChargingStarted', era)],
+    });
+    const eventAt = new Map<
+      string,
+      { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
+    >();
+    const wrongProof = faultEra && faults.has('wrong-mmr-proof');
+    const payerProofs = payerBatches.map((_, i) => {
+      const proof = payoutBatchProof(payerRoots, i).map(toHex);
+      if (wrongProof && i === 0)
+        return proof.length === 0
+          ? [toHex(blake2b256(utf8('bogus')))]
+          : [mutateHex(proof[0]!), ...proof.slice(1)];
+      return proof;
+    });
+    const payerPlaced = payerBatches.map((b, i) => {
+      const placed = layout.add({
+        call: {
+          pallet: 'DdcPayouts',
+          name: 'send_charging_customers_batch',
+          args: {
+            ...eraId,
+            batchIndex: i,
+            payers: b.map((e) => [toHex(e.account), e.amount]),
+            batchProof: { proof: payerProofs[i]! },
+          },
+        },
+        signer: v0,
+        events: b.flatMap((e) => [
+          ev('DdcCustomers', 'Charged', {
+            clusterId: clusterHex,
+            ownerId: toHex(e.account),
+            charged: e.amount,
+            expected: e.amount,
+          }),
+          ev('DdcPayouts', 'Charged', {
+            ...era,
+            batchIndex: i,
+            customerId: toHex(e.account),
+            amount: e.amount,
+          }),
+        ]),
+      });
+      b.forEach((e, k) =>
+        eventAt.set(`payers:${toHex(e.account)}`, {
+          block: placed.block,
+          eventIndex: placed.firstEvent + 2 * k + 1,
+          amount: e.amount,
+          expected: null,
+        })
+      );
+      return placed;
+    });
+    const feeEvents = layout.add({
+      call: { pallet: 'DdcPayouts', name: 'end_charging_customers', args: eraId },
+      signer: v0,
+      events: [
+        ev('DdcPayouts', 'TreasuryFeesCollected', { ...era, amount: fees.treasury }),
+        ev('DdcPayouts', 'ClusterReserveFeesCollected', { ...era, amount: fees.reserve }),
+        ev('DdcPayouts', 'ValidatorFeesCollected', { ...era, amount: fees.validators }),
+        ev('DdcPayouts', 'ChargingFinished', era),
+      ],
+    });
+    layout.add({
+      call: {
+        pallet: 'DdcPayouts',
+        name: 'begin_rewarding_providers',
+        args: { ...eraId, maxBatchIndex: payeeBatches.length - 1 },
+      },
+      signer: v0,
+      events: [ev('DdcPayouts', 'RewardingStarted', era)],
+    });
+    const payeeProofs = payeeBatches.map((_, i) => payoutBatchProof(payeeRoots, i).map(toHex));
+    const payeePlaced = payeeBatches.map((b, i) => {
+      const placed = layout.add({
+        call: {
+          pallet: 'DdcPayouts',
+          name: 'send_rewarding_providers_batch',
+          args: {
+            ...eraId,
+            batchIndex: i,
+            payees: b.map((e) => [toHex(e.account), e.amount]),
+            batchProof: { proof: payeeProofs[i]! },
+          },
+        },
+        signer: v0,
+        events: b.map((e) =>
+          ev('DdcPayouts', 'Rewarded', {
+            ...era,
+            batchIndex: i,
+            nodeProviderId: toHex(e.account),
+            rewarded: e.amount,
+            expectedToReward: e.amount,
+          })
+        ),
+      });
+      b.forEach((e, k) =>
+        eventAt.set(`payees:${toHex(e.account)}`, {
+          block: placed.block,
+          eventIndex: placed.firstEvent + k,
+          amount: e.amount,
+          expected: null,
+        })
+      );
+      return placed;
+    });
+    // The validators' fee goes to every staker pro rata (equal stakes here); rounding to the first.
+    const each = fees.validators / BigInt(nValidators);
+    const unbalanced = faultEra && faults.has('payout-unbalanced');
+    // With the fault, the chain reports one planck more as not distributed than was left over.
+    const reportedNotDistributed = unbalanced ? notDistributed + 1n : notDistributed;
+    const endRewardEvents: EventSpec[] = validators.map((v, i) =>
+      ev('DdcPayouts', 'ValidatorRewarded', {
+        ...era,
+        validatorId: toHex(v.publicKey),
+        amount: i === 0 ? fees.validators - each * BigInt(nValidators - 1) : each,
+      })
+    );
+    if (reportedNotDistributed > 0n)
+      endRewardEvents.push(
+        ev('DdcPayouts', 'NotDistributedOverallReward', {
+          ...era,
+          expectedReward: rewarded + reportedNotDistributed,
+          totalDistributedRewards: rewarded,
+        })
+      );
+    endRewardEvents.push(ev('DdcPayouts', 'RewardingFinished', era));
+    layout.add({
+      call: { pallet: 'DdcPayouts', name: 'end_rewarding_providers', args: eraId },
+      signer: v0,
+      events: endRewardEvents,
+    });
+    layout.next();
+    const paidBlock = layout.height;
+    const paid = layout.add({
+      call: { pallet: 'DdcPayouts', name: 'end_payout', args: eraId },
+      signer: v0,
+      events: [
+        ev('DdcPayouts', 'PayoutReceiptFinalized', { ...era, finalizedAt: paidBlock }),
+        ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
+      ],
+    });
+    return {
+      era: eraNo,
+      ehd,
+      payersJson: entriesJson(payers),
+      payeesJson: entriesJson(payees),
+      payerBatches,
+      payeeBatches,
+      payerProofs,
+      payeeProofs,
+      payerPlaced,
+      payeePlaced,
+      eventAt,
+      votes,
+      conservation: {
+        charged: charged.toString(),
+        treasuryFees: fees.treasury.toString(),
+        reserveFees: fees.reserve.toString(),
+        validatorFees: fees.validators.toString(),
+        rewarded: rewarded.toString(),
+        notDistributed: reportedNotDistributed.toString(),
+        shares: {
+          treasury: SHARES.treasury.toString(),
+          validators: SHARES.validators.toString(),
+          reserve: SHARES.reserve.toString(),
+        },
+        source: { block: feeEvents.block, eventIndex: feeEvents.firstEvent },
+      },
+      paid: { block: paid.block, eventIndex: paid.firstEvent + 1 },
+      quorum: !quorumFault,
+      agreeing,
+    };
+  }
+
+  // The unfinalized tail: deferred anchors, the reorg, and the finality lag ---------------------
+  let fork: DevnetScenario['fork'] = null;
+  let reorg: Manifest['reorg'] = null;
+  if (reorgBatch) {
+    // The anchor first lands in a block of a branch the chain then abandons; the canonical chain
+    // re-includes it one block later, and is longer, so every node switches to it.
+    const parent = layout.height;
+    const orphan: BlockSpec = {
+      timestamp: layout.timeOf(parent + 1),
+      extrinsics: [remark(orchestrators[0]!, reorgBatch.envelope)],
+    };
+    fork = { parent, blocks: [orphan] };
+    // The canonical block at the same height differs (it has no anchor); the anchor returns in
+    // the next one.
+    layout.next();
+    layout.next();
+    reorgBatch.anchor = layout.add(remark(orchestrators[0]!, reorgBatch.envelope));
+    reorg = {
+      batch: { era: reorgBatch.era, index: reorgBatch.index },
+      orphaned: { number: parent + 1, parentNumber: parent, extrinsic: 1 },
+      anchoredAt: { number: reorgBatch.anchor.block, extrinsic: reorgBatch.anchor.extrinsic },
+    };
+  }
+  // Enough blocks that everything so far is final once the head is `finalityLag` ahead.
+  for (let i = 0; i < finalityLag; i++) layout.next();
+  if (notFinal !== null) {
+    const nf = batches.find((b) => b.era === notFinal!.era && b.index === notFinal!.index)!;
+    // An anchor in the best block: seen on chain but not final.
+    nf.anchor = layout.add(remark(orchestrators[0]!, nf.envelope));
+    notFinal = { ...notFinal, block: nf.anchor.block };
+    for (let i = nf.from; i < nf.to; i++)
+      fail(i, 'anchor-not-final', { check: 'anchor.finality', code: 'NOT_FINAL' });
+  }
+
+  // Era-level expectations -------------------------------------------------------------------
+  const eraOf = (eraNo: number) => eras[eraNo - 1]!;
+  for (let i = 0; i < nRecords; i++) {
+    const e = eraOf(recordEra[i]!);
+    if (!e.quorum)
+      fail(i, 'quorum-not-reached', { check: 'attestation.quorum', code: 'QUORUM_NOT_MET' });
+    if (e.era === 1 && faults.has('payout-unbalanced'))
+      fail(i, 'payout-unbalanced', { check: 'conservation.balance', code: 'NOT_BALANCED' });
+    if (e.era === 1 && faults.has('wrong-mmr-proof')) {
+      const customer = toHex(users[recordUser[i]!]!.id.publicKey);
+      if (e.payerBatches[0]!.some((x) => toHex(x.account) === customer))
+        fail(i, 'wrong-mmr-proof', { check: 'settlement.payers.proof', code: 'PROOF_INVALID' });
+    }
+  }
+
+  const manifest: Manifest = {
+    format: 'proofroom/devnet-manifest',
+    version: 1,
+    seed,
+    records: nRecords,
+    eras: eras.length,
+    faults: DEVNET_FAULTS.filter((f) => faults.has(f)),
+    receipts: [...failing.keys()]
+      .sort((a, b) => a - b)
+      .map((i) => ({
+        recordId: recordIds[i]!,
+        index: i,
+        era: recordEra[i]!,
+        failing: failing.get(i)!,
+        faults: [...new Set([...(recordFaults.get(i) ?? [])])],
+      })),
+    eraRounds: eras.map((e) => ({
+      era: e.era,
+      validators: nValidators,
+      agreeing: e.agreeing,
+      threshold: quorumThreshold(nValidators, 'cere67'),
+      quorum: e.quorum,
+      balanced: !(e.era === 1 && faults.has('payout-unbalanced')),
+      paidAtBlock: e.paid.block,
+    })),
+    storage: storageManifest,
+    reorg,
+    notFinal,
+  };
+
+  const blocks: BlockSpec[] = layout.blocks.map((b) => ({
+    timestamp: b.timestamp,
+    extrinsics: b.extrinsics,
+  }));
+
+  function bundle(i: number, chain: BundleChainContext): Record<string, unknown> {
+    if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
+    const b = batches[batchOf[i]!]!;
+    const e = eraOf(recordEra[i]!);
+    const user = users[recordUser[i]!]!;
+    const provider = providers[recordNode[i]!]!;
+    const payload = payloads.get(b.payloadHash)!;
+    const records = decodeRecords(payload);
+    const local = i - b.from;
+    const leaves = records.map((r) => scpRecordLeaf(r));
+    const garBase = chain.garUrl ?? 'gar:';
+    const versions = user.versions.map((v, k) => ({
+      payload: v.payload,
+      signature: v.signature,
+      source: {
+        url: `${garBase}/api/v1/agreements/${toHex(user.id.publicKey)}/${toHex(user.agent.publicKey)}#${k}`,
+      },
+    }));
+    const batchEvidence = (side: 'payers' | 'payees', who: Uint8Array): Record<string, unknown> => {
+      const list = side === 'payers' ? e.payerBatches : e.payeeBatches;
+      const proofs = side === 'payers' ? e.payerProofs : e.payeeProofs;
+      const placed = side === 'payers' ? e.payerPlaced : e.payeePlaced;
+      const whoHex = toHex(who);
+      const idx = list.findIndex((x) => x.some((y) => toHex(y.account) === whoHex));
+      const at = e.eventAt.get(`${side}:${whoHex}`)!;
+      return {
+        batchIndex: idx,
+        maxBatchIndex: list.length - 1,
+        entries: list[idx]!.map((x) => ({
+          account: toHex(x.account),
+          amount: x.amount.toString(),
+        })),
+        proof: proofs[idx]!,
+        events: [
+          {
+            account: whoHex,
+            amount: at.amount.toString(),
+            expected: at.expected === null ? null : at.expected.toString(),
+            source: { block: at.block, eventIndex: at.eventIndex },
+          },
+        ],
+        source: {
+          block: placed[idx]!.block,
+          extrinsic: `${placed[idx]!.block}-${placed[idx]!.extrinsic}`,
+        },
+      };
+    };
+    const anchorHeight = b.anchor.block;
+    return {
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_VERSION,
+      recordId: recordIds[i]!,
+      chain: { name: 'Proof Room devnet', genesisHash: chain.genesisHash, ss58Prefix: 54 },
+      grant: { versions },
+      record: records[local]!,
+      inclusion: {
+        batchIndex: b.index,
+        leafIndex: local,
+        leafCount: b.to - b.from,
+        proof: mmrProof(leaves, local, cereMerge).map(toHex),
+        root: toHex(b.root),
+        payloadUrls: (chain.storageUrls ?? []).map((u) => `${u}/v1/payloads/${b.payloadHash}`),
+      },
+      anchor: {
+        envelope: toHex(b.envelope),
+        remarkHash: toHex(blake2b256(b.envelope)),
+        block: {
+          number: anchorHeight,
+          hash: chain.hashAt(anchorHeight),
+          finalized: anchorHeight <= chain.finalizedHeight,
+        },
+        source: {
+          block: anchorHeight,
+          eventIndex: b.anchor.firstEvent,
+          extrinsic: `${anchorHeight}-${b.anchor.extrinsic}`,
+        },
+      },
+      attestation: {
+        clusterId: clusterHex,
+        era: e.era,
+        ehdId: e.ehd,
+        validators: validators.map((v) => toHex(v.publicKey)),
+        votes: e.votes,
+        activity: { batchSize: payoutBatchSize, payers: e.payersJson, payees: e.payeesJson },
+      },
+      settlement: {
+        paid: e.paid,
+        payers: batchEvidence('payers', user.id.publicKey),
+        payees: batchEvidence('payees', provider.publicKey),
+      },
+      conservation: e.conservation,
+    };
+  }
+
+  return {
+    seed,
+    genesisTimestamp,
+    clusterId,
+    blocks,
+    fork,
+    finalityLag,
+    agreements,
+    payloads,
+    storageFaults: payloadFaults,
+    manifest,
+    recordCount: nRecords,
+    recordId: (i) => recordIds[i]!,
+    bundle,
+  };
+}
+
+/** The records of a payload the scenario built itself (so it always decodes). */
+function decodeRecords(payload: Uint8Array): Array<Record<string, unknown>> {
+  const r = decodeBatchPayload(payload, RecordFormat.ScpJson);
+  if (!r.ok) throw new Error(`devnet payload does not decode: ${r.code}`);
+  const text = new TextDecoder();
+  return r.value.map((bytes) => JSON.parse(text.decode(bytes)) as Record<string, unknown>);
+}
+
+/** A Cere DAC ActivityRecord for a record: agent-signed request and ack, node-signed record. */
+function dacRecordFor(
+  seed: string,
+  i: number,
+  user: UserInfo,
+  node: Identity,
+  atMs: number,
+  usage: Usage
+): Uint8Array {
+  const requestId = `req-${seed}-${i}`;
+  const ts = BigInt(atMs);
+  const sig = (who: Identity, bytes: Uint8Array) => ({
+    algorithm: who.algorithm === 'ed25519' ? Algorithm.ED_25519 : Algorithm.SR_25519,
+    signer: who.publicKey,
+    value: who.sign(bytes),
+  });
+  const req0 = {
+    ...emptyActivityRequest(),
+    requestId,
+    requestType: RequestType.COMPUTE,
+    bucketId: user.bucket,
+    timestamp: ts,
+  };
+  const request = { ...req0, signature: sig(user.agent, requestSigningBytes(req0)) };
+  const ack0 = {
+    ...emptyActivityAck(),
+    requestId,
+    timestamp: ts + 5n,
+    cpuUnits: BigInt(usage.cpu_ms),
+    gpuUnits: BigInt(usage.gpu_units),
+    ramUnits: BigInt(usage.ram_units),
+  };
+  const ack = { ...ack0, signature: sig(user.agent, ackSigningBytes(ack0)) };
+  const rec0 = {
+    ...emptyActivityRecord(),
+    id: blake2b256(utf8(requestId)).slice(0, 16),
+    upstream: { request, ack },
+    timestamp: ts + 10n,
+  };
+  return encodeActivityRecord({ ...rec0, signature: sig(node, recordSigningBytes(rec0)) });
+}
