@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -157,5 +157,46 @@ describe('proofroom start', () => {
     const first = r.stdout.match(/verify (\S+\.json)/)![1]!;
     expect(JSON.parse(readFileSync(first, 'utf8')).format).toBe('proofroom/receipt-bundle');
     expect(run('verify', first).code).toBe(0);
+  });
+});
+
+describe('proofroom devnet', () => {
+  it('prints its endpoints, serves the chain, writes the manifest and stops cleanly on SIGTERM', async () => {
+    const out = path.join(dir, 'devnet');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'devnet', '--port', '0', '--records', '40', '--eras', '1', '--bundles', '--out', out],
+      { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    for (let i = 0; i < 200 && !stdout.includes('Ctrl-C stops'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(stdout).toContain('Ctrl-C stops');
+    const rpcUrl = /chain RPC\s+(http:\/\/\S+)/.exec(stdout)![1]!;
+    const garUrl = /GAR service\s+(http:\/\/\S+)/.exec(stdout)![1]!;
+    const res = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system_properties', params: [] }),
+    });
+    expect(((await res.json()) as { result: { ss58Format: number } }).result.ss58Format).toBe(54);
+    expect((await fetch(garUrl)).status).toBe(200);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.format).toBe('proofroom/devnet-manifest');
+    expect(manifest.records).toBe(40);
+    // Every written bundle verifies offline (an honest scenario).
+    const bundles = readdirSync(path.join(out, 'bundles'));
+    expect(bundles.length).toBe(40);
+    expect(run('verify', path.join(out, 'bundles', bundles[0]!)).code).toBe(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
+  it('rejects unknown faults and bad numbers with exit 2', () => {
+    expect(run('devnet', '--faults', 'nope').code).toBe(2);
+    expect(run('devnet', '--records', '-1').code).toBe(2);
+    expect(run('devnet', '--port', 'x').code).toBe(2);
   });
 });
