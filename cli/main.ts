@@ -209,7 +209,8 @@ async function startCommand(argv: string[]): Promise<number> {
       `bundles written to ${out} in ${ms.toFixed(0)} ms; check one offline with:`,
       `  npx proofroom verify ${path.join(out, `${String(scenario.bundles[0]!.recordId)}.json`)}`,
       '',
-      'The devnet, indexer, GraphQL API and explorer are not part of this build yet (see README).',
+      'Run the local chain and its services with: npx proofroom devnet (docs/devnet.md).',
+      'The indexer, GraphQL API and explorer are not part of this build yet (see README).',
     ].join('\n') + '\n'
   );
   return 0;
