@@ -11,9 +11,11 @@ const suites: Array<
   ['signatures', () => import('./signatures.ts')],
   ['hashes', () => import('./hash.ts')],
   ['verifier', () => import('./verifier.ts')],
+  ['devnet', () => import('./devnet.ts')],
 ];
 
-const only = process.argv.slice(2);
+// Suite names; flags (`--big`, read by config.ts) are not suite names.
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 console.log(
   `Proof Room benchmarks: node ${process.version}, ${arch()}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB`
 );

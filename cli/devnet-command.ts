@@ -23,13 +23,14 @@ function wrap(text: string, indent: number, width: number): string {
 }
 
 export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--faults f1,f2,...|all] [--port P] [--host H]
-         [--block-time MS] [--reorg-after MS] [--out DIR] [--bundles]
+         [--block-time MS] [--reorg-after MS] [--slow-node MS] [--out DIR] [--bundles]
       Runs the devnet: Substrate JSON-RPC (HTTP and WebSocket) on P (default 9944), the GAR
       service on P+1 and three storage nodes on P+2.. (P=0: ephemeral ports), serving a seeded
       scenario (default 120 records over 2 eras). Faults (or 'all'):
 ${wrap(DEVNET_FAULTS.join(', '), 8, 96)}
       --block-time reveals one block per MS instead of all at once; --reorg-after switches from
-      the orphaned branch after MS (anchor-reorged). Writes manifest.json (and with --bundles
+      the orphaned branch after MS (anchor-reorged); --slow-node delays storage node 0 by MS;
+      RPC dev_reorg [depth, drop?] forks on demand. Writes manifest.json (and with --bundles
       every receipt bundle) to DIR (default <data dir>/devnet).
 `;
 
@@ -73,6 +74,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     'host',
     'block-time',
     'reorg-after',
+    'slow-node',
     'out',
   ]);
   const config = loadConfig();
@@ -84,6 +86,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
   const port = intFlag(args.flags.get('port'), 'port', 9944, 0, 65_530);
   const blockTimeMs = intFlag(args.flags.get('block-time'), 'block-time', 0, 0, 3_600_000);
   const reorgAfterMs = intFlag(args.flags.get('reorg-after'), 'reorg-after', 5000, 0, 3_600_000);
+  const slowNodeMs = intFlag(args.flags.get('slow-node'), 'slow-node', 0, 0, 600_000);
   const hostFlag = args.flags.get('host');
   const out = String(args.flags.get('out') ?? path.join(config.dataDir, 'devnet'));
 
@@ -98,6 +101,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
       host: typeof hostFlag === 'string' ? hostFlag : '127.0.0.1',
       blockTimeMs,
       reorgAfterMs,
+      slowNodeMs,
       onProgress:
         records >= 50_000
           ? ({ records: done, of }) => {

@@ -92,10 +92,18 @@ const ZERO_HASH = new Uint8Array(32);
 const TIMESTAMP_WEIGHT = { refTime: 9_128_000, proofSize: 1_493 };
 const EXTRINSIC_WEIGHT = { refTime: 154_330_000, proofSize: 3_593 };
 
+/** Every this many blocks, a block stores all signers' nonces rather than its own changes. */
+const NONCE_SNAPSHOT = 64;
+
 interface StoredBlock extends BuiltBlock {
   readonly stateRoot: Uint8Array;
-  /** Next nonce of each signer (public key hex) after this block; shared with the parent if unchanged. */
+  /**
+   * Next nonce of the signers (public key hex) this block changed, or of every signer so far when
+   * `noncesComplete` (every NONCE_SNAPSHOT-th block and genesis). Lookups walk back to the nearest
+   * snapshot, so memory grows with the signed extrinsics, not with blocks times signers.
+   */
   readonly nonces: ReadonlyMap<string, number>;
+  readonly noncesComplete: boolean;
   /** Lazily built JSON texts for the RPC server. */
   headerText?: string;
   blockText?: string;
@@ -212,6 +220,7 @@ export class Chain {
       eventCount: 0,
       timestamp: options.genesisTimestamp,
       nonces: new Map(),
+      noncesComplete: true,
     });
     this.genesisHash = genesis.hash;
     this.#signedExtensions = this.#planSignedExtensions();
@@ -277,7 +286,28 @@ export class Chain {
   /** Next nonce of a signer (32-byte public key) after `at` (default: the best block). */
   nonceOf(publicKey: Uint8Array, at?: string): number {
     const b = this.#blocks.get((at ?? this.#best.hash).toLowerCase());
-    return b?.nonces.get(toHex(publicKey)) ?? 0;
+    return b === undefined ? 0 : this.#nonceAt(b, toHex(publicKey));
+  }
+
+  #nonceAt(from: StoredBlock, key: string): number {
+    for (let b: StoredBlock | undefined = from; b !== undefined;) {
+      const v = b.nonces.get(key);
+      if (v !== undefined) return v;
+      if (b.noncesComplete) return 0;
+      b = this.#blocks.get(b.parentHash);
+    }
+    return 0;
+  }
+
+  /** Every signer's next nonce after `from`, with `delta` applied on top. */
+  #nonceSnapshot(from: StoredBlock, delta: ReadonlyMap<string, number>): Map<string, number> {
+    const all = new Map(delta);
+    for (let b: StoredBlock | undefined = from; b !== undefined;) {
+      for (const [k, v] of b.nonces) if (!all.has(k)) all.set(k, v);
+      if (b.noncesComplete) break;
+      b = this.#blocks.get(b.parentHash);
+    }
+    return all;
   }
 
   on(event: ChainEvent, fn: (b: BuiltBlock) => void): () => void {
@@ -308,20 +338,17 @@ export class Chain {
       this.runtime.encodeExtrinsic({ version: 4, call: timestampCall(ts) }),
     ];
     const records: unknown[] = [successRecord(0, TIMESTAMP_INFO)];
-    let nonces: Map<string, number> | undefined;
+    const nonces = new Map<string, number>();
     spec.extrinsics.forEach((x, i) => {
       const index = i + 1;
       let nonce = 0;
       let key = '';
       if (x.signer !== undefined) {
         key = toHex(x.signer.publicKey);
-        nonce = (nonces ?? p.nonces).get(key) ?? 0;
+        nonce = nonces.get(key) ?? this.#nonceAt(p, key);
       }
       extrinsics.push(this.#encodeExtrinsic(x, nonce, number, index));
-      if (x.signer !== undefined) {
-        nonces ??= new Map(p.nonces);
-        nonces.set(key, nonce + 1);
-      }
+      if (x.signer !== undefined) nonces.set(key, nonce + 1);
       for (const e of x.events) records.push(this.#eventRecord(e, index));
       records.push(
         x.failed === true
@@ -354,7 +381,9 @@ export class Chain {
       eventsBytes,
       eventCount: records.length,
       timestamp: ts,
-      nonces: nonces ?? p.nonces,
+      ...(number % NONCE_SNAPSHOT === 0
+        ? { nonces: this.#nonceSnapshot(p, nonces), noncesComplete: true }
+        : { nonces, noncesComplete: false }),
     });
   }
 
@@ -422,6 +451,7 @@ export class Chain {
     eventCount: number;
     timestamp: number;
     nonces: ReadonlyMap<string, number>;
+    noncesComplete: boolean;
   }): StoredBlock {
     const extrinsicsRoot = orderedTrieRoot(x.extrinsics, this.#trieV1);
     // Header: parentHash, Compact<number>, stateRoot, extrinsicsRoot, Digest { logs: [] }.
@@ -454,6 +484,7 @@ export class Chain {
       timestamp: x.timestamp,
       stateRoot: x.stateRoot,
       nonces: x.nonces,
+      noncesComplete: x.noncesComplete,
     };
     this.#blocks.set(hash, block);
     if (x.number > 0) this.#emit('imported', block);

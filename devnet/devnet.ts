@@ -10,15 +10,17 @@
  * when its height is reached, then the canonical chain takes over.
  */
 import { Chain, type BuiltBlock } from './chain.ts';
+import type { BlockSpec } from './chain-types.ts';
+import { type ReorgResult, ReorgError, reorg } from './forks.ts';
 import { GarService } from './gar-service.ts';
 import { type Manifest } from './scenario.ts';
 import { DEVNET_RUNTIME_VERSION, devnetMetadata } from './metadata.ts';
-import { startRpcServer } from './rpc-server.ts';
+import { RpcError, startRpcServer } from './rpc-server.ts';
 import {
   type BundleChainContext,
   type DevnetScenario,
   type DevnetScenarioOptions,
-  buildDevnetScenario,
+  buildDevnetScenarioAsync,
 } from './scenario.ts';
 import { type NodeFault, startStorageNodes } from './storage-node.ts';
 
@@ -30,6 +32,8 @@ export interface DevnetOptions extends DevnetScenarioOptions {
   readonly blockTimeMs?: number;
   /** Instant mode with a reorg: switch from the orphaned branch after this many ms (0: never). */
   readonly reorgAfterMs?: number;
+  /** Storage node 0 answers every payload request after this many ms (a slow node). */
+  readonly slowNodeMs?: number;
 }
 
 export interface Devnet {
@@ -49,6 +53,12 @@ export interface Devnet {
   advance(): boolean;
   /** Reveals everything: the canonical tip is best and finality lags it by the scenario's lag. */
   settle(): void;
+  /**
+   * A fork on demand (after `settle()`): the newest `depth` unfinalized blocks are replaced by a
+   * longer branch that replays their extrinsics (new hashes, same data) or, with `drop`, leaves
+   * them out. Throws ReorgError when `depth` reaches into finalized blocks.
+   */
+  reorg(depth: number, options?: { drop?: boolean }): ReorgResult;
   bundle(index: number): Record<string, unknown>;
   close(): Promise<void>;
 }
@@ -59,7 +69,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const portFor = (k: number): number => (basePort === 0 ? 0 : basePort + k);
 
   let t = performance.now();
-  const scenario = buildDevnetScenario(options);
+  // Large scenarios build their batches on worker threads (same bytes as a serial build).
+  const scenario = await buildDevnetScenarioAsync(options);
   const scenarioMs = performance.now() - t;
   t = performance.now();
   const chain = new Chain({
@@ -69,8 +80,12 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   });
   const genesis = chain.best;
   const canonical: BuiltBlock[] = [genesis];
-  for (const spec of scenario.blocks)
-    canonical.push(chain.build(spec, canonical[canonical.length - 1]!.hash));
+  const specs = new Map<string, BlockSpec>();
+  for (const spec of scenario.blocks) {
+    const b = chain.build(spec, canonical[canonical.length - 1]!.hash);
+    specs.set(b.hash, spec);
+    canonical.push(b);
+  }
   const orphaned: BuiltBlock[] = [];
   if (scenario.fork) {
     let parent = canonical[scenario.fork.parent]!.hash;
@@ -112,15 +127,22 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     chain.setFinalized(s.finalized);
   };
   apply(states[0]!);
+  let settled = false;
   const advance = (): boolean => {
-    if (step + 1 >= states.length) return false;
+    if (settled || step + 1 >= states.length) return false;
     step++;
     apply(states[step]!);
     return true;
   };
   const settle = (): void => {
+    if (settled) return;
     step = states.length - 1;
     apply(states[step]!);
+  };
+  const reorgNow = (depth: number, o: { drop?: boolean } = {}): ReorgResult => {
+    settle();
+    settled = true; // the schedule no longer applies once the chain has forked on demand
+    return reorg(chain, canonical, specs, depth, { drop: o.drop, finalityLag: lag });
   };
 
   const rpc = await startRpcServer({
@@ -134,6 +156,22 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         return true;
       },
       dev_manifest: () => scenario.manifest,
+      dev_reorg: (params) => {
+        const [depth, drop] = params;
+        if (!Number.isSafeInteger(depth) || (drop !== undefined && typeof drop !== 'boolean'))
+          throw new RpcError(-32602, 'dev_reorg expects [depth: positive integer, drop?: boolean]');
+        try {
+          const r = reorgNow(depth as number, { drop: drop === true });
+          return {
+            forkPoint: r.forkPoint,
+            orphaned: r.orphaned.map((b) => b.hash),
+            adopted: r.adopted.map((b) => b.hash),
+          };
+        } catch (e) {
+          if (e instanceof ReorgError) throw new RpcError(-32602, e.message);
+          throw e;
+        }
+      },
     },
   });
   const gar = new GarService({ agreements: [...scenario.agreements] });
@@ -150,6 +188,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     faultMaps,
     basePort === 0 ? undefined : { host, port: portFor(2) }
   );
+
+  if ((options.slowNodeMs ?? 0) > 0)
+    for (const hash of payloads.keys())
+      storage.nodes[0]!.setFault(hash, { kind: 'slow', delayMs: options.slowNodeMs! });
 
   const timers: NodeJS.Timeout[] = [];
   if (liveMs > 0) {
@@ -182,6 +224,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     buildMs: { scenario: scenarioMs, chain: chainMs },
     advance,
     settle,
+    reorg: reorgNow,
     bundle: (i) => scenario.bundle(i, context()),
     async close() {
       for (const tm of timers) clearTimeout(tm);

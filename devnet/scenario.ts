@@ -11,13 +11,22 @@
  * `chain.ts`), the agreements for the GAR service, the batch payloads for the storage nodes, the
  * faults to inject into them, a receipt bundle per record, and the manifest: the verdict every
  * receipt line must get (docs/devnet.md).
+ *
+ * Records and batches (nearly all of the work: three signatures and one JCS serialisation per
+ * record) are built from plain data by devnet/scenario-records.ts, in this thread or, for large
+ * scenarios, on worker threads (`buildDevnetScenarioAsync`); this module lays out the chain,
+ * the grants and the eras' settlement around them, era by era. Payloads stay in memory, or in pack
+ * files in `payloadDir` for scenarios too large for that.
  */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { toHex, utf8 } from '../verifier/bytes.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../verifier/bundle.ts';
 import { toBase64url } from '../verifier/encoding.ts';
 import { MAX_GAR_ANCHOR_ENTRIES, RecordFormat, encodeEnvelope } from '../verifier/envelope.ts';
 import { blake2b256 } from '../verifier/hash.ts';
-import { canonicalBytes } from '../verifier/jcs.ts';
 import { mmrProof } from '../verifier/mmr.ts';
 import {
   type PayoutEntry,
@@ -28,29 +37,35 @@ import {
   splitToBatches,
 } from '../verifier/payout-tree.ts';
 import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
-import {
-  batchRoot,
-  decodeBatchPayload,
-  encodeBatchPayload,
-} from '../verifier/receipts/dac-batch.ts';
-import {
-  Algorithm,
-  RequestType,
-  ackSigningBytes,
-  emptyActivityAck,
-  emptyActivityRecord,
-  emptyActivityRequest,
-  encodeActivityRecord,
-  recordSigningBytes,
-  requestSigningBytes,
-} from '../verifier/receipts/dac-record.ts';
+import { decodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
 import { perquintillMul } from '../verifier/receipts/payout.ts';
-import { scpRecordLeaf, signScpRecord } from '../verifier/receipts/scp-record.ts';
 import { quorumThreshold } from '../verifier/quorum.ts';
 import type { ReasonCode } from '../verifier/lines.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
 import type { BlockSpec, EventSpec, ExtrinsicSpec } from './chain-types.ts';
 import { type Identity, account, identity } from './keys.ts';
+import { BatchPool } from './scenario-pool.ts';
+import {
+  BLOCK_MS,
+  type BatchOutput,
+  type BatchTask,
+  PRICING,
+  PackWriter,
+  type PackedPayload,
+  RECORD_ID_BYTES,
+  type RecordPlan,
+  type RecordWorld,
+  type UserKind,
+  type WorldUser,
+  buildBatch,
+  readPacked,
+  recordIdFromBytes,
+  recordTime,
+  recordWorld,
+  userOfRecord,
+} from './scenario-records.ts';
+
+export { BLOCK_MS, PRICING, type Usage, recordCost } from './scenario-records.ts';
 
 export const DEVNET_FAULTS = [
   'bad-record-signature',
@@ -87,54 +102,35 @@ export interface DevnetScenarioOptions {
   /** How many blocks the finalized head lags the best head. Default 2. */
   readonly finalityLag?: number;
   readonly genesisTimestamp?: number;
-  /** Called after each era is built (progress for large scenarios). */
+  /** Called after each batch is built (progress for large scenarios). */
   readonly onProgress?: (done: { records: number; of: number }) => void;
+  /**
+   * Keep the batch payloads in files in this directory (created if needed; a few pack files per
+   * build, never overwriting another build's) rather than in memory. `payloads` then reads them
+   * on demand, so the directory must outlive the scenario.
+   */
+  readonly payloadDir?: string;
+  /**
+   * `buildDevnetScenarioAsync` only: build batches on worker threads. Default: from
+   * PARALLEL_FROM_RECORDS records on, when there is more than one thread.
+   */
+  readonly parallel?: boolean;
+  /** Worker threads for a parallel build. Default: the available parallelism. */
+  readonly threads?: number;
 }
 
-export const BLOCK_MS = 6000;
-/** Cluster pricing (ddc-primitives ClusterProtocolParams), in planck (10^-10 CERE). */
-export const PRICING = {
-  perMbStored: 2_000_000n,
-  perMbStreamed: 1_000_000n,
-  perPut: 5_000n,
-  perGet: 2_000n,
-  perCpuMs: 300n,
-  perGpuUnit: 9_000n,
-  perRamUnit: 100n,
-};
 /** Protocol shares as Perquintill parts: 1% treasury, 4% validators, 5% cluster reserve. */
 export const SHARES = {
   treasury: 10n ** 16n,
   validators: 4n * 10n ** 16n,
   reserve: 5n * 10n ** 16n,
 };
-const MB = 1_000_000n;
 const DEPOSIT = 1_000_000n * 10n ** 10n;
 const MAX_EXTRINSICS_PER_BLOCK = 48;
 const MAX_EVENTS_PER_BLOCK = 1200;
 const ANCHORS_PER_BLOCK = 4;
-
-export interface Usage {
-  stored_bytes: string;
-  delivered_bytes: string;
-  puts: number;
-  gets: number;
-  cpu_ms: number;
-  gpu_units: number;
-  ram_units: number;
-}
-
-export function recordCost(u: Usage): bigint {
-  return (
-    (BigInt(u.stored_bytes) * PRICING.perMbStored) / MB +
-    (BigInt(u.delivered_bytes) * PRICING.perMbStreamed) / MB +
-    BigInt(u.puts) * PRICING.perPut +
-    BigInt(u.gets) * PRICING.perGet +
-    BigInt(u.cpu_ms) * PRICING.perCpuMs +
-    BigInt(u.gpu_units) * PRICING.perGpuUnit +
-    BigInt(u.ram_units) * PRICING.perRamUnit
-  );
-}
+/** From this many records, `buildDevnetScenarioAsync` builds batches on worker threads. */
+export const PARALLEL_FROM_RECORDS = 20_000;
 
 /** A GAR agreement as the CEF SDK posts it. */
 export interface SignedAgreement {
@@ -286,12 +282,7 @@ function mutateHex(hex: string): string {
   return hex.slice(0, -1) + (last === '0' ? '1' : '0');
 }
 
-interface UserInfo {
-  readonly id: Identity;
-  readonly agent: Identity;
-  readonly scope: Record<string, string>;
-  readonly bucket: bigint;
-  readonly kind: 'honest' | 'expired' | 'revoked' | 'out-of-scope';
+interface UserInfo extends WorldUser {
   readonly versions: SignedAgreement[];
 }
 
@@ -339,7 +330,8 @@ export interface DevnetScenario {
   readonly fork: { readonly parent: number; readonly blocks: readonly BlockSpec[] } | null;
   readonly finalityLag: number;
   readonly agreements: readonly SignedAgreement[];
-  readonly payloads: ReadonlyMap<string, Uint8Array>;
+  /** Batch payloads by hash (`0x` + 64 lower-case hex), in memory or read from `payloadDir`. */
+  readonly payloads: PayloadStore;
   /** Per storage node: payload hash -> fault. */
   readonly storageFaults: ReadonlyArray<ReadonlyMap<string, 'tampered' | 'missing'>>;
   readonly manifest: Manifest;
@@ -347,6 +339,52 @@ export interface DevnetScenario {
   recordId(index: number): string;
   /** The receipt bundle of record `index`, given the built chain's hashes and finalized height. */
   bundle(index: number, chain: BundleChainContext): Record<string, unknown>;
+}
+
+/** Batch payloads by hash; `dir` is where they are kept, null when in memory. */
+export interface PayloadStore extends ReadonlyMap<string, Uint8Array> {
+  readonly dir: string | null;
+}
+
+class MemoryPayloads extends Map<string, Uint8Array> implements PayloadStore {
+  readonly dir = null;
+}
+
+/** Payloads kept in pack files; only where each one is stays in memory. */
+class DirPayloads implements PayloadStore {
+  private readonly where = new Map<string, PackedPayload>();
+  constructor(readonly dir: string) {}
+  add(hash: string, packed: PackedPayload): void {
+    this.where.set(hash, packed);
+  }
+  get size(): number {
+    return this.where.size;
+  }
+  has(hash: string): boolean {
+    return this.where.has(hash);
+  }
+  get(hash: string): Uint8Array | undefined {
+    const p = this.where.get(hash);
+    return p ? readPacked(p) : undefined;
+  }
+  keys(): MapIterator<string> {
+    return this.where.keys();
+  }
+  *values(): MapIterator<Uint8Array> {
+    for (const p of this.where.values()) yield readPacked(p);
+  }
+  *entries(): MapIterator<[string, Uint8Array]> {
+    for (const [h, p] of this.where) yield [h, readPacked(p)];
+  }
+  [Symbol.iterator](): MapIterator<[string, Uint8Array]> {
+    return this.entries();
+  }
+  forEach(
+    f: (value: Uint8Array, key: string, map: ReadonlyMap<string, Uint8Array>) => void,
+    thisArg?: unknown
+  ): void {
+    for (const [h, p] of this.entries()) f.call(thisArg, p, h, this);
+  }
 }
 
 export interface BundleChainContext {
@@ -357,7 +395,66 @@ export interface BundleChainContext {
   readonly storageUrls?: readonly string[];
 }
 
+/** One era's batches to build, and the world (and plan) they are built from. */
+interface EraWork {
+  readonly world: RecordWorld;
+  readonly tasks: readonly BatchTask[];
+}
+
+/**
+ * Builds the scenario (serially: every batch in this thread; see `buildDevnetScenarioAsync` for
+ * large scenarios). For the same options, both give the same scenario byte for byte.
+ */
 export function buildDevnetScenario(options: DevnetScenarioOptions = {}): DevnetScenario {
+  const steps = scenarioSteps(options);
+  let pack: PackWriter | null = null;
+  try {
+    let step = steps.next();
+    while (!step.done) {
+      const { world, tasks } = step.value;
+      if (world.plan.payloadDir !== null) pack ??= new PackWriter(world.plan);
+      step = steps.next(tasks.map((t) => buildBatch(world, t, pack)));
+    }
+    return step.value;
+  } finally {
+    pack?.close();
+  }
+}
+
+/**
+ * Builds the scenario, with its batches (records, signatures, leaves, payloads: nearly all the
+ * work) on worker threads when it is large (`parallel`, `threads`). Same output as
+ * `buildDevnetScenario`.
+ */
+export async function buildDevnetScenarioAsync(
+  options: DevnetScenarioOptions = {}
+): Promise<DevnetScenario> {
+  const threads = options.threads ?? availableParallelism();
+  const parallel =
+    options.parallel ?? (threads > 1 && (options.records ?? 0) >= PARALLEL_FROM_RECORDS);
+  if (!parallel) return buildDevnetScenario(options);
+  const steps = scenarioSteps(options);
+  let pool: BatchPool | null = null;
+  try {
+    let step = steps.next();
+    while (!step.done) {
+      const { world, tasks } = step.value;
+      pool ??= new BatchPool(world.plan, Math.max(1, threads));
+      step = steps.next(await pool.run(tasks));
+    }
+    return step.value;
+  } finally {
+    await pool?.close();
+  }
+}
+
+/**
+ * The scenario, era by era: yields the batches of each era to build (their records' times depend
+ * on where the previous eras ended on chain) and takes their outputs, in task order.
+ */
+function* scenarioSteps(
+  options: DevnetScenarioOptions
+): Generator<EraWork, DevnetScenario, BatchOutput[]> {
   const seed = options.seed ?? 'devnet';
   const nRecords = Math.max(1, options.records ?? 120);
   const nEras = Math.max(1, options.eras ?? 2);
@@ -377,44 +474,67 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
       throw new RangeError(`unknown fault ${f}`);
   const genesisTimestamp = options.genesisTimestamp ?? 1_795_000_000_000;
   const layout = new Layout(genesisTimestamp);
+  const recordsPerEra = Math.ceil(nRecords / nEras);
+
+  // Faults on records and users --------------------------------------------------------------
+  // Fault users come after the honest ones.
+  const faultUsers: Array<{ name: string; kind: UserKind }> = [];
+  const faultUser: Partial<Record<DevnetFault, number>> = {};
+  const addFaultUser = (f: DevnetFault, name: string, kind: UserKind): void => {
+    if (!faults.has(f)) return;
+    faultUser[f] = nUsers + faultUsers.length;
+    faultUsers.push({ name, kind });
+  };
+  addFaultUser('grant-expired', 'user/expired', 'expired');
+  addFaultUser('grant-revoked', 'user/revoked', 'revoked');
+  addFaultUser('grant-out-of-scope', 'user/out-of-scope', 'out-of-scope');
+  // Record-level faults land on fixed records of era 0 (spread over its first batch).
+  const faultRecord: Partial<Record<DevnetFault, number>> = {};
+  const recordFaultKinds: DevnetFault[] = [
+    'bad-record-signature',
+    'missing-role-signature',
+    'grant-expired',
+    'grant-revoked',
+    'grant-out-of-scope',
+  ];
+  const era0Size = Math.min(recordsPerEra, nRecords);
+  let slot = 0;
+  for (const f of recordFaultKinds) if (faults.has(f)) faultRecord[f] = (1 + 2 * slot++) % era0Size;
+  if (slot > 0 && new Set(Object.values(faultRecord)).size < slot)
+    throw new RangeError(`record faults need at least ${2 * slot} records in the first era`);
+  const userOverrides: Array<[number, number]> = [];
+  for (const f of ['grant-expired', 'grant-revoked', 'grant-out-of-scope'] as const)
+    if (faultRecord[f] !== undefined && faultUser[f] !== undefined)
+      userOverrides.push([faultRecord[f], faultUser[f]]);
+  const payloadDir = options.payloadDir === undefined ? null : path.resolve(options.payloadDir);
+  if (payloadDir !== null) mkdirSync(payloadDir, { recursive: true });
+  const plan: RecordPlan = {
+    seed,
+    honestUsers: nUsers,
+    faultUsers,
+    agents: nAgents,
+    nodes: nNodes,
+    dacEvery,
+    userOverrides,
+    badSignatureRecord: faultRecord['bad-record-signature'] ?? -1,
+    missingRoleRecord: faultRecord['missing-role-signature'] ?? -1,
+    payloadDir,
+    // Pack files of different builds (in this process or another) never share a name.
+    payloadPrefix: `payloads-${randomUUID().slice(0, 8)}`,
+  };
 
   // World ----------------------------------------------------------------------------------
-  const clusterId = blake2b256(utf8(`cluster/${seed}`)).slice(0, 20);
-  const clusterHex = toHex(clusterId);
+  const world = recordWorld(plan);
+  const { clusterId, clusterHex, orchestrators, nodes, providers } = world;
   const manager = identity(seed, 'cluster-manager');
   const reserve = account(seed, 'cluster-reserve');
   const gCollector = account(seed, 'g-collector');
   const garAnchorer = identity(seed, 'gar-service');
-  const orchestrators = [
-    identity(seed, 'orchestrator/0', 'ed25519'),
-    identity(seed, 'orchestrator/1', 'sr25519'),
-  ];
-  const nodes = Array.from({ length: nNodes }, (_, i) => identity(seed, `node/${i}`));
-  const providers = Array.from({ length: nNodes }, (_, i) => identity(seed, `provider/${i}`));
   // Validators sign extrinsics with sr25519 keys, as Cere's do.
   const validators = Array.from({ length: nValidators }, (_, i) =>
     identity(seed, `validator/${i}`, i < 2 ? 'sr25519' : 'ed25519')
   );
-  const agents = Array.from({ length: nAgents }, (_, i) => identity(seed, `agent/${i}`));
-  const users: UserInfo[] = [];
-  const addUser = (name: string, kind: UserInfo['kind']): number => {
-    const u = users.length;
-    users.push({
-      id: identity(seed, name),
-      agent: agents[u % nAgents]!,
-      scope: { workspace_id: `ws-${u}`, stream_id: `stream-${u % 4}` },
-      bucket: BigInt(1000 + u),
-      kind,
-      versions: [],
-    });
-    return u;
-  };
-  for (let u = 0; u < nUsers; u++) addUser(`user/${u}`, 'honest');
-  const faultUser: Partial<Record<DevnetFault, number>> = {};
-  if (faults.has('grant-expired')) faultUser['grant-expired'] = addUser('user/expired', 'expired');
-  if (faults.has('grant-revoked')) faultUser['grant-revoked'] = addUser('user/revoked', 'revoked');
-  if (faults.has('grant-out-of-scope'))
-    faultUser['grant-out-of-scope'] = addUser('user/out-of-scope', 'out-of-scope');
+  const users: UserInfo[] = world.users.map((u) => ({ ...u, versions: [] }));
 
   // Setup blocks: validator keys, the cluster, nodes, customers and buckets -------------------
   layout.next();
@@ -548,7 +668,6 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
   });
 
   // Eras: time windows ------------------------------------------------------------------------
-  const recordsPerEra = Math.ceil(nRecords / nEras);
   // Grants are created a day before the first era and, for honest users, never expire before
   // the activity ends (some expire later, some are updated, some revoked after their last use).
   const firstEraBlock = layout.height + 2;
@@ -597,12 +716,8 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
   garAnchor();
 
   // Records, batches, anchors ---------------------------------------------------------------
-  const payloads = new Map<string, Uint8Array>();
-  const recordIds: string[] = new Array<string>(nRecords);
-  const recordEra: number[] = new Array<number>(nRecords);
-  const recordUser = new Int32Array(nRecords);
-  const recordNode = new Int32Array(nRecords);
-  const recordTime = new Float64Array(nRecords);
+  const payloads = payloadDir === null ? new MemoryPayloads() : new DirPayloads(payloadDir);
+  const recordIds = new Uint8Array(RECORD_ID_BYTES * nRecords);
   const batches: BatchInfo[] = [];
   const batchOf = new Int32Array(nRecords);
   const failing = new Map<number, ExpectedFailure[]>();
@@ -611,25 +726,7 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
     failing.set(i, [...(failing.get(i) ?? []), ...lines]);
     if (f) recordFaults.set(i, [...(recordFaults.get(i) ?? []), f]);
   };
-  // Record-level faults land on fixed records of era 0 (spread over its first batch).
-  const faultRecord: Partial<Record<DevnetFault, number>> = {};
-  const recordFaultKinds: DevnetFault[] = [
-    'bad-record-signature',
-    'missing-role-signature',
-    'grant-expired',
-    'grant-revoked',
-    'grant-out-of-scope',
-  ];
-  const era0Size = Math.min(recordsPerEra, nRecords);
-  let slot = 0;
-  for (const f of recordFaultKinds) if (faults.has(f)) faultRecord[f] = (1 + 2 * slot++) % era0Size;
-  if (slot > 0 && new Set(Object.values(faultRecord)).size < slot)
-    throw new RangeError(`record faults need at least ${2 * slot} records in the first era`);
-  const userOfRecord = (i: number): number => {
-    for (const f of ['grant-expired', 'grant-revoked', 'grant-out-of-scope'] as const)
-      if (faultRecord[f] === i && faultUser[f] !== undefined) return faultUser[f];
-    return i % nUsers;
-  };
+  const recordIdOf = (i: number): string => recordIdFromBytes(recordIds, i);
 
   const eras: EraInfo[] = [];
   let notFinal: Manifest['notFinal'] = null;
@@ -649,80 +746,38 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
     const eraStartBlock = layout.height + 1;
     const chargeBy = new Map<number, bigint>();
     const costByNode = new Map<number, bigint>();
+    const tasks: BatchTask[] = [];
     for (let from = first, index = 0; from < last; from += perBatch, index++) {
-      const to = Math.min(last, from + perBatch);
       const anchorBlock = eraStartBlock + Math.floor(index / ANCHORS_PER_BLOCK);
-      const windowStart = layout.timeOf(anchorBlock) - BLOCK_MS;
-      const records: Array<Record<string, unknown>> = [];
+      tasks.push({
+        era: eraNo,
+        from,
+        to: Math.min(last, from + perBatch),
+        windowStart: layout.timeOf(anchorBlock) - BLOCK_MS,
+      });
+    }
+    const outputs = yield { world, tasks };
+    for (let index = 0; index < tasks.length; index++) {
+      const task = tasks[index]!;
+      const { from, to } = task;
+      const out = outputs[index]!;
+      const anchorBlock = eraStartBlock + Math.floor(index / ANCHORS_PER_BLOCK);
       for (let i = from; i < to; i++) {
-        const u = userOfRecord(i);
+        const u = userOfRecord(plan, i);
         const user = users[u]!;
         const p = i % nNodes;
-        const at = windowStart + Math.floor(((i - from) * (BLOCK_MS - 1000)) / (to - from));
-        const usage: Usage = {
-          stored_bytes: String(1_000_000 * ((i % 5) + 1)),
-          delivered_bytes: String(250_000 * ((i % 3) + 1)),
-          puts: i % 4,
-          gets: (i * 7) % 11,
-          cpu_ms: 120 + (i % 9) * 15,
-          gpu_units: i % 2 === 0 ? 1500 : 0,
-          ram_units: 64,
-        };
-        const orchestrator = orchestrators[i % 64 === 63 ? 1 : 0]!;
-        const unsigned = {
-          type: 'scp.activity',
-          version: 0,
-          cluster_id: clusterHex,
-          era: eraNo,
-          timestamp: formatRfc3339(at),
-          user: toHex(user.id.publicKey),
-          agent: toHex(user.agent.publicKey),
-          orchestrator: toHex(orchestrator.publicKey),
-          node: toHex(nodes[p]!.publicKey),
-          customer: toHex(user.id.publicKey),
-          provider: toHex(providers[p]!.publicKey),
-          scope: user.scope,
-          operation: ['PUT', 'GET', 'COMPUTE'][i % 3]!,
-          usage,
-          result_hash: toHex(blake2b256(utf8(`result/${seed}/${i}`))),
-          ...(dacEvery > 0 && i % dacEvery === dacEvery - 1
-            ? { dac: toHex(dacRecordFor(seed, i, user, nodes[p]!, at, usage)) }
-            : {}),
-        };
-        const signers = [
-          { role: 'agent', who: user.agent },
-          { role: 'orchestrator', who: orchestrator },
-          { role: 'node', who: nodes[p]! },
-        ].map(({ role, who }) => ({
-          role,
-          algorithm: who.algorithm,
-          sign: (m: Uint8Array) => ({ signer: who.publicKey, value: who.sign(m) }),
-        }));
-        let rec = signScpRecord(unsigned, signers);
-        if (faultRecord['bad-record-signature'] === i) {
-          const sigs = rec.signatures as Array<Record<string, string>>;
-          rec = {
-            ...rec,
-            signatures: sigs.map((s, k) => (k === 2 ? { ...s, value: mutateHex(s.value!) } : s)),
-          };
+        if (faultRecord['bad-record-signature'] === i)
           fail(i, 'bad-record-signature', {
             check: 'record.signature.node',
             code: 'SIG_INVALID',
           });
-        }
-        if (faultRecord['missing-role-signature'] === i) {
-          rec = {
-            ...rec,
-            signatures: (rec.signatures as Array<Record<string, string>>).filter(
-              (s) => s.role !== 'orchestrator'
-            ),
-          };
+        if (faultRecord['missing-role-signature'] === i)
           fail(i, 'missing-role-signature', {
             check: 'record.signature.orchestrator',
             code: 'SIG_MISSING',
           });
-        }
         if (user.kind === 'expired') {
+          const at = recordTime(task, i);
           // The grant was updated to expire one second before this record.
           pushVersion(user, {
             user: user.id.publicKey,
@@ -739,7 +794,7 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
             user: user.id.publicKey,
             agent: user.agent.publicKey,
             revoked: true,
-            createdAt: at - 3000,
+            createdAt: recordTime(task, i) - 3000,
             expiresAt: null,
             scope: user.scope,
           });
@@ -747,25 +802,16 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
         }
         if (user.kind === 'out-of-scope')
           fail(i, 'grant-out-of-scope', { check: 'grant.scope', code: 'GRANT_SCOPE_MISMATCH' });
-        records.push(rec);
-        recordIds[i] = String(rec.record_id);
-        recordEra[i] = eraNo;
-        recordUser[i] = u;
-        recordNode[i] = p;
-        recordTime[i] = at;
         batchOf[i] = batches.length;
-        const cost = recordCost(usage);
+        const cost = out.costs[i - from]!;
         chargeBy.set(u, (chargeBy.get(u) ?? 0n) + cost);
         costByNode.set(p, (costByNode.get(p) ?? 0n) + cost);
       }
-      const leaves = records.map((r) => scpRecordLeaf(r));
-      const root = batchRoot(leaves);
-      const payload = encodeBatchPayload(
-        records.map((r) => canonicalBytes(r)),
-        RecordFormat.ScpJson
-      );
-      const payloadHash = toHex(blake2b256(payload));
-      payloads.set(payloadHash, payload);
+      recordIds.set(out.ids, RECORD_ID_BYTES * from);
+      const root = out.root;
+      const payloadHash = toHex(out.payloadHash);
+      if (payloads instanceof MemoryPayloads) payloads.set(payloadHash, out.payload!);
+      else payloads.add(payloadHash, out.packed!);
       const envelope = encodeEnvelope({
         kind: 'DacBatch',
         clusterId,
@@ -774,7 +820,7 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
         recordFormat: RecordFormat.ScpJson,
         leafCount: to - from,
         root,
-        payloadHash: blake2b256(payload),
+        payloadHash: out.payloadHash,
       });
       const batch: BatchInfo = {
         era: eraNo,
@@ -1169,15 +1215,20 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
 
   // Era-level expectations -------------------------------------------------------------------
   const eraOf = (eraNo: number) => eras[eraNo - 1]!;
+  const recordEra = (i: number): number => batches[batchOf[i]!]!.era;
+  // The customers of era 1's first payers batch (the one the wrong-mmr-proof fault corrupts).
+  const firstPayers = faults.has('wrong-mmr-proof')
+    ? new Set(eras[0]!.payerBatches[0]!.map((x) => toHex(x.account)))
+    : null;
   for (let i = 0; i < nRecords; i++) {
-    const e = eraOf(recordEra[i]!);
+    const e = eraOf(recordEra(i));
     if (!e.quorum)
       fail(i, 'quorum-not-reached', { check: 'attestation.quorum', code: 'QUORUM_NOT_MET' });
     if (e.era === 1 && faults.has('payout-unbalanced'))
       fail(i, 'payout-unbalanced', { check: 'conservation.balance', code: 'NOT_BALANCED' });
     if (e.era === 1 && faults.has('wrong-mmr-proof')) {
-      const customer = toHex(users[recordUser[i]!]!.id.publicKey);
-      if (e.payerBatches[0]!.some((x) => toHex(x.account) === customer))
+      const customer = users[userOfRecord(plan, i)]!.id;
+      if (firstPayers?.has(world.hex.get(customer)!))
         fail(i, 'wrong-mmr-proof', { check: 'settlement.payers.proof', code: 'PROOF_INVALID' });
     }
   }
@@ -1192,9 +1243,9 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
     receipts: [...failing.keys()]
       .sort((a, b) => a - b)
       .map((i) => ({
-        recordId: recordIds[i]!,
+        recordId: recordIdOf(i),
         index: i,
-        era: recordEra[i]!,
+        era: recordEra(i),
         failing: failing.get(i)!,
         faults: [...new Set([...(recordFaults.get(i) ?? [])])],
       })),
@@ -1220,13 +1271,16 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
   function bundle(i: number, chain: BundleChainContext): Record<string, unknown> {
     if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
     const b = batches[batchOf[i]!]!;
-    const e = eraOf(recordEra[i]!);
-    const user = users[recordUser[i]!]!;
-    const provider = providers[recordNode[i]!]!;
-    const payload = payloads.get(b.payloadHash)!;
-    const records = decodeRecords(payload);
+    const e = eraOf(b.era);
+    const user = users[userOfRecord(plan, i)]!;
+    const provider = providers[i % nNodes]!;
+    const payload = payloads.get(b.payloadHash);
+    if (!payload) throw new Error(`devnet payload ${b.payloadHash} is gone`);
+    const lines = payloadLines(payload);
     const local = i - b.from;
-    const leaves = records.map((r) => scpRecordLeaf(r));
+    // The payload lines are the records' JCS bytes: each line's hash is the record's leaf.
+    const leaves = lines.map((l) => blake2b256(l));
+    const record = JSON.parse(new TextDecoder().decode(lines[local]!)) as Record<string, unknown>;
     const garBase = chain.garUrl ?? 'gar:';
     const versions = user.versions.map((v, k) => ({
       payload: v.payload,
@@ -1268,10 +1322,10 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
     return {
       format: BUNDLE_FORMAT,
       version: BUNDLE_VERSION,
-      recordId: recordIds[i]!,
+      recordId: recordIdOf(i),
       chain: { name: 'Proof Room devnet', genesisHash: chain.genesisHash, ss58Prefix: 54 },
       grant: { versions },
-      record: records[local]!,
+      record,
       inclusion: {
         batchIndex: b.index,
         leafIndex: local,
@@ -1323,57 +1377,17 @@ export function buildDevnetScenario(options: DevnetScenarioOptions = {}): Devnet
     storageFaults: payloadFaults,
     manifest,
     recordCount: nRecords,
-    recordId: (i) => recordIds[i]!,
+    recordId: (i) => {
+      if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
+      return recordIdOf(i);
+    },
     bundle,
   };
 }
 
-/** The records of a payload the scenario built itself (so it always decodes). */
-function decodeRecords(payload: Uint8Array): Array<Record<string, unknown>> {
+/** The records' bytes of a payload the scenario built itself (so it always decodes). */
+function payloadLines(payload: Uint8Array): Uint8Array[] {
   const r = decodeBatchPayload(payload, RecordFormat.ScpJson);
   if (!r.ok) throw new Error(`devnet payload does not decode: ${r.code}`);
-  const text = new TextDecoder();
-  return r.value.map((bytes) => JSON.parse(text.decode(bytes)) as Record<string, unknown>);
-}
-
-/** A Cere DAC ActivityRecord for a record: agent-signed request and ack, node-signed record. */
-function dacRecordFor(
-  seed: string,
-  i: number,
-  user: UserInfo,
-  node: Identity,
-  atMs: number,
-  usage: Usage
-): Uint8Array {
-  const requestId = `req-${seed}-${i}`;
-  const ts = BigInt(atMs);
-  const sig = (who: Identity, bytes: Uint8Array) => ({
-    algorithm: who.algorithm === 'ed25519' ? Algorithm.ED_25519 : Algorithm.SR_25519,
-    signer: who.publicKey,
-    value: who.sign(bytes),
-  });
-  const req0 = {
-    ...emptyActivityRequest(),
-    requestId,
-    requestType: RequestType.COMPUTE,
-    bucketId: user.bucket,
-    timestamp: ts,
-  };
-  const request = { ...req0, signature: sig(user.agent, requestSigningBytes(req0)) };
-  const ack0 = {
-    ...emptyActivityAck(),
-    requestId,
-    timestamp: ts + 5n,
-    cpuUnits: BigInt(usage.cpu_ms),
-    gpuUnits: BigInt(usage.gpu_units),
-    ramUnits: BigInt(usage.ram_units),
-  };
-  const ack = { ...ack0, signature: sig(user.agent, ackSigningBytes(ack0)) };
-  const rec0 = {
-    ...emptyActivityRecord(),
-    id: blake2b256(utf8(requestId)).slice(0, 16),
-    upstream: { request, ack },
-    timestamp: ts + 10n,
-  };
-  return encodeActivityRecord({ ...rec0, signature: sig(node, recordSigningBytes(rec0)) });
+  return r.value;
 }

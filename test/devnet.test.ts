@@ -276,6 +276,54 @@ describe('devnet reorg and finality', () => {
   }, 30_000);
 });
 
+describe('devnet forks on demand', () => {
+  it('replays or drops the newest unfinalized blocks on a longer branch', async () => {
+    const fresh = await startDevnet({ records: 40, eras: 1, finalityLag: 3 });
+    try {
+      const before = fresh.canonical.map((b) => b.hash);
+      const tip = before.length - 1;
+      const heads: string[] = [];
+      const off = fresh.chain.on('newHead', (b) => heads.push(b.hash));
+      const r = fresh.reorg(2);
+      off();
+      expect(r.forkPoint).toBe(tip - 2);
+      expect(r.orphaned.map((b) => b.hash)).toEqual(before.slice(tip - 1));
+      expect(fresh.chain.best.number).toBe(tip + 1);
+      expect(heads).toContain(fresh.chain.best.hash);
+      // Same extrinsics (after the timestamp), new hashes; the orphans stay retrievable.
+      for (let i = 0; i < 2; i++) {
+        const o = r.orphaned[i]!;
+        const n = r.adopted[i]!;
+        expect(n.hash).not.toBe(o.hash);
+        expect(n.extrinsics.slice(1)).toEqual(o.extrinsics.slice(1));
+        expect(n.eventsHex).toBe(o.eventsHex);
+        expect(fresh.chain.blockByHash(o.hash)).toBeDefined();
+        expect(fresh.chain.hashAt(o.number)).toBe(n.hash);
+      }
+      // Dropping: the content of the newest block disappears from the best chain.
+      const dropped = fresh.reorg(1, { drop: true });
+      expect(dropped.adopted[0]!.extrinsics.length).toBe(1);
+      // Finalized blocks cannot be reorganised, and bad depths are refused.
+      expect(() => fresh.reorg(50)).toThrow(/unfinalized/);
+      expect(() => fresh.reorg(0)).toThrow(/positive/);
+      const viaRpc = await fetch(fresh.rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'dev_reorg', params: [1] }),
+      }).then((x) => x.json() as Promise<{ result: { forkPoint: number; orphaned: string[] } }>);
+      expect(viaRpc.result.orphaned.length).toBe(1);
+      const bad = await fetch(fresh.rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'dev_reorg', params: ['x'] }),
+      }).then((x) => x.json() as Promise<{ error: { code: number } }>);
+      expect(bad.error.code).toBe(-32602);
+    } finally {
+      await fresh.close();
+    }
+  }, 30_000);
+});
+
 describe('devnet off-chain services', () => {
   it('the GAR service lists every agreement and serves each pair the receipts cite', async () => {
     const seen: unknown[] = [];

@@ -269,7 +269,11 @@ export function scpSigningBytes(object: Readonly<Record<string, unknown>>): Uint
 
 /** `dac-` + 24 hex digits of blake2b256(JCS(record without signatures and record_id)). */
 export function deriveRecordId(object: Readonly<Record<string, unknown>>): string {
-  return 'dac-' + toHex(blake2b256(canonicalForms(object).idPreimage)).slice(2, 26);
+  return recordIdOf(canonicalForms(object).idPreimage);
+}
+
+function recordIdOf(idPreimage: Uint8Array): string {
+  return 'dac-' + toHex(blake2b256(idPreimage)).slice(2, 26);
 }
 
 /** The record's leaf in its DAC batch: blake2b256(JCS(whole record, signatures included)). */
@@ -393,14 +397,53 @@ export function signScpRecord(
   unsigned: Readonly<Record<string, unknown>>,
   signers: readonly RoleSigner[]
 ): Record<string, unknown> {
+  return signScpRecordCanonical(unsigned, signers).record;
+}
+
+export interface SignedScpRecord {
+  /** The record: `unsigned` with `record_id` and the role signatures filled in. */
+  readonly record: Record<string, unknown>;
+  readonly recordId: string;
+  /** The bytes every role signed: JCS of the record without `signatures`. */
+  readonly signing: Uint8Array;
+  /** JCS of the whole record: its line in a batch payload and its leaf preimage. */
+  readonly canonical: Uint8Array;
+}
+
+/** `members` (in JCS order) with the member `name` inserted at its place. */
+function withMember(
+  members: ReadonlyArray<[string, string]>,
+  name: string,
+  value: unknown
+): Array<[string, string]> {
+  const out = members.slice();
+  let k = 0;
+  // `<` compares UTF-16 code units, as the JCS member sort does.
+  while (k < out.length && out[k]![0] < name) k++;
+  out.splice(k, 0, ...canonicalMembers({ [name]: value }));
+  return out;
+}
+
+/**
+ * `signScpRecord`, also giving the signed bytes and the record's JCS bytes, from one serialisation
+ * of the record's members: `canonical` is `canonicalBytes(record)` and `scpRecordLeaf(record)` is
+ * `blake2b256(canonical)`.
+ */
+export function signScpRecordCanonical(
+  unsigned: Readonly<Record<string, unknown>>,
+  signers: readonly RoleSigner[]
+): SignedScpRecord {
   const base = without(unsigned, 'signatures', 'record_id');
-  const withId = { ...base, record_id: deriveRecordId(base) };
-  const bytes = scpSigningBytes(withId);
+  const members = canonicalMembers(base);
+  const recordId = recordIdOf(utf8(joinMembers(members)));
+  const withId = withMember(members, 'record_id', recordId);
+  const signing = utf8(joinMembers(withId));
   const signatures = signers.map((s) => {
-    const { signer, value } = s.sign(bytes);
+    const { signer, value } = s.sign(signing);
     return { role: s.role, algorithm: s.algorithm, signer: toHex(signer), value: toHex(value) };
   });
-  return { ...withId, signatures };
+  const canonical = utf8(joinMembers(withMember(withId, 'signatures', signatures)));
+  return { record: { ...base, record_id: recordId, signatures }, recordId, signing, canonical };
 }
 
 /** Facts for display: the record's parties, usage and where it belongs. */

@@ -1,0 +1,474 @@
+/**
+ * The record half of the devnet scenario (devnet/scenario.ts): the identities activity records
+ * involve, and a batch of records built from its index range, signed by their roles, with its
+ * leaves, root and payload. Every batch is a function of a `RecordPlan` (plain data) and its task
+ * alone, so the scenario builds batches in its own thread or in worker threads
+ * (devnet/scenario-worker.ts) and gets the same bytes either way.
+ * @module
+ */
+import { createPrivateKey, createPublicKey, sign as nodeSign } from 'node:crypto';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+import * as sr25519 from '@scure/sr25519';
+import { parseHex, toHex, utf8 } from '../verifier/bytes.ts';
+import { RecordFormat } from '../verifier/envelope.ts';
+import { blake2b256 } from '../verifier/hash.ts';
+import { canonicalBytes } from '../verifier/jcs.ts';
+import { batchRoot, encodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
+import {
+  Algorithm,
+  RequestType,
+  ackSigningBytes,
+  emptyActivityAck,
+  emptyActivityRecord,
+  emptyActivityRequest,
+  encodeActivityRecord,
+  recordSigningBytes,
+  requestSigningBytes,
+} from '../verifier/receipts/dac-record.ts';
+import { type RoleSigner, signScpRecordCanonical } from '../verifier/receipts/scp-record.ts';
+import type { SignatureAlgorithm } from '../verifier/signatures.ts';
+import { formatRfc3339 } from '../verifier/time.ts';
+import { type Identity, identity, seedBytes } from './keys.ts';
+
+export const BLOCK_MS = 6000;
+const MB = 1_000_000n;
+
+/** Cluster pricing (ddc-primitives ClusterProtocolParams), in planck (10^-10 CERE). */
+export const PRICING = {
+  perMbStored: 2_000_000n,
+  perMbStreamed: 1_000_000n,
+  perPut: 5_000n,
+  perGet: 2_000n,
+  perCpuMs: 300n,
+  perGpuUnit: 9_000n,
+  perRamUnit: 100n,
+};
+
+export interface Usage {
+  stored_bytes: string;
+  delivered_bytes: string;
+  puts: number;
+  gets: number;
+  cpu_ms: number;
+  gpu_units: number;
+  ram_units: number;
+}
+
+export function recordCost(u: Usage): bigint {
+  return (
+    (BigInt(u.stored_bytes) * PRICING.perMbStored) / MB +
+    (BigInt(u.delivered_bytes) * PRICING.perMbStreamed) / MB +
+    BigInt(u.puts) * PRICING.perPut +
+    BigInt(u.gets) * PRICING.perGet +
+    BigInt(u.cpu_ms) * PRICING.perCpuMs +
+    BigInt(u.gpu_units) * PRICING.perGpuUnit +
+    BigInt(u.ram_units) * PRICING.perRamUnit
+  );
+}
+
+/** The usage record `i` reports. */
+export function usageOf(i: number): Usage {
+  return {
+    stored_bytes: String(1_000_000 * ((i % 5) + 1)),
+    delivered_bytes: String(250_000 * ((i % 3) + 1)),
+    puts: i % 4,
+    gets: (i * 7) % 11,
+    cpu_ms: 120 + (i % 9) * 15,
+    gpu_units: i % 2 === 0 ? 1500 : 0,
+    ram_units: 64,
+  };
+}
+
+export type UserKind = 'honest' | 'expired' | 'revoked' | 'out-of-scope';
+
+/** What records are made of: plain data, so it crosses to worker threads. */
+export interface RecordPlan {
+  readonly seed: string;
+  /** Users `user/0..` (honest), then the fault users. */
+  readonly honestUsers: number;
+  readonly faultUsers: ReadonlyArray<{ readonly name: string; readonly kind: UserKind }>;
+  readonly agents: number;
+  readonly nodes: number;
+  /** Every n-th record also carries a Cere DAC protobuf record (0: none). */
+  readonly dacEvery: number;
+  /** Records signed by a fault user instead of `i % honestUsers`: [record, user]. */
+  readonly userOverrides: ReadonlyArray<readonly [number, number]>;
+  /** The record whose node signature is corrupted, or -1. */
+  readonly badSignatureRecord: number;
+  /** The record without its orchestrator signature, or -1. */
+  readonly missingRoleRecord: number;
+  /**
+   * Where payloads are written, or null to keep them in memory. Each thread appends the payloads
+   * it builds to its own pack file, `<payloadPrefix>-<thread id>.bin`.
+   */
+  readonly payloadDir: string | null;
+  readonly payloadPrefix: string;
+}
+
+export interface WorldUser {
+  readonly id: Identity;
+  readonly agent: Identity;
+  readonly scope: Record<string, string>;
+  readonly bucket: bigint;
+  readonly kind: UserKind;
+}
+
+/** The identities of a plan, with their keys' hex forms (each record names six keys). */
+export interface RecordWorld {
+  readonly plan: RecordPlan;
+  readonly clusterId: Uint8Array;
+  readonly clusterHex: string;
+  readonly users: readonly WorldUser[];
+  readonly agents: readonly Identity[];
+  readonly nodes: readonly Identity[];
+  readonly providers: readonly Identity[];
+  readonly orchestrators: readonly Identity[];
+  readonly hex: ReadonlyMap<Identity, string>;
+}
+
+/**
+ * `identity(seed, name, algorithm)` of keys.ts, cheaper to create and to use in bulk (a large
+ * scenario has thousands of users and millions of signatures). Same keys, same signatures
+ * (test/devnet-scenario.test.ts compares the two):
+ *
+ * - ed25519: OpenSSL imports the key from its JWK form ~8x faster than from PKCS#8 DER, and gives
+ *   the public key far faster than noble computes it (Ed25519 signing is deterministic).
+ * - sr25519: the steps of `@scure/sr25519`'s `sign` with the public key computed once, not
+ *   derived, decoded and re-encoded for every signature, and R encoded once (~4x faster). The
+ *   nonce input is keys.ts's: blake2b256(seed || message).
+ */
+export function bulkIdentity(
+  seed: string,
+  name: string,
+  algorithm: SignatureAlgorithm = 'ed25519'
+): Identity {
+  const s = seedBytes(seed, name);
+  if (algorithm === 'sr25519') return bulkSr25519(name, s);
+  const d = Buffer.from(s).toString('base64url');
+  let x: unknown;
+  let key: ReturnType<typeof createPrivateKey>;
+  try {
+    // Node reads the private key from `d` alone; `x` must only be a string.
+    key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d, x: '' }, format: 'jwk' });
+    x = createPublicKey(key).export({ format: 'jwk' }).x;
+  } catch {
+    return identity(seed, name, algorithm);
+  }
+  if (typeof x !== 'string') return identity(seed, name, algorithm);
+  return {
+    name,
+    algorithm,
+    publicKey: new Uint8Array(Buffer.from(x, 'base64url')),
+    sign: (m) => new Uint8Array(nodeSign(null, m, key)),
+  };
+}
+
+const SUBSTRATE_CONTEXT = utf8('substrate');
+const RISTRETTO_ORDER = ed25519.Point.Fn.ORDER;
+
+function bulkSr25519(name: string, seed: Uint8Array): Identity {
+  const secret = sr25519.secretFromSeed(seed);
+  const publicKey = sr25519.getPublicKey(secret);
+  const keyScalar = bytesToNumberLE(secret.subarray(0, 32)) >> 3n;
+  const nonce = secret.subarray(32, 64);
+  return {
+    name,
+    algorithm: 'sr25519',
+    publicKey,
+    sign(m: Uint8Array): Uint8Array {
+      const nonceInput = new Uint8Array(seed.length + m.length);
+      nonceInput.set(seed);
+      nonceInput.set(m, seed.length);
+      const t = new sr25519.__tests.SigningContext('SigningContext');
+      t.label(SUBSTRATE_CONTEXT);
+      t.bytes(m);
+      t.protoName('Schnorr-sig');
+      // commitPoint(label, P) appends P's encoding; the public key is that encoding.
+      t.appendMessage('sign:pk', publicKey);
+      const r = t.witnessScalar('signing', blake2b256(nonceInput), [nonce]);
+      // Not constant-time, which devnet keys do not need; the same point as `multiply`.
+      const R = ristretto255.Point.BASE.multiplyUnsafe(r).toBytes();
+      t.appendMessage('sign:R', R);
+      const k = t.challengeScalar('sign:c');
+      const out = new Uint8Array(64);
+      out.set(R);
+      out.set(numberToBytesLE((k * keyScalar + r) % RISTRETTO_ORDER, 32), 32);
+      out[63]! |= 128; // schnorrkel's marker
+      t.clean();
+      return out;
+    },
+  };
+}
+
+export function clusterIdOf(seed: string): Uint8Array {
+  return blake2b256(utf8(`cluster/${seed}`)).slice(0, 20);
+}
+
+export function recordWorld(plan: RecordPlan): RecordWorld {
+  const seed = plan.seed;
+  const clusterId = clusterIdOf(seed);
+  const orchestrators = [
+    bulkIdentity(seed, 'orchestrator/0', 'ed25519'),
+    bulkIdentity(seed, 'orchestrator/1', 'sr25519'),
+  ];
+  const nodes = Array.from({ length: plan.nodes }, (_, i) => bulkIdentity(seed, `node/${i}`));
+  const providers = Array.from({ length: plan.nodes }, (_, i) =>
+    bulkIdentity(seed, `provider/${i}`)
+  );
+  const agents = Array.from({ length: plan.agents }, (_, i) => bulkIdentity(seed, `agent/${i}`));
+  const users: WorldUser[] = [];
+  const addUser = (name: string, kind: UserKind): void => {
+    const u = users.length;
+    users.push({
+      id: bulkIdentity(seed, name),
+      agent: agents[u % plan.agents]!,
+      scope: { workspace_id: `ws-${u}`, stream_id: `stream-${u % 4}` },
+      bucket: BigInt(1000 + u),
+      kind,
+    });
+  };
+  for (let u = 0; u < plan.honestUsers; u++) addUser(`user/${u}`, 'honest');
+  for (const f of plan.faultUsers) addUser(f.name, f.kind);
+  const hex = new Map<Identity, string>();
+  for (const who of [
+    ...orchestrators,
+    ...nodes,
+    ...providers,
+    ...agents,
+    ...users.map((u) => u.id),
+  ])
+    hex.set(who, toHex(who.publicKey));
+  return {
+    plan,
+    clusterId,
+    clusterHex: toHex(clusterId),
+    users,
+    agents,
+    nodes,
+    providers,
+    orchestrators,
+    hex,
+  };
+}
+
+/** The user whose agent made record `i`. */
+export function userOfRecord(plan: RecordPlan, i: number): number {
+  for (const [record, user] of plan.userOverrides) if (record === i) return user;
+  return i % plan.honestUsers;
+}
+
+/** A batch to build: records `from..to-1` of `era`, timed within the window before its anchor. */
+export interface BatchTask {
+  readonly era: number;
+  readonly from: number;
+  readonly to: number;
+  readonly windowStart: number;
+}
+
+/** When record `i` of a batch happened. */
+export function recordTime(task: BatchTask, i: number): number {
+  return (
+    task.windowStart + Math.floor(((i - task.from) * (BLOCK_MS - 1000)) / (task.to - task.from))
+  );
+}
+
+/** Where a payload is in a pack file. */
+export interface PackedPayload {
+  readonly file: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface BatchOutput {
+  /** The payload, when payloads are kept in memory. */
+  readonly payload: Uint8Array | null;
+  /** Where the payload was written, when payloads are kept in a directory. */
+  readonly packed: PackedPayload | null;
+  readonly payloadHash: Uint8Array;
+  readonly root: Uint8Array;
+  /** Per record: the 12 bytes of its id (`dac-` + their hex). */
+  readonly ids: Uint8Array;
+  /** Per record: its cost at the cluster's pricing. */
+  readonly costs: BigUint64Array;
+}
+
+export const RECORD_ID_BYTES = 12;
+
+export function recordIdFromBytes(ids: Uint8Array, k: number): string {
+  return 'dac-' + toHex(ids.subarray(RECORD_ID_BYTES * k, RECORD_ID_BYTES * (k + 1))).slice(2);
+}
+
+/**
+ * Appends payloads to this thread's pack file (one file per thread: creating a file per payload
+ * took ~10% of a large build).
+ */
+export class PackWriter {
+  private fd: number | null = null;
+  private offset = 0;
+  readonly file: string;
+  constructor(plan: RecordPlan) {
+    if (plan.payloadDir === null) throw new Error('PackWriter: no payload directory');
+    this.file = path.join(plan.payloadDir, `${plan.payloadPrefix}-${threadId}.bin`);
+  }
+  write(payload: Uint8Array): PackedPayload {
+    this.fd ??= openSync(this.file, 'w');
+    let done = 0;
+    while (done < payload.length)
+      done += writeSync(this.fd, payload, done, payload.length - done, this.offset + done);
+    const packed = { file: this.file, offset: this.offset, length: payload.length };
+    this.offset += payload.length;
+    return packed;
+  }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+export function readPacked(p: PackedPayload): Uint8Array {
+  const out = new Uint8Array(p.length);
+  const fd = openSync(p.file, 'r');
+  try {
+    let done = 0;
+    while (done < p.length) {
+      const n = readSync(fd, out, done, p.length - done, p.offset + done);
+      if (n === 0) throw new Error(`${p.file}: payload cut short`);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+function mutateHex(hex: string): string {
+  const last = hex.slice(-1);
+  return hex.slice(0, -1) + (last === '0' ? '1' : '0');
+}
+
+/**
+ * Builds the records of a batch, its leaves, root and payload; the payload goes to `pack` when
+ * given (payloads kept in a directory).
+ */
+export function buildBatch(w: RecordWorld, task: BatchTask, pack: PackWriter | null): BatchOutput {
+  const plan = w.plan;
+  const seed = plan.seed;
+  const n = task.to - task.from;
+  const lines: Uint8Array[] = new Array<Uint8Array>(n);
+  const leaves: Uint8Array[] = new Array<Uint8Array>(n);
+  const ids = new Uint8Array(RECORD_ID_BYTES * n);
+  const costs = new BigUint64Array(n);
+  const hexOf = (who: Identity): string => w.hex.get(who)!;
+  for (let k = 0; k < n; k++) {
+    const i = task.from + k;
+    const user = w.users[userOfRecord(plan, i)]!;
+    const p = i % plan.nodes;
+    const node = w.nodes[p]!;
+    const at = recordTime(task, i);
+    const usage = usageOf(i);
+    const orchestrator = w.orchestrators[i % 64 === 63 ? 1 : 0]!;
+    const unsigned = {
+      type: 'scp.activity',
+      version: 0,
+      cluster_id: w.clusterHex,
+      era: task.era,
+      timestamp: formatRfc3339(at),
+      user: hexOf(user.id),
+      agent: hexOf(user.agent),
+      orchestrator: hexOf(orchestrator),
+      node: hexOf(node),
+      customer: hexOf(user.id),
+      provider: hexOf(w.providers[p]!),
+      scope: user.scope,
+      operation: ['PUT', 'GET', 'COMPUTE'][i % 3]!,
+      usage,
+      result_hash: toHex(blake2b256(utf8(`result/${seed}/${i}`))),
+      ...(plan.dacEvery > 0 && i % plan.dacEvery === plan.dacEvery - 1
+        ? { dac: toHex(dacRecordFor(seed, i, user, node, at, usage)) }
+        : {}),
+    };
+    const signers: RoleSigner[] = [
+      { role: 'agent', who: user.agent },
+      { role: 'orchestrator', who: orchestrator },
+      { role: 'node', who: node },
+    ].map(({ role, who }) => ({
+      role,
+      algorithm: who.algorithm,
+      sign: (m: Uint8Array) => ({ signer: who.publicKey, value: who.sign(m) }),
+    }));
+    const signed = signScpRecordCanonical(unsigned, signers);
+    let canonical = signed.canonical;
+    if (plan.badSignatureRecord === i || plan.missingRoleRecord === i) {
+      let rec = signed.record;
+      const sigs = rec.signatures as Array<Record<string, string>>;
+      if (plan.badSignatureRecord === i)
+        rec = {
+          ...rec,
+          signatures: sigs.map((s, j) => (j === 2 ? { ...s, value: mutateHex(s.value!) } : s)),
+        };
+      if (plan.missingRoleRecord === i)
+        rec = {
+          ...rec,
+          signatures: (rec.signatures as Array<Record<string, string>>).filter(
+            (s) => s.role !== 'orchestrator'
+          ),
+        };
+      canonical = canonicalBytes(rec);
+    }
+    lines[k] = canonical;
+    leaves[k] = blake2b256(canonical);
+    ids.set(parseHex(signed.recordId.slice(4), RECORD_ID_BYTES)!, RECORD_ID_BYTES * k);
+    costs[k] = recordCost(usage);
+  }
+  const root = batchRoot(leaves);
+  const payload = encodeBatchPayload(lines, RecordFormat.ScpJson);
+  const payloadHash = blake2b256(payload);
+  if (pack) return { payload: null, packed: pack.write(payload), payloadHash, root, ids, costs };
+  return { payload, packed: null, payloadHash, root, ids, costs };
+}
+
+/** A Cere DAC ActivityRecord for a record: agent-signed request and ack, node-signed record. */
+function dacRecordFor(
+  seed: string,
+  i: number,
+  user: WorldUser,
+  node: Identity,
+  atMs: number,
+  usage: Usage
+): Uint8Array {
+  const requestId = `req-${seed}-${i}`;
+  const ts = BigInt(atMs);
+  const sig = (who: Identity, bytes: Uint8Array) => ({
+    algorithm: who.algorithm === 'ed25519' ? Algorithm.ED_25519 : Algorithm.SR_25519,
+    signer: who.publicKey,
+    value: who.sign(bytes),
+  });
+  const req0 = {
+    ...emptyActivityRequest(),
+    requestId,
+    requestType: RequestType.COMPUTE,
+    bucketId: user.bucket,
+    timestamp: ts,
+  };
+  const request = { ...req0, signature: sig(user.agent, requestSigningBytes(req0)) };
+  const ack0 = {
+    ...emptyActivityAck(),
+    requestId,
+    timestamp: ts + 5n,
+    cpuUnits: BigInt(usage.cpu_ms),
+    gpuUnits: BigInt(usage.gpu_units),
+    ramUnits: BigInt(usage.ram_units),
+  };
+  const ack = { ...ack0, signature: sig(user.agent, ackSigningBytes(ack0)) };
+  const rec0 = {
+    ...emptyActivityRecord(),
+    id: blake2b256(utf8(requestId)).slice(0, 16),
+    upstream: { request, ack },
+    timestamp: ts + 10n,
+  };
+  return encodeActivityRecord({ ...rec0, signature: sig(node, recordSigningBytes(rec0)) });
+}
