@@ -3,13 +3,16 @@
  * one JSON line with the time and the peak RSS (`process.resourceUsage().maxRSS`), first for the
  * scenario alone, then after turning its blocks into SCALE blocks (what `startDevnet` does next).
  *
- * Arguments: <records> <eras>. Uses `buildDevnetScenarioAsync` when `devnet/scenario.ts` has it,
- * else `buildDevnetScenario`.
+ * Arguments: <records> <eras>. Builds with `buildDevnetScenarioAsync` (worker threads from 20,000
+ * records); from 100,000 records the payloads go to a temporary directory, as `proofroom devnet`
+ * does, so memory stays bounded.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Chain, type BuiltBlock } from '../devnet/chain.ts';
 import { DEVNET_RUNTIME_VERSION, devnetMetadata } from '../devnet/metadata.ts';
-import * as scenarioModule from '../devnet/scenario.ts';
-import type { DevnetScenario, DevnetScenarioOptions } from '../devnet/scenario.ts';
+import { buildDevnetScenarioAsync } from '../devnet/scenario.ts';
 
 export interface BuildReport {
   readonly builder: string;
@@ -29,17 +32,12 @@ export interface BuildReport {
   readonly chainBytes: number;
 }
 
-type AsyncBuilder = (options: DevnetScenarioOptions) => Promise<DevnetScenario>;
-
 async function main(records: number, eras: number): Promise<BuildReport> {
-  const exported = (scenarioModule as unknown as Record<string, unknown>).buildDevnetScenarioAsync;
-  const builder =
-    typeof exported === 'function' ? 'buildDevnetScenarioAsync' : 'buildDevnetScenario';
+  const payloadDir =
+    records >= 100_000 ? await mkdtemp(path.join(tmpdir(), 'proofroom-payloads-')) : undefined;
+  const builder = `buildDevnetScenarioAsync${payloadDir ? ', payloads on disk' : ''}`;
   let t = performance.now();
-  const scenario =
-    typeof exported === 'function'
-      ? await (exported as AsyncBuilder)({ records, eras })
-      : scenarioModule.buildDevnetScenario({ records, eras });
+  const scenario = await buildDevnetScenarioAsync({ records, eras, payloadDir });
   const scenarioMs = performance.now() - t;
   const scenarioMaxRss = process.resourceUsage().maxRSS;
 
@@ -68,6 +66,7 @@ async function main(records: number, eras: number): Promise<BuildReport> {
     for (const x of parent.extrinsics) chainBytes += x.length / 2;
   }
   const chainMs = performance.now() - t;
+  if (payloadDir) await rm(payloadDir, { recursive: true, force: true });
   return {
     builder,
     records,

@@ -2,7 +2,7 @@
  * `proofroom devnet`: runs the local Cere-shaped chain, its GAR service and storage nodes on a
  * seeded scenario, prints the endpoints and writes the scenario's manifest, until interrupted.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
 import { DEVNET_FAULTS, type DevnetFault } from '../devnet/scenario.ts';
@@ -90,6 +90,9 @@ export async function devnetCommand(argv: string[]): Promise<number> {
   const hostFlag = args.flags.get('host');
   const out = String(args.flags.get('out') ?? path.join(config.dataDir, 'devnet'));
 
+  // Large scenarios keep their payloads on disk (pack files), not in memory.
+  const payloadDir = records >= 100_000 ? path.join(out, 'payloads') : undefined;
+  if (payloadDir) await rm(payloadDir, { recursive: true, force: true });
   let devnet: Devnet;
   try {
     devnet = await startDevnet({
@@ -102,6 +105,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
       blockTimeMs,
       reorgAfterMs,
       slowNodeMs,
+      payloadDir,
       onProgress:
         records >= 50_000
           ? ({ records: done, of }) => {
@@ -154,5 +158,6 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await devnet.close();
+  if (payloadDir) await rm(payloadDir, { recursive: true, force: true });
   return 0;
 }
