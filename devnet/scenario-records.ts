@@ -10,9 +10,6 @@ import { createPrivateKey, createPublicKey, sign as nodeSign } from 'node:crypto
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
-import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
-import * as sr25519 from '@scure/sr25519';
 import { parseHex, toHex, utf8 } from '../verifier/bytes.ts';
 import { RecordFormat } from '../verifier/envelope.ts';
 import { blake2b256 } from '../verifier/hash.ts';
@@ -147,7 +144,8 @@ export function bulkIdentity(
   algorithm: SignatureAlgorithm = 'ed25519'
 ): Identity {
   const s = seedBytes(seed, name);
-  if (algorithm === 'sr25519') return bulkSr25519(name, s);
+  // sr25519 (1 record in 64) keeps the reference signer in keys.ts.
+  if (algorithm === 'sr25519') return identity(seed, name, algorithm);
   const d = Buffer.from(s).toString('base64url');
   let x: unknown;
   let key: ReturnType<typeof createPrivateKey>;
@@ -167,42 +165,6 @@ export function bulkIdentity(
   };
 }
 
-const SUBSTRATE_CONTEXT = utf8('substrate');
-const RISTRETTO_ORDER = ed25519.Point.Fn.ORDER;
-
-function bulkSr25519(name: string, seed: Uint8Array): Identity {
-  const secret = sr25519.secretFromSeed(seed);
-  const publicKey = sr25519.getPublicKey(secret);
-  const keyScalar = bytesToNumberLE(secret.subarray(0, 32)) >> 3n;
-  const nonce = secret.subarray(32, 64);
-  return {
-    name,
-    algorithm: 'sr25519',
-    publicKey,
-    sign(m: Uint8Array): Uint8Array {
-      const nonceInput = new Uint8Array(seed.length + m.length);
-      nonceInput.set(seed);
-      nonceInput.set(m, seed.length);
-      const t = new sr25519.__tests.SigningContext('SigningContext');
-      t.label(SUBSTRATE_CONTEXT);
-      t.bytes(m);
-      t.protoName('Schnorr-sig');
-      // commitPoint(label, P) appends P's encoding; the public key is that encoding.
-      t.appendMessage('sign:pk', publicKey);
-      const r = t.witnessScalar('signing', blake2b256(nonceInput), [nonce]);
-      // Not constant-time, which devnet keys do not need; the same point as `multiply`.
-      const R = ristretto255.Point.BASE.multiplyUnsafe(r).toBytes();
-      t.appendMessage('sign:R', R);
-      const k = t.challengeScalar('sign:c');
-      const out = new Uint8Array(64);
-      out.set(R);
-      out.set(numberToBytesLE((k * keyScalar + r) % RISTRETTO_ORDER, 32), 32);
-      out[63]! |= 128; // schnorrkel's marker
-      t.clean();
-      return out;
-    },
-  };
-}
 
 export function clusterIdOf(seed: string): Uint8Array {
   return blake2b256(utf8(`cluster/${seed}`)).slice(0, 20);
