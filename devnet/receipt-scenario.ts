@@ -39,6 +39,8 @@ import {
   signActivityRequest,
 } from '../verifier/receipts/dac-record.ts';
 import { type Identity, account, identity, seedBytes } from './keys.ts';
+import { SHARES } from './scenario.ts';
+import { type Usage, recordCost } from './scenario-records.ts';
 
 export const FAULTS = [
   'bad-record-signature',
@@ -76,42 +78,7 @@ export interface Scenario {
   readonly faulted: ReadonlyArray<{ fault: Fault; recordId: string; failing: string }>;
 }
 
-/** Cluster pricing (per ddc-primitives ClusterProtocolParams), in CERE planck (10^-10 CERE). */
-const PRICING = {
-  perMbStored: 2_000_000n,
-  perMbStreamed: 1_000_000n,
-  perPut: 5_000n,
-  perGet: 2_000n,
-  perCpuMs: 300n,
-  perGpuUnit: 9_000n,
-  perRamUnit: 100n,
-};
-/** Protocol shares as Perquintill parts: 1% treasury, 4% validators, 5% cluster reserve. */
-const SHARES = { treasury: 10n ** 16n, validators: 4n * 10n ** 16n, reserve: 5n * 10n ** 16n };
-const MB = 1_000_000n;
 const ERA_START_MS = 1_795_000_000_000; // 2026-11-18T09:46:40Z
-
-interface UsageFields {
-  stored_bytes: string;
-  delivered_bytes: string;
-  puts: number;
-  gets: number;
-  cpu_ms: number;
-  gpu_units: number;
-  ram_units: number;
-}
-
-export function recordCost(u: UsageFields): bigint {
-  return (
-    (BigInt(u.stored_bytes) * PRICING.perMbStored) / MB +
-    (BigInt(u.delivered_bytes) * PRICING.perMbStreamed) / MB +
-    BigInt(u.puts) * PRICING.perPut +
-    BigInt(u.gets) * PRICING.perGet +
-    BigInt(u.cpu_ms) * PRICING.perCpuMs +
-    BigInt(u.gpu_units) * PRICING.perGpuUnit +
-    BigInt(u.ram_units) * PRICING.perRamUnit
-  );
-}
 
 function grantPayload(
   user: Identity,
@@ -188,7 +155,7 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
   for (let i = 0; i < nRecords; i++) {
     const u = i % nUsers;
     const p = i % nProviders;
-    const usage: UsageFields = {
+    const usage: Usage = {
       stored_bytes: String(1_000_000 * ((i % 5) + 1)),
       delivered_bytes: String(250_000 * ((i % 3) + 1)),
       puts: i % 4,
@@ -495,7 +462,7 @@ function dacRecordFor(
   u: number,
   p: number,
   atMs: number,
-  usage: UsageFields
+  usage: Usage
 ): Uint8Array {
   const agentKey = { algorithm: 'ed25519' as const, secretKey: seedBytes(seed, `agent/${u}`) };
   const nodeKey = { algorithm: 'ed25519' as const, secretKey: seedBytes(seed, `node/${p}`) };
