@@ -165,7 +165,6 @@ export function bulkIdentity(
   };
 }
 
-
 export function clusterIdOf(seed: string): Uint8Array {
   return blake2b256(utf8(`cluster/${seed}`)).slice(0, 20);
 }
