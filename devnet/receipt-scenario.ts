@@ -19,9 +19,7 @@ import {
   type PayoutEntry,
   cereMerge,
   payoutBatchProof,
-  payoutBatchRoot,
-  payoutEraRoot,
-  splitToBatches,
+  payoutTree,
 } from '../verifier/payout-tree.ts';
 import { batchRoot, encodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
 import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
@@ -284,12 +282,16 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     account: providers[p]!,
     amount,
   }));
-  const payerBatches = splitToBatches(payers, payoutBatchSize);
-  const payeeBatches = splitToBatches(payees, payoutBatchSize);
-  const payerRoots = payerBatches.map((b) => payoutBatchRoot(b));
-  const payeeRoots = payeeBatches.map((b) => payoutBatchRoot(b));
-  const payersRoot = payoutEraRoot(payerRoots);
-  const payeesRoot = payoutEraRoot(payeeRoots);
+  const {
+    batches: payerBatches,
+    batchRoots: payerRoots,
+    root: payersRoot,
+  } = payoutTree(payers, payoutBatchSize);
+  const {
+    batches: payeeBatches,
+    batchRoots: payeeRoots,
+    root: payeesRoot,
+  } = payoutTree(payees, payoutBatchSize);
   const ehd = ehdId(clusterId, gCollector, era);
   // The era's lists are the same in every bundle: build their JSON once and share it.
   const entriesJson = (list: PayoutEntry[]) =>

@@ -32,9 +32,7 @@ import {
   type PayoutEntry,
   cereMerge,
   payoutBatchProof,
-  payoutBatchRoot,
-  payoutEraRoot,
-  splitToBatches,
+  payoutTree,
 } from '../verifier/payout-tree.ts';
 import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
 import { decodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
@@ -928,12 +926,10 @@ function* scenarioSteps(
     }));
     const rewarded = payees.reduce((s, e) => s + e.amount, 0n);
     const notDistributed = distributable - rewarded;
-    const payerBatches = splitToBatches(payers, payoutBatchSize);
-    const payeeBatches = splitToBatches(payees, payoutBatchSize);
-    const payerRoots = payerBatches.map((b) => payoutBatchRoot(b));
-    const payeeRoots = payeeBatches.map((b) => payoutBatchRoot(b));
-    const payersRoot = payoutEraRoot(payerRoots);
-    const payeesRoot = payoutEraRoot(payeeRoots);
+    const payerTree = payoutTree(payers, payoutBatchSize);
+    const payeeTree = payoutTree(payees, payoutBatchSize);
+    const { batches: payerBatches, batchRoots: payerRoots, root: payersRoot } = payerTree;
+    const { batches: payeeBatches, batchRoots: payeeRoots, root: payeesRoot } = payeeTree;
     const ehd = ehdId(clusterId, gCollector, eraNo);
     const entriesJson = (list: PayoutEntry[]) =>
       list.map((e) => ({ account: toHex(e.account), amount: e.amount.toString() }));

@@ -28,6 +28,7 @@ export {
   payoutBatchProof,
   payoutBatchRoot,
   payoutEraRoot,
+  payoutTree,
   payoutLeaf,
   sortPayoutEntries,
   splitToBatches,

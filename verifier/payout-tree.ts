@@ -136,6 +136,20 @@ export function payoutEraRoot(batchRoots: readonly Uint8Array[]): Uint8Array {
   return mmrRoot(batchRoots, cereMerge);
 }
 
+/** One side of an era's payout (payers or payees): its batches, their roots and the era root. */
+export interface PayoutTree {
+  readonly batches: PayoutEntry[][];
+  readonly batchRoots: Uint8Array[];
+  readonly root: Uint8Array;
+}
+
+/** Sorts and chunks `entries` as ddc-payouts does and builds both levels of the tree. */
+export function payoutTree(entries: readonly PayoutEntry[], batchSize: number): PayoutTree {
+  const batches = splitToBatches(entries, batchSize);
+  const batchRoots = batches.map((b) => payoutBatchRoot(b));
+  return { batches, batchRoots, root: payoutEraRoot(batchRoots) };
+}
+
 /** Proof items for batch `batchIndex` against the era root (what a batch extrinsic carries). */
 export function payoutBatchProof(
   batchRoots: readonly Uint8Array[],

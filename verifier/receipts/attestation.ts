@@ -9,12 +9,7 @@
 import { compactU, concatBytes, equalBytes, toHex, utf8 } from '../bytes.ts';
 import { blake2b256 } from '../hash.ts';
 import { type Facts, type Line, type Source, verdict } from '../lines.ts';
-import {
-  type PayoutEntry,
-  payoutBatchRoot,
-  payoutEraRoot,
-  splitToBatches,
-} from '../payout-tree.ts';
+import { type PayoutEntry, payoutTree } from '../payout-tree.ts';
 import { type QuorumRule, tally } from '../quorum.ts';
 
 export const RULE_FINGERPRINT = 'cere:payout-fingerprint-2025-03';
@@ -41,9 +36,7 @@ export function ehdId(clusterId: Uint8Array, gCollector: Uint8Array, era: number
 
 /** The era's payers or payees root: MMR over the batch roots of the sorted, chunked entries. */
 export function eraRootOf(entries: readonly PayoutEntry[], batchSize: number): Uint8Array | null {
-  if (entries.length === 0) return null;
-  const roots = splitToBatches(entries, batchSize).map((b) => payoutBatchRoot(b));
-  return payoutEraRoot(roots);
+  return entries.length === 0 ? null : payoutTree(entries, batchSize).root;
 }
 
 export interface FingerprintVote {
