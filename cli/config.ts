@@ -7,6 +7,8 @@ export interface CliConfig {
   readonly dataDir: string;
   /** Colour in human-readable output, unless NO_COLOR is set or output is not a terminal. */
   readonly color: boolean;
+  /** PostgreSQL for `proofroom index`; DATABASE_URL. Unset: the embedded PostgreSQL. */
+  readonly databaseUrl: string | null;
 }
 
 export function loadConfig(
@@ -14,5 +16,9 @@ export function loadConfig(
   isTty = process.stdout.isTTY === true
 ): CliConfig {
   const dataDir = env.PROOFROOM_DATA_DIR?.trim() || '.data';
-  return Object.freeze({ dataDir, color: isTty && !('NO_COLOR' in env) });
+  return Object.freeze({
+    dataDir,
+    color: isTty && !('NO_COLOR' in env),
+    databaseUrl: env.DATABASE_URL?.trim() || null,
+  });
 }

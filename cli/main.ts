@@ -16,6 +16,7 @@ import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
 import { UsageError, type Args, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 import { DEVNET_USAGE, devnetCommand } from './devnet-command.ts';
+import { INDEX_USAGE, indexCommand } from './index-command.ts';
 import { formatReceipt } from './format.ts';
 
 const USAGE = `usage: proofroom <command> [options]
@@ -29,7 +30,7 @@ commands:
   start [--records N] [--out DIR]
       Builds a demonstration era (honest records plus one of each fault), writes each receipt
       bundle to DIR (default <data dir>/demo) and verifies them all.
-${DEVNET_USAGE}  help
+${DEVNET_USAGE}${INDEX_USAGE}  help
       Shows this text.
 `;
 
@@ -226,6 +227,8 @@ export async function main(argv: string[]): Promise<number> {
         return await startCommand(rest);
       case 'devnet':
         return await devnetCommand(rest);
+      case 'index':
+        return await indexCommand(rest);
       case 'help':
       case '--help':
       case '-h':

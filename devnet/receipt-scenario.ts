@@ -23,7 +23,7 @@ import {
 } from '../verifier/payout-tree.ts';
 import { batchRoot, encodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
 import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
-import { perquintillMul } from '../verifier/receipts/payout.ts';
+import { eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
 import { scpRecordLeaf, signScpRecord } from '../verifier/receipts/scp-record.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
 import {
@@ -261,27 +261,11 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     chargeBy.set(m.user, (chargeBy.get(m.user) ?? 0n) + m.cost);
     costByProvider.set(m.provider, (costByProvider.get(m.provider) ?? 0n) + m.cost);
   }
-  const charged = [...chargeBy.values()].reduce((a, b) => a + b, 0n);
-  const fees = {
-    treasury: perquintillMul(SHARES.treasury, charged),
-    validators: perquintillMul(SHARES.validators, charged),
-    reserve: perquintillMul(SHARES.reserve, charged),
-  };
-  const distributable = charged - fees.treasury - fees.validators - fees.reserve;
-  const rewards = new Map<number, bigint>();
-  for (const [p, c] of costByProvider)
-    rewards.set(p, charged === 0n ? 0n : (distributable * c) / charged);
-  const rewarded = [...rewards.values()].reduce((a, b) => a + b, 0n);
-  const notDistributed = distributable - rewarded;
-
-  const payers: PayoutEntry[] = [...chargeBy].map(([u, amount]) => ({
-    account: customers[u]!,
-    amount,
-  }));
-  const payees: PayoutEntry[] = [...rewards].map(([p, amount]) => ({
-    account: providers[p]!,
-    amount,
-  }));
+  const { payers, payees, charged, fees, rewarded, notDistributed } = eraPayoutListsFromTotals(
+    [...chargeBy].map(([u, amount]) => [customers[u]!, amount] as const),
+    [...costByProvider].map(([p, cost]) => [providers[p]!, cost] as const),
+    SHARES
+  );
   const {
     batches: payerBatches,
     batchRoots: payerRoots,

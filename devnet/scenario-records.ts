@@ -26,16 +26,20 @@ import {
   recordSigningBytes,
   requestSigningBytes,
 } from '../verifier/receipts/dac-record.ts';
-import { type RoleSigner, signScpRecordCanonical } from '../verifier/receipts/scp-record.ts';
+import { type Pricing, usageCost } from '../verifier/receipts/activity.ts';
+import {
+  type RoleSigner,
+  type ScpUsage,
+  signScpRecordCanonical,
+} from '../verifier/receipts/scp-record.ts';
 import type { SignatureAlgorithm } from '../verifier/signatures.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
 import { type Identity, identity, seedBytes } from './keys.ts';
 
 export const BLOCK_MS = 6000;
-const MB = 1_000_000n;
 
 /** Cluster pricing (ddc-primitives ClusterProtocolParams), in planck (10^-10 CERE). */
-export const PRICING = {
+export const PRICING: Pricing = {
   perMbStored: 2_000_000n,
   perMbStreamed: 1_000_000n,
   perPut: 5_000n,
@@ -55,16 +59,22 @@ export interface Usage {
   ram_units: number;
 }
 
+/** A record's usage as the verifier reads it from the record's JSON. */
+export function scpUsageOf(u: Usage): ScpUsage {
+  return {
+    storedBytes: BigInt(u.stored_bytes),
+    deliveredBytes: BigInt(u.delivered_bytes),
+    puts: u.puts,
+    gets: u.gets,
+    cpuMs: u.cpu_ms,
+    gpuUnits: u.gpu_units,
+    ramUnits: u.ram_units,
+  };
+}
+
+/** What a record costs at the cluster's pricing (the verifier's `usageCost`). */
 export function recordCost(u: Usage): bigint {
-  return (
-    (BigInt(u.stored_bytes) * PRICING.perMbStored) / MB +
-    (BigInt(u.delivered_bytes) * PRICING.perMbStreamed) / MB +
-    BigInt(u.puts) * PRICING.perPut +
-    BigInt(u.gets) * PRICING.perGet +
-    BigInt(u.cpu_ms) * PRICING.perCpuMs +
-    BigInt(u.gpu_units) * PRICING.perGpuUnit +
-    BigInt(u.ram_units) * PRICING.perRamUnit
-  );
+  return usageCost(scpUsageOf(u), PRICING);
 }
 
 /** The usage record `i` reports. */

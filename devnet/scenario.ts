@@ -34,9 +34,9 @@ import {
   payoutBatchProof,
   payoutTree,
 } from '../verifier/payout-tree.ts';
+import { type Shares, eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
 import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
 import { decodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
-import { perquintillMul } from '../verifier/receipts/payout.ts';
 import { quorumThreshold } from '../verifier/quorum.ts';
 import type { ReasonCode } from '../verifier/lines.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
@@ -118,7 +118,7 @@ export interface DevnetScenarioOptions {
 }
 
 /** Protocol shares as Perquintill parts: 1% treasury, 4% validators, 5% cluster reserve. */
-export const SHARES = {
+export const SHARES: Shares = {
   treasury: 10n ** 16n,
   validators: 4n * 10n ** 16n,
   reserve: 5n * 10n ** 16n,
@@ -909,23 +909,13 @@ function* scenarioSteps(
     chargeBy: Map<number, bigint>,
     costByNode: Map<number, bigint>
   ): EraInfo {
-    const charged = [...chargeBy.values()].reduce((a, b) => a + b, 0n);
-    const fees = {
-      treasury: perquintillMul(SHARES.treasury, charged),
-      validators: perquintillMul(SHARES.validators, charged),
-      reserve: perquintillMul(SHARES.reserve, charged),
-    };
-    const distributable = charged - fees.treasury - fees.validators - fees.reserve;
-    const payers: PayoutEntry[] = [...chargeBy].map(([u, amount]) => ({
-      account: users[u]!.id.publicKey,
-      amount,
-    }));
-    const payees: PayoutEntry[] = [...costByNode].map(([p, c]) => ({
-      account: providers[p]!.publicKey,
-      amount: charged === 0n ? 0n : (distributable * c) / charged,
-    }));
-    const rewarded = payees.reduce((s, e) => s + e.amount, 0n);
-    const notDistributed = distributable - rewarded;
+    // Charges per user, fees by shares, rewards pro rata to each node's records (the verifier's
+    // arithmetic: the indexer recomputes the same lists from the records).
+    const { payers, payees, charged, fees, rewarded, notDistributed } = eraPayoutListsFromTotals(
+      [...chargeBy].map(([u, amount]) => [users[u]!.id.publicKey, amount] as const),
+      [...costByNode].map(([p, cost]) => [providers[p]!.publicKey, cost] as const),
+      SHARES
+    );
     const payerTree = payoutTree(payers, payoutBatchSize);
     const payeeTree = payoutTree(payees, payoutBatchSize);
     const { batches: payerBatches, batchRoots: payerRoots, root: payersRoot } = payerTree;

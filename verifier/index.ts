@@ -55,6 +55,7 @@ export * as dacRecord from './receipts/dac-record.ts';
 export * as dacBatch from './receipts/dac-batch.ts';
 export * as attestation from './receipts/attestation.ts';
 export * as payout from './receipts/payout.ts';
+export * as activity from './receipts/activity.ts';
 export {
   type DacBatchEnvelope,
   type Envelope,
@@ -63,9 +64,15 @@ export {
 } from './envelope.ts';
 export { BUNDLE_FORMAT, BUNDLE_VERSION, type ReceiptBundle, parseBundle } from './bundle.ts';
 export {
+  type AnchorExpectation,
   DEFAULT_POLICY,
   type Receipt,
   type ReceiptPolicy,
+  type RecordStepsInput,
   VERIFIER_VERSION,
+  verifyAnchorStep,
+  verifyEraSteps,
   verifyReceipt,
+  verifyRecordOwnSteps,
+  verifyRecordSteps,
 } from './receipt.ts';

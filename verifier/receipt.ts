@@ -11,9 +11,14 @@ import { canonicalBytes } from './jcs.ts';
 import { isObject } from './json.ts';
 import { type Line, STEPS, fail, verdict } from './lines.ts';
 import type { QuorumRule } from './quorum.ts';
-import { checkAnchor, checkInclusion } from './receipts/dac-batch.ts';
+import {
+  type AnchorInput,
+  type InclusionInput,
+  checkAnchor,
+  checkInclusion,
+} from './receipts/dac-batch.ts';
 import { checkDecodedDacRecord, decodeActivityRecord } from './receipts/dac-record.ts';
-import { type GrantMemo, checkGrant } from './receipts/gar.ts';
+import { type GrantInput, type GrantMemo, checkGrant } from './receipts/gar.ts';
 import { checkAttestation } from './receipts/attestation.ts';
 import { checkConservation, checkSettlement } from './receipts/payout.ts';
 import {
@@ -99,25 +104,34 @@ function unreadable(step: 'grant' | 'settlement', check: string, rule: string): 
   return fail({ step, check, rule, facts: { reason: 'record unreadable' } }, 'MALFORMED');
 }
 
+/** What the record's own steps read of a bundle: a `ReceiptBundle`, or plain objects. */
+export interface RecordStepsInput {
+  readonly recordId: string;
+  readonly grant: { readonly versions: readonly GrantInput[] };
+  /** The SCP activity record object as signed. */
+  readonly record: unknown;
+  readonly inclusion: InclusionInput;
+}
+
 /**
- * Steps 1-4, the lines that belong to the record itself: grant, record, inclusion, anchor.
- * Returns the parsed record (null when unreadable) for the era steps.
+ * Steps 1-3, the lines of the record itself: grant, record, inclusion of its leaf in the batch
+ * root. Returns the parsed record (null when unreadable) for the anchor and era steps.
  */
-export function verifyRecordSteps(
-  bundle: ReceiptBundle,
+export function verifyRecordOwnSteps(
+  input: RecordStepsInput,
   backend: SignatureBackend,
   policy: ReceiptPolicy = DEFAULT_POLICY,
   grantMemo?: GrantMemo
 ): { lines: Line[]; record: ScpRecord | null } {
   const lines: Line[] = [];
-  const rec = parseScpRecord(bundle.record);
+  const rec = parseScpRecord(input.record);
 
   // 1. Grant, at the record's time, for the record's user, agent and scope.
   if (rec.ok) {
     const r = rec.value;
     lines.push(
       ...checkGrant(
-        bundle.grant.versions,
+        input.grant.versions,
         { user: r.user, agent: r.agent, scope: r.scope, at: r.timestamp },
         backend,
         grantMemo
@@ -131,12 +145,12 @@ export function verifyRecordSteps(
   if (rec.ok) {
     lines.push(
       verdict(
-        rec.value.recordId === bundle.recordId,
+        rec.value.recordId === input.recordId,
         {
           step: 'record',
           check: 'record.requested',
           rule: 'proofroom:bundle',
-          facts: { requested: bundle.recordId, record: rec.value.recordId },
+          facts: { requested: input.recordId, record: rec.value.recordId },
         },
         'RECORD_ID_MISMATCH'
       )
@@ -153,30 +167,61 @@ export function verifyRecordSteps(
   }
 
   // 3. Inclusion of the record's leaf in its batch root.
-  const leaf = leafOf(bundle.record);
+  const leaf = leafOf(input.record);
   lines.push(
     leaf
-      ? checkInclusion(leaf, bundle.inclusion)
+      ? checkInclusion(leaf, input.inclusion)
       : fail(
           { step: 'inclusion', check: 'inclusion.mmr', rule: 'scp-v0:dac-batch-mmr' },
           'BAD_ENCODING'
         )
   );
+  return { lines, record: rec.ok ? rec.value : null };
+}
 
-  // 4. Anchor of that root on chain, in a final block.
-  const anchor = checkAnchor(
+/** Which batch an anchor must commit: its root and size, and the record's cluster and era. */
+export interface AnchorExpectation {
+  readonly root: Uint8Array;
+  readonly leafCount: number;
+  readonly batchIndex: number;
+  readonly clusterId: Uint8Array;
+  readonly era: number;
+}
+
+/** Step 4, the anchor of the batch root on chain, in a final block (when the policy says so). */
+export function verifyAnchorStep(
+  anchor: AnchorInput,
+  expect: AnchorExpectation,
+  policy: ReceiptPolicy = DEFAULT_POLICY
+): Line[] {
+  return checkAnchor(anchor, expect, policy.requireFinality).lines;
+}
+
+/**
+ * Steps 1-4, the lines that belong to the record itself: grant, record, inclusion, anchor.
+ * Returns the parsed record (null when unreadable) for the era steps.
+ */
+export function verifyRecordSteps(
+  bundle: ReceiptBundle,
+  backend: SignatureBackend,
+  policy: ReceiptPolicy = DEFAULT_POLICY,
+  grantMemo?: GrantMemo
+): { lines: Line[]; record: ScpRecord | null } {
+  const own = verifyRecordOwnSteps(bundle, backend, policy, grantMemo);
+  const rec = own.record;
+  const anchor = verifyAnchorStep(
     bundle.anchor,
     {
       root: bundle.inclusion.root,
       leafCount: bundle.inclusion.leafCount,
       batchIndex: bundle.inclusion.batchIndex,
-      clusterId: rec.ok ? rec.value.clusterId : bundle.attestation.clusterId,
-      era: rec.ok ? rec.value.era : bundle.attestation.era,
+      clusterId: rec ? rec.clusterId : bundle.attestation.clusterId,
+      era: rec ? rec.era : bundle.attestation.era,
     },
-    policy.requireFinality
+    policy
   );
-  lines.push(...anchor.lines);
-  return { lines, record: rec.ok ? rec.value : null };
+  own.lines.push(...anchor);
+  return own;
 }
 
 /**

@@ -44,10 +44,15 @@ export interface SettlementInput {
   readonly payees: BatchEvidence;
 }
 
-function checkBatch(
+/**
+ * One side of an era's settlement for one account: the batch's MMR proof against the attested era
+ * root (null when none was attested), the account's entry in the batch, and the chain's events for
+ * it agreeing with that entry.
+ */
+export function checkSettlementSide(
   side: 'payers' | 'payees',
   b: BatchEvidence,
-  eraRoot: Uint8Array | null,
+  attestedRoot: Uint8Array | null,
   account: Uint8Array
 ): Line[] {
   const lines: Line[] = [];
@@ -57,9 +62,9 @@ function checkBatch(
   // itself uses the crate's looser rules, under which a shortened proof can also verify at another
   // batch index; a proof only the crate accepts is reported, with that fact, as a failure.
   const verifyWith = (rules: 'canonical' | 'crate'): boolean =>
-    eraRoot !== null &&
+    attestedRoot !== null &&
     batchRoot !== null &&
-    verifyPayoutBatch(eraRoot, b.maxBatchIndex, b.batchIndex, batchRoot, b.proof, rules);
+    verifyPayoutBatch(attestedRoot, b.maxBatchIndex, b.batchIndex, batchRoot, b.proof, rules);
   const proofOk = verifyWith('canonical');
   const chainRulesAccept = proofOk || verifyWith('crate');
   lines.push(
@@ -74,7 +79,7 @@ function checkBatch(
           maxBatchIndex: b.maxBatchIndex,
           entries: b.entries.length,
           batchRoot: batchRoot ? toHex(batchRoot) : null,
-          attestedRoot: eraRoot ? toHex(eraRoot) : null,
+          attestedRoot: attestedRoot ? toHex(attestedRoot) : null,
           proofItems: b.proof.length,
           chainRulesAccept,
         },
@@ -140,33 +145,38 @@ function checkBatch(
   return lines;
 }
 
+/** The era closed: `DdcClusters.ClusterEraPaid` was emitted (where, or null if it was not). */
+export function checkPaid(paid: Source | null): Line {
+  return paid
+    ? pass({
+        step: 'settlement',
+        check: 'settlement.paid',
+        rule: RULE_PAID,
+        basis: 'trusted',
+        facts: {},
+        source: paid,
+      })
+    : fail(
+        {
+          step: 'settlement',
+          check: 'settlement.paid',
+          rule: RULE_PAID,
+          basis: 'trusted',
+          facts: {},
+        },
+        'NOT_PAID'
+      );
+}
+
 export function checkSettlement(
   input: SettlementInput,
   attested: { payersRoot: Uint8Array | null; payeesRoot: Uint8Array | null },
   parties: { customer: Uint8Array; provider: Uint8Array }
 ): Line[] {
   return [
-    ...checkBatch('payers', input.payers, attested.payersRoot, parties.customer),
-    ...checkBatch('payees', input.payees, attested.payeesRoot, parties.provider),
-    input.paid
-      ? pass({
-          step: 'settlement',
-          check: 'settlement.paid',
-          rule: RULE_PAID,
-          basis: 'trusted',
-          facts: {},
-          source: input.paid,
-        })
-      : fail(
-          {
-            step: 'settlement',
-            check: 'settlement.paid',
-            rule: RULE_PAID,
-            basis: 'trusted',
-            facts: {},
-          },
-          'NOT_PAID'
-        ),
+    ...checkSettlementSide('payers', input.payers, attested.payersRoot, parties.customer),
+    ...checkSettlementSide('payees', input.payees, attested.payeesRoot, parties.provider),
+    checkPaid(input.paid),
   ];
 }
 

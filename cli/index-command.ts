@@ -1,0 +1,68 @@
+/**
+ * `proofroom index`: indexes a Substrate chain (the devnet or Cere) into PostgreSQL with
+ * verification on ingest. Without a database URL it starts the embedded PostgreSQL (PGlite) with
+ * its data under the data directory. The indexer runs as a supervised child process.
+ */
+import path from 'node:path';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded.ts';
+import { Supervisor } from '../indexer/supervisor.ts';
+import { UsageError, parseArgs } from './args.ts';
+import { loadConfig } from './config.ts';
+
+export const INDEX_USAGE = `  index --rpc URL [--database URL] [--gar URL] [--storage URL,URL,...] [--from N]
+        [--metrics-port P] [--threads N]
+      Indexes the chain at URL (devnet: http://127.0.0.1:9944; Cere mainnet:
+      wss://archive.mainnet.cere.network/ws) into PostgreSQL, fetching GAR grants and DAC batch
+      payloads and verifying every receipt line on ingest. Without --database (or DATABASE_URL)
+      the embedded PostgreSQL keeps its data in <data dir>/pg. Restarts the indexer if it dies;
+      stops on SIGINT/SIGTERM. See docs/indexer.md.
+`;
+
+export async function indexCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['rpc', 'database', 'gar', 'storage', 'from', 'metrics-port', 'threads']);
+  const config = loadConfig();
+  const str = (k: string): string | undefined => {
+    const v = args.flags.get(k);
+    if (v === true) throw new UsageError(`--${k} needs a value`);
+    return v;
+  };
+  const rpc = str('rpc');
+  if (!rpc) throw new UsageError('--rpc URL is required');
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = str('database') ?? config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg') });
+    databaseUrl = embedded.url;
+    process.stdout.write(`embedded PostgreSQL (PGlite) at ${embedded.url}, data in ${embedded.dataDir}\n`);
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PROOFROOM_RPC_URL: rpc,
+    DATABASE_URL: databaseUrl,
+    ...(str('gar') ? { PROOFROOM_GAR_URL: str('gar') } : {}),
+    ...(str('storage') ? { PROOFROOM_STORAGE_URLS: str('storage') } : {}),
+    ...(str('from') ? { PROOFROOM_FROM_BLOCK: str('from') } : {}),
+    ...(str('metrics-port') ? { PROOFROOM_METRICS_PORT: str('metrics-port') } : {}),
+    ...(str('threads') ? { PROOFROOM_THREADS: str('threads') } : {}),
+  };
+  const sup = new Supervisor({
+    env,
+    onExit: (code, signal, wait) => {
+      if (wait !== null)
+        process.stderr.write(
+          `proofroom index: indexer exited (${signal ?? `code ${code}`}); restarting in ${wait} ms\n`
+        );
+    },
+  });
+  let done: (code: number) => void = () => {};
+  const finished = new Promise<number>((r) => (done = r));
+  const stop = async (): Promise<void> => {
+    await sup.stop();
+    await embedded?.close();
+    done(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  sup.start();
+  return finished;
+}

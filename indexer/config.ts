@@ -1,0 +1,93 @@
+/**
+ * The indexer process's configuration: the only module of that process that reads the
+ * environment. The supervisor (or an operator) sets these variables; values are validated once.
+ *
+ * | variable | meaning | default |
+ * | --- | --- | --- |
+ * | `PROOFROOM_RPC_URL` | Substrate JSON-RPC endpoint (http(s) or ws(s)) | required |
+ * | `DATABASE_URL` | PostgreSQL URL | required (the supervisor passes its embedded one) |
+ * | `PROOFROOM_GAR_URL` | GAR agreement service base URL | none: grants are not fetched |
+ * | `PROOFROOM_STORAGE_URLS` | comma-separated DDC storage node base URLs | none |
+ * | `PROOFROOM_FROM_BLOCK` | first block to index | 0 |
+ * | `PROOFROOM_METRICS_PORT` | Prometheus port (0: pick one, -1: off) | -1 |
+ * | `PROOFROOM_THREADS` | verification worker threads | number of cores |
+ * | `PROOFROOM_FETCH_TIMEOUT_MS` / `_RETRIES` / `PROOFROOM_MAX_PAYLOAD_BYTES` | off-chain fetch limits | 5000 / 2 / 64 MiB |
+ * | `PROOFROOM_PAYOUT_BATCH_SIZE` | Cere's MAX_PAYOUT_BATCH_SIZE, to recompute era roots | 100 |
+ * | `PROOFROOM_QUORUM_RULE` | `cere67` or `twoThirds` | cere67 |
+ * | `PROOFROOM_RPC_RATE_LIMIT` | RPC requests per second (0: none) | 0 |
+ * | `PROOFROOM_HEAD_POLL_MS` | head polling interval over HTTP | 1000 |
+ * @module
+ */
+import type { QuorumRule } from '../verifier/quorum.ts';
+import { availableParallelism } from 'node:os';
+
+export interface IndexerConfig {
+  readonly rpcUrl: string;
+  readonly databaseUrl: string;
+  readonly garUrl: string | null;
+  readonly storageUrls: readonly string[];
+  readonly fromBlock: number;
+  readonly metricsPort: number;
+  readonly threads: number;
+  readonly fetchTimeoutMs: number;
+  readonly fetchRetries: number;
+  readonly maxPayloadBytes: number;
+  readonly payoutBatchSize: number;
+  readonly quorumRule: QuorumRule;
+  readonly rpcRateLimit: number;
+  readonly headPollMs: number;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return dflt;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  return n;
+}
+
+function url(name: string, raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (!['http:', 'https:', 'ws:', 'wss:', 'postgres:', 'postgresql:'].includes(u.protocol))
+      throw new Error('scheme');
+    return raw;
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${raw}"`);
+  }
+}
+
+export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): IndexerConfig {
+  const rpc = env.PROOFROOM_RPC_URL?.trim();
+  if (!rpc) throw new ConfigError('PROOFROOM_RPC_URL is required');
+  const db = env.DATABASE_URL?.trim();
+  if (!db) throw new ConfigError('DATABASE_URL is required');
+  const gar = env.PROOFROOM_GAR_URL?.trim();
+  const storage = (env.PROOFROOM_STORAGE_URLS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => url('PROOFROOM_STORAGE_URLS', s));
+  const rule = env.PROOFROOM_QUORUM_RULE?.trim() || 'cere67';
+  if (rule !== 'cere67' && rule !== 'twoThirds')
+    throw new ConfigError(`PROOFROOM_QUORUM_RULE must be cere67 or twoThirds (got "${rule}")`);
+  return Object.freeze({
+    rpcUrl: url('PROOFROOM_RPC_URL', rpc),
+    databaseUrl: url('DATABASE_URL', db),
+    garUrl: gar ? url('PROOFROOM_GAR_URL', gar) : null,
+    storageUrls: storage,
+    fromBlock: int(env, 'PROOFROOM_FROM_BLOCK', 0, 0, 2 ** 31),
+    metricsPort: int(env, 'PROOFROOM_METRICS_PORT', -1, -1, 65535),
+    threads: int(env, 'PROOFROOM_THREADS', availableParallelism(), 1, 256),
+    fetchTimeoutMs: int(env, 'PROOFROOM_FETCH_TIMEOUT_MS', 5000, 1, 600_000),
+    fetchRetries: int(env, 'PROOFROOM_FETCH_RETRIES', 2, 0, 20),
+    maxPayloadBytes: int(env, 'PROOFROOM_MAX_PAYLOAD_BYTES', 64 * 1024 * 1024, 1, 2 ** 31),
+    payoutBatchSize: int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 100, 1, 65535),
+    quorumRule: rule,
+    rpcRateLimit: int(env, 'PROOFROOM_RPC_RATE_LIMIT', 0, 0, 1_000_000),
+    headPollMs: int(env, 'PROOFROOM_HEAD_POLL_MS', 1000, 50, 600_000),
+  });
+}

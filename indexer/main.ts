@@ -1,0 +1,76 @@
+/**
+ * The indexer process: the Subsquid processor (RPC data source) over the devnet or any Substrate
+ * endpoint, with Proof Room's mappings, off-chain fetches and verification on ingest, writing to
+ * PostgreSQL. Run under the supervisor (indexer/supervisor.ts), which restarts it if it dies;
+ * `processor.run` owns the process (it exits on a fatal error), so nothing else lives here.
+ * @module
+ */
+import { SubstrateBatchProcessor } from '@subsquid/substrate-processor';
+import pg from 'pg';
+import type { Registry } from 'prom-client';
+import { migrate } from '../db/data-source.ts';
+import { ConfigError, loadIndexerConfig } from './config.ts';
+import { Indexer } from './indexer.ts';
+import { CALL_NAMES, EVENT_NAMES } from './mapping.ts';
+import { Metrics } from './metrics.ts';
+
+async function main(): Promise<void> {
+  let cfg;
+  try {
+    cfg = loadIndexerConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`proofroom indexer: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  await migrate(cfg.databaseUrl);
+  const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: 4 });
+  const metrics = new Metrics();
+  const indexer = new Indexer({
+    pool,
+    garUrl: cfg.garUrl,
+    storageUrls: cfg.storageUrls,
+    fetch: {
+      timeoutMs: cfg.fetchTimeoutMs,
+      retries: cfg.fetchRetries,
+      maxBytes: cfg.maxPayloadBytes,
+    },
+    threads: cfg.threads,
+    payoutBatchSize: cfg.payoutBatchSize,
+    quorumRule: cfg.quorumRule,
+    fetchConcurrency: 8,
+    metrics,
+    log: (m) => process.stderr.write(`proofroom indexer: ${m}\n`),
+  });
+  const processor = new SubstrateBatchProcessor()
+    .setRpcEndpoint({
+      url: cfg.rpcUrl,
+      ...(cfg.rpcRateLimit > 0 ? { rateLimit: cfg.rpcRateLimit } : {}),
+    })
+    .setRpcDataIngestionSettings({ headPollInterval: cfg.headPollMs })
+    .setBlockRange({ from: cfg.fromBlock })
+    .addEvent({ name: EVENT_NAMES, extrinsic: true, call: true })
+    .addCall({ name: CALL_NAMES, extrinsic: true })
+    .setFields({
+      block: { timestamp: true },
+      event: { name: true, args: true },
+      call: { name: true, args: true },
+      extrinsic: { hash: true, signature: true, success: true },
+    })
+    .includeAllBlocks();
+  if (cfg.metricsPort >= 0) {
+    // The processor's own registry (sqd_* metrics) is served with ours on one endpoint.
+    const own = (processor as unknown as { prometheus?: { registry?: Registry } }).prometheus;
+    const server = await metrics.serve(cfg.metricsPort, '127.0.0.1', own?.registry ? [own.registry] : []);
+    const addr = server.address();
+    if (addr && typeof addr === 'object')
+      process.stderr.write(`proofroom indexer: metrics at http://127.0.0.1:${addr.port}/metrics\n`);
+  }
+  processor.run(indexer.database(), (ctx) =>
+    indexer.handle(ctx as unknown as Parameters<Indexer['handle']>[0])
+  );
+}
+
+void main();

@@ -1,0 +1,584 @@
+/**
+ * Mappings per pallet and event: turns the processor's decoded blocks into rows, with the typed
+ * decoders generated from the devnet's metadata (`indexer/types`). Pure over its input: fetching
+ * payloads, verification and writes happen elsewhere. An event or call whose bytes do not match the
+ * known runtime becomes a failed line (`BAD_ENCODING`), never an exception.
+ * @module
+ */
+import { toHex } from '../verifier/bytes.ts';
+import { type DacBatchEnvelope, ENVELOPE_MAGIC, decodeEnvelope } from '../verifier/envelope.ts';
+import { blake2b256 } from '../verifier/hash.ts';
+import type { Line } from '../verifier/lines.ts';
+import * as calls from './types/calls.ts';
+import * as events from './types/events.ts';
+import type { Row } from './sql.ts';
+
+/** The processor's block, reduced to the fields the mappings read (see indexer/processor.ts). */
+export interface IBlock {
+  readonly header: {
+    readonly height: number;
+    readonly hash: string;
+    readonly parentHash: string;
+    readonly timestamp?: number;
+    readonly specVersion: number;
+  };
+  readonly events: readonly IEvent[];
+  readonly calls: readonly ICall[];
+  readonly extrinsics: readonly IExtrinsic[];
+}
+export interface IEvent {
+  readonly index: number;
+  readonly name: string;
+  readonly args: unknown;
+  readonly extrinsicIndex?: number;
+  readonly block: { readonly height: number; readonly _runtime?: unknown };
+  readonly call?: ICall;
+  readonly extrinsic?: IExtrinsic;
+}
+export interface ICall {
+  readonly name: string;
+  readonly args: unknown;
+  readonly extrinsicIndex: number;
+  readonly address: readonly number[];
+  readonly success?: boolean;
+  readonly extrinsic?: IExtrinsic;
+}
+export interface IExtrinsic {
+  readonly index: number;
+  readonly hash?: string;
+  readonly success?: boolean;
+  readonly signature?: { readonly address: unknown } | null;
+  readonly call?: ICall;
+}
+
+/** Event and call names the processor must deliver. */
+export const EVENT_NAMES = [
+  events.system.remarked.name,
+  ...Object.values(events.ddcClusters).map((e) => e.name),
+  ...Object.values(events.ddcNodes).map((e) => e.name),
+  ...Object.values(events.ddcCustomers).map((e) => e.name),
+  ...Object.values(events.ddcPayouts).map((e) => e.name),
+  ...Object.values(events.ddcVerification).map((e) => e.name),
+];
+export const CALL_NAMES = [
+  calls.ddcPayouts.sendChargingCustomersBatch.name,
+  calls.ddcPayouts.sendRewardingProvidersBatch.name,
+  calls.ddcPayouts.beginChargingCustomers.name,
+  calls.ddcPayouts.beginRewardingProviders.name,
+];
+
+/** A DAC batch anchored on chain, waiting for its payload and verification. */
+export interface AnchoredBatch {
+  readonly id: string;
+  readonly remarkId: string;
+  readonly envelope: DacBatchEnvelope;
+  readonly envelopeBytes: Uint8Array;
+  readonly remarkHash: Uint8Array;
+  readonly block: { readonly number: number; readonly hash: string };
+  readonly eventIndex: number;
+  readonly extrinsic: string;
+}
+
+/** A line about a chain object that is not a receipt (an undecodable envelope, say). */
+export interface SubjectLines {
+  readonly kind: string;
+  readonly id: string;
+  readonly lines: readonly Line[];
+  readonly block: number;
+}
+
+/** Everything one processor batch adds, as rows per table. */
+export class Ingest {
+  readonly rows = new Map<string, Row[]>();
+  readonly batches: AnchoredBatch[] = [];
+  readonly subjects: SubjectLines[] = [];
+  /** `cluster-era` keys whose era lines must be (re)computed. */
+  readonly eras = new Set<string>();
+  /** `cluster-era-side` → max batch index from `begin_*` calls in this batch. */
+  readonly maxBatch = new Map<string, number>();
+  /** Protocol params seen in this batch, per cluster (latest wins). */
+  readonly params = new Map<string, ProtocolParams>();
+  blocks = 0;
+  events = 0;
+  lastHeight = -1;
+  /** Blocks at or below this height are final. */
+  finalizedHeight = -1;
+  /** The GAR cursor after this batch's sync, if it synced. */
+  garCursor: number | null = null;
+  records = 0;
+  recordsFailed = 0;
+
+  add(table: string, row: Row): void {
+    let list = this.rows.get(table);
+    if (!list) this.rows.set(table, (list = []));
+    list.push(row);
+  }
+  count(table: string): number {
+    return this.rows.get(table)?.length ?? 0;
+  }
+}
+
+export interface ProtocolParams {
+  readonly shares: { treasury: bigint; validators: bigint; reserve: bigint };
+  readonly pricing: {
+    perMbStored: bigint;
+    perMbStreamed: bigint;
+    perPut: bigint;
+    perGet: bigint;
+    perCpuMs: bigint;
+    perGpuUnit: bigint;
+    perRamUnit: bigint;
+  };
+}
+
+export const eraKey = (clusterId: string, era: number): string => `${clusterId}-${era}`;
+const eventId = (height: number, index: number): string => `${height}-${index}`;
+const extrinsicId = (height: number, index: number | undefined): string | null =>
+  index === undefined ? null : `${height}-${index}`;
+
+/** JSON for a jsonb column: bigints as decimal strings, byte arrays as they come (hex). */
+export function jsonOf(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+function signerOf(x: IExtrinsic | undefined): string | null {
+  const a = x?.signature?.address as { __kind?: string; value?: unknown } | string | undefined;
+  if (typeof a === 'string') return a;
+  if (a && typeof a.value === 'string') return a.value;
+  return null;
+}
+
+function nodeKeyOf(k: { __kind: string; value: string }): string {
+  return k.value;
+}
+
+function decodeFailure(kind: string, id: string, block: number, name: string, e: unknown): SubjectLines {
+  return {
+    kind,
+    id,
+    block,
+    lines: [
+      {
+        step: 'anchor',
+        check: 'chain.decode',
+        ok: false,
+        code: 'BAD_ENCODING',
+        rule: 'chain:metadata-v14',
+        basis: 'checked',
+        facts: { name, error: e instanceof Error ? e.message.slice(0, 300) : String(e) },
+        source: { block },
+      } as Line,
+    ],
+  };
+}
+
+/** Maps one block into `ing`. */
+export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
+  const h = b.header;
+  const height = h.height;
+  ing.blocks++;
+  ing.events += b.events.length;
+  ing.lastHeight = height;
+  ing.add('block', [
+    height,
+    h.hash,
+    h.parentHash,
+    h.timestamp === undefined ? null : new Date(h.timestamp),
+    h.specVersion,
+    b.extrinsics.length,
+    b.events.length,
+    final,
+  ]);
+  // Extrinsics whose calls the indexer reads (batches and payout lifecycle).
+  for (const c of b.calls) {
+    if (c.address.length > 0 && !CALL_NAMES.includes(c.name)) continue;
+    if (!CALL_NAMES.includes(c.name)) continue;
+    try {
+      mapCall(b, c, ing);
+    } catch (e) {
+      ing.subjects.push(
+        decodeFailure('call', `${height}-${c.extrinsicIndex}`, height, c.name, e)
+      );
+    }
+  }
+  for (const e of b.events) {
+    try {
+      mapEvent(b, e, ing);
+    } catch (err) {
+      ing.subjects.push(decodeFailure('event', eventId(height, e.index), height, e.name, err));
+    }
+  }
+}
+
+function recordExtrinsic(b: IBlock, x: IExtrinsic | undefined, name: string, args: unknown, ing: Ingest) {
+  if (!x) return;
+  const id = `${b.header.height}-${x.index}`;
+  const list = ing.rows.get('chain_extrinsic');
+  if (list?.some((r) => r[0] === id)) return;
+  ing.add('chain_extrinsic', [
+    id,
+    b.header.height,
+    x.index,
+    x.hash ?? '',
+    name,
+    signerOf(x),
+    x.success ?? true,
+    args === undefined ? null : jsonOf(args),
+  ]);
+}
+
+function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
+  const height = b.header.height;
+  const xid = `${height}-${c.extrinsicIndex}`;
+  const p = calls.ddcPayouts;
+  if (c.name === p.sendChargingCustomersBatch.name || c.name === p.sendRewardingProvidersBatch.name) {
+    const payers = c.name === p.sendChargingCustomersBatch.name;
+    const a = payers
+      ? p.sendChargingCustomersBatch.v73100.decode(c as never)
+      : p.sendRewardingProvidersBatch.v73100.decode(c as never);
+    const list = 'payers' in a ? a.payers : (a as { payees: Array<[string, bigint]> }).payees;
+    const side = payers ? 'payers' : 'payees';
+    const key = `${a.clusterId}-${a.eraId}-${side}`;
+    ing.add('payout_batch', [
+      `${xid}-${side}-${a.batchIndex}`,
+      a.clusterId,
+      a.eraId,
+      side,
+      a.batchIndex,
+      ing.maxBatch.get(key) ?? -1,
+      jsonOf(list.map(([acc, amt]) => [acc, amt.toString()])),
+      jsonOf(a.batchProof.proof),
+      xid,
+      height,
+    ]);
+    ing.eras.add(eraKey(a.clusterId, a.eraId));
+    recordExtrinsic(b, c.extrinsic, c.name, { clusterId: a.clusterId, eraId: a.eraId, batchIndex: a.batchIndex }, ing);
+    return;
+  }
+  if (c.name === p.beginChargingCustomers.name || c.name === p.beginRewardingProviders.name) {
+    const charging = c.name === p.beginChargingCustomers.name;
+    const a = charging
+      ? p.beginChargingCustomers.v73100.decode(c as never)
+      : p.beginRewardingProviders.v73100.decode(c as never);
+    ing.maxBatch.set(`${a.clusterId}-${a.eraId}-${charging ? 'payers' : 'payees'}`, a.maxBatchIndex);
+    ing.add('payout_line', [
+      `${xid}-max`,
+      a.clusterId,
+      a.eraId,
+      charging ? 'max-batch-payers' : 'max-batch-payees',
+      null,
+      '0',
+      null,
+      a.maxBatchIndex,
+      xid,
+      height,
+    ]);
+    recordExtrinsic(b, c.extrinsic, c.name, a, ing);
+  }
+}
+
+function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
+  const height = b.header.height;
+  const id = eventId(height, e.index);
+  const xid = extrinsicId(height, e.extrinsicIndex);
+  const E = events;
+  const keep = (args: unknown): void =>
+    ing.add('chain_event', [id, height, e.index, e.extrinsicIndex ?? null, e.name, jsonOf(args)]);
+  switch (e.name) {
+    case E.system.remarked.name: {
+      const a = E.system.remarked.v73100.decode(e as never);
+      mapRemark(b, e, id, xid, a.sender, a.hash, ing);
+      return;
+    }
+    case E.ddcClusters.clusterCreated.name: {
+      const a = E.ddcClusters.clusterCreated.v73100.decode(e as never);
+      keep(a);
+      const call = e.call;
+      let manager: string | null = null;
+      let reserve: string | null = null;
+      let params: unknown = null;
+      if (call?.name === calls.ddcClusters.createCluster.name) {
+        const c = calls.ddcClusters.createCluster.v73100.decode(call as never);
+        manager = c.clusterManagerId;
+        reserve = c.clusterReserveId;
+        params = c.clusterParams;
+        const pp = c.initialProtocolParams;
+        const pricing = {
+          perMbStored: pp.costPerMbStored,
+          perMbStreamed: pp.costPerMbStreamed,
+          perPut: pp.costPerPutRequest,
+          perGet: pp.costPerGetRequest,
+          perCpuMs: pp.costPerCpuUnit,
+          perGpuUnit: pp.costPerGpuUnit,
+          perRamUnit: pp.costPerRamUnit,
+        };
+        const shares = {
+          treasury: pp.treasuryShare,
+          validators: pp.validatorsShare,
+          reserve: pp.clusterReserveShare,
+        };
+        ing.params.set(a.clusterId, { shares, pricing });
+        ing.add('cluster_protocol_params', [
+          id,
+          a.clusterId,
+          shares.treasury.toString(),
+          shares.validators.toString(),
+          shares.reserve.toString(),
+          jsonOf(pricing),
+          height,
+        ]);
+        recordExtrinsic(b, e.extrinsic, call.name, null, ing);
+      }
+      ing.add('cluster', [a.clusterId, manager, reserve, params === null ? null : jsonOf(params), height, id]);
+      return;
+    }
+    case E.ddcClusters.clusterNodeAdded.name:
+    case E.ddcClusters.clusterNodeRemoved.name:
+    case E.ddcClusters.clusterNodeValidated.name: {
+      const a = (
+        e.name === E.ddcClusters.clusterNodeAdded.name
+          ? E.ddcClusters.clusterNodeAdded.v73100.decode(e as never)
+          : e.name === E.ddcClusters.clusterNodeRemoved.name
+            ? E.ddcClusters.clusterNodeRemoved.v73100.decode(e as never)
+            : E.ddcClusters.clusterNodeValidated.v73100.decode(e as never)
+      ) as { clusterId: string; nodePubKey: { __kind: string; value: string }; succeeded?: boolean };
+      keep(a);
+      const kind =
+        e.name === E.ddcClusters.clusterNodeAdded.name
+          ? 'added'
+          : e.name === E.ddcClusters.clusterNodeRemoved.name
+            ? 'removed'
+            : a.succeeded === false
+              ? 'validation-failed'
+              : 'validated';
+      ing.add('cluster_node_event', [id, a.clusterId, nodeKeyOf(a.nodePubKey), kind, height]);
+      return;
+    }
+    case E.ddcClusters.clusterEraPaid.name: {
+      const a = E.ddcClusters.clusterEraPaid.v73100.decode(e as never);
+      keep(a);
+      ing.add('payout_line', [id, a.clusterId, a.eraId, 'paid', null, '0', null, null, xid, height]);
+      ing.eras.add(eraKey(a.clusterId, a.eraId));
+      return;
+    }
+    case E.ddcNodes.nodeCreated.name: {
+      const a = E.ddcNodes.nodeCreated.v73100.decode(e as never);
+      keep(a);
+      const provider = signerOf(e.extrinsic);
+      let params: unknown = null;
+      if (e.call?.name === calls.ddcNodes.createNode.name)
+        params = calls.ddcNodes.createNode.v73100.decode(e.call as never).nodeParams;
+      if (provider) ing.add('provider', [provider, height]);
+      ing.add('node', [
+        nodeKeyOf(a.nodePubKey),
+        a.nodePubKey.__kind,
+        provider ?? '',
+        params === null ? null : jsonOf(params),
+        height,
+        id,
+      ]);
+      return;
+    }
+    case E.ddcCustomers.deposited.name: {
+      const a = E.ddcCustomers.deposited.v73100.decode(e as never);
+      keep(a);
+      ing.add('customer', [a.ownerId, height]);
+      ing.add('customer_deposit', [id, a.ownerId, a.clusterId, a.amount.toString(), height]);
+      return;
+    }
+    case E.ddcCustomers.bucketCreated.name: {
+      const a = E.ddcCustomers.bucketCreated.v73100.decode(e as never);
+      keep(a);
+      let params: unknown = null;
+      if (e.call?.name === calls.ddcCustomers.createBucket.name)
+        params = calls.ddcCustomers.createBucket.v73100.decode(e.call as never).bucketParams;
+      const owner = signerOf(e.extrinsic) ?? '';
+      if (owner) ing.add('customer', [owner, height]);
+      ing.add('bucket', [
+        a.bucketId.toString(),
+        owner,
+        a.clusterId,
+        params === null ? null : jsonOf(params),
+        height,
+      ]);
+      return;
+    }
+    case E.ddcVerification.validatorKeySet.name: {
+      const a = E.ddcVerification.validatorKeySet.v73100.decode(e as never);
+      keep(a);
+      ing.add('validator', [a.validator, height, id]);
+      return;
+    }
+    case E.ddcPayouts.payoutFingerprintCommited.name: {
+      const a = E.ddcPayouts.payoutFingerprintCommited.v73100.decode(e as never);
+      keep(a);
+      let ehd: string | null = null;
+      if (e.call?.name === calls.ddcPayouts.commitPayoutFingerprint.name)
+        ehd = calls.ddcPayouts.commitPayoutFingerprint.v73100.decode(e.call as never).ehdId;
+      ing.add('attestation_vote', [
+        id,
+        a.clusterId,
+        a.eraId,
+        a.validatorId,
+        a.payersMerkleRoot,
+        a.payeesMerkleRoot,
+        null,
+        ehd,
+        xid,
+        height,
+      ]);
+      ing.eras.add(eraKey(a.clusterId, a.eraId));
+      return;
+    }
+  }
+  const line = payoutLineOf(e);
+  if (line) {
+    keep(line.args);
+    ing.add('payout_line', [
+      id,
+      line.clusterId,
+      line.era,
+      line.kind,
+      line.account,
+      line.amount.toString(),
+      line.expected === null ? null : line.expected.toString(),
+      line.batchIndex,
+      xid,
+      height,
+    ]);
+    ing.eras.add(eraKey(line.clusterId, line.era));
+    return;
+  }
+  // Other DDC events: kept as references.
+  if (e.name.startsWith('Ddc')) keep(e.args);
+}
+
+interface PayoutLineOf {
+  clusterId: string;
+  era: number;
+  kind: string;
+  account: string | null;
+  amount: bigint;
+  expected: bigint | null;
+  batchIndex: number | null;
+  args: unknown;
+}
+
+function payoutLineOf(e: IEvent): PayoutLineOf | null {
+  const P = events.ddcPayouts;
+  switch (e.name) {
+    case P.charged.name: {
+      const a = P.charged.v73100.decode(e as never);
+      return { clusterId: a.clusterId, era: a.era, kind: 'charge', account: a.customerId, amount: a.amount, expected: null, batchIndex: a.batchIndex, args: a };
+    }
+    case P.chargedPartially.name: {
+      const a = P.chargedPartially.v73100.decode(e as never);
+      return { clusterId: a.clusterId, era: a.era, kind: 'charge', account: a.customerId, amount: a.charged, expected: a.expectedToCharge, batchIndex: a.batchIndex, args: a };
+    }
+    case P.rewarded.name: {
+      const a = P.rewarded.v73100.decode(e as never);
+      return { clusterId: a.clusterId, era: a.era, kind: 'reward', account: a.nodeProviderId, amount: a.rewarded, expected: a.expectedToReward === a.rewarded ? null : a.expectedToReward, batchIndex: a.batchIndex, args: a };
+    }
+    case P.treasuryFeesCollected.name: {
+      const a = P.treasuryFeesCollected.v73100.decode(e as never);
+      return { clusterId: a.clusterId, era: a.era, kind: 'fee-treasury', account: null, amount: a.amount, expected: null, batchIndex: null, args: a };
+    }
+    case P.clusterReserveFeesCollected.name: {
+      const a = P.clusterReserveFeesCollected.v73100.decode(e as never);
+      return { clusterId: a.clusterId, era: a.era, kind: 'fee-reserve', account: null, amount: a.amount, expected: null, batchIndex: null, args: a };
+    }
+    case P.validatorFeesCollected.name: {
+      const a = P.validatorFeesCollected.v73100.decode(e as never);
+      return { clusterId: a.clusterId, era: a.era, kind: 'fee-validators', account: null, amount: a.amount, expected: null, batchIndex: null, args: a };
+    }
+    case P.validatorRewarded.name: {
+      const a = P.validatorRewarded.v73100.decode(e as never);
+      return { clusterId: a.clusterId, era: a.era, kind: 'validator-reward', account: a.validatorId, amount: a.amount, expected: null, batchIndex: null, args: a };
+    }
+    case P.notDistributedOverallReward.name: {
+      const a = P.notDistributedOverallReward.v73100.decode(e as never);
+      return { clusterId: a.clusterId, era: a.era, kind: 'not-distributed', account: null, amount: a.expectedReward - a.totalDistributedRewards, expected: a.expectedReward, batchIndex: null, args: a };
+    }
+  }
+  return null;
+}
+
+/** Largest remark envelope the indexer stores; a larger one is reported, not kept. */
+export const MAX_ENVELOPE_BYTES = 64 * 1024;
+
+function mapRemark(
+  b: IBlock,
+  e: IEvent,
+  id: string,
+  xid: string | null,
+  sender: string,
+  hash: string,
+  ing: Ingest
+): void {
+  const height = b.header.height;
+  const call = e.call;
+  if (!call || call.name !== calls.system.remarkWithEvent.name) return;
+  const remark = calls.system.remarkWithEvent.v73100.decode(call as never).remark;
+  const bytes = hexBytes(remark);
+  // Only SCP envelopes are ours; any other remark is someone else's business.
+  if (bytes.length < ENVELOPE_MAGIC.length || !ENVELOPE_MAGIC.every((m, i) => bytes[i] === m))
+    return;
+  const source = { block: height, eventIndex: e.index, ...(xid ? { extrinsic: xid } : {}) };
+  const fail = (code: Line['code'], facts: Record<string, string | number | null>) => {
+    ing.add('remark', [id, height, e.index, xid, sender, hash, bytes.length > MAX_ENVELOPE_BYTES ? null : Buffer.from(bytes), null, code]);
+    ing.subjects.push({
+      kind: 'remark',
+      id,
+      block: height,
+      lines: [
+        {
+          step: 'anchor',
+          check: 'anchor.envelope',
+          ok: false,
+          code,
+          rule: 'scp-v0:remark-envelope',
+          basis: 'checked',
+          facts,
+          source,
+        } as Line,
+      ],
+    });
+  };
+  if (bytes.length > MAX_ENVELOPE_BYTES) {
+    fail('TOO_LARGE', { bytes: bytes.length, max: MAX_ENVELOPE_BYTES });
+    return;
+  }
+  const computed = toHex(blake2b256(bytes));
+  if (computed !== hash.toLowerCase()) {
+    fail('HASH_MISMATCH', { expected: hash, computed });
+    return;
+  }
+  const env = decodeEnvelope(bytes);
+  if (!env.ok) {
+    fail(env.code, { ...(env.facts as Record<string, string | number | null>) });
+    return;
+  }
+  const v = env.value;
+  ing.add('remark', [id, height, e.index, xid, sender, hash, Buffer.from(bytes), v.kind, null]);
+  if (v.kind === 'GarAnchor') {
+    v.entries.forEach((h, i) =>
+      ing.add('gar_anchor_entry', [`${id}-${i}`, id, i, toHex(h), height])
+    );
+    return;
+  }
+  ing.batches.push({
+    id,
+    remarkId: id,
+    envelope: v,
+    envelopeBytes: bytes,
+    remarkHash: hexBytes(hash),
+    block: { number: height, hash: b.header.hash },
+    eventIndex: e.index,
+    extrinsic: xid ?? `${height}-?`,
+  });
+  ing.eras.add(eraKey(toHex(v.clusterId), v.era));
+}
+
+function hexBytes(h: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(h.startsWith('0x') ? h.slice(2) : h, 'hex'));
+}

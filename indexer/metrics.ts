@@ -1,0 +1,105 @@
+/**
+ * Prometheus metrics of the indexer process: chain heights (best, finalized, indexed, verified),
+ * throughput counters (events, records, receipts verified, fetch errors, reorgs) and where the
+ * time goes (RPC is what remains of wall time; decoding, verification and database writes are
+ * measured). Served with the processor's own `sqd_*` metrics on one endpoint.
+ * @module
+ */
+import { createServer, type Server } from 'node:http';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Ingest } from './mapping.ts';
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly height = new Gauge({
+    name: 'proofroom_indexer_height',
+    help: 'Chain heights: best (seen on the best chain), finalized, indexed, verified',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly events = new Counter({
+    name: 'proofroom_indexer_events_total',
+    help: 'Chain events indexed',
+    registers: [this.registry],
+  });
+  private readonly blocks = new Counter({
+    name: 'proofroom_indexer_blocks_total',
+    help: 'Blocks indexed',
+    registers: [this.registry],
+  });
+  private readonly records = new Counter({
+    name: 'proofroom_indexer_records_verified_total',
+    help: 'Activity records (receipts) verified and stored',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly fetchErrors = new Counter({
+    name: 'proofroom_indexer_fetch_errors_total',
+    help: 'Failed off-chain fetches (after retries)',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+  private readonly reorgs = new Counter({
+    name: 'proofroom_indexer_reorgs_total',
+    help: 'Forks navigated (rollbacks of hot blocks)',
+    registers: [this.registry],
+  });
+  private readonly reorgDepth = new Counter({
+    name: 'proofroom_indexer_rolled_back_blocks_total',
+    help: 'Blocks rolled back by forks',
+    registers: [this.registry],
+  });
+  private readonly seconds = new Counter({
+    name: 'proofroom_indexer_seconds_total',
+    help: 'Time spent per stage (decode, fetch, verify, db)',
+    labelNames: ['stage'],
+    registers: [this.registry],
+  });
+  /** Totals kept in-process too, for the benchmark and logs. */
+  readonly totals = { events: 0, blocks: 0, records: 0, failed: 0, stage: new Map<string, number>() };
+
+  time(stage: string, seconds: number): void {
+    this.seconds.inc({ stage }, seconds);
+    this.totals.stage.set(stage, (this.totals.stage.get(stage) ?? 0) + seconds);
+  }
+  fetchError(source: string): void {
+    this.fetchErrors.inc({ source });
+  }
+  reorg(depth: number): void {
+    this.reorgs.inc();
+    this.reorgDepth.inc(depth);
+  }
+  chain(best: number, finalized: number): void {
+    this.height.set({ kind: 'best' }, best);
+    this.height.set({ kind: 'finalized' }, finalized);
+  }
+  batch(ing: Ingest, head: number, finalized: number, _newlyFinal: number): void {
+    this.events.inc(ing.events);
+    this.blocks.inc(ing.blocks);
+    this.records.inc({ result: 'passed' }, ing.records - ing.recordsFailed);
+    this.records.inc({ result: 'failed' }, ing.recordsFailed);
+    this.height.set({ kind: 'indexed' }, head);
+    this.height.set({ kind: 'verified' }, head);
+    this.height.set({ kind: 'finalized_indexed' }, Math.min(head, finalized));
+    this.totals.events += ing.events;
+    this.totals.blocks += ing.blocks;
+    this.totals.records += ing.records;
+    this.totals.failed += ing.recordsFailed;
+  }
+
+  /** Serves this registry merged with `others` at /metrics. */
+  serve(port: number, host: string, others: Registry[] = []): Promise<Server> {
+    const merged = Registry.merge([this.registry, ...others]);
+    const server = createServer((req, res) => {
+      if (req.url !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      merged.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': merged.contentType }).end(text),
+        (e: unknown) => res.writeHead(500).end(String(e))
+      );
+    });
+    return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+  }
+}

@@ -1,0 +1,7 @@
+export * as system from './system/calls.ts'
+export * as timestamp from './timestamp/calls.ts'
+export * as ddcCustomers from './ddc-customers/calls.ts'
+export * as ddcNodes from './ddc-nodes/calls.ts'
+export * as ddcClusters from './ddc-clusters/calls.ts'
+export * as ddcPayouts from './ddc-payouts/calls.ts'
+export * as ddcVerification from './ddc-verification/calls.ts'

@@ -1,0 +1,89 @@
+import {sts, CallType} from '../support.ts'
+import * as v73100 from '../v73100.ts'
+
+export const createBucket =  {
+    name: 'DdcCustomers.create_bucket',
+    v73100: new CallType(
+        'DdcCustomers.create_bucket',
+        sts.struct({
+            clusterId: v73100.H160,
+            bucketParams: v73100.BucketParams,
+        })
+    ),
+}
+
+export const deposit =  {
+    name: 'DdcCustomers.deposit',
+    v73100: new CallType(
+        'DdcCustomers.deposit',
+        sts.struct({
+            clusterId: v73100.H160,
+            value: sts.bigint(),
+        })
+    ),
+}
+
+export const depositExtra =  {
+    name: 'DdcCustomers.deposit_extra',
+    v73100: new CallType(
+        'DdcCustomers.deposit_extra',
+        sts.struct({
+            clusterId: v73100.H160,
+            maxAdditional: sts.bigint(),
+        })
+    ),
+}
+
+export const depositFor =  {
+    name: 'DdcCustomers.deposit_for',
+    v73100: new CallType(
+        'DdcCustomers.deposit_for',
+        sts.struct({
+            owner: v73100.AccountId32,
+            clusterId: v73100.H160,
+            value: sts.bigint(),
+        })
+    ),
+}
+
+export const unlockDeposit =  {
+    name: 'DdcCustomers.unlock_deposit',
+    v73100: new CallType(
+        'DdcCustomers.unlock_deposit',
+        sts.struct({
+            clusterId: v73100.H160,
+            value: sts.bigint(),
+        })
+    ),
+}
+
+export const withdrawUnlockedDeposit =  {
+    name: 'DdcCustomers.withdraw_unlocked_deposit',
+    v73100: new CallType(
+        'DdcCustomers.withdraw_unlocked_deposit',
+        sts.struct({
+            clusterId: v73100.H160,
+        })
+    ),
+}
+
+export const setBucketParams =  {
+    name: 'DdcCustomers.set_bucket_params',
+    v73100: new CallType(
+        'DdcCustomers.set_bucket_params',
+        sts.struct({
+            bucketId: sts.bigint(),
+            bucketParams: v73100.BucketParams,
+        })
+    ),
+}
+
+export const removeBucket =  {
+    name: 'DdcCustomers.remove_bucket',
+    v73100: new CallType(
+        'DdcCustomers.remove_bucket',
+        sts.struct({
+            bucketId: sts.bigint(),
+        })
+    ),
+}

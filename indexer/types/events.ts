@@ -1,0 +1,6 @@
+export * as system from './system/events.ts'
+export * as ddcCustomers from './ddc-customers/events.ts'
+export * as ddcNodes from './ddc-nodes/events.ts'
+export * as ddcClusters from './ddc-clusters/events.ts'
+export * as ddcPayouts from './ddc-payouts/events.ts'
+export * as ddcVerification from './ddc-verification/events.ts'
