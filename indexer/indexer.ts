@@ -174,6 +174,7 @@ export class Indexer {
     const t0 = performance.now();
     for (const b of ctx.blocks) mapBlock(b, b.header.height <= ing.finalizedHeight, ing);
     for (const [k, p] of ing.params) this.params.set(k, p);
+    for (const s of ing.subjects) addSubject(ing, s.kind, s.id, lineRows(s.lines), s.block);
     const t1 = performance.now();
     if (ing.batches.length > 0) await this.syncGrants(ing);
     await this.fetchAndVerify(ing);

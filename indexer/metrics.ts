@@ -89,12 +89,13 @@ export class Metrics {
 
   /** Serves this registry merged with `others` at /metrics. */
   serve(port: number, host: string, others: Registry[] = []): Promise<Server> {
-    const merged = Registry.merge([this.registry, ...others]);
     const server = createServer((req, res) => {
       if (req.url !== '/metrics') {
         res.writeHead(404).end();
         return;
       }
+      // Merged per request: the processor registers its runner metrics only once it runs.
+      const merged = Registry.merge([this.registry, ...others]);
       merged.metrics().then(
         (text) => res.writeHead(200, { 'content-type': merged.contentType }).end(text),
         (e: unknown) => res.writeHead(500).end(String(e))

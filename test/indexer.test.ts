@@ -1,0 +1,347 @@
+/**
+ * The indexer end to end, on PGlite and on PostgreSQL: the real Subsquid processor (a supervised
+ * child process) indexes the devnet over RPC, fetches GAR grants and payloads, verifies on ingest
+ * and writes to the database. Checks: the fault scenario gives exactly the manifest's verdict on
+ * every line of every receipt, including across the scenario's reorg (rolled back rows and lines);
+ * kill -9 mid-batch and restart give the same database as an uninterrupted run; hostile payloads
+ * and envelopes become failed lines while the indexer carries on to the head.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { type Devnet, startDevnet } from '../devnet/devnet.ts';
+import { identity } from '../devnet/keys.ts';
+import { ManifestIndex } from '../devnet/manifest.ts';
+import { DEVNET_FAULTS } from '../devnet/scenario.ts';
+import { type NodeFault, startStorageNodes } from '../devnet/storage-node.ts';
+import { Supervisor } from '../indexer/supervisor.ts';
+import { toHex, utf8 } from '../verifier/bytes.ts';
+import { ENVELOPE_MAGIC, encodeEnvelope } from '../verifier/envelope.ts';
+import { blake2b256 } from '../verifier/hash.ts';
+import { type Leg, type TestDatabase, createTestDatabase, databaseLegs } from './helpers/databases.ts';
+
+const legs = await databaseLegs();
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+});
+
+async function database(leg: Leg): Promise<TestDatabase> {
+  const db = await createTestDatabase(leg);
+  cleanups.push(() => db.drop());
+  return db;
+}
+
+function supervise(dn: Devnet, url: string, extra: NodeJS.ProcessEnv = {}, storage?: string[]) {
+  let stderr = '';
+  const sup = new Supervisor({
+    env: {
+      ...process.env,
+      PROOFROOM_RPC_URL: dn.rpcUrl,
+      DATABASE_URL: url,
+      PROOFROOM_GAR_URL: dn.garUrl,
+      PROOFROOM_STORAGE_URLS: (storage ?? dn.storageUrls).join(','),
+      PROOFROOM_HEAD_POLL_MS: '100',
+      PROOFROOM_THREADS: '2',
+      ...extra,
+    },
+    stdio: 'pipe',
+    minBackoffMs: 100,
+    onStart: (child) => child.stderr?.on('data', (d: Buffer) => (stderr += d.toString())),
+  });
+  sup.start();
+  cleanups.push(() => sup.stop(2000));
+  return { sup, stderr: () => stderr };
+}
+
+async function client(url: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  cleanups.push(() => c.end());
+  return c;
+}
+
+/** Waits until the indexer's status is at `hash` (the devnet's best head). */
+async function waitForHead(url: string, hash: () => string, timeoutMs = 60_000): Promise<void> {
+  const t0 = Date.now();
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (;;) {
+      const r = await c
+        .query(`SELECT hash FROM indexer_status WHERE id = 'main'`)
+        .catch(() => ({ rows: [] as Array<{ hash: string }> }));
+      if (r.rows[0]?.hash === hash()) return;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`indexer did not reach ${hash()}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+/** Every receipt's lines assembled from the database's subjects, compared with the manifest. */
+async function manifestProblems(c: pg.Client, dn: Devnet): Promise<{ records: number; problems: string[] }> {
+  const recs = (
+    await c.query(
+      `SELECT id, record_id, batch_id, cluster_id, era, customer_id, provider_id FROM activity_record`
+    )
+  ).rows;
+  const lines = (
+    await c.query(
+      `SELECT subject_kind, subject_id, check_name, ok, code FROM verification_line
+        WHERE subject_kind IN ('record', 'anchor', 'era', 'settlement')`
+    )
+  ).rows;
+  const by = new Map<string, Array<{ check: string; ok: boolean; code: string | null }>>();
+  for (const l of lines) {
+    const k = `${l.subject_kind}|${l.subject_id}`;
+    if (!by.has(k)) by.set(k, []);
+    by.get(k)!.push({ check: l.check_name, ok: l.ok, code: l.code });
+  }
+  const index = new ManifestIndex(dn.manifest);
+  const problems: string[] = [];
+  for (const r of recs) {
+    const era = `${r.cluster_id}-${r.era}`;
+    const own = by.get(`record|${r.id}`) ?? [];
+    const all = [
+      ...own,
+      ...(by.get(`anchor|${r.batch_id}`) ?? []),
+      ...(by.get(`era|${era}`) ?? []),
+      ...(by.get(`settlement|${era}-payers-${r.customer_id}`) ?? []),
+      ...(by.get(`settlement|${era}-payees-${r.provider_id}`) ?? []),
+    ];
+    if (own.length === 0) problems.push(`${r.record_id}: no record lines`);
+    if (!all.some((l) => l.check === 'attestation.quorum'))
+      problems.push(`${r.record_id}: no era lines`);
+    problems.push(...index.diff(r.record_id, all));
+  }
+  return { records: recs.length, problems };
+}
+
+/** Every table's rows in key order, without the columns that record wall-clock time. */
+async function dump(c: pg.Client): Promise<Record<string, unknown[]>> {
+  const tables = (
+    await c.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
+        AND table_name NOT IN ('migrations', 'typeorm_metadata') ORDER BY table_name`
+    )
+  ).rows.map((r) => r.table_name as string);
+  const out: Record<string, unknown[]> = {};
+  for (const t of tables) {
+    const rows = (await c.query(`SELECT * FROM "${t}"`)).rows.map((r) => {
+      for (const k of ['verified_at', 'fetched_at', 'updated_at', 'checked_at']) delete r[k];
+      return JSON.stringify(r, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v));
+    });
+    out[t] = rows.sort();
+  }
+  return out;
+}
+
+describe.each(legs)('indexer on %s', (leg) => {
+  it('indexes the fault scenario to exactly the manifest, across the reorg', async () => {
+    const dn = await startDevnet({
+      seed: 'indexer-test',
+      records: 240,
+      eras: 2,
+      recordsPerBatch: 10,
+      faults: [...DEVNET_FAULTS],
+    });
+    cleanups.push(() => dn.close());
+    const db = await database(leg);
+    const run = supervise(dn, db.url, { PROOFROOM_METRICS_PORT: '0' });
+    const c = await client(db.url);
+
+    // First the orphaned branch is best: the indexer stores its anchor as a hot block.
+    const orphan = dn.orphaned[0]!;
+    expect(dn.chain.best.hash).toBe(orphan.hash);
+    await waitForHead(db.url, () => dn.chain.best.hash);
+    const onOrphan = await c.query(`SELECT id FROM dac_batch WHERE block_height = $1`, [
+      orphan.number,
+    ]);
+    expect(onOrphan.rowCount).toBe(1);
+    const orphanBatch = onOrphan.rows[0].id as string;
+    expect(
+      (await c.query(`SELECT count(*)::int AS n FROM verification_line WHERE subject_id LIKE $1`, [
+        `${orphanBatch}%`,
+      ])).rows[0].n
+    ).toBeGreaterThan(0);
+
+    // Then the canonical chain wins: the orphan's rows and lines go, the re-inclusion comes in.
+    dn.advance();
+    await waitForHead(db.url, () => dn.chain.best.hash);
+    expect(run.stderr()).toContain('fork: rolled back');
+    const block = await c.query(`SELECT hash FROM block WHERE height = $1`, [orphan.number]);
+    expect(block.rows[0].hash).not.toBe(orphan.hash);
+    for (const q of [
+      `SELECT count(*)::int AS n FROM dac_batch WHERE id = $1`,
+      `SELECT count(*)::int AS n FROM verification_line WHERE subject_id LIKE $1 || '%'`,
+      `SELECT count(*)::int AS n FROM activity_record WHERE batch_id = $1`,
+    ])
+      expect((await c.query(q, [orphanBatch])).rows[0].n).toBe(0);
+    const reincluded = dn.manifest.reorg!.anchoredAt.number;
+    expect(
+      (await c.query(`SELECT count(*)::int AS n FROM dac_batch WHERE block_height = $1`, [reincluded]))
+        .rows[0].n
+    ).toBe(1);
+
+    const { records, problems } = await manifestProblems(c, dn);
+    expect(problems).toEqual([]);
+    expect(records).toBe(dn.manifest.records);
+    // The anchor that is not final is seen on the best chain with NOT_FINAL.
+    const nf = dn.manifest.notFinal!;
+    const notFinal = await c.query(
+      `SELECT l.code FROM dac_batch d JOIN verification_line l
+         ON l.subject_kind = 'anchor' AND l.subject_id = d.id AND l.check_name = 'anchor.finality'
+        WHERE d.era = $1 AND d.batch_index = $2`,
+      [nf.era, nf.index]
+    );
+    expect(notFinal.rows.map((r) => r.code)).toEqual(['NOT_FINAL']);
+    // Era rounds match the manifest's.
+    const rounds = (
+      await c.query(`SELECT era, agreeing, threshold, quorum FROM attestation_round ORDER BY era`)
+    ).rows;
+    expect(rounds).toEqual(
+      dn.manifest.eraRounds.map((r) => ({
+        era: r.era,
+        agreeing: r.agreeing,
+        threshold: r.threshold,
+        quorum: r.quorum,
+      }))
+    );
+
+    // Prometheus: heights and counters.
+    const m = /metrics at (http:\/\/\S+)/.exec(run.stderr());
+    expect(m).not.toBeNull();
+    const text = await (await fetch(m![1]!)).text();
+    expect(text).toMatch(/proofroom_indexer_height\{kind="indexed"\} \d+/);
+    expect(text).toMatch(/proofroom_indexer_records_verified_total\{result="failed"\} [1-9]/);
+    expect(text).toContain('sqd_processor_last_block');
+  });
+
+  it('recovers from kill -9 mid-batch with the same final state as an uninterrupted run', async () => {
+    const opts = { seed: 'crash-test', records: 600, eras: 2, recordsPerBatch: 10, slowNodeMs: 30 };
+    const dn = await startDevnet(opts);
+    cleanups.push(() => dn.close());
+    dn.settle();
+    const calm = await database(leg);
+    supervise(dn, calm.url, {}, [dn.storageUrls[0]!]);
+    await waitForHead(calm.url, () => dn.chain.best.hash, 90_000);
+
+    const crashed = await database(leg);
+    const run = supervise(dn, crashed.url, {}, [dn.storageUrls[0]!]);
+    const c = await client(crashed.url);
+    // Kill the indexer twice while it is writing; the supervisor restarts it each time.
+    let kills = 0;
+    for (let i = 0; i < 400 && kills < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const r = await c
+        .query(`SELECT height FROM indexer_status`)
+        .catch(() => ({ rows: [] as Array<{ height: number }> }));
+      if (r.rows.length > 0 && r.rows[0]!.height < dn.chain.best.number && run.sup.pid) {
+        process.kill(run.sup.pid, 'SIGKILL');
+        kills++;
+        await new Promise((r) => setTimeout(r, 400));
+      }
+    }
+    expect(kills).toBe(2);
+    await waitForHead(crashed.url, () => dn.chain.best.hash, 90_000);
+    expect(run.sup.restarts).toBeGreaterThanOrEqual(2);
+    const a = await dump(await client(calm.url));
+    const b = await dump(c);
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const t of Object.keys(a)) expect({ t, rows: b[t] }).toEqual({ t, rows: a[t] });
+    expect(a.activity_record!.length).toBe(600);
+  });
+
+  it('turns hostile payloads and envelopes into failed lines and carries on', async () => {
+    const dn = await startDevnet({ seed: 'hostile-test', records: 40, eras: 1, recordsPerBatch: 10 });
+    cleanups.push(() => dn.close());
+    dn.settle();
+    // Storage nodes of our own over the scenario's payloads: batch 0 tampered everywhere, batch 1
+    // missing everywhere, batch 2 oversized (a node serving far more bytes than the limit).
+    const hashes = [...dn.scenario.payloads.keys()];
+    const tampered = new Map<string, NodeFault>([
+      [hashes[0]!, { kind: 'tampered' }],
+      [hashes[1]!, { kind: 'missing' }],
+    ]);
+    const nodes = await startStorageNodes(2, (h) => dn.scenario.payloads.get(h), [tampered, tampered]);
+    cleanups.push(() => nodes.close());
+    // A block of hostile remarks after the tip: an unknown envelope version, garbage after the
+    // magic, a hash that does not match, and a batch whose payload nobody has.
+    const who = identity('hostile-test', 'stranger');
+    const remark = (bytes: Uint8Array, hash?: Uint8Array) => ({
+      call: { pallet: 'System', name: 'remark_with_event', args: { remark: toHex(bytes) } },
+      signer: who,
+      events: [
+        {
+          pallet: 'System',
+          name: 'Remarked',
+          args: { sender: toHex(who.publicKey), hash: toHex(hash ?? blake2b256(bytes)) },
+        },
+      ],
+    });
+    const unknownVersion = Uint8Array.from([...ENVELOPE_MAGIC, 9, 0, 1, 2, 3]);
+    const garbage = Uint8Array.from([...ENVELOPE_MAGIC, 0, 0, 0xff, 0xff]);
+    const orphanBatch = encodeEnvelope({
+      kind: 'DacBatch',
+      clusterId: dn.scenario.clusterId,
+      era: 1,
+      batchIndex: 99,
+      recordFormat: 0,
+      leafCount: 1,
+      root: blake2b256(utf8('nobody')),
+      payloadHash: blake2b256(utf8('nobody has this')),
+    });
+    const tip = dn.chain.best;
+    const extra = dn.chain.build({
+      timestamp: tip.timestamp + 6000,
+      extrinsics: [
+        remark(unknownVersion),
+        remark(garbage),
+        remark(orphanBatch, blake2b256(utf8('a different hash'))),
+        remark(orphanBatch),
+        remark(utf8('not ours: an ordinary remark')),
+      ],
+    } as never);
+    dn.chain.setBest(extra.hash);
+    dn.chain.setFinalized(extra.hash);
+
+    const db = await database(leg);
+    supervise(dn, db.url, { PROOFROOM_FETCH_RETRIES: '1', PROOFROOM_FETCH_TIMEOUT_MS: '2000' }, nodes.urls);
+    await waitForHead(db.url, () => dn.chain.best.hash);
+    const c = await client(db.url);
+    const status = (
+      await c.query(`SELECT payload_hash, payload_status FROM dac_batch ORDER BY block_height, id`)
+    ).rows;
+    const statusOf = (h: string) => status.find((s) => s.payload_hash === h)?.payload_status;
+    expect(statusOf(hashes[0]!)).toBe('mismatch');
+    expect(statusOf(hashes[1]!)).toBe('unavailable');
+    expect(statusOf(toHex(blake2b256(utf8('nobody has this'))))).toBe('unavailable');
+    const batchLines = (
+      await c.query(
+        `SELECT d.payload_hash, l.check_name, l.code FROM verification_line l
+           JOIN dac_batch d ON d.id = l.subject_id WHERE l.subject_kind = 'batch' AND NOT l.ok`
+      )
+    ).rows;
+    expect(batchLines.filter((l) => l.payload_hash === hashes[0]).map((l) => l.code)).toEqual([
+      'HASH_MISMATCH',
+      'HASH_MISMATCH',
+    ]);
+    expect(batchLines.filter((l) => l.payload_hash === hashes[1]).length).toBe(2);
+    const remarks = (
+      await c.query(
+        `SELECT l.code FROM verification_line l WHERE l.subject_kind = 'remark' ORDER BY subject_id`
+      )
+    ).rows.map((r) => r.code);
+    // A DacBatch envelope cut short after its header is reported as BAD_LENGTH.
+    expect(remarks.sort()).toEqual(['BAD_LENGTH', 'HASH_MISMATCH', 'UNSUPPORTED_VERSION']);
+    // The honest batches still verified, and the ordinary remark was left alone.
+    expect(
+      (await c.query(`SELECT count(*)::int AS n FROM activity_record WHERE ok`)).rows[0].n
+    ).toBe(20);
+    expect(
+      (await c.query(`SELECT count(*)::int AS n FROM remark WHERE block_height = $1`, [extra.number]))
+        .rows[0].n
+    ).toBe(4);
+  });
+});
