@@ -9,6 +9,8 @@ export interface CliConfig {
   readonly color: boolean;
   /** PostgreSQL for `proofroom index`; DATABASE_URL. Unset: the embedded PostgreSQL. */
   readonly databaseUrl: string | null;
+  /** The environment handed to child processes (the supervised indexer), as a frozen copy. */
+  readonly childEnv: Readonly<NodeJS.ProcessEnv>;
 }
 
 export function loadConfig(
@@ -20,5 +22,6 @@ export function loadConfig(
     dataDir,
     color: isTty && !('NO_COLOR' in env),
     databaseUrl: env.DATABASE_URL?.trim() || null,
+    childEnv: Object.freeze({ ...env }),
   });
 }

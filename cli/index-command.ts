@@ -19,7 +19,15 @@ export const INDEX_USAGE = `  index --rpc URL [--database URL] [--gar URL] [--st
 `;
 
 export async function indexCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['rpc', 'database', 'gar', 'storage', 'from', 'metrics-port', 'threads']);
+  const args = parseArgs(argv, [
+    'rpc',
+    'database',
+    'gar',
+    'storage',
+    'from',
+    'metrics-port',
+    'threads',
+  ]);
   const config = loadConfig();
   const str = (k: string): string | undefined => {
     const v = args.flags.get(k);
@@ -33,10 +41,12 @@ export async function indexCommand(argv: string[]): Promise<number> {
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg') });
     databaseUrl = embedded.url;
-    process.stdout.write(`embedded PostgreSQL (PGlite) at ${embedded.url}, data in ${embedded.dataDir}\n`);
+    process.stdout.write(
+      `embedded PostgreSQL (PGlite) at ${embedded.url}, data in ${embedded.dataDir}\n`
+    );
   }
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...config.childEnv,
     PROOFROOM_RPC_URL: rpc,
     DATABASE_URL: databaseUrl,
     ...(str('gar') ? { PROOFROOM_GAR_URL: str('gar') } : {}),

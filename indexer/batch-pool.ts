@@ -117,7 +117,8 @@ export class BatchPool {
       });
       const die = (err: Error): void => {
         slot.dead = true;
-        for (const p of slot.pending.values()) p.reject(new Error(`batch worker died: ${err.message}`));
+        for (const p of slot.pending.values())
+          p.reject(new Error(`batch worker died: ${err.message}`));
         slot.pending.clear();
       };
       worker.on('error', die);
@@ -129,7 +130,8 @@ export class BatchPool {
   /** Gives every worker these grant versions (they keep them). */
   addGrants(items: readonly GrantItem[]): void {
     if (items.length === 0) return;
-    for (const s of this.slots) s.worker.postMessage({ type: 'grants', items } satisfies WorkerRequest);
+    for (const s of this.slots)
+      s.worker.postMessage({ type: 'grants', items } satisfies WorkerRequest);
   }
 
   verify(job: BatchJob): Promise<BatchOutcome> {

@@ -109,7 +109,7 @@ function verifyBatch(job: BatchJob): BatchOutcome {
   const records: RecordRow[] = [];
   for (let i = 0; i < texts.length; i++) {
     const raw = texts[i]!;
-    let object: unknown = null;
+    let object: unknown;
     try {
       object = JSON.parse(decoder.decode(raw));
     } catch {
@@ -125,9 +125,9 @@ function verifyBatch(job: BatchJob): BatchOutcome {
         : `${job.batchId}:${i}`;
     const parties = parseScpRecord(object);
     const versions = parties.ok
-      ? (grants.get(pairKey(toHex(parties.value.user), toHex(parties.value.agent)))?.map(
-          (v) => v.input
-        ) ?? [])
+      ? (grants
+          .get(pairKey(toHex(parties.value.user), toHex(parties.value.agent)))
+          ?.map((v) => v.input) ?? [])
       : [];
     const own = verifyRecordOwnSteps(
       {

@@ -98,7 +98,8 @@ export async function verifyEra(
         WHERE cluster_id = $1 AND block_height <= $2 ORDER BY block_height DESC LIMIT 1`,
       [clusterId, paidRow.block_height]
     )
-  ).rows[0] as { treasury_share: string; validators_share: string; reserve_share: string } | undefined;
+  ).rows[0] as
+    { treasury_share: string; validators_share: string; reserve_share: string } | undefined;
   const shares = params
     ? {
         treasury: BigInt(params.treasury_share),
@@ -114,10 +115,10 @@ export async function verifyEra(
           GROUP BY ${column} ORDER BY ${column}`,
         [clusterId, era]
       )
-    ).rows.map((r: { account: string; total: string }) => [hex(r.account, 32), BigInt(r.total)] as [
-      Uint8Array,
-      bigint,
-    ]);
+    ).rows.map(
+      (r: { account: string; total: string }) =>
+        [hex(r.account, 32), BigInt(r.total)] as [Uint8Array, bigint]
+    );
   const byCustomer = await sums('customer_id');
   const byProvider = await sums('provider_id');
   const records = (
@@ -223,7 +224,9 @@ export async function verifyEra(
           entries: batch.entries.map(([a, amt]) => ({ account: hex(a, 32), amount: BigInt(amt) })),
           proof: batch.proof.map((p) => hex(p, 32)),
           events: lines
-            .filter((l) => l.kind === kind && l.account_id === acc && l.batch_index === batch.batch_index)
+            .filter(
+              (l) => l.kind === kind && l.account_id === acc && l.batch_index === batch.batch_index
+            )
             .map((l) => ({
               account,
               amount: BigInt(l.amount),

@@ -18,7 +18,11 @@ export type FetchResult =
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One GET with a timeout and a byte cap (the body is read as a stream and cut off). */
-export async function getOnce(url: string, timeoutMs: number, maxBytes: number): Promise<FetchResult> {
+export async function getOnce(
+  url: string,
+  timeoutMs: number,
+  maxBytes: number
+): Promise<FetchResult> {
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

@@ -16,7 +16,14 @@ import { BatchPool, type GrantItem, type LineRow } from './batch-pool.ts';
 import { lineRows } from './batch-worker.ts';
 import { verifyEra } from './eras.ts';
 import { type FetchLimits, getWithRetries, syncGar } from './fetch.ts';
-import { type AnchoredBatch, type IBlock, Ingest, type ProtocolParams, jsonOf, mapBlock } from './mapping.ts';
+import {
+  type AnchoredBatch,
+  type IBlock,
+  Ingest,
+  type ProtocolParams,
+  jsonOf,
+  mapBlock,
+} from './mapping.ts';
 import type { Metrics } from './metrics.ts';
 import { type Row, insertRows } from './sql.ts';
 
@@ -340,7 +347,13 @@ export class Indexer {
       height,
     ]);
     addSubject(ing, 'batch', b.id, attempts, height);
-    addSubject(ing, 'anchor', b.id, lineRows(anchorLines(b, b.block.number <= ing.finalizedHeight)), height);
+    addSubject(
+      ing,
+      'anchor',
+      b.id,
+      lineRows(anchorLines(b, b.block.number <= ing.finalizedHeight)),
+      height
+    );
   }
 
   /** Writes one processor batch, its rollback and finality, and the status, in one transaction. */
@@ -370,7 +383,11 @@ export class Indexer {
       // Hot blocks: those above the finalized head stay listed for fork navigation.
       if (at.base) await client.query(`DELETE FROM hot_block WHERE height > $1`, [at.base.height]);
       if (at.hot.length > 0)
-        await insertRows(client, 'hot_block', at.hot.map((h) => [h.height, h.hash]));
+        await insertRows(
+          client,
+          'hot_block',
+          at.hot.map((h) => [h.height, h.hash])
+        );
       await client.query(`DELETE FROM hot_block WHERE height <= $1`, [at.finalized.height]);
       await client.query(
         `INSERT INTO indexer_status (id, height, hash, finalized_height, finalized_hash, best_height,
@@ -497,7 +514,13 @@ function anchorLines(b: AnchoredBatch, final: boolean) {
   );
 }
 
-function addSubject(ing: Ingest, kind: string, id: string, lines: readonly LineRow[], height: number) {
+function addSubject(
+  ing: Ingest,
+  kind: string,
+  id: string,
+  lines: readonly LineRow[],
+  height: number
+) {
   const failed = lines.filter((l) => !l[3]).length;
   ing.add('verification_subject', [
     kind,
@@ -524,7 +547,7 @@ function grantItem(r: {
   url: string;
 }): GrantItem {
   const version = Number(r.url.slice(r.url.lastIndexOf('#') + 1));
-  let signature: unknown = null;
+  let signature: unknown;
   try {
     signature = JSON.parse(r.signature);
   } catch {

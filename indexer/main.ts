@@ -63,7 +63,11 @@ async function main(): Promise<void> {
   if (cfg.metricsPort >= 0) {
     // The processor's own registry (sqd_* metrics) is served with ours on one endpoint.
     const own = (processor as unknown as { prometheus?: { registry?: Registry } }).prometheus;
-    const server = await metrics.serve(cfg.metricsPort, '127.0.0.1', own?.registry ? [own.registry] : []);
+    const server = await metrics.serve(
+      cfg.metricsPort,
+      '127.0.0.1',
+      own?.registry ? [own.registry] : []
+    );
     const addr = server.address();
     if (addr && typeof addr === 'object')
       process.stderr.write(`proofroom indexer: metrics at http://127.0.0.1:${addr.port}/metrics\n`);

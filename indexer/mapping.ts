@@ -152,7 +152,13 @@ function nodeKeyOf(k: { __kind: string; value: string }): string {
   return k.value;
 }
 
-function decodeFailure(kind: string, id: string, block: number, name: string, e: unknown): SubjectLines {
+function decodeFailure(
+  kind: string,
+  id: string,
+  block: number,
+  name: string,
+  e: unknown
+): SubjectLines {
   return {
     kind,
     id,
@@ -196,9 +202,7 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
     try {
       mapCall(b, c, ing);
     } catch (e) {
-      ing.subjects.push(
-        decodeFailure('call', `${height}-${c.extrinsicIndex}`, height, c.name, e)
-      );
+      ing.subjects.push(decodeFailure('call', `${height}-${c.extrinsicIndex}`, height, c.name, e));
     }
   }
   for (const e of b.events) {
@@ -210,7 +214,13 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
   }
 }
 
-function recordExtrinsic(b: IBlock, x: IExtrinsic | undefined, name: string, args: unknown, ing: Ingest) {
+function recordExtrinsic(
+  b: IBlock,
+  x: IExtrinsic | undefined,
+  name: string,
+  args: unknown,
+  ing: Ingest
+) {
   if (!x) return;
   const id = `${b.header.height}-${x.index}`;
   const list = ing.rows.get('chain_extrinsic');
@@ -231,7 +241,10 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
   const height = b.header.height;
   const xid = `${height}-${c.extrinsicIndex}`;
   const p = calls.ddcPayouts;
-  if (c.name === p.sendChargingCustomersBatch.name || c.name === p.sendRewardingProvidersBatch.name) {
+  if (
+    c.name === p.sendChargingCustomersBatch.name ||
+    c.name === p.sendRewardingProvidersBatch.name
+  ) {
     const payers = c.name === p.sendChargingCustomersBatch.name;
     const a = payers
       ? p.sendChargingCustomersBatch.v73100.decode(c as never)
@@ -252,7 +265,13 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
       height,
     ]);
     ing.eras.add(eraKey(a.clusterId, a.eraId));
-    recordExtrinsic(b, c.extrinsic, c.name, { clusterId: a.clusterId, eraId: a.eraId, batchIndex: a.batchIndex }, ing);
+    recordExtrinsic(
+      b,
+      c.extrinsic,
+      c.name,
+      { clusterId: a.clusterId, eraId: a.eraId, batchIndex: a.batchIndex },
+      ing
+    );
     return;
   }
   if (c.name === p.beginChargingCustomers.name || c.name === p.beginRewardingProviders.name) {
@@ -260,7 +279,10 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
     const a = charging
       ? p.beginChargingCustomers.v73100.decode(c as never)
       : p.beginRewardingProviders.v73100.decode(c as never);
-    ing.maxBatch.set(`${a.clusterId}-${a.eraId}-${charging ? 'payers' : 'payees'}`, a.maxBatchIndex);
+    ing.maxBatch.set(
+      `${a.clusterId}-${a.eraId}-${charging ? 'payers' : 'payees'}`,
+      a.maxBatchIndex
+    );
     ing.add('payout_line', [
       `${xid}-max`,
       a.clusterId,
@@ -329,7 +351,14 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
         ]);
         recordExtrinsic(b, e.extrinsic, call.name, null, ing);
       }
-      ing.add('cluster', [a.clusterId, manager, reserve, params === null ? null : jsonOf(params), height, id]);
+      ing.add('cluster', [
+        a.clusterId,
+        manager,
+        reserve,
+        params === null ? null : jsonOf(params),
+        height,
+        id,
+      ]);
       return;
     }
     case E.ddcClusters.clusterNodeAdded.name:
@@ -341,7 +370,11 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
           : e.name === E.ddcClusters.clusterNodeRemoved.name
             ? E.ddcClusters.clusterNodeRemoved.v73100.decode(e as never)
             : E.ddcClusters.clusterNodeValidated.v73100.decode(e as never)
-      ) as { clusterId: string; nodePubKey: { __kind: string; value: string }; succeeded?: boolean };
+      ) as {
+        clusterId: string;
+        nodePubKey: { __kind: string; value: string };
+        succeeded?: boolean;
+      };
       keep(a);
       const kind =
         e.name === E.ddcClusters.clusterNodeAdded.name
@@ -357,7 +390,18 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
     case E.ddcClusters.clusterEraPaid.name: {
       const a = E.ddcClusters.clusterEraPaid.v73100.decode(e as never);
       keep(a);
-      ing.add('payout_line', [id, a.clusterId, a.eraId, 'paid', null, '0', null, null, xid, height]);
+      ing.add('payout_line', [
+        id,
+        a.clusterId,
+        a.eraId,
+        'paid',
+        null,
+        '0',
+        null,
+        null,
+        xid,
+        height,
+      ]);
       ing.eras.add(eraKey(a.clusterId, a.eraId));
       return;
     }
@@ -469,35 +513,107 @@ function payoutLineOf(e: IEvent): PayoutLineOf | null {
   switch (e.name) {
     case P.charged.name: {
       const a = P.charged.v73100.decode(e as never);
-      return { clusterId: a.clusterId, era: a.era, kind: 'charge', account: a.customerId, amount: a.amount, expected: null, batchIndex: a.batchIndex, args: a };
+      return {
+        clusterId: a.clusterId,
+        era: a.era,
+        kind: 'charge',
+        account: a.customerId,
+        amount: a.amount,
+        expected: null,
+        batchIndex: a.batchIndex,
+        args: a,
+      };
     }
     case P.chargedPartially.name: {
       const a = P.chargedPartially.v73100.decode(e as never);
-      return { clusterId: a.clusterId, era: a.era, kind: 'charge', account: a.customerId, amount: a.charged, expected: a.expectedToCharge, batchIndex: a.batchIndex, args: a };
+      return {
+        clusterId: a.clusterId,
+        era: a.era,
+        kind: 'charge',
+        account: a.customerId,
+        amount: a.charged,
+        expected: a.expectedToCharge,
+        batchIndex: a.batchIndex,
+        args: a,
+      };
     }
     case P.rewarded.name: {
       const a = P.rewarded.v73100.decode(e as never);
-      return { clusterId: a.clusterId, era: a.era, kind: 'reward', account: a.nodeProviderId, amount: a.rewarded, expected: a.expectedToReward === a.rewarded ? null : a.expectedToReward, batchIndex: a.batchIndex, args: a };
+      return {
+        clusterId: a.clusterId,
+        era: a.era,
+        kind: 'reward',
+        account: a.nodeProviderId,
+        amount: a.rewarded,
+        expected: a.expectedToReward === a.rewarded ? null : a.expectedToReward,
+        batchIndex: a.batchIndex,
+        args: a,
+      };
     }
     case P.treasuryFeesCollected.name: {
       const a = P.treasuryFeesCollected.v73100.decode(e as never);
-      return { clusterId: a.clusterId, era: a.era, kind: 'fee-treasury', account: null, amount: a.amount, expected: null, batchIndex: null, args: a };
+      return {
+        clusterId: a.clusterId,
+        era: a.era,
+        kind: 'fee-treasury',
+        account: null,
+        amount: a.amount,
+        expected: null,
+        batchIndex: null,
+        args: a,
+      };
     }
     case P.clusterReserveFeesCollected.name: {
       const a = P.clusterReserveFeesCollected.v73100.decode(e as never);
-      return { clusterId: a.clusterId, era: a.era, kind: 'fee-reserve', account: null, amount: a.amount, expected: null, batchIndex: null, args: a };
+      return {
+        clusterId: a.clusterId,
+        era: a.era,
+        kind: 'fee-reserve',
+        account: null,
+        amount: a.amount,
+        expected: null,
+        batchIndex: null,
+        args: a,
+      };
     }
     case P.validatorFeesCollected.name: {
       const a = P.validatorFeesCollected.v73100.decode(e as never);
-      return { clusterId: a.clusterId, era: a.era, kind: 'fee-validators', account: null, amount: a.amount, expected: null, batchIndex: null, args: a };
+      return {
+        clusterId: a.clusterId,
+        era: a.era,
+        kind: 'fee-validators',
+        account: null,
+        amount: a.amount,
+        expected: null,
+        batchIndex: null,
+        args: a,
+      };
     }
     case P.validatorRewarded.name: {
       const a = P.validatorRewarded.v73100.decode(e as never);
-      return { clusterId: a.clusterId, era: a.era, kind: 'validator-reward', account: a.validatorId, amount: a.amount, expected: null, batchIndex: null, args: a };
+      return {
+        clusterId: a.clusterId,
+        era: a.era,
+        kind: 'validator-reward',
+        account: a.validatorId,
+        amount: a.amount,
+        expected: null,
+        batchIndex: null,
+        args: a,
+      };
     }
     case P.notDistributedOverallReward.name: {
       const a = P.notDistributedOverallReward.v73100.decode(e as never);
-      return { clusterId: a.clusterId, era: a.era, kind: 'not-distributed', account: null, amount: a.expectedReward - a.totalDistributedRewards, expected: a.expectedReward, batchIndex: null, args: a };
+      return {
+        clusterId: a.clusterId,
+        era: a.era,
+        kind: 'not-distributed',
+        account: null,
+        amount: a.expectedReward - a.totalDistributedRewards,
+        expected: a.expectedReward,
+        batchIndex: null,
+        args: a,
+      };
     }
   }
   return null;
@@ -525,7 +641,17 @@ function mapRemark(
     return;
   const source = { block: height, eventIndex: e.index, ...(xid ? { extrinsic: xid } : {}) };
   const fail = (code: Line['code'], facts: Record<string, string | number | null>) => {
-    ing.add('remark', [id, height, e.index, xid, sender, hash, bytes.length > MAX_ENVELOPE_BYTES ? null : Buffer.from(bytes), null, code]);
+    ing.add('remark', [
+      id,
+      height,
+      e.index,
+      xid,
+      sender,
+      hash,
+      bytes.length > MAX_ENVELOPE_BYTES ? null : Buffer.from(bytes),
+      null,
+      code,
+    ]);
     ing.subjects.push({
       kind: 'remark',
       id,

@@ -56,7 +56,13 @@ export class Metrics {
     registers: [this.registry],
   });
   /** Totals kept in-process too, for the benchmark and logs. */
-  readonly totals = { events: 0, blocks: 0, records: 0, failed: 0, stage: new Map<string, number>() };
+  readonly totals = {
+    events: 0,
+    blocks: 0,
+    records: 0,
+    failed: 0,
+    stage: new Map<string, number>(),
+  };
 
   time(stage: string, seconds: number): void {
     this.seconds.inc({ stage }, seconds);

@@ -7,15 +7,7 @@
  */
 import type { PoolClient } from 'pg';
 
-type PgType =
-  | 'text'
-  | 'int4'
-  | 'int8'
-  | 'bool'
-  | 'numeric'
-  | 'jsonb'
-  | 'bytea'
-  | 'timestamptz';
+type PgType = 'text' | 'int4' | 'int8' | 'bool' | 'numeric' | 'jsonb' | 'bytea' | 'timestamptz';
 
 /** Columns the indexer writes, per table, in row order. */
 export const COLUMNS = {

@@ -15,11 +15,17 @@ export interface SupervisorOptions {
   readonly stdio?: 'inherit' | 'pipe' | 'ignore';
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
-  readonly onExit?: (code: number | null, signal: NodeJS.Signals | null, restartInMs: number | null) => void;
+  readonly onExit?: (
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    restartInMs: number | null
+  ) => void;
   readonly onStart?: (child: ChildProcess) => void;
 }
 
-const MAIN = fileURLToPath(new URL(`./main.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
+const MAIN = fileURLToPath(
+  new URL(`./main.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url)
+);
 
 export class Supervisor {
   private child: ChildProcess | null = null;

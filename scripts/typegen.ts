@@ -1,6 +1,6 @@
 /**
  * Regenerates the typed event and call decoders in `indexer/types/` from the devnet's metadata:
- * `npm run typegen`. The metadata goes to a temporary spec-versions file in the format of
+ * `npm run typegen` (scripts/typegen.ts). The metadata goes to a temporary spec-versions file in the format of
  * `squid-substrate-metadata-explorer`, then `squid-substrate-typegen` writes the classes. The
  * generated files are committed; run this again whenever devnet/metadata.ts changes.
  * @module
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { DEVNET_RUNTIME_VERSION, devnetMetadataHex } from '../devnet/metadata.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(here, 'types');
+const outDir = path.join(here, '..', 'indexer', 'types');
 const work = mkdtempSync(path.join(tmpdir(), 'proofroom-typegen-'));
 
 /** What the indexer decodes: the Cere DDC pallets whole, and the remark that carries envelopes. */
@@ -53,11 +53,17 @@ function fixImports(dir: string): void {
     }
     if (!entry.name.endsWith('.ts')) continue;
     let text = readFileSync(file, 'utf8');
-    text = text.replace(/'@subsquid\/substrate-runtime\/lib\/sts'/g, "'@subsquid/substrate-runtime/lib/sts.js'");
+    text = text.replace(
+      /'@subsquid\/substrate-runtime\/lib\/sts'/g,
+      "'@subsquid/substrate-runtime/lib/sts.js'"
+    );
     text = text.replace(
       /^import \{([^}]*)\} from '(\.{1,2}\/[^']*)'$/gm,
       (_m, names: string, spec: string) => {
-        const body = text.split('\n').filter((l) => !l.startsWith('import ')).join('\n');
+        const body = text
+          .split('\n')
+          .filter((l) => !l.startsWith('import '))
+          .join('\n');
         const used = names
           .split(',')
           .map((n) => n.trim())
