@@ -13,7 +13,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly height = new Gauge({
     name: 'proofroom_indexer_height',
-    help: 'Chain heights: best (seen on the best chain), finalized, indexed, verified',
+    help: 'Heights: indexed and verified (best chain), finalized (chain), finalized_indexed',
     labelNames: ['kind'],
     registers: [this.registry],
   });
@@ -75,10 +75,6 @@ export class Metrics {
     this.reorgs.inc();
     this.reorgDepth.inc(depth);
   }
-  chain(best: number, finalized: number): void {
-    this.height.set({ kind: 'best' }, best);
-    this.height.set({ kind: 'finalized' }, finalized);
-  }
   batch(ing: Ingest, head: number, finalized: number, _newlyFinal: number): void {
     this.events.inc(ing.events);
     this.blocks.inc(ing.blocks);
@@ -86,6 +82,7 @@ export class Metrics {
     this.records.inc({ result: 'failed' }, ing.recordsFailed);
     this.height.set({ kind: 'indexed' }, head);
     this.height.set({ kind: 'verified' }, head);
+    this.height.set({ kind: 'finalized' }, finalized);
     this.height.set({ kind: 'finalized_indexed' }, Math.min(head, finalized));
     this.totals.events += ing.events;
     this.totals.blocks += ing.blocks;
