@@ -10,6 +10,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { parseHex, toHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
+import { parseGarVersion } from '../verifier/receipts/gar.ts';
 import type { QuorumRule } from '../verifier/quorum.ts';
 import { DEFAULT_POLICY, VERIFIER_VERSION, verifyAnchorStep } from '../verifier/receipt.ts';
 import { BatchPool, type GrantItem, type LineRow } from './batch-pool.ts';
@@ -203,19 +204,21 @@ export class Indexer {
       const url = `${base}/api/v1/agreements/${v.user}/${v.agent}#${v.version}`;
       const payload = typeof v.payload === 'string' ? v.payload : JSON.stringify(v.payload ?? null);
       const signature = jsonOf(v.signature ?? null);
+      // The version's own fields, when it parses; the verifier re-checks it on every record.
+      const g = parseGarVersion({ payload: v.payload, signature: v.signature });
       ing.add('gar_grant', [
         String(v.sequence),
         v.user.toLowerCase(),
         v.agent.toLowerCase(),
         payload,
         signature,
-        payloadHashOf(payload),
-        null,
-        null,
-        null,
-        null,
+        g.ok ? toHex(g.value.payloadHash) : payloadHashOf(payload),
+        g.ok ? new Date(g.value.createdAt) : null,
+        g.ok && g.value.expiresAt !== null ? new Date(g.value.expiresAt) : null,
+        g.ok ? g.value.revoked : null,
+        g.ok ? JSON.stringify(g.value.scopes) : null,
         url,
-        null,
+        g.ok ? null : g.code,
       ]);
       items.push({
         user: v.user,
@@ -252,6 +255,7 @@ export class Indexer {
     let okUrl: string | null = null;
     let size: number | null = null;
     let tries = 0;
+    let recordsFailed = 0;
     // Start at a node chosen by the batch, so load spreads; move on when one fails.
     const start = env.batchIndex % Math.max(1, urls.length);
     for (let k = 0; k < urls.length && okUrl === null; k++) {
@@ -327,6 +331,7 @@ export class Indexer {
       }
       ing.records += outcome.records.length;
       ing.recordsFailed += failed;
+      recordsFailed = failed;
     }
     const height = b.block.number;
     ing.add('dac_batch', [
@@ -343,7 +348,7 @@ export class Indexer {
       okUrl,
       size,
       tries,
-      0,
+      recordsFailed,
       height,
     ]);
     addSubject(ing, 'batch', b.id, attempts, height);

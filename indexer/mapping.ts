@@ -8,7 +8,8 @@
 import { toHex } from '../verifier/bytes.ts';
 import { type DacBatchEnvelope, ENVELOPE_MAGIC, decodeEnvelope } from '../verifier/envelope.ts';
 import { blake2b256 } from '../verifier/hash.ts';
-import type { Line } from '../verifier/lines.ts';
+import { type Facts, type Line, type ReasonCode, fail } from '../verifier/lines.ts';
+import { RULE_ANCHOR } from '../verifier/receipts/dac-batch.ts';
 import * as calls from './types/calls.ts';
 import * as events from './types/events.ts';
 import type { Row } from './sql.ts';
@@ -98,6 +99,8 @@ export class Ingest {
   readonly maxBatch = new Map<string, number>();
   /** Protocol params seen in this batch, per cluster (latest wins). */
   readonly params = new Map<string, ProtocolParams>();
+  /** Extrinsic ids already recorded in this batch. */
+  readonly extrinsics = new Set<string>();
   blocks = 0;
   events = 0;
   lastHeight = -1;
@@ -164,16 +167,16 @@ function decodeFailure(
     id,
     block,
     lines: [
-      {
-        step: 'anchor',
-        check: 'chain.decode',
-        ok: false,
-        code: 'BAD_ENCODING',
-        rule: 'chain:metadata-v14',
-        basis: 'checked',
-        facts: { name, error: e instanceof Error ? e.message.slice(0, 300) : String(e) },
-        source: { block },
-      } as Line,
+      fail(
+        {
+          step: 'anchor',
+          check: 'chain.decode',
+          rule: 'chain:metadata-v14',
+          facts: { name, error: e instanceof Error ? e.message.slice(0, 300) : String(e) },
+          source: { block },
+        },
+        'BAD_ENCODING'
+      ),
     ],
   };
 }
@@ -197,7 +200,6 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
   ]);
   // Extrinsics whose calls the indexer reads (batches and payout lifecycle).
   for (const c of b.calls) {
-    if (c.address.length > 0 && !CALL_NAMES.includes(c.name)) continue;
     if (!CALL_NAMES.includes(c.name)) continue;
     try {
       mapCall(b, c, ing);
@@ -223,8 +225,8 @@ function recordExtrinsic(
 ) {
   if (!x) return;
   const id = `${b.header.height}-${x.index}`;
-  const list = ing.rows.get('chain_extrinsic');
-  if (list?.some((r) => r[0] === id)) return;
+  if (ing.extrinsics.has(id)) return;
+  ing.extrinsics.add(id);
   ing.add('chain_extrinsic', [
     id,
     b.header.height,
@@ -640,7 +642,7 @@ function mapRemark(
   if (bytes.length < ENVELOPE_MAGIC.length || !ENVELOPE_MAGIC.every((m, i) => bytes[i] === m))
     return;
   const source = { block: height, eventIndex: e.index, ...(xid ? { extrinsic: xid } : {}) };
-  const fail = (code: Line['code'], facts: Record<string, string | number | null>) => {
+  const reject = (code: ReasonCode, facts: Facts) => {
     ing.add('remark', [
       id,
       height,
@@ -657,31 +659,22 @@ function mapRemark(
       id,
       block: height,
       lines: [
-        {
-          step: 'anchor',
-          check: 'anchor.envelope',
-          ok: false,
-          code,
-          rule: 'scp-v0:remark-envelope',
-          basis: 'checked',
-          facts,
-          source,
-        } as Line,
+        fail({ step: 'anchor', check: 'anchor.envelope', rule: RULE_ANCHOR, facts, source }, code),
       ],
     });
   };
   if (bytes.length > MAX_ENVELOPE_BYTES) {
-    fail('TOO_LARGE', { bytes: bytes.length, max: MAX_ENVELOPE_BYTES });
+    reject('TOO_LARGE', { bytes: bytes.length, max: MAX_ENVELOPE_BYTES });
     return;
   }
   const computed = toHex(blake2b256(bytes));
   if (computed !== hash.toLowerCase()) {
-    fail('HASH_MISMATCH', { expected: hash, computed });
+    reject('HASH_MISMATCH', { expected: hash, computed });
     return;
   }
   const env = decodeEnvelope(bytes);
   if (!env.ok) {
-    fail(env.code, { ...(env.facts as Record<string, string | number | null>) });
+    reject(env.code, env.facts);
     return;
   }
   const v = env.value;

@@ -17,7 +17,12 @@ import { Supervisor } from '../indexer/supervisor.ts';
 import { toHex, utf8 } from '../verifier/bytes.ts';
 import { ENVELOPE_MAGIC, encodeEnvelope } from '../verifier/envelope.ts';
 import { blake2b256 } from '../verifier/hash.ts';
-import { type Leg, type TestDatabase, createTestDatabase, databaseLegs } from './helpers/databases.ts';
+import {
+  type Leg,
+  type TestDatabase,
+  createTestDatabase,
+  databaseLegs,
+} from './helpers/databases.ts';
 
 const legs = await databaseLegs();
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -80,7 +85,10 @@ async function waitForHead(url: string, hash: () => string, timeoutMs = 60_000):
 }
 
 /** Every receipt's lines assembled from the database's subjects, compared with the manifest. */
-async function manifestProblems(c: pg.Client, dn: Devnet): Promise<{ records: number; problems: string[] }> {
+async function manifestProblems(
+  c: pg.Client,
+  dn: Devnet
+): Promise<{ records: number; problems: string[] }> {
   const recs = (
     await c.query(
       `SELECT id, record_id, batch_id, cluster_id, era, customer_id, provider_id FROM activity_record`
@@ -161,9 +169,11 @@ describe.each(legs)('indexer on %s', (leg) => {
     expect(onOrphan.rowCount).toBe(1);
     const orphanBatch = onOrphan.rows[0].id as string;
     expect(
-      (await c.query(`SELECT count(*)::int AS n FROM verification_line WHERE subject_id LIKE $1`, [
-        `${orphanBatch}%`,
-      ])).rows[0].n
+      (
+        await c.query(`SELECT count(*)::int AS n FROM verification_line WHERE subject_id LIKE $1`, [
+          `${orphanBatch}%`,
+        ])
+      ).rows[0].n
     ).toBeGreaterThan(0);
 
     // Then the canonical chain wins: the orphan's rows and lines go, the re-inclusion comes in.
@@ -180,8 +190,11 @@ describe.each(legs)('indexer on %s', (leg) => {
       expect((await c.query(q, [orphanBatch])).rows[0].n).toBe(0);
     const reincluded = dn.manifest.reorg!.anchoredAt.number;
     expect(
-      (await c.query(`SELECT count(*)::int AS n FROM dac_batch WHERE block_height = $1`, [reincluded]))
-        .rows[0].n
+      (
+        await c.query(`SELECT count(*)::int AS n FROM dac_batch WHERE block_height = $1`, [
+          reincluded,
+        ])
+      ).rows[0].n
     ).toBe(1);
 
     const { records, problems } = await manifestProblems(c, dn);
@@ -254,7 +267,12 @@ describe.each(legs)('indexer on %s', (leg) => {
   });
 
   it('turns hostile payloads and envelopes into failed lines and carries on', async () => {
-    const dn = await startDevnet({ seed: 'hostile-test', records: 40, eras: 1, recordsPerBatch: 10 });
+    const dn = await startDevnet({
+      seed: 'hostile-test',
+      records: 40,
+      eras: 1,
+      recordsPerBatch: 10,
+    });
     cleanups.push(() => dn.close());
     dn.settle();
     // Storage nodes of our own over the scenario's payloads: batch 0 tampered everywhere, batch 1
@@ -264,7 +282,10 @@ describe.each(legs)('indexer on %s', (leg) => {
       [hashes[0]!, { kind: 'tampered' }],
       [hashes[1]!, { kind: 'missing' }],
     ]);
-    const nodes = await startStorageNodes(2, (h) => dn.scenario.payloads.get(h), [tampered, tampered]);
+    const nodes = await startStorageNodes(2, (h) => dn.scenario.payloads.get(h), [
+      tampered,
+      tampered,
+    ]);
     cleanups.push(() => nodes.close());
     // A block of hostile remarks after the tip: an unknown envelope version, garbage after the
     // magic, a hash that does not match, and a batch whose payload nobody has.
@@ -307,7 +328,12 @@ describe.each(legs)('indexer on %s', (leg) => {
     dn.chain.setFinalized(extra.hash);
 
     const db = await database(leg);
-    supervise(dn, db.url, { PROOFROOM_FETCH_RETRIES: '1', PROOFROOM_FETCH_TIMEOUT_MS: '2000' }, nodes.urls);
+    supervise(
+      dn,
+      db.url,
+      { PROOFROOM_FETCH_RETRIES: '1', PROOFROOM_FETCH_TIMEOUT_MS: '2000' },
+      nodes.urls
+    );
     await waitForHead(db.url, () => dn.chain.best.hash);
     const c = await client(db.url);
     const status = (
@@ -340,8 +366,11 @@ describe.each(legs)('indexer on %s', (leg) => {
       (await c.query(`SELECT count(*)::int AS n FROM activity_record WHERE ok`)).rows[0].n
     ).toBe(20);
     expect(
-      (await c.query(`SELECT count(*)::int AS n FROM remark WHERE block_height = $1`, [extra.number]))
-        .rows[0].n
+      (
+        await c.query(`SELECT count(*)::int AS n FROM remark WHERE block_height = $1`, [
+          extra.number,
+        ])
+      ).rows[0].n
     ).toBe(4);
   });
 });

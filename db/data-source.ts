@@ -1,0 +1,75 @@
+/**
+ * TypeORM data sources for the project's schema, against a real Postgres or the embedded PGlite
+ * server alike (both speak the wire protocol; see `embedded.ts`). Built from arguments only: callers
+ * read the environment in their own config module.
+ *
+ * Everything here stays within what PGlite's single shared backend allows: no named prepared
+ * statements, no `SET`, no temporary tables, no `LISTEN`/`NOTIFY` (TypeORM's postgres driver issues
+ * none of these for this schema).
+ * @module
+ */
+import { DataSource, MigrationExecutor } from 'typeorm';
+import { ENTITIES } from './entities.ts';
+import { Initial1763700000000 } from './migrations/1763700000000-initial.ts';
+
+/** Every migration, oldest first. */
+export const MIGRATIONS = [Initial1763700000000];
+
+export interface DataSourceOptions {
+  /** Most connections the pool opens (pg's default is 10). */
+  poolSize?: number;
+  /** Log every query TypeORM runs (default false). */
+  logging?: boolean;
+}
+
+/** A data source for `url` (`postgres://…`), not yet initialized. */
+export function createDataSource(url: string, opts: DataSourceOptions = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [...ENTITIES],
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'all',
+    migrationsRun: false,
+    synchronize: false,
+    logging: opts.logging ?? false,
+    ...(opts.poolSize === undefined ? {} : { poolSize: opts.poolSize }),
+  });
+}
+
+async function withDataSource<T>(url: string, fn: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = await createDataSource(url, { poolSize: 1 }).initialize();
+  try {
+    return await fn(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Runs every pending migration in one transaction; returns their names, oldest first. */
+export async function migrate(url: string): Promise<string[]> {
+  return withDataSource(url, async (ds) => {
+    const done = await ds.runMigrations({ transaction: 'all' });
+    return done.map((m) => m.name);
+  });
+}
+
+/** Undoes every executed migration, newest first; returns their names in the order undone. */
+export async function revertAll(url: string): Promise<string[]> {
+  return withDataSource(url, async (ds) => {
+    const executor = new MigrationExecutor(ds);
+    const executed = async (): Promise<Set<string>> =>
+      new Set((await executor.getExecutedMigrations()).map((m) => m.name));
+    const undone: string[] = [];
+    let before = await executed();
+    while (before.size > 0) {
+      await ds.undoLastMigration({ transaction: 'all' });
+      const after = await executed();
+      const gone = [...before].filter((name) => !after.has(name));
+      if (gone.length === 0) throw new Error(`revertAll: undoing a migration changed nothing`);
+      undone.push(...gone);
+      before = after;
+    }
+    return undone;
+  });
+}

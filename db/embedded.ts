@@ -1,0 +1,447 @@
+/**
+ * The embedded Postgres: PGlite (Postgres compiled to wasm) on a data directory, served over the
+ * Postgres wire protocol by `@electric-sql/pglite-socket`, so `pg` and TypeORM connect to it with a
+ * plain `postgres://` URL exactly as they would to a real server.
+ *
+ * PGlite has a single backend, so every connection shares one session (no `SET`, temporary tables,
+ * named prepared statements or cross-connection `LISTEN`/`NOTIFY`) and one transaction runs at a
+ * time: while a client holds one open, every other client waits, even to connect. Two defences keep
+ * the socket server answering:
+ *
+ * - **Queue guard.** In pglite-socket 0.2.17, `QueryQueueManager.processQueue` rejects a query whose
+ *   `execProtocolRawStream` throws (a wasm-level exception; SQL errors travel as protocol messages
+ *   and are not affected) and then `return`s without clearing its `processing` flag. Every later
+ *   message, including the startup message of a new connection, then waits forever. The guard
+ *   wraps the instance's `processQueue`: when a run ends with the flag still set, it clears it and
+ *   drains the rest of the queue. The failing query stays rejected (its client is disconnected).
+ * - **Watchdog.** Every `intervalMs` it connects over a real socket and runs `SELECT 1` with a
+ *   timeout. It does not probe while a transaction is open (the probe would only queue behind it).
+ *   When the probe fails, the server is restarted on the same port only if it is stuck rather than
+ *   busy: no queued message completed during the probe and the engine is idle (its query lock could
+ *   be taken at once), `failuresBeforeRestart` rounds in a row. Restarting drops every client
+ *   connection; pools reconnect on the same URL. (Neither revives an engine that failed for good:
+ *   every query then fails with a `queue-error` event, and only reopening the directory helps.)
+ * @module
+ */
+import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface WatchdogOptions {
+  /** Time between probes (default 5000 ms). */
+  intervalMs?: number;
+  /** How long a probe and the idle check may take (default 3000 ms). */
+  timeoutMs?: number;
+  /** Consecutive rounds that must find the server stuck before it is restarted (default 2). */
+  failuresBeforeRestart?: number;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Data directory; created if missing. A directory PGlite wrote before is reopened. */
+  dataDir: string;
+  host?: string;
+  /** TCP port; 0 (the default) lets the OS pick a free one. */
+  port?: number;
+  /** Most concurrent client connections (default 100; pglite-socket's own default is 1). */
+  maxConnections?: number;
+  /** Periodic health probe with restart (default on); `false` turns it off. */
+  watchdog?: WatchdogOptions | false;
+  /** Repair pglite-socket's stalled queue (default true). Tests turn it off to show the defect. */
+  queueGuard?: boolean;
+  /** Observer for guard and watchdog events, e.g. to log them. */
+  onEvent?: (event: EmbeddedEvent) => void;
+}
+
+export type EmbeddedEvent =
+  /** The guard caught an engine exception that would have stalled the queue. */
+  | { type: 'queue-error'; error: unknown }
+  /** A watchdog probe failed; `stuck` rounds in a row found the server stuck rather than busy. */
+  | { type: 'probe-failed'; reason: string; stuck: number }
+  /** The socket server was restarted (by the watchdog or `restartServer`). */
+  | { type: 'restart'; reason: string; restarts: number }
+  | { type: 'restart-failed'; reason: string; error: unknown }
+  /** A watchdog round threw (e.g. the engine is no longer usable). */
+  | { type: 'watchdog-error'; error: unknown };
+
+export interface EmbeddedPostgres {
+  /** `postgres://postgres@<host>:<port>/postgres` */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** The engine. Direct queries bypass the socket queue; prefer connecting to `url`. */
+  readonly db: PGlite;
+  /** Engine exceptions the queue guard recovered from (each one's query was rejected). */
+  readonly guardedErrors: number;
+  /** Times the socket server was restarted. */
+  readonly restarts: number;
+  /** Connects over TCP, runs `SELECT 1` and disconnects; resolves false on failure or timeout. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  /** Restarts the socket server on the same port, dropping every client connection. */
+  restartServer(reason?: string): Promise<void>;
+  /** Stops the watchdog and the server, then closes PGlite so the directory can be reopened. */
+  close(): Promise<void>;
+}
+
+/** Starts PGlite on `dataDir` and serves it on `host:port`. */
+export async function startEmbeddedPostgres(
+  opts: EmbeddedPostgresOptions
+): Promise<EmbeddedPostgres> {
+  const dataDir = path.resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const server = new Embedded(db, dataDir, opts);
+  try {
+    await server.start(opts.port ?? 0);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// pglite-socket internals the guard relies on (checked against 0.2.17 at start-up)
+
+interface QueuedQuery {
+  reject(error: Error): void;
+}
+
+interface QueryQueue {
+  queue: QueuedQuery[];
+  processing: boolean;
+  processQueue(): Promise<void>;
+  enqueue(
+    handlerId: number,
+    message: Uint8Array,
+    onData: (data: Uint8Array) => void
+  ): Promise<number>;
+}
+
+function internalsOf(server: PGLiteSocketServer): { queue: QueryQueue; net: Server } {
+  const raw = server as unknown as { queryQueue?: Partial<QueryQueue>; server?: Server | null };
+  const queue = raw.queryQueue;
+  if (
+    !queue ||
+    !Array.isArray(queue.queue) ||
+    typeof queue.processing !== 'boolean' ||
+    typeof queue.processQueue !== 'function' ||
+    typeof queue.enqueue !== 'function' ||
+    !raw.server
+  ) {
+    throw new Error(
+      'embedded postgres: pglite-socket internals are not the ones the queue guard was written ' +
+        'for (0.2.17: queryQueue.{queue, processing, processQueue, enqueue}, server)'
+    );
+  }
+  return { queue: queue as QueryQueue, net: raw.server };
+}
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
+/**
+ * Wraps `queue.processQueue` so a run never leaves `processing` set. Only the run that found the
+ * flag clear owns it: a run that returns with its flag still set took 0.2.17's early `return`.
+ */
+function installQueueGuard(queue: QueryQueue, onError: (error: unknown) => void): void {
+  const original = queue.processQueue;
+  let lastRejection: unknown;
+  const enqueue = queue.enqueue;
+  queue.enqueue = (handlerId, message, onData) =>
+    enqueue.call(queue, handlerId, message, onData).catch((error: unknown) => {
+      lastRejection = error;
+      throw error;
+    });
+  let runs = 0;
+  let owner = 0;
+  queue.processQueue = async () => {
+    if (queue.processing) return; // the running loop will pick the new message up
+    const run = ++runs;
+    owner = run;
+    try {
+      await original.call(queue);
+    } catch (error) {
+      // Thrown outside the per-query try (e.g. the engine is closed): fail what is queued instead
+      // of leaving it waiting, since nothing would ever process it.
+      if (owner === run) {
+        queue.processing = false;
+        for (const q of queue.queue.splice(0)) q.reject(asError(error));
+        onError(error);
+      }
+      return;
+    }
+    if (owner === run && queue.processing) {
+      queue.processing = false;
+      if (queue.queue.length > 0) void queue.processQueue();
+      // Report once the rejection has passed through the `enqueue` wrapper above.
+      setImmediate(() => onError(lastRejection));
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health probe over the wire protocol
+
+/** One message of the startup packet: `user=postgres database=postgres`, protocol 3.0. */
+function startupMessage(): Buffer {
+  const params = Buffer.from('user\0postgres\0database\0postgres\0\0', 'latin1');
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(8 + params.length, 0);
+  head.writeInt32BE(196608, 4);
+  return Buffer.concat([head, params]);
+}
+
+function typedMessage(type: string, body: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.write(type, 0, 'latin1');
+  head.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([head, body]);
+}
+
+/**
+ * Connects as `postgres` without a password (trust), waits for ReadyForQuery, runs `SELECT 1`,
+ * checks the row and says goodbye. Resolves `null` on success or the reason it failed; never
+ * rejects. Speaks the wire protocol itself so a stuck server costs one destroyed socket.
+ */
+export function pingPostgres(
+  host: string,
+  port: number,
+  timeoutMs: number
+): Promise<string | null> {
+  return new Promise((resolve) => {
+    let buf = Buffer.alloc(0);
+    let stage: 'startup' | 'query' = 'startup';
+    let sawRow = false;
+    let settled = false;
+    const socket: Socket = connect({ host, port });
+    const finish = (reason: string | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Say goodbye on success (the server closes its side); drop the connection otherwise.
+      if (reason === null) socket.end(typedMessage('X', Buffer.alloc(0)));
+      else socket.destroy();
+      resolve(reason);
+    };
+    const timer = setTimeout(
+      () => finish(`no answer within ${timeoutMs} ms (${stage})`),
+      timeoutMs
+    );
+    socket.on('connect', () => socket.write(startupMessage()));
+    socket.on('error', (e) => finish(`socket error: ${e.message}`));
+    socket.on('close', () => finish(`connection closed (${stage})`));
+    socket.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.subarray(0, 20).toString('latin1').startsWith('Too many connections')) {
+        return finish('server full: too many connections');
+      }
+      while (buf.length >= 5) {
+        const type = String.fromCharCode(buf[0] as number);
+        const len = buf.readInt32BE(1);
+        if (buf.length < 1 + len) break;
+        buf = buf.subarray(1 + len);
+        if (type === 'E') return finish(`error response (${stage})`);
+        if (type === 'D') sawRow = true;
+        if (type !== 'Z') continue;
+        if (stage === 'startup') {
+          stage = 'query';
+          socket.write(typedMessage('Q', Buffer.from('SELECT 1\0', 'latin1')));
+        } else {
+          return finish(sawRow ? null : 'SELECT 1 returned no row');
+        }
+      }
+    });
+  });
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class Embedded implements EmbeddedPostgres {
+  readonly host: string;
+  readonly dataDir: string;
+  readonly db: PGlite;
+  port = 0;
+  guardedErrors = 0;
+  restarts = 0;
+  private readonly maxConnections: number;
+  private readonly guard: boolean;
+  private readonly watchdog: Required<WatchdogOptions> | null;
+  private readonly onEvent: (event: EmbeddedEvent) => void;
+  private server: PGLiteSocketServer | null = null;
+  private queue: QueryQueue | null = null;
+  private readonly sockets = new Set<Socket>();
+  /** Messages the current queue finished (resolved or rejected): the watchdog's progress meter. */
+  private completed = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Consecutive watchdog rounds that found the server stuck. */
+  private stuck = 0;
+  private restarting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(db: PGlite, dataDir: string, opts: EmbeddedPostgresOptions) {
+    this.db = db;
+    this.dataDir = dataDir;
+    this.host = opts.host ?? '127.0.0.1';
+    this.maxConnections = opts.maxConnections ?? 100;
+    this.guard = opts.queueGuard ?? true;
+    this.watchdog =
+      opts.watchdog === false
+        ? null
+        : { intervalMs: 5000, timeoutMs: 3000, failuresBeforeRestart: 2, ...opts.watchdog };
+    this.onEvent = opts.onEvent ?? (() => {});
+  }
+
+  get url(): string {
+    return `postgres://postgres@${this.host}:${this.port}/postgres`;
+  }
+
+  async start(port: number): Promise<void> {
+    await this.listen(port);
+    this.schedule();
+  }
+
+  private async listen(port: number): Promise<void> {
+    const server = new PGLiteSocketServer({
+      db: this.db,
+      host: this.host,
+      port,
+      maxConnections: this.maxConnections,
+    });
+    await server.start();
+    let internals: ReturnType<typeof internalsOf>;
+    try {
+      internals = internalsOf(server);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    const { queue, net } = internals;
+    net.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    if (this.guard) {
+      installQueueGuard(queue, (error) => {
+        this.guardedErrors++;
+        this.onEvent({ type: 'queue-error', error });
+      });
+    }
+    const enqueue = queue.enqueue;
+    queue.enqueue = (handlerId, message, onData) =>
+      enqueue.call(queue, handlerId, message, onData).finally(() => {
+        if (this.queue === queue) this.completed++;
+      });
+    this.server = server;
+    this.queue = queue;
+    this.port = (net.address() as AddressInfo).port;
+  }
+
+  /** Stops `server`, dropping its clients even if its handlers cannot detach cleanly. */
+  private async stopServer(server: PGLiteSocketServer): Promise<void> {
+    const stopped = server.stop();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await withTimeout(stopped, 5000);
+  }
+
+  ping(timeoutMs = 3000): Promise<boolean> {
+    return pingPostgres(this.host, this.port, timeoutMs).then((reason) => reason === null);
+  }
+
+  restartServer(reason = 'requested'): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    this.restarting ??= (async () => {
+      try {
+        const old = this.server;
+        this.server = null;
+        this.queue = null;
+        if (old) await this.stopServer(old);
+        // Clients that held a transaction are gone; their handlers may not have rolled it back.
+        if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+        await this.listen(this.port);
+        this.restarts++;
+        this.onEvent({ type: 'restart', reason, restarts: this.restarts });
+      } catch (error) {
+        this.onEvent({ type: 'restart-failed', reason, error });
+        throw error;
+      } finally {
+        this.restarting = undefined;
+      }
+    })();
+    return this.restarting;
+  }
+
+  private schedule(): void {
+    if (!this.watchdog || this.closing) return;
+    this.timer = setTimeout(() => {
+      void this.check()
+        .catch((error: unknown) => this.onEvent({ type: 'watchdog-error', error }))
+        .finally(() => this.schedule());
+    }, this.watchdog.intervalMs);
+    this.timer.unref();
+  }
+
+  /** One watchdog round; see the module comment for when it restarts. */
+  private async check(): Promise<void> {
+    const wd = this.watchdog;
+    if (!wd || this.closing || this.restarting) return;
+    if (!this.server) {
+      // The last restart failed (e.g. the port was taken meanwhile): try again.
+      return this.restartServer('watchdog: the server is down').catch(() => {});
+    }
+    // A transaction holds the engine until it ends: a probe would only queue behind it.
+    if (this.db.isInTransaction()) return;
+    const progress = this.completed;
+    const failure = await pingPostgres(this.host, this.port, wd.timeoutMs);
+    if (this.closing || this.restarting) return;
+    if (failure === null) {
+      this.stuck = 0;
+      return;
+    }
+    const busy = (why: string): void => {
+      this.stuck = 0;
+      this.onEvent({ type: 'probe-failed', reason: `${failure}; ${why}`, stuck: 0 });
+    };
+    if (failure.startsWith('server full')) return busy('clients hold every connection');
+    if (this.db.isInTransaction()) return busy('a transaction is open');
+    if (this.completed !== progress) return busy('the queue is moving');
+    // Is the engine executing something (a long statement) or idle? Taking its query lock answers
+    // that without sending it anything that could disturb a client's session.
+    const idle = await withTimeout(
+      this.db.runExclusive(async () => true),
+      wd.timeoutMs
+    );
+    if (this.closing || this.restarting) return;
+    if (idle === 'timeout') return busy('the engine is busy');
+    if (this.completed !== progress) return busy('the queue is moving');
+    this.stuck++;
+    this.onEvent({ type: 'probe-failed', reason: `${failure}; stuck`, stuck: this.stuck });
+    if (this.stuck < wd.failuresBeforeRestart) return;
+    this.stuck = 0;
+    await this.restartServer(`watchdog: ${failure}`).catch(() => {});
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearTimeout(this.timer);
+      await this.restarting?.catch(() => {});
+      const server = this.server;
+      this.server = null;
+      this.queue = null;
+      if (server) await this.stopServer(server);
+      if (!this.db.closed) await this.db.close();
+    })();
+    return this.closing;
+  }
+}

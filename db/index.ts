@@ -1,0 +1,16 @@
+/**
+ * The database part: entity schemas and row types, data sources and migrations, and the embedded
+ * Postgres used when no database URL is given.
+ * @module
+ */
+export * from './entities.ts';
+export { MIGRATIONS, createDataSource, migrate, revertAll } from './data-source.ts';
+export type { DataSourceOptions } from './data-source.ts';
+export { BLOCK_TABLES, Initial1763700000000 } from './migrations/1763700000000-initial.ts';
+export { pingPostgres, startEmbeddedPostgres } from './embedded.ts';
+export type {
+  EmbeddedEvent,
+  EmbeddedPostgres,
+  EmbeddedPostgresOptions,
+  WatchdogOptions,
+} from './embedded.ts';
