@@ -10,7 +10,7 @@ import { parseHex, toHex } from '../verifier/bytes.ts';
 import { RecordFormat } from '../verifier/envelope.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import type { Line } from '../verifier/lines.ts';
-import { mmrProof } from '../verifier/mmr.ts';
+import { mmrProofs } from '../verifier/mmr.ts';
 import { cereMerge } from '../verifier/payout-tree.ts';
 import { DEFAULT_POLICY, verifyRecordOwnSteps } from '../verifier/receipt.ts';
 import { usageCost } from '../verifier/receipts/activity.ts';
@@ -95,6 +95,7 @@ function verifyBatch(job: BatchJob): BatchOutcome {
   if (!decoded.ok) throw new Error('payload decoded for its check but not for records');
   const texts = decoded.value;
   const leaves = texts.map((t) => blake2b256(t));
+  const proofs = mmrProofs(leaves, cereMerge);
   const pricing = job.pricing
     ? {
         perMbStored: BigInt(job.pricing.perMbStored),
@@ -137,7 +138,7 @@ function verifyBatch(job: BatchJob): BatchOutcome {
         inclusion: {
           leafIndex: i,
           leafCount: texts.length,
-          proof: mmrProof(leaves, i, cereMerge),
+          proof: proofs[i]!,
           root: env.root,
           source: { url: job.url },
         },

@@ -18,6 +18,7 @@ import {
   MAX_LEAF_COUNT,
   type Merge,
   mmrProof,
+  mmrProofs,
   mmrProofLength,
   mmrRoot,
   mmrRootFromProof,
@@ -320,7 +321,9 @@ describe.each(MERGES)('against the reference implementation (%s)', (_name, merge
       const ref = RefMmr.of(leaves, merge);
       const root = mmrRoot(leaves, merge);
       expect(hex(root), `root n=${n}`).toBe(hex(ref.root()));
+      const all = mmrProofs(leaves, merge);
       for (let i = 0; i < n; i++) {
+        expect(hexes(all[i]!), `mmrProofs n=${n} i=${i}`).toEqual(hexes(ref.proof(i)));
         const leaf = leaves[i] as Uint8Array;
         const proof = mmrProof(leaves, i, merge);
         expect(hexes(proof), `proof n=${n} i=${i}`).toEqual(hexes(ref.proof(i)));

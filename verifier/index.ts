@@ -18,6 +18,7 @@ export {
   leafIndexToMmrSize,
   leafIndexToPos,
   mmrProof,
+  mmrProofs,
   mmrRoot,
   mmrRootFromProof,
   mmrVerify,

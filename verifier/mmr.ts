@@ -208,6 +208,43 @@ export function mmrProof(
     throw new RangeError(`mmrProof: leaf index ${leafIndex} is not in [0, ${count})`);
   }
   if (count === 1) return [];
+  return proofFrom(
+    count,
+    leafIndex,
+    (start, size) => subtreeRoot(leaves, start, size, merge),
+    merge
+  );
+}
+
+/**
+ * The proof of every leaf (`mmrProof` for each index), sharing subtree roots between them:
+ * O(n log n) merges in all instead of O(n) per proof. Empty list for no leaves.
+ */
+export function mmrProofs(leaves: readonly Uint8Array[], merge: Merge): Uint8Array[][] {
+  const count = leaves.length;
+  if (count === 1) return [[]];
+  const memo = new Map<number, Uint8Array>();
+  const root = (start: number, size: number): Uint8Array => {
+    if (size === 1) return leaves[start] as Uint8Array;
+    const key = start * (count + 1) + size;
+    let r = memo.get(key);
+    if (r === undefined) {
+      const half = size / 2;
+      r = merge(root(start, half), root(start + half, half));
+      memo.set(key, r);
+    }
+    return r;
+  };
+  return leaves.map((_, i) => proofFrom(count, i, root, merge));
+}
+
+/** The proof items of `leafIndex` (count ≥ 2), given the root of any perfect subtree. */
+function proofFrom(
+  count: number,
+  leafIndex: number,
+  root: (start: number, size: number) => Uint8Array,
+  merge: Merge
+): Uint8Array[] {
   const loc = locate(count, leafIndex);
   const items: Uint8Array[] = [];
   // Peaks left of the leaf's tree: perfect trees tiling [0, loc.start), tallest first.
@@ -216,7 +253,7 @@ export function mmrProof(
   while (size * 2 <= count) size *= 2;
   for (; start < loc.start; size /= 2) {
     if (start + size > loc.start) continue;
-    items.push(subtreeRoot(leaves, start, size, merge));
+    items.push(root(start, size));
     start += size;
   }
   // Sibling path, bottom-up: at height t the sibling is the neighbouring block of 2^t leaves.
@@ -224,13 +261,26 @@ export function mmrProof(
   let width = 1;
   for (let t = 0; t < loc.height; t++) {
     const sibling = block % 2 === 0 ? block + 1 : block - 1;
-    items.push(subtreeRoot(leaves, loc.start + sibling * width, width, merge));
+    items.push(root(loc.start + sibling * width, width));
     block = Math.floor(block / 2);
     width *= 2;
   }
-  // Right-hand peaks, bagged into one item.
+  // Right-hand peaks (the perfect trees tiling the rest, tallest first), bagged into one item.
   const rhsStart = loc.start + width;
-  if (rhsStart < count) items.push(bag(peaksOf(leaves.slice(rhsStart), merge), merge));
+  if (rhsStart < count) {
+    const peaks: Uint8Array[] = [];
+    let s = rhsStart;
+    let rest = count - rhsStart;
+    let n = 1;
+    while (n * 2 <= rest) n *= 2;
+    for (; rest > 0; n /= 2) {
+      if (n > rest) continue;
+      peaks.push(root(s, n));
+      s += n;
+      rest -= n;
+    }
+    items.push(bag(peaks, merge));
+  }
   return items;
 }
 
