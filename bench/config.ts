@@ -5,9 +5,22 @@
  * - `--big` (`node --import tsx bench/run.ts devnet --big`, `npm run bench devnet -- --big`, or
  *   `npm run bench devnet --big`, which npm passes on as `npm_config_big`) or
  *   `PROOFROOM_BENCH_BIG=1`: also run the slow, memory-hungry sizes (the devnet suite builds a
- *   1,000,000-record scenario).
+ *   1,000,000-record scenario; the indexer suite indexes 1,000,000 records instead of 50,000).
+ * - `PROOFROOM_BENCH_POSTGRES_URL`: the PostgreSQL server of the indexer suite.
  */
 export const BENCH_BIG: boolean =
   process.argv.includes('--big') ||
   process.env.PROOFROOM_BENCH_BIG === '1' ||
   process.env.npm_config_big === 'true';
+
+/**
+ * The PostgreSQL server the indexer suite creates its databases on (`pr_bench_<random>`, dropped
+ * afterwards): `PROOFROOM_BENCH_POSTGRES_URL`, default the local server as user `postgres`.
+ */
+export const BENCH_POSTGRES_URL: string =
+  process.env.PROOFROOM_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The environment of a child process: this process's own, plus `vars`. */
+export function childEnv(vars: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  return { ...process.env, ...vars };
+}

@@ -12,6 +12,7 @@ const suites: Array<
   ['hashes', () => import('./hash.ts')],
   ['verifier', () => import('./verifier.ts')],
   ['devnet', () => import('./devnet.ts')],
+  ['indexer', () => import('./indexer.ts')],
 ];
 
 // Suite names; flags (`--big`, read by config.ts) are not suite names.

@@ -8,13 +8,12 @@
 import { parentPort } from 'node:worker_threads';
 import { parseHex, toHex } from '../verifier/bytes.ts';
 import { RecordFormat } from '../verifier/envelope.ts';
-import { blake2b256 } from '../verifier/hash.ts';
 import type { Line } from '../verifier/lines.ts';
 import { mmrProofs } from '../verifier/mmr.ts';
 import { cereMerge } from '../verifier/payout-tree.ts';
 import { DEFAULT_POLICY, verifyRecordOwnSteps } from '../verifier/receipt.ts';
 import { usageCost } from '../verifier/receipts/activity.ts';
-import { checkBatchPayload, decodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
+import { checkBatchPayloadLeaves } from '../verifier/receipts/dac-batch.ts';
 import { GrantMemo, type GrantInput } from '../verifier/receipts/gar.ts';
 import { parseScpRecord } from '../verifier/receipts/scp-record.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
@@ -36,7 +35,7 @@ export function pairKey(user: string, agent: string): string {
   return `${user.toLowerCase()}/${agent.toLowerCase()}`;
 }
 
-function addGrants(items: readonly GrantItem[]): void {
+export function addGrants(items: readonly GrantItem[]): void {
   for (const g of items) {
     const key = pairKey(g.user, g.agent);
     let list = grants.get(key);
@@ -64,7 +63,7 @@ export function lineRows(lines: readonly Line[]): LineRow[] {
   ]);
 }
 
-function verifyBatch(job: BatchJob): BatchOutcome {
+export function verifyBatch(job: BatchJob): BatchOutcome {
   const env = {
     kind: 'DacBatch' as const,
     clusterId: parseHex(job.clusterId, 20)!,
@@ -75,7 +74,8 @@ function verifyBatch(job: BatchJob): BatchOutcome {
     root: parseHex(job.root, 32)!,
     payloadHash: parseHex(job.payloadHash, 32)!,
   };
-  const payloadLine = checkBatchPayload(job.payload, env, { url: job.url });
+  const checked = checkBatchPayloadLeaves(job.payload, env, { url: job.url });
+  const payloadLine = checked.line;
   if (!payloadLine.ok) return { payloadLine: lineRows([payloadLine])[0]!, ok: false, records: [] };
   if (job.recordFormat !== RecordFormat.ScpJson) {
     // Batches of bare Cere DAC protobuf records carry no SCP parties to check grants against.
@@ -91,10 +91,8 @@ function verifyBatch(job: BatchJob): BatchOutcome {
     };
     return { payloadLine: lineRows([line])[0]!, ok: false, records: [] };
   }
-  const decoded = decodeBatchPayload(job.payload, env.recordFormat);
-  if (!decoded.ok) throw new Error('payload decoded for its check but not for records');
-  const texts = decoded.value;
-  const leaves = texts.map((t) => blake2b256(t));
+  const texts = checked.records!;
+  const leaves = checked.leaves!;
   const proofs = mmrProofs(leaves, cereMerge);
   const pricing = job.pricing
     ? {

@@ -43,6 +43,10 @@ async function main(): Promise<void> {
     fetchConcurrency: 8,
     metrics,
     log: (m) => process.stderr.write(`proofroom indexer: ${m}\n`),
+    onFatal: (e) => {
+      process.stderr.write(`proofroom indexer: write failed, exiting: ${String(e)}\n`);
+      process.exit(1);
+    },
   });
   const processor = new SubstrateBatchProcessor()
     .setRpcEndpoint({

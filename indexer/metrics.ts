@@ -51,7 +51,7 @@ export class Metrics {
   });
   private readonly seconds = new Counter({
     name: 'proofroom_indexer_seconds_total',
-    help: 'Time spent per stage (decode, fetch, verify, db)',
+    help: 'Seconds per stage: rpc (processor alone), decode, verify (with fetch), fetch (summed over parallel requests), db (writes, overlapping the next verify), db-wait (verification waiting for a write)',
     labelNames: ['stage'],
     registers: [this.registry],
   });

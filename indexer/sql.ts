@@ -7,7 +7,8 @@
  */
 import type { PoolClient } from 'pg';
 
-type PgType = 'text' | 'int4' | 'int8' | 'bool' | 'numeric' | 'jsonb' | 'bytea' | 'timestamptz';
+type PgType =
+  'text' | 'int4' | 'int8' | 'bool' | 'numeric' | 'json' | 'jsonb' | 'bytea' | 'timestamptz';
 
 /** Columns the indexer writes, per table, in row order. */
 export const COLUMNS = {
@@ -256,8 +257,8 @@ export const COLUMNS = {
     ['code', 'text'],
     ['rule', 'text'],
     ['basis', 'text'],
-    ['facts', 'jsonb'],
-    ['source', 'jsonb'],
+    ['facts', 'json'],
+    ['source', 'json'],
     ['block_height', 'int4'],
   ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, PgType]>>;

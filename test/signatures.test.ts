@@ -23,6 +23,7 @@ import {
   BatchVerifier,
   nodeBackend,
   verifyEd25519Fast,
+  FAST_ACCEPTS,
   type BatchItem,
 } from '../verifier/node/index.ts';
 import { pureBackend, type SignatureAlgorithm } from '../verifier/signatures.ts';
@@ -159,6 +160,22 @@ describe('Wycheproof ed25519_test.json', () => {
     expect(differences(await batch.verify(tests.map((t) => ed(t.c))), pure)).toEqual([]);
   });
 
+  it('each fast accept (libsodium, OpenSSL) implies the pure accept, and accepts the valid ones', () => {
+    expect(FAST_ACCEPTS.libsodium).not.toBeNull(); // sodium-native is installed with the project
+    for (const [name, accept] of Object.entries(FAST_ACCEPTS)) {
+      if (!accept) continue;
+      const verdicts = tests.map((t) => accept(t.c.sig, t.c.msg, t.c.pk));
+      expect(
+        tests.filter((_t, i) => verdicts[i] && !pure[i]).map((t) => t.tcId),
+        name
+      ).toEqual([]);
+      expect(
+        tests.filter((t, i) => t.expected && !verdicts[i]).map((t) => t.tcId),
+        name
+      ).toEqual([]);
+    }
+  });
+
   it('bare OpenSSL disagrees only on tcId 151, and only by rejecting (fast accept is sound)', () => {
     const openssl = tests.map((t) => opensslVerdict(t.c.sig, t.c.msg, t.c.pk));
     expect(differences(openssl, pure).map((i) => tests[i]?.tcId)).toEqual([151]);
@@ -195,6 +212,21 @@ describe('ed25519-speccheck cases.json', () => {
 
   it('pure verdicts equal Zebra (ZIP-215) on all 12 cases', () => {
     expect(pure).toEqual(row(SPECCHECK_RESULTS.Zebra));
+  });
+
+  it('each fast accept implies the pure accept on all 12 cases', () => {
+    for (const [name, accept] of Object.entries(FAST_ACCEPTS)) {
+      if (!accept) continue;
+      const fast = cases.map((c) => accept(c.sig, c.msg, c.pk));
+      expect(
+        fast.flatMap((v, i) => (v && !pure[i] ? [i] : [])),
+        name
+      ).toEqual([]);
+    }
+    // OpenSSL's own verdicts are the published row.
+    expect(cases.map((c) => FAST_ACCEPTS.openssl(c.sig, c.msg, c.pk))).toEqual(
+      row(SPECCHECK_RESULTS['OpenSSL-3.0'])
+    );
   });
 
   it('nodeBackend and BatchVerifier equal pure on all 12 cases', async () => {

@@ -106,6 +106,19 @@ export function checkBatchPayload(
   env: DacBatchEnvelope,
   source?: Source
 ): Line {
+  return checkBatchPayloadLeaves(payload, env, source).line;
+}
+
+/**
+ * `checkBatchPayload`, also returning the records' bytes and their leaves when the payload is
+ * well framed (whatever the root), so a caller that goes on to check the records hashes each one
+ * once.
+ */
+export function checkBatchPayloadLeaves(
+  payload: Uint8Array,
+  env: DacBatchEnvelope,
+  source?: Source
+): { line: Line; records: Uint8Array[] | null; leaves: Uint8Array[] | null } {
   const base = {
     step: 'inclusion' as const,
     check: 'inclusion.payload',
@@ -114,24 +127,23 @@ export function checkBatchPayload(
   };
   const hash = blake2b256(payload);
   if (!equalBytes(hash, env.payloadHash)) {
-    return fail(
-      {
-        ...base,
-        facts: { expected: toHex(env.payloadHash), computed: toHex(hash), bytes: payload.length },
-      },
-      'HASH_MISMATCH'
-    );
+    const facts = {
+      expected: toHex(env.payloadHash),
+      computed: toHex(hash),
+      bytes: payload.length,
+    };
+    return { line: fail({ ...base, facts }, 'HASH_MISMATCH'), records: null, leaves: null };
   }
   const recs = decodeBatchPayload(payload, env.recordFormat);
-  if (!recs.ok) return fail({ ...base, facts: recs.facts }, recs.code);
+  if (!recs.ok)
+    return { line: fail({ ...base, facts: recs.facts }, recs.code), records: null, leaves: null };
   if (recs.value.length !== env.leafCount || recs.value.length === 0) {
-    return fail(
-      { ...base, facts: { expectedLeaves: env.leafCount, leaves: recs.value.length } },
-      'MALFORMED'
-    );
+    const facts = { expectedLeaves: env.leafCount, leaves: recs.value.length };
+    return { line: fail({ ...base, facts }, 'MALFORMED'), records: null, leaves: null };
   }
-  const root = batchRoot(recs.value.map((r) => blake2b256(r)));
-  return verdict(
+  const leaves = recs.value.map((r) => blake2b256(r));
+  const root = batchRoot(leaves);
+  const line = verdict(
     equalBytes(root, env.root),
     {
       ...base,
@@ -139,6 +151,7 @@ export function checkBatchPayload(
     },
     'ROOT_MISMATCH'
   );
+  return { line, records: recs.value, leaves };
 }
 
 export interface InclusionInput {
