@@ -80,6 +80,9 @@ export type WorkerResponse =
   | { readonly id: number; readonly outcome: BatchOutcome; readonly error?: undefined }
   | { readonly id: number; readonly error: string; readonly outcome?: undefined };
 
+/** A worker thread exited or crashed; the batch it had is lost with it. */
+export class WorkerDied extends Error {}
+
 const BOOT = new URL('../verifier/node/ts-worker.mjs', import.meta.url);
 const ENTRY = new URL(
   `./batch-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
@@ -118,7 +121,7 @@ export class BatchPool {
       const die = (err: Error): void => {
         slot.dead = true;
         for (const p of slot.pending.values())
-          p.reject(new Error(`batch worker died: ${err.message}`));
+          p.reject(new WorkerDied(`batch worker died: ${err.message}`));
         slot.pending.clear();
       };
       worker.on('error', die);
@@ -136,7 +139,7 @@ export class BatchPool {
 
   verify(job: BatchJob): Promise<BatchOutcome> {
     const live = this.slots.filter((s) => !s.dead);
-    if (live.length === 0) return Promise.reject(new Error('batch pool: every worker died'));
+    if (live.length === 0) return Promise.reject(new WorkerDied('batch pool: every worker died'));
     const slot = live.reduce((a, b) => (b.load < a.load ? b : a));
     const id = this.nextId++;
     slot.load++;

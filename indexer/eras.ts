@@ -33,21 +33,30 @@ function eventSource(id: string, extrinsic?: string | null): Source {
   return { block: b!, eventIndex: i!, ...(extrinsic ? { extrinsic } : {}) };
 }
 
-/** Deletes what was derived for an era (its round, payout summary and era/settlement lines). */
+/**
+ * Deletes what was derived for an era (its round, payout summary and era/settlement lines). The
+ * settlement subjects are found in the small subject table first, so the line table is only
+ * touched through its primary key.
+ */
 export async function clearEra(c: PoolClient, clusterId: string, era: number): Promise<void> {
   const id = `${clusterId}-${era}`;
   await c.query(`DELETE FROM attestation_round WHERE id = $1`, [id]);
   await c.query(`DELETE FROM era_payout WHERE id = $1`, [id]);
-  await c.query(
-    `DELETE FROM verification_line WHERE (subject_kind = 'era' AND subject_id = $1)
-       OR (subject_kind = 'settlement' AND subject_id LIKE $2)`,
-    [id, `${id}-%`]
-  );
-  await c.query(
-    `DELETE FROM verification_subject WHERE (kind = 'era' AND id = $1)
-       OR (kind = 'settlement' AND id LIKE $2)`,
-    [id, `${id}-%`]
-  );
+  const subjects = (
+    await c.query(
+      `DELETE FROM verification_subject WHERE (kind = 'era' AND id = $1)
+          OR (kind = 'settlement' AND starts_with(id, $2)) RETURNING kind, id`,
+      [id, `${id}-`]
+    )
+  ).rows as Array<{ kind: string; id: string }>;
+  for (const kind of ['era', 'settlement']) {
+    const ids = subjects.filter((r) => r.kind === kind).map((r) => r.id);
+    if (ids.length > 0)
+      await c.query(
+        `DELETE FROM verification_line WHERE subject_kind = $1 AND subject_id = ANY($2::text[])`,
+        [kind, ids]
+      );
+  }
 }
 
 /** (Re)computes an era's lines; returns false when the era is not paid yet (nothing derived). */
@@ -58,7 +67,6 @@ export async function verifyEra(
   height: number,
   opts: EraOptions
 ): Promise<boolean> {
-  await clearEra(c, clusterId, era);
   const id = `${clusterId}-${era}`;
   const paidRow = (
     await c.query(
@@ -67,6 +75,9 @@ export async function verifyEra(
       [clusterId, era]
     )
   ).rows[0] as { id: string; block_height: number; extrinsic_id: string | null } | undefined;
+  // Until the era is paid nothing is derived; an era unpaid by a reorg loses what it had.
+  const derived = (await c.query(`SELECT 1 FROM era_payout WHERE id = $1`, [id])).rowCount! > 0;
+  if (derived || paidRow) await clearEra(c, clusterId, era);
   if (!paidRow) return false;
 
   const votes = (

@@ -13,7 +13,13 @@ import { blake2b256 } from '../verifier/hash.ts';
 import { parseGarVersion } from '../verifier/receipts/gar.ts';
 import type { QuorumRule } from '../verifier/quorum.ts';
 import { DEFAULT_POLICY, VERIFIER_VERSION, verifyAnchorStep } from '../verifier/receipt.ts';
-import { BatchPool, type GrantItem, type LineRow } from './batch-pool.ts';
+import {
+  type BatchOutcome,
+  BatchPool,
+  type GrantItem,
+  type LineRow,
+  WorkerDied,
+} from './batch-pool.ts';
 import { lineRows } from './batch-worker.ts';
 import { verifyEra } from './eras.ts';
 import { type FetchLimits, getWithRetries, syncGar } from './fetch.ts';
@@ -308,7 +314,7 @@ export class Indexer {
           'inclusion',
           'inclusion.fetch',
           false,
-          r.reason === 'too large' ? 'TOO_LARGE' : 'MALFORMED',
+          r.reason === 'too large' ? 'TOO_LARGE' : 'UNAVAILABLE',
           'scp-v0:dac-batch-mmr',
           'checked',
           JSON.stringify({ url, status: r.status, reason: r.reason }),
@@ -317,19 +323,40 @@ export class Indexer {
         status = r.reason === 'too large' ? 'too-large' : 'unavailable';
         continue;
       }
-      const outcome = await this.pool.verify({
-        batchId: b.id,
-        clusterId,
-        era: env.era,
-        batchIndex: env.batchIndex,
-        recordFormat: env.recordFormat,
-        leafCount: env.leafCount,
-        root: toHex(env.root),
-        payloadHash,
-        payload: r.body,
-        url,
-        pricing: pricingOf(this.params.get(clusterId)),
-      });
+      let outcome: BatchOutcome;
+      try {
+        outcome = await this.pool.verify({
+          batchId: b.id,
+          clusterId,
+          era: env.era,
+          batchIndex: env.batchIndex,
+          recordFormat: env.recordFormat,
+          leafCount: env.leafCount,
+          root: toHex(env.root),
+          payloadHash,
+          payload: r.body,
+          url,
+          pricing: pricingOf(this.params.get(clusterId)),
+        });
+      } catch (e) {
+        // A dead worker is the process's problem: fail, and let the supervisor restart it.
+        if (e instanceof WorkerDied) throw e;
+        // A verifier failure on this batch's data is reported on the batch, never fatal.
+        this.log(`batch ${b.id}: verification failed: ${String(e).slice(0, 300)}`);
+        attempts.push([
+          attempts.length,
+          'inclusion',
+          'inclusion.verify',
+          false,
+          'MALFORMED',
+          'scp-v0:dac-batch-mmr',
+          'checked',
+          JSON.stringify({ url, error: String(e).slice(0, 300) }),
+          JSON.stringify({ url }),
+        ]);
+        status = 'error';
+        break;
+      }
       if (!outcome.ok) {
         attempts.push([attempts.length, ...outcome.payloadLine.slice(1)] as LineRow);
         status = outcome.payloadLine[4] === 'HASH_MISMATCH' ? 'mismatch' : 'malformed';

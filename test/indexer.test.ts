@@ -209,6 +209,34 @@ describe.each(legs)('indexer on %s', (leg) => {
       [nf.era, nf.index]
     );
     expect(notFinal.rows.map((r) => r.code)).toEqual(['NOT_FINAL']);
+
+    // Once the chain finalizes that block, the indexer marks it final and the line passes. The
+    // processor learns of finality with the next block, as on a live chain.
+    const tip = dn.chain.best;
+    dn.chain.setFinalized(tip.hash);
+    const next = dn.chain.build({ timestamp: tip.timestamp + 6000, extrinsics: [] } as never);
+    dn.chain.setBest(next.hash);
+    const t0 = Date.now();
+    for (;;) {
+      const st = await c.query(`SELECT finalized_height FROM indexer_status`);
+      if (st.rows[0].finalized_height >= tip.number) break;
+      if (Date.now() - t0 > 30_000) throw new Error('finality did not reach the indexer');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const flipped = await c.query(
+      `SELECT l.ok, l.code, b.final FROM dac_batch d
+         JOIN verification_line l ON l.subject_kind = 'anchor' AND l.subject_id = d.id
+          AND l.check_name = 'anchor.finality'
+         JOIN block b ON b.height = d.block_height
+        WHERE d.era = $1 AND d.batch_index = $2`,
+      [nf.era, nf.index]
+    );
+    expect(flipped.rows).toEqual([{ ok: true, code: null, final: true }]);
+    // Only the new tip is still hot.
+    expect((await c.query(`SELECT height FROM block WHERE NOT final`)).rows).toEqual([
+      { height: next.number },
+    ]);
+    expect((await c.query(`SELECT height FROM hot_block`)).rows).toEqual([{ height: next.number }]);
     // Era rounds match the manifest's.
     const rounds = (
       await c.query(`SELECT era, agreeing, threshold, quorum FROM attestation_round ORDER BY era`)

@@ -30,6 +30,8 @@ export const REASONS = {
   TOO_LARGE: 'an input exceeds the size limit the verifier accepts',
   UNSUPPORTED_VERSION: 'the object declares a version this verifier does not know',
   UNSUPPORTED_KIND: 'the object declares a kind or algorithm this verifier does not know',
+  UNAVAILABLE:
+    'the data could not be fetched from its source (timeout, connection error, HTTP error)',
   // Signatures
   SIG_INVALID: 'the signature does not verify over the signed bytes with the stated key',
   SIG_MISSING: 'a signature the rule requires is absent',
