@@ -89,6 +89,9 @@ interface WriteTarget {
   readonly hot: HashAndHeight[];
 }
 
+/** Payload statuses of a batch without a good copy, from least to most telling. */
+const STATUS_RANK = ['no-source', 'unavailable', 'too-large', 'malformed', 'mismatch'];
+
 /** Where a batch's lines come from, for the status table. */
 const STATUS_ID = 'main';
 
@@ -294,7 +297,12 @@ export class Indexer {
     const payloadHash = toHex(env.payloadHash);
     const urls = this.opts.storageUrls;
     const attempts: LineRow[] = [];
+    // Without a good copy, the status names the worst thing seen: wrong bytes over oversize over
+    // unreachable (a tampered copy is evidence; a missing one may just be late).
     let status = urls.length === 0 ? 'no-source' : 'unavailable';
+    const worse = (s: string): void => {
+      if (STATUS_RANK.indexOf(s) > STATUS_RANK.indexOf(status)) status = s;
+    };
     let okUrl: string | null = null;
     let size: number | null = null;
     let tries = 0;
@@ -320,7 +328,7 @@ export class Indexer {
           JSON.stringify({ url, status: r.status, reason: r.reason }),
           JSON.stringify({ url }),
         ]);
-        status = r.reason === 'too large' ? 'too-large' : 'unavailable';
+        worse(r.reason === 'too large' ? 'too-large' : 'unavailable');
         continue;
       }
       let outcome: BatchOutcome;
@@ -359,7 +367,7 @@ export class Indexer {
       }
       if (!outcome.ok) {
         attempts.push([attempts.length, ...outcome.payloadLine.slice(1)] as LineRow);
-        status = outcome.payloadLine[4] === 'HASH_MISMATCH' ? 'mismatch' : 'malformed';
+        worse(outcome.payloadLine[4] === 'HASH_MISMATCH' ? 'mismatch' : 'malformed');
         this.opts.metrics?.fetchError('payload');
         continue;
       }

@@ -7,6 +7,8 @@
  * and envelopes become failed lines while the indexer carries on to the head.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
 import { identity } from '../devnet/keys.ts';
@@ -315,6 +317,11 @@ describe.each(legs)('indexer on %s', (leg) => {
       tampered,
     ]);
     cleanups.push(() => nodes.close());
+    // And a node that answers every request with far more bytes than the indexer accepts.
+    const huge = createServer((_req, res) => res.end(Buffer.alloc(300_000)));
+    await new Promise<void>((r) => huge.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => huge.close(r)));
+    const hugeUrl = `http://127.0.0.1:${(huge.address() as AddressInfo).port}`;
     // A block of hostile remarks after the tip: an unknown envelope version, garbage after the
     // magic, a hash that does not match, and a batch whose payload nobody has.
     const who = identity('hostile-test', 'stranger');
@@ -359,8 +366,12 @@ describe.each(legs)('indexer on %s', (leg) => {
     supervise(
       dn,
       db.url,
-      { PROOFROOM_FETCH_RETRIES: '1', PROOFROOM_FETCH_TIMEOUT_MS: '2000' },
-      nodes.urls
+      {
+        PROOFROOM_FETCH_RETRIES: '1',
+        PROOFROOM_FETCH_TIMEOUT_MS: '2000',
+        PROOFROOM_MAX_PAYLOAD_BYTES: '100000',
+      },
+      [...nodes.urls, hugeUrl]
     );
     await waitForHead(db.url, () => dn.chain.best.hash);
     const c = await client(db.url);
@@ -368,20 +379,29 @@ describe.each(legs)('indexer on %s', (leg) => {
       await c.query(`SELECT payload_hash, payload_status FROM dac_batch ORDER BY block_height, id`)
     ).rows;
     const statusOf = (h: string) => status.find((s) => s.payload_hash === h)?.payload_status;
+    // Without a good copy the status is the most telling failure: wrong bytes, then oversize.
     expect(statusOf(hashes[0]!)).toBe('mismatch');
-    expect(statusOf(hashes[1]!)).toBe('unavailable');
-    expect(statusOf(toHex(blake2b256(utf8('nobody has this'))))).toBe('unavailable');
+    expect(statusOf(hashes[1]!)).toBe('too-large');
+    expect(statusOf(toHex(blake2b256(utf8('nobody has this'))))).toBe('too-large');
+    expect(status.filter((s) => s.payload_status === 'ok').length).toBe(2);
     const batchLines = (
       await c.query(
         `SELECT d.payload_hash, l.check_name, l.code FROM verification_line l
            JOIN dac_batch d ON d.id = l.subject_id WHERE l.subject_kind = 'batch' AND NOT l.ok`
       )
     ).rows;
-    expect(batchLines.filter((l) => l.payload_hash === hashes[0]).map((l) => l.code)).toEqual([
-      'HASH_MISMATCH',
-      'HASH_MISMATCH',
-    ]);
-    expect(batchLines.filter((l) => l.payload_hash === hashes[1]).length).toBe(2);
+    const codes = (h: string) =>
+      batchLines
+        .filter((l) => l.payload_hash === h)
+        .map((l) => l.code)
+        .sort();
+    expect(codes(hashes[0]!)).toEqual(['HASH_MISMATCH', 'HASH_MISMATCH', 'TOO_LARGE']);
+    expect(codes(hashes[1]!)).toEqual(['TOO_LARGE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    // A batch whose first node was the oversized one still verified from the next node.
+    const okWithRefusal = status.filter(
+      (s) => s.payload_status === 'ok' && codes(s.payload_hash).includes('TOO_LARGE')
+    );
+    expect(okWithRefusal.length).toBe(1);
     const remarks = (
       await c.query(
         `SELECT l.code FROM verification_line l WHERE l.subject_kind = 'remark' ORDER BY subject_id`
