@@ -16,6 +16,7 @@
  * | `PROOFROOM_QUORUM_RULE` | `cere67` or `twoThirds` | cere67 |
  * | `PROOFROOM_RPC_RATE_LIMIT` | RPC requests per second (0: none) | 0 |
  * | `PROOFROOM_HEAD_POLL_MS` | head polling interval over HTTP | 1000 |
+ * | `PROOFROOM_FETCH_CONCURRENCY` | payload fetches in flight | 8 |
  * @module
  */
 import type { QuorumRule } from '../verifier/quorum.ts';
@@ -36,6 +37,7 @@ export interface IndexerConfig {
   readonly quorumRule: QuorumRule;
   readonly rpcRateLimit: number;
   readonly headPollMs: number;
+  readonly fetchConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -89,5 +91,6 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
     quorumRule: rule,
     rpcRateLimit: int(env, 'PROOFROOM_RPC_RATE_LIMIT', 0, 0, 1_000_000),
     headPollMs: int(env, 'PROOFROOM_HEAD_POLL_MS', 1000, 50, 600_000),
+    fetchConcurrency: int(env, 'PROOFROOM_FETCH_CONCURRENCY', 8, 1, 256),
   });
 }

@@ -478,6 +478,7 @@ export class Indexer {
         ]
       );
       await client.query('COMMIT');
+      this.opts.metrics?.committed();
       this.opts.metrics?.batch(ing, at.head.height, at.finalized.height, newlyFinal);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});

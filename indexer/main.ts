@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     threads: cfg.threads,
     payoutBatchSize: cfg.payoutBatchSize,
     quorumRule: cfg.quorumRule,
-    fetchConcurrency: 8,
+    fetchConcurrency: cfg.fetchConcurrency,
     metrics,
     log: (m) => process.stderr.write(`proofroom indexer: ${m}\n`),
     onFatal: (e) => {

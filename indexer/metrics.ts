@@ -39,6 +39,11 @@ export class Metrics {
     labelNames: ['source'],
     registers: [this.registry],
   });
+  private readonly writes = new Counter({
+    name: 'proofroom_indexer_writes_total',
+    help: 'Write transactions committed (one per processor batch, or per chunk of a large one)',
+    registers: [this.registry],
+  });
   private readonly reorgs = new Counter({
     name: 'proofroom_indexer_reorgs_total',
     help: 'Forks navigated (rollbacks of hot blocks)',
@@ -61,6 +66,7 @@ export class Metrics {
     blocks: 0,
     records: 0,
     failed: 0,
+    writes: 0,
     stage: new Map<string, number>(),
   };
 
@@ -74,6 +80,11 @@ export class Metrics {
   reorg(depth: number): void {
     this.reorgs.inc();
     this.reorgDepth.inc(depth);
+  }
+  /** A write transaction committed. */
+  committed(): void {
+    this.writes.inc();
+    this.totals.writes++;
   }
   batch(ing: Ingest, head: number, finalized: number, _newlyFinal: number): void {
     this.events.inc(ing.events);
