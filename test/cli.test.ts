@@ -2,7 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { startDevnet } from '../devnet/devnet.ts';
 import { buildScenario, FAULTS } from '../devnet/receipt-scenario.ts';
 import { flipHexBit } from './helpers/mutate.ts';
 
@@ -198,5 +200,71 @@ describe('proofroom devnet', () => {
     expect(run('devnet', '--faults', 'nope').code).toBe(2);
     expect(run('devnet', '--records', '-1').code).toBe(2);
     expect(run('devnet', '--port', 'x').code).toBe(2);
+  });
+});
+
+describe('proofroom index', () => {
+  it('indexes the devnet into the embedded PostgreSQL by default and stops cleanly', async () => {
+    const dn = await startDevnet({ seed: 'cli-index', records: 40, eras: 1 });
+    dn.settle();
+    const dataDir = path.join(dir, 'index-data');
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'index',
+        '--rpc',
+        dn.rpcUrl,
+        '--gar',
+        dn.garUrl,
+        '--storage',
+        dn.storageUrls.join(','),
+        '--metrics-port',
+        '0',
+      ],
+      {
+        env: { ...process.env, NO_COLOR: '1', PROOFROOM_DATA_DIR: dataDir, DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', () => {});
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    try {
+      for (let i = 0; i < 200 && !stdout.includes('embedded PostgreSQL'); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const url = /embedded PostgreSQL \(PGlite\) at (\S+),/.exec(stdout)![1]!;
+      expect(stdout).toContain(path.join(dataDir, 'pg'));
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        let height = -1;
+        for (let i = 0; i < 300 && height !== dn.chain.best.number; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          const r = await c
+            .query(`SELECT height FROM indexer_status`)
+            .catch(() => ({ rows: [] as Array<{ height: number }> }));
+          height = r.rows[0]?.height ?? -1;
+        }
+        expect(height).toBe(dn.chain.best.number);
+        const n = await c.query(`SELECT count(*)::int AS n FROM activity_record WHERE ok`);
+        expect(n.rows[0].n).toBe(40);
+      } finally {
+        await c.end();
+      }
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(readdirSync(path.join(dataDir, 'pg')).length).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGKILL');
+      await dn.close();
+    }
+  }, 60_000);
+
+  it('asks for --rpc', () => {
+    const r = run('index');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--rpc');
   });
 });
