@@ -108,8 +108,10 @@ export interface Block {
   parentHash: string;
   timestamp: Date | null;
   specVersion: number;
-  extrinsicCount: number;
-  eventCount: number;
+  /** Extrinsics of the block the indexer selected (those behind the events and calls it reads). */
+  indexedExtrinsics: number;
+  /** Events of the block the indexer selected (Cere DDC pallets and System.Remarked). */
+  indexedEvents: number;
   final: boolean;
 }
 
@@ -122,8 +124,8 @@ export const BlockEntity = new EntitySchema<Block>({
     parentHash: text('parent_hash'),
     timestamp: time('timestamp', true),
     specVersion: int('spec_version'),
-    extrinsicCount: int('extrinsic_count'),
-    eventCount: int('event_count'),
+    indexedExtrinsics: int('indexed_extrinsics'),
+    indexedEvents: int('indexed_events'),
     final: bool('final'),
   },
   uniques: [{ name: 'block_hash_key', columns: ['hash'] }],

@@ -22,8 +22,8 @@ export const COLUMNS = {
     ['parent_hash', 'text'],
     ['timestamp', 'timestamptz'],
     ['spec_version', 'int4'],
-    ['extrinsic_count', 'int4'],
-    ['event_count', 'int4'],
+    ['indexed_extrinsics', 'int4'],
+    ['indexed_events', 'int4'],
     ['final', 'bool'],
   ],
   chain_extrinsic: [

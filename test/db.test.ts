@@ -201,8 +201,8 @@ describe.each(legs)('database on %s', (leg) => {
           parentHash: '0x06',
           timestamp: new Date('2026-11-21T10:00:00.123Z'),
           specVersion: 73052,
-          extrinsicCount: 2,
-          eventCount: 5,
+          indexedExtrinsics: 2,
+          indexedEvents: 5,
           final: false,
         };
         await blocks.insert(block);
@@ -588,7 +588,7 @@ describe('embedded postgres', () => {
       const { url } = JSON.parse(line) as { url: string };
       await migrate(url);
       const insert = (from: number, to: number): string =>
-        `INSERT INTO block (height, hash, parent_hash, spec_version, extrinsic_count, event_count, final)
+        `INSERT INTO block (height, hash, parent_hash, spec_version, indexed_extrinsics, indexed_events, final)
          SELECT g, '0x' || g, '0x' || (g - 1), 1, 0, 0, true FROM generate_series(${from}, ${to}) g`;
       const client = new pg.Client(url);
       client.on('error', () => {});

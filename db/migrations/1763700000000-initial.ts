@@ -65,8 +65,8 @@ CREATE TABLE block (
   parent_hash text NOT NULL,
   timestamp timestamptz,
   spec_version integer NOT NULL,
-  extrinsic_count integer NOT NULL,
-  event_count integer NOT NULL,
+  indexed_extrinsics integer NOT NULL,
+  indexed_events integer NOT NULL,
   final boolean NOT NULL
 );
 CREATE INDEX block_timestamp_idx ON block (timestamp);
