@@ -216,11 +216,6 @@ export class Indexer {
     w.catch((e: unknown) => this.opts.onFatal?.(e));
   }
 
-  /** Resolves when every queued write has committed. */
-  flushed(): Promise<void> {
-    return this.pending;
-  }
-
   /** The processor's handler: maps blocks, syncs grants, fetches and verifies batches. */
   async handle(ctx: { blocks: readonly IBlock[]; store: Ingest }): Promise<void> {
     const ing = ctx.store;
@@ -442,7 +437,7 @@ export class Indexer {
       await client.query('BEGIN');
       if (at.base) await this.rollback(client, at.base.height, ing);
       for (const [table, rows] of ing.rows) await insertRows(client, table as never, rows);
-      const newlyFinal = await this.finalize(client, at.finalized.height);
+      await this.finalize(client, at.finalized.height);
       for (const key of ing.eras) {
         const dash = key.lastIndexOf('-');
         await verifyEra(client, key.slice(0, dash), Number(key.slice(dash + 1)), at.head.height, {
@@ -479,7 +474,7 @@ export class Indexer {
       );
       await client.query('COMMIT');
       this.opts.metrics?.committed();
-      this.opts.metrics?.batch(ing, at.head.height, at.finalized.height, newlyFinal);
+      this.opts.metrics?.batch(ing, at.head.height, at.finalized.height);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
@@ -513,12 +508,12 @@ export class Indexer {
   }
 
   /** Marks blocks final up to `height` and re-checks the anchors they hold. */
-  private async finalize(c: PoolClient, height: number): Promise<number> {
+  private async finalize(c: PoolClient, height: number): Promise<void> {
     const blocks = await c.query(
       `UPDATE block SET final = true WHERE height <= $1 AND NOT final RETURNING height, hash`,
       [height]
     );
-    if (blocks.rowCount === 0) return 0;
+    if (blocks.rowCount === 0) return;
     const heights = blocks.rows.map((r: { height: number }) => r.height);
     const anchors = await c.query(
       `SELECT d.id, d.cluster_id, d.era, d.batch_index, d.leaf_count, d.root, r.envelope, r.hash,
@@ -527,7 +522,7 @@ export class Indexer {
         WHERE d.block_height = ANY($1::int[])`,
       [heights]
     );
-    if (anchors.rowCount === 0) return heights.length;
+    if (anchors.rowCount === 0) return;
     const ids = anchors.rows.map((r: { id: string }) => r.id);
     await c.query(
       `DELETE FROM verification_line WHERE subject_kind = 'anchor' AND subject_id = ANY($1::text[])`,
@@ -562,7 +557,6 @@ export class Indexer {
     }
     await insertRows(c, 'verification_subject', ing.rows.get('verification_subject') ?? []);
     await insertRows(c, 'verification_line', ing.rows.get('verification_line') ?? []);
-    return heights.length;
   }
 }
 

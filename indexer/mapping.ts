@@ -103,7 +103,6 @@ export class Ingest {
   readonly extrinsics = new Set<string>();
   blocks = 0;
   events = 0;
-  lastHeight = -1;
   /** Blocks at or below this height are final. */
   finalizedHeight = -1;
   /** The GAR cursor after this batch's sync, if it synced. */
@@ -187,7 +186,6 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
   const height = h.height;
   ing.blocks++;
   ing.events += b.events.length;
-  ing.lastHeight = height;
   ing.add('block', [
     height,
     h.hash,

@@ -60,19 +60,8 @@ export class Metrics {
     labelNames: ['stage'],
     registers: [this.registry],
   });
-  /** Totals kept in-process too, for the benchmark and logs. */
-  readonly totals = {
-    events: 0,
-    blocks: 0,
-    records: 0,
-    failed: 0,
-    writes: 0,
-    stage: new Map<string, number>(),
-  };
-
   time(stage: string, seconds: number): void {
     this.seconds.inc({ stage }, seconds);
-    this.totals.stage.set(stage, (this.totals.stage.get(stage) ?? 0) + seconds);
   }
   fetchError(source: string): void {
     this.fetchErrors.inc({ source });
@@ -84,9 +73,8 @@ export class Metrics {
   /** A write transaction committed. */
   committed(): void {
     this.writes.inc();
-    this.totals.writes++;
   }
-  batch(ing: Ingest, head: number, finalized: number, _newlyFinal: number): void {
+  batch(ing: Ingest, head: number, finalized: number): void {
     this.events.inc(ing.events);
     this.blocks.inc(ing.blocks);
     this.records.inc({ result: 'passed' }, ing.records - ing.recordsFailed);
@@ -95,10 +83,6 @@ export class Metrics {
     this.height.set({ kind: 'verified' }, head);
     this.height.set({ kind: 'finalized' }, finalized);
     this.height.set({ kind: 'finalized_indexed' }, Math.min(head, finalized));
-    this.totals.events += ing.events;
-    this.totals.blocks += ing.blocks;
-    this.totals.records += ing.records;
-    this.totals.failed += ing.recordsFailed;
   }
 
   /** Serves this registry merged with `others` at /metrics. */
