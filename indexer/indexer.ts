@@ -10,6 +10,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { parseHex, toHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
+import { type Facts, type ReasonCode, fail } from '../verifier/lines.ts';
+import { RULE_INCLUSION } from '../verifier/receipts/dac-batch.ts';
 import { parseGarVersion } from '../verifier/receipts/gar.ts';
 import type { QuorumRule } from '../verifier/quorum.ts';
 import { DEFAULT_POLICY, VERIFIER_VERSION, verifyAnchorStep } from '../verifier/receipt.ts';
@@ -292,6 +294,10 @@ export class Indexer {
     const payloadHash = toHex(env.payloadHash);
     const urls = this.opts.storageUrls;
     const attempts: LineRow[] = [];
+    // Each node tried adds its line to the batch subject, numbered in the order tried.
+    const attempt = (row: LineRow): void => {
+      attempts.push([attempts.length, ...row.slice(1)] as LineRow);
+    };
     // Without a good copy, the status names the worst thing seen: wrong bytes over oversize over
     // unreachable (a tampered copy is evidence; a missing one may just be late).
     let status = urls.length === 0 ? 'no-source' : 'unavailable';
@@ -312,17 +318,18 @@ export class Indexer {
       this.opts.metrics?.time('fetch', (performance.now() - t) / 1000);
       if (!r.ok) {
         this.opts.metrics?.fetchError('payload');
-        attempts.push([
-          attempts.length,
-          'inclusion',
-          'inclusion.fetch',
-          false,
-          r.reason === 'too large' ? 'TOO_LARGE' : 'UNAVAILABLE',
-          'scp-v0:dac-batch-mmr',
-          'checked',
-          JSON.stringify({ url, status: r.status, reason: r.reason }),
-          JSON.stringify({ url }),
-        ]);
+        attempt(
+          failedAttempt(
+            url,
+            'inclusion.fetch',
+            r.reason === 'too large' ? 'TOO_LARGE' : 'UNAVAILABLE',
+            {
+              url,
+              status: r.status,
+              reason: r.reason,
+            }
+          )
+        );
         worse(r.reason === 'too large' ? 'too-large' : 'unavailable');
         continue;
       }
@@ -346,27 +353,22 @@ export class Indexer {
         if (e instanceof WorkerDied) throw e;
         // A verifier failure on this batch's data is reported on the batch, never fatal.
         this.log(`batch ${b.id}: verification failed: ${String(e).slice(0, 300)}`);
-        attempts.push([
-          attempts.length,
-          'inclusion',
-          'inclusion.verify',
-          false,
-          'MALFORMED',
-          'scp-v0:dac-batch-mmr',
-          'checked',
-          JSON.stringify({ url, error: String(e).slice(0, 300) }),
-          JSON.stringify({ url }),
-        ]);
+        attempt(
+          failedAttempt(url, 'inclusion.verify', 'MALFORMED', {
+            url,
+            error: String(e).slice(0, 300),
+          })
+        );
         status = 'error';
         break;
       }
       if (!outcome.ok) {
-        attempts.push([attempts.length, ...outcome.payloadLine.slice(1)] as LineRow);
+        attempt(outcome.payloadLine);
         worse(outcome.payloadLine[4] === 'HASH_MISMATCH' ? 'mismatch' : 'malformed');
         this.opts.metrics?.fetchError('payload');
         continue;
       }
-      attempts.push([attempts.length, ...outcome.payloadLine.slice(1)] as LineRow);
+      attempt(outcome.payloadLine);
       okUrl = url;
       size = r.body.length;
       status = 'ok';
@@ -558,6 +560,13 @@ export class Indexer {
     await insertRows(c, 'verification_subject', ing.rows.get('verification_subject') ?? []);
     await insertRows(c, 'verification_line', ing.rows.get('verification_line') ?? []);
   }
+}
+
+/** The line of a failed payload fetch or check, as a row (its seq is set when it is added). */
+function failedAttempt(url: string, check: string, code: ReasonCode, facts: Facts): LineRow {
+  return lineRows([
+    fail({ step: 'inclusion', check, rule: RULE_INCLUSION, facts, source: { url } }, code),
+  ])[0]!;
 }
 
 function anchorLines(b: AnchoredBatch, final: boolean) {

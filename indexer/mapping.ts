@@ -510,110 +510,64 @@ interface PayoutLineOf {
 
 function payoutLineOf(e: IEvent): PayoutLineOf | null {
   const P = events.ddcPayouts;
+  const line = (
+    a: { clusterId: string; era: number },
+    kind: string,
+    amount: bigint,
+    more: Partial<Pick<PayoutLineOf, 'account' | 'expected' | 'batchIndex'>> = {}
+  ): PayoutLineOf => ({
+    clusterId: a.clusterId,
+    era: a.era,
+    kind,
+    account: null,
+    amount,
+    expected: null,
+    batchIndex: null,
+    args: a,
+    ...more,
+  });
   switch (e.name) {
     case P.charged.name: {
       const a = P.charged.v73100.decode(e as never);
-      return {
-        clusterId: a.clusterId,
-        era: a.era,
-        kind: 'charge',
-        account: a.customerId,
-        amount: a.amount,
-        expected: null,
-        batchIndex: a.batchIndex,
-        args: a,
-      };
+      return line(a, 'charge', a.amount, { account: a.customerId, batchIndex: a.batchIndex });
     }
     case P.chargedPartially.name: {
       const a = P.chargedPartially.v73100.decode(e as never);
-      return {
-        clusterId: a.clusterId,
-        era: a.era,
-        kind: 'charge',
+      return line(a, 'charge', a.charged, {
         account: a.customerId,
-        amount: a.charged,
         expected: a.expectedToCharge,
         batchIndex: a.batchIndex,
-        args: a,
-      };
+      });
     }
     case P.rewarded.name: {
       const a = P.rewarded.v73100.decode(e as never);
-      return {
-        clusterId: a.clusterId,
-        era: a.era,
-        kind: 'reward',
+      return line(a, 'reward', a.rewarded, {
         account: a.nodeProviderId,
-        amount: a.rewarded,
         expected: a.expectedToReward === a.rewarded ? null : a.expectedToReward,
         batchIndex: a.batchIndex,
-        args: a,
-      };
+      });
     }
     case P.treasuryFeesCollected.name: {
       const a = P.treasuryFeesCollected.v73100.decode(e as never);
-      return {
-        clusterId: a.clusterId,
-        era: a.era,
-        kind: 'fee-treasury',
-        account: null,
-        amount: a.amount,
-        expected: null,
-        batchIndex: null,
-        args: a,
-      };
+      return line(a, 'fee-treasury', a.amount);
     }
     case P.clusterReserveFeesCollected.name: {
       const a = P.clusterReserveFeesCollected.v73100.decode(e as never);
-      return {
-        clusterId: a.clusterId,
-        era: a.era,
-        kind: 'fee-reserve',
-        account: null,
-        amount: a.amount,
-        expected: null,
-        batchIndex: null,
-        args: a,
-      };
+      return line(a, 'fee-reserve', a.amount);
     }
     case P.validatorFeesCollected.name: {
       const a = P.validatorFeesCollected.v73100.decode(e as never);
-      return {
-        clusterId: a.clusterId,
-        era: a.era,
-        kind: 'fee-validators',
-        account: null,
-        amount: a.amount,
-        expected: null,
-        batchIndex: null,
-        args: a,
-      };
+      return line(a, 'fee-validators', a.amount);
     }
     case P.validatorRewarded.name: {
       const a = P.validatorRewarded.v73100.decode(e as never);
-      return {
-        clusterId: a.clusterId,
-        era: a.era,
-        kind: 'validator-reward',
-        account: a.validatorId,
-        amount: a.amount,
-        expected: null,
-        batchIndex: null,
-        args: a,
-      };
+      return line(a, 'validator-reward', a.amount, { account: a.validatorId });
     }
     case P.notDistributedOverallReward.name: {
       const a = P.notDistributedOverallReward.v73100.decode(e as never);
-      return {
-        clusterId: a.clusterId,
-        era: a.era,
-        kind: 'not-distributed',
-        account: null,
-        amount: a.expectedReward - a.totalDistributedRewards,
+      return line(a, 'not-distributed', a.expectedReward - a.totalDistributedRewards, {
         expected: a.expectedReward,
-        batchIndex: null,
-        args: a,
-      };
+      });
     }
   }
   return null;
