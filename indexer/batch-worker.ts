@@ -15,7 +15,7 @@ import { DEFAULT_POLICY, verifyRecordOwnSteps } from '../verifier/receipt.ts';
 import { usageCost } from '../verifier/receipts/activity.ts';
 import { checkBatchPayloadLeaves } from '../verifier/receipts/dac-batch.ts';
 import { GrantMemo, type GrantInput } from '../verifier/receipts/gar.ts';
-import { parseScpRecord } from '../verifier/receipts/scp-record.ts';
+import { parsePublicKey } from '../verifier/encoding.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import type {
   BatchJob,
@@ -122,12 +122,14 @@ export function verifyBatch(job: BatchJob): BatchOutcome {
       typeof o.record_id === 'string' && o.record_id.length <= 200
         ? o.record_id
         : `${job.batchId}:${i}`;
-    const parties = parseScpRecord(object);
-    const versions = parties.ok
-      ? (grants
-          .get(pairKey(toHex(parties.value.user), toHex(parties.value.agent)))
-          ?.map((v) => v.input) ?? [])
-      : [];
+    // The pair's grant versions, keyed as the record's parser reads the keys (the record itself
+    // is parsed once, by the verifier).
+    const user = parsePublicKey(o.user);
+    const agent = parsePublicKey(o.agent);
+    const versions =
+      user && agent
+        ? (grants.get(pairKey(toHex(user), toHex(agent)))?.map((v) => v.input) ?? [])
+        : [];
     const own = verifyRecordOwnSteps(
       {
         recordId,
