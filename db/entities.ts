@@ -1,5 +1,6 @@
 /**
- * TypeORM entity schemas for every table of `migrations/1763700000000-initial.ts`, column for column.
+ * TypeORM entity schemas for every table of the migrations (`migrations/1763700000000-initial.ts`,
+ * then `migrations/1763800000000-receipt-evidence.ts`), column for column.
  * They are `EntitySchema`s, not decorated classes: the code runs under tsx/esbuild, which cannot emit
  * decorator metadata. Row types are plain interfaces; properties are camelCase and map to the
  * snake_case columns. Types: `integer` → number, `bigint` and `numeric` → decimal string (a u128 does
@@ -562,6 +563,11 @@ export interface ActivityRecord {
   ok: boolean;
   failed: number;
   blockHeight: number;
+  /**
+   * The record's MMR inclusion proof: its 32-byte items concatenated in proof order (empty for a
+   * one-leaf batch). NULL on rows indexed before migration 1763800000000.
+   */
+  proof: Buffer | null;
 }
 
 export const ActivityRecordEntity = new EntitySchema<ActivityRecord>({
@@ -586,6 +592,8 @@ export const ActivityRecordEntity = new EntitySchema<ActivityRecord>({
     ok: bool('ok'),
     failed: int('failed'),
     blockHeight: blockHeight(),
+    // Added by migration 1763800000000, so last in the table.
+    proof: bytes('proof', true),
   },
   indices: [
     index('activity_record_record_idx', ['recordId']),
@@ -906,7 +914,37 @@ export const SentinelCheckEntity = new EntitySchema<SentinelCheck>({
   ],
 });
 
-/** Every entity, in the migration's table order. */
+// ---------------------------------------------------------------------------------------------
+// Chain identity (migration 1763800000000)
+
+/** The chain the indexer follows, as its RPC endpoint answered at start (one row, id `main`). */
+export interface ChainInfo {
+  id: string;
+  /** `system_chain` */
+  name: string;
+  /** `chain_getBlockHash(0)`, 0x-hex */
+  genesisHash: string;
+  /** `system_properties.ss58Format`, when the chain states one */
+  ss58Prefix: number | null;
+  /** `system_properties` as answered */
+  properties: Json | null;
+  updatedAt: Date;
+}
+
+export const ChainInfoEntity = new EntitySchema<ChainInfo>({
+  name: 'ChainInfo',
+  tableName: 'chain_info',
+  columns: {
+    id: pk('chain_info', text('id')),
+    name: text('name'),
+    genesisHash: text('genesis_hash'),
+    ss58Prefix: int('ss58_prefix', true),
+    properties: json('properties', true),
+    updatedAt: { ...time('updated_at'), default: () => 'now()' },
+  },
+});
+
+/** Every entity, in the migrations' table order. */
 export const ENTITIES: readonly EntitySchema[] = [
   IndexerStatusEntity,
   HotBlockEntity,
@@ -935,4 +973,5 @@ export const ENTITIES: readonly EntitySchema[] = [
   VerificationSubjectEntity,
   VerificationLineEntity,
   SentinelCheckEntity,
+  ChainInfoEntity,
 ];

@@ -59,6 +59,8 @@ export interface RecordRow {
   readonly cost: string | null;
   readonly usage: string | null;
   readonly raw: Uint8Array;
+  /** The record's MMR inclusion proof, its 32-byte items concatenated in proof order. */
+  readonly proof: Uint8Array;
   readonly ok: boolean;
   readonly failed: number;
   readonly lines: LineRow[];

@@ -6,7 +6,7 @@
  * @module
  */
 import { parentPort } from 'node:worker_threads';
-import { parseHex, toHex } from '../verifier/bytes.ts';
+import { concatBytes, parseHex, toHex } from '../verifier/bytes.ts';
 import { RecordFormat } from '../verifier/envelope.ts';
 import type { Line } from '../verifier/lines.ts';
 import { mmrProofs } from '../verifier/mmr.ts';
@@ -164,6 +164,7 @@ export function verifyBatch(job: BatchJob): BatchOutcome {
       cost: r && pricing ? usageCost(r.usage, pricing).toString() : null,
       usage: r ? JSON.stringify(o.usage ?? null) : null,
       raw,
+      proof: concatBytes(...proofs[i]!),
       ok: failed === 0,
       failed,
       lines: lineRows(own.lines),

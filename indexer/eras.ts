@@ -18,6 +18,7 @@ import {
   checkPaid,
   checkSettlementSide,
 } from '../verifier/receipts/payout.ts';
+import { type TotalRow, readEraEvidence, readEraPaid } from '../db/era-evidence.ts';
 import { lineRows } from './batch-worker.ts';
 import { insertRows } from './sql.ts';
 
@@ -68,49 +69,16 @@ export async function verifyEra(
   opts: EraOptions
 ): Promise<boolean> {
   const id = `${clusterId}-${era}`;
-  const paidRow = (
-    await c.query(
-      `SELECT id, block_height, extrinsic_id FROM payout_line
-        WHERE cluster_id = $1 AND era = $2 AND kind = 'paid' ORDER BY block_height LIMIT 1`,
-      [clusterId, era]
-    )
-  ).rows[0] as { id: string; block_height: number; extrinsic_id: string | null } | undefined;
+  const paidRow = await readEraPaid(c, clusterId, era);
   // Until the era is paid nothing is derived; an era unpaid by a reorg loses what it had.
   const derived = (await c.query(`SELECT 1 FROM era_payout WHERE id = $1`, [id])).rowCount! > 0;
   if (derived || paidRow) await clearEra(c, clusterId, era);
   if (!paidRow) return false;
 
-  const votes = (
-    await c.query(
-      `SELECT id, validator_id, payers_root, payees_root, fingerprint, ehd_id, extrinsic_id
-         FROM attestation_vote WHERE cluster_id = $1 AND era = $2
-        ORDER BY block_height, split_part(id, '-', 2)::int`,
-      [clusterId, era]
-    )
-  ).rows as Array<{
-    id: string;
-    validator_id: string;
-    payers_root: string;
-    payees_root: string;
-    fingerprint: string | null;
-    ehd_id: string | null;
-    extrinsic_id: string | null;
-  }>;
-  const validators = (
-    await c.query(
-      `SELECT id FROM validator WHERE block_height <= $1
-        ORDER BY block_height, split_part(event_id, '-', 2)::int`,
-      [paidRow.block_height]
-    )
-  ).rows.map((r: { id: string }) => hex(r.id, 32));
-  const params = (
-    await c.query(
-      `SELECT treasury_share, validators_share, reserve_share FROM cluster_protocol_params
-        WHERE cluster_id = $1 AND block_height <= $2 ORDER BY block_height DESC LIMIT 1`,
-      [clusterId, paidRow.block_height]
-    )
-  ).rows[0] as
-    { treasury_share: string; validators_share: string; reserve_share: string } | undefined;
+  const ev = await readEraEvidence(c, clusterId, era, paidRow.block_height);
+  const votes = ev.votes;
+  const validators = ev.validators.map((v) => hex(v, 32));
+  const params = ev.shares;
   const shares = params
     ? {
         treasury: BigInt(params.treasury_share),
@@ -118,20 +86,10 @@ export async function verifyEra(
         reserve: BigInt(params.reserve_share),
       }
     : null;
-  const sums = async (column: 'customer_id' | 'provider_id') =>
-    (
-      await c.query(
-        `SELECT ${column} AS account, sum(cost)::text AS total FROM activity_record
-          WHERE cluster_id = $1 AND era = $2 AND cost IS NOT NULL
-          GROUP BY ${column} ORDER BY ${column}`,
-        [clusterId, era]
-      )
-    ).rows.map(
-      (r: { account: string; total: string }) =>
-        [hex(r.account, 32), BigInt(r.total)] as [Uint8Array, bigint]
-    );
-  const byCustomer = await sums('customer_id');
-  const byProvider = await sums('provider_id');
+  const totals = (rows: readonly TotalRow[]) =>
+    rows.map((r) => [hex(r.account, 32), BigInt(r.total)] as [Uint8Array, bigint]);
+  const byCustomer = totals(ev.byCustomer);
+  const byProvider = totals(ev.byProvider);
   const records = (
     await c.query(
       `SELECT count(*)::int AS n FROM activity_record WHERE cluster_id = $1 AND era = $2`,
@@ -165,24 +123,7 @@ export async function verifyEra(
   );
 
   // Conservation from what the chain reported.
-  const lines = (
-    await c.query(
-      `SELECT id, kind, account_id, amount::text AS amount, expected::text AS expected, batch_index,
-              extrinsic_id, block_height
-         FROM payout_line WHERE cluster_id = $1 AND era = $2
-        ORDER BY block_height, split_part(id, '-', 2)`,
-      [clusterId, era]
-    )
-  ).rows as Array<{
-    id: string;
-    kind: string;
-    account_id: string | null;
-    amount: string;
-    expected: string | null;
-    batch_index: number | null;
-    extrinsic_id: string | null;
-    block_height: number;
-  }>;
+  const lines = ev.lines;
   const total = (kind: string) =>
     lines.filter((l) => l.kind === kind).reduce((s, l) => s + BigInt(l.amount), 0n);
   const firstFee = lines.find((l) => l.kind.startsWith('fee-'));
@@ -203,21 +144,7 @@ export async function verifyEra(
   ];
 
   // Settlement of every customer and provider of the era.
-  const batches = (
-    await c.query(
-      `SELECT side, batch_index, max_batch_index, entries, proof, extrinsic_id, block_height
-         FROM payout_batch WHERE cluster_id = $1 AND era = $2 ORDER BY block_height, batch_index`,
-      [clusterId, era]
-    )
-  ).rows as Array<{
-    side: 'payers' | 'payees';
-    batch_index: number;
-    max_batch_index: number;
-    entries: Array<[string, string]>;
-    proof: string[];
-    extrinsic_id: string;
-    block_height: number;
-  }>;
+  const batches = ev.batches;
   const maxIndex = (side: string): number | null => {
     const m = lines.filter((l) => l.kind === `max-batch-${side}`).at(-1);
     return m ? m.batch_index : null;

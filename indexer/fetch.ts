@@ -1,9 +1,11 @@
 /**
  * Off-chain fetches: DAC batch payloads from storage nodes and GAR agreement versions from the GAR
  * service. Every request has a timeout and a size limit; failures are retried with backoff and
- * then reported as data (a status and a reason), never thrown at the indexer.
+ * then reported as data (a status and a reason), never thrown at the indexer. Also the chain's
+ * identity from the RPC endpoint, asked once at start.
  * @module
  */
+import WebSocket from 'ws';
 
 export interface FetchLimits {
   readonly timeoutMs: number;
@@ -135,4 +137,118 @@ export async function syncGar(
     if ((body as { next?: unknown }).next === null || list.length === 0) break;
   }
   return { items, cursor, skipped, error: null };
+}
+
+/** The chain an RPC endpoint serves: what a receipt bundle names as its chain. */
+export interface ChainInfo {
+  /** `system_chain` */
+  readonly name: string;
+  /** `chain_getBlockHash(0)` */
+  readonly genesisHash: string;
+  /** `system_properties.ss58Format`, or null when the chain states none */
+  readonly ss58Prefix: number | null;
+  /** `system_properties` as answered (null when not an object) */
+  readonly properties: Record<string, unknown> | null;
+}
+
+type RpcCall = readonly [method: string, params: readonly unknown[]];
+
+const CHAIN_INFO_CALLS: readonly RpcCall[] = [
+  ['system_chain', []],
+  ['chain_getBlockHash', [0]],
+  ['system_properties', []],
+];
+
+/** The `result` of a JSON-RPC response, or an error naming what went wrong. */
+function rpcResult(method: string, body: unknown): unknown {
+  const r = body as { result?: unknown; error?: { message?: unknown } } | null;
+  if (r && typeof r === 'object' && 'result' in r) return r.result;
+  const why = r && typeof r === 'object' && r.error ? String(r.error.message) : 'no result';
+  throw new Error(`${method}: ${why}`);
+}
+
+/** Each call's result over HTTP(S): one POST per call, all in flight at once. */
+async function rpcOverHttp(url: string, calls: readonly RpcCall[], timeoutMs: number) {
+  return Promise.all(
+    calls.map(async ([method, params], id) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id, method, params }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (res.status !== 200) {
+        await res.body?.cancel().catch(() => {});
+        throw new Error(`${method}: http ${res.status}`);
+      }
+      return rpcResult(method, await res.json());
+    })
+  );
+}
+
+/** Each call's result over WebSocket: opens, sends every call, closes once all are answered. */
+async function rpcOverWs(url: string, calls: readonly RpcCall[], timeoutMs: number) {
+  return new Promise<unknown[]>((resolve, reject) => {
+    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs, maxPayload: 16 * 1024 * 1024 });
+    const results = new Array<unknown>(calls.length);
+    let pending = calls.length;
+    const done = (error: Error | null): void => {
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+      if (error) reject(error);
+      else resolve(results);
+    };
+    const timer = setTimeout(() => done(new Error('timeout')), timeoutMs);
+    ws.on('error', (e) => done(e));
+    ws.on('close', () => done(new Error('connection closed')));
+    ws.on('open', () =>
+      calls.forEach(([method, params], id) =>
+        ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }))
+      )
+    );
+    ws.on('message', (data) => {
+      try {
+        const msg = JSON.parse(String(data)) as { id?: unknown };
+        const id = msg.id;
+        if (typeof id !== 'number' || !(id in calls) || results[id] !== undefined) return;
+        results[id] = rpcResult(calls[id]![0], msg);
+        if (results[id] === undefined) results[id] = null;
+        if (--pending === 0) done(null);
+      } catch (e) {
+        done(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
+
+/**
+ * Asks an RPC endpoint (http(s) or ws(s)) which chain it serves: `system_chain`,
+ * `chain_getBlockHash(0)` and `system_properties`. Throws when the endpoint does not answer within
+ * `timeoutMs` or answers something else than a name, a 32-byte hash and properties.
+ */
+export async function fetchChainInfo(rpcUrl: string, timeoutMs: number): Promise<ChainInfo> {
+  const protocol = new URL(rpcUrl).protocol;
+  const [name, genesis, props] =
+    protocol === 'ws:' || protocol === 'wss:'
+      ? await rpcOverWs(rpcUrl, CHAIN_INFO_CALLS, timeoutMs)
+      : await rpcOverHttp(rpcUrl, CHAIN_INFO_CALLS, timeoutMs);
+  if (typeof name !== 'string' || name.length > 200) throw new Error('system_chain: not a name');
+  if (typeof genesis !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(genesis))
+    throw new Error('chain_getBlockHash(0): not a 32-byte hash');
+  const properties =
+    props !== null && typeof props === 'object' && !Array.isArray(props)
+      ? (props as Record<string, unknown>)
+      : null;
+  const ss58 = properties?.ss58Format;
+  return {
+    name,
+    genesisHash: genesis.toLowerCase(),
+    ss58Prefix:
+      Number.isSafeInteger(ss58) && (ss58 as number) >= 0 && (ss58 as number) <= 16383
+        ? (ss58 as number)
+        : null,
+    properties,
+  };
 }

@@ -395,6 +395,7 @@ export class Indexer {
           rec.ok,
           rec.failed,
           height,
+          Buffer.from(rec.proof.buffer, rec.proof.byteOffset, rec.proof.byteLength),
         ]);
         // The record's own summary is activity_record.ok/failed; only its lines are added.
         addLines(ing, 'record', rec.id, rec.lines, height);

@@ -10,9 +10,11 @@ import pg from 'pg';
 import type { Registry } from 'prom-client';
 import { migrate } from '../db/data-source.ts';
 import { ConfigError, loadIndexerConfig } from './config.ts';
+import { fetchChainInfo } from './fetch.ts';
 import { Indexer } from './indexer.ts';
 import { CALL_NAMES, EVENT_NAMES } from './mapping.ts';
 import { Metrics } from './metrics.ts';
+import { saveChainInfo } from './sql.ts';
 
 async function main(): Promise<void> {
   let cfg;
@@ -27,6 +29,15 @@ async function main(): Promise<void> {
   }
   await migrate(cfg.databaseUrl);
   const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: 4 });
+  const log = (m: string): void => {
+    process.stderr.write(`proofroom indexer: ${m}\n`);
+  };
+  // Which chain this is, for receipt bundles; without it indexing goes on and bundles fall back.
+  await fetchChainInfo(cfg.rpcUrl, cfg.fetchTimeoutMs)
+    .then((info) => saveChainInfo(pool, info))
+    .catch((e: unknown) =>
+      log(`chain info not recorded: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300))
+    );
   const metrics = new Metrics();
   const indexer = new Indexer({
     pool,
@@ -42,7 +53,7 @@ async function main(): Promise<void> {
     quorumRule: cfg.quorumRule,
     fetchConcurrency: cfg.fetchConcurrency,
     metrics,
-    log: (m) => process.stderr.write(`proofroom indexer: ${m}\n`),
+    log,
     onFatal: (e) => {
       process.stderr.write(`proofroom indexer: write failed, exiting: ${String(e)}\n`);
       process.exit(1);

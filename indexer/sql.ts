@@ -5,7 +5,8 @@
  * connections, so named prepared statements would collide).
  * @module
  */
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import type { ChainInfo } from './fetch.ts';
 
 type PgType =
   'text' | 'int4' | 'int8' | 'bool' | 'numeric' | 'json' | 'jsonb' | 'bytea' | 'timestamptz';
@@ -171,6 +172,7 @@ export const COLUMNS = {
     ['ok', 'bool'],
     ['failed', 'int4'],
     ['block_height', 'int4'],
+    ['proof', 'bytea'],
   ],
   attestation_vote: [
     ['id', 'text'],
@@ -297,4 +299,24 @@ export async function insertRows(client: PoolClient, table: Table, rows: readonl
     }
     await client.query(STATEMENTS.get(table)!, columns);
   }
+}
+
+/**
+ * Records which chain the indexer follows (one row, id `main`), replacing what an earlier start
+ * recorded. Not block data: a reorg never touches it.
+ */
+export async function saveChainInfo(db: Pool | PoolClient, info: ChainInfo): Promise<void> {
+  await db.query(
+    `INSERT INTO chain_info (id, name, genesis_hash, ss58_prefix, properties, updated_at)
+     VALUES ('main', $1, $2, $3, $4::jsonb, now())
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, genesis_hash = EXCLUDED.genesis_hash,
+       ss58_prefix = EXCLUDED.ss58_prefix, properties = EXCLUDED.properties,
+       updated_at = EXCLUDED.updated_at`,
+    [
+      info.name,
+      info.genesisHash,
+      info.ss58Prefix,
+      info.properties === null ? null : JSON.stringify(info.properties),
+    ]
+  );
 }

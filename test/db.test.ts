@@ -29,7 +29,7 @@ import { databaseLegs, freshPgliteDir, withTestDatabase } from './helpers/databa
 const U128_MAX = '340282366920938463463374607431768211455';
 const U64_MAX = '18446744073709551615';
 const I64_MAX = '9223372036854775807';
-const MIGRATION = 'Initial1763700000000';
+const MIGRATIONS_RUN = ['Initial1763700000000', 'ReceiptEvidence1763800000000'];
 const ENTITY_TABLES = ENTITIES.map((e) => e.options.tableName as string).sort();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,20 +122,20 @@ const legs = await databaseLegs();
 describe.each(legs)('database on %s', (leg) => {
   it('migrate creates every table; revertAll drops them; migrating again works', () =>
     withTestDatabase(leg, async ({ url }) => {
-      expect(await migrate(url)).toEqual([MIGRATION]);
+      expect(await migrate(url)).toEqual(MIGRATIONS_RUN);
       expect(await migrate(url)).toEqual([]);
       // Every table of the migration has an entity and vice versa.
       expect(await tableNames(url)).toEqual([...ENTITY_TABLES, 'migrations'].sort());
-      expect(ENTITY_TABLES).toHaveLength(27);
+      expect(ENTITY_TABLES).toHaveLength(28);
 
-      expect(await revertAll(url)).toEqual([MIGRATION]);
+      expect(await revertAll(url)).toEqual([...MIGRATIONS_RUN].reverse());
       expect(await tableNames(url)).toEqual(['migrations']);
       expect(await withClient(url, (c) => c.query('SELECT * FROM migrations'))).toMatchObject({
         rowCount: 0,
       });
       expect(await revertAll(url)).toEqual([]);
 
-      expect(await migrate(url)).toEqual([MIGRATION]);
+      expect(await migrate(url)).toEqual(MIGRATIONS_RUN);
       expect(await tableNames(url)).toEqual([...ENTITY_TABLES, 'migrations'].sort());
     }));
 

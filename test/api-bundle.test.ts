@@ -1,0 +1,284 @@
+/**
+ * Receipt bundles assembled from the indexer's database (`api/bundle.ts`), on PGlite and on
+ * PostgreSQL, over the devnet's fault scenario indexed by the real indexer. Every record's bundle
+ * parses, and verifies to exactly the manifest's verdict and to the lines the indexer stored; an
+ * honest record's bundle is the devnet's own; the `proofroom verify` CLI accepts it and rejects a
+ * tampered copy; rows without a stored proof give the same bundle.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ReceiptBundleJson, buildReceiptBundle } from '../api/bundle.ts';
+import { ManifestIndex } from '../devnet/manifest.ts';
+import { fetchChainInfo } from '../indexer/fetch.ts';
+import { parseBundle } from '../verifier/bundle.ts';
+import { STEPS } from '../verifier/lines.ts';
+import { nodeBackend } from '../verifier/node/index.ts';
+import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
+import { databaseLegs } from './helpers/databases.ts';
+import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
+import { clone, flipAmountBit, flipHexBit } from './helpers/mutate.ts';
+
+const BIN = path.resolve('cli/proofroom.mjs');
+const dir = mkdtempSync(path.join(tmpdir(), 'proofroom-api-bundle-'));
+const legs = await databaseLegs();
+
+interface Outcome {
+  step: string;
+  check: string;
+  ok: boolean;
+  code: string | null;
+}
+
+/** Lines as comparable outcomes, by step (receipt order), then check name and code. */
+function outcomes(lines: readonly Outcome[]): string[] {
+  return lines
+    .map((l) => ({
+      s: STEPS.indexOf(l.step as never),
+      t: `${l.step} ${l.check} ${l.ok} ${l.code}`,
+    }))
+    .sort((a, b) => a.s - b.s || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
+    .map((x) => x.t);
+}
+
+/** `proofroom verify --json <file>`, asynchronously (the devnet and PGlite serve from this process). */
+function cliVerify(file: string): Promise<{ code: number | null; out: any }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, 'verify', '--json', file],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout) => {
+        const code = error ? ((error as { code?: number }).code ?? null) : 0;
+        let out: any;
+        try {
+          out = JSON.parse(stdout);
+        } catch {
+          out = stdout;
+        }
+        resolve({ code, out });
+      }
+    );
+  });
+}
+
+describe.each(legs)('receipt bundles from the database on %s', (leg) => {
+  let ix: IndexedDevnet;
+  let db: pg.Pool;
+  let records: Array<{
+    id: string;
+    record_id: string;
+    batch_id: string;
+    cluster_id: string;
+    era: number;
+    customer_id: string;
+    provider_id: string;
+  }>;
+  const opts = () => ({ payoutBatchSize: 100, storageUrls: ix.devnet.storageUrls });
+  const bundles = new Map<string, ReceiptBundleJson>();
+
+  beforeAll(async () => {
+    ix = await indexDevnet(leg);
+    db = new pg.Pool({ connectionString: ix.url, max: 2 });
+    records = (
+      await db.query(
+        `SELECT id, record_id, batch_id, cluster_id, era, customer_id, provider_id
+           FROM activity_record ORDER BY batch_id, leaf_index`
+      )
+    ).rows;
+  }, 150_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await ix?.close();
+  });
+
+  it('records the chain the indexer follows', async () => {
+    const info = (await db.query(`SELECT * FROM chain_info`)).rows;
+    expect(info).toEqual([
+      {
+        id: 'main',
+        name: 'Proof Room devnet',
+        genesis_hash: ix.devnet.chain.genesisHash,
+        ss58_prefix: 54,
+        properties: { ss58Format: 54, tokenDecimals: 10, tokenSymbol: 'CERE' },
+        updated_at: expect.any(Date),
+      },
+    ]);
+  });
+
+  it('asks the chain over HTTP and WebSocket alike, and fails cleanly when it cannot', async () => {
+    const want = {
+      name: 'Proof Room devnet',
+      genesisHash: ix.devnet.chain.genesisHash,
+      ss58Prefix: 54,
+      properties: { ss58Format: 54, tokenDecimals: 10, tokenSymbol: 'CERE' },
+    };
+    expect(await fetchChainInfo(ix.devnet.rpcUrl, 5000)).toEqual(want);
+    expect(await fetchChainInfo(ix.devnet.wsUrl, 5000)).toEqual(want);
+    // Nothing listens on port 1; a GAR service is no RPC endpoint.
+    await expect(fetchChainInfo('http://127.0.0.1:1', 2000)).rejects.toThrow();
+    await expect(fetchChainInfo('ws://127.0.0.1:1', 2000)).rejects.toThrow();
+    await expect(fetchChainInfo(ix.devnet.garUrl, 2000)).rejects.toThrow();
+  });
+
+  it("every record's bundle verifies to the manifest and to the indexer's stored lines", async () => {
+    expect(records.length).toBe(ix.devnet.manifest.records);
+    const stored = (
+      await db.query(
+        `SELECT subject_kind, subject_id, step, check_name, ok, code FROM verification_line
+          WHERE subject_kind IN ('record', 'anchor', 'era', 'settlement')
+          ORDER BY subject_kind, subject_id, seq`
+      )
+    ).rows;
+    const by = new Map<string, Outcome[]>();
+    for (const l of stored) {
+      const k = `${l.subject_kind}|${l.subject_id}`;
+      if (!by.has(k)) by.set(k, []);
+      by.get(k)!.push({ step: l.step, check: l.check_name, ok: l.ok, code: l.code });
+    }
+    const manifest = new ManifestIndex(ix.devnet.manifest);
+    const problems: string[] = [];
+    let failing = 0;
+    for (const r of records) {
+      const bundle = await buildReceiptBundle(db, r.id, opts());
+      expect(bundle).not.toBeNull();
+      bundles.set(r.id, bundle!);
+      const parsed = parseBundle(JSON.stringify(bundle));
+      if (!parsed.ok) {
+        problems.push(`${r.record_id}: does not parse: ${parsed.errors.join('; ')}`);
+        continue;
+      }
+      const receipt = verifyReceipt(parsed.bundle, nodeBackend, DEFAULT_POLICY);
+      if (!receipt.ok) failing++;
+      problems.push(...manifest.diff(r.record_id, receipt.lines));
+      const era = `${r.cluster_id}-${r.era}`;
+      const fromDb = [
+        ...(by.get(`record|${r.id}`) ?? []),
+        ...(by.get(`anchor|${r.batch_id}`) ?? []),
+        ...(by.get(`era|${era}`) ?? []),
+        ...(by.get(`settlement|${era}-payers-${r.customer_id}`) ?? []),
+        ...(by.get(`settlement|${era}-payees-${r.provider_id}`) ?? []),
+      ];
+      const a = outcomes(receipt.lines);
+      const b = outcomes(fromDb);
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        problems.push(
+          `${r.record_id}: bundle lines ${JSON.stringify(a)} != stored ${JSON.stringify(b)}`
+        );
+    }
+    expect(problems).toEqual([]);
+    expect(failing).toBe(ix.devnet.manifest.receipts.length);
+  });
+
+  it("an honest record's bundle is the devnet's own", async () => {
+    const manifest = new ManifestIndex(ix.devnet.manifest);
+    const sc = ix.devnet.scenario;
+    const indexOf = new Map<string, number>();
+    for (let i = 0; i < sc.recordCount; i++) indexOf.set(sc.recordId(i), i);
+    const honest = records.filter((r) => !manifest.expected(r.record_id));
+    expect(honest.length).toBeGreaterThan(0);
+    for (const r of [honest[0]!, honest.at(-1)!]) {
+      const ours = clone(bundles.get(r.id) ?? (await buildReceiptBundle(db, r.id, opts()))!) as any;
+      const theirs = clone(ix.devnet.bundle(indexOf.get(r.record_id)!)) as any;
+      // Payload URLs: the devnet lists every storage node; the bundle lists the node the indexer
+      // fetched the payload from first, then the configured nodes: the same set.
+      expect(ours.inclusion.payloadUrls[0]).toBe(ours.inclusion.source.url);
+      expect([...ours.inclusion.payloadUrls].sort()).toEqual(
+        [...theirs.inclusion.payloadUrls].sort()
+      );
+      // The bundle also says where the payload was fetched (the devnet's bundle does not).
+      expect(theirs.inclusion.source).toBeUndefined();
+      // The paid event's extrinsic is named too (the devnet's bundle names only the event).
+      expect(ours.settlement.paid).toEqual({
+        ...theirs.settlement.paid,
+        extrinsic: expect.stringMatching(new RegExp(`^${theirs.settlement.paid.block}-\\d+$`)),
+      });
+      // Votes carry no fingerprint: neither PayoutFingerprintCommited nor the call that emits it
+      // does, so the indexer stores none and verifies none (the devnet's bundle adds the one it
+      // computed, which adds one passing attestation.fingerprint line per vote).
+      expect(theirs.attestation.votes.every((v: any) => v.fingerprint !== null)).toBe(true);
+      expect(ours.attestation.votes.every((v: any) => v.fingerprint === null)).toBe(true);
+      for (const v of theirs.attestation.votes) v.fingerprint = null;
+      // The era's activity lists hold the same entries; the indexer's come in account order (its
+      // GROUP BY), the devnet's in order of first appearance. Cere sorts them before batching
+      // (split_to_batches), so the roots do not depend on it.
+      for (const side of ['payers', 'payees']) {
+        const byAccount = (l: any[]) =>
+          [...l].sort((x, y) => (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
+        expect(ours.attestation.activity[side]).toEqual(byAccount(ours.attestation.activity[side]));
+        expect(ours.attestation.activity[side]).toEqual(
+          byAccount(theirs.attestation.activity[side])
+        );
+        theirs.attestation.activity[side] = ours.attestation.activity[side];
+      }
+      for (const b of [ours, theirs]) {
+        delete b.inclusion.payloadUrls;
+        delete b.inclusion.source;
+        delete b.settlement.paid;
+      }
+      // Everything else is equal: chain, grant versions (with their GAR URLs), record, inclusion
+      // proof, anchor and its finality, attestation, settlement evidence, conservation.
+      expect(ours).toEqual(theirs);
+    }
+  });
+
+  it('the proofroom CLI verifies a bundle and rejects tampered copies', async () => {
+    const manifest = new ManifestIndex(ix.devnet.manifest);
+    const r = records.find((x) => !manifest.expected(x.record_id))!;
+    const good = bundles.get(r.id) ?? (await buildReceiptBundle(db, r.id, opts()))!;
+    const file = (name: string, b: unknown): string => {
+      const f = path.join(dir, `${leg}-${name}.json`);
+      writeFileSync(f, JSON.stringify(b));
+      return f;
+    };
+    const badSig = clone(good) as any;
+    const sig = badSig.record.signatures[0];
+    sig.value = flipHexBit(sig.value, 9);
+    const badAmount = clone(good) as any;
+    const ev = badAmount.settlement.payers.events[0];
+    ev.amount = flipAmountBit(ev.amount, 3);
+    const [ok, sigRun, amountRun] = await Promise.all([
+      cliVerify(file('good', good)),
+      cliVerify(file('bad-signature', badSig)),
+      cliVerify(file('bad-amount', badAmount)),
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatchObject({ ok: true, failed: 0, recordId: good.recordId });
+    const failed = (run: { out: any }) =>
+      (run.out.lines as Outcome[]).filter((l) => !l.ok).map((l) => [l.check, l.code]);
+    expect(sigRun.code).toBe(1);
+    // The signature no longer verifies, and the record's leaf is no longer the one in the root.
+    expect(failed(sigRun)).toEqual([
+      [`record.signature.${sig.role}`, 'SIG_INVALID'],
+      ['inclusion.mmr', 'PROOF_INVALID'],
+    ]);
+    expect(amountRun.code).toBe(1);
+    expect(failed(amountRun)).toEqual([['settlement.payers.amount', 'AMOUNT_MISMATCH']]);
+  }, 60_000);
+
+  it('an unknown id has no bundle', async () => {
+    expect(await buildReceiptBundle(db, 'no-such-record:0', opts())).toBeNull();
+    expect(await buildReceiptBundle(db, '', opts())).toBeNull();
+  });
+
+  // Last: it clears the stored proofs.
+  it('stores every proof, and recomputes the same bundle where none is stored', async () => {
+    const missing = await db.query(
+      `SELECT count(*)::int AS n FROM activity_record WHERE proof IS NULL OR length(proof) % 32 <> 0`
+    );
+    expect(missing.rows[0].n).toBe(0);
+    const multi = await db.query(
+      `SELECT count(*)::int AS n FROM activity_record WHERE length(proof) > 0`
+    );
+    expect(multi.rows[0].n).toBeGreaterThan(0);
+    await db.query(`UPDATE activity_record SET proof = NULL`);
+    for (const r of records) {
+      const again = await buildReceiptBundle(db, r.id, opts());
+      expect(again, r.id).toEqual(bundles.get(r.id));
+    }
+  }, 60_000);
+});
