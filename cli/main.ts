@@ -1,8 +1,8 @@
 /**
  * The `proofroom` command: `verify` (offline check of a receipt bundle), `start` (builds a
- * demonstration era with faults and verifies every receipt of it) and `devnet` (the local chain
- * and its off-chain services). The indexer, API, explorer and sentinel commands arrive with their
- * issues.
+ * demonstration era with faults and verifies every receipt of it), `devnet` (the local chain
+ * and its off-chain services), `index` (the indexer) and `serve` (the API). The explorer and
+ * sentinel commands arrive with their issues.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { UsageError, type Args, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 import { DEVNET_USAGE, devnetCommand } from './devnet-command.ts';
 import { INDEX_USAGE, indexCommand } from './index-command.ts';
+import { SERVE_USAGE, serveCommand } from './serve-command.ts';
 import { formatReceipt } from './format.ts';
 
 const USAGE = `usage: proofroom <command> [options]
@@ -30,7 +31,7 @@ commands:
   start [--records N] [--out DIR]
       Builds a demonstration era (honest records plus one of each fault), writes each receipt
       bundle to DIR (default <data dir>/demo) and verifies them all.
-${DEVNET_USAGE}${INDEX_USAGE}  help
+${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}  help
       Shows this text.
 `;
 
@@ -229,6 +230,8 @@ export async function main(argv: string[]): Promise<number> {
         return await devnetCommand(rest);
       case 'index':
         return await indexCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -1,0 +1,350 @@
+/**
+ * The API application: graphql-yoga mounted on express, the REST routes (receipt bundles,
+ * streamed exports), `/metrics` and `/healthz`, with the protections (body size, depth, cost,
+ * aliases, tokens, page sizes, execution time, per-client rate limit, CORS, masked errors).
+ * Building the app is separate from listening (api/server.ts), so tests drive it without a port.
+ * @module
+ */
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import cors from 'cors';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import { type Plugin, createGraphQLError, createYoga } from 'graphql-yoga';
+import type { ApiConfig } from './config.ts';
+import type { ApiContext, Queryable } from './context.ts';
+import { ERROR_CODES, type ErrorCode, restError } from './errors.ts';
+import { exportRoute } from './export.ts';
+import { LiveFeed } from './live.ts';
+import { ApiMetrics } from './metrics.ts';
+import { type Model, loadModel } from './model.ts';
+import { bundleRoute } from './rest.ts';
+import { buildSchema } from './schema.ts';
+
+export interface ApiOptions {
+  readonly db: Queryable;
+  readonly config: ApiConfig;
+  /** Pool statistics for /metrics (a pg.Pool has them). */
+  readonly poolStats?: () => { total: number; idle: number; waiting: number };
+  readonly metrics?: ApiMetrics;
+  /** Where errors that are masked from clients are logged (default: stderr). */
+  readonly log?: (message: string) => void;
+}
+
+export interface Api {
+  readonly app: express.Express;
+  readonly model: Model;
+  readonly live: LiveFeed;
+  readonly metrics: ApiMetrics;
+  close(): void;
+}
+
+/** Routes named for metrics (never the raw path, which would explode the label set). */
+function routeOf(req: Request): string {
+  const p = req.path;
+  if (p === '/graphql') return '/graphql';
+  if (p.startsWith('/v1/receipts/')) return '/v1/receipts/:id';
+  if (p.startsWith('/v1/export/')) return '/v1/export/:file';
+  if (p === '/metrics' || p === '/healthz') return p;
+  return 'other';
+}
+
+const codeOf = (e: GraphQLError): string => {
+  const c = e.extensions?.code;
+  return typeof c === 'string' ? c : 'GRAPHQL_VALIDATION_FAILED';
+};
+
+/** Execution time limit: the operation's result becomes a TIMEOUT error after `ms`. */
+function timeoutPlugin(ms: number): Plugin<ApiContext> {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn((args) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<ExecutionResult>((resolve) => {
+          timer = setTimeout(
+            () =>
+              resolve({
+                data: null,
+                errors: [
+                  createGraphQLError(`the operation took longer than ${ms} ms`, {
+                    extensions: { code: 'TIMEOUT', facts: { limitMs: ms }, http: { status: 503 } },
+                  }),
+                ],
+              }),
+            ms
+          );
+        });
+        const run = Promise.resolve(executeFn(args) as Promise<ExecutionResult>);
+        return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+      });
+    },
+  };
+}
+
+/** Counts operations and error codes; gives validation errors without a code a stable one. */
+function metricsPlugin(metrics: ApiMetrics): Plugin<ApiContext> {
+  return {
+    onValidate() {
+      return ({ result }) => {
+        for (const e of result) {
+          if (!e.extensions?.code)
+            (e.extensions as Record<string, unknown>).code = 'GRAPHQL_VALIDATION_FAILED';
+          metrics.errors.inc({ code: codeOf(e) });
+        }
+      };
+    },
+    onExecute({ args }) {
+      const op = args.document.definitions.find(
+        (d: { kind: string }) => d.kind === 'OperationDefinition'
+      );
+      const type = op && 'operation' in op ? op.operation : 'unknown';
+      return {
+        onExecuteDone({ result }) {
+          if (!('errors' in result)) return;
+          const errors = (result as ExecutionResult).errors ?? [];
+          metrics.operations.inc({ type, outcome: errors.length ? 'error' : 'ok' });
+          for (const e of errors) metrics.errors.inc({ code: codeOf(e) });
+        },
+      };
+    },
+  };
+}
+
+export function createApi(opts: ApiOptions): Api {
+  const { db, config } = opts;
+  const log = opts.log ?? ((m: string) => process.stderr.write(`proofroom api: ${m}\n`));
+  const metrics = opts.metrics ?? new ApiMetrics();
+  const model = loadModel();
+  const live = new LiveFeed(db, config.livePollMs, (e) => log(`live feed: ${String(e)}`));
+  const schema = buildSchema(model, live);
+  const limits = config.limits;
+
+  const yoga = createYoga<{ req: Request; res: Response }, ApiContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: config.graphiql ? { title: 'Proof Room GraphQL' } : false,
+    landingPage: false,
+    cors: false, // express handles CORS for every route
+    batching: false,
+    logging: false,
+    context: ({ req }) => ({
+      db,
+      model,
+      limits,
+      loaders: new Map(),
+      baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+      payoutBatchSize: config.payoutBatchSize,
+    }),
+    maskedErrors: {
+      maskError(error, message) {
+        // Errors meant for clients carry a code of ours; graphql-js's own (parse, validation,
+        // variable coercion) have no original error. Checked by shape, not by class: a test
+        // runner may load graphql's ESM and CJS builds side by side.
+        const chain: unknown[] = [];
+        for (
+          let e: unknown = error;
+          e && chain.length < 5;
+          e = (e as { originalError?: unknown }).originalError
+        )
+          chain.push(e);
+        const coded = chain.find((e) => {
+          const c = (e as { extensions?: { code?: unknown } }).extensions?.code;
+          return typeof c === 'string' && c in ERROR_CODES;
+        });
+        if (coded) return coded as Error;
+        const original = chain.at(-1);
+        if (chain.length === 1 && (error as { name?: string }).name === 'GraphQLError')
+          return error as Error;
+        // Database timeouts are the client's concern; anything else is ours and masked.
+        const text = original instanceof Error ? original.message : String(original);
+        if (/statement timeout|canceling statement|Query read timeout|timeout exceeded/i.test(text))
+          return createGraphQLError(`the operation took longer than ${limits.timeoutMs} ms`, {
+            extensions: { code: 'TIMEOUT', http: { status: 503 } },
+          });
+        log(`masked error: ${original instanceof Error ? (original.stack ?? text) : text}`);
+        return createGraphQLError(message, { extensions: { code: 'INTERNAL' } });
+      },
+    },
+    plugins: [
+      maxTokensPlugin({ n: limits.maxTokens }),
+      maxDepthPlugin({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
+      maxAliasesPlugin({ n: limits.maxAliases }),
+      maxDirectivesPlugin({ n: 20 }),
+      costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true }),
+      blockFieldSuggestionsPlugin(),
+      timeoutPlugin(limits.timeoutMs),
+      metricsPlugin(metrics),
+      {
+        onSubscribe() {
+          metrics.subscribers.inc();
+          return {
+            onSubscribeResult() {
+              return {
+                onEnd() {
+                  metrics.subscribers.dec();
+                },
+              };
+            },
+          };
+        },
+      },
+    ],
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use((req, res, next) => {
+    const t0 = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = routeOf(req);
+      metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
+      metrics.latency.observe({ route }, Number(process.hrtime.bigint() - t0) / 1e9);
+    });
+    next();
+  });
+  app.use(
+    cors({
+      origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins],
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['Content-Type', 'Accept', 'Authorization'],
+      maxAge: 600,
+    })
+  );
+
+  app.get('/healthz', async (_req, res) => {
+    const t0 = performance.now();
+    try {
+      await db.query('SELECT 1');
+    } catch (e) {
+      res.status(503).json({
+        status: 'unavailable',
+        database: { ok: false, error: e instanceof Error ? e.message : String(e) },
+      });
+      return;
+    }
+    const database = { ok: true, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
+    const st = (
+      await db
+        .query(
+          `SELECT height, best_height, finalized_height,
+                  extract(epoch FROM now() - updated_at)::float8 AS age
+             FROM indexer_status WHERE id = 'main'`
+        )
+        .catch(() => null)
+    )?.rows;
+    if (!st) {
+      res.status(503).json({
+        status: 'unavailable',
+        database,
+        error: 'the database has no Proof Room schema: run the indexer against it first',
+      });
+      return;
+    }
+    const s = st[0];
+    res.json({
+      status: 'ok',
+      database,
+      indexer: s
+        ? {
+            indexedHeight: s.height,
+            bestHeight: s.best_height,
+            finalizedHeight: s.finalized_height,
+            lag: Number(s.best_height) - Number(s.height),
+            secondsSinceUpdate: Math.round(Number(s.age) * 10) / 10,
+          }
+        : null,
+    });
+  });
+  app.get('/metrics', async (_req, res) => {
+    const s = opts.poolStats?.();
+    if (s) {
+      metrics.pool.set({ state: 'total' }, s.total);
+      metrics.pool.set({ state: 'idle' }, s.idle);
+      metrics.pool.set({ state: 'waiting' }, s.waiting);
+    }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  if (config.rateLimitPerMinute > 0) {
+    app.use(
+      rateLimit({
+        windowMs: 60_000,
+        limit: config.rateLimitPerMinute,
+        standardHeaders: 'draft-7',
+        legacyHeaders: false,
+        handler: (_req, res) => {
+          metrics.errors.inc({ code: 'RATE_LIMITED' });
+          res.status(429).json(
+            restError(
+              'RATE_LIMITED',
+              `more than ${config.rateLimitPerMinute} requests a minute from this client`,
+              {
+                limitPerMinute: config.rateLimitPerMinute,
+              }
+            )
+          );
+        },
+      })
+    );
+  }
+
+  app.get('/v1/receipts/:id', bundleRoute(db, config));
+  app.get('/v1/export/:file', exportRoute(db, model, config, metrics));
+
+  // GraphQL: JSON bodies only, size-limited before yoga sees them.
+  app.use(
+    '/graphql',
+    express.json({ limit: limits.maxBodyBytes, type: ['application/json', 'application/*+json'] }),
+    (req: Request, res: Response, next: NextFunction) => {
+      if (req.method === 'POST' && (req.body === undefined || typeof req.body !== 'object')) {
+        res
+          .status(415)
+          .json(
+            restError(
+              'BAD_USER_INPUT',
+              'POST /graphql takes a JSON body (Content-Type: application/json)'
+            )
+          );
+        return;
+      }
+      next();
+    },
+    yoga as unknown as express.RequestHandler
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json(restError('NOT_FOUND', 'no such route; see docs/api.md'));
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    let code: ErrorCode = 'INTERNAL';
+    let message = 'internal error';
+    if (e?.type === 'entity.too.large') {
+      code = 'PAYLOAD_TOO_LARGE';
+      message = `the request body is larger than ${limits.maxBodyBytes} bytes`;
+    } else if (e?.type === 'entity.parse.failed') {
+      code = 'BAD_USER_INPUT';
+      message = 'the request body is not valid JSON';
+    } else if (e?.status && e.status >= 400 && e.status < 500) {
+      code = 'BAD_USER_INPUT';
+      message = e.message ?? 'bad request';
+    } else
+      log(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    metrics.errors.inc({ code });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res
+      .status(code === 'BAD_USER_INPUT' && e?.status ? e.status : ERROR_CODES[code])
+      .json(restError(code, message));
+  });
+
+  return { app, model, live, metrics, close: () => live.close() };
+}

@@ -1,0 +1,123 @@
+/**
+ * The API process's configuration: the only module of `api/` that reads the environment. Values
+ * are validated once; a bad value is a ConfigError naming the variable and what it accepts.
+ * @module
+ */
+
+export class ConfigError extends Error {}
+
+export interface ApiLimits {
+  /** Largest query depth (PROOFROOM_API_MAX_DEPTH, default 10). */
+  readonly maxDepth: number;
+  /** Largest query cost by graphql-armor's cost model (PROOFROOM_API_MAX_COST, default 5000). */
+  readonly maxCost: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  /** Default and largest page (`limit` / `first`). */
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  readonly maxOffset: number;
+  /** Largest request body in bytes (PROOFROOM_API_MAX_BODY_BYTES, default 100 KiB). */
+  readonly maxBodyBytes: number;
+  /** GraphQL execution and database statement time limit (PROOFROOM_API_TIMEOUT_MS, 10 s). */
+  readonly timeoutMs: number;
+}
+
+export interface ApiConfig {
+  /** PostgreSQL URL (DATABASE_URL); null: the caller supplies the embedded server. */
+  readonly databaseUrl: string | null;
+  /** Whether the database is the embedded PGlite (one session: no server-side SET). */
+  readonly embeddedDatabase: boolean;
+  readonly host: string;
+  /** PROOFROOM_API_PORT, default 4350 (0: any free port). */
+  readonly port: number;
+  /** Allowed browser origins (PROOFROOM_API_CORS_ORIGINS: `*` or a comma list; default `*`). */
+  readonly corsOrigins: '*' | readonly string[];
+  /** Requests per client per minute (PROOFROOM_API_RATE_LIMIT, default 1200; 0: off). */
+  readonly rateLimitPerMinute: number;
+  /** Trust X-Forwarded-For from this many proxies when telling clients apart (default 0). */
+  readonly trustProxy: number;
+  readonly limits: ApiLimits;
+  /** Connections in the API's pool (PROOFROOM_API_POOL_SIZE, default 10). */
+  readonly poolSize: number;
+  /** How often the live feed looks for new final receipts and failed checks (ms). */
+  readonly livePollMs: number;
+  /** The payout batch size the indexer verified with (PROOFROOM_PAYOUT_BATCH_SIZE, 100). */
+  readonly payoutBatchSize: number;
+  /** Storage nodes offered as payload sources in bundles (PROOFROOM_STORAGE_URLS). */
+  readonly storageUrls: readonly string[];
+  /** Serve GraphiQL on GET /graphql (PROOFROOM_API_GRAPHIQL, default on). */
+  readonly graphiql: boolean;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got '${raw}'`);
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, dflt: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return dflt;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+function urls(raw: string | undefined, name: string): string[] {
+  const list = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const u of list) {
+    let ok: boolean;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(u).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError(`${name}: '${u}' is not an http(s) URL`);
+  }
+  return list.map((u) => u.replace(/\/+$/, ''));
+}
+
+export function loadApiConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: { databaseUrl?: string | null; embedded?: boolean; port?: number; host?: string } = {}
+): ApiConfig {
+  const cors = env.PROOFROOM_API_CORS_ORIGINS?.trim() || '*';
+  const corsOrigins = cors === '*' ? '*' : urls(cors, 'PROOFROOM_API_CORS_ORIGINS');
+  const databaseUrl =
+    overrides.databaseUrl !== undefined ? overrides.databaseUrl : env.DATABASE_URL?.trim() || null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError(`DATABASE_URL must be a postgres:// URL`);
+  const maxPageSize = int(env, 'PROOFROOM_API_MAX_PAGE_SIZE', 1000, 1, 100_000);
+  return Object.freeze({
+    databaseUrl,
+    embeddedDatabase: overrides.embedded ?? false,
+    host: overrides.host ?? (env.PROOFROOM_API_HOST?.trim() || '127.0.0.1'),
+    port: overrides.port ?? int(env, 'PROOFROOM_API_PORT', 4350, 0, 65535),
+    corsOrigins,
+    rateLimitPerMinute: int(env, 'PROOFROOM_API_RATE_LIMIT', 1200, 0, 10_000_000),
+    trustProxy: int(env, 'PROOFROOM_API_TRUST_PROXY', 0, 0, 10),
+    limits: Object.freeze({
+      maxDepth: int(env, 'PROOFROOM_API_MAX_DEPTH', 10, 2, 100),
+      maxCost: int(env, 'PROOFROOM_API_MAX_COST', 5000, 10, 10_000_000),
+      maxAliases: int(env, 'PROOFROOM_API_MAX_ALIASES', 15, 1, 1000),
+      maxTokens: int(env, 'PROOFROOM_API_MAX_TOKENS', 2000, 50, 100_000),
+      defaultPageSize: Math.min(100, maxPageSize),
+      maxPageSize,
+      maxOffset: int(env, 'PROOFROOM_API_MAX_OFFSET', 100_000, 0, 10_000_000),
+      maxBodyBytes: int(env, 'PROOFROOM_API_MAX_BODY_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
+      timeoutMs: int(env, 'PROOFROOM_API_TIMEOUT_MS', 10_000, 100, 600_000),
+    }),
+    poolSize: int(env, 'PROOFROOM_API_POOL_SIZE', 10, 1, 90),
+    livePollMs: int(env, 'PROOFROOM_API_LIVE_POLL_MS', 1000, 50, 60_000),
+    payoutBatchSize: int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 100, 1, 100_000),
+    storageUrls: urls(env.PROOFROOM_STORAGE_URLS, 'PROOFROOM_STORAGE_URLS'),
+    graphiql: bool(env, 'PROOFROOM_API_GRAPHIQL', true),
+  });
+}

@@ -1,0 +1,270 @@
+/**
+ * `GET /v1/export/<entity>.csv` and `.ndjson`: every row of an entity that matches the filters,
+ * streamed in keyset pages (no silent row cap, memory bounded by one page, back-pressure from the
+ * client respected, no transaction held between pages). Filters are the GraphQL where input,
+ * either as `where=<JSON>` or as flat `field_op=value` parameters (`_in` takes a comma list);
+ * `orderBy=a_ASC,b_DESC`; `fields=a,b` picks columns; `limit=N` asks for at most N rows.
+ * @module
+ */
+import { once } from 'node:events';
+import type { Request, Response } from 'express';
+import type { ApiConfig } from './config.ts';
+import type { Queryable } from './context.ts';
+import { ApiError, restError } from './errors.ts';
+import type { ApiMetrics } from './metrics.ts';
+import type { ColumnField, Entity, Model } from './model.ts';
+import { Params, afterPredicate, compileWhere, orderSql, orderTerms, quote } from './sql.ts';
+
+const PAGE_ROWS = 2000;
+const MAX_WHERE_CHARS = 64 * 1024;
+
+function entityOf(model: Model, name: string): Entity | undefined {
+  for (const e of model.entities.values()) if (e.plural === name || e.table === name) return e;
+  return undefined;
+}
+
+/** A flat query-string value as the filter's GraphQL type reads it. */
+function flatValue(f: ColumnField, op: string, raw: string): unknown {
+  if (op === 'isNull') {
+    if (raw !== 'true' && raw !== 'false')
+      throw new ApiError('BAD_FILTER', `${f.name}_isNull: true or false`);
+    return raw === 'true';
+  }
+  if (op === 'in' || op === 'not_in')
+    return raw === '' ? [] : raw.split(',').map((x) => scalarValue(f, x));
+  return scalarValue(f, raw);
+}
+
+function scalarValue(f: ColumnField, raw: unknown): unknown {
+  if (typeof raw !== 'string') {
+    if (f.scalar === 'Bytes') throw new ApiError('BAD_FILTER', `${f.name}: expected 0x-hex`);
+    return raw;
+  }
+  switch (f.scalar) {
+    case 'Int': {
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n) || n < -(2 ** 31) || n >= 2 ** 31)
+        throw new ApiError(
+          'BAD_FILTER',
+          `${f.name}: expected a 32-bit integer, got ${JSON.stringify(raw.slice(0, 40))}`
+        );
+      return n;
+    }
+    case 'Float': {
+      const n = Number(raw);
+      if (!Number.isFinite(n)) throw new ApiError('BAD_FILTER', `${f.name}: expected a number`);
+      return n;
+    }
+    case 'Boolean':
+      if (raw !== 'true' && raw !== 'false')
+        throw new ApiError('BAD_FILTER', `${f.name}: true or false`);
+      return raw === 'true';
+    case 'Bytes':
+      if (!/^0x(?:[0-9a-fA-F]{2})*$/.test(raw))
+        throw new ApiError('BAD_FILTER', `${f.name}: expected 0x-hex`);
+      return Buffer.from(raw.slice(2), 'hex');
+    default:
+      return raw;
+  }
+}
+
+const OPS = [
+  'not_eq',
+  'not_in',
+  'eq',
+  'in',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'isNull',
+  'startsWith',
+  'contains',
+];
+
+function splitFlat(e: Entity, key: string): { f: ColumnField; op: string } | null {
+  for (const op of OPS) {
+    if (!key.endsWith(`_${op}`)) continue;
+    const f = e.fields.get(key.slice(0, -op.length - 1));
+    if (f?.kind === 'column') return { f, op };
+  }
+  return null;
+}
+
+/** Bytes filters arrive as hex strings in JSON: turn them into bytes like the GraphQL scalar. */
+function normalizeJsonWhere(e: Entity, model: Model, w: unknown, depth = 0): unknown {
+  if (depth > 8 || w === null || typeof w !== 'object' || Array.isArray(w)) return w;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(w as Record<string, unknown>)) {
+    if ((k === 'AND' || k === 'OR') && Array.isArray(v)) {
+      out[k] = v.map((x) => normalizeJsonWhere(e, model, x, depth + 1));
+      continue;
+    }
+    const flat = splitFlat(e, k);
+    if (flat && flat.f.scalar === 'Bytes' && flat.op !== 'isNull')
+      out[k] = Array.isArray(v) ? v.map((x) => scalarValue(flat.f, x)) : scalarValue(flat.f, v);
+    else {
+      const rel = e.fields.get(k.replace(/_(some|every|none)$/, ''));
+      const target =
+        rel?.kind === 'link'
+          ? model.entities.get(rel.target)
+          : rel?.kind === 'checks'
+            ? model.entities.get('VerificationLine')
+            : undefined;
+      out[k] = target ? normalizeJsonWhere(target, model, v, depth + 1) : v;
+    }
+  }
+  return out;
+}
+
+export function whereFromQuery(
+  e: Entity,
+  model: Model,
+  query: Request['query']
+): Record<string, unknown> {
+  const where: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (['where', 'orderBy', 'fields', 'limit'].includes(k)) continue;
+    if (typeof v !== 'string') throw new ApiError('BAD_FILTER', `${k}: give it once`);
+    const flat = splitFlat(e, k);
+    if (!flat) throw new ApiError('BAD_FILTER', `${e.plural} has no filter ${k}`);
+    where[k] = flatValue(flat.f, flat.op, v);
+  }
+  if (query.where !== undefined) {
+    if (typeof query.where !== 'string' || query.where.length > MAX_WHERE_CHARS)
+      throw new ApiError(
+        'BAD_FILTER',
+        `where: one JSON object of at most ${MAX_WHERE_CHARS} characters`
+      );
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(query.where);
+    } catch {
+      throw new ApiError('BAD_FILTER', 'where: not valid JSON');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new ApiError('BAD_FILTER', 'where: expected a JSON object');
+    return Object.keys(where).length
+      ? { AND: [where, normalizeJsonWhere(e, model, parsed)] }
+      : (normalizeJsonWhere(e, model, parsed) as Record<string, unknown>);
+  }
+  return where;
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let s: string;
+  if (v instanceof Date) s = v.toISOString();
+  else if (v instanceof Uint8Array) s = `0x${Buffer.from(v).toString('hex')}`;
+  else if (typeof v === 'object') s = JSON.stringify(v);
+  else s = String(v);
+  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function jsonValue(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return `0x${Buffer.from(v).toString('hex')}`;
+  return v;
+}
+
+export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, metrics: ApiMetrics) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const m = /^([A-Za-z_]+)\.(csv|ndjson)$/.exec(String(req.params.file ?? ''));
+    const e = m ? entityOf(model, m[1]!) : undefined;
+    if (!m || !e) {
+      const names = [...model.entities.values()].map((x) => x.plural).join(', ');
+      res.status(404).json(restError('NOT_FOUND', `export one of: ${names} (as .csv or .ndjson)`));
+      return;
+    }
+    const format = m[2] as 'csv' | 'ndjson';
+    let where: Record<string, unknown>;
+    let fields: ColumnField[];
+    let terms;
+    let limit = Infinity;
+    try {
+      where = whereFromQuery(e, model, req.query);
+      const all = [...e.fields.values()].filter((f): f is ColumnField => f.kind === 'column');
+      if (typeof req.query.fields === 'string') {
+        fields = req.query.fields.split(',').map((n) => {
+          const f = e.fields.get(n.trim());
+          if (f?.kind !== 'column')
+            throw new ApiError('BAD_USER_INPUT', `fields: ${e.name} has no column ${n}`);
+          return f;
+        });
+      } else fields = all;
+      terms = orderTerms(
+        e,
+        typeof req.query.orderBy === 'string' ? req.query.orderBy.split(',') : []
+      );
+      if (req.query.limit !== undefined) {
+        limit = Number(req.query.limit);
+        if (!Number.isSafeInteger(limit) || limit < 0)
+          throw new ApiError('BAD_USER_INPUT', 'limit: a non-negative integer');
+      }
+      // Compile once up front, so a bad filter is a 400 before any byte is sent.
+      compileWhere({ model, params: new Params(), aliases: 0 }, e, where, 't0');
+    } catch (err) {
+      if (err instanceof ApiError) {
+        res.status(400).json(restError(err.code, err.message, err.facts));
+        return;
+      }
+      throw err;
+    }
+    const cols = [
+      ...new Set([...fields.map((f) => f.column), ...terms.map((t) => t.field.column)]),
+    ];
+    let closed = false;
+    res.on('close', () => (closed = true));
+    res.status(200);
+    res.setHeader(
+      'Content-Type',
+      format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson'
+    );
+    res.setHeader('Content-Disposition', `attachment; filename="${e.plural}.${format}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    if (format === 'csv') res.write(`${fields.map((f) => f.name).join(',')}\r\n`);
+    let after: unknown[] | null = null;
+    let sent = 0;
+    try {
+      while (!closed && sent < limit) {
+        const p = new Params();
+        const conds: string[] = [];
+        const w = compileWhere({ model, params: p, aliases: 0 }, e, where, 't0');
+        if (w) conds.push(w);
+        if (after) conds.push(afterPredicate(terms, after, 't0', p));
+        const n = Math.min(PAGE_ROWS, limit - sent);
+        const rows = (
+          await db.query(
+            `SELECT ${cols.map((c) => `t0.${quote(c)}`).join(', ')} FROM ${quote(e.table)} t0
+              ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
+              ORDER BY ${orderSql(terms, 't0')} LIMIT ${n}`,
+            p.values
+          )
+        ).rows;
+        if (rows.length === 0) break;
+        let chunk = '';
+        for (const r of rows) {
+          if (format === 'csv') chunk += `${fields.map((f) => csvCell(r[f.column])).join(',')}\r\n`;
+          else
+            chunk += `${JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, jsonValue(r[f.column])])))}\n`;
+        }
+        sent += rows.length;
+        metrics.exported.inc({ entity: e.plural, format }, rows.length);
+        if (!res.write(chunk) && !closed)
+          await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (rows.length < n) break;
+        const last = rows.at(-1)!;
+        after = terms.map((t) => {
+          const v = last[t.field.column];
+          return v instanceof Date ? v.toISOString() : v;
+        });
+      }
+    } catch (err) {
+      // Headers are sent: end the stream abnormally so the client sees a broken transfer, never a
+      // silently short file.
+      res.destroy(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    res.end();
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * A receipt assembled from the database: the lines the indexer stored for the record's own steps
+ * (subject `record`), its batch's anchor (`anchor`), its era (`era`) and the settlement of its
+ * customer and provider (`settlement`), in the order `verifyReceipt` produces them: by step, then
+ * record, anchor, payers, payees, era, then line order. Steps without lines are reported as
+ * pending, never as passed.
+ * @module
+ */
+import { REASONS, STEPS, type Step } from '../verifier/lines.ts';
+import type { Queryable } from './context.ts';
+
+export interface ReceiptLineOut {
+  readonly index: number;
+  readonly step: string;
+  readonly check: string;
+  readonly ok: boolean;
+  readonly code: string | null;
+  readonly reason: string | null;
+  readonly rule: string;
+  readonly basis: string;
+  readonly facts: unknown;
+  readonly source: unknown;
+  readonly subjectKind: string;
+  readonly subjectId: string;
+}
+
+export interface ReceiptOut {
+  readonly id: string;
+  readonly recordId: string;
+  readonly ok: boolean;
+  readonly passed: number;
+  readonly failed: number;
+  readonly pending: Step[];
+  readonly lines: ReceiptLineOut[];
+  readonly record: unknown;
+  readonly activity: Record<string, unknown>;
+  readonly copies: number;
+}
+
+export function reasonOf(code: string | null | undefined): string | null {
+  return code ? ((REASONS as Record<string, string>)[code] ?? null) : null;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function recordObject(raw: unknown): unknown {
+  if (!(raw instanceof Uint8Array)) return null;
+  try {
+    return JSON.parse(decoder.decode(raw));
+  } catch {
+    return null;
+  }
+}
+
+/** The subjects whose lines make up the receipt of an activity record row, in tie-break order. */
+export function receiptSubjects(r: {
+  id: string;
+  batch_id: string;
+  cluster_id: string | null;
+  era: number | null;
+  customer_id: string | null;
+  provider_id: string | null;
+}): Array<[string, string]> {
+  const out: Array<[string, string]> = [
+    ['record', r.id],
+    ['anchor', r.batch_id],
+  ];
+  if (r.cluster_id !== null && r.era !== null) {
+    const era = `${r.cluster_id}-${r.era}`;
+    if (r.customer_id) out.push(['settlement', `${era}-payers-${r.customer_id}`]);
+    if (r.provider_id) out.push(['settlement', `${era}-payees-${r.provider_id}`]);
+    out.push(['era', era]);
+  }
+  return out;
+}
+
+/** Finds the activity record by its row id or its record id (the first anchored copy). */
+export async function loadReceipt(
+  db: Queryable,
+  by: { id?: string | null; recordId?: string | null }
+): Promise<ReceiptOut | null> {
+  const byId = typeof by.id === 'string';
+  const key = byId ? by.id : by.recordId;
+  if (typeof key !== 'string' || key.length > 512) return null;
+  const rows = (
+    await db.query(
+      `SELECT a.*, (SELECT count(*)::int FROM activity_record c WHERE c.record_id = a.record_id) AS copies
+         FROM activity_record a WHERE ${byId ? 'a.id' : 'a.record_id'} = $1
+        ORDER BY a.block_height, a.id LIMIT 1`,
+      [key]
+    )
+  ).rows;
+  const r = rows[0] as
+    | (Record<string, unknown> & {
+        id: string;
+        record_id: string;
+        batch_id: string;
+        cluster_id: string | null;
+        era: number | null;
+        customer_id: string | null;
+        provider_id: string | null;
+        copies: number;
+      })
+    | undefined;
+  if (!r) return null;
+  const subjects = receiptSubjects(r);
+  const cond = subjects.map(
+    (_, i) => `(subject_kind = $${2 * i + 1} AND subject_id = $${2 * i + 2})`
+  );
+  const lineRows = (
+    await db.query(
+      `SELECT subject_kind, subject_id, seq, step, check_name, ok, code, rule, basis, facts, source
+         FROM verification_line WHERE ${cond.join(' OR ')}`,
+      subjects.flat()
+    )
+  ).rows as Array<{
+    subject_kind: string;
+    subject_id: string;
+    seq: number;
+    step: Step;
+    check_name: string;
+    ok: boolean;
+    code: string | null;
+    rule: string;
+    basis: string;
+    facts: unknown;
+    source: unknown;
+  }>;
+  const rank = new Map(subjects.map(([k, id], i) => [`${k}|${id}`, i]));
+  lineRows.sort(
+    (a, b) =>
+      STEPS.indexOf(a.step) - STEPS.indexOf(b.step) ||
+      rank.get(`${a.subject_kind}|${a.subject_id}`)! -
+        rank.get(`${b.subject_kind}|${b.subject_id}`)! ||
+      a.seq - b.seq
+  );
+  const lines = lineRows.map((l, index) => ({
+    index,
+    step: l.step,
+    check: l.check_name,
+    ok: l.ok,
+    code: l.code,
+    reason: reasonOf(l.code),
+    rule: l.rule,
+    basis: l.basis,
+    facts: l.facts,
+    source: l.source,
+    subjectKind: l.subject_kind,
+    subjectId: l.subject_id,
+  }));
+  const present = new Set(lines.map((l) => l.step));
+  const pending = STEPS.filter((s) => !present.has(s));
+  const failed = lines.filter((l) => !l.ok).length;
+  return {
+    id: r.id,
+    recordId: r.record_id,
+    ok: failed === 0 && pending.length === 0,
+    passed: lines.length - failed,
+    failed,
+    pending,
+    lines,
+    record: recordObject(r.raw),
+    activity: r,
+    copies: r.copies,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The executable GraphQL schema: schema.graphql (with list arguments on relation fields) plus the
+ * SDL derived from its entities, and every resolver.
+ * @module
+ */
+import { type GraphQLSchema, print } from 'graphql';
+import { createSchema, filter, pipe } from 'graphql-yoga';
+import type { ApiContext } from './context.ts';
+import { entityResolvers } from './entities.ts';
+import { ApiError } from './errors.ts';
+import type { LiveFeed, ReceiptEvent } from './live.ts';
+import { type Model, derivedSdl, withListArguments } from './model.ts';
+import { loadReceipt, reasonOf } from './receipt.ts';
+import { SCALARS } from './scalars.ts';
+import {
+  activityStats,
+  checkStats,
+  meta,
+  reconciliation,
+  squidStatus,
+  voteMatrix,
+} from './views.ts';
+
+type Row = Record<string, unknown>;
+type Args = Record<string, unknown>;
+
+/** The full SDL the server runs (schema.graphql plus the derived entity queries). */
+export function fullSdl(model: Model): string {
+  return `${print(withListArguments(model))}\n\n${derivedSdl(model)}`;
+}
+
+export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
+  const generated = entityResolvers(model.entities.values(), (n) => model.entities.get(n)!);
+  const subscribe = <T>(topic: 'receipt' | 'failedCheck', keep: (v: T, args: Args) => boolean) => ({
+    subscribe: (_p: unknown, args: Args) => {
+      live.ensureStarted();
+      return pipe(
+        live.pubsub.subscribe(topic),
+        filter((v: unknown) => keep(v as T, args))
+      );
+    },
+    resolve: (v: unknown) => v,
+  });
+  const matches = (want: unknown, have: unknown) =>
+    want === undefined || want === null || want === have;
+  return createSchema<ApiContext>({
+    typeDefs: fullSdl(model),
+    resolvers: {
+      ...SCALARS,
+      ...generated.types,
+      ActivityRecord: {
+        ...generated.types.ActivityRecord,
+        receipt: (row: Row, _a: Args, ctx: ApiContext) =>
+          loadReceipt(ctx.db, { id: String(row.id) }),
+      },
+      AttestationRound: {
+        ...generated.types.AttestationRound,
+        matrix: (row: Row, _a: Args, ctx: ApiContext) => voteMatrix(ctx, row),
+      },
+      EraPayout: {
+        ...generated.types.EraPayout,
+        reconciliation: (row: Row, _a: Args, ctx: ApiContext) => reconciliation(ctx, row),
+      },
+      VerificationLine: {
+        ...generated.types.VerificationLine,
+        reason: (row: Row) => reasonOf(row.code as string | null),
+      },
+      Receipt: {
+        bundleUrl: (r: { id: string }, _a: Args, ctx: ApiContext) =>
+          `${ctx.baseUrl}/v1/receipts/${encodeURIComponent(r.id)}`,
+      },
+      Query: {
+        ...generated.Query,
+        receipt: (_p: unknown, args: Args, ctx: ApiContext) => {
+          const by = { id: args.id as string | null, recordId: args.recordId as string | null };
+          if (typeof by.id !== 'string' && typeof by.recordId !== 'string')
+            throw new ApiError('BAD_USER_INPUT', 'receipt needs recordId or id');
+          return loadReceipt(ctx.db, by);
+        },
+        _meta: (_p: unknown, _a: Args, ctx: ApiContext) => meta(ctx),
+        squidStatus: (_p: unknown, _a: Args, ctx: ApiContext) => squidStatus(ctx),
+        activityStats: (_p: unknown, args: Args, ctx: ApiContext) => activityStats(ctx, args),
+        checkStats: (_p: unknown, args: Args, ctx: ApiContext) => checkStats(ctx, args),
+      },
+      Subscription: {
+        receiptFinalized: subscribe<ReceiptEvent>(
+          'receipt',
+          (v, a) =>
+            matches(a.clusterId, v.clusterId) &&
+            matches(a.customerId, v.customerId) &&
+            matches(a.providerId, v.providerId)
+        ),
+        failedCheck: subscribe<Row>(
+          'failedCheck',
+          (v, a) =>
+            matches(a.step, v.step) &&
+            matches(a.code, v.code) &&
+            matches(a.subjectKind, v.subject_kind)
+        ),
+      },
+    },
+  });
+}

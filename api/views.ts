@@ -1,0 +1,385 @@
+/**
+ * The API's own views over the verified data: status (`_meta`, `squidStatus`), aggregates, an
+ * attestation round's vote matrix with its threshold arithmetic, and an era's reconciliation of
+ * on-chain amounts against the amounts recomputed from the verified activity.
+ * @module
+ */
+import { toHex } from '../verifier/bytes.ts';
+import { type QuorumRule, quorumThreshold } from '../verifier/quorum.ts';
+import { VERIFIER_VERSION } from '../verifier/receipt.ts';
+import { eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
+import { parseHex } from '../verifier/bytes.ts';
+import type { ApiContext, Queryable } from './context.ts';
+import { ApiError } from './errors.ts';
+import type { Model } from './model.ts';
+import { Params, compileWhere, quote } from './sql.ts';
+
+type Row = Record<string, unknown>;
+
+// -------------------------------------------------------------------------------------------
+// Status
+
+let errorsCache: { at: number; rows: Row[] } | null = null;
+const ERRORS_TTL_MS = 5000;
+
+/** Problems the indexer met, grouped; cached for a few seconds (it scans the batch table). */
+async function indexingErrors(db: Queryable): Promise<Row[]> {
+  const now = Date.now();
+  if (errorsCache && now - errorsCache.at < ERRORS_TTL_MS) return errorsCache.rows;
+  const rows = (
+    await db.query(
+      `SELECT 'payload' AS kind, payload_status AS code, count(*)::int AS count,
+              max(block_height) AS "lastBlockHeight"
+         FROM dac_batch WHERE payload_status <> 'ok' GROUP BY payload_status
+       UNION ALL
+       SELECT 'envelope', code, count(*)::int, max(block_height) FROM remark
+        WHERE code IS NOT NULL GROUP BY code
+       UNION ALL
+       SELECT 'decode', kind, count(*)::int, max(block_height) FROM verification_subject
+        WHERE kind IN ('event', 'call') AND NOT ok GROUP BY kind
+       ORDER BY 1, 2`
+    )
+  ).rows;
+  errorsCache = { at: now, rows };
+  return rows;
+}
+
+export async function meta(ctx: ApiContext): Promise<Row> {
+  const st = (
+    await ctx.db.query(
+      `SELECT height, hash, finalized_height, finalized_hash, best_height, best_hash, updated_at,
+              extract(epoch FROM now() - updated_at)::float8 AS age
+         FROM indexer_status WHERE id = 'main'`
+    )
+  ).rows[0];
+  const chain = (
+    await ctx.db
+      .query(`SELECT name, genesis_hash, ss58_prefix FROM chain_info WHERE id = 'main'`)
+      .catch(() => ({ rows: [] as Row[] }))
+  ).rows[0];
+  return {
+    bestHeight: st?.best_height ?? null,
+    bestHash: st?.best_hash ?? null,
+    finalizedHeight: st?.finalized_height ?? null,
+    finalizedHash: st?.finalized_hash ?? null,
+    indexedHeight: st?.height ?? null,
+    indexedHash: st?.hash ?? null,
+    verifiedHeight: st?.height ?? null,
+    lag: st ? Math.max(0, Number(st.best_height) - Number(st.height)) : null,
+    updatedAt: st?.updated_at ?? null,
+    secondsSinceUpdate: st ? Number(st.age) : null,
+    verifierVersion: VERIFIER_VERSION,
+    chain: chain
+      ? { name: chain.name, genesisHash: chain.genesis_hash, ss58Prefix: chain.ss58_prefix }
+      : null,
+    errors: await indexingErrors(ctx.db),
+  };
+}
+
+export async function squidStatus(ctx: ApiContext): Promise<Row> {
+  const st = (
+    await ctx.db.query(
+      `SELECT height, hash, finalized_height, finalized_hash FROM indexer_status WHERE id = 'main'`
+    )
+  ).rows[0];
+  return {
+    height: st?.height ?? null,
+    hash: st?.hash ?? null,
+    finalizedHeight: st?.finalized_height ?? null,
+    finalizedHash: st?.finalized_hash ?? null,
+  };
+}
+
+// -------------------------------------------------------------------------------------------
+// Aggregates
+
+const ACTIVITY_DIMS: Record<string, { column: string; field: string }> = {
+  CLUSTER: { column: 'cluster_id', field: 'clusterId' },
+  ERA: { column: 'era', field: 'era' },
+  CUSTOMER: { column: 'customer_id', field: 'customerId' },
+  PROVIDER: { column: 'provider_id', field: 'providerId' },
+  NODE: { column: 'node_id', field: 'nodeId' },
+  USER: { column: 'user_id', field: 'userId' },
+  AGENT: { column: 'agent_id', field: 'agentId' },
+};
+
+const CHECK_DIMS: Record<string, { column: string; field: string }> = {
+  STEP: { column: 'step', field: 'step' },
+  CHECK: { column: 'check_name', field: 'check' },
+  CODE: { column: 'code', field: 'code' },
+  SUBJECT_KIND: { column: 'subject_kind', field: 'subjectKind' },
+};
+
+function groupQuery(
+  ctx: ApiContext,
+  model: Model,
+  entityName: string,
+  dims: Record<string, { column: string; field: string }>,
+  args: Record<string, unknown>,
+  aggregates: string
+): { sql: string; values: unknown[] } {
+  const e = model.entities.get(entityName)!;
+  const groupBy = [...new Set((args.groupBy as string[] | null | undefined) ?? [])];
+  const cols = groupBy.map((d) => dims[d]!);
+  const limit = (args.limit as number | null | undefined) ?? ctx.limits.defaultPageSize;
+  const offset = (args.offset as number | null | undefined) ?? 0;
+  if (limit < 0 || limit > ctx.limits.maxPageSize)
+    throw new ApiError('LIMIT_TOO_LARGE', `limit is between 0 and ${ctx.limits.maxPageSize}`, {
+      max: ctx.limits.maxPageSize,
+    });
+  if (offset < 0 || offset > ctx.limits.maxOffset)
+    throw new ApiError('OFFSET_TOO_LARGE', `offset is between 0 and ${ctx.limits.maxOffset}`);
+  const p = new Params();
+  const where = compileWhere({ model, params: p, aliases: 0 }, e, args.where, 't0');
+  const select = cols.map((c) => `t0.${quote(c.column)} AS ${quote(c.field)}`);
+  const sql = `SELECT ${[...select, aggregates].join(', ')} FROM ${quote(e.table)} t0
+    ${where ? `WHERE ${where}` : ''}
+    ${
+      cols.length
+        ? `GROUP BY ${cols.map((c) => `t0.${quote(c.column)}`).join(', ')}
+    ORDER BY ${cols.map((c) => `t0.${quote(c.column)}`).join(', ')}`
+        : ''
+    }
+    LIMIT ${p.add(limit, 'int8')} OFFSET ${p.add(offset, 'int8')}`;
+  return { sql, values: p.values };
+}
+
+export async function activityStats(
+  ctx: ApiContext,
+  args: Record<string, unknown>
+): Promise<Row[]> {
+  const q = groupQuery(
+    ctx,
+    ctx.model,
+    'ActivityRecord',
+    ACTIVITY_DIMS,
+    args,
+    `count(*)::int AS records, (count(*) FILTER (WHERE t0.ok))::int AS passed,
+     (count(*) FILTER (WHERE NOT t0.ok))::int AS failed,
+     coalesce(sum(t0.cost), 0)::text AS cost, min(t0.timestamp) AS "firstTimestamp",
+     max(t0.timestamp) AS "lastTimestamp"`
+  );
+  return (await ctx.db.query(q.sql, q.values)).rows.map((r) => ({
+    ...r,
+    verificationRate: Number(r.records) === 0 ? 0 : Number(r.passed) / Number(r.records),
+  }));
+}
+
+export async function checkStats(ctx: ApiContext, args: Record<string, unknown>): Promise<Row[]> {
+  const q = groupQuery(
+    ctx,
+    ctx.model,
+    'VerificationLine',
+    CHECK_DIMS,
+    args,
+    `count(*)::int AS lines, (count(*) FILTER (WHERE t0.ok))::int AS passed,
+     (count(*) FILTER (WHERE NOT t0.ok))::int AS failed, max(t0.block_height) AS "lastBlockHeight"`
+  );
+  return (await ctx.db.query(q.sql, q.values)).rows;
+}
+
+// -------------------------------------------------------------------------------------------
+// Vote matrix
+
+async function eraLines(db: Queryable, eraId: string): Promise<Row[]> {
+  return (
+    await db.query(
+      `SELECT check_name, ok, code, facts, source FROM verification_line
+        WHERE subject_kind = 'era' AND subject_id = $1 ORDER BY seq`,
+      [eraId]
+    )
+  ).rows;
+}
+
+/** The validator set the era was judged against: validators known at the paid block. */
+async function validatorSet(db: Queryable, eraId: string): Promise<string[]> {
+  return (
+    await db.query(
+      `SELECT v.id FROM validator v, era_payout e
+        WHERE e.id = $1 AND v.block_height <= split_part(e.paid_event_id, '-', 1)::int
+        ORDER BY v.block_height, split_part(v.event_id, '-', 2)::int`,
+      [eraId]
+    )
+  ).rows.map((r) => String(r.id));
+}
+
+export function thresholdArithmetic(rule: string, n: number, agreeing: number): string {
+  const t = rule === 'cere67' || rule === 'twoThirds' ? quorumThreshold(n, rule as QuorumRule) : 0;
+  const verdict = `${agreeing} ${agreeing >= t && n > 0 ? '≥' : '<'} ${t}`;
+  if (rule === 'cere67') {
+    const exact = (67 * n) / 100;
+    return `67% of ${n} = ${exact}, rounded to nearest (ties down) = ${t}; agreeing ${verdict}`;
+  }
+  if (rule === 'twoThirds')
+    return `smallest k with 3k ≥ 2·${n} = ⌈${2 * n}/3⌉ = ${t}; agreeing ${verdict}`;
+  return `rule ${rule}: threshold ${t}; agreeing ${verdict}`;
+}
+
+export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
+  const id = String(round.id);
+  const [lines, votes, set] = await Promise.all([
+    eraLines(ctx.db, id),
+    ctx.db.query(
+      `SELECT id, validator_id, payers_root, payees_root, fingerprint, extrinsic_id, block_height
+         FROM attestation_vote WHERE cluster_id = $1 AND era = $2
+        ORDER BY block_height, split_part(id, '-', 2)::int`,
+      [round.cluster_id, round.era]
+    ),
+    validatorSet(ctx.db, id),
+  ]);
+  const quorum = lines.find((l) => l.check_name === 'attestation.quorum');
+  const roots = lines.find((l) => l.check_name === 'attestation.roots');
+  const qf = (quorum?.facts ?? {}) as Record<string, unknown>;
+  const rf = (roots?.facts ?? {}) as Record<string, unknown>;
+  const leading = new Set((qf.leadingVoters as string[] | undefined) ?? []);
+  const dissenting = new Set((qf.dissenting as string[] | undefined) ?? []);
+  const equivocators = new Set((qf.equivocators as string[] | undefined) ?? []);
+  const known = new Set(set);
+  const fingerprintOk = new Map<number, boolean>();
+  for (const l of lines) {
+    const m = /^attestation\.fingerprint\[(\d+)\]$/.exec(String(l.check_name));
+    if (m) fingerprintOk.set(Number(m[1]), Boolean(l.ok));
+  }
+  const seen = new Set<string>();
+  const rows: Row[] = votes.rows.map((v, i) => {
+    const who = String(v.validator_id);
+    const first = !seen.has(who);
+    seen.add(who);
+    const matches =
+      rf.computedPayersRoot == null
+        ? null
+        : v.payers_root === rf.computedPayersRoot && v.payees_root === rf.computedPayeesRoot;
+    const counted = first && known.has(who) && leading.has(who);
+    const note = !known.has(who)
+      ? 'unknown signer: not in the validator set'
+      : !first
+        ? equivocators.has(who)
+          ? 'equivocation: a later vote for other roots (the first counts)'
+          : 'duplicate: a later vote (the first counts)'
+        : dissenting.has(who)
+          ? 'dissent: voted for other roots than the leading ones'
+          : null;
+    const [b, e] = String(v.id).split('-').map(Number);
+    return {
+      validator: who,
+      known: known.has(who),
+      voted: true,
+      payersRoot: v.payers_root,
+      payeesRoot: v.payees_root,
+      fingerprint: v.fingerprint,
+      fingerprintValid: fingerprintOk.get(i) ?? null,
+      signatureValid: true,
+      signatureBasis: 'trusted: the vote is a signed extrinsic the runtime accepted',
+      matchesRecomputed: matches,
+      counted,
+      note,
+      source: { block: b, eventIndex: e, ...(v.extrinsic_id ? { extrinsic: v.extrinsic_id } : {}) },
+    };
+  });
+  for (const who of set)
+    if (!seen.has(who))
+      rows.push({
+        validator: who,
+        known: true,
+        voted: false,
+        signatureValid: null,
+        signatureBasis: 'no vote',
+        matchesRecomputed: null,
+        counted: false,
+        note: 'did not vote',
+      });
+  const rule = String(qf.rule ?? 'cere67');
+  const n = Number(qf.validators ?? round.validators);
+  const agreeing = Number(qf.leadingVotes ?? round.agreeing);
+  return {
+    rule,
+    validators: n,
+    threshold: Number(qf.threshold ?? round.threshold),
+    agreeing,
+    met: Boolean(quorum?.ok ?? round.quorum),
+    arithmetic: thresholdArithmetic(rule, n, agreeing),
+    otherRule: qf.otherRule ?? null,
+    otherThreshold: qf.otherThreshold ?? null,
+    otherMet: qf.otherReached ?? null,
+    computedPayersRoot: rf.computedPayersRoot ?? null,
+    computedPayeesRoot: rf.computedPayeesRoot ?? null,
+    rows,
+  };
+}
+
+// -------------------------------------------------------------------------------------------
+// Reconciliation
+
+const hex32 = (s: string) => parseHex(s, 32) ?? new Uint8Array(32);
+
+/**
+ * Per customer and provider: what the chain charged or paid against what the verified activity
+ * says (the same lists the attestation step recomputes its roots from).
+ */
+export async function reconciliation(ctx: ApiContext, era: Row): Promise<Row> {
+  const clusterId = String(era.cluster_id);
+  const eraNo = Number(era.era);
+  const paidHeight =
+    Number(String(era.paid_event_id ?? '').split('-')[0]) || Number(era.block_height);
+  const [params, sums, chain] = await Promise.all([
+    ctx.db.query(
+      `SELECT treasury_share, validators_share, reserve_share FROM cluster_protocol_params
+        WHERE cluster_id = $1 AND block_height <= $2 ORDER BY block_height DESC LIMIT 1`,
+      [clusterId, paidHeight]
+    ),
+    ctx.db.query(
+      `SELECT 'payers' AS side, customer_id AS account, sum(cost)::text AS total FROM activity_record
+        WHERE cluster_id = $1 AND era = $2 AND cost IS NOT NULL GROUP BY customer_id
+       UNION ALL
+       SELECT 'payees', provider_id, sum(cost)::text FROM activity_record
+        WHERE cluster_id = $1 AND era = $2 AND cost IS NOT NULL GROUP BY provider_id`,
+      [clusterId, eraNo]
+    ),
+    ctx.db.query(
+      `SELECT CASE kind WHEN 'charge' THEN 'payers' ELSE 'payees' END AS side, account_id AS account,
+              sum(amount)::text AS total
+         FROM payout_line WHERE cluster_id = $1 AND era = $2 AND kind IN ('charge', 'reward')
+        GROUP BY 1, 2`,
+      [clusterId, eraNo]
+    ),
+  ]);
+  const p = params.rows[0];
+  const shares = p
+    ? {
+        treasury: BigInt(String(p.treasury_share)),
+        validators: BigInt(String(p.validators_share)),
+        reserve: BigInt(String(p.reserve_share)),
+      }
+    : { treasury: 0n, validators: 0n, reserve: 0n };
+  const totals = (side: string) =>
+    sums.rows
+      .filter((r) => r.side === side)
+      .sort((a, b) => String(a.account).localeCompare(String(b.account)))
+      .map((r) => [hex32(String(r.account)), BigInt(String(r.total))] as [Uint8Array, bigint]);
+  const lists = eraPayoutListsFromTotals(totals('payers'), totals('payees'), shares);
+  const rows: Row[] = [];
+  for (const side of ['payers', 'payees'] as const) {
+    const recomputed = new Map(lists[side].map((x) => [toHex(x.account), x.amount]));
+    const onChain = new Map(
+      chain.rows
+        .filter((r) => r.side === side)
+        .map((r) => [String(r.account), BigInt(String(r.total))])
+    );
+    const accounts = [...new Set([...recomputed.keys(), ...onChain.keys()])].sort();
+    for (const account of accounts) {
+      const a = onChain.get(account);
+      const b = recomputed.get(account);
+      const difference = (a ?? 0n) - (b ?? 0n);
+      rows.push({
+        side,
+        account,
+        onChain: a ?? null,
+        recomputed: b ?? null,
+        difference,
+        matches: a !== undefined && b !== undefined && difference === 0n,
+      });
+    }
+  }
+  const differences = rows.filter((r) => !r.matches).length;
+  return { ok: differences === 0, differences, rows };
+}

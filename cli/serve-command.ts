@@ -1,0 +1,75 @@
+/**
+ * `proofroom serve`: the GraphQL API and the REST routes over an indexed database. Without a
+ * database URL it opens the embedded PostgreSQL in the data directory (when no indexer holds it).
+ */
+import path from 'node:path';
+import { ConfigError, loadApiConfig } from '../api/config.ts';
+import { startApiServer } from '../api/server.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded.ts';
+import { UsageError, parseArgs } from './args.ts';
+import { loadConfig } from './config.ts';
+
+export const SERVE_USAGE = `  serve [--database URL] [--port P] [--host H]
+      Serves the GraphQL API (/graphql, with GraphiQL in a browser), receipt bundles
+      (/v1/receipts/:id), streamed exports (/v1/export/<entity>.csv|.ndjson), /metrics and
+      /healthz over the indexed database (default port 4350). Without --database (or
+      DATABASE_URL) it opens the embedded PostgreSQL in <data dir>/pg. See docs/api.md.
+`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['database', 'port', 'host']);
+  const cli = loadConfig();
+  const str = (k: string): string | undefined => {
+    const v = args.flags.get(k);
+    if (v === true) throw new UsageError(`--${k} needs a value`);
+    return v;
+  };
+  const port = str('port');
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new UsageError('--port must be 0-65535');
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = str('database') ?? cli.databaseUrl;
+  let config;
+  try {
+    config = loadApiConfig(cli.childEnv, {
+      databaseUrl: databaseUrl ?? null,
+      embedded: !databaseUrl,
+      ...(port !== undefined ? { port: Number(port) } : {}),
+      ...(str('host') ? { host: str('host')! } : {}),
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(cli.dataDir, 'pg') });
+    databaseUrl = embedded.url;
+    process.stdout.write(
+      `embedded PostgreSQL (PGlite) at ${embedded.url}, data in ${embedded.dataDir}\n`
+    );
+  }
+  let server;
+  try {
+    server = await startApiServer({ ...config, databaseUrl }, (m) =>
+      process.stderr.write(`proofroom serve: ${m}\n`)
+    );
+  } catch (e) {
+    await embedded?.close();
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE')
+      throw new UsageError(`port ${config.port} is taken; choose another with --port`);
+    throw e;
+  }
+  process.stdout.write(
+    `Proof Room API at ${server.url}/graphql (REST: ${server.url}/v1/receipts/:id, ${server.url}/v1/export/, ${server.url}/healthz)\n`
+  );
+  let done: (code: number) => void = () => {};
+  const finished = new Promise<number>((r) => (done = r));
+  const stop = async (): Promise<void> => {
+    await server.close();
+    await embedded?.close();
+    done(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return finished;
+}
