@@ -3,6 +3,7 @@
  * database URL it opens the embedded PostgreSQL in the data directory (when no indexer holds it).
  */
 import path from 'node:path';
+import pg from 'pg';
 import { ConfigError, loadApiConfig } from '../api/config.ts';
 import { startApiServer } from '../api/server.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded.ts';
@@ -46,6 +47,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stdout.write(
       `embedded PostgreSQL (PGlite) at ${embedded.url}, data in ${embedded.dataDir}\n`
     );
+  }
+  const probe = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.query('SELECT 1');
+  } catch (e) {
+    await embedded?.close();
+    const where = databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    throw new UsageError(
+      `cannot reach the database at ${where} (${e instanceof Error ? e.message : String(e)}); check --database or DATABASE_URL`
+    );
+  } finally {
+    await probe.end().catch(() => {});
   }
   let server;
   try {
