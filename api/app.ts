@@ -16,6 +16,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { rateLimit } from 'express-rate-limit';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { type Plugin, createGraphQLError, createYoga } from 'graphql-yoga';
+import { estimateRows } from './complexity.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiContext, Queryable } from './context.ts';
 import { ERROR_CODES, type ErrorCode, restError } from './errors.ts';
@@ -82,6 +83,41 @@ function timeoutPlugin(ms: number): Plugin<ApiContext> {
         const run = Promise.resolve(executeFn(args) as Promise<ExecutionResult>);
         return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
       });
+    },
+  };
+}
+
+/** Refuses an operation whose worst-case row count (api/complexity.ts) is above the limit. */
+function rowBudgetPlugin(
+  maxRows: number,
+  defaultPage: number,
+  maxPage: number
+): Plugin<ApiContext> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const rows = estimateRows(
+        args.schema,
+        args.document,
+        args.operationName,
+        (args.variableValues ?? {}) as Record<string, unknown>,
+        defaultPage,
+        maxPage
+      );
+      if (rows > maxRows)
+        setResultAndStopExecution({
+          data: null,
+          errors: [
+            createGraphQLError(
+              `the operation could read up to ${Math.round(rows)} rows, more than ${maxRows}: ask for smaller pages (limit, first) in nested lists`,
+              {
+                extensions: {
+                  code: 'TOO_COMPLEX',
+                  facts: { estimatedRows: Math.round(rows), maxRows },
+                },
+              }
+            ),
+          ],
+        });
     },
   };
 }
@@ -177,6 +213,7 @@ export function createApi(opts: ApiOptions): Api {
       maxDirectivesPlugin({ n: 20 }),
       costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true }),
       blockFieldSuggestionsPlugin(),
+      rowBudgetPlugin(limits.maxRows, limits.defaultPageSize, limits.maxPageSize),
       timeoutPlugin(limits.timeoutMs),
       metricsPlugin(metrics),
       {

@@ -11,6 +11,8 @@ export interface ApiLimits {
   readonly maxDepth: number;
   /** Largest query cost by graphql-armor's cost model (PROOFROOM_API_MAX_COST, default 5000). */
   readonly maxCost: number;
+  /** Largest worst-case row count of one operation (PROOFROOM_API_MAX_ROWS, default 50,000). */
+  readonly maxRows: number;
   readonly maxAliases: number;
   readonly maxTokens: number;
   /** Default and largest page (`limit` / `first`). */
@@ -106,6 +108,7 @@ export function loadApiConfig(
     limits: Object.freeze({
       maxDepth: int(env, 'PROOFROOM_API_MAX_DEPTH', 10, 2, 100),
       maxCost: int(env, 'PROOFROOM_API_MAX_COST', 5000, 10, 10_000_000),
+      maxRows: int(env, 'PROOFROOM_API_MAX_ROWS', 50_000, 100, 100_000_000),
       maxAliases: int(env, 'PROOFROOM_API_MAX_ALIASES', 15, 1, 1000),
       maxTokens: int(env, 'PROOFROOM_API_MAX_TOKENS', 2000, 50, 100_000),
       defaultPageSize: Math.min(100, maxPageSize),

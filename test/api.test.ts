@@ -403,6 +403,16 @@ describe.each(legs)('api on %s', (leg) => {
     const d1 = await gql(deep);
     expect(d1.errors?.length).toBeGreaterThan(0);
     expect(d1.data ?? null).toBeNull();
+    // Page sizes multiplied through nested relations, with literals or variables.
+    const wide = await gql(
+      `query ($n: Int) { dacBatches(limit: 1000) { records(limit: $n) { checks(limit: 1000) { ok } } } }`,
+      { n: 1000 }
+    );
+    expect(codeOf(wide)).toBe('TOO_COMPLEX');
+    expect(wide.errors[0].extensions.facts.estimatedRows).toBeGreaterThan(1e8);
+    expect(
+      codeOf(await gql(`{ activityRecords(limit: 1000) { receipt { ok } batch { id } } }`))
+    ).toBeUndefined();
     // Page size, offset and cursor limits.
     expect(codeOf(await gql(`{ activityRecords(limit: 1000000) { id } }`))).toBe('LIMIT_TOO_LARGE');
     expect(codeOf(await gql(`{ activityRecords(offset: 100000000) { id } }`))).toBe(
