@@ -4,6 +4,7 @@
  * on-chain amounts against the amounts recomputed from the verified activity.
  * @module
  */
+import { readEraEvidence, readEraPaid } from '../db/era-evidence.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { type QuorumRule, quorumThreshold } from '../verifier/quorum.ts';
 import { VERIFIER_VERSION } from '../verifier/receipt.ts';
@@ -191,18 +192,6 @@ async function eraLines(db: Queryable, eraId: string): Promise<Row[]> {
   ).rows;
 }
 
-/** The validator set the era was judged against: validators known at the paid block. */
-async function validatorSet(db: Queryable, eraId: string): Promise<string[]> {
-  return (
-    await db.query(
-      `SELECT v.id FROM validator v, era_payout e
-        WHERE e.id = $1 AND v.block_height <= split_part(e.paid_event_id, '-', 1)::int
-        ORDER BY v.block_height, split_part(v.event_id, '-', 2)::int`,
-      [eraId]
-    )
-  ).rows.map((r) => String(r.id));
-}
-
 export function thresholdArithmetic(rule: string, n: number, agreeing: number): string {
   const t = rule === 'cere67' || rule === 'twoThirds' ? quorumThreshold(n, rule as QuorumRule) : 0;
   const verdict = `${agreeing} ${agreeing >= t && n > 0 ? '≥' : '<'} ${t}`;
@@ -217,16 +206,16 @@ export function thresholdArithmetic(rule: string, n: number, agreeing: number): 
 
 export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
   const id = String(round.id);
-  const [lines, votes, set] = await Promise.all([
+  // The votes and validator set the era was judged with (known at its ClusterEraPaid).
+  const clusterId = String(round.cluster_id);
+  const era = Number(round.era);
+  const paid = await readEraPaid(ctx.db, clusterId, era);
+  const [lines, evidence] = await Promise.all([
     eraLines(ctx.db, id),
-    ctx.db.query(
-      `SELECT id, validator_id, payers_root, payees_root, fingerprint, extrinsic_id, block_height
-         FROM attestation_vote WHERE cluster_id = $1 AND era = $2
-        ORDER BY block_height, split_part(id, '-', 2)::int`,
-      [round.cluster_id, round.era]
-    ),
-    validatorSet(ctx.db, id),
+    readEraEvidence(ctx.db, clusterId, era, paid?.block_height ?? null),
   ]);
+  const votes = evidence.votes;
+  const set = evidence.validators;
   const quorum = lines.find((l) => l.check_name === 'attestation.quorum');
   const roots = lines.find((l) => l.check_name === 'attestation.roots');
   const qf = (quorum?.facts ?? {}) as Record<string, unknown>;
@@ -241,7 +230,7 @@ export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
     if (m) fingerprintOk.set(Number(m[1]), Boolean(l.ok));
   }
   const seen = new Set<string>();
-  const rows: Row[] = votes.rows.map((v, i) => {
+  const rows: Row[] = votes.map((v, i) => {
     const who = String(v.validator_id);
     const first = !seen.has(who);
     seen.add(who);
@@ -314,57 +303,31 @@ const hex32 = (s: string) => parseHex(s, 32) ?? new Uint8Array(32);
 
 /**
  * Per customer and provider: what the chain charged or paid against what the verified activity
- * says (the same lists the attestation step recomputes its roots from).
+ * says (the lists the attestation step recomputed its roots from, read the same way).
  */
 export async function reconciliation(ctx: ApiContext, era: Row): Promise<Row> {
   const clusterId = String(era.cluster_id);
   const eraNo = Number(era.era);
-  const paidHeight =
-    Number(String(era.paid_event_id ?? '').split('-')[0]) || Number(era.block_height);
-  const [params, sums, chain] = await Promise.all([
-    ctx.db.query(
-      `SELECT treasury_share, validators_share, reserve_share FROM cluster_protocol_params
-        WHERE cluster_id = $1 AND block_height <= $2 ORDER BY block_height DESC LIMIT 1`,
-      [clusterId, paidHeight]
-    ),
-    ctx.db.query(
-      `SELECT 'payers' AS side, customer_id AS account, sum(cost)::text AS total FROM activity_record
-        WHERE cluster_id = $1 AND era = $2 AND cost IS NOT NULL GROUP BY customer_id
-       UNION ALL
-       SELECT 'payees', provider_id, sum(cost)::text FROM activity_record
-        WHERE cluster_id = $1 AND era = $2 AND cost IS NOT NULL GROUP BY provider_id`,
-      [clusterId, eraNo]
-    ),
-    ctx.db.query(
-      `SELECT CASE kind WHEN 'charge' THEN 'payers' ELSE 'payees' END AS side, account_id AS account,
-              sum(amount)::text AS total
-         FROM payout_line WHERE cluster_id = $1 AND era = $2 AND kind IN ('charge', 'reward')
-        GROUP BY 1, 2`,
-      [clusterId, eraNo]
-    ),
-  ]);
-  const p = params.rows[0];
-  const shares = p
+  const paid = await readEraPaid(ctx.db, clusterId, eraNo);
+  const ev = await readEraEvidence(ctx.db, clusterId, eraNo, paid?.block_height ?? null);
+  const shares = ev.shares
     ? {
-        treasury: BigInt(String(p.treasury_share)),
-        validators: BigInt(String(p.validators_share)),
-        reserve: BigInt(String(p.reserve_share)),
+        treasury: BigInt(ev.shares.treasury_share),
+        validators: BigInt(ev.shares.validators_share),
+        reserve: BigInt(ev.shares.reserve_share),
       }
     : { treasury: 0n, validators: 0n, reserve: 0n };
-  const totals = (side: string) =>
-    sums.rows
-      .filter((r) => r.side === side)
-      .sort((a, b) => String(a.account).localeCompare(String(b.account)))
-      .map((r) => [hex32(String(r.account)), BigInt(String(r.total))] as [Uint8Array, bigint]);
-  const lists = eraPayoutListsFromTotals(totals('payers'), totals('payees'), shares);
+  const totals = (rows: ReadonlyArray<{ account: string; total: string }>) =>
+    rows.map((r) => [hex32(r.account), BigInt(r.total)] as [Uint8Array, bigint]);
+  const lists = eraPayoutListsFromTotals(totals(ev.byCustomer), totals(ev.byProvider), shares);
   const rows: Row[] = [];
   for (const side of ['payers', 'payees'] as const) {
+    const kind = side === 'payers' ? 'charge' : 'reward';
     const recomputed = new Map(lists[side].map((x) => [toHex(x.account), x.amount]));
-    const onChain = new Map(
-      chain.rows
-        .filter((r) => r.side === side)
-        .map((r) => [String(r.account), BigInt(String(r.total))])
-    );
+    const onChain = new Map<string, bigint>();
+    for (const l of ev.lines)
+      if (l.kind === kind && l.account_id)
+        onChain.set(l.account_id, (onChain.get(l.account_id) ?? 0n) + BigInt(l.amount));
     const accounts = [...new Set([...recomputed.keys(), ...onChain.keys()])].sort();
     for (const account of accounts) {
       const a = onChain.get(account);
