@@ -97,7 +97,7 @@ export function columnsFor(
   return [...cols];
 }
 
-function pageSize(ctx: ApiContext, v: unknown, name: string): number {
+export function pageSize(ctx: ApiContext, v: unknown, name: string): number {
   if (v === undefined || v === null) return ctx.limits.defaultPageSize;
   const n = v as number;
   if (n < 0) throw new ApiError('BAD_USER_INPUT', `${name} must not be negative`);
@@ -113,7 +113,7 @@ function pageSize(ctx: ApiContext, v: unknown, name: string): number {
   return n;
 }
 
-function offsetOf(ctx: ApiContext, v: unknown): number {
+export function offsetOf(ctx: ApiContext, v: unknown): number {
   const n = (v as number | null | undefined) ?? 0;
   if (n < 0) throw new ApiError('BAD_USER_INPUT', 'offset must not be negative');
   if (n > ctx.limits.maxOffset)

@@ -13,7 +13,15 @@ import type { Queryable } from './context.ts';
 import { ApiError, restError } from './errors.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { ColumnField, Entity, Model } from './model.ts';
-import { Params, afterPredicate, compileWhere, orderSql, orderTerms, quote } from './sql.ts';
+import {
+  Params,
+  afterPredicate,
+  compileWhere,
+  orderSql,
+  orderTerms,
+  quote,
+  splitKey,
+} from './sql.ts';
 
 const PAGE_ROWS = 2000;
 const MAX_WHERE_CHARS = 64 * 1024;
@@ -68,27 +76,10 @@ function scalarValue(f: ColumnField, raw: unknown): unknown {
   }
 }
 
-const OPS = [
-  'not_eq',
-  'not_in',
-  'eq',
-  'in',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'isNull',
-  'startsWith',
-  'contains',
-];
-
 function splitFlat(e: Entity, key: string): { f: ColumnField; op: string } | null {
-  for (const op of OPS) {
-    if (!key.endsWith(`_${op}`)) continue;
-    const f = e.fields.get(key.slice(0, -op.length - 1));
-    if (f?.kind === 'column') return { f, op };
-  }
-  return null;
+  const { field, op } = splitKey(e, key);
+  const f = e.fields.get(field);
+  return f?.kind === 'column' && op !== '' ? { f, op } : null;
 }
 
 /** Bytes filters arrive as hex strings in JSON: turn them into bytes like the GraphQL scalar. */

@@ -227,6 +227,20 @@ export function loadModel(source: string = readFileSync(SCHEMA_FILE, 'utf8')): M
 
 const ORDERABLE = new Set<string>(['String', 'Int', 'Float', 'Boolean', 'BigInt', 'DateTime']);
 
+const COMPARE = ['eq', 'not_eq', 'in', 'not_in', 'gt', 'gte', 'lt', 'lte', 'isNull'];
+
+/** Every where-input suffix, the longer of two that share an ending first (`not_eq` before `eq`). */
+export const FILTER_SUFFIXES: readonly string[] = [
+  'some',
+  'every',
+  'none',
+  'not_eq',
+  'not_in',
+  ...COMPARE.filter((op) => !op.startsWith('not_')),
+  'startsWith',
+  'contains',
+];
+
 /** Filter operators per scalar, as `<field>_<op>` where-input fields. */
 export function operatorsFor(scalar: ScalarKind): string[] {
   switch (scalar) {
@@ -237,21 +251,9 @@ export function operatorsFor(scalar: ScalarKind): string[] {
     case 'Bytes':
       return ['eq', 'not_eq', 'in', 'isNull'];
     case 'String':
-      return [
-        'eq',
-        'not_eq',
-        'in',
-        'not_in',
-        'gt',
-        'gte',
-        'lt',
-        'lte',
-        'isNull',
-        'startsWith',
-        'contains',
-      ];
+      return [...COMPARE, 'startsWith', 'contains'];
     default:
-      return ['eq', 'not_eq', 'in', 'not_in', 'gt', 'gte', 'lt', 'lte', 'isNull'];
+      return COMPARE;
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { ApiError } from './errors.ts';
 import type { ColumnField, Entity, Model, ScalarKind } from './model.ts';
-import { operatorsFor } from './model.ts';
+import { FILTER_SUFFIXES, operatorsFor } from './model.ts';
 
 /** Collects query parameters and hands out their placeholders. */
 export class Params {
@@ -104,23 +104,9 @@ export function compileWhere(
   return parts.join(' AND ');
 }
 
-function splitKey(e: Entity, k: string): { field: string; op: string } {
-  for (const op of [
-    'some',
-    'every',
-    'none',
-    'not_eq',
-    'not_in',
-    'eq',
-    'in',
-    'gt',
-    'gte',
-    'lt',
-    'lte',
-    'isNull',
-    'startsWith',
-    'contains',
-  ]) {
+/** Splits a where-input key into the entity's field and the operator (`''` for a relation). */
+export function splitKey(e: Entity, k: string): { field: string; op: string } {
+  for (const op of FILTER_SUFFIXES) {
     const suffix = `_${op}`;
     if (k.endsWith(suffix) && e.fields.has(k.slice(0, -suffix.length)))
       return { field: k.slice(0, -suffix.length), op };

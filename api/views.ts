@@ -11,7 +11,7 @@ import { VERIFIER_VERSION } from '../verifier/receipt.ts';
 import { eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
 import { parseHex } from '../verifier/bytes.ts';
 import type { ApiContext, Queryable } from './context.ts';
-import { ApiError } from './errors.ts';
+import { offsetOf, pageSize } from './entities.ts';
 import type { Model } from './model.ts';
 import { Params, compileWhere, quote } from './sql.ts';
 
@@ -122,14 +122,8 @@ function groupQuery(
   const e = model.entities.get(entityName)!;
   const groupBy = [...new Set((args.groupBy as string[] | null | undefined) ?? [])];
   const cols = groupBy.map((d) => dims[d]!);
-  const limit = (args.limit as number | null | undefined) ?? ctx.limits.defaultPageSize;
-  const offset = (args.offset as number | null | undefined) ?? 0;
-  if (limit < 0 || limit > ctx.limits.maxPageSize)
-    throw new ApiError('LIMIT_TOO_LARGE', `limit is between 0 and ${ctx.limits.maxPageSize}`, {
-      max: ctx.limits.maxPageSize,
-    });
-  if (offset < 0 || offset > ctx.limits.maxOffset)
-    throw new ApiError('OFFSET_TOO_LARGE', `offset is between 0 and ${ctx.limits.maxOffset}`);
+  const limit = pageSize(ctx, args.limit, 'limit');
+  const offset = offsetOf(ctx, args.offset);
   const p = new Params();
   const where = compileWhere({ model, params: p, aliases: 0 }, e, args.where, 't0');
   const select = cols.map((c) => `t0.${quote(c.column)} AS ${quote(c.field)}`);
