@@ -6,16 +6,25 @@
  *   `npm run bench devnet --big`, which npm passes on as `npm_config_big`) or
  *   `PROOFROOM_BENCH_BIG=1`: also run the slow, memory-hungry sizes (the devnet suite builds a
  *   1,000,000-record scenario; the indexer suite indexes 1,000,000 records instead of 50,000).
- * - `PROOFROOM_BENCH_POSTGRES_URL`: the PostgreSQL server of the indexer suite.
+ * - `PROOFROOM_BENCH_POSTGRES_URL`: the PostgreSQL server of the indexer and api suites.
+ * - `--rebuild` (`npm run bench api -- --rebuild`, or `npm run bench api --rebuild`, passed on as
+ *   `npm_config_rebuild`) or `PROOFROOM_BENCH_REBUILD=1`: the api suite rebuilds its persistent
+ *   database even when it holds what the suite wants.
  */
 export const BENCH_BIG: boolean =
   process.argv.includes('--big') ||
   process.env.PROOFROOM_BENCH_BIG === '1' ||
   process.env.npm_config_big === 'true';
 
+export const BENCH_REBUILD: boolean =
+  process.argv.includes('--rebuild') ||
+  process.env.PROOFROOM_BENCH_REBUILD === '1' ||
+  process.env.npm_config_rebuild === 'true';
+
 /**
  * The PostgreSQL server the indexer suite creates its databases on (`pr_bench_<random>`, dropped
- * afterwards): `PROOFROOM_BENCH_POSTGRES_URL`, default the local server as user `postgres`.
+ * afterwards) and the api suite keeps its database on (`proofroom_bench_api`, kept between runs):
+ * `PROOFROOM_BENCH_POSTGRES_URL`, default the local server as user `postgres`.
  */
 export const BENCH_POSTGRES_URL: string =
   process.env.PROOFROOM_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -31,9 +31,9 @@
  *
  * Run alone: `node --import tsx bench/indexer.ts [--big]` or `npm run bench indexer [-- --big]`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,7 +42,18 @@ import { migrate } from '../db/data-source.ts';
 import { startDevnet, type Devnet } from '../devnet/devnet.ts';
 import { COLUMNS, type Row, type Table, insertRows } from '../indexer/sql.ts';
 import { BENCH_BIG, BENCH_POSTGRES_URL, childEnv } from './config.ts';
-import { type Figure, formatFigure, type Reporter } from './lib.ts';
+import {
+  type Figure,
+  RssPeak,
+  cpuSnapshot,
+  formatFigure,
+  killHard,
+  metric,
+  postgresPids,
+  procStatus,
+  procsUsed,
+  type Reporter,
+} from './lib.ts';
 
 const RECORDS = BENCH_BIG ? 1_000_000 : 50_000;
 const ERAS = 2;
@@ -64,105 +75,12 @@ const MiB = 2 ** 20;
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-// --- processes -----------------------------------------------------------------------------------
-
-interface ProcStats {
-  /** Bytes. */
-  readonly rss: number;
-  readonly hwm: number;
-}
-
-async function procStatus(pid: number): Promise<ProcStats | null> {
-  try {
-    const text = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string): number =>
-      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
-    return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
-  } catch {
-    return null;
-  }
-}
-
-/** User + system CPU seconds of `pid` (all its threads), from /proc/<pid>/stat (USER_HZ 100). */
-async function procCpu(pid: number): Promise<number> {
-  try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-interface CpuSnapshot {
-  /** Busy CPU seconds of the whole machine (/proc/stat). */
-  readonly machine: number;
-  /** This process (the devnet; the client of the baseline). */
-  readonly self: number;
-  readonly procs: ReadonlyMap<number, number>;
-}
-
-async function cpuSnapshot(pids: readonly number[]): Promise<CpuSnapshot> {
-  const v = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).map(Number);
-  // cpu user nice system idle iowait irq softirq steal
-  const machine = (v[1]! + v[2]! + v[3]! + v[6]! + v[7]! + v[8]!) / 100;
-  const u = process.cpuUsage();
-  const procs = new Map<number, number>();
-  for (const pid of pids) {
-    const c = await procCpu(pid);
-    if (Number.isFinite(c)) procs.set(pid, c);
-  }
-  return { machine, self: (u.user + u.system) / 1e6, procs };
-}
-
-/** CPU seconds used between `a` and `b` by the processes of `pids` alive at `b`. */
-function procsUsed(a: CpuSnapshot, b: CpuSnapshot, pids: readonly number[]): number {
-  let s = 0;
-  for (const pid of pids) {
-    const end = b.procs.get(pid);
-    if (end !== undefined) s += end - (a.procs.get(pid) ?? 0);
-  }
-  return s;
-}
-
-/** The server processes of a local PostgreSQL (every process named `postgres`). */
-async function postgresPids(): Promise<number[]> {
-  const out: number[] = [];
-  for (const d of await readdir('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if ((await readFile(`/proc/${d}/comm`, 'utf8')).trim() === 'postgres') out.push(Number(d));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
 /** CPU use over a run, in seconds. */
 interface CpuUse {
   readonly machine: number;
   readonly self: number;
   readonly server: number;
   readonly child: number;
-}
-
-/** Peak RSS of a process, polled. */
-class RssPeak {
-  peak = 0;
-  constructor(private readonly read: () => Promise<number | null>) {}
-  async sample(): Promise<void> {
-    const v = await this.read();
-    if (v !== null && Number.isFinite(v)) this.peak = Math.max(this.peak, v);
-  }
-}
-
-function killHard(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 // --- databases -----------------------------------------------------------------------------------
@@ -237,27 +155,6 @@ async function createPglite(): Promise<BenchDatabase> {
 
 const createDatabase = (leg: Leg): Promise<BenchDatabase> =>
   leg === 'PostgreSQL' ? createPostgres() : createPglite();
-
-// --- metrics -------------------------------------------------------------------------------------
-
-/** Prometheus text: the sum of the series of `name` whose labels include every one of `labels`. */
-function metric(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || (line[name.length] !== '{' && line[name.length] !== ' '))
-      continue;
-    const close = line.lastIndexOf('}');
-    const labelText = close > 0 ? line.slice(name.length + 1, close) : '';
-    if (!Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) continue;
-    sum += Number(
-      line
-        .slice(close > 0 ? close + 1 : name.length)
-        .trim()
-        .split(' ')[0]
-    );
-  }
-  return sum;
-}
 
 // --- one indexer run -----------------------------------------------------------------------------
 

@@ -13,9 +13,10 @@ const suites: Array<
   ['verifier', () => import('./verifier.ts')],
   ['devnet', () => import('./devnet.ts')],
   ['indexer', () => import('./indexer.ts')],
+  ['api', () => import('./api.ts')],
 ];
 
-// Suite names; flags (`--big`, read by config.ts) are not suite names.
+// Suite names; flags (`--big`, `--rebuild`, read by config.ts) are not suite names.
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 console.log(
   `Proof Room benchmarks: node ${process.version}, ${arch()}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB`
