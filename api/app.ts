@@ -17,6 +17,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { type Plugin, createGraphQLError, createYoga } from 'graphql-yoga';
 import { estimateRows } from './complexity.ts';
+import { EraEvidenceCache } from './era-cache.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiContext, Queryable } from './context.ts';
 import { ERROR_CODES, type ErrorCode, restError } from './errors.ts';
@@ -141,7 +142,7 @@ function metricsPlugin(metrics: ApiMetrics): Plugin<ApiContext> {
       const type = op && 'operation' in op ? op.operation : 'unknown';
       return {
         onExecuteDone({ result }) {
-          if (!('errors' in result)) return;
+          if (Symbol.asyncIterator in result) return; // a subscription's stream
           const errors = (result as ExecutionResult).errors ?? [];
           metrics.operations.inc({ type, outcome: errors.length ? 'error' : 'ok' });
           for (const e of errors) metrics.errors.inc({ code: codeOf(e) });
@@ -158,6 +159,7 @@ export function createApi(opts: ApiOptions): Api {
   const model = loadModel();
   const live = new LiveFeed(db, config.livePollMs, (e) => log(`live feed: ${String(e)}`));
   const schema = buildSchema(model, live);
+  const eras = new EraEvidenceCache();
   const limits = config.limits;
 
   const yoga = createYoga<{ req: Request; res: Response }, ApiContext>({
@@ -175,6 +177,7 @@ export function createApi(opts: ApiOptions): Api {
       loaders: new Map(),
       baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
       payoutBatchSize: config.payoutBatchSize,
+      eras,
     }),
     maskedErrors: {
       maskError(error, message) {
@@ -238,8 +241,8 @@ export function createApi(opts: ApiOptions): Api {
   app.set('trust proxy', config.trustProxy);
   app.use((req, res, next) => {
     const t0 = process.hrtime.bigint();
+    const route = routeOf(req); // before a mount point strips the path
     res.on('finish', () => {
-      const route = routeOf(req);
       metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
       metrics.latency.observe({ route }, Number(process.hrtime.bigint() - t0) / 1e9);
     });
@@ -331,7 +334,7 @@ export function createApi(opts: ApiOptions): Api {
     );
   }
 
-  app.get('/v1/receipts/:id', bundleRoute(db, config));
+  app.get('/v1/receipts/:id', bundleRoute(db, config, eras));
   app.get('/v1/export/:file', exportRoute(db, model, config, metrics));
 
   // GraphQL: JSON bodies only, size-limited before yoga sees them.

@@ -17,6 +17,7 @@
  */
 import {
   type EraEvidenceRows,
+  type PaidRow,
   type Queryable,
   readEraEvidence,
   readEraPaid,
@@ -45,6 +46,12 @@ export interface BundleOptions {
   readonly payoutBatchSize?: number;
   /** Storage node base URLs, listed as further places to fetch the batch payload from. */
   readonly storageUrls?: readonly string[];
+  /** Reads an era's evidence (default: straight from the database; the API passes its cache). */
+  readonly readEra?: (
+    db: Queryable,
+    clusterId: string,
+    era: number
+  ) => Promise<{ paid: PaidRow | null; evidence: EraEvidenceRows }>;
 }
 
 export interface PayoutEntryJson {
@@ -351,8 +358,13 @@ export async function buildReceiptBundle(
   // The era the record names (the batch's when the record is unreadable), as the indexer keys it.
   const clusterId = row.cluster_id ?? row.batch_cluster_id;
   const era = row.era ?? row.batch_era;
-  const paid = await readEraPaid(db, clusterId, era);
-  const ev = await readEraEvidence(db, clusterId, era, paid ? paid.block_height : null);
+  let paid: PaidRow | null;
+  let ev: EraEvidenceRows;
+  if (opts.readEra) ({ paid, evidence: ev } = await opts.readEra(db, clusterId, era));
+  else {
+    paid = await readEraPaid(db, clusterId, era);
+    ev = await readEraEvidence(db, clusterId, era, paid ? paid.block_height : null);
+  }
   const sharesRow = ev.shares;
   const shares = sharesRow
     ? {

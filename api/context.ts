@@ -3,6 +3,7 @@
  * relation lookups (one query per relation and request level, not one per row).
  * @module
  */
+import type { EraEvidenceCache } from './era-cache.ts';
 import type { Model } from './model.ts';
 
 /** A pg.Pool or pg.Client. */
@@ -30,4 +31,6 @@ export interface ApiContext {
   /** Base URL of the REST bundle route, for Receipt.bundleUrl. */
   readonly baseUrl: string;
   readonly payoutBatchSize: number;
+  /** Paid eras' evidence, shared by every request of the process. */
+  readonly eras: EraEvidenceCache;
 }

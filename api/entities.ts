@@ -148,7 +148,7 @@ async function listRows(
   return (await ctx.db.query(sql, p.values)).rows;
 }
 
-async function byId(
+export async function byId(
   ctx: ApiContext,
   e: Entity,
   args: Record<string, unknown>,

@@ -23,7 +23,9 @@ import {
   splitKey,
 } from './sql.ts';
 
-const PAGE_ROWS = 2000;
+/** Rows per page: as many as make about PAGE_BYTES of output, within these bounds. */
+const PAGE_ROWS = { first: 250, min: 50, max: 5000 };
+const PAGE_BYTES = 512 * 1024;
 const MAX_WHERE_CHARS = 64 * 1024;
 
 function entityOf(model: Model, name: string): Entity | undefined {
@@ -142,6 +144,21 @@ export function whereFromQuery(
   return where;
 }
 
+/** Waits for the client to take the buffered bytes (or leave), leaving no listener behind. */
+async function drainOrClose(res: Response): Promise<void> {
+  const ac = new AbortController();
+  const waits = [
+    once(res, 'drain', { signal: ac.signal }),
+    once(res, 'close', { signal: ac.signal }),
+  ];
+  for (const w of waits) w.catch(() => {}); // the loser rejects when aborted below
+  try {
+    await Promise.race(waits);
+  } finally {
+    ac.abort();
+  }
+}
+
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   let s: string;
@@ -216,6 +233,7 @@ export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, met
     if (format === 'csv') res.write(`${fields.map((f) => f.name).join(',')}\r\n`);
     let after: unknown[] | null = null;
     let sent = 0;
+    let pageRows = PAGE_ROWS.first;
     try {
       while (!closed && sent < limit) {
         const p = new Params();
@@ -223,7 +241,7 @@ export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, met
         const w = compileWhere({ model, params: p, aliases: 0 }, e, where, 't0');
         if (w) conds.push(w);
         if (after) conds.push(afterPredicate(terms, after, 't0', p));
-        const n = Math.min(PAGE_ROWS, limit - sent);
+        const n = Math.min(pageRows, limit - sent);
         const rows = (
           await db.query(
             `SELECT ${cols.map((c) => `t0.${quote(c)}`).join(', ')} FROM ${quote(e.table)} t0
@@ -240,9 +258,16 @@ export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, met
             chunk += `${JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, jsonValue(r[f.column])])))}\n`;
         }
         sent += rows.length;
+        // Wide rows (record bytes, facts) make fewer per page: memory stays near PAGE_BYTES.
+        pageRows = Math.max(
+          PAGE_ROWS.min,
+          Math.min(
+            PAGE_ROWS.max,
+            Math.floor((PAGE_BYTES * rows.length) / Math.max(1, chunk.length))
+          )
+        );
         metrics.exported.inc({ entity: e.plural, format }, rows.length);
-        if (!res.write(chunk) && !closed)
-          await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!res.write(chunk) && !closed) await drainOrClose(res);
         if (rows.length < n) break;
         const last = rows.at(-1)!;
         after = terms.map((t) => {

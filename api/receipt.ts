@@ -32,9 +32,6 @@ export interface ReceiptOut {
   readonly failed: number;
   readonly pending: Step[];
   readonly lines: ReceiptLineOut[];
-  readonly record: unknown;
-  readonly activity: Record<string, unknown>;
-  readonly copies: number;
 }
 
 export function reasonOf(code: string | null | undefined): string | null {
@@ -82,16 +79,18 @@ export async function loadReceipt(
   const byId = typeof by.id === 'string';
   const key = byId ? by.id : by.recordId;
   if (typeof key !== 'string' || key.length > 512) return null;
+  // Only what finds the subjects: the record's bytes, the activity row and the copy count are
+  // read by their own resolvers when a query asks for them.
   const rows = (
     await db.query(
-      `SELECT a.*, (SELECT count(*)::int FROM activity_record c WHERE c.record_id = a.record_id) AS copies
+      `SELECT a.id, a.record_id, a.batch_id, a.cluster_id, a.era, a.customer_id, a.provider_id
          FROM activity_record a WHERE ${byId ? 'a.id' : 'a.record_id'} = $1
         ORDER BY a.block_height, a.id LIMIT 1`,
       [key]
     )
   ).rows;
   const r = rows[0] as
-    | (Record<string, unknown> & {
+    | {
         id: string;
         record_id: string;
         batch_id: string;
@@ -99,8 +98,7 @@ export async function loadReceipt(
         era: number | null;
         customer_id: string | null;
         provider_id: string | null;
-        copies: number;
-      })
+      }
     | undefined;
   if (!r) return null;
   const subjects = receiptSubjects(r);
@@ -159,8 +157,19 @@ export async function loadReceipt(
     failed,
     pending,
     lines,
-    record: recordObject(r.raw),
-    activity: r,
-    copies: r.copies,
   };
+}
+
+/** The record object as the batch carries it (null when its bytes are not JSON). */
+export async function loadRecordObject(db: Queryable, id: string): Promise<unknown> {
+  const r = (await db.query(`SELECT raw FROM activity_record WHERE id = $1`, [id])).rows[0];
+  return r ? recordObject(r.raw) : null;
+}
+
+/** How many activity records carry this record id. */
+export async function countCopies(db: Queryable, recordId: string): Promise<number> {
+  const r = await db.query(`SELECT count(*)::int AS n FROM activity_record WHERE record_id = $1`, [
+    recordId,
+  ]);
+  return Number(r.rows[0]?.n ?? 0);
 }

@@ -8,9 +8,10 @@ import type { Request, Response } from 'express';
 import { buildReceiptBundle } from './bundle.ts';
 import type { ApiConfig } from './config.ts';
 import type { Queryable } from './context.ts';
+import type { EraEvidenceCache } from './era-cache.ts';
 import { restError } from './errors.ts';
 
-export function bundleRoute(db: Queryable, config: ApiConfig) {
+export function bundleRoute(db: Queryable, config: ApiConfig, eras: EraEvidenceCache) {
   return async (req: Request, res: Response): Promise<void> => {
     const key = String(req.params.id ?? '');
     if (key.length === 0 || key.length > 512) {
@@ -30,6 +31,7 @@ export function bundleRoute(db: Queryable, config: ApiConfig) {
       ? await buildReceiptBundle(db, String(found.id), {
           payoutBatchSize: config.payoutBatchSize,
           storageUrls: config.storageUrls,
+          readEra: (q, clusterId, era) => eras.read(q, clusterId, era),
         })
       : null;
     if (!bundle) {

@@ -3,14 +3,14 @@
  * SDL derived from its entities, and every resolver.
  * @module
  */
-import { type GraphQLSchema, print } from 'graphql';
+import { type GraphQLResolveInfo, type GraphQLSchema, print } from 'graphql';
 import { createSchema, filter, pipe } from 'graphql-yoga';
 import type { ApiContext } from './context.ts';
-import { entityResolvers } from './entities.ts';
+import { byId, entityResolvers } from './entities.ts';
 import { ApiError } from './errors.ts';
 import type { LiveFeed, ReceiptEvent } from './live.ts';
 import { type Model, derivedSdl, withListArguments } from './model.ts';
-import { loadReceipt, reasonOf } from './receipt.ts';
+import { countCopies, loadReceipt, loadRecordObject, reasonOf } from './receipt.ts';
 import { SCALARS } from './scalars.ts';
 import {
   activityStats,
@@ -66,6 +66,11 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
         reason: (row: Row) => reasonOf(row.code as string | null),
       },
       Receipt: {
+        record: (r: { id: string }, _a: Args, ctx: ApiContext) => loadRecordObject(ctx.db, r.id),
+        copies: (r: { recordId: string }, _a: Args, ctx: ApiContext) =>
+          countCopies(ctx.db, r.recordId),
+        activity: (r: { id: string }, _a: Args, ctx: ApiContext, info: GraphQLResolveInfo) =>
+          byId(ctx, model.entities.get('ActivityRecord')!, { id: r.id }, info),
         bundleUrl: (r: { id: string }, _a: Args, ctx: ApiContext) =>
           `${ctx.baseUrl}/v1/receipts/${encodeURIComponent(r.id)}`,
       },

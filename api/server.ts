@@ -14,7 +14,8 @@ export interface ApiServer {
   readonly port: number;
   readonly api: Api;
   readonly server: Server;
-  close(): Promise<void>;
+  /** Waits up to `graceMs` (default 5 s) for requests in flight, then ends the pool. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startApiServer(
@@ -55,12 +56,15 @@ export async function startApiServer(
     port,
     api,
     server,
-    async close() {
+    async close(graceMs = 5000) {
       api.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // Stop accepting, let requests in flight finish (live streams and stragglers are cut after
+      // the grace period), and only then end the pool they use.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
       await pool.end();
     },
   };

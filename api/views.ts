@@ -4,7 +4,6 @@
  * on-chain amounts against the amounts recomputed from the verified activity.
  * @module
  */
-import { readEraEvidence, readEraPaid } from '../db/era-evidence.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { type QuorumRule, quorumThreshold } from '../verifier/quorum.ts';
 import { VERIFIER_VERSION } from '../verifier/receipt.ts';
@@ -203,10 +202,9 @@ export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
   // The votes and validator set the era was judged with (known at its ClusterEraPaid).
   const clusterId = String(round.cluster_id);
   const era = Number(round.era);
-  const paid = await readEraPaid(ctx.db, clusterId, era);
-  const [lines, evidence] = await Promise.all([
+  const [lines, { evidence }] = await Promise.all([
     eraLines(ctx.db, id),
-    readEraEvidence(ctx.db, clusterId, era, paid?.block_height ?? null),
+    ctx.eras.read(ctx.db, clusterId, era),
   ]);
   const votes = evidence.votes;
   const set = evidence.validators;
@@ -302,8 +300,7 @@ const hex32 = (s: string) => parseHex(s, 32) ?? new Uint8Array(32);
 export async function reconciliation(ctx: ApiContext, era: Row): Promise<Row> {
   const clusterId = String(era.cluster_id);
   const eraNo = Number(era.era);
-  const paid = await readEraPaid(ctx.db, clusterId, eraNo);
-  const ev = await readEraEvidence(ctx.db, clusterId, eraNo, paid?.block_height ?? null);
+  const ev = (await ctx.eras.read(ctx.db, clusterId, eraNo)).evidence;
   const shares = ev.shares
     ? {
         treasury: BigInt(ev.shares.treasury_share),

@@ -9,31 +9,6 @@ import { DEVNET_FAULTS, type DevnetFault } from '../devnet/scenario.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 
-function wrap(text: string, indent: number, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && indent + line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
-}
-
-export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--faults f1,f2,...|all] [--port P] [--host H]
-         [--block-time MS] [--reorg-after MS] [--slow-node MS] [--out DIR] [--bundles]
-      Runs the devnet: Substrate JSON-RPC (HTTP and WebSocket) on P (default 9944), the GAR
-      service on P+1 and three storage nodes on P+2.. (P=0: ephemeral ports), serving a seeded
-      scenario (default 120 records over 2 eras). Faults (or 'all'):
-${wrap(DEVNET_FAULTS.join(', '), 8, 96)}
-      --block-time reveals one block per MS instead of all at once; --reorg-after switches from
-      the orphaned branch after MS (anchor-reorged); --slow-node delays storage node 0 by MS;
-      RPC dev_reorg [depth, drop?] forks on demand. Writes manifest.json (and with --bundles
-      every receipt bundle) to DIR (default <data dir>/devnet).
-`;
-
 function intFlag(
   v: string | true | undefined,
   name: string,

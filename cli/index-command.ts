@@ -4,19 +4,10 @@
  * its data under the data directory. The indexer runs as a supervised child process.
  */
 import path from 'node:path';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded.ts';
+import type { EmbeddedPostgres } from '../db/embedded.ts';
 import { Supervisor } from '../indexer/supervisor.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
-
-export const INDEX_USAGE = `  index --rpc URL [--database URL] [--gar URL] [--storage URL,URL,...] [--from N]
-        [--metrics-port P] [--threads N]
-      Indexes the chain at URL (devnet: http://127.0.0.1:9944; Cere mainnet:
-      wss://archive.mainnet.cere.network/ws) into PostgreSQL, fetching GAR grants and DAC batch
-      payloads and verifying every receipt line on ingest. Without --database (or DATABASE_URL)
-      the embedded PostgreSQL keeps its data in <data dir>/pg. Restarts the indexer if it dies;
-      stops on SIGINT/SIGTERM. See docs/indexer.md.
-`;
 
 export async function indexCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [
@@ -39,6 +30,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = str('database') ?? config.databaseUrl;
   if (!databaseUrl) {
+    const { startEmbeddedPostgres } = await import('../db/embedded.ts');
     embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg') });
     databaseUrl = embedded.url;
     process.stdout.write(

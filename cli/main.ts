@@ -6,7 +6,6 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildScenario, FAULTS } from '../devnet/receipt-scenario.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { QUORUM_RULES, type QuorumRule } from '../verifier/quorum.ts';
 import { DEFAULT_POLICY, type ReceiptPolicy, verifyReceipt } from '../verifier/receipt.ts';
@@ -15,9 +14,7 @@ import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
 import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
 import { UsageError, type Args, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
-import { DEVNET_USAGE, devnetCommand } from './devnet-command.ts';
-import { INDEX_USAGE, indexCommand } from './index-command.ts';
-import { SERVE_USAGE, serveCommand } from './serve-command.ts';
+import { DEVNET_USAGE, INDEX_USAGE, SERVE_USAGE } from './usage.ts';
 import { formatReceipt } from './format.ts';
 
 const USAGE = `usage: proofroom <command> [options]
@@ -158,6 +155,7 @@ async function verifyMany(
 }
 
 async function startCommand(argv: string[]): Promise<number> {
+  const { buildScenario, FAULTS } = await import('../devnet/receipt-scenario.ts');
   const args = parseArgs(argv, ['records', 'out']);
   const config = loadConfig();
   const records = Number(args.flags.get('records') ?? 24);
@@ -226,12 +224,13 @@ export async function main(argv: string[]): Promise<number> {
         return await verifyCommand(rest);
       case 'start':
         return await startCommand(rest);
+      // Each command's modules load only when it runs (the API process stays lean).
       case 'devnet':
-        return await devnetCommand(rest);
+        return await (await import('./devnet-command.ts')).devnetCommand(rest);
       case 'index':
-        return await indexCommand(rest);
+        return await (await import('./index-command.ts')).indexCommand(rest);
       case 'serve':
-        return await serveCommand(rest);
+        return await (await import('./serve-command.ts')).serveCommand(rest);
       case 'help':
       case '--help':
       case '-h':

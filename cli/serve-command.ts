@@ -6,16 +6,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { ConfigError, loadApiConfig } from '../api/config.ts';
 import { startApiServer } from '../api/server.ts';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded.ts';
+import type { EmbeddedPostgres } from '../db/embedded.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
-
-export const SERVE_USAGE = `  serve [--database URL] [--port P] [--host H]
-      Serves the GraphQL API (/graphql, with GraphiQL in a browser), receipt bundles
-      (/v1/receipts/:id), streamed exports (/v1/export/<entity>.csv|.ndjson), /metrics and
-      /healthz over the indexed database (default port 4350). Without --database (or
-      DATABASE_URL) it opens the embedded PostgreSQL in <data dir>/pg. See docs/api.md.
-`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['database', 'port', 'host']);
@@ -42,6 +35,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw e;
   }
   if (!databaseUrl) {
+    const { startEmbeddedPostgres } = await import('../db/embedded.ts');
     embedded = await startEmbeddedPostgres({ dataDir: path.join(cli.dataDir, 'pg') });
     databaseUrl = embedded.url;
     process.stdout.write(

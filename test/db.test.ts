@@ -29,7 +29,11 @@ import { databaseLegs, freshPgliteDir, withTestDatabase } from './helpers/databa
 const U128_MAX = '340282366920938463463374607431768211455';
 const U64_MAX = '18446744073709551615';
 const I64_MAX = '9223372036854775807';
-const MIGRATIONS_RUN = ['Initial1763700000000', 'ReceiptEvidence1763800000000'];
+const MIGRATIONS_RUN = [
+  'Initial1763700000000',
+  'ReceiptEvidence1763800000000',
+  'ApiIndexes1763900000000',
+];
 const ENTITY_TABLES = ENTITIES.map((e) => e.options.tableName as string).sort();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

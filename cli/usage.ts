@@ -1,0 +1,47 @@
+/**
+ * The usage text of each command, apart from the commands themselves, so that `proofroom help` and
+ * a usage error load none of the heavy modules a command needs (each command module is imported
+ * only when it runs).
+ */
+import { DEVNET_FAULTS } from '../devnet/scenario.ts';
+
+function wrap(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
+}
+
+export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--faults f1,f2,...|all] [--port P] [--host H]
+         [--block-time MS] [--reorg-after MS] [--slow-node MS] [--out DIR] [--bundles]
+      Runs the devnet: Substrate JSON-RPC (HTTP and WebSocket) on P (default 9944), the GAR
+      service on P+1 and three storage nodes on P+2.. (P=0: ephemeral ports), serving a seeded
+      scenario (default 120 records over 2 eras). Faults (or 'all'):
+${wrap(DEVNET_FAULTS.join(', '), 8, 96)}
+      --block-time reveals one block per MS instead of all at once; --reorg-after switches from
+      the orphaned branch after MS (anchor-reorged); --slow-node delays storage node 0 by MS;
+      RPC dev_reorg [depth, drop?] forks on demand. Writes manifest.json (and with --bundles
+      every receipt bundle) to DIR (default <data dir>/devnet).
+`;
+
+export const INDEX_USAGE = `  index --rpc URL [--database URL] [--gar URL] [--storage URL,URL,...] [--from N]
+        [--metrics-port P] [--threads N]
+      Indexes the chain at URL (devnet: http://127.0.0.1:9944; Cere mainnet:
+      wss://archive.mainnet.cere.network/ws) into PostgreSQL, fetching GAR grants and DAC batch
+      payloads and verifying every receipt line on ingest. Without --database (or DATABASE_URL)
+      the embedded PostgreSQL keeps its data in <data dir>/pg. Restarts the indexer if it dies;
+      stops on SIGINT/SIGTERM. See docs/indexer.md.
+`;
+
+export const SERVE_USAGE = `  serve [--database URL] [--port P] [--host H]
+      Serves the GraphQL API (/graphql, with GraphiQL in a browser), receipt bundles
+      (/v1/receipts/:id), streamed exports (/v1/export/<entity>.csv|.ndjson), /metrics and
+      /healthz over the indexed database (default port 4350). Without --database (or
+      DATABASE_URL) it opens the embedded PostgreSQL in <data dir>/pg. See docs/api.md.
+`;
