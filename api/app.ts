@@ -5,6 +5,7 @@
  * Building the app is separate from listening (api/server.ts), so tests drive it without a port.
  * @module
  */
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
@@ -216,6 +217,8 @@ export function createApi(opts: ApiOptions): Api {
       maxDirectivesPlugin({ n: 20 }),
       costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true }),
       blockFieldSuggestionsPlugin(),
+      // Compiled execution: the same resolvers, run by code graphql-jit generates per document.
+      useGraphQlJit({}, { enableIf: () => config.jit }),
       rowBudgetPlugin(limits.maxRows, limits.defaultPageSize, limits.maxPageSize),
       timeoutPlugin(limits.timeoutMs),
       metricsPlugin(metrics),

@@ -50,6 +50,8 @@ export interface ApiConfig {
   readonly storageUrls: readonly string[];
   /** Serve GraphiQL on GET /graphql (PROOFROOM_API_GRAPHIQL, default on). */
   readonly graphiql: boolean;
+  /** Execute with graphql-jit's compiled queries (PROOFROOM_API_JIT, default on). */
+  readonly jit: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
@@ -122,5 +124,6 @@ export function loadApiConfig(
     payoutBatchSize: int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 100, 1, 100_000),
     storageUrls: urls(env.PROOFROOM_STORAGE_URLS, 'PROOFROOM_STORAGE_URLS'),
     graphiql: bool(env, 'PROOFROOM_API_GRAPHIQL', true),
+    jit: bool(env, 'PROOFROOM_API_JIT', true),
   });
 }

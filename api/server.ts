@@ -38,7 +38,13 @@ export async function startApiServer(
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     ...(log ? { log } : {}),
   });
-  const server = createServer(api.app);
+  // While stopping, every response says Connection: close, so keep-alive clients go away after
+  // the request they are in.
+  let closing = false;
+  const server = createServer((req, res) => {
+    if (closing) res.setHeader('Connection', 'close');
+    api.app(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 5 * 60_000;
@@ -57,14 +63,21 @@ export async function startApiServer(
     api,
     server,
     async close(graceMs = 5000) {
+      closing = true;
       api.close();
       // Stop accepting, let requests in flight finish (live streams and stragglers are cut after
-      // the grace period), and only then end the pool they use.
+      // the grace period), wait until no handler holds a database client, then end the pool.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(timer);
+      const until = Date.now() + 2000;
+      let quiet = 0;
+      while (quiet < 2 && Date.now() < until) {
+        quiet = pool.totalCount === pool.idleCount && pool.waitingCount === 0 ? quiet + 1 : 0;
+        await new Promise((r) => setTimeout(r, 25));
+      }
       await pool.end();
     },
   };
