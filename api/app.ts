@@ -160,7 +160,7 @@ export function createApi(opts: ApiOptions): Api {
   const model = loadModel();
   const live = new LiveFeed(db, config.livePollMs, (e) => log(`live feed: ${String(e)}`));
   const schema = buildSchema(model, live);
-  const eras = new EraEvidenceCache();
+  const eras = new EraEvidenceCache(config.eraCacheSize);
   const limits = config.limits;
 
   const yoga = createYoga<{ req: Request; res: Response }, ApiContext>({

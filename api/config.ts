@@ -50,6 +50,8 @@ export interface ApiConfig {
   readonly storageUrls: readonly string[];
   /** Serve GraphiQL on GET /graphql (PROOFROOM_API_GRAPHIQL, default on). */
   readonly graphiql: boolean;
+  /** Paid eras whose evidence stays in memory (PROOFROOM_API_ERA_CACHE, default 128; 0: off). */
+  readonly eraCacheSize: number;
   /** Execute with graphql-jit's compiled queries (PROOFROOM_API_JIT, default on). */
   readonly jit: boolean;
 }
@@ -125,5 +127,6 @@ export function loadApiConfig(
     storageUrls: urls(env.PROOFROOM_STORAGE_URLS, 'PROOFROOM_STORAGE_URLS'),
     graphiql: bool(env, 'PROOFROOM_API_GRAPHIQL', true),
     jit: bool(env, 'PROOFROOM_API_JIT', true),
+    eraCacheSize: int(env, 'PROOFROOM_API_ERA_CACHE', 128, 0, 100_000),
   });
 }

@@ -23,8 +23,8 @@ export interface EraRead {
 export class EraEvidenceCache {
   private readonly entries = new Map<string, Promise<EraRead>>();
 
-  /** `max`: eras kept (least recently used go first). */
-  constructor(private readonly max = 32) {}
+  /** `max`: eras kept (least recently used go first); 0 turns the cache off. */
+  constructor(private readonly max = 128) {}
 
   async read(db: Queryable, clusterId: string, era: number): Promise<EraRead> {
     const version = (
