@@ -21,6 +21,8 @@ import {
   type Queryable,
   readEraEvidence,
   readEraPaid,
+  sharesOf,
+  totalsOf,
 } from '../db/era-evidence.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../verifier/bundle.ts';
 import { parseHex, toHex } from '../verifier/bytes.ts';
@@ -366,16 +368,10 @@ export async function buildReceiptBundle(
     ev = await readEraEvidence(db, clusterId, era, paid ? paid.block_height : null);
   }
   const sharesRow = ev.shares;
-  const shares = sharesRow
-    ? {
-        treasury: BigInt(sharesRow.treasury_share),
-        validators: BigInt(sharesRow.validators_share),
-        reserve: BigInt(sharesRow.reserve_share),
-      }
-    : null;
+  const shares = sharesOf(ev);
   const lists = eraPayoutListsFromTotals(
-    ev.byCustomer.map((r) => [hex32(r.account), BigInt(r.total)] as const),
-    ev.byProvider.map((r) => [hex32(r.account), BigInt(r.total)] as const),
+    totalsOf(ev.byCustomer),
+    totalsOf(ev.byProvider),
     shares ?? { treasury: 0n, validators: 0n, reserve: 0n }
   );
   const total = (kind: string): string =>

@@ -4,11 +4,11 @@
  * on-chain amounts against the amounts recomputed from the verified activity.
  * @module
  */
+import { sharesOf, totalsOf } from '../db/era-evidence.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { type QuorumRule, quorumThreshold } from '../verifier/quorum.ts';
 import { VERIFIER_VERSION } from '../verifier/receipt.ts';
 import { eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
-import { parseHex } from '../verifier/bytes.ts';
 import type { ApiContext, Queryable } from './context.ts';
 import { offsetOf, pageSize } from './entities.ts';
 import type { Model } from './model.ts';
@@ -19,13 +19,15 @@ type Row = Record<string, unknown>;
 // -------------------------------------------------------------------------------------------
 // Status
 
-let errorsCache: { at: number; rows: Row[] } | null = null;
+/** Per database (one API app, one pool), so apps over other databases never share an answer. */
+const errorsCache = new WeakMap<Queryable, { at: number; rows: Row[] }>();
 const ERRORS_TTL_MS = 5000;
 
 /** Problems the indexer met, grouped; cached for a few seconds (it scans the batch table). */
 async function indexingErrors(db: Queryable): Promise<Row[]> {
   const now = Date.now();
-  if (errorsCache && now - errorsCache.at < ERRORS_TTL_MS) return errorsCache.rows;
+  const cached = errorsCache.get(db);
+  if (cached && now - cached.at < ERRORS_TTL_MS) return cached.rows;
   const rows = (
     await db.query(
       `SELECT 'payload' AS kind, payload_status AS code, count(*)::int AS count,
@@ -40,7 +42,7 @@ async function indexingErrors(db: Queryable): Promise<Row[]> {
        ORDER BY 1, 2`
     )
   ).rows;
-  errorsCache = { at: now, rows };
+  errorsCache.set(db, { at: now, rows });
   return rows;
 }
 
@@ -291,8 +293,6 @@ export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
 // -------------------------------------------------------------------------------------------
 // Reconciliation
 
-const hex32 = (s: string) => parseHex(s, 32) ?? new Uint8Array(32);
-
 /**
  * Per customer and provider: what the chain charged or paid against what the verified activity
  * says (the lists the attestation step recomputed its roots from, read the same way).
@@ -301,16 +301,11 @@ export async function reconciliation(ctx: ApiContext, era: Row): Promise<Row> {
   const clusterId = String(era.cluster_id);
   const eraNo = Number(era.era);
   const ev = (await ctx.eras.read(ctx.db, clusterId, eraNo)).evidence;
-  const shares = ev.shares
-    ? {
-        treasury: BigInt(ev.shares.treasury_share),
-        validators: BigInt(ev.shares.validators_share),
-        reserve: BigInt(ev.shares.reserve_share),
-      }
-    : { treasury: 0n, validators: 0n, reserve: 0n };
-  const totals = (rows: ReadonlyArray<{ account: string; total: string }>) =>
-    rows.map((r) => [hex32(r.account), BigInt(r.total)] as [Uint8Array, bigint]);
-  const lists = eraPayoutListsFromTotals(totals(ev.byCustomer), totals(ev.byProvider), shares);
+  const lists = eraPayoutListsFromTotals(
+    totalsOf(ev.byCustomer),
+    totalsOf(ev.byProvider),
+    sharesOf(ev) ?? { treasury: 0n, validators: 0n, reserve: 0n }
+  );
   const rows: Row[] = [];
   for (const side of ['payers', 'payees'] as const) {
     const kind = side === 'payers' ? 'charge' : 'reward';

@@ -162,3 +162,30 @@ export async function readEraEvidence(
   ).rows as PayoutBatchRow[];
   return { votes, validators, shares, byCustomer, byProvider, lines, batches };
 }
+
+/** Protocol shares as Perquintill parts (10^18 = 100%). */
+export interface SharesParts {
+  readonly treasury: bigint;
+  readonly validators: bigint;
+  readonly reserve: bigint;
+}
+
+/** The era's protocol shares as numbers, or null when none were indexed. */
+export function sharesOf(ev: EraEvidenceRows): SharesParts | null {
+  const s = ev.shares;
+  return s
+    ? {
+        treasury: BigInt(s.treasury_share),
+        validators: BigInt(s.validators_share),
+        reserve: BigInt(s.reserve_share),
+      }
+    : null;
+}
+
+/** Per-account totals as (32-byte account, amount) pairs, in the order read (by account). */
+export function totalsOf(rows: readonly TotalRow[]): Array<[Uint8Array, bigint]> {
+  return rows.map((r) => [
+    Uint8Array.from(Buffer.from(r.account.slice(2), 'hex')),
+    BigInt(r.total),
+  ]);
+}

@@ -18,7 +18,7 @@ import {
   checkPaid,
   checkSettlementSide,
 } from '../verifier/receipts/payout.ts';
-import { type TotalRow, readEraEvidence, readEraPaid } from '../db/era-evidence.ts';
+import { readEraEvidence, readEraPaid, sharesOf, totalsOf } from '../db/era-evidence.ts';
 import { lineRows } from './batch-worker.ts';
 import { insertRows } from './sql.ts';
 
@@ -78,18 +78,9 @@ export async function verifyEra(
   const ev = await readEraEvidence(c, clusterId, era, paidRow.block_height);
   const votes = ev.votes;
   const validators = ev.validators.map((v) => hex(v, 32));
-  const params = ev.shares;
-  const shares = params
-    ? {
-        treasury: BigInt(params.treasury_share),
-        validators: BigInt(params.validators_share),
-        reserve: BigInt(params.reserve_share),
-      }
-    : null;
-  const totals = (rows: readonly TotalRow[]) =>
-    rows.map((r) => [hex(r.account, 32), BigInt(r.total)] as [Uint8Array, bigint]);
-  const byCustomer = totals(ev.byCustomer);
-  const byProvider = totals(ev.byProvider);
+  const shares = sharesOf(ev);
+  const byCustomer = totalsOf(ev.byCustomer);
+  const byProvider = totalsOf(ev.byProvider);
   const records = (
     await c.query(
       `SELECT count(*)::int AS n FROM activity_record WHERE cluster_id = $1 AND era = $2`,
