@@ -21,6 +21,7 @@ import {
   type Queryable,
   readEraEvidence,
   readEraPaid,
+  eventSource,
   sharesOf,
   totalsOf,
 } from '../db/era-evidence.ts';
@@ -183,14 +184,8 @@ const ZERO_HASH = `0x${'00'.repeat(32)}`;
 const MAX_PAYLOAD_URLS = 16;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Where an event was emitted, from its id `<block>-<index>` (as the indexer's era lines say). */
-function eventSource(id: string, extrinsic?: string | null): Source {
-  const [b, i] = id.split('-').map(Number);
-  return { block: b!, eventIndex: i!, ...(extrinsic ? { extrinsic } : {}) };
-}
-
 /** The stored record bytes as the indexer's worker read them: JSON, or else the raw text. */
-function recordOf(raw: Buffer): { value: unknown; object: Record<string, unknown> } {
+export function recordOf(raw: Buffer): { value: unknown; object: Record<string, unknown> } {
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(raw));

@@ -7,6 +7,7 @@
  * @module
  */
 import { REASONS, STEPS, type Step } from '../verifier/lines.ts';
+import { recordOf } from './bundle.ts';
 import type { Queryable } from './context.ts';
 
 export interface ReceiptLineOut {
@@ -36,17 +37,6 @@ export interface ReceiptOut {
 
 export function reasonOf(code: string | null | undefined): string | null {
   return code ? ((REASONS as Record<string, string>)[code] ?? null) : null;
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-function recordObject(raw: unknown): unknown {
-  if (!(raw instanceof Uint8Array)) return null;
-  try {
-    return JSON.parse(decoder.decode(raw));
-  } catch {
-    return null;
-  }
 }
 
 /** The subjects whose lines make up the receipt of an activity record row, in tie-break order. */
@@ -160,10 +150,10 @@ export async function loadReceipt(
   };
 }
 
-/** The record object as the batch carries it (null when its bytes are not JSON). */
+/** The record as the batch carries it: its JSON, or its text when the bytes are not JSON. */
 export async function loadRecordObject(db: Queryable, id: string): Promise<unknown> {
   const r = (await db.query(`SELECT raw FROM activity_record WHERE id = $1`, [id])).rows[0];
-  return r ? recordObject(r.raw) : null;
+  return r ? recordOf(r.raw as Buffer).value : null;
 }
 
 /** How many activity records carry this record id. */

@@ -4,7 +4,7 @@
  * on-chain amounts against the amounts recomputed from the verified activity.
  * @module
  */
-import { sharesOf, totalsOf } from '../db/era-evidence.ts';
+import { eventSource, sharesOf, totalsOf } from '../db/era-evidence.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { type QuorumRule, quorumThreshold } from '../verifier/quorum.ts';
 import { VERIFIER_VERSION } from '../verifier/receipt.ts';
@@ -242,7 +242,6 @@ export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
         : dissenting.has(who)
           ? 'dissent: voted for other roots than the leading ones'
           : null;
-    const [b, e] = String(v.id).split('-').map(Number);
     return {
       validator: who,
       known: known.has(who),
@@ -256,7 +255,7 @@ export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
       matchesRecomputed: matches,
       counted,
       note,
-      source: { block: b, eventIndex: e, ...(v.extrinsic_id ? { extrinsic: v.extrinsic_id } : {}) },
+      source: eventSource(v.id, v.extrinsic_id),
     };
   });
   for (const who of set)

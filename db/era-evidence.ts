@@ -189,3 +189,12 @@ export function totalsOf(rows: readonly TotalRow[]): Array<[Uint8Array, bigint]>
     BigInt(r.total),
   ]);
 }
+
+/** Where a stored event came from, from its id `<block>-<index>` (a receipt line's `source`). */
+export function eventSource(
+  id: string,
+  extrinsic?: string | null
+): { block: number; eventIndex: number; extrinsic?: string } {
+  const [b, i] = id.split('-').map(Number);
+  return { block: b!, eventIndex: i!, ...(extrinsic ? { extrinsic } : {}) };
+}

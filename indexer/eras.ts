@@ -7,7 +7,7 @@
  */
 import type { PoolClient } from 'pg';
 import { parseHex, toHex } from '../verifier/bytes.ts';
-import type { Line, Source } from '../verifier/lines.ts';
+import type { Line } from '../verifier/lines.ts';
 import type { QuorumRule } from '../verifier/quorum.ts';
 import { VERIFIER_VERSION } from '../verifier/receipt.ts';
 import { eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
@@ -18,7 +18,13 @@ import {
   checkPaid,
   checkSettlementSide,
 } from '../verifier/receipts/payout.ts';
-import { readEraEvidence, readEraPaid, sharesOf, totalsOf } from '../db/era-evidence.ts';
+import {
+  eventSource,
+  readEraEvidence,
+  readEraPaid,
+  sharesOf,
+  totalsOf,
+} from '../db/era-evidence.ts';
 import { lineRows } from './batch-worker.ts';
 import { insertRows } from './sql.ts';
 
@@ -28,11 +34,6 @@ export interface EraOptions {
 }
 
 const hex = (s: string, len: number): Uint8Array => parseHex(s, len) ?? new Uint8Array(len);
-
-function eventSource(id: string, extrinsic?: string | null): Source {
-  const [b, i] = id.split('-').map(Number);
-  return { block: b!, eventIndex: i!, ...(extrinsic ? { extrinsic } : {}) };
-}
 
 /**
  * Deletes what was derived for an era (its round, payout summary and era/settlement lines). The
