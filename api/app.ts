@@ -15,7 +15,15 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
+  type TypeNode,
+  isInputObjectType,
+} from 'graphql';
 import { type Plugin, createGraphQLError, createYoga } from 'graphql-yoga';
 import { estimateRows } from './complexity.ts';
 import { EraEvidenceCache } from './era-cache.ts';
@@ -23,6 +31,7 @@ import type { ApiConfig } from './config.ts';
 import type { ApiContext, Queryable } from './context.ts';
 import { ERROR_CODES, type ErrorCode, restError } from './errors.ts';
 import { exportRoute } from './export.ts';
+import { explorerRouter } from './explorer.ts';
 import { LiveFeed } from './live.ts';
 import { ApiMetrics } from './metrics.ts';
 import { type Model, loadModel } from './model.ts';
@@ -54,6 +63,8 @@ function routeOf(req: Request): string {
   if (p.startsWith('/v1/receipts/')) return '/v1/receipts/:id';
   if (p.startsWith('/v1/export/')) return '/v1/export/:file';
   if (p === '/metrics' || p === '/healthz') return p;
+  if (p.startsWith('/assets/')) return 'explorer-asset';
+  if (!p.startsWith('/v1/')) return 'explorer-page';
   return 'other';
 }
 
@@ -87,6 +98,20 @@ function timeoutPlugin(ms: number): Plugin<ApiContext> {
       });
     },
   };
+}
+
+/** Whether the executed operation declares a variable of an input object type. */
+function hasInputObjectVariable(args: ExecutionArgs): boolean {
+  const ops = args.document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION
+  );
+  const op = args.operationName ? ops.find((o) => o.name?.value === args.operationName) : ops[0];
+  for (const v of op?.variableDefinitions ?? []) {
+    let t: TypeNode = v.type;
+    while (t.kind !== Kind.NAMED_TYPE) t = t.type;
+    if (isInputObjectType(args.schema.getType(t.name.value))) return true;
+  }
+  return false;
 }
 
 /** Refuses an operation whose worst-case row count (api/complexity.ts) is above the limit. */
@@ -218,7 +243,10 @@ export function createApi(opts: ApiOptions): Api {
       costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true }),
       blockFieldSuggestionsPlugin(),
       // Compiled execution: the same resolvers, run by code graphql-jit generates per document.
-      useGraphQlJit({}, { enableIf: () => config.jit }),
+      // Not for operations with input-object variables: graphql-jit 0.8.7 generates coercion code
+      // for the variable's type without end when the type is recursive (every *WhereInput is,
+      // through AND/OR and relation filters), and the process runs out of memory.
+      useGraphQlJit({}, { enableIf: (args) => config.jit && !hasInputObjectVariable(args) }),
       rowBudgetPlugin(limits.maxRows, limits.defaultPageSize, limits.maxPageSize),
       timeoutPlugin(limits.timeoutMs),
       metricsPlugin(metrics),
@@ -313,6 +341,11 @@ export function createApi(opts: ApiOptions): Api {
     }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  // The explorer's files are static and cheap: served before the rate limit counts a request.
+  if (config.explorerDir !== null) {
+    app.use(explorerRouter({ dir: config.explorerDir, embedAncestors: config.embedAncestors }));
+  }
 
   if (config.rateLimitPerMinute > 0) {
     app.use(
