@@ -3,8 +3,18 @@
  * are validated once; a bad value is a ConfigError naming the variable and what it accepts.
  * @module
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export class ConfigError extends Error {}
+
+export interface ApiConfigOverrides {
+  databaseUrl?: string | null;
+  embedded?: boolean;
+  port?: number;
+  host?: string;
+  explorerDir?: string | null;
+}
 
 export interface ApiLimits {
   /** Largest query depth (PROOFROOM_API_MAX_DEPTH, default 10). */
@@ -54,6 +64,10 @@ export interface ApiConfig {
   readonly eraCacheSize: number;
   /** Execute with graphql-jit's compiled queries (PROOFROOM_API_JIT, default on). */
   readonly jit: boolean;
+  /** The built explorer served at / (PROOFROOM_EXPLORER_DIR, default explorer/dist; null: off). */
+  readonly explorerDir: string | null;
+  /** Who may frame the explorer's embed routes (PROOFROOM_EMBED_ANCESTORS, CSP sources; `*`). */
+  readonly embedAncestors: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
@@ -63,6 +77,25 @@ function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, ma
   if (!Number.isSafeInteger(n) || n < min || n > max)
     throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got '${raw}'`);
   return n;
+}
+
+/** The repository's explorer/dist, found from this module's place (api/ or dist/api/). */
+const DEFAULT_EXPLORER_DIR = fileURLToPath(new URL('../explorer/dist', import.meta.url));
+
+function explorerDir(env: NodeJS.ProcessEnv, overrides: ApiConfigOverrides): string | null {
+  if (overrides.explorerDir !== undefined) return overrides.explorerDir;
+  const raw = env.PROOFROOM_EXPLORER_DIR?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_EXPLORER_DIR;
+  if (raw === 'off') return null;
+  return path.resolve(raw);
+}
+
+function embedAncestors(env: NodeJS.ProcessEnv): string {
+  const raw = env.PROOFROOM_EMBED_ANCESTORS?.trim() || '*';
+  // CSP source expressions only: no separators that could end the directive.
+  if (!/^[\w*.:/' -]+$/.test(raw) || /[;,]/.test(raw))
+    throw new ConfigError(`PROOFROOM_EMBED_ANCESTORS must be CSP source expressions, got '${raw}'`);
+  return raw;
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, dflt: boolean): boolean {
@@ -92,7 +125,7 @@ function urls(raw: string | undefined, name: string): string[] {
 
 export function loadApiConfig(
   env: NodeJS.ProcessEnv = process.env,
-  overrides: { databaseUrl?: string | null; embedded?: boolean; port?: number; host?: string } = {}
+  overrides: ApiConfigOverrides = {}
 ): ApiConfig {
   const cors = env.PROOFROOM_API_CORS_ORIGINS?.trim() || '*';
   const corsOrigins = cors === '*' ? '*' : urls(cors, 'PROOFROOM_API_CORS_ORIGINS');
@@ -128,5 +161,7 @@ export function loadApiConfig(
     graphiql: bool(env, 'PROOFROOM_API_GRAPHIQL', true),
     jit: bool(env, 'PROOFROOM_API_JIT', true),
     eraCacheSize: int(env, 'PROOFROOM_API_ERA_CACHE', 128, 0, 100_000),
+    explorerDir: explorerDir(env, overrides),
+    embedAncestors: embedAncestors(env),
   });
 }

@@ -14,6 +14,7 @@ const suites: Array<
   ['devnet', () => import('./devnet.ts')],
   ['indexer', () => import('./indexer.ts')],
   ['api', () => import('./api.ts')],
+  ['explorer', () => import('./explorer.ts')],
 ];
 
 // Suite names; flags (`--big`, `--rebuild`, read by config.ts) are not suite names.

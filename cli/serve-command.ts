@@ -9,6 +9,7 @@ import { startApiServer } from '../api/server.ts';
 import type { EmbeddedPostgres } from '../db/embedded.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
+import { EXPLORER_DIST, ensureExplorer } from './explorer-build.ts';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['database', 'port', 'host']);
@@ -56,6 +57,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   } finally {
     await probe.end().catch(() => {});
   }
+  if (config.explorerDir === EXPLORER_DIST) {
+    try {
+      const b = await ensureExplorer();
+      if (b.built) process.stdout.write(`built the explorer in ${(b.ms / 1000).toFixed(1)} s\n`);
+    } catch (e) {
+      process.stderr.write(
+        `proofroom serve: the explorer could not be built (${e instanceof Error ? e.message : String(e)}); serving the API only\n`
+      );
+    }
+  }
   let server;
   try {
     server = await startApiServer({ ...config, databaseUrl }, (m) =>
@@ -68,6 +79,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       throw new UsageError(`port ${config.port} is taken; choose another with --port`);
     throw e;
   }
+  if (config.explorerDir !== null) process.stdout.write(`Proof Room explorer at ${server.url}/\n`);
   process.stdout.write(
     `Proof Room API at ${server.url}/graphql (REST: ${server.url}/v1/receipts/:id, ${server.url}/v1/export/, ${server.url}/healthz)\n`
   );

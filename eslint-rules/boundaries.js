@@ -53,6 +53,7 @@ export default {
           (targetPart === 'verifier/node' && from === 'verifier/node') ||
           (targetPart === 'verifier/node' &&
             from !== 'verifier' &&
+            from !== 'explorer' && // browsers: the pure core only
             rule.parts.includes('verifier'));
         if (!allowed) context.report({ node, messageId: 'part', data: { from, to: targetPart } });
         return;

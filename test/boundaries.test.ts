@@ -79,6 +79,16 @@ describe('import rules of DESIGN.md are enforced by lint', () => {
     expect(
       await ruleIds("import fs from 'node:fs';\nexport const x = fs;\n", 'explorer/bad.ts')
     ).toContain('proofroom/boundaries');
+    // The verifier's Node-only entry is not for browsers; its pure core is.
+    expect(
+      await ruleIds("export { nodeBackend } from '../verifier/node/index.ts';\n", 'explorer/bad.ts')
+    ).toContain('proofroom/boundaries');
+    expect(
+      await ruleIds(
+        "export { verifyReceipt } from '../verifier/receipt.ts';\n",
+        'explorer/src/ok.ts'
+      )
+    ).toEqual([]);
   });
 
   it('process.env is read only in config.ts modules', async () => {

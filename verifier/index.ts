@@ -22,6 +22,8 @@ export {
   mmrRoot,
   mmrRootFromProof,
   mmrVerify,
+  mmrPath,
+  type MmrPathStep,
 } from './mmr.ts';
 export {
   type PayoutEntry,

@@ -399,3 +399,88 @@ export function mmrVerify(
   const computed = mmrRootFromProof(leafCount, leafIndex, leaf, proof, merge, rules);
   return computed !== null && equalBytes(computed, root);
 }
+
+/** One merge on the way from a leaf to the root (for showing a proof, not for deciding one). */
+export interface MmrPathStep {
+  /**
+   * 'sibling': climbing the leaf's tree (`height` is the level reached); 'right-peaks': the bag of
+   * the peaks right of the leaf's tree, merged with the leaf's peak; 'left-peak': one peak left of
+   * it.
+   */
+  readonly kind: 'sibling' | 'right-peaks' | 'left-peak';
+  /** Proof item used in this merge (index into the proof), and on which side it went. */
+  readonly item: number;
+  readonly itemSide: 'left' | 'right';
+  readonly left: Uint8Array;
+  readonly right: Uint8Array;
+  readonly out: Uint8Array;
+  readonly height: number;
+}
+
+/**
+ * Every merge that `mmrRootFromProof` (canonical rules) performs for this leaf, in order, ending
+ * at the computed root; null where it returns null. The last step's `out` (or the leaf, for a
+ * 1-leaf MMR) is the root.
+ */
+export function mmrPath(
+  leafCount: number,
+  leafIndex: number,
+  leaf: Uint8Array,
+  proof: readonly Uint8Array[],
+  merge: Merge
+): { steps: MmrPathStep[]; root: Uint8Array; leftPeaks: number; treeHeight: number } | null {
+  const root = mmrRootFromProof(leafCount, leafIndex, leaf, proof, merge);
+  if (root === null) return null;
+  if (leafCount === 1) return { steps: [], root, leftPeaks: 0, treeHeight: 0 };
+  const loc = locate(leafCount, leafIndex);
+  const pathEnd = loc.left + loc.height;
+  const steps: MmrPathStep[] = [];
+  let node = leaf;
+  let offset = loc.offset;
+  for (let k = loc.left; k < pathEnd; k++) {
+    const sibling = proof[k] as Uint8Array;
+    const onLeft = offset % 2 === 1;
+    const [l, r] = onLeft ? [sibling, node] : [node, sibling];
+    node = merge(l, r);
+    steps.push({
+      kind: 'sibling',
+      item: k,
+      itemSide: onLeft ? 'left' : 'right',
+      left: l,
+      right: r,
+      out: node,
+      height: k - loc.left + 1,
+    });
+    offset = Math.floor(offset / 2);
+  }
+  let acc = node;
+  if (proof.length > pathEnd) {
+    // Canonical proofs carry the right peaks already bagged, as one item.
+    const bagged = proof[pathEnd] as Uint8Array;
+    acc = merge(bagged, node);
+    steps.push({
+      kind: 'right-peaks',
+      item: pathEnd,
+      itemSide: 'left',
+      left: bagged,
+      right: node,
+      out: acc,
+      height: loc.height,
+    });
+  }
+  for (let k = loc.left - 1; k >= 0; k--) {
+    const peak = proof[k] as Uint8Array;
+    const out = merge(acc, peak);
+    steps.push({
+      kind: 'left-peak',
+      item: k,
+      itemSide: 'right',
+      left: acc,
+      right: peak,
+      out,
+      height: 0,
+    });
+    acc = out;
+  }
+  return { steps, root, leftPeaks: loc.left, treeHeight: loc.height };
+}

@@ -1,0 +1,107 @@
+/**
+ * Verification lines as people read them: one row per check, green or red with the reason in plain
+ * words, expandable to the facts and where the data came from (block, event, extrinsic, URL).
+ * @module
+ */
+import { type ReactNode, useState } from 'react';
+import { BlockLink, ChainRefLink } from './links.tsx';
+import { RawJson, Status } from './basics.tsx';
+
+export interface LineSource {
+  block?: number | null;
+  blockHash?: string | null;
+  eventIndex?: number | null;
+  extrinsic?: string | null;
+  url?: string | null;
+}
+
+export interface CheckLine {
+  step: string;
+  check: string;
+  ok: boolean;
+  code?: string | null;
+  reason?: string | null;
+  rule: string;
+  basis: string;
+  facts?: unknown;
+  source?: LineSource | null;
+}
+
+/** The GraphQL selection every line list needs. */
+export const LINE_FIELDS = `step check ok code reason rule basis facts
+  source { block blockHash eventIndex extrinsic url }`;
+
+export function SourceView(props: { source: LineSource | null | undefined }) {
+  const s = props.source;
+  if (!s || (s.block == null && !s.url && !s.extrinsic))
+    return <span className="muted">no source recorded</span>;
+  const parts: ReactNode[] = [];
+  if (s.block != null) parts.push(<BlockLink key="b" height={s.block} />);
+  if (s.extrinsic) parts.push(<ChainRefLink key="x" id={s.extrinsic} />);
+  if (s.block != null && s.eventIndex != null)
+    parts.push(<ChainRefLink key="e" kind="event" id={`${s.block}-${s.eventIndex}`} />);
+  if (s.url)
+    parts.push(
+      <a key="u" href={s.url} className="mono" rel="noreferrer noopener" target="_blank">
+        {s.url}
+      </a>
+    );
+  return <span className="source">{parts.map((p, i) => [i > 0 ? ' · ' : null, p])}</span>;
+}
+
+export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: number }) {
+  const l = props.line;
+  // The body (rule, source, facts) is rendered only once opened: a receipt has dozens of lines.
+  const [opened, setOpened] = useState(false);
+  return (
+    <li className={`line ${l.ok ? 'ok' : 'bad'}`} data-check={l.check} data-ok={String(l.ok)}>
+      <details onToggle={(e) => e.currentTarget.open && setOpened(true)}>
+        <summary>
+          <Status ok={l.ok} />
+          <span className="check mono">{l.check}</span>
+          <span className="reason">
+            {l.ok ? describePass(l) : (l.reason ?? l.code ?? 'failed')}
+          </span>
+          {!l.ok && l.code && <span className="code mono">{l.code}</span>}
+          <span className={`basis ${l.basis}`} title={BASIS[l.basis] ?? l.basis}>
+            {l.basis}
+          </span>
+          {props.extra}
+        </summary>
+        {opened && (
+          <div className="line-body">
+            <p className="muted">
+              Rule <code>{l.rule}</code>. {BASIS[l.basis] ?? ''}
+            </p>
+            <p>
+              Source: <SourceView source={l.source} />
+            </p>
+            {l.facts != null && <RawJson value={l.facts} summary="facts" open />}
+          </div>
+        )}
+      </details>
+    </li>
+  );
+}
+
+const BASIS: Record<string, string> = {
+  checked: 'Recomputed by the verifier from signed data and proofs.',
+  trusted:
+    'Taken from the chain (finality, signed extrinsics the runtime accepted); not recomputed.',
+};
+
+function describePass(l: CheckLine): string {
+  return `${l.step}: ${l.check.split('.').slice(1).join(' ') || l.check} holds`;
+}
+
+export function LineList(props: { lines: readonly CheckLine[]; empty?: ReactNode }) {
+  if (props.lines.length === 0)
+    return <div className="state empty">{props.empty ?? 'No checks recorded yet.'}</div>;
+  return (
+    <ol className="lines">
+      {props.lines.map((l, i) => (
+        <LineRow key={i} line={l} index={i} />
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,667 @@
+/**
+ * An era's payout: the on-chain totals and their conservation arithmetic, charts of who was
+ * charged and paid, the reconciliation against the amounts recomputed from verified activity, the
+ * attestation round, the era's checks, the committed payout batches and every payout line.
+ * @module
+ */
+import { useState } from 'react';
+import { useQuery } from '../api.ts';
+import {
+  Copy,
+  Empty,
+  ErrorBox,
+  KeyValues,
+  Loaded,
+  Page,
+  Section,
+  Status,
+  Table,
+} from '../components/basics.tsx';
+import { ExportButtons } from '../components/export.tsx';
+import {
+  AccountLink,
+  BlockLink,
+  ChainRefLink,
+  ClusterLink,
+  HashLink,
+  RoundLink,
+} from '../components/links.tsx';
+import { type CheckLine, LINE_FIELDS, LineList, LineRow } from '../components/lines.tsx';
+import { amount, count, percent, short, tokens } from '../format.ts';
+import { Link, href } from '../router.tsx';
+import {
+  COLORS,
+  ChartFigure,
+  HorizontalBars,
+  accountLabel,
+  barsHeight,
+} from '../charts/charts.tsx';
+import { ERA_TOTALS, type EraTotals, abs, big, conservation } from '../charts/era-math.ts';
+
+interface RecRow {
+  side: string;
+  account: string;
+  onChain: string | null;
+  recomputed: string | null;
+  difference: string;
+  matches: boolean;
+}
+
+interface EraData {
+  eraPayoutById:
+    | (EraTotals & {
+        paidEventId: string | null;
+        round: {
+          validators: number;
+          threshold: number;
+          agreeing: number;
+          quorum: boolean;
+          rootsMatch: boolean;
+          payersRoot: string | null;
+          payeesRoot: string | null;
+          blockHeight: number;
+          matrix: { rule: string; arithmetic: string };
+        } | null;
+        checks: CheckLine[];
+        reconciliation: { ok: boolean; differences: number; rows: RecRow[] };
+        batches: Array<{
+          id: string;
+          side: string;
+          batchIndex: number;
+          maxBatchIndex: number;
+          entries: unknown;
+          extrinsicId: string;
+          blockHeight: number;
+        }>;
+      })
+    | null;
+  settlementChecks: Array<CheckLine & { subjectId: string }>;
+  settlementStats: Array<{ lines: number; passed: number; failed: number }>;
+  activityStats: Array<{ records: number }>;
+}
+
+const ERA = `query Era($id: String!, $cluster: String!, $era: Int!, $settlements: String!) {
+  eraPayoutById(id: $id) {
+    ${ERA_TOTALS} paidEventId
+    round {
+      validators threshold agreeing quorum rootsMatch payersRoot payeesRoot blockHeight
+      matrix { rule arithmetic }
+    }
+    checks(orderBy: [seq_ASC]) { ${LINE_FIELDS} }
+    reconciliation { ok differences rows { side account onChain recomputed difference matches } }
+    batches(orderBy: [side_DESC, batchIndex_ASC], limit: 1000) {
+      id side batchIndex maxBatchIndex entries extrinsicId blockHeight
+    }
+  }
+  settlementChecks: verificationLines(
+    where: { subjectKind_eq: "settlement", subjectId_startsWith: $settlements, ok_eq: false }
+    orderBy: [subjectId_ASC, seq_ASC]
+    limit: 200
+  ) { subjectId ${LINE_FIELDS} }
+  settlementStats: checkStats(
+    where: { subjectKind_eq: "settlement", subjectId_startsWith: $settlements }
+  ) { lines passed failed }
+  activityStats(where: { clusterId_eq: $cluster, era_eq: $era }) { records }
+}`;
+
+interface LinesData {
+  payoutLinesConnection: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean };
+    edges: Array<{
+      node: {
+        id: string;
+        kind: string;
+        accountId: string | null;
+        amount: string;
+        expected: string | null;
+        batchIndex: number | null;
+        extrinsicId: string | null;
+        blockHeight: number;
+      };
+    }>;
+  };
+}
+
+const LINES = `query EraLines($cluster: String!, $era: Int!, $first: Int!) {
+  payoutLinesConnection(
+    where: { clusterId_eq: $cluster, era_eq: $era }
+    orderBy: [blockHeight_ASC, id_ASC]
+    first: $first
+  ) {
+    totalCount
+    pageInfo { hasNextPage }
+    edges { node { id kind accountId amount expected batchIndex extrinsicId blockHeight } }
+  }
+}`;
+
+/** Accounts shown per chart; the reconciliation table lists all of them. */
+const CHART_ROWS = 20;
+const PAGE = 100;
+const MAX_PAGE = 1000;
+
+export default function Era(props: { clusterId: string; era: number }) {
+  const { clusterId, era } = props;
+  const valid = Number.isSafeInteger(era) && era >= 0;
+  const id = `${clusterId}-${era}`;
+  const q = useQuery<EraData>(
+    ERA,
+    { id, cluster: clusterId, era, settlements: `${id}-` },
+    { skip: !valid }
+  );
+  const title = valid ? `Era ${era}` : 'Era';
+  if (!valid) {
+    return (
+      <Page title={title}>
+        <ErrorBox error="The era in this address is not a number: era pages look like /era/<cluster id>/7." />
+      </Page>
+    );
+  }
+  return (
+    <Page title={title} kicker={`Era payout · cluster ${short(clusterId)}`}>
+      <Loaded state={q} what={`era ${era}`}>
+        {(d) =>
+          d.eraPayoutById ? (
+            <EraBody data={d} e={d.eraPayoutById} />
+          ) : (
+            <Empty>
+              <p>
+                No payout is indexed for era <b>{era}</b> of cluster{' '}
+                <code style={{ overflowWrap: 'anywhere' }}>{clusterId}</code>.
+              </p>
+              <p>
+                {d.activityStats[0]?.records
+                  ? `The era has ${count(d.activityStats[0].records)} activity records, but its payout (ClusterEraPaid) is not indexed yet. `
+                  : 'No activity of this cluster and era is indexed either: check the cluster id and era. '}
+                See the <Link to={href('cluster', clusterId)}>cluster page</Link> for its paid eras.
+              </p>
+            </Empty>
+          )
+        }
+      </Loaded>
+    </Page>
+  );
+}
+
+function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']> }) {
+  const { e, data } = props;
+  const { distributed, difference } = conservation(e);
+  const rec = e.reconciliation;
+  return (
+    <>
+      <p className="lead">
+        Era {e.era} of cluster <ClusterLink id={e.clusterId} />:{' '}
+        <Status
+          ok={e.ok}
+          label={e.ok ? 'all era checks passed' : `${e.failed} era checks failed`}
+        />{' '}
+        {rec.ok ? (
+          <Status ok label="reconciled" />
+        ) : (
+          <Status ok={false} label={`${rec.differences} amounts differ`} />
+        )}
+      </p>
+
+      <Section title="Totals" id="totals">
+        <KeyValues
+          rows={[
+            ['Charged to customers', amount(e.charged)],
+            ['Treasury fee', amount(e.treasuryFee)],
+            ['Reserve fee', amount(e.reserveFee)],
+            ['Validator fee', amount(e.validatorFee)],
+            ['Rewarded to providers', amount(e.rewarded)],
+            ['Not distributed', amount(e.notDistributed)],
+            ['Activity records', count(e.records)],
+            ['Paid in', <ChainRefLink key="p" kind="event" id={e.paidEventId} />],
+            ['Block', <BlockLink key="b" height={e.blockHeight} />],
+          ]}
+        />
+        <h3>Conservation</h3>
+        <p>
+          Charged {amount(e.charged)} should equal treasury fee {amount(e.treasuryFee)} + reserve
+          fee {amount(e.reserveFee)} + validator fee {amount(e.validatorFee)} + rewarded{' '}
+          {amount(e.rewarded)} + not distributed {amount(e.notDistributed)} ={' '}
+          <b>{amount(distributed.toString())}</b>.
+        </p>
+        <p>
+          {difference === 0n ? (
+            <>
+              <Status ok label="balanced" /> Every planck charged is accounted for.
+            </>
+          ) : (
+            <>
+              <Status ok={false} label="not balanced" /> The two sides differ by{' '}
+              <b>{amount(abs(difference).toString())}</b> ({abs(difference).toString()} planck):{' '}
+              {difference > 0n
+                ? 'more was charged than was paid out, kept or set aside.'
+                : 'more was paid out, kept or set aside than was charged.'}
+            </>
+          )}
+        </p>
+      </Section>
+
+      <Section title="Where the money went" id="charts">
+        <EraCharts e={e} />
+      </Section>
+
+      <Section title="Reconciliation" id="reconciliation">
+        <Reconciliation rec={rec} />
+      </Section>
+
+      <Section title="Attestation round" id="round">
+        {e.round ? (
+          <>
+            <KeyValues
+              rows={[
+                [
+                  'Quorum',
+                  <Status
+                    key="q"
+                    ok={e.round.quorum}
+                    label={e.round.quorum ? 'quorum met' : 'no quorum'}
+                  />,
+                ],
+                [
+                  'Roots',
+                  <Status
+                    key="r"
+                    ok={e.round.rootsMatch}
+                    label={e.round.rootsMatch ? 'match recomputed' : 'differ from recomputed'}
+                  />,
+                ],
+                ['Validators', count(e.round.validators)],
+                ['Agreeing / threshold', `${e.round.agreeing} / ${e.round.threshold}`],
+                ['Payers root', <HashLink key="pr" value={e.round.payersRoot} />],
+                ['Payees root', <HashLink key="pe" value={e.round.payeesRoot} />],
+              ]}
+            />
+            <p>
+              Rule <code>{e.round.matrix.rule}</code>: {e.round.matrix.arithmetic}.{' '}
+              <RoundLink clusterId={e.clusterId} era={e.era}>
+                Every validator and vote of this round
+              </RoundLink>
+            </p>
+          </>
+        ) : (
+          <Empty>
+            No attestation round is recorded for this era.{' '}
+            <RoundLink clusterId={e.clusterId} era={e.era}>
+              Open the round page
+            </RoundLink>{' '}
+            for the votes that were indexed.
+          </Empty>
+        )}
+      </Section>
+
+      <Section title="Checks" id="checks">
+        <LineList
+          lines={e.checks}
+          empty="No era checks are recorded: the verifier has not checked this era yet."
+        />
+        <SettlementChecks data={data} />
+      </Section>
+
+      <Section title="Payout batches" id="batches">
+        <Batches batches={e.batches} />
+      </Section>
+
+      <PayoutLines clusterId={e.clusterId} era={e.era} />
+
+      <Section title="Embed this era" id="embed">
+        <Embed clusterId={e.clusterId} era={e.era} />
+      </Section>
+    </>
+  );
+}
+
+function EraCharts(props: { e: NonNullable<EraData['eraPayoutById']> }) {
+  const { e } = props;
+  const side = (s: string) =>
+    e.reconciliation.rows
+      .filter((r) => r.side === s)
+      .sort((a, b) => (big(b.onChain ?? b.recomputed) > big(a.onChain ?? a.recomputed) ? 1 : -1));
+  const payers = side('payers');
+  const payees = side('payees');
+  const fees = [
+    { label: 'Treasury fee', planck: e.treasuryFee },
+    { label: 'Reserve fee', planck: e.reserveFee },
+    { label: 'Validator fee', planck: e.validatorFee },
+    { label: 'Not distributed', planck: e.notDistributed },
+  ];
+  const feeTotal = fees.reduce((s, f) => s + big(f.planck), 0n);
+  return (
+    <div className="grid2">
+      <AccountChart rows={payers} title="Charges per customer" who="customers" />
+      <AccountChart rows={payees} title="Rewards per provider" who="providers" />
+      <ChartFigure
+        title="Fees and remainder"
+        summary={`${amount(feeTotal.toString())} of ${amount(e.charged)} charged went to fees or was not distributed (${percent(tokens(e.charged) ? tokens(feeTotal.toString()) / tokens(e.charged) : null, 2)}).`}
+        height={barsHeight(fees.length)}
+        table={
+          <Table caption="Fees and remainder">
+            <thead>
+              <tr>
+                <th>Part</th>
+                <th className="num">Amount</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fees.map((f) => (
+                <tr key={f.label}>
+                  <td>{f.label}</td>
+                  <td className="num">{amount(f.planck)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        }
+      >
+        <HorizontalBars
+          title="Fees and remainder"
+          data={fees.map((f) => ({ label: f.label, amount: tokens(f.planck) }))}
+          category="label"
+          labelWidth={104}
+          series={[{ key: 'amount', name: 'Amount', color: COLORS.fee }]}
+        />
+      </ChartFigure>
+    </div>
+  );
+}
+
+function AccountChart(props: { rows: RecRow[]; title: string; who: string }) {
+  const rows = props.rows.slice(0, CHART_ROWS);
+  if (props.rows.length === 0) {
+    return (
+      <figure style={{ margin: 0 }}>
+        <figcaption>
+          <strong>{props.title}.</strong>
+        </figcaption>
+        <Empty>No {props.who} in this era’s payout.</Empty>
+      </figure>
+    );
+  }
+  const differ = props.rows.filter((r) => !r.matches).length;
+  const shown =
+    props.rows.length > CHART_ROWS
+      ? `The ${CHART_ROWS} largest of ${props.rows.length} ${props.who}`
+      : `${props.rows.length} ${props.who}`;
+  return (
+    <ChartFigure
+      title={props.title}
+      summary={`${shown}, on-chain amount next to the amount recomputed from verified activity; ${
+        differ === 0 ? 'all match' : `${differ} differ`
+      }. Every account is in the reconciliation table below.`}
+      height={barsHeight(rows.length, 2)}
+    >
+      <HorizontalBars
+        title={props.title}
+        data={rows.map((r) => ({
+          label: accountLabel(r.account),
+          onChain: tokens(r.onChain),
+          recomputed: tokens(r.recomputed),
+        }))}
+        category="label"
+        series={[
+          { key: 'onChain', name: 'On chain', color: COLORS.charged },
+          { key: 'recomputed', name: 'Recomputed', color: COLORS.recomputed },
+        ]}
+      />
+    </ChartFigure>
+  );
+}
+
+function Reconciliation(props: { rec: { ok: boolean; differences: number; rows: RecRow[] } }) {
+  const { rec } = props;
+  if (rec.rows.length === 0) {
+    return <Empty>Nothing to reconcile: no charges or rewards were recorded or recomputed.</Empty>;
+  }
+  const sorted = [...rec.rows].sort((a, b) => Number(a.matches) - Number(b.matches));
+  return (
+    <>
+      <p>
+        {rec.ok ? (
+          <>
+            <Status ok label="all match" /> All {rec.rows.length} on-chain charges and rewards equal
+            the amounts recomputed from the era’s verified activity.
+          </>
+        ) : (
+          <>
+            <Status ok={false} label={`${rec.differences} differ`} /> {rec.differences} of{' '}
+            {rec.rows.length} on-chain amounts differ from the amounts recomputed from the era’s
+            verified activity (listed first).
+          </>
+        )}
+      </p>
+      <Table caption="On-chain amounts against recomputed amounts, per customer (payers) and provider (payees)">
+        <thead>
+          <tr>
+            <th>Side</th>
+            <th>Account</th>
+            <th className="num">On chain</th>
+            <th className="num">Recomputed</th>
+            <th>Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((r) => (
+            <tr key={`${r.side}/${r.account}`} className={r.matches ? undefined : 'diff'}>
+              <td>{r.side === 'payers' ? 'customer' : 'provider'}</td>
+              <td>
+                <AccountLink id={r.account} />
+              </td>
+              <td className="num">{r.onChain === null ? 'no event' : amount(r.onChain)}</td>
+              <td className="num">
+                {r.recomputed === null ? 'not recomputed' : amount(r.recomputed)}
+              </td>
+              <td>
+                {r.matches ? (
+                  <Status ok label="matches" />
+                ) : (
+                  <>
+                    <Status ok={false} label="differs" /> by{' '}
+                    <b>{amount(abs(big(r.difference)).toString())}</b>{' '}
+                    <span className="muted">
+                      ({big(r.difference) > 0n ? 'chain higher' : 'chain lower'})
+                    </span>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </>
+  );
+}
+
+/** `<cluster>-<era>-<side>-<account>` → the side and account. */
+function settlementSubject(subjectId: string): { side: string; account: string } | null {
+  const m = /-(payers|payees)-(0x[0-9a-fA-F]+)$/.exec(subjectId);
+  return m ? { side: m[1]!, account: m[2]! } : null;
+}
+
+function SettlementChecks(props: { data: EraData }) {
+  const stats = props.data.settlementStats[0];
+  const failed = props.data.settlementChecks;
+  if (!stats || stats.lines === 0) return null;
+  return (
+    <>
+      <h3>Settlement checks per account</h3>
+      <p>
+        {count(stats.lines)} settlement checks (each account’s place in a committed payout batch):{' '}
+        {count(stats.passed)} passed,{' '}
+        <b className={stats.failed ? 'bad-text' : undefined}>{count(stats.failed)} failed</b>.
+        {stats.failed > 0 && ' The failed ones:'}
+      </p>
+      {failed.length > 0 && (
+        <ol className="lines">
+          {failed.map((l) => {
+            const s = settlementSubject(l.subjectId);
+            return (
+              <LineRow
+                key={`${l.subjectId}/${l.check}`}
+                line={l}
+                extra={
+                  s && (
+                    <span>
+                      {s.side === 'payers' ? 'customer' : 'provider'} <AccountLink id={s.account} />
+                    </span>
+                  )
+                }
+              />
+            );
+          })}
+        </ol>
+      )}
+    </>
+  );
+}
+
+function Batches(props: { batches: NonNullable<EraData['eraPayoutById']>['batches'] }) {
+  if (props.batches.length === 0) {
+    return <Empty>No payout batch of this era is indexed.</Empty>;
+  }
+  return (
+    <Table caption="Payout batches committed on chain">
+      <thead>
+        <tr>
+          <th>Side</th>
+          <th className="num">Batch</th>
+          <th className="num">Entries</th>
+          <th className="num">Total</th>
+          <th>Extrinsic</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.batches.map((b) => {
+          const entries = Array.isArray(b.entries) ? (b.entries as unknown[]) : [];
+          const total = entries.reduce<bigint>(
+            (s, x) => s + (Array.isArray(x) ? big(String(x[1] as string | number)) : 0n),
+            0n
+          );
+          return (
+            <tr key={b.id}>
+              <td>{b.side === 'payers' ? 'charges (payers)' : 'rewards (payees)'}</td>
+              <td className="num">
+                {b.batchIndex + 1} of {b.maxBatchIndex + 1}
+              </td>
+              <td className="num">{count(entries.length)}</td>
+              <td className="num">{amount(total.toString())}</td>
+              <td>
+                <ChainRefLink id={b.extrinsicId} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </Table>
+  );
+}
+
+/** Event ids are `<block>-<index>[-suffix]`: sorts by block, then index, as numbers. */
+function inChainOrder<T extends { id: string; blockHeight: number }>(rows: T[]): T[] {
+  const index = (id: string) => Number(id.split('-')[1] ?? 0);
+  return [...rows].sort((a, b) => a.blockHeight - b.blockHeight || index(a.id) - index(b.id));
+}
+
+const KINDS: Record<string, string> = {
+  charge: 'charge',
+  reward: 'provider reward',
+  'fee-treasury': 'treasury fee',
+  'fee-reserve': 'reserve fee',
+  'fee-validators': 'validator fee',
+  'validator-reward': 'validator reward',
+  'not-distributed': 'not distributed',
+  'max-batch-payers': 'payer batches set',
+  'max-batch-payees': 'payee batches set',
+  paid: 'era paid',
+};
+
+function PayoutLines(props: { clusterId: string; era: number }) {
+  const [first, setFirst] = useState(PAGE);
+  const q = useQuery<LinesData>(LINES, { cluster: props.clusterId, era: props.era, first });
+  const where = { clusterId_eq: props.clusterId, era_eq: props.era };
+  return (
+    <Section
+      title="Payout lines"
+      id="lines"
+      actions={<ExportButtons entity="payoutLines" where={where} label="this era's payout lines" />}
+    >
+      <Loaded state={q} what="payout lines">
+        {(d) => {
+          const c = d.payoutLinesConnection;
+          if (c.edges.length === 0) return <Empty>No payout event of this era is indexed.</Empty>;
+          return (
+            <>
+              <Table
+                caption={`Every payout event of the era, in chain order (${count(c.totalCount)})`}
+              >
+                <thead>
+                  <tr>
+                    <th>Kind</th>
+                    <th>Account</th>
+                    <th className="num">Amount</th>
+                    <th className="num">Expected</th>
+                    <th>Block</th>
+                    <th>Extrinsic</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {inChainOrder(c.edges.map((x) => x.node)).map((l) => (
+                    <tr key={l.id}>
+                      <td>{KINDS[l.kind] ?? l.kind}</td>
+                      <td>
+                        <AccountLink id={l.accountId} />
+                      </td>
+                      <td className="num">{amount(l.amount)}</td>
+                      <td className="num">{l.expected === null ? '—' : amount(l.expected)}</td>
+                      <td>
+                        <BlockLink height={l.blockHeight} />
+                      </td>
+                      <td>
+                        <ChainRefLink id={l.extrinsicId} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+              <p className="muted">
+                Showing {count(c.edges.length)} of {count(c.totalCount)} lines.{' '}
+                {c.pageInfo.hasNextPage &&
+                  (first < MAX_PAGE ? (
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={q.status === 'loading'}
+                      onClick={() => setFirst((n) => Math.min(n + PAGE * 4, MAX_PAGE))}
+                    >
+                      Show more lines
+                    </button>
+                  ) : (
+                    'Download the CSV or NDJSON export for all of them.'
+                  ))}
+              </p>
+            </>
+          );
+        }}
+      </Loaded>
+    </Section>
+  );
+}
+
+function Embed(props: { clusterId: string; era: number }) {
+  const path = href('embed', 'era', props.clusterId, props.era);
+  const snippet = `<iframe src="${location.origin}${path}" title="Proof Room: era ${props.era} payout" width="100%" height="420" style="max-width:600px;border:1px solid #dde2e8;border-radius:8px" loading="lazy"></iframe>`;
+  return (
+    <>
+      <p>
+        A compact widget of this era’s payout and verdict for other sites:{' '}
+        <a href={path} target="_blank" rel="noopener">
+          open the widget
+        </a>
+        . Paste this snippet into a page to embed it (it fits 320 to 600 px wide):
+      </p>
+      <Copy value={snippet} />
+    </>
+  );
+}

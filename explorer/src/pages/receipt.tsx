@@ -1,0 +1,306 @@
+/**
+ * A receipt: the chain of evidence of one activity record, line by line (grant, record, inclusion,
+ * anchor, attestation, settlement, conservation), each line green or red with its reason, facts and
+ * source; the signed record; the MMR path from leaf to root; and "Verify in my browser".
+ * @module
+ */
+import { useEffect, useState } from 'react';
+import { verifyPool } from '../verify/pool.ts';
+import { bundleUrl as restBundleUrl, useQuery } from '../api.ts';
+import { Empty, KeyValues, Loaded, Page, RawJson, Section, Status } from '../components/basics.tsx';
+import { type CheckLine, LINE_FIELDS, LineRow } from '../components/lines.tsx';
+import {
+  AccountLink,
+  BatchLink,
+  BlockLink,
+  ClusterLink,
+  EraLink,
+  GrantLink,
+  RoundLink,
+} from '../components/links.tsx';
+import { MmrDiagram, proofItems } from '../components/mmr-diagram.tsx';
+import {
+  type LocalCheck,
+  VerifyPanel,
+  checkLocally,
+  pairLines,
+} from '../components/verify-panel.tsx';
+import { amount, time } from '../format.ts';
+import { Link, href } from '../router.tsx';
+
+interface ReceiptData {
+  receipt: {
+    id: string;
+    recordId: string;
+    ok: boolean;
+    passed: number;
+    failed: number;
+    pending: string[];
+    copies: number;
+    bundleUrl: string;
+    record: unknown;
+    lines: Array<CheckLine & { index: number; subjectKind: string; subjectId: string }>;
+    activity: {
+      id: string;
+      batchId: string;
+      leafIndex: number;
+      clusterId: string | null;
+      era: number | null;
+      userId: string | null;
+      agentId: string | null;
+      customerId: string | null;
+      providerId: string | null;
+      nodeId: string | null;
+      timestamp: string | null;
+      cost: string | null;
+      usage: unknown;
+      proof: string | null;
+      blockHeight: number;
+      batch: { root: string; leafCount: number; blockHeight: number };
+    };
+  } | null;
+}
+
+const RECEIPT = `query Receipt($id: String!) {
+  receipt(id: $id) {
+    id recordId ok passed failed pending copies bundleUrl record
+    lines { index subjectKind subjectId ${LINE_FIELDS} }
+    activity {
+      id batchId leafIndex clusterId era userId agentId customerId providerId nodeId timestamp cost
+      usage proof blockHeight batch { root leafCount blockHeight }
+    }
+  }
+}`;
+
+const RECEIPT_BY_RECORD = RECEIPT.replace(
+  'Receipt($id: String!)',
+  'ReceiptByRecord($id: String!)'
+).replace('receipt(id: $id)', 'receipt(recordId: $id)');
+
+const STEP_TITLES: Record<string, string> = {
+  grant: '1. Consent grant (GAR)',
+  record: '2. The signed record',
+  inclusion: '3. Inclusion in its DAC batch (MMR)',
+  anchor: '4. The batch anchored on chain',
+  attestation: '5. The validators’ attestation of the era',
+  settlement: '6. Settlement: the era’s payout of this customer and provider',
+  conservation: '7. Conservation of the era’s amounts',
+};
+
+/** An activity id looks like `<height>-<index>:<leaf>`; anything else is taken as a record id. */
+const isActivityId = (id: string) => /^\d+-\d+:\d+$/.test(id);
+
+export default function ReceiptPage(props: { id: string }) {
+  const byActivity = isActivityId(props.id);
+  const q = useQuery<ReceiptData>(byActivity ? RECEIPT : RECEIPT_BY_RECORD, { id: props.id });
+  const [local, setLocal] = useState<{ id: string; state: LocalCheck }>({
+    id: '',
+    state: { status: 'idle' },
+  });
+  const localState = local.id === props.id ? local.state : ({ status: 'idle' } as const);
+  // Load the verifier into its worker once the page is idle, so the first check starts at once.
+  useEffect(() => {
+    const id = setTimeout(() => verifyPool().warm(1), 1500);
+    return () => clearTimeout(id);
+  }, []);
+
+  return (
+    <Loaded state={q} what="the receipt">
+      {(d) => {
+        const r = d.receipt;
+        if (!r) {
+          return (
+            <Page title="Receipt not found" kicker="Receipt">
+              <Empty>
+                No activity record has the {byActivity ? 'id' : 'record id'} <code>{props.id}</code>
+                . It may not be indexed yet (see the heights on the <Link to="/">home page</Link>),
+                or the id may be mistyped;{' '}
+                <Link to={`/search?q=${encodeURIComponent(props.id)}`}>search for it</Link>.
+              </Empty>
+            </Page>
+          );
+        }
+        const a = r.activity;
+        const bundleUrl = restBundleUrl(r.id);
+        const localLines =
+          localState.status === 'done' && localState.receipt
+            ? pairLines(r.lines, localState.receipt.lines)
+            : null;
+        const disagreements = localLines
+          ? localLines.filter(
+              (l, i) =>
+                !l || l.ok !== r.lines[i]!.ok || (l.code ?? null) !== (r.lines[i]!.code ?? null)
+            ).length
+          : 0;
+        const run = () => {
+          setLocal({ id: props.id, state: { status: 'running', phase: 'starting' } });
+          void checkLocally(bundleUrl, (phase) =>
+            setLocal({ id: props.id, state: { status: 'running', phase } })
+          ).then((state) => setLocal({ id: props.id, state }));
+        };
+        const steps = [...new Set(r.lines.map((l) => l.step))];
+        const inclusion = r.lines.find((l) => l.check === 'inclusion.mmr');
+        const leafHex =
+          inclusion && typeof inclusion.facts === 'object' && inclusion.facts !== null
+            ? (inclusion.facts as { leaf?: unknown }).leaf
+            : undefined;
+        const proof = proofItems(a.proof);
+        return (
+          <Page
+            title={`Receipt ${r.recordId}`}
+            kicker="Receipt"
+            actions={
+              <>
+                <a className="button secondary" href={bundleUrl} download={`${r.recordId}.json`}>
+                  ⬇ Bundle (JSON)
+                </a>
+              </>
+            }
+          >
+            <p className="totals" data-testid="api-verdict" data-ok={String(r.ok)}>
+              <Status
+                ok={r.pending.length > 0 ? null : r.ok}
+                label={
+                  r.pending.length > 0
+                    ? `pending: ${r.pending.join(', ')}`
+                    : r.ok
+                      ? 'every line passed'
+                      : `${r.failed} of ${r.lines.length} lines failed`
+                }
+              />{' '}
+              <span className="muted">
+                as verified by Proof Room’s indexer ({r.passed} passed, {r.failed} failed
+                {r.pending.length > 0 ? `, steps pending: ${r.pending.join(', ')}` : ''}).
+              </span>
+              {r.copies > 1 && (
+                <span className="bad-text">
+                  {' '}
+                  This record id is carried by {r.copies} activity records.
+                </span>
+              )}
+            </p>
+            <KeyValues
+              rows={[
+                ['Record id', <code key="r">{r.recordId}</code>],
+                ['Activity id', <code key="a">{r.id}</code>],
+                ['Batch', <BatchLink key="b" id={a.batchId} />],
+                ['Leaf', `${a.leafIndex} of ${a.batch.leafCount}`],
+                ['Cluster', <ClusterLink key="c" id={a.clusterId} />],
+                ['Era', <EraLink key="e" clusterId={a.clusterId} era={a.era} />],
+                ['User', <AccountLink key="u" id={a.userId} />],
+                ['Agent', <AccountLink key="ag" id={a.agentId} />],
+                [
+                  'Grant',
+                  <GrantLink key="g" userId={a.userId} agentId={a.agentId}>
+                    grant history
+                  </GrantLink>,
+                ],
+                ['Customer', <AccountLink key="cu" id={a.customerId} />],
+                ['Provider', <AccountLink key="p" id={a.providerId} />],
+                ['Node', <AccountLink key="n" id={a.nodeId} />],
+                ['Time', time(a.timestamp)],
+                ['Cost', amount(a.cost)],
+                ['Anchored in', <BlockLink key="h" height={a.batch.blockHeight} />],
+                [
+                  'Attestation',
+                  a.clusterId && a.era !== null ? (
+                    <RoundLink key="rl" clusterId={a.clusterId} era={a.era} />
+                  ) : (
+                    '—'
+                  ),
+                ],
+              ]}
+            />
+            <VerifyPanel
+              state={localState}
+              onRun={run}
+              apiOk={r.ok}
+              apiPending={r.pending}
+              disagreements={disagreements}
+              bundleUrl={bundleUrl}
+            />
+            <Section title="Chain of evidence" id="lines">
+              <p className="muted">
+                Each line is one check. Open a line for the rule, the facts and where the data came
+                from.
+                {localLines ? ' The right-hand mark is your browser’s own result.' : ''}
+              </p>
+              {steps.map((step) => (
+                <div key={step} className="step">
+                  <h3>{STEP_TITLES[step] ?? step}</h3>
+                  <ol className="lines">
+                    {r.lines.map((l, i) =>
+                      l.step !== step ? null : (
+                        <LineRow
+                          key={i}
+                          line={l}
+                          extra={
+                            localLines ? (
+                              <LocalMark api={l} local={localLines[i] ?? null} />
+                            ) : undefined
+                          }
+                        />
+                      )
+                    )}
+                  </ol>
+                </div>
+              ))}
+              {r.pending.map((step) => (
+                <div key={step} className="step">
+                  <h3>{STEP_TITLES[step] ?? step}</h3>
+                  <Empty>
+                    Pending: the era is not paid yet, so there is nothing to check for this step. A
+                    receipt with a pending step is never shown as verified.
+                  </Empty>
+                </div>
+              ))}
+            </Section>
+            <Section title="Inclusion path (MMR)" id="mmr">
+              {typeof leafHex === 'string' && proof ? (
+                <MmrDiagram
+                  leafHex={leafHex}
+                  leafIndex={a.leafIndex}
+                  leafCount={a.batch.leafCount}
+                  proof={proof}
+                  expectedRootHex={a.batch.root}
+                />
+              ) : (
+                <Empty>
+                  The proof of this record was not stored by the indexer; the bundle carries it (
+                  <a href={bundleUrl}>download</a>).
+                </Empty>
+              )}
+            </Section>
+            <Section title="The signed record" id="record">
+              <p className="muted">
+                Exactly as the batch payload carries it; its leaf is blake2b-256 of its canonical
+                JSON (JCS).
+              </p>
+              <RawJson value={r.record} summary="record object" open />
+              {a.usage != null && <RawJson value={a.usage} summary="usage as indexed" />}
+            </Section>
+            <p>
+              <Link to={href('batch', a.batchId)}>All records of this batch</Link>
+            </p>
+          </Page>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+function LocalMark(props: { api: CheckLine; local: { ok: boolean; code?: string | null } | null }) {
+  const l = props.local;
+  if (!l) return <span className="verdict-local muted">not in the bundle</span>;
+  const agree = l.ok === props.api.ok && (l.code ?? null) === (props.api.code ?? null);
+  return (
+    <span
+      className={`verdict-local badge ${l.ok ? 'ok' : 'bad'} ${agree ? '' : 'disagree'}`}
+      data-local-ok={String(l.ok)}
+      title={agree ? 'your browser agrees' : 'your browser disagrees with the API'}
+    >
+      your browser: {l.ok ? '✓' : `✗ ${l.code ?? ''}`}
+      {!agree && ' (differs)'}
+    </span>
+  );
+}

@@ -1,0 +1,311 @@
+/**
+ * The explorer in Debian's Chromium against the running product: the devnet's fault scenario
+ * indexed by the real indexer into the embedded PGlite, served by the API process. Every page
+ * renders real data (screenshots at desktop and phone width go to test-results/explorer/), the
+ * in-browser verification recomputes verdicts from the bundle (an altered bundle turns red while
+ * the API says green), and the embed widget renders alone and may be framed.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManifestIndex } from '../devnet/manifest.ts';
+import { launchChromium, chromiumAvailable } from './helpers/browser.ts';
+import { type Product, startProduct } from './helpers/explorer-product.ts';
+
+const SHOTS = 'test-results/explorer';
+const run = chromiumAvailable() || process.env.CI === 'true';
+
+type Row = Record<string, any>;
+
+describe.runIf(run)('explorer in Chromium', () => {
+  let product: Product;
+  let browser: Browser;
+  let db: pg.Client;
+  let manifest: ManifestIndex;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    product = await startProduct('pglite', { seed: 'explorer-test' });
+    manifest = new ManifestIndex(product.ix.devnet.manifest);
+    db = new pg.Client({ connectionString: product.ix.url });
+    await db.connect();
+    browser = await launchChromium();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await db?.end();
+    await product?.close();
+  });
+
+  const one = async (sql: string, params: unknown[] = []): Promise<Row> => {
+    const r = await db.query(sql, params);
+    expect(r.rows.length, sql).toBeGreaterThan(0);
+    return r.rows[0] as Row;
+  };
+
+  /** A page with console errors and page errors collected into `problems`. */
+  const open = async (path: string, width = 1280): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    page.on('pageerror', (e) => problems.push(`${path}: page error ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`${path}: console ${m.text()}`);
+    });
+    await page.goto(product.url + path, { waitUntil: 'networkidle' });
+    return page;
+  };
+
+  /** Waits until the page shows no loading state and has its heading. */
+  const settled = async (page: Page): Promise<void> => {
+    await page.waitForSelector('h1, .state.error', { timeout: 15_000 });
+    const error = page.locator('.state.error');
+    if ((await error.count()) > 0 && (await page.locator('h1').count()) === 0)
+      throw new Error(`${page.url()} shows an error: ${await error.first().innerText()}`);
+    await page.waitForFunction(
+      () => document.querySelectorAll('.state.loading').length === 0,
+      null,
+      {
+        timeout: 15_000,
+      }
+    );
+  };
+
+  it('renders every page with real data, at desktop and phone width', async () => {
+    const honest = await one(
+      `SELECT r.id, r.record_id, r.batch_id, r.user_id, r.agent_id, r.customer_id, r.cluster_id, r.era
+         FROM activity_record r WHERE r.ok ORDER BY r.id LIMIT 1`
+    );
+    const era = await one(`SELECT cluster_id, era, charged FROM era_payout ORDER BY era LIMIT 1`);
+    const batch = await one(`SELECT id, root FROM dac_batch ORDER BY id LIMIT 1`);
+    const block = await one(`SELECT height, hash FROM block ORDER BY height DESC LIMIT 1`);
+    const pages: Array<{ name: string; path: string; expect: string[] }> = [
+      { name: 'home', path: '/', expect: ['Latest eras', 'Latest failed checks'] },
+      {
+        name: 'receipt',
+        path: `/receipt/${honest.id}`,
+        expect: [honest.record_id, 'Chain of evidence'],
+      },
+      {
+        name: 'receipt-by-record-id',
+        path: `/receipt/${honest.record_id}`,
+        expect: [honest.record_id, honest.id],
+      },
+      { name: 'grant', path: `/grant/${honest.user_id}/${honest.agent_id}`, expect: [] },
+      { name: 'batch', path: `/batch/${batch.id}`, expect: [batch.id] },
+      { name: 'round', path: `/round/${era.cluster_id}/${era.era}`, expect: [] },
+      { name: 'era', path: `/era/${era.cluster_id}/${era.era}`, expect: [] },
+      { name: 'cluster', path: `/cluster/${era.cluster_id}`, expect: [] },
+      { name: 'sentinel', path: '/sentinel', expect: [] },
+      { name: 'account', path: `/account/${honest.customer_id}`, expect: [] },
+      { name: 'block', path: `/block/${block.height}`, expect: [] },
+      { name: 'search', path: `/search?q=${era.era}`, expect: [] },
+      { name: 'verify-many', path: `/verify?cluster=${era.cluster_id}&era=${era.era}`, expect: [] },
+      { name: 'not-found', path: '/no/such/page', expect: ['Page not found'] },
+    ];
+    for (const p of pages) {
+      for (const width of [1280, 375]) {
+        const page = await open(p.path, width);
+        await settled(page);
+        const text = await page.locator('main').innerText();
+        for (const want of p.expect) expect(text, `${p.name} shows ${want}`).toContain(want);
+        expect(await page.locator('.state.error').count(), `${p.name}: no error state`).toBe(0);
+        // Nothing wider than a phone's screen: tables scroll inside their own box.
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth
+        );
+        expect(
+          overflow,
+          `${p.name} at ${width} px overflows by ${overflow} px`
+        ).toBeLessThanOrEqual(1);
+        await page.screenshot({ path: `${SHOTS}/${p.name}-${width}.png`, fullPage: true });
+        await page.close();
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 240_000);
+
+  it('verifies a receipt in the browser with the same verdict as the API and the manifest', async () => {
+    const rows = (await db.query(`SELECT id, record_id, ok FROM activity_record ORDER BY id`)).rows;
+    const honest = rows.find((r) => !manifest.expected(r.record_id)?.failing.length)!;
+    const faulted = rows.find((r) =>
+      manifest.expected(r.record_id)?.failing.some((f) => f.code === 'SIG_INVALID')
+    )!;
+    for (const [row, ok] of [
+      [honest, true],
+      [faulted, false],
+    ] as const) {
+      const page = await open(`/receipt/${row.id}`);
+      await settled(page);
+      expect(await page.getAttribute('[data-testid=api-verdict]', 'data-ok')).toBe(String(ok));
+      await page.click('[data-testid=verify-button]');
+      const verdict = page.locator('[data-testid=local-verdict]');
+      await verdict.waitFor({ timeout: 20_000 });
+      expect(await verdict.getAttribute('data-ok')).toBe(String(ok));
+      expect(await page.locator('[data-testid=disagreement]').count()).toBe(0);
+      const time = await page.textContent('[data-testid=verify-time]');
+      expect(time).toMatch(/\d+(\.\d+)? m?s to verify/);
+      // Every line carries the browser's own mark, and the failing ones are the manifest's.
+      const marks = await page.locator('li.line').evaluateAll((els) =>
+        els.map((e) => ({
+          check: e.getAttribute('data-check'),
+          api: e.getAttribute('data-ok'),
+          local: e.querySelector('[data-local-ok]')?.getAttribute('data-local-ok') ?? null,
+        }))
+      );
+      expect(marks.length).toBeGreaterThan(15);
+      for (const m of marks) expect(m.local, JSON.stringify(m)).toBe(m.api);
+      const failing = marks.filter((m) => m.local === 'false').map((m) => m.check);
+      const want = (manifest.expected(row.record_id)?.failing ?? []).map((f) => f.check);
+      expect(failing.sort()).toEqual([...want].sort());
+      await page.screenshot({
+        path: `${SHOTS}/receipt-verified-${ok ? 'ok' : 'failed'}.png`,
+        fullPage: true,
+      });
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('turns red in the browser when the bundle is altered in flight, though the API says green', async () => {
+    const honest = (
+      await db.query(`SELECT id, record_id FROM activity_record WHERE ok ORDER BY id`)
+    ).rows.find((r) => !manifest.expected(r.record_id)?.failing.length)!;
+    const page = await open(`/receipt/${honest.id}`);
+    await settled(page);
+    expect(await page.getAttribute('[data-testid=api-verdict]', 'data-ok')).toBe('true');
+    // A man in the middle (or a lying API) raises the usage the record claims.
+    await page.route('**/v1/receipts/**', async (route) => {
+      const res = await route.fetch();
+      const bundle = (await res.json()) as { record: Record<string, any> };
+      const usage = bundle.record.usage as Record<string, unknown> | undefined;
+      if (usage) {
+        const key =
+          Object.keys(usage).find((k) => typeof usage[k] === 'number') ?? Object.keys(usage)[0]!;
+        usage[key] = typeof usage[key] === 'number' ? (usage[key] as number) + 1 : 'tampered';
+      } else {
+        bundle.record.era = (bundle.record.era as number) + 1;
+      }
+      await route.fulfill({ response: res, json: bundle });
+    });
+    await page.click('[data-testid=verify-button]');
+    const verdict = page.locator('[data-testid=local-verdict]');
+    await verdict.waitFor({ timeout: 20_000 });
+    expect(await verdict.getAttribute('data-ok')).toBe('false');
+    expect(await page.getAttribute('[data-testid=api-verdict]', 'data-ok')).toBe('true');
+    await page.locator('[data-testid=disagreement]').waitFor();
+    const red = await page
+      .locator('li.line [data-local-ok=false]')
+      .evaluateAll((els) => els.map((e) => e.closest('li')!.getAttribute('data-check')));
+    expect(red.length).toBeGreaterThan(0);
+    // The record's signatures are over the record: altering it breaks them (and its leaf).
+    expect(red.some((c) => c!.startsWith('record.') || c === 'inclusion.mmr')).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/receipt-altered-in-flight.png`, fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('re-verifies every receipt of an era in the browser, finding exactly the manifest faults', async () => {
+    const era = await one(`SELECT cluster_id, era FROM era_payout ORDER BY era LIMIT 1`);
+    const records = (
+      await db.query(`SELECT record_id FROM activity_record WHERE cluster_id = $1 AND era = $2`, [
+        era.cluster_id,
+        era.era,
+      ])
+    ).rows.map((r) => r.record_id as string);
+    const page = await open(`/verify?cluster=${era.cluster_id}&era=${era.era}`);
+    await settled(page);
+    await page.click('[data-testid=verify-many-button]');
+    const done = page.locator('[data-testid=verify-many-done]');
+    await done.waitFor({ timeout: 60_000 });
+    expect(Number(await done.getAttribute('data-receipts'))).toBe(records.length);
+    const failing = await page
+      .locator('tr[data-record]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-record')));
+    const want = records.filter((id) => (manifest.expected(id)?.failing.length ?? 0) > 0);
+    expect(failing.sort()).toEqual(want.sort());
+    await page.screenshot({ path: `${SHOTS}/verify-era.png`, fullPage: true });
+    await page.close();
+  }, 90_000);
+
+  it('serves the embed widget alone, frameable, while other pages refuse framing', async () => {
+    const era = await one(`SELECT cluster_id, era FROM era_payout ORDER BY era LIMIT 1`);
+    const path = `/embed/era/${era.cluster_id}/${era.era}`;
+    const res = await fetch(product.url + path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain('frame-ancestors *');
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    const home = await fetch(product.url + '/');
+    expect(home.headers.get('x-frame-options')).toBe('DENY');
+    expect(home.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+
+    const page = await open(path, 420);
+    await page.waitForFunction(() => document.querySelectorAll('.state.loading').length === 0);
+    expect(await page.locator('header.top').count()).toBe(0);
+    expect(await page.locator('main.embed').count()).toBe(1);
+    expect((await page.locator('main.embed').innerText()).length).toBeGreaterThan(20);
+    await page.screenshot({ path: `${SHOTS}/embed-era.png`, fullPage: true });
+    // Framed by a dashboard of another origin (localhost vs 127.0.0.1, another port).
+    const dashboard = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(
+        `<h1>Someone's dashboard</h1><iframe src="${product.url + path}" width="600" height="460"></iframe>`
+      );
+    });
+    await new Promise<void>((r) => dashboard.listen(0, 'localhost', r));
+    const host = await browser.newPage({ viewport: { width: 700, height: 600 } });
+    try {
+      await host.goto(`http://localhost:${(dashboard.address() as AddressInfo).port}/`);
+      const frame = host.frameLocator('iframe');
+      await frame.locator('main.embed').waitFor({ timeout: 15_000 });
+      await frame.locator('.state.loading').waitFor({ state: 'detached', timeout: 15_000 });
+      await host.screenshot({ path: `${SHOTS}/embed-era-in-iframe.png` });
+    } finally {
+      await host.close();
+      dashboard.close();
+      await page.close();
+    }
+  }, 60_000);
+
+  it('is usable from the keyboard and explains errors and missing data', async () => {
+    const honest = await one(`SELECT id, record_id FROM activity_record ORDER BY id LIMIT 1`);
+    const page = await open('/');
+    await settled(page);
+    await page.keyboard.press('Tab'); // skip link
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Skip');
+    await page.keyboard.press('Tab'); // brand
+    await page.keyboard.press('Tab'); // search box
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('q');
+    await page.keyboard.type(honest.record_id);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/receipt\//, { timeout: 15_000 });
+    await settled(page);
+    expect(await page.locator('h1').innerText()).toContain(honest.record_id);
+    // Lines open from the keyboard.
+    await page.locator('li.line summary').first().focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('li.line > details[open]').count()).toBe(1);
+    await page.close();
+
+    const missing = await open('/receipt/no-such-record');
+    await settled(missing);
+    expect(await missing.locator('h1').innerText()).toBe('Receipt not found');
+    await missing.close();
+
+    // The API failing: a readable message and a retry button, not a blank page.
+    const broken = await browser.newPage();
+    await broken.route('**/graphql', (r) =>
+      r.fulfill({
+        status: 503,
+        json: { errors: [{ message: 'x', extensions: { code: 'TIMEOUT' } }] },
+      })
+    );
+    await broken.goto(`${product.url}/batch/1-1`);
+    await broken.locator('.state.error').first().waitFor({ timeout: 15_000 });
+    expect(await broken.locator('.state.error').first().innerText()).toContain('took too long');
+    expect(await broken.locator('.state.error button').count()).toBeGreaterThan(0);
+    await broken.screenshot({ path: `${SHOTS}/error-state.png` });
+    await broken.close();
+  }, 60_000);
+});
