@@ -84,6 +84,9 @@ export function explorerRouter(opts: ExplorerOptions): Router {
   router.get(/.*/, (req: Request, res: Response, next) => {
     if (API_PREFIXES.some((p) => req.path === p.replace(/\/$/, '') || req.path.startsWith(p)))
       return next();
+    // Pages are for browsers navigating (Accept: text/html); any other client asking for an
+    // unknown path gets the API's JSON 404.
+    if (!(req.headers.accept ?? '').includes('text/html')) return next();
     const html = page();
     if (html === null) {
       res

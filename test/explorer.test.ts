@@ -232,11 +232,14 @@ describe.runIf(run)('explorer in Chromium', () => {
   it('serves the embed widget alone, frameable, while other pages refuse framing', async () => {
     const era = await one(`SELECT cluster_id, era FROM era_payout ORDER BY era LIMIT 1`);
     const path = `/embed/era/${era.cluster_id}/${era.era}`;
-    const res = await fetch(product.url + path);
+    const html = { headers: { accept: 'text/html' } };
+    const res = await fetch(product.url + path, html);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain('frame-ancestors *');
     expect(res.headers.get('x-frame-options')).toBeNull();
-    const home = await fetch(product.url + '/');
+    const home = await fetch(product.url + '/', html);
+    // Clients that do not ask for HTML get the API's JSON 404 for paths that are not pages.
+    expect((await fetch(`${product.url}/v2/nothing`)).status).toBe(404);
     expect(home.headers.get('x-frame-options')).toBe('DENY');
     expect(home.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
