@@ -65,6 +65,10 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
         ...generated.types.VerificationLine,
         reason: (row: Row) => reasonOf(row.code as string | null),
       },
+      SentinelCheck: {
+        ...generated.types.SentinelCheck,
+        reason: (row: Row) => reasonOf(row.code as string | null),
+      },
       Receipt: {
         record: (r: { id: string }, _a: Args, ctx: ApiContext) => loadRecordObject(ctx.db, r.id),
         copies: (r: { recordId: string }, _a: Args, ctx: ApiContext) =>

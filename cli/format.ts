@@ -1,5 +1,6 @@
 /** Human-readable rendering of receipt lines for the terminal. */
 import { REASONS, type Line } from '../verifier/lines.ts';
+import type { EvidenceReport } from '../verifier/evidence.ts';
 import type { Receipt } from '../verifier/receipt.ts';
 
 const paint = (on: boolean, code: number, s: string): string =>
@@ -10,6 +11,43 @@ function factText(facts: Line['facts']): string {
     .filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0))
     .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`)
     .join('  ');
+}
+
+function lineText(
+  l: Omit<Line, 'step'>,
+  color: boolean,
+  verbose: boolean,
+  trustedBy: string
+): string[] {
+  const out: string[] = [];
+  const mark = l.ok ? paint(color, 32, 'PASS') : paint(color, 31, 'FAIL');
+  const trust = l.basis === 'trusted' ? ` (trusted: ${trustedBy})` : '';
+  out.push(`  ${mark} ${l.check}  [${l.rule}]${trust}`);
+  if (!l.ok && l.code) out.push(`       ${paint(color, 31, l.code)}: ${REASONS[l.code]}`);
+  const facts = factText(l.facts);
+  if (facts && (!l.ok || verbose)) out.push(`       ${facts}`);
+  if (l.source && (!l.ok || verbose)) out.push(`       source: ${JSON.stringify(l.source)}`);
+  return out;
+}
+
+/** A sentinel evidence check: what the document claims, then each line. */
+export function formatEvidence(r: EvidenceReport, color: boolean, verbose = false): string {
+  const out: string[] = [];
+  out.push(`sentinel evidence: ${r.claim.kind} (${r.claim.code}) on ${r.node}`);
+  out.push(
+    `record ${r.subject.activityId} of cluster ${r.subject.clusterId} era ${r.subject.era}, round ${r.subject.round}`
+  );
+  out.push(`signed by sentinel ${r.sentinel}`);
+  out.push('');
+  for (const l of r.lines) {
+    const by = l.check === 'evidence.finality' ? 'chain' : 'the sentinel’s signature';
+    out.push(...lineText(l, color, verbose, by));
+  }
+  out.push('');
+  const passed = r.lines.filter((l) => l.ok).length;
+  const verdict = r.ok ? paint(color, 32, 'EVIDENCE HOLDS') : paint(color, 31, 'EVIDENCE REJECTED');
+  out.push(`${verdict}: ${passed} passed, ${r.lines.length - passed} failed`);
+  return out.join('\n');
 }
 
 export function formatReceipt(r: Receipt, color: boolean, verbose = false): string {
@@ -25,13 +63,7 @@ export function formatReceipt(r: Receipt, color: boolean, verbose = false): stri
       out.push('');
       out.push(paint(color, 1, step.toUpperCase()));
     }
-    const mark = l.ok ? paint(color, 32, 'PASS') : paint(color, 31, 'FAIL');
-    const trust = l.basis === 'trusted' ? ' (trusted: chain)' : '';
-    out.push(`  ${mark} ${l.check}  [${l.rule}]${trust}`);
-    if (!l.ok && l.code) out.push(`       ${paint(color, 31, l.code)}: ${REASONS[l.code]}`);
-    const facts = factText(l.facts);
-    if (facts && (!l.ok || verbose)) out.push(`       ${facts}`);
-    if (l.source && (!l.ok || verbose)) out.push(`       source: ${JSON.stringify(l.source)}`);
+    out.push(...lineText(l, color, verbose, 'chain'));
   }
   out.push('');
   const verdict = r.ok ? paint(color, 32, 'VERIFIED') : paint(color, 31, 'FAILED');

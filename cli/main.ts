@@ -1,12 +1,14 @@
 /**
- * The `proofroom` command: `verify` (offline check of a receipt bundle), `start` (builds a
- * demonstration era with faults and verifies every receipt of it), `devnet` (the local chain
- * and its off-chain services), `index` (the indexer) and `serve` (the API). The explorer and
- * sentinel commands arrive with their issues.
+ * The `proofroom` command: `verify` (offline check of a receipt bundle or a sentinel evidence
+ * file), `start` (builds a demonstration era with faults and verifies every receipt of it),
+ * `devnet` (the local chain and its off-chain services), `index` (the indexer), `serve` (the API
+ * and the explorer) and `sentinel` (live spot checks of the storage nodes).
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseBundle } from '../verifier/bundle.ts';
+import { isEvidence, parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
+import { parseJson } from '../verifier/json.ts';
 import { QUORUM_RULES, type QuorumRule } from '../verifier/quorum.ts';
 import { DEFAULT_POLICY, type ReceiptPolicy, verifyReceipt } from '../verifier/receipt.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
@@ -14,8 +16,8 @@ import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
 import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
 import { UsageError, type Args, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
-import { DEVNET_USAGE, INDEX_USAGE, SERVE_USAGE } from './usage.ts';
-import { formatReceipt } from './format.ts';
+import { DEVNET_USAGE, INDEX_USAGE, SENTINEL_USAGE, SERVE_USAGE } from './usage.ts';
+import { formatEvidence, formatReceipt } from './format.ts';
 
 const USAGE = `usage: proofroom <command> [options]
 
@@ -25,10 +27,12 @@ commands:
       Re-checks every line of a receipt bundle offline (- reads standard input). Exit 0: every
       line passes; 1: a line fails; 2: the bundle is malformed or unreadable. --verbose prints
       the facts of passing lines too. Several bundles are checked on all cores, one line each.
+      A sentinel evidence file is recognised by its format and checked the same way: the
+      sentinel's signature, the anchor, the expected record's proof and the claimed failure.
   start [--records N] [--out DIR]
       Builds a demonstration era (honest records plus one of each fault), writes each receipt
       bundle to DIR (default <data dir>/demo) and verifies them all.
-${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}  help
+${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}${SENTINEL_USAGE}  help
       Shows this text.
 `;
 
@@ -96,7 +100,16 @@ async function verifyCommand(argv: string[]): Promise<number> {
   };
   const read = await readBundleText(file);
   if ('error' in read) return malformed([read.error], 'the bundle could not be read:');
-  const parsed = parseBundle(read.text);
+  const asJson = parseJson(read.text, { maxLength: MAX_BUNDLE_BYTES });
+  if (asJson.ok && isEvidence(asJson.value)) {
+    const ev = parseEvidence(asJson.value);
+    if (!ev.ok) return malformed(ev.errors, `${file} is not a valid sentinel evidence file:`);
+    const report = verifyEvidence(ev.evidence, nodeBackend);
+    if (json) process.stdout.write(JSON.stringify(report) + '\n');
+    else process.stdout.write(formatEvidence(report, loadConfig().color, verbose) + '\n');
+    return report.ok ? 0 : 1;
+  }
+  const parsed = parseBundle(asJson.ok ? asJson.value : read.text);
   if (!parsed.ok) return malformed(parsed.errors, `${file} is not a valid receipt bundle:`);
   const receipt = verifyReceipt(parsed.bundle, nodeBackend, policy);
   if (json) process.stdout.write(JSON.stringify(receipt) + '\n');
@@ -231,6 +244,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./index-command.ts')).indexCommand(rest);
       case 'serve':
         return await (await import('./serve-command.ts')).serveCommand(rest);
+      case 'sentinel':
+        return await (await import('./sentinel-command.ts')).sentinelCommand(rest);
       case 'help':
       case '--help':
       case '-h':

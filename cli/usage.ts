@@ -45,3 +45,16 @@ export const SERVE_USAGE = `  serve [--database URL] [--port P] [--host H]
       /healthz over the indexed database (default port 4350). Without --database (or
       DATABASE_URL) it opens the embedded PostgreSQL in <data dir>/pg. See docs/api.md.
 `;
+
+export const SENTINEL_USAGE = `  sentinel [--database URL] [--storage URL,URL,...] [--confidence D] [--bad-fraction P]
+           [--rule formula|exact] [--nodes K] [--rate N] [--concurrency N] [--timeout MS]
+           [--evidence-dir DIR|off] [--webhook URL] [--metrics-port P] [--key-file F] [--once]
+           [--json]
+      Spot-checks the storage nodes: for every era whose ClusterEraPaid is final it samples
+      the era's anchored records (enough to catch a bad fraction P with confidence D; defaults
+      0.01 and 0.99) with a seed only this sentinel's key can draw, fetches each sampled batch
+      from the nodes (--storage, else the cluster's nodes registered on chain), recomputes and
+      compares, and stores every check, a signed evidence file per failure (check one with
+      proofroom verify FILE) and per-era figures. --once runs the pending rounds and exits
+      (1 if a check failed). See docs/sentinel.md.
+`;

@@ -13,12 +13,14 @@ import { ENTITIES } from './entities.ts';
 import { Initial1763700000000 } from './migrations/1763700000000-initial.ts';
 import { ReceiptEvidence1763800000000 } from './migrations/1763800000000-receipt-evidence.ts';
 import { ApiIndexes1763900000000 } from './migrations/1763900000000-api-indexes.ts';
+import { Sentinel1764000000000 } from './migrations/1764000000000-sentinel.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
   Initial1763700000000,
   ReceiptEvidence1763800000000,
   ApiIndexes1763900000000,
+  Sentinel1764000000000,
 ];
 
 export interface DataSourceOptions {

@@ -34,6 +34,11 @@ const json = (name: string, nullable = false): Col => ({ name, type: 'jsonb', nu
 const jsonText = (name: string, nullable = false): Col => ({ name, type: 'json', nullable });
 const bytes = (name: string, nullable = false): Col => ({ name, type: 'bytea', nullable });
 const time = (name: string, nullable = false): Col => ({ name, type: 'timestamptz', nullable });
+const float = (name: string, nullable = false): Col => ({
+  name,
+  type: 'double precision',
+  nullable,
+});
 /** `numeric(39, 0)`: any u128 fits. */
 const amount = (name: string, nullable = false): Col => ({
   name,
@@ -887,6 +892,18 @@ export interface SentinelCheck {
   code: string | null;
   latencyMs: number | null;
   facts: Json | null;
+  // Added by migration 1764000000000 (the sentinel), so last in the table.
+  /** The round (`sentinel_round.id`) that sampled this leaf. */
+  roundId: string | null;
+  /** The sampled leaf: `<batch id>:<leaf index>`, the activity record's id. */
+  activityId: string | null;
+  leafIndex: number | null;
+  /** ok, mismatch, missing, timeout or error. */
+  kind: string | null;
+  /** The signed evidence document of a failure (verifier/evidence.ts). */
+  evidence: Json | null;
+  notifyAttempts: number;
+  notifiedAt: Date | null;
 }
 
 export const SentinelCheckEntity = new EntitySchema<SentinelCheck>({
@@ -907,10 +924,99 @@ export const SentinelCheckEntity = new EntitySchema<SentinelCheck>({
     code: text('code', true),
     latencyMs: int('latency_ms', true),
     facts: json('facts', true),
+    roundId: text('round_id', true),
+    activityId: text('activity_id', true),
+    leafIndex: int('leaf_index', true),
+    kind: text('kind', true),
+    evidence: json('evidence', true),
+    notifyAttempts: { ...int('notify_attempts'), default: 0 },
+    notifiedAt: time('notified_at', true),
   },
   indices: [
     index('sentinel_check_payload_idx', ['payloadHash', 'checkedAt']),
     index('sentinel_check_failed_idx', ['checkedAt'], 'NOT ok'),
+    index('sentinel_check_notify_idx', ['id'], 'NOT ok AND notified_at IS NULL'),
+  ],
+  uniques: [{ name: 'sentinel_check_sample_key', columns: ['roundId', 'activityId', 'nodeUrl'] }],
+});
+
+/** A sentinel round: the sample of one paid era drawn by one sentinel key, and its figures. */
+export interface SentinelRound {
+  /** `<cluster id>-<era>-<first 16 hex digits of the sentinel key>` */
+  id: string;
+  clusterId: string;
+  era: number;
+  /** The sentinel's ed25519 public key, 0x-hex. */
+  sentinel: string;
+  /** The finalized block whose ClusterEraPaid closed the era, and its hash (the seed's input). */
+  seedHeight: number;
+  seedHash: string;
+  /** blake2b-256 of the seed, published when the round starts. */
+  seedCommitment: string;
+  /** The seed, revealed when the round is complete. */
+  seed: string | null;
+  /** Leaves of the era's batches anchored in final blocks up to the seed block. */
+  population: number;
+  batches: number;
+  sampleSize: number;
+  targetConfidence: number;
+  targetBadFraction: number;
+  sampleRule: string;
+  /** Storage nodes asked per sampled leaf. */
+  nodes: number;
+  sampled: number;
+  ok: number;
+  failed: number;
+  /** Sampled leaves no node served intact. */
+  lost: number;
+  nodeChecks: number;
+  failedByKind: Json;
+  /** Chance the sample so far would have caught ceil(p·N) bad leaves. */
+  confidence: number;
+  /** Most bad leaves consistent, at the target confidence, with the failures seen. */
+  badBound: number;
+  /** sampling or complete */
+  status: string;
+  startedAt: Date;
+  completedAt: Date | null;
+  updatedAt: Date;
+}
+
+export const SentinelRoundEntity = new EntitySchema<SentinelRound>({
+  name: 'SentinelRound',
+  tableName: 'sentinel_round',
+  columns: {
+    id: pk('sentinel_round', text('id')),
+    clusterId: text('cluster_id'),
+    era: int('era'),
+    sentinel: text('sentinel'),
+    seedHeight: int('seed_height'),
+    seedHash: text('seed_hash'),
+    seedCommitment: text('seed_commitment'),
+    seed: text('seed', true),
+    population: int('population'),
+    batches: int('batches'),
+    sampleSize: int('sample_size'),
+    targetConfidence: float('target_confidence'),
+    targetBadFraction: float('target_bad_fraction'),
+    sampleRule: text('sample_rule'),
+    nodes: int('nodes'),
+    sampled: { ...int('sampled'), default: 0 },
+    ok: { ...int('ok'), default: 0 },
+    failed: { ...int('failed'), default: 0 },
+    lost: { ...int('lost'), default: 0 },
+    nodeChecks: { ...int('node_checks'), default: 0 },
+    failedByKind: { ...json('failed_by_kind'), default: () => "'{}'" },
+    confidence: float('confidence'),
+    badBound: int('bad_bound'),
+    status: text('status'),
+    startedAt: { ...time('started_at'), default: () => 'now()' },
+    completedAt: time('completed_at', true),
+    updatedAt: { ...time('updated_at'), default: () => 'now()' },
+  },
+  indices: [
+    index('sentinel_round_era_idx', ['clusterId', 'era']),
+    index('sentinel_round_sentinel_idx', ['sentinel', 'status']),
   ],
 });
 
@@ -973,5 +1079,6 @@ export const ENTITIES: readonly EntitySchema[] = [
   VerificationSubjectEntity,
   VerificationLineEntity,
   SentinelCheckEntity,
+  SentinelRoundEntity,
   ChainInfoEntity,
 ];

@@ -33,6 +33,7 @@ const MIGRATIONS_RUN = [
   'Initial1763700000000',
   'ReceiptEvidence1763800000000',
   'ApiIndexes1763900000000',
+  'Sentinel1764000000000',
 ];
 const ENTITY_TABLES = ENTITIES.map((e) => e.options.tableName as string).sort();
 
@@ -130,7 +131,7 @@ describe.each(legs)('database on %s', (leg) => {
       expect(await migrate(url)).toEqual([]);
       // Every table of the migration has an entity and vice versa.
       expect(await tableNames(url)).toEqual([...ENTITY_TABLES, 'migrations'].sort());
-      expect(ENTITY_TABLES).toHaveLength(28);
+      expect(ENTITY_TABLES).toHaveLength(29);
 
       expect(await revertAll(url)).toEqual([...MIGRATIONS_RUN].reverse());
       expect(await tableNames(url)).toEqual(['migrations']);

@@ -64,6 +64,8 @@ export const REASONS = {
   ENTRY_NOT_FOUND: 'the account is not in the batch that should contain it',
   AMOUNT_MISMATCH: 'an amount differs from the amount recomputed from the activity',
   NOT_BALANCED: 'charged amounts do not equal distributed plus undistributed amounts',
+  // Sentinel evidence
+  CLAIM_UNSUPPORTED: 'the recorded facts do not show the failure the evidence claims',
 } as const;
 export type ReasonCode = keyof typeof REASONS;
 
