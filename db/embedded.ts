@@ -12,8 +12,9 @@
  *   `execProtocolRawStream` throws (a wasm-level exception; SQL errors travel as protocol messages
  *   and are not affected) and then `return`s without clearing its `processing` flag. Every later
  *   message, including the startup message of a new connection, then waits forever. The guard
- *   wraps the instance's `processQueue`: when a run ends with the flag still set, it clears it and
- *   drains the rest of the queue. The failing query stays rejected (its client is disconnected).
+ *   replaces the instance's `processQueue` with a scheduler that rejects the failing message and
+ *   goes on (its client is disconnected). The same scheduler keeps each connection's extended-query
+ *   sequence (Parse … Sync) whole, which 0.2.17 does not: see `installQueueGuard`.
  * - **Watchdog.** Every `intervalMs` it connects over a real socket and runs `SELECT 1` with a
  *   timeout. It does not probe while a transaction is open (the probe would only queue behind it).
  *   When the probe fails, the server is restarted on the same port only if it is stuck rather than
@@ -107,13 +108,19 @@ export async function startEmbeddedPostgres(
 // pglite-socket internals the guard relies on (checked against 0.2.17 at start-up)
 
 interface QueuedQuery {
+  handlerId: number;
+  message: Uint8Array;
+  onData(data: Uint8Array): void;
+  resolve(bytes: number): void;
   reject(error: Error): void;
 }
 
 interface QueryQueue {
   queue: QueuedQuery[];
   processing: boolean;
+  lastHandlerId: number | null;
   processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
   enqueue(
     handlerId: number,
     message: Uint8Array,
@@ -130,11 +137,14 @@ function internalsOf(server: PGLiteSocketServer): { queue: QueryQueue; net: Serv
     typeof queue.processing !== 'boolean' ||
     typeof queue.processQueue !== 'function' ||
     typeof queue.enqueue !== 'function' ||
+    typeof queue.clearQueueForHandler !== 'function' ||
+    !('lastHandlerId' in queue) ||
     !raw.server
   ) {
     throw new Error(
       'embedded postgres: pglite-socket internals are not the ones the queue guard was written ' +
-        'for (0.2.17: queryQueue.{queue, processing, processQueue, enqueue}, server)'
+        'for (0.2.17: queryQueue.{queue, processing, lastHandlerId, processQueue, enqueue, ' +
+        'clearQueueForHandler}, server)'
     );
   }
   return { queue: queue as QueryQueue, net: raw.server };
@@ -142,43 +152,79 @@ function internalsOf(server: PGLiteSocketServer): { queue: QueryQueue; net: Serv
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
+/** Extended-query messages: Parse, Bind, Describe, Execute, Close, Flush. */
+const EXTENDED = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
+/** Messages that end a connection's turn: Sync, simple Query, Terminate. */
+const TURN_ENDS = new Set([0x53, 0x51, 0x58]);
+
 /**
- * Wraps `queue.processQueue` so a run never leaves `processing` set. Only the run that found the
- * flag clear owns it: a run that returns with its flag still set took 0.2.17's early `return`.
+ * Replaces `queue.processQueue` with a scheduler that differs from 0.2.17's in two ways:
+ *
+ * - **It never stalls.** 0.2.17 rejects a query whose `execProtocolRawStream` throws and then
+ *   `return`s with its `processing` flag set, so every later message waits forever. Here the
+ *   failing message is rejected (its client is disconnected and its transaction rolled back by the
+ *   library), reported, and the loop goes on.
+ * - **It keeps each connection's extended-query sequence whole.** pglite-socket feeds protocol
+ *   messages one at a time from every connection into PGlite's single session. 0.2.17 keeps a
+ *   transaction's owner in front, but not a Parse … Sync sequence: another connection's message
+ *   could run between one connection's Parse and its Bind, replacing the unnamed statement or
+ *   portal ("unnamed prepared statement does not exist", "portal "" does not exist"), and a
+ *   `BEGIN` landing there made the queue wait for the interrupted connection's Bind, which waited
+ *   for the transaction: a deadlock. Here a connection that sent Parse, Bind, Describe, Execute,
+ *   Close or Flush stays in front until its Sync (or Query, or Terminate), as a transaction's
+ *   owner does until it ends.
  */
-function installQueueGuard(queue: QueryQueue, onError: (error: unknown) => void): void {
-  const original = queue.processQueue;
-  let lastRejection: unknown;
-  const enqueue = queue.enqueue;
-  queue.enqueue = (handlerId, message, onData) =>
-    enqueue.call(queue, handlerId, message, onData).catch((error: unknown) => {
-      lastRejection = error;
-      throw error;
-    });
-  let runs = 0;
-  let owner = 0;
+function installQueueGuard(queue: QueryQueue, db: PGlite, onError: (error: unknown) => void): void {
+  let sticky: number | null = null;
+  const pick = (): QueuedQuery | undefined => {
+    const owner = sticky ?? (db.isInTransaction() ? queue.lastHandlerId : null);
+    if (owner === null || owner === undefined) return queue.queue.shift();
+    const i = queue.queue.findIndex((x) => x.handlerId === owner);
+    return i === -1 ? undefined : queue.queue.splice(i, 1)[0];
+  };
   queue.processQueue = async () => {
-    if (queue.processing) return; // the running loop will pick the new message up
-    const run = ++runs;
-    owner = run;
+    if (queue.processing || queue.queue.length === 0) return;
+    queue.processing = true;
     try {
-      await original.call(queue);
-    } catch (error) {
-      // Thrown outside the per-query try (e.g. the engine is closed): fail what is queued instead
-      // of leaving it waiting, since nothing would ever process it.
-      if (owner === run) {
-        queue.processing = false;
-        for (const q of queue.queue.splice(0)) q.reject(asError(error));
-        onError(error);
+      for (let item = pick(); item; item = pick()) {
+        let bytes = 0;
+        const current = item;
+        try {
+          await db.runExclusive(() =>
+            db.execProtocolRawStream(current.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                current.onData(data);
+              },
+            })
+          );
+        } catch (error) {
+          if (sticky === current.handlerId) sticky = null;
+          current.reject(asError(error));
+          onError(error);
+          continue;
+        }
+        queue.lastHandlerId = current.handlerId;
+        const type = current.message[0] ?? 0;
+        if (EXTENDED.has(type)) sticky = current.handlerId;
+        else if (TURN_ENDS.has(type) && sticky === current.handlerId) sticky = null;
+        current.resolve(bytes);
       }
-      return;
-    }
-    if (owner === run && queue.processing) {
+    } catch (error) {
+      // Thrown outside a message (e.g. the engine is closed): fail what is queued instead of
+      // leaving it waiting, since nothing would ever process it.
+      for (const q of queue.queue.splice(0)) q.reject(asError(error));
+      onError(error);
+    } finally {
       queue.processing = false;
-      if (queue.queue.length > 0) void queue.processQueue();
-      // Report once the rejection has passed through the `enqueue` wrapper above.
-      setImmediate(() => onError(lastRejection));
     }
+  };
+  // A connection that goes away mid-sequence must not keep the others waiting.
+  const clear = queue.clearQueueForHandler;
+  queue.clearQueueForHandler = (handlerId: number) => {
+    if (sticky === handlerId) sticky = null;
+    clear.call(queue, handlerId);
+    void queue.processQueue();
   };
 }
 
@@ -332,7 +378,7 @@ class Embedded implements EmbeddedPostgres {
       socket.once('close', () => this.sockets.delete(socket));
     });
     if (this.guard) {
-      installQueueGuard(queue, (error) => {
+      installQueueGuard(queue, this.db, (error) => {
         this.guardedErrors++;
         this.onEvent({ type: 'queue-error', error });
       });

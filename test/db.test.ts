@@ -509,6 +509,46 @@ describe('embedded postgres', () => {
       );
     }));
 
+  it('keeps extended-query sequences whole while other connections run transactions (pglite)', () =>
+    withTestDatabase('pglite', async ({ url }) => {
+      // 0.2.17 alone let a BEGIN land between another connection's Parse and Bind: that Bind
+      // failed ("unnamed prepared statement does not exist") or the queue deadlocked.
+      const pool = new pg.Pool({ connectionString: url, max: 8 });
+      try {
+        await pool.query('CREATE TABLE t (a integer, b integer)');
+        const errors: string[] = [];
+        await Promise.all(
+          Array.from({ length: 8 }, async (_, w) => {
+            for (let i = 0; i < 60; i++) {
+              try {
+                if (w % 2 === 0) {
+                  const c = await pool.connect();
+                  try {
+                    await c.query('BEGIN');
+                    await c.query('INSERT INTO t VALUES ($1, $2)', [w, i]);
+                    const r = await c.query('SELECT count(*)::int AS n FROM t WHERE a = $1', [w]);
+                    expect(r.rows[0].n).toBe(i + 1);
+                    await c.query('COMMIT');
+                  } finally {
+                    c.release();
+                  }
+                } else {
+                  const r = await pool.query('SELECT $1::int + $2::int AS s', [w, i]);
+                  expect(r.rows[0].s).toBe(w + i);
+                }
+              } catch (e) {
+                errors.push((e as Error).message);
+              }
+            }
+          })
+        );
+        expect(errors).toEqual([]);
+        expect((await pool.query('SELECT count(*)::int AS n FROM t')).rows[0].n).toBe(240);
+      } finally {
+        await pool.end();
+      }
+    }));
+
   describe('pglite-socket 0.2.17 stalled queue', () => {
     it('without the guard, one engine exception stalls the server for good', () =>
       withTestDatabase(
