@@ -936,6 +936,7 @@ export const SentinelCheckEntity = new EntitySchema<SentinelCheck>({
     index('sentinel_check_payload_idx', ['payloadHash', 'checkedAt']),
     index('sentinel_check_failed_idx', ['checkedAt'], 'NOT ok'),
     index('sentinel_check_notify_idx', ['id'], 'NOT ok AND notified_at IS NULL'),
+    index('sentinel_check_checked_idx', ['checkedAt', 'id']),
   ],
   uniques: [{ name: 'sentinel_check_sample_key', columns: ['roundId', 'activityId', 'nodeUrl'] }],
 });

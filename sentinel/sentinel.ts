@@ -165,7 +165,7 @@ export class Sentinel {
     this.sampleKey = samplingKey(o.key.secret);
     this.limiter = new RateLimiter(o.rate);
     this.notifier = o.webhook
-      ? new WebhookNotifier(this.store, o.webhook, o.metrics, (e) =>
+      ? new WebhookNotifier(this.store, o.key.id, o.webhook, o.metrics, (e) =>
           o.onEvent?.({ kind: 'webhook', ...e })
         )
       : null;
@@ -333,8 +333,12 @@ export class Sentinel {
     );
     if (failedWork !== null) throw failedWork;
     if (signal.aborted) return { round: id, complete: false, figures };
-    if (figures === null)
-      figures = (await this.store.recordChecks(id, [], o.target, population)).figures;
+    // Workers finish in any order: the final figures are one more recount of every row.
+    figures = (await this.store.recordChecks(id, [], o.target, population)).figures;
+    if (figures.sampled !== round.sampleSize)
+      throw new Error(
+        `round ${id}: ${figures.sampled} of ${round.sampleSize} sampled leaves are recorded after every batch was checked`
+      );
     await this.store.completeRound(id, toHex(seed));
     const fin: RoundFigures = figures;
     o.metrics?.rounds.inc({ status: 'complete' });

@@ -291,6 +291,8 @@ export class SentinelStore {
     const c = await this.pool.connect();
     try {
       await c.query('BEGIN');
+      // Writers of one round take turns, so each recount sees every earlier writer's rows.
+      await c.query(`SELECT 1 FROM sentinel_round WHERE id = $1 FOR UPDATE`, [roundId]);
       let inserted = 0;
       if (rows.length > 0) {
         const r = await c.query(
@@ -396,14 +398,19 @@ export class SentinelStore {
     );
   }
 
-  /** Failed checks whose webhook notice is not delivered yet, oldest first. */
-  async pendingNotices(maxAttempts: number, limit: number): Promise<PendingNotice[]> {
+  /** This sentinel's failed checks whose webhook notice is not delivered yet, oldest first. */
+  async pendingNotices(
+    sentinel: string,
+    maxAttempts: number,
+    limit: number
+  ): Promise<PendingNotice[]> {
     const r = await this.pool.query(
-      `SELECT id, round_id, activity_id, node_url, kind, code, notify_attempts, evidence
-         FROM sentinel_check
-        WHERE NOT ok AND notified_at IS NULL AND round_id IS NOT NULL AND notify_attempts < $1
-        ORDER BY id LIMIT $2`,
-      [maxAttempts, limit]
+      `SELECT c.id, c.round_id, c.activity_id, c.node_url, c.kind, c.code, c.notify_attempts,
+              c.evidence
+         FROM sentinel_check c JOIN sentinel_round s ON s.id = c.round_id AND s.sentinel = $1
+        WHERE NOT c.ok AND c.notified_at IS NULL AND c.notify_attempts < $2
+        ORDER BY c.id LIMIT $3`,
+      [sentinel, maxAttempts, limit]
     );
     return r.rows.map((x) => ({
       id: String(x.id),

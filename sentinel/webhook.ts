@@ -46,6 +46,8 @@ export class WebhookNotifier {
 
   constructor(
     private readonly store: SentinelStore,
+    /** The sentinel's key id: only its own rounds' failures are notified. */
+    private readonly sentinel: string,
     private readonly o: WebhookOptions,
     private readonly metrics?: SentinelMetrics,
     private readonly onEvent?: (e: WebhookEvent) => void
@@ -66,7 +68,7 @@ export class WebhookNotifier {
 
   private async pass(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const pending = await this.store.pendingNotices(this.o.attempts, 200);
+      const pending = await this.store.pendingNotices(this.sentinel, this.o.attempts, 200);
       const now = Date.now();
       const ready = pending.filter((n) => (this.due.get(n.id) ?? 0) <= now);
       if (ready.length === 0 || signal?.aborted) return;

@@ -48,13 +48,16 @@ ALTER TABLE sentinel_check
   ADD COLUMN evidence jsonb,
   ADD COLUMN notify_attempts integer NOT NULL DEFAULT 0,
   ADD COLUMN notified_at timestamptz;
-CREATE UNIQUE INDEX sentinel_check_sample_key ON sentinel_check (round_id, activity_id, node_url);
+ALTER TABLE sentinel_check
+  ADD CONSTRAINT sentinel_check_sample_key UNIQUE (round_id, activity_id, node_url);
 CREATE INDEX sentinel_check_notify_idx ON sentinel_check (id) WHERE NOT ok AND notified_at IS NULL;
+CREATE INDEX sentinel_check_checked_idx ON sentinel_check (checked_at, id);
 `;
 
 const DOWN = `
+DROP INDEX IF EXISTS sentinel_check_checked_idx;
 DROP INDEX IF EXISTS sentinel_check_notify_idx;
-DROP INDEX IF EXISTS sentinel_check_sample_key;
+ALTER TABLE sentinel_check DROP CONSTRAINT IF EXISTS sentinel_check_sample_key;
 ALTER TABLE sentinel_check
   DROP COLUMN round_id,
   DROP COLUMN activity_id,

@@ -1,0 +1,752 @@
+/**
+ * The sentinel against the devnet's storage nodes (the real indexer fills the database first):
+ * faulty nodes caught, and only they; honest nodes never blamed over a long scenario; slow and
+ * hostile nodes recorded as timeouts and errors within the timeout; evidence files that
+ * `proofroom verify` accepts (and rejects once altered); a kill -9 in the middle of a round that
+ * neither loses nor double-counts a check; webhook notices with retries, backoff and restarts; the
+ * sampling arithmetic against brute force.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { blake2b } from '@noble/hashes/blake2.js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStorageNodes } from '../devnet/storage-node.ts';
+import { ConfigError, loadSentinelConfig } from '../sentinel/config.ts';
+import { keyFromHex, keyFromSecret, loadOrCreateKey } from '../sentinel/keys.ts';
+import { SentinelMetrics } from '../sentinel/metrics.ts';
+import {
+  badUpperBound,
+  confidenceAchieved,
+  drawSample,
+  hypergeometricCdf,
+  missProbability,
+  roundSeed,
+  sampleSize,
+  samplingKey,
+} from '../sentinel/sampling.ts';
+import { Sentinel, type SentinelEvent, type SentinelOptions } from '../sentinel/sentinel.ts';
+import { nodeUrlFromParams } from '../sentinel/store.ts';
+import { parseHex, toHex } from '../verifier/bytes.ts';
+import { type Evidence, isEvidence, parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
+import { pureBackend } from '../verifier/signatures.ts';
+import { main } from '../cli/main.ts';
+import { databaseLegs } from './helpers/databases.ts';
+import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const legs = await databaseLegs();
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function options(
+  pool: pg.Pool,
+  storageUrls: readonly string[],
+  over: Partial<SentinelOptions> = {}
+): SentinelOptions {
+  return {
+    pool,
+    key: keyFromSecret(randomBytes(32)),
+    target: { d: 0.99, p: 0.01, rule: 'formula' },
+    storageUrls,
+    nodesPerSample: 0,
+    rate: 0,
+    concurrency: 4,
+    timeoutMs: 3000,
+    maxPayloadBytes: 1 << 24,
+    evidenceDir: null,
+    evidenceBodyBytes: 1 << 20,
+    pollMs: 50,
+    webhook: null,
+    ...over,
+  };
+}
+
+interface CheckRowDb {
+  id: string;
+  round_id: string;
+  activity_id: string;
+  batch_id: string;
+  leaf_index: number;
+  payload_hash: string;
+  node_url: string;
+  ok: boolean;
+  kind: string;
+  code: string | null;
+  latency_ms: number;
+  facts: Record<string, unknown>;
+  evidence: unknown;
+}
+
+async function rowsOf(pool: pg.Pool, sentinel: string): Promise<CheckRowDb[]> {
+  const r = await pool.query(
+    `SELECT c.* FROM sentinel_check c JOIN sentinel_round s ON s.id = c.round_id
+      WHERE s.sentinel = $1 ORDER BY c.id`,
+    [sentinel]
+  );
+  return r.rows as CheckRowDb[];
+}
+
+async function roundsOf(pool: pg.Pool, sentinel: string): Promise<Array<Record<string, any>>> {
+  return (
+    await pool.query(`SELECT * FROM sentinel_round WHERE sentinel = $1 ORDER BY era`, [sentinel])
+  ).rows;
+}
+
+/** A third party's check: the revealed seed matches its commitment and draws exactly the rows. */
+async function expectSampleFromSeed(pool: pg.Pool, round: Record<string, any>): Promise<void> {
+  expect(round.status).toBe('complete');
+  const seed = parseHex(round.seed, 32)!;
+  expect(toHex(blake2b(seed, { dkLen: 32 }))).toBe(round.seed_commitment);
+  const batches = (
+    await pool.query(
+      `SELECT b.id, b.leaf_count FROM dac_batch b JOIN block k ON k.height = b.block_height AND k.final
+        WHERE b.cluster_id = $1 AND b.era = $2 AND b.block_height <= $3 ORDER BY b.batch_index, b.id`,
+      [round.cluster_id, round.era, round.seed_height]
+    )
+  ).rows.map((b) => ({ batchId: String(b.id), leafCount: Number(b.leaf_count) }));
+  const drawn = drawSample(seed, batches, round.sample_size).map(
+    (s) => `${s.batchId}:${s.leafIndex}`
+  );
+  const checked = (
+    await pool.query(`SELECT DISTINCT activity_id FROM sentinel_check WHERE round_id = $1`, [
+      round.id,
+    ])
+  ).rows.map((x) => String(x.activity_id));
+  expect(checked.sort()).toEqual(drawn.sort());
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('sentinel sampling arithmetic', () => {
+  it('sizes samples by the formula, and by the exact rule to meet the target', () => {
+    // n0 = ln(0.01)/ln(0.99) = 458.2; n = n0 / (1 + (n0 − 1)/N), rounded up.
+    expect(sampleSize(1_000_000)).toBe(459);
+    expect(sampleSize(10_000)).toBe(439);
+    expect(sampleSize(1000)).toBe(315);
+    expect(sampleSize(60)).toBe(54);
+    expect(sampleSize(1)).toBe(1);
+    expect(sampleSize(0)).toBe(0);
+    for (const N of [1, 2, 10, 57, 100, 1000, 4321, 100_000]) {
+      for (const [d, p] of [
+        [0.99, 0.01],
+        [0.95, 0.05],
+        [0.999, 0.002],
+      ] as const) {
+        const n = sampleSize(N, { d, p, rule: 'exact' });
+        const bad = Math.max(1, Math.ceil(p * N - 1e-9));
+        expect(missProbability(N, bad, n)).toBeLessThanOrEqual(1 - d + 1e-12);
+        if (n > 1) expect(missProbability(N, bad, n - 1)).toBeGreaterThan(1 - d);
+        expect(n).toBeLessThanOrEqual(N);
+      }
+    }
+    // The formula promises less than it says when p·N is small: 315 of 1,000 catch 10 bad ones
+    // with probability 0.978, the exact rule needs 368.
+    expect(confidenceAchieved(1000, 315, 0.01)).toBeCloseTo(0.9777, 3);
+    expect(sampleSize(1000, { d: 0.99, p: 0.01, rule: 'exact' })).toBe(368);
+    expect(() => sampleSize(10, { d: 1, p: 0.01, rule: 'formula' })).toThrow(RangeError);
+    expect(() => sampleSize(-1)).toThrow(RangeError);
+  });
+
+  it('agrees with brute-force counting on small populations', () => {
+    const choose = (n: number, k: number): number => {
+      if (k < 0 || k > n) return 0;
+      let r = 1;
+      for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+      return r;
+    };
+    for (const N of [5, 12, 30]) {
+      for (let K = 0; K <= N; K += 3) {
+        for (let n = 0; n <= N; n += 4) {
+          expect(missProbability(N, K, n)).toBeCloseTo(choose(N - K, n) / choose(N, n), 10);
+          for (let f = 0; f <= Math.min(n, K); f++) {
+            let cdf = 0;
+            for (let x = 0; x <= f; x++)
+              cdf += (choose(K, x) * choose(N - K, n - x)) / choose(N, n);
+            expect(hypergeometricCdf(N, K, n, f)).toBeCloseTo(cdf, 9);
+          }
+          for (let f = 0; f <= Math.min(n, 3); f++) {
+            // The bound: the largest K' whose P(X ≤ f) stays above 1 − d.
+            const d = 0.9;
+            let best = f;
+            for (let k = f; k <= N - (n - f); k++) {
+              let cdf = 0;
+              for (let x = 0; x <= f; x++)
+                cdf += (choose(k, x) * choose(N - k, n - x)) / choose(N, n);
+              if (cdf > 1 - d + 1e-12) best = k;
+            }
+            expect(badUpperBound(N, n, f, d)).toBe(n >= N ? f : best);
+          }
+        }
+      }
+    }
+  });
+
+  it('draws a sample that depends on the key and the block, not on listing order', () => {
+    const key = samplingKey(new Uint8Array(32).fill(7));
+    const other = samplingKey(new Uint8Array(32).fill(8));
+    const cluster = '0x' + '11'.repeat(20);
+    const block = '0x' + 'ab'.repeat(32);
+    const batches = Array.from({ length: 50 }, (_, i) => ({
+      batchId: `${i + 3}-1`,
+      leafCount: 10 + (i % 7),
+    }));
+    const seed = roundSeed(key, cluster, 4, block);
+    const ids = (xs: ReturnType<typeof drawSample>): string[] =>
+      xs.map((s) => `${s.batchId}:${s.leafIndex}`);
+    const a = ids(drawSample(seed, batches, 60));
+    expect(new Set(a).size).toBe(60);
+    expect(ids(drawSample(seed, [...batches].reverse(), 60))).toEqual(a);
+    expect(ids(drawSample(roundSeed(other, cluster, 4, block), batches, 60))).not.toEqual(a);
+    expect(
+      ids(drawSample(roundSeed(key, cluster, 4, '0x' + 'ac'.repeat(32)), batches, 60))
+    ).not.toEqual(a);
+    expect(ids(drawSample(roundSeed(key, cluster, 5, block), batches, 60))).not.toEqual(a);
+    // Roughly uniform: over 400 seeds each batch's share of draws is near its share of leaves.
+    const total = batches.reduce((s, b) => s + b.leafCount, 0);
+    const hits = new Map<string, number>();
+    for (let s = 0; s < 400; s++) {
+      const sd = roundSeed(key, cluster, s, block);
+      for (const x of drawSample(sd, batches, 20))
+        hits.set(x.batchId, (hits.get(x.batchId) ?? 0) + 1);
+    }
+    for (const b of batches) {
+      const expected = (400 * 20 * b.leafCount) / total;
+      expect(Math.abs((hits.get(b.batchId) ?? 0) - expected)).toBeLessThan(5 * Math.sqrt(expected));
+    }
+  });
+
+  it('reads node URLs from on-chain parameters and refuses bad configuration by name', () => {
+    const host = '0x' + Buffer.from('127.0.0.1').toString('hex');
+    expect(
+      nodeUrlFromParams({ __kind: 'StorageParams', value: { host, ssl: false, httpPort: 8081 } })
+    ).toBe('http://127.0.0.1:8081');
+    expect(
+      nodeUrlFromParams({ value: { host: '', domain: 'node.example', ssl: true, httpPort: 443 } })
+    ).toBe('https://node.example:443');
+    expect(nodeUrlFromParams({ value: { host: 'evil/path', httpPort: 80 } })).toBeNull();
+    expect(nodeUrlFromParams({ value: { host: 'a', httpPort: 0 } })).toBeNull();
+    expect(nodeUrlFromParams(null)).toBeNull();
+    const bad: Array<[Record<string, string>, RegExp]> = [
+      [{ PROOFROOM_SENTINEL_CONFIDENCE: '1' }, /PROOFROOM_SENTINEL_CONFIDENCE/],
+      [{ PROOFROOM_SENTINEL_BAD_FRACTION: 'x' }, /PROOFROOM_SENTINEL_BAD_FRACTION/],
+      [{ PROOFROOM_SENTINEL_SAMPLE_RULE: 'guess' }, /formula or exact/],
+      [{ PROOFROOM_STORAGE_URLS: 'http://a:1' }, /at least two/],
+      [{ PROOFROOM_STORAGE_URLS: 'ftp://a,http://b' }, /http\(s\) URL/],
+      [{ PROOFROOM_SENTINEL_NODES: '1' }, /at least 2/],
+      [{ PROOFROOM_SENTINEL_RATE: '-3' }, /PROOFROOM_SENTINEL_RATE/],
+      [{ PROOFROOM_SENTINEL_WEBHOOK_URL: 'nope' }, /WEBHOOK_URL/],
+    ];
+    for (const [env, msg] of bad) {
+      expect(() => loadSentinelConfig(env)).toThrow(ConfigError);
+      expect(() => loadSentinelConfig(env)).toThrow(msg);
+    }
+    const ok = loadSentinelConfig({ PROOFROOM_DATA_DIR: '/d' });
+    expect(ok.keyFile).toBe('/d/sentinel/key');
+    expect(ok.evidenceDir).toBe('/d/sentinel/evidence');
+    expect(ok.storageUrls).toBeNull();
+    expect(loadSentinelConfig({ PROOFROOM_SENTINEL_EVIDENCE_DIR: 'off' }).evidenceDir).toBeNull();
+  });
+
+  it('keeps its key in a 0600 file, created once', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pr-key-'));
+    try {
+      const file = path.join(dir, 'sub', 'key');
+      const [a, b] = await Promise.all([loadOrCreateKey(file), loadOrCreateKey(file)]);
+      expect(a.key.id).toBe(b.key.id);
+      expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
+      expect((await loadOrCreateKey(file)).created).toBe(false);
+      const { statSync } = await import('node:fs');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      writeFileSync(file, 'not a key\n');
+      await expect(loadOrCreateKey(file)).rejects.toThrow(/64 hex digits/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe.each(legs)('sentinel on %s', (leg) => {
+  let ix: IndexedDevnet;
+  let pool: pg.Pool;
+  const tmp = mkdtempSync(path.join(tmpdir(), `pr-sentinel-${leg}-`));
+
+  beforeAll(async () => {
+    // All twelve faults; the storage ones: node 1 serves the first era's first payload with a
+    // byte flipped, node 2 answers 404 for it. 240 records, 10 per batch, over 2 eras.
+    ix = await indexDevnet(leg, { records: 240 });
+    await ix.waitForHead();
+    pool = new pg.Pool({ connectionString: ix.url, max: 4 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await pool?.end();
+    await ix?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('catches the tampered and the missing payload on the faulty nodes only; the evidence verifies offline', async () => {
+    const urls = ix.devnet.storageUrls;
+    const evidenceDir = path.join(tmp, 'evidence');
+    const events: SentinelEvent[] = [];
+    const metrics = new SentinelMetrics();
+    const key = keyFromSecret(randomBytes(32));
+    const s = new Sentinel(
+      options(pool, urls, { key, evidenceDir, metrics, onEvent: (e) => events.push(e) })
+    );
+    const results = await s.runOnce();
+    const paid = (
+      await pool.query(
+        `SELECT count(*)::int AS n FROM era_payout e JOIN block k ON k.height = e.block_height
+          WHERE k.final AND e.paid_event_id IS NOT NULL`
+      )
+    ).rows[0].n;
+    expect(paid).toBeGreaterThan(0);
+    expect(results).toHaveLength(paid);
+    expect(results.every((r) => r.complete)).toBe(true);
+
+    const faults = new Map<string, { node: string; fault: string }[]>();
+    for (const f of ix.devnet.manifest.storage) {
+      const list = faults.get(f.payloadHash) ?? [];
+      list.push({ node: urls[f.node]!, fault: f.fault });
+      faults.set(f.payloadHash, list);
+    }
+    expect(faults.size).toBeGreaterThan(0);
+    const rows = await rowsOf(pool, key.id);
+    const rounds = await roundsOf(pool, key.id);
+    expect(rounds).toHaveLength(paid);
+    let faultedSampled = 0;
+    for (const round of rounds) {
+      const own = rows.filter((r) => r.round_id === round.id);
+      expect(own).toHaveLength(round.sample_size * urls.length);
+      expect(round.sampled).toBe(round.sample_size);
+      expect(round.node_checks).toBe(round.sample_size * urls.length);
+      const leavesFailed = new Set(own.filter((r) => !r.ok).map((r) => r.activity_id));
+      expect(round.failed).toBe(leavesFailed.size);
+      expect(round.lost).toBe(0); // node 0 always serves intact bytes
+      await expectSampleFromSeed(pool, round);
+    }
+    for (const r of rows) {
+      const f = faults.get(r.payload_hash)?.find((x) => x.node === r.node_url);
+      if (!f) {
+        expect({ id: r.activity_id, node: r.node_url, kind: r.kind, ok: r.ok }).toEqual({
+          id: r.activity_id,
+          node: r.node_url,
+          kind: 'ok',
+          ok: true,
+        });
+        continue;
+      }
+      faultedSampled++;
+      if (f.fault === 'tampered') {
+        expect([r.kind, r.code]).toEqual(['mismatch', 'HASH_MISMATCH']);
+        expect(r.facts.hash).not.toBe(r.facts.expected);
+        expect(r.facts.agreesWith).toEqual([]);
+      } else {
+        expect([r.kind, r.code]).toEqual(['missing', 'UNAVAILABLE']);
+        expect(r.facts.status).toBe(404);
+      }
+    }
+    expect(faultedSampled).toBeGreaterThan(0);
+
+    // Evidence: one file per failure, each verified by `proofroom verify`, the same in the database.
+    const failed = rows.filter((r) => !r.ok);
+    const files = readdirSync(evidenceDir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(failed.length);
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    (process.stdout as { write: unknown }).write = (s: string) => (out.push(s), true);
+    let codes: number[];
+    try {
+      codes = [];
+      for (const f of files) codes.push(await main(['verify', path.join(evidenceDir, f)]));
+    } finally {
+      (process.stdout as { write: unknown }).write = write;
+    }
+    expect(codes.every((c) => c === 0)).toBe(true);
+    expect(out.join('')).toContain('EVIDENCE HOLDS');
+    for (const r of failed) {
+      const ev = parseEvidence(r.evidence);
+      expect(ev.ok).toBe(true);
+      const report = verifyEvidence((ev as { evidence: Evidence }).evidence, pureBackend);
+      expect(report.lines.filter((l) => !l.ok)).toEqual([]);
+      expect(report.claim.kind).toBe(r.kind);
+      expect(r.facts.evidenceFile).toMatch(/\.json$/);
+      expect(JSON.parse(readFileSync(String(r.facts.evidenceFile), 'utf8'))).toEqual(r.evidence);
+    }
+
+    // Altered evidence is rejected: the claim, the body, the signer.
+    const one = failed.find((r) => r.kind === 'mismatch')!.evidence as Evidence;
+    const altered: Array<[string, Evidence]> = [
+      ['claim', { ...one, claim: { kind: 'missing', code: 'UNAVAILABLE' } }],
+      ['hash', { ...one, expected: { ...one.expected, payloadHash: one.response.hash! } }],
+      [
+        'body',
+        {
+          ...one,
+          response: {
+            ...one.response,
+            body: one.response.body!.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+          },
+        },
+      ],
+      ['signer', { ...one, sentinel: keyFromHex('22'.repeat(32)).id }],
+    ];
+    for (const [what, ev] of altered) {
+      const file = path.join(tmp, `altered-${what}.json`);
+      writeFileSync(file, JSON.stringify(ev));
+      (process.stdout as { write: unknown }).write = () => true;
+      try {
+        expect(await main(['verify', file]), what).toBe(1);
+      } finally {
+        (process.stdout as { write: unknown }).write = write;
+      }
+    }
+    // Hostile evidence text: a malformed document is exit 2, never a crash.
+    const hostile = path.join(tmp, 'hostile.json');
+    const errWrite = process.stderr.write.bind(process.stderr);
+    (process.stderr as { write: unknown }).write = () => true;
+    try {
+      for (const text of [
+        JSON.stringify({ ...one, response: 'x' }),
+        JSON.stringify({ ...one, extra: 1 }),
+        JSON.stringify({ ...one, anchor: { ...one.anchor, envelope: '0x' + 'ff'.repeat(10_000) } }),
+        JSON.stringify({ format: one.format }),
+      ]) {
+        writeFileSync(hostile, text);
+        expect(await main(['verify', hostile])).toBe(2);
+      }
+    } finally {
+      (process.stderr as { write: unknown }).write = errWrite;
+    }
+    expect(isEvidence(one)).toBe(true);
+
+    // Metrics and events agree with the rows.
+    const text = await metrics.registry.metrics();
+    const count = (kind: string): number => rows.filter((r) => r.kind === kind).length;
+    for (const kind of ['ok', 'mismatch', 'missing']) {
+      const sum = [
+        ...text.matchAll(
+          new RegExp(`proofroom_sentinel_checks_total\\{node="[^"]+",kind="${kind}"\\} (\\d+)`, 'g')
+        ),
+      ]
+        .map((m) => Number(m[1]))
+        .reduce((a, b) => a + b, 0);
+      expect(sum, kind).toBe(count(kind));
+    }
+    expect(events.filter((e) => e.type === 'failure')).toHaveLength(failed.length);
+    expect(events.filter((e) => e.type === 'round-complete')).toHaveLength(paid);
+
+    // A second pass finds nothing left to do.
+    expect(await s.runOnce()).toEqual([]);
+    expect(await rowsOf(pool, key.id)).toHaveLength(rows.length);
+  }, 120_000);
+
+  it('records slow and hostile nodes as timeouts and errors within the timeout, never hanging', async () => {
+    const hostile: Server[] = [];
+    const serve = async (
+      handler: (req: IncomingMessage, res: ServerResponse) => void
+    ): Promise<string> => {
+      const srv = createServer(handler);
+      hostile.push(srv);
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+      return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    };
+    const payloads = ix.devnet.scenario.payloads;
+    const slow = await startStorageNodes(1, (h) => payloads.get(h), [], { defaultDelayMs: 5000 });
+    try {
+      const garbage = await serve((_q, res) => res.end(randomBytes(2000)));
+      const huge = await serve((_q, res) => {
+        res.setHeader('content-length', String(50 * 1024 * 1024));
+        res.write(Buffer.alloc(1024));
+      });
+      const chunked = await serve((_q, res) => {
+        // No length announced: the cap must hold on the bytes themselves.
+        const chunk = Buffer.alloc(64 * 1024, 1);
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < 4 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
+          if (sent < 4 * 1024 * 1024) res.once('drain', pump);
+          else res.end();
+        };
+        pump();
+      });
+      const reset = await serve((req) => req.socket.destroy());
+      const broken = await serve((_q, res) => {
+        res.statusCode = 500;
+        res.end('{"error":"boom"}');
+      });
+      const trickle = await serve((_q, res) => {
+        res.setHeader('content-length', '100');
+        res.write('x');
+        // then nothing: headers arrived, the body never completes
+      });
+      const honest = ix.devnet.storageUrls[0]!;
+      const urls = [honest, slow.urls[0]!, garbage, huge, chunked, reset, broken, trickle];
+      const timeoutMs = 400;
+      const key = keyFromSecret(randomBytes(32));
+      const s = new Sentinel(
+        options(pool, urls, { key, timeoutMs, maxPayloadBytes: 1024 * 1024, concurrency: 4 })
+      );
+      const t0 = performance.now();
+      await s.runOnce();
+      const ms = performance.now() - t0;
+      const rows = await rowsOf(pool, key.id);
+      const rounds = await roundsOf(pool, key.id);
+      const batches = new Set(rows.map((r) => r.batch_id)).size;
+      // Each batch costs at most one timeout; four run at once.
+      expect(ms).toBeLessThan((Math.ceil(batches / 4) + 2) * (timeoutMs + 300) + 5000);
+      const by = (u: string) => rows.filter((r) => r.node_url === u);
+      const faulted = new Set(ix.devnet.manifest.storage.map((f) => f.payloadHash));
+      expect(by(honest).every((r) => r.kind === 'ok')).toBe(true);
+      for (const r of by(slow.urls[0]!)) {
+        expect([r.kind, r.code]).toEqual(['timeout', 'UNAVAILABLE']);
+        expect(r.latency_ms).toBeGreaterThanOrEqual(timeoutMs - 5);
+        expect(r.latency_ms).toBeLessThan(timeoutMs + 1500);
+      }
+      for (const r of by(trickle)) expect(r.kind).toBe('timeout');
+      for (const r of by(garbage)) expect([r.kind, r.code]).toEqual(['mismatch', 'HASH_MISMATCH']);
+      for (const r of [...by(huge), ...by(chunked)])
+        expect([r.kind, r.code]).toEqual(['error', 'TOO_LARGE']);
+      for (const r of by(reset)) expect([r.kind, r.code]).toEqual(['error', 'UNAVAILABLE']);
+      for (const r of by(broken)) {
+        expect([r.kind, r.code]).toEqual(['error', 'UNAVAILABLE']);
+        expect(r.facts.status).toBe(500);
+      }
+      for (const round of rounds) {
+        expect(round.status).toBe('complete');
+        expect(round.lost).toBe(0);
+        expect(round.failed).toBe(round.sampled); // every leaf failed on some hostile node
+      }
+      for (const r of rows.filter((x) => !x.ok)) {
+        const ev = parseEvidence(r.evidence);
+        expect(ev.ok, JSON.stringify(ev).slice(0, 300)).toBe(true);
+        const rep = verifyEvidence((ev as { evidence: Evidence }).evidence, pureBackend);
+        expect(
+          rep.ok,
+          `${r.node_url} ${r.kind}: ${JSON.stringify(rep.lines.filter((l) => !l.ok))}`
+        ).toBe(true);
+      }
+      expect(rows.some((r) => faulted.has(r.payload_hash))).toBe(true);
+    } finally {
+      for (const srv of hostile) {
+        srv.closeAllConnections();
+        srv.close();
+      }
+      await slow.close();
+    }
+  }, 120_000);
+
+  it('resumes after kill -9 in the middle of a round without losing or double-counting a check', async () => {
+    const keyHex = randomBytes(32).toString('hex');
+    const key = keyFromHex(keyHex);
+    const env = {
+      ...process.env,
+      PROOFROOM_SENTINEL_KEY: keyHex,
+      PROOFROOM_DATA_DIR: path.join(tmp, 'data-kill'),
+      NO_COLOR: '1',
+    };
+    const args = [
+      path.join(ROOT, 'cli/proofroom.mjs'),
+      'sentinel',
+      '--database',
+      ix.url,
+      '--storage',
+      ix.devnet.storageUrls.join(','),
+      '--evidence-dir',
+      'off',
+      '--concurrency',
+      '1',
+    ];
+    const child = spawn(process.execPath, [...args, '--rate', '25'], { env, stdio: 'pipe' });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const t0 = Date.now();
+    for (;;) {
+      const n = (await rowsOf(pool, key.id)).length;
+      if (n >= 60) break;
+      if (Date.now() - t0 > 60_000) throw new Error(`no progress: ${output}`);
+      await sleep(50);
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const before = await rowsOf(pool, key.id);
+    const roundsBefore = await roundsOf(pool, key.id);
+    expect(roundsBefore.some((r) => r.status === 'sampling')).toBe(true);
+
+    const again = spawn(process.execPath, [...args, '--once', '--rate', '0'], {
+      env,
+      stdio: 'pipe',
+    });
+    let out2 = '';
+    again.stdout.on('data', (d: Buffer) => (out2 += d.toString()));
+    again.stderr.on('data', (d: Buffer) => (out2 += d.toString()));
+    const code = await new Promise<number | null>((r) => again.once('exit', r));
+    expect(code, out2).toBe(1); // the faulty nodes failed checks: exit 1
+    expect(out2).toMatch(/checked before a restart/);
+
+    const after = await rowsOf(pool, key.id);
+    const rounds = await roundsOf(pool, key.id);
+    // The rows written before the kill are still there, unchanged.
+    const byId = new Map(after.map((r) => [r.id, r]));
+    for (const r of before) expect(byId.get(r.id)).toEqual(r);
+    for (const round of rounds) {
+      const own = after.filter((r) => r.round_id === round.id);
+      const leaves = new Set(own.map((r) => r.activity_id));
+      expect(leaves.size).toBe(round.sample_size);
+      expect(own).toHaveLength(round.sample_size * 3);
+      expect(round.sampled).toBe(round.sample_size);
+      expect(round.failed).toBe(new Set(own.filter((r) => !r.ok).map((r) => r.activity_id)).size);
+      await expectSampleFromSeed(pool, round);
+    }
+  }, 120_000);
+
+  it('delivers each failure to the webhook once it answers 2xx, with retries, backoff and across a restart', async () => {
+    const attempts = new Map<string, number[]>();
+    const bodies = new Map<string, any>();
+    const failFirst = 2;
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const id = String(req.headers['x-proofroom-delivery']);
+        const list = attempts.get(id) ?? [];
+        list.push(Date.now());
+        attempts.set(id, list);
+        bodies.set(id, JSON.parse(body));
+        res.statusCode = list.length <= failFirst ? 500 : 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    try {
+      // First run: the webhook points at a closed port, so every notice stays pending.
+      const key = keyFromSecret(randomBytes(32));
+      const closed = createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+      const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/`;
+      await new Promise<void>((r) => closed.close(() => r()));
+      const urls = ix.devnet.storageUrls;
+      const first = new Sentinel(
+        options(pool, urls, {
+          key,
+          webhook: { url: deadUrl, attempts: 6, timeoutMs: 1000, backoffMs: 20 },
+        })
+      );
+      await first.runOnce();
+      const failed = (await rowsOf(pool, key.id)).filter((r) => !r.ok);
+      expect(failed.length).toBeGreaterThan(0);
+      const pending = await pool.query(
+        `SELECT count(*)::int AS n FROM sentinel_check c JOIN sentinel_round s ON s.id = c.round_id
+          WHERE s.sentinel = $1 AND NOT c.ok AND c.notified_at IS NULL AND c.notify_attempts = 1`,
+        [key.id]
+      );
+      expect(pending.rows[0].n).toBe(failed.length);
+
+      // "Restart": a new sentinel with the same key and a working webhook delivers them all.
+      const events: SentinelEvent[] = [];
+      const second = new Sentinel(
+        options(pool, urls, {
+          key,
+          webhook: { url: hookUrl, attempts: 6, timeoutMs: 1000, backoffMs: 40 },
+          onEvent: (e) => events.push(e),
+        })
+      );
+      second.start();
+      const t0 = Date.now();
+      for (;;) {
+        const left = await pool.query(
+          `SELECT count(*)::int AS n FROM sentinel_check c JOIN sentinel_round s ON s.id = c.round_id
+            WHERE s.sentinel = $1 AND NOT c.ok AND c.notified_at IS NULL`,
+          [key.id]
+        );
+        if (left.rows[0].n === 0) break;
+        if (Date.now() - t0 > 60_000) throw new Error('webhook notices not delivered');
+        await sleep(50);
+      }
+      await second.stop();
+      expect([...attempts.keys()].sort()).toEqual(failed.map((r) => r.id).sort());
+      for (const [id, times] of attempts) {
+        expect(times, id).toHaveLength(3); // two 500s, then 204
+        // Backoff: the second wait is longer than the first (40 ms, then 80 ms, ±20 % jitter).
+        expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(25);
+        expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(55);
+        const body = bodies.get(id);
+        expect(body.type).toBe('proofroom.sentinel.failure');
+        const ev = parseEvidence(body.evidence);
+        expect(ev.ok).toBe(true);
+        expect(verifyEvidence((ev as { evidence: Evidence }).evidence, pureBackend).ok).toBe(true);
+      }
+      const rows = await rowsOf(pool, key.id);
+      for (const r of rows.filter((x) => !x.ok)) {
+        const x = (
+          await pool.query(`SELECT notify_attempts FROM sentinel_check WHERE id = $1`, [r.id])
+        ).rows[0];
+        expect(x.notify_attempts).toBe(4); // one refused connection, two 500s, one 204
+      }
+      expect(
+        events.filter((e) => 'kind' in e && e.kind === 'webhook' && e.type === 'delivered')
+      ).toHaveLength(failed.length);
+    } finally {
+      hook.closeAllConnections();
+      hook.close();
+    }
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('sentinel over a long honest scenario', () => {
+  it('never blames an honest node', async () => {
+    const leg = legs.includes('postgres') ? 'postgres' : 'pglite';
+    const ix = await indexDevnet(leg, {
+      seed: 'sentinel-long',
+      records: 1500,
+      eras: 6,
+      recordsPerBatch: 10,
+      faults: [],
+    });
+    const pool = new pg.Pool({ connectionString: ix.url, max: 4 });
+    try {
+      await ix.waitForHead();
+      // d = 0.999, p = 0.005: about 3/4 of every era is sampled.
+      const k = keyFromSecret(randomBytes(32));
+      const s = new Sentinel(
+        options(pool, ix.devnet.storageUrls, {
+          key: k,
+          target: { d: 0.999, p: 0.005, rule: 'exact' },
+        })
+      );
+      const results = await s.runOnce();
+      expect(results).toHaveLength(6);
+      const key = k.id;
+      const rows = await rowsOf(pool, key);
+      expect(rows.length).toBeGreaterThan(3 * 1000);
+      expect(rows.filter((r) => !r.ok)).toEqual([]);
+      for (const round of await roundsOf(pool, key)) {
+        // Four batches are written at once: the figures must count every one of them.
+        expect(round.sampled).toBe(round.sample_size);
+        expect(round.node_checks).toBe(round.sample_size * 3);
+        expect(round.failed).toBe(0);
+        expect(round.confidence).toBeGreaterThanOrEqual(0.999);
+        expect(round.confidence).toBeCloseTo(
+          confidenceAchieved(round.population, round.sampled, 0.005),
+          12
+        );
+      }
+    } finally {
+      await pool.end();
+      await ix.close();
+    }
+  }, 240_000);
+});
