@@ -1,7 +1,8 @@
 /**
  * The API application: graphql-yoga mounted on express, the REST routes (receipt bundles,
- * streamed exports), `/metrics` and `/healthz`, with the protections (body size, depth, cost,
- * aliases, tokens, page sizes, execution time, per-client rate limit, CORS, masked errors).
+ * sentinel evidence, streamed exports), `/metrics` and `/healthz`, with the protections (body
+ * size, depth, cost, aliases, tokens, page sizes, execution time, per-client rate limit, CORS,
+ * masked errors).
  * Building the app is separate from listening (api/server.ts), so tests drive it without a port.
  * @module
  */
@@ -35,7 +36,7 @@ import { explorerRouter } from './explorer.ts';
 import { LiveFeed } from './live.ts';
 import { ApiMetrics } from './metrics.ts';
 import { type Model, loadModel } from './model.ts';
-import { bundleRoute } from './rest.ts';
+import { bundleRoute, evidenceRoute } from './rest.ts';
 import { buildSchema } from './schema.ts';
 
 export interface ApiOptions {
@@ -61,6 +62,7 @@ function routeOf(req: Request): string {
   const p = req.path;
   if (p === '/graphql') return '/graphql';
   if (p.startsWith('/v1/receipts/')) return '/v1/receipts/:id';
+  if (p.startsWith('/v1/sentinel/evidence/')) return '/v1/sentinel/evidence/:id';
   if (p.startsWith('/v1/export/')) return '/v1/export/:file';
   if (p === '/metrics' || p === '/healthz') return p;
   if (p.startsWith('/assets/')) return 'explorer-asset';
@@ -371,6 +373,7 @@ export function createApi(opts: ApiOptions): Api {
   }
 
   app.get('/v1/receipts/:id', bundleRoute(db, config, eras));
+  app.get('/v1/sentinel/evidence/:id', evidenceRoute(db));
   app.get('/v1/export/:file', exportRoute(db, model, config, metrics));
 
   // GraphQL: JSON bodies only, size-limited before yoga sees them.

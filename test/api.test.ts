@@ -21,11 +21,14 @@ import { ManifestIndex } from '../devnet/manifest.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { ENVELOPE_MAGIC } from '../verifier/envelope.ts';
+import { parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
+import { pureBackend } from '../verifier/signatures.ts';
 import { createTestDatabase, databaseLegs } from './helpers/databases.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
+import { runSentinelOnce } from './helpers/sentinel-pass.ts';
 
 const legs = await databaseLegs();
 
@@ -396,6 +399,55 @@ describe.each(legs)('api on %s', (leg) => {
     expect(missing.body.error.code).toBe('NOT_FOUND');
   });
 
+  it('serves the signed evidence of a failed sentinel check, which proofroom verify accepts', async () => {
+    // One sentinel pass over the devnet's storage nodes: node 1 serves the first payload of era 1
+    // with a byte flipped, node 2 answers 404 for it (payload-tampered, payload-missing).
+    const rounds = await runSentinelOnce(ix, leg);
+    expect(rounds.length).toBeGreaterThan(0);
+    expect(rounds.every((r) => r.complete)).toBe(true);
+    const checks = (
+      await pool.query(
+        `SELECT id::text AS id, ok, kind, code, node_url, activity_id FROM sentinel_check
+          WHERE round_id IS NOT NULL ORDER BY id`
+      )
+    ).rows;
+    const failed = checks.filter((c) => !c.ok);
+    expect(new Set(failed.map((c) => c.kind))).toEqual(new Set(['mismatch', 'missing']));
+    // Every failure's evidence, as served, is a document the offline verifier accepts.
+    for (const c of failed) {
+      const res = await request(api.app).get(`/v1/sentinel/evidence/${c.id}`).buffer(true);
+      expect(res.status, c.id).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-disposition']).toBe(
+        `attachment; filename="evidence-${c.id}.json"`
+      );
+      expect(res.text.endsWith('}\n')).toBe(true);
+      expect(res.text).toContain('\n  "format": "proofroom/sentinel-evidence/1",\n');
+      const parsed = parseEvidence(res.text);
+      expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.errors)).toBe(true);
+      if (!parsed.ok) continue;
+      expect(parsed.evidence.claim.kind).toBe(c.kind);
+      expect(parsed.evidence.claim.code).toBe(c.code);
+      expect(parsed.evidence.request.node).toBe(c.node_url);
+      expect(parsed.evidence.subject.activityId).toBe(c.activity_id);
+      const report = verifyEvidence(parsed.evidence, pureBackend);
+      expect(report.ok, JSON.stringify(report.lines.filter((l) => !l.ok))).toBe(true);
+    }
+    // A check that passed has no evidence; a check that does not exist neither.
+    const passed = checks.find((c) => c.ok)!;
+    const none = await request(api.app).get(`/v1/sentinel/evidence/${passed.id}`);
+    expect(none.status).toBe(404);
+    expect(none.body.error.code).toBe('NOT_FOUND');
+    const absent = await request(api.app).get('/v1/sentinel/evidence/9223372036854775807');
+    expect(absent.status).toBe(404);
+    expect(absent.body.error.code).toBe('NOT_FOUND');
+    for (const bad of ['abc', '-1', '1.5', '0x10', '9223372036854775808', '1'.repeat(40)]) {
+      const r = await request(api.app).get(`/v1/sentinel/evidence/${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(r.body.error.code, bad).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('answers hostile requests with a 4xx or a GraphQL error carrying a stable code', async () => {
     const codeOf = (b: Json) => b.errors?.[0]?.extensions?.code as string | undefined;
     // Deep nesting through relations.
@@ -519,6 +571,10 @@ describe.each(legs)('api on %s', (leg) => {
     expect(statuses.slice(5)).toEqual([429, 429]);
     const r = await request(limited.app).get('/v1/receipts/none');
     expect(r.body.error.code).toBe('RATE_LIMITED');
+    // Every REST route counts against the same budget.
+    const ev = await request(limited.app).get('/v1/sentinel/evidence/1');
+    expect(ev.status).toBe(429);
+    expect(ev.body.error.code).toBe('RATE_LIMITED');
     expect(r.headers['ratelimit-policy']).toBeDefined();
     const ok = await request(limited.app).get('/healthz').set('Origin', 'https://audit.example');
     expect(ok.headers['access-control-allow-origin']).toBe('https://audit.example');

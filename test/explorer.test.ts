@@ -3,15 +3,18 @@
  * indexed by the real indexer into the embedded PGlite, served by the API process. Every page
  * renders real data (screenshots at desktop and phone width go to test-results/explorer/), the
  * in-browser verification recomputes verdicts from the bundle (an altered bundle turns red while
- * the API says green), and the embed widget renders alone and may be framed.
+ * the API says green), the sentinel page shows the rounds and failures of one sentinel pass with
+ * evidence files the offline verifier accepts, and the embed widget renders alone and may be framed.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManifestIndex } from '../devnet/manifest.ts';
+import { parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
+import { pureBackend } from '../verifier/signatures.ts';
 import { launchChromium, chromiumAvailable } from './helpers/browser.ts';
 import { type Product, startProduct } from './helpers/explorer-product.ts';
 
@@ -81,6 +84,19 @@ describe.runIf(run)('explorer in Chromium', () => {
     const era = await one(`SELECT cluster_id, era, charged FROM era_payout ORDER BY era LIMIT 1`);
     const batch = await one(`SELECT id, root FROM dac_batch ORDER BY id LIMIT 1`);
     const block = await one(`SELECT height, hash FROM block ORDER BY height DESC LIMIT 1`);
+    // The sentinel pass startProduct ran: its newest round, and a failed check of it.
+    const round = await one(
+      `SELECT era, sampled, sample_size, population, bad_bound, failed FROM sentinel_round
+        ORDER BY seed_height DESC, era DESC LIMIT 1`
+    );
+    const failedCheck = await one(
+      `SELECT id::text AS id, activity_id, code FROM sentinel_check WHERE NOT ok
+        ORDER BY checked_at DESC, id DESC LIMIT 1`
+    );
+    const eraRound = await one(
+      `SELECT sampled, sample_size FROM sentinel_round WHERE cluster_id = $1 AND era = $2`,
+      [era.cluster_id, era.era]
+    );
     const pages: Array<{ name: string; path: string; expect: string[] }> = [
       { name: 'home', path: '/', expect: ['Latest eras', 'Latest failed checks'] },
       {
@@ -96,9 +112,29 @@ describe.runIf(run)('explorer in Chromium', () => {
       { name: 'grant', path: `/grant/${honest.user_id}/${honest.agent_id}`, expect: [] },
       { name: 'batch', path: `/batch/${batch.id}`, expect: [batch.id] },
       { name: 'round', path: `/round/${era.cluster_id}/${era.era}`, expect: [] },
-      { name: 'era', path: `/era/${era.cluster_id}/${era.era}`, expect: [] },
+      {
+        name: 'era',
+        path: `/era/${era.cluster_id}/${era.era}`,
+        expect: ['Storage spot checks', `sampled ${eraRound.sampled} of ${eraRound.sample_size}`],
+      },
       { name: 'cluster', path: `/cluster/${era.cluster_id}`, expect: [] },
-      { name: 'sentinel', path: '/sentinel', expect: [] },
+      {
+        name: 'sentinel',
+        path: '/sentinel',
+        expect: [
+          'Rounds, newest first',
+          `era ${round.era}`,
+          `${round.sampled}/${round.sample_size} sampled`,
+          `${round.failed} failed`,
+          `at most ${round.bad_bound} of ${round.population} bad at 99%`,
+          'chance of catching ≥1% bad (target 99%)',
+          'Per storage node',
+          'Failed checks, newest first',
+          failedCheck.activity_id,
+          failedCheck.code,
+          `proofroom verify evidence-${failedCheck.id}.json`,
+        ],
+      },
       { name: 'account', path: `/account/${honest.customer_id}`, expect: [] },
       { name: 'block', path: `/block/${block.height}`, expect: [] },
       { name: 'search', path: `/search?q=${era.era}`, expect: [] },
@@ -109,7 +145,11 @@ describe.runIf(run)('explorer in Chromium', () => {
       for (const width of [1280, 375]) {
         const page = await open(p.path, width);
         await settled(page);
-        const text = await page.locator('main').innerText();
+        // Sections below the first screen skip rendering (content-visibility: auto) and innerText
+        // leaves them out; their words are in textContent.
+        const text = await page
+          .locator('main')
+          .evaluate((e) => `${(e as HTMLElement).innerText}\n${e.textContent ?? ''}`);
         for (const want of p.expect) expect(text, `${p.name} shows ${want}`).toContain(want);
         expect(await page.locator('.state.error').count(), `${p.name}: no error state`).toBe(0);
         // Nothing wider than a phone's screen: tables scroll inside their own box.
@@ -228,6 +268,81 @@ describe.runIf(run)('explorer in Chromium', () => {
     await page.screenshot({ path: `${SHOTS}/verify-era.png`, fullPage: true });
     await page.close();
   }, 90_000);
+
+  it('shows sentinel rounds and failed checks whose evidence downloads verify offline', async () => {
+    expect(product.sentinelRounds.length).toBeGreaterThan(0);
+    const rounds = (await db.query(`SELECT id, failed FROM sentinel_round ORDER BY id`)).rows;
+    const failed = (
+      await db.query(
+        `SELECT id::text AS id, kind, activity_id, node_url FROM sentinel_check WHERE NOT ok
+          ORDER BY checked_at DESC, id DESC`
+      )
+    ).rows;
+    // The devnet's storage faults: one node flips a byte of a payload, another answers 404 for it.
+    expect(new Set(failed.map((c) => c.kind))).toEqual(new Set(['mismatch', 'missing']));
+    const page = await open('/sentinel');
+    await settled(page);
+    const shown = await page
+      .locator('tr[data-round]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-round')));
+    expect(shown.sort()).toEqual(rounds.map((r) => r.id).sort());
+    // Failed checks, newest first; each links to its record's receipt and its evidence.
+    const rows = await page
+      .locator('tr[data-check]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
+    expect(rows).toEqual(failed.slice(0, rows.length).map((c) => c.id));
+    expect(rows.length).toBe(Math.min(failed.length, 50));
+    const first = failed[0]!;
+    const row = page.locator(`tr[data-check="${first.id}"]`);
+    expect(
+      decodeURIComponent((await row.locator('a[href^="/receipt/"]').getAttribute('href'))!)
+    ).toBe(`/receipt/${first.activity_id}`);
+    const link = row.locator('[data-testid=evidence-link]');
+    expect(await link.getAttribute('href')).toBe(`/v1/sentinel/evidence/${first.id}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(`evidence-${first.id}.json`);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const parsed = parseEvidence(text);
+    expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.errors)).toBe(true);
+    if (parsed.ok) {
+      expect(parsed.evidence.subject.activityId).toBe(first.activity_id);
+      expect(parsed.evidence.request.node).toBe(first.node_url);
+      expect(parsed.evidence.claim.kind).toBe(first.kind);
+      const report = verifyEvidence(parsed.evidence, pureBackend);
+      expect(report.ok, JSON.stringify(report.lines.filter((l) => !l.ok))).toBe(true);
+    }
+    // The receipt link opens the sampled record's receipt page.
+    await row.locator('a[href^="/receipt/"]').click();
+    await page.waitForURL(/\/receipt\//, { timeout: 15_000 });
+    await settled(page);
+    expect(await page.locator('main').innerText()).toContain(first.activity_id);
+    await page.close();
+
+    // A database no sentinel wrote to: the page says how to run one.
+    const empty = await open('/sentinel');
+    await empty.route('**/graphql', (r) =>
+      r.fulfill({
+        json: {
+          data: {
+            sentinelRounds: [],
+            rounds: { totalCount: 0 },
+            all: { totalCount: 0 },
+            failed: { totalCount: 0 },
+            window: [],
+          },
+        },
+      })
+    );
+    await empty.reload({ waitUntil: 'networkidle' });
+    await settled(empty);
+    const words = await empty.locator('main').innerText();
+    expect(words).toContain('No sentinel round is recorded yet');
+    expect(words).toContain('proofroom sentinel');
+    expect(await empty.locator('.state.error').count()).toBe(0);
+    await empty.screenshot({ path: `${SHOTS}/sentinel-empty.png`, fullPage: true });
+    await empty.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it('serves the embed widget alone, frameable, while other pages refuse framing', async () => {
     const era = await one(`SELECT cluster_id, era FROM era_payout ORDER BY era LIMIT 1`);

@@ -1,6 +1,7 @@
 /**
- * The explorer's client for the Proof Room API (same origin): GraphQL over POST, the REST bundle
- * and the export URLs. Failures become `ApiFailure` with a message a person can act on.
+ * The explorer's client for the Proof Room API (same origin): GraphQL over POST, the URLs of the
+ * REST bundle, sentinel evidence and exports. Failures become `ApiFailure` with a message a
+ * person can act on.
  * @module
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -137,4 +138,9 @@ export function exportUrl(
 /** The portable bundle's URL for a record id or activity id. */
 export function bundleUrl(id: string): string {
   return `/v1/receipts/${encodeURIComponent(id)}`;
+}
+
+/** The signed evidence document of a failed sentinel check, by its id. */
+export function evidenceUrl(checkId: string): string {
+  return `/v1/sentinel/evidence/${encodeURIComponent(checkId)}`;
 }

@@ -1,7 +1,8 @@
 /**
  * An era's payout: the on-chain totals and their conservation arithmetic, charts of who was
  * charged and paid, the reconciliation against the amounts recomputed from verified activity, the
- * attestation round, the era's checks, the committed payout batches and every payout line.
+ * attestation round, the era's checks, the sentinel's spot checks of the era's payloads, the
+ * committed payout batches and every payout line.
  * @module
  */
 import { useState } from 'react';
@@ -37,6 +38,7 @@ import {
   barsHeight,
 } from '../charts/charts.tsx';
 import { ERA_TOTALS, type EraTotals, abs, big, conservation } from '../charts/era-math.ts';
+import { type RoundFigures, confidenceText } from '../sentinel-figures.ts';
 
 interface RecRow {
   side: string;
@@ -300,6 +302,8 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
         />
         <SettlementChecks data={data} />
       </Section>
+
+      <SentinelRounds clusterId={e.clusterId} era={e.era} />
 
       <Section title="Payout batches" id="batches">
         <Batches batches={e.batches} />
@@ -663,5 +667,56 @@ function Embed(props: { clusterId: string; era: number }) {
       </p>
       <Copy value={snippet} />
     </>
+  );
+}
+
+interface EraSentinelData {
+  sentinelRounds: Array<RoundFigures & { id: string; sentinel: string }>;
+}
+
+const SENTINEL = `query EraSentinel($cluster: String!, $era: Int!) {
+  sentinelRounds(where: { clusterId_eq: $cluster, era_eq: $era }, orderBy: [startedAt_ASC], limit: 10) {
+    id sentinel status population sampleSize sampled failed confidence badBound
+    targetConfidence targetBadFraction
+  }
+}`;
+
+/** The sentinel's rounds over this era: sampled, failed, confidence (details on /sentinel). */
+function SentinelRounds(props: { clusterId: string; era: number }) {
+  const q = useQuery<EraSentinelData>(SENTINEL, { cluster: props.clusterId, era: props.era });
+  return (
+    <Section title="Storage spot checks" id="sentinel">
+      <Loaded state={q} what="sentinel rounds">
+        {(d) =>
+          d.sentinelRounds.length === 0 ? (
+            <p className="muted">
+              No sentinel has sampled this era’s payloads from the storage nodes yet (
+              <Link to="/sentinel">about the sentinel</Link>).
+            </p>
+          ) : (
+            <ul className="trust">
+              {d.sentinelRounds.map((r) => (
+                <li key={r.id} data-round={r.id}>
+                  <Status
+                    ok={r.failed === 0}
+                    pending={r.status !== 'complete'}
+                    label={
+                      r.status !== 'complete'
+                        ? 'sampling'
+                        : r.failed === 0
+                          ? 'all intact'
+                          : `${count(r.failed)} failed`
+                    }
+                  />{' '}
+                  Sentinel <code title={r.sentinel}>{short(r.sentinel, 4)}</code> sampled{' '}
+                  {count(r.sampled)} of {count(r.sampleSize)} planned among {count(r.population)}{' '}
+                  records: {confidenceText(r)}. <Link to="/sentinel">Round details</Link>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </Section>
   );
 }

@@ -1,77 +1,121 @@
 /**
- * Sentinel spot checks: samples of anchored batch payloads fetched from storage nodes and compared
- * with their anchored hash. A summary per node (k of n matched, a 95% Wilson lower bound, latency),
- * mismatches by reason code, and the checks themselves, newest first.
+ * Sentinel spot checks, round by round: for every paid era a sentinel key sampled, how many of the
+ * era's anchored leaves it checked on every storage node, what it found, the confidence the sample
+ * gives against its target and the bound on bad leaves, with the seed commitment and the revealed
+ * seed. Then per storage node (k of n samples served intact, a 95% Wilson lower bound, failures
+ * by kind) and the failed checks, newest first, each with its signed evidence file.
  * @module
  */
 import { useState } from 'react';
-import { useQuery } from '../api.ts';
-import { Empty, Loaded, Page, RawJson, Section, Status, Table } from '../components/basics.tsx';
+import { evidenceUrl, useQuery } from '../api.ts';
+import { Copy, Empty, Loaded, Page, Section, Status, Table } from '../components/basics.tsx';
 import { ExportButtons } from '../components/export.tsx';
-import { BatchLink, HashLink } from '../components/links.tsx';
-import { count, duration, percent, time } from '../format.ts';
+import { BatchLink, ClusterLink, EraLink, ReceiptLink } from '../components/links.tsx';
+import { count, duration, percent, short, time } from '../format.ts';
+import {
+  FAILURE_KINDS,
+  type FailureKind,
+  KIND_WORDS,
+  type RoundFigures,
+  boundText,
+  confidenceText,
+  targetMet,
+  wilsonLower,
+} from '../sentinel-figures.ts';
+
+interface Round extends RoundFigures {
+  id: string;
+  clusterId: string;
+  era: number;
+  sentinel: string;
+  seedHeight: number;
+  seedCommitment: string;
+  seed: string | null;
+  batches: number;
+  sampleRule: string;
+  nodes: number;
+  ok: number;
+  lost: number;
+  nodeChecks: number;
+  failedByKind: Partial<Record<FailureKind, number>> | null;
+  completedAt: string | null;
+  updatedAt: string;
+}
 
 interface Sample {
   nodeUrl: string;
   ok: boolean;
-  code: string | null;
+  kind: string | null;
   latencyMs: number | null;
   checkedAt: string;
 }
 
 interface SummaryData {
+  sentinelRounds: Round[];
+  rounds: { totalCount: number };
   all: { totalCount: number };
-  mismatches: { totalCount: number };
+  failed: { totalCount: number };
   window: Sample[];
 }
 
-/** The summary reads the newest WINDOW checks (the API has no sentinel aggregates). */
+/** Rounds shown; the export has all of them. */
+const ROUNDS = 50;
+/** The per-node figures read the newest WINDOW checks (the API has no sentinel aggregates). */
 const WINDOW = 1000;
 
 const SUMMARY = `query SentinelSummary {
+  sentinelRounds(orderBy: [seedHeight_DESC, era_DESC, clusterId_ASC, sentinel_ASC], limit: ${ROUNDS}) {
+    id clusterId era sentinel seedHeight seedCommitment seed population batches sampleSize
+    targetConfidence targetBadFraction sampleRule nodes sampled ok failed lost nodeChecks
+    failedByKind confidence badBound status completedAt updatedAt
+  }
+  rounds: sentinelRoundsConnection(first: 1, orderBy: [id_ASC]) { totalCount }
   all: sentinelChecksConnection(first: 1, orderBy: [id_ASC]) { totalCount }
-  mismatches: sentinelChecksConnection(first: 1, orderBy: [id_ASC], where: { ok_eq: false }) {
+  failed: sentinelChecksConnection(first: 1, orderBy: [id_ASC], where: { ok_eq: false }) {
     totalCount
   }
   window: sentinelChecks(orderBy: [checkedAt_DESC, id_DESC], limit: ${WINDOW}) {
-    nodeUrl ok code latencyMs checkedAt
+    nodeUrl ok kind latencyMs checkedAt
   }
 }`;
 
-interface ListData {
-  sentinelChecks: Array<
-    Sample & { id: string; batchId: string | null; payloadHash: string; facts: unknown }
-  >;
+interface FailedCheck {
+  id: string;
+  roundId: string | null;
+  batchId: string | null;
+  activityId: string | null;
+  nodeUrl: string;
+  checkedAt: string;
+  kind: string | null;
+  code: string | null;
+  reason: string | null;
+  latencyMs: number | null;
 }
 
-const LIST = `query SentinelChecks($limit: Int!) {
-  sentinelChecks(orderBy: [checkedAt_DESC, id_DESC], limit: $limit) {
-    id batchId payloadHash nodeUrl checkedAt ok code latencyMs facts
+const FAILED = `query SentinelFailed($limit: Int!) {
+  sentinelChecks(where: { ok_eq: false }, orderBy: [checkedAt_DESC, id_DESC], limit: $limit) {
+    id roundId batchId activityId nodeUrl checkedAt kind code reason latencyMs
   }
 }`;
 
 const PAGE = 50;
 const MAX_PAGE = 1000;
 
-/** Lower bound of the 95% Wilson score interval for k successes in n trials. */
-export function wilsonLower(k: number, n: number, z = 1.96): number {
-  if (n === 0) return 0;
-  const p = k / n;
-  const z2 = z * z;
-  const centre = p + z2 / (2 * n);
-  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return Math.max(0, (centre - margin) / (1 + z2 / n));
-}
-
 function quantile(sorted: readonly number[], q: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** A check's kind; rows written before kinds existed have only `ok`. */
+function kindOf(c: { ok: boolean; kind: string | null }): string {
+  return c.kind ?? (c.ok ? 'ok' : 'failed');
 }
 
 interface NodeSummary {
   url: string;
   n: number;
   k: number;
+  kinds: Record<string, number>;
   latencies: number[];
   last: string;
 }
@@ -79,22 +123,23 @@ interface NodeSummary {
 function perNode(samples: readonly Sample[]): NodeSummary[] {
   const m = new Map<string, NodeSummary>();
   for (const s of samples) {
-    const x = m.get(s.nodeUrl) ?? { url: s.nodeUrl, n: 0, k: 0, latencies: [], last: s.checkedAt };
+    const x = m.get(s.nodeUrl) ?? {
+      url: s.nodeUrl,
+      n: 0,
+      k: 0,
+      kinds: {},
+      latencies: [],
+      last: s.checkedAt,
+    };
     x.n++;
     if (s.ok) x.k++;
+    else x.kinds[kindOf(s)] = (x.kinds[kindOf(s)] ?? 0) + 1;
     if (s.latencyMs !== null) x.latencies.push(s.latencyMs);
     if (s.checkedAt > x.last) x.last = s.checkedAt;
     m.set(s.nodeUrl, x);
   }
   for (const x of m.values()) x.latencies.sort((a, b) => a - b);
   return [...m.values()].sort((a, b) => a.k / a.n - b.k / b.n || b.n - a.n);
-}
-
-function byCode(samples: readonly Sample[]): Array<[string, number]> {
-  const m = new Map<string, number>();
-  for (const s of samples)
-    if (!s.ok) m.set(s.code ?? 'no code', (m.get(s.code ?? 'no code') ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 function ms(x: number | null): string {
@@ -109,6 +154,11 @@ function NodeLink(props: { url: string }) {
   );
 }
 
+/** A hex value shortened, with its full text on hover and a copy button. */
+function Hex(props: { value: string }) {
+  return <Copy value={props.value}>{short(props.value, 4)}</Copy>;
+}
+
 export default function Sentinel(_props: object) {
   const q = useQuery<SummaryData>(SUMMARY, {}, { refreshMs: 30_000 });
   return (
@@ -118,29 +168,22 @@ export default function Sentinel(_props: object) {
       actions={<ExportButtons entity="sentinelChecks" label="all sentinel checks" />}
     >
       <p className="lead">
-        Receipts prove what was anchored on chain, not that storage nodes still serve it. The
-        sentinel samples anchored DAC batch payloads, fetches each from a storage node, and compares
-        the bytes with the payload hash anchored on chain. Every fetch is one spot check: the node,
-        the batch, whether the bytes matched, why not, and how long it took.
+        Receipts prove what was anchored on chain, not that storage nodes still serve it. For every
+        paid era, the sentinel draws a random sample of the era’s anchored records, fetches each
+        sampled record’s batch from every storage node, and recomputes it: the bytes must hash to
+        the anchored payload hash and the record must lead to the anchored root. Every failure comes
+        with a signed evidence file that anyone can check offline.
       </p>
-      <Loaded state={q} what="sentinel checks">
+      <Loaded state={q} what="sentinel rounds">
         {(d) =>
-          d.all.totalCount === 0 ? (
-            <Empty>
-              <p>
-                <b>No spot checks are recorded yet.</b> The sentinel process has not written any
-                check to this database, so nothing is known here about whether storage nodes serve
-                the anchored payloads. Receipts do not depend on it: their lines are checked from
-                the chain and the batch payloads the indexer fetched.
-              </p>
-              <p>
-                Checks will appear here, newest first, once a sentinel runs against this database.
-              </p>
-            </Empty>
+          d.rounds.totalCount === 0 && d.all.totalCount === 0 ? (
+            <NoRounds />
           ) : (
             <>
-              <Summary data={d} />
-              <Checks />
+              <Rounds data={d} />
+              <Nodes data={d} />
+              <FailedChecks total={d.failed.totalCount} />
+              <Trust />
             </>
           )
         }
@@ -149,38 +192,186 @@ export default function Sentinel(_props: object) {
   );
 }
 
-function Summary(props: { data: SummaryData }) {
-  const { all, mismatches, window } = props.data;
-  const nodes = perNode(window);
-  const codes = byCode(window);
-  const partial = all.totalCount > window.length;
+function NoRounds() {
   return (
-    <>
-      <p className="totals">
-        {count(all.totalCount)} spot checks recorded:{' '}
-        {count(all.totalCount - mismatches.totalCount)} matched,{' '}
-        <b className={mismatches.totalCount ? 'bad-text' : undefined}>
-          {count(mismatches.totalCount)} did not
-        </b>
-        .{' '}
-        {partial &&
-          `The per-node figures below are computed from the newest ${count(window.length)} checks.`}
+    <Empty>
+      <p>
+        <b>No sentinel round is recorded yet.</b> No sentinel has written to this database, so
+        nothing is known here about whether storage nodes still serve the anchored payloads.
+        Receipts do not depend on it: their lines are checked from the chain and the batch payloads
+        the indexer fetched.
       </p>
-      <Section title="Confidence per storage node" id="nodes">
-        <p className="muted">
-          For each node: how many sampled payloads it served intact, and the share of payloads it
-          serves intact that the samples support with 95% confidence (the lower bound of the Wilson
-          score interval). Few samples give a low bound even when all matched.
-        </p>
+      <p>
+        To start one, run <code>proofroom sentinel</code> next to the indexer, on the same database
+        (<code>proofroom sentinel --once</code> samples every paid era once and exits). Rounds
+        appear here as it samples; see <code>docs/sentinel.md</code> for its options.
+      </p>
+    </Empty>
+  );
+}
+
+function Rounds(props: { data: SummaryData }) {
+  const { sentinelRounds: rounds, rounds: total } = props.data;
+  return (
+    <Section
+      title="Rounds, newest first"
+      id="rounds"
+      actions={<ExportButtons entity="sentinelRounds" label="all sentinel rounds" />}
+    >
+      {rounds.length === 0 ? (
+        <Empty>
+          The checks below were written without rounds (by an older sentinel): no sample plan or
+          confidence is known for them.
+        </Empty>
+      ) : (
+        <>
+          <Table caption="Sentinel rounds: one per paid era and sentinel key, newest first">
+            <thead>
+              <tr>
+                <th>Era</th>
+                <th>Sample</th>
+                <th>Result</th>
+                <th>Confidence</th>
+                <th>Bad leaves</th>
+                <th>Seed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rounds.map((r) => (
+                <RoundRow key={r.id} r={r} />
+              ))}
+            </tbody>
+          </Table>
+          {total.totalCount > rounds.length && (
+            <p className="muted">
+              Showing the newest {count(rounds.length)} of {count(total.totalCount)} rounds.
+              Download the export for all of them.
+            </p>
+          )}
+          <p className="muted">
+            Each round’s seed is committed (its blake2b-256) before the round samples and revealed
+            once it is complete: with the seed, anyone can recompute the sample from the era’s
+            anchored batches and see that it was drawn by the rule, not chosen.
+          </p>
+        </>
+      )}
+    </Section>
+  );
+}
+
+function RoundRow(props: { r: Round }) {
+  const { r } = props;
+  const complete = r.status === 'complete';
+  const kinds = FAILURE_KINDS.filter((k) => (r.failedByKind?.[k] ?? 0) > 0);
+  return (
+    <tr className={r.failed > 0 ? 'bad-row' : undefined} data-round={r.id}>
+      <td className="nowrap">
+        <EraLink clusterId={r.clusterId} era={r.era} />
+        <br />
+        <span className="muted">cluster</span> <ClusterLink id={r.clusterId} />
+        <br />
+        {complete ? (
+          <span className="muted">complete</span>
+        ) : (
+          <Status ok={null} pending label="sampling" />
+        )}
+      </td>
+      <td className="words">
+        <b>
+          {count(r.sampled)}/{count(r.sampleSize)}
+        </b>{' '}
+        sampled
+        <br />
+        <span className="muted">
+          of {count(r.population)} leaves in {count(r.batches)} batches; {count(r.nodes)} nodes
+          each, rule {r.sampleRule}
+        </span>
+      </td>
+      <td className="words">
+        <Status
+          ok={r.failed === 0}
+          label={r.failed === 0 ? `${count(r.ok)} ok` : `${count(r.failed)} failed`}
+        />
+        {r.failed > 0 && (
+          <>
+            <br />
+            {count(r.ok)} ok
+            {kinds.length > 0 && (
+              <span title="A failed record counts under every kind a node failed it with">
+                ; by kind {kinds.map((k) => `${k} ${count(r.failedByKind?.[k] ?? 0)}`).join(', ')}
+              </span>
+            )}
+          </>
+        )}
+        <br />
+        <span className={r.lost > 0 ? 'bad-text' : 'muted'}>
+          {count(r.lost)} lost (intact on no node)
+        </span>
+      </td>
+      <td className="words">
+        {confidenceText(r)}
+        {complete && !targetMet(r) && (
+          <>
+            <br />
+            <span className="muted">
+              short of the target
+              {r.sampleRule === 'formula' && ' (the formula rule’s approximation, see below)'}
+            </span>
+          </>
+        )}
+      </td>
+      <td className="words">{boundText(r)}</td>
+      <td className="nowrap">
+        <span className="muted">key</span> <Hex value={r.sentinel} />
+        <br />
+        <span className="muted">commitment</span> <Hex value={r.seedCommitment} />
+        <br />
+        {r.seed ? (
+          <>
+            <span className="muted">seed</span> <Hex value={r.seed} />
+          </>
+        ) : (
+          <span className="muted">seed revealed when complete</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function Nodes(props: { data: SummaryData }) {
+  const { all, window } = props.data;
+  const nodes = perNode(window);
+  const partial = all.totalCount > window.length;
+  const kinds = FAILURE_KINDS as readonly string[];
+  const other = (n: NodeSummary) =>
+    Object.entries(n.kinds)
+      .filter(([k]) => !kinds.includes(k))
+      .reduce((s, [, v]) => s + v, 0);
+  return (
+    <Section title="Per storage node" id="nodes">
+      <p className="muted">
+        For each node: how many sampled records it served intact, and the share of records it serves
+        intact that the samples support with 95% confidence (the lower bound of the Wilson score
+        interval). Few samples give a low bound even when all were intact.{' '}
+        {partial &&
+          `Computed from the newest ${count(window.length)} of ${count(all.totalCount)} checks.`}
+      </p>
+      {nodes.length === 0 ? (
+        <Empty>No storage node has been checked yet.</Empty>
+      ) : (
         <Table caption="Spot checks per storage node, least reliable first">
           <thead>
             <tr>
               <th>Node</th>
-              <th>Samples</th>
-              <th className="num">Matched</th>
+              <th>Served intact</th>
+              <th className="num">Share</th>
               <th className="num">At least (95%)</th>
+              {FAILURE_KINDS.map((k) => (
+                <th key={k} className="num" title={`the node ${KIND_WORDS[k]}`}>
+                  {k}
+                </th>
+              ))}
               <th className="num">Median latency</th>
-              <th className="num">p95 latency</th>
               <th>Last checked</th>
             </tr>
           </thead>
@@ -191,116 +382,174 @@ function Summary(props: { data: SummaryData }) {
                   <NodeLink url={n.url} />
                 </td>
                 <td>
-                  <Status
-                    ok={n.k === n.n}
-                    label={`${count(n.k)} of ${count(n.n)} samples matched`}
-                  />
+                  <Status ok={n.k === n.n} label={`${count(n.k)} of ${count(n.n)} intact`} />
+                  {other(n) > 0 && <span className="muted"> ({count(other(n))} other)</span>}
                 </td>
                 <td className="num">{percent(n.k / n.n)}</td>
                 <td className="num">{percent(wilsonLower(n.k, n.n))}</td>
+                {FAILURE_KINDS.map((k) => (
+                  <td key={k} className={n.kinds[k] ? 'num bad-text' : 'num muted'}>
+                    {count(n.kinds[k] ?? 0)}
+                  </td>
+                ))}
                 <td className="num">{ms(quantile(n.latencies, 0.5))}</td>
-                <td className="num">{ms(quantile(n.latencies, 0.95))}</td>
                 <td>{time(n.last)}</td>
               </tr>
             ))}
           </tbody>
         </Table>
-      </Section>
-      <Section title="Mismatches by reason" id="codes">
-        {codes.length === 0 ? (
-          <Empty>Every sampled payload matched its anchored hash.</Empty>
-        ) : (
-          <Table caption="Failed spot checks by reason code">
-            <thead>
-              <tr>
-                <th>Code</th>
-                <th className="num">Checks</th>
-              </tr>
-            </thead>
-            <tbody>
-              {codes.map(([code, n]) => (
-                <tr key={code} className="bad-row">
-                  <td className="mono">{code}</td>
-                  <td className="num">{count(n)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-      </Section>
-    </>
+      )}
+    </Section>
   );
 }
 
-function Checks() {
+function FailedChecks(props: { total: number }) {
   const [limit, setLimit] = useState(PAGE);
-  const q = useQuery<ListData>(LIST, { limit });
+  const q = useQuery<{ sentinelChecks: FailedCheck[] }>(FAILED, { limit });
   return (
-    <Section title="Spot checks, newest first" id="checks">
-      <Loaded state={q} what="spot checks">
-        {(d) => (
-          <>
-            <Table caption="Sentinel spot checks, newest first">
-              <thead>
-                <tr>
-                  <th>Checked at</th>
-                  <th>Result</th>
-                  <th>Node</th>
-                  <th>Batch</th>
-                  <th>Payload hash</th>
-                  <th className="num">Latency</th>
-                  <th>Facts</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.sentinelChecks.map((c) => (
-                  <tr key={c.id} className={c.ok ? undefined : 'bad-row'}>
-                    <td>{time(c.checkedAt)}</td>
-                    <td>
-                      <Status ok={c.ok} label={c.ok ? 'matched' : 'mismatch'} />
-                      {!c.ok && c.code && <span className="code mono"> {c.code}</span>}
-                    </td>
-                    <td>
-                      <NodeLink url={c.nodeUrl} />
-                    </td>
-                    <td>
-                      <BatchLink id={c.batchId} />
-                    </td>
-                    <td>
-                      <HashLink value={c.payloadHash} />
-                    </td>
-                    <td className="num">{ms(c.latencyMs)}</td>
-                    <td>
-                      {c.facts == null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        <RawJson value={c.facts} summary="facts" />
-                      )}
-                    </td>
+    <Section
+      title="Failed checks, newest first"
+      id="failed"
+      actions={
+        <ExportButtons
+          entity="sentinelChecks"
+          where={{ ok_eq: false }}
+          label="failed sentinel checks"
+        />
+      }
+    >
+      {props.total === 0 ? (
+        <Empty>Every sampled record was served intact by every node asked.</Empty>
+      ) : (
+        <Loaded state={q} what="failed checks">
+          {(d) => (
+            <>
+              <p>
+                {count(props.total)} checks failed. Each has an evidence file signed by the
+                sentinel: download it and check it offline with{' '}
+                <code>proofroom verify evidence-&lt;id&gt;.json</code>.
+              </p>
+              <Table caption="Failed sentinel checks, newest first">
+                <thead>
+                  <tr>
+                    <th>Checked at</th>
+                    <th>Record</th>
+                    <th>Node</th>
+                    <th>Kind</th>
+                    <th>Code</th>
+                    <th className="num">Latency</th>
+                    <th>Evidence</th>
                   </tr>
+                </thead>
+                <tbody>
+                  {d.sentinelChecks.map((c) => (
+                    <tr key={c.id} className="bad-row" data-check={c.id}>
+                      <td className="nowrap">{time(c.checkedAt)}</td>
+                      <td>
+                        {c.activityId ? (
+                          <ReceiptLink id={c.activityId}>{c.activityId}</ReceiptLink>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                        <br />
+                        <BatchLink id={c.batchId} />
+                      </td>
+                      <td>
+                        <NodeLink url={c.nodeUrl} />
+                      </td>
+                      <td>
+                        <Status ok={false} label={kindOf({ ok: false, kind: c.kind })} />
+                      </td>
+                      <td className="words">
+                        {c.code ? <span className="mono">{c.code}</span> : '—'}
+                        {c.reason && (
+                          <>
+                            <br />
+                            <span className="muted">{c.reason}</span>
+                          </>
+                        )}
+                      </td>
+                      <td className="num">{ms(c.latencyMs)}</td>
+                      <td className="words">
+                        <a
+                          href={evidenceUrl(c.id)}
+                          download={`evidence-${c.id}.json`}
+                          data-testid="evidence-link"
+                        >
+                          ⬇ evidence
+                        </a>
+                        <br />
+                        <span className="muted">
+                          check it offline with <code>proofroom verify evidence-{c.id}.json</code>
+                        </span>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+              {d.sentinelChecks.length >= limit &&
+                (limit < MAX_PAGE ? (
+                  <p>
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={q.status === 'loading'}
+                      onClick={() => setLimit((n) => Math.min(n + PAGE * 2, MAX_PAGE))}
+                    >
+                      Load more failed checks
+                    </button>
+                  </p>
+                ) : (
+                  <p className="muted">
+                    Showing the newest {count(MAX_PAGE)}. Download the export for all of them.
+                  </p>
                 ))}
-              </tbody>
-            </Table>
-            {d.sentinelChecks.length >= limit &&
-              (limit < MAX_PAGE ? (
-                <p>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={q.status === 'loading'}
-                    onClick={() => setLimit((n) => Math.min(n + PAGE * 2, MAX_PAGE))}
-                  >
-                    Load more checks
-                  </button>
-                </p>
-              ) : (
-                <p className="muted">
-                  Showing the newest {count(MAX_PAGE)}. Download the export for all of them.
-                </p>
-              ))}
-          </>
-        )}
-      </Loaded>
+            </>
+          )}
+        </Loaded>
+      )}
+    </Section>
+  );
+}
+
+function Trust() {
+  return (
+    <Section title="What these figures mean" id="trust">
+      <ul className="trust">
+        <li>
+          <b>Sampled, not exhaustive.</b> A round checks a random sample of an era’s anchored
+          records, not all of them. Its confidence is the chance that the sample would have caught
+          at least one bad record had a share p of the era’s records been bad (at least one node
+          failing them): “97.8% chance of catching ≥1% bad” means that if 1% or more were bad, 97.8
+          of 100 such samples would have found one. A round without failures does not show that
+          every record is intact.
+        </li>
+        <li>
+          <b>The bound.</b> “At most K of N bad at 99%” is the largest number of bad records among
+          the era’s N that is still consistent, at the target confidence, with the failures the
+          sample found.
+        </li>
+        <li>
+          <b>The sample size.</b> For a target of catching a bad share p with confidence d, the{' '}
+          <code>formula</code> rule samples n = ln(1 − d) / ln(1 − p) records, corrected for the
+          era’s size. It is an approximation that promises a little more than it gives when only a
+          few records would be bad, so its rounds can end just below the target. The{' '}
+          <code>exact</code> rule samples the smallest n that reaches the target.
+        </li>
+        <li>
+          <b>Unpredictable, then checkable.</b> The seed is a hash of the block that made the era
+          final, keyed with the sentinel’s secret, so no node can know which records will be
+          sampled. The sentinel publishes the seed’s hash before it samples and the seed after, and
+          anyone can then recompute the sample.
+        </li>
+        <li>
+          <b>What evidence proves.</b> The sentinel signs each failure’s evidence. Offline,{' '}
+          <code>proofroom verify</code> checks the signature, that the expected payload is the one
+          anchored on chain, the record’s proof to the anchored root and, when the response body is
+          included, that those bytes fail the check. That a node sent those bytes, or answered 404
+          or nothing, rests on the sentinel’s signature: storage nodes do not sign their answers.
+        </li>
+      </ul>
     </Section>
   );
 }
