@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { blake2b } from '@noble/hashes/blake2.js';
+import { blake2AsU8a } from '@polkadot/util-crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStorageNodes } from '../devnet/storage-node.ts';
@@ -25,6 +26,7 @@ import {
   confidenceAchieved,
   drawSample,
   hypergeometricCdf,
+  leafRank,
   missProbability,
   roundSeed,
   sampleSize,
@@ -184,6 +186,47 @@ describe('sentinel sampling arithmetic', () => {
         }
       }
     }
+  });
+
+  it('derives keys, seeds and ranks as docs/spec.md §12 states (golden values, and @polkadot/util-crypto)', () => {
+    const secret = new Uint8Array(32).fill(0x11);
+    const key = samplingKey(secret);
+    const cluster = '0x' + '22'.repeat(20);
+    const block = '0x' + '33'.repeat(32);
+    const seed = roundSeed(key, cluster, 7, block);
+    expect(toHex(key)).toBe('0xf493cb12a83dfd8144f4981514fa54567777a9fb7ca5bd58017f413224e7328d');
+    expect(toHex(seed)).toBe('0x46e4d4182f3154e8608026b42e0433a627a5b9f3114ec80966416487da00738c');
+    expect(toHex(blake2b(seed, { dkLen: 32 }))).toBe(
+      '0x01c5a2a9570d216d1da1835455790e3ccfee48bb9ef3efaae0376395fede0a9c'
+    );
+    expect(toHex(leafRank(seed, '12-3', 5))).toBe(
+      '0xe66ac13da3f423a92e6e5e00c8075fd9d27ee0a07ac5e66e5f5502452402c26f'
+    );
+    const layout = [
+      { batchId: '12-3', leafCount: 4 },
+      { batchId: '13-1', leafCount: 3 },
+    ];
+    expect(drawSample(seed, layout, 3).map((x) => `${x.batchId}:${x.leafIndex}`)).toEqual([
+      '12-3:1',
+      '13-1:0',
+      '12-3:2',
+    ]);
+    // The same bytes through another implementation of keyed BLAKE2b.
+    const enc = new TextEncoder();
+    const u32 = (v: number): Uint8Array =>
+      Uint8Array.of(v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24);
+    expect(toHex(blake2AsU8a(enc.encode('proofroom/sentinel/sample-key/v1'), 256, secret))).toBe(
+      toHex(key)
+    );
+    const msg = new Uint8Array([
+      ...enc.encode('proofroom/sentinel/seed/v1'),
+      ...parseHex(cluster)!,
+      ...u32(7),
+      ...parseHex(block)!,
+    ]);
+    expect(toHex(blake2AsU8a(msg, 256, key))).toBe(toHex(seed));
+    const leafMsg = new Uint8Array([...enc.encode('12-3'), 0, ...u32(5)]);
+    expect(toHex(blake2AsU8a(leafMsg, 256, seed))).toBe(toHex(leafRank(seed, '12-3', 5)));
   });
 
   it('draws a sample that depends on the key and the block, not on listing order', () => {
