@@ -2,7 +2,8 @@
  * `proofroom sentinel`: live spot checks of the storage nodes over an indexed database (see
  * docs/sentinel.md). Without a database URL it opens the embedded PostgreSQL in the data directory
  * (when no other process holds it). `--once` runs the pending rounds and exits: 0 when every
- * sampled leaf was served intact, 1 when a check failed, 2 on a usage or configuration error.
+ * sampled leaf of them was served intact, 1 when one of them holds a failed check (also one
+ * recorded before a restart), 2 on a usage or configuration error.
  */
 import path from 'node:path';
 import pg from 'pg';
@@ -175,7 +176,8 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
     webhook: config.webhook,
     metrics,
     onEvent: (e) => {
-      if (e.type === 'failure') failures++;
+      // A round finished here that holds failures counts, even those recorded before a restart.
+      if (e.type === 'failure' || (e.type === 'round-complete' && e.figures.failed > 0)) failures++;
       print(e);
     },
   });
