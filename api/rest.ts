@@ -14,6 +14,7 @@ import type { ApiConfig } from './config.ts';
 import type { Queryable } from './context.ts';
 import type { EraEvidenceCache } from './era-cache.ts';
 import { restError } from './errors.ts';
+import { EVIDENCE_FIELDS } from '../verifier/evidence.ts';
 
 export function bundleRoute(db: Queryable, config: ApiConfig, eras: EraEvidenceCache) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -61,20 +62,7 @@ const MAX_BIGINT = 9223372036854775807n;
  * a verifier sees; fields not listed keep their place after the listed ones.
  */
 const EVIDENCE_ORDER: Readonly<Record<string, readonly string[]>> = {
-  '': [
-    'format',
-    'sentinel',
-    'claim',
-    'subject',
-    'request',
-    'response',
-    'expected',
-    'anchor',
-    'proof',
-    'peers',
-    'checkedAt',
-    'signature',
-  ],
+  '': EVIDENCE_FIELDS,
   claim: ['kind', 'code'],
   subject: ['round', 'clusterId', 'era', 'batchId', 'batchIndex', 'activityId', 'leafIndex'],
   request: ['method', 'url', 'node', 'startedAt', 'endedAt', 'timeoutMs'],

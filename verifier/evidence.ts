@@ -27,6 +27,21 @@ import { checkBatchPayloadLeaves, checkInclusion } from './receipts/dac-batch.ts
 import type { SignatureBackend } from './signatures.ts';
 
 export const EVIDENCE_FORMAT = 'proofroom/sentinel-evidence/1';
+/** The document's fields, in the order docs/spec.md §12.3 lists them. */
+export const EVIDENCE_FIELDS = [
+  'format',
+  'sentinel',
+  'claim',
+  'subject',
+  'request',
+  'response',
+  'expected',
+  'anchor',
+  'proof',
+  'peers',
+  'checkedAt',
+  'signature',
+] as const;
 /** Largest evidence document accepted, in UTF-16 code units. */
 export const MAX_EVIDENCE_BYTES = 8 * 1024 * 1024;
 /** Largest response body an evidence document may carry (before hex encoding). */
@@ -302,20 +317,7 @@ export function parseEvidence(input: string | unknown): EvidenceParse {
     checkedAt: iso(r, o.checkedAt, 'checkedAt'),
     signature,
   };
-  const known = new Set([
-    'format',
-    'sentinel',
-    'claim',
-    'subject',
-    'request',
-    'response',
-    'expected',
-    'anchor',
-    'proof',
-    'peers',
-    'checkedAt',
-    'signature',
-  ]);
+  const known = new Set<string>(EVIDENCE_FIELDS);
   for (const k of Object.keys(o)) if (!known.has(k)) r.err(k, 'unknown field');
   return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, evidence };
 }
