@@ -10,6 +10,9 @@
  * - `--rebuild` (`npm run bench api -- --rebuild`, or `npm run bench api --rebuild`, passed on as
  *   `npm_config_rebuild`) or `PROOFROOM_BENCH_REBUILD=1`: the api suite rebuilds its persistent
  *   database even when it holds what the suite wants.
+ * - `--trials N` and `--sim-trials N` (`npm run bench -- sentinel --trials 200`; also `--trials=N`,
+ *   or `npm_config_trials` / `npm_config_sim_trials` when npm takes the flag): the sentinel suite's
+ *   detection trials (sentinel rounds per sample rule) and its pure drawSample simulation.
  */
 export const BENCH_BIG: boolean =
   process.argv.includes('--big') ||
@@ -20,6 +23,30 @@ export const BENCH_REBUILD: boolean =
   process.argv.includes('--rebuild') ||
   process.env.PROOFROOM_BENCH_REBUILD === '1' ||
   process.env.npm_config_rebuild === 'true';
+
+/** Flags followed by a value (`--trials 60`): run.ts does not take the value for a suite name. */
+export const VALUE_FLAGS: readonly string[] = ['--trials', '--sim-trials'];
+
+/** A positive integer from `--name N`, `--name=N` or npm's `npm_config_<name>`; else `dflt`. */
+function countFlag(name: string, dflt: number): number {
+  const args = process.argv;
+  const i = args.indexOf(`--${name}`);
+  const raw =
+    (i >= 0 ? args[i + 1] : undefined) ??
+    args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ??
+    process.env[`npm_config_${name.replace(/-/g, '_')}`];
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new RangeError(`--${name} must be a positive integer (got "${raw}")`);
+  return n;
+}
+
+/** Sentinel rounds per sample rule in the sentinel suite's detection trials. */
+export const BENCH_TRIALS: number = countFlag('trials', 60);
+
+/** Trials of the sentinel suite's pure drawSample simulation. */
+export const BENCH_SIM_TRIALS: number = countFlag('sim-trials', 10_000);
 
 /**
  * The PostgreSQL server the indexer suite creates its databases on (`pr_bench_<random>`, dropped

@@ -3,6 +3,7 @@
  * is compared against. Figures depend on the machine: run on a quiet machine.
  */
 import { arch, availableParallelism, cpus, totalmem } from 'node:os';
+import { VALUE_FLAGS } from './config.ts';
 import { type Figure, formatFigure } from './lib.ts';
 
 const suites: Array<
@@ -15,10 +16,12 @@ const suites: Array<
   ['indexer', () => import('./indexer.ts')],
   ['api', () => import('./api.ts')],
   ['explorer', () => import('./explorer.ts')],
+  ['sentinel', () => import('./sentinel.ts')],
 ];
 
-// Suite names; flags (`--big`, `--rebuild`, read by config.ts) are not suite names.
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// Suite names; flags (`--big`, `--rebuild`, `--trials 60`, read by config.ts) are not suite names.
+const args = process.argv.slice(2);
+const only = args.filter((a, i) => !a.startsWith('--') && !VALUE_FLAGS.includes(args[i - 1] ?? ''));
 console.log(
   `Proof Room benchmarks: node ${process.version}, ${arch()}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB`
 );
