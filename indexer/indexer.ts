@@ -159,12 +159,21 @@ export class Indexer {
   private async connect(): Promise<HashAndHeight & { top: HashAndHeight[] }> {
     await this.init();
     const db = this.opts.pool;
+    // The processor resumes from the last final block it wrote, with the unfinalized blocks above
+    // it (`top`) to compare against the chain. The status row's `height` is the newest block
+    // written, which may be one of those hot blocks: starting there would hand the processor a
+    // hot chain that does not begin above its base, and it would stop on an assertion.
     const st = (
-      await db.query(`SELECT height, hash FROM indexer_status WHERE id = $1`, [STATUS_ID])
+      await db.query(
+        `SELECT finalized_height AS height, finalized_hash AS hash FROM indexer_status WHERE id = $1`,
+        [STATUS_ID]
+      )
     ).rows[0] as HashAndHeight | undefined;
-    const top = (await db.query(`SELECT height, hash FROM hot_block ORDER BY height`))
-      .rows as HashAndHeight[];
-    return { height: st ? st.height : -1, hash: st ? st.hash : '0x', top };
+    const base = st ? st.height : -1;
+    const top = (
+      await db.query(`SELECT height, hash FROM hot_block WHERE height > $1 ORDER BY height`, [base])
+    ).rows as HashAndHeight[];
+    return { height: base, hash: st ? st.hash : '0x', top };
   }
 
   private async transact(

@@ -296,6 +296,48 @@ describe.each(legs)('indexer on %s', (leg) => {
     expect(a.activity_record!.length).toBe(600);
   });
 
+  it('resumes after a stop at the head, with unfinalized blocks above its last final one', async () => {
+    const dn = await startDevnet({ seed: 'resume-hot', records: 60, eras: 1, recordsPerBatch: 10 });
+    cleanups.push(() => dn.close());
+    dn.settle();
+    const db = await database(leg);
+    const first = supervise(dn, db.url);
+    await waitForHead(db.url, () => dn.chain.best.hash);
+    await first.sup.stop();
+    const c = await client(db.url);
+    const st = (await c.query(`SELECT height, finalized_height FROM indexer_status`)).rows[0];
+    // The scenario's finality lags its head by two blocks: the status row's newest block is hot.
+    expect(st.finalized_height).toBe(st.height - 2);
+    expect((await c.query(`SELECT height FROM hot_block ORDER BY height`)).rows).toEqual([
+      { height: st.height - 1 },
+      { height: st.height },
+    ]);
+
+    // The chain moves on while the indexer is stopped: one more block, and finality reaches the
+    // old head. A restart must take up from the last final block, with the hot ones above it.
+    const tip = dn.chain.best;
+    const next = dn.chain.build({ timestamp: tip.timestamp + 6000, extrinsics: [] } as never);
+    dn.chain.setBest(next.hash);
+    dn.chain.setFinalized(tip.hash);
+    const second = supervise(dn, db.url);
+    await waitForHead(db.url, () => next.hash);
+    expect(second.stderr()).not.toContain('ERR_ASSERTION');
+    expect(second.sup.restarts).toBe(0);
+    const blocks = (
+      await c.query(
+        `SELECT count(*)::int AS n, count(DISTINCT height)::int AS d, max(height) AS top,
+                count(*) FILTER (WHERE final)::int AS final FROM block`
+      )
+    ).rows[0];
+    expect(blocks).toEqual({
+      n: next.number + 1,
+      d: next.number + 1,
+      top: next.number,
+      final: next.number,
+    });
+    expect((await c.query(`SELECT count(*)::int AS n FROM activity_record`)).rows[0].n).toBe(60);
+  });
+
   it('turns hostile payloads and envelopes into failed lines and carries on', async () => {
     const dn = await startDevnet({
       seed: 'hostile-test',
