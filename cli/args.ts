@@ -2,6 +2,12 @@
 
 export class UsageError extends Error {}
 
+/**
+ * Configuration that cannot work as given (a port taken, a database or chain out of reach): the
+ * message names the fix, so it is printed alone, without the usage text.
+ */
+export class SetupError extends UsageError {}
+
 export interface Args {
   positional: string[];
   flags: Map<string, string | true>;

@@ -1,27 +1,44 @@
 /**
  * The CLI's configuration: the only module of the `proofroom` process that reads the environment.
- * Values are validated once and frozen.
+ * Values are validated once and frozen; a bad value is a ConfigError naming the variable.
  */
 export interface CliConfig {
-  /** Where `proofroom start` writes its demonstration data. PROOFROOM_DATA_DIR, default `.data`. */
+  /** Where the commands keep their data (embedded database, demo, sentinel key). PROOFROOM_DATA_DIR, default `.data`. */
   readonly dataDir: string;
   /** Colour in human-readable output, unless NO_COLOR is set or output is not a terminal. */
   readonly color: boolean;
-  /** PostgreSQL for `proofroom index`; DATABASE_URL. Unset: the embedded PostgreSQL. */
+  /** Whether standard output is a terminal (progress lines are redrawn in place). */
+  readonly tty: boolean;
+  /** PostgreSQL; DATABASE_URL. Unset: the embedded PostgreSQL. */
   readonly databaseUrl: string | null;
+  /** The chain `proofroom start` and `index` follow; PROOFROOM_RPC_URL. Unset: `start` runs the demo devnet. */
+  readonly rpcUrl: string | null;
+  /** First port of the demo devnet under `proofroom start` (RPC; GAR +1, storage nodes +2..); PROOFROOM_DEVNET_PORT, default 9944. */
+  readonly devnetPort: number;
   /** The environment handed to child processes (the supervised indexer), as a frozen copy. */
   readonly childEnv: Readonly<NodeJS.ProcessEnv>;
 }
+
+export class CliConfigError extends Error {}
 
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   isTty = process.stdout.isTTY === true
 ): CliConfig {
   const dataDir = env.PROOFROOM_DATA_DIR?.trim() || '.data';
+  const rawPort = env.PROOFROOM_DEVNET_PORT?.trim();
+  const devnetPort = rawPort ? Number(rawPort) : 9944;
+  if (!Number.isSafeInteger(devnetPort) || devnetPort < 1 || devnetPort > 65_530)
+    throw new CliConfigError(
+      `PROOFROOM_DEVNET_PORT must be an integer from 1 to 65530 (got "${rawPort}")`
+    );
   return Object.freeze({
     dataDir,
     color: isTty && !('NO_COLOR' in env),
+    tty: isTty,
     databaseUrl: env.DATABASE_URL?.trim() || null,
+    rpcUrl: env.PROOFROOM_RPC_URL?.trim() || null,
+    devnetPort,
     childEnv: Object.freeze({ ...env }),
   });
 }

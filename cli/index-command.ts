@@ -3,11 +3,10 @@
  * verification on ingest. Without a database URL it starts the embedded PostgreSQL (PGlite) with
  * its data under the data directory. The indexer runs as a supervised child process.
  */
-import path from 'node:path';
-import type { EmbeddedPostgres } from '../db/embedded.ts';
 import { Supervisor } from '../indexer/supervisor.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
+import { openDatabase } from './database.ts';
 
 export async function indexCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [
@@ -27,16 +26,9 @@ export async function indexCommand(argv: string[]): Promise<number> {
   };
   const rpc = str('rpc');
   if (!rpc) throw new UsageError('--rpc URL is required');
-  let embedded: EmbeddedPostgres | null = null;
-  let databaseUrl = str('database') ?? config.databaseUrl;
-  if (!databaseUrl) {
-    const { startEmbeddedPostgres } = await import('../db/embedded.ts');
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg') });
-    databaseUrl = embedded.url;
-    process.stdout.write(
-      `embedded PostgreSQL (PGlite) at ${embedded.url}, data in ${embedded.dataDir}\n`
-    );
-  }
+  const db = await openDatabase(str('database') ?? config.databaseUrl, config.dataDir);
+  const databaseUrl = db.url;
+  if (db.embedded) process.stdout.write(`embedded PostgreSQL at ${db.shown}\n`);
   const env: NodeJS.ProcessEnv = {
     ...config.childEnv,
     PROOFROOM_RPC_URL: rpc,
@@ -60,7 +52,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   const finished = new Promise<number>((r) => (done = r));
   const stop = async (): Promise<void> => {
     await sup.stop();
-    await embedded?.close();
+    await db.close();
     done(0);
   };
   process.once('SIGINT', () => void stop());

@@ -1,11 +1,10 @@
 /**
  * The `proofroom` command: `verify` (offline check of a receipt bundle or a sentinel evidence
- * file), `start` (builds a demonstration era with faults and verifies every receipt of it),
- * `devnet` (the local chain and its off-chain services), `index` (the indexer), `serve` (the API
+ * file), `start` (the whole product: chain or demo devnet, database, indexer, API and explorer,
+ * sentinel), `devnet` (the local chain and its off-chain services), `index` (the indexer), `serve` (the API
  * and the explorer) and `sentinel` (live spot checks of the storage nodes).
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { parseBundle } from '../verifier/bundle.ts';
 import { isEvidence, parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
 import { parseJson } from '../verifier/json.ts';
@@ -14,9 +13,9 @@ import { DEFAULT_POLICY, type ReceiptPolicy, verifyReceipt } from '../verifier/r
 import { nodeBackend } from '../verifier/node/index.ts';
 import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
 import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
-import { UsageError, type Args, parseArgs } from './args.ts';
-import { loadConfig } from './config.ts';
-import { DEVNET_USAGE, INDEX_USAGE, SENTINEL_USAGE, SERVE_USAGE } from './usage.ts';
+import { SetupError, UsageError, type Args, parseArgs } from './args.ts';
+import { CliConfigError, loadConfig } from './config.ts';
+import { DEVNET_USAGE, INDEX_USAGE, SENTINEL_USAGE, SERVE_USAGE, START_USAGE } from './usage.ts';
 import { formatEvidence, formatReceipt } from './format.ts';
 
 const USAGE = `usage: proofroom <command> [options]
@@ -29,10 +28,7 @@ commands:
       the facts of passing lines too. Several bundles are checked on all cores, one line each.
       A sentinel evidence file is recognised by its format and checked the same way: the
       sentinel's signature, the anchor, the expected record's proof and the claimed failure.
-  start [--records N] [--out DIR]
-      Builds a demonstration era (honest records plus one of each fault), writes each receipt
-      bundle to DIR (default <data dir>/demo) and verifies them all.
-${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}${SENTINEL_USAGE}  help
+${START_USAGE}${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}${SENTINEL_USAGE}  help
       Shows this text.
 `;
 
@@ -167,68 +163,6 @@ async function verifyMany(
   return counts.malformed > 0 ? 2 : counts.failed > 0 ? 1 : 0;
 }
 
-async function startCommand(argv: string[]): Promise<number> {
-  const { buildScenario, FAULTS } = await import('../devnet/receipt-scenario.ts');
-  const args = parseArgs(argv, ['records', 'out']);
-  const config = loadConfig();
-  const records = Number(args.flags.get('records') ?? 24);
-  if (!Number.isSafeInteger(records) || records < FAULTS.length || records > 100_000) {
-    throw new UsageError(`--records must be an integer in [${FAULTS.length}, 100000]`);
-  }
-  const out = String(args.flags.get('out') ?? path.join(config.dataDir, 'demo'));
-  const t0 = performance.now();
-  const recordFaults = FAULTS.filter(
-    (f) => f !== 'quorum-not-reached' && f !== 'payout-unbalanced'
-  );
-  const honestEra = buildScenario({ records, faults: recordFaults });
-  // A second, small era whose attestation and payout are broken, so every receipt of it fails.
-  const badEra = buildScenario({
-    seed: 'demo-bad-era',
-    era: 8,
-    records: 4,
-    faults: ['quorum-not-reached', 'payout-unbalanced'],
-  });
-  const scenario = {
-    bundles: [...honestEra.bundles, ...badEra.bundles],
-    faulted: [...honestEra.faulted, ...badEra.faulted],
-  };
-  await mkdir(out, { recursive: true });
-  const faultOf = new Map(
-    scenario.faulted.filter((f) => f.recordId !== '*').map((f) => [f.recordId, f])
-  );
-  let ok = 0;
-  const rows: string[] = [];
-  for (const b of scenario.bundles) {
-    const id = String(b.recordId);
-    const file = path.join(out, `${id}.json`);
-    await writeFile(file, JSON.stringify(b, null, 2) + '\n');
-    const parsed = parseBundle(b);
-    if (!parsed.ok)
-      throw new Error(`demo bundle ${id} does not parse: ${parsed.errors.join('; ')}`);
-    const r = verifyReceipt(parsed.bundle, nodeBackend);
-    if (r.ok) ok++;
-    const failing = r.lines.filter((l) => !l.ok).map((l) => `${l.check}:${l.code}`);
-    rows.push(
-      `  ${r.ok ? 'VERIFIED' : 'FAILED  '} ${id}  ${failing.join(' ')}${faultOf.has(id) ? `  (injected: ${faultOf.get(id)!.fault})` : ''}`
-    );
-  }
-  const ms = performance.now() - t0;
-  process.stdout.write(
-    [
-      `Proof Room demonstration (2 eras): ${scenario.bundles.length} receipts, ${ok} verified, ${scenario.bundles.length - ok} failing`,
-      `era 7: one record per injected fault; era 8: ${badEra.faulted.map((f) => f.fault).join(' and ')}`,
-      ...rows,
-      '',
-      `bundles written to ${out} in ${ms.toFixed(0)} ms; check one offline with:`,
-      `  npx proofroom verify ${path.join(out, `${String(scenario.bundles[0]!.recordId)}.json`)}`,
-      '',
-      'Run the local chain and its services with: npx proofroom devnet (docs/devnet.md).',
-      'The indexer, GraphQL API and explorer are not part of this build yet (see README).',
-    ].join('\n') + '\n'
-  );
-  return 0;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -236,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'verify':
         return await verifyCommand(rest);
       case 'start':
-        return await startCommand(rest);
+        return await (await import('./start-command.ts')).startCommand(rest);
       // Each command's modules load only when it runs (the API process stays lean).
       case 'devnet':
         return await (await import('./devnet-command.ts')).devnetCommand(rest);
@@ -258,6 +192,10 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (e) {
+    if (e instanceof SetupError || e instanceof CliConfigError) {
+      process.stderr.write(`proofroom ${command}: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`proofroom ${command}: ${e.message}\n\n${USAGE}`);
       return 2;

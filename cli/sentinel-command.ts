@@ -5,16 +5,20 @@
  * sampled leaf of them was served intact, 1 when one of them holds a failed check (also one
  * recorded before a restart), 2 on a usage or configuration error.
  */
-import path from 'node:path';
 import pg from 'pg';
-import type { EmbeddedPostgres } from '../db/embedded.ts';
 import { migrate } from '../db/data-source.ts';
-import { ConfigError, loadSentinelConfig, type SentinelOverrides } from '../sentinel/config.ts';
-import { KeyError, keyFromHex, loadOrCreateKey } from '../sentinel/keys.ts';
+import {
+  ConfigError,
+  type SentinelConfig,
+  type SentinelOverrides,
+  loadSentinelConfig,
+} from '../sentinel/config.ts';
+import { KeyError, type SentinelKey, keyFromHex, loadOrCreateKey } from '../sentinel/keys.ts';
 import { SentinelMetrics } from '../sentinel/metrics.ts';
 import { Sentinel, type SentinelEvent } from '../sentinel/sentinel.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
+import { openDatabase } from './database.ts';
 
 /** Flags and the variables they set. */
 const FLAGS: Record<string, string> = {
@@ -85,6 +89,49 @@ export function eventPrinter(write: (s: string) => void): (e: SentinelEvent) => 
   };
 }
 
+/** The sentinel's key: the hex in the configuration, else the key file (created on first use). */
+export async function sentinelKey(
+  config: SentinelConfig,
+  say: (message: string) => void
+): Promise<SentinelKey> {
+  try {
+    if (config.keyHex) return keyFromHex(config.keyHex);
+    const k = await loadOrCreateKey(config.keyFile);
+    if (k.created) say(`created the sentinel key ${config.keyFile}`);
+    return k.key;
+  } catch (e) {
+    if (e instanceof KeyError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** A sentinel with every setting from its configuration. */
+export function newSentinel(
+  config: SentinelConfig,
+  pool: pg.Pool,
+  key: SentinelKey,
+  metrics: SentinelMetrics,
+  onEvent: (e: SentinelEvent) => void
+): Sentinel {
+  return new Sentinel({
+    pool,
+    key,
+    target: config.target,
+    storageUrls: config.storageUrls,
+    nodesPerSample: config.nodesPerSample,
+    rate: config.rate,
+    concurrency: config.concurrency,
+    timeoutMs: config.timeoutMs,
+    maxPayloadBytes: config.maxPayloadBytes,
+    evidenceDir: config.evidenceDir,
+    evidenceBodyBytes: config.evidenceBodyBytes,
+    pollMs: config.pollMs,
+    webhook: config.webhook,
+    metrics,
+    onEvent,
+  });
+}
+
 export async function sentinelCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['database', ...Object.keys(FLAGS)]);
   const cli = loadConfig();
@@ -103,28 +150,12 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  let key;
-  try {
-    if (config.keyHex) key = keyFromHex(config.keyHex);
-    else {
-      const k = await loadOrCreateKey(config.keyFile);
-      key = k.key;
-      if (k.created) process.stdout.write(`created the sentinel key ${config.keyFile}\n`);
-    }
-  } catch (e) {
-    if (e instanceof KeyError) throw new UsageError(e.message);
-    throw e;
-  }
+  const key = await sentinelKey(config, (m) => process.stdout.write(m + '\n'));
 
-  let embedded: EmbeddedPostgres | null = null;
   const dbFlag = args.flags.get('database');
   if (dbFlag === true) throw new UsageError('--database needs a value');
-  let databaseUrl = dbFlag ?? cli.databaseUrl;
-  if (!databaseUrl) {
-    const { startEmbeddedPostgres } = await import('../db/embedded.ts');
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(cli.dataDir, 'pg') });
-    databaseUrl = embedded.url;
-  }
+  const db = await openDatabase(dbFlag ?? cli.databaseUrl, cli.dataDir);
+  const databaseUrl = db.url;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 4,
@@ -135,10 +166,9 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
     await migrate(databaseUrl);
   } catch (e) {
     await pool.end().catch(() => {});
-    await embedded?.close();
-    const where = databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    await db.close();
     throw new UsageError(
-      `cannot use the database at ${where} (${e instanceof Error ? e.message : String(e)}); check --database or DATABASE_URL`
+      `cannot use the database at ${db.shown} (${e instanceof Error ? e.message : String(e)}); check --database or DATABASE_URL`
     );
   }
 
@@ -149,7 +179,7 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
       metricsServer = await metrics.serve(config.metricsPort);
     } catch (e) {
       await pool.end().catch(() => {});
-      await embedded?.close();
+      await db.close();
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
         throw new UsageError(
           `port ${config.metricsPort} is taken; choose another with --metrics-port`
@@ -160,26 +190,10 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
   const write = (s: string): void => void process.stdout.write(s + '\n');
   let failures = 0;
   const print = json ? (e: SentinelEvent) => write(JSON.stringify(e)) : eventPrinter(write);
-  const sentinel = new Sentinel({
-    pool,
-    key,
-    target: config.target,
-    storageUrls: config.storageUrls,
-    nodesPerSample: config.nodesPerSample,
-    rate: config.rate,
-    concurrency: config.concurrency,
-    timeoutMs: config.timeoutMs,
-    maxPayloadBytes: config.maxPayloadBytes,
-    evidenceDir: config.evidenceDir,
-    evidenceBodyBytes: config.evidenceBodyBytes,
-    pollMs: config.pollMs,
-    webhook: config.webhook,
-    metrics,
-    onEvent: (e) => {
-      // A round finished here that holds failures counts, even those recorded before a restart.
-      if (e.type === 'failure' || (e.type === 'round-complete' && e.figures.failed > 0)) failures++;
-      print(e);
-    },
+  const sentinel = newSentinel(config, pool, key, metrics, (e) => {
+    // A round finished here that holds failures counts, even those recorded before a restart.
+    if (e.type === 'failure' || (e.type === 'round-complete' && e.figures.failed > 0)) failures++;
+    print(e);
   });
   if (!json) {
     write(
@@ -194,7 +208,7 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
     await sentinel.stop();
     await metricsServer?.close();
     await pool.end().catch(() => {});
-    await embedded?.close();
+    await db.close();
   };
   if (once) {
     let code = 0;

@@ -2,13 +2,11 @@
  * `proofroom serve`: the GraphQL API and the REST routes over an indexed database. Without a
  * database URL it opens the embedded PostgreSQL in the data directory (when no indexer holds it).
  */
-import path from 'node:path';
-import pg from 'pg';
 import { ConfigError, loadApiConfig } from '../api/config.ts';
 import { startApiServer } from '../api/server.ts';
-import type { EmbeddedPostgres } from '../db/embedded.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
+import { openDatabase } from './database.ts';
 import { EXPLORER_DIST, ensureExplorer } from './explorer-build.ts';
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -21,13 +19,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   };
   const port = str('port');
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new UsageError('--port must be 0-65535');
-  let embedded: EmbeddedPostgres | null = null;
-  let databaseUrl = str('database') ?? cli.databaseUrl;
+  const databaseFlag = str('database') ?? cli.databaseUrl;
   let config;
   try {
     config = loadApiConfig(cli.childEnv, {
-      databaseUrl: databaseUrl ?? null,
-      embedded: !databaseUrl,
+      databaseUrl: databaseFlag ?? null,
+      embedded: !databaseFlag,
       ...(port !== undefined ? { port: Number(port) } : {}),
       ...(str('host') ? { host: str('host')! } : {}),
     });
@@ -35,28 +32,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  if (!databaseUrl) {
-    const { startEmbeddedPostgres } = await import('../db/embedded.ts');
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(cli.dataDir, 'pg') });
-    databaseUrl = embedded.url;
-    process.stdout.write(
-      `embedded PostgreSQL (PGlite) at ${embedded.url}, data in ${embedded.dataDir}\n`
-    );
-  }
-  const probe = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.query('SELECT 1');
-  } catch (e) {
-    await embedded?.close();
-    const where = databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-    throw new UsageError(
-      `cannot reach the database at ${where} (${e instanceof Error ? e.message : String(e)}); check --database or DATABASE_URL`
-    );
-  } finally {
-    await probe.end().catch(() => {});
-  }
+  const db = await openDatabase(databaseFlag, cli.dataDir);
+  const databaseUrl = db.url;
+  if (db.embedded) process.stdout.write(`embedded PostgreSQL at ${db.shown}\n`);
   if (config.explorerDir === EXPLORER_DIST) {
     try {
       const b = await ensureExplorer();
@@ -73,7 +51,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       process.stderr.write(`proofroom serve: ${m}\n`)
     );
   } catch (e) {
-    await embedded?.close();
+    await db.close();
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE')
       throw new UsageError(`port ${config.port} is taken; choose another with --port`);
@@ -87,7 +65,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const finished = new Promise<number>((r) => (done = r));
   const stop = async (): Promise<void> => {
     await server.close();
-    await embedded?.close();
+    await db.close();
     done(0);
   };
   process.once('SIGINT', () => void stop());

@@ -18,6 +18,18 @@ function wrap(text: string, indent: number, width: number): string {
   return lines.map((l) => ' '.repeat(indent) + l).join('\n');
 }
 
+export const START_USAGE = `  start [--rpc URL] [--gar URL] [--storage URL,...] [--database URL] [--data DIR] [--port P]
+        [--host H] [--from N] [--no-sentinel] [--sentinel-rate N]
+        [--records N] [--eras N] [--seed S] [--faults f1,f2,...|all] [--devnet-port P]
+      The whole product in one process tree (what npm start runs): the chain (without --rpc, a
+      demo devnet with faults on ports 9944-9948), the database (without --database or
+      DATABASE_URL, the embedded PostgreSQL in <data dir>/pg), the indexer, the API and explorer
+      (port 4350) and the sentinel. Shows the indexer's progress, then the explorer and GraphQL
+      URLs. Ctrl-C stops everything; the next start resumes from the database. The demo's shape:
+      --records (600), --eras (3), --seed, --faults (default all), --devnet-port. See
+      docs/operations.md.
+`;
+
 export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--faults f1,f2,...|all] [--port P] [--host H]
          [--block-time MS] [--reorg-after MS] [--slow-node MS] [--out DIR] [--bundles]
       Runs the devnet: Substrate JSON-RPC (HTTP and WebSocket) on P (default 9944), the GAR

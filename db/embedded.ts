@@ -24,7 +24,7 @@
  *   every query then fails with a `queue-error` event, and only reopening the directory helps.)
  * @module
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import path from 'node:path';
@@ -87,21 +87,88 @@ export interface EmbeddedPostgres {
   close(): Promise<void>;
 }
 
-/** Starts PGlite on `dataDir` and serves it on `host:port`. */
+/** Another live process has the data directory open: two engines on one directory corrupt it. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+    readonly holder: string
+  ) {
+    super(
+      `the embedded database in ${dataDir} is open in process ${pid}${holder ? ` (${holder})` : ''}; ` +
+        'stop that process, or give this one DATABASE_URL (PostgreSQL) or another data folder'
+    );
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `<dataDir>.lock` (created exclusively, holding this process's id and command). A lock left
+ * by a process that no longer runs is taken over. Returns the function that releases it.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = `${dataDir}.lock`;
+  const mine = JSON.stringify({ pid: process.pid, command: process.argv.slice(1).join(' ') });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, mine, { flag: 'wx', mode: 0o644 });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+      let held: { pid?: unknown; command?: unknown } = {};
+      try {
+        held = JSON.parse(readFileSync(file, 'utf8')) as typeof held;
+      } catch {
+        // unreadable or half-written: treated as stale
+      }
+      const pid = Number(held.pid);
+      if (Number.isSafeInteger(pid) && pid > 0 && alive(pid))
+        throw new DataDirInUseError(
+          dataDir,
+          pid,
+          typeof held.command === 'string' ? held.command.slice(0, 200) : ''
+        );
+      unlinkSync(file);
+    }
+  }
+  return () => {
+    try {
+      if (readFileSync(file, 'utf8') === mine) unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+/**
+ * Starts PGlite on `dataDir` and serves it on `host:port`. Throws DataDirInUseError when another
+ * running process has the directory open.
+ */
 export async function startEmbeddedPostgres(
   opts: EmbeddedPostgresOptions
 ): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  const server = new Embedded(db, dataDir, opts);
+  const unlock = lockDataDir(dataDir);
+  let db: PGlite | null = null;
   try {
+    db = await PGlite.create(dataDir);
+    const server = new Embedded(db, dataDir, opts, unlock);
     await server.start(opts.port ?? 0);
+    return server;
   } catch (error) {
-    await db.close();
+    await db?.close().catch(() => {});
+    unlock();
     throw error;
   }
-  return server;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,7 +402,12 @@ class Embedded implements EmbeddedPostgres {
   private restarting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(db: PGlite, dataDir: string, opts: EmbeddedPostgresOptions) {
+  constructor(
+    db: PGlite,
+    dataDir: string,
+    opts: EmbeddedPostgresOptions,
+    private readonly unlock: () => void
+  ) {
     this.db = db;
     this.dataDir = dataDir;
     this.host = opts.host ?? '127.0.0.1';
@@ -486,7 +558,11 @@ class Embedded implements EmbeddedPostgres {
       this.server = null;
       this.queue = null;
       if (server) await this.stopServer(server);
-      if (!this.db.closed) await this.db.close();
+      try {
+        if (!this.db.closed) await this.db.close();
+      } finally {
+        this.unlock();
+      }
     })();
     return this.closing;
   }

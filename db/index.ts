@@ -10,7 +10,7 @@ export { BLOCK_TABLES, Initial1763700000000 } from './migrations/1763700000000-i
 export { ReceiptEvidence1763800000000 } from './migrations/1763800000000-receipt-evidence.ts';
 export { ApiIndexes1763900000000 } from './migrations/1763900000000-api-indexes.ts';
 export { Sentinel1764000000000 } from './migrations/1764000000000-sentinel.ts';
-export { pingPostgres, startEmbeddedPostgres } from './embedded.ts';
+export { DataDirInUseError, pingPostgres, startEmbeddedPostgres } from './embedded.ts';
 export type {
   EmbeddedEvent,
   EmbeddedPostgres,

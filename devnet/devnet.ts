@@ -70,7 +70,12 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
 
   let t = performance.now();
   // Large scenarios build their batches on worker threads (same bytes as a serial build).
-  const scenario = await buildDevnetScenarioAsync(options);
+  // On fixed ports the nodes register on chain the ports they listen on, so a client that reads
+  // the cluster's nodes from the chain (the sentinel, the explorer) reaches them.
+  const scenario = await buildDevnetScenarioAsync({
+    ...options,
+    storageHttpPort: options.storageHttpPort ?? (basePort === 0 ? undefined : portFor(2)),
+  });
   const scenarioMs = performance.now() - t;
   t = performance.now();
   const chain = new Chain({

@@ -99,6 +99,11 @@ export interface DevnetScenarioOptions {
   readonly faults?: readonly DevnetFault[];
   /** How many blocks the finalized head lags the best head. Default 2. */
   readonly finalityLag?: number;
+  /**
+   * The HTTP port storage node i registers on chain is this + i (default 8080). The devnet sets it
+   * to the ports its nodes really listen on when it runs on fixed ports.
+   */
+  readonly storageHttpPort?: number;
   readonly genesisTimestamp?: number;
   /** Called after each batch is built (progress for large scenarios). */
   readonly onProgress?: (done: { records: number; of: number }) => void;
@@ -601,7 +606,7 @@ function* scenarioSteps(
               host: toHex(utf8(`127.0.0.1`)),
               domain: toHex(utf8(`node-${i}.devnet.local`)),
               ssl: false,
-              httpPort: 8080 + i,
+              httpPort: (options.storageHttpPort ?? 8080) + i,
               grpcPort: 9090 + i,
               p2PPort: 9190 + i,
             },

@@ -151,7 +151,7 @@ export interface ChainInfo {
   readonly properties: Record<string, unknown> | null;
 }
 
-type RpcCall = readonly [method: string, params: readonly unknown[]];
+export type RpcCall = readonly [method: string, params: readonly unknown[]];
 
 const CHAIN_INFO_CALLS: readonly RpcCall[] = [
   ['system_chain', []],
@@ -223,17 +223,25 @@ async function rpcOverWs(url: string, calls: readonly RpcCall[], timeoutMs: numb
   });
 }
 
+/** Each call's `result` from an RPC endpoint over HTTP(S) or WebSocket, whichever its URL names. */
+export function rpcCalls(
+  rpcUrl: string,
+  calls: readonly RpcCall[],
+  timeoutMs: number
+): Promise<unknown[]> {
+  const protocol = new URL(rpcUrl).protocol;
+  return protocol === 'ws:' || protocol === 'wss:'
+    ? rpcOverWs(rpcUrl, calls, timeoutMs)
+    : rpcOverHttp(rpcUrl, calls, timeoutMs);
+}
+
 /**
  * Asks an RPC endpoint (http(s) or ws(s)) which chain it serves: `system_chain`,
  * `chain_getBlockHash(0)` and `system_properties`. Throws when the endpoint does not answer within
  * `timeoutMs` or answers something else than a name, a 32-byte hash and properties.
  */
 export async function fetchChainInfo(rpcUrl: string, timeoutMs: number): Promise<ChainInfo> {
-  const protocol = new URL(rpcUrl).protocol;
-  const [name, genesis, props] =
-    protocol === 'ws:' || protocol === 'wss:'
-      ? await rpcOverWs(rpcUrl, CHAIN_INFO_CALLS, timeoutMs)
-      : await rpcOverHttp(rpcUrl, CHAIN_INFO_CALLS, timeoutMs);
+  const [name, genesis, props] = await rpcCalls(rpcUrl, CHAIN_INFO_CALLS, timeoutMs);
   if (typeof name !== 'string' || name.length > 200) throw new Error('system_chain: not a name');
   if (typeof genesis !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(genesis))
     throw new Error('chain_getBlockHash(0): not a 32-byte hash');

@@ -17,6 +17,13 @@ import { Metrics } from './metrics.ts';
 import { saveChainInfo } from './sql.ts';
 
 async function main(): Promise<void> {
+  // Under the supervisor an IPC channel links the two processes: when the supervisor dies (even by
+  // kill -9) the channel closes and this process exits too, so no indexer is left running alone.
+  // Every batch is committed whole, so leaving at any point loses nothing.
+  if (process.send) {
+    process.on('disconnect', () => process.exit(0));
+    process.channel?.unref();
+  }
   let cfg;
   try {
     cfg = loadIndexerConfig();

@@ -13,6 +13,12 @@ export interface SupervisorOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Where the child's output goes (default: inherit). */
   readonly stdio?: 'inherit' | 'pipe' | 'ignore';
+  /**
+   * Run the child in its own process group, so a terminal's Ctrl-C reaches only this process,
+   * which then stops the child in order (`stop()`). Either way the child exits when this process
+   * dies: it watches the IPC channel between the two.
+   */
+  readonly detached?: boolean;
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly onExit?: (
@@ -49,11 +55,15 @@ export class Supervisor {
 
   start(): void {
     this.stopping = false;
-    const args = MAIN.endsWith('.ts') ? ['--import', 'tsx', MAIN] : [MAIN];
+    // tsx is resolved here, not from the child's working directory (which may be anywhere).
+    const args = MAIN.endsWith('.ts') ? ['--import', import.meta.resolve('tsx'), MAIN] : [MAIN];
     const child = spawn(process.execPath, args, {
       env: this.opts.env,
-      stdio: ['ignore', this.opts.stdio ?? 'inherit', this.opts.stdio ?? 'inherit'],
+      stdio: ['ignore', this.opts.stdio ?? 'inherit', this.opts.stdio ?? 'inherit', 'ipc'],
+      detached: this.opts.detached ?? false,
     });
+    // The channel only tells the child when this process is gone; it must not keep this one alive.
+    child.channel?.unref();
     this.child = child;
     this.startedAt = Date.now();
     this.opts.onStart?.(child);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startDevnet } from '../devnet/devnet.ts';
-import { buildScenario, FAULTS } from '../devnet/receipt-scenario.ts';
+import { buildScenario } from '../devnet/receipt-scenario.ts';
 import { flipHexBit } from './helpers/mutate.ts';
 
 const BIN = path.resolve('cli/proofroom.mjs');
@@ -134,31 +134,6 @@ describe('proofroom verify', () => {
     expect(run('verify', '--rule', 'majority', 'x.json').code).toBe(2);
     expect(run('frobnicate').code).toBe(2);
     expect(run('help').code).toBe(0);
-  });
-});
-
-describe('proofroom start', () => {
-  it('writes a demonstration era whose receipts verify except the injected faults', () => {
-    const out = path.join(dir, 'demo');
-    const r = run('start', '--records', String(FAULTS.length + 3), '--out', out);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/receipts, \d+ verified, \d+ failing/);
-    for (const f of [
-      'SIG_INVALID',
-      'SIG_MISSING',
-      'GRANT_EXPIRED',
-      'GRANT_REVOKED',
-      'GRANT_SCOPE_MISMATCH',
-      'PROOF_INVALID',
-      'NOT_FINAL',
-      'QUORUM_NOT_MET',
-      'NOT_BALANCED',
-    ]) {
-      expect(r.stdout).toContain(f);
-    }
-    const first = r.stdout.match(/verify (\S+\.json)/)![1]!;
-    expect(JSON.parse(readFileSync(first, 'utf8')).format).toBe('proofroom/receipt-bundle');
-    expect(run('verify', first).code).toBe(0);
   });
 });
 

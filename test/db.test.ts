@@ -21,6 +21,7 @@ import {
   createDataSource,
   migrate,
   revertAll,
+  DataDirInUseError,
   startEmbeddedPostgres,
 } from '../db/index.ts';
 import type { Block } from '../db/index.ts';
@@ -642,6 +643,15 @@ describe('embedded postgres', () => {
       await client.query('BEGIN');
       await client.query(insert(500, 4999));
       expect((await client.query('SELECT count(*)::int AS n FROM block')).rows[0].n).toBe(5000);
+      // While the child has the directory open, a second engine on it is refused, naming the
+      // holder (two engines on one directory would corrupt it).
+      const refused = await startEmbeddedPostgres({ dataDir, watchdog: false }).then(
+        (s) => s.close().then(() => null),
+        (e: unknown) => e
+      );
+      expect(refused).toBeInstanceOf(DataDirInUseError);
+      expect((refused as DataDirInUseError).pid).toBe(child.pid);
+      expect((refused as Error).message).toMatch(/stop that process, or give this one DATABASE_URL/);
 
       child.kill('SIGKILL');
       const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];

@@ -1,0 +1,599 @@
+/**
+ * `proofroom start` (`npm start`): the whole product in one process tree. In this process: the
+ * embedded PostgreSQL (unless DATABASE_URL names one), the demo devnet (unless --rpc names a chain),
+ * the API with the explorer, and the sentinel; in a supervised child: the indexer. It shows the
+ * indexer's progress (heights, rate, ETA), then the URLs. Ctrl-C stops everything in order, and the
+ * next start resumes from what the database holds.
+ * @module
+ */
+import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { ConfigError as ApiConfigError, loadApiConfig } from '../api/config.ts';
+import { type ApiServer, startApiServer } from '../api/server.ts';
+import { migrate } from '../db/data-source.ts';
+import type { Devnet } from '../devnet/devnet.ts';
+import { DEVNET_FAULTS, type DevnetFault } from '../devnet/scenario.ts';
+import { fetchChainInfo, rpcCalls } from '../indexer/fetch.ts';
+import { Supervisor } from '../indexer/supervisor.ts';
+import { ConfigError as SentinelConfigError, loadSentinelConfig } from '../sentinel/config.ts';
+import { SentinelMetrics } from '../sentinel/metrics.ts';
+import type { Sentinel } from '../sentinel/sentinel.ts';
+import { SetupError, UsageError, parseArgs } from './args.ts';
+import { type CliConfig, loadConfig } from './config.ts';
+import { type OpenedDatabase, openDatabase } from './database.ts';
+import { parseFaults } from './devnet-command.ts';
+import { EXPLORER_DIST, ensureExplorer } from './explorer-build.ts';
+import { Progress, parseProm } from './progress.ts';
+import { eventPrinter, newSentinel, sentinelKey } from './sentinel-command.ts';
+
+/** The demo's faults: one of each kind a reader can see fail, on a chain that settles. */
+export const DEMO_FAULTS: readonly DevnetFault[] = DEVNET_FAULTS;
+
+export interface StartOptions {
+  readonly rpcUrl: string | null;
+  readonly garUrl: string | null;
+  readonly storageUrls: string | null;
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly port: number | undefined;
+  readonly host: string | undefined;
+  readonly devnetPort: number;
+  readonly records: number;
+  readonly eras: number;
+  readonly seed: string;
+  readonly faults: readonly DevnetFault[];
+  readonly fromBlock: number | null;
+  readonly sentinel: boolean;
+  readonly sentinelRate: string | null;
+}
+
+const VALUED = [
+  'rpc',
+  'gar',
+  'storage',
+  'database',
+  'data',
+  'port',
+  'host',
+  'devnet-port',
+  'records',
+  'eras',
+  'seed',
+  'faults',
+  'from',
+  'sentinel-rate',
+];
+const SWITCHES = ['no-sentinel'];
+
+function intFlag(v: string | undefined, name: string, def: number, min: number, max: number) {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got "${v}")`);
+  return n;
+}
+
+function urlFlag(v: string | null, what: string, schemes: readonly string[]): string | null {
+  if (v === null) return null;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new UsageError(`${what} "${v}" is not a URL`);
+  }
+  if (!schemes.includes(u.protocol))
+    throw new UsageError(`${what} must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+  return v;
+}
+
+export function parseStartOptions(argv: string[], cli: CliConfig): StartOptions {
+  const args = parseArgs(argv, VALUED);
+  for (const k of args.flags.keys())
+    if (!VALUED.includes(k) && !SWITCHES.includes(k))
+      throw new UsageError(`unknown option --${k}`);
+  if (args.positional.length > 0)
+    throw new UsageError(`start takes no arguments (got "${args.positional[0]}")`);
+  const str = (k: string): string | undefined => {
+    const v = args.flags.get(k);
+    if (v === true) {
+      if (SWITCHES.includes(k)) return undefined;
+      throw new UsageError(`--${k} needs a value`);
+    }
+    return v;
+  };
+  const rpcUrl = urlFlag(str('rpc') ?? cli.rpcUrl, '--rpc (PROOFROOM_RPC_URL)', [
+    'http:',
+    'https:',
+    'ws:',
+    'wss:',
+  ]);
+  const demoFlags = ['records', 'eras', 'seed', 'faults', 'devnet-port'].filter((k) =>
+    args.flags.has(k)
+  );
+  if (rpcUrl && demoFlags.length > 0)
+    throw new UsageError(
+      `--${demoFlags[0]} shapes the demo devnet, which does not run with --rpc; drop one of them`
+    );
+  const port = str('port');
+  return {
+    rpcUrl,
+    garUrl: urlFlag(str('gar') ?? null, '--gar', ['http:', 'https:']),
+    storageUrls: str('storage') ?? null,
+    databaseUrl: str('database') ?? cli.databaseUrl,
+    dataDir: str('data') ?? cli.dataDir,
+    port: port === undefined ? undefined : intFlag(port, 'port', 0, 0, 65_535),
+    host: str('host'),
+    devnetPort: intFlag(str('devnet-port'), 'devnet-port', cli.devnetPort, 1, 65_530),
+    records: intFlag(str('records'), 'records', 600, 1, 200_000),
+    eras: intFlag(str('eras'), 'eras', 3, 1, 100),
+    seed: str('seed') ?? 'proofroom-demo',
+    faults: args.flags.has('faults') ? parseFaults(str('faults')) : DEMO_FAULTS,
+    fromBlock: str('from') === undefined ? null : intFlag(str('from'), 'from', 0, 0, 2 ** 31),
+    sentinel: !args.flags.has('no-sentinel'),
+    sentinelRate: str('sentinel-rate') ?? null,
+  };
+}
+
+/** Resolves true when `port` on `host` can be listened on now. */
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}
+
+/** What the database already holds: the chain it indexed and how far. */
+interface StoredState {
+  readonly genesisHash: string | null;
+  readonly chainName: string | null;
+  readonly height: number;
+  readonly hash: string | null;
+}
+
+async function storedState(pool: pg.Pool): Promise<StoredState> {
+  const info = (
+    await pool.query<{ genesis_hash: string; name: string }>(
+      `SELECT genesis_hash, name FROM chain_info ORDER BY id LIMIT 1`
+    )
+  ).rows[0];
+  const st = (
+    await pool.query<{ height: number; hash: string }>(
+      `SELECT finalized_height AS height, finalized_hash AS hash FROM indexer_status WHERE id = 'main'`
+    )
+  ).rows[0];
+  return {
+    genesisHash: info?.genesis_hash ?? null,
+    chainName: info?.name ?? null,
+    height: st ? Number(st.height) : -1,
+    hash: st?.hash ?? null,
+  };
+}
+
+interface Receipts {
+  readonly total: number;
+  readonly failing: number;
+  /** Failing subjects by kind (anchor, batch, era, settlement) out of all of that kind. */
+  readonly subjects: ReadonlyArray<{ kind: string; failing: number; total: number }>;
+  readonly sampleFailing: string | null;
+  readonly sampleOk: string | null;
+}
+
+async function receiptCounts(pool: pg.Pool): Promise<Receipts> {
+  const r = (
+    await pool.query<{ total: number; failing: number; bad: string | null; good: string | null }>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT ok)::int AS failing,
+              (SELECT id FROM activity_record WHERE NOT ok ORDER BY block_height, id LIMIT 1) AS bad,
+              (SELECT id FROM activity_record WHERE ok ORDER BY block_height, id LIMIT 1) AS good
+         FROM activity_record`
+    )
+  ).rows[0]!;
+  const subjects = (
+    await pool.query<{ kind: string; failing: number; total: number }>(
+      `SELECT kind, count(*) FILTER (WHERE NOT ok)::int AS failing, count(*)::int AS total
+         FROM verification_subject GROUP BY kind ORDER BY kind`
+    )
+  ).rows;
+  return { total: r.total, failing: r.failing, subjects, sampleFailing: r.bad, sampleOk: r.good };
+}
+
+/**
+ * What of the indexer's output to show: its own messages, and the processor's warnings and errors
+ * (its JSON log lines at level 3 or more, by their message); the processor's progress (level 2) is
+ * replaced by the status line.
+ */
+export function indexerLine(line: string): string | null {
+  if (line.trim() === '') return null;
+  if (line.startsWith('{')) {
+    try {
+      const j = JSON.parse(line) as {
+        level?: unknown;
+        msg?: unknown;
+        err?: { message?: unknown; stack?: unknown };
+      };
+      if (typeof j.level === 'number' && j.level <= 2) return null;
+      const err = j.err ? String(j.err.message ?? j.err.stack ?? '').split('\n')[0] : '';
+      return `indexer: ${[typeof j.msg === 'string' ? j.msg : '', err].filter(Boolean).join(': ')}`;
+    } catch {
+      // not JSON after all: shown as it is
+    }
+  }
+  return line.startsWith('proofroom indexer:') ? line : `indexer: ${line}`;
+}
+
+export async function startCommand(argv: string[]): Promise<number> {
+  const cli = loadConfig();
+  const o = parseStartOptions(argv, cli);
+  const ui = new Progress(process.stdout, cli.tty);
+  const say = (m: string): void => ui.log(m);
+  const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+  let stopRequested = false;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((r) => (wake = r));
+  let child: ChildProcess | null = null;
+  let exitCode = 0;
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // npm forwards the terminal's Ctrl-C, so one key press can arrive twice: only a second
+    // signal a moment later forces the exit.
+    if (stopRequested && Date.now() - firstSignalAt < 1500) return;
+    if (stopRequested) {
+      // A second Ctrl-C: leave now, taking the indexer with us.
+      child?.kill('SIGKILL');
+      process.exit(130);
+    }
+    stopRequested = true;
+    firstSignalAt = Date.now();
+    ui.log(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping (again to force)…`);
+    wake();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  const stopAll = async (): Promise<void> => {
+    ui.done();
+    while (cleanups.length > 0) {
+      const c = cleanups.pop()!;
+      await c.run().catch((e: unknown) => say(`stopping ${c.name}: ${String(e)}`));
+    }
+  };
+  const checkpoint = (): boolean => stopRequested;
+
+  try {
+    const t0 = performance.now();
+    say(
+      o.rpcUrl
+        ? `Proof Room: indexing ${o.rpcUrl}`
+        : `Proof Room: a demo chain with faults (seed "${o.seed}", ${o.records} records over ${o.eras} eras)`
+    );
+
+    // The explorer's build (only when missing or older than its sources: the first start).
+    try {
+      const b = await ensureExplorer();
+      if (b.built) say(`built the explorer in ${(b.ms / 1000).toFixed(1)} s`);
+    } catch (e) {
+      say(
+        `the explorer could not be built (${e instanceof Error ? e.message : String(e)}); serving the API only`
+      );
+    }
+    if (checkpoint()) return 0;
+
+    // The database: the embedded one refuses a folder another process has open.
+    const db: OpenedDatabase = await openDatabase(o.databaseUrl, o.dataDir);
+    cleanups.push({ name: 'the database', run: () => db.close() });
+    say(`database      ${db.shown}`);
+    try {
+      await migrate(db.url);
+    } catch (e) {
+      throw new SetupError(
+        `cannot prepare the database at ${db.shown} (${e instanceof Error ? e.message : String(e)}); check --database or DATABASE_URL`
+      );
+    }
+    const pool = new pg.Pool({ connectionString: db.url, max: 3, connectionTimeoutMillis: 15_000 });
+    pool.on('error', () => {});
+    cleanups.push({ name: 'the pool', run: () => pool.end() });
+    const stored = await storedState(pool);
+    if (checkpoint()) return 0;
+
+    // Ports: one message for each that is taken, before anything listens.
+    const apiConfig = (() => {
+      try {
+        return loadApiConfig(cli.childEnv, {
+          databaseUrl: db.url,
+          embedded: db.embedded !== null,
+          explorerDir: EXPLORER_DIST,
+          ...(o.port !== undefined ? { port: o.port } : {}),
+          ...(o.host !== undefined ? { host: o.host } : {}),
+        });
+      } catch (e) {
+        if (e instanceof ApiConfigError) throw new SetupError(e.message);
+        throw e;
+      }
+    })();
+    if (apiConfig.port !== 0 && !(await portFree(apiConfig.host, apiConfig.port)))
+      throw new SetupError(
+        `port ${apiConfig.port} (the explorer and API) is taken; choose another with --port or PROOFROOM_API_PORT`
+      );
+
+    // The chain: the demo devnet, or the endpoint given.
+    let devnet: Devnet | null = null;
+    let rpcUrl: string;
+    let garUrl = o.garUrl;
+    let storageUrls = o.storageUrls;
+    let genesis: string;
+    let target: (() => number) | null = null;
+    if (!o.rpcUrl) {
+      const nodes = 3;
+      for (let k = 0; k < 2 + nodes; k++) {
+        if (!(await portFree('127.0.0.1', o.devnetPort + k)))
+          throw new SetupError(
+            `port ${o.devnetPort + k} (the demo chain uses ${o.devnetPort}-${o.devnetPort + 1 + nodes}) is taken; ` +
+              'choose another first port with --devnet-port or PROOFROOM_DEVNET_PORT, or follow a real chain with --rpc'
+          );
+      }
+      const { startDevnet } = await import('../devnet/devnet.ts');
+      const resumed = stored.height > 0;
+      devnet = await startDevnet({
+        seed: o.seed,
+        records: o.records,
+        eras: o.eras,
+        faults: o.faults,
+        port: o.devnetPort,
+        host: '127.0.0.1',
+        // A first start shows the indexer a reorg; a resumed one starts from the settled chain.
+        reorgAfterMs: resumed ? 0 : 3000,
+      });
+      const dn = devnet;
+      cleanups.push({ name: 'the devnet', run: () => dn.close() });
+      if (resumed) dn.settle();
+      rpcUrl = dn.rpcUrl;
+      garUrl ??= dn.garUrl;
+      storageUrls ??= dn.storageUrls.join(',');
+      genesis = dn.chain.genesisHash;
+      const tip = dn.canonical.length - 1;
+      target = () => tip;
+      const m = dn.manifest;
+      say(
+        `demo chain    ${dn.rpcUrl} (${m.records} records, ${tip} blocks; faults: ${m.faults.length ? m.faults.join(', ') : 'none'})`
+      );
+    } else {
+      rpcUrl = o.rpcUrl;
+      let info;
+      try {
+        info = await fetchChainInfo(rpcUrl, 15_000);
+      } catch (e) {
+        throw new SetupError(
+          `cannot reach the chain at ${rpcUrl} (${e instanceof Error ? e.message : String(e)}); ` +
+            'check --rpc or PROOFROOM_RPC_URL (Cere mainnet: wss://archive.mainnet.cere.network/ws), or leave it unset for the demo chain'
+        );
+      }
+      genesis = info.genesisHash;
+      say(`chain         ${info.name} at ${rpcUrl} (genesis ${genesis.slice(0, 18)}…)`);
+    }
+    if (checkpoint()) return 0;
+
+    // The database must hold this chain's blocks, or nothing yet.
+    const where = db.embedded ? `the data folder ${o.dataDir}` : `the database ${db.shown}`;
+    const startOver = db.embedded
+      ? `use another folder (--data or PROOFROOM_DATA_DIR) or delete ${o.dataDir} to start over`
+      : 'use another database (DATABASE_URL) or an empty one';
+    if (stored.genesisHash && stored.genesisHash !== genesis)
+      throw new SetupError(
+        `${where} holds an index of another chain (${stored.chainName ?? 'unnamed'}, genesis ${stored.genesisHash.slice(0, 18)}…) than ${rpcUrl} (genesis ${genesis.slice(0, 18)}…); ${startOver}`
+      );
+    if (stored.height > 0 && stored.hash) {
+      let there: unknown;
+      if (devnet) there = devnet.canonical[stored.height]?.hash ?? null;
+      else
+        [there] = await rpcCalls(rpcUrl, [['chain_getBlockHash', [stored.height]]], 15_000).catch(
+          () => [undefined]
+        );
+      if (there !== undefined && there !== stored.hash)
+        throw new SetupError(
+          `${where} indexed block ${stored.height} as ${stored.hash.slice(0, 18)}…, but ${rpcUrl} has ${typeof there === 'string' ? `${there.slice(0, 18)}…` : 'no such block'} there` +
+            `${devnet ? ' (a demo with other --seed, --records, --eras or --faults)' : ''}; ${startOver}`
+        );
+      say(`resuming      from block ${stored.height} (indexed before)`);
+    }
+
+    // The indexer, in its own process group: Ctrl-C reaches this process, which stops it in order.
+    let metricsUrl: string | null = null;
+    const sup = new Supervisor({
+      env: {
+        ...cli.childEnv,
+        PROOFROOM_RPC_URL: rpcUrl,
+        DATABASE_URL: db.url,
+        PROOFROOM_METRICS_PORT:
+          cli.childEnv.PROOFROOM_METRICS_PORT?.trim() &&
+          cli.childEnv.PROOFROOM_METRICS_PORT.trim() !== '-1'
+            ? cli.childEnv.PROOFROOM_METRICS_PORT
+            : '0',
+        ...(garUrl ? { PROOFROOM_GAR_URL: garUrl } : {}),
+        ...(storageUrls ? { PROOFROOM_STORAGE_URLS: storageUrls } : {}),
+        ...(o.fromBlock !== null ? { PROOFROOM_FROM_BLOCK: String(o.fromBlock) } : {}),
+      },
+      stdio: 'pipe',
+      detached: true,
+      onStart: (c) => {
+        child = c;
+        metricsUrl = null;
+        const onLine = (line: string): void => {
+          const m = /metrics at (http:\/\/\S+)/.exec(line);
+          if (m) {
+            metricsUrl = m[1]!;
+            return;
+          }
+          const shown = indexerLine(line);
+          if (shown !== null) say(shown);
+        };
+        createInterface({ input: c.stdout! }).on('line', onLine);
+        createInterface({ input: c.stderr! }).on('line', onLine);
+      },
+      onExit: (code, signal, wait) => {
+        child = null;
+        if (wait !== null)
+          say(`the indexer exited (${signal ?? `code ${code}`}); restarting it in ${wait} ms`);
+        else if (!stopRequested) {
+          // Exit code 2: its configuration is wrong (it said why above); a restart cannot help.
+          say('the indexer cannot run with this configuration; stopping');
+          exitCode = 2;
+          stopRequested = true;
+          wake();
+        }
+      },
+    });
+    sup.start();
+    cleanups.push({ name: 'the indexer', run: () => sup.stop() });
+
+    // The API and the explorer.
+    let server: ApiServer;
+    try {
+      server = await startApiServer({ ...apiConfig, databaseUrl: db.url }, (m) => say(`api: ${m}`));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new SetupError(
+          `port ${apiConfig.port} (the explorer and API) is taken; choose another with --port or PROOFROOM_API_PORT`
+        );
+      throw e;
+    }
+    cleanups.push({ name: 'the API', run: () => server.close(2000) });
+
+    // The sentinel, gently: it shares the machine with everything else.
+    let sentinel: Sentinel | null = null;
+    if (o.sentinel) {
+      let sc;
+      try {
+        sc = loadSentinelConfig(cli.childEnv, {
+          PROOFROOM_DATA_DIR: o.dataDir,
+          ...(o.sentinelRate !== null
+            ? { PROOFROOM_SENTINEL_RATE: o.sentinelRate }
+            : cli.childEnv.PROOFROOM_SENTINEL_RATE
+              ? {}
+              : { PROOFROOM_SENTINEL_RATE: '10' }),
+        });
+      } catch (e) {
+        if (e instanceof SentinelConfigError) throw new SetupError(e.message);
+        throw e;
+      }
+      const key = await sentinelKey(sc, say);
+      const spool = new pg.Pool({
+        connectionString: db.url,
+        max: 2,
+        connectionTimeoutMillis: 15_000,
+      });
+      spool.on('error', () => {});
+      const printer = eventPrinter((m) => say(`sentinel: ${m}`));
+      const s = newSentinel(sc, spool, key, new SentinelMetrics(), (e) => {
+        if (e.type === 'round-complete' || e.type === 'skipped' || e.type === 'error') printer(e);
+      });
+      sentinel = s;
+      cleanups.push({
+        name: 'the sentinel',
+        run: async () => {
+          await s.stop();
+          await spool.end();
+        },
+      });
+      s.start();
+    }
+
+    // Progress until the indexer reaches the head, then the URLs.
+    let announced = false;
+    const announce = async (early: boolean): Promise<void> => {
+      announced = true;
+      const r = await receiptCounts(pool).catch(() => null);
+      const url = server.url;
+      const lines = [
+        '',
+        early
+          ? 'Proof Room is up; the indexer is still catching up, and pages fill in as blocks arrive.'
+          : `Proof Room is up (${((performance.now() - t0) / 1000).toFixed(0)} s).`,
+        `  explorer   ${url}/`,
+        `  GraphQL    ${url}/graphql`,
+      ];
+      if (r && r.total > 0) {
+        lines.push(
+          `  receipts   ${r.total} indexed; ${r.failing} records fail a check of their own`
+        );
+        const bad = r.subjects.filter((x) => x.failing > 0);
+        if (bad.length > 0)
+          lines.push(
+            `             failing: ${bad.map((x) => `${x.failing} of ${x.total} ${x.kind === 'batch' ? 'batches' : `${x.kind}s`}`).join(', ')}`
+          );
+        if (r.sampleFailing)
+          lines.push(`             a failing one: ${url}/receipt/${r.sampleFailing}`);
+        else if (r.sampleOk) lines.push(`             one of them:   ${url}/receipt/${r.sampleOk}`);
+      }
+      if (sentinel) lines.push(`  sentinel   spot-checks the storage nodes of every paid era`);
+      lines.push(
+        `Ctrl-C stops everything; the next start resumes from ${db.embedded ? o.dataDir : 'the database'}.`,
+        ''
+      );
+      for (const l of lines) say(l);
+    };
+
+    const history: Array<{ t: number; h: number }> = [];
+    const poll = async (): Promise<void> => {
+      if (!metricsUrl) return;
+      let text: string;
+      try {
+        const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) });
+        text = await res.text();
+      } catch {
+        return;
+      }
+      const m = parseProm(text);
+      const last = m.get('sqd_processor_last_block');
+      const chainHeight = target ? target() : m.get('sqd_processor_chain_height');
+      if (last === undefined || chainHeight === undefined || chainHeight <= 0) return;
+      const now = performance.now();
+      history.push({ t: now, h: last });
+      while (history.length > 2 && now - history[0]!.t > 10_000) history.shift();
+      const first = history[0]!;
+      const rate = now > first.t + 500 ? ((last - first.h) * 1000) / (now - first.t) : 0;
+      const verified = m.get('proofroom_indexer_records_verified_total') ?? 0;
+      const caughtUp = last >= chainHeight;
+      if (!announced && last < 0) ui.status(`indexing   starting at the chain's first block…`);
+      else if (!announced) {
+        const left = Math.max(0, chainHeight - last);
+        const eta = rate > 0 ? left / rate : null;
+        ui.status(
+          `indexing   block ${last.toLocaleString('en')} of ${chainHeight.toLocaleString('en')} ` +
+            `(${((100 * Math.max(0, last)) / chainHeight).toFixed(1)}%), ` +
+            `${rate.toFixed(rate < 10 ? 1 : 0)} blocks/s, ETA ${eta === null ? '…' : formatDuration(eta)}; ` +
+            `${verified.toLocaleString('en')} receipts verified`
+        );
+        if (caughtUp) {
+          ui.status(null);
+          await announce(false);
+        } else if (
+          performance.now() - t0 > 20_000 &&
+          eta !== null &&
+          eta > 60 &&
+          history.length > 5
+        )
+          await announce(true);
+      }
+    };
+    while (!stopRequested) {
+      await poll();
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 1000))]);
+    }
+    return exitCode;
+  } finally {
+    await stopAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    if (stopRequested) process.stdout.write('stopped.\n');
+  }
+}
+
+function formatDuration(s: number): string {
+  if (s < 90) return `${Math.ceil(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86_400).toFixed(1)} days`;
+}
