@@ -91,8 +91,7 @@ function urlFlag(v: string | null, what: string, schemes: readonly string[]): st
 export function parseStartOptions(argv: string[], cli: CliConfig): StartOptions {
   const args = parseArgs(argv, VALUED);
   for (const k of args.flags.keys())
-    if (!VALUED.includes(k) && !SWITCHES.includes(k))
-      throw new UsageError(`unknown option --${k}`);
+    if (!VALUED.includes(k) && !SWITCHES.includes(k)) throw new UsageError(`unknown option --${k}`);
   if (args.positional.length > 0)
     throw new UsageError(`start takes no arguments (got "${args.positional[0]}")`);
   const str = (k: string): string | undefined => {

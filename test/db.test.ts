@@ -651,7 +651,9 @@ describe('embedded postgres', () => {
       );
       expect(refused).toBeInstanceOf(DataDirInUseError);
       expect((refused as DataDirInUseError).pid).toBe(child.pid);
-      expect((refused as Error).message).toMatch(/stop that process, or give this one DATABASE_URL/);
+      expect((refused as Error).message).toMatch(
+        /stop that process, or give this one DATABASE_URL/
+      );
 
       child.kill('SIGKILL');
       const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
