@@ -500,6 +500,7 @@ export async function startCommand(argv: string[]): Promise<number> {
 
     // Progress until the indexer reaches the head, then the URLs.
     let announced = false;
+    let caughtUpOnce = false;
     const announce = async (early: boolean): Promise<void> => {
       announced = true;
       const r = await receiptCounts(pool).catch(() => null);
@@ -554,27 +555,31 @@ export async function startCommand(argv: string[]): Promise<number> {
       const rate = now > first.t + 500 ? ((last - first.h) * 1000) / (now - first.t) : 0;
       const verified = m.get('proofroom_indexer_records_verified_total') ?? 0;
       const caughtUp = last >= chainHeight;
-      if (!announced && last < 0) ui.status(`indexing   starting at the chain's first block…`);
-      else if (!announced) {
-        const left = Math.max(0, chainHeight - last);
-        const eta = rate > 0 ? left / rate : null;
-        ui.status(
-          `indexing   block ${last.toLocaleString('en')} of ${chainHeight.toLocaleString('en')} ` +
-            `(${((100 * Math.max(0, last)) / chainHeight).toFixed(1)}%), ` +
-            `${rate.toFixed(rate < 10 ? 1 : 0)} blocks/s, ETA ${eta === null ? '…' : formatDuration(eta)}; ` +
-            `${verified.toLocaleString('en')} receipts verified`
-        );
-        if (caughtUp) {
-          ui.status(null);
-          await announce(false);
-        } else if (
-          performance.now() - t0 > 20_000 &&
-          eta !== null &&
-          eta > 60 &&
-          history.length > 5
-        )
-          await announce(true);
+      if (caughtUpOnce) return;
+      if (last < 0) {
+        ui.status(`indexing   waiting for the first block…`);
+        return;
       }
+      const left = Math.max(0, chainHeight - last);
+      const eta = rate > 0 ? left / rate : null;
+      const line =
+        `indexing   block ${last.toLocaleString('en')} of ${chainHeight.toLocaleString('en')} ` +
+        `(${((100 * Math.max(0, last)) / chainHeight).toFixed(1)}%), ` +
+        `${rate.toFixed(rate < 10 ? 1 : 0)} blocks/s, ETA ${eta === null ? '…' : formatDuration(eta)}; ` +
+        `${verified.toLocaleString('en')} receipts verified`;
+      if (caughtUp) {
+        caughtUpOnce = true;
+        // The last figures stay on screen (and in a log) above the URLs.
+        ui.status(null);
+        ui.log(line);
+        if (announced) say(`caught up with the chain at block ${last.toLocaleString('en')}`);
+        else await announce(false);
+        return;
+      }
+      ui.status(line);
+      // A long catch-up (a real chain from its first block): the URLs now, the progress goes on.
+      if (!announced && performance.now() - t0 > 20_000 && eta !== null && eta > 60)
+        await announce(true);
     };
     while (!stopRequested) {
       await poll();
