@@ -12,7 +12,7 @@ export class Progress {
   constructor(
     private readonly out: NodeJS.WritableStream,
     private readonly tty: boolean,
-    private readonly everyMs = 5000
+    private readonly everyMs = 2000
   ) {}
 
   /** Prints a line (above the status line on a terminal). */

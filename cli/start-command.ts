@@ -556,22 +556,17 @@ export async function startCommand(argv: string[]): Promise<number> {
       const verified = m.get('proofroom_indexer_records_verified_total') ?? 0;
       const caughtUp = last >= chainHeight;
       if (caughtUpOnce) return;
-      if (last < 0) {
-        ui.status(`indexing   waiting for the first block…`);
-        return;
-      }
-      const left = Math.max(0, chainHeight - last);
-      const eta = rate > 0 ? left / rate : null;
-      const line =
-        `indexing   block ${last.toLocaleString('en')} of ${chainHeight.toLocaleString('en')} ` +
-        `(${((100 * Math.max(0, last)) / chainHeight).toFixed(1)}%), ` +
-        `${rate.toFixed(rate < 10 ? 1 : 0)} blocks/s, ETA ${eta === null ? '…' : formatDuration(eta)}; ` +
-        `${verified.toLocaleString('en')} receipts verified`;
+      if (last < 0) return;
+      const eta = rate > 0 ? Math.max(0, chainHeight - last) / rate : null;
+      const line = progressLine(last, chainHeight, rate, verified);
       if (caughtUp) {
         caughtUpOnce = true;
         // The last figures stay on screen (and in a log) above the URLs.
         ui.status(null);
-        ui.log(line);
+        ui.log(
+          `indexed    block ${last.toLocaleString('en')} of ${chainHeight.toLocaleString('en')}` +
+            (verified > 0 ? `; ${verified.toLocaleString('en')} receipts verified by this run` : '')
+        );
         if (announced) say(`caught up with the chain at block ${last.toLocaleString('en')}`);
         else await announce(false);
         return;
@@ -595,7 +590,23 @@ export async function startCommand(argv: string[]): Promise<number> {
   }
 }
 
-function formatDuration(s: number): string {
+/** The status line while indexing: where, how fast, how long still, how much verified. */
+export function progressLine(
+  last: number,
+  chainHeight: number,
+  rate: number,
+  verified: number
+): string {
+  const eta = rate > 0 ? Math.max(0, chainHeight - last) / rate : null;
+  return (
+    `indexing   block ${last.toLocaleString('en')} of ${chainHeight.toLocaleString('en')} ` +
+    `(${((100 * Math.max(0, last)) / chainHeight).toFixed(1)}%), ` +
+    `${rate.toFixed(rate < 10 ? 1 : 0)} blocks/s, ETA ${eta === null ? '…' : formatDuration(eta)}; ` +
+    `${verified.toLocaleString('en')} receipts verified`
+  );
+}
+
+export function formatDuration(s: number): string {
   if (s < 90) return `${Math.ceil(s)} s`;
   if (s < 5400) return `${Math.round(s / 60)} min`;
   if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;

@@ -12,7 +12,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDuration, indexerLine, progressLine } from '../cli/start-command.ts';
+import { startDevnet } from '../devnet/devnet.ts';
 import { chromiumAvailable, launchChromium } from './helpers/browser.ts';
+import { createTestDatabase, databaseLegs } from './helpers/databases.ts';
 
 const ROOT = path.resolve('.');
 const SHOTS = path.resolve('test-results/start');
@@ -158,9 +161,7 @@ describe.skipIf(!canClone)('npm start on a fresh clone', () => {
     const explorer = /explorer\s+(http:\/\/\S+)\//.exec(text)![1]!;
     expect(/GraphQL\s+(http:\/\/\S+)/.exec(text)![1]).toBe(`${explorer}/graphql`);
     // Progress was shown while it indexed.
-    expect(first.output()).toMatch(
-      /indexing\s+block \d+ of \d+ \(\d+\.\d%\), [\d.]+ blocks\/s, ETA/
-    );
+    expect(first.output()).toMatch(/indexed\s+block 19 of 19; 600 receipts verified by this run\n/);
     const failingId = /a failing one: \S+\/receipt\/(\S+)/.exec(text)![1]!;
 
     // GraphQL: the failing receipt names its red lines; the record count is the demo's.
@@ -266,6 +267,35 @@ describe.skipIf(!canClone)('npm start on a fresh clone', () => {
   }, 600_000);
 });
 
+describe('proofroom start progress', () => {
+  it('shows the height, the share done, the rate and the time left', () => {
+    expect(progressLine(120_000, 1_000_000, 412.4, 98_765)).toBe(
+      'indexing   block 120,000 of 1,000,000 (12.0%), 412 blocks/s, ETA 36 min; 98,765 receipts verified'
+    );
+    expect(progressLine(5, 19, 0, 0)).toBe(
+      'indexing   block 5 of 19 (26.3%), 0.0 blocks/s, ETA …; 0 receipts verified'
+    );
+    expect(formatDuration(42.2)).toBe('43 s');
+    expect(formatDuration(3 * 3600)).toBe('3.0 h');
+    expect(formatDuration(9 * 86_400)).toBe('9.0 days');
+  });
+
+  it("shows the indexer's warnings and errors, not its routine progress", () => {
+    expect(
+      indexerLine('{"level":2,"ns":"sqd:processor","msg":"8 / 17, rate: 3 blocks/sec"}')
+    ).toBeNull();
+    expect(
+      indexerLine(
+        '{"level":5,"ns":"sqd:processor","err":{"message":"boom\\n  at x"},"msg":"failed"}'
+      )
+    ).toBe('indexer: failed: boom');
+    expect(indexerLine('proofroom indexer: fork: rolled back 1 block(s)')).toBe(
+      'proofroom indexer: fork: rolled back 1 block(s)'
+    );
+    expect(indexerLine('   ')).toBeNull();
+  });
+});
+
 describe('proofroom start with a wrong configuration', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'proofroom-start-bad-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -351,4 +381,66 @@ describe('proofroom start with a wrong configuration', () => {
       '--records shapes the demo devnet, which does not run with --rpc'
     );
   }, 180_000);
+});
+
+const pgLeg = (await databaseLegs()).includes('postgres');
+
+describe.skipIf(!pgLeg)('proofroom start against a running chain and PostgreSQL', () => {
+  it('follows the chain given by --rpc into DATABASE_URL, resumes, and refuses another chain', async () => {
+    const dn = await startDevnet({ seed: 'start-rpc', records: 60, eras: 1, recordsPerBatch: 10 });
+    const other = await startDevnet({ seed: 'start-rpc-other', records: 20, eras: 1 });
+    const db = await createTestDatabase('postgres');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'proofroom-start-rpc-'));
+    try {
+      dn.settle();
+      other.settle();
+      const env = { DATABASE_URL: db.url, PROOFROOM_DATA_DIR: dataDir, PROOFROOM_API_PORT: '0' };
+      const args = [
+        BIN,
+        'start',
+        '--rpc',
+        dn.rpcUrl,
+        '--gar',
+        dn.garUrl,
+        '--storage',
+        dn.storageUrls.join(','),
+      ];
+      for (const round of [1, 2]) {
+        const s = launch(process.execPath, args, ROOT, env);
+        const up = await waitFor(s, /Proof Room is up[\s\S]*?Ctrl-C stops everything/, 120_000);
+        expect(s.output()).toMatch(
+          /chain\s+Proof Room devnet at http:\/\/127\.0\.0\.1:\d+ \(genesis 0x/
+        );
+        expect(s.output()).toContain(
+          `database      ${db.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`
+        );
+        if (round === 2) expect(s.output()).toMatch(/resuming\s+from block \d+/);
+        const url = /explorer\s+(http:\/\/\S+)\//.exec(up[0])![1]!;
+        const data = await graphql(
+          url,
+          `
+            {
+              activityRecordsConnection {
+                totalCount
+              }
+            }
+          `
+        );
+        expect((data.activityRecordsConnection as { totalCount: number }).totalCount).toBe(60);
+        process.kill(-s.child.pid!, 'SIGINT');
+        expect(await s.exited).toBe(0);
+      }
+      // The same database, another chain: refused before anything is written.
+      const s = launch(process.execPath, [BIN, 'start', '--rpc', other.rpcUrl], ROOT, env);
+      expect(await s.exited).toBe(2);
+      expect(s.output().trim().split('\n').at(-1)).toMatch(
+        /^proofroom start: the database postgres:\/\/\S+ (holds an index of another chain|indexed block \d+ as 0x[0-9a-f]+…, but http:\/\/\S+ has).*; use another database \(DATABASE_URL\) or an empty one$/
+      );
+    } finally {
+      await dn.close();
+      await other.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
