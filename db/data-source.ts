@@ -8,6 +8,7 @@
  * none of these for this schema).
  * @module
  */
+import pg from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { ENTITIES } from './entities.ts';
 import { Initial1763700000000 } from './migrations/1763700000000-initial.ts';
@@ -55,12 +56,44 @@ async function withDataSource<T>(url: string, fn: (ds: DataSource) => Promise<T>
 }
 
 /** Runs every pending migration in one transaction; returns their names, oldest first. */
-export async function migrate(url: string): Promise<string[]> {
-  return withDataSource(url, async (ds) => {
-    const done = await ds.runMigrations({ transaction: 'all' });
-    return done.map((m) => m.name);
+export function migrate(url: string): Promise<string[]> {
+  // Callers in one process take turns too: on PGlite the advisory lock cannot tell them apart.
+  const run = (migrating.get(url) ?? Promise.resolve()).then(() => migrateLocked(url));
+  const settled = run.then(
+    () => {},
+    () => {}
+  );
+  migrating.set(url, settled);
+  void settled.then(() => {
+    if (migrating.get(url) === settled) migrating.delete(url);
   });
+  return run;
 }
+
+const migrating = new Map<string, Promise<void>>();
+
+async function migrateLocked(url: string): Promise<string[]> {
+  // Processes starting together (an indexer and a sentinel on a fresh database) take turns: the
+  // second waits on a session lock, then finds nothing left to run. Without it both create the
+  // same tables and one fails on a duplicate type. (On PGlite every connection shares one
+  // session, so the lock is re-entrant there; only one process can open a PGlite folder anyway.)
+  const lock = new pg.Client({ connectionString: url });
+  lock.on('error', () => {});
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock($1)`, [MIGRATION_LOCK]);
+    return await withDataSource(url, async (ds) => {
+      const done = await ds.runMigrations({ transaction: 'all' });
+      return done.map((m) => m.name);
+    });
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock($1)`, [MIGRATION_LOCK]).catch(() => {});
+    await lock.end().catch(() => {});
+  }
+}
+
+/** The advisory lock key of migrations (an arbitrary constant: "prfroom" in ASCII). */
+const MIGRATION_LOCK = 0x70726672_6f6f6dn.toString();
 
 /** Undoes every executed migration, newest first; returns their names in the order undone. */
 export async function revertAll(url: string): Promise<string[]> {

@@ -126,6 +126,39 @@ async function schemaShape(c: pg.Client, schema: string): Promise<string[]> {
 const legs = await databaseLegs();
 
 describe.each(legs)('database on %s', (leg) => {
+  it('runs the migrations once when two callers start on an empty database together', async () => {
+    await withTestDatabase(leg, async ({ url }) => {
+      const [a, b] = await Promise.all([migrate(url), migrate(url)]);
+      expect([...a, ...b].sort()).toEqual([...MIGRATIONS_RUN].sort());
+      expect(await migrate(url)).toEqual([]);
+    });
+    if (leg !== 'postgres') return;
+    // Two processes (an indexer and a sentinel starting together): the advisory lock orders them.
+    await withTestDatabase(leg, async ({ url }) => {
+      const child = () =>
+        new Promise<string[]>((resolve, reject) => {
+          const p = spawn(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              '-e',
+              `import('./db/data-source.ts').then((m) => m.migrate(process.argv[1])).then((r) => console.log(JSON.stringify(r)))`,
+              url,
+            ],
+            { stdio: ['ignore', 'pipe', 'inherit'] }
+          );
+          let out = '';
+          p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          p.on('exit', (code) =>
+            code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`exit ${code}`))
+          );
+        });
+      const [a, b] = await Promise.all([child(), child()]);
+      expect([...a, ...b].sort()).toEqual([...MIGRATIONS_RUN].sort());
+    });
+  });
+
   it('migrate creates every table; revertAll drops them; migrating again works', () =>
     withTestDatabase(leg, async ({ url }) => {
       expect(await migrate(url)).toEqual(MIGRATIONS_RUN);
