@@ -75,6 +75,11 @@ const codeOf = (e: GraphQLError): string => {
   return typeof c === 'string' ? c : 'GRAPHQL_VALIDATION_FAILED';
 };
 
+/** Whether a database error is a statement or query timeout (the client's concern, not ours). */
+function isTimeout(text: string): boolean {
+  return /statement timeout|canceling statement|Query read timeout|timeout exceeded/i.test(text);
+}
+
 /** Execution time limit: the operation's result becomes a TIMEOUT error after `ms`. */
 function timeoutPlugin(ms: number): Plugin<ApiContext> {
   return {
@@ -229,7 +234,7 @@ export function createApi(opts: ApiOptions): Api {
           return error as Error;
         // Database timeouts are the client's concern; anything else is ours and masked.
         const text = original instanceof Error ? original.message : String(original);
-        if (/statement timeout|canceling statement|Query read timeout|timeout exceeded/i.test(text))
+        if (isTimeout(text))
           return createGraphQLError(`the operation took longer than ${limits.timeoutMs} ms`, {
             extensions: { code: 'TIMEOUT', http: { status: 503 } },
           });
@@ -413,6 +418,10 @@ export function createApi(opts: ApiOptions): Api {
     } else if (e?.status && e.status >= 400 && e.status < 500) {
       code = 'BAD_USER_INPUT';
       message = e.message ?? 'bad request';
+    } else if (isTimeout(e?.message ?? '')) {
+      // A REST route (a bundle, an export) whose statement ran out of time, as GraphQL says it.
+      code = 'TIMEOUT';
+      message = `the request took longer than ${limits.timeoutMs} ms`;
     } else
       log(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     metrics.errors.inc({ code });

@@ -223,14 +223,19 @@ export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, met
     ];
     let closed = false;
     res.on('close', () => (closed = true));
-    res.status(200);
-    res.setHeader(
-      'Content-Type',
-      format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson'
-    );
-    res.setHeader('Content-Disposition', `attachment; filename="${e.plural}.${format}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    if (format === 'csv') res.write(`${fields.map((f) => f.name).join(',')}\r\n`);
+    // The status and headers go out with the first page, so a first query that fails (a statement
+    // timeout) is still an error answer with its code rather than a broken transfer.
+    const begin = (): void => {
+      if (res.headersSent) return;
+      res.status(200);
+      res.setHeader(
+        'Content-Type',
+        format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson'
+      );
+      res.setHeader('Content-Disposition', `attachment; filename="${e.plural}.${format}"`);
+      res.setHeader('Cache-Control', 'no-store');
+      if (format === 'csv') res.write(`${fields.map((f) => f.name).join(',')}\r\n`);
+    };
     let after: unknown[] | null = null;
     let sent = 0;
     let pageRows = PAGE_ROWS.first;
@@ -251,6 +256,7 @@ export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, met
           )
         ).rows;
         if (rows.length === 0) break;
+        begin();
         let chunk = '';
         for (const r of rows) {
           if (format === 'csv') chunk += `${fields.map((f) => csvCell(r[f.column])).join(',')}\r\n`;
@@ -276,11 +282,13 @@ export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, met
         });
       }
     } catch (err) {
-      // Headers are sent: end the stream abnormally so the client sees a broken transfer, never a
-      // silently short file.
+      // Nothing sent yet: an error answer. Otherwise end the stream abnormally so the client sees
+      // a broken transfer, never a silently short file.
+      if (!res.headersSent) throw err;
       res.destroy(err instanceof Error ? err : new Error(String(err)));
       return;
     }
+    begin();
     res.end();
   };
 }

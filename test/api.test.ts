@@ -631,6 +631,30 @@ describe.each(legs)('api on %s', (leg) => {
     }
   });
 
+  it('answers a REST route whose statement times out with TIMEOUT, as GraphQL does', async () => {
+    // A pool whose every statement is cancelled by the server's statement_timeout.
+    const cancelled = (): Promise<never> =>
+      Promise.reject(new Error('canceling statement due to statement timeout'));
+    const timingOut = { query: cancelled, connect: cancelled, on: () => {}, end: async () => {} };
+    const api = createApi({
+      db: timingOut as unknown as pg.Pool,
+      config: config({ PROOFROOM_API_TIMEOUT_MS: '300' }),
+      log: () => {},
+    });
+    try {
+      for (const route of ['/v1/receipts/1-1%3A0', '/v1/export/activityRecords.csv']) {
+        const res = await request(api.app).get(route);
+        expect({ route, status: res.status, code: res.body?.error?.code }).toEqual({
+          route,
+          status: 503,
+          code: 'TIMEOUT',
+        });
+      }
+    } finally {
+      api.close();
+    }
+  });
+
   it('serves a real GraphQL client and live updates over Server-Sent Events', async () => {
     const server = await startApiServer({ ...config(), port: 0, databaseUrl: ix.url }, () => {});
     try {
