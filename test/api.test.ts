@@ -255,7 +255,7 @@ describe.each(legs)('api on %s', (leg) => {
 
   it('reconciles era payouts and aggregates per era, customer and provider', async () => {
     const d = await data(`{ eraPayouts(orderBy: era_ASC) {
-      id era ok charged rewarded records
+      id era ok charged rewarded records paid { kind blockHeight }
       checks(where: { step_eq: "conservation" }) { check ok code }
       reconciliation { ok differences rows { side account onChain recomputed difference matches } } } }`);
     const eras = d.eraPayouts as Json[];
@@ -263,6 +263,8 @@ describe.each(legs)('api on %s', (leg) => {
     for (const e of eras) {
       const want = ix.devnet.manifest.eraRounds.find((x) => x.era === e.era)!;
       expect(e.checks.every((l: Json) => l.ok)).toBe(want.balanced);
+      // The paying block, not the block where the figures were last derived.
+      expect(e.paid).toEqual({ kind: 'paid', blockHeight: want.paidAtBlock });
       const rec = e.reconciliation as Json;
       for (const row of rec.rows) {
         expect(BigInt(row.difference)).toBe(BigInt(row.onChain ?? 0) - BigInt(row.recomputed ?? 0));

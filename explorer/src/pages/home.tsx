@@ -21,6 +21,7 @@ interface HomeData {
     ok: boolean;
     failed: number;
     blockHeight: number;
+    paid: { blockHeight: number } | null;
   }>;
   verificationLines: Array<{
     subjectKind: string;
@@ -37,7 +38,7 @@ interface HomeData {
 
 const HOME = `query Home {
   eraPayouts(orderBy: [blockHeight_DESC, era_DESC], limit: 8) {
-    id clusterId era charged rewarded records ok failed blockHeight
+    id clusterId era charged rewarded records ok failed blockHeight paid { blockHeight }
   }
   verificationLines(where: { ok_eq: false }, orderBy: [blockHeight_DESC], limit: 12) {
     subjectKind subjectId seq step check code reason blockHeight
@@ -114,7 +115,7 @@ export function Home() {
                           <Status ok={e.ok} label={e.ok ? 'all passed' : `${e.failed} failed`} />
                         </td>
                         <td>
-                          <BlockLink height={e.blockHeight} />
+                          <BlockLink height={e.paid?.blockHeight ?? e.blockHeight} />
                         </td>
                       </tr>
                     ))}
