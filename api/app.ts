@@ -230,8 +230,16 @@ export function createApi(opts: ApiOptions): Api {
         });
         if (coded) return coded as Error;
         const original = chain.at(-1);
-        if (chain.length === 1 && (error as { name?: string }).name === 'GraphQLError')
+        if (chain.length === 1 && (error as { name?: string }).name === 'GraphQLError') {
+          // graphql-armor throws its depth, alias, directive and cost refusals from validation
+          // rules as bare "Syntax Error: …" errors; like every error a client sees, they get a code.
+          const e = error as GraphQLError;
+          if (!e.extensions?.code && e.message.startsWith('Syntax Error:'))
+            return createGraphQLError(e.message, {
+              extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+            });
           return error as Error;
+        }
         // Database timeouts are the client's concern; anything else is ours and masked.
         const text = original instanceof Error ? original.message : String(original);
         if (isTimeout(text))
