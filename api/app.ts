@@ -161,11 +161,9 @@ function metricsPlugin(metrics: ApiMetrics): Plugin<ApiContext> {
   return {
     onValidate() {
       return ({ result }) => {
-        for (const e of result) {
+        for (const e of result)
           if (!e.extensions?.code)
             (e.extensions as Record<string, unknown>).code = 'GRAPHQL_VALIDATION_FAILED';
-          metrics.errors.inc({ code: codeOf(e) });
-        }
       };
     },
     onExecute({ args }) {
@@ -178,9 +176,18 @@ function metricsPlugin(metrics: ApiMetrics): Plugin<ApiContext> {
           if (Symbol.asyncIterator in result) return; // a subscription's stream
           const errors = (result as ExecutionResult).errors ?? [];
           metrics.operations.inc({ type, outcome: errors.length ? 'error' : 'ok' });
-          for (const e of errors) metrics.errors.inc({ code: codeOf(e) });
         },
       };
+    },
+    // Errors are counted in the answer as sent, whatever stage produced them: parsing, the limits
+    // (thrown from validation), the row budget, execution, masking. A subscription's events are
+    // not counted here (a stream has no single answer).
+    onResultProcess({ result }) {
+      for (const r of Array.isArray(result) ? result : [result]) {
+        if (!r || Symbol.asyncIterator in r) continue;
+        for (const e of (r as ExecutionResult).errors ?? [])
+          metrics.errors.inc({ code: codeOf(e as GraphQLError) });
+      }
     },
   };
 }
@@ -288,6 +295,13 @@ export function createApi(opts: ApiOptions): Api {
   app.use((req, res, next) => {
     const t0 = process.hrtime.bigint();
     const route = routeOf(req); // before a mount point strips the path
+    // Every REST error answer ({ error: { code } }) is counted by its code, like GraphQL's.
+    const json = res.json.bind(res);
+    res.json = (body?: unknown) => {
+      const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+      if (typeof code === 'string' && code in ERROR_CODES) metrics.errors.inc({ code });
+      return json(body);
+    };
     res.on('finish', () => {
       metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
       metrics.latency.observe({ route }, Number(process.hrtime.bigint() - t0) / 1e9);
@@ -432,8 +446,8 @@ export function createApi(opts: ApiOptions): Api {
       message = `the request took longer than ${limits.timeoutMs} ms`;
     } else
       log(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    metrics.errors.inc({ code });
     if (res.headersSent) {
+      metrics.errors.inc({ code });
       res.destroy();
       return;
     }

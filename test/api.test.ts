@@ -640,6 +640,43 @@ describe.each(legs)('api on %s', (leg) => {
     }
   });
 
+  it('counts every error answer by its code in proofroom_api_errors_total', async () => {
+    const fresh = createApi({ db: pool, config: config(), log: () => {} });
+    try {
+      const deep = `{ dacBatches(limit: 1) { ${'records(limit: 1) { batch { '.repeat(6)}id${' } }'.repeat(6)} } }`;
+      await gql(deep, undefined, fresh.app);
+      await gql(
+        `query ($n: Int) { dacBatches(limit: 1000) { records(limit: $n) { checks(limit: 1000) { ok } } } }`,
+        { n: 1000 },
+        fresh.app
+      );
+      await gql(
+        `{ activityRecordsConnection(after: "nonsense") { totalCount } }`,
+        undefined,
+        fresh.app
+      );
+      await gql(`{ activityRecords { idd } }`, undefined, fresh.app);
+      expect((await request(fresh.app).get('/v1/receipts/no-such-record')).status).toBe(404);
+      expect(
+        (await request(fresh.app).get('/v1/export/activityRecords.csv?nope_eq=1')).status
+      ).toBe(400);
+      const text = (await request(fresh.app).get('/metrics')).text;
+      const count = (code: string): number =>
+        Number(
+          new RegExp(`proofroom_api_errors_total\\{code="${code}"\\} (\\d+)`).exec(text)?.[1] ?? 0
+        );
+      expect({
+        validation: count('GRAPHQL_VALIDATION_FAILED'),
+        complex: count('TOO_COMPLEX'),
+        cursor: count('BAD_CURSOR'),
+        notFound: count('NOT_FOUND'),
+        filter: count('BAD_FILTER'),
+      }).toEqual({ validation: 2, complex: 1, cursor: 1, notFound: 1, filter: 1 });
+    } finally {
+      fresh.close();
+    }
+  });
+
   it('answers a REST route whose statement times out with TIMEOUT, as GraphQL does', async () => {
     // A pool whose every statement is cancelled by the server's statement_timeout.
     const cancelled = (): Promise<never> =>
