@@ -10,6 +10,7 @@
  * | `PROOFROOM_STORAGE_URLS` | comma-separated DDC storage node base URLs | none |
  * | `PROOFROOM_FROM_BLOCK` | first block to index | 0 |
  * | `PROOFROOM_METRICS_PORT` | Prometheus port (0: pick one, -1: off) | -1 |
+ * | `PROOFROOM_METRICS_HOST` | address the metrics endpoint listens on (`0.0.0.0`: every interface) | 127.0.0.1 |
  * | `PROOFROOM_THREADS` | verification worker threads | number of cores |
  * | `PROOFROOM_FETCH_TIMEOUT_MS` / `_RETRIES` / `PROOFROOM_MAX_PAYLOAD_BYTES` | off-chain fetch limits | 5000 / 2 / 64 MiB |
  * | `PROOFROOM_PAYOUT_BATCH_SIZE` | Cere's MAX_PAYOUT_BATCH_SIZE, to recompute era roots | 100 |
@@ -29,6 +30,7 @@ export interface IndexerConfig {
   readonly storageUrls: readonly string[];
   readonly fromBlock: number;
   readonly metricsPort: number;
+  readonly metricsHost: string;
   readonly threads: number;
   readonly fetchTimeoutMs: number;
   readonly fetchRetries: number;
@@ -83,6 +85,7 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
     storageUrls: storage,
     fromBlock: int(env, 'PROOFROOM_FROM_BLOCK', 0, 0, 2 ** 31),
     metricsPort: int(env, 'PROOFROOM_METRICS_PORT', -1, -1, 65535),
+    metricsHost: env.PROOFROOM_METRICS_HOST?.trim() || '127.0.0.1',
     threads: int(env, 'PROOFROOM_THREADS', availableParallelism(), 1, 256),
     fetchTimeoutMs: int(env, 'PROOFROOM_FETCH_TIMEOUT_MS', 5000, 1, 600_000),
     fetchRetries: int(env, 'PROOFROOM_FETCH_RETRIES', 2, 0, 20),

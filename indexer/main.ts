@@ -82,18 +82,30 @@ async function main(): Promise<void> {
       extrinsic: { hash: true, signature: true, success: true },
     })
     .includeAllBlocks();
+  // The processor would open a metrics server of its own on every interface and a random port.
+  // Its registry (sqd_* metrics) is served with ours on one endpoint instead, on the address
+  // configured (loopback by default), or not at all.
+  const own = (
+    processor as unknown as {
+      prometheus?: { registry?: Registry; serve?: () => Promise<{ port: number | string }> };
+    }
+  ).prometheus;
+  let servedPort: number | string = 'none (PROOFROOM_METRICS_PORT is -1)';
   if (cfg.metricsPort >= 0) {
-    // The processor's own registry (sqd_* metrics) is served with ours on one endpoint.
-    const own = (processor as unknown as { prometheus?: { registry?: Registry } }).prometheus;
     const server = await metrics.serve(
       cfg.metricsPort,
-      '127.0.0.1',
+      cfg.metricsHost,
       own?.registry ? [own.registry] : []
     );
     const addr = server.address();
-    if (addr && typeof addr === 'object')
-      process.stderr.write(`proofroom indexer: metrics at http://127.0.0.1:${addr.port}/metrics\n`);
+    if (addr && typeof addr === 'object') {
+      servedPort = addr.port;
+      process.stderr.write(
+        `proofroom indexer: metrics at http://${cfg.metricsHost.includes(':') ? `[${cfg.metricsHost}]` : cfg.metricsHost}:${addr.port}/metrics\n`
+      );
+    }
   }
+  if (own && typeof own.serve === 'function') own.serve = async () => ({ port: servedPort });
   processor.run(indexer.database(), (ctx) =>
     indexer.handle(ctx as unknown as Parameters<Indexer['handle']>[0])
   );
