@@ -27,8 +27,9 @@
  *   printed against d and against the exact hypergeometric chance 1 − missProbability(N, K, n).
  *   A pure simulation draws samples with `drawSample` itself under random seeds over the same
  *   batch layout, on worker threads (one alongside the rounds, the others after them), for a
- *   tighter estimate. A draw over 1,000 leaves costs 11-35 ms (a keyed BLAKE2b of @noble/hashes
- *   per leaf, measured on a busy 2-core machine), so 100,000 draws take many minutes: not the
+ *   tighter estimate. A draw over 1,000 leaves costs 12-18 ms (a keyed BLAKE2b of @noble/hashes
+ *   per leaf, one compression each since the batch's hasher state is reused; 36-39 ms before
+ *   that; measured on a busy 2-core machine), so 100,000 draws take several minutes: not the
  *   default.
  *
  * Flags: `--trials N` (detection trials per rule, default 60), `--sim-trials N` (simulation draws,
@@ -298,7 +299,7 @@ async function runSentinel(
   };
 }
 
-/** Milliseconds of one recount of a finished round (what the sentinel runs after every batch). */
+/** Milliseconds of one full recount of a finished round (what the sentinel runs at a round's end). */
 async function recountMs(pool: pg.Pool, roundId: string): Promise<{ ms: number; rows: number }> {
   const store = new SentinelStore(pool);
   const r = await pool.query<{ population: number; rows: number }>(
@@ -310,7 +311,7 @@ async function recountMs(pool: pg.Pool, roundId: string): Promise<{ ms: number; 
   const times: number[] = [];
   for (let i = 0; i < RECOUNTS; i++) {
     const t0 = performance.now();
-    await store.recordChecks(roundId, [], THROUGHPUT_TARGET, population);
+    await store.recount(roundId, THROUGHPUT_TARGET, population);
     times.push(performance.now() - t0);
   }
   return { ms: percentiles(times, [50]).p50!, rows };
@@ -429,14 +430,13 @@ async function throughput(report: Reporter): Promise<void> {
           const rc = await recountMs(pool, last);
           const perRound = run.batches.length / run.rounds.length;
           report({
-            name: `  ${perBatch}/batch: one recount of a finished round`,
+            name: `  ${perBatch}/batch: one full recount of a finished round`,
             value: rc.ms,
             unit: 'ms',
             note:
-              `recordChecks(round, []) over ${n(rc.rows)} rows, median of ${RECOUNTS}; the sentinel ` +
-              `recounts after each of its ~${n(perRound)} batches per round, over the rows so far and ` +
-              `holding the round's row lock (writers take turns): about ${sec((perRound * rc.ms) / 2)} ` +
-              `of serial database time per round at this size`,
+              `SentinelStore.recount over ${n(rc.rows)} rows, median of ${RECOUNTS}; the sentinel ` +
+              `runs it once per round, at its end; each of its ~${n(perRound)} batch writes per ` +
+              `round adds only its own rows' share to the counters in the round's row`,
           });
         }
       }

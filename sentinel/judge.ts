@@ -7,6 +7,10 @@
  * decode to the committed number of records whose MMR root is the anchored root, and the sampled
  * record's leaf, with its proof, leads to that root. The nodes' answers are also compared with
  * each other: each row names the nodes that served the same bytes.
+ *
+ * Nodes usually serve the same bytes, so the work is done per distinct body (by the hash the fetch
+ * computed): each body is checked once, and the sampled leaves' MMR proofs are built once per
+ * body, for every node that served it.
  * @module
  */
 import { equalBytes, parseHex, toHex } from '../verifier/bytes.ts';
@@ -20,8 +24,8 @@ import {
   evidenceSigningBytes,
 } from '../verifier/evidence.ts';
 import { blake2b256 } from '../verifier/hash.ts';
-import type { ReasonCode } from '../verifier/lines.ts';
-import { mmrProof } from '../verifier/mmr.ts';
+import type { Line, ReasonCode } from '../verifier/lines.ts';
+import { mmrProof, mmrProofs } from '../verifier/mmr.ts';
 import { cereMerge } from '../verifier/payout-tree.ts';
 import { checkBatchPayloadLeaves, checkInclusion } from '../verifier/receipts/dac-batch.ts';
 import type { NodeAnswer } from './fetch.ts';
@@ -44,8 +48,23 @@ export function batchEnvelope(b: AnchoredBatch): DacBatchEnvelope | null {
   return env.ok && env.value.kind === 'DacBatch' ? env.value : null;
 }
 
-/** One node's answer for the batch as a whole. */
-export function judgeAnswer(a: NodeAnswer, env: DacBatchEnvelope): Verdict {
+/** What a body is, checked against the envelope: the same for every node that served it. */
+export interface BodyCheck {
+  readonly ok: boolean;
+  readonly code: ReasonCode | null;
+  readonly leaves: Uint8Array[] | null;
+}
+
+/**
+ * One node's answer for the batch as a whole. `bodies` (by body hash) shares the payload check
+ * between the answers of one batch: a body served by several nodes is checked (hashed, decoded,
+ * its leaves and root computed) once.
+ */
+export function judgeAnswer(
+  a: NodeAnswer,
+  env: DacBatchEnvelope,
+  bodies: Map<string, BodyCheck> = new Map()
+): Verdict {
   const expected = toHex(env.payloadHash);
   const base = { status: a.status, error: a.error, latencyMs: a.latencyMs };
   if (a.error === 'timeout')
@@ -56,13 +75,62 @@ export function judgeAnswer(a: NodeAnswer, env: DacBatchEnvelope): Verdict {
   if (a.status === 404) return { kind: 'missing', code: 'UNAVAILABLE', leaves: null, facts: base };
   if (a.status !== 200 || !a.body)
     return { kind: 'error', code: 'UNAVAILABLE', leaves: null, facts: base };
-  const got = checkBatchPayloadLeaves(a.body, env);
+  const key = a.hash ?? toHex(blake2b256(a.body));
+  let got = bodies.get(key);
+  if (!got) {
+    const c = checkBatchPayloadLeaves(a.body, env);
+    got = { ok: c.line.ok, code: c.line.ok ? null : c.line.code, leaves: c.leaves };
+    bodies.set(key, got);
+  }
   const facts = { ...base, bytes: a.body.length, hash: a.hash, expected };
-  if (!got.line.ok) {
+  if (!got.ok) {
     // Wrong bytes: still decoded when the framing allows, to say whether the record changed.
-    return { kind: 'mismatch', code: got.line.code, leaves: got.leaves, facts };
+    return { kind: 'mismatch', code: got.code, leaves: got.leaves, facts };
   }
   return { kind: 'ok', code: null, leaves: got.leaves, facts };
+}
+
+/**
+ * The sampled leaves' MMR proofs in one body's leaves, built on first use and kept: every node
+ * that served the body, and the evidence quoting it, share them. For more than two sampled leaves
+ * the proofs of the whole batch are built together (each subtree root computed once), else each
+ * proof on its own.
+ */
+class BodyProofs {
+  private all: Uint8Array[][] | null = null;
+  private readonly one = new Map<number, Uint8Array[]>();
+  private readonly inclusion = new Map<number, Line>();
+  constructor(
+    private readonly leaves: readonly Uint8Array[],
+    private readonly wanted: number
+  ) {}
+
+  proof(leafIndex: number): Uint8Array[] {
+    if (this.wanted > 2) {
+      this.all ??= mmrProofs(this.leaves, cereMerge);
+      // (An index outside the batch goes to mmrProof, which refuses it.)
+      const p = this.all[leafIndex];
+      if (p) return p;
+    }
+    let p = this.one.get(leafIndex);
+    if (!p) this.one.set(leafIndex, (p = mmrProof(this.leaves, leafIndex, cereMerge)));
+    return p;
+  }
+
+  /** The leaf's own proof checked against the anchored root. */
+  included(leafIndex: number, env: DacBatchEnvelope): Line {
+    let inc = this.inclusion.get(leafIndex);
+    if (!inc) {
+      inc = checkInclusion(this.leaves[leafIndex]!, {
+        leafIndex,
+        leafCount: env.leafCount,
+        proof: this.proof(leafIndex),
+        root: env.root,
+      });
+      this.inclusion.set(leafIndex, inc);
+    }
+    return inc;
+  }
 }
 
 export interface BatchContext {
@@ -88,14 +156,22 @@ export function judgeBatch(
   answers: readonly NodeAnswer[],
   stored: ReadonlyMap<string, StoredRecord>
 ): CheckRow[] {
-  const verdicts = answers.map((a) => judgeAnswer(a, env));
+  const bodies = new Map<string, BodyCheck>();
+  const verdicts = answers.map((a) => judgeAnswer(a, env, bodies));
   const intact = verdicts.findIndex((v) => v.kind === 'ok');
   const good = intact >= 0 ? verdicts[intact]!.leaves! : null;
+  // Answers with the same body share its leaves array, and so its proofs.
+  const proofs = new Map<readonly Uint8Array[], BodyProofs>();
+  const proofsOf = (l: readonly Uint8Array[]): BodyProofs => {
+    let p = proofs.get(l);
+    if (!p) proofs.set(l, (p = new BodyProofs(l, leaves.length)));
+    return p;
+  };
   const rows: CheckRow[] = [];
   for (const leafIndex of leaves) {
     const activityId = `${batch.batchId}:${leafIndex}`;
     const kept = stored.get(activityId);
-    const goodProof = good ? mmrProof(good, leafIndex, cereMerge) : null;
+    const goodProof = good ? proofsOf(good).proof(leafIndex) : null;
     const proof = good
       ? {
           leafIndex,
@@ -117,13 +193,9 @@ export function judgeBatch(
       if (v.kind === 'ok') {
         // The sampled record itself: its leaf from these bytes, with its proof, to the anchored root.
         const leaf = v.leaves![leafIndex]!;
-        const items = mmrProof(v.leaves!, leafIndex, cereMerge);
-        const inc = checkInclusion(leaf, {
-          leafIndex,
-          leafCount: env.leafCount,
-          proof: items,
-          root: env.root,
-        });
+        const body = proofsOf(v.leaves!);
+        const items = body.proof(leafIndex);
+        const inc = body.included(leafIndex, env);
         facts.leaf = toHex(leaf);
         if (kept)
           facts.storedProof =

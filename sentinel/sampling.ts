@@ -183,6 +183,29 @@ export function leafRank(seed: Uint8Array, batchId: string, leafIndex: number): 
   });
 }
 
+/**
+ * `leafRank` for the leaves of one batch: the same bytes with less work. The keyed hasher absorbs
+ * the key block and `utf8(batchId)` once; each leaf copies that state into one reused hasher
+ * (`_cloneInto`, what `clone()` does into a fresh one) and adds `0x00 ‖ u32le(leaf)`: one
+ * compression per leaf instead of two, and no hasher, key block or message built per leaf.
+ */
+function batchRanker(
+  keyed: ReturnType<typeof blake2b.create>,
+  batchId: string
+): (leafIndex: number) => Uint8Array {
+  const prefix = keyed.clone().update(utf8(batchId));
+  const work = prefix.clone();
+  const tail = new Uint8Array(5); // 0x00, then u32le(leaf)
+  const view = new DataView(tail.buffer);
+  return (leafIndex) => {
+    view.setUint32(1, leafIndex, true);
+    prefix._cloneInto(work);
+    const rank = new Uint8Array(32);
+    work.update(tail).digestInto(rank);
+    return rank;
+  };
+}
+
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return 0;
@@ -233,9 +256,12 @@ export function drawSample(
       i = top;
     }
   };
+  const keyed = blake2b.create({ key: seed, dkLen: 32 });
   for (const b of batches) {
+    if (b.leafCount <= 0) continue;
+    const rankOf = batchRanker(keyed, b.batchId);
     for (let leaf = 0; leaf < b.leafCount; leaf++) {
-      const cand = { batchId: b.batchId, leafIndex: leaf, rank: leafRank(seed, b.batchId, leaf) };
+      const cand = { batchId: b.batchId, leafIndex: leaf, rank: rankOf(leaf) };
       if (heap.length < n) {
         heap.push(cand);
         up(heap.length - 1);

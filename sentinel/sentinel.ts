@@ -333,8 +333,8 @@ export class Sentinel {
     );
     if (failedWork !== null) throw failedWork;
     if (signal.aborted) return { round: id, complete: false, figures };
-    // Workers finish in any order: the final figures are one more recount of every row.
-    figures = (await this.store.recordChecks(id, [], o.target, population)).figures;
+    // The batches added their rows' share as they went; the final figures count every row again.
+    figures = await this.store.recount(id, o.target, population);
     if (figures.sampled !== round.sampleSize)
       throw new Error(
         `round ${id}: ${figures.sampled} of ${round.sampleSize} sampled leaves are recorded after every batch was checked`

@@ -7,7 +7,13 @@
  * Restart safety: a leaf's checks on every node are written in one short transaction together
  * with the round's figures, and `(round_id, activity_id, node_url)` is unique, so a crash loses at
  * most the leaves in flight, which the next run draws again (the sample is a function of the key
- * and the chain) and checks once. The figures are recounted from the rows, never incremented.
+ * and the chain) and checks once.
+ *
+ * Figures: while a round samples, each write adds what its inserted rows change, computed per leaf
+ * (the leaf's rows before and after the insert), to the counters kept in the round's row, under
+ * that row's lock, so every write costs the same whatever the round's size. A round is completed
+ * only after `recount`, which counts every row again: a complete round's figures are an exact
+ * recount of its rows.
  * @module
  */
 import type { Pool, PoolClient } from 'pg';
@@ -115,6 +121,82 @@ export function nodeUrlFromParams(params: unknown): string | null {
   )
     return null;
   return `${o.ssl === true ? 'https' : 'http'}://${host}:${port}`;
+}
+
+/** A round's counts: per sampled leaf (sampled, ok, lost, failed by kind) and per row (checks). */
+interface Counts {
+  readonly sampled: number;
+  readonly ok: number;
+  readonly lost: number;
+  readonly nodeChecks: number;
+  readonly mismatch: number;
+  readonly missing: number;
+  readonly timeout: number;
+  readonly error: number;
+}
+
+/** One leaf's rows over its nodes, as the recount groups them (by activity id). */
+interface LeafAggregate {
+  allOk: boolean;
+  anyOk: boolean;
+  rows: number;
+  readonly kinds: Set<string>;
+}
+
+function leafAggregates(
+  rows: ReadonlyArray<{ activity_id: unknown; ok: unknown; kind: unknown }>
+): Map<string, LeafAggregate> {
+  const out = new Map<string, LeafAggregate>();
+  for (const x of rows) {
+    const id = String(x.activity_id);
+    let a = out.get(id);
+    if (!a) out.set(id, (a = { allOk: true, anyOk: false, rows: 0, kinds: new Set() }));
+    a.allOk &&= x.ok === true;
+    a.anyOk ||= x.ok === true;
+    a.rows++;
+    if (typeof x.kind === 'string') a.kinds.add(x.kind);
+  }
+  return out;
+}
+
+/** What one leaf adds to the counts: as `recount` counts it, a leaf of `rows` rows. */
+function leafCounts(a: LeafAggregate): Counts {
+  return {
+    sampled: 1,
+    ok: a.allOk ? 1 : 0,
+    lost: a.anyOk ? 0 : 1,
+    nodeChecks: a.rows,
+    mismatch: a.kinds.has('mismatch') ? 1 : 0,
+    missing: a.kinds.has('missing') ? 1 : 0,
+    timeout: a.kinds.has('timeout') ? 1 : 0,
+    error: a.kinds.has('error') ? 1 : 0,
+  };
+}
+
+function addCounts(a: Counts, b: Counts, sign: 1 | -1): Counts {
+  return {
+    sampled: a.sampled + sign * b.sampled,
+    ok: a.ok + sign * b.ok,
+    lost: a.lost + sign * b.lost,
+    nodeChecks: a.nodeChecks + sign * b.nodeChecks,
+    mismatch: a.mismatch + sign * b.mismatch,
+    missing: a.missing + sign * b.missing,
+    timeout: a.timeout + sign * b.timeout,
+    error: a.error + sign * b.error,
+  };
+}
+
+function figuresOf(c: Counts, target: SampleTarget, population: number): RoundFigures {
+  return {
+    sampled: c.sampled,
+    ok: c.ok,
+    failed: c.sampled - c.ok,
+    lost: c.lost,
+    nodeChecks: c.nodeChecks,
+    failedByKind: { mismatch: c.mismatch, missing: c.missing, timeout: c.timeout, error: c.error },
+    confidence: confidenceAchieved(population, c.sampled, target.p),
+    badBound: badUpperBound(population, c.sampled, c.sampled - c.ok, target.d),
+  };
 }
 
 export class SentinelStore {
@@ -278,9 +360,9 @@ export class SentinelStore {
   }
 
   /**
-   * Writes one batch's checked leaves (every node's row) and recounts the round's figures, in one
-   * transaction. Rows already present (a leaf checked before a crash) are left as they were.
-   * Returns the rows written and the figures.
+   * Writes one batch's checked leaves (every node's row) and adds their contribution to the
+   * round's figures, in one transaction. Rows already present (a leaf checked before a crash) are
+   * left as they were and counted once. Returns the rows written and the figures.
    */
   async recordChecks(
     roundId: string,
@@ -288,41 +370,130 @@ export class SentinelStore {
     target: SampleTarget,
     population: number
   ): Promise<{ inserted: number; figures: RoundFigures }> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      // Writers of one round take turns, so each recount sees every earlier writer's rows.
-      await c.query(`SELECT 1 FROM sentinel_round WHERE id = $1 FOR UPDATE`, [roundId]);
-      let inserted = 0;
-      if (rows.length > 0) {
-        const r = await c.query(
-          `INSERT INTO sentinel_check (round_id, batch_id, activity_id, leaf_index, payload_hash,
+    return this.inRound(roundId, async (c, stored) => {
+      if (rows.length === 0) return { inserted: 0, figures: figuresOf(stored, target, population) };
+      // One statement inserts the rows and reads what the round already held of their leaves
+      // (normally nothing; after a restart, or with a second writer of the round, some nodes' rows
+      // of a leaf may be there): every part of a statement sees the same snapshot, so `old` does
+      // not see the rows `ins` adds.
+      const r = await c.query(
+        `WITH ins AS (
+           INSERT INTO sentinel_check (round_id, batch_id, activity_id, leaf_index, payload_hash,
              node_url, checked_at, ok, kind, code, latency_ms, facts, evidence)
            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[],
              $7::timestamptz[], $8::bool[], $9::text[], $10::text[], $11::int[], $12::jsonb[],
              $13::jsonb[])
-           ON CONFLICT (round_id, activity_id, node_url) DO NOTHING`,
-          [
-            roundId,
-            rows.map((x) => x.batchId),
-            rows.map((x) => x.activityId),
-            rows.map((x) => x.leafIndex),
-            rows.map((x) => x.payloadHash),
-            rows.map((x) => x.nodeUrl),
-            rows.map((x) => x.checkedAt.toISOString()),
-            rows.map((x) => x.kind === 'ok'),
-            rows.map((x) => x.kind),
-            rows.map((x) => x.code),
-            rows.map((x) => x.latencyMs),
-            rows.map((x) => JSON.stringify(x.facts)),
-            rows.map((x) => (x.evidence === null ? null : JSON.stringify(x.evidence))),
-          ]
-        );
-        inserted = r.rowCount ?? 0;
+           ON CONFLICT (round_id, activity_id, node_url) DO NOTHING
+           RETURNING activity_id, ok, kind)
+         SELECT true AS new, activity_id, ok, kind FROM ins
+         UNION ALL
+         SELECT false, activity_id, ok, kind FROM sentinel_check
+          WHERE round_id = $1 AND activity_id = ANY($3::text[])`,
+        [
+          roundId,
+          rows.map((x) => x.batchId),
+          rows.map((x) => x.activityId),
+          rows.map((x) => x.leafIndex),
+          rows.map((x) => x.payloadHash),
+          rows.map((x) => x.nodeUrl),
+          rows.map((x) => x.checkedAt.toISOString()),
+          rows.map((x) => x.kind === 'ok'),
+          rows.map((x) => x.kind),
+          rows.map((x) => x.code),
+          rows.map((x) => x.latencyMs),
+          rows.map((x) => JSON.stringify(x.facts)),
+          rows.map((x) => (x.evidence === null ? null : JSON.stringify(x.evidence))),
+        ]
+      );
+      const before = r.rows.filter((x) => x.new !== true);
+      const inserted = r.rows.length - before.length;
+      if (inserted === 0) return { inserted, figures: figuresOf(stored, target, population) };
+      // Each touched leaf: its contribution after the insert minus its contribution before.
+      const old = leafAggregates(before);
+      let counts = stored;
+      for (const [id, leaf] of leafAggregates(r.rows)) {
+        const was = old.get(id);
+        counts = addCounts(counts, leafCounts(leaf), 1);
+        if (was) counts = addCounts(counts, leafCounts(was), -1);
       }
-      const figures = await this.recount(c, roundId, target, population);
-      await c.query('COMMIT');
+      const figures = figuresOf(counts, target, population);
+      await this.writeFigures(c, roundId, figures);
       return { inserted, figures };
+    });
+  }
+
+  /**
+   * Counts the round's figures again from every one of its rows and stores them (under the
+   * round's row lock, so no write lands in between). A round is completed after this.
+   */
+  async recount(roundId: string, target: SampleTarget, population: number): Promise<RoundFigures> {
+    return this.inRound(roundId, async (c) => {
+      const r = await c.query(
+        `SELECT count(*)::int AS sampled,
+                count(*) FILTER (WHERE all_ok)::int AS ok,
+                count(*) FILTER (WHERE NOT any_ok)::int AS lost,
+                coalesce(sum(n), 0)::int AS checks,
+                count(*) FILTER (WHERE mismatch)::int AS mismatch,
+                count(*) FILTER (WHERE missing)::int AS missing,
+                count(*) FILTER (WHERE timeout)::int AS timeout,
+                count(*) FILTER (WHERE error)::int AS error
+           FROM (SELECT bool_and(ok) AS all_ok, bool_or(ok) AS any_ok, count(*) AS n,
+                        bool_or(kind = 'mismatch') AS mismatch, bool_or(kind = 'missing') AS missing,
+                        bool_or(kind = 'timeout') AS timeout, bool_or(kind = 'error') AS error
+                   FROM sentinel_check WHERE round_id = $1 GROUP BY activity_id) l`,
+        [roundId]
+      );
+      const x = r.rows[0]!;
+      const figures = figuresOf(
+        {
+          sampled: Number(x.sampled),
+          ok: Number(x.ok),
+          lost: Number(x.lost),
+          nodeChecks: Number(x.checks),
+          mismatch: Number(x.mismatch),
+          missing: Number(x.missing),
+          timeout: Number(x.timeout),
+          error: Number(x.error),
+        },
+        target,
+        population
+      );
+      await this.writeFigures(c, roundId, figures);
+      return figures;
+    });
+  }
+
+  /**
+   * Runs `work` in a transaction holding the round's row lock, with the counters stored in that
+   * row. Writers of one round take turns, so each one adds to what every earlier one stored.
+   */
+  private async inRound<T>(
+    roundId: string,
+    work: (c: PoolClient, stored: Counts) => Promise<T>
+  ): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = await c.query(
+        `SELECT sampled, ok, lost, node_checks, failed_by_kind FROM sentinel_round
+          WHERE id = $1 FOR UPDATE`,
+        [roundId]
+      );
+      const x = r.rows[0];
+      if (!x) throw new Error(`sentinel round ${roundId} does not exist`);
+      const kinds = (x.failed_by_kind ?? {}) as Record<string, unknown>;
+      const out = await work(c, {
+        sampled: Number(x.sampled),
+        ok: Number(x.ok),
+        lost: Number(x.lost),
+        nodeChecks: Number(x.node_checks),
+        mismatch: Number(kinds.mismatch ?? 0),
+        missing: Number(kinds.missing ?? 0),
+        timeout: Number(kinds.timeout ?? 0),
+        error: Number(kinds.error ?? 0),
+      });
+      await c.query('COMMIT');
+      return out;
     } catch (e) {
       await c.query('ROLLBACK').catch(() => {});
       throw e;
@@ -331,62 +502,23 @@ export class SentinelStore {
     }
   }
 
-  private async recount(
-    c: PoolClient,
-    roundId: string,
-    target: SampleTarget,
-    population: number
-  ): Promise<RoundFigures> {
-    const r = await c.query(
-      `SELECT count(*)::int AS sampled,
-              count(*) FILTER (WHERE all_ok)::int AS ok,
-              count(*) FILTER (WHERE NOT any_ok)::int AS lost,
-              coalesce(sum(n), 0)::int AS checks,
-              count(*) FILTER (WHERE mismatch)::int AS mismatch,
-              count(*) FILTER (WHERE missing)::int AS missing,
-              count(*) FILTER (WHERE timeout)::int AS timeout,
-              count(*) FILTER (WHERE error)::int AS error
-         FROM (SELECT bool_and(ok) AS all_ok, bool_or(ok) AS any_ok, count(*) AS n,
-                      bool_or(kind = 'mismatch') AS mismatch, bool_or(kind = 'missing') AS missing,
-                      bool_or(kind = 'timeout') AS timeout, bool_or(kind = 'error') AS error
-                 FROM sentinel_check WHERE round_id = $1 GROUP BY activity_id) l`,
-      [roundId]
-    );
-    const x = r.rows[0]!;
-    const sampled = Number(x.sampled);
-    const ok = Number(x.ok);
-    const figures: RoundFigures = {
-      sampled,
-      ok,
-      failed: sampled - ok,
-      lost: Number(x.lost),
-      nodeChecks: Number(x.checks),
-      failedByKind: {
-        mismatch: Number(x.mismatch),
-        missing: Number(x.missing),
-        timeout: Number(x.timeout),
-        error: Number(x.error),
-      },
-      confidence: confidenceAchieved(population, sampled, target.p),
-      badBound: badUpperBound(population, sampled, sampled - ok, target.d),
-    };
+  private async writeFigures(c: PoolClient, roundId: string, f: RoundFigures): Promise<void> {
     await c.query(
       `UPDATE sentinel_round SET sampled = $2, ok = $3, failed = $4, lost = $5, node_checks = $6,
          failed_by_kind = $7::jsonb, confidence = $8, bad_bound = $9, updated_at = now()
        WHERE id = $1`,
       [
         roundId,
-        figures.sampled,
-        figures.ok,
-        figures.failed,
-        figures.lost,
-        figures.nodeChecks,
-        JSON.stringify(figures.failedByKind),
-        figures.confidence,
-        figures.badBound,
+        f.sampled,
+        f.ok,
+        f.failed,
+        f.lost,
+        f.nodeChecks,
+        JSON.stringify(f.failedByKind),
+        f.confidence,
+        f.badBound,
       ]
     );
-    return figures;
   }
 
   /** Marks a round complete and reveals its seed. */

@@ -33,9 +33,15 @@ import {
   samplingKey,
 } from '../sentinel/sampling.ts';
 import { Sentinel, type SentinelEvent, type SentinelOptions } from '../sentinel/sentinel.ts';
-import { nodeUrlFromParams } from '../sentinel/store.ts';
+import { type CheckRow, SentinelStore, nodeUrlFromParams } from '../sentinel/store.ts';
 import { parseHex, toHex } from '../verifier/bytes.ts';
-import { type Evidence, isEvidence, parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
+import {
+  type CheckKind,
+  type Evidence,
+  isEvidence,
+  parseEvidence,
+  verifyEvidence,
+} from '../verifier/evidence.ts';
 import { pureBackend } from '../verifier/signatures.ts';
 import { main } from '../cli/main.ts';
 import { databaseLegs } from './helpers/databases.ts';
@@ -120,6 +126,38 @@ async function expectSampleFromSeed(pool: pg.Pool, round: Record<string, any>): 
     ])
   ).rows.map((x) => String(x.activity_id));
   expect(checked.sort()).toEqual(drawn.sort());
+}
+
+/** A round's figures as stored in its row, and as a recount of its rows gives them (read only). */
+async function figuresAndRecount(
+  pool: pg.Pool,
+  roundId: string
+): Promise<{ stored: Record<string, unknown>; recount: Record<string, unknown> }> {
+  const stored = (
+    await pool.query(
+      `SELECT sampled, ok, failed, lost, node_checks, failed_by_kind FROM sentinel_round
+        WHERE id = $1`,
+      [roundId]
+    )
+  ).rows[0];
+  const recount = (
+    await pool.query(
+      `SELECT count(*)::int AS sampled, count(*) FILTER (WHERE all_ok)::int AS ok,
+              count(*) FILTER (WHERE NOT all_ok)::int AS failed,
+              count(*) FILTER (WHERE NOT any_ok)::int AS lost,
+              coalesce(sum(n), 0)::int AS node_checks,
+              jsonb_build_object(
+                'mismatch', count(*) FILTER (WHERE mismatch), 'missing', count(*) FILTER (WHERE missing),
+                'timeout', count(*) FILTER (WHERE timeout), 'error', count(*) FILTER (WHERE error)
+              ) AS failed_by_kind
+         FROM (SELECT bool_and(ok) AS all_ok, bool_or(ok) AS any_ok, count(*) AS n,
+                      bool_or(kind = 'mismatch') AS mismatch, bool_or(kind = 'missing') AS missing,
+                      bool_or(kind = 'timeout') AS timeout, bool_or(kind = 'error') AS error
+                 FROM sentinel_check WHERE round_id = $1 GROUP BY activity_id) l`,
+      [roundId]
+    )
+  ).rows[0];
+  return { stored, recount };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -652,6 +690,108 @@ describe.each(legs)('sentinel on %s', (leg) => {
       await expectSampleFromSeed(pool, round);
     }
   }, 120_000);
+
+  it('keeps running figures equal to a recount of the rows while batches are written at once, a leaf split across writes', async () => {
+    const store = new SentinelStore(pool);
+    const target = { d: 0.99, p: 0.01, rule: 'formula' } as const;
+    const population = 400;
+    const id = `running-${leg}-${randomBytes(4).toString('hex')}`;
+    await store.openRound(
+      {
+        id,
+        clusterId: '0x' + '44'.repeat(20),
+        era: 9,
+        sentinel: keyFromSecret(randomBytes(32)).id,
+        seedHeight: 1,
+        seedHash: '0x' + '55'.repeat(32),
+        seedCommitment: '0x' + '66'.repeat(32),
+        population,
+        batches: 20,
+        sampleSize: 100,
+      },
+      target,
+      3
+    );
+    const nodes = ['http://node-a:1', 'http://node-b:2', 'http://node-c:3'];
+    const row = (activityId: string, node: string, kind: CheckKind): CheckRow => {
+      const [batchId, leaf] = activityId.split(':');
+      return {
+        batchId: batchId!,
+        activityId,
+        leafIndex: Number(leaf),
+        payloadHash: '0x' + '77'.repeat(32),
+        nodeUrl: node,
+        checkedAt: new Date(),
+        kind,
+        code: kind === 'ok' ? null : 'UNAVAILABLE',
+        latencyMs: 1,
+        facts: {},
+        evidence: null,
+      };
+    };
+    // 16 batches of 5 leaves, every node in one write: mostly ok, some failed, some lost.
+    const kinds: CheckKind[] = ['ok', 'ok', 'ok', 'mismatch', 'ok', 'missing', 'timeout', 'error'];
+    const writes: CheckRow[][] = Array.from({ length: 16 }, (_, b) =>
+      Array.from({ length: 5 }, (_, l) =>
+        nodes.map((n, k) => row(`b${b}:${l}`, n, kinds[(b * 5 + l * 3 + k * (b % 3)) % 8]!))
+      ).flat()
+    );
+    // Leaves split across two writes, as after a restart or with a second writer of the round:
+    // s:0 ok on a, then failed on b (ok → failed); s:1 missing on a, then ok on b (lost → not
+    // lost); s:2 on a and b, then b again and c (one row of the second write already there).
+    const first = [row('s:0', nodes[0]!, 'ok'), row('s:1', nodes[0]!, 'missing')];
+    const second = [
+      row('s:0', nodes[1]!, 'mismatch'),
+      row('s:0', nodes[2]!, 'ok'),
+      row('s:1', nodes[1]!, 'ok'),
+      row('s:2', nodes[1]!, 'timeout'),
+      row('s:2', nodes[2]!, 'ok'),
+    ];
+    const third = [row('s:2', nodes[0]!, 'ok'), row('s:2', nodes[1]!, 'error')];
+
+    // One split write alone first: the running figures hold a partial leaf exactly.
+    expect((await store.recordChecks(id, first, target, population)).inserted).toBe(2);
+    let f = await figuresAndRecount(pool, id);
+    expect(f.stored).toEqual(f.recount);
+
+    // Then everything at once (4 connections), each write also sent twice (nothing inserted the
+    // second time), the other halves of the split leaves among them.
+    const all = [...writes, second, third, ...writes.slice(0, 4), first];
+    const results = await Promise.all(
+      all.map((w) => store.recordChecks(id, w, target, population))
+    );
+    const distinct = new Set(
+      [...writes.flat(), ...first, ...second, ...third].map((r) => `${r.activityId} ${r.nodeUrl}`)
+    );
+    expect(2 + results.reduce((s, r) => s + r.inserted, 0)).toBe(distinct.size);
+    f = await figuresAndRecount(pool, id);
+    expect(f.stored).toEqual(f.recount);
+    expect(f.stored.sampled).toBe(16 * 5 + 3);
+    expect(f.stored.node_checks).toBe(distinct.size);
+    expect(f.stored.failed).toBeGreaterThan(0);
+    expect(f.stored.lost).toBeGreaterThan(0);
+    // The leaf split as ok then failed, and the one lost then served, counted as they end up.
+    const leaf = async (a: string): Promise<boolean[]> =>
+      (
+        await pool.query(
+          `SELECT ok FROM sentinel_check WHERE round_id = $1 AND activity_id = $2 ORDER BY node_url`,
+          [id, a]
+        )
+      ).rows.map((x) => Boolean(x.ok));
+    expect(await leaf('s:0')).toEqual([true, false, true]);
+    expect(await leaf('s:1')).toEqual([false, true]);
+    expect(await leaf('s:2')).toEqual([true, false, true]);
+
+    // The writes returned figures as they stood when each committed: the last has them all.
+    const last = results.reduce((a, b) => (b.figures.nodeChecks > a.figures.nodeChecks ? b : a));
+    expect(last.figures.nodeChecks).toBe(distinct.size);
+    // The full recount the round ends with finds nothing to correct.
+    const recounted = await store.recount(id, target, population);
+    expect(recounted).toEqual(last.figures);
+    expect((await figuresAndRecount(pool, id)).stored).toEqual(f.stored);
+    expect(recounted.confidence).toBeCloseTo(confidenceAchieved(population, 83, 0.01), 12);
+    expect(recounted.badBound).toBe(badUpperBound(population, 83, recounted.failed, 0.99));
+  }, 60_000);
 
   it('delivers each failure to the webhook once it answers 2xx, with retries, backoff and across a restart', async () => {
     const attempts = new Map<string, number[]>();
