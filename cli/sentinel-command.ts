@@ -176,7 +176,7 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
   let metricsServer: { url: string; close(): Promise<void> } | null = null;
   if (config.metricsPort >= 0) {
     try {
-      metricsServer = await metrics.serve(config.metricsPort);
+      metricsServer = await metrics.serve(config.metricsPort, config.metricsHost);
     } catch (e) {
       await pool.end().catch(() => {});
       await db.close();

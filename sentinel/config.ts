@@ -22,6 +22,7 @@
  * | `PROOFROOM_SENTINEL_WEBHOOK_URL` | POST target for failures | none |
  * | `PROOFROOM_SENTINEL_WEBHOOK_ATTEMPTS` / `_TIMEOUT_MS` / `_BACKOFF_MS` | delivery attempts, timeout, first retry delay | 8 / 5000 / 1000 |
  * | `PROOFROOM_SENTINEL_METRICS_PORT` | Prometheus port (0: any free port, -1: off) | -1 |
+ * | `PROOFROOM_SENTINEL_METRICS_HOST` | address the metrics endpoint listens on | 127.0.0.1 |
  * | `PROOFROOM_DATA_DIR` | the data directory | `.data` |
  * @module
  */
@@ -48,6 +49,7 @@ export interface SentinelConfig {
     readonly backoffMs: number;
   } | null;
   readonly metricsPort: number;
+  readonly metricsHost: string;
 }
 
 /** Flag values that take precedence over the environment (strings, as typed). */
@@ -142,5 +144,6 @@ export function loadSentinelConfig(
         })
       : null,
     metricsPort: int('PROOFROOM_SENTINEL_METRICS_PORT', -1, -1, 65535),
+    metricsHost: get('PROOFROOM_SENTINEL_METRICS_HOST') ?? '127.0.0.1',
   });
 }

@@ -213,15 +213,18 @@ export class SentinelStore {
   /** Paid eras in finalized blocks this sentinel has not completed, oldest first. */
   async pendingEras(sentinel: string, limit = 32): Promise<PaidEra[]> {
     const r = await this.pool.query(
-      `SELECT e.cluster_id, e.era, e.block_height, k.hash
+      // The seed block is the one whose ClusterEraPaid paid the era (the era's `paid` line), not
+      // era_payout.block_height: that is where the figures were last re-derived, and it moves
+      // with late votes and finality (an era derived again at the head never became final).
+      `SELECT e.cluster_id, e.era, p.block_height, k.hash
          FROM era_payout e
-         JOIN block k ON k.height = e.block_height AND k.final
-        WHERE e.paid_event_id IS NOT NULL
-          AND e.block_height <= (SELECT finalized_height FROM indexer_status WHERE id = 'main')
+         JOIN payout_line p ON p.id = e.paid_event_id
+         JOIN block k ON k.height = p.block_height AND k.final
+        WHERE p.block_height <= (SELECT finalized_height FROM indexer_status WHERE id = 'main')
           AND NOT EXISTS (SELECT 1 FROM sentinel_round s
                            WHERE s.cluster_id = e.cluster_id AND s.era = e.era
                              AND s.sentinel = $1 AND s.status = 'complete')
-        ORDER BY e.block_height, e.cluster_id, e.era
+        ORDER BY p.block_height, e.cluster_id, e.era
         LIMIT $2`,
       [sentinel, limit]
     );

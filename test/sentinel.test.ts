@@ -382,12 +382,11 @@ describe.each(legs)('sentinel on %s', (leg) => {
       options(pool, urls, { key, evidenceDir, metrics, onEvent: (e) => events.push(e) })
     );
     const results = await s.runOnce();
-    const paid = (
-      await pool.query(
-        `SELECT count(*)::int AS n FROM era_payout e JOIN block k ON k.height = e.block_height
-          WHERE k.final AND e.paid_event_id IS NOT NULL`
-      )
-    ).rows[0].n;
+    // Every era whose ClusterEraPaid is in a final block gets a round, seeded by that block.
+    const finalized = (await pool.query(`SELECT finalized_height AS h FROM indexer_status`)).rows[0]
+      .h as number;
+    const paidEras = ix.devnet.manifest.eraRounds.filter((e) => e.paidAtBlock <= finalized);
+    const paid = paidEras.length;
     expect(paid).toBeGreaterThan(0);
     expect(results).toHaveLength(paid);
     expect(results.every((r) => r.complete)).toBe(true);
@@ -403,6 +402,9 @@ describe.each(legs)('sentinel on %s', (leg) => {
     const rounds = await roundsOf(pool, key.id);
     expect(rounds).toHaveLength(paid);
     let faultedSampled = 0;
+    expect(rounds.map((r) => [r.era, r.seed_height])).toEqual(
+      paidEras.map((e) => [e.era, e.paidAtBlock])
+    );
     for (const round of rounds) {
       const own = rows.filter((r) => r.round_id === round.id);
       expect(own).toHaveLength(round.sample_size * urls.length);
