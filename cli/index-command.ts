@@ -28,7 +28,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   if (!rpc) throw new UsageError('--rpc URL is required');
   const db = await openDatabase(str('database') ?? config.databaseUrl, config.dataDir);
   const databaseUrl = db.url;
-  if (db.embedded) process.stdout.write(`embedded PostgreSQL at ${db.shown}\n`);
+  if (db.embedded) process.stdout.write(`database ${db.shown}\n`);
   const env: NodeJS.ProcessEnv = {
     ...config.childEnv,
     PROOFROOM_RPC_URL: rpc,

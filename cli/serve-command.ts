@@ -34,7 +34,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const db = await openDatabase(databaseFlag, cli.dataDir);
   const databaseUrl = db.url;
-  if (db.embedded) process.stdout.write(`embedded PostgreSQL at ${db.shown}\n`);
+  if (db.embedded) process.stdout.write(`database ${db.shown}\n`);
   if (config.explorerDir === EXPLORER_DIST) {
     try {
       const b = await ensureExplorer();

@@ -207,9 +207,9 @@ describe('proofroom index', () => {
     child.stderr.on('data', () => {});
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     try {
-      for (let i = 0; i < 200 && !stdout.includes('embedded PostgreSQL'); i++)
+      for (let i = 0; i < 200 && !stdout.includes('embedded PGlite'); i++)
         await new Promise((r) => setTimeout(r, 100));
-      const url = /embedded PostgreSQL \(PGlite\) at (\S+),/.exec(stdout)![1]!;
+      const url = /database (\S+) \(embedded PGlite, data in /.exec(stdout)![1]!;
       expect(stdout).toContain(path.join(dataDir, 'pg'));
       const c = new pg.Client({ connectionString: url });
       await c.connect();
