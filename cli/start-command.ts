@@ -258,7 +258,6 @@ export async function startCommand(argv: string[]): Promise<number> {
       await c.run().catch((e: unknown) => say(`stopping ${c.name}: ${String(e)}`));
     }
   };
-  const checkpoint = (): boolean => stopRequested;
 
   try {
     const t0 = performance.now();
@@ -268,16 +267,34 @@ export async function startCommand(argv: string[]): Promise<number> {
         : `Proof Room: a demo chain with faults (seed "${o.seed}", ${o.records} records over ${o.eras} eras)`
     );
 
+    // The API's settings first: they say whether to serve (and so build) the explorer.
+    const apiConfig = (() => {
+      try {
+        return loadApiConfig(cli.childEnv, {
+          // The database's URL is checked (and named in messages) when it is opened below.
+          databaseUrl: null,
+          embedded: !o.databaseUrl,
+          ...(o.port !== undefined ? { port: o.port } : {}),
+          ...(o.host !== undefined ? { host: o.host } : {}),
+        });
+      } catch (e) {
+        if (e instanceof ApiConfigError) throw new SetupError(e.message);
+        throw e;
+      }
+    })();
+
     // The explorer's build (only when missing or older than its sources: the first start).
-    try {
-      const b = await ensureExplorer();
-      if (b.built) say(`built the explorer in ${(b.ms / 1000).toFixed(1)} s`);
-    } catch (e) {
-      say(
-        `the explorer could not be built (${e instanceof Error ? e.message : String(e)}); serving the API only`
-      );
+    if (apiConfig.explorerDir === EXPLORER_DIST) {
+      try {
+        const b = await ensureExplorer();
+        if (b.built) say(`built the explorer in ${(b.ms / 1000).toFixed(1)} s`);
+      } catch (e) {
+        say(
+          `the explorer could not be built (${e instanceof Error ? e.message : String(e)}); serving the API only`
+        );
+      }
     }
-    if (checkpoint()) return 0;
+    if (stopRequested) return 0;
 
     // The database: the embedded one refuses a folder another process has open.
     const db: OpenedDatabase = await openDatabase(o.databaseUrl, o.dataDir);
@@ -294,23 +311,9 @@ export async function startCommand(argv: string[]): Promise<number> {
     pool.on('error', () => {});
     cleanups.push({ name: 'the pool', run: () => pool.end() });
     const stored = await storedState(pool);
-    if (checkpoint()) return 0;
+    if (stopRequested) return 0;
 
     // Ports: one message for each that is taken, before anything listens.
-    const apiConfig = (() => {
-      try {
-        return loadApiConfig(cli.childEnv, {
-          databaseUrl: db.url,
-          embedded: db.embedded !== null,
-          explorerDir: EXPLORER_DIST,
-          ...(o.port !== undefined ? { port: o.port } : {}),
-          ...(o.host !== undefined ? { host: o.host } : {}),
-        });
-      } catch (e) {
-        if (e instanceof ApiConfigError) throw new SetupError(e.message);
-        throw e;
-      }
-    })();
     if (apiConfig.port !== 0 && !(await portFree(apiConfig.host, apiConfig.port)))
       throw new SetupError(
         `port ${apiConfig.port} (the explorer and API) is taken; choose another with --port or PROOFROOM_API_PORT`
@@ -322,7 +325,8 @@ export async function startCommand(argv: string[]): Promise<number> {
     let garUrl = o.garUrl;
     let storageUrls = o.storageUrls;
     let genesis: string;
-    let target: (() => number) | null = null;
+    // The demo's head is known; a real chain's comes from the processor's metrics.
+    let tipHeight: number | null = null;
     if (!o.rpcUrl) {
       const nodes = 3;
       for (let k = 0; k < 2 + nodes; k++) {
@@ -352,7 +356,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       storageUrls ??= dn.storageUrls.join(',');
       genesis = dn.chain.genesisHash;
       const tip = dn.canonical.length - 1;
-      target = () => tip;
+      tipHeight = tip;
       const m = dn.manifest;
       say(
         `demo chain    ${dn.rpcUrl} (${m.records} records, ${tip} blocks; faults: ${m.faults.length ? m.faults.join(', ') : 'none'})`
@@ -371,7 +375,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       genesis = info.genesisHash;
       say(`chain         ${info.name} at ${rpcUrl} (genesis ${genesis.slice(0, 18)}…)`);
     }
-    if (checkpoint()) return 0;
+    if (stopRequested) return 0;
 
     // The database must hold this chain's blocks, or nothing yet.
     const where = db.embedded ? `the data folder ${o.dataDir}` : `the database ${db.shown}`;
@@ -546,7 +550,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       }
       const m = parseProm(text);
       const last = m.get('sqd_processor_last_block');
-      const chainHeight = target ? target() : m.get('sqd_processor_chain_height');
+      const chainHeight = tipHeight ?? m.get('sqd_processor_chain_height');
       if (last === undefined || chainHeight === undefined || chainHeight <= 0) return;
       const now = performance.now();
       history.push({ t: now, h: last });
