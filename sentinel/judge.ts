@@ -27,7 +27,11 @@ import { blake2b256 } from '../verifier/hash.ts';
 import type { Line, ReasonCode } from '../verifier/lines.ts';
 import { mmrProof, mmrProofs } from '../verifier/mmr.ts';
 import { cereMerge } from '../verifier/payout-tree.ts';
-import { checkBatchPayloadLeaves, checkInclusion } from '../verifier/receipts/dac-batch.ts';
+import {
+  checkBatchPayloadLeaves,
+  checkInclusion,
+  decodeBatchPayload,
+} from '../verifier/receipts/dac-batch.ts';
 import type { NodeAnswer } from './fetch.ts';
 import type { SentinelKey } from './keys.ts';
 import type { AnchoredBatch, CheckRow, StoredRecord } from './store.ts';
@@ -79,7 +83,15 @@ export function judgeAnswer(
   let got = bodies.get(key);
   if (!got) {
     const c = checkBatchPayloadLeaves(a.body, env);
-    got = { ok: c.line.ok, code: c.line.ok ? null : c.line.code, leaves: c.leaves };
+    let leaves = c.leaves;
+    if (!c.line.ok && leaves === null) {
+      // Wrong bytes: still decoded when the framing allows (as many records as anchored), so
+      // each sampled leaf can say whether its own record changed or another one did.
+      const recs = decodeBatchPayload(a.body, env.recordFormat);
+      if (recs.ok && recs.value.length === env.leafCount)
+        leaves = recs.value.map((r) => blake2b256(r));
+    }
+    got = { ok: c.line.ok, code: c.line.ok ? null : c.line.code, leaves };
     bodies.set(key, got);
   }
   const facts = { ...base, bytes: a.body.length, hash: a.hash, expected };

@@ -431,6 +431,15 @@ describe.each(legs)('sentinel on %s', (leg) => {
         expect([r.kind, r.code]).toEqual(['mismatch', 'HASH_MISMATCH']);
         expect(r.facts.hash).not.toBe(r.facts.expected);
         expect(r.facts.agreesWith).toEqual([]);
+        // The node flips the middle byte: the record holding it changed, the others did not.
+        const intact = ix.devnet.scenario.payloads.get(r.payload_hash)!;
+        const middle = intact.length >> 1;
+        let line = 0;
+        for (let i = 0; i < middle; i++) if (intact[i] === 0x0a) line++;
+        expect({ leaf: r.leaf_index, altered: r.facts.recordAltered }).toEqual({
+          leaf: r.leaf_index,
+          altered: r.leaf_index === line,
+        });
       } else {
         expect([r.kind, r.code]).toEqual(['missing', 'UNAVAILABLE']);
         expect(r.facts.status).toBe(404);
