@@ -421,7 +421,9 @@ export class Sentinel {
           `${slug(r.activityId)}--${slug(r.nodeUrl)}.json`
         );
         await writeAtomic(file, JSON.stringify(r.evidence, null, 2) + '\n');
-        (r.facts as Record<string, unknown>).evidenceFile = file;
+        // Stored (and served by the API) relative to the evidence folder: the server's own paths
+        // are nobody else's business.
+        (r.facts as Record<string, unknown>).evidenceFile = path.relative(o.evidenceDir, file);
         files.set(r, file);
       }
     }

@@ -471,8 +471,10 @@ describe.each(legs)('sentinel on %s', (leg) => {
       const report = verifyEvidence((ev as { evidence: Evidence }).evidence, pureBackend);
       expect(report.lines.filter((l) => !l.ok)).toEqual([]);
       expect(report.claim.kind).toBe(r.kind);
-      expect(r.facts.evidenceFile).toMatch(/\.json$/);
-      expect(JSON.parse(readFileSync(String(r.facts.evidenceFile), 'utf8'))).toEqual(r.evidence);
+      expect(r.facts.evidenceFile).toMatch(/^[^/].*\.json$/); // relative to the evidence folder
+      expect(
+        JSON.parse(readFileSync(path.join(evidenceDir, String(r.facts.evidenceFile)), 'utf8'))
+      ).toEqual(r.evidence);
     }
 
     // Altered evidence is rejected: the claim, the body, the signer.
