@@ -159,6 +159,7 @@ export class Sentinel {
   private readonly notifier: WebhookNotifier | null;
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
+  private gaugesLoaded = false;
 
   constructor(private readonly o: SentinelOptions) {
     this.store = new SentinelStore(o.pool);
@@ -179,7 +180,22 @@ export class Sentinel {
   /** Runs every pending round to its end (or until stopped); returns what each reached. */
   async runOnce(signal: AbortSignal = this.abort.signal): Promise<RoundResult[]> {
     const eras = await this.store.pendingEras(this.o.key.id);
-    this.o.metrics?.pendingEras.set(eras.length);
+    const m = this.o.metrics;
+    if (m) {
+      // The gauges say what the database holds, also right after a restart (a pass lists at most
+      // 32 eras; the gauge counts them all).
+      m.pendingEras.set(
+        eras.length < 32 ? eras.length : await this.store.countPendingEras(this.o.key.id)
+      );
+      if (!this.gaugesLoaded) {
+        for (const r of await this.store.latestRounds(this.o.key.id)) {
+          m.confidence.set({ cluster: r.clusterId }, r.confidence);
+          m.roundFailed.set({ cluster: r.clusterId }, r.failed);
+          m.lastEra.set({ cluster: r.clusterId }, r.era);
+        }
+        this.gaugesLoaded = true;
+      }
+    }
     const out: RoundResult[] = [];
     for (const era of eras) {
       if (signal.aborted) break;

@@ -236,6 +236,40 @@ export class SentinelStore {
     }));
   }
 
+  /** How many eras `pendingEras` would list without its limit. */
+  async countPendingEras(sentinel: string): Promise<number> {
+    const r = await this.pool.query(
+      `SELECT count(*)::int AS n
+         FROM era_payout e
+         JOIN payout_line p ON p.id = e.paid_event_id
+         JOIN block k ON k.height = p.block_height AND k.final
+        WHERE p.block_height <= (SELECT finalized_height FROM indexer_status WHERE id = 'main')
+          AND NOT EXISTS (SELECT 1 FROM sentinel_round s
+                           WHERE s.cluster_id = e.cluster_id AND s.era = e.era
+                             AND s.sentinel = $1 AND s.status = 'complete')`,
+      [sentinel]
+    );
+    return Number(r.rows[0].n);
+  }
+
+  /** Each cluster's newest complete round of this sentinel (for its gauges after a restart). */
+  async latestRounds(
+    sentinel: string
+  ): Promise<Array<{ clusterId: string; era: number; confidence: number; failed: number }>> {
+    const r = await this.pool.query(
+      `SELECT DISTINCT ON (cluster_id) cluster_id, era, confidence, failed
+         FROM sentinel_round WHERE sentinel = $1 AND status = 'complete'
+        ORDER BY cluster_id, era DESC`,
+      [sentinel]
+    );
+    return r.rows.map((x) => ({
+      clusterId: String(x.cluster_id),
+      era: Number(x.era),
+      confidence: Number(x.confidence),
+      failed: Number(x.failed),
+    }));
+  }
+
   /** The era's batches anchored in final blocks up to the seed block, in batch order. */
   async anchoredBatches(era: PaidEra): Promise<AnchoredBatch[]> {
     const r = await this.pool.query(

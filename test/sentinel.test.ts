@@ -542,6 +542,18 @@ describe.each(legs)('sentinel on %s', (leg) => {
     // A second pass finds nothing left to do.
     expect(await s.runOnce()).toEqual([]);
     expect(await rowsOf(pool, key.id)).toHaveLength(rows.length);
+
+    // A restarted sentinel's gauges say at once what the database holds, before any new round.
+    const restarted = new SentinelMetrics();
+    await new Sentinel(options(pool, urls, { key, metrics: restarted })).runOnce();
+    const gauges = await restarted.registry.metrics();
+    const newest = rounds.at(-1)!;
+    const gauge = (name: string): number =>
+      Number(new RegExp(`${name}\\{cluster="${newest.cluster_id}"\\} (\\S+)`).exec(gauges)?.[1]);
+    expect(gauge('proofroom_sentinel_last_era')).toBe(newest.era);
+    expect(gauge('proofroom_sentinel_confidence')).toBeCloseTo(newest.confidence, 12);
+    expect(gauge('proofroom_sentinel_round_failed_samples')).toBe(newest.failed);
+    expect(gauges).toMatch(/proofroom_sentinel_pending_eras 0\n/);
   }, 120_000);
 
   it('records slow and hostile nodes as timeouts and errors within the timeout, never hanging', async () => {
