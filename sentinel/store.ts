@@ -199,6 +199,20 @@ function figuresOf(c: Counts, target: SampleTarget, population: number): RoundFi
   };
 }
 
+/**
+ * The paid eras in final blocks that sentinel `$1` has not completed. The seed block is the one
+ * whose ClusterEraPaid paid the era (the era's `paid` line), not era_payout.block_height: that is
+ * where the figures were last re-derived, and it moves with late votes and finality (an era
+ * derived again at the head never became final).
+ */
+const PENDING_ERAS = `FROM era_payout e
+  JOIN payout_line p ON p.id = e.paid_event_id
+  JOIN block k ON k.height = p.block_height AND k.final
+ WHERE p.block_height <= (SELECT finalized_height FROM indexer_status WHERE id = 'main')
+   AND NOT EXISTS (SELECT 1 FROM sentinel_round s
+                    WHERE s.cluster_id = e.cluster_id AND s.era = e.era
+                      AND s.sentinel = $1 AND s.status = 'complete')`;
+
 export class SentinelStore {
   constructor(readonly pool: Pool) {}
 
@@ -213,17 +227,7 @@ export class SentinelStore {
   /** Paid eras in finalized blocks this sentinel has not completed, oldest first. */
   async pendingEras(sentinel: string, limit = 32): Promise<PaidEra[]> {
     const r = await this.pool.query(
-      // The seed block is the one whose ClusterEraPaid paid the era (the era's `paid` line), not
-      // era_payout.block_height: that is where the figures were last re-derived, and it moves
-      // with late votes and finality (an era derived again at the head never became final).
-      `SELECT e.cluster_id, e.era, p.block_height, k.hash
-         FROM era_payout e
-         JOIN payout_line p ON p.id = e.paid_event_id
-         JOIN block k ON k.height = p.block_height AND k.final
-        WHERE p.block_height <= (SELECT finalized_height FROM indexer_status WHERE id = 'main')
-          AND NOT EXISTS (SELECT 1 FROM sentinel_round s
-                           WHERE s.cluster_id = e.cluster_id AND s.era = e.era
-                             AND s.sentinel = $1 AND s.status = 'complete')
+      `SELECT e.cluster_id, e.era, p.block_height, k.hash ${PENDING_ERAS}
         ORDER BY p.block_height, e.cluster_id, e.era
         LIMIT $2`,
       [sentinel, limit]
@@ -238,17 +242,7 @@ export class SentinelStore {
 
   /** How many eras `pendingEras` would list without its limit. */
   async countPendingEras(sentinel: string): Promise<number> {
-    const r = await this.pool.query(
-      `SELECT count(*)::int AS n
-         FROM era_payout e
-         JOIN payout_line p ON p.id = e.paid_event_id
-         JOIN block k ON k.height = p.block_height AND k.final
-        WHERE p.block_height <= (SELECT finalized_height FROM indexer_status WHERE id = 'main')
-          AND NOT EXISTS (SELECT 1 FROM sentinel_round s
-                           WHERE s.cluster_id = e.cluster_id AND s.era = e.era
-                             AND s.sentinel = $1 AND s.status = 'complete')`,
-      [sentinel]
-    );
+    const r = await this.pool.query(`SELECT count(*)::int AS n ${PENDING_ERAS}`, [sentinel]);
     return Number(r.rows[0].n);
   }
 
