@@ -113,23 +113,7 @@ export function newSentinel(
   metrics: SentinelMetrics,
   onEvent: (e: SentinelEvent) => void
 ): Sentinel {
-  return new Sentinel({
-    pool,
-    key,
-    target: config.target,
-    storageUrls: config.storageUrls,
-    nodesPerSample: config.nodesPerSample,
-    rate: config.rate,
-    concurrency: config.concurrency,
-    timeoutMs: config.timeoutMs,
-    maxPayloadBytes: config.maxPayloadBytes,
-    evidenceDir: config.evidenceDir,
-    evidenceBodyBytes: config.evidenceBodyBytes,
-    pollMs: config.pollMs,
-    webhook: config.webhook,
-    metrics,
-    onEvent,
-  });
+  return new Sentinel({ ...config, pool, key, metrics, onEvent });
 }
 
 export async function sentinelCommand(argv: string[]): Promise<number> {

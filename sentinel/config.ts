@@ -28,13 +28,16 @@
  */
 import path from 'node:path';
 import { SAMPLE_RULES, type SampleRule, type SampleTarget } from './sampling.ts';
+import type { WebhookOptions } from './webhook.ts';
 
-export interface SentinelConfig {
-  readonly keyHex: string | null;
-  readonly keyFile: string;
+/** How a sentinel runs its rounds: the part of the configuration the Sentinel itself takes. */
+export interface SentinelSettings {
   readonly target: SampleTarget;
+  /** Storage node base URLs; null: the cluster's nodes as registered on chain. */
   readonly storageUrls: readonly string[] | null;
+  /** Nodes asked per sampled leaf (0: all). */
   readonly nodesPerSample: number;
+  /** Sampled leaves per second (0: no limit). */
   readonly rate: number;
   readonly concurrency: number;
   readonly timeoutMs: number;
@@ -42,12 +45,12 @@ export interface SentinelConfig {
   readonly evidenceDir: string | null;
   readonly evidenceBodyBytes: number;
   readonly pollMs: number;
-  readonly webhook: {
-    readonly url: string;
-    readonly attempts: number;
-    readonly timeoutMs: number;
-    readonly backoffMs: number;
-  } | null;
+  readonly webhook: WebhookOptions | null;
+}
+
+export interface SentinelConfig extends SentinelSettings {
+  readonly keyHex: string | null;
+  readonly keyFile: string;
   readonly metricsPort: number;
   readonly metricsHost: string;
 }

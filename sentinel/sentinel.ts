@@ -16,18 +16,12 @@ import { blake2b } from '@noble/hashes/blake2.js';
 import { concatBytes, toHex, utf8 } from '../verifier/bytes.ts';
 import type { DacBatchEnvelope } from '../verifier/envelope.ts';
 import type { FailureKind } from '../verifier/evidence.ts';
+import type { SentinelSettings } from './config.ts';
 import { fetchPayload } from './fetch.ts';
 import { batchEnvelope, judgeBatch } from './judge.ts';
 import type { SentinelKey } from './keys.ts';
 import type { SentinelMetrics } from './metrics.ts';
-import {
-  type SampleTarget,
-  drawSample,
-  roundSeed,
-  sampleSize,
-  samplingKey,
-  seedCommitment,
-} from './sampling.ts';
+import { drawSample, roundSeed, sampleSize, samplingKey, seedCommitment } from './sampling.ts';
 import {
   type AnchoredBatch,
   type CheckRow,
@@ -35,25 +29,11 @@ import {
   type RoundFigures,
   SentinelStore,
 } from './store.ts';
-import { type WebhookEvent, type WebhookOptions, WebhookNotifier } from './webhook.ts';
+import { type WebhookEvent, WebhookNotifier } from './webhook.ts';
 
-export interface SentinelOptions {
+export interface SentinelOptions extends SentinelSettings {
   readonly pool: Pool;
   readonly key: SentinelKey;
-  readonly target: SampleTarget;
-  /** Storage node base URLs; null: the cluster's nodes as registered on chain. */
-  readonly storageUrls: readonly string[] | null;
-  /** Nodes asked per sampled leaf (0: all). */
-  readonly nodesPerSample: number;
-  /** Sampled leaves per second (0: no limit). */
-  readonly rate: number;
-  readonly concurrency: number;
-  readonly timeoutMs: number;
-  readonly maxPayloadBytes: number;
-  readonly evidenceDir: string | null;
-  readonly evidenceBodyBytes: number;
-  readonly pollMs: number;
-  readonly webhook: WebhookOptions | null;
   readonly metrics?: SentinelMetrics;
   readonly onEvent?: (e: SentinelEvent) => void;
 }
