@@ -79,3 +79,36 @@ export {
   verifyRecordOwnSteps,
   verifyRecordSteps,
 } from './receipt.ts';
+export {
+  type DigestItem,
+  GRANDPA_ENGINE_ID,
+  type GrandpaAuthority,
+  type GrandpaChange,
+  type Header,
+  decodeGrandpaLog,
+  decodeHeader,
+  encodeGrandpaLog,
+  encodeHeader,
+  grandpaDigest,
+  grandpaDigestItem,
+  headerHash,
+} from './header.ts';
+export {
+  EMPTY_TRIE_ROOT,
+  type TrieNode,
+  type TrieRef,
+  decodeProofEntries,
+  decodeTrieNode,
+  readStorageProof,
+  readStorageProofs,
+} from './trie.ts';
+export {
+  type GrandpaFinality,
+  type GrandpaJustification,
+  type SignedPrecommit,
+  decodeGrandpaJustification,
+  encodeGrandpaJustification,
+  grandpaThreshold,
+  precommitPayload,
+  verifyGrandpaJustification,
+} from './grandpa.ts';

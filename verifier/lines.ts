@@ -49,11 +49,14 @@ export const REASONS = {
   HASH_MISMATCH: 'a content hash differs from the hash recomputed from the bytes',
   // Inclusion and proofs
   PROOF_INVALID: 'the Merkle Mountain Range proof does not lead to the expected root',
+  PROOF_INCOMPLETE: 'the proof lacks a node needed to decide',
   INDEX_OUT_OF_RANGE: 'a leaf or batch index lies outside the tree',
   ROOT_MISMATCH: 'a root differs from the root recomputed from the leaves',
   // Anchor
   ANCHOR_MISMATCH: 'the on-chain anchor does not commit to this batch root',
   NOT_FINAL: 'the anchoring block is not finalized',
+  JUSTIFICATION_INVALID:
+    'the GRANDPA votes do not finalize the stated block: a vote off its chain, an unused ancestry header, or a supermajority for a later block',
   ERA_MISMATCH: 'the evidence belongs to another cluster or era than the record',
   // Attestation
   QUORUM_NOT_MET: 'fewer distinct known validators agreed than the quorum rule requires',
