@@ -1,63 +1,387 @@
 /**
- * The portable receipt bundle (format `proofroom/receipt-bundle`, version 1): one JSON document that
- * carries everything needed to re-check one activity record's chain of evidence offline.
- * docs/spec.md §Receipt bundle describes every field. Parsing is strict and collects every invalid
- * field (a malformed bundle is reported whole, not one field at a time); content that is well formed
- * but wrong becomes failed receipt lines, never a parse error.
+ * The portable receipt bundle (format `proofroom/receipt-bundle`): one JSON document carrying every
+ * input of the five subjects of one activity record's receipt (verifier/receipt.ts), so that
+ * `verifyReceipt` recomputes offline exactly the lines the indexer stored. This module owns the
+ * bundle's JSON type (`ReceiptBundleJson`), its one writer (`writeBundle`) and its parser
+ * (`parseBundle`); the API, the devnet and the tests build bundles through `writeBundle` only.
+ * docs/spec.md §Receipt bundle describes every field.
+ *
+ * Version 2 adds to version 1 the record's exact bytes, the GAR anchors and the service's anchoring
+ * key, the node's registrations, the anchor's sender and the cluster's keys, each vote's ehd_id,
+ * the validator set's source, `begin_payout`'s fingerprint and whether a later era was paid.
+ * Version 1 bundles still parse: what they lack makes the lines that need it fail or wait.
+ *
+ * Parsing is strict and collects every invalid field (a malformed bundle is reported whole, not one
+ * field at a time); content that is well formed but wrong becomes failed receipt lines, never a
+ * parse error.
  * @module
  */
-import { toHex } from './bytes.ts';
+import { equalBytes, toHex } from './bytes.ts';
+import { decodeEnvelope } from './envelope.ts';
+import { blake2b256 } from './hash.ts';
+import { parseBase64url, toBase64url } from './encoding.ts';
+import { canonicalBytes } from './jcs.ts';
 import { parseJson } from './json.ts';
-import { Reader } from './reader.ts';
+import { type ReceiptKind, type LinksSubjectInput, kindById, scpJsonKind } from './kinds.ts';
 import type { Source } from './lines.ts';
-import type { AttestationInput } from './receipts/attestation.ts';
-import type {
-  BatchEvidence,
-  ChainAmount,
-  ConservationInput,
-  SettlementInput,
-} from './receipts/payout.ts';
-import type { AnchorInput, InclusionInput } from './receipts/dac-batch.ts';
-import type { GrantInput } from './receipts/gar.ts';
+import type { PayoutEntry } from './payout-tree.ts';
+import { Reader } from './reader.ts';
+import type { EraSubjectInput } from './receipt.ts';
+import type { FingerprintVote } from './receipts/attestation.ts';
+import type { AnchorInput } from './receipts/dac-batch.ts';
+import type { GarAnchorInput, GrantInput } from './receipts/gar.ts';
+import type { BatchEvidence, ChainAmount, ConservationInput } from './receipts/payout.ts';
+import type { MembershipChange, RegistrationInput } from './receipts/registration.ts';
 
 export const BUNDLE_FORMAT = 'proofroom/receipt-bundle';
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
 export const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
 
-export interface ReceiptBundle {
+// The JSON form ----------------------------------------------------------------------------------
+
+export interface PayoutEntryJson {
+  readonly account: string;
+  /** u128, decimal */
+  readonly amount: string;
+}
+
+export interface ChainAmountJson extends PayoutEntryJson {
+  readonly expected: string | null;
+  readonly source?: Source;
+}
+
+export interface BatchEvidenceJson {
+  readonly batchIndex: number;
+  readonly maxBatchIndex: number;
+  readonly entries: readonly PayoutEntryJson[];
+  readonly proof: readonly string[];
+  readonly events: readonly ChainAmountJson[];
+  readonly source?: Source;
+}
+
+export interface BlockJson {
+  readonly number: number;
+  readonly hash: string;
+  readonly finalized: boolean;
+}
+
+/** A receipt bundle as JSON: bytes are 0x-hex, amounts decimal strings, times epoch ms. */
+export interface ReceiptBundleJson {
   readonly format: typeof BUNDLE_FORMAT;
   readonly version: typeof BUNDLE_VERSION;
+  /** The receipt kind (verifier/kinds.ts). */
+  readonly kind: string;
   readonly recordId: string;
   readonly chain: {
     readonly name: string;
     readonly genesisHash: string;
     readonly ss58Prefix: number;
   };
-  readonly grant: { readonly versions: readonly GrantInput[] };
-  /** The SCP activity record object as signed (checked by the record step). */
-  readonly record: unknown;
-  readonly inclusion: InclusionInput & {
-    readonly batchIndex: number;
-    readonly payloadUrls: readonly string[];
+  readonly grant: {
+    readonly versions: ReadonlyArray<{
+      readonly payload: unknown;
+      readonly signature: unknown;
+      readonly source?: Source;
+    }>;
+    readonly anchors: ReadonlyArray<{
+      readonly envelope: string;
+      readonly remarkHash: string;
+      readonly sender: string;
+      readonly block: BlockJson & { readonly timestamp: number };
+      readonly previousAt: number | null;
+      readonly source?: Source;
+    }>;
+    readonly anchorKey: string | null;
+    readonly complete: boolean;
+    readonly error: string | null;
   };
-  readonly anchor: AnchorInput;
-  readonly attestation: AttestationInput;
-  readonly settlement: SettlementInput;
-  readonly conservation: ConservationInput;
+  /** The record as readers see it: its bytes parsed as JSON (their text if they are not JSON). */
+  readonly record: unknown;
+  /** The record's exact bytes as the batch payload carries them, base64url. */
+  readonly recordBytes: string;
+  readonly registration: {
+    readonly clusterId: string;
+    readonly node: string;
+    readonly membership: ReadonlyArray<{
+      readonly kind: 'added' | 'removed';
+      readonly at: number;
+      readonly source?: Source;
+    }>;
+    readonly provider: { readonly account: string; readonly source?: Source } | null;
+  } | null;
+  readonly inclusion: {
+    readonly batchIndex: number;
+    readonly leafIndex: number;
+    readonly leafCount: number;
+    readonly proof: readonly string[];
+    readonly root: string;
+    readonly payloadUrls: readonly string[];
+    readonly source?: Source;
+  };
+  readonly anchor: {
+    readonly envelope: string;
+    readonly remarkHash: string;
+    readonly sender: string | null;
+    readonly block: BlockJson;
+    readonly authority: {
+      readonly clusterId: string;
+      readonly manager: string | null;
+      readonly nodes: ReadonlyArray<{ readonly node: string; readonly provider: string | null }>;
+    } | null;
+    readonly source?: Source;
+  };
+  readonly attestation: {
+    readonly clusterId: string;
+    readonly era: number;
+    /** The validator set of the era (null when it could not be read). */
+    readonly validators: readonly string[] | null;
+    readonly validatorSetSource?: Source;
+    readonly votes: ReadonlyArray<{
+      readonly validator: string;
+      readonly payersRoot: string;
+      readonly payeesRoot: string;
+      readonly ehdId: string | null;
+      readonly fingerprint: string | null;
+      readonly source?: Source;
+    }>;
+    readonly payout: { readonly fingerprint: string; readonly source?: Source } | null;
+    readonly activity: {
+      readonly batchSize: number;
+      readonly payers: readonly PayoutEntryJson[];
+      readonly payees: readonly PayoutEntryJson[];
+    } | null;
+  };
+  readonly settlement: {
+    readonly paid: Source | null;
+    readonly superseded: { readonly era: number; readonly source?: Source } | null;
+    readonly payers: BatchEvidenceJson | null;
+    readonly payees: BatchEvidenceJson | null;
+  };
+  readonly conservation: {
+    readonly charged: string;
+    readonly treasuryFees: string;
+    readonly reserveFees: string;
+    readonly validatorFees: string;
+    readonly rewarded: string;
+    readonly notDistributed: string;
+    readonly shares: {
+      readonly treasury: string;
+      readonly validators: string;
+      readonly reserve: string;
+    } | null;
+    readonly source?: Source;
+  };
 }
+
+// The typed form ---------------------------------------------------------------------------------
+
+/** A parsed bundle: the inputs of the receipt's subjects, typed. */
+export interface ReceiptBundle {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly version: 1 | 2;
+  readonly kind: ReceiptKind;
+  readonly recordId: string;
+  readonly chain: ReceiptBundleJson['chain'];
+  /** The record as readers see it. */
+  readonly record: unknown;
+  readonly recordBytes: Uint8Array;
+  readonly inclusion: {
+    readonly batchIndex: number;
+    readonly leafIndex: number;
+    readonly leafCount: number;
+    readonly proof: readonly Uint8Array[];
+    readonly root: Uint8Array;
+    readonly payloadUrls: readonly string[];
+    readonly source?: Source;
+  };
+  readonly links: LinksSubjectInput;
+  readonly anchor: AnchorInput;
+  readonly era: EraSubjectInput;
+  readonly settlement: {
+    readonly payers: BatchEvidence | null;
+    readonly payees: BatchEvidence | null;
+  };
+  /** Identifies the era inputs exactly: receipts with equal keys share their era subject. */
+  readonly eraKey: string;
+}
+
+/** What `writeBundle` takes: a bundle's typed inputs (the kind by id). */
+export type BundleInputs = Omit<
+  ReceiptBundle,
+  'format' | 'version' | 'kind' | 'eraKey' | 'record'
+> & {
+  readonly kind?: string;
+};
+
+const withSource = <T extends object>(v: T, source: Source | undefined): T =>
+  source ? { ...v, source } : v;
+
+const entryJson = (e: PayoutEntry): PayoutEntryJson => ({
+  account: toHex(e.account),
+  amount: e.amount.toString(),
+});
+
+function batchJson(b: BatchEvidence | null): BatchEvidenceJson | null {
+  if (!b) return null;
+  return withSource(
+    {
+      batchIndex: b.batchIndex,
+      maxBatchIndex: b.maxBatchIndex,
+      entries: b.entries.map(entryJson),
+      proof: b.proof.map(toHex),
+      events: b.events.map((e) =>
+        withSource(
+          {
+            account: toHex(e.account),
+            amount: e.amount.toString(),
+            expected: e.expected === null ? null : e.expected.toString(),
+          },
+          e.source
+        )
+      ),
+    },
+    b.source
+  );
+}
+
+/** The one writer of receipt bundles: typed inputs to the JSON form `parseBundle` reads. */
+export function writeBundle(b: BundleInputs): ReceiptBundleJson {
+  const kind = kindById(b.kind ?? scpJsonKind.id) ?? scpJsonKind;
+  const g = b.links.grant;
+  const reg = b.links.registration;
+  const e = b.era;
+  const c = e.conservation;
+  return {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    kind: kind.id,
+    recordId: b.recordId,
+    chain: b.chain,
+    grant: {
+      versions: g.versions.map((v) =>
+        withSource({ payload: v.payload, signature: v.signature }, v.source)
+      ),
+      anchors: g.anchors.map((a) =>
+        withSource(
+          {
+            envelope: toHex(a.envelope),
+            remarkHash: toHex(a.remarkHash),
+            sender: toHex(a.sender),
+            block: { ...a.block },
+            previousAt: a.previousAt,
+          },
+          a.source
+        )
+      ),
+      anchorKey: g.anchorKey ? toHex(g.anchorKey) : null,
+      complete: g.complete,
+      error: g.error ?? null,
+    },
+    record: kind.readRecord(b.recordBytes),
+    recordBytes: toBase64url(b.recordBytes),
+    registration: reg
+      ? {
+          clusterId: toHex(reg.clusterId),
+          node: toHex(reg.node),
+          membership: reg.membership.map((m) => withSource({ kind: m.kind, at: m.at }, m.source)),
+          provider: reg.provider
+            ? withSource({ account: toHex(reg.provider.account) }, reg.provider.source)
+            : null,
+        }
+      : null,
+    inclusion: withSource(
+      {
+        batchIndex: b.inclusion.batchIndex,
+        leafIndex: b.inclusion.leafIndex,
+        leafCount: b.inclusion.leafCount,
+        proof: b.inclusion.proof.map(toHex),
+        root: toHex(b.inclusion.root),
+        payloadUrls: b.inclusion.payloadUrls,
+      },
+      b.inclusion.source
+    ),
+    anchor: withSource(
+      {
+        envelope: toHex(b.anchor.envelope),
+        remarkHash: toHex(b.anchor.remarkHash),
+        sender: b.anchor.sender ? toHex(b.anchor.sender) : null,
+        block: { ...b.anchor.block },
+        authority: b.anchor.authority
+          ? {
+              clusterId: toHex(b.anchor.authority.clusterId),
+              manager: b.anchor.authority.manager ? toHex(b.anchor.authority.manager) : null,
+              nodes: b.anchor.authority.nodes.map((n) => ({
+                node: toHex(n.node),
+                provider: n.provider ? toHex(n.provider) : null,
+              })),
+            }
+          : null,
+      },
+      b.anchor.source
+    ),
+    attestation: {
+      clusterId: toHex(e.clusterId),
+      era: e.era,
+      validators: e.validatorSet ? e.validatorSet.members.map(toHex) : null,
+      ...(e.validatorSet?.source ? { validatorSetSource: e.validatorSet.source } : {}),
+      votes: e.votes.map((v) =>
+        withSource(
+          {
+            validator: toHex(v.validator),
+            payersRoot: toHex(v.payersRoot),
+            payeesRoot: toHex(v.payeesRoot),
+            ehdId: v.ehdId,
+            fingerprint: v.fingerprint ? toHex(v.fingerprint) : null,
+          },
+          v.source
+        )
+      ),
+      payout: e.payout
+        ? withSource({ fingerprint: toHex(e.payout.fingerprint) }, e.payout.source)
+        : null,
+      activity: e.activity
+        ? {
+            batchSize: e.activity.batchSize,
+            payers: e.activity.payers.map(entryJson),
+            payees: e.activity.payees.map(entryJson),
+          }
+        : null,
+    },
+    settlement: {
+      paid: e.paid,
+      superseded: e.superseded ? withSource({ era: e.superseded.era }, e.superseded.source) : null,
+      payers: batchJson(b.settlement.payers),
+      payees: batchJson(b.settlement.payees),
+    },
+    conservation: withSource(
+      {
+        charged: c.charged.toString(),
+        treasuryFees: c.treasuryFees.toString(),
+        reserveFees: c.reserveFees.toString(),
+        validatorFees: c.validatorFees.toString(),
+        rewarded: c.rewarded.toString(),
+        notDistributed: c.notDistributed.toString(),
+        shares: c.shares
+          ? {
+              treasury: c.shares.treasury.toString(),
+              validators: c.shares.validators.toString(),
+              reserve: c.shares.reserve.toString(),
+            }
+          : null,
+      },
+      c.source
+    ),
+  };
+}
+
+// Parsing ----------------------------------------------------------------------------------------
 
 export type BundleParse =
   | { readonly ok: true; readonly bundle: ReceiptBundle }
   | { readonly ok: false; readonly errors: readonly string[] };
 
-function withSource<T extends object>(
-  value: T,
-  source: Source | undefined
-): T & { source?: Source } {
-  return source ? { ...value, source } : value;
-}
-
-function readBatch(r: Reader, v: unknown, path: string): BatchEvidence {
+function readBatch(r: Reader, v: unknown, path: string): BatchEvidence | null {
+  if (v === null) return null;
   const o = r.obj(v, path);
   const events: ChainAmount[] = r.arr(o.events, `${path}.events`, 1000).map((e, i) => {
     const p = `${path}.events[${i}]`;
@@ -86,6 +410,95 @@ function readBatch(r: Reader, v: unknown, path: string): BatchEvidence {
   );
 }
 
+function readBlock(r: Reader, v: unknown, path: string): BlockJson {
+  const o = r.obj(v, path);
+  return {
+    number: r.int(o.number, `${path}.number`),
+    hash: toHex(r.hex(o.hash, `${path}.hash`, 32)),
+    finalized: r.bool(o.finalized, `${path}.finalized`),
+  };
+}
+
+const MAX_TIME = 8.64e15;
+
+function readTime(r: Reader, v: unknown, path: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_TIME) return v;
+  r.err(path, 'expected epoch milliseconds');
+  return 0;
+}
+
+function readGrant(r: Reader, g: Record<string, unknown>, v1: boolean): LinksSubjectInput['grant'] {
+  const versions: GrantInput[] = r.arr(g.versions, 'grant.versions', 256).map((v, i) => {
+    const o = r.obj(v, `grant.versions[${i}]`);
+    return withSource(
+      { payload: o.payload, signature: o.signature },
+      r.source(o.source, `grant.versions[${i}].source`)
+    );
+  });
+  if (v1) return { versions, anchors: [], anchorKey: null, complete: true, error: null };
+  const anchors: GarAnchorInput[] = r.arr(g.anchors, 'grant.anchors', 4096).map((v, i) => {
+    const p = `grant.anchors[${i}]`;
+    const o = r.obj(v, p);
+    const blk = r.obj(o.block, `${p}.block`);
+    const envelope = r.hex(o.envelope, `${p}.envelope`);
+    if (envelope.length > 1 << 20) r.err(`${p}.envelope`, 'larger than 1 MiB');
+    return withSource(
+      {
+        envelope,
+        remarkHash: r.hex(o.remarkHash, `${p}.remarkHash`, 32),
+        sender: r.hex(o.sender, `${p}.sender`, 32),
+        block: {
+          ...readBlock(r, o.block, `${p}.block`),
+          timestamp: readTime(r, blk.timestamp, `${p}.block.timestamp`),
+        },
+        previousAt: o.previousAt === null ? null : readTime(r, o.previousAt, `${p}.previousAt`),
+      },
+      r.source(o.source, `${p}.source`)
+    );
+  });
+  return {
+    versions,
+    anchors,
+    anchorKey: g.anchorKey === null ? null : r.hex(g.anchorKey, 'grant.anchorKey', 32),
+    complete: r.bool(g.complete, 'grant.complete'),
+    error: g.error === null || g.error === undefined ? null : r.str(g.error, 'grant.error', 1000),
+  };
+}
+
+function readRegistration(r: Reader, v: unknown): RegistrationInput | null {
+  if (v === null || v === undefined) return null;
+  const o = r.obj(v, 'registration');
+  const membership: MembershipChange[] = r
+    .arr(o.membership, 'registration.membership', 10_000)
+    .map((m, i) => {
+      const p = `registration.membership[${i}]`;
+      const mo = r.obj(m, p);
+      if (mo.kind !== 'added' && mo.kind !== 'removed')
+        r.err(`${p}.kind`, 'expected added or removed');
+      return withSource(
+        {
+          kind: mo.kind === 'removed' ? 'removed' : 'added',
+          at: readTime(r, mo.at, `${p}.at`),
+        } as MembershipChange,
+        r.source(mo.source, `${p}.source`)
+      );
+    });
+  let provider: RegistrationInput['provider'] = null;
+  if (o.provider !== null && o.provider !== undefined) {
+    const po = r.obj(o.provider, 'registration.provider');
+    provider = withSource(
+      { account: r.hex(po.account, 'registration.provider.account', 32) },
+      r.source(po.source, 'registration.provider.source')
+    );
+  }
+  return {
+    clusterId: r.hex(o.clusterId, 'registration.clusterId', 20),
+    node: r.hex(o.node, 'registration.node', 32),
+    membership,
+    provider,
+  };
+}
+
 /** Parses a bundle from JSON text or an already parsed value. Never throws. */
 export function parseBundle(input: string | unknown): BundleParse {
   let value: unknown = input;
@@ -112,30 +525,60 @@ export function parseBundle(input: string | unknown): BundleParse {
       ],
     };
   }
-  if (b.version !== BUNDLE_VERSION) {
+  if (b.version !== 1 && b.version !== 2) {
     return {
       ok: false,
       errors: [
-        `version: this verifier reads version ${BUNDLE_VERSION}, the bundle says ${JSON.stringify(b.version ?? null)?.slice(0, 20)}`,
+        `version: this verifier reads versions 1 and 2, the bundle says ${JSON.stringify(b.version ?? null)?.slice(0, 20)}`,
       ],
     };
   }
-  const recordId = r.str(b.recordId, 'recordId', 64);
+  const v1 = b.version === 1;
+  const kind = b.kind === undefined && v1 ? scpJsonKind : kindById(r.str(b.kind, 'kind', 64));
+  if (!kind)
+    return { ok: false, errors: [`kind: no receipt kind ${JSON.stringify(b.kind)?.slice(0, 80)}`] };
+  const recordId = r.str(b.recordId, 'recordId', 200);
   const c = r.obj(b.chain, 'chain');
   const chain = {
     name: r.str(c.name, 'chain.name', 200),
     genesisHash: toHex(r.hex(c.genesisHash, 'chain.genesisHash', 32)),
     ss58Prefix: r.int(c.ss58Prefix, 'chain.ss58Prefix', 16383),
   };
-  const g = r.obj(b.grant, 'grant');
-  const versions: GrantInput[] = r.arr(g.versions, 'grant.versions', 256).map((v, i) => {
-    const o = r.obj(v, `grant.versions[${i}]`);
-    return withSource(
-      { payload: o.payload, signature: o.signature },
-      r.source(o.source, `grant.versions[${i}].source`)
-    );
-  });
+  const grant = readGrant(r, r.obj(b.grant, 'grant'), v1);
+
+  // The record's bytes: stated (v2), or the canonical form of the record object (v1).
+  let recordBytes: Uint8Array = new Uint8Array(0);
   if (b.record === undefined) r.err('record', 'missing');
+  if (v1) {
+    try {
+      recordBytes = canonicalBytes(b.record);
+    } catch {
+      r.err('record', 'not representable in canonical JSON');
+    }
+  } else {
+    const raw = parseBase64url(b.recordBytes, 2 * 1024 * 1024);
+    if (!raw) r.err('recordBytes', 'expected base64url');
+    else recordBytes = raw;
+  }
+  if (recordBytes.length > 1 << 20) r.err('recordBytes', 'larger than 1 MiB');
+  // The record shown to readers must be the record checked.
+  if (!v1 && r.errors.length === 0) {
+    const shown = kind.readRecord(recordBytes);
+    let same: boolean;
+    try {
+      same = toHex(canonicalBytes(shown)) === toHex(canonicalBytes(b.record));
+    } catch {
+      // Values JCS cannot carry (lone surrogates): the same JSON, key for key.
+      same = JSON.stringify(shown) === JSON.stringify(b.record);
+    }
+    if (!same) r.err('record', 'differs from the record its recordBytes carry');
+  }
+  const stated = kind.statedId(recordBytes);
+  if (stated !== null && stated !== recordId)
+    r.err(
+      'recordId',
+      `the bundle names ${recordId.slice(0, 80)} but its record is ${stated.slice(0, 80)}`
+    );
 
   const inc = r.obj(b.inclusion, 'inclusion');
   const inclusion = withSource(
@@ -153,64 +596,107 @@ export function parseBundle(input: string | unknown): BundleParse {
   );
 
   const an = r.obj(b.anchor, 'anchor');
-  const blk = r.obj(an.block, 'anchor.block');
-  const anchor = withSource(
+  let authority: AnchorInput['authority'] = null;
+  if (an.authority !== null && an.authority !== undefined) {
+    const ao = r.obj(an.authority, 'anchor.authority');
+    authority = {
+      clusterId: r.hex(ao.clusterId, 'anchor.authority.clusterId', 20),
+      manager: ao.manager === null ? null : r.hex(ao.manager, 'anchor.authority.manager', 32),
+      nodes: r.arr(ao.nodes, 'anchor.authority.nodes', 10_000).map((n, i) => {
+        const no = r.obj(n, `anchor.authority.nodes[${i}]`);
+        return {
+          node: r.hex(no.node, `anchor.authority.nodes[${i}].node`, 32),
+          provider:
+            no.provider === null
+              ? null
+              : r.hex(no.provider, `anchor.authority.nodes[${i}].provider`, 32),
+        };
+      }),
+    };
+  }
+  const anchor: AnchorInput = withSource(
     {
       envelope: r.hex(an.envelope, 'anchor.envelope'),
       remarkHash: r.hex(an.remarkHash, 'anchor.remarkHash', 32),
-      block: {
-        number: r.int(blk.number, 'anchor.block.number'),
-        hash: toHex(r.hex(blk.hash, 'anchor.block.hash', 32)),
-        finalized: r.bool(blk.finalized, 'anchor.block.finalized'),
-      },
+      sender:
+        an.sender === null || an.sender === undefined
+          ? null
+          : r.hex(an.sender, 'anchor.sender', 32),
+      block: readBlock(r, an.block, 'anchor.block'),
+      authority,
     },
     r.source(an.source, 'anchor.source')
   );
   if (anchor.envelope.length > 1 << 20) r.err('anchor.envelope', 'larger than 1 MiB');
 
   const at = r.obj(b.attestation, 'attestation');
-  const act = r.obj(at.activity, 'attestation.activity');
-  const attestation: AttestationInput = {
-    clusterId: r.hex(at.clusterId, 'attestation.clusterId', 20),
-    era: r.int(at.era, 'attestation.era'),
-    ehdId:
-      at.ehdId === null || at.ehdId === undefined
-        ? null
-        : r.str(at.ehdId, 'attestation.ehdId', 512),
-    validators: r
-      .arr(at.validators, 'attestation.validators', 10_000)
-      .map((v, i) => r.hex(v, `attestation.validators[${i}]`, 32)),
-    votes: r.arr(at.votes, 'attestation.votes', 10_000).map((v, i) => {
-      const p = `attestation.votes[${i}]`;
-      const o = r.obj(v, p);
-      return withSource(
-        {
-          validator: r.hex(o.validator, `${p}.validator`, 32),
-          payersRoot: r.hex(o.payersRoot, `${p}.payersRoot`, 32),
-          payeesRoot: r.hex(o.payeesRoot, `${p}.payeesRoot`, 32),
-          fingerprint:
-            o.fingerprint === undefined || o.fingerprint === null
-              ? null
-              : r.hex(o.fingerprint, `${p}.fingerprint`, 32),
-        },
-        r.source(o.source, `${p}.source`)
-      );
-    }),
-    activity: {
+  const legacyEhd =
+    v1 && at.ehdId !== null && at.ehdId !== undefined
+      ? r.str(at.ehdId, 'attestation.ehdId', 512)
+      : null;
+  const votes: FingerprintVote[] = r.arr(at.votes, 'attestation.votes', 10_000).map((v, i) => {
+    const p = `attestation.votes[${i}]`;
+    const o = r.obj(v, p);
+    return withSource(
+      {
+        validator: r.hex(o.validator, `${p}.validator`, 32),
+        payersRoot: r.hex(o.payersRoot, `${p}.payersRoot`, 32),
+        payeesRoot: r.hex(o.payeesRoot, `${p}.payeesRoot`, 32),
+        ehdId:
+          o.ehdId === undefined || o.ehdId === null ? legacyEhd : r.str(o.ehdId, `${p}.ehdId`, 512),
+        fingerprint:
+          v1 || o.fingerprint === undefined || o.fingerprint === null
+            ? null
+            : r.hex(o.fingerprint, `${p}.fingerprint`, 32),
+      },
+      r.source(o.source, `${p}.source`)
+    );
+  });
+  const validatorSet =
+    at.validators === null
+      ? null
+      : withSource(
+          {
+            members: r
+              .arr(at.validators, 'attestation.validators', 10_000)
+              .map((v, i) => r.hex(v, `attestation.validators[${i}]`, 32)),
+          },
+          r.source(at.validatorSetSource, 'attestation.validatorSetSource')
+        );
+  let payout: EraSubjectInput['payout'] = null;
+  if (at.payout !== null && at.payout !== undefined) {
+    const po = r.obj(at.payout, 'attestation.payout');
+    payout = withSource(
+      { fingerprint: r.hex(po.fingerprint, 'attestation.payout.fingerprint', 32) },
+      r.source(po.source, 'attestation.payout.source')
+    );
+  }
+  let activity: EraSubjectInput['activity'] = null;
+  if (at.activity !== null) {
+    const act = r.obj(at.activity, 'attestation.activity');
+    activity = {
       batchSize: Math.max(1, r.int(act.batchSize, 'attestation.activity.batchSize', 100_000)),
       payers: r.entries(act.payers, 'attestation.activity.payers'),
       payees: r.entries(act.payees, 'attestation.activity.payees'),
-    },
-  };
+    };
+  }
 
   const st = r.obj(b.settlement, 'settlement');
   if (st.paid === undefined)
     r.err('settlement.paid', 'missing (null when ClusterEraPaid was not emitted)');
-  const settlement: SettlementInput = {
-    paid:
-      st.paid === null || st.paid === undefined
-        ? null
-        : (r.source(st.paid, 'settlement.paid') ?? null),
+  const paid =
+    st.paid === null || st.paid === undefined
+      ? null
+      : (r.source(st.paid, 'settlement.paid') ?? null);
+  let superseded: EraSubjectInput['superseded'] = null;
+  if (st.superseded !== null && st.superseded !== undefined) {
+    const so = r.obj(st.superseded, 'settlement.superseded');
+    superseded = withSource(
+      { era: r.int(so.era, 'settlement.superseded.era') },
+      r.source(so.source, 'settlement.superseded.source')
+    );
+  }
+  const settlement = {
     payers: readBatch(r, st.payers, 'settlement.payers'),
     payees: readBatch(r, st.payees, 'settlement.payees'),
   };
@@ -238,21 +724,64 @@ export function parseBundle(input: string | unknown): BundleParse {
     r.source(co.source, 'conservation.source')
   );
 
+  const registration = v1 ? null : readRegistration(r, b.registration);
+  const eraCluster = r.hex(at.clusterId, 'attestation.clusterId', 20);
+  const eraNo = r.int(at.era, 'attestation.era');
+  // What a bundle states twice must agree: the inclusion's root, size and batch index and the
+  // era section's cluster and era are those of the batch the chain anchored (the lines use the
+  // anchored envelope; a different copy beside it would mislead a reader).
+  // (Only an envelope that matches the chain's hash is authoritative; a tampered one fails its
+  // own line.)
+  const env = decodeEnvelope(anchor.envelope);
+  const anchored = equalBytes(blake2b256(anchor.envelope), anchor.remarkHash);
+  if (r.errors.length === 0 && anchored && env.ok && env.value.kind === 'DacBatch') {
+    const e = env.value;
+    if (!equalBytes(e.root, inclusion.root))
+      r.err('inclusion.root', "differs from the anchored envelope's root");
+    if (e.leafCount !== inclusion.leafCount)
+      r.err('inclusion.leafCount', "differs from the anchored envelope's leaf count");
+    if (e.batchIndex !== inclusion.batchIndex)
+      r.err('inclusion.batchIndex', "differs from the anchored envelope's batch index");
+    if (!equalBytes(e.clusterId, eraCluster) || e.era !== eraNo)
+      r.err('attestation', "names another cluster or era than the anchored batch's");
+  }
+  const era: EraSubjectInput = {
+    clusterId: eraCluster,
+    era: eraNo,
+    validatorSet,
+    votes,
+    payout,
+    activity,
+    paid,
+    superseded,
+    conservation,
+  };
   if (r.errors.length > 0) return { ok: false, errors: r.errors };
+  let eraKey: string | null = null;
   return {
     ok: true,
     bundle: {
       format: BUNDLE_FORMAT,
-      version: BUNDLE_VERSION,
+      version: v1 ? 1 : 2,
+      kind,
       recordId,
       chain,
-      grant: { versions },
-      record: b.record,
+      record: kind.readRecord(recordBytes),
+      recordBytes,
       inclusion,
+      links: { grant, registration },
       anchor,
-      attestation,
+      era,
       settlement,
-      conservation,
+      get eraKey(): string {
+        eraKey ??= JSON.stringify([
+          b.attestation,
+          st.paid ?? null,
+          st.superseded ?? null,
+          b.conservation,
+        ]);
+        return eraKey;
+      },
     },
   };
 }

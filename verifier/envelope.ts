@@ -9,12 +9,17 @@
  *   kind 0, DacBatch:  cluster_id [u8;20] ‖ era u32 ‖ batch_index u32 ‖ record_format u8
  *                      ‖ leaf_count u32 ‖ root [u8;32] ‖ payload_hash [u8;32]        (102 bytes in all)
  *   kind 1, GarAnchor: Compact<u32> n ‖ n × [u8;32] (blake2b256 of each signed grant payload)
+ *   kind 2, GarPairAnchor: Compact<u32> n ‖ n × ([u8;32] pair ‖ [u8;32] payload hash), where
+ *                      pair = blake2b256(user public key ‖ agent public key) names whose grant
+ *                      history each version belongs to, so a version the chain anchors but the
+ *                      GAR service does not serve can be charged to its pair (docs/spec.md §4)
  *
  * Integers are little-endian. Decoding rejects unknown magic, versions and kinds, short input and
  * trailing bytes.
  * @module
  */
 import { compactU, concatBytes, uintLE } from './bytes.ts';
+import { blake2b256 } from './hash.ts';
 import { type Parsed, parsed, rejected } from './lines.ts';
 
 export const ENVELOPE_MAGIC = Uint8Array.of(0x73, 0x63, 0x70); // "scp"
@@ -40,7 +45,18 @@ export interface GarAnchorEnvelope {
   readonly entries: readonly Uint8Array[];
 }
 
-export type Envelope = DacBatchEnvelope | GarAnchorEnvelope;
+/** A pair-tagged GAR anchor: each entry names its (user, agent) pair and the version's hash. */
+export interface GarPairAnchorEnvelope {
+  readonly kind: 'GarPairAnchor';
+  readonly entries: ReadonlyArray<{ readonly pair: Uint8Array; readonly hash: Uint8Array }>;
+}
+
+export type Envelope = DacBatchEnvelope | GarAnchorEnvelope | GarPairAnchorEnvelope;
+
+/** The pair id a `GarPairAnchor` entry carries: blake2b256(user ‖ agent), both 32-byte keys. */
+export function garPairId(user: Uint8Array, agent: Uint8Array): Uint8Array {
+  return blake2b256(concatBytes(user, agent));
+}
 
 function header(kind: number): Uint8Array {
   return concatBytes(ENVELOPE_MAGIC, Uint8Array.of(ENVELOPE_VERSION, kind));
@@ -68,6 +84,16 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
   }
   if (e.entries.length > MAX_GAR_ANCHOR_ENTRIES)
     throw new RangeError('encodeEnvelope: too many entries');
+  if (e.kind === 'GarPairAnchor') {
+    for (const x of e.entries)
+      if (x.pair.length !== 32 || x.hash.length !== 32)
+        throw new RangeError('encodeEnvelope: entry length');
+    return concatBytes(
+      header(2),
+      compactU(e.entries.length),
+      ...e.entries.flatMap((x) => [x.pair, x.hash])
+    );
+  }
   for (const h of e.entries)
     if (h.length !== 32) throw new RangeError('encodeEnvelope: entry length');
   return concatBytes(header(1), compactU(e.entries.length), ...e.entries);
@@ -100,7 +126,7 @@ function readCompact(b: Uint8Array, o: number): { value: number; size: number } 
 }
 
 export function decodeEnvelope(bytes: Uint8Array): Parsed<Envelope> {
-  if (bytes.length > 3 + 2 + 5 + 32 * MAX_GAR_ANCHOR_ENTRIES)
+  if (bytes.length > 3 + 2 + 5 + 64 * MAX_GAR_ANCHOR_ENTRIES)
     return rejected('TOO_LARGE', { length: bytes.length });
   if (bytes.length < 5) return rejected('BAD_LENGTH', { length: bytes.length, minimum: 5 });
   if (bytes[0] !== 0x73 || bytes[1] !== 0x63 || bytes[2] !== 0x70) {
@@ -139,6 +165,21 @@ export function decodeEnvelope(bytes: Uint8Array): Parsed<Envelope> {
     for (let i = 0; i < c.value; i++)
       entries.push(bytes.slice(start + 32 * i, start + 32 * (i + 1)));
     return parsed({ kind: 'GarAnchor', entries });
+  }
+  if (kind === 2) {
+    const c = readCompact(bytes, 5);
+    if (!c) return rejected('BAD_ENCODING', { field: 'entries.length' });
+    if (c.value > MAX_GAR_ANCHOR_ENTRIES) return rejected('TOO_LARGE', { entries: c.value });
+    const start = 5 + c.size;
+    if (bytes.length !== start + 64 * c.value) {
+      return rejected('BAD_LENGTH', { length: bytes.length, expected: start + 64 * c.value });
+    }
+    const entries: Array<{ pair: Uint8Array; hash: Uint8Array }> = [];
+    for (let i = 0; i < c.value; i++) {
+      const o = start + 64 * i;
+      entries.push({ pair: bytes.slice(o, o + 32), hash: bytes.slice(o + 32, o + 64) });
+    }
+    return parsed({ kind: 'GarPairAnchor', entries });
   }
   return rejected('UNSUPPORTED_KIND', { kind });
 }

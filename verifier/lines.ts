@@ -44,26 +44,35 @@ export const REASONS = {
   GRANT_AGENT_MISMATCH: 'the grant names another agent service',
   GRANT_USER_MISMATCH: 'the grant was signed for another user',
   GRANT_SCOPE_MISMATCH: 'no scope of the grant covers the record scope',
+  GRANT_MISSING: 'the GAR service serves no grant version for the record user and agent',
+  GRANT_HIDDEN:
+    'the chain anchors a grant version of this pair that the GAR service does not serve',
+  NOT_ANCHORED: 'a grant version is not (yet) anchored on chain in a final block',
   // Record
   RECORD_ID_MISMATCH: 'the record id is not the one derived from the record content',
+  NOT_REGISTERED: 'the key is not registered for this role in the cluster at the record time',
   HASH_MISMATCH: 'a content hash differs from the hash recomputed from the bytes',
   // Inclusion and proofs
-  PROOF_INVALID: 'the Merkle Mountain Range proof does not lead to the expected root',
+  PROOF_INVALID: 'a Merkle proof (MMR or trie) does not lead to the expected root',
   PROOF_INCOMPLETE: 'the proof lacks a node needed to decide',
   INDEX_OUT_OF_RANGE: 'a leaf or batch index lies outside the tree',
   ROOT_MISMATCH: 'a root differs from the root recomputed from the leaves',
   // Anchor
-  ANCHOR_MISMATCH: 'the on-chain anchor does not commit to this batch root',
+  ANCHOR_MISMATCH: "the chain's Remarked hash is not the hash of the anchor envelope",
   NOT_FINAL: 'the anchoring block is not finalized',
   JUSTIFICATION_INVALID:
     'the GRANDPA votes do not finalize the stated block: a vote off its chain, an unused ancestry header, or a supermajority for a later block',
   ERA_MISMATCH: 'the evidence belongs to another cluster or era than the record',
+  NOT_AUTHORIZED: 'the key that did this is not authorised for the cluster at that block',
   // Attestation
-  QUORUM_NOT_MET: 'fewer distinct known validators agreed than the quorum rule requires',
-  FINGERPRINT_MISMATCH: 'the voted fingerprint does not hash from the voted roots',
+  QUORUM_NOT_MET:
+    "fewer distinct members of the era's validator set committed one fingerprint than the quorum rule requires",
+  FINGERPRINT_MISMATCH:
+    'a payout fingerprint differs from the one recomputed from its fields, or the payout began with another',
   ROOTS_MISMATCH: 'the attested roots differ from the roots recomputed from the activity',
   // Settlement and conservation
-  NOT_PAID: 'the era has no ClusterEraPaid event',
+  NOT_PAID:
+    'the era was not paid (no ClusterEraPaid): a line waits until it is, and fails once a later era was paid instead',
   ENTRY_NOT_FOUND: 'the account is not in the batch that should contain it',
   AMOUNT_MISMATCH: 'an amount differs from the amount recomputed from the activity',
   NOT_BALANCED: 'charged amounts do not equal distributed plus undistributed amounts',
@@ -91,12 +100,23 @@ export interface Source {
  */
 export type Basis = 'checked' | 'trusted';
 
+/**
+ * A line's outcome. `pass` and `fail` are verdicts; `pending` means the check could not be decided
+ * yet because an input it needs has not arrived (the era is not paid, the grant service could not
+ * be read, a grant version is not anchored yet). A pending line is never shown as verified, and
+ * its `code` names what it waits for.
+ */
+export type LineStatus = 'pass' | 'fail' | 'pending';
+export const LINE_STATUSES: readonly LineStatus[] = ['pass', 'fail', 'pending'];
+
 export interface Line {
   readonly step: Step;
-  /** Stable id of the check, e.g. `grant.signature`, `record.signature.agent`, `inclusion.mmr`. */
+  /** Stable id of the check, e.g. `grant.signature[0]`, `record.signature.agent`, `inclusion.mmr`. */
   readonly check: string;
+  readonly status: LineStatus;
+  /** `status === 'pass'`. */
   readonly ok: boolean;
-  /** `null` when ok. */
+  /** `null` when passed; why it failed, or what it waits for when pending. */
   readonly code: ReasonCode | null;
   /** The rule that produced the verdict, e.g. `cere:gar-ed25519`, `scp-v0:jcs`, `cere67`. */
   readonly rule: string;
@@ -114,24 +134,12 @@ export interface LineInit {
   basis?: Basis;
 }
 
-export function pass(init: LineInit): Line {
+function line(init: LineInit, status: LineStatus, code: ReasonCode | null): Line {
   return {
     step: init.step,
     check: init.check,
-    ok: true,
-    code: null,
-    rule: init.rule,
-    basis: init.basis ?? 'checked',
-    facts: init.facts ?? {},
-    ...(init.source ? { source: init.source } : {}),
-  };
-}
-
-export function fail(init: LineInit, code: ReasonCode): Line {
-  return {
-    step: init.step,
-    check: init.check,
-    ok: false,
+    status,
+    ok: status === 'pass',
     code,
     rule: init.rule,
     basis: init.basis ?? 'checked',
@@ -140,9 +148,39 @@ export function fail(init: LineInit, code: ReasonCode): Line {
   };
 }
 
+export function pass(init: LineInit): Line {
+  return line(init, 'pass', null);
+}
+
+export function fail(init: LineInit, code: ReasonCode): Line {
+  return line(init, 'fail', code);
+}
+
+/** A line that waits for an input; `code` says which (e.g. `NOT_PAID`, `UNAVAILABLE`). */
+export function pending(init: LineInit, code: ReasonCode): Line {
+  return line(init, 'pending', code);
+}
+
 /** `pass` when `ok`, else `fail` with `code`. */
 export function verdict(ok: boolean, init: LineInit, code: ReasonCode): Line {
   return ok ? pass(init) : fail(init, code);
+}
+
+/** Counts of a list of lines by status. */
+export function tallyLines(lines: readonly Line[]): {
+  passed: number;
+  failed: number;
+  pending: number;
+} {
+  let passed = 0;
+  let failed = 0;
+  let waiting = 0;
+  for (const l of lines) {
+    if (l.status === 'pass') passed++;
+    else if (l.status === 'fail') failed++;
+    else waiting++;
+  }
+  return { passed, failed, pending: waiting };
 }
 
 /** Result of parsing hostile input: a value, or the reason code and facts of why not. */

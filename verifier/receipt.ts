@@ -1,36 +1,64 @@
 /**
  * The receipt pipeline: the chain of evidence of one activity record, checked line by line in the
  * fixed order of DESIGN.md (grant, record, inclusion, anchor, attestation, settlement,
- * conservation). Time, keys and policy are arguments; the bundle supplies data, never policy.
+ * conservation). A receipt is the union of five subjects (verifier/catalogue.ts), each computed
+ * by one function of this module from its own inputs:
+ *
+ *   links       (per record)   grant versions, GAR anchors, node registrations   `verifyLinksSubject`
+ *   record      (per record)   the record's bytes, leaf proof, anchored batch    `verifyRecordSubject`
+ *   anchor      (per batch)    the remark, its sender and block, cluster keys    `verifyAnchorSubject`
+ *   era         (per era)      votes, validator set, begin_payout, payout events `verifyEraSubject`
+ *   settlement  (per account)  the payout batch listing the account              `verifySettlementSubject`
+ *
+ * The indexer stores each subject's lines as it computes them, and `verifyReceipt` computes the
+ * same subjects from a bundle, so the two agree by construction. Every subject's lines are checked
+ * against the catalogue: a required line a subject did not produce is added as a failure, so no
+ * input, however incomplete, makes a line disappear. Time, keys and policy are arguments; the
+ * bundle supplies data, never policy.
  * @module
  */
-import { equalBytes, toHex } from './bytes.ts';
+import { toHex } from './bytes.ts';
 import type { ReceiptBundle } from './bundle.ts';
-import { blake2b256 } from './hash.ts';
-import { canonicalBytes } from './jcs.ts';
-import { isObject } from './json.ts';
-import { type Line, STEPS, fail, verdict } from './lines.ts';
+import { SUBJECT_ORDER, type SubjectKind, type SubjectShape, catalogueGaps } from './catalogue.ts';
+import type { DacBatchEnvelope } from './envelope.ts';
+import {
+  type RecordParties,
+  type LinksSubjectInput,
+  type RecordSubjectInput,
+  type ReceiptKind,
+  scpJsonKind,
+} from './kinds.ts';
+import {
+  type Facts,
+  type Line,
+  type LineStatus,
+  STEPS,
+  type Source,
+  fail,
+  pending,
+  tallyLines,
+} from './lines.ts';
 import type { QuorumRule } from './quorum.ts';
+import { type AttestationInput, checkAttestation } from './receipts/attestation.ts';
 import {
   type AnchorInput,
-  type InclusionInput,
-  checkAnchor,
-  checkInclusion,
+  checkAnchorFinality,
+  checkAnchorRemark,
+  checkAnchorSender,
 } from './receipts/dac-batch.ts';
-import { checkDecodedDacRecord, decodeActivityRecord } from './receipts/dac-record.ts';
-import { type GrantInput, type GrantMemo, checkGrant } from './receipts/gar.ts';
-import { checkAttestation } from './receipts/attestation.ts';
-import { checkConservation, checkSettlement } from './receipts/payout.ts';
+import type { GrantMemo } from './receipts/gar.ts';
 import {
-  DEFAULT_REQUIRED_ROLES,
-  type ScpRecord,
-  checkScpRecord,
-  parseScpRecord,
-  scpRecordLeaf,
-} from './receipts/scp-record.ts';
+  type BatchEvidence,
+  type ConservationInput,
+  type Superseded,
+  checkConservation,
+  checkPaid,
+  checkSettlementSide,
+} from './receipts/payout.ts';
+import { DEFAULT_REQUIRED_ROLES } from './receipts/scp-record.ts';
 import type { SignatureBackend } from './signatures.ts';
 
-export const VERIFIER_VERSION = '0.1.0';
+export const VERIFIER_VERSION = '0.2.0';
 
 export interface ReceiptPolicy {
   /** Quorum rule for attestation rounds. Default `cere67` (the chain's own rule). */
@@ -47,240 +75,390 @@ export const DEFAULT_POLICY: ReceiptPolicy = Object.freeze({
   requireFinality: true,
 });
 
+/** One subject's lines, as the indexer stores them and a receipt lists them. */
+export interface SubjectLines {
+  readonly kind: SubjectKind;
+  readonly lines: readonly Line[];
+}
+
 export interface Receipt {
   readonly recordId: string;
+  /** The receipt kind (verifier/kinds.ts). */
+  readonly kind: string;
+  /** `fail` when a line failed, else `pending` when a line waits, else `pass`. */
+  readonly status: LineStatus;
+  /** Every line passed. */
   readonly ok: boolean;
   readonly passed: number;
   readonly failed: number;
+  readonly pending: number;
   readonly lines: readonly Line[];
   readonly policy: ReceiptPolicy;
   readonly verifier: { readonly version: string; readonly backend: string };
 }
 
-/** The record's leaf: blake2b256 of the JCS form of the whole record; null if not JSON-canonical. */
-function leafOf(record: unknown): Uint8Array | null {
-  try {
-    return isObject(record) ? scpRecordLeaf(record) : blake2b256(canonicalBytes(record));
-  } catch {
-    return null;
-  }
-}
-
-/** Lines binding the Cere DAC protobuf record to the SCP record's parties. */
-function dacLines(rec: ScpRecord, backend: SignatureBackend): Line[] {
-  if (!rec.dac) return [];
-  const d = decodeActivityRecord(rec.dac);
-  const lines = checkDecodedDacRecord(d, rec.dac.length, backend).map((l) => ({
-    ...l,
-    check: l.check.replace(/^record\./, 'record.dac.'),
-  }));
-  if (!d.ok) return lines;
-  const nodeSigner = d.value.signature?.signer ?? null;
-  const clientSigner = d.value.upstream?.request?.signature?.signer ?? null;
-  const nodeOk = nodeSigner !== null && equalBytes(nodeSigner, rec.node);
-  const clientOk = clientSigner !== null && equalBytes(clientSigner, rec.agent);
-  lines.push(
-    verdict(
-      nodeOk && clientOk,
-      {
-        step: 'record',
-        check: 'record.dac.binding',
-        rule: 'scp-v0:dac-binding',
-        facts: {
-          expectedNode: toHex(rec.node),
-          dacNodeSigner: nodeSigner ? toHex(nodeSigner) : null,
-          expectedClient: toHex(rec.agent),
-          dacClientSigner: clientSigner ? toHex(clientSigner) : null,
-        },
-      },
-      'SIGNER_MISMATCH'
-    )
-  );
-  return lines;
-}
-
-/** The line a step gives when the record it needs could not be read. */
-function unreadable(step: 'grant' | 'settlement', check: string, rule: string): Line {
-  return fail({ step, check, rule, facts: { reason: 'record unreadable' } }, 'MALFORMED');
-}
-
-/** What the record's own steps read of a bundle: a `ReceiptBundle`, or plain objects. */
-export interface RecordStepsInput {
-  readonly recordId: string;
-  readonly grant: { readonly versions: readonly GrantInput[] };
-  /** The SCP activity record object as signed. */
-  readonly record: unknown;
-  readonly inclusion: InclusionInput;
-}
-
 /**
- * Steps 1-3, the lines of the record itself: grant, record, inclusion of its leaf in the batch
- * root. Returns the parsed record (null when unreadable) for the anchor and era steps.
+ * Adds, as failures, the required lines of the catalogue a subject did not produce. The subject
+ * functions produce every line; this guards the promise that none can go missing.
  */
-export function verifyRecordOwnSteps(
-  input: RecordStepsInput,
-  backend: SignatureBackend,
-  policy: ReceiptPolicy = DEFAULT_POLICY,
-  grantMemo?: GrantMemo
-): { lines: Line[]; record: ScpRecord | null } {
-  const lines: Line[] = [];
-  const rec = parseScpRecord(input.record);
-
-  // 1. Grant, at the record's time, for the record's user, agent and scope.
-  if (rec.ok) {
-    const r = rec.value;
-    lines.push(
-      ...checkGrant(
-        input.grant.versions,
-        { user: r.user, agent: r.agent, scope: r.scope, at: r.timestamp },
-        backend,
-        grantMemo
-      )
-    );
-  } else {
-    lines.push(unreadable('grant', 'grant.parties', 'cere:gar-status'));
-  }
-
-  // 2. Record signatures (and the Cere DAC record behind it, if carried).
-  if (rec.ok) {
-    lines.push(
-      verdict(
-        rec.value.recordId === input.recordId,
-        {
-          step: 'record',
-          check: 'record.requested',
-          rule: 'proofroom:bundle',
-          facts: { requested: input.recordId, record: rec.value.recordId },
-        },
-        'RECORD_ID_MISMATCH'
-      )
-    );
-    lines.push(...checkScpRecord(rec.value, backend, { requiredRoles: policy.requiredRoles }));
-    lines.push(...dacLines(rec.value, backend));
-  } else {
-    lines.push(
-      fail(
-        { step: 'record', check: 'record.decode', rule: 'scp-v0:jcs-record', facts: rec.facts },
-        rec.code
-      )
-    );
-  }
-
-  // 3. Inclusion of the record's leaf in its batch root.
-  const leaf = leafOf(input.record);
-  lines.push(
-    leaf
-      ? checkInclusion(leaf, input.inclusion)
-      : fail(
-          { step: 'inclusion', check: 'inclusion.mmr', rule: 'scp-v0:dac-batch-mmr' },
-          'BAD_ENCODING'
-        )
-  );
-  return { lines, record: rec.ok ? rec.value : null };
-}
-
-/** Which batch an anchor must commit: its root and size, and the record's cluster and era. */
-export interface AnchorExpectation {
-  readonly root: Uint8Array;
-  readonly leafCount: number;
-  readonly batchIndex: number;
-  readonly clusterId: Uint8Array;
-  readonly era: number;
-}
-
-/** Step 4, the anchor of the batch root on chain, in a final block (when the policy says so). */
-export function verifyAnchorStep(
-  anchor: AnchorInput,
-  expect: AnchorExpectation,
-  policy: ReceiptPolicy = DEFAULT_POLICY
+export function completeSubject(
+  kind: SubjectKind,
+  lines: readonly Line[],
+  shape: SubjectShape = {}
 ): Line[] {
-  return checkAnchor(anchor, expect, policy.requireFinality).lines;
+  const { missing } = catalogueGaps(
+    kind,
+    lines.map((l) => l.check),
+    shape
+  );
+  if (missing.length === 0) return [...lines];
+  return [
+    ...lines,
+    ...missing.map((check) =>
+      fail(
+        {
+          step: stepOfCheck(check),
+          check,
+          rule: 'proofroom:catalogue',
+          facts: { reason: 'the subject did not produce this line' },
+        },
+        'MALFORMED'
+      )
+    ),
+  ];
+}
+
+function stepOfCheck(check: string): Line['step'] {
+  const head = check.split('.')[0] as Line['step'];
+  return (STEPS as readonly string[]).includes(head) ? head : 'record';
+}
+
+// Record and links ----------------------------------------------------------------------------
+
+/** The record subject: decoding, id, signatures, inclusion, the record's era against the batch. */
+export function verifyRecordSubject(
+  kind: ReceiptKind,
+  input: RecordSubjectInput,
+  backend: SignatureBackend,
+  policy: ReceiptPolicy = DEFAULT_POLICY
+): { lines: Line[]; parties: RecordParties | null; record: unknown } {
+  const out = kind.recordSubject(input, backend, policy);
+  return {
+    ...out,
+    lines: completeSubject('record', out.lines, { roles: policy.requiredRoles }),
+  };
+}
+
+/** The links subject: consent (every grant line) and the node's registrations. */
+export function verifyLinksSubject(
+  kind: ReceiptKind,
+  parties: RecordParties | null,
+  clusterId: Uint8Array | null,
+  input: LinksSubjectInput,
+  backend: SignatureBackend,
+  memo?: GrantMemo
+): Line[] {
+  return completeSubject('links', kind.linksSubject(parties, clusterId, input, backend, memo), {
+    items: input.grant.versions.length,
+  });
+}
+
+// Anchor --------------------------------------------------------------------------------------
+
+/** The anchor subject: the remark, who sent it, and the block's finality. */
+export function verifyAnchorSubject(
+  a: AnchorInput,
+  policy: ReceiptPolicy = DEFAULT_POLICY
+): { lines: Line[]; envelope: DacBatchEnvelope | null } {
+  const remark = checkAnchorRemark(a);
+  const lines = [
+    remark.line,
+    checkAnchorSender(a, remark.envelope),
+    checkAnchorFinality(a, policy.requireFinality),
+  ];
+  return { lines: completeSubject('anchor', lines), envelope: remark.envelope };
+}
+
+// Era and settlement --------------------------------------------------------------------------
+
+export interface EraSubjectInput extends AttestationInput {
+  /** Where `ClusterEraPaid { cluster_id, era_id }` was emitted; null when it was not. */
+  readonly paid: Source | null;
+  /** A later era of the cluster paid while this one was not; null when none was. */
+  readonly superseded: Superseded | null;
+  readonly conservation: ConservationInput;
 }
 
 /**
- * Steps 1-4, the lines that belong to the record itself: grant, record, inclusion, anchor.
- * Returns the parsed record (null when unreadable) for the era steps.
+ * Where the era stands: `paid`; `unpaid` (a later era was paid instead, so it never will be); or
+ * `pending` (not paid yet: its lines wait).
  */
-export function verifyRecordSteps(
+export type EraState = 'paid' | 'unpaid' | 'pending';
+
+export interface EraOutcome {
+  readonly state: EraState;
+  readonly payersRoot: Uint8Array | null;
+  readonly payeesRoot: Uint8Array | null;
+}
+
+export function eraStateOf(input: { paid: unknown; superseded: unknown }): EraState {
+  return input.paid ? 'paid' : input.superseded ? 'unpaid' : 'pending';
+}
+
+/** The era's lines that only its payout can decide. */
+const PAYOUT_ERA_CHECKS = [
+  ['settlement', 'settlement.paid', 'cere:DdcClusters.ClusterEraPaid'],
+  ['conservation', 'conservation.balance', 'cere:payout-conservation'],
+  ['conservation', 'conservation.fees', 'cere:payout-conservation'],
+] as const;
+
+/**
+ * The era subject: attestation (a line per vote, quorum, payout start, roots), `ClusterEraPaid`
+ * and conservation. Until the era is paid every line waits (`NOT_PAID`); once a later era was
+ * paid instead, the lines that need the payout fail `NOT_PAID`.
+ */
+export function verifyEraSubject(
+  input: EraSubjectInput,
+  policy: ReceiptPolicy = DEFAULT_POLICY
+): { lines: Line[]; outcome: EraOutcome } {
+  const state = eraStateOf(input);
+  const shape = { items: input.votes.length };
+  if (state === 'pending') {
+    // Votes are final once cast: each is checked now. What more votes, begin_payout or the payout
+    // itself can still change waits instead of failing: a quorum not (yet) met, a payout not yet
+    // begun, roots of a fingerprint that has no quorum yet, and everything that needs the payout.
+    const att = checkAttestation(input, policy.quorumRule);
+    const wait = (l: Line, reason: string): Line =>
+      pending(
+        {
+          step: l.step,
+          check: l.check,
+          rule: l.rule,
+          basis: l.basis,
+          facts: { ...l.facts, waitingFor: reason },
+          ...(l.source ? { source: l.source } : {}),
+        },
+        'NOT_PAID'
+      );
+    const quorumMet = att.lines.some((l) => l.check === 'attestation.quorum' && l.ok);
+    const lines: Line[] = att.lines.map((l) => {
+      if (l.ok || l.check.startsWith('attestation.fingerprint[')) return l;
+      if (l.check === 'attestation.quorum')
+        return wait(
+          l,
+          input.validatorSet === null ? 'the validator set' : 'more votes before the payout begins'
+        );
+      if (l.check === 'attestation.payout' && input.payout === null) return wait(l, 'begin_payout');
+      if (l.check === 'attestation.roots' && !quorumMet)
+        return wait(l, 'a fingerprint with a quorum');
+      return l;
+    });
+    const facts = {
+      clusterId: toHex(input.clusterId),
+      era: input.era,
+      reason: 'the era has not been paid yet',
+    };
+    for (const [step, check, rule] of PAYOUT_ERA_CHECKS)
+      lines.push(pending({ step, check, rule, facts }, 'NOT_PAID'));
+    return {
+      lines: completeSubject('era', lines, shape),
+      outcome: { state, payersRoot: null, payeesRoot: null },
+    };
+  }
+  const att = checkAttestation(input, policy.quorumRule);
+  const lines = [...att.lines];
+  if (state === 'unpaid') {
+    // The payout never completed: what only a completed payout can show fails with NOT_PAID.
+    const blocked = (l: Line): Line =>
+      fail(
+        {
+          step: l.step,
+          check: l.check,
+          rule: l.rule,
+          basis: l.basis,
+          facts: { blockedBy: 'settlement.paid', laterEraPaid: input.superseded!.era },
+        },
+        'NOT_PAID'
+      );
+    const payoutAt = lines.findIndex((l) => l.check === 'attestation.payout');
+    if (input.payout === null && payoutAt >= 0) lines[payoutAt] = blocked(lines[payoutAt]!);
+    lines.push(checkPaid(null, input.superseded));
+    lines.push(...checkConservation(input.conservation).map(blocked));
+  } else {
+    lines.push(checkPaid(input.paid, null));
+    lines.push(...checkConservation(input.conservation));
+  }
+  return {
+    lines: completeSubject('era', lines, shape),
+    outcome: { state, payersRoot: att.payersRoot, payeesRoot: att.payeesRoot },
+  };
+}
+
+/**
+ * A settlement subject: one side of the era's payout for one account (null: the record could not
+ * be read, so there is no account to settle, and every line fails blocked by it).
+ */
+export function verifySettlementSubject(
+  side: 'payers' | 'payees',
+  account: Uint8Array | null,
+  evidence: BatchEvidence | null,
+  era: EraOutcome
+): Line[] {
+  const shape = { side };
+  if (account === null)
+    return completeSubject(
+      'settlement',
+      ['proof', 'entry', 'amount'].map((c) =>
+        fail(
+          {
+            step: 'settlement',
+            check: `settlement.${side}.${c}`,
+            rule: 'cere:payout-mmr-ckb-0.8.1',
+            facts: { blockedBy: 'record.decode' },
+          },
+          'MALFORMED'
+        )
+      ),
+      shape
+    );
+  if (era.state !== 'paid') {
+    const facts: Facts =
+      era.state === 'pending'
+        ? { account: toHex(account), reason: 'the era has not been paid yet' }
+        : { account: toHex(account), blockedBy: 'settlement.paid' };
+    const make = era.state === 'pending' ? pending : fail;
+    const lines = ['proof', 'entry', 'amount'].map((c) =>
+      make(
+        {
+          step: 'settlement',
+          check: `settlement.${side}.${c}`,
+          rule:
+            c === 'amount'
+              ? side === 'payers'
+                ? 'cere:DdcPayouts.Charged'
+                : 'cere:DdcPayouts.Rewarded'
+              : 'cere:payout-mmr-ckb-0.8.1',
+          facts,
+        },
+        'NOT_PAID'
+      )
+    );
+    return completeSubject('settlement', lines, shape);
+  }
+  const root = side === 'payers' ? era.payersRoot : era.payeesRoot;
+  return completeSubject('settlement', checkSettlementSide(side, evidence, root, account), shape);
+}
+
+// The receipt ---------------------------------------------------------------------------------
+
+/** Orders subjects' lines as a receipt lists them: by step, then subject, then line. */
+export function orderReceiptLines(subjects: readonly SubjectLines[]): Line[] {
+  const rank = (k: SubjectKind) => SUBJECT_ORDER.indexOf(k);
+  const tagged: Array<{ l: Line; s: number; i: number }> = [];
+  subjects.forEach((s, si) =>
+    s.lines.forEach((l, i) => tagged.push({ l, s: rank(s.kind) * 16 + si, i }))
+  );
+  tagged.sort(
+    (a, b) => STEPS.indexOf(a.l.step) - STEPS.indexOf(b.l.step) || a.s - b.s || a.i - b.i
+  );
+  return tagged.map((t) => t.l);
+}
+
+/** A receipt's summary from its lines. */
+export function summarise(
+  recordId: string,
+  kind: string,
+  lines: readonly Line[],
+  policy: ReceiptPolicy,
+  backend: string
+): Receipt {
+  const t = tallyLines(lines);
+  return {
+    recordId,
+    kind,
+    status: t.failed > 0 ? 'fail' : t.pending > 0 ? 'pending' : 'pass',
+    ok: t.failed === 0 && t.pending === 0,
+    ...t,
+    lines,
+    policy,
+    verifier: { version: VERIFIER_VERSION, backend },
+  };
+}
+
+/** Options of `verifyReceipts`: memos shared across the receipts of one call. */
+export interface ReceiptMemos {
+  /** Grant versions checked once across receipts. */
+  readonly grants?: GrantMemo;
+  /**
+   * Era subjects computed once per era: receipts of one era carry the same era inputs, so a
+   * caller checking many of them (an era's receipts in a browser) passes a map keyed as it likes.
+   */
+  readonly eras?: Map<string, { lines: Line[]; outcome: EraOutcome }>;
+}
+
+/** The subjects of a parsed bundle, computed as the indexer computes them. */
+export function verifyReceiptSubjects(
   bundle: ReceiptBundle,
   backend: SignatureBackend,
   policy: ReceiptPolicy = DEFAULT_POLICY,
-  grantMemo?: GrantMemo
-): { lines: Line[]; record: ScpRecord | null } {
-  const own = verifyRecordOwnSteps(bundle, backend, policy, grantMemo);
-  const rec = own.record;
-  const anchor = verifyAnchorStep(
-    bundle.anchor,
+  memos: ReceiptMemos = {}
+): { subjects: SubjectLines[]; kind: ReceiptKind } {
+  const kind = bundle.kind;
+  const anchor = verifyAnchorSubject(bundle.anchor, policy);
+  const rec = verifyRecordSubject(
+    kind,
     {
-      root: bundle.inclusion.root,
-      leafCount: bundle.inclusion.leafCount,
-      batchIndex: bundle.inclusion.batchIndex,
-      clusterId: rec ? rec.clusterId : bundle.attestation.clusterId,
-      era: rec ? rec.era : bundle.attestation.era,
+      bytes: bundle.recordBytes,
+      leafIndex: bundle.inclusion.leafIndex,
+      proof: bundle.inclusion.proof,
+      envelope: anchor.envelope,
     },
+    backend,
     policy
   );
-  own.lines.push(...anchor);
-  return own;
-}
-
-/**
- * Steps 5-7, the lines of the record's era: attestation, settlement of the record's customer and
- * provider, conservation. They are the same for every record of an era with the same parties, so
- * a caller that verifies a whole era may compute them once.
- */
-export function verifyEraSteps(
-  bundle: ReceiptBundle,
-  record: ScpRecord | null,
-  policy: ReceiptPolicy = DEFAULT_POLICY
-): Line[] {
-  const lines: Line[] = [];
-  const clusterId = record ? record.clusterId : bundle.attestation.clusterId;
-  const era = record ? record.era : bundle.attestation.era;
-
-  // 5. Attestation of the era (quorum, and roots recomputed from the activity).
-  const att = checkAttestation(bundle.attestation, { clusterId, era }, policy.quorumRule);
-  lines.push(...att.lines);
-
-  // 6. Settlement against the attested roots; 7. conservation of the era's amounts.
-  if (record) {
-    lines.push(
-      ...checkSettlement(bundle.settlement, att, {
-        customer: record.customer,
-        provider: record.provider,
-      })
-    );
-  } else {
-    lines.push(unreadable('settlement', 'settlement.parties', 'cere:payout-mmr-ckb-0.8.1'));
+  const links = verifyLinksSubject(
+    kind,
+    rec.parties,
+    anchor.envelope?.clusterId ?? null,
+    bundle.links,
+    backend,
+    memos.grants
+  );
+  const key = memos.eras ? bundle.eraKey : null;
+  let era = key !== null ? memos.eras!.get(key) : undefined;
+  if (!era) {
+    era = verifyEraSubject(bundle.era, policy);
+    if (key !== null) memos.eras!.set(key, era);
   }
-  lines.push(...checkConservation(bundle.conservation));
-  return lines;
+  const subjects: SubjectLines[] = [
+    { kind: 'links', lines: links },
+    { kind: 'record', lines: rec.lines },
+    { kind: 'anchor', lines: anchor.lines },
+  ];
+  for (const [side, account] of [
+    ['payers', rec.parties?.customer ?? null],
+    ['payees', rec.parties?.provider ?? null],
+  ] as const)
+    subjects.push({
+      kind: 'settlement',
+      lines: verifySettlementSubject(side, account, bundle.settlement[side], era.outcome),
+    });
+  subjects.push({ kind: 'era', lines: era.lines });
+  return { subjects, kind };
 }
 
 /**
  * Checks every line of a parsed bundle. Never throws on any bundle `parseBundle` accepted.
- * `grantMemo` lets a caller verifying many receipts check each grant version once.
+ * `memos` let a caller verifying many receipts check each grant version and each era once.
  */
 export function verifyReceipt(
   bundle: ReceiptBundle,
   backend: SignatureBackend,
   policy: ReceiptPolicy = DEFAULT_POLICY,
-  grantMemo?: GrantMemo
+  memos: ReceiptMemos = {}
 ): Receipt {
-  const own = verifyRecordSteps(bundle, backend, policy, grantMemo);
-  const lines = [...own.lines, ...verifyEraSteps(bundle, own.record, policy)];
-  const ordered = lines
-    .map((l, i) => ({ l, i }))
-    .sort((a, b) => STEPS.indexOf(a.l.step) - STEPS.indexOf(b.l.step) || a.i - b.i)
-    .map((x) => x.l);
-  const failed = ordered.filter((l) => !l.ok).length;
-  return {
-    recordId: bundle.recordId,
-    ok: failed === 0,
-    passed: ordered.length - failed,
-    failed,
-    lines: ordered,
-    policy,
-    verifier: { version: VERIFIER_VERSION, backend: backend.name },
-  };
+  const { subjects, kind } = verifyReceiptSubjects(bundle, backend, policy, memos);
+  return summarise(bundle.recordId, kind.id, orderReceiptLines(subjects), policy, backend.name);
 }
+
+export { scpJsonKind };

@@ -18,8 +18,8 @@ export interface PoolRequest {
   readonly id: number;
   readonly texts: readonly string[];
   readonly policy: ReceiptPolicy;
-  readonly steps: 'all' | 'record';
   readonly grantMemo: number;
+  readonly eraMemo: number;
 }
 /** @internal message from a worker */
 export type PoolResponse =
@@ -32,13 +32,13 @@ export interface ReceiptPoolOptions {
   /** Bundles per message to a worker. Default 32. */
   readonly chunkSize?: number;
   readonly policy?: ReceiptPolicy;
-  /**
-   * `all` (default): every step. `record`: steps 1-4 only (grant, record, inclusion, anchor), for
-   * callers that check each era's steps once per era rather than once per record.
-   */
-  readonly steps?: 'all' | 'record';
   /** Grant versions each worker remembers (GrantMemo); 0 disables the memo. Default 10,000. */
   readonly grantMemo?: number;
+  /**
+   * Era subjects each worker remembers, keyed by the bundles' exact era inputs (receipts of one
+   * era share them, so an era is checked once per worker); 0 disables it. Default 64.
+   */
+  readonly eraMemo?: number;
 }
 
 interface Pending {
@@ -63,8 +63,8 @@ export class ReceiptPool {
   private readonly slots: Slot[] = [];
   private readonly chunkSize: number;
   private readonly policy: ReceiptPolicy;
-  private readonly steps: 'all' | 'record';
   private readonly grantMemo: number;
+  private readonly eraMemo: number;
   private nextId = 1;
   private closed = false;
 
@@ -74,8 +74,8 @@ export class ReceiptPool {
       throw new RangeError('ReceiptPool: threads must be >= 1');
     this.chunkSize = Math.max(1, opts.chunkSize ?? 32);
     this.policy = opts.policy ?? DEFAULT_POLICY;
-    this.steps = opts.steps ?? 'all';
     this.grantMemo = opts.grantMemo ?? 10_000;
+    this.eraMemo = opts.eraMemo ?? 64;
   }
 
   private start(): void {
@@ -124,7 +124,7 @@ export class ReceiptPool {
         id,
         texts,
         policy: this.policy,
-        steps: this.steps,
+        eraMemo: this.eraMemo,
         grantMemo: this.grantMemo,
       };
       slot.worker.postMessage(req);

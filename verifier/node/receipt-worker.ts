@@ -1,57 +1,52 @@
 /**
  * Worker side of the receipt pool: parses bundle texts and verifies them with the Node signature
- * backend (with a grant memo, so a user's grant is checked once per worker), then posts the
- * receipts back.
+ * backend (with a grant memo, so a user's grant is checked once per worker, and an era memo, so
+ * an era's subject is computed once per worker), then posts the receipts back.
  */
 import { parentPort } from 'node:worker_threads';
 import { parseBundle } from '../bundle.ts';
-import {
-  type ReceiptPolicy,
-  VERIFIER_VERSION,
-  verifyReceipt,
-  verifyRecordSteps,
-} from '../receipt.ts';
+import { type EraOutcome, type ReceiptPolicy, verifyReceipt } from '../receipt.ts';
+import type { Line } from '../lines.ts';
 import { GrantMemo } from '../receipts/gar.ts';
 import { nodeBackend } from './index.ts';
 import type { PoolRequest, PoolResponse, PoolResult } from './receipt-pool.ts';
 
-let memo: GrantMemo | null = null;
+let grants: GrantMemo | null = null;
+const eras = new Map<string, { lines: Line[]; outcome: EraOutcome }>();
 
 function verifyOne(
   text: string,
   policy: ReceiptPolicy,
-  steps: 'all' | 'record',
-  memoEntries: number
+  grantEntries: number,
+  eraEntries: number
 ): PoolResult {
   const parsed = parseBundle(text);
   if (!parsed.ok) return { ok: false, errors: [...parsed.errors] };
-  if (memoEntries > 0 && memo?.maxEntries !== memoEntries) memo = new GrantMemo(memoEntries);
-  const grants = memoEntries > 0 ? (memo ?? undefined) : undefined;
-  const backend = nodeBackend;
-  if (steps === 'all')
-    return { ok: true, receipt: verifyReceipt(parsed.bundle, backend, policy, grants) };
-  const own = verifyRecordSteps(parsed.bundle, backend, policy, grants);
-  const failed = own.lines.filter((l) => !l.ok).length;
+  if (grantEntries > 0 && grants?.maxEntries !== grantEntries) grants = new GrantMemo(grantEntries);
+  // The memo holds entries for the policy it was filled under only.
+  if (eras.size > eraEntries) eras.clear();
   return {
     ok: true,
-    receipt: {
-      recordId: parsed.bundle.recordId,
-      ok: failed === 0,
-      passed: own.lines.length - failed,
-      failed,
-      lines: own.lines,
-      policy,
-      verifier: { version: VERIFIER_VERSION, backend: backend.name },
-    },
+    receipt: verifyReceipt(parsed.bundle, nodeBackend, policy, {
+      ...(grantEntries > 0 && grants ? { grants } : {}),
+      ...(eraEntries > 0 ? { eras } : {}),
+    }),
   };
 }
+
+let policyKey = '';
 
 parentPort?.on('message', (req: PoolRequest) => {
   let res: PoolResponse;
   try {
+    const key = JSON.stringify(req.policy);
+    if (key !== policyKey) {
+      eras.clear();
+      policyKey = key;
+    }
     res = {
       id: req.id,
-      results: req.texts.map((t) => verifyOne(t, req.policy, req.steps, req.grantMemo)),
+      results: req.texts.map((t) => verifyOne(t, req.policy, req.grantMemo, req.eraMemo)),
     };
   } catch (e) {
     res = { id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };

@@ -12,7 +12,7 @@
 import { toHex } from '../bytes.ts';
 import type { PayoutEntry } from '../payout-tree.ts';
 import type { ScpUsage } from './scp-record.ts';
-import { perquintillMul } from './payout.ts';
+import { protocolFees } from './payout.ts';
 
 /**
  * A cluster's pricing, in planck (10^-10 CERE): ddc-primitives `ClusterProtocolParams`
@@ -78,6 +78,13 @@ export interface EraPayoutLists {
   readonly rewarded: bigint;
   /** charged - fees - rewarded: the rounding remainder of the providers' shares. */
   readonly notDistributed: bigint;
+  /**
+   * How far the fees exceed the charges (0 normally). With shares summing to 100%, rounding each
+   * fee to nearest can take one planck more than was charged; Cere's payee computation then fails
+   * (`checked_sub`, ddc-payouts @9ce78a52 `calculate_ehd_providers_rewards`), so there is no payee
+   * list: `payees` is empty and `rewarded` and `notDistributed` are 0.
+   */
+  readonly overdraw: bigint;
 }
 
 /** Amounts summed per account (by bytes), in order of first appearance. */
@@ -114,18 +121,32 @@ export function eraPayoutListsFromTotals(
     amount,
   }));
   const charged = payers.reduce((s, e) => s + e.amount, 0n);
-  const fees = {
-    treasury: perquintillMul(shares.treasury, charged),
-    validators: perquintillMul(shares.validators, charged),
-    reserve: perquintillMul(shares.reserve, charged),
-  };
+  const fees = protocolFees(shares, charged);
   const distributable = charged - fees.treasury - fees.validators - fees.reserve;
+  if (distributable < 0n)
+    return {
+      payers,
+      payees: [],
+      charged,
+      fees,
+      rewarded: 0n,
+      notDistributed: 0n,
+      overdraw: -distributable,
+    };
   const payees: PayoutEntry[] = providers.entries().map(([account, cost]) => ({
     account,
     amount: charged === 0n ? 0n : (distributable * cost) / charged,
   }));
   const rewarded = payees.reduce((s, e) => s + e.amount, 0n);
-  return { payers, payees, charged, fees, rewarded, notDistributed: distributable - rewarded };
+  return {
+    payers,
+    payees,
+    charged,
+    fees,
+    rewarded,
+    notDistributed: distributable - rewarded,
+    overdraw: 0n,
+  };
 }
 
 /** The era's lists from its records' costs (one item per record). */

@@ -1,14 +1,17 @@
 /**
  * Attestation rounds (Cere DdcPayouts, faithful to ddc-payouts @9ce78a52; reference/cere.md A.2,
- * A.3): validators commit payout fingerprints (`PayoutFingerprintCommited`, one per validator)
- * naming the era's payers and payees MMR roots. Quorum counts distinct known validators per root
- * pair (`cere67` or `twoThirds`); the leading roots must equal the roots this code recomputes from
- * the era's payer and payee lists.
+ * A.3): each validator commits a payout fingerprint (`commit_payout_fingerprint(cluster_id, ehd_id,
+ * payers_root, payees_root)`, event `PayoutFingerprintCommited`); the chain hashes the fingerprint
+ * from those fields, and `begin_payout(cluster_id, era_id, fingerprint)` starts the payout with a
+ * fingerprint enough validators committed. Here every vote's fingerprint is recomputed (and its
+ * ehd_id must name this cluster and era), the quorum counts distinct members of the era's validator
+ * set per fingerprint (`cere67` or `twoThirds`), the payout must have begun with the leading
+ * fingerprint, and its roots must equal the roots recomputed from the era's payer and payee lists.
  * @module
  */
 import { compactU, concatBytes, equalBytes, toHex, utf8 } from '../bytes.ts';
 import { blake2b256 } from '../hash.ts';
-import { type Facts, type Line, type Source, verdict } from '../lines.ts';
+import { type Fact, type Facts, type Line, type Source, fail, pass, verdict } from '../lines.ts';
 import { type PayoutEntry, payoutTree } from '../payout-tree.ts';
 import { type QuorumRule, tally } from '../quorum.ts';
 
@@ -43,145 +46,244 @@ export interface FingerprintVote {
   readonly validator: Uint8Array;
   readonly payersRoot: Uint8Array;
   readonly payeesRoot: Uint8Array;
-  /** The committed fingerprint, when the chain event or call carries one. */
+  /** The `ehd_id` the validator committed with (from its `commit_payout_fingerprint` call). */
+  readonly ehdId: string | null;
+  /** The fingerprint the chain recorded for the vote, when its event or call carries one. */
   readonly fingerprint: Uint8Array | null;
+  readonly source?: Source;
+}
+
+/** The era's validator set as the chain held it when the payout began. */
+export interface ValidatorSetInput {
+  readonly members: readonly Uint8Array[];
+  /** Where it was read (the block of `begin_payout`, else of `ClusterEraPaid`). */
+  readonly source?: Source;
+}
+
+/** `begin_payout(cluster_id, era_id, fingerprint)`: the fingerprint the payout began with. */
+export interface PayoutStartInput {
+  readonly fingerprint: Uint8Array;
   readonly source?: Source;
 }
 
 export interface AttestationInput {
   readonly clusterId: Uint8Array;
   readonly era: number;
-  /** Needed to recompute fingerprints; null when the round's ehd_id is unknown. */
-  readonly ehdId: string | null;
-  /** The active validator set read from the chain (trusted). */
-  readonly validators: readonly Uint8Array[];
+  /** The validator set of the era; null when it could not be read (the quorum then fails). */
+  readonly validatorSet: ValidatorSetInput | null;
   readonly votes: readonly FingerprintVote[];
-  /** The era's payer and payee lists recomputed from the verified activity. */
+  /** Null when no `begin_payout` was indexed. */
+  readonly payout: PayoutStartInput | null;
+  /**
+   * The era's payer and payee lists recomputed from the verified activity; null when they cannot
+   * be (the cluster's protocol shares are unknown).
+   */
   readonly activity: {
     readonly batchSize: number;
     readonly payers: readonly PayoutEntry[];
     readonly payees: readonly PayoutEntry[];
-  };
+  } | null;
 }
 
 export interface AttestationResult {
   readonly lines: Line[];
-  /** The attested roots (those of the leading vote), for the settlement step. */
+  /** The attested roots (those of the leading fingerprint), for the settlement step. */
   readonly payersRoot: Uint8Array | null;
   readonly payeesRoot: Uint8Array | null;
 }
 
-function rootsKey(v: FingerprintVote): string {
-  return toHex(v.payersRoot) + toHex(v.payeesRoot).slice(2);
+/** Parses `ehd_id` ("0x<cluster 40 hex>-0x<g-collector 64 hex>-<era>"); null when malformed. */
+export function parseEhdId(
+  id: string
+): { clusterId: Uint8Array; gCollector: Uint8Array; era: number } | null {
+  const m = /^0x([0-9a-fA-F]{40})-0x([0-9a-fA-F]{64})-(0|[1-9][0-9]{0,9})$/.exec(id);
+  if (!m) return null;
+  const era = Number(m[3]);
+  if (era > 0xffffffff) return null;
+  const hex = (h: string): Uint8Array =>
+    Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
+  return { clusterId: hex(m[1]!), gCollector: hex(m[2]!), era };
 }
 
-export function checkAttestation(
-  input: AttestationInput,
-  record: { clusterId: Uint8Array; era: number },
-  rule: QuorumRule
-): AttestationResult {
-  const lines: Line[] = [];
-  const eraOk = equalBytes(input.clusterId, record.clusterId) && input.era === record.era;
-  lines.push(
-    verdict(
-      eraOk,
-      {
-        step: 'attestation',
-        check: 'attestation.era',
-        rule: RULE_FINGERPRINT,
-        facts: {
-          expectedCluster: toHex(record.clusterId),
-          expectedEra: record.era,
-          cluster: toHex(input.clusterId),
-          era: input.era,
-        },
-      },
-      'ERA_MISMATCH'
-    )
-  );
+/** One vote's line: its fingerprint recomputed, for this era, as the chain recorded it. */
+function voteLine(
+  v: FingerprintVote,
+  i: number,
+  era: { clusterId: Uint8Array; era: number }
+): { line: Line; fingerprint: Uint8Array | null } {
+  const base = {
+    step: 'attestation' as const,
+    check: `attestation.fingerprint[${i}]`,
+    rule: RULE_FINGERPRINT,
+    ...(v.source ? { source: v.source } : {}),
+  };
+  const facts: Record<string, Fact> = {
+    validator: toHex(v.validator),
+    ehdId: v.ehdId,
+    payersRoot: toHex(v.payersRoot),
+    payeesRoot: toHex(v.payeesRoot),
+  };
+  if (v.ehdId === null)
+    return {
+      line: fail({ ...base, facts: { ...facts, reason: 'the vote has no ehd_id' } }, 'MALFORMED'),
+      fingerprint: null,
+    };
+  const ehd = parseEhdId(v.ehdId);
+  if (!ehd)
+    return {
+      line: fail(
+        { ...base, facts: { ...facts, reason: 'ehd_id is not well formed' } },
+        'MALFORMED'
+      ),
+      fingerprint: null,
+    };
+  const computed = payoutFingerprint(era.clusterId, v.ehdId, v.payersRoot, v.payeesRoot);
+  facts.computed = toHex(computed);
+  facts.recorded = v.fingerprint ? toHex(v.fingerprint) : null;
+  facts.ehdCluster = toHex(ehd.clusterId);
+  facts.ehdEra = ehd.era;
+  if (!equalBytes(ehd.clusterId, era.clusterId) || ehd.era !== era.era)
+    return { line: fail({ ...base, facts }, 'ERA_MISMATCH'), fingerprint: null };
+  if (v.fingerprint && !equalBytes(v.fingerprint, computed))
+    return { line: fail({ ...base, facts }, 'FINGERPRINT_MISMATCH'), fingerprint: null };
+  return { line: pass({ ...base, facts }), fingerprint: computed };
+}
 
+/**
+ * The attestation of an era: one line per vote (its fingerprint recomputed), the quorum of
+ * distinct members of the era's validator set on one fingerprint, the payout begun with that
+ * fingerprint, and the fingerprint's roots equal to the roots recomputed from the activity. A vote
+ * whose own line fails does not count.
+ */
+export function checkAttestation(input: AttestationInput, rule: QuorumRule): AttestationResult {
+  const lines: Line[] = [];
+  const era = { clusterId: input.clusterId, era: input.era };
+  const counted: Array<{ vote: FingerprintVote; fingerprint: string }> = [];
   input.votes.forEach((v, i) => {
-    if (!v.fingerprint || input.ehdId === null) return;
-    const computed = payoutFingerprint(input.clusterId, input.ehdId, v.payersRoot, v.payeesRoot);
+    const r = voteLine(v, i, era);
+    lines.push(r.line);
+    if (r.fingerprint) counted.push({ vote: v, fingerprint: toHex(r.fingerprint) });
+  });
+
+  const members = input.validatorSet?.members ?? [];
+  const t = tally(
+    counted.map((c) => ({ voter: toHex(c.vote.validator), choice: c.fingerprint })),
+    members.map(toHex),
+    rule
+  );
+  const leading = counted.find((c) => c.fingerprint === t.leading) ?? null;
+  const contested = t.counts.filter((c) => c.voters.length >= t.threshold).length > 1;
+  const quorumBase = {
+    step: 'attestation' as const,
+    check: 'attestation.quorum',
+    rule,
+    ...(input.validatorSet?.source ? { source: input.validatorSet.source } : {}),
+  };
+  if (input.validatorSet === null) {
+    lines.push(
+      fail(
+        {
+          ...quorumBase,
+          facts: { votes: input.votes.length, reason: 'the validator set is not known' },
+        },
+        'MALFORMED'
+      )
+    );
+  } else {
+    const quorumFacts: Facts = {
+      validators: t.n,
+      rule: t.rule,
+      threshold: t.threshold,
+      votes: input.votes.length,
+      counted: counted.length,
+      leadingFingerprint: t.leading,
+      leadingVotes: t.leadingVotes,
+      leadingVoters: t.counts[0]?.voters ?? [],
+      dissenting: t.counts.slice(1).flatMap((c) => c.voters),
+      notInSet: t.unknown,
+      duplicateSigners: t.duplicates,
+      equivocators: t.equivocators,
+      otherRule: t.other.rule,
+      otherThreshold: t.other.threshold,
+      otherReached: t.other.reached,
+      decidedByRule: t.reached !== t.other.reached,
+      contested,
+    };
+    lines.push(
+      verdict(t.reached && !contested, { ...quorumBase, facts: quorumFacts }, 'QUORUM_NOT_MET')
+    );
+  }
+
+  const payoutBase = {
+    step: 'attestation' as const,
+    check: 'attestation.payout',
+    rule: RULE_FINGERPRINT,
+    ...(input.payout?.source ? { source: input.payout.source } : {}),
+  };
+  if (input.payout === null)
+    lines.push(
+      fail({ ...payoutBase, facts: { reason: 'no begin_payout was indexed' } }, 'MALFORMED')
+    );
+  else
     lines.push(
       verdict(
-        equalBytes(computed, v.fingerprint),
+        leading !== null && toHex(input.payout.fingerprint) === leading.fingerprint,
         {
-          step: 'attestation',
-          check: `attestation.fingerprint[${i}]`,
-          rule: RULE_FINGERPRINT,
+          ...payoutBase,
           facts: {
-            validator: toHex(v.validator),
-            expected: toHex(v.fingerprint),
-            computed: toHex(computed),
-            ehdId: input.ehdId,
+            payoutFingerprint: toHex(input.payout.fingerprint),
+            quorumFingerprint: leading ? leading.fingerprint : null,
           },
-          ...(v.source ? { source: v.source } : {}),
         },
         'FINGERPRINT_MISMATCH'
       )
     );
-  });
 
-  const t = tally(
-    input.votes.map((v) => ({ voter: toHex(v.validator), choice: rootsKey(v) })),
-    input.validators.map(toHex),
-    rule
-  );
-  const leadingVote = input.votes.find((v) => rootsKey(v) === t.leading) ?? null;
-  const contested = t.counts.filter((c) => c.voters.length >= t.threshold).length > 1;
-  const quorumFacts: Facts = {
-    validators: t.n,
-    rule: t.rule,
-    threshold: t.threshold,
-    votes: input.votes.length,
-    leadingVotes: t.leadingVotes,
-    leadingVoters: t.counts[0]?.voters ?? [],
-    dissenting: t.counts.slice(1).flatMap((c) => c.voters),
-    unknownSigners: t.unknown,
-    duplicateSigners: t.duplicates,
-    equivocators: t.equivocators,
-    otherRule: t.other.rule,
-    otherThreshold: t.other.threshold,
-    otherReached: t.other.reached,
-    decidedByRule: t.reached !== t.other.reached,
-    contested,
+  const act = input.activity;
+  const payersComputed = act ? eraRootOf(act.payers, act.batchSize) : null;
+  const payeesComputed = act ? eraRootOf(act.payees, act.batchSize) : null;
+  const lead = leading?.vote ?? null;
+  const rootsBase = {
+    step: 'attestation' as const,
+    check: 'attestation.roots',
+    rule: RULE_PAYOUT_MMR,
   };
-  lines.push(
-    verdict(
-      t.reached && !contested,
-      { step: 'attestation', check: 'attestation.quorum', rule, facts: quorumFacts },
-      'QUORUM_NOT_MET'
-    )
-  );
-
-  const payersComputed = eraRootOf(input.activity.payers, input.activity.batchSize);
-  const payeesComputed = eraRootOf(input.activity.payees, input.activity.batchSize);
-  const rootsFacts: Facts = {
-    votedPayersRoot: leadingVote ? toHex(leadingVote.payersRoot) : null,
-    votedPayeesRoot: leadingVote ? toHex(leadingVote.payeesRoot) : null,
-    computedPayersRoot: payersComputed ? toHex(payersComputed) : null,
-    computedPayeesRoot: payeesComputed ? toHex(payeesComputed) : null,
-    payers: input.activity.payers.length,
-    payees: input.activity.payees.length,
-    batchSize: input.activity.batchSize,
-  };
-  const rootsOk =
-    leadingVote !== null &&
-    payersComputed !== null &&
-    payeesComputed !== null &&
-    equalBytes(leadingVote.payersRoot, payersComputed) &&
-    equalBytes(leadingVote.payeesRoot, payeesComputed);
-  lines.push(
-    verdict(
-      rootsOk,
-      { step: 'attestation', check: 'attestation.roots', rule: RULE_PAYOUT_MMR, facts: rootsFacts },
-      'ROOTS_MISMATCH'
-    )
-  );
+  if (!act)
+    lines.push(
+      fail(
+        {
+          ...rootsBase,
+          facts: {
+            votedPayersRoot: lead ? toHex(lead.payersRoot) : null,
+            votedPayeesRoot: lead ? toHex(lead.payeesRoot) : null,
+            reason:
+              "the cluster's protocol shares are not known: the payee list cannot be recomputed",
+          },
+        },
+        'MALFORMED'
+      )
+    );
+  else {
+    const rootsFacts: Facts = {
+      votedPayersRoot: lead ? toHex(lead.payersRoot) : null,
+      votedPayeesRoot: lead ? toHex(lead.payeesRoot) : null,
+      computedPayersRoot: payersComputed ? toHex(payersComputed) : null,
+      computedPayeesRoot: payeesComputed ? toHex(payeesComputed) : null,
+      payers: act.payers.length,
+      payees: act.payees.length,
+      batchSize: act.batchSize,
+    };
+    const rootsOk =
+      lead !== null &&
+      payersComputed !== null &&
+      payeesComputed !== null &&
+      equalBytes(lead.payersRoot, payersComputed) &&
+      equalBytes(lead.payeesRoot, payeesComputed);
+    lines.push(verdict(rootsOk, { ...rootsBase, facts: rootsFacts }, 'ROOTS_MISMATCH'));
+  }
   return {
     lines,
-    payersRoot: leadingVote ? leadingVote.payersRoot : null,
-    payeesRoot: leadingVote ? leadingVote.payeesRoot : null,
+    payersRoot: lead ? lead.payersRoot : null,
+    payeesRoot: lead ? lead.payeesRoot : null,
   };
 }

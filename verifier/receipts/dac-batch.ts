@@ -15,13 +15,24 @@
 import { concatBytes, equalBytes, toHex } from '../bytes.ts';
 import { type DacBatchEnvelope, RecordFormat, decodeEnvelope } from '../envelope.ts';
 import { blake2b256 } from '../hash.ts';
-import { type Line, type Parsed, type Source, fail, parsed, rejected, verdict } from '../lines.ts';
+import {
+  type Facts,
+  type Line,
+  type Parsed,
+  type Source,
+  fail,
+  parsed,
+  pass,
+  rejected,
+  verdict,
+} from '../lines.ts';
 import { mmrProofLength, mmrRoot, mmrRootFromProof } from '../mmr.ts';
 import { cereMerge } from '../payout-tree.ts';
 
 export const RULE_INCLUSION = 'scp-v0:dac-batch-mmr';
 export const RULE_ANCHOR = 'scp-v0:remark-envelope';
 export const RULE_FINALITY = 'chain:finality';
+export const RULE_ANCHOR_AUTHORITY = 'scp-v0:anchor-authority';
 export const MAX_BATCH_LEAVES = 1 << 20;
 
 export function batchRoot(leaves: readonly Uint8Array[]): Uint8Array {
@@ -188,114 +199,154 @@ export function checkInclusion(leaf: Uint8Array, inc: InclusionInput): Line {
   return verdict(computed !== null && equalBytes(computed, inc.root), base, 'PROOF_INVALID');
 }
 
+/** Who may anchor a cluster's batches at a block: its manager, its nodes and their providers. */
+export interface AnchorAuthority {
+  readonly clusterId: Uint8Array;
+  /** The cluster's manager (the account that created it), when known. */
+  readonly manager: Uint8Array | null;
+  /** The cluster's member nodes at the anchor's block, each with its provider when known. */
+  readonly nodes: ReadonlyArray<{
+    readonly node: Uint8Array;
+    readonly provider: Uint8Array | null;
+  }>;
+}
+
 export interface AnchorInput {
   readonly envelope: Uint8Array;
-  /** `System.Remarked.hash` from the chain (trusted: the chain computed it). */
+  /** `System.Remarked.hash` as the chain reports it. */
   readonly remarkHash: Uint8Array;
+  /** `System.Remarked.sender`: who sent the remark; null when not known. */
+  readonly sender: Uint8Array | null;
   readonly block: { readonly number: number; readonly hash: string; readonly finalized: boolean };
+  /** The anchoring cluster's keys at the block; null when not known. */
+  readonly authority: AnchorAuthority | null;
   readonly source?: Source;
 }
 
 /**
- * The batch root is committed on chain: the envelope hashes to the Remarked event's hash, decodes
- * as a DacBatch envelope of a known version, and names this batch's root, size, cluster and era;
- * the block is final.
+ * `anchor.remark`: the envelope hashes to the Remarked event's hash and decodes as a DacBatch
+ * envelope of a known version. Returns the envelope when it decodes as one, whatever the hash,
+ * so the other lines can still be computed (and fail on their own).
  */
-export function checkAnchor(
-  a: AnchorInput,
-  expect: {
-    root: Uint8Array;
-    leafCount: number;
-    batchIndex: number;
-    clusterId: Uint8Array;
-    era: number;
-  },
-  requireFinality: boolean
-): { lines: Line[]; envelope: DacBatchEnvelope | null } {
-  const src = a.source ? { source: a.source } : {};
-  const lines: Line[] = [];
+export function checkAnchorRemark(a: AnchorInput): {
+  line: Line;
+  envelope: DacBatchEnvelope | null;
+} {
+  const base = {
+    step: 'anchor' as const,
+    check: 'anchor.remark',
+    rule: RULE_ANCHOR,
+    ...(a.source ? { source: a.source } : {}),
+  };
   const hash = blake2b256(a.envelope);
-  const hashOk = equalBytes(hash, a.remarkHash);
   const env = decodeEnvelope(a.envelope);
-  let envelope: DacBatchEnvelope | null = null;
-  if (!hashOk) {
-    lines.push(
-      fail(
-        {
-          step: 'anchor',
-          check: 'anchor.remark',
-          rule: RULE_ANCHOR,
-          facts: { expected: toHex(a.remarkHash), computed: toHex(hash) },
-          ...src,
-        },
+  const envelope = env.ok && env.value.kind === 'DacBatch' ? env.value : null;
+  if (!equalBytes(hash, a.remarkHash))
+    return {
+      line: fail(
+        { ...base, facts: { expected: toHex(a.remarkHash), computed: toHex(hash) } },
         'ANCHOR_MISMATCH'
-      )
-    );
-  } else if (!env.ok) {
-    lines.push(
-      fail(
-        { step: 'anchor', check: 'anchor.remark', rule: RULE_ANCHOR, facts: env.facts, ...src },
-        env.code
-      )
-    );
-  } else if (env.value.kind !== 'DacBatch') {
-    lines.push(
-      fail(
-        {
-          step: 'anchor',
-          check: 'anchor.remark',
-          rule: RULE_ANCHOR,
-          facts: { kind: env.value.kind },
-          ...src,
-        },
-        'UNSUPPORTED_KIND'
-      )
-    );
-  } else {
-    envelope = env.value;
-    const mismatched: string[] = [];
-    if (!equalBytes(envelope.root, expect.root)) mismatched.push('root');
-    if (envelope.leafCount !== expect.leafCount) mismatched.push('leaf_count');
-    if (!equalBytes(envelope.clusterId, expect.clusterId)) mismatched.push('cluster_id');
-    if (envelope.era !== expect.era) mismatched.push('era');
-    if (envelope.batchIndex !== expect.batchIndex) mismatched.push('batch_index');
-    lines.push(
-      verdict(
-        mismatched.length === 0,
-        {
-          step: 'anchor',
-          check: 'anchor.remark',
-          rule: RULE_ANCHOR,
-          facts: {
-            remarkHash: toHex(a.remarkHash),
-            envelopeRoot: toHex(envelope.root),
-            expectedRoot: toHex(expect.root),
-            leafCount: envelope.leafCount,
-            clusterId: toHex(envelope.clusterId),
-            era: envelope.era,
-            batchIndex: envelope.batchIndex,
-            mismatched,
-          },
-          ...src,
-        },
-        'ANCHOR_MISMATCH'
-      )
-    );
-  }
-  const finFacts = { block: a.block.number, blockHash: a.block.hash, finalized: a.block.finalized };
-  lines.push(
-    verdict(
-      a.block.finalized || !requireFinality,
-      {
-        step: 'anchor',
-        check: 'anchor.finality',
-        rule: RULE_FINALITY,
-        basis: 'trusted',
-        facts: finFacts,
-        ...src,
+      ),
+      envelope,
+    };
+  if (!env.ok) return { line: fail({ ...base, facts: env.facts }, env.code), envelope: null };
+  if (!envelope)
+    return {
+      line: fail({ ...base, facts: { kind: env.value.kind } }, 'UNSUPPORTED_KIND'),
+      envelope: null,
+    };
+  return {
+    line: pass({
+      ...base,
+      facts: {
+        remarkHash: toHex(a.remarkHash),
+        root: toHex(envelope.root),
+        leafCount: envelope.leafCount,
+        clusterId: toHex(envelope.clusterId),
+        era: envelope.era,
+        batchIndex: envelope.batchIndex,
+        recordFormat: envelope.recordFormat,
       },
-      'NOT_FINAL'
-    )
+    }),
+    envelope,
+  };
+}
+
+/**
+ * `anchor.sender`: the remark's sender is a key the envelope's cluster authorises at the block:
+ * the cluster manager, a member node, or a member node's provider (docs/spec.md §4, "Who may
+ * anchor").
+ */
+export function checkAnchorSender(a: AnchorInput, envelope: DacBatchEnvelope | null): Line {
+  const base = {
+    step: 'anchor' as const,
+    check: 'anchor.sender',
+    rule: RULE_ANCHOR_AUTHORITY,
+    ...(a.source ? { source: a.source } : {}),
+  };
+  if (!envelope) return fail({ ...base, facts: { blockedBy: 'anchor.remark' } }, 'MALFORMED');
+  const auth = a.authority;
+  const facts: Facts = {
+    sender: a.sender ? toHex(a.sender) : null,
+    clusterId: toHex(envelope.clusterId),
+    manager: auth?.manager ? toHex(auth.manager) : null,
+    nodes: auth ? auth.nodes.map((n) => toHex(n.node)) : [],
+    providers: auth ? auth.nodes.flatMap((n) => (n.provider ? [toHex(n.provider)] : [])) : [],
+  };
+  if (!auth || !equalBytes(auth.clusterId, envelope.clusterId))
+    return fail(
+      { ...base, facts: { ...facts, reason: "the cluster's keys at the block are not known" } },
+      'MALFORMED'
+    );
+  const s = a.sender;
+  const as =
+    s === null
+      ? null
+      : auth.manager && equalBytes(auth.manager, s)
+        ? 'manager'
+        : auth.nodes.some((n) => equalBytes(n.node, s))
+          ? 'node'
+          : auth.nodes.some((n) => n.provider !== null && equalBytes(n.provider, s))
+            ? 'provider'
+            : null;
+  return verdict(as !== null, { ...base, facts: { ...facts, authorisedAs: as } }, 'NOT_AUTHORIZED');
+}
+
+/** `anchor.finality`: the anchoring block is final (required unless the policy waives it). */
+export function checkAnchorFinality(a: AnchorInput, requireFinality: boolean): Line {
+  return verdict(
+    a.block.finalized || !requireFinality,
+    {
+      step: 'anchor',
+      check: 'anchor.finality',
+      rule: RULE_FINALITY,
+      basis: 'trusted',
+      facts: { block: a.block.number, blockHash: a.block.hash, finalized: a.block.finalized },
+      ...(a.source ? { source: a.source } : {}),
+    },
+    'NOT_FINAL'
   );
-  return { lines, envelope };
+}
+
+/** `anchor.era`: the record's declared cluster and era are the anchored batch's. */
+export function checkAnchorEra(
+  record: { clusterId: Uint8Array; era: number } | null,
+  envelope: DacBatchEnvelope | null
+): Line {
+  const base = { step: 'anchor' as const, check: 'anchor.era', rule: RULE_ANCHOR };
+  if (!record) return fail({ ...base, facts: { blockedBy: 'record.decode' } }, 'MALFORMED');
+  if (!envelope) return fail({ ...base, facts: { blockedBy: 'anchor.remark' } }, 'MALFORMED');
+  return verdict(
+    equalBytes(record.clusterId, envelope.clusterId) && record.era === envelope.era,
+    {
+      ...base,
+      facts: {
+        recordCluster: toHex(record.clusterId),
+        recordEra: record.era,
+        batchCluster: toHex(envelope.clusterId),
+        batchEra: envelope.era,
+      },
+    },
+    'ERA_MISMATCH'
+  );
 }

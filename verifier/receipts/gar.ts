@@ -14,6 +14,7 @@
 import { equalBytes, parseHex, parseUtf8, toHex } from '../bytes.ts';
 import { parseBase64url, parsePublicKey } from '../encoding.ts';
 import { isObject, parseJson } from '../json.ts';
+import { decodeEnvelope, garPairId } from '../envelope.ts';
 import {
   type Facts,
   type Line,
@@ -23,6 +24,7 @@ import {
   fail,
   parsed,
   pass,
+  pending,
   rejected,
   verdict,
 } from '../lines.ts';
@@ -266,23 +268,65 @@ export class GrantMemo {
   }
 }
 
+/** A GAR anchor remark: the envelope the chain carries, who sent it and where. */
+export interface GarAnchorInput {
+  /** The `System.remark_with_event` argument: a `GarPairAnchor` (or legacy `GarAnchor`) envelope. */
+  readonly envelope: Uint8Array;
+  /** `System.Remarked.hash` as the chain reports it. */
+  readonly remarkHash: Uint8Array;
+  /** `System.Remarked.sender`. */
+  readonly sender: Uint8Array;
+  readonly block: {
+    readonly number: number;
+    readonly hash: string;
+    readonly finalized: boolean;
+    /** The block's `Timestamp.Now`, epoch ms. */
+    readonly timestamp: number;
+  };
+  /**
+   * Block time of the previous GAR anchor by the same key (null for the first): the versions of
+   * this anchor were accepted by the service after it (docs/spec.md §4).
+   */
+  readonly previousAt: number | null;
+  readonly source?: Source;
+}
+
+/** What the grant step reads: the pair's versions as served, and the chain's GAR anchors. */
+export interface GrantEvidence {
+  /** The (user, agent) pair's versions as the GAR service served them, in version order. */
+  readonly versions: readonly GrantInput[];
+  /** GAR anchors whose entries name this pair (and legacy anchors without pairs). */
+  readonly anchors: readonly GarAnchorInput[];
+  /** The key the GAR service anchors with; null when not known (grant.anchored then waits). */
+  readonly anchorKey: Uint8Array | null;
+  /** False when the service could not be read to its end when the versions were taken. */
+  readonly complete: boolean;
+  /** Why the read stopped, when it did. */
+  readonly error?: string | null;
+}
+
+const RULE_ANCHORED = 'scp-v0:gar-pair-anchor';
+
+/** Blocked lines of the grant step: what a line says when an earlier one already failed. */
+function blockedGrant(check: string, rule: string, by: string, facts: Facts = {}): Line {
+  return fail({ step: 'grant', check, rule, facts: { blockedBy: by, ...facts } }, 'MALFORMED');
+}
+
 /**
  * Checks a grant history against a record: every version's signature (by the user it names),
- * the parties, the status at the record's time, and the scope. Lines in that order.
+ * the parties, the status at the record's time, the scope, and the versions' anchoring on chain.
+ * Lines in that order; every line is always there (a missing input fails or waits).
  */
 export function checkGrant(
-  history: readonly GrantInput[],
+  evidence: GrantEvidence,
   expect: GrantExpectation,
   backend: SignatureBackend,
   memo?: GrantMemo
 ): Line[] {
   const lines: Line[] = [];
   const valid: GarVersion[] = [];
-  if (history.length === 0) {
-    lines.push(fail({ step: 'grant', check: 'grant.present', rule: RULE_SIG }, 'MALFORMED'));
-    return lines;
-  }
-  history.forEach((input, i) => {
+  const served: GarVersion[] = [];
+  evidence.versions.forEach((input, i) => {
     const base = {
       step: 'grant' as const,
       check: `grant.signature[${i}]`,
@@ -292,6 +336,7 @@ export function checkGrant(
     const out = memo ? memo.outcome(input, backend) : checkVersion(input, backend);
     const facts = { version: i, ...out.facts };
     lines.push(out.code ? fail({ ...base, facts }, out.code) : pass({ ...base, facts }));
+    if (out.version) served.push(out.version);
     if (!out.code && out.version) valid.push(out.version);
   });
 
@@ -302,21 +347,44 @@ export function checkGrant(
   const partiesFacts: Facts = {
     expectedUser: toHex(expect.user),
     expectedAgent: toHex(expect.agent),
+    versions: evidence.versions.length,
     grantUsers: [...new Set(valid.map((g) => toHex(g.user)))],
     grantAgents: [...new Set(valid.map((g) => toHex(g.agent)))],
   };
+  // Without the whole history (the service could not be read to its end) no verdict on the
+  // pair stands: a missing version may be a revocation, or a re-grant after one.
+  if (!evidence.complete) {
+    const facts: Facts = {
+      ...partiesFacts,
+      reason: 'the GAR service could not be read to its end',
+      error: evidence.error ?? null,
+    };
+    for (const [check, rule] of [
+      ['grant.parties', RULE_STATUS],
+      ['grant.status', RULE_STATUS],
+      ['grant.scope', RULE_SCOPE],
+      ['grant.anchored', RULE_ANCHORED],
+    ] as const)
+      lines.push(pending({ step: 'grant', check, rule, facts }, 'UNAVAILABLE'));
+    return lines;
+  }
   if (forPair.length === 0) {
     const userSeen = valid.some((g) => equalBytes(g.user, expect.user));
     lines.push(
       fail(
         { step: 'grant', check: 'grant.parties', rule: RULE_STATUS, facts: partiesFacts },
-        valid.length === 0
-          ? 'SIG_INVALID'
-          : userSeen
-            ? 'GRANT_AGENT_MISMATCH'
-            : 'GRANT_USER_MISMATCH'
+        evidence.versions.length === 0
+          ? 'GRANT_MISSING'
+          : valid.length === 0
+            ? 'SIG_INVALID'
+            : userSeen
+              ? 'GRANT_AGENT_MISMATCH'
+              : 'GRANT_USER_MISMATCH'
       )
     );
+    lines.push(blockedGrant('grant.status', RULE_STATUS, 'grant.parties'));
+    lines.push(blockedGrant('grant.scope', RULE_SCOPE, 'grant.parties'));
+    lines.push(blockedGrant('grant.anchored', RULE_ANCHORED, 'grant.parties'));
     return lines;
   }
   lines.push(
@@ -362,5 +430,76 @@ export function checkGrant(
       'GRANT_SCOPE_MISMATCH'
     )
   );
+  lines.push(checkAnchored(evidence, expect, forPair, served));
   return lines;
+}
+
+/**
+ * `grant.anchored`: the versions that decide the record's status (the pair's correctly signed
+ * versions created at or before its time) are each in a final GAR anchor by the service's key,
+ * and no final anchor of the service names a version of this pair that the service does not serve
+ * and that could precede the record (its anchor's window began at or before the record's time).
+ */
+function checkAnchored(
+  evidence: GrantEvidence,
+  expect: GrantExpectation,
+  forPair: readonly GarVersion[],
+  served: readonly GarVersion[]
+): Line {
+  const base = { step: 'grant' as const, check: 'grant.anchored', rule: RULE_ANCHORED };
+  if (evidence.anchorKey === null)
+    return pending(
+      { ...base, facts: { reason: 'the GAR service anchoring key is not known' } },
+      'UNAVAILABLE'
+    );
+  const key = evidence.anchorKey;
+  const pair = garPairId(expect.user, expect.agent);
+  /** payload hash -> where it is anchored (final anchors first). */
+  const anchoredAt = new Map<string, { final: boolean; block: number }>();
+  const hidden: Array<{ hash: string; block: number; windowStart: number | null }> = [];
+  let ignored = 0;
+  const servedHashes = new Set(served.map((v) => toHex(v.payloadHash)));
+  for (const a of evidence.anchors) {
+    const env = decodeEnvelope(a.envelope);
+    if (
+      !equalBytes(a.sender, key) ||
+      !equalBytes(blake2b256(a.envelope), a.remarkHash) ||
+      !env.ok ||
+      (env.value.kind !== 'GarPairAnchor' && env.value.kind !== 'GarAnchor')
+    ) {
+      ignored++;
+      continue;
+    }
+    const entries =
+      env.value.kind === 'GarPairAnchor'
+        ? env.value.entries
+        : env.value.entries.map((hash) => ({ pair: null, hash }));
+    for (const e of entries) {
+      const h = toHex(e.hash);
+      const mine = e.pair !== null && equalBytes(e.pair, pair);
+      if (e.pair !== null && !mine) continue;
+      const seen = anchoredAt.get(h);
+      if (!seen || (!seen.final && a.block.finalized))
+        anchoredAt.set(h, { final: a.block.finalized, block: a.block.number });
+      if (mine && a.block.finalized && !servedHashes.has(h))
+        hidden.push({ hash: h, block: a.block.number, windowStart: a.previousAt });
+    }
+  }
+  const deciding = forPair.filter((v) => v.createdAt <= expect.at);
+  const unanchored = deciding.filter((v) => anchoredAt.get(toHex(v.payloadHash))?.final !== true);
+  const affecting = hidden.filter((h) => h.windowStart === null || expect.at >= h.windowStart);
+  const facts: Facts = {
+    anchorKey: toHex(key),
+    pair: toHex(pair),
+    deciding: deciding.length,
+    anchored: deciding.length - unanchored.length,
+    unanchored: unanchored.map((v) => toHex(v.payloadHash)),
+    hidden: affecting.map((h) => h.hash),
+    hiddenAt: affecting.map((h) => h.block),
+    hiddenLater: hidden.length - affecting.length,
+    anchorsIgnored: ignored,
+  };
+  if (affecting.length > 0) return fail({ ...base, facts }, 'GRANT_HIDDEN');
+  if (unanchored.length > 0) return pending({ ...base, facts }, 'NOT_ANCHORED');
+  return pass({ ...base, facts });
 }

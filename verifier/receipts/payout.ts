@@ -47,14 +47,36 @@ export interface SettlementInput {
 /**
  * One side of an era's settlement for one account: the batch's MMR proof against the attested era
  * root (null when none was attested), the account's entry in the batch, and the chain's events for
- * it agreeing with that entry.
+ * it agreeing with that entry. `b` is null when no batch of the era lists the account.
  */
 export function checkSettlementSide(
   side: 'payers' | 'payees',
-  b: BatchEvidence,
+  b: BatchEvidence | null,
   attestedRoot: Uint8Array | null,
   account: Uint8Array
 ): Line[] {
+  const check = (name: string) => `settlement.${side}.${name}`;
+  const amountRule = side === 'payers' ? 'cere:DdcPayouts.Charged' : 'cere:DdcPayouts.Rewarded';
+  if (b === null) {
+    const facts = {
+      account: toHex(account),
+      reason: 'no payout batch of the era lists the account',
+    };
+    return [
+      fail(
+        { step: 'settlement', check: check('proof'), rule: RULE_PAYOUT_MMR, facts },
+        'ENTRY_NOT_FOUND'
+      ),
+      fail(
+        { step: 'settlement', check: check('entry'), rule: RULE_PAYOUT_MMR, facts },
+        'ENTRY_NOT_FOUND'
+      ),
+      fail(
+        { step: 'settlement', check: check('amount'), rule: amountRule, facts },
+        'ENTRY_NOT_FOUND'
+      ),
+    ];
+  }
   const lines: Line[] = [];
   const src = b.source ? { source: b.source } : {};
   const batchRoot = b.entries.length > 0 ? payoutBatchRoot(b.entries) : null;
@@ -72,7 +94,7 @@ export function checkSettlementSide(
       proofOk,
       {
         step: 'settlement',
-        check: `settlement.${side}.proof`,
+        check: check('proof'),
         rule: RULE_PAYOUT_MMR,
         facts: {
           batchIndex: b.batchIndex,
@@ -93,14 +115,27 @@ export function checkSettlementSide(
     account: toHex(account),
     amount: entry ? entry.amount.toString() : null,
   };
+  lines.push(
+    verdict(
+      entry !== undefined,
+      {
+        step: 'settlement',
+        check: check('entry'),
+        rule: RULE_PAYOUT_MMR,
+        facts: entryFacts,
+        ...src,
+      },
+      'ENTRY_NOT_FOUND'
+    )
+  );
   if (!entry) {
     lines.push(
       fail(
         {
           step: 'settlement',
-          check: `settlement.${side}.entry`,
-          rule: RULE_PAYOUT_MMR,
-          facts: entryFacts,
+          check: check('amount'),
+          rule: amountRule,
+          facts: { ...entryFacts, blockedBy: check('entry') },
           ...src,
         },
         'ENTRY_NOT_FOUND'
@@ -108,15 +143,6 @@ export function checkSettlementSide(
     );
     return lines;
   }
-  lines.push(
-    pass({
-      step: 'settlement',
-      check: `settlement.${side}.entry`,
-      rule: RULE_PAYOUT_MMR,
-      facts: entryFacts,
-      ...src,
-    })
-  );
   const evs = b.events.filter((e) => equalBytes(e.account, account));
   const paidAmount = evs.reduce((s, e) => s + e.amount, 0n);
   const asked = evs.reduce((s, e) => s + (e.expected ?? e.amount), 0n);
@@ -126,9 +152,8 @@ export function checkSettlementSide(
       amountOk,
       {
         step: 'settlement',
-        check: `settlement.${side}.amount`,
-        rule: side === 'payers' ? 'cere:DdcPayouts.Charged' : 'cere:DdcPayouts.Rewarded',
-        basis: 'checked',
+        check: check('amount'),
+        rule: amountRule,
         facts: {
           account: toHex(account),
           batchAmount: entry.amount.toString(),
@@ -145,39 +170,32 @@ export function checkSettlementSide(
   return lines;
 }
 
-/** The era closed: `DdcClusters.ClusterEraPaid` was emitted (where, or null if it was not). */
-export function checkPaid(paid: Source | null): Line {
-  return paid
-    ? pass({
-        step: 'settlement',
-        check: 'settlement.paid',
-        rule: RULE_PAID,
-        basis: 'trusted',
-        facts: {},
-        source: paid,
-      })
-    : fail(
-        {
-          step: 'settlement',
-          check: 'settlement.paid',
-          rule: RULE_PAID,
-          basis: 'trusted',
-          facts: {},
-        },
-        'NOT_PAID'
-      );
+/** A later era of the cluster that was paid while this one was not. */
+export interface Superseded {
+  readonly era: number;
+  readonly source?: Source;
 }
 
-export function checkSettlement(
-  input: SettlementInput,
-  attested: { payersRoot: Uint8Array | null; payeesRoot: Uint8Array | null },
-  parties: { customer: Uint8Array; provider: Uint8Array }
-): Line[] {
-  return [
-    ...checkSettlementSide('payers', input.payers, attested.payersRoot, parties.customer),
-    ...checkSettlementSide('payees', input.payees, attested.payeesRoot, parties.provider),
-    checkPaid(input.paid),
-  ];
+/**
+ * The era closed: `DdcClusters.ClusterEraPaid` was emitted (where), or was not although a later
+ * era of the cluster was paid (Cere pays eras in order: `last_paid_era` only grows).
+ */
+export function checkPaid(paid: Source | null, superseded: Superseded | null): Line {
+  const base = {
+    step: 'settlement' as const,
+    check: 'settlement.paid',
+    rule: RULE_PAID,
+    basis: 'trusted' as const,
+  };
+  if (paid) return pass({ ...base, facts: {}, source: paid });
+  return fail(
+    {
+      ...base,
+      facts: { laterEraPaid: superseded ? superseded.era : null },
+      ...(superseded?.source ? { source: superseded.source } : {}),
+    },
+    'NOT_PAID'
+  );
 }
 
 export interface ConservationInput {
@@ -228,36 +246,65 @@ export function checkConservation(c: ConservationInput): Line[] {
       'NOT_BALANCED'
     ),
   ];
-  if (c.shares) {
-    const expected = {
-      treasury: perquintillMul(c.shares.treasury, c.charged),
-      validators: perquintillMul(c.shares.validators, c.charged),
-      reserve: perquintillMul(c.shares.reserve, c.charged),
-    };
-    const ok =
-      expected.treasury === c.treasuryFees &&
-      expected.validators === c.validatorFees &&
-      expected.reserve === c.reserveFees;
+  const feesBase = {
+    step: 'conservation' as const,
+    check: 'conservation.fees',
+    rule: RULE_CONSERVATION,
+    ...src,
+  };
+  if (!c.shares) {
     lines.push(
-      verdict(
-        ok,
+      fail(
         {
-          step: 'conservation',
-          check: 'conservation.fees',
-          rule: RULE_CONSERVATION,
+          ...feesBase,
           facts: {
-            expectedTreasury: expected.treasury.toString(),
             treasury: c.treasuryFees.toString(),
-            expectedValidators: expected.validators.toString(),
             validators: c.validatorFees.toString(),
-            expectedReserve: expected.reserve.toString(),
             reserve: c.reserveFees.toString(),
+            reason: "the cluster's protocol shares are not known",
           },
-          ...src,
         },
-        'AMOUNT_MISMATCH'
+        'MALFORMED'
       )
     );
+    return lines;
   }
+  const expected = protocolFees(c.shares, c.charged);
+  const ok =
+    expected.treasury === c.treasuryFees &&
+    expected.validators === c.validatorFees &&
+    expected.reserve === c.reserveFees;
+  lines.push(
+    verdict(
+      ok,
+      {
+        ...feesBase,
+        facts: {
+          expectedTreasury: expected.treasury.toString(),
+          treasury: c.treasuryFees.toString(),
+          expectedValidators: expected.validators.toString(),
+          validators: c.validatorFees.toString(),
+          expectedReserve: expected.reserve.toString(),
+          reserve: c.reserveFees.toString(),
+        },
+      },
+      'AMOUNT_MISMATCH'
+    )
+  );
   return lines;
+}
+
+/**
+ * The three protocol fees of an era's charges, as the chain computes them: each the Perquintill
+ * share of the total charged, rounded to nearest (ties down).
+ */
+export function protocolFees(
+  shares: { treasury: bigint; validators: bigint; reserve: bigint },
+  charged: bigint
+): { treasury: bigint; validators: bigint; reserve: bigint } {
+  return {
+    treasury: perquintillMul(shares.treasury, charged),
+    validators: perquintillMul(shares.validators, charged),
+    reserve: perquintillMul(shares.reserve, charged),
+  };
 }

@@ -276,6 +276,11 @@ function recordIdOf(idPreimage: Uint8Array): string {
   return 'dac-' + toHex(blake2b256(idPreimage)).slice(2, 26);
 }
 
+/** JCS of the whole record, signatures included (what a batch payload carries for it). */
+export function scpRecordCanonical(object: Readonly<Record<string, unknown>>): Uint8Array {
+  return canonicalForms(object).full;
+}
+
 /** The record's leaf in its DAC batch: blake2b256(JCS(whole record, signatures included)). */
 export function scpRecordLeaf(object: Readonly<Record<string, unknown>>): Uint8Array {
   return blake2b256(canonicalForms(object).full);
@@ -303,8 +308,13 @@ export function checkScpRecord(
     signing = scpSigningBytes(rec.object);
     derivedId = deriveRecordId(rec.object);
   } catch {
-    // Values JSON cannot carry in canonical form (e.g. lone surrogates).
-    return [fail({ step: 'record', check: 'record.canonical', rule: RULE_RECORD }, 'BAD_ENCODING')];
+    // Values JSON cannot carry in canonical form (e.g. lone surrogates): no bytes to derive the
+    // id from or to check a signature over.
+    const facts = { reason: 'the record has no canonical (JCS) form' };
+    return [
+      'record.id',
+      ...(policy.requiredRoles ?? DEFAULT_REQUIRED_ROLES).map((r) => `record.signature.${r}`),
+    ].map((check) => fail({ step: 'record', check, rule: RULE_RECORD, facts }, 'BAD_ENCODING'));
   }
   lines.push(
     verdict(
