@@ -1,12 +1,25 @@
 /**
- * A receipt assembled from the database: the lines the indexer stored for the record's own steps
- * (subject `record`), its batch's anchor (`anchor`), its era (`era`) and the settlement of its
- * customer and provider (`settlement`), in the order `verifyReceipt` produces them: by step, then
- * record, anchor, payers, payees, era, then line order. Steps without lines are reported as
- * pending, never as passed.
+ * A receipt assembled from the database: the lines the indexer stored for the record's subjects
+ * (verifier/catalogue.ts: `links` and `record` of the record, `anchor` of its batch, `era` and the
+ * `settlement` of its customer and provider), in the order `verifyReceipt` lists them
+ * (`orderReceiptLines`). What the indexer does not store is produced by the verifier's own
+ * subject functions, so it reads exactly as an offline check of the bundle does:
+ * - settlement lines of an era not paid (they wait, or fail once a later era was paid instead)
+ *   and of a record that could not be read (nothing to settle: they fail);
+ * - a subject missing altogether (never expected) is filled from the catalogue as failed lines,
+ *   so no line of a receipt can disappear.
  * @module
  */
-import { REASONS, STEPS, type Step } from '../verifier/lines.ts';
+import { SUBJECT_ORDER, type SubjectKind } from '../verifier/catalogue.ts';
+import { parseHex } from '../verifier/bytes.ts';
+import { REASONS, type Line, type LineStatus, type Step } from '../verifier/lines.ts';
+import {
+  DEFAULT_POLICY,
+  type EraOutcome,
+  completeSubject,
+  orderReceiptLines,
+  verifySettlementSubject,
+} from '../verifier/receipt.ts';
 import { recordOf } from './bundle.ts';
 import type { Queryable } from './context.ts';
 
@@ -14,6 +27,7 @@ export interface ReceiptLineOut {
   readonly index: number;
   readonly step: string;
   readonly check: string;
+  readonly status: LineStatus;
   readonly ok: boolean;
   readonly code: string | null;
   readonly reason: string | null;
@@ -28,10 +42,13 @@ export interface ReceiptLineOut {
 export interface ReceiptOut {
   readonly id: string;
   readonly recordId: string;
+  readonly kind: string;
+  readonly status: LineStatus;
   readonly ok: boolean;
   readonly passed: number;
   readonly failed: number;
-  readonly pending: Step[];
+  readonly pending: number;
+  readonly pendingSteps: Step[];
   readonly lines: ReceiptLineOut[];
 }
 
@@ -39,26 +56,69 @@ export function reasonOf(code: string | null | undefined): string | null {
   return code ? ((REASONS as Record<string, string>)[code] ?? null) : null;
 }
 
-/** The subjects whose lines make up the receipt of an activity record row, in tie-break order. */
-export function receiptSubjects(r: {
+export function statusOf(row: { ok: boolean; pending?: boolean | null }): LineStatus {
+  return row.ok ? 'pass' : row.pending ? 'pending' : 'fail';
+}
+
+interface ActivityRow {
   id: string;
+  record_id: string;
   batch_id: string;
   cluster_id: string | null;
   era: number | null;
   customer_id: string | null;
   provider_id: string | null;
-}): Array<[string, string]> {
-  const out: Array<[string, string]> = [
+}
+
+/** The subjects whose lines make up the receipt of an activity record row, in receipt order. */
+export function receiptSubjects(r: ActivityRow): Array<[SubjectKind, string]> {
+  const out: Array<[SubjectKind, string]> = [
+    ['links', r.id],
     ['record', r.id],
     ['anchor', r.batch_id],
   ];
   if (r.cluster_id !== null && r.era !== null) {
     const era = `${r.cluster_id}-${r.era}`;
-    if (r.customer_id) out.push(['settlement', `${era}-payers-${r.customer_id}`]);
-    if (r.provider_id) out.push(['settlement', `${era}-payees-${r.provider_id}`]);
+    out.push(['settlement', `${era}-payers-${r.customer_id ?? ''}`]);
+    out.push(['settlement', `${era}-payees-${r.provider_id ?? ''}`]);
     out.push(['era', era]);
   }
-  return out;
+  return out.sort((a, b) => SUBJECT_ORDER.indexOf(a[0]) - SUBJECT_ORDER.indexOf(b[0]));
+}
+
+interface StoredLine {
+  subject_kind: SubjectKind;
+  subject_id: string;
+  seq: number;
+  step: Step;
+  check_name: string;
+  ok: boolean;
+  pending: boolean;
+  code: string | null;
+  rule: string;
+  basis: string;
+  facts: unknown;
+  source: unknown;
+}
+
+const asLine = (l: StoredLine): Line =>
+  ({
+    step: l.step,
+    check: l.check_name,
+    status: statusOf(l),
+    ok: l.ok,
+    code: l.code,
+    rule: l.rule,
+    basis: l.basis,
+    facts: l.facts ?? {},
+    ...(l.source ? { source: l.source } : {}),
+  }) as Line;
+
+/** The era's outcome as its stored `settlement.paid` line says (roots are not needed here). */
+function eraOutcomeOf(eraLines: readonly Line[]): EraOutcome {
+  const paid = eraLines.find((l) => l.check === 'settlement.paid');
+  const state = !paid || paid.status === 'pending' ? 'pending' : paid.ok ? 'paid' : 'unpaid';
+  return { state, payersRoot: null, payeesRoot: null };
 }
 
 /** Finds the activity record by its row id or its record id (the first anchored copy). */
@@ -71,81 +131,99 @@ export async function loadReceipt(
   if (typeof key !== 'string' || key.length > 512) return null;
   // Only what finds the subjects: the record's bytes, the activity row and the copy count are
   // read by their own resolvers when a query asks for them.
-  const rows = (
+  const r = (
     await db.query(
       `SELECT a.id, a.record_id, a.batch_id, a.cluster_id, a.era, a.customer_id, a.provider_id
          FROM activity_record a WHERE ${byId ? 'a.id' : 'a.record_id'} = $1
         ORDER BY a.block_height, a.id LIMIT 1`,
       [key]
     )
-  ).rows;
-  const r = rows[0] as
-    | {
-        id: string;
-        record_id: string;
-        batch_id: string;
-        cluster_id: string | null;
-        era: number | null;
-        customer_id: string | null;
-        provider_id: string | null;
-      }
-    | undefined;
+  ).rows[0] as unknown as ActivityRow | undefined;
   if (!r) return null;
   const subjects = receiptSubjects(r);
   const cond = subjects.map(
     (_, i) => `(subject_kind = $${2 * i + 1} AND subject_id = $${2 * i + 2})`
   );
-  const lineRows = (
+  const stored = (
     await db.query(
-      `SELECT subject_kind, subject_id, seq, step, check_name, ok, code, rule, basis, facts, source
-         FROM verification_line WHERE ${cond.join(' OR ')}`,
+      `SELECT subject_kind, subject_id, seq, step, check_name, ok, pending, code, rule, basis,
+              facts, source
+         FROM verification_line WHERE ${cond.join(' OR ')} ORDER BY seq`,
       subjects.flat()
     )
-  ).rows as Array<{
-    subject_kind: string;
-    subject_id: string;
-    seq: number;
-    step: Step;
-    check_name: string;
-    ok: boolean;
-    code: string | null;
-    rule: string;
-    basis: string;
-    facts: unknown;
-    source: unknown;
-  }>;
-  const rank = new Map(subjects.map(([k, id], i) => [`${k}|${id}`, i]));
-  lineRows.sort(
-    (a, b) =>
-      STEPS.indexOf(a.step) - STEPS.indexOf(b.step) ||
-      rank.get(`${a.subject_kind}|${a.subject_id}`)! -
-        rank.get(`${b.subject_kind}|${b.subject_id}`)! ||
-      a.seq - b.seq
+  ).rows as unknown as StoredLine[];
+  const bySubject = new Map<string, Line[]>();
+  for (const l of stored) {
+    const k = `${l.subject_kind}|${l.subject_id}`;
+    let list = bySubject.get(k);
+    if (!list) bySubject.set(k, (list = []));
+    list.push(asLine(l));
+  }
+  const eraId = r.cluster_id !== null && r.era !== null ? `${r.cluster_id}-${r.era}` : null;
+  const eraLines = eraId ? (bySubject.get(`era|${eraId}`) ?? []) : [];
+  const outcome = eraOutcomeOf(eraLines);
+  const tagged: Array<{ kind: SubjectKind; id: string; lines: Line[] }> = subjects.map(
+    ([kind, id]) => {
+      const have = bySubject.get(`${kind}|${id}`);
+      if (kind === 'settlement' && (!have || outcome.state !== 'paid')) {
+        const side = id.includes('-payers-') ? 'payers' : 'payees';
+        const account = side === 'payers' ? r.customer_id : r.provider_id;
+        return {
+          kind,
+          id,
+          lines: verifySettlementSubject(
+            side,
+            account ? (parseHex(account, 32) ?? null) : null,
+            null,
+            outcome
+          ),
+        };
+      }
+      if (!have)
+        return {
+          kind,
+          id,
+          lines: completeSubject(kind, [], {
+            side: id.includes('-payees-') ? 'payees' : 'payers',
+            roles: DEFAULT_POLICY.requiredRoles,
+          }),
+        };
+      return { kind, id, lines: have };
+    }
   );
-  const lines = lineRows.map((l, index) => ({
+  // Lines in receipt order, each with its subject.
+  const subjectOf = new Map<Line, { kind: SubjectKind; id: string }>();
+  for (const t of tagged) for (const l of t.lines) subjectOf.set(l, t);
+  const ordered = orderReceiptLines(tagged);
+  const lines: ReceiptLineOut[] = ordered.map((l, index) => ({
     index,
     step: l.step,
-    check: l.check_name,
+    check: l.check,
+    status: l.status,
     ok: l.ok,
     code: l.code,
     reason: reasonOf(l.code),
     rule: l.rule,
     basis: l.basis,
     facts: l.facts,
-    source: l.source,
-    subjectKind: l.subject_kind,
-    subjectId: l.subject_id,
+    source: l.source ?? null,
+    subjectKind: subjectOf.get(l)!.kind,
+    subjectId: subjectOf.get(l)!.id,
   }));
-  const present = new Set(lines.map((l) => l.step));
-  const pending = STEPS.filter((s) => !present.has(s));
-  const failed = lines.filter((l) => !l.ok).length;
+  const failed = lines.filter((l) => l.status === 'fail').length;
+  const pending = lines.filter((l) => l.status === 'pending').length;
   return {
     id: r.id,
     recordId: r.record_id,
-    ok: failed === 0 && pending.length === 0,
-    passed: lines.length - failed,
+    kind: 'scp-json',
+    status: failed > 0 ? 'fail' : pending > 0 ? 'pending' : 'pass',
+    ok: failed === 0 && pending === 0,
+    passed: lines.length - failed - pending,
     failed,
     pending,
+    pendingSteps: [
+      ...new Set(lines.filter((l) => l.status === 'pending').map((l) => l.step as Step)),
+    ],
     lines,
   };
 }
@@ -153,7 +231,7 @@ export async function loadReceipt(
 /** The record as the batch carries it: its JSON, or its text when the bytes are not JSON. */
 export async function loadRecordObject(db: Queryable, id: string): Promise<unknown> {
   const r = (await db.query(`SELECT raw FROM activity_record WHERE id = $1`, [id])).rows[0];
-  return r ? recordOf(r.raw as Buffer).value : null;
+  return r ? recordOf(r.raw as Buffer) : null;
 }
 
 /** How many activity records carry this record id. */

@@ -10,7 +10,7 @@ import { byId, entityResolvers } from './entities.ts';
 import { ApiError } from './errors.ts';
 import type { LiveFeed, ReceiptEvent } from './live.ts';
 import { type Model, derivedSdl, withListArguments } from './model.ts';
-import { countCopies, loadReceipt, loadRecordObject, reasonOf } from './receipt.ts';
+import { countCopies, loadReceipt, loadRecordObject, reasonOf, statusOf } from './receipt.ts';
 import { SCALARS } from './scalars.ts';
 import {
   activityStats,
@@ -64,6 +64,7 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
       VerificationLine: {
         ...generated.types.VerificationLine,
         reason: (row: Row) => reasonOf(row.code as string | null),
+        status: (row: Row) => statusOf({ ok: row.ok === true, pending: row.pending === true }),
       },
       SentinelCheck: {
         ...generated.types.SentinelCheck,

@@ -151,7 +151,8 @@ export async function activityStats(
     ACTIVITY_DIMS,
     args,
     `count(*)::int AS records, (count(*) FILTER (WHERE t0.ok))::int AS passed,
-     (count(*) FILTER (WHERE NOT t0.ok))::int AS failed,
+     (count(*) FILTER (WHERE t0.failed > 0))::int AS failed,
+     (count(*) FILTER (WHERE t0.failed = 0 AND t0.pending > 0))::int AS pending,
      coalesce(sum(t0.cost), 0)::text AS cost, min(t0.timestamp) AS "firstTimestamp",
      max(t0.timestamp) AS "lastTimestamp"`
   );
@@ -169,7 +170,8 @@ export async function checkStats(ctx: ApiContext, args: Record<string, unknown>)
     CHECK_DIMS,
     args,
     `count(*)::int AS lines, (count(*) FILTER (WHERE t0.ok))::int AS passed,
-     (count(*) FILTER (WHERE NOT t0.ok))::int AS failed, max(t0.block_height) AS "lastBlockHeight"`
+     (count(*) FILTER (WHERE NOT t0.ok AND NOT t0.pending))::int AS failed,
+     (count(*) FILTER (WHERE t0.pending))::int AS pending, max(t0.block_height) AS "lastBlockHeight"`
   );
   return (await ctx.db.query(q.sql, q.values)).rows;
 }
@@ -201,7 +203,7 @@ export function thresholdArithmetic(rule: string, n: number, agreeing: number): 
 
 export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
   const id = String(round.id);
-  // The votes and validator set the era was judged with (known at its ClusterEraPaid).
+  // The votes and validator set the era was judged with: the set in force when its payout began.
   const clusterId = String(round.cluster_id);
   const era = Number(round.era);
   const [lines, { evidence }] = await Promise.all([
@@ -209,7 +211,7 @@ export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
     ctx.eras.read(ctx.db, clusterId, era),
   ]);
   const votes = evidence.votes;
-  const set = evidence.validators;
+  const set = evidence.validatorSet?.members ?? [];
   const quorum = lines.find((l) => l.check_name === 'attestation.quorum');
   const roots = lines.find((l) => l.check_name === 'attestation.roots');
   const qf = (quorum?.facts ?? {}) as Record<string, unknown>;
@@ -218,38 +220,46 @@ export async function voteMatrix(ctx: ApiContext, round: Row): Promise<Row> {
   const dissenting = new Set((qf.dissenting as string[] | undefined) ?? []);
   const equivocators = new Set((qf.equivocators as string[] | undefined) ?? []);
   const known = new Set(set);
-  const fingerprintOk = new Map<number, boolean>();
+  const voteLine = new Map<number, Row>();
   for (const l of lines) {
     const m = /^attestation\.fingerprint\[(\d+)\]$/.exec(String(l.check_name));
-    if (m) fingerprintOk.set(Number(m[1]), Boolean(l.ok));
+    if (m) voteLine.set(Number(m[1]), l);
   }
   const seen = new Set<string>();
   const rows: Row[] = votes.map((v, i) => {
     const who = String(v.validator_id);
     const first = !seen.has(who);
     seen.add(who);
+    const line = voteLine.get(i);
+    const lf = (line?.facts ?? {}) as Record<string, unknown>;
+    const valid = line ? Boolean(line.ok) : null;
     const matches =
       rf.computedPayersRoot == null
         ? null
         : v.payers_root === rf.computedPayersRoot && v.payees_root === rf.computedPayeesRoot;
-    const counted = first && known.has(who) && leading.has(who);
-    const note = !known.has(who)
-      ? 'unknown signer: not in the validator set'
-      : !first
-        ? equivocators.has(who)
-          ? 'equivocation: a later vote for other roots (the first counts)'
-          : 'duplicate: a later vote (the first counts)'
-        : dissenting.has(who)
-          ? 'dissent: voted for other roots than the leading ones'
-          : null;
+    const counted = first && known.has(who) && valid === true && leading.has(who);
+    const note =
+      valid === false
+        ? line!.code === 'ERA_MISMATCH'
+          ? 'its ehd_id names another cluster or era: the vote does not count'
+          : 'its fingerprint could not be recomputed: the vote does not count'
+        : !known.has(who)
+          ? 'not in the validator set when the payout began: the vote does not count'
+          : !first
+            ? equivocators.has(who)
+              ? 'equivocation: a later vote for another fingerprint (the first counts)'
+              : 'duplicate: a later vote (the first counts)'
+            : dissenting.has(who)
+              ? 'dissent: committed another fingerprint than the leading one'
+              : null;
     return {
       validator: who,
       known: known.has(who),
       voted: true,
       payersRoot: v.payers_root,
       payeesRoot: v.payees_root,
-      fingerprint: v.fingerprint,
-      fingerprintValid: fingerprintOk.get(i) ?? null,
+      fingerprint: (lf.computed as string | undefined) ?? v.fingerprint,
+      fingerprintValid: valid,
       signatureValid: true,
       signatureBasis: 'trusted: the vote is a signed extrinsic the runtime accepted',
       matchesRecomputed: matches,
@@ -300,15 +310,18 @@ export async function reconciliation(ctx: ApiContext, era: Row): Promise<Row> {
   const clusterId = String(era.cluster_id);
   const eraNo = Number(era.era);
   const ev = (await ctx.eras.read(ctx.db, clusterId, eraNo)).evidence;
+  // Without the cluster's shares there is no recomputed payee list (never zero shares).
+  const shares = sharesOf(ev);
   const lists = eraPayoutListsFromTotals(
     totalsOf(ev.byCustomer),
     totalsOf(ev.byProvider),
-    sharesOf(ev) ?? { treasury: 0n, validators: 0n, reserve: 0n }
+    shares ?? { treasury: 0n, validators: 0n, reserve: 0n }
   );
   const rows: Row[] = [];
   for (const side of ['payers', 'payees'] as const) {
     const kind = side === 'payers' ? 'charge' : 'reward';
-    const recomputed = new Map(lists[side].map((x) => [toHex(x.account), x.amount]));
+    const list = side === 'payees' && (!shares || lists.overdraw > 0n) ? [] : lists[side];
+    const recomputed = new Map(list.map((x) => [toHex(x.account), x.amount]));
     const onChain = new Map<string, bigint>();
     for (const l of ev.lines)
       if (l.kind === kind && l.account_id)

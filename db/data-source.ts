@@ -15,6 +15,7 @@ import { Initial1763700000000 } from './migrations/1763700000000-initial.ts';
 import { ReceiptEvidence1763800000000 } from './migrations/1763800000000-receipt-evidence.ts';
 import { ApiIndexes1763900000000 } from './migrations/1763900000000-api-indexes.ts';
 import { Sentinel1764000000000 } from './migrations/1764000000000-sentinel.ts';
+import { OneVerdict1764100000000 } from './migrations/1764100000000-one-verdict.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   ReceiptEvidence1763800000000,
   ApiIndexes1763900000000,
   Sentinel1764000000000,
+  OneVerdict1764100000000,
 ];
 
 export interface DataSourceOptions {

@@ -72,6 +72,13 @@ export interface IndexerStatus {
   /** bigint */
   garCursor: string;
   updatedAt: Date;
+  // Added by migration 1764100000000 (one verdict), so last in the table.
+  /** Whether the last GAR read reached the service's end. */
+  garComplete: boolean;
+  /** Why the last GAR read stopped short, when it did. */
+  garError: string | null;
+  /** The key the GAR service anchors its grant versions with, when known. */
+  garAnchorKey: string | null;
 }
 
 export const IndexerStatusEntity = new EntitySchema<IndexerStatus>({
@@ -87,6 +94,9 @@ export const IndexerStatusEntity = new EntitySchema<IndexerStatus>({
     bestHash: text('best_hash'),
     garCursor: { name: 'gar_cursor', type: 'bigint', nullable: false, default: 0 },
     updatedAt: { ...time('updated_at'), default: () => 'now()' },
+    garComplete: { ...bool('gar_complete'), default: true },
+    garError: text('gar_error', true),
+    garAnchorKey: text('gar_anchor_key', true),
   },
 });
 
@@ -482,6 +492,8 @@ export interface GarAnchorEntry {
   position: number;
   payloadHash: string;
   blockHeight: number;
+  /** The (user, agent) pair a `GarPairAnchor` entry names; null for legacy `GarAnchor` entries. */
+  pairId: string | null;
 }
 
 export const GarAnchorEntryEntity = new EntitySchema<GarAnchorEntry>({
@@ -493,10 +505,12 @@ export const GarAnchorEntryEntity = new EntitySchema<GarAnchorEntry>({
     position: int('position'),
     payloadHash: text('payload_hash'),
     blockHeight: blockHeight(),
+    pairId: text('pair_id', true),
   },
   indices: [
     index('gar_anchor_entry_hash_idx', ['payloadHash']),
     index('gar_anchor_entry_block_idx', ['blockHeight']),
+    index('gar_anchor_entry_pair_idx', ['pairId']),
   ],
 });
 
@@ -573,6 +587,15 @@ export interface ActivityRecord {
    * one-leaf batch). NULL on rows indexed before migration 1763800000000.
    */
   proof: Buffer | null;
+  // Added by migration 1764100000000 (one verdict).
+  /** Pending lines of the record's own subjects (record and links). */
+  pending: number;
+  /** The head height when the record's links (consent, registrations) were last computed. */
+  linksHeight: number | null;
+  /** bigint: the GAR read position the links were computed with. */
+  garCursor: string | null;
+  /** Whether that GAR read had reached the service's end. */
+  garComplete: boolean | null;
 }
 
 export const ActivityRecordEntity = new EntitySchema<ActivityRecord>({
@@ -599,6 +622,10 @@ export const ActivityRecordEntity = new EntitySchema<ActivityRecord>({
     blockHeight: blockHeight(),
     // Added by migration 1763800000000, so last in the table.
     proof: bytes('proof', true),
+    pending: { ...int('pending'), default: 0 },
+    linksHeight: int('links_height', true),
+    garCursor: { name: 'gar_cursor', type: 'bigint', nullable: true },
+    garComplete: bool('gar_complete', true),
   },
   indices: [
     index('activity_record_record_idx', ['recordId']),
@@ -609,6 +636,9 @@ export const ActivityRecordEntity = new EntitySchema<ActivityRecord>({
     index('activity_record_user_idx', ['userId', 'timestamp']),
     index('activity_record_failed_idx', ['era'], 'NOT ok'),
     index('activity_record_block_idx', ['blockHeight']),
+    index('activity_record_pair_idx', ['userId', 'agentId']),
+    index('activity_record_links_idx', ['linksHeight']),
+    index('activity_record_pending_idx', ['blockHeight'], 'pending > 0'),
   ],
 });
 
@@ -822,6 +852,8 @@ export interface VerificationSubject {
   verifierVersion: string;
   verifiedAt: Date;
   blockHeight: number;
+  /** Lines waiting for an input (added by migration 1764100000000). */
+  pending: number;
 }
 
 export const VerificationSubjectEntity = new EntitySchema<VerificationSubject>({
@@ -836,6 +868,7 @@ export const VerificationSubjectEntity = new EntitySchema<VerificationSubject>({
     verifierVersion: text('verifier_version'),
     verifiedAt: { ...time('verified_at'), default: () => 'now()' },
     blockHeight: blockHeight(),
+    pending: { ...int('pending'), default: 0 },
   },
   indices: [
     index('verification_subject_failed_idx', ['kind', 'blockHeight'], 'NOT ok'),
@@ -856,6 +889,8 @@ export interface VerificationLine {
   facts: Json | null;
   source: Json | null;
   blockHeight: number;
+  /** Not ok and waiting for an input, rather than failed (added by migration 1764100000000). */
+  pending: boolean;
 }
 
 export const VerificationLineEntity = new EntitySchema<VerificationLine>({
@@ -874,10 +909,12 @@ export const VerificationLineEntity = new EntitySchema<VerificationLine>({
     facts: jsonText('facts', true),
     source: jsonText('source', true),
     blockHeight: blockHeight(),
+    pending: { ...bool('pending'), default: false },
   },
   indices: [
     index('verification_line_failed_idx', ['code', 'step'], 'NOT ok'),
     index('verification_line_block_idx', ['blockHeight']),
+    index('verification_line_pending_idx', ['code', 'step'], 'pending'),
   ],
 });
 
@@ -1024,6 +1061,52 @@ export const SentinelRoundEntity = new EntitySchema<SentinelRound>({
 // ---------------------------------------------------------------------------------------------
 // Chain identity (migration 1763800000000)
 
+/** `begin_payout(cluster_id, era_id, fingerprint)`: the fingerprint an era's payout began with. */
+export interface PayoutBegin {
+  /** The extrinsic's id, `<block>-<index>`. */
+  id: string;
+  clusterId: string;
+  era: number;
+  fingerprint: string;
+  blockHeight: number;
+}
+
+export const PayoutBeginEntity = new EntitySchema<PayoutBegin>({
+  name: 'PayoutBegin',
+  tableName: 'payout_begin',
+  columns: {
+    id: pk('payout_begin', text('id')),
+    clusterId: text('cluster_id'),
+    era: int('era'),
+    fingerprint: text('fingerprint'),
+    blockHeight: blockHeight(),
+  },
+  indices: [
+    index('payout_begin_era_idx', ['clusterId', 'era']),
+    index('payout_begin_block_idx', ['blockHeight']),
+  ],
+});
+
+/** `DdcVerification.ValidatorsSetUpdated { validators }`: the validator set from that block on. */
+export interface ValidatorSet {
+  /** The event's id, `<block>-<index>`. */
+  id: string;
+  /** The members, 0x-hex account ids, in the event's order. */
+  members: Json;
+  blockHeight: number;
+}
+
+export const ValidatorSetEntity = new EntitySchema<ValidatorSet>({
+  name: 'ValidatorSet',
+  tableName: 'validator_set',
+  columns: {
+    id: pk('validator_set', text('id')),
+    members: json('members'),
+    blockHeight: blockHeight(),
+  },
+  indices: [index('validator_set_block_idx', ['blockHeight'])],
+});
+
 /** The chain the indexer follows, as its RPC endpoint answered at start (one row, id `main`). */
 export interface ChainInfo {
   id: string;
@@ -1082,4 +1165,6 @@ export const ENTITIES: readonly EntitySchema[] = [
   SentinelCheckEntity,
   SentinelRoundEntity,
   ChainInfoEntity,
+  PayoutBeginEntity,
+  ValidatorSetEntity,
 ];

@@ -67,10 +67,39 @@ export interface PayoutBatchRow {
   readonly block_height: number;
 }
 
+/** `begin_payout(cluster_id, era_id, fingerprint)`. */
+export interface PayoutBeginRow {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly block_height: number;
+}
+
+/** `ValidatorsSetUpdated { validators }`: the set from its block on. */
+export interface ValidatorSetRow {
+  readonly id: string;
+  readonly members: string[];
+  readonly block_height: number;
+}
+
+/** The first later era of the cluster paid while this one was not. */
+export interface SupersededRow {
+  readonly era: number;
+  readonly id: string;
+  readonly extrinsic_id: string | null;
+}
+
 export interface EraEvidenceRows {
   /** Votes in chain order. */
   readonly votes: VoteRow[];
-  /** Validator ids known at `atHeight`, in the order they joined. */
+  /** The first `begin_payout` of the era, if any was indexed. */
+  readonly begin: PayoutBeginRow | null;
+  /**
+   * The validator set in force when the payout began (at the `begin_payout` block; for an era
+   * whose payout never began, at its last vote; else at `atHeight`): the latest
+   * `ValidatorsSetUpdated` at or before it; null when none was indexed.
+   */
+  readonly validatorSet: ValidatorSetRow | null;
+  /** Validator ids known at `atHeight` by their key registrations, in the order they joined. */
   readonly validators: string[];
   /** The cluster's protocol shares in force at `atHeight`, if any were indexed. */
   readonly shares: SharesRow | null;
@@ -116,6 +145,25 @@ export async function readEraEvidence(
       [clusterId, era]
     )
   ).rows as VoteRow[];
+  const begin =
+    ((
+      await db.query(
+        `SELECT id, fingerprint, block_height FROM payout_begin WHERE cluster_id = $1 AND era = $2
+          ORDER BY block_height, split_part(id, '-', 2)::int LIMIT 1`,
+        [clusterId, era]
+      )
+    ).rows[0] as PayoutBeginRow | undefined) ?? null;
+  // The set when the payout began; for an era whose payout never began, when its last vote came.
+  const lastVote = votes.at(-1);
+  const setAt = begin ? begin.block_height : lastVote ? Number(lastVote.id.split('-')[0]) : at;
+  const validatorSet =
+    ((
+      await db.query(
+        `SELECT id, members, block_height FROM validator_set WHERE block_height <= $1
+          ORDER BY block_height DESC, split_part(id, '-', 2)::int DESC LIMIT 1`,
+        [setAt]
+      )
+    ).rows[0] as ValidatorSetRow | undefined) ?? null;
   const validators = (
     await db.query(
       `SELECT id FROM validator WHERE block_height <= $1
@@ -160,7 +208,21 @@ export async function readEraEvidence(
       [clusterId, era]
     )
   ).rows as PayoutBatchRow[];
-  return { votes, validators, shares, byCustomer, byProvider, lines, batches };
+  return { votes, begin, validatorSet, validators, shares, byCustomer, byProvider, lines, batches };
+}
+
+/** The first later era of the cluster whose `ClusterEraPaid` was indexed, or null. */
+export async function readSuperseded(
+  db: Queryable,
+  clusterId: string,
+  era: number
+): Promise<SupersededRow | null> {
+  const r = await db.query(
+    `SELECT era, id, extrinsic_id FROM payout_line
+      WHERE cluster_id = $1 AND era > $2 AND kind = 'paid' ORDER BY block_height, era LIMIT 1`,
+    [clusterId, era]
+  );
+  return (r.rows[0] as SupersededRow | undefined) ?? null;
 }
 
 /** Protocol shares as Perquintill parts (10^18 = 100%). */

@@ -15,7 +15,9 @@ const RULES = {
     pkg: (s) => /^@(noble|scure)\//.test(s) || s.startsWith('node:') || s === 'tsx/esm/api',
   },
   devnet: { parts: ['devnet', 'verifier'], pkg: () => true },
-  db: { parts: ['db'], pkg: () => true },
+  // db/ turns stored rows into the verifier's inputs (db/receipt-inputs.ts), the one place the
+  // indexer and the API assemble them; the pure verifier imports nothing of db/.
+  db: { parts: ['db', 'verifier'], pkg: () => true },
   indexer: { parts: ['indexer', 'verifier', 'db'], pkg: () => true },
   api: { parts: ['api', 'verifier', 'db'], pkg: () => true },
   explorer: { parts: ['explorer', 'verifier'], pkg: (s) => !s.startsWith('node:') },

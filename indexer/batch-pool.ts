@@ -1,13 +1,18 @@
 /**
  * Verifies fetched DAC batches on worker threads (indexer/batch-worker.ts): the indexer's main
- * thread keeps RPC, decoding and database writes, the workers do the hashing and signatures.
- * Grants are broadcast to every worker before the batches that need them.
+ * thread keeps RPC, decoding and database writes, the workers do the hashing and signatures of
+ * every record's `record` subject. The other subjects (links, anchor, era, settlement) need the
+ * database and are computed in the write transaction.
  * @module
  */
 import { availableParallelism } from 'node:os';
+import type { RecordParties } from '../verifier/kinds.ts';
 import { Worker } from 'node:worker_threads';
 
-/** One verification line as a row: seq, step, check, ok, code, rule, basis, facts, source. */
+/**
+ * One verification line as a row: seq, step, check, ok, code, rule, basis, facts, source,
+ * pending.
+ */
 export type LineRow = [
   number,
   string,
@@ -18,16 +23,8 @@ export type LineRow = [
   string,
   string,
   string | null,
+  boolean,
 ];
-
-export interface GrantItem {
-  readonly user: string;
-  readonly agent: string;
-  readonly version: number;
-  readonly payload: unknown;
-  readonly signature: unknown;
-  readonly url: string;
-}
 
 export interface BatchJob {
   readonly batchId: string;
@@ -48,8 +45,6 @@ export interface RecordRow {
   readonly id: string;
   readonly recordId: string;
   readonly leafIndex: number;
-  readonly clusterId: string | null;
-  readonly era: number | null;
   readonly user: string | null;
   readonly agent: string | null;
   readonly customer: string | null;
@@ -61,8 +56,9 @@ export interface RecordRow {
   readonly raw: Uint8Array;
   /** The record's MMR inclusion proof, its 32-byte items concatenated in proof order. */
   readonly proof: Uint8Array;
-  readonly ok: boolean;
-  readonly failed: number;
+  /** The record's parties as the record subject read them (null: unreadable record). */
+  readonly parties: RecordParties | null;
+  /** The `record` subject's lines. */
   readonly lines: LineRow[];
 }
 
@@ -74,9 +70,11 @@ export interface BatchOutcome {
 }
 
 /** @internal */
-export type WorkerRequest =
-  | { readonly type: 'grants'; readonly items: readonly GrantItem[] }
-  | { readonly type: 'verify'; readonly id: number; readonly job: BatchJob };
+export type WorkerRequest = {
+  readonly type: 'verify';
+  readonly id: number;
+  readonly job: BatchJob;
+};
 /** @internal */
 export type WorkerResponse =
   | { readonly id: number; readonly outcome: BatchOutcome; readonly error?: undefined }
@@ -130,13 +128,6 @@ export class BatchPool {
       worker.on('exit', (code) => die(new Error(`exit code ${code}`)));
       this.slots.push(slot);
     }
-  }
-
-  /** Gives every worker these grant versions (they keep them). */
-  addGrants(items: readonly GrantItem[]): void {
-    if (items.length === 0) return;
-    for (const s of this.slots)
-      s.worker.postMessage({ type: 'grants', items } satisfies WorkerRequest);
   }
 
   verify(job: BatchJob): Promise<BatchOutcome> {

@@ -7,6 +7,7 @@
  * | `PROOFROOM_RPC_URL` | Substrate JSON-RPC endpoint (http(s) or ws(s)) | required |
  * | `DATABASE_URL` | PostgreSQL URL | required (the supervisor passes its embedded one) |
  * | `PROOFROOM_GAR_URL` | GAR agreement service base URL | none: grants are not fetched |
+ * | `PROOFROOM_GAR_ANCHOR_KEY` | the key the GAR service anchors grant versions with (0x-hex) | what the service states at `/api/v1/info` |
  * | `PROOFROOM_STORAGE_URLS` | comma-separated DDC storage node base URLs | none |
  * | `PROOFROOM_FROM_BLOCK` | first block to index | 0 |
  * | `PROOFROOM_METRICS_PORT` | Prometheus port (0: pick one, -1: off) | -1 |
@@ -27,6 +28,8 @@ export interface IndexerConfig {
   readonly rpcUrl: string;
   readonly databaseUrl: string;
   readonly garUrl: string | null;
+  /** The GAR service's anchoring key, when configured (else asked from the service). */
+  readonly garAnchorKey: string | null;
   readonly storageUrls: readonly string[];
   readonly fromBlock: number;
   readonly metricsPort: number;
@@ -70,6 +73,11 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
   const db = env.DATABASE_URL?.trim();
   if (!db) throw new ConfigError('DATABASE_URL is required');
   const gar = env.PROOFROOM_GAR_URL?.trim();
+  const garKey = env.PROOFROOM_GAR_ANCHOR_KEY?.trim().toLowerCase() || null;
+  if (garKey !== null && !/^0x[0-9a-f]{64}$/.test(garKey))
+    throw new ConfigError(
+      `PROOFROOM_GAR_ANCHOR_KEY must be a 32-byte 0x-hex key (got "${garKey}")`
+    );
   const storage = (env.PROOFROOM_STORAGE_URLS ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -82,6 +90,7 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
     rpcUrl: url('PROOFROOM_RPC_URL', rpc),
     databaseUrl: url('DATABASE_URL', db),
     garUrl: gar ? url('PROOFROOM_GAR_URL', gar) : null,
+    garAnchorKey: garKey,
     storageUrls: storage,
     fromBlock: int(env, 'PROOFROOM_FROM_BLOCK', 0, 0, 2 ** 31),
     metricsPort: int(env, 'PROOFROOM_METRICS_PORT', -1, -1, 65535),

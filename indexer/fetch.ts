@@ -153,6 +153,24 @@ export interface ChainInfo {
 
 export type RpcCall = readonly [method: string, params: readonly unknown[]];
 
+/**
+ * The key the GAR service says it anchors its versions with (`GET /api/v1/info`, `anchorKey`),
+ * lower-case 0x-hex, or null when it states none or cannot be read.
+ */
+export async function fetchGarAnchorKey(
+  garUrl: string,
+  limits: FetchLimits
+): Promise<string | null> {
+  const r = await getWithRetries(`${garUrl.replace(/\/$/, '')}/api/v1/info`, limits);
+  if (!r.ok) return null;
+  try {
+    const key = (JSON.parse(new TextDecoder().decode(r.body)) as { anchorKey?: unknown }).anchorKey;
+    return typeof key === 'string' && /^0x[0-9a-fA-F]{64}$/.test(key) ? key.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
 const CHAIN_INFO_CALLS: readonly RpcCall[] = [
   ['system_chain', []],
   ['chain_getBlockHash', [0]],

@@ -8,23 +8,20 @@
  * @module
  */
 import type { Pool, PoolClient } from 'pg';
-import { parseHex, toHex } from '../verifier/bytes.ts';
+import { readAnchorInputs } from '../db/receipt-inputs.ts';
+import { garPairId } from '../verifier/envelope.ts';
+import { toHex, parseHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { type Facts, type ReasonCode, fail } from '../verifier/lines.ts';
-import { RULE_INCLUSION } from '../verifier/receipts/dac-batch.ts';
-import { parseGarVersion } from '../verifier/receipts/gar.ts';
 import type { QuorumRule } from '../verifier/quorum.ts';
-import { DEFAULT_POLICY, VERIFIER_VERSION, verifyAnchorStep } from '../verifier/receipt.ts';
-import {
-  type BatchOutcome,
-  BatchPool,
-  type GrantItem,
-  type LineRow,
-  WorkerDied,
-} from './batch-pool.ts';
+import { DEFAULT_POLICY, verifyAnchorSubject } from '../verifier/receipt.ts';
+import { RULE_INCLUSION } from '../verifier/receipts/dac-batch.ts';
+import { GrantMemo, parseGarVersion } from '../verifier/receipts/gar.ts';
+import { type BatchOutcome, BatchPool, type LineRow, WorkerDied } from './batch-pool.ts';
 import { lineRows } from './batch-worker.ts';
-import { verifyEra } from './eras.ts';
-import { type FetchLimits, getWithRetries, syncGar } from './fetch.ts';
+import { verifyEra, waitingErasBefore } from './eras.ts';
+import { type FetchLimits, fetchGarAnchorKey, getWithRetries, syncGar } from './fetch.ts';
+import { type GarSnapshot, linkNewRecords, relink } from './links.ts';
 import {
   type AnchoredBatch,
   type IBlock,
@@ -35,6 +32,7 @@ import {
 } from './mapping.ts';
 import type { Metrics } from './metrics.ts';
 import { type Row, insertRows } from './sql.ts';
+import { deleteSubjects, subjectRows } from './subjects.ts';
 
 interface HashAndHeight {
   height: number;
@@ -44,6 +42,8 @@ interface HashAndHeight {
 export interface IndexerOptions {
   readonly pool: Pool;
   readonly garUrl: string | null;
+  /** The GAR service's anchoring key when configured; else the service is asked for it. */
+  readonly garAnchorKey?: string | null;
   readonly storageUrls: readonly string[];
   readonly fetch: FetchLimits;
   readonly threads: number;
@@ -72,6 +72,8 @@ const ROLLBACK: ReadonlyArray<readonly [string, string]> = [
   ['validator', 'block_height'],
   ['remark', 'block_height'],
   ['gar_anchor_entry', 'block_height'],
+  ['payout_begin', 'block_height'],
+  ['validator_set', 'block_height'],
   ['dac_batch', 'block_height'],
   ['activity_record', 'block_height'],
   ['attestation_vote', 'block_height'],
@@ -100,7 +102,12 @@ const STATUS_ID = 'main';
 export class Indexer {
   private readonly pool: BatchPool;
   private readonly params = new Map<string, ProtocolParams>();
-  private garCursor = 0;
+  /** Grant versions checked once, for every record's links. */
+  private readonly grantMemo = new GrantMemo(100_000);
+  /** Where the GAR read stands: position, whether it reached the end, why not, the anchor key. */
+  private gar: GarSnapshot = { cursor: 0, complete: true, error: null, anchorKey: null };
+  /** `pair_id` of a pair with served versions -> `user/agent`. */
+  private readonly pairs = new Map<string, string>();
   private initialized = false;
   private pending: Promise<void> = Promise.resolve();
   private lastReturn = 0;
@@ -113,24 +120,51 @@ export class Indexer {
     this.opts.log?.(msg);
   }
 
-  /** Loads what the workers and mappings need from earlier runs. */
+  /** Loads what the mappings and links need from earlier runs. */
   async init(): Promise<void> {
     if (this.initialized) return;
     const db = this.opts.pool;
-    const st = (await db.query(`SELECT gar_cursor FROM indexer_status WHERE id = $1`, [STATUS_ID]))
-      .rows[0] as { gar_cursor: string } | undefined;
-    this.garCursor = st ? Number(st.gar_cursor) : 0;
-    const grants = await db.query(
-      `SELECT user_id, agent_id, payload, signature, url, seq FROM gar_grant
-        WHERE user_id IS NOT NULL AND agent_id IS NOT NULL ORDER BY seq`
+    const st = (
+      await db.query(
+        `SELECT gar_cursor, gar_complete, gar_error, gar_anchor_key FROM indexer_status WHERE id = $1`,
+        [STATUS_ID]
+      )
+    ).rows[0] as
+      | {
+          gar_cursor: string;
+          gar_complete: boolean;
+          gar_error: string | null;
+          gar_anchor_key: string | null;
+        }
+      | undefined;
+    let anchorKey = this.opts.garAnchorKey ?? st?.gar_anchor_key ?? null;
+    if (this.opts.garAnchorKey === undefined || this.opts.garAnchorKey === null)
+      if (this.opts.garUrl)
+        anchorKey = (await fetchGarAnchorKey(this.opts.garUrl, this.opts.fetch)) ?? anchorKey;
+    this.gar = {
+      cursor: st ? Number(st.gar_cursor) : 0,
+      complete: st ? st.gar_complete : true,
+      error: st?.gar_error ?? null,
+      anchorKey,
+    };
+    const pairs = await db.query(
+      `SELECT DISTINCT user_id, agent_id FROM gar_grant WHERE user_id IS NOT NULL AND agent_id IS NOT NULL`
     );
-    this.pool.addGrants(grants.rows.map((r) => grantItem(r)));
+    for (const r of pairs.rows) this.notePair(r.user_id, r.agent_id);
     const params = await db.query(
       `SELECT DISTINCT ON (cluster_id) cluster_id, treasury_share, validators_share, reserve_share, pricing
          FROM cluster_protocol_params ORDER BY cluster_id, block_height DESC`
     );
     for (const r of params.rows) this.params.set(r.cluster_id, paramsOf(r));
     this.initialized = true;
+  }
+
+  private notePair(user: string, agent: string): string {
+    const key = `${user}/${agent}`;
+    const u = parseHex(user, 32);
+    const a = parseHex(agent, 32);
+    if (u && a) this.pairs.set(toHex(garPairId(u, a)), key);
+    return key;
   }
 
   async close(): Promise<void> {
@@ -235,8 +269,16 @@ export class Indexer {
     for (const [k, p] of ing.params) this.params.set(k, p);
     for (const s of ing.subjects) addSubject(ing, s.kind, s.id, lineRows(s.lines), s.block);
     const t1 = performance.now();
-    if (ing.batches.length > 0) await this.syncGrants(ing);
-    ing.garCursor = this.garCursor;
+    // The GAR is read before records are checked, when GAR anchors arrive (they may name
+    // versions not read yet), and after a read that stopped short.
+    if (
+      ing.batches.length > 0 ||
+      ing.garPairs.size > 0 ||
+      ing.garHashes.size > 0 ||
+      !this.gar.complete
+    )
+      await this.syncGrants(ing);
+    ing.gar = this.gar;
     await this.fetchAndVerify(ing);
     const t2 = performance.now();
     this.opts.metrics?.time('decode', (t1 - t0) / 1000);
@@ -245,23 +287,27 @@ export class Indexer {
 
   private async syncGrants(ing: Ingest): Promise<void> {
     if (!this.opts.garUrl) return;
-    const r = await syncGar(this.opts.garUrl, this.garCursor, this.opts.fetch);
+    const was = this.gar;
+    let anchorKey = was.anchorKey;
+    if (anchorKey === null) anchorKey = await fetchGarAnchorKey(this.opts.garUrl, this.opts.fetch);
+    const r = await syncGar(this.opts.garUrl, was.cursor, this.opts.fetch);
     if (r.error) {
       this.opts.metrics?.fetchError('gar');
-      this.log(`GAR sync stopped at ${r.cursor}: ${r.error}`);
+      this.log(`GAR read stopped at ${r.cursor}: ${r.error}`);
     }
     const base = this.opts.garUrl.replace(/\/$/, '');
-    const items: GrantItem[] = [];
     for (const v of r.items) {
       const url = `${base}/api/v1/agreements/${v.user}/${v.agent}#${v.version}`;
       const payload = typeof v.payload === 'string' ? v.payload : JSON.stringify(v.payload ?? null);
       const signature = jsonOf(v.signature ?? null);
       // The version's own fields, when it parses; the verifier re-checks it on every record.
       const g = parseGarVersion({ payload: v.payload, signature: v.signature });
+      const user = v.user.toLowerCase();
+      const agent = v.agent.toLowerCase();
       ing.add('gar_grant', [
         String(v.sequence),
-        v.user.toLowerCase(),
-        v.agent.toLowerCase(),
+        user,
+        agent,
         payload,
         signature,
         g.ok ? toHex(g.value.payloadHash) : payloadHashOf(payload),
@@ -272,18 +318,17 @@ export class Indexer {
         url,
         g.ok ? null : g.code,
       ]);
-      items.push({
-        user: v.user,
-        agent: v.agent,
-        version: v.version,
-        payload: v.payload,
-        signature: v.signature,
-        url,
-      });
+      ing.relinkPairs.add(this.notePair(user, agent));
     }
-    this.pool.addGrants(items);
-    ing.garCursor = r.cursor;
-    this.garCursor = r.cursor;
+    this.gar = {
+      cursor: r.cursor,
+      complete: r.error === null,
+      error: r.error,
+      anchorKey,
+    };
+    // Records that waited on the GAR (an outage, an unknown key) are checked again.
+    if ((!was.complete && this.gar.complete) || (was.anchorKey === null && anchorKey !== null))
+      ing.relinkWaiting = true;
   }
 
   private async fetchAndVerify(ing: Ingest): Promise<void> {
@@ -316,7 +361,6 @@ export class Indexer {
     let okUrl: string | null = null;
     let size: number | null = null;
     let tries = 0;
-    let recordsFailed = 0;
     // Start at a node chosen by the batch, so load spreads; move on when one fails.
     const start = env.batchIndex % Math.max(1, urls.length);
     for (let k = 0; k < urls.length && okUrl === null; k++) {
@@ -371,52 +415,34 @@ export class Indexer {
         status = 'error';
         break;
       }
+      attempt(outcome.payloadLine);
       if (!outcome.ok) {
-        attempt(outcome.payloadLine);
         worse(outcome.payloadLine[4] === 'HASH_MISMATCH' ? 'mismatch' : 'malformed');
         this.opts.metrics?.fetchError('payload');
         continue;
       }
-      attempt(outcome.payloadLine);
       okUrl = url;
       size = r.body.length;
-      status = 'ok';
+      // The anchored bytes, whose leaves do not make the anchored root: every node has them so.
+      status = outcome.payloadLine[3] ? 'ok' : 'root-mismatch';
       const height = b.block.number;
-      let failed = 0;
       for (const rec of outcome.records) {
-        if (!rec.ok) failed++;
-        ing.add('activity_record', [
-          rec.id,
-          rec.recordId,
-          b.id,
-          rec.leafIndex,
-          rec.clusterId,
-          rec.era,
-          rec.user,
-          rec.agent,
-          rec.customer,
-          rec.provider,
-          rec.node,
-          rec.timestamp === null ? null : new Date(rec.timestamp),
-          rec.cost,
-          rec.usage,
-          Buffer.from(rec.raw.buffer, rec.raw.byteOffset, rec.raw.byteLength),
-          rec.ok,
-          rec.failed,
+        // The record's own subject now; its links (consent, registrations) in the write.
+        addSubject(ing, 'record', rec.id, rec.lines, height);
+        ing.newRecords.push({
+          row: rec,
+          batchId: b.id,
+          clusterId,
+          era: env.era,
           height,
-          Buffer.from(rec.proof.buffer, rec.proof.byteOffset, rec.proof.byteLength),
-        ]);
-        // The record's own summary is activity_record.ok/failed; only its lines are added.
-        addLines(ing, 'record', rec.id, rec.lines, height);
+          parties: rec.parties,
+        });
       }
-      ing.records += outcome.records.length;
-      ing.recordsFailed += failed;
-      recordsFailed = failed;
     }
     const height = b.block.number;
     ing.add('dac_batch', [
       b.id,
-      b.remarkId,
+      b.id,
       clusterId,
       env.era,
       env.batchIndex,
@@ -428,20 +454,18 @@ export class Indexer {
       okUrl,
       size,
       tries,
-      recordsFailed,
+      0,
       height,
     ]);
     addSubject(ing, 'batch', b.id, attempts, height);
-    addSubject(
-      ing,
-      'anchor',
-      b.id,
-      lineRows(anchorLines(b, b.block.number <= ing.finalizedHeight)),
-      height
-    );
   }
 
-  /** Writes one processor batch, its rollback and finality, and the status, in one transaction. */
+  /**
+   * Writes one processor batch, its rollback and finality, and the status, in one transaction:
+   * the mapped rows first, then every subject that reads the database, from the same readers the
+   * API's bundles use: anchors (new and newly final), records' links (new, and those whose inputs
+   * changed), eras.
+   */
   private async write(ing: Ingest, at: WriteTarget): Promise<void> {
     const t = performance.now();
     const client = await this.opts.pool.connect();
@@ -449,14 +473,10 @@ export class Indexer {
       await client.query('BEGIN');
       if (at.base) await this.rollback(client, at.base.height, ing);
       for (const [table, rows] of ing.rows) await insertRows(client, table as never, rows);
-      await this.finalize(client, at.finalized.height);
-      for (const key of ing.eras) {
-        const dash = key.lastIndexOf('-');
-        await verifyEra(client, key.slice(0, dash), Number(key.slice(dash + 1)), at.head.height, {
-          payoutBatchSize: this.opts.payoutBatchSize,
-          quorumRule: this.opts.quorumRule,
-        });
-      }
+      const nowFinal = await this.finalize(client, at.finalized.height, ing);
+      await this.anchors(client, [...ing.batches.map((b) => b.id), ...nowFinal]);
+      await this.links(client, ing, at.head.height);
+      await this.eras(client, ing, at.head.height);
       // Hot blocks: those above the finalized head stay listed for fork navigation.
       if (at.base) await client.query(`DELETE FROM hot_block WHERE height > $1`, [at.base.height]);
       if (at.hot.length > 0)
@@ -466,22 +486,27 @@ export class Indexer {
           at.hot.map((h) => [h.height, h.hash])
         );
       await client.query(`DELETE FROM hot_block WHERE height <= $1`, [at.finalized.height]);
+      const gar = ing.gar ?? this.gar;
       await client.query(
         `INSERT INTO indexer_status (id, height, hash, finalized_height, finalized_hash, best_height,
-           best_hash, gar_cursor, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $2, $3, $6, now())
+           best_hash, gar_cursor, updated_at, gar_complete, gar_error, gar_anchor_key)
+         VALUES ($1, $2, $3, $4, $5, $2, $3, $6, now(), $7, $8, $9)
          ON CONFLICT (id) DO UPDATE SET height = EXCLUDED.height, hash = EXCLUDED.hash,
            finalized_height = EXCLUDED.finalized_height, finalized_hash = EXCLUDED.finalized_hash,
            best_height = EXCLUDED.best_height, best_hash = EXCLUDED.best_hash,
            gar_cursor = GREATEST(indexer_status.gar_cursor, EXCLUDED.gar_cursor),
-           updated_at = EXCLUDED.updated_at`,
+           updated_at = EXCLUDED.updated_at, gar_complete = EXCLUDED.gar_complete,
+           gar_error = EXCLUDED.gar_error, gar_anchor_key = EXCLUDED.gar_anchor_key`,
         [
           STATUS_ID,
           at.head.height,
           at.head.hash,
           Math.min(at.finalized.height, at.head.height),
           at.finalized.height <= at.head.height ? at.finalized.hash : at.head.hash,
-          String(ing.garCursor ?? 0),
+          String(gar.cursor),
+          gar.complete,
+          gar.error,
+          gar.anchorKey,
         ]
       );
       await client.query('COMMIT');
@@ -496,7 +521,90 @@ export class Indexer {
     this.opts.metrics?.time('db', (performance.now() - t) / 1000);
   }
 
-  /** Deletes every row above `base` and marks the eras they touched for recomputation. */
+  /** The anchor subjects of batches, from the database (new batches, and newly final ones). */
+  private async anchors(c: PoolClient, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const unique = [...new Set(ids)];
+    const inputs = await readAnchorInputs(c, unique);
+    await deleteSubjects(c, 'anchor', unique);
+    const subjects: Row[] = [];
+    const lines: Row[] = [];
+    for (const [id, a] of inputs) {
+      const r = subjectRows(
+        'anchor',
+        id,
+        verifyAnchorSubject(a, DEFAULT_POLICY).lines,
+        a.block.number
+      );
+      subjects.push(r.subject);
+      lines.push(...r.lines);
+    }
+    await insertRows(c, 'verification_subject', subjects);
+    await insertRows(c, 'verification_line', lines);
+  }
+
+  /** The links of this batch's new records, and of stored records whose inputs changed. */
+  private async links(c: PoolClient, ing: Ingest, head: number): Promise<void> {
+    const gar = ing.gar ?? this.gar;
+    // GAR anchors naming pairs, by pair id or (legacy anchors) by the versions' hashes.
+    for (const p of ing.garPairs) {
+      const pair = this.pairs.get(p);
+      if (pair) ing.relinkPairs.add(pair);
+    }
+    if (ing.garHashes.size > 0) {
+      const rows = await c.query(
+        `SELECT DISTINCT user_id, agent_id FROM gar_grant WHERE payload_hash = ANY($1::text[])`,
+        [[...ing.garHashes]]
+      );
+      for (const r of rows.rows) ing.relinkPairs.add(`${r.user_id}/${r.agent_id}`);
+    }
+    const relinked = await relink(
+      c,
+      { pairs: ing.relinkPairs, waiting: ing.relinkWaiting, above: ing.linksAbove },
+      gar,
+      head,
+      this.grantMemo
+    );
+    const fresh = await linkNewRecords(c, ing.newRecords, gar, head, this.grantMemo);
+    await insertRows(c, 'activity_record', fresh.records);
+    await insertRows(c, 'verification_subject', fresh.subjects);
+    await insertRows(c, 'verification_line', fresh.lines);
+    ing.records += fresh.records.length;
+    ing.recordsFailed += fresh.records.filter((r) => (r[16] as number) > 0).length;
+    // Each batch's count of records that fail a line of their own.
+    if (fresh.records.length > 0 || relinked > 0)
+      await c.query(
+        `UPDATE dac_batch d SET records_failed = f.n
+           FROM (SELECT batch_id, count(*) FILTER (WHERE failed > 0)::int AS n FROM activity_record
+                  WHERE batch_id IN (SELECT batch_id FROM activity_record WHERE links_height = $1)
+                  GROUP BY batch_id) f
+          WHERE d.id = f.batch_id AND d.records_failed IS DISTINCT FROM f.n`,
+        [head]
+      );
+  }
+
+  /** The eras this batch touched, and the eras a payout in it leaves unpaid for good. */
+  private async eras(c: PoolClient, ing: Ingest, head: number): Promise<void> {
+    const keys = new Set(ing.eras);
+    for (const key of ing.eras) {
+      const [cluster, era] = splitEraKey(key);
+      const paid = await c.query(
+        `SELECT 1 FROM payout_line WHERE cluster_id = $1 AND era = $2 AND kind = 'paid' LIMIT 1`,
+        [cluster, era]
+      );
+      if (paid.rowCount === 0) continue;
+      for (const e of await waitingErasBefore(c, cluster, era)) keys.add(`${cluster}-${e}`);
+    }
+    for (const key of keys) {
+      const [cluster, era] = splitEraKey(key);
+      await verifyEra(c, cluster, era, head, {
+        payoutBatchSize: this.opts.payoutBatchSize,
+        quorumRule: this.opts.quorumRule,
+      });
+    }
+  }
+
+  /** Deletes every row above `base` and marks what they fed for recomputation. */
   private async rollback(c: PoolClient, base: number, ing: Ingest): Promise<void> {
     const st = (await c.query(`SELECT height FROM indexer_status WHERE id = $1`, [STATUS_ID]))
       .rows[0] as { height: number } | undefined;
@@ -506,10 +614,20 @@ export class Indexer {
        UNION SELECT cluster_id, era FROM payout_line WHERE block_height > $1
        UNION SELECT cluster_id, era FROM attestation_vote WHERE block_height > $1
        UNION SELECT cluster_id, era FROM payout_batch WHERE block_height > $1
-       UNION SELECT cluster_id, era FROM era_payout WHERE block_height > $1`,
+       UNION SELECT cluster_id, era FROM payout_begin WHERE block_height > $1
+       UNION SELECT cluster_id, era FROM era_payout WHERE block_height > $1
+       UNION SELECT cluster_id, era FROM attestation_round WHERE block_height > $1`,
       [base]
     );
     for (const r of eras.rows) ing.eras.add(`${r.cluster_id}-${r.era}`);
+    // Era subjects computed above the base (a later era's payout, a vote) go with it: recompute.
+    const eraSubjects = await c.query(
+      `SELECT id FROM verification_subject WHERE kind = 'era' AND block_height > $1`,
+      [base]
+    );
+    for (const r of eraSubjects.rows) ing.eras.add(r.id as string);
+    // Links computed above the base may rest on rows the fork removes.
+    ing.linksAbove = base;
     let removed = 0;
     for (const [table, col] of ROLLBACK) {
       const r = await c.query(`DELETE FROM "${table}" WHERE "${col}" > $1`, [base]);
@@ -519,57 +637,35 @@ export class Indexer {
     this.log(`fork: rolled back ${st.height - base} block(s) above ${base} (${removed} rows)`);
   }
 
-  /** Marks blocks final up to `height` and re-checks the anchors they hold. */
-  private async finalize(c: PoolClient, height: number): Promise<void> {
+  /**
+   * Marks blocks final up to `height`; returns the batches anchored in them (their anchor lines
+   * change) and marks the pairs GAR anchors in them name (their grant lines may).
+   */
+  private async finalize(c: PoolClient, height: number, ing: Ingest): Promise<string[]> {
     const blocks = await c.query(
-      `UPDATE block SET final = true WHERE height <= $1 AND NOT final RETURNING height, hash`,
+      `UPDATE block SET final = true WHERE height <= $1 AND NOT final RETURNING height`,
       [height]
     );
-    if (blocks.rowCount === 0) return;
+    if (blocks.rowCount === 0) return [];
     const heights = blocks.rows.map((r: { height: number }) => r.height);
-    const anchors = await c.query(
-      `SELECT d.id, d.cluster_id, d.era, d.batch_index, d.leaf_count, d.root, r.envelope, r.hash,
-              r.event_index, r.extrinsic_id, r.block_height, b.hash AS block_hash
-         FROM dac_batch d JOIN remark r ON r.id = d.remark_id JOIN block b ON b.height = d.block_height
-        WHERE d.block_height = ANY($1::int[])`,
+    const batches = await c.query(`SELECT id FROM dac_batch WHERE block_height = ANY($1::int[])`, [
+      heights,
+    ]);
+    const entries = await c.query(
+      `SELECT DISTINCT pair_id, payload_hash FROM gar_anchor_entry WHERE block_height = ANY($1::int[])`,
       [heights]
     );
-    if (anchors.rowCount === 0) return;
-    const ids = anchors.rows.map((r: { id: string }) => r.id);
-    await c.query(
-      `DELETE FROM verification_line WHERE subject_kind = 'anchor' AND subject_id = ANY($1::text[])`,
-      [ids]
-    );
-    await c.query(
-      `DELETE FROM verification_subject WHERE kind = 'anchor' AND id = ANY($1::text[])`,
-      [ids]
-    );
-    const ing = new Ingest();
-    for (const r of anchors.rows) {
-      const b: AnchoredBatch = {
-        id: r.id,
-        remarkId: r.id,
-        envelope: {
-          kind: 'DacBatch',
-          clusterId: parseHex(r.cluster_id, 20)!,
-          era: r.era,
-          batchIndex: r.batch_index,
-          recordFormat: 0,
-          leafCount: r.leaf_count,
-          root: parseHex(r.root, 32)!,
-          payloadHash: new Uint8Array(32),
-        },
-        envelopeBytes: new Uint8Array(r.envelope),
-        remarkHash: parseHex(r.hash, 32)!,
-        block: { number: r.block_height, hash: r.block_hash },
-        eventIndex: r.event_index,
-        extrinsic: r.extrinsic_id ?? `${r.block_height}-?`,
-      };
-      addSubject(ing, 'anchor', r.id, lineRows(anchorLines(b, true)), r.block_height);
+    for (const r of entries.rows) {
+      if (r.pair_id) ing.garPairs.add(r.pair_id);
+      else ing.garHashes.add(r.payload_hash);
     }
-    await insertRows(c, 'verification_subject', ing.rows.get('verification_subject') ?? []);
-    await insertRows(c, 'verification_line', ing.rows.get('verification_line') ?? []);
+    return batches.rows.map((r: { id: string }) => r.id);
   }
+}
+
+function splitEraKey(key: string): [string, number] {
+  const dash = key.lastIndexOf('-');
+  return [key.slice(0, dash), Number(key.slice(dash + 1))];
 }
 
 /** The line of a failed payload fetch or check, as a row (its seq is set when it is added). */
@@ -579,35 +675,6 @@ function failedAttempt(url: string, check: string, code: ReasonCode, facts: Fact
   ])[0]!;
 }
 
-function anchorLines(b: AnchoredBatch, final: boolean) {
-  return verifyAnchorStep(
-    {
-      envelope: b.envelopeBytes,
-      remarkHash: b.remarkHash,
-      block: { number: b.block.number, hash: b.block.hash, finalized: final },
-      source: { block: b.block.number, eventIndex: b.eventIndex, extrinsic: b.extrinsic },
-    },
-    {
-      root: b.envelope.root,
-      leafCount: b.envelope.leafCount,
-      batchIndex: b.envelope.batchIndex,
-      clusterId: b.envelope.clusterId,
-      era: b.envelope.era,
-    },
-    DEFAULT_POLICY
-  );
-}
-
-function addLines(
-  ing: Ingest,
-  kind: string,
-  id: string,
-  lines: readonly LineRow[],
-  height: number
-) {
-  for (const l of lines) ing.add('verification_line', [kind, id, ...l, height]);
-}
-
 function addSubject(
   ing: Ingest,
   kind: string,
@@ -615,39 +682,14 @@ function addSubject(
   lines: readonly LineRow[],
   height: number
 ) {
-  const failed = lines.filter((l) => !l[3]).length;
-  ing.add('verification_subject', [
-    kind,
-    id,
-    failed === 0,
-    lines.length - failed,
-    failed,
-    VERIFIER_VERSION,
-    height,
-  ] satisfies Row);
-  for (const l of lines) ing.add('verification_line', [kind, id, ...l, height]);
+  const r = subjectRows(kind, id, lines, height);
+  ing.add('verification_subject', r.subject);
+  for (const l of r.lines) ing.add('verification_line', l);
 }
 
 /** blake2b-256 of a grant's signed bytes (the base64url payload decoded), as GAR anchors list it. */
 function payloadHashOf(payload: string): string {
   return toHex(blake2b256(Buffer.from(payload, 'base64url')));
-}
-
-function grantItem(r: {
-  user_id: string;
-  agent_id: string;
-  payload: string;
-  signature: string;
-  url: string;
-}): GrantItem {
-  const version = Number(r.url.slice(r.url.lastIndexOf('#') + 1));
-  let signature: unknown;
-  try {
-    signature = JSON.parse(r.signature);
-  } catch {
-    signature = r.signature;
-  }
-  return { user: r.user_id, agent: r.agent_id, version, payload: r.payload, signature, url: r.url };
 }
 
 function paramsOf(r: {

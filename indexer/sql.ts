@@ -135,6 +135,19 @@ export const COLUMNS = {
     ['position', 'int4'],
     ['payload_hash', 'text'],
     ['block_height', 'int4'],
+    ['pair_id', 'text'],
+  ],
+  payout_begin: [
+    ['id', 'text'],
+    ['cluster_id', 'text'],
+    ['era', 'int4'],
+    ['fingerprint', 'text'],
+    ['block_height', 'int4'],
+  ],
+  validator_set: [
+    ['id', 'text'],
+    ['members', 'jsonb'],
+    ['block_height', 'int4'],
   ],
   dac_batch: [
     ['id', 'text'],
@@ -173,6 +186,10 @@ export const COLUMNS = {
     ['failed', 'int4'],
     ['block_height', 'int4'],
     ['proof', 'bytea'],
+    ['pending', 'int4'],
+    ['links_height', 'int4'],
+    ['gar_cursor', 'int8'],
+    ['gar_complete', 'bool'],
   ],
   attestation_vote: [
     ['id', 'text'],
@@ -248,6 +265,7 @@ export const COLUMNS = {
     ['failed', 'int4'],
     ['verifier_version', 'text'],
     ['block_height', 'int4'],
+    ['pending', 'int4'],
   ],
   verification_line: [
     ['subject_kind', 'text'],
@@ -262,6 +280,7 @@ export const COLUMNS = {
     ['facts', 'json'],
     ['source', 'json'],
     ['block_height', 'int4'],
+    ['pending', 'bool'],
   ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, PgType]>>;
 

@@ -264,7 +264,12 @@ export class SentinelStore {
     }));
   }
 
-  /** The era's batches anchored in final blocks up to the seed block, in batch order. */
+  /**
+   * The era's batches anchored in final blocks up to the seed block, in batch order. A batch whose
+   * anchor is itself inconsistent (the Remarked hash is not the envelope's, or the anchored root
+   * is not the root of the anchored payload) is left out: no storage node can serve it right, and
+   * its records' own lines already fail (anchor.remark, inclusion.mmr).
+   */
   async anchoredBatches(era: PaidEra): Promise<AnchoredBatch[]> {
     const r = await this.pool.query(
       `SELECT b.id, b.batch_index, b.leaf_count, b.record_format, b.root, b.payload_hash,
@@ -273,6 +278,7 @@ export class SentinelStore {
          JOIN remark r ON r.id = b.remark_id
          JOIN block k ON k.height = b.block_height AND k.final
         WHERE b.cluster_id = $1 AND b.era = $2 AND b.block_height <= $3 AND r.envelope IS NOT NULL
+          AND r.code IS NULL AND b.payload_status <> 'root-mismatch'
         ORDER BY b.batch_index, b.id`,
       [era.clusterId, era.era, era.height]
     );

@@ -10,3 +10,13 @@ export const validatorKeySet =  {
         })
     ),
 }
+
+export const validatorsSetUpdated =  {
+    name: 'DdcVerification.ValidatorsSetUpdated',
+    v73100: new EventType(
+        'DdcVerification.ValidatorsSetUpdated',
+        sts.struct({
+            validators: sts.array(() => v73100.AccountId32),
+        })
+    ),
+}

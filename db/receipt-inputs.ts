@@ -1,0 +1,446 @@
+/**
+ * The inputs of a receipt's subjects, read from the indexer's tables: one reader per subject kind
+ * (verifier/receipt.ts), used by the indexer inside its write transaction (after the batch's rows
+ * are in) to compute and store the lines, and by the API to build the bundle `proofroom verify`
+ * recomputes them from. The same SQL and the same conversion on both sides, so the stored lines and
+ * the bundle's lines agree by construction (test/one-verdict.test.ts checks it on every receipt).
+ *
+ * - anchor subject (per batch): the remark, its sender and block, and the cluster's keys at that
+ *   block (manager, member nodes, their providers);
+ * - links subject (per record): the pair's grant versions up to the GAR read position the lines
+ *   were computed at, the GAR anchors naming the pair up to that height, the service's anchoring
+ *   key, and the node's membership in the batch's cluster with its provider;
+ * - era and settlement subjects (per era, per account): `readEraEvidence` (db/era-evidence.ts)
+ *   turned into verifier inputs by `eraInputs`.
+ *
+ * Hex, amounts and 64-bit integers come from the database as text; this module converts them.
+ * @module
+ */
+import { parseHex, toHex } from '../verifier/bytes.ts';
+import { garPairId } from '../verifier/envelope.ts';
+import type { EraSubjectInput } from '../verifier/receipt.ts';
+import { type Shares, eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
+import type { AnchorInput } from '../verifier/receipts/dac-batch.ts';
+import type { GarAnchorInput, GrantEvidence, GrantInput } from '../verifier/receipts/gar.ts';
+import type { BatchEvidence } from '../verifier/receipts/payout.ts';
+import type { MembershipChange, RegistrationInput } from '../verifier/receipts/registration.ts';
+import type { LinksSubjectInput } from '../verifier/kinds.ts';
+import {
+  type EraEvidenceRows,
+  type PaidRow,
+  type Queryable,
+  type SupersededRow,
+  eventSource,
+  sharesOf,
+  totalsOf,
+} from './era-evidence.ts';
+
+const hex = (s: string, len: number): Uint8Array => parseHex(s, len) ?? new Uint8Array(len);
+const bytesOf = (b: Buffer | Uint8Array | null): Uint8Array =>
+  b === null ? new Uint8Array(0) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+const ms = (d: Date | string | null): number => (d === null ? 0 : new Date(d).getTime());
+
+// Anchor ---------------------------------------------------------------------------------------
+
+interface AnchorRow {
+  id: string;
+  cluster_id: string;
+  envelope: Buffer | null;
+  remark_hash: string | null;
+  sender: string | null;
+  event_index: number | null;
+  extrinsic_id: string | null;
+  block_height: number;
+  block_hash: string | null;
+  final: boolean | null;
+}
+
+/** The cluster's keys at `height`: its manager, its member nodes and their providers. */
+async function authorityAt(
+  db: Queryable,
+  clusterId: string,
+  height: number
+): Promise<AnchorInput['authority']> {
+  const cluster = (await db.query(`SELECT manager FROM cluster WHERE id = $1`, [clusterId]))
+    .rows[0] as { manager: string | null } | undefined;
+  const members = (
+    await db.query(
+      `SELECT node_id, kind, provider_id FROM (
+         SELECT DISTINCT ON (e.node_id) e.node_id, e.kind, n.provider_id, e.block_height,
+                split_part(e.id, '-', 2)::int AS idx
+           FROM cluster_node_event e LEFT JOIN node n ON n.id = e.node_id
+          WHERE e.cluster_id = $1 AND e.block_height <= $2 AND e.kind IN ('added', 'removed')
+          ORDER BY e.node_id, e.block_height DESC, split_part(e.id, '-', 2)::int DESC) last
+        ORDER BY block_height, idx`,
+      [clusterId, height]
+    )
+  ).rows as Array<{ node_id: string; kind: string; provider_id: string | null }>;
+  return {
+    clusterId: hex(clusterId, 20),
+    manager: cluster?.manager ? hex(cluster.manager, 32) : null,
+    nodes: members
+      .filter((m) => m.kind === 'added')
+      .map((m) => ({
+        node: hex(m.node_id, 32),
+        provider: m.provider_id ? hex(m.provider_id, 32) : null,
+      })),
+  };
+}
+
+/** The anchor subject's inputs of each batch (`dac_batch.id`), with finality as stored now. */
+export async function readAnchorInputs(
+  db: Queryable,
+  batchIds: readonly string[]
+): Promise<Map<string, AnchorInput>> {
+  const out = new Map<string, AnchorInput>();
+  if (batchIds.length === 0) return out;
+  const rows = (
+    await db.query(
+      `SELECT d.id, d.cluster_id, r.envelope, r.hash AS remark_hash, r.sender, r.event_index,
+              r.extrinsic_id, d.block_height, b.hash AS block_hash, b.final
+         FROM dac_batch d LEFT JOIN remark r ON r.id = d.remark_id
+         LEFT JOIN block b ON b.height = d.block_height
+        WHERE d.id = ANY($1::text[])`,
+      [batchIds]
+    )
+  ).rows as AnchorRow[];
+  const authorities = new Map<string, AnchorInput['authority']>();
+  for (const r of rows) {
+    const key = `${r.cluster_id}@${r.block_height}`;
+    let authority = authorities.get(key);
+    if (authority === undefined) {
+      authority = await authorityAt(db, r.cluster_id, r.block_height);
+      authorities.set(key, authority);
+    }
+    out.set(r.id, {
+      envelope: bytesOf(r.envelope),
+      remarkHash: hex(r.remark_hash ?? '', 32),
+      sender: r.sender ? parseHex(r.sender, 32) : null,
+      block: {
+        number: r.block_height,
+        hash: r.block_hash ?? `0x${'00'.repeat(32)}`,
+        finalized: r.final === true,
+      },
+      authority,
+      source: {
+        block: r.block_height,
+        eventIndex: r.event_index ?? 0,
+        extrinsic: r.extrinsic_id ?? `${r.block_height}-?`,
+      },
+    });
+  }
+  return out;
+}
+
+// Links ----------------------------------------------------------------------------------------
+
+/** What the links of one record are computed for. */
+export interface LinksTarget {
+  readonly id: string;
+  readonly user: string | null;
+  readonly agent: string | null;
+  readonly node: string | null;
+  /** The batch's cluster. */
+  readonly clusterId: string;
+  /** GAR versions up to this read position count (`gar_grant.seq`). */
+  readonly garCursor: number;
+  readonly garComplete: boolean;
+  /** Chain rows up to this height count. */
+  readonly height: number;
+}
+
+/** The GAR anchoring state the links are computed with. */
+export interface GarState {
+  readonly anchorKey: string | null;
+  readonly error: string | null;
+}
+
+interface GrantRow {
+  seq: string;
+  payload: string;
+  signature: string;
+  url: string;
+}
+
+/** The pair's versions as served, first sighting of each version, in version order. */
+function versionsOf(rows: readonly GrantRow[]): GrantInput[] {
+  const byVersion = new Map<number, GrantInput>();
+  for (const r of rows) {
+    const version = Number(r.url.slice(r.url.lastIndexOf('#') + 1));
+    if (byVersion.has(version)) continue;
+    let signature: unknown;
+    try {
+      signature = JSON.parse(r.signature);
+    } catch {
+      signature = r.signature;
+    }
+    byVersion.set(version, { payload: r.payload, signature, source: { url: r.url } });
+  }
+  return [...byVersion.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+}
+
+interface GarRemarkRow {
+  id: string;
+  envelope: Buffer;
+  hash: string;
+  sender: string;
+  block_height: number;
+  event_index: number;
+  extrinsic_id: string | null;
+  block_hash: string;
+  final: boolean;
+  timestamp: Date | null;
+  previous_at: Date | null;
+}
+
+/**
+ * The links subject's inputs of each target. Rows of one pair, one cluster and node are read once
+ * and shared (so are the anchors' envelope bytes, which the verifier decodes once).
+ */
+export async function readLinksInputs(
+  db: Queryable,
+  targets: readonly LinksTarget[],
+  gar: GarState
+): Promise<Map<string, LinksSubjectInput>> {
+  const out = new Map<string, LinksSubjectInput>();
+  if (targets.length === 0) return out;
+  const anchorKey = gar.anchorKey ? parseHex(gar.anchorKey, 32) : null;
+
+  // Every GAR anchor remark by the service's key, with the block time of the one before it.
+  const maxHeight = Math.max(...targets.map((t) => t.height));
+  const anchorRows = anchorKey
+    ? ((
+        await db.query(
+          `SELECT * FROM (
+             SELECT r.id, r.envelope, r.hash, r.sender, r.block_height, r.event_index,
+                    r.extrinsic_id, b.hash AS block_hash, b.final, b.timestamp,
+                    lag(b.timestamp) OVER (ORDER BY r.block_height, r.event_index) AS previous_at
+               FROM remark r JOIN block b ON b.height = r.block_height
+              WHERE r.kind IN ('GarPairAnchor', 'GarAnchor') AND r.sender = $1 AND r.envelope IS NOT NULL
+                AND r.block_height <= $2) a`,
+          [gar.anchorKey, maxHeight]
+        )
+      ).rows as GarRemarkRow[])
+    : [];
+  const anchorById = new Map<string, { row: GarRemarkRow; input: GarAnchorInput }>();
+  for (const a of anchorRows)
+    anchorById.set(a.id, {
+      row: a,
+      input: {
+        envelope: bytesOf(a.envelope),
+        remarkHash: hex(a.hash, 32),
+        sender: hex(a.sender, 32),
+        block: {
+          number: a.block_height,
+          hash: a.block_hash,
+          finalized: a.final,
+          timestamp: ms(a.timestamp),
+        },
+        previousAt: a.previous_at === null ? null : ms(a.previous_at),
+        source: {
+          block: a.block_height,
+          eventIndex: a.event_index,
+          ...(a.extrinsic_id ? { extrinsic: a.extrinsic_id } : {}),
+        },
+      },
+    });
+
+  const pairs = new Map<string, { versions: GrantRow[]; anchorIds: string[] }>();
+  const registrations = new Map<string, RegistrationInput | null>();
+  for (const t of targets) {
+    const pairKey = `${t.user}/${t.agent}/${t.garCursor}/${t.height}`;
+    if (!pairs.has(pairKey)) {
+      const versions =
+        t.user && t.agent
+          ? ((
+              await db.query(
+                `SELECT seq::text AS seq, payload, signature, url FROM gar_grant
+                  WHERE user_id = $1 AND agent_id = $2 AND seq <= $3 ORDER BY seq`,
+                [t.user, t.agent, t.garCursor]
+              )
+            ).rows as GrantRow[])
+          : [];
+      let anchorIds: string[] = [];
+      if (anchorKey && t.user && t.agent) {
+        const pair = toHex(garPairIdHex(t.user, t.agent));
+        const hashes = (
+          await db.query(
+            `SELECT payload_hash FROM gar_grant WHERE user_id = $1 AND agent_id = $2 AND seq <= $3`,
+            [t.user, t.agent, t.garCursor]
+          )
+        ).rows.map((r) => (r as { payload_hash: string }).payload_hash);
+        anchorIds = (
+          await db.query(
+            `SELECT DISTINCT remark_id FROM gar_anchor_entry
+              WHERE block_height <= $1
+                AND (pair_id = $2 OR (pair_id IS NULL AND payload_hash = ANY($3::text[])))`,
+            [t.height, pair, hashes]
+          )
+        ).rows
+          .map((r) => (r as { remark_id: string }).remark_id)
+          .filter((id) => anchorById.has(id))
+          .sort((a, b) => {
+            const x = anchorById.get(a)!.row;
+            const y = anchorById.get(b)!.row;
+            return x.block_height - y.block_height || x.event_index - y.event_index;
+          });
+      }
+      pairs.set(pairKey, { versions, anchorIds });
+    }
+    const regKey = `${t.clusterId}/${t.node}/${t.height}`;
+    if (!registrations.has(regKey)) registrations.set(regKey, await registrationOf(db, t));
+    const p = pairs.get(pairKey)!;
+    const grant: GrantEvidence = {
+      versions: versionsOf(p.versions),
+      anchors: p.anchorIds.map((id) => anchorById.get(id)!.input),
+      anchorKey,
+      complete: t.garComplete,
+      error: t.garComplete ? null : gar.error,
+    };
+    out.set(t.id, { grant, registration: registrations.get(regKey)! });
+  }
+  return out;
+}
+
+function garPairIdHex(user: string, agent: string): Uint8Array {
+  return garPairId(hex(user, 32), hex(agent, 32));
+}
+
+/** The node's membership changes in the cluster up to the target's height, and its provider. */
+async function registrationOf(db: Queryable, t: LinksTarget): Promise<RegistrationInput | null> {
+  if (!t.node) return null;
+  const events = (
+    await db.query(
+      `SELECT e.id, e.kind, e.block_height, b.timestamp FROM cluster_node_event e
+         JOIN block b ON b.height = e.block_height
+        WHERE e.cluster_id = $1 AND e.node_id = $2 AND e.kind IN ('added', 'removed')
+          AND e.block_height <= $3
+        ORDER BY e.block_height, split_part(e.id, '-', 2)::int`,
+      [t.clusterId, t.node, t.height]
+    )
+  ).rows as Array<{ id: string; kind: string; block_height: number; timestamp: Date | null }>;
+  const node = (
+    await db.query(`SELECT provider_id, event_id FROM node WHERE id = $1 AND block_height <= $2`, [
+      t.node,
+      t.height,
+    ])
+  ).rows[0] as { provider_id: string; event_id: string } | undefined;
+  const membership: MembershipChange[] = events.map((e) => ({
+    kind: e.kind === 'removed' ? 'removed' : 'added',
+    at: ms(e.timestamp),
+    source: eventSource(e.id),
+  }));
+  return {
+    clusterId: hex(t.clusterId, 20),
+    node: hex(t.node, 32),
+    membership,
+    provider:
+      node && node.provider_id
+        ? { account: hex(node.provider_id, 32), source: eventSource(node.event_id) }
+        : null,
+  };
+}
+
+// Era and settlement ---------------------------------------------------------------------------
+
+export interface EraInputs {
+  readonly era: EraSubjectInput;
+  /** The batch evidence of one account on one side (null when no batch of the era lists it). */
+  evidence(side: 'payers' | 'payees', account: string): BatchEvidence | null;
+}
+
+/**
+ * The era subject's inputs from its stored evidence: votes with their ehd_id, the validator set
+ * when the payout began, `begin_payout`, the payer and payee lists recomputed from the records'
+ * costs with the cluster's shares (null without shares), `ClusterEraPaid`, a later paid era, and
+ * the conservation totals. `evidence` gives each account's settlement input.
+ */
+export function eraInputs(
+  clusterId: string,
+  era: number,
+  ev: EraEvidenceRows,
+  paid: PaidRow | null,
+  superseded: SupersededRow | null,
+  payoutBatchSize: number
+): EraInputs {
+  const shares: Shares | null = sharesOf(ev);
+  const lists = shares
+    ? eraPayoutListsFromTotals(totalsOf(ev.byCustomer), totalsOf(ev.byProvider), shares)
+    : null;
+  const lines = ev.lines;
+  const total = (kind: string) =>
+    lines.filter((l) => l.kind === kind).reduce((s, l) => s + BigInt(l.amount), 0n);
+  const firstFee = lines.find((l) => l.kind.startsWith('fee-'));
+  const maxIndex = (side: string): number | null => {
+    const m = lines.filter((l) => l.kind === `max-batch-${side}`).at(-1);
+    return m ? m.batch_index : null;
+  };
+  const input: EraSubjectInput = {
+    clusterId: hex(clusterId, 20),
+    era,
+    validatorSet: ev.validatorSet
+      ? {
+          members: ev.validatorSet.members.map((m) => hex(m, 32)),
+          source: eventSource(ev.validatorSet.id),
+        }
+      : null,
+    votes: ev.votes.map((v) => ({
+      validator: hex(v.validator_id, 32),
+      payersRoot: hex(v.payers_root, 32),
+      payeesRoot: hex(v.payees_root, 32),
+      ehdId: v.ehd_id,
+      fingerprint: v.fingerprint ? hex(v.fingerprint, 32) : null,
+      source: eventSource(v.id, v.extrinsic_id),
+    })),
+    payout: ev.begin
+      ? {
+          fingerprint: hex(ev.begin.fingerprint, 32),
+          source: { block: ev.begin.block_height, extrinsic: ev.begin.id },
+        }
+      : null,
+    activity:
+      lists && lists.overdraw === 0n
+        ? { batchSize: payoutBatchSize, payers: lists.payers, payees: lists.payees }
+        : lists
+          ? { batchSize: payoutBatchSize, payers: lists.payers, payees: [] }
+          : null,
+    paid: paid ? eventSource(paid.id, paid.extrinsic_id) : null,
+    superseded: superseded
+      ? { era: superseded.era, source: eventSource(superseded.id, superseded.extrinsic_id) }
+      : null,
+    conservation: {
+      charged: total('charge'),
+      treasuryFees: total('fee-treasury'),
+      reserveFees: total('fee-reserve'),
+      validatorFees: total('fee-validators'),
+      rewarded: total('reward'),
+      notDistributed: total('not-distributed'),
+      shares,
+      ...(firstFee ? { source: eventSource(firstFee.id) } : {}),
+    },
+  };
+  const evidence = (side: 'payers' | 'payees', account: string): BatchEvidence | null => {
+    const batch = ev.batches.find((b) => b.side === side && b.entries.some(([a]) => a === account));
+    if (!batch) return null;
+    const kind = side === 'payers' ? 'charge' : 'reward';
+    const acc = hex(account, 32);
+    return {
+      batchIndex: batch.batch_index,
+      maxBatchIndex: maxIndex(side) ?? batch.max_batch_index,
+      entries: batch.entries.map(([a, amt]) => ({ account: hex(a, 32), amount: BigInt(amt) })),
+      proof: batch.proof.map((p) => hex(p, 32)),
+      events: lines
+        .filter(
+          (l) => l.kind === kind && l.account_id === account && l.batch_index === batch.batch_index
+        )
+        .map((l) => ({
+          account: acc,
+          amount: BigInt(l.amount),
+          expected: l.expected === null ? null : BigInt(l.expected),
+          source: eventSource(l.id),
+        })),
+      source: { block: batch.block_height, extrinsic: batch.extrinsic_id },
+    };
+  };
+  return { era: input, evidence };
+}

@@ -1,0 +1,260 @@
+/**
+ * The `links` subject of activity records (consent and registrations), computed inside the
+ * indexer's write transaction from the same reader the API's bundles use
+ * (`readLinksInputs`, db/receipt-inputs.ts) and stored with the record's row: its summary counts
+ * the record's own subjects (record and links), and `links_height`, `gar_cursor` and
+ * `gar_complete` say what the lines were computed from, so a bundle carries exactly that.
+ *
+ * Links are computed for every new record, and again for the records whose inputs changed since:
+ * the pair's grant versions (a sync), GAR anchors naming the pair (new, or newly final), a GAR
+ * read that completes after failing, and a rollback below the height they were computed at.
+ * @module
+ */
+import type { PoolClient } from 'pg';
+import { type GarState, type LinksTarget, readLinksInputs } from '../db/receipt-inputs.ts';
+import { parseHex } from '../verifier/bytes.ts';
+import { scpJsonKind } from '../verifier/kinds.ts';
+import type { RecordParties } from '../verifier/kinds.ts';
+import { nodeBackend } from '../verifier/node/index.ts';
+import { verifyLinksSubject } from '../verifier/receipt.ts';
+import type { GrantMemo } from '../verifier/receipts/gar.ts';
+import type { LineRow, RecordRow } from './batch-pool.ts';
+import { lineRows } from './batch-worker.ts';
+import { countRows, deleteSubjects, subjectRows } from './subjects.ts';
+import { insertRows, type Row } from './sql.ts';
+
+/** A new record waiting for its links, with what its batch says. */
+export interface NewRecord {
+  readonly row: RecordRow;
+  readonly batchId: string;
+  readonly clusterId: string;
+  readonly era: number;
+  readonly height: number;
+  readonly parties: RecordParties | null;
+}
+
+/** What the GAR read looked like when the links are computed. */
+export interface GarSnapshot extends GarState {
+  readonly cursor: number;
+  readonly complete: boolean;
+}
+
+interface Computed {
+  readonly lines: LineRow[];
+  readonly passed: number;
+  readonly failed: number;
+  readonly pending: number;
+}
+
+async function compute(
+  c: PoolClient,
+  items: ReadonlyArray<{ id: string; target: LinksTarget; parties: RecordParties | null }>,
+  gar: GarSnapshot,
+  memo: GrantMemo
+): Promise<Map<string, Computed>> {
+  const inputs = await readLinksInputs(
+    c,
+    items.map((x) => x.target),
+    gar
+  );
+  const out = new Map<string, Computed>();
+  for (const x of items) {
+    const lines = lineRows(
+      verifyLinksSubject(
+        scpJsonKind,
+        x.parties,
+        parseHex(x.target.clusterId, 20),
+        inputs.get(x.id)!,
+        nodeBackend,
+        memo
+      )
+    );
+    out.set(x.id, { lines, ...countRows(lines) });
+  }
+  return out;
+}
+
+const targetOf = (
+  id: string,
+  r: { user: string | null; agent: string | null; node: string | null },
+  clusterId: string,
+  gar: GarSnapshot,
+  height: number
+): LinksTarget => ({
+  id,
+  user: r.user,
+  agent: r.agent,
+  node: r.node,
+  clusterId,
+  garCursor: gar.cursor,
+  garComplete: gar.complete,
+  height,
+});
+
+/**
+ * Computes the links of new records and returns their `activity_record` rows (with the counts
+ * of the record and links subjects together) and their links subject rows.
+ */
+export async function linkNewRecords(
+  c: PoolClient,
+  records: readonly NewRecord[],
+  gar: GarSnapshot,
+  head: number,
+  memo: GrantMemo
+): Promise<{ records: Row[]; subjects: Row[]; lines: Row[] }> {
+  const computed = await compute(
+    c,
+    records.map((r) => ({
+      id: r.row.id,
+      target: targetOf(r.row.id, r.row, r.clusterId, gar, head),
+      parties: r.parties,
+    })),
+    gar,
+    memo
+  );
+  const out = { records: [] as Row[], subjects: [] as Row[], lines: [] as Row[] };
+  for (const r of records) {
+    const rec = r.row;
+    const own = countRows(rec.lines);
+    const links = computed.get(rec.id)!;
+    const failed = own.failed + links.failed;
+    const pending = own.pending + links.pending;
+    out.records.push([
+      rec.id,
+      rec.recordId,
+      r.batchId,
+      rec.leafIndex,
+      r.clusterId,
+      r.era,
+      rec.user,
+      rec.agent,
+      rec.customer,
+      rec.provider,
+      rec.node,
+      rec.timestamp === null ? null : new Date(rec.timestamp),
+      rec.cost,
+      rec.usage,
+      Buffer.from(rec.raw.buffer, rec.raw.byteOffset, rec.raw.byteLength),
+      failed === 0 && pending === 0,
+      failed,
+      r.height,
+      Buffer.from(rec.proof.buffer, rec.proof.byteOffset, rec.proof.byteLength),
+      pending,
+      head,
+      String(gar.cursor),
+      gar.complete,
+    ]);
+    const s = subjectRows('links', rec.id, links.lines, r.height);
+    out.subjects.push(s.subject);
+    out.lines.push(...s.lines);
+  }
+  return out;
+}
+
+/** Which stored records need their links again. */
+export interface Relink {
+  /** `user_id/agent_id` pairs whose grant versions or anchors changed. */
+  readonly pairs: ReadonlySet<string>;
+  /** Records with waiting lines (the GAR read completed, or its key became known). */
+  readonly waiting: boolean;
+  /** Records whose links were computed above this height (a rollback), or null. */
+  readonly above: number | null;
+}
+
+const RELINK_CHUNK = 5000;
+
+/** Recomputes the links of stored records whose inputs changed; returns how many. */
+export async function relink(
+  c: PoolClient,
+  why: Relink,
+  gar: GarSnapshot,
+  head: number,
+  memo: GrantMemo
+): Promise<number> {
+  if (why.pairs.size === 0 && !why.waiting && why.above === null) return 0;
+  const users: string[] = [];
+  const agents: string[] = [];
+  for (const p of why.pairs) {
+    const [u, a] = p.split('/');
+    users.push(u!);
+    agents.push(a!);
+  }
+  const rows = (
+    await c.query(
+      `SELECT a.id, a.user_id, a.agent_id, a.node_id, a.raw, a.block_height, d.cluster_id,
+              s.passed, s.failed, s.pending
+         FROM activity_record a
+         JOIN dac_batch d ON d.id = a.batch_id
+         LEFT JOIN verification_subject s ON s.kind = 'record' AND s.id = a.id
+        WHERE (a.user_id, a.agent_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+           OR ($3::boolean AND a.pending > 0)
+           OR a.links_height > $4`,
+      [users, agents, why.waiting, why.above ?? 2 ** 31 - 1]
+    )
+  ).rows as Array<{
+    id: string;
+    user_id: string | null;
+    agent_id: string | null;
+    node_id: string | null;
+    raw: Buffer;
+    block_height: number;
+    cluster_id: string;
+    passed: number | null;
+    failed: number | null;
+    pending: number | null;
+  }>;
+  for (let from = 0; from < rows.length; from += RELINK_CHUNK) {
+    const chunk = rows.slice(from, from + RELINK_CHUNK);
+    const computed = await compute(
+      c,
+      chunk.map((r) => ({
+        id: r.id,
+        target: targetOf(
+          r.id,
+          { user: r.user_id, agent: r.agent_id, node: r.node_id },
+          r.cluster_id,
+          gar,
+          head
+        ),
+        parties: scpJsonKind.parties(new Uint8Array(r.raw)),
+      })),
+      gar,
+      memo
+    );
+    await deleteSubjects(
+      c,
+      'links',
+      chunk.map((r) => r.id)
+    );
+    const subjects: Row[] = [];
+    const lines: Row[] = [];
+    const upd = {
+      id: [] as string[],
+      ok: [] as boolean[],
+      failed: [] as number[],
+      pending: [] as number[],
+    };
+    for (const r of chunk) {
+      const links = computed.get(r.id)!;
+      const s = subjectRows('links', r.id, links.lines, r.block_height);
+      subjects.push(s.subject);
+      lines.push(...s.lines);
+      const failed = (r.failed ?? 0) + links.failed;
+      const pending = (r.pending ?? 0) + links.pending;
+      upd.id.push(r.id);
+      upd.ok.push(failed === 0 && pending === 0);
+      upd.failed.push(failed);
+      upd.pending.push(pending);
+    }
+    await insertRows(c, 'verification_subject', subjects);
+    await insertRows(c, 'verification_line', lines);
+    await c.query(
+      `UPDATE activity_record a SET ok = u.ok, failed = u.failed, pending = u.pending,
+              links_height = $5, gar_cursor = $6, gar_complete = $7
+         FROM unnest($1::text[], $2::bool[], $3::int4[], $4::int4[]) AS u(id, ok, failed, pending)
+        WHERE a.id = u.id`,
+      [upd.id, upd.ok, upd.failed, upd.pending, head, String(gar.cursor), gar.complete]
+    );
+  }
+  return rows.length;
+}
