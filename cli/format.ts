@@ -20,10 +20,18 @@ function lineText(
   trustedBy: string
 ): string[] {
   const out: string[] = [];
-  const mark = l.ok ? paint(color, 32, 'PASS') : paint(color, 31, 'FAIL');
+  const waiting = l.status === 'pending';
+  const mark = l.ok
+    ? paint(color, 32, 'PASS')
+    : waiting
+      ? paint(color, 33, 'WAIT')
+      : paint(color, 31, 'FAIL');
   const trust = l.basis === 'trusted' ? ` (trusted: ${trustedBy})` : '';
   out.push(`  ${mark} ${l.check}  [${l.rule}]${trust}`);
-  if (!l.ok && l.code) out.push(`       ${paint(color, 31, l.code)}: ${REASONS[l.code]}`);
+  if (!l.ok && l.code)
+    out.push(
+      `       ${paint(color, waiting ? 33 : 31, l.code)}: ${waiting ? 'waits: ' : ''}${REASONS[l.code]}`
+    );
   const facts = factText(l.facts);
   if (facts && (!l.ok || verbose)) out.push(`       ${facts}`);
   if (l.source && (!l.ok || verbose)) out.push(`       source: ${JSON.stringify(l.source)}`);
@@ -66,7 +74,12 @@ export function formatReceipt(r: Receipt, color: boolean, verbose = false): stri
     out.push(...lineText(l, color, verbose, 'chain'));
   }
   out.push('');
-  const verdict = r.ok ? paint(color, 32, 'VERIFIED') : paint(color, 31, 'FAILED');
-  out.push(`${verdict}: ${r.passed} passed, ${r.failed} failed`);
+  const verdict =
+    r.status === 'pass'
+      ? paint(color, 32, 'VERIFIED')
+      : r.status === 'pending'
+        ? paint(color, 33, 'PENDING')
+        : paint(color, 31, 'FAILED');
+  out.push(`${verdict}: ${r.passed} passed, ${r.failed} failed, ${r.pending} waiting`);
   return out.join('\n');
 }

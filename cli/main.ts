@@ -24,7 +24,9 @@ commands:
   verify <bundle.json|-> [more.json ...] [--json] [--verbose] [--rule cere67|twoThirds]
          [--roles r1,r2,...] [--allow-unfinalized]
       Re-checks every line of a receipt bundle offline (- reads standard input). Exit 0: every
-      line passes; 1: a line fails; 2: the bundle is malformed or unreadable. --verbose prints
+      line passes; 1: a line fails; 2: the bundle is malformed or unreadable; 4: no line fails
+      but some wait for an input (an era not paid yet, the GAR service, a grant anchor), so the
+      receipt is not verified yet. --verbose prints
       the facts of passing lines too. Several bundles are checked on all cores, one line each.
       A sentinel evidence file is recognised by its format and checked the same way: the
       sentinel's signature, the anchor, the expected record's proof and the claimed failure.
@@ -110,12 +112,17 @@ async function verifyCommand(argv: string[]): Promise<number> {
   const receipt = verifyReceipt(parsed.bundle, nodeBackend, policy);
   if (json) process.stdout.write(JSON.stringify(receipt) + '\n');
   else process.stdout.write(formatReceipt(receipt, loadConfig().color, verbose) + '\n');
-  return receipt.ok ? 0 : 1;
+  return exitCodeOf(receipt.status);
+}
+
+/** The exit code of a receipt's status: 0 verified, 1 a line fails, 4 a line waits. */
+function exitCodeOf(status: 'pass' | 'fail' | 'pending'): number {
+  return status === 'pass' ? 0 : status === 'fail' ? 1 : 4;
 }
 
 /**
  * Many bundles: verified on all cores, one line each (NDJSON with --json), then a total. Exit 2 if
- * any bundle is unreadable or malformed, else 1 if any receipt fails, else 0.
+ * any bundle is unreadable or malformed, else 1 if any receipt fails, else 4 if any waits, else 0.
  */
 async function verifyMany(
   files: readonly string[],
@@ -134,7 +141,7 @@ async function verifyMany(
   const pool = new ReceiptPool({ policy });
   const results = await pool.verify(texts);
   await pool.close();
-  const counts = { verified: 0, failed: 0, malformed: 0 };
+  const counts = { verified: 0, failed: 0, pending: 0, malformed: 0 };
   results.forEach((r, i) => {
     const file = files[i]!;
     const readError = readErrors.get(i);
@@ -147,20 +154,22 @@ async function verifyMany(
       return;
     }
     const rc = r.receipt;
-    if (rc.ok) counts.verified++;
-    else counts.failed++;
+    if (rc.status === 'pass') counts.verified++;
+    else if (rc.status === 'fail') counts.failed++;
+    else counts.pending++;
     if (json) process.stdout.write(JSON.stringify({ file, ...rc }) + '\n');
     else {
-      const failing = rc.lines.filter((l) => !l.ok).map((l) => `${l.check}:${l.code}`);
-      process.stdout.write(
-        `${rc.ok ? 'VERIFIED ' : 'FAILED   '} ${file}  ${rc.recordId}  ${failing.join(' ')}\n`
-      );
+      const failing = rc.lines
+        .filter((l) => l.status === 'fail')
+        .map((l) => `${l.check}:${l.code}`);
+      const word = { pass: 'VERIFIED ', fail: 'FAILED   ', pending: 'PENDING  ' }[rc.status];
+      process.stdout.write(`${word} ${file}  ${rc.recordId}  ${failing.join(' ')}\n`);
     }
   });
-  const total = `${files.length} bundles: ${counts.verified} verified, ${counts.failed} failed, ${counts.malformed} malformed`;
+  const total = `${files.length} bundles: ${counts.verified} verified, ${counts.failed} failed, ${counts.pending} pending, ${counts.malformed} malformed`;
   if (json) process.stderr.write(total + '\n');
   else process.stdout.write(total + '\n');
-  return counts.malformed > 0 ? 2 : counts.failed > 0 ? 1 : 0;
+  return counts.malformed > 0 ? 2 : counts.failed > 0 ? 1 : counts.pending > 0 ? 4 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -126,7 +126,7 @@ export function parseStartOptions(argv: string[], cli: CliConfig): StartOptions 
     host: str('host'),
     devnetPort: intFlag(str('devnet-port'), 'devnet-port', cli.devnetPort, 1, 65_530),
     records: intFlag(str('records'), 'records', 600, 1, 200_000),
-    eras: intFlag(str('eras'), 'eras', 3, 1, 100),
+    eras: intFlag(str('eras'), 'eras', 4, 1, 100),
     seed: str('seed') ?? 'proofroom-demo',
     faults: args.flags.has('faults') ? parseFaults(str('faults')) : DEMO_FAULTS,
     fromBlock: str('from') === undefined ? null : intFlag(str('from'), 'from', 0, 0, 2 ** 31),
@@ -173,29 +173,53 @@ async function storedState(pool: pg.Pool): Promise<StoredState> {
 
 interface Receipts {
   readonly total: number;
+  /** Records with a failed line of their own (record, consent, registration). */
   readonly failing: number;
-  /** Failing subjects by kind (anchor, batch, era, settlement) out of all of that kind. */
-  readonly subjects: ReadonlyArray<{ kind: string; failing: number; total: number }>;
+  /** Records with no failed line of their own but one that waits for an input. */
+  readonly waiting: number;
+  /** Subjects by kind (anchor, era, settlement): with a failed line, with a waiting one, all. */
+  readonly subjects: ReadonlyArray<{
+    kind: string;
+    failing: number;
+    waiting: number;
+    total: number;
+  }>;
   readonly sampleFailing: string | null;
   readonly sampleOk: string | null;
 }
 
 async function receiptCounts(pool: pg.Pool): Promise<Receipts> {
   const r = (
-    await pool.query<{ total: number; failing: number; bad: string | null; good: string | null }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT ok)::int AS failing,
+    await pool.query<{
+      total: number;
+      failing: number;
+      waiting: number;
+      bad: string | null;
+      good: string | null;
+    }>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE failed > 0)::int AS failing,
+              count(*) FILTER (WHERE failed = 0 AND pending > 0)::int AS waiting,
               (SELECT id FROM activity_record WHERE NOT ok ORDER BY block_height, id LIMIT 1) AS bad,
               (SELECT id FROM activity_record WHERE ok ORDER BY block_height, id LIMIT 1) AS good
          FROM activity_record`
     )
   ).rows[0]!;
   const subjects = (
-    await pool.query<{ kind: string; failing: number; total: number }>(
-      `SELECT kind, count(*) FILTER (WHERE NOT ok)::int AS failing, count(*)::int AS total
+    await pool.query<{ kind: string; failing: number; waiting: number; total: number }>(
+      `SELECT kind, count(*) FILTER (WHERE failed > 0)::int AS failing,
+              count(*) FILTER (WHERE failed = 0 AND pending > 0)::int AS waiting,
+              count(*)::int AS total
          FROM verification_subject GROUP BY kind ORDER BY kind`
     )
   ).rows;
-  return { total: r.total, failing: r.failing, subjects, sampleFailing: r.bad, sampleOk: r.good };
+  return {
+    total: r.total,
+    failing: r.failing,
+    waiting: r.waiting,
+    subjects,
+    sampleFailing: r.bad,
+    sampleOk: r.good,
+  };
 }
 
 /**
@@ -519,12 +543,19 @@ export async function startCommand(argv: string[]): Promise<number> {
       ];
       if (r && r.total > 0) {
         lines.push(
-          `  receipts   ${r.total} indexed; ${r.failing} records fail a check of their own`
+          `  receipts   ${r.total} indexed; ${r.failing} records fail a check of their own` +
+            (r.waiting > 0 ? `, ${r.waiting} wait for an input` : '')
         );
+        const plural = (kind: string): string => (kind === 'batch' ? 'batches' : `${kind}s`);
         const bad = r.subjects.filter((x) => x.failing > 0);
         if (bad.length > 0)
           lines.push(
-            `             failing: ${bad.map((x) => `${x.failing} of ${x.total} ${x.kind === 'batch' ? 'batches' : `${x.kind}s`}`).join(', ')}`
+            `             failing: ${bad.map((x) => `${x.failing} of ${x.total} ${plural(x.kind)}`).join(', ')}`
+          );
+        const waiting = r.subjects.filter((x) => x.waiting > 0);
+        if (waiting.length > 0)
+          lines.push(
+            `             waiting: ${waiting.map((x) => `${x.waiting} of ${x.total} ${plural(x.kind)}`).join(', ')}`
           );
         if (r.sampleFailing)
           lines.push(`             a failing one: ${url}/receipt/${r.sampleFailing}`);

@@ -50,5 +50,10 @@ export interface ExtrinsicSpec {
 export interface BlockSpec {
   /** Unix milliseconds; consecutive blocks are 6,000 ms apart on the devnet. */
   readonly timestamp: number;
+  /**
+   * Events of the block's initialization (phase `Initialization`, before any extrinsic), such as a
+   * session change's `DdcVerification.ValidatorsSetUpdated`. They take the first event indices.
+   */
+  readonly initEvents?: readonly EventSpec[];
   readonly extrinsics: readonly ExtrinsicSpec[];
 }

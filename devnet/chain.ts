@@ -337,7 +337,8 @@ export class Chain {
     const extrinsics: Uint8Array[] = [
       this.runtime.encodeExtrinsic({ version: 4, call: timestampCall(ts) }),
     ];
-    const records: unknown[] = [successRecord(0, TIMESTAMP_INFO)];
+    const records: unknown[] = (spec.initEvents ?? []).map((e) => this.#eventRecord(e, null));
+    records.push(successRecord(0, TIMESTAMP_INFO));
     const nonces = new Map<string, number>();
     spec.extrinsics.forEach((x, i) => {
       const index = i + 1;
@@ -631,7 +632,7 @@ export class Chain {
     }
   }
 
-  #eventRecord(e: EventSpec, index: number): unknown {
+  #eventRecord(e: EventSpec, index: number | null): unknown {
     const name = `${e.pallet}.${e.name}`;
     const shape = this.#events.get(name);
     if (shape === undefined) throw new Error(`Chain.build: the runtime has no event ${name}`);
@@ -663,7 +664,8 @@ export class Chain {
       value = { __kind: e.name, value: shape.arity === 1 ? args[0] : [...args] };
     }
     return {
-      phase: { __kind: 'ApplyExtrinsic', value: index },
+      phase:
+        index === null ? { __kind: 'Initialization' } : { __kind: 'ApplyExtrinsic', value: index },
       event: { __kind: e.pallet, value },
       topics: [],
     };

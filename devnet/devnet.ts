@@ -13,6 +13,7 @@ import { Chain, type BuiltBlock } from './chain.ts';
 import type { BlockSpec } from './chain-types.ts';
 import { type ReorgResult, ReorgError, reorg } from './forks.ts';
 import { GarService } from './gar-service.ts';
+import type { ReceiptBundleJson } from '../verifier/bundle.ts';
 import { type Manifest } from './scenario.ts';
 import { DEVNET_RUNTIME_VERSION, devnetMetadata } from './metadata.ts';
 import { RpcError, startRpcServer } from './rpc-server.ts';
@@ -34,12 +35,19 @@ export interface DevnetOptions extends DevnetScenarioOptions {
   readonly reorgAfterMs?: number;
   /** Storage node 0 answers every payload request after this many ms (a slow node). */
   readonly slowNodeMs?: number;
+  /**
+   * Instant mode: first serve the chain only up to this height, finalized (a chain seen part-way);
+   * `advance()` or `settle()` then reveal the rest. Not with the `anchor-reorged` fault.
+   */
+  readonly holdAt?: number;
 }
 
 export interface Devnet {
   readonly rpcUrl: string;
   readonly wsUrl: string;
   readonly garUrl: string;
+  /** The GAR service itself (set `gar.unavailable` to play an outage). */
+  readonly gar: GarService;
   readonly storageUrls: readonly string[];
   readonly scenario: DevnetScenario;
   readonly chain: Chain;
@@ -59,7 +67,7 @@ export interface Devnet {
    * them out. Throws ReorgError when `depth` reaches into finalized blocks.
    */
   reorg(depth: number, options?: { drop?: boolean }): ReorgResult;
-  bundle(index: number): Record<string, unknown>;
+  bundle(index: number): ReceiptBundleJson;
   close(): Promise<void>;
 }
 
@@ -119,6 +127,11 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       states.push({ best: canonical[h]!.hash, finalized: canonical[Math.max(0, h - lag)]!.hash });
     }
   } else {
+    if (options.holdAt !== undefined) {
+      if (scenario.fork) throw new RangeError('holdAt does not combine with anchor-reorged');
+      const h = Math.max(0, Math.min(tip, options.holdAt));
+      states.push({ best: canonical[h]!.hash, finalized: canonical[h]!.hash });
+    }
     if (scenario.fork)
       states.push({
         best: orphaned[orphaned.length - 1]!.hash,
@@ -179,7 +192,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       },
     },
   });
-  const gar = new GarService({ agreements: [...scenario.agreements] });
+  const gar = new GarService({
+    agreements: [...scenario.agreements],
+    anchorKey: scenario.garAnchorKey,
+  });
   const garServer = await gar.start({ host, port: portFor(1) });
   const payloads = scenario.payloads;
   const faultMaps = scenario.storageFaults.map((m) => {
@@ -220,6 +236,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     rpcUrl: rpc.url,
     wsUrl: rpc.wsUrl,
     garUrl: garServer.url,
+    gar,
     storageUrls: storage.urls,
     scenario,
     chain,

@@ -61,6 +61,11 @@ export interface GarServiceOptions {
   now?: () => number;
   /** Largest request body accepted, in bytes. Default 64 KiB. */
   maxBodyBytes?: number;
+  /**
+   * The public key the service anchors its versions with on chain (`GarPairAnchor` remarks),
+   * 0x-hex; served at `GET /api/v1/info`.
+   */
+  anchorKey?: string;
 }
 
 export interface RunningServer {
@@ -291,7 +296,12 @@ export class GarService {
    * An entry whose payload is already stored for its pair is skipped (a scenario's bundles repeat
    * their grant histories); any other rejection throws, naming the entry and the code.
    */
+  /** While true, reads answer 503 (an outage the indexer must wait out: its records pend). */
+  unavailable = false;
+  private readonly anchorKey: string | null;
+
   constructor(options: GarServiceOptions = {}) {
+    this.anchorKey = options.anchorKey ?? null;
     this.now = options.now ?? Date.now;
     this.maxBodyBytes = options.maxBodyBytes ?? GAR_DEFAULT_MAX_BODY;
     if (!Number.isSafeInteger(this.maxBodyBytes) || this.maxBodyBytes < 1) {
@@ -412,6 +422,12 @@ export class GarService {
     if (path === '/health') {
       if (!isRead) return notAllowed(res, 'GET, HEAD');
       return sendJson(res, 200, { status: 'ok', ...this.size() });
+    }
+    if (this.unavailable && isRead)
+      return sendError(res, 503, 'UNAVAILABLE', 'the service is unavailable (devnet outage)');
+    if (path === '/api/v1/info') {
+      if (!isRead) return notAllowed(res, 'GET, HEAD');
+      return sendJson(res, 200, { anchorKey: this.anchorKey });
     }
     if (path === '/api/v1/agreements') {
       if (method === 'POST') return this.handlePost(req, res, query);

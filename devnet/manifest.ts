@@ -1,43 +1,81 @@
 /**
  * Compares what a verifier said about a receipt with what the devnet's manifest says it must say.
  * Every line the manifest lists for a receipt must fail with exactly that reason code; every
- * other line must pass. Downstream tests (indexer, API, explorer) use this to compare exactly.
+ * other line must pass; and every line the catalogue (verifier/catalogue.ts) requires of the
+ * receipt's subjects must be there, so a line that goes missing is a difference, not a pass.
+ * Downstream tests (indexer, API, explorer, the offline verifier) use this to compare exactly.
  */
+import { requiredChecks } from '../verifier/catalogue.ts';
+import { DEFAULT_REQUIRED_ROLES } from '../verifier/kinds.ts';
 import type { Manifest, ManifestReceipt } from './scenario.ts';
 
 export interface LineOutcome {
   readonly check: string;
   readonly ok: boolean;
   readonly code: string | null;
+  /** pass, fail or pending, when the producer says; a line that is not ok and not pending fails. */
+  readonly status?: string;
 }
 
 export class ManifestIndex {
   private readonly byId = new Map<string, ManifestReceipt>();
+  private readonly votes = new Map<number, number>();
   constructor(readonly manifest: Manifest) {
     for (const r of manifest.receipts) this.byId.set(r.recordId, r);
+    for (const e of manifest.eraRounds) this.votes.set(e.era, e.votes);
   }
   expected(recordId: string): ManifestReceipt | undefined {
     return this.byId.get(recordId);
   }
-  /** Differences between `lines` and the manifest for `recordId`; empty when they agree. */
-  diff(recordId: string, lines: readonly LineOutcome[]): string[] {
-    const want = this.byId.get(recordId)?.failing ?? [];
+
+  /**
+   * The checks every receipt must carry whatever its faults: the catalogue's required checks of
+   * its five subjects, with both settlement sides and, when its era is known, one fingerprint line
+   * per vote the era received. Grant versions are not counted (the manifest does not list them).
+   */
+  required(era: number | null): string[] {
+    return [
+      ...requiredChecks('links'),
+      ...requiredChecks('record', { roles: DEFAULT_REQUIRED_ROLES }),
+      ...requiredChecks('anchor'),
+      ...requiredChecks('settlement', { side: 'payers' }),
+      ...requiredChecks('settlement', { side: 'payees' }),
+      ...requiredChecks('era', { items: era === null ? 0 : (this.votes.get(era) ?? 0) }),
+    ];
+  }
+
+  /**
+   * Differences between `lines` and the manifest for `recordId`; empty when they agree. `era` is
+   * the receipt's era when the caller knows it (receipts the manifest lists carry their own).
+   */
+  diff(recordId: string, lines: readonly LineOutcome[], era: number | null = null): string[] {
+    const expected = this.byId.get(recordId);
+    const want = expected?.failing ?? [];
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const l of lines) {
+      const status = l.status ?? (l.ok ? 'pass' : 'fail');
       const w = want.find((f) => f.check === l.check);
       if (w) {
         seen.add(w.check);
         if (l.ok) problems.push(`${recordId} ${l.check}: passed, manifest says ${w.code}`);
+        else if (status !== 'fail')
+          problems.push(
+            `${recordId} ${l.check}: ${status} ${l.code}, manifest says fail ${w.code}`
+          );
         else if (l.code !== w.code)
           problems.push(`${recordId} ${l.check}: failed with ${l.code}, manifest says ${w.code}`);
       } else if (!l.ok) {
-        problems.push(`${recordId} ${l.check}: failed with ${l.code}, manifest says pass`);
+        problems.push(`${recordId} ${l.check}: ${status} with ${l.code}, manifest says pass`);
       }
     }
     for (const w of want)
       if (!seen.has(w.check))
         problems.push(`${recordId} ${w.check}: no such line, manifest says ${w.code}`);
+    const have = new Set(lines.map((l) => l.check));
+    const receiptEra = expected?.era ?? era;
+    for (const c of this.required(receiptEra))
+      if (!have.has(c)) problems.push(`${recordId} ${c}: no such line, the catalogue requires it`);
     return problems;
   }
 }

@@ -272,6 +272,7 @@ interface PalletSpec {
 /** Type ids of the DDC domain types, shared by all five pallets. */
 interface DdcTypes {
   readonly accountId: number;
+  readonly accounts: number;
   readonly h256: number;
   readonly clusterId: number;
   readonly nodePubKey: number;
@@ -375,9 +376,11 @@ function addDdcTypes(t: TypeTable): DdcTypes {
     field('proof', t.sequence(h256), 'Vec<DeltaUsageHash>'),
   ]);
   const payoutBatch = t.sequence(t.tuple([accountId, u128]));
+  const accounts = t.sequence(accountId);
 
   return {
     accountId,
+    accounts,
     h256,
     clusterId,
     nodePubKey,
@@ -765,7 +768,15 @@ function ddcPallets(d: DdcTypes): PalletSpec[] {
           fields: [account('ddc_validator_pub')],
         },
       ],
-      events: [{ name: 'ValidatorKeySet', fields: [account('validator')] }],
+      // The private pallet's real metadata (devnet v73047, v73160) has exactly these two events
+      // (docs/cere-runtimes.md); the set is replaced every session.
+      events: [
+        { name: 'ValidatorKeySet', fields: [account('validator')] },
+        {
+          name: 'ValidatorsSetUpdated',
+          fields: [['validators', d.accounts, 'Vec<T::AccountId>']],
+        },
+      ],
       errors: [
         'BadVerificationKey',
         'BadRequest',

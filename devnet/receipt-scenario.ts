@@ -8,10 +8,10 @@
  * This is the seed of the devnet (issue 3); today it feeds the tests, the benchmark and
  * `proofroom start`'s demonstration.
  */
-import { toHex, utf8 } from '../verifier/bytes.ts';
-import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../verifier/bundle.ts';
+import { parseHex, toHex, utf8 } from '../verifier/bytes.ts';
+import { type ReceiptBundleJson, writeBundle } from '../verifier/bundle.ts';
 import { toBase64url } from '../verifier/encoding.ts';
-import { RecordFormat, encodeEnvelope } from '../verifier/envelope.ts';
+import { RecordFormat, encodeEnvelope, garPairId } from '../verifier/envelope.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { mmrProof } from '../verifier/mmr.ts';
 import { canonicalBytes } from '../verifier/jcs.ts';
@@ -23,6 +23,7 @@ import {
 } from '../verifier/payout-tree.ts';
 import { batchRoot, encodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
 import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
+import type { BatchEvidence } from '../verifier/receipts/payout.ts';
 import { eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
 import { scpRecordLeaf, signScpRecord } from '../verifier/receipts/scp-record.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
@@ -71,7 +72,7 @@ export interface ScenarioOptions {
 }
 
 export interface Scenario {
-  readonly bundles: Array<Record<string, unknown>>;
+  readonly bundles: ReceiptBundleJson[];
   /** For each fault, the record it was applied to and the check that must fail. */
   readonly faulted: ReadonlyArray<{ fault: Fault; recordId: string; failing: string }>;
 }
@@ -102,8 +103,8 @@ function grantPayload(
 function signedGrant(
   user: Identity,
   text: string,
-  source: Record<string, unknown>
-): Record<string, unknown> {
+  source: { url: string }
+): { payload: string; signature: Record<string, string>; source: { url: string } } {
   const bytes = utf8(text);
   return {
     payload: toBase64url(bytes),
@@ -142,6 +143,8 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
   const nodes = Array.from({ length: nProviders }, (_, i) => identity(seed, `node/${i}`));
   const providers = Array.from({ length: nProviders }, (_, i) => account(seed, `provider/${i}`));
   const validators = Array.from({ length: nValidators }, (_, i) => account(seed, `validator/${i}`));
+  const manager = account(seed, 'cluster-manager');
+  const garKey = identity(seed, 'gar-service');
   const scopeOf = (u: number): Record<string, string> => ({
     workspace_id: `ws-${u}`,
     stream_id: `stream-${u}`,
@@ -277,11 +280,6 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     root: payeesRoot,
   } = payoutTree(payees, payoutBatchSize);
   const ehd = ehdId(clusterId, gCollector, era);
-  // The era's lists are the same in every bundle: build their JSON once and share it.
-  const entriesJson = (list: PayoutEntry[]) =>
-    list.map((e) => ({ account: toHex(e.account), amount: e.amount.toString() }));
-  const payersJson = entriesJson(payers);
-  const payeesJson = entriesJson(payees);
 
   // Votes: all but one validator agree; the last dissents (a different payees root).
   const agreeing = faults.has('quorum-not-reached')
@@ -295,10 +293,11 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     const pr = payersRoot;
     const pe = agrees ? payeesRoot : blake2b256(utf8(`dissent/${seed}/${i}`));
     return {
-      validator: toHex(v),
-      payersRoot: toHex(pr),
-      payeesRoot: toHex(pe),
-      fingerprint: toHex(payoutFingerprint(clusterId, ehd, pr, pe)),
+      validator: v,
+      payersRoot: pr,
+      payeesRoot: pe,
+      ehdId: ehd,
+      fingerprint: null,
       source: { block: 200 + i, eventIndex: 1, extrinsic: `${200 + i}-1` },
     };
   });
@@ -306,17 +305,13 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     faulted.push({ fault: 'payout-unbalanced', recordId: '*', failing: 'conservation.balance' });
 
   const conservation = {
-    charged: charged.toString(),
-    treasuryFees: fees.treasury.toString(),
-    reserveFees: fees.reserve.toString(),
-    validatorFees: fees.validators.toString(),
-    rewarded: (faults.has('payout-unbalanced') ? rewarded + 1n : rewarded).toString(),
-    notDistributed: notDistributed.toString(),
-    shares: {
-      treasury: SHARES.treasury.toString(),
-      validators: SHARES.validators.toString(),
-      reserve: SHARES.reserve.toString(),
-    },
+    charged,
+    treasuryFees: fees.treasury,
+    reserveFees: fees.reserve,
+    validatorFees: fees.validators,
+    rewarded: faults.has('payout-unbalanced') ? rewarded + 1n : rewarded,
+    notDistributed,
+    shares: SHARES,
     source: { block: 320, eventIndex: 0 },
   };
 
@@ -325,7 +320,7 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     roots: Uint8Array[],
     who: Uint8Array,
     side: 'payers' | 'payees'
-  ): Record<string, unknown> => {
+  ): BatchEvidence => {
     const idx = list.findIndex((b) => b.some((e) => toHex(e.account) === toHex(who)));
     const entries = list[idx]!;
     const mine = entries.find((e) => toHex(e.account) === toHex(who))!;
@@ -333,25 +328,26 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     return {
       batchIndex: idx,
       maxBatchIndex: list.length - 1,
-      entries: entries.map((e) => ({ account: toHex(e.account), amount: e.amount.toString() })),
-      proof: payoutBatchProof(roots, idx).map(toHex),
+      entries,
+      proof: payoutBatchProof(roots, idx),
       events: [
-        {
-          account: toHex(who),
-          amount: mine.amount.toString(),
-          expected: null,
-          source: { block, eventIndex: 2 },
-        },
+        { account: who, amount: mine.amount, expected: null, source: { block, eventIndex: 2 } },
       ],
       source: { block, extrinsic: `${block}-1` },
     };
   };
+  // The chain around the era: nodes joined a day before it; the GAR service anchored every
+  // version it serves in one remark; the validator set and the payout's start.
+  const joinedAt = ERA_START_MS - 86_400_000;
+  const authority = {
+    clusterId,
+    manager,
+    nodes: nodes.map((n, i) => ({ node: n.publicKey, provider: providers[i]! })),
+  };
+  const fingerprint = payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot);
 
   // Bundles --------------------------------------------------------------------------------------
-  const bundles = records.map((record, i) => {
-    const m = meta[i]!;
-    const batch = batches.find((b) => i >= b.from && i < b.to)!;
-    const local = i - batch.from;
+  const versionsOf = (i: number, m: { user: number }) => {
     const user = users[m.user]!;
     const agent = agents[m.user]!;
     const at = ERA_START_MS + i * 6000;
@@ -384,59 +380,103 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
         )
       );
     }
-    let proof = mmrProof(leaves.slice(batch.from, batch.to), local, cereMerge).map(toHex);
+    return versions;
+  };
+  const garBlock = 90;
+  const bundles = records.map((record, i) => {
+    const m = meta[i]!;
+    const batch = batches.find((b) => i >= b.from && i < b.to)!;
+    const local = i - batch.from;
+    const user = users[m.user]!;
+    const agent = agents[m.user]!;
+    const versions = versionsOf(i, m);
+    const pair = garPairId(user.publicKey, agent.publicKey);
+    const garEnvelope = encodeEnvelope({
+      kind: 'GarPairAnchor',
+      entries: versions.map((v) => ({
+        pair,
+        hash: blake2b256(Buffer.from(v.payload, 'base64url')),
+      })),
+    });
+    let proof = mmrProof(leaves.slice(batch.from, batch.to), local, cereMerge);
     if (i === proofIdx) {
-      if (proof.length === 0) proof = [toHex(blake2b256(utf8('bogus')))];
-      else proof[0] = mutateHex(proof[0]!);
+      if (proof.length === 0) proof = [blake2b256(utf8('bogus'))];
+      else proof[0] = parseHex(mutateHex(toHex(proof[0]!)), 32)!;
     }
-    return {
-      format: BUNDLE_FORMAT,
-      version: BUNDLE_VERSION,
-      recordId: record.record_id,
+    const node = nodes[m.provider]!;
+    return writeBundle({
+      recordId: String(record.record_id),
       chain: {
         name: 'Proof Room devnet',
         genesisHash: toHex(blake2b256(utf8(`genesis/${seed}`))),
         ss58Prefix: 54,
       },
-      grant: { versions },
-      record,
+      recordBytes: canonicalBytes(record),
+      links: {
+        grant: {
+          versions,
+          anchors: [
+            {
+              envelope: garEnvelope,
+              remarkHash: blake2b256(garEnvelope),
+              sender: garKey.publicKey,
+              block: {
+                number: garBlock,
+                hash: toHex(blake2b256(utf8(`block/${seed}/${garBlock}`))),
+                finalized: true,
+                timestamp: ERA_START_MS + nRecords * 6000,
+              },
+              previousAt: null,
+              source: { block: garBlock, eventIndex: 1, extrinsic: `${garBlock}-1` },
+            },
+          ],
+          anchorKey: garKey.publicKey,
+          complete: true,
+          error: null,
+        },
+        registration: {
+          clusterId,
+          node: node.publicKey,
+          membership: [{ kind: 'added', at: joinedAt, source: { block: 50, eventIndex: 1 } }],
+          provider: { account: providers[m.provider]!, source: { block: 40, eventIndex: 1 } },
+        },
+      },
       inclusion: {
         batchIndex: batch.index,
         leafIndex: local,
         leafCount: batch.to - batch.from,
         proof,
-        root: toHex(batch.root),
+        root: batch.root,
         payloadUrls: [`ddc://${toHex(blake2b256(batch.envelope))}`],
       },
       anchor: {
-        envelope: toHex(batch.envelope),
-        remarkHash: toHex(blake2b256(batch.envelope)),
+        envelope: batch.envelope,
+        remarkHash: blake2b256(batch.envelope),
+        sender: nodes[batch.index % nProviders]!.publicKey,
         block: {
           number: batch.block,
           hash: toHex(blake2b256(utf8(`block/${seed}/${batch.block}`))),
           finalized: i !== notFinalIdx,
         },
+        authority,
         source: { block: batch.block, eventIndex: 3, extrinsic: `${batch.block}-2` },
       },
-      attestation: {
-        clusterId: toHex(clusterId),
+      era: {
+        clusterId,
         era,
-        ehdId: ehd,
-        validators: validators.map(toHex),
+        validatorSet: { members: validators, source: { block: 150, eventIndex: 0 } },
         votes,
-        activity: {
-          batchSize: payoutBatchSize,
-          payers: payersJson,
-          payees: payeesJson,
-        },
+        payout: { fingerprint, source: { block: 250, extrinsic: '250-1' } },
+        activity: { batchSize: payoutBatchSize, payers, payees },
+        paid: { block: 330, eventIndex: 4 },
+        superseded: null,
+        conservation,
       },
       settlement: {
-        paid: { block: 330, eventIndex: 4 },
         payers: batchEvidence(payerBatches, payerRoots, customers[m.user]!, 'payers'),
         payees: batchEvidence(payeeBatches, payeeRoots, providers[m.provider]!, 'payees'),
       },
-      conservation,
-    };
+    });
   });
   return { bundles, faulted };
 }

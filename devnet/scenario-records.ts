@@ -38,6 +38,9 @@ import { type Identity, identity, seedBytes } from './keys.ts';
 
 export const BLOCK_MS = 6000;
 
+/** The era the `record-era-mismatch` record declares (no devnet batch has it). */
+export const ERA_MISMATCH_ERA = 99;
+
 /** Cluster pricing (ddc-primitives ClusterProtocolParams), in planck (10^-10 CERE). */
 export const PRICING: Pricing = {
   perMbStored: 2_000_000n,
@@ -90,7 +93,7 @@ export function usageOf(i: number): Usage {
   };
 }
 
-export type UserKind = 'honest' | 'expired' | 'revoked' | 'out-of-scope';
+export type UserKind = 'honest' | 'expired' | 'revoked' | 'out-of-scope' | 'hidden';
 
 /** What records are made of: plain data, so it crosses to worker threads. */
 export interface RecordPlan {
@@ -108,6 +111,10 @@ export interface RecordPlan {
   readonly badSignatureRecord: number;
   /** The record without its orchestrator signature, or -1. */
   readonly missingRoleRecord: number;
+  /** The record that declares another era than its batch's (ERA_MISMATCH_ERA), or -1. */
+  readonly eraMismatchRecord: number;
+  /** The record made by a node the cluster never registered (`node/stranger`), or -1. */
+  readonly strangerNodeRecord: number;
   /**
    * Where payloads are written, or null to keep them in memory. Each thread appends the payloads
    * it builds to its own pack file, `<payloadPrefix>-<thread id>.bin`.
@@ -134,6 +141,8 @@ export interface RecordWorld {
   readonly nodes: readonly Identity[];
   readonly providers: readonly Identity[];
   readonly orchestrators: readonly Identity[];
+  /** A storage node the cluster never registers (the `unregistered-signer` fault's signer). */
+  readonly strangerNode: Identity;
   readonly hex: ReadonlyMap<Identity, string>;
 }
 
@@ -187,6 +196,7 @@ export function recordWorld(plan: RecordPlan): RecordWorld {
     bulkIdentity(seed, 'orchestrator/1', 'sr25519'),
   ];
   const nodes = Array.from({ length: plan.nodes }, (_, i) => bulkIdentity(seed, `node/${i}`));
+  const strangerNode = bulkIdentity(seed, 'node/stranger');
   const providers = Array.from({ length: plan.nodes }, (_, i) =>
     bulkIdentity(seed, `provider/${i}`)
   );
@@ -208,6 +218,7 @@ export function recordWorld(plan: RecordPlan): RecordWorld {
   for (const who of [
     ...orchestrators,
     ...nodes,
+    strangerNode,
     ...providers,
     ...agents,
     ...users.map((u) => u.id),
@@ -222,6 +233,7 @@ export function recordWorld(plan: RecordPlan): RecordWorld {
     nodes,
     providers,
     orchestrators,
+    strangerNode,
     hex,
   };
 }
@@ -338,7 +350,7 @@ export function buildBatch(w: RecordWorld, task: BatchTask, pack: PackWriter | n
     const i = task.from + k;
     const user = w.users[userOfRecord(plan, i)]!;
     const p = i % plan.nodes;
-    const node = w.nodes[p]!;
+    const node = i === plan.strangerNodeRecord ? w.strangerNode : w.nodes[p]!;
     const at = recordTime(task, i);
     const usage = usageOf(i);
     const orchestrator = w.orchestrators[i % 64 === 63 ? 1 : 0]!;
@@ -346,7 +358,7 @@ export function buildBatch(w: RecordWorld, task: BatchTask, pack: PackWriter | n
       type: 'scp.activity',
       version: 0,
       cluster_id: w.clusterHex,
-      era: task.era,
+      era: i === plan.eraMismatchRecord ? ERA_MISMATCH_ERA : task.era,
       timestamp: formatRfc3339(at),
       user: hexOf(user.id),
       agent: hexOf(user.agent),

@@ -22,10 +22,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { toHex, utf8 } from '../verifier/bytes.ts';
-import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../verifier/bundle.ts';
+import { concatBytes, equalBytes, parseHex, toHex, utf8 } from '../verifier/bytes.ts';
+import { type ReceiptBundleJson, writeBundle } from '../verifier/bundle.ts';
 import { toBase64url } from '../verifier/encoding.ts';
-import { MAX_GAR_ANCHOR_ENTRIES, RecordFormat, encodeEnvelope } from '../verifier/envelope.ts';
+import {
+  MAX_GAR_ANCHOR_ENTRIES,
+  RecordFormat,
+  decodeEnvelope,
+  encodeEnvelope,
+  garPairId,
+} from '../verifier/envelope.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { mmrProof } from '../verifier/mmr.ts';
 import {
@@ -35,7 +41,12 @@ import {
   payoutTree,
 } from '../verifier/payout-tree.ts';
 import { type Shares, eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
-import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
+import {
+  type FingerprintVote,
+  ehdId,
+  payoutFingerprint,
+} from '../verifier/receipts/attestation.ts';
+import type { BatchEvidence, ConservationInput } from '../verifier/receipts/payout.ts';
 import { decodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
 import { quorumThreshold } from '../verifier/quorum.ts';
 import type { ReasonCode } from '../verifier/lines.ts';
@@ -78,6 +89,15 @@ export const DEVNET_FAULTS = [
   'payout-unbalanced',
   'anchor-reorged',
   'anchor-not-final',
+  'record-era-mismatch',
+  'unregistered-signer',
+  'unauthorized-anchor',
+  'hidden-revocation',
+  'fingerprint-mismatch',
+  'validator-removed',
+  'era-not-paid',
+  'remark-hash-mismatch',
+  'batch-root-mismatch',
 ] as const;
 export type DevnetFault = (typeof DEVNET_FAULTS)[number];
 
@@ -198,12 +218,17 @@ export interface Manifest {
   readonly receipts: readonly ManifestReceipt[];
   readonly eraRounds: ReadonlyArray<{
     era: number;
+    /** The validator set's size when the payout began. */
     validators: number;
+    /** Fingerprint commits (one `attestation.fingerprint[#]` line each). */
+    votes: number;
     agreeing: number;
     threshold: number;
     quorum: boolean;
     balanced: boolean;
-    paidAtBlock: number;
+    /** Whether the era was paid (with era-not-paid one is not: a later era is). */
+    paid: boolean;
+    paidAtBlock: number | null;
   }>;
   /** Payloads a storage node serves wrong (the others serve them intact). */
   readonly storage: ReadonlyArray<{
@@ -229,6 +254,7 @@ interface Placed {
 
 interface MutableBlock {
   timestamp: number;
+  initEvents: EventSpec[];
   extrinsics: ExtrinsicSpec[];
   events: number;
 }
@@ -245,8 +271,24 @@ class Layout {
   }
   /** Starts a new block and returns its height. */
   next(): number {
-    this.blocks.push({ timestamp: this.timeOf(this.blocks.length + 1), extrinsics: [], events: 1 });
+    this.blocks.push({
+      timestamp: this.timeOf(this.blocks.length + 1),
+      initEvents: [],
+      extrinsics: [],
+      events: 1,
+    });
     return this.blocks.length;
+  }
+  /**
+   * Starts a new block whose initialization emits `events` (a session change), returns where the
+   * first one is.
+   */
+  session(events: readonly EventSpec[]): Placed {
+    this.next();
+    const b = this.blocks[this.blocks.length - 1]!;
+    b.initEvents.push(...events);
+    b.events += events.length;
+    return { block: this.blocks.length, extrinsic: -1, firstEvent: 0 };
   }
   /** Adds to the current block, opening a new one when it is full. */
   add(ext: ExtrinsicSpec): Placed {
@@ -297,30 +339,43 @@ interface BatchInfo {
   readonly root: Uint8Array;
   readonly envelope: Uint8Array;
   readonly payloadHash: string;
+  /** Who sends the anchoring remark. */
+  readonly anchorer: Identity;
+  /** The `Remarked` event carries a wrong hash (remark-hash-mismatch). */
+  readonly badHash: boolean;
   anchor: Placed;
 }
 
 interface EraInfo {
   readonly era: number;
   readonly ehd: string;
-  readonly payersJson: Array<{ account: string; amount: string }>;
-  readonly payeesJson: Array<{ account: string; amount: string }>;
+  /** The fingerprint of the honest roots (what an honest payout begins with). */
+  readonly fingerprint: Uint8Array;
+  readonly votes: Array<FingerprintVote & { readonly wrongEhd: boolean }>;
+  /** The validator set in force when the payout began. */
+  readonly validatorSet: { readonly members: Identity[]; readonly at: Placed };
+  /** Agreeing votes that count: by members of the set when the payout began, for this era. */
+  readonly agreeing: number;
+  /** The agreeing validator that left the set before the payout (validator-removed). */
+  readonly removed: Identity | null;
+  readonly payers: PayoutEntry[];
+  readonly payees: PayoutEntry[];
   readonly payerBatches: PayoutEntry[][];
   readonly payeeBatches: PayoutEntry[][];
   readonly payerProofs: string[][];
   readonly payeeProofs: string[][];
   readonly payerPlaced: Placed[];
   readonly payeePlaced: Placed[];
-  /** account hex -> source of its Charged / Rewarded event */
+  /** side:account hex -> source of its Charged / Rewarded event */
   readonly eventAt: Map<
     string,
     { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
   >;
-  readonly votes: Array<Record<string, unknown>>;
-  readonly conservation: Record<string, unknown>;
-  readonly paid: { block: number; eventIndex: number };
+  /** null: the era was never paid. */
+  readonly conservation: ConservationInput | null;
+  readonly begin: { readonly fingerprint: Uint8Array; readonly at: Placed } | null;
+  readonly paid: { block: number; eventIndex: number } | null;
   readonly quorum: boolean;
-  readonly agreeing: number;
 }
 
 export interface DevnetScenario {
@@ -333,6 +388,8 @@ export interface DevnetScenario {
   readonly fork: { readonly parent: number; readonly blocks: readonly BlockSpec[] } | null;
   readonly finalityLag: number;
   readonly agreements: readonly SignedAgreement[];
+  /** The key the GAR service anchors its versions with (0x-hex). */
+  readonly garAnchorKey: string;
   /** Batch payloads by hash (`0x` + 64 lower-case hex), in memory or read from `payloadDir`. */
   readonly payloads: PayloadStore;
   /** Per storage node: payload hash -> fault. */
@@ -341,7 +398,7 @@ export interface DevnetScenario {
   readonly recordCount: number;
   recordId(index: number): string;
   /** The receipt bundle of record `index`, given the built chain's hashes and finalized height. */
-  bundle(index: number, chain: BundleChainContext): Record<string, unknown>;
+  bundle(index: number, chain: BundleChainContext): ReceiptBundleJson;
 }
 
 /** Batch payloads by hash; `dir` is where they are kept, null when in memory. */
@@ -460,12 +517,13 @@ function* scenarioSteps(
 ): Generator<EraWork, DevnetScenario, BatchOutput[]> {
   const seed = options.seed ?? 'devnet';
   const nRecords = Math.max(1, options.records ?? 120);
-  const nEras = Math.max(1, options.eras ?? 2);
+  // With every era fault, four eras leave one (the second) honest.
+  const nEras = Math.max(1, options.eras ?? (options.faults?.includes('era-not-paid') ? 4 : 2));
   const nUsers = Math.max(3, options.users ?? Math.ceil(nRecords / 200));
   const nAgents = Math.max(2, Math.ceil(nUsers / 10));
   const nNodes = Math.max(3, options.nodes ?? 3);
   const nValidators = Math.max(1, options.validators ?? 5);
-  const perBatch = Math.max(1, options.recordsPerBatch ?? 50);
+  let perBatch = Math.max(1, options.recordsPerBatch ?? 50);
   const payoutBatchSize = Math.max(1, options.payoutBatchSize ?? 100);
   const dacEvery = options.dacEvery ?? (nRecords > 20_000 ? 50 : 3);
   const faultsIn = new Set(options.faults ?? []);
@@ -491,6 +549,7 @@ function* scenarioSteps(
   addFaultUser('grant-expired', 'user/expired', 'expired');
   addFaultUser('grant-revoked', 'user/revoked', 'revoked');
   addFaultUser('grant-out-of-scope', 'user/out-of-scope', 'out-of-scope');
+  addFaultUser('hidden-revocation', 'user/hidden', 'hidden');
   // Record-level faults land on fixed records of era 0 (spread over its first batch).
   const faultRecord: Partial<Record<DevnetFault, number>> = {};
   const recordFaultKinds: DevnetFault[] = [
@@ -499,6 +558,9 @@ function* scenarioSteps(
     'grant-expired',
     'grant-revoked',
     'grant-out-of-scope',
+    'record-era-mismatch',
+    'unregistered-signer',
+    'hidden-revocation',
   ];
   const era0Size = Math.min(recordsPerEra, nRecords);
   let slot = 0;
@@ -506,9 +568,55 @@ function* scenarioSteps(
   if (slot > 0 && new Set(Object.values(faultRecord)).size < slot)
     throw new RangeError(`record faults need at least ${2 * slot} records in the first era`);
   const userOverrides: Array<[number, number]> = [];
-  for (const f of ['grant-expired', 'grant-revoked', 'grant-out-of-scope'] as const)
+  for (const f of [
+    'grant-expired',
+    'grant-revoked',
+    'grant-out-of-scope',
+    'hidden-revocation',
+  ] as const)
     if (faultRecord[f] !== undefined && faultUser[f] !== undefined)
       userOverrides.push([faultRecord[f], faultUser[f]]);
+  // The user whose revocation is hidden also acts in the last era, after the hidden version.
+  const hiddenLate =
+    faultUser['hidden-revocation'] !== undefined && nEras > 1
+      ? Math.min(nRecords - 1, (nEras - 1) * recordsPerEra + 1)
+      : -1;
+  if (hiddenLate >= 0) userOverrides.push([hiddenLate, faultUser['hidden-revocation']!]);
+  // Batch faults take batches in chain order, after era 1's first batch (the storage faults) and
+  // before the last era's first and last batches (not final, reorged).
+  const batchesIn = (e: number): number => {
+    const first = e * recordsPerEra;
+    return Math.max(0, Math.ceil((Math.min(nRecords, first + recordsPerEra) - first) / perBatch));
+  };
+  const slotsFree = (): Array<[number, number]> => {
+    const out: Array<[number, number]> = [];
+    for (let e = 0; e < nEras; e++)
+      for (let k = 0; k < batchesIn(e); k++) {
+        const last = e === nEras - 1 || (e + 1) * recordsPerEra >= nRecords;
+        if ((e === 0 && k === 0) || (last && (k === 0 || k === batchesIn(e) - 1))) continue;
+        out.push([e, k]);
+      }
+    return out;
+  };
+  const batchFaults = (
+    ['unauthorized-anchor', 'remark-hash-mismatch', 'batch-root-mismatch'] as const
+  ).filter((f) => faults.has(f));
+  // Unless the caller fixed the batch size, smaller batches make room for the batch faults.
+  if (options.recordsPerBatch === undefined)
+    while (perBatch > 1 && slotsFree().length < batchFaults.length)
+      perBatch = Math.ceil(perBatch / 2);
+  const freeSlots = slotsFree();
+  const batchFaultSlot = new Map<DevnetFault, readonly [number, number]>();
+  for (const f of batchFaults) {
+    const slot = freeSlots.shift();
+    if (!slot) throw new RangeError(`${f} needs a batch of its own (add records or eras)`);
+    batchFaultSlot.set(f, slot);
+  }
+  // Era-level faults: era 1 keeps the payout faults; the era before the last is left unpaid; the
+  // last era carries the attestation faults.
+  if (faults.has('era-not-paid') && nEras < 3)
+    throw new RangeError('era-not-paid needs at least 3 eras (a later era is paid instead)');
+  const unpaidEra = faults.has('era-not-paid') ? nEras - 2 : -1;
   const payloadDir = options.payloadDir === undefined ? null : path.resolve(options.payloadDir);
   if (payloadDir !== null) mkdirSync(payloadDir, { recursive: true });
   const plan: RecordPlan = {
@@ -521,6 +629,8 @@ function* scenarioSteps(
     userOverrides,
     badSignatureRecord: faultRecord['bad-record-signature'] ?? -1,
     missingRoleRecord: faultRecord['missing-role-signature'] ?? -1,
+    eraMismatchRecord: faultRecord['record-era-mismatch'] ?? -1,
+    strangerNodeRecord: faultRecord['unregistered-signer'] ?? -1,
     payloadDir,
     // Pack files of different builds (in this process or another) never share a name.
     payloadPrefix: `payloads-${randomUUID().slice(0, 8)}`,
@@ -528,7 +638,7 @@ function* scenarioSteps(
 
   // World ----------------------------------------------------------------------------------
   const world = recordWorld(plan);
-  const { clusterId, clusterHex, orchestrators, nodes, providers } = world;
+  const { clusterId, clusterHex, nodes, providers } = world;
   const manager = identity(seed, 'cluster-manager');
   const reserve = account(seed, 'cluster-reserve');
   const gCollector = account(seed, 'g-collector');
@@ -538,9 +648,25 @@ function* scenarioSteps(
     identity(seed, `validator/${i}`, i < 2 ? 'sr25519' : 'ed25519')
   );
   const users: UserInfo[] = world.users.map((u) => ({ ...u, versions: [] }));
+  const strangerAnchorer = identity(seed, 'anchor/stranger');
+  /** Every `ValidatorsSetUpdated`: its members and where it was emitted. */
+  const validatorSets: Array<{ members: Identity[]; at: Placed }> = [];
+  const setValidators = (members: Identity[]): void => {
+    const at = layout.session([
+      ev('DdcVerification', 'ValidatorsSetUpdated', {
+        validators: members.map((v) => toHex(v.publicKey)),
+      }),
+    ]);
+    validatorSets.push({ members, at });
+  };
+  /** Node key hex -> its membership changes in the cluster, in chain order. */
+  const membership = new Map<string, Array<{ kind: 'added' | 'removed'; at: Placed }>>();
+  /** Node key hex -> its provider and the NodeCreated event. */
+  const nodeOwner = new Map<string, { provider: Identity; at: Placed }>();
 
-  // Setup blocks: validator keys, the cluster, nodes, customers and buckets -------------------
-  layout.next();
+  // Setup blocks: the validator set, validator keys, the cluster, nodes, customers, buckets ----
+  // The first session's validator set; `set_validator_key` registers keys already in it.
+  setValidators(validators);
   for (const v of validators)
     layout.add({
       call: {
@@ -593,7 +719,7 @@ function* scenarioSteps(
   const nodeKey = (n: Identity) => ({ __kind: 'StoragePubKey', value: toHex(n.publicKey) });
   layout.next();
   nodes.forEach((n, i) => {
-    layout.add({
+    const created = layout.add({
       call: {
         pallet: 'DdcNodes',
         name: 'create_node',
@@ -616,9 +742,10 @@ function* scenarioSteps(
       signer: providers[i]!,
       events: [ev('DdcNodes', 'NodeCreated', { nodePubKey: nodeKey(n) })],
     });
+    nodeOwner.set(toHex(n.publicKey), { provider: providers[i]!, at: created });
   });
   nodes.forEach((n) => {
-    layout.add({
+    const added = layout.add({
       call: {
         pallet: 'DdcClusters',
         name: 'add_node',
@@ -629,6 +756,7 @@ function* scenarioSteps(
         ev('DdcClusters', 'ClusterNodeAdded', { clusterId: clusterHex, nodePubKey: nodeKey(n) }),
       ],
     });
+    membership.set(toHex(n.publicKey), [{ kind: 'added', at: added }]);
     layout.add({
       call: {
         pallet: 'DdcClusters',
@@ -676,14 +804,32 @@ function* scenarioSteps(
   const firstEraBlock = layout.height + 2;
   const grantCreated = layout.timeOf(firstEraBlock) - 86_400_000;
   const agreements: SignedAgreement[] = [];
-  /** blake2b-256 of each signed payload, for the GAR service's anchors, not yet anchored. */
-  let unanchored: Uint8Array[] = [];
-  const pushVersion = (u: UserInfo, fields: Parameters<typeof agreementPayload>[0]): void => {
+  /** The versions the GAR service received since its last anchor: (pair, payload hash). */
+  let unanchored: Array<{ pair: Uint8Array; hash: Uint8Array }> = [];
+  /** Every GAR anchor remark: its envelope, its entries and where it landed. */
+  const garAnchors: Array<{ envelope: Uint8Array; pairs: Set<string>; at: Placed }> = [];
+  /** The payload hash of the version the GAR service hides (hidden-revocation). */
+  let hiddenVersion: string | null = null;
+  /**
+   * A new version of `u`'s grant. The GAR service serves and anchors it; a hidden one it anchors
+   * and does not serve.
+   */
+  const pushVersion = (
+    u: UserInfo,
+    fields: Parameters<typeof agreementPayload>[0],
+    hidden = false
+  ): void => {
     const bytes = agreementPayload(fields);
     const signed = signAgreement(u.id, bytes);
-    u.versions.push(signed);
-    agreements.push(signed);
-    unanchored.push(blake2b256(bytes));
+    if (hidden) hiddenVersion = toHex(blake2b256(bytes));
+    else {
+      u.versions.push(signed);
+      agreements.push(signed);
+    }
+    unanchored.push({
+      pair: garPairId(u.id.publicKey, u.agent.publicKey),
+      hash: blake2b256(bytes),
+    });
   };
   const farFuture = genesisTimestamp + 400 * 86_400_000;
   users.forEach((u, i) => {
@@ -704,16 +850,18 @@ function* scenarioSteps(
           : u.scope,
     });
   });
-  /** The GAR service anchors the hashes of the versions it received since its last anchor. */
+  /**
+   * The GAR service anchors the versions it received since its last anchor, each entry tagged with
+   * its (user, agent) pair (docs/spec.md §4).
+   */
   const garAnchor = (): void => {
-    const hashes = unanchored;
+    const entries = unanchored;
     unanchored = [];
-    for (let i = 0; i < hashes.length; i += MAX_GAR_ANCHOR_ENTRIES) {
-      const envelope = encodeEnvelope({
-        kind: 'GarAnchor',
-        entries: hashes.slice(i, i + MAX_GAR_ANCHOR_ENTRIES),
-      });
-      layout.add(remark(garAnchorer, envelope));
+    for (let i = 0; i < entries.length; i += MAX_GAR_ANCHOR_ENTRIES) {
+      const slice = entries.slice(i, i + MAX_GAR_ANCHOR_ENTRIES);
+      const envelope = encodeEnvelope({ kind: 'GarPairAnchor', entries: slice });
+      const at = layout.add(remark(garAnchorer, envelope));
+      garAnchors.push({ envelope, pairs: new Set(slice.map((e) => toHex(e.pair))), at });
     }
   };
   garAnchor();
@@ -732,6 +880,8 @@ function* scenarioSteps(
   const recordIdOf = (i: number): string => recordIdFromBytes(recordIds, i);
 
   const eras: EraInfo[] = [];
+  /** Record times of the hidden-revocation user's records. */
+  const recordAt = new Map<number, number>();
   let notFinal: Manifest['notFinal'] = null;
   let reorgBatch: BatchInfo | null = null;
   const payloadFaults: Array<Map<string, 'tampered' | 'missing'>> = nodes.map(() => new Map());
@@ -805,13 +955,42 @@ function* scenarioSteps(
         }
         if (user.kind === 'out-of-scope')
           fail(i, 'grant-out-of-scope', { check: 'grant.scope', code: 'GRANT_SCOPE_MISMATCH' });
+        if (user.kind === 'hidden') {
+          recordAt.set(i, recordTime(task, i));
+          if (i === hiddenLate)
+            // Revoked just before this record; the GAR service anchors the revocation and never
+            // serves it, so the record looks covered by the grant.
+            pushVersion(
+              user,
+              {
+                user: user.id.publicKey,
+                agent: user.agent.publicKey,
+                revoked: true,
+                createdAt: recordTime(task, i) - 3000,
+                expiresAt: null,
+                scope: user.scope,
+              },
+              true
+            );
+        }
+        if (faultRecord['record-era-mismatch'] === i)
+          fail(i, 'record-era-mismatch', { check: 'anchor.era', code: 'ERA_MISMATCH' });
+        if (faultRecord['unregistered-signer'] === i)
+          fail(i, 'unregistered-signer', { check: 'record.registration', code: 'NOT_REGISTERED' });
         batchOf[i] = batches.length;
         const cost = out.costs[i - from]!;
         chargeBy.set(u, (chargeBy.get(u) ?? 0n) + cost);
         costByNode.set(p, (costByNode.get(p) ?? 0n) + cost);
       }
       recordIds.set(out.ids, RECORD_ID_BYTES * from);
-      const root = out.root;
+      // Batch faults hit the batches set aside for them above.
+      const batchFault = (f: DevnetFault): boolean => {
+        const slot = batchFaultSlot.get(f);
+        return slot !== undefined && slot[0] === era && slot[1] === index;
+      };
+      const rootFault = batchFault('batch-root-mismatch');
+      // The anchored root differs from the payload's: every record's proof misses it.
+      const root = rootFault ? blake2b256(concatBytes(out.root, utf8('wrong root'))) : out.root;
       const payloadHash = toHex(out.payloadHash);
       if (payloads instanceof MemoryPayloads) payloads.set(payloadHash, out.payload!);
       else payloads.add(payloadHash, out.packed!);
@@ -825,6 +1004,8 @@ function* scenarioSteps(
         root,
         payloadHash: out.payloadHash,
       });
+      const unauthorized = batchFault('unauthorized-anchor');
+      const badHash = batchFault('remark-hash-mismatch');
       const batch: BatchInfo = {
         era: eraNo,
         index,
@@ -833,9 +1014,21 @@ function* scenarioSteps(
         root,
         envelope,
         payloadHash,
+        // The batch's storage node anchors it (a cluster member may); a stranger with the fault.
+        anchorer: unauthorized ? strangerAnchorer : nodes[index % nNodes]!,
+        badHash,
         anchor: { block: 0, extrinsic: 0, firstEvent: 0 },
       };
       batches.push(batch);
+      const batchFailure = (f: DevnetFault, line: ExpectedFailure): void => {
+        for (let i = from; i < to; i++) fail(i, f, line);
+      };
+      if (unauthorized)
+        batchFailure('unauthorized-anchor', { check: 'anchor.sender', code: 'NOT_AUTHORIZED' });
+      if (badHash)
+        batchFailure('remark-hash-mismatch', { check: 'anchor.remark', code: 'ANCHOR_MISMATCH' });
+      if (rootFault)
+        batchFailure('batch-root-mismatch', { check: 'inclusion.mmr', code: 'PROOF_INVALID' });
       if (era === 0 && index === 0) {
         // Storage faults hit the era's first payload on one node each; the others serve it intact.
         if (faults.has('payload-tampered')) {
@@ -861,7 +1054,7 @@ function* scenarioSteps(
       else {
         layout.fillTo(anchorBlock - 1);
         if (layout.height < anchorBlock) layout.next();
-        batch.anchor = layout.add(remark(orchestrators[0]!, envelope));
+        batch.anchor = layout.add(batchRemark(batch));
       }
       options.onProgress?.({ records: to, of: nRecords });
     }
@@ -892,28 +1085,44 @@ function* scenarioSteps(
     });
     if (unanchored.length > 0) garAnchor();
 
-    eras.push(settleEra(eraNo, era === 0, chargeBy, costByNode));
+    eras.push(settleEra(eraNo, era, chargeBy, costByNode));
   }
 
-  function remark(signer: Identity, envelope: Uint8Array): ExtrinsicSpec {
+  /**
+   * `System.remark_with_event(envelope)` by `signer`; with `badHash` the node reports a
+   * `Remarked` hash that is not the envelope's (a lying RPC node).
+   */
+  function remark(signer: Identity, envelope: Uint8Array, badHash = false): ExtrinsicSpec {
+    const hash = blake2b256(envelope);
     return {
       call: { pallet: 'System', name: 'remark_with_event', args: { remark: toHex(envelope) } },
       signer,
       events: [
         ev('System', 'Remarked', {
           sender: toHex(signer.publicKey),
-          hash: toHex(blake2b256(envelope)),
+          hash: toHex(badHash ? blake2b256(concatBytes(hash, utf8('lie'))) : hash),
         }),
       ],
     };
   }
 
+  function batchRemark(b: BatchInfo): ExtrinsicSpec {
+    return remark(b.anchorer, b.envelope, b.badHash);
+  }
+
   function settleEra(
     eraNo: number,
-    faultEra: boolean,
+    eraIndex: number,
     chargeBy: Map<number, bigint>,
     costByNode: Map<number, bigint>
   ): EraInfo {
+    // Era 1 carries the payout faults, the last era the attestation faults, the era before it
+    // (with era-not-paid) is never paid.
+    const faultEra = eraIndex === 0;
+    const lastEra = eraIndex === nEras - 1;
+    const unpaid = eraIndex === unpaidEra;
+    const fingerprintFault = lastEra && faults.has('fingerprint-mismatch');
+    const removedFault = lastEra && faults.has('validator-removed');
     // Charges per user, fees by shares, rewards pro rata to each node's records (the verifier's
     // arithmetic: the indexer recomputes the same lists from the records).
     const { payers, payees, charged, fees, rewarded, notDistributed } = eraPayoutListsFromTotals(
@@ -926,29 +1135,34 @@ function* scenarioSteps(
     const { batches: payerBatches, batchRoots: payerRoots, root: payersRoot } = payerTree;
     const { batches: payeeBatches, batchRoots: payeeRoots, root: payeesRoot } = payeeTree;
     const ehd = ehdId(clusterId, gCollector, eraNo);
-    const entriesJson = (list: PayoutEntry[]) =>
-      list.map((e) => ({ account: toHex(e.account), amount: e.amount.toString() }));
     const era = { clusterId: clusterHex, era: eraNo };
     const eraId = { clusterId: clusterHex, eraId: eraNo };
 
     // Fingerprints: all but the last validator agree (each dissenter commits a different payees
-    // root); with the quorum fault, one vote short of Cere's 67% threshold agrees.
+    // root); with the quorum fault, one vote short of Cere's 67% threshold agrees. With
+    // validator-removed exactly the threshold agrees, and one of them leaves the set before the
+    // payout begins; with fingerprint-mismatch the last dissenter's ehd_id names another cluster.
     layout.next();
     const threshold = quorumThreshold(nValidators, 'cere67');
     const quorumFault = faultEra && faults.has('quorum-not-reached');
     const agreeing = quorumFault
       ? Math.max(0, threshold - 1)
-      : Math.max(threshold, nValidators - 1);
+      : removedFault
+        ? threshold
+        : Math.max(threshold, nValidators - 1);
+    const otherCluster = blake2b256(utf8(`other-cluster/${seed}`)).slice(0, 20);
     const votes = validators.map((v, i) => {
       const agrees = i < agreeing;
       const pe = agrees ? payeesRoot : blake2b256(utf8(`dissent/${seed}/${eraNo}/${i}`));
+      const wrongEhd = fingerprintFault && !agrees && i === nValidators - 1;
+      const voteEhd = wrongEhd ? ehdId(otherCluster, gCollector, eraNo) : ehd;
       const placed = layout.add({
         call: {
           pallet: 'DdcPayouts',
           name: 'commit_payout_fingerprint',
           args: {
             clusterId: clusterHex,
-            ehdId: ehd,
+            ehdId: voteEhd,
             payersRoot: toHex(payersRoot),
             payeesRoot: toHex(pe),
           },
@@ -965,25 +1179,74 @@ function* scenarioSteps(
         ],
       });
       return {
-        validator: toHex(v.publicKey),
-        payersRoot: toHex(payersRoot),
-        payeesRoot: toHex(pe),
-        fingerprint: toHex(payoutFingerprint(clusterId, ehd, payersRoot, pe)),
+        validator: v.publicKey,
+        payersRoot,
+        payeesRoot: pe,
+        ehdId: voteEhd,
+        fingerprint: null,
         source: {
           block: placed.block,
           eventIndex: placed.firstEvent,
           extrinsic: `${placed.block}-${placed.extrinsic}`,
         },
+        wrongEhd,
       };
     });
     const v0 = validators[0]!;
     const fingerprint = payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot);
+    // A session change before the payout: an agreeing validator leaves the set.
+    let removed: Identity | null = null;
+    if (removedFault) {
+      removed = validators[agreeing - 1]!;
+      setValidators(validators.filter((v) => v !== removed));
+    }
+    const setAtPayout = validatorSets.at(-1)!;
+    // The quorum as the verifier counts it: agreeing votes of members of the set in force when
+    // the payout began (a vote whose ehd_id names another cluster does not count).
+    const counted = votes.filter(
+      (v, k) => k < agreeing && !v.wrongEhd && setAtPayout.members.includes(validators[k]!)
+    ).length;
+    const quorum = counted >= quorumThreshold(setAtPayout.members.length, 'cere67');
+    const base = {
+      era: eraNo,
+      ehd,
+      votes,
+      validatorSet: setAtPayout,
+      agreeing: counted,
+      removed,
+      fingerprint,
+    };
+    if (unpaid) {
+      // The era is never paid: no payout begins, and a later era is paid instead.
+      return {
+        ...base,
+        payerBatches: [],
+        payeeBatches: [],
+        payerProofs: [],
+        payeeProofs: [],
+        payerPlaced: [],
+        payeePlaced: [],
+        eventAt: new Map(),
+        payers,
+        payees,
+        conservation: null,
+        begin: null,
+        paid: null,
+        quorum,
+      };
+    }
+    // With fingerprint-mismatch the payout begins with a fingerprint no quorum of this era
+    // committed: the previous era's (Cere's begin_payout does not check which era it is for).
+    const previous = eras.at(-1);
+    const beginFingerprint = fingerprintFault
+      ? (previous?.fingerprint ?? blake2b256(concatBytes(fingerprint, utf8('other'))))
+      : fingerprint;
     layout.next();
-    layout.add({
+    const begun = layout.add({
       call: {
         pallet: 'DdcPayouts',
         name: 'begin_payout',
-        args: { ...eraId, fingerprint: toHex(fingerprint) },
+        args: { ...eraId, fingerprint: toHex(beginFingerprint) },
       },
       signer: v0,
       events: [ev('DdcPayouts', 'PayoutInitialized', era)],
@@ -1138,10 +1401,9 @@ function* scenarioSteps(
       ],
     });
     return {
-      era: eraNo,
-      ehd,
-      payersJson: entriesJson(payers),
-      payeesJson: entriesJson(payees),
+      ...base,
+      payers,
+      payees,
       payerBatches,
       payeeBatches,
       payerProofs,
@@ -1149,24 +1411,19 @@ function* scenarioSteps(
       payerPlaced,
       payeePlaced,
       eventAt,
-      votes,
       conservation: {
-        charged: charged.toString(),
-        treasuryFees: fees.treasury.toString(),
-        reserveFees: fees.reserve.toString(),
-        validatorFees: fees.validators.toString(),
-        rewarded: rewarded.toString(),
-        notDistributed: reportedNotDistributed.toString(),
-        shares: {
-          treasury: SHARES.treasury.toString(),
-          validators: SHARES.validators.toString(),
-          reserve: SHARES.reserve.toString(),
-        },
+        charged,
+        treasuryFees: fees.treasury,
+        reserveFees: fees.reserve,
+        validatorFees: fees.validators,
+        rewarded,
+        notDistributed: reportedNotDistributed,
+        shares: SHARES,
         source: { block: feeEvents.block, eventIndex: feeEvents.firstEvent },
       },
+      begin: { fingerprint: beginFingerprint, at: begun },
       paid: { block: paid.block, eventIndex: paid.firstEvent + 1 },
-      quorum: !quorumFault,
-      agreeing,
+      quorum,
     };
   }
 
@@ -1179,14 +1436,14 @@ function* scenarioSteps(
     const parent = layout.height;
     const orphan: BlockSpec = {
       timestamp: layout.timeOf(parent + 1),
-      extrinsics: [remark(orchestrators[0]!, reorgBatch.envelope)],
+      extrinsics: [batchRemark(reorgBatch)],
     };
     fork = { parent, blocks: [orphan] };
     // The canonical block at the same height differs (it has no anchor); the anchor returns in
     // the next one.
     layout.next();
     layout.next();
-    reorgBatch.anchor = layout.add(remark(orchestrators[0]!, reorgBatch.envelope));
+    reorgBatch.anchor = layout.add(batchRemark(reorgBatch));
     reorg = {
       batch: { era: reorgBatch.era, index: reorgBatch.index },
       orphaned: { number: parent + 1, parentNumber: parent, extrinsic: 1 },
@@ -1198,7 +1455,7 @@ function* scenarioSteps(
   if (notFinal !== null) {
     const nf = batches.find((b) => b.era === notFinal!.era && b.index === notFinal!.index)!;
     // An anchor in the best block: seen on chain but not final.
-    nf.anchor = layout.add(remark(orchestrators[0]!, nf.envelope));
+    nf.anchor = layout.add(batchRemark(nf));
     notFinal = { ...notFinal, block: nf.anchor.block };
     for (let i = nf.from; i < nf.to; i++)
       fail(i, 'anchor-not-final', { check: 'anchor.finality', code: 'NOT_FINAL' });
@@ -1211,10 +1468,56 @@ function* scenarioSteps(
   const firstPayers = faults.has('wrong-mmr-proof')
     ? new Set(eras[0]!.payerBatches[0]!.map((x) => toHex(x.account)))
     : null;
+  /** Where the hidden version is anchored, and when that anchor's window began. */
+  const hiddenAnchor =
+    hiddenVersion === null
+      ? null
+      : garAnchors.findIndex((a) => a.pairs.size > 0 && anchorHolds(a.envelope, hiddenVersion!));
+  const hiddenWindowStart =
+    hiddenAnchor === null || hiddenAnchor < 0
+      ? null
+      : hiddenAnchor === 0
+        ? -Infinity
+        : layout.timeOf(garAnchors[hiddenAnchor - 1]!.at.block);
+  for (const [i, at] of recordAt)
+    if (hiddenWindowStart !== null && at >= hiddenWindowStart)
+      fail(i, 'hidden-revocation', { check: 'grant.anchored', code: 'GRANT_HIDDEN' });
   for (let i = 0; i < nRecords; i++) {
     const e = eraOf(recordEra(i));
+    if (!e.paid) {
+      // Never paid, a later era was: whatever needs the payout fails NOT_PAID.
+      for (const check of [
+        'attestation.payout',
+        'settlement.paid',
+        'conservation.balance',
+        'conservation.fees',
+        'settlement.payers.proof',
+        'settlement.payers.entry',
+        'settlement.payers.amount',
+        'settlement.payees.proof',
+        'settlement.payees.entry',
+        'settlement.payees.amount',
+      ])
+        fail(i, 'era-not-paid', { check, code: 'NOT_PAID' });
+      continue;
+    }
     if (!e.quorum)
-      fail(i, 'quorum-not-reached', { check: 'attestation.quorum', code: 'QUORUM_NOT_MET' });
+      fail(i, e.removed ? 'validator-removed' : 'quorum-not-reached', {
+        check: 'attestation.quorum',
+        code: 'QUORUM_NOT_MET',
+      });
+    e.votes.forEach((v, k) => {
+      if (v.wrongEhd)
+        fail(i, 'fingerprint-mismatch', {
+          check: `attestation.fingerprint[${k}]`,
+          code: 'ERA_MISMATCH',
+        });
+    });
+    if (e.begin && !equalBytes(e.begin.fingerprint, e.fingerprint))
+      fail(i, 'fingerprint-mismatch', {
+        check: 'attestation.payout',
+        code: 'FINGERPRINT_MISMATCH',
+      });
     if (e.era === 1 && faults.has('payout-unbalanced'))
       fail(i, 'payout-unbalanced', { check: 'conservation.balance', code: 'NOT_BALANCED' });
     if (e.era === 1 && faults.has('wrong-mmr-proof')) {
@@ -1242,12 +1545,14 @@ function* scenarioSteps(
       })),
     eraRounds: eras.map((e) => ({
       era: e.era,
-      validators: nValidators,
+      validators: e.validatorSet.members.length,
+      votes: e.votes.length,
       agreeing: e.agreeing,
-      threshold: quorumThreshold(nValidators, 'cere67'),
+      threshold: quorumThreshold(e.validatorSet.members.length, 'cere67'),
       quorum: e.quorum,
       balanced: !(e.era === 1 && faults.has('payout-unbalanced')),
-      paidAtBlock: e.paid.block,
+      paid: e.paid !== null,
+      paidAtBlock: e.paid?.block ?? null,
     })),
     storage: storageManifest,
     reorg,
@@ -1256,51 +1561,58 @@ function* scenarioSteps(
 
   const blocks: BlockSpec[] = layout.blocks.map((b) => ({
     timestamp: b.timestamp,
+    ...(b.initEvents.length > 0 ? { initEvents: b.initEvents } : {}),
     extrinsics: b.extrinsics,
   }));
 
-  function bundle(i: number, chain: BundleChainContext): Record<string, unknown> {
+  const at = (p: Placed, k = 0) => ({
+    block: p.block,
+    eventIndex: p.firstEvent + k,
+    ...(p.extrinsic >= 0 ? { extrinsic: `${p.block}-${p.extrinsic}` } : {}),
+  });
+  const hex32 = (h: string): Uint8Array => parseHex(h, 32)!;
+
+  function bundle(i: number, chain: BundleChainContext): ReceiptBundleJson {
     if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
     const b = batches[batchOf[i]!]!;
     const e = eraOf(b.era);
     const user = users[userOfRecord(plan, i)]!;
     const provider = providers[i % nNodes]!;
+    const node = i === plan.strangerNodeRecord ? world.strangerNode : nodes[i % nNodes]!;
     const payload = payloads.get(b.payloadHash);
     if (!payload) throw new Error(`devnet payload ${b.payloadHash} is gone`);
     const lines = payloadLines(payload);
     const local = i - b.from;
     // The payload lines are the records' JCS bytes: each line's hash is the record's leaf.
     const leaves = lines.map((l) => blake2b256(l));
-    const record = JSON.parse(new TextDecoder().decode(lines[local]!)) as Record<string, unknown>;
     const garBase = chain.garUrl ?? 'gar:';
-    const versions = user.versions.map((v, k) => ({
-      payload: v.payload,
-      signature: v.signature,
-      source: {
-        url: `${garBase}/api/v1/agreements/${toHex(user.id.publicKey)}/${toHex(user.agent.publicKey)}#${k}`,
-      },
+    const final = (block: number) => block <= chain.finalizedHeight;
+    const pair = toHex(garPairId(user.id.publicKey, user.agent.publicKey));
+    const garList = garAnchors.map((a, k) => ({
+      a,
+      previousAt: k === 0 ? null : layout.timeOf(garAnchors[k - 1]!.at.block),
     }));
-    const batchEvidence = (side: 'payers' | 'payees', who: Uint8Array): Record<string, unknown> => {
+    const nodeHex = toHex(node.publicKey);
+    const owner = nodeOwner.get(nodeHex);
+    const settlementSide = (side: 'payers' | 'payees', who: Uint8Array): BatchEvidence | null => {
       const list = side === 'payers' ? e.payerBatches : e.payeeBatches;
       const proofs = side === 'payers' ? e.payerProofs : e.payeeProofs;
       const placed = side === 'payers' ? e.payerPlaced : e.payeePlaced;
       const whoHex = toHex(who);
       const idx = list.findIndex((x) => x.some((y) => toHex(y.account) === whoHex));
-      const at = e.eventAt.get(`${side}:${whoHex}`)!;
+      if (idx < 0) return null;
+      const ev = e.eventAt.get(`${side}:${whoHex}`)!;
       return {
         batchIndex: idx,
         maxBatchIndex: list.length - 1,
-        entries: list[idx]!.map((x) => ({
-          account: toHex(x.account),
-          amount: x.amount.toString(),
-        })),
-        proof: proofs[idx]!,
+        entries: list[idx]!,
+        proof: proofs[idx]!.map(hex32),
         events: [
           {
-            account: whoHex,
-            amount: at.amount.toString(),
-            expected: at.expected === null ? null : at.expected.toString(),
-            source: { block: at.block, eventIndex: at.eventIndex },
+            account: who,
+            amount: ev.amount,
+            expected: ev.expected,
+            source: { block: ev.block, eventIndex: ev.eventIndex },
           },
         ],
         source: {
@@ -1309,29 +1621,79 @@ function* scenarioSteps(
         },
       };
     };
+    const laterPaid = eras.find((x) => x.era > e.era && x.paid);
     const anchorHeight = b.anchor.block;
-    return {
-      format: BUNDLE_FORMAT,
-      version: BUNDLE_VERSION,
+    return writeBundle({
       recordId: recordIdOf(i),
       chain: { name: 'Proof Room devnet', genesisHash: chain.genesisHash, ss58Prefix: 54 },
-      grant: { versions },
-      record,
+      recordBytes: lines[local]!,
+      links: {
+        grant: {
+          versions: user.versions.map((v, k) => ({
+            payload: v.payload,
+            signature: v.signature,
+            source: {
+              url: `${garBase}/api/v1/agreements/${toHex(user.id.publicKey)}/${toHex(user.agent.publicKey)}#${k}`,
+            },
+          })),
+          anchors: garList
+            .filter(({ a }) => a.pairs.has(pair))
+            .map(({ a, previousAt }) => ({
+              envelope: a.envelope,
+              remarkHash: blake2b256(a.envelope),
+              sender: garAnchorer.publicKey,
+              block: {
+                number: a.at.block,
+                hash: chain.hashAt(a.at.block),
+                finalized: final(a.at.block),
+                timestamp: layout.timeOf(a.at.block),
+              },
+              previousAt,
+              source: at(a.at),
+            })),
+          anchorKey: garAnchorer.publicKey,
+          complete: true,
+          error: null,
+        },
+        registration: {
+          clusterId,
+          node: node.publicKey,
+          membership: (membership.get(nodeHex) ?? []).map((m) => ({
+            kind: m.kind,
+            at: layout.timeOf(m.at.block),
+            source: { block: m.at.block, eventIndex: m.at.firstEvent },
+          })),
+          provider: owner
+            ? {
+                account: owner.provider.publicKey,
+                source: { block: owner.at.block, eventIndex: owner.at.firstEvent },
+              }
+            : null,
+        },
+      },
       inclusion: {
         batchIndex: b.index,
         leafIndex: local,
         leafCount: b.to - b.from,
-        proof: mmrProof(leaves, local, cereMerge).map(toHex),
-        root: toHex(b.root),
+        proof: mmrProof(leaves, local, cereMerge),
+        root: b.root,
         payloadUrls: (chain.storageUrls ?? []).map((u) => `${u}/v1/payloads/${b.payloadHash}`),
       },
       anchor: {
-        envelope: toHex(b.envelope),
-        remarkHash: toHex(blake2b256(b.envelope)),
+        envelope: b.envelope,
+        remarkHash: b.badHash
+          ? blake2b256(concatBytes(blake2b256(b.envelope), utf8('lie')))
+          : blake2b256(b.envelope),
+        sender: b.anchorer.publicKey,
         block: {
           number: anchorHeight,
           hash: chain.hashAt(anchorHeight),
-          finalized: anchorHeight <= chain.finalizedHeight,
+          finalized: final(anchorHeight),
+        },
+        authority: {
+          clusterId,
+          manager: manager.publicKey,
+          nodes: nodes.map((n, k) => ({ node: n.publicKey, provider: providers[k]!.publicKey })),
         },
         source: {
           block: anchorHeight,
@@ -1339,21 +1701,47 @@ function* scenarioSteps(
           extrinsic: `${anchorHeight}-${b.anchor.extrinsic}`,
         },
       },
-      attestation: {
-        clusterId: clusterHex,
+      era: {
+        clusterId,
         era: e.era,
-        ehdId: e.ehd,
-        validators: validators.map((v) => toHex(v.publicKey)),
-        votes: e.votes,
-        activity: { batchSize: payoutBatchSize, payers: e.payersJson, payees: e.payeesJson },
+        validatorSet: {
+          members: e.validatorSet.members.map((v) => v.publicKey),
+          source: at(e.validatorSet.at),
+        },
+        votes: e.votes.map(({ wrongEhd: _w, ...v }) => v),
+        payout: e.begin
+          ? {
+              fingerprint: e.begin.fingerprint,
+              source: {
+                block: e.begin.at.block,
+                extrinsic: `${e.begin.at.block}-${e.begin.at.extrinsic}`,
+              },
+            }
+          : null,
+        activity: { batchSize: payoutBatchSize, payers: e.payers, payees: e.payees },
+        paid: e.paid,
+        superseded:
+          !e.paid && laterPaid
+            ? {
+                era: laterPaid.era,
+                source: { block: laterPaid.paid!.block, eventIndex: laterPaid.paid!.eventIndex },
+              }
+            : null,
+        conservation: e.conservation ?? {
+          charged: 0n,
+          treasuryFees: 0n,
+          reserveFees: 0n,
+          validatorFees: 0n,
+          rewarded: 0n,
+          notDistributed: 0n,
+          shares: SHARES,
+        },
       },
       settlement: {
-        paid: e.paid,
-        payers: batchEvidence('payers', user.id.publicKey),
-        payees: batchEvidence('payees', provider.publicKey),
+        payers: settlementSide('payers', user.id.publicKey),
+        payees: settlementSide('payees', provider.publicKey),
       },
-      conservation: e.conservation,
-    };
+    });
   }
 
   return {
@@ -1364,6 +1752,7 @@ function* scenarioSteps(
     fork,
     finalityLag,
     agreements,
+    garAnchorKey: toHex(garAnchorer.publicKey),
     payloads,
     storageFaults: payloadFaults,
     manifest,
@@ -1374,6 +1763,16 @@ function* scenarioSteps(
     },
     bundle,
   };
+}
+
+/** Whether a GAR anchor envelope the scenario built lists the payload hash `hash` (0x-hex). */
+function anchorHolds(envelope: Uint8Array, hash: string): boolean {
+  const env = decodeEnvelope(envelope);
+  return (
+    env.ok &&
+    env.value.kind === 'GarPairAnchor' &&
+    env.value.entries.some((x) => toHex(x.hash) === hash)
+  );
 }
 
 /** The records' bytes of a payload the scenario built itself (so it always decodes). */

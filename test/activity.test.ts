@@ -1,8 +1,9 @@
 /**
  * Tests of an era's lists recomputed from its activity (verifier/receipts/activity.ts): golden
  * values worked by hand, agreement with the devnet's pricing and with the lists its bundles carry,
- * conservation for any activity and shares, and the split receipt steps (record, anchor,
- * settlement sides) giving exactly the lines of the whole steps.
+ * conservation for any activity and shares (the one-planck edge of shares summing to 100%
+ * included, on purpose), and the receipt's subjects computed one by one giving exactly the lines
+ * of `verifyReceipt`, each within the line catalogue.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,16 +14,22 @@ import {
   buildDevnetScenario,
 } from '../devnet/scenario.ts';
 import { PRICING, recordCost, usageOf } from '../devnet/scenario-records.ts';
-import { toHex } from '../verifier/bytes.ts';
 import { type ReceiptBundle, parseBundle } from '../verifier/bundle.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import type { PayoutEntry } from '../verifier/payout-tree.ts';
+import { toHex, utf8 } from '../verifier/bytes.ts';
+import { catalogueGaps } from '../verifier/catalogue.ts';
+import { scpJsonKind } from '../verifier/kinds.ts';
 import {
   DEFAULT_POLICY,
-  verifyAnchorStep,
-  verifyEraSteps,
-  verifyRecordOwnSteps,
-  verifyRecordSteps,
+  type SubjectLines,
+  orderReceiptLines,
+  verifyAnchorSubject,
+  verifyEraSubject,
+  verifyLinksSubject,
+  verifyReceipt,
+  verifyRecordSubject,
+  verifySettlementSubject,
 } from '../verifier/receipt.ts';
 import {
   type Pricing,
@@ -31,8 +38,7 @@ import {
   eraPayoutListsFromTotals,
   usageCost,
 } from '../verifier/receipts/activity.ts';
-import { checkAttestation } from '../verifier/receipts/attestation.ts';
-import { checkPaid, checkSettlement, checkSettlementSide } from '../verifier/receipts/payout.ts';
+import { checkPaid, checkSettlementSide, protocolFees } from '../verifier/receipts/payout.ts';
 import { type ScpUsage, parseScpRecord } from '../verifier/receipts/scp-record.ts';
 import * as verifier from '../verifier/index.ts';
 
@@ -200,6 +206,7 @@ describe('eraPayoutLists', () => {
       fees: { treasury: 0n, validators: 0n, reserve: 0n },
       rewarded: 0n,
       notDistributed: 0n,
+      overdraw: 0n,
     });
     const free = eraPayoutLists(
       [
@@ -239,16 +246,24 @@ describe('eraPayoutLists', () => {
         const r = eraPayoutLists(acts, s);
         const total = acts.reduce((t, a) => t + a.cost, 0n);
         const fees = r.fees.treasury + r.fees.validators + r.fees.reserve;
-        const distributable = r.charged - fees;
         expect(r.charged).toBe(total);
         expect(r.payers.reduce((t, e) => t + e.amount, 0n)).toBe(r.charged);
         expect(r.payees.reduce((t, e) => t + e.amount, 0n)).toBe(r.rewarded);
-        expect(fees + r.rewarded + r.notDistributed).toBe(r.charged);
-        expect(distributable >= 0n).toBe(true);
-        expect(r.rewarded <= distributable).toBe(true);
-        // Each payee's floor loses less than one planck.
-        expect(r.notDistributed >= 0n).toBe(true);
-        expect(r.notDistributed < BigInt(Math.max(1, r.payees.length))).toBe(true);
+        // Each fee rounds to nearest: together they are within one planck of the exact shares,
+        // so they exceed the charges by at most one planck (shares summing to 100%).
+        expect(r.overdraw === 0n || r.overdraw === 1n).toBe(true);
+        if (r.overdraw > 0n) {
+          // Cere's payee computation fails there (checked_sub): no payee list, nothing rewarded.
+          expect(fees - r.charged).toBe(r.overdraw);
+          expect(r.payees).toEqual([]);
+          expect([r.rewarded, r.notDistributed]).toEqual([0n, 0n]);
+        } else {
+          expect(fees + r.rewarded + r.notDistributed).toBe(r.charged);
+          expect(r.rewarded <= r.charged - fees).toBe(true);
+          // Each payee's floor loses less than one planck.
+          expect(r.notDistributed >= 0n).toBe(true);
+          expect(r.notDistributed < BigInt(Math.max(1, r.payees.length))).toBe(true);
+        }
         for (const e of r.payees) expect(e.amount >= 0n).toBe(true);
         if (r.charged === 0n) {
           expect(r.payees.every((e) => e.amount === 0n)).toBe(true);
@@ -267,6 +282,39 @@ describe('eraPayoutLists', () => {
           byP.set(toHex(a.provider), [p[0], p[1] + a.cost]);
         }
         expect(eraPayoutListsFromTotals(byC.values(), byP.values(), s)).toEqual(r);
+      })
+    );
+  });
+
+  it('the one-planck edge: shares summing to 100% round one planck over on purpose', () => {
+    // Three shares summing to 10^18 parts, and charges whose every fee rounds up: the case
+    // fast-check only found about once in seven full runs. Cere (ddc-payouts @9ce78a52,
+    // end_charging_customers) transfers each fee with no check against the total, and the
+    // off-chain payee computation's checked_sub then fails: the era gets no payee list.
+    const third: Shares = {
+      treasury: 333_333_333_333_333_333n,
+      validators: 333_333_333_333_333_333n,
+      reserve: 333_333_333_333_333_334n,
+    };
+    const over = [2n, 5n, 8n, 11n];
+    const under = [4n, 7n];
+    for (const charged of [...over, ...under, 3n, 6n]) {
+      const f = protocolFees(third, charged);
+      const sum = f.treasury + f.validators + f.reserve;
+      expect(sum - charged, `charged ${charged}`).toBe(
+        over.includes(charged) ? 1n : under.includes(charged) ? -1n : 0n
+      );
+      const r = eraPayoutLists([{ customer: A, provider: X, cost: charged }], third);
+      expect(r.overdraw).toBe(over.includes(charged) ? 1n : 0n);
+      if (r.overdraw > 0n) expect(r.payees).toEqual([]);
+      else expect(r.rewarded + r.notDistributed + sum).toBe(charged);
+    }
+    // And for any charge: never two planck over, never two under.
+    fc.assert(
+      fc.property(fc.bigInt(0n, 2n ** 96n), (charged) => {
+        const f = protocolFees(third, charged);
+        const d = f.treasury + f.validators + f.reserve - charged;
+        expect(d >= -1n && d <= 1n).toBe(true);
       })
     );
   });
@@ -290,7 +338,7 @@ function devnetBundles(options: Parameters<typeof buildDevnetScenario>[0]): Rece
 }
 
 const honest = devnetBundles({ records: 60 });
-const faulty = devnetBundles({ records: 60, eras: 2, recordsPerBatch: 10, faults: DEVNET_FAULTS });
+const faulty = devnetBundles({ records: 90, eras: 3, recordsPerBatch: 10, faults: DEVNET_FAULTS });
 
 describe("the devnet's eras, recomputed from their records", () => {
   it.each([
@@ -298,8 +346,7 @@ describe("the devnet's eras, recomputed from their records", () => {
     ['with faults', faulty],
   ])('give the payer and payee lists and amounts every bundle carries (%s)', (_name, bundles) => {
     const byEra = new Map<number, ReceiptBundle[]>();
-    for (const b of bundles)
-      byEra.set(b.attestation.era, [...(byEra.get(b.attestation.era) ?? []), b]);
+    for (const b of bundles) byEra.set(b.era.era, [...(byEra.get(b.era.era) ?? []), b]);
     expect(byEra.size).toBeGreaterThan(0);
     for (const [era, list] of byEra) {
       const activity = list.map((b) => {
@@ -310,9 +357,11 @@ describe("the devnet's eras, recomputed from their records", () => {
       });
       const r = eraPayoutLists(activity, SHARES);
       const b = list[0]!;
-      expect(hex(r.payers), `era ${era}`).toEqual(hex(b.attestation.activity.payers));
-      expect(hex(r.payees), `era ${era}`).toEqual(hex(b.attestation.activity.payees));
-      const c = b.conservation;
+      expect(hex(r.payers), `era ${era}`).toEqual(hex(b.era.activity!.payers));
+      expect(hex(r.payees), `era ${era}`).toEqual(hex(b.era.activity!.payees));
+      // An era never paid has no payout figures to compare.
+      if (!b.era.paid) continue;
+      const c = b.era.conservation;
       expect(r.charged).toBe(c.charged);
       expect(r.fees).toEqual({
         treasury: c.treasuryFees,
@@ -328,73 +377,141 @@ describe("the devnet's eras, recomputed from their records", () => {
   });
 });
 
-describe('the split receipt steps', () => {
+describe("the receipt's subjects", () => {
   it.each([
     ['honest', honest],
     ['with faults', faulty],
-  ])('give exactly the lines of the whole steps (%s)', (_name, bundles) => {
-    for (const b of bundles) {
-      const whole = verifyRecordSteps(b, nodeBackend);
-      // Plain objects, not a bundle: what the indexer has.
-      const own = verifyRecordOwnSteps(
-        { recordId: b.recordId, grant: b.grant, record: b.record, inclusion: b.inclusion },
-        nodeBackend,
-        DEFAULT_POLICY
-      );
-      expect(own.record).toEqual(whole.record);
-      const rec = own.record!;
-      const anchor = verifyAnchorStep(
-        b.anchor,
-        {
-          root: b.inclusion.root,
-          leafCount: b.inclusion.leafCount,
-          batchIndex: b.inclusion.batchIndex,
-          clusterId: rec.clusterId,
-          era: rec.era,
-        },
-        DEFAULT_POLICY
-      );
-      expect([...own.lines, ...anchor]).toEqual(whole.lines);
-      expect(own.lines.every((l) => ['grant', 'record', 'inclusion'].includes(l.step))).toBe(true);
-      expect(anchor.every((l) => l.step === 'anchor')).toBe(true);
-
-      const att = checkAttestation(b.attestation, rec, DEFAULT_POLICY.quorumRule);
-      const sides = [
-        ...checkSettlementSide('payers', b.settlement.payers, att.payersRoot, rec.customer),
-        ...checkSettlementSide('payees', b.settlement.payees, att.payeesRoot, rec.provider),
-        checkPaid(b.settlement.paid),
-      ];
-      expect(sides).toEqual(checkSettlement(b.settlement, att, rec));
-      expect(verifyEraSteps(b, rec)).toEqual([
-        ...att.lines,
-        ...sides,
-        ...verifier.payout.checkConservation(b.conservation),
-      ]);
+  ])(
+    'computed one by one from plain inputs give exactly verifyReceipt, and the catalogue (%s)',
+    (_name, bundles) => {
+      for (const b of bundles) {
+        const whole = verifyReceipt(b, nodeBackend);
+        // What the indexer has: the anchor from the remark, the record from the payload, the
+        // links from its tables, the era from its tables; each subject computed alone.
+        const anchor = verifyAnchorSubject(b.anchor);
+        const rec = verifyRecordSubject(
+          scpJsonKind,
+          {
+            bytes: b.recordBytes,
+            leafIndex: b.inclusion.leafIndex,
+            proof: b.inclusion.proof,
+            envelope: anchor.envelope,
+          },
+          nodeBackend
+        );
+        const links = verifyLinksSubject(
+          scpJsonKind,
+          rec.parties,
+          anchor.envelope!.clusterId,
+          b.links,
+          nodeBackend
+        );
+        const era = verifyEraSubject(b.era);
+        const settle = (side: 'payers' | 'payees', account: Uint8Array) =>
+          verifySettlementSubject(side, account, b.settlement[side], era.outcome);
+        const subjects: SubjectLines[] = [
+          { kind: 'links', lines: links },
+          { kind: 'record', lines: rec.lines },
+          { kind: 'anchor', lines: anchor.lines },
+          { kind: 'settlement', lines: settle('payers', rec.parties!.customer) },
+          { kind: 'settlement', lines: settle('payees', rec.parties!.provider) },
+          { kind: 'era', lines: era.lines },
+        ];
+        expect(orderReceiptLines(subjects)).toEqual(whole.lines);
+        for (const s of subjects) {
+          const gaps = catalogueGaps(
+            s.kind,
+            s.lines.map((l) => l.check),
+            {
+              items: s.kind === 'links' ? b.links.grant.versions.length : b.era.votes.length,
+              roles: DEFAULT_POLICY.requiredRoles,
+              side: s.lines[0]!.check.startsWith('settlement.payees') ? 'payees' : 'payers',
+            }
+          );
+          expect(gaps, `${b.recordId} ${s.kind}`).toEqual({ missing: [], unknown: [] });
+        }
+      }
     }
+  );
+
+  it('an unreadable record: every line is there, the record-dependent ones failed', () => {
+    const bad = utf8('{"garbage":true}');
+    const b = { ...honest[0]!, recordBytes: bad, record: { garbage: true } };
+    const r = verifyReceipt(b, nodeBackend);
+    const good = verifyReceipt(honest[0]!, nodeBackend);
+    expect(r.lines.map((l) => l.check).filter((c) => !c.startsWith('record.dac.'))).toEqual(
+      good.lines.map((l) => l.check).filter((c) => !c.startsWith('record.dac.'))
+    );
+    expect(r.lines.find((l) => l.check === 'record.decode')).toMatchObject({
+      status: 'fail',
+      code: 'UNSUPPORTED_KIND',
+    });
+    for (const check of ['record.id', 'grant.parties', 'record.registration', 'anchor.era'])
+      expect(r.lines.find((l) => l.check === check)).toMatchObject({
+        status: 'fail',
+        code: 'MALFORMED',
+        facts: { blockedBy: 'record.decode' },
+      });
+    for (const l of r.lines.filter((l) => l.step === 'settlement' && l.check !== 'settlement.paid'))
+      expect(l).toMatchObject({ status: 'fail', code: 'MALFORMED' });
   });
 
-  it('an unreadable record: the anchor expects the attestation era, as verifyRecordSteps does', () => {
-    const b = { ...honest[0]!, record: { garbage: true } };
-    const whole = verifyRecordSteps(b, nodeBackend);
-    const own = verifyRecordOwnSteps(b, nodeBackend);
-    expect(own.record).toBeNull();
-    const anchor = verifyAnchorStep(b.anchor, {
-      root: b.inclusion.root,
-      leafCount: b.inclusion.leafCount,
-      batchIndex: b.inclusion.batchIndex,
-      clusterId: b.attestation.clusterId,
-      era: b.attestation.era,
+  it('an era not paid yet: votes are checked now, what the payout decides waits', () => {
+    const paid = honest[0]!.era;
+    const era = { ...paid, paid: null, superseded: null, payout: null };
+    const status = (lines: readonly { check: string; status: string; code: string | null }[]) =>
+      Object.fromEntries(lines.map((l) => [l.check, `${l.status}${l.code ? ` ${l.code}` : ''}`]));
+    const all = status(verifyEraSubject(era).lines);
+    const votes = paid.votes.map((_, i) => `attestation.fingerprint[${i}]`);
+    for (const v of votes) expect(all[v], v).toBe('pass');
+    expect(all).toMatchObject({
+      'attestation.quorum': 'pass',
+      'attestation.payout': 'pending NOT_PAID',
+      'attestation.roots': 'pass',
+      'settlement.paid': 'pending NOT_PAID',
+      'conservation.balance': 'pending NOT_PAID',
+      'conservation.fees': 'pending NOT_PAID',
     });
-    expect([...own.lines, ...anchor]).toEqual(whole.lines);
-    expect(own.lines.some((l) => !l.ok)).toBe(true);
+    // With begin_payout indexed, the payout line is decided before ClusterEraPaid.
+    expect(status(verifyEraSubject({ ...era, payout: paid.payout }).lines)).toMatchObject({
+      'attestation.payout': 'pass',
+      'settlement.paid': 'pending NOT_PAID',
+    });
+    // One vote so far: no quorum yet, so the quorum waits (its roots agree with the activity);
+    // nothing fails.
+    const one = verifyEraSubject({ ...era, votes: paid.votes.slice(0, 1) }).lines;
+    expect(status(one)).toMatchObject({
+      'attestation.fingerprint[0]': 'pass',
+      'attestation.quorum': 'pending NOT_PAID',
+      'attestation.roots': 'pass',
+    });
+    // Roots that disagree with the activity wait while no fingerprint has a quorum.
+    const odd = { ...paid.votes[0]!, payersRoot: new Uint8Array(32).fill(7), fingerprint: null };
+    expect(status(verifyEraSubject({ ...era, votes: [odd] }).lines)).toMatchObject({
+      'attestation.quorum': 'pending NOT_PAID',
+      'attestation.roots': 'pending NOT_PAID',
+    });
+    expect(one.filter((l) => l.status === 'fail')).toEqual([]);
+    // A vote for another era fails at once: a cast vote does not change.
+    const stray = { ...paid.votes[0]!, ehdId: paid.votes[0]!.ehdId!.replace(/-\d+$/, '-999') };
+    const bad = status(verifyEraSubject({ ...era, votes: [stray, ...paid.votes.slice(1)] }).lines);
+    expect(bad['attestation.fingerprint[0]']).toBe('fail ERA_MISMATCH');
+    // Once a later era is paid instead, what needs the payout fails.
+    const superseded = { era: paid.era + 1, source: { block: 99 } };
+    expect(status(verifyEraSubject({ ...era, superseded }).lines)).toMatchObject({
+      'attestation.quorum': 'pass',
+      'attestation.payout': 'fail NOT_PAID',
+      'settlement.paid': 'fail NOT_PAID',
+      'conservation.balance': 'fail NOT_PAID',
+    });
   });
 
   it('are exported from the verifier entry point', () => {
     expect(verifier.activity.eraPayoutLists).toBe(eraPayoutLists);
     expect(verifier.activity.eraPayoutListsFromTotals).toBe(eraPayoutListsFromTotals);
     expect(verifier.activity.usageCost).toBe(usageCost);
-    expect(verifier.verifyRecordOwnSteps).toBe(verifyRecordOwnSteps);
-    expect(verifier.verifyAnchorStep).toBe(verifyAnchorStep);
+    expect(verifier.verifyRecordSubject).toBe(verifyRecordSubject);
+    expect(verifier.verifyAnchorSubject).toBe(verifyAnchorSubject);
     expect(verifier.payout.checkSettlementSide).toBe(checkSettlementSide);
     expect(verifier.payout.checkPaid).toBe(checkPaid);
   });

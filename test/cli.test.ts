@@ -76,7 +76,7 @@ describe('proofroom verify', () => {
   it('exits 2 with a clear message for malformed bundles and unreadable files', () => {
     const cases: Array<[string, string]> = [
       [write('notjson.json', '{"format": '), 'not valid JSON'],
-      [write('version.json', { ...good, version: 2 }), 'version'],
+      [write('version.json', { ...good, version: 3 }), 'version'],
       [write('missing.json', { ...good, anchor: undefined }), 'anchor'],
       [
         write('badhex.json', {
@@ -92,7 +92,7 @@ describe('proofroom verify', () => {
       expect(r.code, file).toBe(2);
       expect(r.stderr).toContain(needle);
     }
-    const j = run('verify', '--json', write('version2.json', { ...good, version: 2 }));
+    const j = run('verify', '--json', write('version3.json', { ...good, version: 3 }));
     expect(j.code).toBe(2);
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, malformed: true });
   });
@@ -113,7 +113,7 @@ describe('proofroom verify', () => {
     const files = [write('m1.json', good), write('m2.json', bad), write('m3.json', good)];
     const r = run('verify', ...files);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('3 bundles: 2 verified, 1 failed, 0 malformed');
+    expect(r.stdout).toContain('3 bundles: 2 verified, 1 failed, 0 pending, 0 malformed');
     expect(r.stdout).toMatch(/FAILED\s+\S+m2\.json\s+\S+\s+conservation\.balance:NOT_BALANCED/);
     const j = run('verify', '--json', ...files, path.join(dir, 'missing.json'));
     expect(j.code).toBe(2);

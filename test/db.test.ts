@@ -35,6 +35,7 @@ const MIGRATIONS_RUN = [
   'ReceiptEvidence1763800000000',
   'ApiIndexes1763900000000',
   'Sentinel1764000000000',
+  'OneVerdict1764100000000',
 ];
 const ENTITY_TABLES = ENTITIES.map((e) => e.options.tableName as string).sort();
 
@@ -165,7 +166,7 @@ describe.each(legs)('database on %s', (leg) => {
       expect(await migrate(url)).toEqual([]);
       // Every table of the migration has an entity and vice versa.
       expect(await tableNames(url)).toEqual([...ENTITY_TABLES, 'migrations'].sort());
-      expect(ENTITY_TABLES).toHaveLength(29);
+      expect(ENTITY_TABLES).toHaveLength(31);
 
       expect(await revertAll(url)).toEqual([...MIGRATIONS_RUN].reverse());
       expect(await tableNames(url)).toEqual(['migrations']);

@@ -142,7 +142,7 @@ describe('scenario builds', () => {
 describe('the manifest', () => {
   for (const faults of [[], DEVNET_FAULTS]) {
     it(`agrees with the verifier on every receipt (${faults.length} faults)`, () => {
-      const sc = buildDevnetScenario({ records: 120, faults });
+      const sc = buildDevnetScenario({ records: 240, recordsPerBatch: 20, faults });
       const index = new ManifestIndex(sc.manifest);
       const ctx = context(sc);
       const problems: string[] = [];

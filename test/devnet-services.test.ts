@@ -158,7 +158,7 @@ describe('GAR agreement service', () => {
     expect(versions.map((v) => v.version)).toEqual([0, 1, 2]);
     const history = versions.map((v) => ({ payload: v.payload, signature: v.signature }));
     const lines = checkGrant(
-      history,
+      { versions: history, anchors: [], anchorKey: null, complete: true },
       { user, agent, scope: SCOPE, at: revokeAt + HOUR },
       pureBackend
     );

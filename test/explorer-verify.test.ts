@@ -55,7 +55,7 @@ describe('in-browser signature checks', () => {
     const devnet = await startDevnet({
       seed: 'explorer-verify',
       records: 120,
-      eras: 2,
+      eras: 3,
       recordsPerBatch: 10,
       faults: [...DEVNET_FAULTS],
     });
@@ -70,7 +70,7 @@ describe('in-browser signature checks', () => {
         const p = parseBundle(t);
         if (!p.ok) return 'malformed';
         return verifyReceipt(p.bundle, pureBackend).lines.map(
-          (l) => `${l.check}:${l.ok}:${l.code ?? ''}`
+          (l) => `${l.check}:${l.status}:${l.code ?? ''}`
         );
       });
       expect(want.filter((w) => w === 'malformed')).toHaveLength(4);
@@ -79,7 +79,7 @@ describe('in-browser signature checks', () => {
         const got = run.outcomes.map((o) =>
           'malformed' in o
             ? 'malformed'
-            : o.receipt.lines.map((l) => `${l.check}:${l.ok}:${l.code ?? ''}`)
+            : o.receipt.lines.map((l) => `${l.check}:${l.status}:${l.code ?? ''}`)
         );
         expect(got).toEqual(want);
         expect(run.outcomes.filter((o) => !o.ok).length).toBeGreaterThan(5);

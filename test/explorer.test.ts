@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManifestIndex } from '../devnet/manifest.ts';
 import { parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
 import { pureBackend } from '../verifier/signatures.ts';
+import { canonicalBytes } from '../verifier/jcs.ts';
 import { launchChromium, chromiumAvailable } from './helpers/browser.ts';
 import { type Product, startProduct } from './helpers/explorer-product.ts';
 
@@ -220,7 +221,7 @@ describe.runIf(run)('explorer in Chromium', () => {
     // A man in the middle (or a lying API) raises the usage the record claims.
     await page.route('**/v1/receipts/**', async (route) => {
       const res = await route.fetch();
-      const bundle = (await res.json()) as { record: Record<string, any> };
+      const bundle = (await res.json()) as { record: Record<string, any>; recordBytes: string };
       const usage = bundle.record.usage as Record<string, unknown> | undefined;
       if (usage) {
         const key =
@@ -229,6 +230,9 @@ describe.runIf(run)('explorer in Chromium', () => {
       } else {
         bundle.record.era = (bundle.record.era as number) + 1;
       }
+      // The bytes are what is verified (the object must agree with them): both are altered, so
+      // the bundle still parses and the lines that cover the record fail one by one.
+      bundle.recordBytes = Buffer.from(canonicalBytes(bundle.record)).toString('base64url');
       await route.fulfill({ response: res, json: bundle });
     });
     await page.click('[data-testid=verify-button]');

@@ -14,10 +14,12 @@ import {
   flipStringBit,
   getPath,
   setPath,
+  syncRecordBytes,
 } from './helpers/mutate.ts';
 
 function check(bundle: unknown, backend = pureBackend) {
-  const p = parseBundle(clone(bundle));
+  // Tests change the record object; its bytes follow.
+  const p = parseBundle(syncRecordBytes(clone(bundle) as Record<string, unknown>));
   if (!p.ok) throw new Error(`bundle does not parse: ${p.errors.join('; ')}`);
   return verifyReceipt(p.bundle, backend);
 }
@@ -118,9 +120,12 @@ describe('receipt pipeline on injected faults', () => {
 /** Mutation targets: a path in the bundle, how to flip one bit there, and the line that must fail. */
 interface Target {
   path: string;
-  kind: 'hex' | 'b64' | 'amount' | 'string' | 'int';
+  /** `ehdCluster`: a bit of the cluster id an ehd_id names. */
+  kind: 'hex' | 'b64' | 'amount' | 'string' | 'int' | 'ehdCluster';
   /** The line that must fail; a list where a flip can break the field's syntax instead. */
   failing: string | string[];
+  /** The bundle may be rejected instead, with an error naming this field. */
+  malformed?: string;
 }
 
 function targetsOf(b: Record<string, any>): Target[] {
@@ -128,7 +133,8 @@ function targetsOf(b: Record<string, any>): Target[] {
     { path: 'grant.versions[0].payload', kind: 'b64', failing: 'grant.signature[0]' },
     { path: 'grant.versions[0].signature.value', kind: 'hex', failing: 'grant.signature[0]' },
     { path: 'grant.versions[0].signature.signer', kind: 'hex', failing: 'grant.signature[0]' },
-    { path: 'record.record_id', kind: 'string', failing: 'record.id' },
+    // The bundle names its record by id: another id in the record makes the bundle malformed.
+    { path: 'record.record_id', kind: 'string', failing: 'record.id', malformed: 'recordId' },
     { path: 'record.operation', kind: 'string', failing: 'record.signature.agent' },
     {
       path: 'record.timestamp',
@@ -143,7 +149,6 @@ function targetsOf(b: Record<string, any>): Target[] {
       kind: 'amount',
       failing: ['record.signature.agent', 'record.decode'],
     },
-    { path: 'inclusion.root', kind: 'hex', failing: 'inclusion.mmr' },
     { path: 'inclusion.leafIndex', kind: 'int', failing: 'inclusion.mmr' },
     { path: 'anchor.envelope', kind: 'hex', failing: 'anchor.remark' },
     { path: 'anchor.remarkHash', kind: 'hex', failing: 'anchor.remark' },
@@ -190,18 +195,24 @@ function targetsOf(b: Record<string, any>): Target[] {
       failing: 'settlement.payers.proof',
     })
   );
+  // A vote's ehd_id names the cluster and era its fingerprint is for. (Its roots are chain facts
+  // the bundle states: another root is a dissenting vote, which no line can tell from a real one
+  // without a proof of the chain's events.)
   (b.attestation.votes as unknown[]).forEach((_, i) => {
     t.push({
-      path: `attestation.votes[${i}].fingerprint`,
-      kind: 'hex',
-      failing: `attestation.fingerprint[${i}]`,
-    });
-    t.push({
-      path: `attestation.votes[${i}].payersRoot`,
-      kind: 'hex',
+      path: `attestation.votes[${i}].ehdId`,
+      kind: 'ehdCluster',
       failing: `attestation.fingerprint[${i}]`,
     });
   });
+  t.push({ path: 'attestation.payout.fingerprint', kind: 'hex', failing: 'attestation.payout' });
+  t.push({ path: 'anchor.sender', kind: 'hex', failing: 'anchor.sender' });
+  t.push({
+    path: 'registration.provider.account',
+    kind: 'hex',
+    failing: 'record.registration',
+  });
+  t.push({ path: 'grant.anchors[0].envelope', kind: 'hex', failing: 'grant.anchored' });
   if (b.record.dac) t.push({ path: 'record.dac', kind: 'hex', failing: 'record.signature.agent' });
   return t;
 }
@@ -210,17 +221,19 @@ function mutate(b: Record<string, any>, t: Target, bit: number): Record<string, 
   const m = clone(b);
   const v = getPath(m, t.path);
   const next =
-    t.kind === 'hex'
-      ? flipHexBit(v as string, bit)
-      : t.kind === 'b64'
-        ? flipBase64Bit(v as string, bit)
-        : t.kind === 'amount'
-          ? flipAmountBit(v as string, bit)
-          : t.kind === 'string'
-            ? flipStringBit(v as string, bit)
-            : (v as number) ^ (1 << (bit % 16));
+    t.kind === 'ehdCluster'
+      ? `${flipHexBit((v as string).slice(0, 42), bit)}${(v as string).slice(42)}`
+      : t.kind === 'hex'
+        ? flipHexBit(v as string, bit)
+        : t.kind === 'b64'
+          ? flipBase64Bit(v as string, bit)
+          : t.kind === 'amount'
+            ? flipAmountBit(v as string, bit)
+            : t.kind === 'string'
+              ? flipStringBit(v as string, bit)
+              : (v as number) ^ (1 << (bit % 16));
   setPath(m, t.path, next);
-  return m;
+  return t.path.startsWith('record.') ? syncRecordBytes(m) : m;
 }
 
 describe('every single-bit mutation of a valid receipt fails the right line', () => {
@@ -237,6 +250,10 @@ describe('every single-bit mutation of a valid receipt fails the right line', ()
           const m = mutate(bundle, t, bit);
           const p = parseBundle(m);
           // A flipped integer may leave the u32 range: then the bundle itself is malformed, and says where.
+          if (!p.ok && t.malformed) {
+            expect(p.errors.join()).toContain(t.malformed);
+            return;
+          }
           if (!p.ok) {
             expect(t.kind).toBe('int');
             expect(p.errors.join()).toContain(
@@ -274,6 +291,22 @@ describe('every single-bit mutation of a valid receipt fails the right line', ()
         ).toBe(true);
       }
     }
+  });
+});
+
+describe('the inclusion line', () => {
+  it('refuses a leaf index outside the batch, and a bundle whose copy of the root is not the anchored one', () => {
+    const m = clone(honest.bundles[0]) as Record<string, any>;
+    m.inclusion.leafIndex = 999;
+    expect(check(m).lines.find((l) => l.check === 'inclusion.mmr')).toMatchObject({
+      status: 'fail',
+      code: 'INDEX_OUT_OF_RANGE',
+    });
+    const r = clone(honest.bundles[0]) as Record<string, any>;
+    r.inclusion.root = flipHexBit(r.inclusion.root, 3);
+    const p = parseBundle(r);
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.errors.join()).toContain('inclusion.root');
   });
 });
 
@@ -345,13 +378,18 @@ describe('hostile bundles never throw', () => {
     const m = clone(honest.bundles[0]) as Record<string, any>;
     m.record.operation = 'bad\uD800';
     const r = check(m);
-    expect(r.lines.find((l) => l.check === 'record.canonical')).toMatchObject({
+    // The bytes are the record's JSON text: not its JCS form, and not the anchored leaf.
+    expect(r.lines.find((l) => l.check === 'record.decode')).toMatchObject({
+      ok: false,
+      code: 'BAD_ENCODING',
+    });
+    expect(r.lines.find((l) => l.check === 'record.id')).toMatchObject({
       ok: false,
       code: 'BAD_ENCODING',
     });
     expect(r.lines.find((l) => l.check === 'inclusion.mmr')).toMatchObject({
       ok: false,
-      code: 'BAD_ENCODING',
+      code: 'PROOF_INVALID',
     });
   });
 

@@ -112,8 +112,12 @@ async function expectSampleFromSeed(pool: pg.Pool, round: Record<string, any>): 
   expect(toHex(blake2b(seed, { dkLen: 32 }))).toBe(round.seed_commitment);
   const batches = (
     await pool.query(
+      // The population (docs/spec.md §12.1): final anchors whose remark hash and root are right.
       `SELECT b.id, b.leaf_count FROM dac_batch b JOIN block k ON k.height = b.block_height AND k.final
-        WHERE b.cluster_id = $1 AND b.era = $2 AND b.block_height <= $3 ORDER BY b.batch_index, b.id`,
+         JOIN remark r ON r.id = b.remark_id
+        WHERE b.cluster_id = $1 AND b.era = $2 AND b.block_height <= $3
+          AND r.code IS NULL AND b.payload_status <> 'root-mismatch'
+        ORDER BY b.batch_index, b.id`,
       [round.cluster_id, round.era, round.seed_height]
     )
   ).rows.map((b) => ({ batchId: String(b.id), leafCount: Number(b.leaf_count) }));
@@ -385,7 +389,9 @@ describe.each(legs)('sentinel on %s', (leg) => {
     // Every era whose ClusterEraPaid is in a final block gets a round, seeded by that block.
     const finalized = (await pool.query(`SELECT finalized_height AS h FROM indexer_status`)).rows[0]
       .h as number;
-    const paidEras = ix.devnet.manifest.eraRounds.filter((e) => e.paidAtBlock <= finalized);
+    const paidEras = ix.devnet.manifest.eraRounds.filter(
+      (e) => e.paidAtBlock !== null && e.paidAtBlock <= finalized
+    );
     const paid = paidEras.length;
     expect(paid).toBeGreaterThan(0);
     expect(results).toHaveLength(paid);
@@ -494,6 +500,10 @@ describe.each(legs)('sentinel on %s', (leg) => {
       ],
       ['signer', { ...one, sentinel: keyFromHex('22'.repeat(32)).id }],
     ];
+    // A claim the recorded answer does not show is refused on its own line, signature aside.
+    expect(
+      verifyEvidence(altered[0]![1], pureBackend).lines.find((l) => l.check === 'evidence.claim')
+    ).toMatchObject({ ok: false, code: 'CLAIM_UNSUPPORTED' });
     for (const [what, ev] of altered) {
       const file = path.join(tmp, `altered-${what}.json`);
       writeFileSync(file, JSON.stringify(ev));

@@ -35,7 +35,7 @@ export async function indexDevnet(leg: Leg, opts: IndexDevnetOptions = {}): Prom
   const devnet = await startDevnet({
     seed: opts.seed ?? 'api-test',
     records: opts.records ?? 240,
-    eras: opts.eras ?? 2,
+    eras: opts.eras ?? 4,
     recordsPerBatch: opts.recordsPerBatch ?? 10,
     faults: [...(opts.faults ?? DEVNET_FAULTS)],
   });

@@ -1,6 +1,23 @@
 /** Helpers that flip single bits inside the encodings a bundle uses. */
 import { parseHex, toHex } from '../../verifier/bytes.ts';
 import { parseBase64url, toBase64url } from '../../verifier/encoding.ts';
+import { canonicalBytes } from '../../verifier/jcs.ts';
+
+/**
+ * After a test changes a bundle's `record` object, sets `recordBytes` to the bytes of that
+ * record (its JCS form, or its JSON text when JCS cannot carry it), as a bundle of such a record
+ * would carry them. In place; returns the bundle.
+ */
+export function syncRecordBytes<T extends { record?: unknown; recordBytes?: unknown }>(b: T): T {
+  let bytes: Uint8Array;
+  try {
+    bytes = canonicalBytes(b.record);
+  } catch {
+    bytes = new TextEncoder().encode(JSON.stringify(b.record));
+  }
+  b.recordBytes = toBase64url(bytes);
+  return b;
+}
 
 export function flipHexBit(hex: string, bit: number): string {
   const b = parseHex(hex);

@@ -4,6 +4,7 @@
  * @module
  */
 import { type ReactNode, useState } from 'react';
+import { specOf } from '../../../verifier/catalogue.ts';
 import { BlockLink, ChainRefLink } from './links.tsx';
 import { RawJson, Status } from './basics.tsx';
 
@@ -19,6 +20,8 @@ export interface CheckLine {
   step: string;
   check: string;
   ok: boolean;
+  /** pass, fail or pending (a pending line waits for an input and is never shown as passed). */
+  status?: string;
   code?: string | null;
   reason?: string | null;
   rule: string;
@@ -28,7 +31,7 @@ export interface CheckLine {
 }
 
 /** The GraphQL selection every line list needs. */
-export const LINE_FIELDS = `step check ok code reason rule basis facts
+export const LINE_FIELDS = `step check ok status code reason rule basis facts
   source { block blockHash eventIndex extrinsic url }`;
 
 export function SourceView(props: { source: LineSource | null | undefined }) {
@@ -49,20 +52,38 @@ export function SourceView(props: { source: LineSource | null | undefined }) {
   return <span className="source">{parts.map((p, i) => [i > 0 ? ' · ' : null, p])}</span>;
 }
 
+/** A line's status, from `status` when the API sent it, else from `ok`. */
+export function lineStatus(l: { ok: boolean; status?: string }): 'pass' | 'fail' | 'pending' {
+  if (l.status === 'pass' || l.status === 'fail' || l.status === 'pending') return l.status;
+  return l.ok ? 'pass' : 'fail';
+}
+
 export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: number }) {
   const l = props.line;
+  const status = lineStatus(l);
+  const title = specOf(l.check)?.title;
   // The body (rule, source, facts) is rendered only once opened: a receipt has dozens of lines.
   const [opened, setOpened] = useState(false);
   return (
-    <li className={`line ${l.ok ? 'ok' : 'bad'}`} data-check={l.check} data-ok={String(l.ok)}>
+    <li
+      className={`line ${status === 'pass' ? 'ok' : status === 'fail' ? 'bad' : 'pending'}`}
+      data-check={l.check}
+      data-ok={String(l.ok)}
+      data-status={status}
+    >
       <details onToggle={(e) => e.currentTarget.open && setOpened(true)}>
         <summary>
-          <Status ok={l.ok} />
+          <Status
+            ok={status === 'pass' ? true : status === 'fail' ? false : null}
+            label={status === 'pending' ? 'waits' : undefined}
+          />
           <span className="check mono">{l.check}</span>
           <span className="reason">
-            {l.ok ? describePass(l) : (l.reason ?? l.code ?? 'failed')}
+            {status === 'pass'
+              ? (title ?? describePass(l))
+              : (l.reason ?? l.code ?? (status === 'pending' ? 'waiting' : 'failed'))}
           </span>
-          {!l.ok && l.code && <span className="code mono">{l.code}</span>}
+          {status !== 'pass' && l.code && <span className="code mono">{l.code}</span>}
           <span className={`basis ${l.basis}`} title={BASIS[l.basis] ?? l.basis}>
             {l.basis}
           </span>
@@ -70,6 +91,17 @@ export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: num
         </summary>
         {opened && (
           <div className="line-body">
+            {title && (
+              <p>
+                <b>What this line establishes when it passes:</b> {title}
+              </p>
+            )}
+            {status === 'pending' && (
+              <p className="pending-text">
+                This line waits for an input it names (<code>{l.code}</code>); it is neither passed
+                nor failed, and a receipt with a waiting line is never shown as verified.
+              </p>
+            )}
             <p className="muted">
               Rule <code>{l.rule}</code>. {BASIS[l.basis] ?? ''}
             </p>

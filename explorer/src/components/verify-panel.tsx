@@ -99,13 +99,20 @@ export function VerifyPanel(props: {
   state: LocalCheck;
   onRun: () => void;
   apiOk: boolean;
-  apiPending: readonly string[];
+  apiPendingSteps: readonly string[];
   disagreements: number;
   bundleUrl: string;
 }) {
   const s = props.state;
   const running = s.status === 'running';
-  const cls = s.status === 'done' ? (s.receipt?.ok ? 'ok' : 'bad') : '';
+  const cls =
+    s.status === 'done'
+      ? s.receipt?.status === 'pass'
+        ? 'ok'
+        : s.receipt?.status === 'pending'
+          ? 'pending'
+          : 'bad'
+      : '';
   return (
     <section className={`verify-panel ${cls}`} aria-labelledby="verify-h" aria-live="polite">
       <h2 id="verify-h">Verify in my browser</h2>
@@ -141,60 +148,93 @@ export function VerifyPanel(props: {
         </div>
       )}
       {s.status === 'done' && s.receipt && (
-        <div data-testid="local-verdict" data-ok={String(s.receipt.ok)}>
-          <p className={s.receipt.ok ? 'ok-text' : 'bad-text'}>
-            <b>
-              {s.receipt.ok
-                ? `✓ All ${s.receipt.lines.length} lines hold in your browser`
-                : `✗ ${s.receipt.failed} of ${s.receipt.lines.length} lines fail in your browser`}
-            </b>{' '}
-            <span data-testid="verify-time">
-              ({duration(s.verifyMs)} to verify, {duration(s.fetchMs)} to download {count(s.bytes)}{' '}
-              bytes)
-            </span>
-          </p>
-          {props.disagreements > 0 && (
-            <p className="bad-text" role="alert" data-testid="disagreement">
-              <b>
-                Your browser disagrees with the API on {props.disagreements} line
-                {props.disagreements > 1 ? 's' : ''}
-              </b>{' '}
-              {props.apiOk ? '(the API reported this receipt as passing). ' : '. '}
-              Trust the local result: it was recomputed from the signed data the API served, and the
-              lines that differ are marked below.
-            </p>
-          )}
-          {props.apiPending.length > 0 && (
-            <p className="muted">
-              The API lists these steps as pending (the era is not paid yet):{' '}
-              {props.apiPending.join(', ')}. The bundle cannot prove them either.
-            </p>
-          )}
-          <h3>What your browser checked, and what it took on trust</h3>
-          <ul className="trust">
-            <li>
-              <b>Checked here</b> ({s.receipt.lines.filter((l) => l.basis === 'checked').length}{' '}
-              lines): the grant’s and the record’s signatures ({s.counts.webCrypto} ed25519 by
-              WebCrypto, {s.counts.pureEd25519 + s.counts.fallbackAfterStrictReject} ed25519 and{' '}
-              {s.counts.sr25519} sr25519 by the pure verifier), the record’s hashes and id, the MMR
-              path to the batch root, the anchor’s commitment, the quorum arithmetic, the payout
-              proofs and the era’s sums.
-            </li>
-            <li>
-              <b>Taken from the chain</b> (
-              {s.receipt.lines.filter((l) => l.basis === 'trusted').length} lines, marked{' '}
-              <span className="basis trusted">trusted</span>): that the anchoring block is final,
-              the validator set, and votes as signed extrinsics the runtime accepted.
-            </li>
-            <li>
-              <b>Taken from the API</b>: the bundle’s data itself, i.e. which chain blocks and
-              events it cites. Altered data fails the checks above; to be independent of this API,
-              compare the cited block hashes with your own node.
-            </li>
-          </ul>
-          <p className="muted">Signature backend: {s.backend}.</p>
-        </div>
+        <LocalVerdict
+          check={s}
+          receipt={s.receipt}
+          apiOk={props.apiOk}
+          apiPendingSteps={props.apiPendingSteps}
+          disagreements={props.disagreements}
+        />
       )}
     </section>
+  );
+}
+
+function LocalVerdict(props: {
+  check: Extract<LocalCheck, { status: 'done' }>;
+  receipt: Receipt;
+  apiOk: boolean;
+  apiPendingSteps: readonly string[];
+  disagreements: number;
+}) {
+  const s = props.check;
+  const r = props.receipt;
+  const checked = r.lines.filter((l) => l.basis === 'checked' && l.status !== 'pending');
+  const trusted = r.lines.filter((l) => l.basis === 'trusted' && l.status !== 'pending');
+  const waiting = r.lines.filter((l) => l.status === 'pending');
+  const names = (lines: readonly Line[]) => [...new Set(lines.map((l) => l.check))].join(', ');
+  return (
+    <div data-testid="local-verdict" data-ok={String(r.ok)} data-status={r.status}>
+      <p
+        className={
+          r.status === 'pass' ? 'ok-text' : r.status === 'pending' ? 'pending-text' : 'bad-text'
+        }
+      >
+        <b>
+          {r.status === 'pass'
+            ? `✓ All ${r.lines.length} lines hold in your browser`
+            : r.status === 'fail'
+              ? `✗ ${r.failed} of ${r.lines.length} lines fail in your browser`
+              : `◔ ${r.pending} of ${r.lines.length} lines wait for an input; none fails`}
+        </b>{' '}
+        <span data-testid="verify-time">
+          ({duration(s.verifyMs)} to verify, {duration(s.fetchMs)} to download {count(s.bytes)}{' '}
+          bytes)
+        </span>
+      </p>
+      {props.disagreements > 0 && (
+        <p className="bad-text" role="alert" data-testid="disagreement">
+          <b>
+            Your browser disagrees with the API on {props.disagreements} line
+            {props.disagreements > 1 ? 's' : ''}
+          </b>{' '}
+          {props.apiOk ? '(the API reported this receipt as passing). ' : '. '}
+          Trust the local result: it was recomputed from the signed data the API served, and the
+          lines that differ are marked below.
+        </p>
+      )}
+      <h3>What your browser checked, and what it took on someone’s word</h3>
+      <ul className="trust">
+        <li>
+          <b>Recomputed here</b> ({checked.length} lines): signatures ({s.counts.webCrypto} ed25519
+          by WebCrypto, {s.counts.pureEd25519 + s.counts.fallbackAfterStrictReject} ed25519 and{' '}
+          {s.counts.sr25519} sr25519 by the pure verifier), hashes, ids, the MMR path, the anchor’s
+          commitment, the vote tally, payout proofs and sums.
+        </li>
+        <li>
+          <b>On the chain’s word</b> ({trusted.length} lines, marked{' '}
+          <span className="basis trusted">trusted</span>
+          {trusted.length > 0 ? `: ${names(trusted)}` : ''}): finality of the cited blocks and
+          payout outcomes the runtime recorded.
+        </li>
+        {waiting.length > 0 && (
+          <li>
+            <b>Waiting</b> ({waiting.length} lines: {names(waiting)}): an input is not there yet
+            {props.apiPendingSteps.length > 0
+              ? ` (the API waits on the same steps: ${props.apiPendingSteps.join(', ')})`
+              : ''}
+            ; these lines are neither passed nor failed.
+          </li>
+        )}
+        <li>
+          <b>On this API’s word</b>: the chain facts the bundle cites (which remarks, votes,
+          validator sets, grant anchors and payout events exist, in which blocks, sent by whom). The
+          bundle carries no proof of them yet, so a bundle that invents them consistently also
+          passes here. To be independent of this API, compare the cited block hashes with your own
+          node.
+        </li>
+      </ul>
+      <p className="muted">Signature backend: {s.backend}.</p>
+    </div>
   );
 }

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { verifyPool } from '../verify/pool.ts';
 import { bundleUrl as restBundleUrl, useQuery } from '../api.ts';
 import { Empty, KeyValues, Loaded, Page, RawJson, Section, Status } from '../components/basics.tsx';
-import { type CheckLine, LINE_FIELDS, LineRow } from '../components/lines.tsx';
+import { type CheckLine, LINE_FIELDS, LineRow, lineStatus } from '../components/lines.tsx';
 import {
   AccountLink,
   BatchLink,
@@ -32,10 +32,13 @@ interface ReceiptData {
   receipt: {
     id: string;
     recordId: string;
+    kind: string;
+    status: string;
     ok: boolean;
     passed: number;
     failed: number;
-    pending: string[];
+    pending: number;
+    pendingSteps: string[];
     copies: number;
     bundleUrl: string;
     record: unknown;
@@ -63,7 +66,7 @@ interface ReceiptData {
 
 const RECEIPT = `query Receipt($id: String!) {
   receipt(id: $id) {
-    id recordId ok passed failed pending copies bundleUrl record
+    id recordId kind status ok passed failed pending pendingSteps copies bundleUrl record
     lines { index subjectKind subjectId ${LINE_FIELDS} }
     activity {
       id batchId leafIndex clusterId era userId agentId customerId providerId nodeId timestamp cost
@@ -127,10 +130,7 @@ export default function ReceiptPage(props: { id: string }) {
             ? pairLines(r.lines, localState.receipt.lines)
             : null;
         const disagreements = localLines
-          ? localLines.filter(
-              (l, i) =>
-                !l || l.ok !== r.lines[i]!.ok || (l.code ?? null) !== (r.lines[i]!.code ?? null)
-            ).length
+          ? localLines.filter((l, i) => !agrees(r.lines[i]!, l)).length
           : 0;
         const run = () => {
           setLocal({ id: props.id, state: { status: 'running', phase: 'starting' } });
@@ -157,20 +157,29 @@ export default function ReceiptPage(props: { id: string }) {
               </>
             }
           >
-            <p className="totals" data-testid="api-verdict" data-ok={String(r.ok)}>
+            <p
+              className="totals"
+              data-testid="api-verdict"
+              data-ok={String(r.ok)}
+              data-status={r.status}
+            >
               <Status
-                ok={r.pending.length > 0 ? null : r.ok}
+                ok={r.status === 'pass' ? true : r.status === 'fail' ? false : null}
                 label={
-                  r.pending.length > 0
-                    ? `pending: ${r.pending.join(', ')}`
-                    : r.ok
-                      ? 'every line passed'
-                      : `${r.failed} of ${r.lines.length} lines failed`
+                  r.status === 'pass'
+                    ? 'every line passed'
+                    : r.status === 'fail'
+                      ? `${r.failed} of ${r.lines.length} lines failed`
+                      : `${r.pending} of ${r.lines.length} lines wait (${r.pendingSteps.join(', ')})`
                 }
               />{' '}
               <span className="muted">
-                as verified by Proof Room’s indexer ({r.passed} passed, {r.failed} failed
-                {r.pending.length > 0 ? `, steps pending: ${r.pending.join(', ')}` : ''}).
+                as verified by Proof Room’s indexer ({r.passed} passed, {r.failed} failed,{' '}
+                {r.pending} waiting
+                {r.status === 'fail' && r.pending > 0
+                  ? `; steps waiting: ${r.pendingSteps.join(', ')}`
+                  : ''}
+                ).
               </span>
               {r.copies > 1 && (
                 <span className="bad-text">
@@ -215,7 +224,7 @@ export default function ReceiptPage(props: { id: string }) {
               state={localState}
               onRun={run}
               apiOk={r.ok}
-              apiPending={r.pending}
+              apiPendingSteps={r.pendingSteps}
               disagreements={disagreements}
               bundleUrl={bundleUrl}
             />
@@ -243,15 +252,6 @@ export default function ReceiptPage(props: { id: string }) {
                       )
                     )}
                   </ol>
-                </div>
-              ))}
-              {r.pending.map((step) => (
-                <div key={step} className="step">
-                  <h3>{STEP_TITLES[step] ?? step}</h3>
-                  <Empty>
-                    Pending: the era is not paid yet, so there is nothing to check for this step. A
-                    receipt with a pending step is never shown as verified.
-                  </Empty>
                 </div>
               ))}
             </Section>
@@ -289,17 +289,31 @@ export default function ReceiptPage(props: { id: string }) {
   );
 }
 
-function LocalMark(props: { api: CheckLine; local: { ok: boolean; code?: string | null } | null }) {
+type LocalLine = { ok: boolean; status?: string; code?: string | null };
+
+/** Whether the browser's line says what the API's line says: same status, same reason code. */
+function agrees(api: CheckLine, local: LocalLine | null): boolean {
+  return (
+    local !== null &&
+    lineStatus(local) === lineStatus(api) &&
+    (local.code ?? null) === (api.code ?? null)
+  );
+}
+
+function LocalMark(props: { api: CheckLine; local: LocalLine | null }) {
   const l = props.local;
   if (!l) return <span className="verdict-local muted">not in the bundle</span>;
-  const agree = l.ok === props.api.ok && (l.code ?? null) === (props.api.code ?? null);
+  const agree = agrees(props.api, l);
+  const status = lineStatus(l);
   return (
     <span
-      className={`verdict-local badge ${l.ok ? 'ok' : 'bad'} ${agree ? '' : 'disagree'}`}
+      className={`verdict-local badge ${status === 'pass' ? 'ok' : status === 'fail' ? 'bad' : 'pending'} ${agree ? '' : 'disagree'}`}
       data-local-ok={String(l.ok)}
+      data-local-status={status}
       title={agree ? 'your browser agrees' : 'your browser disagrees with the API'}
     >
-      your browser: {l.ok ? '✓' : `✗ ${l.code ?? ''}`}
+      your browser:{' '}
+      {status === 'pass' ? '✓' : status === 'fail' ? `✗ ${l.code ?? ''}` : `◔ ${l.code ?? ''}`}
       {!agree && ' (differs)'}
     </span>
   );

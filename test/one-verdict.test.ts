@@ -1,0 +1,158 @@
+/**
+ * One verdict: for every receipt of the fault devnet (every fault the devnet knows), on PGlite and
+ * on PostgreSQL, the lines the indexer stored (as the API assembles them, `loadReceipt`) and the
+ * lines `verifyReceipt` computes offline from the receipt's REST bundle (`buildReceiptBundle`) are
+ * the same: same checks, same order, same status and code, same facts. Both equal the manifest.
+ * Then the comparison is shown to catch a skipped step: for every check of the catalogue, the
+ * stored lines of that check are deleted (as if the indexer had skipped it), or a failing one is
+ * turned into a pass (as if it had computed it wrongly), and the comparison must report it.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReceiptBundle } from '../api/bundle.ts';
+import { loadReceipt } from '../api/receipt.ts';
+import { ManifestIndex } from '../devnet/manifest.ts';
+import { parseBundle } from '../verifier/bundle.ts';
+import { CATALOGUE, patternOf } from '../verifier/catalogue.ts';
+import { nodeBackend } from '../verifier/node/index.ts';
+import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
+import { databaseLegs } from './helpers/databases.ts';
+import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
+
+const legs = await databaseLegs();
+
+interface Comparable {
+  check: string;
+  status: string;
+  code: string | null;
+  facts: unknown;
+}
+
+const view = (l: Comparable) => ({
+  check: l.check,
+  status: l.status,
+  code: l.code,
+  facts: l.facts,
+});
+
+/** Differences between the stored receipt and the bundle's verdict, line by line, in order. */
+async function differences(db: pg.Pool, id: string): Promise<string[]> {
+  const stored = await loadReceipt(db, { id });
+  const bundle = await buildReceiptBundle(db, id, { payoutBatchSize: 100 });
+  if (!stored || !bundle) return [`${id}: no receipt or no bundle`];
+  const parsed = parseBundle(JSON.stringify(bundle));
+  if (!parsed.ok) return [`${id}: bundle does not parse: ${parsed.errors.join('; ')}`];
+  const offline = verifyReceipt(parsed.bundle, nodeBackend, DEFAULT_POLICY);
+  const out: string[] = [];
+  const n = Math.max(stored.lines.length, offline.lines.length);
+  for (let i = 0; i < n; i++) {
+    const a = stored.lines[i];
+    const b = offline.lines[i];
+    const x = a ? JSON.stringify(view(a)) : 'none';
+    const y = b ? JSON.stringify(view(b)) : 'none';
+    if (x !== y)
+      out.push(`${id} line ${i}: stored ${x.slice(0, 300)} / offline ${y.slice(0, 300)}`);
+  }
+  return out;
+}
+
+describe.each(legs)('one verdict on %s', (leg) => {
+  let ix: IndexedDevnet;
+  let db: pg.Pool;
+  let ids: string[];
+
+  beforeAll(async () => {
+    ix = await indexDevnet(leg, {
+      seed: 'one-verdict',
+      records: 240,
+      eras: 3,
+      recordsPerBatch: 10,
+    });
+    db = new pg.Pool({ connectionString: ix.url, max: 4 });
+    ids = (await db.query(`SELECT id FROM activity_record ORDER BY block_height, id`)).rows.map(
+      (r) => r.id as string
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await ix?.close();
+  });
+
+  it('stores, for every receipt, exactly the lines its bundle verifies to, and the manifest', async () => {
+    expect(ids.length).toBe(240);
+    const index = new ManifestIndex(ix.devnet.manifest);
+    const problems: string[] = [];
+    for (const id of ids) {
+      problems.push(...(await differences(db, id)));
+      const stored = (await loadReceipt(db, { id }))!;
+      problems.push(...index.diff(stored.recordId, stored.lines));
+    }
+    expect(problems.slice(0, 20)).toEqual([]);
+  }, 240_000);
+
+  it('catches any single check the indexer would skip or get wrong', async () => {
+    const caught: string[] = [];
+    const missed: string[] = [];
+    const client = await db.connect();
+    try {
+      for (const spec of CATALOGUE) {
+        // A stored line of this check (a failing one when there is one), and its receipt.
+        const rows = (
+          await client.query(
+            `SELECT l.subject_kind, l.subject_id, l.seq, l.check_name, l.ok FROM verification_line l
+              WHERE l.subject_kind = ANY($1::text[]) ORDER BY l.ok, l.subject_id, l.seq`,
+            [['links', 'record', 'anchor', 'era', 'settlement']]
+          )
+        ).rows.filter((r) => patternOf(r.check_name) === spec.check);
+        if (rows.length === 0) {
+          if (spec.presence !== 'optional') missed.push(`${spec.check}: never stored`);
+          continue;
+        }
+        const line = rows[0]!;
+        const receipt = (
+          await client.query(
+            `SELECT a.id FROM activity_record a WHERE a.id = $1 OR a.batch_id = $1
+                OR (a.cluster_id || '-' || a.era) = $1
+                OR $1 LIKE a.cluster_id || '-' || a.era || '-%-' || a.customer_id
+                OR $1 LIKE a.cluster_id || '-' || a.era || '-%-' || a.provider_id
+              ORDER BY a.id LIMIT 1`,
+            [line.subject_id]
+          )
+        ).rows[0]?.id as string | undefined;
+        if (!receipt) {
+          missed.push(`${spec.check}: no receipt reads ${line.subject_kind} ${line.subject_id}`);
+          continue;
+        }
+        for (const mutation of ['skip', 'flip'] as const) {
+          if (mutation === 'flip' && line.ok) continue;
+          await client.query('BEGIN');
+          try {
+            if (mutation === 'skip')
+              await client.query(
+                `DELETE FROM verification_line WHERE subject_kind = $1 AND subject_id = $2 AND seq = $3`,
+                [line.subject_kind, line.subject_id, line.seq]
+              );
+            else
+              await client.query(
+                `UPDATE verification_line SET ok = true, pending = false, code = NULL
+                  WHERE subject_kind = $1 AND subject_id = $2 AND seq = $3`,
+                [line.subject_kind, line.subject_id, line.seq]
+              );
+            const diff = await differences(
+              { query: (t: string, v?: unknown[]) => client.query(t, v) } as never,
+              receipt
+            );
+            (diff.length > 0 ? caught : missed).push(`${mutation} ${line.check_name}`);
+          } finally {
+            await client.query('ROLLBACK');
+          }
+        }
+      }
+    } finally {
+      client.release();
+    }
+    expect(missed).toEqual([]);
+    expect(caught.length).toBeGreaterThanOrEqual(CATALOGUE.length - 2);
+  }, 240_000);
+});
