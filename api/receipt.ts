@@ -20,6 +20,7 @@ import {
   orderReceiptLines,
   verifySettlementSubject,
 } from '../verifier/receipt.ts';
+import { kindOfFormat } from '../verifier/kinds.ts';
 import { recordOf } from './bundle.ts';
 import type { Queryable } from './context.ts';
 
@@ -68,6 +69,8 @@ interface ActivityRow {
   era: number | null;
   customer_id: string | null;
   provider_id: string | null;
+  /** The anchored batch's record format (absent where only the subjects are needed). */
+  record_format?: number;
 }
 
 /** The subjects whose lines make up the receipt of an activity record row, in receipt order. */
@@ -133,7 +136,8 @@ export async function loadReceipt(
   // read by their own resolvers when a query asks for them.
   const r = (
     await db.query(
-      `SELECT a.id, a.record_id, a.batch_id, a.cluster_id, a.era, a.customer_id, a.provider_id
+      `SELECT a.id, a.record_id, a.batch_id, a.cluster_id, a.era, a.customer_id, a.provider_id,
+              (SELECT d.record_format FROM dac_batch d WHERE d.id = a.batch_id) AS record_format
          FROM activity_record a WHERE ${byId ? 'a.id' : 'a.record_id'} = $1
         ORDER BY a.block_height, a.id LIMIT 1`,
       [key]
@@ -215,7 +219,8 @@ export async function loadReceipt(
   return {
     id: r.id,
     recordId: r.record_id,
-    kind: 'scp-json',
+    // The registry's kind of the batch's record format (verifier/kinds.ts).
+    kind: kindOfFormat(Number(r.record_format))?.id ?? `format-${r.record_format}`,
     status: failed > 0 ? 'fail' : pending > 0 ? 'pending' : 'pass',
     ok: failed === 0 && pending === 0,
     passed: lines.length - failed - pending,

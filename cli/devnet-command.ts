@@ -57,7 +57,10 @@ export async function devnetCommand(argv: string[]): Promise<number> {
   if (seedFlag === true) throw new UsageError('--seed needs a value');
   const faults = parseFaults(args.flags.get('faults'));
   const records = intFlag(args.flags.get('records'), 'records', 120, 1, 10_000_000);
-  const eras = intFlag(args.flags.get('eras'), 'eras', 2, 1, 1000);
+  // Unset: the scenario's default (2 eras, 4 with era-not-paid so one honest era remains).
+  const eras = args.flags.has('eras')
+    ? intFlag(args.flags.get('eras'), 'eras', 2, 1, 1000)
+    : undefined;
   const port = intFlag(args.flags.get('port'), 'port', 9944, 0, 65_530);
   const blockTimeMs = intFlag(args.flags.get('block-time'), 'block-time', 0, 0, 3_600_000);
   const reorgAfterMs = intFlag(args.flags.get('reorg-after'), 'reorg-after', 5000, 0, 3_600_000);

@@ -26,8 +26,8 @@ commands:
       Re-checks every line of a receipt bundle offline (- reads standard input). Exit 0: every
       line passes; 1: a line fails; 2: the bundle is malformed or unreadable; 4: no line fails
       but some wait for an input (an era not paid yet, the GAR service, a grant anchor), so the
-      receipt is not verified yet. --verbose prints
-      the facts of passing lines too. Several bundles are checked on all cores, one line each.
+      receipt is not verified yet. --verbose prints the facts of passing lines too. Several
+      bundles are checked on all cores, one line each.
       A sentinel evidence file is recognised by its format and checked the same way: the
       sentinel's signature, the anchor, the expected record's proof and the claimed failure.
 ${START_USAGE}${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}${SENTINEL_USAGE}  help

@@ -26,7 +26,7 @@ export const START_USAGE = `  start [--rpc URL] [--gar URL] [--storage URL,...] 
       DATABASE_URL, the embedded PostgreSQL in <data dir>/pg), the indexer, the API and explorer
       (port 4350) and the sentinel. Shows the indexer's progress, then the explorer and GraphQL
       URLs. Ctrl-C stops everything; the next start resumes from the database. The demo's shape:
-      --records (600), --eras (3), --seed, --faults (default all), --devnet-port. See
+      --records (600), --eras (4), --seed, --faults (default all), --devnet-port. See
       docs/operations.md.
 `;
 
@@ -34,7 +34,7 @@ export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--fau
          [--block-time MS] [--reorg-after MS] [--slow-node MS] [--out DIR] [--bundles]
       Runs the devnet: Substrate JSON-RPC (HTTP and WebSocket) on P (default 9944), the GAR
       service on P+1 and three storage nodes on P+2.. (P=0: ephemeral ports), serving a seeded
-      scenario (default 120 records over 2 eras). Faults (or 'all'):
+      scenario (default 120 records over 2 eras, 4 with era-not-paid). Faults (or 'all'):
 ${wrap(DEVNET_FAULTS.join(', '), 8, 96)}
       --block-time reveals one block per MS instead of all at once; --reorg-after switches from
       the orphaned branch after MS (anchor-reorged); --slow-node delays storage node 0 by MS;

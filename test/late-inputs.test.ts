@@ -15,9 +15,7 @@ import { ManifestIndex } from '../devnet/manifest.ts';
 import { buildDevnetScenario } from '../devnet/scenario.ts';
 import { Supervisor } from '../indexer/supervisor.ts';
 import { mkdirSync } from 'node:fs';
-import { loadApiConfig } from '../api/config.ts';
-import { startApiServer } from '../api/server.ts';
-import { EXPLORER_DIST, ensureExplorer } from '../cli/explorer-build.ts';
+import { serveApi } from './helpers/api-server.ts';
 import { chromiumAvailable, launchChromium } from './helpers/browser.ts';
 import { type Leg, createTestDatabase, databaseLegs } from './helpers/databases.ts';
 
@@ -161,18 +159,7 @@ describe.each(legs)('late inputs on %s', (leg) => {
 
 /** Opens the receipt page of `id` in Chromium over an API server on `url`, and re-checks it there. */
 async function lookInTheBrowser(url: string, leg: Leg, id: string): Promise<void> {
-  await ensureExplorer();
-  const config = loadApiConfig(
-    { PROOFROOM_API_RATE_LIMIT: '0' },
-    {
-      databaseUrl: url,
-      embedded: leg === 'pglite',
-      port: 0,
-      host: '127.0.0.1',
-      explorerDir: EXPLORER_DIST,
-    }
-  );
-  const server = await startApiServer({ ...config, databaseUrl: url });
+  const server = await serveApi(url, leg);
   const chromium = await launchChromium();
   try {
     const page = await chromium.newPage({ viewport: { width: 1280, height: 900 } });
@@ -203,6 +190,6 @@ async function lookInTheBrowser(url: string, leg: Leg, id: string): Promise<void
     expect(errors).toEqual([]);
   } finally {
     await chromium.close();
-    await server.close(500).catch(() => {});
+    await server.close();
   }
 }

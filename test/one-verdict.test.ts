@@ -7,6 +7,10 @@
  * stored lines of that check are deleted (as if the indexer had skipped it), or a failing one is
  * turned into a pass (as if it had computed it wrongly), and the comparison must report it.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReceiptBundle } from '../api/bundle.ts';
@@ -16,6 +20,7 @@ import { parseBundle } from '../verifier/bundle.ts';
 import { CATALOGUE, patternOf } from '../verifier/catalogue.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
+import { serveApi } from './helpers/api-server.ts';
 import { databaseLegs } from './helpers/databases.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
 
@@ -89,6 +94,59 @@ describe.each(legs)('one verdict on %s', (leg) => {
       problems.push(...index.diff(stored.recordId, stored.lines));
     }
     expect(problems.slice(0, 20)).toEqual([]);
+  }, 240_000);
+
+  it('gives, through `proofroom verify --json` on every REST bundle, the GraphQL receipt lines', async () => {
+    const api = await serveApi(ix.url, leg);
+    const dir = mkdtempSync(path.join(tmpdir(), 'one-verdict-'));
+    try {
+      const files: string[] = [];
+      const graphql = new Map<string, Comparable[]>();
+      const query = `query ($id: String!) { receipt(id: $id) { status lines { check status code facts } } }`;
+      for (const [i, id] of ids.entries()) {
+        const res = await fetch(`${api.url}/v1/receipts/${encodeURIComponent(id)}`);
+        expect(res.status, id).toBe(200);
+        const file = path.join(dir, `${i}.json`);
+        writeFileSync(file, await res.text());
+        files.push(file);
+        const g = await fetch(`${api.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables: { id } }),
+        });
+        const body = (await g.json()) as { data: { receipt: { lines: Comparable[] } } };
+        graphql.set(file, body.data.receipt.lines);
+      }
+      // The CLI as a user runs it, in its own process: NDJSON, one receipt per line.
+      const run = spawnSync(process.execPath, ['cli/proofroom.mjs', 'verify', '--json', ...files], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      expect([1, 4, 0]).toContain(run.status);
+      const out = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, any>);
+      expect(out).toHaveLength(files.length);
+      const problems: string[] = [];
+      for (const r of out) {
+        if (r.malformed) {
+          problems.push(`${r.file}: malformed ${JSON.stringify(r.errors)}`);
+          continue;
+        }
+        const want = JSON.stringify(graphql.get(r.file)!.map(view));
+        const got = JSON.stringify(
+          (r.lines as Comparable[]).map((l) => view({ ...l, code: l.code ?? null }))
+        );
+        if (want !== got)
+          problems.push(`${r.file}: CLI ${got.slice(0, 400)} / GraphQL ${want.slice(0, 400)}`);
+      }
+      expect(problems.slice(0, 5)).toEqual([]);
+      expect(run.stderr).toMatch(new RegExp(`^${files.length} bundles: `, 'm'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await api.close();
+    }
   }, 240_000);
 
   it('catches any single check the indexer would skip or get wrong', async () => {
