@@ -245,100 +245,185 @@ export async function readLinksInputs(
       },
     });
 
-  const pairs = new Map<string, { versions: GrantRow[]; anchorIds: string[] }>();
-  const registrations = new Map<string, RegistrationInput | null>();
+  // Targets are read in groups that share the GAR read position and height (one group per write
+  // in the indexer): each group reads its pairs' versions, their anchor entries and its nodes'
+  // registrations with one query each, not one per record.
+  const groups = new Map<string, LinksTarget[]>();
   for (const t of targets) {
-    const pairKey = `${t.user}/${t.agent}/${t.garCursor}/${t.height}`;
-    if (!pairs.has(pairKey)) {
-      const versions =
-        t.user && t.agent
-          ? ((
-              await db.query(
-                `SELECT seq::text AS seq, payload, signature, url FROM gar_grant
-                  WHERE user_id = $1 AND agent_id = $2 AND seq <= $3 ORDER BY seq`,
-                [t.user, t.agent, t.garCursor]
-              )
-            ).rows as GrantRow[])
-          : [];
-      let anchorIds: string[] = [];
-      if (anchorKey && t.user && t.agent) {
-        const pair = toHex(garPairIdHex(t.user, t.agent));
-        const hashes = (
-          await db.query(
-            `SELECT payload_hash FROM gar_grant WHERE user_id = $1 AND agent_id = $2 AND seq <= $3`,
-            [t.user, t.agent, t.garCursor]
-          )
-        ).rows.map((r) => (r as { payload_hash: string }).payload_hash);
-        anchorIds = (
-          await db.query(
-            `SELECT DISTINCT remark_id FROM gar_anchor_entry
-              WHERE block_height <= $1
-                AND (pair_id = $2 OR (pair_id IS NULL AND payload_hash = ANY($3::text[])))`,
-            [t.height, pair, hashes]
-          )
-        ).rows
-          .map((r) => (r as { remark_id: string }).remark_id)
-          .filter((id) => anchorById.has(id))
-          .sort((a, b) => {
-            const x = anchorById.get(a)!.row;
-            const y = anchorById.get(b)!.row;
-            return x.block_height - y.block_height || x.event_index - y.event_index;
-          });
-      }
-      pairs.set(pairKey, { versions, anchorIds });
-    }
-    const regKey = `${t.clusterId}/${t.node}/${t.height}`;
-    if (!registrations.has(regKey)) registrations.set(regKey, await registrationOf(db, t));
-    const p = pairs.get(pairKey)!;
-    const grant: GrantEvidence = {
-      versions: versionsOf(p.versions),
-      anchors: p.anchorIds.map((id) => anchorById.get(id)!.input),
-      anchorKey,
-      complete: t.garComplete,
-      error: t.garComplete ? null : gar.error,
-    };
-    out.set(t.id, { grant, registration: registrations.get(regKey)! });
+    const k = `${t.garCursor}/${t.height}`;
+    const list = groups.get(k);
+    if (list) list.push(t);
+    else groups.set(k, [t]);
   }
+  for (const group of groups.values()) {
+    const { garCursor, height } = group[0]!;
+    const pairs = await readPairs(db, group, garCursor, height, anchorKey, anchorById);
+    const registrations = await readRegistrations(db, group, height);
+    for (const t of group) {
+      const p = (t.user && t.agent && pairs.get(`${t.user}/${t.agent}`)) || {
+        versions: [],
+        anchorIds: [],
+      };
+      const grant: GrantEvidence = {
+        versions: p.versions,
+        anchors: p.anchorIds.map((id) => anchorById.get(id)!.input),
+        anchorKey,
+        complete: t.garComplete,
+        error: t.garComplete ? null : gar.error,
+      };
+      const registration = t.node ? registrations.get(`${t.clusterId}/${t.node}`)! : null;
+      out.set(t.id, { grant, registration });
+    }
+  }
+  return out;
+}
+
+/** The versions (served up to `garCursor`) and GAR anchors (up to `height`) of the targets' pairs. */
+async function readPairs(
+  db: Queryable,
+  targets: readonly LinksTarget[],
+  garCursor: number,
+  height: number,
+  anchorKey: Uint8Array | null,
+  anchorById: ReadonlyMap<string, { row: GarRemarkRow }>
+): Promise<Map<string, { versions: GrantInput[]; anchorIds: string[] }>> {
+  const users: string[] = [];
+  const agents: string[] = [];
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (!t.user || !t.agent || seen.has(`${t.user}/${t.agent}`)) continue;
+    seen.add(`${t.user}/${t.agent}`);
+    users.push(t.user);
+    agents.push(t.agent);
+  }
+  const out = new Map<string, { versions: GrantInput[]; anchorIds: string[] }>();
+  if (users.length === 0) return out;
+  const rows = (
+    await db.query(
+      `SELECT g.user_id, g.agent_id, g.seq::text AS seq, g.payload, g.signature, g.url,
+              g.payload_hash
+         FROM gar_grant g
+         JOIN unnest($1::text[], $2::text[]) AS p(user_id, agent_id)
+           ON g.user_id = p.user_id AND g.agent_id = p.agent_id
+        WHERE g.seq <= $3
+        ORDER BY g.user_id, g.agent_id, g.seq`,
+      [users, agents, garCursor]
+    )
+  ).rows as Array<GrantRow & { user_id: string; agent_id: string; payload_hash: string }>;
+  const byPair = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const k = `${r.user_id}/${r.agent_id}`;
+    const list = byPair.get(k);
+    if (list) list.push(r);
+    else byPair.set(k, [r]);
+  }
+  // Anchor entries naming a pair, or (GarAnchor, no pair) one of its versions' hashes.
+  const entries = anchorKey
+    ? ((
+        await db.query(
+          `SELECT DISTINCT remark_id, pair_id, payload_hash FROM gar_anchor_entry
+            WHERE block_height <= $1 AND (pair_id = ANY($2::text[])
+               OR (pair_id IS NULL AND payload_hash = ANY($3::text[])))`,
+          [
+            height,
+            users.map((u, i) => toHex(garPairIdHex(u, agents[i]!))),
+            rows.map((r) => r.payload_hash),
+          ]
+        )
+      ).rows as Array<{ remark_id: string; pair_id: string | null; payload_hash: string }>)
+    : [];
+  const byPairId = new Map<string, Set<string>>();
+  const byHash = new Map<string, Set<string>>();
+  for (const e of entries) {
+    const [map, key] = e.pair_id ? [byPairId, e.pair_id] : [byHash, e.payload_hash];
+    const set = map.get(key) ?? new Set<string>();
+    set.add(e.remark_id);
+    map.set(key, set);
+  }
+  const order = (a: string, b: string): number => {
+    const x = anchorById.get(a)!.row;
+    const y = anchorById.get(b)!.row;
+    return x.block_height - y.block_height || x.event_index - y.event_index;
+  };
+  users.forEach((user, i) => {
+    const k = `${user}/${agents[i]}`;
+    const own = byPair.get(k) ?? [];
+    const ids = new Set(byPairId.get(toHex(garPairIdHex(user, agents[i]!))) ?? []);
+    for (const r of own) for (const id of byHash.get(r.payload_hash) ?? []) ids.add(id);
+    out.set(k, {
+      versions: versionsOf(own),
+      anchorIds: anchorKey ? [...ids].filter((id) => anchorById.has(id)).sort(order) : [],
+    });
+  });
+  return out;
+}
+
+/** Each (cluster, node) of the targets' membership changes up to `height`, and its provider. */
+async function readRegistrations(
+  db: Queryable,
+  targets: readonly LinksTarget[],
+  height: number
+): Promise<Map<string, RegistrationInput>> {
+  const clusters: string[] = [];
+  const nodes: string[] = [];
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (!t.node || seen.has(`${t.clusterId}/${t.node}`)) continue;
+    seen.add(`${t.clusterId}/${t.node}`);
+    clusters.push(t.clusterId);
+    nodes.push(t.node);
+  }
+  const out = new Map<string, RegistrationInput>();
+  if (nodes.length === 0) return out;
+  const events = (
+    await db.query(
+      `SELECT e.id, e.cluster_id, e.node_id, e.kind, e.block_height, b.timestamp
+         FROM cluster_node_event e
+         JOIN unnest($1::text[], $2::text[]) AS t(cluster_id, node_id)
+           ON e.cluster_id = t.cluster_id AND e.node_id = t.node_id
+         JOIN block b ON b.height = e.block_height
+        WHERE e.kind IN ('added', 'removed') AND e.block_height <= $3
+        ORDER BY e.block_height, split_part(e.id, '-', 2)::int`,
+      [clusters, nodes, height]
+    )
+  ).rows as Array<{
+    id: string;
+    cluster_id: string;
+    node_id: string;
+    kind: string;
+    block_height: number;
+    timestamp: Date | null;
+  }>;
+  const providers = (
+    await db.query(
+      `SELECT id, provider_id, event_id FROM node WHERE id = ANY($1::text[]) AND block_height <= $2`,
+      [nodes, height]
+    )
+  ).rows as Array<{ id: string; provider_id: string; event_id: string }>;
+  const providerOf = new Map(providers.map((p) => [p.id, p]));
+  clusters.forEach((clusterId, i) => {
+    const node = nodes[i]!;
+    const own = events.filter((e) => e.cluster_id === clusterId && e.node_id === node);
+    const p = providerOf.get(node);
+    out.set(`${clusterId}/${node}`, {
+      clusterId: hex(clusterId, 20),
+      node: hex(node, 32),
+      membership: own.map((e): MembershipChange => ({
+        kind: e.kind === 'removed' ? 'removed' : 'added',
+        at: ms(e.timestamp),
+        source: eventSource(e.id),
+      })),
+      provider:
+        p && p.provider_id
+          ? { account: hex(p.provider_id, 32), source: eventSource(p.event_id) }
+          : null,
+    });
+  });
   return out;
 }
 
 function garPairIdHex(user: string, agent: string): Uint8Array {
   return garPairId(hex(user, 32), hex(agent, 32));
-}
-
-/** The node's membership changes in the cluster up to the target's height, and its provider. */
-async function registrationOf(db: Queryable, t: LinksTarget): Promise<RegistrationInput | null> {
-  if (!t.node) return null;
-  const events = (
-    await db.query(
-      `SELECT e.id, e.kind, e.block_height, b.timestamp FROM cluster_node_event e
-         JOIN block b ON b.height = e.block_height
-        WHERE e.cluster_id = $1 AND e.node_id = $2 AND e.kind IN ('added', 'removed')
-          AND e.block_height <= $3
-        ORDER BY e.block_height, split_part(e.id, '-', 2)::int`,
-      [t.clusterId, t.node, t.height]
-    )
-  ).rows as Array<{ id: string; kind: string; block_height: number; timestamp: Date | null }>;
-  const node = (
-    await db.query(`SELECT provider_id, event_id FROM node WHERE id = $1 AND block_height <= $2`, [
-      t.node,
-      t.height,
-    ])
-  ).rows[0] as { provider_id: string; event_id: string } | undefined;
-  const membership: MembershipChange[] = events.map((e) => ({
-    kind: e.kind === 'removed' ? 'removed' : 'added',
-    at: ms(e.timestamp),
-    source: eventSource(e.id),
-  }));
-  return {
-    clusterId: hex(t.clusterId, 20),
-    node: hex(t.node, 32),
-    membership,
-    provider:
-      node && node.provider_id
-        ? { account: hex(node.provider_id, 32), source: eventSource(node.event_id) }
-        : null,
-  };
 }
 
 // Era and settlement ---------------------------------------------------------------------------

@@ -147,8 +147,11 @@ export class Indexer {
       error: st?.gar_error ?? null,
       anchorKey,
     };
+    // Pairs with served versions or with records: a GAR anchor names pairs by their id.
     const pairs = await db.query(
-      `SELECT DISTINCT user_id, agent_id FROM gar_grant WHERE user_id IS NOT NULL AND agent_id IS NOT NULL`
+      `SELECT user_id, agent_id FROM gar_grant WHERE user_id IS NOT NULL AND agent_id IS NOT NULL
+       UNION SELECT user_id, agent_id FROM activity_record
+        WHERE user_id IS NOT NULL AND agent_id IS NOT NULL`
     );
     for (const r of pairs.rows) this.notePair(r.user_id, r.agent_id);
     const params = await db.query(
@@ -271,12 +274,7 @@ export class Indexer {
     const t1 = performance.now();
     // The GAR is read before records are checked, when GAR anchors arrive (they may name
     // versions not read yet), and after a read that stopped short.
-    if (
-      ing.batches.length > 0 ||
-      ing.garPairs.size > 0 ||
-      ing.garHashes.size > 0 ||
-      !this.gar.complete
-    )
+    if (ing.batches.length > 0 || ing.garEntries.length > 0 || !this.gar.complete)
       await this.syncGrants(ing);
     ing.gar = this.gar;
     await this.fetchAndVerify(ing);
@@ -546,25 +544,21 @@ export class Indexer {
   /** The links of this batch's new records, and of stored records whose inputs changed. */
   private async links(c: PoolClient, ing: Ingest, head: number): Promise<void> {
     const gar = ing.gar ?? this.gar;
-    // GAR anchors naming pairs, by pair id or (legacy anchors) by the versions' hashes.
-    for (const p of ing.garPairs) {
-      const pair = this.pairs.get(p);
-      if (pair) ing.relinkPairs.add(pair);
-    }
-    if (ing.garHashes.size > 0) {
-      const rows = await c.query(
-        `SELECT DISTINCT user_id, agent_id FROM gar_grant WHERE payload_hash = ANY($1::text[])`,
-        [[...ing.garHashes]]
-      );
-      for (const r of rows.rows) ing.relinkPairs.add(`${r.user_id}/${r.agent_id}`);
-    }
+    const waitingPairs = await this.anchoredPairs(c, ing);
     const relinked = await relink(
       c,
-      { pairs: ing.relinkPairs, waiting: ing.relinkWaiting, above: ing.linksAbove },
+      {
+        pairs: ing.relinkPairs,
+        waitingPairs,
+        waiting: ing.relinkWaiting,
+        above: ing.linksAbove,
+      },
       gar,
       head,
       this.grantMemo
     );
+    for (const r of ing.newRecords)
+      if (r.row.user && r.row.agent) this.notePair(r.row.user, r.row.agent);
     const fresh = await linkNewRecords(c, ing.newRecords, gar, head, this.grantMemo);
     await insertRows(c, 'activity_record', fresh.records);
     await insertRows(c, 'verification_subject', fresh.subjects);
@@ -581,6 +575,43 @@ export class Indexer {
           WHERE d.id = f.batch_id AND d.records_failed IS DISTINCT FROM f.n`,
         [head]
       );
+  }
+
+  /**
+   * What this batch's GAR anchor entries (new, or newly final) change. An entry anchoring a
+   * version the service serves for its pair changes only the records of the pair that wait for an
+   * anchor (`grant.anchored` pending): the others' lines do not depend on it. An entry the service
+   * does not serve (a hidden version), or one in a remark whose hash is wrong, changes the lines
+   * of every record of its pair: those pairs are added to `ing.relinkPairs`. Returns the pairs
+   * whose waiting records need their links again.
+   */
+  private async anchoredPairs(c: PoolClient, ing: Ingest): Promise<Set<string>> {
+    const waiting = new Set<string>();
+    if (ing.garEntries.length === 0) return waiting;
+    const hashes = [...new Set(ing.garEntries.map((e) => e.hash))];
+    const served = new Map<string, Set<string>>();
+    for (const r of (
+      await c.query(
+        `SELECT DISTINCT user_id, agent_id, payload_hash FROM gar_grant
+          WHERE payload_hash = ANY($1::text[])`,
+        [hashes]
+      )
+    ).rows as Array<{ user_id: string; agent_id: string; payload_hash: string }>) {
+      const key = this.notePair(r.user_id, r.agent_id);
+      served.set(r.payload_hash, (served.get(r.payload_hash) ?? new Set()).add(key));
+    }
+    for (const e of ing.garEntries) {
+      // A legacy entry names no pair: it can anchor a version, never reveal a hidden one.
+      if (e.pair === null) {
+        for (const key of served.get(e.hash) ?? []) waiting.add(key);
+        continue;
+      }
+      const key = this.pairs.get(e.pair);
+      if (!key) continue; // no record and no served version of this pair: nothing to relink
+      if (e.hashOk && served.get(e.hash)?.has(key)) waiting.add(key);
+      else ing.relinkPairs.add(key);
+    }
+    return waiting;
   }
 
   /** The eras this batch touched, and the eras a payout in it leaves unpaid for good. */
@@ -652,13 +683,13 @@ export class Indexer {
       heights,
     ]);
     const entries = await c.query(
-      `SELECT DISTINCT pair_id, payload_hash FROM gar_anchor_entry WHERE block_height = ANY($1::int[])`,
+      `SELECT DISTINCT e.pair_id, e.payload_hash, r.code IS NULL AS hash_ok
+         FROM gar_anchor_entry e JOIN remark r ON r.id = e.remark_id
+        WHERE e.block_height = ANY($1::int[])`,
       [heights]
     );
-    for (const r of entries.rows) {
-      if (r.pair_id) ing.garPairs.add(r.pair_id);
-      else ing.garHashes.add(r.payload_hash);
-    }
+    for (const r of entries.rows)
+      ing.garEntries.push({ pair: r.pair_id, hash: r.payload_hash, hashOk: r.hash_ok });
     return batches.rows.map((r: { id: string }) => r.id);
   }
 }

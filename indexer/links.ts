@@ -153,8 +153,10 @@ export async function linkNewRecords(
 
 /** Which stored records need their links again. */
 export interface Relink {
-  /** `user_id/agent_id` pairs whose grant versions or anchors changed. */
+  /** `user_id/agent_id` pairs whose grant versions or anchors changed: every record of them. */
   readonly pairs: ReadonlySet<string>;
+  /** Pairs a served version of which was newly anchored: their records that wait. */
+  readonly waitingPairs: ReadonlySet<string>;
   /** Records with waiting lines (the GAR read completed, or its key became known). */
   readonly waiting: boolean;
   /** Records whose links were computed above this height (a rollback), or null. */
@@ -171,14 +173,20 @@ export async function relink(
   head: number,
   memo: GrantMemo
 ): Promise<number> {
-  if (why.pairs.size === 0 && !why.waiting && why.above === null) return 0;
-  const users: string[] = [];
-  const agents: string[] = [];
-  for (const p of why.pairs) {
-    const [u, a] = p.split('/');
-    users.push(u!);
-    agents.push(a!);
-  }
+  if (why.pairs.size === 0 && why.waitingPairs.size === 0 && !why.waiting && why.above === null)
+    return 0;
+  const split = (pairs: ReadonlySet<string>): [string[], string[]] => {
+    const users: string[] = [];
+    const agents: string[] = [];
+    for (const p of pairs) {
+      const [u, a] = p.split('/');
+      users.push(u!);
+      agents.push(a!);
+    }
+    return [users, agents];
+  };
+  const [users, agents] = split(why.pairs);
+  const [waitingUsers, waitingAgents] = split(why.waitingPairs);
   const rows = (
     await c.query(
       `SELECT a.id, a.user_id, a.agent_id, a.node_id, a.raw, a.block_height, d.cluster_id,
@@ -188,8 +196,10 @@ export async function relink(
          LEFT JOIN verification_subject s ON s.kind = 'record' AND s.id = a.id
         WHERE (a.user_id, a.agent_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
            OR ($3::boolean AND a.pending > 0)
-           OR a.links_height > $4`,
-      [users, agents, why.waiting, why.above ?? 2 ** 31 - 1]
+           OR a.links_height > $4
+           OR (a.pending > 0
+               AND (a.user_id, a.agent_id) IN (SELECT * FROM unnest($5::text[], $6::text[])))`,
+      [users, agents, why.waiting, why.above ?? 2 ** 31 - 1, waitingUsers, waitingAgents]
     )
   ).rows as Array<{
     id: string;

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const indexer = new Indexer({
     pool,
     garUrl: cfg.garUrl,
+    garAnchorKey: cfg.garAnchorKey,
     storageUrls: cfg.storageUrls,
     fetch: {
       timeoutMs: cfg.fetchTimeoutMs,

@@ -86,6 +86,13 @@ export interface SubjectLines {
 }
 
 /** Everything one processor batch adds, as rows per table. */
+/** One entry of a GAR anchor (see `Ingest.garEntries`). */
+export interface GarEntry {
+  readonly pair: string | null;
+  readonly hash: string;
+  readonly hashOk: boolean;
+}
+
 export class Ingest {
   readonly rows = new Map<string, Row[]>();
   readonly batches: AnchoredBatch[] = [];
@@ -96,9 +103,12 @@ export class Ingest {
   readonly maxBatch = new Map<string, number>();
   /** Protocol params seen in this batch, per cluster (latest wins). */
   readonly params = new Map<string, ProtocolParams>();
-  /** Pairs (`gar_anchor_entry.pair_id`) and legacy payload hashes this batch's GAR anchors name. */
-  readonly garPairs = new Set<string>();
-  readonly garHashes = new Set<string>();
+  /**
+   * Entries of the GAR anchors stored or made final in this batch: the pair (`pair_id`, null in a
+   * legacy `GarAnchor`), the payload hash, and whether the remark's hash matched its envelope.
+   * They decide which stored records need their links again (Indexer.links).
+   */
+  readonly garEntries: GarEntry[] = [];
   /** Extrinsic ids already recorded in this batch. */
   readonly extrinsics = new Set<string>();
   blocks = 0;
@@ -670,7 +680,7 @@ function mapRemark(
   if (v.kind === 'GarAnchor') {
     v.entries.forEach((h, i) => {
       ing.add('gar_anchor_entry', [`${id}-${i}`, id, i, toHex(h), height, null]);
-      ing.garHashes.add(toHex(h));
+      ing.garEntries.push({ pair: null, hash: toHex(h), hashOk });
     });
     return;
   }
@@ -678,7 +688,7 @@ function mapRemark(
     v.entries.forEach((x, i) => {
       const pair = toHex(x.pair);
       ing.add('gar_anchor_entry', [`${id}-${i}`, id, i, toHex(x.hash), height, pair]);
-      ing.garPairs.add(pair);
+      ing.garEntries.push({ pair, hash: toHex(x.hash), hashOk });
     });
     return;
   }

@@ -285,7 +285,7 @@ export interface GarAnchorInput {
   };
   /**
    * Block time of the previous GAR anchor by the same key (null for the first): the versions of
-   * this anchor were accepted by the service after it (docs/spec.md §4).
+   * this anchor were accepted by the service after it (docs/spec.md §3).
    */
   readonly previousAt: number | null;
   readonly source?: Source;
@@ -434,6 +434,42 @@ export function checkGrant(
   return lines;
 }
 
+/** A GAR anchor envelope read once: its hash, and its entries' payload hashes by pair. */
+interface ReadGarAnchor {
+  readonly hash: Uint8Array;
+  /** `GarPairAnchor` entries: pair (0x-hex) -> payload hashes (0x-hex), in envelope order. */
+  readonly byPair: ReadonlyMap<string, readonly string[]>;
+  /** `GarAnchor` entries (no pair), in envelope order. */
+  readonly unpaired: readonly string[];
+}
+
+// Every record of a pair (and of every pair an anchor names) reads the same anchors: the envelope
+// is hashed and decoded once per bytes object, not once per record. Weakly held: pure, no growth.
+const garAnchors = new WeakMap<Uint8Array, ReadGarAnchor | null>();
+
+/** The envelope as a GAR anchor, or null when it does not decode as one. */
+function readGarAnchor(envelope: Uint8Array): ReadGarAnchor | null {
+  const hit = garAnchors.get(envelope);
+  if (hit !== undefined) return hit;
+  const env = decodeEnvelope(envelope);
+  let out: ReadGarAnchor | null = null;
+  if (env.ok && (env.value.kind === 'GarPairAnchor' || env.value.kind === 'GarAnchor')) {
+    const byPair = new Map<string, string[]>();
+    const unpaired: string[] = [];
+    if (env.value.kind === 'GarPairAnchor')
+      for (const e of env.value.entries) {
+        const k = toHex(e.pair);
+        const list = byPair.get(k);
+        if (list) list.push(toHex(e.hash));
+        else byPair.set(k, [toHex(e.hash)]);
+      }
+    else for (const h of env.value.entries) unpaired.push(toHex(h));
+    out = { hash: blake2b256(envelope), byPair, unpaired };
+  }
+  garAnchors.set(envelope, out);
+  return out;
+}
+
 /**
  * `grant.anchored`: the versions that decide the record's status (the pair's correctly signed
  * versions created at or before its time) are each in a final GAR anchor by the service's key,
@@ -454,36 +490,31 @@ function checkAnchored(
     );
   const key = evidence.anchorKey;
   const pair = garPairId(expect.user, expect.agent);
+  const pairHex = toHex(pair);
   /** payload hash -> where it is anchored (final anchors first). */
   const anchoredAt = new Map<string, { final: boolean; block: number }>();
   const hidden: Array<{ hash: string; block: number; windowStart: number | null }> = [];
   let ignored = 0;
   const servedHashes = new Set(served.map((v) => toHex(v.payloadHash)));
   for (const a of evidence.anchors) {
-    const env = decodeEnvelope(a.envelope);
-    if (
-      !equalBytes(a.sender, key) ||
-      !equalBytes(blake2b256(a.envelope), a.remarkHash) ||
-      !env.ok ||
-      (env.value.kind !== 'GarPairAnchor' && env.value.kind !== 'GarAnchor')
-    ) {
+    const d = readGarAnchor(a.envelope);
+    if (!equalBytes(a.sender, key) || d === null || !equalBytes(d.hash, a.remarkHash)) {
       ignored++;
       continue;
     }
-    const entries =
-      env.value.kind === 'GarPairAnchor'
-        ? env.value.entries
-        : env.value.entries.map((hash) => ({ pair: null, hash }));
-    for (const e of entries) {
-      const h = toHex(e.hash);
-      const mine = e.pair !== null && equalBytes(e.pair, pair);
-      if (e.pair !== null && !mine) continue;
-      const seen = anchoredAt.get(h);
-      if (!seen || (!seen.final && a.block.finalized))
-        anchoredAt.set(h, { final: a.block.finalized, block: a.block.number });
-      if (mine && a.block.finalized && !servedHashes.has(h))
-        hidden.push({ hash: h, block: a.block.number, windowStart: a.previousAt });
-    }
+    // A GarPairAnchor names pairs (only this pair's entries count); a GarAnchor names none.
+    const mine = d.byPair.get(pairHex) ?? [];
+    for (const [hashes, isMine] of [
+      [mine, true],
+      [d.unpaired, false],
+    ] as const)
+      for (const h of hashes) {
+        const seen = anchoredAt.get(h);
+        if (!seen || (!seen.final && a.block.finalized))
+          anchoredAt.set(h, { final: a.block.finalized, block: a.block.number });
+        if (isMine && a.block.finalized && !servedHashes.has(h))
+          hidden.push({ hash: h, block: a.block.number, windowStart: a.previousAt });
+      }
   }
   const deciding = forPair.filter((v) => v.createdAt <= expect.at);
   const unanchored = deciding.filter((v) => anchoredAt.get(toHex(v.payloadHash))?.final !== true);
