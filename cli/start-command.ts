@@ -546,7 +546,8 @@ export async function startCommand(argv: string[]): Promise<number> {
           `  receipts   ${r.total} indexed; ${r.failing} records fail a check of their own` +
             (r.waiting > 0 ? `, ${r.waiting} wait for an input` : '')
         );
-        const plural = (kind: string): string => (kind === 'batch' ? 'batches' : `${kind}s`);
+        const plural = (kind: string): string =>
+          kind === 'batch' ? 'batches' : kind.endsWith('s') ? kind : `${kind}s`;
         const bad = r.subjects.filter((x) => x.failing > 0);
         if (bad.length > 0)
           lines.push(

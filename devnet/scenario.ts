@@ -209,7 +209,7 @@ export interface ManifestReceipt {
 
 export interface Manifest {
   readonly format: 'proofroom/devnet-manifest';
-  readonly version: 1;
+  readonly version: 2;
   readonly seed: string;
   readonly records: number;
   readonly eras: number;
@@ -852,7 +852,7 @@ function* scenarioSteps(
   });
   /**
    * The GAR service anchors the versions it received since its last anchor, each entry tagged with
-   * its (user, agent) pair (docs/spec.md §4).
+   * its (user, agent) pair (docs/spec.md §3).
    */
   const garAnchor = (): void => {
     const entries = unanchored;
@@ -1529,7 +1529,7 @@ function* scenarioSteps(
 
   const manifest: Manifest = {
     format: 'proofroom/devnet-manifest',
-    version: 1,
+    version: 2,
     seed,
     records: nRecords,
     eras: eras.length,

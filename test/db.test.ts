@@ -179,6 +179,35 @@ describe.each(legs)('database on %s', (leg) => {
       expect(await tableNames(url)).toEqual([...ENTITY_TABLES, 'migrations'].sort());
     }));
 
+  it('upgrading to one-verdict drops what an earlier indexer derived and keeps the sentinel', () =>
+    withTestDatabase(leg, async ({ url }) => {
+      await migrate(url);
+      const ds = await createDataSource(url, { poolSize: 1 }).initialize();
+      try {
+        await ds.undoLastMigration({ transaction: 'all' });
+      } finally {
+        await ds.destroy();
+      }
+      // A database as the previous version left it: indexed rows, a position, sentinel checks.
+      await withClient(url, async (c) => {
+        await c.query(`INSERT INTO hot_block VALUES (7, '0x07')`);
+        await c.query(`INSERT INTO validator VALUES ('0xaa', 3, '3-1')`);
+        await c.query(
+          `INSERT INTO indexer_status (id, height, hash, finalized_height, finalized_hash,
+             best_height, best_hash) VALUES ('main', 7, '0x07', 5, '0x05', 7, '0x07')`
+        );
+        await c.query(
+          `INSERT INTO sentinel_check (payload_hash, node_url, ok) VALUES ('0x01', 'http://n', true)`
+        );
+      });
+      expect(await migrate(url)).toEqual(['OneVerdict1764100000000']);
+      await withClient(url, async (c) => {
+        for (const t of ['hot_block', 'validator', 'indexer_status'])
+          expect((await c.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n, t).toBe(0);
+        expect((await c.query(`SELECT count(*)::int AS n FROM sentinel_check`)).rows[0].n).toBe(1);
+      });
+    }));
+
   it('the entities match the migration column for column and index for index', () =>
     withTestDatabase(leg, async ({ url }) => {
       await migrate(url);

@@ -77,13 +77,17 @@ describe.each(legs)('late inputs on %s', (leg) => {
     await c.connect();
     cleanups.push(() => c.end());
     const atHead = (hash: string) => async () => {
-      const r = await c.query(`SELECT hash, gar_complete, gar_error FROM indexer_status`);
+      const r = await c.query(
+        `SELECT hash, gar_complete, gar_error, gar_anchor_key FROM indexer_status`
+      );
       return r.rows[0]?.hash === hash ? (r.rows[0] as Record<string, unknown>) : null;
     };
 
     const down = await until('the first head', atHead(before.hash));
     expect(down.gar_complete).toBe(false);
     expect(String(down.gar_error)).toMatch(/503/);
+    // The configured key stands in for the one the service would state.
+    expect(down.gar_anchor_key).toBe(dn.scenario.garAnchorKey);
 
     const ids = (
       await c.query<{ id: string; record_id: string; era: number }>(

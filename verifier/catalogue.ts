@@ -133,7 +133,14 @@ export const CATALOGUE: readonly CheckSpec[] = [
     step: 'record',
     presence: 'one',
     title: 'The record is a well-formed SCP activity record of a known type and version.',
-    fails: ['MALFORMED', 'BAD_ENCODING', 'BAD_LENGTH', 'UNSUPPORTED_KIND', 'UNSUPPORTED_VERSION'],
+    fails: [
+      'MALFORMED',
+      'BAD_ENCODING',
+      'BAD_LENGTH',
+      'TOO_LARGE',
+      'UNSUPPORTED_KIND',
+      'UNSUPPORTED_VERSION',
+    ],
     waits: [],
   },
   {
@@ -222,6 +229,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     fails: [
       'ANCHOR_MISMATCH',
       'BAD_ENCODING',
+      'BAD_LENGTH',
       'UNSUPPORTED_KIND',
       'UNSUPPORTED_VERSION',
       'TOO_LARGE',

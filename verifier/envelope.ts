@@ -12,7 +12,7 @@
  *   kind 2, GarPairAnchor: Compact<u32> n ‖ n × ([u8;32] pair ‖ [u8;32] payload hash), where
  *                      pair = blake2b256(user public key ‖ agent public key) names whose grant
  *                      history each version belongs to, so a version the chain anchors but the
- *                      GAR service does not serve can be charged to its pair (docs/spec.md §4)
+ *                      GAR service does not serve can be charged to its pair (docs/spec.md §3 and §6)
  *
  * Integers are little-endian. Decoding rejects unknown magic, versions and kinds, short input and
  * trailing bytes.
@@ -24,7 +24,11 @@ import { type Parsed, parsed, rejected } from './lines.ts';
 
 export const ENVELOPE_MAGIC = Uint8Array.of(0x73, 0x63, 0x70); // "scp"
 export const ENVELOPE_VERSION = 0;
-export const MAX_GAR_ANCHOR_ENTRIES = 4096;
+/**
+ * Entries in one GAR anchor: 1,000 pair entries make 64,010 bytes, inside the 64 KiB an indexer
+ * accepts for one envelope (indexer/mapping.ts MAX_ENVELOPE_BYTES).
+ */
+export const MAX_GAR_ANCHOR_ENTRIES = 1000;
 
 export const RecordFormat = { ScpJson: 0, DacProtobuf: 1 } as const;
 export type RecordFormat = (typeof RecordFormat)[keyof typeof RecordFormat];

@@ -61,6 +61,7 @@ export * as dacBatch from './receipts/dac-batch.ts';
 export * as attestation from './receipts/attestation.ts';
 export * as payout from './receipts/payout.ts';
 export * as activity from './receipts/activity.ts';
+export * as registration from './receipts/registration.ts';
 export {
   type DacBatchEnvelope,
   type Envelope,

@@ -214,8 +214,10 @@ const PAYOUT_ERA_CHECKS = [
 
 /**
  * The era subject: attestation (a line per vote, quorum, payout start, roots), `ClusterEraPaid`
- * and conservation. Until the era is paid every line waits (`NOT_PAID`); once a later era was
- * paid instead, the lines that need the payout fail `NOT_PAID`.
+ * and conservation. Until the era is paid, each vote is checked at once, and what more votes or
+ * the payout can still decide waits (`NOT_PAID`): a quorum not reached yet, a payout not begun,
+ * roots without a quorum, `ClusterEraPaid` and conservation. Once a later era was paid instead,
+ * the lines that need the payout fail `NOT_PAID`.
  */
 export function verifyEraSubject(
   input: EraSubjectInput,

@@ -13,6 +13,8 @@
  * - `validator_set`: `DdcVerification.ValidatorsSetUpdated { validators }`, the era's validator set.
  * - `indexer_status.gar_complete`, `gar_error`, `gar_anchor_key`: whether the last GAR read reached
  *   the service's end, why not, and the key the service anchors with.
+ * - Everything an earlier indexer derived from the chain is dropped and its position reset, so the
+ *   next start indexes again from its first block (sentinel rounds and checks are kept).
  * @module
  */
 import type { MigrationInterface, QueryRunner } from 'typeorm';
@@ -53,6 +55,16 @@ CREATE INDEX validator_set_block_idx ON validator_set (block_height);
 ALTER TABLE indexer_status ADD COLUMN gar_complete boolean NOT NULL DEFAULT true;
 ALTER TABLE indexer_status ADD COLUMN gar_error text;
 ALTER TABLE indexer_status ADD COLUMN gar_anchor_key text;
+
+-- What an earlier indexer derived lacks the inputs and lines computed from here on (consent
+-- links, anchor authority, votes' fingerprints, waiting lines): it is dropped, and the indexer
+-- derives it all again from the chain on its next start. The chain's identity (chain_info) and the
+-- sentinel's rounds and checks, which the chain cannot give back, are kept.
+TRUNCATE hot_block, block, chain_extrinsic, chain_event, cluster, cluster_protocol_params,
+  provider, node, cluster_node_event, customer, customer_deposit, bucket, validator, gar_grant,
+  remark, gar_anchor_entry, dac_batch, activity_record, attestation_vote, attestation_round,
+  payout_batch, payout_line, era_payout, verification_subject, verification_line;
+DELETE FROM indexer_status;
 `;
 
 export class OneVerdict1764100000000 implements MigrationInterface {

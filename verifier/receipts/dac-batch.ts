@@ -274,7 +274,7 @@ export function checkAnchorRemark(a: AnchorInput): {
 
 /**
  * `anchor.sender`: the remark's sender is a key the envelope's cluster authorises at the block:
- * the cluster manager, a member node, or a member node's provider (docs/spec.md §4, "Who may
+ * the cluster manager, a member node, or a member node's provider (docs/spec.md §6, "Who may
  * anchor").
  */
 export function checkAnchorSender(a: AnchorInput, envelope: DacBatchEnvelope | null): Line {

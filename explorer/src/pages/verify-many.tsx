@@ -215,13 +215,18 @@ export default function VerifyMany(props: { query: URLSearchParams }) {
 
 function Results(props: { state: Extract<State, { status: 'done' }> }) {
   const { run, ids } = props.state;
-  const failed = run.outcomes.filter((o) => !o.ok);
+  // Malformed bundles and receipts with a failed line fail; receipts whose lines only wait (an era
+  // not paid yet, the GAR service) are neither held nor failed.
+  const failed = run.outcomes.filter((o) => !('receipt' in o) || o.receipt.status === 'fail');
+  const waiting = run.outcomes.filter((o) => 'receipt' in o && o.receipt.status === 'pending');
+  const held = run.outcomes.length - failed.length - waiting.length;
   const perSecond = run.ms > 0 ? (run.outcomes.length / run.ms) * 1000 : 0;
   return (
     <div
       data-testid="verify-many-done"
       data-receipts={run.outcomes.length}
       data-failed={failed.length}
+      data-waiting={waiting.length}
       data-verify-ms={run.ms.toFixed(1)}
       data-run={props.state.runs}
       data-fetch-ms={props.state.fetchMs.toFixed(1)}
@@ -231,11 +236,11 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
       data-counts={JSON.stringify(run.counts)}
     >
       <Section title="Result" id="result">
-        <p className={failed.length ? 'bad-text' : 'ok-text'}>
+        <p className={failed.length ? 'bad-text' : waiting.length ? 'pending-text' : 'ok-text'}>
           <b>
             {count(run.outcomes.length)} receipts re-verified in {duration(run.ms)} (
-            {count(Math.round(perSecond))} receipts/s): {count(run.outcomes.length - failed.length)}{' '}
-            hold, {count(failed.length)} fail.
+            {count(Math.round(perSecond))} receipts/s): {count(held)} hold, {count(failed.length)}{' '}
+            fail{waiting.length > 0 ? `, ${count(waiting.length)} wait for an input` : ''}.
           </b>
         </p>
         <KeyValues
@@ -285,7 +290,7 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
                   <td className="mono">
                     {'receipt' in o
                       ? o.receipt.lines
-                          .filter((l) => !l.ok)
+                          .filter((l) => l.status === 'fail')
                           .map((l) => `${l.check} ${l.code ?? ''}`)
                           .join(', ')
                       : `malformed bundle: ${o.malformed[0] ?? ''}`}
@@ -296,6 +301,35 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
           </Table>
         )}
       </Section>
+      {waiting.length > 0 && (
+        <Section title="Receipts that wait" id="waiting">
+          <Table caption="Receipts with no failing line but lines that wait for an input (not verified yet)">
+            <thead>
+              <tr>
+                <th>Receipt</th>
+                <th>Waiting checks</th>
+              </tr>
+            </thead>
+            <tbody>
+              {waiting.slice(0, 500).map((o) =>
+                'receipt' in o ? (
+                  <tr key={o.index} data-record={o.receipt.recordId}>
+                    <td>
+                      <ReceiptLink id={ids[o.index]!} />
+                    </td>
+                    <td className="mono">
+                      {o.receipt.lines
+                        .filter((l) => l.status === 'pending')
+                        .map((l) => `${l.check} ${l.code ?? ''}`)
+                        .join(', ')}
+                    </td>
+                  </tr>
+                ) : null
+              )}
+            </tbody>
+          </Table>
+        </Section>
+      )}
     </div>
   );
 }
