@@ -52,8 +52,9 @@ export class Progress {
 }
 
 /**
- * Sums each metric's samples by name from Prometheus' text exposition format (labels ignored;
- * comments, malformed lines and non-finite values skipped).
+ * Each metric's samples from Prometheus' text exposition format: by name, summed over labels, and
+ * by name with its labels as written (`name{kind="indexed"}`); comments, malformed lines and
+ * non-finite values skipped.
  */
 export function parseProm(text: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -64,6 +65,7 @@ export function parseProm(text: string): Map<string, number> {
     const v = Number(m[3]);
     if (!Number.isFinite(v)) continue;
     out.set(m[1]!, (out.get(m[1]!) ?? 0) + v);
+    if (m[2]) out.set(m[1]! + m[2], v);
   }
   return out;
 }

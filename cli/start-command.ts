@@ -581,7 +581,9 @@ export async function startCommand(argv: string[]): Promise<number> {
         return;
       }
       const m = parseProm(text);
-      const last = m.get('sqd_processor_last_block');
+      // The height the indexer has committed (the processor's own last block runs ahead of the
+      // write in flight, so its records would not all be counted yet).
+      const last = m.get('proofroom_indexer_height{kind="indexed"}');
       const chainHeight = tipHeight ?? m.get('sqd_processor_chain_height');
       if (last === undefined || chainHeight === undefined || chainHeight <= 0) return;
       const now = performance.now();

@@ -41,7 +41,8 @@ export function lineRows(lines: readonly Line[]): LineRow[] {
   ]);
 }
 
-function pricingOf(p: Readonly<Record<string, string>> | null): Pricing | null {
+/** Stored pricing (decimal strings, as `cluster_protocol_params.pricing` keeps it) as bigints. */
+export function pricingOf(p: Readonly<Record<string, string>> | null): Pricing | null {
   if (!p) return null;
   return {
     perMbStored: BigInt(p.perMbStored!),

@@ -18,7 +18,7 @@ import { DEFAULT_POLICY, verifyAnchorSubject } from '../verifier/receipt.ts';
 import { RULE_INCLUSION } from '../verifier/receipts/dac-batch.ts';
 import { GrantMemo, parseGarVersion } from '../verifier/receipts/gar.ts';
 import { type BatchOutcome, BatchPool, type LineRow, WorkerDied } from './batch-pool.ts';
-import { lineRows } from './batch-worker.ts';
+import { lineRows, pricingOf } from './batch-worker.ts';
 import { verifyEra, waitingErasBefore } from './eras.ts';
 import { type FetchLimits, fetchGarAnchorKey, getWithRetries, syncGar } from './fetch.ts';
 import { type GarSnapshot, linkNewRecords, relink } from './links.ts';
@@ -126,17 +126,21 @@ export class Indexer {
     const db = this.opts.pool;
     const st = (
       await db.query(
-        `SELECT gar_cursor, gar_complete, gar_error, gar_anchor_key FROM indexer_status WHERE id = $1`,
+        `SELECT height, finalized_height, gar_cursor, gar_complete, gar_error, gar_anchor_key
+           FROM indexer_status WHERE id = $1`,
         [STATUS_ID]
       )
     ).rows[0] as
       | {
+          height: number;
+          finalized_height: number;
           gar_cursor: string;
           gar_complete: boolean;
           gar_error: string | null;
           gar_anchor_key: string | null;
         }
       | undefined;
+    if (st) this.opts.metrics?.resumed(st.height, st.finalized_height);
     let anchorKey = this.opts.garAnchorKey ?? st?.gar_anchor_key ?? null;
     if (this.opts.garAnchorKey === undefined || this.opts.garAnchorKey === null)
       if (this.opts.garUrl)
@@ -397,7 +401,7 @@ export class Indexer {
           payloadHash,
           payload: r.body,
           url,
-          pricing: pricingOf(this.params.get(clusterId)),
+          pricing: pricingText(this.params.get(clusterId)),
         });
       } catch (e) {
         // A dead worker is the process's problem: fail, and let the supervisor restart it.
@@ -729,26 +733,18 @@ function paramsOf(r: {
   reserve_share: string;
   pricing: Record<string, string>;
 }): ProtocolParams {
-  const p = r.pricing;
   return {
     shares: {
       treasury: BigInt(r.treasury_share),
       validators: BigInt(r.validators_share),
       reserve: BigInt(r.reserve_share),
     },
-    pricing: {
-      perMbStored: BigInt(p.perMbStored!),
-      perMbStreamed: BigInt(p.perMbStreamed!),
-      perPut: BigInt(p.perPut!),
-      perGet: BigInt(p.perGet!),
-      perCpuMs: BigInt(p.perCpuMs!),
-      perGpuUnit: BigInt(p.perGpuUnit!),
-      perRamUnit: BigInt(p.perRamUnit!),
-    },
+    pricing: pricingOf(r.pricing)!,
   };
 }
 
-function pricingOf(p: ProtocolParams | undefined): Record<string, string> | null {
+/** The cluster's pricing as decimal strings, for a batch job (the worker reads it back). */
+function pricingText(p: ProtocolParams | undefined): Record<string, string> | null {
   if (!p) return null;
   return Object.fromEntries(Object.entries(p.pricing).map(([k, v]) => [k, v.toString()]));
 }

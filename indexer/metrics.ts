@@ -74,6 +74,13 @@ export class Metrics {
   committed(): void {
     this.writes.inc();
   }
+  /** Where an earlier run left the database (before this run's first write). */
+  resumed(head: number, finalized: number): void {
+    this.height.set({ kind: 'indexed' }, head);
+    this.height.set({ kind: 'verified' }, head);
+    this.height.set({ kind: 'finalized' }, finalized);
+    this.height.set({ kind: 'finalized_indexed' }, Math.min(head, finalized));
+  }
   batch(ing: Ingest, head: number, finalized: number): void {
     this.events.inc(ing.events);
     this.blocks.inc(ing.blocks);
