@@ -18,10 +18,7 @@ import { CliConfigError, loadConfig } from './config.ts';
 import { DEVNET_USAGE, INDEX_USAGE, SENTINEL_USAGE, SERVE_USAGE, START_USAGE } from './usage.ts';
 import { formatEvidence, formatReceipt } from './format.ts';
 
-const USAGE = `usage: proofroom <command> [options]
-
-commands:
-  verify <bundle.json|-> [more.json ...] [--json] [--verbose] [--rule cere67|twoThirds]
+const VERIFY_USAGE = `  verify <bundle.json|-> [more.json ...] [--json] [--verbose] [--rule cere67|twoThirds]
          [--roles r1,r2,...] [--allow-unfinalized]
       Re-checks every line of a receipt bundle offline (- reads standard input). Exit 0: every
       line passes; 1: a line fails; 2: the bundle is malformed or unreadable; 4: no line fails
@@ -30,7 +27,22 @@ commands:
       bundles are checked on all cores, one line each.
       A sentinel evidence file is recognised by its format and checked the same way: the
       sentinel's signature, the anchor, the expected record's proof and the claimed failure.
-${START_USAGE}${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}${SENTINEL_USAGE}  help
+`;
+
+/** Each command's usage, for `proofroom <command> --help`. */
+const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  verify: VERIFY_USAGE,
+  start: START_USAGE,
+  devnet: DEVNET_USAGE,
+  index: INDEX_USAGE,
+  serve: SERVE_USAGE,
+  sentinel: SENTINEL_USAGE,
+};
+
+const USAGE = `usage: proofroom <command> [options]
+
+commands:
+${VERIFY_USAGE}${START_USAGE}${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}${SENTINEL_USAGE}  help
       Shows this text.
 `;
 
@@ -174,6 +186,13 @@ async function verifyMany(
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `<command> --help` (before any `--`): that command's usage, and nothing started or created.
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  const usage = command === undefined ? undefined : COMMAND_USAGE[command];
+  if (usage && (options.includes('--help') || options.includes('-h'))) {
+    process.stdout.write(`usage: proofroom ${usage.trimStart()}`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'verify':

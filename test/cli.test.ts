@@ -243,3 +243,22 @@ describe('proofroom index', () => {
     expect(r.stderr).toContain('--rpc');
   });
 });
+
+describe('proofroom <command> --help', () => {
+  it.each(['verify', 'start', 'devnet', 'index', 'serve', 'sentinel'])(
+    '%s --help prints its usage, exits 0 and starts or creates nothing',
+    (command) => {
+      const cwd = mkdtempSync(path.join(tmpdir(), 'proofroom-help-'));
+      const r = spawnSync(process.execPath, [BIN, command, '--help'], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 10_000,
+        env: { ...process.env, NO_COLOR: '1', PROOFROOM_DATA_DIR: '' },
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: proofroom ${command}\\b`));
+      expect(r.stderr).toBe('');
+      expect(readdirSync(cwd)).toEqual([]);
+    }
+  );
+});
