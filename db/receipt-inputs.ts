@@ -206,25 +206,97 @@ export async function readLinksInputs(
   if (targets.length === 0) return out;
   const anchorKey = gar.anchorKey ? parseHex(gar.anchorKey, 32) : null;
 
-  // Every GAR anchor remark by the service's key, with the block time of the one before it.
-  const maxHeight = Math.max(...targets.map((t) => t.height));
-  const anchorRows = anchorKey
-    ? ((
-        await db.query(
-          `SELECT * FROM (
-             SELECT r.id, r.envelope, r.hash, r.sender, r.block_height, r.event_index,
-                    r.extrinsic_id, b.hash AS block_hash, b.final, b.timestamp,
-                    lag(b.timestamp) OVER (ORDER BY r.block_height, r.event_index) AS previous_at
-               FROM remark r JOIN block b ON b.height = r.block_height
-              WHERE r.kind IN ('GarPairAnchor', 'GarAnchor') AND r.sender = $1 AND r.envelope IS NOT NULL
-                AND r.block_height <= $2) a`,
-          [gar.anchorKey, maxHeight]
-        )
-      ).rows as GarRemarkRow[])
-    : [];
-  const anchorById = new Map<string, { row: GarRemarkRow; input: GarAnchorInput }>();
-  for (const a of anchorRows)
-    anchorById.set(a.id, {
+  // Targets are read in groups that share the GAR read position and height (one group per write
+  // in the indexer): each group reads its pairs' versions, their anchor entries and its nodes'
+  // registrations with one query each, not one per record.
+  const groups = new Map<string, LinksTarget[]>();
+  for (const t of targets) {
+    const k = `${t.garCursor}/${t.height}`;
+    const list = groups.get(k);
+    if (list) list.push(t);
+    else groups.set(k, [t]);
+  }
+  const read = [];
+  for (const group of groups.values()) {
+    const { garCursor, height } = group[0]!;
+    read.push({
+      group,
+      pairs: await readPairs(db, group, garCursor, height, anchorKey !== null),
+      registrations: await readRegistrations(db, group, height),
+    });
+  }
+  // The anchors those entries are in, by the service's key: read once, shared by every record.
+  const anchorIds = new Set<string>();
+  for (const r of read)
+    for (const p of r.pairs.values()) for (const id of p.anchorIds) anchorIds.add(id);
+  const anchorById =
+    anchorKey === null
+      ? new Map<string, { row: GarRemarkRow; input: GarAnchorInput }>()
+      : await readGarAnchors(db, gar.anchorKey!, Math.max(...targets.map((t) => t.height)), [
+          ...anchorIds,
+        ]);
+  const order = (a: string, b: string): number => {
+    const x = anchorById.get(a)!.row;
+    const y = anchorById.get(b)!.row;
+    return x.block_height - y.block_height || x.event_index - y.event_index;
+  };
+  const none = { versions: [] as GrantInput[], anchors: [] as GarAnchorInput[] };
+  for (const { group, pairs, registrations } of read) {
+    // Each pair's anchors in chain order, once for all its records.
+    const byPair = new Map<string, { versions: GrantInput[]; anchors: GarAnchorInput[] }>();
+    for (const [k, p] of pairs)
+      byPair.set(k, {
+        versions: p.versions,
+        anchors: p.anchorIds
+          .filter((id) => anchorById.has(id))
+          .sort(order)
+          .map((id) => anchorById.get(id)!.input),
+      });
+    for (const t of group) {
+      const p = (t.user && t.agent && byPair.get(`${t.user}/${t.agent}`)) || none;
+      const grant: GrantEvidence = {
+        versions: p.versions,
+        anchors: p.anchors,
+        anchorKey,
+        complete: t.garComplete,
+        error: t.garComplete ? null : gar.error,
+      };
+      const registration = t.node ? registrations.get(`${t.clusterId}/${t.node}`)! : null;
+      out.set(t.id, { grant, registration });
+    }
+  }
+  return out;
+}
+
+/**
+ * The GAR anchor remarks `ids` that the service's key sent, up to `maxHeight`, each with the
+ * block time of the key's anchor before it (where its window starts). The window runs over every
+ * such remark; only the rows asked for (with their envelopes) are read out.
+ */
+async function readGarAnchors(
+  db: Queryable,
+  anchorKey: string,
+  maxHeight: number,
+  ids: readonly string[]
+): Promise<Map<string, { row: GarRemarkRow; input: GarAnchorInput }>> {
+  const out = new Map<string, { row: GarRemarkRow; input: GarAnchorInput }>();
+  if (ids.length === 0) return out;
+  const rows = (
+    await db.query(
+      `SELECT r.id, r.envelope, r.hash, r.sender, r.block_height, r.event_index, r.extrinsic_id,
+              b.hash AS block_hash, b.final, b.timestamp, w.previous_at
+         FROM (SELECT r.id, lag(b.timestamp) OVER (ORDER BY r.block_height, r.event_index) AS previous_at
+                 FROM remark r JOIN block b ON b.height = r.block_height
+                WHERE r.kind IN ('GarPairAnchor', 'GarAnchor') AND r.sender = $1
+                  AND r.envelope IS NOT NULL AND r.block_height <= $2) w
+         JOIN remark r ON r.id = w.id
+         JOIN block b ON b.height = r.block_height
+        WHERE w.id = ANY($3::text[])`,
+      [anchorKey, maxHeight, ids]
+    )
+  ).rows as GarRemarkRow[];
+  for (const a of rows)
+    out.set(a.id, {
       row: a,
       input: {
         envelope: bytesOf(a.envelope),
@@ -244,37 +316,6 @@ export async function readLinksInputs(
         },
       },
     });
-
-  // Targets are read in groups that share the GAR read position and height (one group per write
-  // in the indexer): each group reads its pairs' versions, their anchor entries and its nodes'
-  // registrations with one query each, not one per record.
-  const groups = new Map<string, LinksTarget[]>();
-  for (const t of targets) {
-    const k = `${t.garCursor}/${t.height}`;
-    const list = groups.get(k);
-    if (list) list.push(t);
-    else groups.set(k, [t]);
-  }
-  for (const group of groups.values()) {
-    const { garCursor, height } = group[0]!;
-    const pairs = await readPairs(db, group, garCursor, height, anchorKey, anchorById);
-    const registrations = await readRegistrations(db, group, height);
-    for (const t of group) {
-      const p = (t.user && t.agent && pairs.get(`${t.user}/${t.agent}`)) || {
-        versions: [],
-        anchorIds: [],
-      };
-      const grant: GrantEvidence = {
-        versions: p.versions,
-        anchors: p.anchorIds.map((id) => anchorById.get(id)!.input),
-        anchorKey,
-        complete: t.garComplete,
-        error: t.garComplete ? null : gar.error,
-      };
-      const registration = t.node ? registrations.get(`${t.clusterId}/${t.node}`)! : null;
-      out.set(t.id, { grant, registration });
-    }
-  }
   return out;
 }
 
@@ -284,8 +325,7 @@ async function readPairs(
   targets: readonly LinksTarget[],
   garCursor: number,
   height: number,
-  anchorKey: Uint8Array | null,
-  anchorById: ReadonlyMap<string, { row: GarRemarkRow }>
+  withAnchors: boolean
 ): Promise<Map<string, { versions: GrantInput[]; anchorIds: string[] }>> {
   const users: string[] = [];
   const agents: string[] = [];
@@ -318,7 +358,7 @@ async function readPairs(
     else byPair.set(k, [r]);
   }
   // Anchor entries naming a pair, or (GarAnchor, no pair) one of its versions' hashes.
-  const entries = anchorKey
+  const entries = withAnchors
     ? ((
         await db.query(
           `SELECT DISTINCT remark_id, pair_id, payload_hash FROM gar_anchor_entry
@@ -340,11 +380,6 @@ async function readPairs(
     set.add(e.remark_id);
     map.set(key, set);
   }
-  const order = (a: string, b: string): number => {
-    const x = anchorById.get(a)!.row;
-    const y = anchorById.get(b)!.row;
-    return x.block_height - y.block_height || x.event_index - y.event_index;
-  };
   users.forEach((user, i) => {
     const k = `${user}/${agents[i]}`;
     const own = byPair.get(k) ?? [];
@@ -352,7 +387,7 @@ async function readPairs(
     for (const r of own) for (const id of byHash.get(r.payload_hash) ?? []) ids.add(id);
     out.set(k, {
       versions: versionsOf(own),
-      anchorIds: anchorKey ? [...ids].filter((id) => anchorById.has(id)).sort(order) : [],
+      anchorIds: [...ids],
     });
   });
   return out;
