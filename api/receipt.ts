@@ -12,7 +12,14 @@
  */
 import { SUBJECT_ORDER, type SubjectKind } from '../verifier/catalogue.ts';
 import { parseHex } from '../verifier/bytes.ts';
-import { REASONS, type Line, type LineStatus, type Step } from '../verifier/lines.ts';
+import {
+  REASONS,
+  type Line,
+  type LineStatus,
+  type Step,
+  statusOfTally,
+  tallyLines,
+} from '../verifier/lines.ts';
 import {
   DEFAULT_POLICY,
   type EraOutcome,
@@ -214,18 +221,15 @@ export async function loadReceipt(
     subjectKind: subjectOf.get(l)!.kind,
     subjectId: subjectOf.get(l)!.id,
   }));
-  const failed = lines.filter((l) => l.status === 'fail').length;
-  const pending = lines.filter((l) => l.status === 'pending').length;
+  const t = tallyLines(lines);
   return {
     id: r.id,
     recordId: r.record_id,
     // The registry's kind of the batch's record format (verifier/kinds.ts).
     kind: kindOfFormat(Number(r.record_format))?.id ?? `format-${r.record_format}`,
-    status: failed > 0 ? 'fail' : pending > 0 ? 'pending' : 'pass',
-    ok: failed === 0 && pending === 0,
-    passed: lines.length - failed - pending,
-    failed,
-    pending,
+    status: statusOfTally(t),
+    ok: t.failed === 0 && t.pending === 0,
+    ...t,
     pendingSteps: [
       ...new Set(lines.filter((l) => l.status === 'pending').map((l) => l.step as Step)),
     ],

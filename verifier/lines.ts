@@ -166,8 +166,16 @@ export function verdict(ok: boolean, init: LineInit, code: ReasonCode): Line {
   return ok ? pass(init) : fail(init, code);
 }
 
+/** A receipt's (or any set of lines') status: `fail` if one failed, else `pending` if one waits. */
+export function statusOfTally(t: {
+  readonly failed: number;
+  readonly pending: number;
+}): LineStatus {
+  return t.failed > 0 ? 'fail' : t.pending > 0 ? 'pending' : 'pass';
+}
+
 /** Counts of a list of lines by status. */
-export function tallyLines(lines: readonly Line[]): {
+export function tallyLines(lines: ReadonlyArray<{ readonly status: LineStatus }>): {
   passed: number;
   failed: number;
   pending: number;

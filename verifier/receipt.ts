@@ -36,6 +36,7 @@ import {
   type Source,
   fail,
   pending,
+  statusOfTally,
   tallyLines,
 } from './lines.ts';
 import type { QuorumRule } from './quorum.ts';
@@ -378,7 +379,7 @@ export function summarise(
   return {
     recordId,
     kind,
-    status: t.failed > 0 ? 'fail' : t.pending > 0 ? 'pending' : 'pass',
+    status: statusOfTally(t),
     ok: t.failed === 0 && t.pending === 0,
     ...t,
     lines,
