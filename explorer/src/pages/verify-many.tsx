@@ -12,6 +12,7 @@ import { BatchLink, ClusterLink, EraLink, ReceiptLink } from '../components/link
 import { count, duration } from '../format.ts';
 import type { PoolRun } from '../verify/pool.ts';
 import { verifyPool } from '../verify/pool.ts';
+import type { VerifyOutcome } from '../verify/run.ts';
 
 interface Target {
   clusterId?: string;
@@ -268,68 +269,66 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
       </Section>
       <Section title="Receipts that fail" id="failing">
         {failed.length === 0 ? (
-          <Empty>Every receipt holds.</Empty>
+          <Empty>{waiting.length > 0 ? 'No receipt fails.' : 'Every receipt holds.'}</Empty>
         ) : (
-          <Table caption="Receipts with at least one failing line, as your browser found them">
-            <thead>
-              <tr>
-                <th>Receipt</th>
-                <th>Failing checks</th>
-              </tr>
-            </thead>
-            <tbody>
-              {failed.slice(0, 500).map((o) => (
-                <tr
-                  key={o.index}
-                  className="bad-row"
-                  data-record={'receipt' in o ? o.receipt.recordId : ''}
-                >
-                  <td>
-                    <ReceiptLink id={ids[o.index]!} />
-                  </td>
-                  <td className="mono">
-                    {'receipt' in o
-                      ? o.receipt.lines
-                          .filter((l) => l.status === 'fail')
-                          .map((l) => `${l.check} ${l.code ?? ''}`)
-                          .join(', ')
-                      : `malformed bundle: ${o.malformed[0] ?? ''}`}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <OutcomeTable
+            caption="Receipts with at least one failing line, as your browser found them"
+            status="fail"
+            outcomes={failed}
+            ids={ids}
+          />
         )}
       </Section>
       {waiting.length > 0 && (
         <Section title="Receipts that wait" id="waiting">
-          <Table caption="Receipts with no failing line but lines that wait for an input (not verified yet)">
-            <thead>
-              <tr>
-                <th>Receipt</th>
-                <th>Waiting checks</th>
-              </tr>
-            </thead>
-            <tbody>
-              {waiting.slice(0, 500).map((o) =>
-                'receipt' in o ? (
-                  <tr key={o.index} data-record={o.receipt.recordId}>
-                    <td>
-                      <ReceiptLink id={ids[o.index]!} />
-                    </td>
-                    <td className="mono">
-                      {o.receipt.lines
-                        .filter((l) => l.status === 'pending')
-                        .map((l) => `${l.check} ${l.code ?? ''}`)
-                        .join(', ')}
-                    </td>
-                  </tr>
-                ) : null
-              )}
-            </tbody>
-          </Table>
+          <OutcomeTable
+            caption="Receipts with no failing line but lines that wait for an input (not verified yet)"
+            status="pending"
+            outcomes={waiting}
+            ids={ids}
+          />
         </Section>
       )}
     </div>
+  );
+}
+
+/** Receipts with their failing (or waiting) checks; a malformed bundle says why. */
+function OutcomeTable(props: {
+  caption: string;
+  status: 'fail' | 'pending';
+  outcomes: readonly VerifyOutcome[];
+  ids: readonly string[];
+}) {
+  return (
+    <Table caption={props.caption}>
+      <thead>
+        <tr>
+          <th>Receipt</th>
+          <th>{props.status === 'fail' ? 'Failing checks' : 'Waiting checks'}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.outcomes.slice(0, 500).map((o) => (
+          <tr
+            key={o.index}
+            className={props.status === 'fail' ? 'bad-row' : undefined}
+            data-record={'receipt' in o ? o.receipt.recordId : ''}
+          >
+            <td>
+              <ReceiptLink id={props.ids[o.index]!} />
+            </td>
+            <td className="mono">
+              {'receipt' in o
+                ? o.receipt.lines
+                    .filter((l) => l.status === props.status)
+                    .map((l) => `${l.check} ${l.code ?? ''}`)
+                    .join(', ')
+                : `malformed bundle: ${o.malformed[0] ?? ''}`}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
   );
 }
