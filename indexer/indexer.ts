@@ -106,8 +106,10 @@ export class Indexer {
   private readonly grantMemo = new GrantMemo(100_000);
   /** Where the GAR read stands: position, whether it reached the end, why not, the anchor key. */
   private gar: GarSnapshot = { cursor: 0, complete: true, error: null, anchorKey: null };
-  /** `pair_id` of a pair with served versions -> `user/agent`. */
+  /** `pair_id` of a pair with served versions or records -> `user/agent`. */
   private readonly pairs = new Map<string, string>();
+  /** The `user/agent` keys already in `pairs` (so a pair is hashed once). */
+  private readonly pairKeys = new Set<string>();
   private initialized = false;
   private pending: Promise<void> = Promise.resolve();
   private lastReturn = 0;
@@ -168,6 +170,8 @@ export class Indexer {
 
   private notePair(user: string, agent: string): string {
     const key = `${user}/${agent}`;
+    if (this.pairKeys.has(key)) return key;
+    this.pairKeys.add(key);
     const u = parseHex(user, 32);
     const a = parseHex(agent, 32);
     if (u && a) this.pairs.set(toHex(garPairId(u, a)), key);
