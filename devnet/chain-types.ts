@@ -8,6 +8,7 @@
  * (u64/u128), enums as `{ __kind: 'Variant', value }` (tuple or newtype variants) or
  * `{ __kind: 'Variant', ...fields }` (struct variants), `Option` as `undefined` or the value.
  */
+import type { GrandpaSigner } from './grandpa.ts';
 
 /** A signer of extrinsics: a 32-byte public key that signs with ed25519 or sr25519. */
 export interface ExtrinsicSigner {
@@ -56,4 +57,12 @@ export interface BlockSpec {
    */
   readonly initEvents?: readonly EventSpec[];
   readonly extrinsics: readonly ExtrinsicSpec[];
+  /**
+   * A GRANDPA authority-set change signalled and enacted in this block, as pallet_grandpa's
+   * `on_new_session` → `schedule_change(next, delay 0)` does: the header's digest carries
+   * `Consensus(FRNK, ScheduledChange { next_authorities, delay: 0 })` (weight 1 each), the block's
+   * state already holds the next set (`Grandpa.CurrentSetId` + 1, its authorities), the block
+   * itself is still finalized by the set before it, and its descendants by the next set.
+   */
+  readonly grandpaChange?: { readonly next: readonly GrandpaSigner[] };
 }

@@ -1,25 +1,68 @@
 /**
  * The devnet's block store: turns {@link BlockSpec}s into real SCALE-encoded Substrate blocks
  * (header, extrinsics, `System.Events`) for a given v14 metadata, keeps every block ever built
- * (forks included), tracks the best and finalized heads, and pre-encodes what the RPC server
- * serves so that serving is a lookup.
+ * (forks included) with its state, tracks the best and finalized heads, signs GRANDPA
+ * justifications for finalized blocks, and pre-encodes what the RPC server serves so that serving
+ * is a lookup.
  *
  * What is real and what is synthetic:
  * - Extrinsics are real v4 extrinsics: `Timestamp.set` bare, the others bare or really signed
  *   (`MultiAddress::Id`, `MultiSignature`, the signed extensions the metadata lists, an immortal
  *   era, the signer's nonce along the fork, signing payload hashed when over 256 bytes).
  * - `System.Events` is the real SCALE `Vec<EventRecord>` the runtime would store.
- * - The header is a real SCALE header and the block hash is its blake2b-256, as on Substrate.
+ * - The header is a real SCALE header (`verifier/header.ts` `encodeHeader`) and the block hash is
+ *   its blake2b-256, as on Substrate.
  * - `extrinsicsRoot` is Substrate's real ordered trie root of the extrinsics (keys are the
  *   SCALE-compact indices, values the encoded extrinsics), checked against real Polkadot blocks.
  *   As in `sp_version::RuntimeVersion::extrinsics_root_state_version` (RFC 42), the trie layout is
  *   V0 unless the runtime's `stateVersion` (`systemVersion`) is 2 or more, when it is V1 (values
- *   of 33 bytes or more stored by hash); kitchensink and Cere report 1, hence V0.
- * - `stateRoot` is **synthetic**: blake2b-256(parent state root ‖ SCALE events of the block).
- *   There is no state trie; storage is answered for a few keys only ({@link Chain.storageAt}).
- * - The digest is empty: there is no consensus (no BABE/Aura pre-runtime item, no seal).
- *   Two blocks built from the same spec on the same parent are therefore the same block (same
- *   hash); {@link Chain.build} then returns the stored one.
+ *   of 33 bytes or more stored by hash).
+ * - `stateRoot` is the real root of the block's state: Substrate's base-16 Patricia-Merkle trie
+ *   (`devnet/trie.ts`) of every storage entry below, in layout V0 when the runtime's
+ *   `stateVersion` is 0 (Cere's and the devnet's) and V1 from 1, as frame-system's `finalize`
+ *   computes it with `T::Version::get().state_version()`. Any value the devnet serves
+ *   (`state_getStorage`) is proven by `state_getReadProof` against that root, at every block,
+ *   forks included. The state is what a Substrate runtime leaves after executing the block,
+ *   restricted to what the devnet models (polkadot-sdk `substrate/frame/system/src/lib.rs` at
+ *   commit 007006984232fc143ab09537249ca37d875b3a5f, `initialize`, `finalize` and the genesis
+ *   build; `substrate/frame/grandpa/src/lib.rs` at commit
+ *   10f7141b924d4b9920d9d70ff2e2efc9c6269783):
+ *   `System.Number`, `System.ParentHash`, `System.Events`, `System.EventCount`, `System.Digest`
+ *   (the block's digest), `System.BlockHash(0)` and `System.BlockHash(n − 1)` (a node keeps the
+ *   last `BlockHashCount` ones; the devnet keeps genesis and the parent only),
+ *   `System.LastRuntimeUpgrade`, `System.UpgradedToU32RefCount` and `UpgradedToTripleRefCount`
+ *   (true), `Timestamp.Now`, `Grandpa.CurrentSetId` and `Grandpa.Authorities` (when the metadata
+ *   declares them), the pre-v5 well-known key `:grandpa_authorities` (`0x01` ‖ the same list; a
+ *   runtime past pallet_grandpa's `MigrateV4ToV5`, as Cere's, no longer writes it: kept for
+ *   clients that read it), `:code`, and `:proofroom_chain_name` (the chain name, a devnet-only
+ *   key). At genesis, as frame-system's genesis build writes them, `System.ParentHash` and
+ *   `System.BlockHash(0)` are `0x69…69`; the devnet also stores `System.Number` 0, empty events and
+ *   digest, and `Timestamp.Now` = the genesis timestamp (a node leaves these absent). So the
+ *   genesis hash commits to the chain name, the genesis time, the metadata (through `:code`) and
+ *   the GRANDPA authorities.
+ * - `:code` is not a wasm runtime: it is `proofroom-devnet-runtime:<specName>:<specVersion>`
+ *   (UTF-8) followed by the blake2b-256 of the metadata. There is no runtime to execute.
+ * - No `System.Account`, balances or pallet storage beyond the above: the devnet has no runtime
+ *   logic, only the blocks and events its scenario describes.
+ * - The digest holds GRANDPA's `ScheduledChange` log in a block that changes the authority set
+ *   ({@link BlockSpec.grandpaChange}) and nothing else: there is no block production consensus
+ *   (no BABE/Aura pre-runtime item, no seal). Two blocks built from the same spec on the same
+ *   parent are therefore the same block (same hash); {@link Chain.build} then returns the stored
+ *   one.
+ * - GRANDPA: the chain has an authority set (ed25519 keys, weight 1 each; {@link ChainOptions}),
+ *   changed by `grandpaChange` with delay 0 (pallet_grandpa's `schedule_change(next, 0)` from
+ *   `on_new_session`: `CurrentSetId` is incremented and, in `on_finalize` of the same block, the
+ *   authorities are replaced; the client enacts the change when that block is finalized). So the
+ *   change block's state holds set s + 1, the block itself is finalized by set s, its descendants
+ *   by set s + 1. When a block is finalized ({@link Chain.setFinalized}) the chain keeps a
+ *   justification (signed by every authority of the set that finalizes it, precommitting to the
+ *   block; round = the block's number minus the number of the block that enacted the set) for the
+ *   newly finalized head, every set-change block and every {@link GRANDPA_JUSTIFICATION_PERIOD}-th
+ *   block passed over. They are encoded on first request; ed25519 signatures are deterministic, so
+ *   the bytes do not depend on when. (A node keeps a justification only for set-change blocks and
+ *   for the block finalized when a justification period is crossed, plus its latest one.) The
+ *   chain does not emit pallet_grandpa's `NewAuthorities` event (phase `Finalization`): the
+ *   events are the scenario's.
  * @module
  */
 import { Runtime } from '@subsquid/substrate-runtime';
@@ -27,6 +70,9 @@ import { TypeKind } from '@subsquid/substrate-runtime/lib/metadata/index.js';
 import type { Field, Type } from '@subsquid/substrate-runtime/lib/metadata/index.js';
 import { compactU, concatBytes, parseHex, toHex, uintLE, utf8 } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
+import { type DigestItem, encodeHeader, grandpaDigestItem } from '../verifier/header.ts';
+import { type GrandpaSigner, grandpaSignerFromSeed, makeGrandpaJustification } from './grandpa.ts';
+import { type StateVersion, TrieBuilder } from './trie.ts';
 import type {
   BlockSpec,
   CallSpec,
@@ -57,6 +103,38 @@ export interface ChainOptions {
   chainName?: string;
   /** Default `{ ss58Format: 54, tokenDecimals: 10, tokenSymbol: 'CERE' }`. */
   properties?: Record<string, unknown>;
+  /**
+   * The genesis GRANDPA authority set (set id 0): distinct ed25519 signers, weight 1 each.
+   * Default: four authorities derived from the chain name (`defaultGrandpaAuthorities`).
+   */
+  grandpa?: { readonly authorities: readonly GrandpaSigner[] };
+}
+
+/** A GRANDPA authority set: its id and its authorities' ed25519 public keys, in order. */
+export interface GrandpaSet {
+  readonly setId: bigint;
+  readonly authorities: readonly Uint8Array[];
+}
+
+/** Keys of the storage entries the chain's state holds (0x hex), see the module comment. */
+export interface StateKeys {
+  readonly events: string;
+  readonly number: string;
+  readonly now: string;
+  readonly parentHash: string;
+  readonly eventCount: string;
+  readonly digest: string;
+  readonly lastRuntimeUpgrade: string;
+  /** `:code` */
+  readonly code: string;
+  /** `:proofroom_chain_name` */
+  readonly chainName: string;
+  /** `:grandpa_authorities` */
+  readonly grandpaAuthorities: string;
+  /** `Grandpa.CurrentSetId`, null when the metadata has no such item. */
+  readonly grandpaSetId: string | null;
+  /** `Grandpa.Authorities`, null when the metadata has no such item. */
+  readonly grandpaAuthoritiesItem: string | null;
 }
 
 export interface HeaderJson {
@@ -84,9 +162,70 @@ export interface BuiltBlock {
 
 export type ChainEvent = 'newHead' | 'finalizedHead' | 'imported';
 
+/**
+ * Every this many blocks, a finalized block gets a stored justification (a node's
+ * `justification_period`, 512 on Polkadot; shorter here so that a small devnet has several).
+ */
+export const GRANDPA_JUSTIFICATION_PERIOD = 16;
+/** Raw keys of the well-known storage entries the devnet's state holds. */
+export const WELL_KNOWN_KEYS = {
+  code: toHex(utf8(':code')),
+  grandpaAuthorities: toHex(utf8(':grandpa_authorities')),
+  chainName: toHex(utf8(':proofroom_chain_name')),
+} as const;
+/** `0x46524e4b`, GRANDPA's engine id (`FRNK`), as bytes. */
+const FRNK = [0x46, 0x52, 0x4e, 0x4b];
+/** frame-system's genesis `ParentHash` and `BlockHash(0)`: `hash69()`, 32 bytes of 69. */
+const HASH69 = new Uint8Array(32).fill(69);
+/** `Vec<DigestItem>` with no item. */
+const EMPTY_DIGEST = Uint8Array.of(0);
+const TRUE = Uint8Array.of(1);
+/** Most keys `state_getKeysPaged` returns at once (Substrate's `STORAGE_KEYS_PAGED_MAX_COUNT`). */
+export const MAX_KEYS_PAGED = 1000;
+
+/** The four authorities a chain has by default: seeds derived from the chain name. */
+export function defaultGrandpaAuthorities(chainName: string): GrandpaSigner[] {
+  return [0, 1, 2, 3].map((i) =>
+    grandpaSignerFromSeed(blake2b256(utf8(`proofroom/devnet/grandpa/${chainName}/${i}`)))
+  );
+}
+
 /** LayoutV1 stores trie values of this many bytes or more by hash (`TRIE_VALUE_NODE_THRESHOLD`). */
 const TRIE_VALUE_NODE_THRESHOLD = 33;
 const ZERO_HASH = new Uint8Array(32);
+
+/** An authority set as the state stores it, shared by every block whose state holds it. */
+interface StoredSet {
+  readonly setId: bigint;
+  readonly signers: readonly GrandpaSigner[];
+  /** Number of the block whose state first holds the set (0 for genesis); rounds count from it. */
+  readonly since: number;
+  /** `Grandpa.CurrentSetId`: u64 LE. */
+  readonly setIdValue: Uint8Array;
+  /** `Grandpa.Authorities`: `Vec<([u8; 32], u64)>`. */
+  readonly listValue: Uint8Array;
+  /** `:grandpa_authorities`: `VersionedAuthorityList`, version byte 1 then the list. */
+  readonly wellKnownValue: Uint8Array;
+}
+
+/** What a block's state is computed from (a stored block, or genesis before it is stored). */
+interface StateView {
+  readonly number: number;
+  readonly parentHash: string;
+  readonly eventsHex: string;
+  readonly eventCount: number;
+  readonly timestamp: number;
+  /** SCALE `Digest` (`Vec<DigestItem>`): the header's digest and `System.Digest`. */
+  readonly digestBytes: Uint8Array;
+  readonly grandpa: StoredSet;
+}
+
+/** One storage entry of the state: its key and how its value follows from the block. */
+interface Slot {
+  readonly hex: string;
+  readonly key: Uint8Array;
+  get(v: StateView): Uint8Array;
+}
 
 /** Plausible fixed weights (`refTime` ps, `proofSize` bytes) for the dispatch info of events. */
 const TIMESTAMP_WEIGHT = { refTime: 9_128_000, proofSize: 1_493 };
@@ -95,8 +234,10 @@ const EXTRINSIC_WEIGHT = { refTime: 154_330_000, proofSize: 3_593 };
 /** Every this many blocks, a block stores all signers' nonces rather than its own changes. */
 const NONCE_SNAPSHOT = 64;
 
-interface StoredBlock extends BuiltBlock {
+interface StoredBlock extends BuiltBlock, StateView {
   readonly stateRoot: Uint8Array;
+  /** The block changes the authority set (its digest signals it). */
+  readonly setChange: boolean;
   /**
    * Next nonce of the signers (public key hex) this block changed, or of every signer so far when
    * `noncesComplete` (every NONCE_SNAPSHOT-th block and genesis). Lookups walk back to the nearest
@@ -104,9 +245,15 @@ interface StoredBlock extends BuiltBlock {
    */
   readonly nonces: ReadonlyMap<string, number>;
   readonly noncesComplete: boolean;
-  /** Lazily built JSON texts for the RPC server. */
+  /** Lazily built JSON texts for the RPC server (`blockText` without the justifications). */
   headerText?: string;
   blockText?: string;
+}
+
+/** A block's justification: encoded (and as RPC JSON) on first request. */
+interface Justified {
+  bytes?: Uint8Array;
+  json?: string;
 }
 
 interface EventShape {
@@ -130,8 +277,10 @@ export class Chain {
   readonly genesisHash: string;
   /** The metadata as `0x` hex, as `state_getMetadata` returns it. */
   readonly metadataHex: string;
-  /** Storage keys this chain answers (`System.Events`, `System.Number`, `Timestamp.Now`). */
-  readonly storageKeys: { readonly events: string; readonly number: string; readonly now: string };
+  /** Keys of the storage entries every block's state holds (see the module comment). */
+  readonly storageKeys: StateKeys;
+  /** The trie layout of the state: 0 (LayoutV0) when `stateVersion` is 0, else 1. */
+  readonly stateVersion: StateVersion;
 
   readonly #blocks = new Map<string, StoredBlock>();
   /** Hashes of the best chain by height. */
@@ -151,6 +300,23 @@ export class Chain {
   readonly #signedExtensions: readonly SignedExtensionPlan[];
   readonly #palletIndex = new Map<string, number>();
   readonly #moduleErrorCode: unknown;
+
+  /** Entries whose value changes every block (set on every block built). */
+  readonly #blockSlots: readonly Slot[];
+  /** The authority-set entries (set when a block changes the set). */
+  readonly #setSlots: readonly Slot[];
+  /** Every fixed-key entry, by key hex (`System.BlockHash(n − 1)` is the only other one). */
+  readonly #slots = new Map<string, Slot>();
+  readonly #blockHash0: Slot;
+  #genesisHashBytes: Uint8Array = HASH69;
+  /** `twox128("System") ‖ twox128("BlockHash")` as 0x hex. */
+  readonly #blockHashPrefix: string;
+  /** The trie of the last block built (mutated into its child's by the next build on it). */
+  #work: { hash: string; trie: TrieBuilder } | undefined;
+  /** The trie of the last block a read proof was asked of. */
+  #proofTrie: { hash: string; trie: TrieBuilder } | undefined;
+  /** Justified blocks by hash. */
+  readonly #justified = new Map<string, Justified>();
 
   constructor(options: ChainOptions) {
     const v = options.runtimeVersion;
@@ -176,12 +342,8 @@ export class Chain {
     }
     const md = this.runtime.metadata.value;
     this.metadataHex = toHex(options.metadata);
-    this.storageKeys = {
-      events: this.runtime.encodeStorageKey('System.Events'),
-      number: this.runtime.encodeStorageKey('System.Number'),
-      now: this.runtime.encodeStorageKey('Timestamp.Now'),
-    };
     this.#trieV1 = v.stateVersion >= 2;
+    this.stateVersion = v.stateVersion >= 1 ? 1 : 0;
 
     for (const p of md.pallets) this.#palletIndex.set(p.name, p.index);
     this.#indexEvents();
@@ -197,32 +359,118 @@ export class Chain {
     if (extField === undefined) throw new Error('Chain: no signedExtensions in the signature type');
     this.#signedExtensionsType = extField.type;
 
-    // Genesis: no extrinsics, empty events; its state root commits to the chain's identity.
+    // The state's entries (module comment). Values that never change are shared by every block.
+    const item = (name: string): string | null =>
+      this.runtime.hasStorageItem(name) ? this.runtime.encodeStorageKey(name) : null;
+    const must = (name: string): string => {
+      const k = item(name);
+      if (k === null) throw new Error(`Chain: the metadata has no storage item ${name}`);
+      return k;
+    };
+    this.storageKeys = Object.freeze({
+      events: must('System.Events'),
+      number: must('System.Number'),
+      now: must('Timestamp.Now'),
+      parentHash: must('System.ParentHash'),
+      eventCount: must('System.EventCount'),
+      digest: must('System.Digest'),
+      lastRuntimeUpgrade: must('System.LastRuntimeUpgrade'),
+      code: WELL_KNOWN_KEYS.code,
+      chainName: WELL_KNOWN_KEYS.chainName,
+      grandpaAuthorities: WELL_KNOWN_KEYS.grandpaAuthorities,
+      grandpaSetId: item('Grandpa.CurrentSetId'),
+      grandpaAuthoritiesItem: item('Grandpa.Authorities'),
+    });
+    const k = this.storageKeys;
+    // System.BlockHash is a Twox64Concat map of u32 (frame-system); subsquid's key encoder is slow
+    // (BigInt-free 64-bit emulation), so the chain derives the keys and checks it agrees.
+    this.#blockHashPrefix = must('System.BlockHash').slice(0, 2 + 64);
+    for (const n of [0, 1, 0x12345678]) {
+      if (this.blockHashKey(n) !== this.runtime.encodeStorageKey('System.BlockHash', n)) {
+        throw new Error('Chain: System.BlockHash is not a Twox64Concat map of u32');
+      }
+    }
+    const slot = (hex: string, get: (v: StateView) => Uint8Array): Slot => {
+      const s: Slot = { hex, key: parseHex(hex) as Uint8Array, get };
+      this.#slots.set(hex, s);
+      return s;
+    };
+    const constant = (hex: string | null, value: Uint8Array): void => {
+      if (hex !== null) slot(hex, () => value);
+    };
+    const specName = utf8(v.specName);
+    // LastRuntimeUpgradeInfo { spec_version: Compact<u32>, spec_name: String }.
+    constant(
+      k.lastRuntimeUpgrade,
+      concatBytes(compactU(v.specVersion), compactU(specName.length), specName)
+    );
+    constant(item('System.UpgradedToU32RefCount'), TRUE);
+    constant(item('System.UpgradedToTripleRefCount'), TRUE);
+    constant(
+      k.code,
+      concatBytes(
+        utf8(`proofroom-devnet-runtime:${v.specName}:${v.specVersion}`),
+        blake2b256(options.metadata)
+      )
+    );
+    constant(k.chainName, utf8(this.chainName));
+    this.#blockHash0 = slot(this.blockHashKey(0), (b) =>
+      b.number === 0 ? HASH69 : this.#genesisHashBytes
+    );
+    this.#blockSlots = [
+      slot(k.number, (b) => uintLE(BigInt(b.number), 4)),
+      slot(k.parentHash, (b) =>
+        b.number === 0 ? HASH69 : (parseHex(b.parentHash, 32) as Uint8Array)
+      ),
+      slot(k.events, (b) => parseHex(b.eventsHex) as Uint8Array),
+      slot(k.eventCount, (b) => uintLE(BigInt(b.eventCount), 4)),
+      slot(k.digest, (b) => b.digestBytes),
+      slot(k.now, (b) => uintLE(BigInt(b.timestamp), 8)),
+    ];
+    this.#setSlots = [
+      ...(k.grandpaSetId === null ? [] : [slot(k.grandpaSetId, (b) => b.grandpa.setIdValue)]),
+      ...(k.grandpaAuthoritiesItem === null
+        ? []
+        : [slot(k.grandpaAuthoritiesItem, (b) => b.grandpa.listValue)]),
+      slot(k.grandpaAuthorities, (b) => b.grandpa.wellKnownValue),
+    ];
+
+    // Genesis: no extrinsics, empty events; its state commits to the chain's identity.
     const eventsBytes = this.runtime.scaleCodec.encodeToBinary(
       this.runtime.description.eventRecordList,
       []
     );
-    const stateRoot = blake2b256(
-      concatBytes(
-        utf8('proofroom/devnet/genesis'),
-        compactU(utf8(this.chainName).length),
-        utf8(this.chainName),
-        uintLE(BigInt(options.genesisTimestamp), 8),
-        blake2b256(options.metadata)
-      )
+    const grandpa = storedSet(
+      0n,
+      options.grandpa?.authorities ?? defaultGrandpaAuthorities(this.chainName),
+      0
     );
+    const view: StateView = {
+      number: 0,
+      parentHash: toHex(ZERO_HASH),
+      eventsHex: toHex(eventsBytes),
+      eventCount: 0,
+      timestamp: options.genesisTimestamp,
+      digestBytes: EMPTY_DIGEST,
+      grandpa,
+    };
+    const trie = TrieBuilder.fromEntries(this.#entries(view), this.stateVersion);
     const genesis = this.#store({
       number: 0,
       parent: ZERO_HASH,
-      stateRoot,
+      stateRoot: trie.root(),
       extrinsics: [],
       eventsBytes,
       eventCount: 0,
       timestamp: options.genesisTimestamp,
       nonces: new Map(),
       noncesComplete: true,
+      digest: encodeDigest([]),
+      grandpa,
     });
+    this.#work = { hash: genesis.hash, trie };
     this.genesisHash = genesis.hash;
+    this.#genesisHashBytes = parseHex(genesis.hash, 32) as Uint8Array;
     this.#signedExtensions = this.#planSignedExtensions();
     this.#best = genesis;
     this.#finalized = genesis;
@@ -251,18 +499,151 @@ export class Chain {
     return Number.isInteger(height) && height >= 0 ? this.#canonical[height] : undefined;
   }
 
+  /** The key of `System.BlockHash(n)` (0x hex): the item's prefix ‖ twox64(n) ‖ n (u32 LE). */
+  blockHashKey(n: number): string {
+    if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) {
+      throw new RangeError('Chain.blockHashKey: n must be a u32');
+    }
+    const le = uintLE(BigInt(n), 4);
+    return this.#blockHashPrefix + toHex(concatBytes(twox64(le), le)).slice(2);
+  }
+
   /**
-   * Storage value (hex) of `key` at block `hash`: `System.Events`, `System.Number` and
-   * `Timestamp.Now` are known, any other key is `null`. `undefined` when the block is unknown.
+   * Storage value (hex) of `key` (0x hex) in the state of block `hash`: null when the state has no
+   * such key, undefined when the block is unknown.
    */
   storageAt(hash: string, key: string): string | null | undefined {
-    const b = this.blockByHash(hash);
-    if (b === undefined) return undefined;
+    const b = this.blockByHash(hash) as StoredBlock | undefined;
+    if (b === undefined || typeof key !== 'string') return undefined;
     const k = key.toLowerCase();
     if (k === this.storageKeys.events) return b.eventsHex;
-    if (k === this.storageKeys.now) return toHex(uintLE(BigInt(b.timestamp), 8));
-    if (k === this.storageKeys.number) return toHex(uintLE(BigInt(b.number), 4));
-    return null;
+    const v = this.#valueAt(b, k);
+    return v === undefined ? null : toHex(v);
+  }
+
+  /**
+   * The trie nodes (0x hex) proving the values of `keys` (present or absent) in the state of block
+   * `hash`, as `state_getReadProof` returns them; undefined when the block is unknown. Each value
+   * verifies with `readStorageProof(stateRoot, proof, key)` (verifier/trie.ts) against the block's
+   * header.
+   */
+  readProof(hash: string, keys: readonly (Uint8Array | string)[]): string[] | undefined {
+    const b = this.blockByHash(hash) as StoredBlock | undefined;
+    if (b === undefined) return undefined;
+    const bytes = keys.map((k) => {
+      const x = typeof k === 'string' ? parseHex(k) : k;
+      if (!(x instanceof Uint8Array)) throw new RangeError('Chain.readProof: a key is not hex');
+      return x;
+    });
+    return this.#trieOf(b).proof(bytes).map(toHex);
+  }
+
+  /**
+   * Keys (0x hex, in byte order) of the state of block `hash` that start with `prefix` and come
+   * strictly after `startKey`, at most `count` of them (`state_getKeysPaged`); undefined when the
+   * block is unknown.
+   */
+  keysPaged(
+    hash: string,
+    prefix: string | Uint8Array,
+    count: number,
+    startKey?: string | Uint8Array
+  ): string[] | undefined {
+    const b = this.blockByHash(hash) as StoredBlock | undefined;
+    if (b === undefined) return undefined;
+    const p = (typeof prefix === 'string' ? prefix : toHex(prefix)).toLowerCase();
+    const after =
+      startKey === undefined
+        ? undefined
+        : (typeof startKey === 'string' ? startKey : toHex(startKey)).toLowerCase();
+    const out: string[] = [];
+    for (const k of this.#keysOf(b)) {
+      if (out.length >= count) break;
+      if (k.startsWith(p) && (after === undefined || k > after)) out.push(k);
+    }
+    return out;
+  }
+
+  /**
+   * The GRANDPA authority set in the state of block `hash` (after the block: a set-change block
+   * holds the next set); undefined when the block is unknown.
+   */
+  grandpaSetAt(hash: string): GrandpaSet | undefined {
+    const b = this.blockByHash(hash) as StoredBlock | undefined;
+    if (b === undefined) return undefined;
+    return {
+      setId: b.grandpa.setId,
+      authorities: b.grandpa.signers.map((s) => s.publicKey.slice()),
+    };
+  }
+
+  /**
+   * The set that finalizes block `hash` (that of its parent's state; a set-change block is
+   * finalized by the set before the change). Undefined for genesis or an unknown block.
+   */
+  finalizingSetOf(hash: string): GrandpaSet | undefined {
+    const b = this.blockByHash(hash);
+    return b === undefined || b.number === 0 ? undefined : this.grandpaSetAt(b.parentHash);
+  }
+
+  /**
+   * The encoded GRANDPA justification (`GrandpaJustification`, verifier/grandpa.ts) the chain keeps
+   * for block `hash`, or undefined when it keeps none (see the module comment).
+   */
+  justificationOf(hash: string): Uint8Array | undefined {
+    const h = typeof hash === 'string' ? hash.toLowerCase() : '';
+    const j = this.#justified.get(h);
+    if (j === undefined) return undefined;
+    if (j.bytes === undefined) {
+      const b = this.#blocks.get(h) as StoredBlock;
+      const set = (this.#blocks.get(b.parentHash) as StoredBlock).grandpa;
+      j.bytes = makeGrandpaJustification({
+        round: BigInt(b.number - set.since),
+        setId: set.setId,
+        target: { hash: parseHex(b.hash, 32) as Uint8Array, number: b.number },
+        signers: set.signers,
+      });
+    }
+    return j.bytes.slice();
+  }
+
+  /** The SCALE-encoded header of block `hash` (its blake2b-256 is the hash); undefined if unknown. */
+  encodedHeader(hash: string): Uint8Array | undefined {
+    const b = this.blockByHash(hash) as StoredBlock | undefined;
+    return b === undefined ? undefined : headerBytesOf(b);
+  }
+
+  /**
+   * `grandpa_proveFinality(number)`: SCALE `FinalityProof { block, justification, unknown_headers }`
+   * (polkadot-sdk `substrate/client/consensus/grandpa/src/finality_proof.rs` at commit
+   * 17989ecdb69519d1ae3ff09a5da11208e38bda52) for the first canonical block at or above `number`
+   * that has a justification (see the module comment: a period block, a set-change block or the
+   * finalized head), with `unknown_headers` the encoded headers of the blocks after `number` up to
+   * and including it, as there. That block is always finalized by the set that finalizes block
+   * `number` (a set-change block, the last of its set, is always justified). A node answers with
+   * the justification of the last block of that set, or its latest justification when the set is
+   * the current one; the devnet answers with the nearest one to keep proofs short. Null when block
+   * `number` is not finalized (a node answers an error) or no justification covers it.
+   */
+  proveFinality(number: number): Uint8Array | null {
+    const fin = this.#finalized.number;
+    if (!Number.isSafeInteger(number) || number < 0 || number > fin) return null;
+    let f = number;
+    while (f < fin && !this.#justified.has(this.#canonical[f] as string)) f++;
+    const target = this.#blocks.get(this.#canonical[f] as string) as StoredBlock;
+    const justification = this.justificationOf(target.hash);
+    if (justification === undefined) return null;
+    const headers: Uint8Array[] = [];
+    for (let n = number + 1; n <= f; n++) {
+      headers.push(headerBytesOf(this.#blocks.get(this.#canonical[n] as string) as StoredBlock));
+    }
+    return concatBytes(
+      parseHex(target.hash, 32) as Uint8Array,
+      compactU(justification.length),
+      justification,
+      compactU(headers.length),
+      ...headers
+    );
   }
 
   /** The header as the JSON text `chain_getHeader` returns (cached). */
@@ -273,14 +654,18 @@ export class Chain {
     return b.headerText;
   }
 
-  /** `{ block: { header, extrinsics }, justifications: null }` as JSON text (cached). */
+  /**
+   * `{ block: { header, extrinsics }, justifications }` as JSON text (cached): `justifications` is
+   * null or, as a node's serde writes `Option<Justifications>`, `[[[70,82,78,75],[…bytes]]]`
+   * (engine id `FRNK` and the encoded justification, as arrays of numbers).
+   */
   signedBlockJsonText(block: BuiltBlock): string {
     const b = this.#blocks.get(block.hash);
-    const header = this.headerJsonText(block);
-    if (b?.blockText !== undefined) return b.blockText;
-    const text = `{"block":{"header":${header},"extrinsics":${JSON.stringify(block.extrinsics)}},"justifications":null}`;
-    if (b !== undefined) b.blockText = text;
-    return text;
+    const body = (): string =>
+      `{"block":{"header":${this.headerJsonText(block)},"extrinsics":${JSON.stringify(block.extrinsics)}}`;
+    if (b === undefined) return `${body()},"justifications":null}`;
+    b.blockText ??= body();
+    return `${b.blockText},"justifications":${this.#justificationsJson(b.hash)}}`;
   }
 
   /** Next nonce of a signer (32-byte public key) after `at` (default: the best block). */
@@ -374,10 +759,53 @@ export class Chain {
         cause: err,
       });
     }
-    return this.#store({
+    // GRANDPA: a change is signalled in the digest and enacted in this block's state.
+    let grandpa = p.grandpa;
+    const digest: DigestItem[] = [];
+    if (spec.grandpaChange !== undefined) {
+      grandpa = storedSet(p.grandpa.setId + 1n, spec.grandpaChange.next, number);
+      digest.push(
+        grandpaDigestItem({
+          type: 'ScheduledChange',
+          authorities: grandpa.signers.map((s) => ({ id: s.publicKey, weight: 1n })),
+          delay: 0,
+        })
+      );
+    }
+    const encodedDigest = encodeDigest(digest);
+    const parentHash = parseHex(p.hash, 32) as Uint8Array;
+
+    // The state: the parent's, with this block's per-block entries (O(changed entries)).
+    const work = this.#work;
+    this.#work = undefined;
+    const trie =
+      work?.hash === p.hash
+        ? work.trie
+        : TrieBuilder.fromEntries(this.#entries(p), this.stateVersion);
+    const view: StateView = {
       number,
-      parent: parseHex(p.hash, 32) as Uint8Array,
-      stateRoot: blake2b256(concatBytes(p.stateRoot, eventsBytes)),
+      parentHash: p.hash,
+      eventsHex: '', // not read: System.Events is set from the bytes at hand
+      eventCount: records.length,
+      timestamp: ts,
+      digestBytes: encodedDigest.bytes,
+      grandpa,
+    };
+    for (const slot of this.#blockSlots) {
+      trie.set(slot.key, slot.hex === this.storageKeys.events ? eventsBytes : slot.get(view));
+    }
+    if (number === 1) trie.set(this.#blockHash0.key, this.#blockHash0.get(view));
+    else trie.set(parseHex(this.blockHashKey(number - 1)) as Uint8Array, parentHash);
+    // frame-system keeps BlockHash(0); the devnet keeps the parent's only among the others.
+    if (number >= 3) trie.delete(parseHex(this.blockHashKey(number - 2)) as Uint8Array);
+    if (grandpa !== p.grandpa) {
+      for (const slot of this.#setSlots) trie.set(slot.key, slot.get(view));
+    }
+
+    const block = this.#store({
+      number,
+      parent: parentHash,
+      stateRoot: trie.root(),
       extrinsics,
       eventsBytes,
       eventCount: records.length,
@@ -385,7 +813,11 @@ export class Chain {
       ...(number % NONCE_SNAPSHOT === 0
         ? { nonces: this.#nonceSnapshot(p, nonces), noncesComplete: true }
         : { nonces, noncesComplete: false }),
+      digest: encodedDigest,
+      grandpa,
     });
+    this.#work = { hash: block.hash, trie };
+    return block;
   }
 
   /** Makes `hash` the best head (emits `newHead`). The finalized block must be its ancestor. */
@@ -427,6 +859,13 @@ export class Chain {
       );
     }
     if (b === this.#finalized) return;
+    // Justifications: the new head, and every set-change and period block passed over.
+    for (let n = this.#finalized.number + 1; n <= b.number; n++) {
+      const x = this.#blocks.get(this.#canonical[n] as string) as StoredBlock;
+      if (n === b.number || x.setChange || n % GRANDPA_JUSTIFICATION_PERIOD === 0) {
+        if (!this.#justified.has(x.hash)) this.#justified.set(x.hash, {});
+      }
+    }
     this.#finalized = b;
     this.#emit('finalizedHead', b);
   }
@@ -453,16 +892,17 @@ export class Chain {
     timestamp: number;
     nonces: ReadonlyMap<string, number>;
     noncesComplete: boolean;
+    digest: EncodedDigest;
+    grandpa: StoredSet;
   }): StoredBlock {
     const extrinsicsRoot = orderedTrieRoot(x.extrinsics, this.#trieV1);
-    // Header: parentHash, Compact<number>, stateRoot, extrinsicsRoot, Digest { logs: [] }.
-    const headerBytes = concatBytes(
-      x.parent,
-      compactU(x.number),
-      x.stateRoot,
+    const headerBytes = encodeHeader({
+      parentHash: x.parent,
+      number: x.number,
+      stateRoot: x.stateRoot,
       extrinsicsRoot,
-      Uint8Array.of(0)
-    );
+      digest: x.digest.items,
+    });
     const hash = toHex(blake2b256(headerBytes));
     const existing = this.#blocks.get(hash);
     if (existing !== undefined) return existing;
@@ -472,7 +912,8 @@ export class Chain {
       number: '0x' + x.number.toString(16),
       stateRoot: toHex(x.stateRoot),
       extrinsicsRoot: toHex(extrinsicsRoot),
-      digest: Object.freeze({ logs: Object.freeze([]) }),
+      // As a node's RPC: each log is the SCALE-encoded DigestItem as hex.
+      digest: Object.freeze({ logs: Object.freeze(x.digest.logs.map(toHex)) }),
     });
     const block: StoredBlock = {
       number: x.number,
@@ -484,12 +925,68 @@ export class Chain {
       eventCount: x.eventCount,
       timestamp: x.timestamp,
       stateRoot: x.stateRoot,
+      setChange: x.digest.items.length > 0,
+      digestBytes: x.digest.bytes,
+      grandpa: x.grandpa,
       nonces: x.nonces,
       noncesComplete: x.noncesComplete,
     };
     this.#blocks.set(hash, block);
     if (x.number > 0) this.#emit('imported', block);
     return block;
+  }
+
+  /** Every entry of the state of `v` (a stored block or genesis), keys and values as bytes. */
+  #entries(v: StateView): Array<[Uint8Array, Uint8Array]> {
+    const out: Array<[Uint8Array, Uint8Array]> = [];
+    for (const slot of this.#slots.values()) out.push([slot.key, slot.get(v)]);
+    if (v.number >= 2) {
+      out.push([
+        parseHex(this.blockHashKey(v.number - 1)) as Uint8Array,
+        parseHex(v.parentHash, 32) as Uint8Array,
+      ]);
+    }
+    return out;
+  }
+
+  /** The value of `key` (lowercase 0x hex) in the state of `b`, undefined when absent. */
+  #valueAt(b: StoredBlock, key: string): Uint8Array | undefined {
+    const slot = this.#slots.get(key);
+    if (slot !== undefined) return slot.get(b);
+    if (b.number >= 2 && key === this.blockHashKey(b.number - 1)) {
+      return parseHex(b.parentHash, 32) as Uint8Array;
+    }
+    return undefined;
+  }
+
+  /** The keys of the state of `b`, sorted (lowercase hex sorts as the bytes do). */
+  #keysOf(b: StoredBlock): string[] {
+    const keys = [...this.#slots.keys()];
+    if (b.number >= 2) keys.push(this.blockHashKey(b.number - 1));
+    return keys.sort();
+  }
+
+  /** The state trie of `b` (the working trie, the last one proven, or built anew). */
+  #trieOf(b: StoredBlock): TrieBuilder {
+    if (this.#work?.hash === b.hash) return this.#work.trie;
+    if (this.#proofTrie?.hash !== b.hash) {
+      this.#proofTrie = {
+        hash: b.hash,
+        trie: TrieBuilder.fromEntries(this.#entries(b), this.stateVersion),
+      };
+    }
+    return this.#proofTrie.trie;
+  }
+
+  /** The RPC JSON of a block's `justifications` (cached). */
+  #justificationsJson(hash: string): string {
+    const j = this.#justified.get(hash);
+    if (j === undefined) return 'null';
+    if (j.json === undefined) {
+      const bytes = this.justificationOf(hash) as Uint8Array;
+      j.json = `[[[${FRNK.join(',')}],[${bytes.join(',')}]]]`;
+    }
+    return j.json;
   }
 
   #encodeExtrinsic(x: ExtrinsicSpec, nonce: number, block: number, index: number): Uint8Array {
@@ -736,6 +1233,113 @@ function successRecord(index: number, dispatchInfo: unknown): unknown {
     phase: { __kind: 'ApplyExtrinsic', value: index },
     event: { __kind: 'System', value: { __kind: 'ExtrinsicSuccess', dispatchInfo } },
     topics: [],
+  };
+}
+
+const U64_MASK = (1n << 64n) - 1n;
+const XXH_PRIME1 = 0x9e3779b185ebca87n;
+const XXH_PRIME2 = 0xc2b2ae3d27d4eb4fn;
+const XXH_PRIME3 = 0x165667b19e3779f9n;
+const XXH_PRIME4 = 0x85ebca77c2b2ae63n;
+const XXH_PRIME5 = 0x27d4eb2f165667c5n;
+
+function rotl64(x: bigint, r: bigint): bigint {
+  return ((x << r) | (x >> (64n - r))) & U64_MASK;
+}
+
+/**
+ * Substrate's `twox_64`: XXH64 with seed 0, little-endian, of an input shorter than 32 bytes (the
+ * short-input path of the xxHash specification: 8-byte lanes, then a 4-byte lane, then bytes,
+ * then the avalanche).
+ */
+function twox64(input: Uint8Array): Uint8Array {
+  if (input.length >= 32) throw new RangeError('twox64: only inputs shorter than 32 bytes');
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  let h = (XXH_PRIME5 + BigInt(input.length)) & U64_MASK;
+  let i = 0;
+  for (; i + 8 <= input.length; i += 8) {
+    const k =
+      (rotl64((view.getBigUint64(i, true) * XXH_PRIME2) & U64_MASK, 31n) * XXH_PRIME1) & U64_MASK;
+    h = (rotl64(h ^ k, 27n) * XXH_PRIME1 + XXH_PRIME4) & U64_MASK;
+  }
+  if (i + 4 <= input.length) {
+    h ^= (BigInt(view.getUint32(i, true)) * XXH_PRIME1) & U64_MASK;
+    h = (rotl64(h, 23n) * XXH_PRIME2 + XXH_PRIME3) & U64_MASK;
+    i += 4;
+  }
+  for (; i < input.length; i++) {
+    h ^= (BigInt(input[i] as number) * XXH_PRIME5) & U64_MASK;
+    h = (rotl64(h, 11n) * XXH_PRIME1) & U64_MASK;
+  }
+  h ^= h >> 33n;
+  h = (h * XXH_PRIME2) & U64_MASK;
+  h ^= h >> 29n;
+  h = (h * XXH_PRIME3) & U64_MASK;
+  h ^= h >> 32n;
+  return uintLE(h, 8);
+}
+
+/** A digest as the header, the RPC (`logs`) and `System.Digest` carry it. */
+interface EncodedDigest {
+  readonly items: readonly DigestItem[];
+  /** Each item's SCALE encoding. */
+  readonly logs: readonly Uint8Array[];
+  /** SCALE `Vec<DigestItem>`. */
+  readonly bytes: Uint8Array;
+}
+
+/** Encodes digest items with verifier/header.ts's encoder (the digest of a one-item header). */
+function encodeDigest(items: readonly DigestItem[]): EncodedDigest {
+  if (items.length === 0) return { items, logs: [], bytes: EMPTY_DIGEST };
+  // Header of number 0: 32 + 1 + 64 bytes, then Compact(1) (one byte), then the item.
+  const logs = items.map((item) =>
+    encodeHeader({
+      parentHash: ZERO_HASH,
+      number: 0,
+      stateRoot: ZERO_HASH,
+      extrinsicsRoot: ZERO_HASH,
+      digest: [item],
+    }).slice(32 + 1 + 64 + 1)
+  );
+  return { items, logs, bytes: concatBytes(compactU(items.length), ...logs) };
+}
+
+/** The SCALE header of a stored block, rebuilt from its fields (blake2b-256 of it is the hash). */
+function headerBytesOf(b: StoredBlock): Uint8Array {
+  return concatBytes(
+    parseHex(b.parentHash, 32) as Uint8Array,
+    compactU(b.number),
+    b.stateRoot,
+    parseHex(b.header.extrinsicsRoot, 32) as Uint8Array,
+    b.digestBytes
+  );
+}
+
+/** An authority set from its signers (validated: at least one, 32-byte keys, no duplicates). */
+function storedSet(setId: bigint, signers: readonly GrandpaSigner[], since: number): StoredSet {
+  if (!Array.isArray(signers) || signers.length === 0) {
+    throw new RangeError('Chain: a GRANDPA authority set needs at least one authority');
+  }
+  const seen = new Set<string>();
+  for (const s of signers) {
+    if (!(s?.publicKey instanceof Uint8Array) || s.publicKey.length !== 32) {
+      throw new RangeError('Chain: a GRANDPA authority needs a 32-byte ed25519 public key');
+    }
+    const hex = toHex(s.publicKey);
+    if (seen.has(hex)) throw new RangeError(`Chain: GRANDPA authority ${hex} is listed twice`);
+    seen.add(hex);
+  }
+  const list = concatBytes(
+    compactU(signers.length),
+    ...signers.flatMap((s) => [s.publicKey, uintLE(1n, 8)])
+  );
+  return {
+    setId,
+    signers: Object.freeze([...signers]),
+    since,
+    setIdValue: uintLE(setId, 8),
+    listValue: list,
+    wellKnownValue: concatBytes(Uint8Array.of(1), list),
   };
 }
 

@@ -90,6 +90,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     metadata: devnetMetadata(),
     runtimeVersion: DEVNET_RUNTIME_VERSION,
     genesisTimestamp: scenario.genesisTimestamp,
+    grandpa: { authorities: scenario.grandpa.authorities },
   });
   const genesis = chain.best;
   const canonical: BuiltBlock[] = [genesis];

@@ -43,6 +43,8 @@ export function reorg(
     const next: BlockSpec = {
       timestamp: old.timestamp + 1,
       extrinsics: options.drop || !spec ? [] : spec.extrinsics,
+      // An authority-set change is consensus, not data: the new branch makes it too.
+      ...(spec?.grandpaChange ? { grandpaChange: spec.grandpaChange } : {}),
     };
     const b = chain.build(next, parent);
     specs.set(b.hash, next);

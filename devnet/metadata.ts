@@ -45,7 +45,7 @@ export interface DevnetRuntimeVersion {
   implVersion: number;
   apis: Array<[string, number]>;
   transactionVersion: 27;
-  stateVersion: 1;
+  stateVersion: 0;
 }
 
 /** `Metadata` runtime API id; listed at version 1 so clients fetch it with `state_getMetadata`. */
@@ -72,7 +72,9 @@ export const DEVNET_RUNTIME_VERSION: DevnetRuntimeVersion = {
   implVersion: 0,
   apis: runtimeApis(),
   transactionVersion: 27,
-  stateVersion: 1,
+  // Cere's runtime declares `state_version: 0` (blockchain-node `runtime/cere/src/lib.rs` at
+  // db75e49): state trie LayoutV0, and the extrinsics root stays V0 (RFC 42: V1 from 2).
+  stateVersion: 0,
 };
 
 /** Cere's SS58 address prefix. */

@@ -1,7 +1,8 @@
 /**
  * Substrate JSON-RPC for a {@link Chain}, over HTTP (POST, single and batch) and WebSocket on one
- * port: what `@subsquid/substrate-processor` and `@polkadot/api` call (blocks, headers, heads,
- * runtime version, metadata, `System.Events` storage) plus head and runtime-version
+ * port: what `@subsquid/substrate-processor` and `@polkadot/api` call (blocks with their
+ * justifications, headers, heads, runtime version, metadata), the state at any block (storage,
+ * keys, read proofs), GRANDPA finality proofs, head, storage, runtime-version and justification
  * subscriptions over WebSocket, and the caller's `extraMethods` (dev controls).
  *
  * Inputs are hostile: every failure is a JSON-RPC error (-32700 parse, -32600 invalid request,
@@ -16,8 +17,9 @@ import type { AddressInfo } from 'node:net';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { base58 } from '@scure/base';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { concatBytes, equalBytes, parseHex, utf8 } from '../verifier/bytes.ts';
-import type { BuiltBlock, Chain, ChainEvent } from './chain.ts';
+import { concatBytes, equalBytes, parseHex, toHex, utf8 } from '../verifier/bytes.ts';
+import { blake2b256 } from '../verifier/hash.ts';
+import { type BuiltBlock, type Chain, type ChainEvent, MAX_KEYS_PAGED } from './chain.ts';
 
 export type RpcMethod = (params: unknown[]) => unknown | Promise<unknown>;
 
@@ -84,7 +86,8 @@ interface Subscription {
   readonly keys?: readonly string[];
 }
 
-type SubscriptionKind = 'newHeads' | 'allHeads' | 'finalizedHeads' | 'runtimeVersion' | 'storage';
+type SubscriptionKind =
+  'newHeads' | 'allHeads' | 'finalizedHeads' | 'runtimeVersion' | 'storage' | 'justifications';
 
 interface Connection {
   readonly ws: WebSocket;
@@ -109,6 +112,7 @@ const SUBSCRIBE: Record<string, { kind: SubscriptionKind; notify: string }> = {
   state_subscribeRuntimeVersion: { kind: 'runtimeVersion', notify: 'state_runtimeVersion' },
   chain_subscribeRuntimeVersion: { kind: 'runtimeVersion', notify: 'state_runtimeVersion' },
   state_subscribeStorage: { kind: 'storage', notify: 'state_storage' },
+  grandpa_subscribeJustifications: { kind: 'justifications', notify: 'grandpa_justifications' },
 };
 
 const UNSUBSCRIBE: Record<string, SubscriptionKind> = {
@@ -121,6 +125,7 @@ const UNSUBSCRIBE: Record<string, SubscriptionKind> = {
   state_unsubscribeRuntimeVersion: 'runtimeVersion',
   chain_unsubscribeRuntimeVersion: 'runtimeVersion',
   state_unsubscribeStorage: 'storage',
+  grandpa_unsubscribeJustifications: 'justifications',
 };
 
 const HASH_RE = /^0x[0-9a-fA-F]{64}$/;
@@ -257,23 +262,52 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
     const key = hexParam(p, 0, 'storage key');
     return chain.storageAt(knownBlock(p, 1).hash, key) ?? null;
   });
+  def(['state_getStorageHash', 'state_getStorageHashAt'], (p) => {
+    const key = hexParam(p, 0, 'storage key');
+    const v = chain.storageAt(knownBlock(p, 1).hash, key);
+    return v === null || v === undefined ? null : toHex(blake2b256(parseHex(v) as Uint8Array));
+  });
+  def(['state_getStorageSize', 'state_getStorageSizeAt'], (p) => {
+    const key = hexParam(p, 0, 'storage key');
+    const v = chain.storageAt(knownBlock(p, 1).hash, key);
+    return v === null || v === undefined ? null : (v.length - 2) / 2;
+  });
   def(['state_queryStorageAt'], (p) => {
     const keys = keyList(p, 0);
     return new RawJson(`[${storageChanges(knownBlock(p, 1), keys)}]`);
   });
   def(['state_getKeysPaged', 'state_getKeysPagedAt'], (p) => {
-    hexParam(p, 0, 'key prefix');
-    if (!Number.isInteger(p[1]) || (p[1] as number) < 0) {
+    const prefix = p[0] === null || p[0] === undefined ? '0x' : hexParam(p, 0, 'key prefix');
+    const count = p[1];
+    if (!Number.isInteger(count) || (count as number) < 0) {
       throw invalid('parameter 2 (count): expected a non-negative integer');
     }
-    if (p[2] !== undefined && p[2] !== null) hexParam(p, 2, 'start key');
-    knownBlock(p, 3);
-    return [];
+    if ((count as number) > MAX_KEYS_PAGED) {
+      throw invalid(`parameter 2 (count): at most ${MAX_KEYS_PAGED} keys per page`);
+    }
+    const start = p[2] === undefined || p[2] === null ? undefined : hexParam(p, 2, 'start key');
+    return chain.keysPaged(knownBlock(p, 3).hash, prefix, count as number, start);
   });
   def(['state_getKeys'], (p) => {
-    hexParam(p, 0, 'key prefix');
-    knownBlock(p, 1);
-    return [];
+    const prefix = hexParam(p, 0, 'key prefix');
+    return chain.keysPaged(knownBlock(p, 1).hash, prefix, Number.MAX_SAFE_INTEGER);
+  });
+  def(['state_getReadProof'], (p) => {
+    const keys = keyList(p, 0);
+    const b = knownBlock(p, 1);
+    // sc-rpc-api `ReadProof { at, proof }`: the trie nodes proving the keys' values at `at`.
+    return { at: b.hash, proof: chain.readProof(b.hash, keys) };
+  });
+  def(['grandpa_proveFinality'], (p) => {
+    const n = blockNumber(p[0]);
+    if (n === undefined) throw invalid('parameter 1: expected a block number');
+    const proof = chain.proveFinality(n);
+    return proof === null ? null : toHex(proof);
+  });
+  def(['dev_grandpaAuthorities'], () => {
+    const set = chain.grandpaSetAt(chain.genesisHash);
+    if (set === undefined) throw new RpcError(INTERNAL_ERROR, 'no genesis block');
+    return { setId: Number(set.setId), authorities: set.authorities.map(toHex) };
   });
   def(['state_call'], (p) => {
     if (typeof p[0] !== 'string' || p[0].length === 0 || p[0].length > 256) {
@@ -339,24 +373,36 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
         return runtimeVersionJson.json;
       case 'storage':
         return storageChanges(chain.best, keys);
+      case 'justifications':
+        return undefined;
     }
   }
 
   // --- chain events -> subscriptions ----------------------------------------------------------
 
   function fanOut(kinds: readonly SubscriptionKind[], b: BuiltBlock): void {
-    const header = chain.headerJsonText(b);
+    let header: string | undefined;
+    let justification: string | undefined;
     for (const conn of connections) {
       for (const [id, sub] of conn.subscriptions) {
         if (!kinds.includes(sub.kind)) continue;
-        const result = sub.kind === 'storage' ? storageChanges(b, sub.keys ?? []) : header;
+        let result: string;
+        if (sub.kind === 'storage') result = storageChanges(b, sub.keys ?? []);
+        else if (sub.kind === 'justifications') {
+          const j = chain.justificationOf(b.hash);
+          if (j === undefined) continue;
+          result = justification ??= JSON.stringify(toHex(j));
+        } else result = header ??= chain.headerJsonText(b);
         send(conn, notification(sub.notify, id, result));
       }
     }
   }
   const listeners: Array<[ChainEvent, () => void]> = [
     ['newHead', chain.on('newHead', (b) => fanOut(['newHeads', 'storage'], b))],
-    ['finalizedHead', chain.on('finalizedHead', (b) => fanOut(['finalizedHeads'], b))],
+    [
+      'finalizedHead',
+      chain.on('finalizedHead', (b) => fanOut(['finalizedHeads', 'justifications'], b)),
+    ],
     ['imported', chain.on('imported', (b) => fanOut(['allHeads'], b))],
   ];
 

@@ -152,6 +152,8 @@ const DEPOSIT = 1_000_000n * 10n ** 10n;
 const MAX_EXTRINSICS_PER_BLOCK = 48;
 const MAX_EVENTS_PER_BLOCK = 1200;
 const ANCHORS_PER_BLOCK = 4;
+/** GRANDPA authorities of the devnet (ed25519 keys `grandpa/0`.. of the seed). */
+export const GRANDPA_AUTHORITIES = 4;
 /** From this many records, `buildDevnetScenarioAsync` builds batches on worker threads. */
 export const PARALLEL_FROM_RECORDS = 20_000;
 
@@ -386,6 +388,16 @@ export interface DevnetScenario {
   readonly blocks: readonly BlockSpec[];
   /** With the anchor-reorged fault: the orphaned branch and the height of its parent. */
   readonly fork: { readonly parent: number; readonly blocks: readonly BlockSpec[] } | null;
+  /**
+   * GRANDPA: the genesis authority set (set 0, `GRANDPA_AUTHORITIES` ed25519 keys `grandpa/i` of
+   * the seed), and the one authority-set change of the chain (set 1: the last authority replaced
+   * by `grandpa/<GRANDPA_AUTHORITIES>`), carried by the canonical block `change.block` in the
+   * middle of the chain (`BlockSpec.grandpaChange`).
+   */
+  readonly grandpa: {
+    readonly authorities: readonly Identity[];
+    readonly change: { readonly block: number; readonly next: readonly Identity[] } | null;
+  };
   readonly finalityLag: number;
   readonly agreements: readonly SignedAgreement[];
   /** The key the GAR service anchors its versions with (0x-hex). */
@@ -1559,10 +1571,27 @@ function* scenarioSteps(
     notFinal,
   };
 
-  const blocks: BlockSpec[] = layout.blocks.map((b) => ({
+  // GRANDPA: one authority-set change, half way up the canonical chain (a session change that
+  // replaces the last authority; pallet_grandpa schedules it with delay 0).
+  const grandpaAuthorities = Array.from({ length: GRANDPA_AUTHORITIES }, (_, i) =>
+    identity(seed, `grandpa/${i}`)
+  );
+  const grandpaChange =
+    layout.blocks.length === 0
+      ? null
+      : {
+          block: Math.max(1, Math.ceil(layout.blocks.length / 2)),
+          next: [
+            ...grandpaAuthorities.slice(0, -1),
+            identity(seed, `grandpa/${GRANDPA_AUTHORITIES}`),
+          ],
+        };
+
+  const blocks: BlockSpec[] = layout.blocks.map((b, i) => ({
     timestamp: b.timestamp,
     ...(b.initEvents.length > 0 ? { initEvents: b.initEvents } : {}),
     extrinsics: b.extrinsics,
+    ...(grandpaChange?.block === i + 1 ? { grandpaChange: { next: grandpaChange.next } } : {}),
   }));
 
   const at = (p: Placed, k = 0) => ({
@@ -1750,6 +1779,7 @@ function* scenarioSteps(
     clusterId,
     blocks,
     fork,
+    grandpa: { authorities: grandpaAuthorities, change: grandpaChange },
     finalityLag,
     agreements,
     garAnchorKey: toHex(garAnchorer.publicKey),

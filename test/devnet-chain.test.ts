@@ -3,7 +3,10 @@
  * JSON-RPC over HTTP and WebSocket), checked with independent clients: @polkadot/api decodes the
  * blocks, events and signed extrinsics and follows the heads; @polkadot/util-crypto verifies the
  * extrinsic signatures over a signing payload @polkadot/types rebuilds; the extrinsics root is
- * compared with real Polkadot blocks.
+ * compared with real Polkadot blocks; every storage value served at a block (canonical, orphaned,
+ * genesis; trie layouts V0 and V1) is checked with the verifier's read-proof check against the
+ * header's state root; GRANDPA justifications and finality proofs with the verifier's
+ * justification check, from the genesis authority set across a set change.
  */
 import { ApiPromise, HttpProvider, WsProvider } from '@polkadot/api';
 import {
@@ -14,13 +17,31 @@ import {
 } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Chain, orderedTrieRoot, type BuiltBlock } from '../devnet/chain.ts';
+import {
+  Chain,
+  GRANDPA_JUSTIFICATION_PERIOD,
+  WELL_KNOWN_KEYS,
+  orderedTrieRoot,
+  type BuiltBlock,
+  type ChainOptions,
+} from '../devnet/chain.ts';
 import type { BlockSpec, ExtrinsicSigner, ExtrinsicSpec } from '../devnet/chain-types.ts';
+import { type GrandpaSigner, grandpaSignerFromSeed } from '../devnet/grandpa.ts';
 import { account, identity } from '../devnet/keys.ts';
 import { DEVNET_RUNTIME_VERSION, devnetMetadata } from '../devnet/metadata.ts';
 import { RpcError, startRpcServer, type RpcServer } from '../devnet/rpc-server.ts';
-import { parseHex, toHex, utf8 } from '../verifier/bytes.ts';
+import { compactU, concatBytes, parseHex, toHex, uintLE, utf8 } from '../verifier/bytes.ts';
+import { verifyGrandpaJustification } from '../verifier/grandpa.ts';
 import { blake2b256 } from '../verifier/hash.ts';
+import {
+  ScaleReader,
+  decodeHeader,
+  grandpaDigest,
+  headerHash,
+  readHeader,
+  type Header,
+} from '../verifier/header.ts';
+import { readStorageProof } from '../verifier/trie.ts';
 
 const GENESIS_TS = 1_760_000_000_000;
 const EVENTS_KEY = '0x26aa394eea5630e07c48ae0c9558cef780d41e5e16056765bc8461851072c9d7';
@@ -29,13 +50,22 @@ const alice = identity('devnet-chain-test', 'alice', 'ed25519');
 const bob = identity('devnet-chain-test', 'bob', 'sr25519');
 const carol = toHex(account('devnet-chain-test', 'carol'));
 
-function newChain(): Chain {
+function newChain(extra: Partial<ChainOptions> = {}): Chain {
   return new Chain({
     metadata: devnetMetadata(),
     runtimeVersion: DEVNET_RUNTIME_VERSION,
     genesisTimestamp: GENESIS_TS,
+    ...extra,
   });
 }
+
+/** A GRANDPA set of four test keys (`grandpa/0..3` of `seed`), and the next one (3 replaced). */
+function grandpaKeys(seed: string): { genesis: GrandpaSigner[]; next: GrandpaSigner[] } {
+  const genesis = [0, 1, 2, 3].map((i) => identity(seed, `grandpa/${i}`));
+  return { genesis, next: [...genesis.slice(0, 3), identity(seed, 'grandpa/4')] };
+}
+
+const hex = (h: string): Uint8Array => parseHex(h) as Uint8Array;
 
 function remark(signer: ExtrinsicSigner, text: string | Uint8Array): ExtrinsicSpec {
   const bytes = typeof text === 'string' ? utf8(text) : text;
@@ -155,13 +185,18 @@ describe('devnet chain over @polkadot/api', () => {
   let b2: BuiltBlock;
   const longRemark = new Uint8Array(300).map((_, i) => i & 0xff);
   const bigAmount = 12_345_678_901_234_567_890n; // over u64
+  const nextSet = [5, 6, 7].map((i) => grandpaSignerFromSeed(new Uint8Array(32).fill(i)));
 
   beforeAll(async () => {
     await cryptoWaitReady();
     chain = newChain();
     b1 = chain.build(at(1, [remark(alice, 'hello devnet'), transfer(bob, bigAmount)]));
     chain.setBest(b1.hash);
-    b2 = chain.build(at(2, [remark(alice, longRemark), transfer(bob, 5n, true)]));
+    // b2 also changes the GRANDPA authority set: its header carries a digest item.
+    b2 = chain.build({
+      ...at(2, [remark(alice, longRemark), transfer(bob, 5n, true)]),
+      grandpaChange: { next: nextSet },
+    });
     chain.setBest(b2.hash);
     chain.setFinalized(b1.hash);
     server = await startRpcServer({ chain });
@@ -277,6 +312,60 @@ describe('devnet chain over @polkadot/api', () => {
     expect(`${failed.event.section}.${failed.event.method}`).toBe('system.ExtrinsicFailed');
     expect((failed.event.data[0] as any).isModule).toBe(true);
     expect(failed.phase.asApplyExtrinsic.toNumber()).toBe(2);
+  }, 30_000);
+
+  it('reads the state at any block; decoded headers (digest included) hash to the block', async () => {
+    expect((await api.query.system.number.at(b1.hash)).toString()).toBe('1');
+    expect((await api.query.system.number.at(b2.hash)).toString()).toBe('2');
+    expect((await api.query.system.number.at(chain.genesisHash)).toString()).toBe('0');
+    expect((await api.query.system.parentHash.at(b2.hash)).toHex()).toBe(b1.hash);
+    expect((await api.query.system.blockHash.at(b2.hash, 0)).toHex()).toBe(chain.genesisHash);
+    expect((await api.query.system.blockHash.at(b2.hash, 1)).toHex()).toBe(b1.hash);
+    expect((await api.query.system.eventCount.at(b1.hash)).toString()).toBe('5');
+    expect((await api.query.timestamp.now.at(b1.hash)).toString()).toBe(String(GENESIS_TS + 6000));
+    const upgrade = (await api.query.system.lastRuntimeUpgrade.at(b1.hash)) as any;
+    expect(upgrade.unwrap().specVersion.toNumber()).toBe(DEVNET_RUNTIME_VERSION.specVersion);
+    expect(upgrade.unwrap().specName.toString()).toBe(DEVNET_RUNTIME_VERSION.specName);
+    expect((await api.query.grandpa.currentSetId.at(b1.hash)).toString()).toBe('0');
+    expect((await api.query.grandpa.currentSetId.at(b2.hash)).toString()).toBe('1');
+    const authorities = (await api.query.grandpa.authorities.at(b2.hash)) as any;
+    expect(authorities.map(([id, w]: [any, any]) => [id.toHex(), w.toNumber()])).toEqual(
+      nextSet.map((s) => [toHex(s.publicKey), 1])
+    );
+    const digest = (await api.query.system.digest.at(b2.hash)) as any;
+    expect(digest.logs.length).toBe(1);
+
+    const header = await api.rpc.chain.getHeader(b2.hash);
+    expect(header.digest.logs.length).toBe(1);
+    const log = header.digest.logs[0]!;
+    expect(log.isConsensus).toBe(true);
+    expect(log.asConsensus[0].toHex()).toBe('0x46524e4b');
+    expect(header.hash.toHex()).toBe(b2.hash);
+    expect(header.stateRoot.toHex()).toBe(b2.header.stateRoot);
+
+    const key = chain.storageKeys.number;
+    const proof = await api.rpc.state.getReadProof([key], b2.hash);
+    expect(proof.at.toHex()).toBe(b2.hash);
+    const read = readStorageProof(
+      header.stateRoot.toU8a(),
+      proof.proof.map((n) => n.toU8a(true)),
+      hex(key)
+    );
+    expect(read.ok && toHex(read.value as Uint8Array)).toBe('0x02000000');
+  }, 30_000);
+
+  it('decodes the justification of a finalized block and its finality proof', async () => {
+    const signed = await api.rpc.chain.getBlock(b1.hash);
+    expect(signed.justifications.isSome).toBe(true);
+    const [engine, data] = signed.justifications.unwrap()[0]!;
+    expect(engine.toHex()).toBe('0x46524e4b');
+    expect(data.toHex()).toBe(toHex(chain.justificationOf(b1.hash)!));
+    const genesisSet = chain.grandpaSetAt(chain.genesisHash)!;
+    const v = verifyGrandpaJustification(data.toU8a(true), 0n, genesisSet.authorities);
+    expect(v.ok && toHex(v.value.blockHash)).toBe(b1.hash);
+    expect((await api.rpc.chain.getBlock(b2.hash)).justifications.isNone).toBe(true);
+    const fp = await api.rpc.grandpa.proveFinality(1);
+    expect(fp.unwrap().toHex()).toBe(toHex(chain.proveFinality(1)!));
   }, 30_000);
 
   it('follows setBest and setFinalized through subscriptions', async () => {
@@ -447,7 +536,10 @@ describe('forks', () => {
         ],
       },
     ]);
-    expect((await rpc(server.url, 'state_getKeysPaged', ['0x', 10])).result).toEqual([]);
+    // Every key of the best block's state, in byte order (the state itself is tested below).
+    expect((await rpc(server.url, 'state_getKeysPaged', ['0x', 10])).result).toEqual(
+      chain.keysPaged(best.hash, '0x', 10)
+    );
     expect((await rpc(server.url, 'state_call', ['Metadata_metadata_versions', '0x'])).result).toBe(
       '0x040e000000'
     );
@@ -518,6 +610,13 @@ describe('hostile input', () => {
       ['state_getStorage', [{}]],
       ['state_getStorage', ['0xzz']],
       ['state_queryStorageAt', ['0x00']],
+      ['state_getReadProof', ['0x00']],
+      ['state_getReadProof', [['0xzz']]],
+      ['state_getKeysPaged', ['0x', -1]],
+      ['state_getKeysPaged', ['0x', 1001]],
+      ['state_getKeysPaged', ['0x', 1, '0x1']],
+      ['grandpa_proveFinality', [-1]],
+      ['grandpa_proveFinality', []],
       ['state_call', [7, '0x']],
       ['system_accountNextIndex', ['not an address']],
     ];
@@ -678,4 +777,490 @@ describe('WebSocket subscriptions', () => {
       await server.close();
     }
   }, 30_000);
+});
+
+/**
+ * Every key of the state of block `hash` (paged three at a time over RPC), each value checked
+ * with `readStorageProof` against the state root of the header the RPC serves, both from one
+ * proof of all keys and from a proof of that key alone; `absent` keys read null and prove absent.
+ * Returns the state as a map.
+ */
+async function checkState(
+  url: string,
+  hash: string,
+  absent: readonly string[]
+): Promise<Map<string, string>> {
+  const header = (await rpc(url, 'chain_getHeader', [hash])).result;
+  expect(toHex(headerHash(concatHeader(header)))).toBe(hash);
+  const root = hex(header.stateRoot);
+  const keys: string[] = [];
+  for (;;) {
+    const page = (await rpc(url, 'state_getKeysPaged', ['0x', 3, keys.at(-1) ?? null, hash]))
+      .result as string[];
+    keys.push(...page);
+    if (page.length < 3) break;
+  }
+  expect(keys.length).toBeGreaterThan(10);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect(keys).toEqual([...keys].sort());
+  expect((await rpc(url, 'state_getKeys', ['0x', hash])).result).toEqual(keys);
+  const all = (await rpc(url, 'state_getReadProof', [[...keys, ...absent], hash])).result;
+  expect(all.at).toBe(hash);
+  const nodes = (all.proof as string[]).map(hex);
+  const state = new Map<string, string>();
+  for (const k of keys) {
+    const value = (await rpc(url, 'state_getStorage', [k, hash])).result as string;
+    expect(typeof value).toBe('string');
+    state.set(k, value);
+    const r = readStorageProof(root, nodes, hex(k));
+    expect(r.ok && toHex(r.value as Uint8Array), k).toBe(value);
+    const one = (await rpc(url, 'state_getReadProof', [[k], hash])).result.proof as string[];
+    const r1 = readStorageProof(root, one.map(hex), hex(k));
+    expect(r1.ok && toHex(r1.value as Uint8Array), k).toBe(value);
+  }
+  const q = (await rpc(url, 'state_queryStorageAt', [keys, hash])).result;
+  expect(q).toEqual([{ block: hash, changes: keys.map((k) => [k, state.get(k)]) }]);
+  for (const k of absent) {
+    expect((await rpc(url, 'state_getStorage', [k, hash])).result).toBe(null);
+    const r = readStorageProof(root, nodes, hex(k));
+    expect(r.ok && r.value, k).toBe(null);
+  }
+  return state;
+}
+
+/** The SCALE header of a JSON header (logs are encoded digest items). */
+function concatHeader(h: {
+  parentHash: string;
+  number: string;
+  stateRoot: string;
+  extrinsicsRoot: string;
+  digest: { logs: string[] };
+}): Uint8Array {
+  return concatBytes(
+    hex(h.parentHash),
+    compactU(parseInt(h.number.slice(2), 16)),
+    hex(h.stateRoot),
+    hex(h.extrinsicsRoot),
+    compactU(h.digest.logs.length),
+    ...h.digest.logs.map(hex)
+  );
+}
+
+const u32 = (n: number): string => toHex(uintLE(BigInt(n), 4));
+const u64 = (n: number | bigint): string => toHex(uintLE(BigInt(n), 8));
+/** `Vec<([u8; 32], u64)>` of weight-1 authorities. */
+const authorityList = (set: readonly GrandpaSigner[]): Uint8Array =>
+  concatBytes(compactU(set.length), ...set.flatMap((s) => [s.publicKey, uintLE(1n, 8)]));
+
+describe('state: a real trie per block', () => {
+  const keys = grandpaKeys('devnet-chain-state');
+  let chain: Chain;
+  let server: RpcServer;
+  const canon: BuiltBlock[] = [];
+  const orphans: BuiltBlock[] = [];
+
+  beforeAll(async () => {
+    chain = newChain({ grandpa: { authorities: keys.genesis } });
+    canon.push(chain.best);
+    for (let h = 1; h <= 4; h++) {
+      const spec: BlockSpec = {
+        ...at(h, [remark(alice, `canonical ${h}`)]),
+        ...(h === 3 ? { grandpaChange: { next: keys.next } } : {}),
+      };
+      canon.push(chain.build(spec, canon[h - 1]!.hash));
+    }
+    // A fork from block 1, then abandoned for the longer canonical chain.
+    orphans.push(chain.build(at(2, [remark(bob, 'fork 2')]), canon[1]!.hash));
+    orphans.push(chain.build(at(3, [remark(bob, 'fork 3')]), orphans[0]!.hash));
+    chain.setBest(orphans[1]!.hash);
+    chain.setBest(canon[4]!.hash);
+    chain.setFinalized(canon[3]!.hash);
+    server = await startRpcServer({ chain });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const absent = (): string[] => [
+    '0x' + 'ee'.repeat(32),
+    chain.storageKeys.number + '00', // below an existing leaf
+    '0x26aa394eea5630e07c48ae0c9558cef7', // a branch of System's keys, without a value
+    chain.blockHashKey(999),
+  ];
+
+  it('proves every value of a canonical block against its state root', async () => {
+    const b = canon[4]!;
+    const s = await checkState(server.url, b.hash, absent());
+    const k = chain.storageKeys;
+    expect(s.get(k.number)).toBe(u32(4));
+    expect(s.get(k.parentHash)).toBe(canon[3]!.hash);
+    expect(s.get(k.events)).toBe(b.eventsHex);
+    expect(s.get(k.eventCount)).toBe(u32(b.eventCount));
+    expect(s.get(k.now)).toBe(u64(b.timestamp));
+    expect(s.get(k.digest)).toBe('0x00');
+    // BlockHash keeps genesis and the parent; older ones are pruned.
+    expect(s.get(chain.blockHashKey(0))).toBe(chain.genesisHash);
+    expect(s.get(chain.blockHashKey(3))).toBe(canon[3]!.hash);
+    expect(s.has(chain.blockHashKey(2))).toBe(false);
+    const spec = utf8(DEVNET_RUNTIME_VERSION.specName);
+    expect(s.get(k.lastRuntimeUpgrade)).toBe(
+      toHex(concatBytes(compactU(DEVNET_RUNTIME_VERSION.specVersion), compactU(spec.length), spec))
+    );
+    const code = hex(s.get(WELL_KNOWN_KEYS.code)!);
+    expect(new TextDecoder().decode(code.subarray(0, code.length - 32))).toBe(
+      `proofroom-devnet-runtime:node:${DEVNET_RUNTIME_VERSION.specVersion}`
+    );
+    expect(toHex(code.subarray(code.length - 32))).toBe(toHex(blake2b256(devnetMetadata())));
+    expect(s.get(WELL_KNOWN_KEYS.chainName)).toBe(toHex(utf8('Proof Room devnet')));
+    // After the set change (block 3): set 1, the next authorities.
+    expect(s.get(k.grandpaSetId!)).toBe(u64(1));
+    expect(s.get(k.grandpaAuthoritiesItem!)).toBe(toHex(authorityList(keys.next)));
+    expect(s.get(WELL_KNOWN_KEYS.grandpaAuthorities)).toBe(
+      toHex(concatBytes(Uint8Array.of(1), authorityList(keys.next)))
+    );
+    // The stored values are what chain.storageAt answers.
+    for (const [key, value] of s) expect(chain.storageAt(b.hash, key)).toBe(value);
+  });
+
+  it('proves every value of an orphaned block, and of the set-change block', async () => {
+    const o = orphans[1]!;
+    expect(chain.hashAt(3)).not.toBe(o.hash);
+    const s = await checkState(server.url, o.hash, absent());
+    expect(s.get(chain.storageKeys.number)).toBe(u32(3));
+    expect(s.get(chain.storageKeys.parentHash)).toBe(orphans[0]!.hash);
+    expect(s.get(chain.storageKeys.events)).toBe(o.eventsHex);
+    expect(s.get(chain.blockHashKey(2))).toBe(orphans[0]!.hash);
+    expect(s.get(chain.storageKeys.grandpaSetId!)).toBe(u64(0)); // the fork has no change
+    const c = await checkState(server.url, canon[3]!.hash, absent());
+    expect(c.get(chain.storageKeys.grandpaSetId!)).toBe(u64(1));
+    expect(c.get(chain.storageKeys.digest)).toBe(
+      toHex(concatBytes(compactU(1), hex(canon[3]!.header.digest.logs[0]!)))
+    );
+    expect(c.get(chain.storageKeys.grandpaAuthoritiesItem!)).toBe(toHex(authorityList(keys.next)));
+    const p = await checkState(server.url, canon[2]!.hash, absent());
+    expect(p.get(chain.storageKeys.grandpaAuthoritiesItem!)).toBe(
+      toHex(authorityList(keys.genesis))
+    );
+  });
+
+  it('proves the genesis state: hash69 parent, the genesis set, the chain identity', async () => {
+    const s = await checkState(server.url, chain.genesisHash, absent());
+    const h69 = toHex(new Uint8Array(32).fill(69));
+    expect(s.get(chain.storageKeys.number)).toBe(u32(0));
+    expect(s.get(chain.storageKeys.parentHash)).toBe(h69);
+    expect(s.get(chain.blockHashKey(0))).toBe(h69);
+    expect(s.get(chain.storageKeys.events)).toBe('0x00');
+    expect(s.get(chain.storageKeys.now)).toBe(u64(GENESIS_TS));
+    expect(s.get(chain.storageKeys.grandpaSetId!)).toBe(u64(0));
+    expect(s.get(chain.storageKeys.grandpaAuthoritiesItem!)).toBe(
+      toHex(authorityList(keys.genesis))
+    );
+    const g = (await rpc(server.url, 'dev_grandpaAuthorities')).result;
+    expect(g).toEqual({ setId: 0, authorities: keys.genesis.map((k) => toHex(k.publicKey)) });
+  });
+
+  it('pages keys strictly after the start key, within a prefix, at any block', async () => {
+    const hash = canon[4]!.hash;
+    const all = chain.keysPaged(hash, '0x', 1000)!;
+    const system = '0x26aa394eea5630e07c48ae0c9558cef7';
+    const sys = (await rpc(server.url, 'state_getKeysPaged', [system, 1000, null, hash])).result;
+    expect(sys).toEqual(all.filter((k) => k.startsWith(system)));
+    const after = (await rpc(server.url, 'state_getKeysPagedAt', [system, 2, sys[1], hash])).result;
+    expect(after).toEqual(sys.slice(2, 4));
+    const best = (await rpc(server.url, 'state_getKeysPaged', ['0x3a', 10])).result;
+    expect(best).toEqual(
+      [WELL_KNOWN_KEYS.code, WELL_KNOWN_KEYS.grandpaAuthorities, WELL_KNOWN_KEYS.chainName].sort()
+    );
+    expect((await rpc(server.url, 'state_getKeysPaged', ['0x', 1001])).error.code).toBe(-32602);
+    const size = (await rpc(server.url, 'state_getStorageSize', [chain.storageKeys.now, hash]))
+      .result;
+    expect(size).toBe(8);
+    const h = (await rpc(server.url, 'state_getStorageHash', [chain.storageKeys.now, hash])).result;
+    expect(h).toBe(toHex(blake2b256(hex(u64(canon[4]!.timestamp)))));
+    expect((await rpc(server.url, 'state_getStorageHash', ['0x1234', hash])).result).toBe(null);
+    const unknown = await rpc(server.url, 'state_getReadProof', [[], '0x' + 'ab'.repeat(32)]);
+    expect(unknown.error.code).toBe(-32000);
+    expect(chain.readProof('0x' + 'ab'.repeat(32), [])).toBeUndefined();
+  });
+
+  it('derives System.BlockHash keys as the metadata hasher (Twox64Concat) does', () => {
+    for (const n of [0, 1, 2, 255, 256, 65_535, 1_000_000, 0x7fffffff, 0xffffffff]) {
+      expect(chain.blockHashKey(n)).toBe(chain.runtime.encodeStorageKey('System.BlockHash', n));
+    }
+    expect(() => chain.blockHashKey(-1)).toThrow(RangeError);
+  });
+
+  it('notifies storage subscribers with values consistent with the state', async () => {
+    const ws = new WebSocket(server.wsUrl);
+    const got: any[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(String(d))));
+    await new Promise((r) => ws.once('open', r));
+    try {
+      const ks = [chain.storageKeys.number, chain.storageKeys.grandpaSetId!];
+      ws.send(
+        JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'state_subscribeStorage', params: [ks] })
+      );
+      await waitFor(() => got.some((m) => m.method === 'state_storage'), 'the current values');
+      const first = got.find((m) => m.method === 'state_storage').params.result;
+      expect(first).toEqual({
+        block: chain.best.hash,
+        changes: ks.map((k) => [k, chain.storageAt(chain.best.hash, k)]),
+      });
+      const b5 = chain.build(at(5, []), canon[4]!.hash);
+      chain.setBest(b5.hash);
+      await waitFor(
+        () => got.some((m) => m.method === 'state_storage' && m.params.result.block === b5.hash),
+        'the new head'
+      );
+      const next = got.find((m) => m.params?.result?.block === b5.hash).params.result;
+      expect(next.changes[0]).toEqual([chain.storageKeys.number, u32(5)]);
+    } finally {
+      ws.terminate();
+    }
+  });
+
+  it('commits to the chain identity in the genesis hash', () => {
+    const a = newChain({ grandpa: { authorities: grandpaKeys('seed a').genesis } });
+    const a2 = newChain({ grandpa: { authorities: grandpaKeys('seed a').genesis } });
+    const b = newChain({ grandpa: { authorities: grandpaKeys('seed b').genesis } });
+    const named = newChain({
+      grandpa: { authorities: grandpaKeys('seed a').genesis },
+      chainName: 'Another devnet',
+    });
+    const later = newChain({
+      grandpa: { authorities: grandpaKeys('seed a').genesis },
+      genesisTimestamp: GENESIS_TS + 1,
+    });
+    expect(a2.genesisHash).toBe(a.genesisHash);
+    const all = [a, b, named, later].map((c) => c.genesisHash);
+    expect(new Set(all).size).toBe(4);
+    // Without authorities: four derived from the chain name.
+    expect(newChain().grandpaSetAt(newChain().genesisHash)!.authorities.length).toBe(4);
+    expect(() => newChain({ grandpa: { authorities: [] } })).toThrow(/at least one/);
+    const dup = grandpaKeys('dup').genesis;
+    expect(() => newChain({ grandpa: { authorities: [dup[0]!, dup[0]!] } })).toThrow(/twice/);
+  });
+
+  it('uses trie layout V1 (values of 33 bytes or more by hash) when stateVersion is 1', async () => {
+    const v1 = newChain({ runtimeVersion: { ...DEVNET_RUNTIME_VERSION, stateVersion: 1 } });
+    const v0 = newChain();
+    expect([v1.stateVersion, v0.stateVersion]).toEqual([1, 0]);
+    const spec = at(1, [remark(alice, 'a value of more than 32 bytes in System.Events')]);
+    const b1 = v1.build(spec);
+    const b0 = v0.build(spec);
+    expect(b1.eventsHex).toBe(b0.eventsHex);
+    expect(b1.header.stateRoot).not.toBe(b0.header.stateRoot);
+    // The events are a separate value node of the V1 proof; V0 inlines them in their leaf.
+    expect(v1.readProof(b1.hash, [v1.storageKeys.events])).toContain(b1.eventsHex);
+    expect(v0.readProof(b0.hash, [v0.storageKeys.events])).not.toContain(b0.eventsHex);
+    const s1 = await startRpcServer({ chain: v1 });
+    try {
+      v1.setBest(b1.hash);
+      await checkState(s1.url, b1.hash, absent());
+      await checkState(s1.url, v1.genesisHash, absent());
+    } finally {
+      await s1.close();
+    }
+  });
+});
+
+/** Decodes SCALE `FinalityProof { block, justification, unknown_headers }`. */
+function decodeFinalityProof(bytes: Uint8Array): {
+  block: string;
+  justification: Uint8Array;
+  headers: Array<{ encoded: Uint8Array; header: Header }>;
+} {
+  const r = new ScaleReader(bytes);
+  const block = toHex(r.take(32)!);
+  const justification = r.bytesVec()!.slice();
+  const n = r.compactU32()!;
+  const headers: Array<{ encoded: Uint8Array; header: Header }> = [];
+  for (let i = 0; i < n; i++) {
+    const start = r.offset;
+    const h = readHeader(r);
+    if (!h.ok) throw new Error(`bad header ${i}`);
+    headers.push({ encoded: bytes.slice(start, r.offset), header: h.value });
+  }
+  expect(r.done).toBe(true);
+  return { block, justification, headers };
+}
+
+describe('GRANDPA finality', () => {
+  const keys = grandpaKeys('devnet-chain-grandpa');
+  const CHANGE = 20;
+  let chain: Chain;
+  let server: RpcServer;
+  const blocks: BuiltBlock[] = [];
+
+  beforeAll(async () => {
+    chain = newChain({ grandpa: { authorities: keys.genesis } });
+    blocks.push(chain.best);
+    for (let h = 1; h <= 40; h++) {
+      const spec: BlockSpec = {
+        ...at(h, h % 5 === 0 ? [remark(alice, `block ${h}`)] : []),
+        ...(h === CHANGE ? { grandpaChange: { next: keys.next } } : {}),
+      };
+      blocks.push(chain.build(spec, blocks[h - 1]!.hash));
+    }
+    chain.setBest(blocks[40]!.hash);
+    chain.setFinalized(blocks[10]!.hash);
+    chain.setFinalized(blocks[37]!.hash);
+    server = await startRpcServer({ chain });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** The set that finalizes block h: the genesis set up to the change block, then the next. */
+  const setOf = (h: number): { id: bigint; keys: Uint8Array[] } =>
+    h <= CHANGE
+      ? { id: 0n, keys: keys.genesis.map((k) => k.publicKey) }
+      : { id: 1n, keys: keys.next.map((k) => k.publicKey) };
+
+  it('keeps a justification for finalized heads, set-change and period blocks', () => {
+    const justified = blocks.filter((b) => chain.justificationOf(b.hash) !== undefined);
+    expect(justified.map((b) => b.number)).toEqual([10, 16, 20, 32, 37]);
+    expect(GRANDPA_JUSTIFICATION_PERIOD).toBe(16);
+    expect(chain.justificationOf(blocks[38]!.hash)).toBeUndefined(); // not final
+  });
+
+  it('signs each with the set that finalizes the block, every authority precommitting', () => {
+    for (const n of [10, 16, 20, 32, 37]) {
+      const b = blocks[n]!;
+      const j = chain.justificationOf(b.hash)!;
+      const set = setOf(n);
+      expect(chain.finalizingSetOf(b.hash)).toEqual({ setId: set.id, authorities: set.keys });
+      const v = verifyGrandpaJustification(j, set.id, set.keys);
+      expect(v.ok, `#${n}`).toBe(true);
+      if (!v.ok) continue;
+      expect([toHex(v.value.blockHash), v.value.blockNumber]).toEqual([b.hash, n]);
+      // The other set does not verify it.
+      const other = setOf(n <= CHANGE ? CHANGE + 1 : CHANGE);
+      expect(verifyGrandpaJustification(j, other.id, other.keys).ok).toBe(false);
+    }
+    // Rounds increase along the chain within a set.
+    const round = (n: number): bigint => {
+      const r = new ScaleReader(chain.justificationOf(blocks[n]!.hash)!);
+      return r.u64()!;
+    };
+    expect(round(10) < round(16) && round(16) < round(20)).toBe(true);
+    expect(round(32) < round(37)).toBe(true);
+  });
+
+  it('signals the change in the header digest and enacts it in the state of that block', () => {
+    const b = blocks[CHANGE]!;
+    expect(b.header.digest.logs.length).toBe(1);
+    expect(b.header.digest.logs[0]!.startsWith('0x0446524e4b')).toBe(true);
+    const encoded = chain.encodedHeader(b.hash)!;
+    expect(toHex(headerHash(encoded))).toBe(b.hash);
+    const h = decodeHeader(encoded);
+    expect(h.ok).toBe(true);
+    if (!h.ok) return;
+    const signals = grandpaDigest(h.value);
+    expect(signals.ok && signals.value).toEqual([
+      {
+        type: 'ScheduledChange',
+        delay: 0,
+        authorities: keys.next.map((k) => ({ id: k.publicKey, weight: 1n })),
+      },
+    ]);
+    expect(chain.grandpaSetAt(blocks[CHANGE - 1]!.hash)!.setId).toBe(0n);
+    expect(chain.grandpaSetAt(b.hash)).toEqual({
+      setId: 1n,
+      authorities: keys.next.map((k) => k.publicKey),
+    });
+    for (const n of [1, CHANGE - 1, CHANGE + 1, 40]) {
+      expect(blocks[n]!.header.digest.logs).toEqual([]);
+    }
+  });
+
+  it('serves justifications in chain_getBlock as a node does', async () => {
+    for (const n of [10, 16, 20, 11, 38]) {
+      const got = (await rpc(server.url, 'chain_getBlock', [blocks[n]!.hash])).result;
+      const j = chain.justificationOf(blocks[n]!.hash);
+      if (j === undefined) expect(got.justifications, `#${n}`).toBe(null);
+      else expect(got.justifications).toEqual([[[70, 82, 78, 75], [...j]]]);
+      expect(got.block.header).toEqual(blocks[n]!.header);
+    }
+  });
+
+  it('proves finality from the genesis set across the set change (grandpa_proveFinality)', async () => {
+    const prove = async (n: number): Promise<string | null> =>
+      (await rpc(server.url, 'grandpa_proveFinality', [n])).result;
+    // A light client that trusts the genesis set only.
+    const trust = (await rpc(server.url, 'dev_grandpaAuthorities')).result;
+    let setId = BigInt(trust.setId);
+    let authorities = (trust.authorities as string[]).map(hex);
+
+    /** The proof for block n: its target, the headers linking n to it, its justification. */
+    const check = async (n: number, target: number): Promise<Header> => {
+      const p = decodeFinalityProof(hex((await prove(n))!));
+      expect(p.block).toBe(blocks[target]!.hash);
+      expect(p.headers.map((x) => x.header.number)).toEqual(
+        Array.from({ length: target - n }, (_, i) => n + 1 + i)
+      );
+      let parent = blocks[n]!.hash;
+      for (const x of p.headers) {
+        expect(toHex(x.header.parentHash)).toBe(parent);
+        parent = toHex(headerHash(x.encoded));
+      }
+      expect(parent).toBe(p.block);
+      const v = verifyGrandpaJustification(p.justification, setId, authorities);
+      expect(v.ok && toHex(v.value.blockHash), `#${n}`).toBe(p.block);
+      return p.headers.at(-1)?.header as Header;
+    };
+    // The nearest justified block: a former finalized head, a period block, the set-change
+    // block, the finalized head.
+    await check(5, 10);
+    await check(11, 16);
+    const last = await check(17, CHANGE);
+    // The change block's header enacts the next set: the client moves to it.
+    const change = grandpaDigest(last);
+    expect(change.ok && change.value[0]!.type).toBe('ScheduledChange');
+    if (!change.ok || change.value[0]!.type !== 'ScheduledChange') return;
+    setId += 1n;
+    authorities = change.value[0]!.authorities.map((a) => a.id);
+    await check(25, 32);
+    await check(33, 37);
+    await check(37, 37);
+
+    // The change block itself: its own justification, no headers.
+    const p20 = decodeFinalityProof(hex((await prove(CHANGE))!));
+    expect([p20.block, p20.headers.length]).toEqual([blocks[CHANGE]!.hash, 0]);
+    // Not final yet, or beyond the chain: null; a bad number: -32602.
+    expect(await prove(38)).toBe(null);
+    expect(await prove(1000)).toBe(null);
+    expect((await rpc(server.url, 'grandpa_proveFinality', ['x'])).error.code).toBe(-32602);
+  });
+
+  it('streams the justification of each newly finalized head over WebSocket', async () => {
+    const ws = new WebSocket(server.wsUrl);
+    const got: any[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(String(d))));
+    await new Promise((r) => ws.once('open', r));
+    try {
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'grandpa_subscribeJustifications' }));
+      await waitFor(() => got.some((m) => m.id === 1), 'the subscription id');
+      chain.setFinalized(blocks[39]!.hash);
+      await waitFor(
+        () => got.some((m) => m.method === 'grandpa_justifications'),
+        'a justification'
+      );
+      const j = got.find((m) => m.method === 'grandpa_justifications').params.result as string;
+      const v = verifyGrandpaJustification(hex(j), 1n, setOf(39).keys);
+      expect(v.ok && toHex(v.value.blockHash)).toBe(blocks[39]!.hash);
+      // Block 38 was passed over: no justification of its own (not a period or change block).
+      expect(chain.justificationOf(blocks[38]!.hash)).toBeUndefined();
+    } finally {
+      ws.terminate();
+    }
+  });
+
+  it('refuses a change to an empty or repeated set', () => {
+    const c = newChain({ grandpa: { authorities: keys.genesis } });
+    expect(() => c.build({ ...at(1, []), grandpaChange: { next: [] } })).toThrow(/at least one/);
+    expect(() =>
+      c.build({ ...at(1, []), grandpaChange: { next: [keys.next[0]!, keys.next[0]!] } })
+    ).toThrow(/twice/);
+  });
 });

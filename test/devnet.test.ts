@@ -2,8 +2,10 @@
  * The devnet end to end, checked by independent clients: @polkadot/api decodes every event and
  * extrinsic of the fault scenario with the values the scenario put there; the real Subsquid
  * processor (child process, RPC data source) indexes it; the off-chain services serve what the
- * receipts cite; the reorg is visible; and the verifier's verdict on every receipt is exactly the
- * manifest's.
+ * receipts cite; the reorg is visible; the state of canonical and orphaned blocks is proven by
+ * read proofs against the headers' state roots, and finality by GRANDPA justifications from the
+ * genesis authority set across the scenario's set change; and the verifier's verdict on every
+ * receipt is exactly the manifest's.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -17,8 +19,11 @@ import type { EventSpec } from '../devnet/chain-types.ts';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
 import { ManifestIndex } from '../devnet/manifest.ts';
 import { DEVNET_FAULTS } from '../devnet/scenario.ts';
-import { toHex } from '../verifier/bytes.ts';
+import { parseHex, toHex } from '../verifier/bytes.ts';
+import { verifyGrandpaJustification } from '../verifier/grandpa.ts';
 import { blake2b256 } from '../verifier/hash.ts';
+import { decodeHeader, grandpaDigest } from '../verifier/header.ts';
+import { readStorageProof } from '../verifier/trie.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { verifyReceipt } from '../verifier/receipt.ts';
@@ -280,6 +285,101 @@ describe('devnet reorg and finality', () => {
       await fresh.close();
     }
   }, 30_000);
+});
+
+describe('devnet state and GRANDPA finality', () => {
+  const rpc = async (method: string, params: unknown[] = []): Promise<any> => {
+    const r = await fetch(devnet.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    return ((await r.json()) as { result: unknown }).result;
+  };
+  const hex = (h: string): Uint8Array => parseHex(h) as Uint8Array;
+
+  it('proves every storage value of canonical and orphaned blocks against their state roots', async () => {
+    devnet.settle();
+    const change = devnet.scenario.grandpa.change!;
+    const tip = devnet.canonical.length - 1;
+    expect(devnet.orphaned.length).toBeGreaterThan(0); // the anchor-reorged fault
+    const blocks = [
+      devnet.canonical[0]!,
+      devnet.canonical[change.block]!,
+      devnet.canonical[tip]!,
+      ...devnet.orphaned,
+    ];
+    for (const b of blocks) {
+      const keys = (await rpc('state_getKeysPaged', ['0x', 1000, null, b.hash])) as string[];
+      expect(keys.length).toBeGreaterThan(10);
+      const proof = (await rpc('state_getReadProof', [keys, b.hash])).proof.map(hex);
+      const root = hex((await rpc('chain_getHeader', [b.hash])).stateRoot);
+      for (const k of keys) {
+        const read = readStorageProof(root, proof, hex(k));
+        expect(read.ok && toHex(read.value as Uint8Array), `${b.number} ${k}`).toBe(
+          await rpc('state_getStorage', [k, b.hash])
+        );
+      }
+      expect((await api.query.system.number.at(b.hash)).toString()).toBe(String(b.number));
+      expect((await api.rpc.chain.getHeader(b.hash)).hash.toHex()).toBe(b.hash);
+    }
+    const events = (await api.query.system.events.at(devnet.orphaned[0]!.hash)) as unknown as [];
+    expect(events.length).toBe(devnet.orphaned[0]!.eventCount);
+  }, 60_000);
+
+  it('finalizes every block under the GRANDPA keys of the seed, with one set change on the way', async () => {
+    devnet.settle();
+    const chain = devnet.chain;
+    const trust = await rpc('dev_grandpaAuthorities');
+    expect(trust.authorities).toEqual(
+      devnet.scenario.grandpa.authorities.map((a) => toHex(a.publicKey))
+    );
+    const change = devnet.scenario.grandpa.change!;
+    expect(change.block).toBe(Math.ceil((devnet.canonical.length - 1) / 2));
+    expect(change.block).toBeLessThanOrEqual(chain.finalized.number);
+    // A client that trusts the genesis set: every justification on the canonical chain verifies
+    // with the set it holds, and the set-change block's digest moves it to the next set.
+    let setId = BigInt(trust.setId);
+    let authorities = (trust.authorities as string[]).map(hex);
+    const justified: number[] = [];
+    for (let h = 1; h <= chain.finalized.number; h++) {
+      const hash = devnet.canonical[h]!.hash;
+      const signed = await rpc('chain_getBlock', [hash]);
+      if (signed.justifications !== null) {
+        const [[engine, bytes]] = signed.justifications as [[number[], number[]]];
+        expect(engine).toEqual([70, 82, 78, 75]);
+        const v = verifyGrandpaJustification(Uint8Array.from(bytes), setId, authorities);
+        expect(v.ok && toHex(v.value.blockHash), `#${h}`).toBe(hash);
+        justified.push(h);
+      }
+      const header = decodeHeader(chain.encodedHeader(hash)!);
+      const signals = header.ok ? grandpaDigest(header.value) : null;
+      expect(signals?.ok).toBe(true);
+      if (signals?.ok && signals.value.length > 0) {
+        expect(h).toBe(change.block);
+        expect(justified).toContain(h); // a set-change block always has its justification
+        const next = signals.value[0]!;
+        if (next.type !== 'ScheduledChange') throw new Error('expected a scheduled change');
+        expect(next.delay).toBe(0);
+        setId += 1n;
+        authorities = next.authorities.map((a) => a.id);
+      }
+    }
+    expect(setId).toBe(1n);
+    expect(authorities.map(toHex)).toEqual(change.next.map((k) => toHex(k.publicKey)));
+    expect(justified).toContain(chain.finalized.number);
+    // grandpa_proveFinality of block 1: a justification by the genesis set.
+    const proof = hex(await rpc('grandpa_proveFinality', [1]));
+    const block = toHex(proof.subarray(0, 32));
+    const finalizing = chain.finalizingSetOf(block)!;
+    expect(finalizing.setId).toBe(0n);
+    expect(
+      (await api.query.grandpa.currentSetId.at(devnet.canonical[change.block]!.hash)).toString()
+    ).toBe('1');
+    expect(
+      (await api.query.grandpa.currentSetId.at(devnet.canonical[change.block - 1]!.hash)).toString()
+    ).toBe('0');
+  }, 60_000);
 });
 
 describe('devnet forks on demand', () => {
