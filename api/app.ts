@@ -36,6 +36,8 @@ import { explorerRouter } from './explorer.ts';
 import { LiveFeed } from './live.ts';
 import { ApiMetrics } from './metrics.ts';
 import { type Model, loadModel } from './model.ts';
+import { ChainProofSource } from '../verifier/proof-source.ts';
+import { fetchRpcBatch } from './rpc.ts';
 import { bundleRoute, evidenceRoute } from './rest.ts';
 import { buildSchema } from './schema.ts';
 
@@ -399,7 +401,8 @@ export function createApi(opts: ApiOptions): Api {
     );
   }
 
-  app.get('/v1/receipts/:id', bundleRoute(db, config, eras));
+  const proofs = config.rpcUrl ? new ChainProofSource(fetchRpcBatch(config.rpcUrl)) : null;
+  app.get('/v1/receipts/:id', bundleRoute(db, config, eras, proofs));
   app.get('/v1/sentinel/evidence/:id', evidenceRoute(db));
   app.get('/v1/export/:file', exportRoute(db, model, config, metrics));
 

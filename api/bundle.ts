@@ -26,6 +26,8 @@ import {
 } from '../db/era-evidence.ts';
 import { eraInputs, readAnchorInputs, readLinksInputs } from '../db/receipt-inputs.ts';
 import { type ReceiptBundleJson, writeBundle } from '../verifier/bundle.ts';
+import { citedBlocks } from '../verifier/chain.ts';
+import type { ChainProofSource } from '../verifier/proof-source.ts';
 import { parseHex, toHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { kindOfFormat, scpJsonKind } from '../verifier/kinds.ts';
@@ -47,6 +49,11 @@ export interface BundleOptions {
   readonly payoutBatchSize?: number;
   /** Storage node base URLs, listed as further places to fetch the batch payload from. */
   readonly storageUrls?: readonly string[];
+  /**
+   * Where the chain proofs come from (the node the API follows); absent: a bundle without proofs,
+   * whose chain facts rest on the API's word (`?proofs=0`).
+   */
+  readonly proofs?: ChainProofSource;
   /** Reads an era's evidence (default: straight from the database; the API passes its cache). */
   readonly readEra?: (
     db: Queryable,
@@ -189,6 +196,13 @@ export async function buildReceiptBundle(
     ...new Set([...(row.payload_url ? [row.payload_url] : []), ...storage]),
   ].slice(0, MAX_PAYLOAD_URLS);
 
+  const settlement = {
+    payers: row.customer_id ? inputs.evidence('payers', row.customer_id) : null,
+    payees: row.provider_id ? inputs.evidence('payees', row.provider_id) : null,
+  };
+  const proofs = opts.proofs
+    ? await opts.proofs.proofsFor(citedBlocks({ anchor, links, era: inputs.era, settlement }))
+    : null;
   return writeBundle({
     kind: kind.id,
     recordId: row.record_id,
@@ -206,10 +220,8 @@ export async function buildReceiptBundle(
     },
     anchor,
     era: inputs.era,
-    settlement: {
-      payers: row.customer_id ? inputs.evidence('payers', row.customer_id) : null,
-      payees: row.provider_id ? inputs.evidence('payees', row.provider_id) : null,
-    },
+    settlement,
+    proofs,
   });
 }
 

@@ -14,6 +14,7 @@ export interface ApiConfigOverrides {
   port?: number;
   host?: string;
   explorerDir?: string | null;
+  rpcUrl?: string | null;
 }
 
 export interface ApiLimits {
@@ -68,6 +69,11 @@ export interface ApiConfig {
   readonly explorerDir: string | null;
   /** Who may frame the explorer's embed routes (PROOFROOM_EMBED_ANCESTORS, CSP sources; `*`). */
   readonly embedAncestors: string;
+  /**
+   * The chain node bundles' proofs come from (PROOFROOM_RPC_URL, http(s) or ws(s)); null: bundles
+   * carry no proofs.
+   */
+  readonly rpcUrl: string | null;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
@@ -123,6 +129,20 @@ function urls(raw: string | undefined, name: string): string[] {
   return list.map((u) => u.replace(/\/+$/, ''));
 }
 
+function rpcUrl(env: NodeJS.ProcessEnv, overrides: ApiConfigOverrides): string | null {
+  const raw =
+    overrides.rpcUrl !== undefined ? overrides.rpcUrl : env.PROOFROOM_RPC_URL?.trim() || null;
+  if (raw === null) return null;
+  let ok: boolean;
+  try {
+    ok = ['http:', 'https:', 'ws:', 'wss:'].includes(new URL(raw).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ConfigError(`PROOFROOM_RPC_URL: '${raw}' is not an http(s) or ws(s) URL`);
+  return raw;
+}
+
 export function loadApiConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ApiConfigOverrides = {}
@@ -163,5 +183,6 @@ export function loadApiConfig(
     eraCacheSize: int(env, 'PROOFROOM_API_ERA_CACHE', 128, 0, 100_000),
     explorerDir: explorerDir(env, overrides),
     embedAncestors: embedAncestors(env),
+    rpcUrl: rpcUrl(env, overrides),
   });
 }

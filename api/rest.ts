@@ -10,13 +10,19 @@
  */
 import type { Request, Response } from 'express';
 import { buildReceiptBundle } from './bundle.ts';
+import { type ChainProofSource, ChainRpcError } from '../verifier/proof-source.ts';
 import type { ApiConfig } from './config.ts';
 import type { Queryable } from './context.ts';
 import type { EraEvidenceCache } from './era-cache.ts';
 import { restError } from './errors.ts';
 import { EVIDENCE_FIELDS } from '../verifier/evidence.ts';
 
-export function bundleRoute(db: Queryable, config: ApiConfig, eras: EraEvidenceCache) {
+export function bundleRoute(
+  db: Queryable,
+  config: ApiConfig,
+  eras: EraEvidenceCache,
+  proofs: ChainProofSource | null
+) {
   return async (req: Request, res: Response): Promise<void> => {
     const key = String(req.params.id ?? '');
     if (key.length === 0 || key.length > 512) {
@@ -32,13 +38,29 @@ export function bundleRoute(db: Queryable, config: ApiConfig, eras: EraEvidenceC
         [key]
       )
     ).rows[0];
-    const bundle = found
-      ? await buildReceiptBundle(db, String(found.id), {
-          payoutBatchSize: config.payoutBatchSize,
-          storageUrls: config.storageUrls,
-          readEra: (q, clusterId, era) => eras.read(q, clusterId, era),
-        })
-      : null;
+    const light = req.query.proofs === '0' || req.query.proofs === 'false';
+    let bundle;
+    try {
+      bundle = found
+        ? await buildReceiptBundle(db, String(found.id), {
+            payoutBatchSize: config.payoutBatchSize,
+            storageUrls: config.storageUrls,
+            readEra: (q, clusterId, era) => eras.read(q, clusterId, era),
+            ...(proofs && !light ? { proofs } : {}),
+          })
+        : null;
+    } catch (e) {
+      if (!(e instanceof ChainRpcError)) throw e;
+      res
+        .status(503)
+        .json(
+          restError(
+            'UNAVAILABLE',
+            `the chain node could not give this receipt's proofs (${e.message}); ask again, or take the light form with ?proofs=0`
+          )
+        );
+      return;
+    }
     if (!bundle) {
       res.status(404).json(restError('NOT_FOUND', `no activity record ${JSON.stringify(key)}`));
       return;

@@ -4,6 +4,8 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fetchRpcBatch } from '../api/rpc.ts';
+import { ChainProofSource, proveBundle } from '../verifier/proof-source.ts';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
 import { DEVNET_FAULTS, type DevnetFault } from '../devnet/scenario.ts';
 import { UsageError, parseArgs } from './args.ts';
@@ -102,10 +104,12 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     devnet.settle();
     const dir = path.join(out, 'bundles');
     await mkdir(dir, { recursive: true });
+    // Each bundle carries the proofs of its chain facts, asked from the devnet's own node.
+    const source = new ChainProofSource(fetchRpcBatch(devnet.rpcUrl));
     for (let i = 0; i < devnet.scenario.recordCount; i++)
       await writeFile(
         path.join(dir, `${devnet.scenario.recordId(i)}.json`),
-        JSON.stringify(devnet.bundle(i), null, 2) + '\n'
+        JSON.stringify(await proveBundle(devnet.bundle(i), source), null, 2) + '\n'
       );
   }
   const m = devnet.manifest;

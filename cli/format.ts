@@ -1,7 +1,7 @@
 /** Human-readable rendering of receipt lines for the terminal. */
 import { REASONS, type Line } from '../verifier/lines.ts';
 import type { EvidenceReport } from '../verifier/evidence.ts';
-import type { Receipt } from '../verifier/receipt.ts';
+import type { BundleReport, Receipt } from '../verifier/receipt.ts';
 
 const paint = (on: boolean, code: number, s: string): string =>
   on ? `\x1b[${code}m${s}\x1b[0m` : s;
@@ -58,7 +58,11 @@ export function formatEvidence(r: EvidenceReport, color: boolean, verbose = fals
   return out.join('\n');
 }
 
-export function formatReceipt(r: Receipt, color: boolean, verbose = false): string {
+export function formatReceipt(
+  r: Receipt & { readonly chain?: BundleReport['chain'] },
+  color: boolean,
+  verbose = false
+): string {
   const out: string[] = [];
   out.push(`receipt ${r.recordId}`);
   out.push(
@@ -74,12 +78,24 @@ export function formatReceipt(r: Receipt, color: boolean, verbose = false): stri
     out.push(...lineText(l, color, verbose, 'chain'));
   }
   out.push('');
+  const unpinned = r.status === 'pass' && r.chain !== undefined && !r.chain.pinned;
   const verdict =
     r.status === 'pass'
-      ? paint(color, 32, 'VERIFIED')
+      ? unpinned
+        ? paint(color, 33, 'CONSISTENT, NOT PINNED')
+        : paint(color, 32, 'VERIFIED')
       : r.status === 'pending'
         ? paint(color, 33, 'PENDING')
         : paint(color, 31, 'FAILED');
   out.push(`${verdict}: ${r.passed} passed, ${r.failed} failed, ${r.pending} waiting`);
+  if (r.chain) {
+    if (r.chain.pinned) out.push(`chain facts proven and pinned by ${r.chain.pinnedBy}`);
+    else if (r.chain.proven)
+      out.push(
+        "chain facts proven against the bundle's own proofs only: pin them with --trust-rpc, --trust-hashes or --trust-authorities"
+      );
+    if (r.chain.unproven.length > 0)
+      out.push(`on the API's word (no proof carried): ${r.chain.unproven.join('; ')}`);
+  }
   return out.join('\n');
 }

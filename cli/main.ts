@@ -9,7 +9,8 @@ import { parseBundle } from '../verifier/bundle.ts';
 import { isEvidence, parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
 import { parseJson } from '../verifier/json.ts';
 import { QUORUM_RULES, type QuorumRule } from '../verifier/quorum.ts';
-import { DEFAULT_POLICY, type ReceiptPolicy, verifyReceipt } from '../verifier/receipt.ts';
+import { citedBlocks } from '../verifier/chain.ts';
+import { DEFAULT_POLICY, type ReceiptPolicy, verifyBundle } from '../verifier/receipt.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
 import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
@@ -17,14 +18,26 @@ import { SetupError, UsageError, type Args, parseArgs } from './args.ts';
 import { CliConfigError, loadConfig } from './config.ts';
 import { DEVNET_USAGE, INDEX_USAGE, SENTINEL_USAGE, SERVE_USAGE, START_USAGE } from './usage.ts';
 import { formatEvidence, formatReceipt } from './format.ts';
+import { trustFromFlags } from './trust.ts';
 
 const VERIFY_USAGE = `  verify <bundle.json|-> [more.json ...] [--json] [--verbose] [--rule cere67|twoThirds]
          [--roles r1,r2,...] [--allow-unfinalized]
-      Re-checks every line of a receipt bundle offline (- reads standard input). Exit 0: every
-      line passes; 1: a line fails; 2: the bundle is malformed or unreadable; 4: no line fails
-      but some wait for an input (an era not paid yet, the GAR service, a grant anchor), so the
-      receipt is not verified yet. --verbose prints the facts of passing lines too. Several
-      bundles are checked on all cores, one line each.
+         [--trust-rpc URL] [--trust-hashes FILE] [--trust-authorities FILE]
+      Re-checks every line of a receipt bundle offline (- reads standard input), and every
+      chain fact it states against the proofs it carries (block headers, storage read proofs,
+      GRANDPA justifications). A trust root pins those proofs to the chain you mean:
+        --trust-rpc URL          a node you trust gives the canonical hash at each cited height
+                                 and its finalized head
+        --trust-hashes FILE      blocks you trust as final: [{"number": n, "hash": "0x..."}] or
+                                 one "<height> <hash>" per line
+        --trust-authorities FILE a GRANDPA set you trust: {"setId": "0", "authorities": [...]};
+                                 justifications then prove finality with no node at all
+      Exit 0: every line passes and the proofs are pinned; 1: a line fails; 2: the bundle is
+      malformed or unreadable; 3: every line passes but no trust root pinned the proofs (the
+      bundle is consistent with itself, not shown to be the chain you trust); 4: no line fails
+      but some wait for an input (an era not paid yet, the GAR service, a grant anchor).
+      --verbose prints the facts of passing lines too. Several bundles are checked on all
+      cores, one line each.
       A sentinel evidence file is recognised by its format and checked the same way: the
       sentinel's signature, the anchor, the expected record's proof and the claimed failure.
 `;
@@ -90,14 +103,19 @@ async function readBundleText(file: string): Promise<{ text: string } | { error:
 }
 
 async function verifyCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['rule', 'roles']);
+  const args = parseArgs(argv, ['rule', 'roles', 'trust-rpc', 'trust-hashes', 'trust-authorities']);
+  const trustFlags = {
+    rpc: flagValue(args, 'trust-rpc'),
+    hashes: flagValue(args, 'trust-hashes'),
+    authorities: flagValue(args, 'trust-authorities'),
+  };
   const files = args.positional;
   if (files.length === 0)
     throw new UsageError('verify needs a bundle file (or - for standard input)');
   const policy = policyFrom(args);
   const json = args.flags.has('json');
   const verbose = args.flags.has('verbose');
-  if (files.length > 1) return verifyMany(files, policy, json);
+  if (files.length > 1) return verifyMany(files, policy, json, trustFlags);
 
   const file = files[0]!;
   const malformed = (errors: readonly string[], header: string): number => {
@@ -121,15 +139,31 @@ async function verifyCommand(argv: string[]): Promise<number> {
   }
   const parsed = parseBundle(asJson.ok ? asJson.value : read.text);
   if (!parsed.ok) return malformed(parsed.errors, `${file} is not a valid receipt bundle:`);
-  const receipt = verifyReceipt(parsed.bundle, nodeBackend, policy);
+  const trust = await trustFromFlags(trustFlags, citedBlocks(parsed.bundle).heights);
+  const receipt = verifyBundle(parsed.bundle, nodeBackend, policy, { trust });
   if (json) process.stdout.write(JSON.stringify(receipt) + '\n');
   else process.stdout.write(formatReceipt(receipt, loadConfig().color, verbose) + '\n');
-  return exitCodeOf(receipt.status);
+  return exitCodeOf(receipt);
 }
 
-/** The exit code of a receipt's status: 0 verified, 1 a line fails, 4 a line waits. */
-function exitCodeOf(status: 'pass' | 'fail' | 'pending'): number {
-  return status === 'pass' ? 0 : status === 'fail' ? 1 : 4;
+function flagValue(args: Args, name: string): string | undefined {
+  const v = args.flags.get(name);
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length === 0) throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+/**
+ * The exit code of a checked bundle: 1 a line fails, 4 a line waits, 3 every line passes but
+ * no trust root pinned the proofs, 0 verified and pinned.
+ */
+function exitCodeOf(r: {
+  status: 'pass' | 'fail' | 'pending';
+  chain: { pinned: boolean };
+}): number {
+  if (r.status === 'fail') return 1;
+  if (r.status === 'pending') return 4;
+  return r.chain.pinned ? 0 : 3;
 }
 
 /**
@@ -139,7 +173,8 @@ function exitCodeOf(status: 'pass' | 'fail' | 'pending'): number {
 async function verifyMany(
   files: readonly string[],
   policy: ReceiptPolicy,
-  json: boolean
+  json: boolean,
+  trustFlags: { rpc?: string; hashes?: string; authorities?: string }
 ): Promise<number> {
   const texts: string[] = [];
   const readErrors = new Map<number, string>();
@@ -150,10 +185,18 @@ async function verifyMany(
       texts.push('');
     } else texts.push(r.text);
   }
-  const pool = new ReceiptPool({ policy });
+  // A trusted node is asked once about every height any bundle cites.
+  const heights = new Set<number>();
+  if (trustFlags.rpc)
+    for (const t of texts) {
+      const p = t ? parseBundle(t) : null;
+      if (p?.ok) for (const h of citedBlocks(p.bundle).heights) heights.add(h);
+    }
+  const trust = await trustFromFlags(trustFlags, [...heights]);
+  const pool = new ReceiptPool({ policy, trust });
   const results = await pool.verify(texts);
   await pool.close();
-  const counts = { verified: 0, failed: 0, pending: 0, malformed: 0 };
+  const counts = { verified: 0, failed: 0, pending: 0, unpinned: 0, malformed: 0 };
   results.forEach((r, i) => {
     const file = files[i]!;
     const readError = readErrors.get(i);
@@ -166,22 +209,34 @@ async function verifyMany(
       return;
     }
     const rc = r.receipt;
-    if (rc.status === 'pass') counts.verified++;
-    else if (rc.status === 'fail') counts.failed++;
-    else counts.pending++;
+    if (rc.status === 'fail') counts.failed++;
+    else if (rc.status === 'pending') counts.pending++;
+    else if (!rc.chain.pinned) counts.unpinned++;
+    else counts.verified++;
     if (json) process.stdout.write(JSON.stringify({ file, ...rc }) + '\n');
     else {
       const failing = rc.lines
         .filter((l) => l.status === 'fail')
         .map((l) => `${l.check}:${l.code}`);
-      const word = { pass: 'VERIFIED ', fail: 'FAILED   ', pending: 'PENDING  ' }[rc.status];
+      const word =
+        rc.status === 'pass' && !rc.chain.pinned
+          ? 'UNPINNED '
+          : { pass: 'VERIFIED ', fail: 'FAILED   ', pending: 'PENDING  ' }[rc.status];
       process.stdout.write(`${word} ${file}  ${rc.recordId}  ${failing.join(' ')}\n`);
     }
   });
-  const total = `${files.length} bundles: ${counts.verified} verified, ${counts.failed} failed, ${counts.pending} pending, ${counts.malformed} malformed`;
+  const total = `${files.length} bundles: ${counts.verified} verified, ${counts.unpinned} consistent but not pinned, ${counts.failed} failed, ${counts.pending} pending, ${counts.malformed} malformed`;
   if (json) process.stderr.write(total + '\n');
   else process.stdout.write(total + '\n');
-  return counts.malformed > 0 ? 2 : counts.failed > 0 ? 1 : counts.pending > 0 ? 4 : 0;
+  return counts.malformed > 0
+    ? 2
+    : counts.failed > 0
+      ? 1
+      : counts.pending > 0
+        ? 4
+        : counts.unpinned > 0
+          ? 3
+          : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {

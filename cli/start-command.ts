@@ -477,7 +477,9 @@ export async function startCommand(argv: string[]): Promise<number> {
     // The API and the explorer.
     let server: ApiServer;
     try {
-      server = await startApiServer({ ...apiConfig, databaseUrl: db.url }, (m) => say(`api: ${m}`));
+      server = await startApiServer({ ...apiConfig, databaseUrl: db.url, rpcUrl }, (m) =>
+        say(`api: ${m}`)
+      );
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
         throw new SetupError(

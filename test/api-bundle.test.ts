@@ -12,6 +12,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReceiptBundle } from '../api/bundle.ts';
+import { fetchRpcBatch } from '../api/rpc.ts';
+import { ChainProofSource } from '../verifier/proof-source.ts';
 import type { ReceiptBundleJson } from '../verifier/bundle.ts';
 import { ManifestIndex } from '../devnet/manifest.ts';
 import { fetchChainInfo } from '../indexer/fetch.ts';
@@ -34,11 +36,11 @@ interface Outcome {
 }
 
 /** `proofroom verify --json <file>`, asynchronously (the devnet and PGlite serve from this process). */
-function cliVerify(file: string): Promise<{ code: number | null; out: any }> {
+function cliVerify(file: string, ...args: string[]): Promise<{ code: number | null; out: any }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, 'verify', '--json', file],
+      [BIN, 'verify', '--json', file, ...args],
       { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
       (error, stdout) => {
         const code = error ? ((error as { code?: number }).code ?? null) : 0;
@@ -190,7 +192,11 @@ describe.each(legs)('receipt bundles from the database on %s', (leg) => {
   it('the proofroom CLI verifies a bundle and rejects tampered copies', async () => {
     const manifest = new ManifestIndex(ix.devnet.manifest);
     const r = records.find((x) => !manifest.expected(x.record_id))!;
-    const good = bundles.get(r.id) ?? (await buildReceiptBundle(db, r.id, opts()))!;
+    // With the proofs of its chain facts, from the devnet's node.
+    const good = (await buildReceiptBundle(db, r.id, {
+      ...opts(),
+      proofs: new ChainProofSource(fetchRpcBatch(ix.devnet.rpcUrl)),
+    }))!;
     const file = (name: string, b: unknown): string => {
       const f = path.join(dir, `${leg}-${name}.json`);
       writeFileSync(f, JSON.stringify(b));
@@ -203,12 +209,18 @@ describe.each(legs)('receipt bundles from the database on %s', (leg) => {
     const badAmount = clone(good) as any;
     const ev = badAmount.settlement.payers.events[0];
     ev.amount = flipAmountBit(ev.amount, 3);
-    const [ok, sigRun, amountRun] = await Promise.all([
+    const trust = ['--trust-rpc', ix.devnet.rpcUrl];
+    const [ok, unpinned, sigRun, amountRun] = await Promise.all([
+      cliVerify(file('good', good), ...trust),
       cliVerify(file('good', good)),
-      cliVerify(file('bad-signature', badSig)),
-      cliVerify(file('bad-amount', badAmount)),
+      cliVerify(file('bad-signature', badSig), ...trust),
+      cliVerify(file('bad-amount', badAmount), ...trust),
     ]);
     expect(ok.code).toBe(0);
+    expect(ok.out.chain).toMatchObject({ proven: true, pinned: true });
+    // Without a trust root: every line holds, but nothing the user trusts pinned the proofs.
+    expect(unpinned.code).toBe(3);
+    expect(unpinned.out.chain).toMatchObject({ proven: true, pinned: false });
     expect(ok.out).toMatchObject({ ok: true, failed: 0, recordId: good.recordId });
     const failed = (run: { out: any }) =>
       (run.out.lines as Outcome[]).filter((l) => !l.ok).map((l) => [l.check, l.code]);
@@ -219,7 +231,11 @@ describe.each(legs)('receipt bundles from the database on %s', (leg) => {
       ['inclusion.mmr', 'PROOF_INVALID'],
     ]);
     expect(amountRun.code).toBe(1);
-    expect(failed(amountRun)).toEqual([['settlement.payers.amount', 'AMOUNT_MISMATCH']]);
+    // The amount no longer matches the batch, nor the chain's Charged event.
+    expect(failed(amountRun)).toEqual([
+      ['settlement.payers.amount', 'AMOUNT_MISMATCH'],
+      ['chain.settlement', 'FACT_MISMATCH'],
+    ]);
   }, 60_000);
 
   it('an unknown id has no bundle', async () => {

@@ -223,7 +223,11 @@ describe.each(legs)('the line catalogue, through the indexer, on %s', (leg) => {
         failing.get(k)!.add(l.code!);
       }
     }
-    const never = CATALOGUE.filter((c) => !failing.has(c.check)).map((c) => c.check);
+    // The chain subject is computed where bundles are verified, not stored by the indexer; its
+    // checks fail through the indexer and the API in test/chain-proofs.test.ts.
+    const never = CATALOGUE.filter((c) => c.subject !== 'chain' && !failing.has(c.check)).map(
+      (c) => c.check
+    );
     expect(never).toEqual([]);
     // Each failure carries a code its catalogue entry names.
     for (const c of CATALOGUE)

@@ -3,9 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startDevnet } from '../devnet/devnet.ts';
-import { buildScenario } from '../devnet/receipt-scenario.ts';
+import { fetchRpcBatch } from '../api/rpc.ts';
+import { ChainProofSource, proveBundle } from '../verifier/proof-source.ts';
 import { flipHexBit } from './helpers/mutate.ts';
 
 const BIN = path.resolve('cli/proofroom.mjs');
@@ -25,16 +26,43 @@ function write(name: string, content: unknown): string {
   return file;
 }
 
-const scenario = buildScenario({ records: 6, faults: ['wrong-mmr-proof'] });
-const good = scenario.bundles.find((b) => b.recordId !== scenario.faulted[0]!.recordId)!;
+// An honest devnet bundle with the proofs of its chain facts, and the devnet's genesis GRANDPA
+// set as the user's trust root (a file: the CLI runs synchronously, so it cannot ask the devnet
+// served from this process).
+const devnet = await startDevnet({ seed: 'cli-verify', records: 6, eras: 1 });
+devnet.settle();
+const good = await proveBundle(
+  devnet.bundle(0),
+  new ChainProofSource(fetchRpcBatch(devnet.rpcUrl))
+);
+const genesisSet = devnet.chain.grandpaSetAt(devnet.chain.genesisHash)!;
+const TRUST = [
+  '--trust-authorities',
+  write('authorities.json', {
+    setId: genesisSet.setId.toString(),
+    authorities: genesisSet.authorities.map((k) => '0x' + Buffer.from(k).toString('hex')),
+  }),
+];
+afterAll(() => devnet.close());
 
 describe('proofroom verify', () => {
-  it('exits 0 and prints every line for a valid bundle', () => {
-    const r = run('verify', write('good.json', good));
+  it('exits 0 and prints every line for a valid bundle pinned by a trust root, 3 without one', () => {
+    const r = run('verify', write('good.json', good), ...TRUST);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('PASS grant.signature[0]');
     expect(r.stdout).toContain('PASS settlement.paid');
+    expect(r.stdout).toContain('PASS chain.votes');
     expect(r.stdout).toMatch(/VERIFIED: \d+ passed, 0 failed/);
+    expect(r.stdout).toContain('chain facts proven and pinned by authorities');
+    const unpinned = run('verify', write('good.json', good));
+    expect(unpinned.code).toBe(3);
+    expect(unpinned.stdout).toMatch(/CONSISTENT, NOT PINNED: \d+ passed, 0 failed/);
+    expect(unpinned.stdout).toContain('--trust-rpc');
+    // Without its proofs, the chain facts rest on nothing: the chain lines fail.
+    const bare = run('verify', write('bare.json', { ...good, proofs: undefined }), ...TRUST);
+    expect(bare.code).toBe(1);
+    expect(bare.stdout).toContain('FAIL chain.headers');
+    expect(bare.stdout).toContain('NOT_PROVEN');
   });
 
   it('exits 1 and names the failing line when one byte of the anchor is tampered', () => {
@@ -47,7 +75,7 @@ describe('proofroom verify', () => {
   });
 
   it('prints machine-readable lines with --json', () => {
-    const r = run('verify', '--json', write('good2.json', good));
+    const r = run('verify', '--json', write('good2.json', good), ...TRUST);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ ok: true, failed: 0, recordId: good.recordId });
@@ -76,7 +104,7 @@ describe('proofroom verify', () => {
   it('exits 2 with a clear message for malformed bundles and unreadable files', () => {
     const cases: Array<[string, string]> = [
       [write('notjson.json', '{"format": '), 'not valid JSON'],
-      [write('version.json', { ...good, version: 3 }), 'version'],
+      [write('version.json', { ...good, version: 9 }), 'version'],
       [write('missing.json', { ...good, anchor: undefined }), 'anchor'],
       [
         write('badhex.json', {
@@ -92,13 +120,13 @@ describe('proofroom verify', () => {
       expect(r.code, file).toBe(2);
       expect(r.stderr).toContain(needle);
     }
-    const j = run('verify', '--json', write('version3.json', { ...good, version: 3 }));
+    const j = run('verify', '--json', write('version9.json', { ...good, version: 9 }));
     expect(j.code).toBe(2);
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, malformed: true });
   });
 
   it('reads standard input with -, and prints passing facts with --verbose', () => {
-    const r = spawnSync(process.execPath, [BIN, 'verify', '-', '--verbose'], {
+    const r = spawnSync(process.execPath, [BIN, 'verify', '-', '--verbose', ...TRUST], {
       input: JSON.stringify(good),
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
@@ -111,9 +139,11 @@ describe('proofroom verify', () => {
     const bad = JSON.parse(JSON.stringify(good));
     bad.conservation.charged = '1';
     const files = [write('m1.json', good), write('m2.json', bad), write('m3.json', good)];
-    const r = run('verify', ...files);
+    const r = run('verify', ...files, ...TRUST);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('3 bundles: 2 verified, 1 failed, 0 pending, 0 malformed');
+    expect(r.stdout).toContain(
+      '3 bundles: 2 verified, 0 consistent but not pinned, 1 failed, 0 pending, 0 malformed'
+    );
     expect(r.stdout).toMatch(/FAILED\s+\S+m2\.json\s+\S+\s+conservation\.balance:NOT_BALANCED/);
     const j = run('verify', '--json', ...files, path.join(dir, 'missing.json'));
     expect(j.code).toBe(2);
@@ -166,7 +196,8 @@ describe('proofroom devnet', () => {
     // Every written bundle verifies offline (an honest scenario).
     const bundles = readdirSync(path.join(out, 'bundles'));
     expect(bundles.length).toBe(40);
-    expect(run('verify', path.join(out, 'bundles', bundles[0]!)).code).toBe(0);
+    // (With its proofs, consistent with the devnet's blocks; no trust root given: exit 3.)
+    expect(run('verify', path.join(out, 'bundles', bundles[0]!)).code).toBe(3);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 60_000);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REASONS } from '../verifier/lines.ts';
+import { specWithTable } from '../scripts/catalogue-table.ts';
 
 const spec = readFileSync(new URL('../docs/spec.md', import.meta.url), 'utf8');
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -10,6 +11,10 @@ describe('documentation stays in step with the code', () => {
     for (const [code, meaning] of Object.entries(REASONS)) {
       expect(spec, code).toContain(`| \`${code}\` | ${meaning} |`);
     }
+  });
+
+  it('docs/spec.md carries the line catalogue table generated from verifier/catalogue.ts', () => {
+    expect(spec).toBe(specWithTable(spec));
   });
 
   it('the README shows the quick start and the test command on its first screen', () => {

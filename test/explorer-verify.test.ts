@@ -1,7 +1,7 @@
 /**
  * The explorer's browser-side code that decides verdicts, run in Node (which has WebCrypto Ed25519
  * as browsers do): the WebCrypto signature path gives the pure verifier's ZIP-215 verdicts on the
- * ed25519-speccheck edge cases, the two-pass receipt check equals `verifyReceipt(pureBackend)`, the
+ * ed25519-speccheck edge cases, the two-pass receipt check equals `verifyBundle(pureBackend)`, the
  * MMR path drawn on receipt pages ends at the verifier's root, and SS58 matches @polkadot's.
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,9 @@ import { parseBundle } from '../verifier/bundle.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { mmrPath, mmrProof, mmrRoot } from '../verifier/mmr.ts';
 import { cereMerge } from '../verifier/payout-tree.ts';
-import { verifyReceipt } from '../verifier/receipt.ts';
+import { verifyBundle } from '../verifier/receipt.ts';
+import { ChainProofSource, proveBundle } from '../verifier/proof-source.ts';
+import { fetchRpcBatch } from '../api/rpc.ts';
 import { pureBackend } from '../verifier/signatures.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 
@@ -51,7 +53,7 @@ describe('in-browser signature checks', () => {
     ).toBe(false);
   });
 
-  it('verifies bundles exactly as verifyReceipt with the pure backend, with or without WebCrypto', async () => {
+  it('verifies bundles exactly as verifyBundle with the pure backend, with or without WebCrypto', async () => {
     const devnet = await startDevnet({
       seed: 'explorer-verify',
       records: 120,
@@ -60,16 +62,32 @@ describe('in-browser signature checks', () => {
       faults: [...DEVNET_FAULTS],
     });
     try {
-      const texts = Array.from({ length: 120 }, (_, i) => JSON.stringify(devnet.bundle(i)));
+      // With the proofs of their chain facts: the receipts of an era share their blocks, which
+      // the page checks once (shared chain views), to the same verdicts as one by one.
+      devnet.settle();
+      const source = new ChainProofSource(fetchRpcBatch(devnet.rpcUrl));
+      const texts = await Promise.all(
+        Array.from({ length: 120 }, async (_, i) =>
+          JSON.stringify(await proveBundle(devnet.bundle(i), source))
+        )
+      );
       // Hostile texts: broken JSON, a wrong version, a huge number, an empty object.
       texts.push('{', '{"format":"proofroom/receipt-bundle","version":9}', '1e999', '{}');
       const tampered = JSON.parse(texts[0]!) as Record<string, any>;
       tampered.grant.versions[0].signature.value = `0x${'11'.repeat(64)}`;
       texts.push(JSON.stringify(tampered));
+      // A justification whose first precommit signature is broken: its block is not proven final.
+      const badVote = JSON.parse(texts[1]!) as Record<string, any>;
+      const j = badVote.proofs.justifications[0];
+      j.justification =
+        j.justification.slice(0, 200) +
+        (j.justification[200] === 'a' ? 'b' : 'a') +
+        j.justification.slice(201);
+      texts.push(JSON.stringify(badVote));
       const want = texts.map((t) => {
         const p = parseBundle(t);
         if (!p.ok) return 'malformed';
-        return verifyReceipt(p.bundle, pureBackend).lines.map(
+        return verifyBundle(p.bundle, pureBackend).lines.map(
           (l) => `${l.check}:${l.status}:${l.code ?? ''}`
         );
       });

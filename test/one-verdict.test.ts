@@ -135,8 +135,12 @@ describe.each(legs)('one verdict on %s', (leg) => {
           continue;
         }
         const want = JSON.stringify(graphql.get(r.file)!.map(view));
+        // The chain lines (test/chain-proofs.test.ts) are computed where a bundle is verified;
+        // the indexer stores the receipt's own lines.
         const got = JSON.stringify(
-          (r.lines as Comparable[]).map((l) => view({ ...l, code: l.code ?? null }))
+          (r.lines as Comparable[])
+            .filter((l) => !l.check.startsWith('chain.'))
+            .map((l) => view({ ...l, code: l.code ?? null }))
         );
         if (want !== got)
           problems.push(`${r.file}: CLI ${got.slice(0, 400)} / GraphQL ${want.slice(0, 400)}`);
@@ -154,7 +158,7 @@ describe.each(legs)('one verdict on %s', (leg) => {
     const missed: string[] = [];
     const client = await db.connect();
     try {
-      for (const spec of CATALOGUE) {
+      for (const spec of CATALOGUE.filter((c) => c.subject !== 'chain')) {
         // A stored line of this check (a failing one when there is one), and its receipt.
         const rows = (
           await client.query(

@@ -3,7 +3,7 @@ import { buildScenario, FAULTS } from '../devnet/receipt-scenario.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
-import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
+import { DEFAULT_POLICY, verifyBundle, verifyReceipt } from '../verifier/receipt.ts';
 import { GrantMemo } from '../verifier/receipts/gar.ts';
 import { type SignatureBackend, pureBackend } from '../verifier/signatures.ts';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('ReceiptPool', () => {
-  it('gives, line for line, the verdicts of verifyReceipt, in input order, on worker threads', async () => {
+  it('gives, line for line, the verdicts of verifyBundle (receipt and chain lines), in input order, on worker threads', async () => {
     const pool = new ReceiptPool({ threads: 2, chunkSize: 4 });
     pools.push(pool);
     const results = await pool.verify([...texts, '{"format":"nope"}']);
@@ -23,7 +23,7 @@ describe('ReceiptPool', () => {
     texts.forEach((t, i) => {
       const p = parseBundle(t);
       if (!p.ok) throw new Error('fixture');
-      const direct = verifyReceipt(p.bundle, pureBackend);
+      const direct = verifyBundle(p.bundle, pureBackend);
       const r = results[i]!;
       expect(r.ok).toBe(true);
       if (r.ok) {
@@ -50,7 +50,7 @@ describe('ReceiptPool', () => {
       if (!r?.ok) continue;
       const p = parseBundle(texts[i]!);
       if (!p.ok) throw new Error('fixture');
-      const direct = verifyReceipt(p.bundle, nodeBackend, {
+      const direct = verifyBundle(p.bundle, nodeBackend, {
         ...DEFAULT_POLICY,
         requireFinality: false,
       });

@@ -20,6 +20,7 @@ import { equalBytes, toHex } from './bytes.ts';
 import { decodeEnvelope } from './envelope.ts';
 import { blake2b256 } from './hash.ts';
 import { parseBase64url, toBase64url } from './encoding.ts';
+import type { ChainProofs } from './chain.ts';
 import { canonicalBytes } from './jcs.ts';
 import { parseJson } from './json.ts';
 import { type ReceiptKind, type LinksSubjectInput, kindById, scpJsonKind } from './kinds.ts';
@@ -34,7 +35,7 @@ import type { BatchEvidence, ChainAmount, ConservationInput } from './receipts/p
 import type { MembershipChange, RegistrationInput } from './receipts/registration.ts';
 
 export const BUNDLE_FORMAT = 'proofroom/receipt-bundle';
-export const BUNDLE_VERSION = 2;
+export const BUNDLE_VERSION = 3;
 export const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
 
 // The JSON form ----------------------------------------------------------------------------------
@@ -171,6 +172,86 @@ export interface ReceiptBundleJson {
     } | null;
     readonly source?: Source;
   };
+  /**
+   * Version 3: what proves the chain facts above (verifier/chain.ts). Absent in versions 1 and 2
+   * and in the light form (`?proofs=0`): every chain fact then rests on the API's word.
+   */
+  readonly proofs?: ChainProofsJson;
+}
+
+/** The `proofs` section: bytes as 0x-hex, set ids as decimal strings. */
+export interface ChainProofsJson {
+  readonly headers: readonly string[];
+  readonly storage: ReadonlyArray<{ readonly block: string; readonly nodes: readonly string[] }>;
+  readonly justifications: ReadonlyArray<{
+    readonly block: string;
+    readonly setId: string;
+    readonly justification: string;
+  }>;
+  readonly authorities: { readonly setId: string; readonly keys: readonly string[] } | null;
+}
+
+/** The JSON form of typed proofs. */
+export function writeProofs(p: ChainProofs): ChainProofsJson {
+  return {
+    headers: p.headers.map(toHex),
+    storage: p.storage.map((s) => ({ block: s.block, nodes: s.nodes.map(toHex) })),
+    justifications: p.justifications.map((j) => ({
+      block: j.block,
+      setId: j.setId.toString(),
+      justification: toHex(j.encoded),
+    })),
+    authorities: p.authorities
+      ? { setId: p.authorities.setId.toString(), keys: p.authorities.keys.map(toHex) }
+      : null,
+  };
+}
+
+const MAX_PROOF_NODES = 100_000;
+
+function readSetId(r: Reader, v: unknown, path: string): bigint {
+  const n = typeof v === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(v) ? BigInt(v) : -1n;
+  if (n >= 0n && n < 1n << 64n) return n;
+  r.err(path, 'expected a u64 as a decimal string');
+  return 0n;
+}
+
+/** Parses a `proofs` section (also used for an era's shared proofs). */
+export function readProofs(r: Reader, v: unknown, path = 'proofs'): ChainProofs {
+  const o = r.obj(v, path);
+  const nodes = (x: unknown, p: string): Uint8Array[] =>
+    r.arr(x, p, MAX_PROOF_NODES).map((n, i) => r.hex(n, `${p}[${i}]`));
+  const blockHash = (x: unknown, p: string): string => toHex(r.hex(x, p, 32));
+  const a =
+    o.authorities === null || o.authorities === undefined
+      ? null
+      : r.obj(o.authorities, `${path}.authorities`);
+  return {
+    headers: nodes(o.headers, `${path}.headers`),
+    storage: r.arr(o.storage, `${path}.storage`, 100_000).map((s, i) => {
+      const so = r.obj(s, `${path}.storage[${i}]`);
+      return {
+        block: blockHash(so.block, `${path}.storage[${i}].block`),
+        nodes: nodes(so.nodes, `${path}.storage[${i}].nodes`),
+      };
+    }),
+    justifications: r.arr(o.justifications, `${path}.justifications`, 100_000).map((j, i) => {
+      const jo = r.obj(j, `${path}.justifications[${i}]`);
+      return {
+        block: blockHash(jo.block, `${path}.justifications[${i}].block`),
+        setId: readSetId(r, jo.setId, `${path}.justifications[${i}].setId`),
+        encoded: r.hex(jo.justification, `${path}.justifications[${i}].justification`),
+      };
+    }),
+    authorities: a
+      ? {
+          setId: readSetId(r, a.setId, `${path}.authorities.setId`),
+          keys: r
+            .arr(a.keys, `${path}.authorities.keys`, 100_000)
+            .map((k, i) => r.hex(k, `${path}.authorities.keys[${i}]`, 32)),
+        }
+      : null,
+  };
 }
 
 // The typed form ---------------------------------------------------------------------------------
@@ -178,7 +259,7 @@ export interface ReceiptBundleJson {
 /** A parsed bundle: the inputs of the receipt's subjects, typed. */
 export interface ReceiptBundle {
   readonly format: typeof BUNDLE_FORMAT;
-  readonly version: 1 | 2;
+  readonly version: 1 | 2 | 3;
   readonly kind: ReceiptKind;
   readonly recordId: string;
   readonly chain: ReceiptBundleJson['chain'];
@@ -203,14 +284,17 @@ export interface ReceiptBundle {
   };
   /** Identifies the era inputs exactly: receipts with equal keys share their era subject. */
   readonly eraKey: string;
+  /** The chain proofs (version 3), or null when the bundle carries none. */
+  readonly proofs: ChainProofs | null;
 }
 
 /** What `writeBundle` takes: a bundle's typed inputs (the kind by id). */
 export type BundleInputs = Omit<
   ReceiptBundle,
-  'format' | 'version' | 'kind' | 'eraKey' | 'record'
+  'format' | 'version' | 'kind' | 'eraKey' | 'record' | 'proofs'
 > & {
   readonly kind?: string;
+  readonly proofs?: ChainProofs | null;
 };
 
 const withSource = <T extends object>(v: T, source: Source | undefined): T =>
@@ -371,6 +455,7 @@ export function writeBundle(b: BundleInputs): ReceiptBundleJson {
       },
       c.source
     ),
+    ...(b.proofs ? { proofs: writeProofs(b.proofs) } : {}),
   };
 }
 
@@ -525,11 +610,11 @@ export function parseBundle(input: string | unknown): BundleParse {
       ],
     };
   }
-  if (b.version !== 1 && b.version !== 2) {
+  if (b.version !== 1 && b.version !== 2 && b.version !== 3) {
     return {
       ok: false,
       errors: [
-        `version: this verifier reads versions 1 and 2, the bundle says ${JSON.stringify(b.version ?? null)?.slice(0, 20)}`,
+        `version: this verifier reads versions 1 to 3, the bundle says ${JSON.stringify(b.version ?? null)?.slice(0, 20)}`,
       ],
     };
   }
@@ -756,13 +841,16 @@ export function parseBundle(input: string | unknown): BundleParse {
     superseded,
     conservation,
   };
+  const proofs =
+    b.version === 3 && b.proofs !== undefined && b.proofs !== null ? readProofs(r, b.proofs) : null;
   if (r.errors.length > 0) return { ok: false, errors: r.errors };
   let eraKey: string | null = null;
   return {
     ok: true,
     bundle: {
       format: BUNDLE_FORMAT,
-      version: v1 ? 1 : 2,
+      version: b.version,
+      proofs,
       kind,
       recordId,
       chain,

@@ -26,7 +26,7 @@
  */
 import type { ReasonCode, Step } from './lines.ts';
 
-export type SubjectKind = 'record' | 'links' | 'anchor' | 'settlement' | 'era';
+export type SubjectKind = 'record' | 'links' | 'anchor' | 'settlement' | 'era' | 'chain';
 
 /** Subjects in the order a receipt lists their lines within one step. */
 export const SUBJECT_ORDER: readonly SubjectKind[] = [
@@ -35,6 +35,7 @@ export const SUBJECT_ORDER: readonly SubjectKind[] = [
   'anchor',
   'settlement',
   'era',
+  'chain',
 ];
 
 export interface CheckSpec {
@@ -352,6 +353,182 @@ export const CATALOGUE: readonly CheckSpec[] = [
       "Each protocol fee is the cluster's Perquintill share of the charges, rounded as the chain rounds.",
     fails: ['AMOUNT_MISMATCH', 'MALFORMED', 'NOT_PAID'],
     waits: ['NOT_PAID'],
+  },
+  // chain: the bundle's chain facts against its proofs (verifier/chain.ts) ------------------
+  {
+    check: 'chain.headers',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      'Every block header the proofs carry decodes, and each block is known only by the blake2b-256 hash of its header bytes.',
+    fails: ['NOT_PROVEN', 'BAD_ENCODING', 'TOO_LARGE'],
+    waits: [],
+  },
+  {
+    check: 'chain.finality',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      'Every block the bundle calls final is proven final: a GRANDPA justification of the authority set (followed across set changes) finalizes it or a descendant linked by proven headers.',
+    fails: [
+      'NOT_PROVEN',
+      'NOT_FINAL',
+      'JUSTIFICATION_INVALID',
+      'SIG_INVALID',
+      'BAD_ENCODING',
+      'MALFORMED',
+      'FACT_MISMATCH',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.anchor',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "The anchor's System.Remarked event (sender and hash) is the event the proven System.Events of its block holds at the cited index.",
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.grant',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "Each GAR anchor's System.Remarked event and its block's Timestamp.Now are what the proven state of that block holds.",
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.registration',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "Each membership change of the record's node is a proven DdcClusters.ClusterNodeAdded or ClusterNodeRemoved event at the stated time.",
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.validators',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "The era's validator set is the list of a proven DdcVerification.ValidatorsSetUpdated event.",
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.votes',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      'Each vote is a proven DdcPayouts.PayoutFingerprintCommited event by that validator for the cluster, era and roots stated.',
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.paid',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "The era's ClusterEraPaid (and a later era's, when one superseded it) is a proven event.",
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.settlement',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "Each charge or reward of the record's customer and provider is a proven DdcPayouts event with the stated amounts and batch.",
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.conservation',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "The era's charged, fee, reward and undistributed totals equal the sums of every proven payout event of the era from begin_payout's block to ClusterEraPaid's.",
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+      'TOO_LARGE',
+    ],
+    waits: ['NOT_PAID'],
+  },
+  {
+    check: 'chain.pin',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "The proven blocks are the chain the user trusts: canonical and final at a node the user named, under pins the user gave, or final under an authority set the user gave; without a trust root this line rests on the API's word.",
+    fails: ['NOT_CANONICAL', 'NOT_FINAL', 'NOT_PROVEN'],
+    waits: [],
   },
 ];
 

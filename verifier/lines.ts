@@ -15,6 +15,7 @@ export const STEPS = [
   'attestation',
   'settlement',
   'conservation',
+  'chain',
 ] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -59,7 +60,7 @@ export const REASONS = {
   ROOT_MISMATCH: 'a root differs from the root recomputed from the leaves',
   // Anchor
   ANCHOR_MISMATCH: "the chain's Remarked hash is not the hash of the anchor envelope",
-  NOT_FINAL: 'the anchoring block is not finalized',
+  NOT_FINAL: 'a block the evidence calls final is not finalized, or nothing proves it final',
   JUSTIFICATION_INVALID:
     'the GRANDPA votes do not finalize the stated block: a vote off its chain, an unused ancestry header, or a supermajority for a later block',
   ERA_MISMATCH: 'the evidence belongs to another cluster or era than the record',
@@ -76,6 +77,14 @@ export const REASONS = {
   ENTRY_NOT_FOUND: 'the account is not in the batch that should contain it',
   AMOUNT_MISMATCH: 'an amount differs from the amount recomputed from the activity',
   NOT_BALANCED: 'charged amounts do not equal distributed plus undistributed amounts',
+  // Chain proofs
+  NOT_PROVEN:
+    'no proof in the bundle establishes this chain fact (a header, a storage read or an event)',
+  FACT_MISMATCH: 'a chain fact the bundle states differs from what the proofs show the chain holds',
+  NOT_CANONICAL:
+    'the block is not the one the trust root (a node or a pin the user trusts) has at that height',
+  UNKNOWN_RUNTIME:
+    'the block ran a runtime (spec name and version) whose types this verifier has not pinned',
   // Sentinel evidence
   CLAIM_UNSUPPORTED: 'the recorded facts do not show the failure the evidence claims',
 } as const;

@@ -19,6 +19,7 @@
  */
 import { toHex } from './bytes.ts';
 import type { ReceiptBundle } from './bundle.ts';
+import { type ChainBinding, ChainView, type TrustRoots, bindChainFacts, viewKey } from './chain.ts';
 import { SUBJECT_ORDER, type SubjectKind, type SubjectShape, catalogueGaps } from './catalogue.ts';
 import type { DacBatchEnvelope } from './envelope.ts';
 import {
@@ -465,3 +466,59 @@ export function verifyReceipt(
 }
 
 export { scpJsonKind };
+
+export interface BundleVerifyOptions {
+  readonly memos?: ReceiptMemos;
+  /** What the user trusts (verifier/chain.ts); none: every pass is consistent, not pinned. */
+  readonly trust?: TrustRoots;
+  /**
+   * Chain views shared across bundles (by `viewKey`): an era's receipts carry the same blocks, so
+   * each header, storage read and justification is checked once.
+   */
+  readonly views?: Map<string, ChainView>;
+  /** The backend shared views check justifications with (default: `backend`). */
+  readonly viewBackend?: SignatureBackend;
+}
+
+/** A receipt with its chain lines: what the proofs say about the bundle's chain facts. */
+export interface BundleReport extends Receipt {
+  readonly chain: Omit<ChainBinding, 'lines'>;
+}
+
+/**
+ * Checks a bundle as a user does: the receipt's lines (`verifyReceipt`, which the indexer stores
+ * too) and the chain lines binding its chain facts to its proofs (`bindChainFacts`). The status
+ * counts both; `chain.pinned` says whether a trust root vouched for the proofs.
+ */
+export function verifyBundle(
+  bundle: ReceiptBundle,
+  backend: SignatureBackend,
+  policy: ReceiptPolicy = DEFAULT_POLICY,
+  options: BundleVerifyOptions = {}
+): BundleReport {
+  const { subjects, kind } = verifyReceiptSubjects(bundle, backend, policy, options.memos);
+  const trust = options.trust ?? {};
+  let view: ChainView;
+  if (options.views && bundle.proofs) {
+    const key = viewKey(bundle.proofs, trust);
+    const shared = options.views.get(key);
+    if (shared) {
+      shared.add(bundle.proofs);
+      view = shared;
+    } else {
+      view = new ChainView(bundle.proofs, trust, options.viewBackend ?? backend);
+      options.views.set(key, view);
+    }
+  } else view = new ChainView(bundle.proofs, trust, options.viewBackend ?? backend);
+  const binding = bindChainFacts(bundle, view, trust);
+  subjects.push({ kind: 'chain', lines: binding.lines });
+  return {
+    ...summarise(bundle.recordId, kind.id, orderReceiptLines(subjects), policy, backend.name),
+    chain: {
+      proven: binding.proven,
+      pinned: binding.pinned,
+      pinnedBy: binding.pinnedBy,
+      unproven: binding.unproven,
+    },
+  };
+}

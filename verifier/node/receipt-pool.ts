@@ -7,10 +7,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_POLICY, type Receipt, type ReceiptPolicy } from '../receipt.ts';
+import type { TrustRoots } from '../chain.ts';
+import { type BundleReport, DEFAULT_POLICY, type ReceiptPolicy } from '../receipt.ts';
 
 export type PoolResult =
-  | { readonly ok: true; readonly receipt: Receipt }
+  | { readonly ok: true; readonly receipt: BundleReport }
   | { readonly ok: false; readonly errors: readonly string[] };
 
 /** @internal message to a worker */
@@ -20,6 +21,7 @@ export interface PoolRequest {
   readonly policy: ReceiptPolicy;
   readonly grantMemo: number;
   readonly eraMemo: number;
+  readonly trust: TrustRoots;
 }
 /** @internal message from a worker */
 export type PoolResponse =
@@ -39,6 +41,8 @@ export interface ReceiptPoolOptions {
    * era share them, so an era is checked once per worker); 0 disables it. Default 64.
    */
   readonly eraMemo?: number;
+  /** What the user trusts (verifier/chain.ts); default none: proofs are checked, not pinned. */
+  readonly trust?: TrustRoots;
 }
 
 interface Pending {
@@ -63,6 +67,7 @@ export class ReceiptPool {
   private readonly slots: Slot[] = [];
   private readonly chunkSize: number;
   private readonly policy: ReceiptPolicy;
+  private readonly trust: TrustRoots;
   private readonly grantMemo: number;
   private readonly eraMemo: number;
   private nextId = 1;
@@ -74,6 +79,7 @@ export class ReceiptPool {
       throw new RangeError('ReceiptPool: threads must be >= 1');
     this.chunkSize = Math.max(1, opts.chunkSize ?? 32);
     this.policy = opts.policy ?? DEFAULT_POLICY;
+    this.trust = opts.trust ?? {};
     this.grantMemo = opts.grantMemo ?? 10_000;
     this.eraMemo = opts.eraMemo ?? 64;
   }
@@ -124,6 +130,7 @@ export class ReceiptPool {
         id,
         texts,
         policy: this.policy,
+        trust: this.trust,
         eraMemo: this.eraMemo,
         grantMemo: this.grantMemo,
       };

@@ -5,10 +5,17 @@
  * are never read: only the bundle's data (signed objects, proofs, chain facts).
  * @module
  */
+import { useState } from 'react';
 import type { Line } from '../../../verifier/lines.ts';
-import type { Receipt } from '../../../verifier/receipt.ts';
+import type { BundleReport } from '../../../verifier/receipt.ts';
 import { duration, count } from '../format.ts';
 import { verifyPool } from '../verify/pool.ts';
+import {
+  type TrustSettings,
+  loadTrustSettings,
+  saveTrustSettings,
+  trustFor,
+} from '../verify/trust.ts';
 
 export type LocalCheck =
   | { readonly status: 'idle' }
@@ -16,7 +23,7 @@ export type LocalCheck =
   | { readonly status: 'error'; readonly message: string }
   | {
       readonly status: 'done';
-      readonly receipt: Receipt | null;
+      readonly receipt: BundleReport | null;
       readonly malformed: readonly string[] | null;
       readonly fetchMs: number;
       readonly verifyMs: number;
@@ -33,7 +40,8 @@ export type LocalCheck =
 /** Fetches and verifies one bundle; resolves to the panel's state. */
 export async function checkLocally(
   bundleUrl: string,
-  onPhase: (p: string) => void
+  onPhase: (p: string) => void,
+  settings: TrustSettings = loadTrustSettings()
 ): Promise<LocalCheck> {
   const t0 = performance.now();
   onPhase('downloading the bundle');
@@ -61,9 +69,16 @@ export async function checkLocally(
     };
   }
   const fetchMs = performance.now() - t0;
+  let trust;
+  try {
+    if (settings.rpcUrl.trim()) onPhase('asking your node');
+    trust = await trustFor([text], settings);
+  } catch (e) {
+    return { status: 'error', message: e instanceof Error ? e.message : String(e) };
+  }
   onPhase('re-checking every line');
   try {
-    const run = await verifyPool().verify([text]);
+    const run = await verifyPool().verify([text], { trust });
     const o = run.outcomes[0]!;
     return {
       status: 'done',
@@ -121,6 +136,7 @@ export function VerifyPanel(props: {
         line here, with the same verifier code Proof Room runs, without reading any verdict of the
         API.
       </p>
+      <TrustForm />
       <button type="button" onClick={props.onRun} disabled={running} data-testid="verify-button">
         {running
           ? `Checking… (${s.phase})`
@@ -160,9 +176,91 @@ export function VerifyPanel(props: {
   );
 }
 
+/** "Check against my node" and the authority set, remembered in this browser. */
+export function TrustForm() {
+  const [t, setT] = useState<TrustSettings>(loadTrustSettings);
+  const update = (next: TrustSettings) => {
+    setT(next);
+    saveTrustSettings(next);
+  };
+  return (
+    <div className="trust-form">
+      <label>
+        Check against my node{' '}
+        <input
+          type="url"
+          placeholder="https://my-node.example:9944 (remembered in this browser)"
+          value={t.rpcUrl}
+          onChange={(e) => update({ ...t, rpcUrl: e.target.value })}
+          data-testid="trust-rpc"
+          size={48}
+        />
+      </label>
+      <details>
+        <summary>…or pin with a GRANDPA authority set</summary>
+        <textarea
+          rows={3}
+          cols={60}
+          placeholder='{"setId": "0", "authorities": ["0x…", "0x…"]}'
+          value={t.authorities}
+          onChange={(e) => update({ ...t, authorities: e.target.value })}
+          data-testid="trust-authorities"
+        />
+      </details>
+    </div>
+  );
+}
+
+/** What the chain facts of a checked bundle were proven against, in words. */
+export function ChainStatus(props: { receipt: BundleReport }) {
+  const c = props.receipt.chain;
+  const lines = props.receipt.lines.filter((l) => l.step === 'chain');
+  const bad = lines.filter((l) => l.status !== 'pass');
+  return (
+    <div data-testid="chain-status" data-pinned={String(c.pinned)} data-proven={String(c.proven)}>
+      {c.pinned ? (
+        <p className="ok-text">
+          <b>✓ Chain facts proven and pinned</b> to {c.pinnedBy}: block headers hash to the cited
+          blocks, storage proofs give the events, GRANDPA justifications or your trust root give
+          finality.
+        </p>
+      ) : c.proven ? (
+        <p className="pending-text">
+          <b>◔ Chain facts consistent with the bundle’s own proofs, not pinned.</b> Nothing you
+          trust vouched for these blocks, so the chain facts rest on this API’s word. Enter your
+          node above (or an authority set) and check again to pin them.
+        </p>
+      ) : (
+        <p className="bad-text">
+          <b>✗ The bundle’s chain facts are not what its proofs show</b> (
+          {bad.map((l) => `${l.check}: ${l.code}`).join(', ')}).
+        </p>
+      )}
+      <ul className="chain-lines">
+        {lines.map((l) => (
+          <li key={l.check} data-check={l.check} data-status={l.status}>
+            <span
+              className={
+                l.status === 'pass' ? 'ok-text' : l.status === 'fail' ? 'bad-text' : 'pending-text'
+              }
+            >
+              {l.status === 'pass' ? '✓' : l.status === 'fail' ? '✗' : '◔'}
+            </span>{' '}
+            <code>{l.check}</code>
+            {l.code ? ` ${l.code}` : ''}
+          </li>
+        ))}
+      </ul>
+      {c.unproven.length > 0 && (
+        <p className="muted">On this API’s word (no proof carried yet): {c.unproven.join('; ')}.</p>
+      )}
+    </div>
+  );
+}
+
 function LocalVerdict(props: {
   check: Extract<LocalCheck, { status: 'done' }>;
-  receipt: Receipt;
+  receipt: BundleReport;
   apiOk: boolean;
   apiPendingSteps: readonly string[];
   disagreements: number;
@@ -181,11 +279,13 @@ function LocalVerdict(props: {
         }
       >
         <b>
-          {r.status === 'pass'
-            ? `✓ All ${r.lines.length} lines hold in your browser`
-            : r.status === 'fail'
-              ? `✗ ${r.failed} of ${r.lines.length} lines fail in your browser`
-              : `◔ ${r.pending} of ${r.lines.length} lines wait for an input; none fails`}
+          {r.status === 'pass' && !r.chain.pinned
+            ? `◔ All ${r.lines.length} lines hold in your browser; the chain facts are not pinned`
+            : r.status === 'pass'
+              ? `✓ All ${r.lines.length} lines hold in your browser`
+              : r.status === 'fail'
+                ? `✗ ${r.failed} of ${r.lines.length} lines fail in your browser`
+                : `◔ ${r.pending} of ${r.lines.length} lines wait for an input; none fails`}
         </b>{' '}
         <span data-testid="verify-time">
           ({duration(s.verifyMs)} to verify, {duration(s.fetchMs)} to download {count(s.bytes)}{' '}
@@ -227,13 +327,14 @@ function LocalVerdict(props: {
           </li>
         )}
         <li>
-          <b>On this API’s word</b>: the chain facts the bundle cites (which remarks, votes,
-          validator sets, grant anchors and payout events exist, in which blocks, sent by whom). The
-          bundle carries no proof of them yet, so a bundle that invents them consistently also
-          passes here. To be independent of this API, compare the cited block hashes with your own
-          node.
+          <b>Chain facts</b>: proven against the bundle’s block headers, storage proofs and GRANDPA
+          justifications (the chain step below)
+          {props.receipt.chain.pinned
+            ? `, pinned by ${props.receipt.chain.pinnedBy}.`
+            : ', but not pinned: they rest on this API’s word until you give a node or an authority set you trust.'}
         </li>
       </ul>
+      <ChainStatus receipt={r} />
       <p className="muted">Signature backend: {s.backend}.</p>
     </div>
   );

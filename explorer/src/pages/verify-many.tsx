@@ -11,7 +11,10 @@ import { Empty, ErrorBox, KeyValues, Page, Section, Table } from '../components/
 import { BatchLink, ClusterLink, EraLink, ReceiptLink } from '../components/links.tsx';
 import { count, duration } from '../format.ts';
 import type { PoolRun } from '../verify/pool.ts';
+import type { TrustRoots } from '../../../verifier/chain.ts';
+import { TrustForm } from '../components/verify-panel.tsx';
 import { verifyPool } from '../verify/pool.ts';
+import { loadTrustSettings, trustFor } from '../verify/trust.ts';
 import type { VerifyOutcome } from '../verify/run.ts';
 
 interface Target {
@@ -29,6 +32,7 @@ type State =
       status: 'done';
       ids: string[];
       texts: string[];
+      trust: TrustRoots;
       /** Verification runs over these bundles so far (the first one is the cold run). */
       runs: number;
       run: PoolRun;
@@ -121,12 +125,17 @@ export default function VerifyMany(props: { query: URLSearchParams }) {
       const fetchMs = performance.now() - t0;
       const got = ids.filter((_, i) => texts[i] !== null);
       const bodies = texts.filter((t): t is string => t !== null);
+      const settings = loadTrustSettings();
+      if (settings.rpcUrl.trim())
+        setState({ status: 'running', phase: 'asking your node', done: 0, total: got.length });
+      const trust = await trustFor(bodies, settings);
       setState({ status: 'running', phase: 'verifying', done: 0, total: got.length });
-      const run = await verifyPool().verify(bodies, { webCrypto });
+      const run = await verifyPool().verify(bodies, { webCrypto, trust });
       setState({
         status: 'done',
         ids: got,
         texts: bodies,
+        trust,
         runs: 1,
         run,
         fetchMs,
@@ -144,7 +153,7 @@ export default function VerifyMany(props: { query: URLSearchParams }) {
     const prev = state;
     setState({ status: 'running', phase: 'verifying again', done: 0, total: prev.texts.length });
     try {
-      const run = await verifyPool().verify(prev.texts, { webCrypto });
+      const run = await verifyPool().verify(prev.texts, { webCrypto, trust: prev.trust });
       setState({ ...prev, run, runs: prev.runs + 1 });
     } catch (e) {
       setState({ status: 'error', error: e instanceof Error ? e : new Error(String(e)) });
@@ -186,6 +195,7 @@ export default function VerifyMany(props: { query: URLSearchParams }) {
         worker
         {verifyPool().size > 1 ? 's' : ''}, without reading the API’s verdicts.
       </p>
+      <TrustForm />
       <button
         type="button"
         onClick={() => void start()}
@@ -221,6 +231,9 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
   const failed = run.outcomes.filter((o) => !('receipt' in o) || o.receipt.status === 'fail');
   const waiting = run.outcomes.filter((o) => 'receipt' in o && o.receipt.status === 'pending');
   const held = run.outcomes.length - failed.length - waiting.length;
+  const unpinned = run.outcomes.filter(
+    (o) => 'receipt' in o && o.receipt.status === 'pass' && !o.receipt.chain.pinned
+  ).length;
   const perSecond = run.ms > 0 ? (run.outcomes.length / run.ms) * 1000 : 0;
   return (
     <div
@@ -228,6 +241,7 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
       data-receipts={run.outcomes.length}
       data-failed={failed.length}
       data-waiting={waiting.length}
+      data-unpinned={unpinned}
       data-verify-ms={run.ms.toFixed(1)}
       data-run={props.state.runs}
       data-fetch-ms={props.state.fetchMs.toFixed(1)}
@@ -244,6 +258,13 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
             fail{waiting.length > 0 ? `, ${count(waiting.length)} wait for an input` : ''}.
           </b>
         </p>
+        {unpinned > 0 && (
+          <p className="pending-text" data-testid="unpinned-note">
+            {count(unpinned)} of the receipts that hold prove their chain facts only against the
+            bundles’ own proofs: nothing you trust pinned them, so they rest on this API’s word.
+            Enter your node (or an authority set) above and check again.
+          </p>
+        )}
         <KeyValues
           rows={[
             ['Download', `${duration(props.state.fetchMs)} for ${count(props.state.bytes)} bytes`],

@@ -5,16 +5,17 @@
  * @module
  */
 import { parseBundle } from '../../../verifier/bundle.ts';
+import type { ChainView, TrustRoots } from '../../../verifier/chain.ts';
 import {
+  type BundleReport,
   DEFAULT_POLICY,
-  type Receipt,
   type ReceiptPolicy,
-  verifyReceipt,
+  verifyBundle,
 } from '../../../verifier/receipt.ts';
 import { SignatureCache, webCryptoEd25519 } from './backend.ts';
 
 export type VerifyOutcome =
-  | { readonly index: number; readonly ok: boolean; readonly receipt: Receipt }
+  | { readonly index: number; readonly ok: boolean; readonly receipt: BundleReport }
   | { readonly index: number; readonly ok: false; readonly malformed: readonly string[] };
 
 export interface VerifyRun {
@@ -30,6 +31,8 @@ export interface VerifyOptions {
   readonly policy?: ReceiptPolicy;
   /** Use WebCrypto Ed25519 when the browser has it (default true). */
   readonly webCrypto?: boolean;
+  /** What the user trusts (a node's answers, pins, an authority set); none: not pinned. */
+  readonly trust?: TrustRoots;
 }
 
 /** Verifies bundle texts; never throws on any input text. */
@@ -46,11 +49,24 @@ export async function verifyBundleTexts(
   const parsed = texts.map((text) => parseBundle(text));
   timings.parse = performance.now() - t;
 
+  const trust = options.trust ?? {};
   t = performance.now();
-  const first: Array<{ receipt: Receipt; seen: Set<string> } | null> = parsed.map((p) => {
+  // The receipts of one era share their blocks: one chain view checks each header, read and
+  // justification once. Its signatures are recorded apart: if one of them fails, every receipt
+  // that used the view is checked again.
+  const viewSeen = new Set<string>();
+  const views = new Map<string, ChainView>();
+  const first: Array<{ receipt: BundleReport; seen: Set<string> } | null> = parsed.map((p) => {
     if (!p.ok) return null;
     const seen = new Set<string>();
-    return { receipt: verifyReceipt(p.bundle, cache.recorder(seen), policy), seen };
+    return {
+      receipt: verifyBundle(p.bundle, cache.recorder(seen), policy, {
+        trust,
+        views,
+        viewBackend: cache.recorder(viewSeen),
+      }),
+      seen,
+    };
   });
   timings.pass = performance.now() - t;
 
@@ -61,16 +77,19 @@ export async function verifyBundleTexts(
   t = performance.now();
   const answers = cache.answers();
   let reruns = 0;
+  const viewsTrue = [...viewSeen].every((k) => cache.verdict(k) === true);
+  const rerunViews = new Map<string, ChainView>();
   const outcomes = parsed.map((p, index): VerifyOutcome => {
     if (!p.ok) return { index, ok: false, malformed: p.errors };
     const f = first[index]!;
-    const allTrue = [...f.seen].every((k) => cache.verdict(k) === true);
-    let receipt: Receipt;
+    const allTrue =
+      [...f.seen].every((k) => cache.verdict(k) === true) && (viewsTrue || !p.bundle.proofs);
+    let receipt: BundleReport;
     if (allTrue) {
       receipt = { ...f.receipt, verifier: { ...f.receipt.verifier, backend: answers.name } };
     } else {
       reruns++;
-      receipt = verifyReceipt(p.bundle, answers, policy);
+      receipt = verifyBundle(p.bundle, answers, policy, { trust, views: rerunViews });
     }
     return { index, ok: receipt.ok, receipt };
   });
