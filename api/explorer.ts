@@ -13,14 +13,18 @@ import { restError } from './errors.ts';
 /** Paths that belong to the API; never answered with the explorer's page. */
 const API_PREFIXES = ['/graphql', '/v1/', '/metrics', '/healthz'];
 
-function csp(frameAncestors: string): string {
+/**
+ * `connectAnyNode`: the pages may also connect to any http(s)/ws(s) origin, so that "Check
+ * against my node" can ask the node the user names (scripts stay `'self'` only).
+ */
+function csp(frameAncestors: string, connectAnyNode = false): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     // recharts and React set style attributes; no script is inline.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    connectAnyNode ? "connect-src 'self' http: https: ws: wss:" : "connect-src 'self'",
     "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -56,7 +60,7 @@ export function explorerRouter(opts: ExplorerOptions): Router {
     if (index?.mtimeMs !== mtimeMs) index = { html: readFileSync(indexFile, 'utf8'), mtimeMs };
     return index.html;
   };
-  const pageCsp = csp("'none'");
+  const pageCsp = csp("'none'", true);
   const embedCsp = csp(opts.embedAncestors);
 
   router.use((req, res, next) => {

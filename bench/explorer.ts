@@ -23,7 +23,8 @@ const LOADS = 15;
 async function verifyRuns(
   browser: Browser,
   url: string,
-  webCrypto: boolean
+  webCrypto: boolean,
+  light = false
 ): Promise<{
   cold: number;
   warm: number[];
@@ -34,9 +35,10 @@ async function verifyRuns(
 }> {
   const page = await browser.newPage();
   try {
-    await page.goto(`${url}/verify?limit=${RECORDS}${webCrypto ? '' : '&webcrypto=0'}`, {
-      waitUntil: 'networkidle',
-    });
+    await page.goto(
+      `${url}/verify?limit=${RECORDS}${webCrypto ? '' : '&webcrypto=0'}${light ? '&proofs=0' : ''}`,
+      { waitUntil: 'networkidle' }
+    );
     await page.click('[data-testid=verify-many-button]');
     const done = page.locator('[data-testid=verify-many-done][data-run="1"]');
     await done.waitFor({ timeout: 300_000 });
@@ -106,6 +108,65 @@ async function loads(
   return out;
 }
 
+/**
+ * Bundle sizes over every record: with proofs, light (`?proofs=0`), and the proofs of each era
+ * counted once (the distinct headers, storage reads and justifications its receipts cite), as a
+ * batch download sharing them would carry.
+ */
+async function bundleSizes(url: string): Promise<{
+  receipts: number;
+  eras: number;
+  full: number;
+  light: number;
+  sharedProofs: number;
+}> {
+  const ids: string[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const r = (await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `{ activityRecords(limit: 1000, offset: ${offset}, orderBy: [id_ASC]) { id } }`,
+      }),
+    }).then((x) => x.json())) as { data: { activityRecords: Array<{ id: string }> } };
+    ids.push(...r.data.activityRecords.map((a) => a.id));
+    if (r.data.activityRecords.length < 1000) break;
+  }
+  let full = 0;
+  let light = 0;
+  const perEra = new Map<string, Map<string, string>>();
+  for (let i = 0; i < ids.length; i += 8) {
+    await Promise.all(
+      ids.slice(i, i + 8).map(async (id) => {
+        const u = `${url}/v1/receipts/${encodeURIComponent(id)}`;
+        const [f, l] = await Promise.all([
+          fetch(u).then((x) => x.text()),
+          fetch(`${u}?proofs=0`).then((x) => x.text()),
+        ]);
+        full += f.length;
+        light += l.length;
+        const b = JSON.parse(f) as {
+          attestation: { clusterId: string; era: number };
+          proofs: {
+            headers: string[];
+            storage: Array<{ block: string; nodes: string[] }>;
+            justifications: Array<{ justification: string }>;
+          };
+        };
+        const key = `${b.attestation.clusterId}-${b.attestation.era}`;
+        const seen = perEra.get(key) ?? new Map<string, string>();
+        perEra.set(key, seen);
+        for (const h of b.proofs.headers) seen.set(h, h);
+        for (const st of b.proofs.storage) for (const n of st.nodes) seen.set(n, n);
+        for (const j of b.proofs.justifications) seen.set(j.justification, j.justification);
+      })
+    );
+  }
+  let sharedProofs = 0;
+  for (const seen of perEra.values()) for (const v of seen.values()) sharedProofs += v.length + 3;
+  return { receipts: ids.length, eras: perEra.size, full, light, sharedProofs };
+}
+
 export async function run(report: Reporter): Promise<void> {
   const t0 = performance.now();
   const product = await startProduct('pglite', {
@@ -143,6 +204,29 @@ export async function run(report: Reporter): Promise<void> {
         note: `${Math.round(rate(ms, wc.receipts)).toLocaleString('en-US')} receipts/s; target < 1,000 ms${label === 'warm' ? `; runs ${wc.warm.map(Math.round).join(', ')} ms` : ''}`,
       });
     }
+    const light = await verifyRuns(browser, product.url, true, true);
+    report({
+      name: `re-verify ${light.receipts} light bundles (?proofs=0, chain facts unproven), WebCrypto, warm`,
+      value: median(light.warm),
+      unit: 'ms',
+      ratio: { against: 'pure, warm', value: median(light.warm) / pureWarm },
+      note: 'what the chain proofs cost: compare with the WebCrypto warm figure above',
+    });
+    const sizes = await bundleSizes(product.url);
+    report({
+      name: `bundle size with proofs, per receipt (${sizes.receipts} receipts, ${sizes.eras} eras)`,
+      value: sizes.full / sizes.receipts,
+      unit: 'bytes',
+      ratio: { against: 'light bundle', value: sizes.full / sizes.light },
+      note: `light (no proofs) ${Math.round(sizes.light / sizes.receipts)} bytes per receipt`,
+    });
+    report({
+      name: "bundle size with each era's proofs deduplicated, per receipt",
+      value: (sizes.light + sizes.sharedProofs) / sizes.receipts,
+      unit: 'bytes',
+      ratio: { against: 'light bundle', value: (sizes.light + sizes.sharedProofs) / sizes.light },
+      note: `target <= 2x; the eras' distinct headers, reads and justifications: ${Math.round(sizes.sharedProofs / 1024)} KiB`,
+    });
     report({
       name: `download ${wc.receipts} bundles from /v1/receipts/:id (8 in flight)`,
       value: wc.fetchMs,

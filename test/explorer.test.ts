@@ -251,6 +251,82 @@ describe.runIf(run)('explorer in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('proves chain facts in the browser, pinned to "my node", and turns red when one is altered in flight', async () => {
+    const honest = (
+      await db.query(`SELECT id, record_id FROM activity_record WHERE ok ORDER BY id`)
+    ).rows.find((r) => !manifest.expected(r.record_id)?.failing.length)!;
+    const rpcUrl = product.ix.devnet.rpcUrl;
+    type Bundle = Record<string, any>;
+    // The record whose anchor the devnet leaves unfinalized: the API says NOT_FINAL.
+    const notFinal = (
+      await db.query(`SELECT id, record_id FROM activity_record ORDER BY id`)
+    ).rows.find((r) =>
+      manifest.expected(r.record_id)?.failing.some((f) => f.code === 'NOT_FINAL')
+    )!;
+    const alterations: Array<[string, (b: Bundle) => void, string, string?]> = [
+      // Claim the unfinalized anchor final: no justification (and no trusted node) says so.
+      ['finality', (b) => (b.anchor.block.finalized = true), 'chain.finality', notFinal.id],
+      [
+        'a vote',
+        (b) => (b.attestation.votes[0].payersRoot = '0x' + 'ab'.repeat(32)),
+        'chain.votes',
+      ],
+      [
+        'an amount',
+        (b) => (b.conservation.rewarded = (BigInt(b.conservation.rewarded) + 1n).toString()),
+        'chain.conservation',
+      ],
+      [
+        'a validator',
+        (b) => (b.attestation.validators[0] = '0x' + 'cd'.repeat(32)),
+        'chain.validators',
+      ],
+    ];
+    for (const pin of [false, true]) {
+      // Unaltered: proven, and pinned exactly when the user names their node.
+      const page = await open(`/receipt/${honest.id}`);
+      await settled(page);
+      await page.fill('[data-testid=trust-rpc]', pin ? rpcUrl : '');
+      await page.click('[data-testid=verify-button]');
+      const status = page.locator('[data-testid=chain-status]');
+      await status.waitFor({ timeout: 20_000 }).catch(async (e) => {
+        throw new Error(`${await page.locator('.verify-panel').innerText()}`, { cause: e });
+      });
+      expect(await status.getAttribute('data-proven')).toBe('true');
+      expect(await status.getAttribute('data-pinned')).toBe(String(pin));
+      expect(await page.getAttribute('[data-testid=local-verdict]', 'data-status')).toBe('pass');
+      if (pin) await page.screenshot({ path: `${SHOTS}/receipt-chain-pinned.png`, fullPage: true });
+      await page.close();
+      for (const [what, alter, check, id] of alterations) {
+        const p = await open(`/receipt/${id ?? honest.id}`);
+        await settled(p);
+        await p.fill('[data-testid=trust-rpc]', pin ? rpcUrl : '');
+        await p.route('**/v1/receipts/**', async (route) => {
+          const res = await route.fetch();
+          const bundle = (await res.json()) as Bundle;
+          alter(bundle);
+          await route.fulfill({ response: res, json: bundle });
+        });
+        await p.click('[data-testid=verify-button]');
+        const verdict = p.locator('[data-testid=local-verdict]');
+        await verdict.waitFor({ timeout: 20_000 });
+        expect(await verdict.getAttribute('data-status'), `${what}, pin ${pin}`).toBe('fail');
+        const line = p.locator(`[data-testid=chain-status] li[data-check="${check}"]`);
+        expect(await line.getAttribute('data-status'), `${what}, pin ${pin}`).toBe('fail');
+        await p.close();
+      }
+    }
+    // The node is remembered in this browser.
+    const again = await open(`/receipt/${honest.id}`);
+    await settled(again);
+    await again.fill('[data-testid=trust-rpc]', rpcUrl);
+    await again.reload({ waitUntil: 'networkidle' });
+    await settled(again);
+    expect(await again.inputValue('[data-testid=trust-rpc]')).toBe(rpcUrl);
+    await again.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('re-verifies every receipt of an era in the browser, finding exactly the manifest faults', async () => {
     const era = await one(`SELECT cluster_id, era FROM era_payout ORDER BY era LIMIT 1`);
     const records = (

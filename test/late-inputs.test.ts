@@ -129,7 +129,8 @@ describe.each(legs)('late inputs on %s', (leg) => {
 
     // The explorer says the same: the receipt waits, its waiting lines are marked, and the
     // browser's own check of the bundle waits too (it is never shown as verified).
-    if (browser) await lookInTheBrowser(db.url, leg, ids.find((r) => r.era === e2!.era)!.id);
+    if (browser)
+      await lookInTheBrowser(db.url, leg, ids.find((r) => r.era === e2!.era)!.id, dn.rpcUrl);
 
     // The service recovers and the chain reaches its head (the payout of the last era included).
     dn.gar.unavailable = false;
@@ -162,8 +163,9 @@ describe.each(legs)('late inputs on %s', (leg) => {
 });
 
 /** Opens the receipt page of `id` in Chromium over an API server on `url`, and re-checks it there. */
-async function lookInTheBrowser(url: string, leg: Leg, id: string): Promise<void> {
-  const server = await serveApi(url, leg);
+async function lookInTheBrowser(url: string, leg: Leg, id: string, rpcUrl: string): Promise<void> {
+  // The API builds the bundle's chain proofs from the devnet's node.
+  const server = await serveApi(url, leg, { PROOFROOM_RPC_URL: rpcUrl });
   const chromium = await launchChromium();
   try {
     const page = await chromium.newPage({ viewport: { width: 1280, height: 900 } });

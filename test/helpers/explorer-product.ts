@@ -44,6 +44,8 @@ export async function startProduct(
       {
         PROOFROOM_API_RATE_LIMIT: '0',
         PROOFROOM_STORAGE_URLS: ix.devnet.storageUrls.join(','),
+        // Bundles carry the proofs of their chain facts, asked from the devnet's node.
+        PROOFROOM_RPC_URL: ix.devnet.rpcUrl,
         ...opts.env,
       },
       {

@@ -193,14 +193,12 @@ export function TrustForm() {
           value={t.rpcUrl}
           onChange={(e) => update({ ...t, rpcUrl: e.target.value })}
           data-testid="trust-rpc"
-          size={48}
         />
       </label>
       <details>
         <summary>…or pin with a GRANDPA authority set</summary>
         <textarea
           rows={3}
-          cols={60}
           placeholder='{"setId": "0", "authorities": ["0x…", "0x…"]}'
           value={t.authorities}
           onChange={(e) => update({ ...t, authorities: e.target.value })}
