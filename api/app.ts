@@ -401,7 +401,9 @@ export function createApi(opts: ApiOptions): Api {
     );
   }
 
-  const proofs = config.rpcUrl ? new ChainProofSource(fetchRpcBatch(config.rpcUrl)) : null;
+  const proofs = config.rpcUrl
+    ? new ChainProofSource(fetchRpcBatch(config.rpcUrl), () => performance.now())
+    : null;
   app.get('/v1/receipts/:id', bundleRoute(db, config, eras, proofs));
   app.get('/v1/sentinel/evidence/:id', evidenceRoute(db));
   app.get('/v1/export/:file', exportRoute(db, model, config, metrics));

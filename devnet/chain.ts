@@ -72,7 +72,7 @@ import { compactU, concatBytes, parseHex, toHex, uintLE, utf8 } from '../verifie
 import { blake2b256 } from '../verifier/hash.ts';
 import { type DigestItem, encodeHeader, grandpaDigestItem } from '../verifier/header.ts';
 import { type GrandpaSigner, grandpaSignerFromSeed, makeGrandpaJustification } from './grandpa.ts';
-import { type StateVersion, TrieBuilder } from './trie.ts';
+import { type StateVersion, TrieBuilder } from '../verifier/trie-builder.ts';
 import type {
   BlockSpec,
   CallSpec,

@@ -33,7 +33,7 @@ import { CATALOGUE } from '../verifier/catalogue.ts';
 import { ChainView, STORAGE_KEYS, type TrustRoots, citedBlocks } from '../verifier/chain.ts';
 import { compactU, concatBytes, toHex, uintLE, utf8 } from '../verifier/bytes.ts';
 import { encodeHeader, headerHash } from '../verifier/header.ts';
-import { trieProof, trieRoot } from '../devnet/trie.ts';
+import { trieProof, trieRoot } from '../verifier/trie-builder.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { type BundleReport, verifyBundle } from '../verifier/receipt.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
@@ -127,6 +127,7 @@ describe('the proven runtime of a block', () => {
       ],
       justifications: [],
       authorities: null,
+      extrinsics: [],
     });
     const ph = view.resolve(1);
     if (!ph.ok) throw new Error('resolve');
@@ -359,6 +360,15 @@ describe('chain-bound bundles, through the indexer and the API', () => {
     note(alter((b) => (b.attestation.validators = b.attestation.validators.slice(1))));
     note(alter((b) => (b.attestation.votes[0].payersRoot = '0x' + '22'.repeat(32))));
     note(alter((b) => (b.settlement.paid = { ...b.anchor.source })));
+    note(alter((b) => (b.attestation.payout.fingerprint = '0x' + '44'.repeat(32))));
+    note(
+      alter((b) => {
+        // Attestation still passes (a vote's ehd_id is only read by its own fingerprint line,
+        // which fails too); the chain says the validator committed another ehd_id.
+        const v = b.attestation.votes.find((x: { ehdId: string | null }) => x.ehdId);
+        v.ehdId = v.ehdId.replace(/-(\d+)$/, (_m: string, e: string) => `-${Number(e) + 1}`);
+      })
+    );
     note(
       alter((b) => {
         const side = b.settlement.payers ?? b.settlement.payees;
@@ -373,6 +383,15 @@ describe('chain-bound bundles, through the indexer and the API', () => {
     note(
       check(h, { node: { label: 'a node that disagrees', canonical: wrong, finalizedNumber: 1e9 } })
     );
+    // Facts read from extrinsics: begin_payout, a vote's ehd_id, a payout batch's entries.
+    const payout = alter((b) => (b.attestation.payout.fingerprint = '0x' + '55'.repeat(32)));
+    expect(chainLine(payout, 'chain.payout').code).toBe('FACT_MISMATCH');
+    const entries = alter((b) => {
+      const side = b.settlement.payers ?? b.settlement.payees;
+      side.entries[0].amount = (BigInt(side.entries[0].amount) + 1n).toString();
+    });
+    expect(chainLine(entries, 'chain.settlement').code).toBe('FACT_MISMATCH');
+    expect(chainLine(entries, 'chain.settlement').facts.field).toMatch(/send_\w+_batch\.pay/);
     const chainChecks = CATALOGUE.filter((c) => c.subject === 'chain').map((c) => c.check);
     const never = chainChecks.filter((c) => !seen.has(c));
     expect(never).toEqual([]);

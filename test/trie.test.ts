@@ -17,7 +17,7 @@ import {
   orderedTrieRoot,
   trieProof,
   trieRoot,
-} from '../devnet/trie.ts';
+} from '../verifier/trie-builder.ts';
 import { orderedTrieRoot as chainOrderedRoot } from '../devnet/chain.ts';
 import { compactU, concatBytes, parseHex, toHex, utf8 } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';

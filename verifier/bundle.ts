@@ -189,6 +189,13 @@ export interface ChainProofsJson {
     readonly justification: string;
   }>;
   readonly authorities: { readonly setId: string; readonly keys: readonly string[] } | null;
+  /** Extrinsics facts rest on, with their proofs under the block's extrinsics root. */
+  readonly extrinsics?: ReadonlyArray<{
+    readonly block: string;
+    readonly index: number;
+    readonly extrinsic: string;
+    readonly nodes: readonly string[];
+  }>;
 }
 
 /** The JSON form of typed proofs. */
@@ -204,6 +211,12 @@ export function writeProofs(p: ChainProofs): ChainProofsJson {
     authorities: p.authorities
       ? { setId: p.authorities.setId.toString(), keys: p.authorities.keys.map(toHex) }
       : null,
+    extrinsics: p.extrinsics.map((x) => ({
+      block: x.block,
+      index: x.index,
+      extrinsic: toHex(x.extrinsic),
+      nodes: x.nodes.map(toHex),
+    })),
   };
 }
 
@@ -243,6 +256,18 @@ export function readProofs(r: Reader, v: unknown, path = 'proofs'): ChainProofs 
         encoded: r.hex(jo.justification, `${path}.justifications[${i}].justification`),
       };
     }),
+    extrinsics:
+      o.extrinsics === undefined
+        ? []
+        : r.arr(o.extrinsics, `${path}.extrinsics`, 100_000).map((x, i) => {
+            const xo = r.obj(x, `${path}.extrinsics[${i}]`);
+            return {
+              block: blockHash(xo.block, `${path}.extrinsics[${i}].block`),
+              index: r.int(xo.index, `${path}.extrinsics[${i}].index`),
+              extrinsic: r.hex(xo.extrinsic, `${path}.extrinsics[${i}].extrinsic`),
+              nodes: nodes(xo.nodes, `${path}.extrinsics[${i}].nodes`),
+            };
+          }),
     authorities: a
       ? {
           setId: readSetId(r, a.setId, `${path}.authorities.setId`),

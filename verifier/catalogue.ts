@@ -457,7 +457,24 @@ export const CATALOGUE: readonly CheckSpec[] = [
     step: 'chain',
     presence: 'one',
     title:
-      'Each vote is a proven DdcPayouts.PayoutFingerprintCommited event by that validator for the cluster, era and roots stated.',
+      'Each vote is a proven DdcPayouts.PayoutFingerprintCommited event by that validator for the cluster, era and roots stated, and its ehd_id is the argument of the proven commit_payout_fingerprint extrinsic.',
+    fails: [
+      'NOT_PROVEN',
+      'FACT_MISMATCH',
+      'PROOF_INVALID',
+      'PROOF_INCOMPLETE',
+      'BAD_ENCODING',
+      'UNKNOWN_RUNTIME',
+    ],
+    waits: [],
+  },
+  {
+    check: 'chain.payout',
+    subject: 'chain',
+    step: 'chain',
+    presence: 'one',
+    title:
+      "The payout began with a proven DdcPayouts.begin_payout extrinsic for the cluster, era and fingerprint stated, read from its block's body under the extrinsics root.",
     fails: [
       'NOT_PROVEN',
       'FACT_MISMATCH',
@@ -491,7 +508,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     step: 'chain',
     presence: 'one',
     title:
-      "Each charge or reward of the record's customer and provider is a proven DdcPayouts event with the stated amounts and batch.",
+      "Each charge or reward of the record's customer and provider is a proven DdcPayouts event with the stated amounts and batch, and the batch's entries and proof are the arguments of the proven send_*_batch extrinsic.",
     fails: [
       'NOT_PROVEN',
       'FACT_MISMATCH',

@@ -34,7 +34,7 @@
  * they rest on the API's word, and every report says so.
  * @module
  */
-import { parseHex, toHex } from './bytes.ts';
+import { compactU, equalBytes, parseHex, toHex } from './bytes.ts';
 import type { ReceiptBundle } from './bundle.ts';
 import { verifyGrandpaJustification } from './grandpa.ts';
 import { type Header, decodeHeader, grandpaDigest, headerHash } from './header.ts';
@@ -53,13 +53,15 @@ import {
 } from './lines.ts';
 import {
   type DecodedEvent,
+  type DecodedExtrinsic,
   type PinnedRuntime,
   decodeEvents,
+  decodeExtrinsic,
   decodeLastRuntimeUpgrade,
   pinnedRuntime,
 } from './scale.ts';
 import { type SignatureBackend, pureBackend } from './signatures.ts';
-import { readStorageProofs } from './trie.ts';
+import { readStorageProof, readStorageProofs } from './trie.ts';
 
 /**
  * Storage keys every Substrate runtime uses (`twox128(pallet) ++ twox128(item)`), checked against
@@ -102,6 +104,16 @@ export interface ChainProofs {
   }>;
   /** The authority set the proofs start from (unpinned unless the user's trust root says so). */
   readonly authorities: { readonly setId: bigint; readonly keys: readonly Uint8Array[] } | null;
+  /**
+   * Extrinsics whose arguments facts rest on (`begin_payout`, a vote's `ehd_id`, a payout
+   * batch), each with the trie nodes proving it under its block's extrinsics root.
+   */
+  readonly extrinsics: ReadonlyArray<{
+    readonly block: string;
+    readonly index: number;
+    readonly extrinsic: Uint8Array;
+    readonly nodes: readonly Uint8Array[];
+  }>;
 }
 
 /** What the user trusts. Any one of them pins the proofs; none leaves them unpinned. */
@@ -175,6 +187,8 @@ export class ChainView {
   readonly #storage = new Map<string, Uint8Array[]>();
   readonly #states = new Map<string, BlockState>();
   readonly #justifications = new Map<string, ChainProofs['justifications'][number]>();
+  readonly #extrinsics = new Map<string, ChainProofs['extrinsics'][number]>();
+  readonly #decodedExtrinsics = new Map<string, Parsed<DecodedExtrinsic>>();
   #final = new Map<string, { readonly setId: bigint; readonly byTrustedSet: boolean }>();
   #dirty = false;
   #empty = true;
@@ -231,6 +245,10 @@ export class ChainView {
         have.push(...s.nodes);
         this.#states.delete(key);
       }
+    }
+    for (const x of proofs.extrinsics.slice(0, MAX_PROOF_READS)) {
+      const key = `${x.block.toLowerCase()}:${x.index}`;
+      if (!this.#extrinsics.has(key)) this.#extrinsics.set(key, x);
     }
     for (const j of proofs.justifications.slice(0, MAX_JUSTIFICATIONS)) {
       const key = `${j.setId}:${toHex(j.encoded)}`;
@@ -397,6 +415,35 @@ export class ChainView {
     });
   }
 
+  /**
+   * The extrinsic at `index` of a proven block, proven against its extrinsics root and decoded
+   * with the block's pinned runtime (cached).
+   */
+  extrinsic(ph: ProvenHeader, index: number): Parsed<DecodedExtrinsic> {
+    const key = `${ph.hash}:${index}`;
+    const cached = this.#decodedExtrinsics.get(key);
+    if (cached) return cached;
+    let out: Parsed<DecodedExtrinsic>;
+    const x = this.#extrinsics.get(key);
+    const st = this.state(ph);
+    if (!x) out = rejected('NOT_PROVEN', { block: ph.hash, extrinsic: index, reason: 'no proof' });
+    else if (!st.runtime)
+      out = st.events.ok ? rejected('NOT_PROVEN', { block: ph.hash }) : st.events;
+    else {
+      const v = readStorageProof(ph.header.extrinsicsRoot, x.nodes, compactU(index));
+      if (!v.ok) out = rejected(v.code, { ...v.facts, block: ph.hash, extrinsic: index });
+      else if (v.value === null || !equalBytes(v.value, x.extrinsic))
+        out = rejected('PROOF_INVALID', {
+          block: ph.hash,
+          extrinsic: index,
+          reason: v.value === null ? 'the extrinsics root has no such index' : 'other bytes',
+        });
+      else out = withBlock(decodeExtrinsic(st.runtime, x.extrinsic), ph.hash);
+    }
+    this.#decodedExtrinsics.set(key, out);
+    return out;
+  }
+
   /** The proven state reads of a block (cached). */
   state(ph: ProvenHeader): BlockState {
     const cached = this.#states.get(ph.hash);
@@ -561,6 +608,144 @@ function checkEventFact(view: ChainView, f: EventFact): { code: ReasonCode; fact
 }
 
 const hx = (b: Uint8Array): string => toHex(b);
+
+/** One extrinsic-backed fact: the call at `source.extrinsic` (`<height>-<index>`). */
+interface CallFact {
+  readonly where: string;
+  readonly source: Source | undefined;
+  readonly pallet: string;
+  readonly name: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** The extrinsic index of a source (`<height>-<index>`), or null. */
+function extrinsicIndex(s: Source | undefined): { block: number; index: number } | null {
+  const m = /^(\d+)-(\d+)$/.exec(s?.extrinsic ?? '');
+  if (!m) return null;
+  const block = Number(m[1]);
+  const index = Number(m[2]);
+  if (s?.block !== undefined && s.block !== block) return null;
+  return Number.isSafeInteger(index) ? { block, index } : null;
+}
+
+/** Compares a stated value with a decoded one: hex lowercased, integers as decimal, lists deep. */
+function sameValue(stated: unknown, proven: unknown): boolean {
+  if (Array.isArray(stated))
+    return (
+      Array.isArray(proven) &&
+      proven.length === stated.length &&
+      stated.every((v, i) => sameValue(v, proven[i]))
+    );
+  if (typeof stated === 'bigint' || typeof stated === 'number')
+    return typeof proven === 'bigint' && proven === BigInt(stated);
+  if (typeof stated === 'string')
+    return typeof proven === 'string' && proven.toLowerCase() === stated.toLowerCase();
+  if (stated !== null && typeof stated === 'object') {
+    if (proven === null || typeof proven !== 'object' || Array.isArray(proven)) return false;
+    return Object.entries(stated).every(([k, v]) =>
+      sameValue(v, (proven as Record<string, unknown>)[k])
+    );
+  }
+  return stated === proven;
+}
+
+function checkCallFact(view: ChainView, f: CallFact): { code: ReasonCode; facts: Facts } | null {
+  const at = extrinsicIndex(f.source);
+  if (!at)
+    return { code: 'NOT_PROVEN', facts: { fact: f.where, reason: 'the fact cites no extrinsic' } };
+  const block = view.resolve(at.block);
+  if (!block.ok) return { code: block.code, facts: { fact: f.where, ...block.facts } };
+  const x = view.extrinsic(block.value, at.index);
+  if (!x.ok) return { code: x.code, facts: { fact: f.where, ...x.facts } };
+  const call = x.value.call;
+  const base: Facts = { fact: f.where, block: at.block, extrinsic: at.index };
+  if ('unsupported' in call || call.pallet !== f.pallet || call.name !== f.name)
+    return {
+      code: 'FACT_MISMATCH',
+      facts: {
+        ...base,
+        stated: `${f.pallet}.${f.name}`,
+        proven:
+          'unsupported' in call
+            ? `${call.pallet} (call not pinned)`
+            : `${call.pallet}.${call.name}`,
+      },
+    };
+  for (const [name, stated] of Object.entries(f.fields)) {
+    const proven = (call.args as Record<string, unknown>)[name];
+    if (!sameValue(stated, proven))
+      return {
+        code: 'FACT_MISMATCH',
+        facts: {
+          ...base,
+          field: `${f.name}.${name}`,
+          stated: JSON.stringify(stated, (_k, v: unknown) =>
+            typeof v === 'bigint' ? v.toString() : v
+          ).slice(0, 200),
+        },
+      };
+  }
+  return null;
+}
+
+function payoutCall(b: ChainFacts): CallFact[] {
+  const e = b.era;
+  if (!e.payout) return [];
+  return [
+    {
+      where: 'attestation.payout',
+      source: e.payout.source,
+      pallet: 'DdcPayouts',
+      name: 'begin_payout',
+      fields: { cluster_id: hx(e.clusterId), era_id: e.era, fingerprint: hx(e.payout.fingerprint) },
+    },
+  ];
+}
+
+function voteCalls(b: ChainFacts): CallFact[] {
+  const e = b.era;
+  return e.votes.flatMap((v, i) =>
+    v.ehdId === null
+      ? []
+      : [
+          {
+            where: `attestation.votes[${i}].ehdId`,
+            source: v.source,
+            pallet: 'DdcPayouts',
+            name: 'commit_payout_fingerprint',
+            fields: {
+              cluster_id: hx(e.clusterId),
+              ehd_id: v.ehdId,
+              payers_root: hx(v.payersRoot),
+              payees_root: hx(v.payeesRoot),
+            },
+          },
+        ]
+  );
+}
+
+function batchCalls(b: ChainFacts): CallFact[] {
+  const e = b.era;
+  const out: CallFact[] = [];
+  for (const side of ['payers', 'payees'] as const) {
+    const batch = b.settlement[side];
+    if (!batch) continue;
+    out.push({
+      where: `settlement.${side}`,
+      source: batch.source,
+      pallet: 'DdcPayouts',
+      name: side === 'payers' ? 'send_charging_customers_batch' : 'send_rewarding_providers_batch',
+      fields: {
+        cluster_id: hx(e.clusterId),
+        era_id: e.era,
+        batch_index: batch.batchIndex,
+        [side]: batch.entries.map((x) => [hx(x.account), x.amount]),
+        batch_proof: { proof: batch.proof.map(hx) },
+      },
+    });
+  }
+  return out;
+}
 
 function anchorFacts(b: ChainFacts): EventFact[] {
   const a = b.anchor;
@@ -760,9 +945,15 @@ function groupLine(
   view: ChainView,
   check: string,
   facts: readonly EventFact[],
-  label: string
+  label: string,
+  calls: readonly CallFact[] = []
 ): Line {
-  const init: LineInit = { step: 'chain', check, rule: RULE, facts: { facts: facts.length } };
+  const init: LineInit = {
+    step: 'chain',
+    check,
+    rule: RULE,
+    facts: { facts: facts.length + calls.length },
+  };
   if (view.empty)
     return fail(
       { ...init, facts: { ...init.facts, reason: 'the bundle carries no proofs' } },
@@ -770,6 +961,10 @@ function groupLine(
     );
   for (const f of facts) {
     const bad = checkEventFact(view, f);
+    if (bad) return fail({ ...init, facts: { ...init.facts, ...bad.facts } }, bad.code);
+  }
+  for (const f of calls) {
+    const bad = checkCallFact(view, f);
     if (bad) return fail({ ...init, facts: { ...init.facts, ...bad.facts } }, bad.code);
   }
   return pass({ ...init, facts: { ...init.facts, proven: label } });
@@ -796,6 +991,8 @@ export interface CitedBlocks {
   readonly hashes: ReadonlyArray<{ readonly number: number; readonly hash: string }>;
   /** Every cited height (those named by hash included), ascending. */
   readonly heights: readonly number[];
+  /** Extrinsics whose arguments facts rest on, by height and index. */
+  readonly extrinsics: ReadonlyArray<{ readonly number: number; readonly index: number }>;
 }
 
 /** The payout range whose events the conservation totals sum, or null when the era is not paid. */
@@ -830,7 +1027,18 @@ export function citedBlocks(b: ChainFacts): CitedBlocks {
   add(b.era.payout?.source);
   const range = payoutRange(b);
   if (range) for (let n = range.from; n <= range.to; n++) set.add(n);
-  return { hashes, heights: [...set].sort((x, y) => x - y) };
+  const extrinsics = new Map<string, { number: number; index: number }>();
+  for (const c of [...payoutCall(b), ...voteCalls(b), ...batchCalls(b)]) {
+    const at = extrinsicIndex(c.source);
+    if (!at) continue;
+    set.add(at.block);
+    extrinsics.set(`${at.block}-${at.index}`, { number: at.block, index: at.index });
+  }
+  return {
+    hashes,
+    heights: [...set].sort((x, y) => x - y),
+    extrinsics: [...extrinsics.values()],
+  };
 }
 
 function pinLine(
@@ -996,10 +1204,6 @@ function pinLine(
 /** Facts no proof in the bundle covers: they rest on the API's word. */
 function unprovenFacts(b: ReceiptBundle): string[] {
   const words: string[] = ['grant versions (GAR service)'];
-  if (b.era.payout) words.push('begin_payout fingerprint (extrinsic)');
-  if (b.era.votes.some((v) => v.ehdId !== null)) words.push('vote ehd_id (extrinsic)');
-  if (b.settlement.payers || b.settlement.payees)
-    words.push('payout batch entries and proofs (extrinsic)');
   if (b.anchor.authority) words.push('cluster manager and nodes (pallet storage)');
   if (b.links.registration?.provider) words.push("node's provider (pallet storage)");
   return words;
@@ -1111,9 +1315,22 @@ export function bindChainFacts(
     groupLine(view, 'chain.grant', grantFacts(b), 'System.Remarked, Timestamp.Now'),
     groupLine(view, 'chain.registration', registrationFacts(b), 'DdcClusters.ClusterNode*'),
     groupLine(view, 'chain.validators', era.validators, 'DdcVerification.ValidatorsSetUpdated'),
-    groupLine(view, 'chain.votes', era.votes, 'DdcPayouts.PayoutFingerprintCommited'),
+    groupLine(
+      view,
+      'chain.votes',
+      era.votes,
+      'DdcPayouts.PayoutFingerprintCommited, commit_payout_fingerprint',
+      voteCalls(b)
+    ),
+    groupLine(view, 'chain.payout', [], 'DdcPayouts.begin_payout', payoutCall(b)),
     groupLine(view, 'chain.paid', era.paid, 'DdcClusters.ClusterEraPaid'),
-    groupLine(view, 'chain.settlement', settlementFacts(b), 'DdcPayouts.Charged / Rewarded'),
+    groupLine(
+      view,
+      'chain.settlement',
+      settlementFacts(b),
+      'DdcPayouts.Charged / Rewarded, send_*_batch',
+      batchCalls(b)
+    ),
     conservationLine(view, b),
   ];
   const pin = pinLine(view, b, trust);

@@ -20,7 +20,8 @@
  * produces a bundle whose chain lines fail.
  * @module
  */
-import { compactU, concatBytes, parseHex, toHex, utf8 } from './bytes.ts';
+import { compactU, concatBytes, equalBytes, parseHex, toHex, utf8 } from './bytes.ts';
+import { TrieBuilder } from './trie-builder.ts';
 import { BUNDLE_VERSION, type ReceiptBundleJson, parseBundle, writeProofs } from './bundle.ts';
 import {
   type ChainProofs,
@@ -97,17 +98,27 @@ const CACHE_LIMIT = 20_000;
 /** Asks one chain node for proofs, and caches what it answered. */
 export class ChainProofSource {
   readonly #transport: RpcBatch;
+  readonly #clock: (() => number) | null;
+  readonly #finalizedTtlMs: number;
+  #finalized: { number: number; at: number } | null = null;
   readonly #blocks = new Map<string, BlockEntry>();
   readonly #canonical = new Map<number, string>();
   readonly #finality = new Map<number, Finality | null>();
   readonly #setIds = new Map<string, bigint>();
+  readonly #bodies = new Map<string, { values: Uint8Array[]; trie: TrieBuilder }>();
   #genesis: { hash: string; keys: Uint8Array[] } | null = null;
   #changes: Array<{ setId: bigint; number: number }> | null = null;
   #changesAt = -1;
 
-  /** `transport` asks the node (api/rpc.ts's `fetchRpcBatch` over HTTP, or any `RpcBatch`). */
-  constructor(transport: RpcBatch) {
+  /**
+   * `transport` asks the node (api/rpc.ts's `fetchRpcBatch` over HTTP, or any `RpcBatch`);
+   * `clock` gives milliseconds (the caller's: this module reads no clock of its own); without
+   * one, the finalized head is asked for every bundle.
+   */
+  constructor(transport: RpcBatch, clock: (() => number) | null = null, finalizedTtlMs = 1000) {
     this.#transport = transport;
+    this.#clock = clock;
+    this.#finalizedTtlMs = finalizedTtlMs;
   }
 
   async #rpc(calls: readonly Call[]): Promise<unknown[]> {
@@ -126,9 +137,17 @@ export class ChainProofSource {
     map.set(k, v);
   }
 
+  /**
+   * The node's finalized height, asked at most once per `#finalizedTtlMs` (bundles built in a
+   * burst share one answer; a slightly old head only delays a justification).
+   */
   async #finalizedNumber(): Promise<number> {
+    const now = this.#clock ? this.#clock() : null;
+    if (now !== null && this.#finalized && now - this.#finalized.at < this.#finalizedTtlMs)
+      return this.#finalized.number;
     const [head] = await this.#rpc([['chain_getFinalizedHead', []]]);
     const b = await this.#blocksByHash([String(head)]);
+    if (now !== null) this.#finalized = { number: b[0]!.number, at: now };
     return b[0]!.number;
   }
 
@@ -186,6 +205,38 @@ export class ChainProofSource {
         return x;
       });
     });
+  }
+
+  /**
+   * A block's extrinsics and their ordered trie (`chain_getBlock`), checked against the header's
+   * extrinsics root under either layout (cached).
+   */
+  async #bodyOf(hash: string): Promise<{ values: Uint8Array[]; trie: TrieBuilder }> {
+    const cached = this.#bodies.get(hash);
+    if (cached) return cached;
+    const [block] = await this.#blocksByHash([hash]);
+    const [raw] = await this.#rpc([['chain_getBlock', [hash]]]);
+    const list = (raw as { block?: { extrinsics?: unknown } } | null)?.block?.extrinsics;
+    if (!Array.isArray(list)) throw new ChainRpcError(`no body for block ${hash}`);
+    const values = list.map((x) => {
+      const b = parseHex(x);
+      if (!b) throw new ChainRpcError(`an extrinsic of ${hash} is not hex`);
+      return b;
+    });
+    const root = decodeHeader(block!.header);
+    if (!root.ok) throw new ChainRpcError(`the header of ${hash} does not decode`);
+    for (const version of [0, 1] as const) {
+      const trie = TrieBuilder.fromEntries(
+        values.map((v, i) => [compactU(i), v] as const),
+        version
+      );
+      if (equalBytes(trie.root(), root.value.extrinsicsRoot)) {
+        const body = { values, trie };
+        this.#remember(this.#bodies, hash, body);
+        return body;
+      }
+    }
+    throw new ChainRpcError(`the extrinsics of ${hash} do not give its extrinsics root`);
   }
 
   /** The set id whose authorities sign justifications of `block`: the one in its parent's state. */
@@ -335,11 +386,27 @@ export class ChainProofSource {
         headers.set(b!.hash, b!.header);
       }
     }
+    const extrinsics: Array<ChainProofs['extrinsics'][number]> = [];
+    for (const x of cited.extrinsics) {
+      const hash = byHeight.get(x.number);
+      if (hash === undefined) continue;
+      const body = await this.#bodyOf(hash);
+      const extrinsic = body.values[x.index];
+      if (extrinsic === undefined)
+        throw new ChainRpcError(`block ${hash} has no extrinsic ${x.index}`);
+      extrinsics.push({
+        block: hash,
+        index: x.index,
+        extrinsic,
+        nodes: body.trie.proof([compactU(x.index)]),
+      });
+    }
     return {
       headers: [...headers.values()],
       storage: blocks.map((b) => ({ block: b.hash, nodes: b.nodes! })),
       justifications: [...justifications.values()],
       authorities: { setId: 0n, keys: genesis.keys },
+      extrinsics,
     };
   }
 }

@@ -1,7 +1,9 @@
 /**
- * A Substrate state trie for the devnet: roots and read proofs that a real node would give for
- * the same key-value pairs, so that `verifier/trie.ts` checks devnet proofs exactly as it checks
- * Polkadot's or Cere's.
+ * Building Substrate tries: roots and read proofs that a real node would give for the same
+ * key-value pairs. The devnet's state is one (so `verifier/trie.ts` checks devnet proofs exactly
+ * as it checks Polkadot's or Cere's); the extrinsics of a block are another, which the proof
+ * source (verifier/proof-source.ts) proves an extrinsic of against the header's extrinsics root.
+ * Pure and browser-safe like the rest of `verifier/`.
  *
  * The trie is sp-trie's `LayoutV0` / `LayoutV1` over `BlakeTwo256` with the "no extension" node
  * codec (the encoding is described in `verifier/trie.ts`; the encoder here follows paritytech/trie
@@ -25,8 +27,8 @@
  * the trie of `Compact<u32>(index) → value`.
  * @module
  */
-import { compactU, toHex } from '../verifier/bytes.ts';
-import { blake2b256 } from '../verifier/hash.ts';
+import { compactU, toHex } from './bytes.ts';
+import { blake2b256 } from './hash.ts';
 
 export type StateVersion = 0 | 1;
 export type TrieEntries = Iterable<readonly [Uint8Array, Uint8Array]>;
