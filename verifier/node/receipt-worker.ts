@@ -65,7 +65,10 @@ parentPort?.on('message', (req: PoolRequest) => {
       views.clear();
       policyKey = key;
     }
-    if (views.size > 64) views.clear();
+    // Views grow with the blocks they hold: start afresh past 64 views or 20,000 headers.
+    let headers = 0;
+    for (const v of views.values()) headers += v.headers.size;
+    if (views.size > 64 || headers > 20_000) views.clear();
     res = {
       id: req.id,
       results: req.texts.map((t) =>
