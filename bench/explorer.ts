@@ -151,6 +151,7 @@ async function bundleSizes(url: string): Promise<{
             headers: string[];
             storage: Array<{ block: string; nodes: string[] }>;
             justifications: Array<{ justification: string }>;
+            extrinsics?: Array<{ extrinsic: string; nodes: string[] }>;
           };
         };
         const key = `${b.attestation.clusterId}-${b.attestation.era}`;
@@ -159,6 +160,10 @@ async function bundleSizes(url: string): Promise<{
         for (const h of b.proofs.headers) seen.set(h, h);
         for (const st of b.proofs.storage) for (const n of st.nodes) seen.set(n, n);
         for (const j of b.proofs.justifications) seen.set(j.justification, j.justification);
+        for (const x of b.proofs.extrinsics ?? []) {
+          seen.set(x.extrinsic, x.extrinsic);
+          for (const n of x.nodes) seen.set(n, n);
+        }
       })
     );
   }
@@ -172,7 +177,8 @@ export async function run(report: Reporter): Promise<void> {
   const product = await startProduct('pglite', {
     seed: 'explorer-bench',
     records: RECORDS,
-    eras: 2,
+    // The fault scenario's era-not-paid needs three eras (a later one is paid instead).
+    eras: 3,
     recordsPerBatch: 50,
   });
   console.log(

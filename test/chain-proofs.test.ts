@@ -114,7 +114,7 @@ describe('the proven runtime of a block', () => {
     });
     const block = toHex(headerHash(header));
     const view = new ChainView({
-      headers: [header],
+      headers: [toHex(header)],
       storage: [
         {
           block,
@@ -122,7 +122,7 @@ describe('the proven runtime of a block', () => {
             entries,
             entries.map(([k]) => k),
             0
-          ),
+          ).map(toHex),
         },
       ],
       justifications: [],

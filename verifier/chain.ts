@@ -87,20 +87,24 @@ export const MAX_PAYOUT_RANGE = 5_000;
 
 // Inputs -----------------------------------------------------------------------------------------
 
-/** A bundle's `proofs` section, typed. */
+/**
+ * A bundle's `proofs` section. Byte strings stay `0x` hex as the bundle carries them: a view
+ * shared by an era's receipts skips what it already holds by its text, and decodes (and
+ * validates: bad hex is `BAD_ENCODING`) only what is new.
+ */
 export interface ChainProofs {
   /** SCALE-encoded headers: every cited block, and the blocks linking it to a justified one. */
-  readonly headers: readonly Uint8Array[];
+  readonly headers: readonly string[];
   /** Trie nodes reading `System.Events`, `System.LastRuntimeUpgrade` and `Timestamp.Now`. */
   readonly storage: ReadonlyArray<{
     readonly block: string;
-    readonly nodes: readonly Uint8Array[];
+    readonly nodes: readonly string[];
   }>;
   /** GRANDPA justifications, each with the set id its precommits were signed for. */
   readonly justifications: ReadonlyArray<{
     readonly block: string;
     readonly setId: bigint;
-    readonly encoded: Uint8Array;
+    readonly encoded: string;
   }>;
   /** The authority set the proofs start from (unpinned unless the user's trust root says so). */
   readonly authorities: { readonly setId: bigint; readonly keys: readonly Uint8Array[] } | null;
@@ -111,8 +115,8 @@ export interface ChainProofs {
   readonly extrinsics: ReadonlyArray<{
     readonly block: string;
     readonly index: number;
-    readonly extrinsic: Uint8Array;
-    readonly nodes: readonly Uint8Array[];
+    readonly extrinsic: string;
+    readonly nodes: readonly string[];
   }>;
 }
 
@@ -184,7 +188,8 @@ export class ChainView {
   readonly #verified = new Map<string, ReturnType<typeof verifyGrandpaJustification>>();
   /** The authority sets followed, by set id. */
   readonly sets = new Map<bigint, readonly Uint8Array[]>();
-  readonly #storage = new Map<string, Uint8Array[]>();
+  readonly #storage = new Map<string, string[]>();
+  readonly #seenHeaders = new Set<string>();
   readonly #states = new Map<string, BlockState>();
   readonly #justifications = new Map<string, ChainProofs['justifications'][number]>();
   readonly #extrinsics = new Map<string, ChainProofs['extrinsics'][number]>();
@@ -215,13 +220,16 @@ export class ChainView {
   /** Adds a bundle's proofs (headers and reads already known are skipped). */
   add(proofs: ChainProofs): void {
     this.#empty = false;
-    for (const [i, encoded] of proofs.headers.slice(0, MAX_PROOF_HEADERS).entries()) {
-      const h = decodeHeader(encoded);
-      if (!h.ok) {
-        this.#headerProblems.set(toHex(encoded), {
+    for (const [i, text] of proofs.headers.slice(0, MAX_PROOF_HEADERS).entries()) {
+      if (this.#seenHeaders.has(text)) continue;
+      this.#seenHeaders.add(text);
+      const encoded = parseHex(text);
+      const h = encoded ? decodeHeader(encoded) : rejected<never>('BAD_ENCODING', { hex: false });
+      if (!h.ok || !encoded) {
+        this.#headerProblems.set(text, {
           what: `headers[${i}]`,
-          code: h.code,
-          facts: h.facts,
+          code: h.ok ? 'BAD_ENCODING' : h.code,
+          facts: h.ok ? {} : h.facts,
         });
         continue;
       }
@@ -251,7 +259,7 @@ export class ChainView {
       if (!this.#extrinsics.has(key)) this.#extrinsics.set(key, x);
     }
     for (const j of proofs.justifications.slice(0, MAX_JUSTIFICATIONS)) {
-      const key = `${j.setId}:${toHex(j.encoded)}`;
+      const key = `${j.setId}:${j.encoded}`;
       if (this.#justifications.has(key)) continue;
       this.#justifications.set(key, j);
       this.#dirty = true;
@@ -274,7 +282,7 @@ export class ChainView {
       };
     else if (this.#headerProblems.size > 0)
       for (const encoded of proofs.headers) {
-        const p = this.#headerProblems.get(toHex(encoded));
+        const p = this.#headerProblems.get(encoded);
         if (p) {
           headers = p;
           break;
@@ -289,7 +297,7 @@ export class ChainView {
       };
     else if (this.#justificationProblems.size > 0)
       for (const j of proofs.justifications) {
-        const p = this.#justificationProblems.get(`${j.setId}:${toHex(j.encoded)}`);
+        const p = this.#justificationProblems.get(`${j.setId}:${j.encoded}`);
         if (p) {
           justifications = p;
           break;
@@ -327,7 +335,10 @@ export class ChainView {
         const memo = `${setKey}:${jKey}`;
         let v = this.#verified.get(memo);
         if (v === undefined) {
-          v = verifyGrandpaJustification(j.encoded, setId, keys, this.#backend);
+          const bytes = parseHex(j.encoded);
+          v = bytes
+            ? verifyGrandpaJustification(bytes, setId, keys, this.#backend)
+            : rejected('BAD_ENCODING', { field: 'justification' });
           this.#verified.set(memo, v);
         }
         if (!v.ok) {
@@ -430,15 +441,20 @@ export class ChainView {
     else if (!st.runtime)
       out = st.events.ok ? rejected('NOT_PROVEN', { block: ph.hash }) : st.events;
     else {
-      const v = readStorageProof(ph.header.extrinsicsRoot, x.nodes, compactU(index));
+      const nodes = hexList(x.nodes);
+      const bytes = parseHex(x.extrinsic);
+      const v =
+        nodes && bytes
+          ? readStorageProof(ph.header.extrinsicsRoot, nodes, compactU(index))
+          : rejected<never>('BAD_ENCODING', { field: 'extrinsic proof' });
       if (!v.ok) out = rejected(v.code, { ...v.facts, block: ph.hash, extrinsic: index });
-      else if (v.value === null || !equalBytes(v.value, x.extrinsic))
+      else if (v.value === null || !bytes || !equalBytes(v.value, bytes))
         out = rejected('PROOF_INVALID', {
           block: ph.hash,
           extrinsic: index,
           reason: v.value === null ? 'the extrinsics root has no such index' : 'other bytes',
         });
-      else out = withBlock(decodeExtrinsic(st.runtime, x.extrinsic), ph.hash);
+      else out = withBlock(decodeExtrinsic(st.runtime, bytes), ph.hash);
     }
     this.#decodedExtrinsics.set(key, out);
     return out;
@@ -454,7 +470,10 @@ export class ChainView {
       const no = rejected<never>('NOT_PROVEN', { block: ph.hash, reason: 'no storage proof' });
       s = { runtime: null, events: no, timestamp: no };
     } else {
-      const reads = readStorageProofs(ph.header.stateRoot, nodes, KEY_BYTES);
+      const bytes = hexList(nodes);
+      const reads = bytes
+        ? readStorageProofs(ph.header.stateRoot, bytes, KEY_BYTES)
+        : rejected<never>('BAD_ENCODING', { field: 'storage proof node' });
       if (!reads.ok) {
         const no = rejected<never>(reads.code, { ...reads.facts, block: ph.hash });
         s = { runtime: null, events: no, timestamp: no };
@@ -479,6 +498,17 @@ export class ChainView {
     this.#states.set(ph.hash, s);
     return s;
   }
+}
+
+/** Hex texts as bytes, or null when one is not hex. */
+function hexList(texts: readonly string[]): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
+  for (const t of texts) {
+    const b = parseHex(t);
+    if (!b) return null;
+    out.push(b);
+  }
+  return out;
 }
 
 function withBlock<T>(p: Parsed<T>, block: string): Parsed<T> {

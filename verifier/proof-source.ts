@@ -106,6 +106,8 @@ export class ChainProofSource {
   readonly #finality = new Map<number, Finality | null>();
   readonly #setIds = new Map<string, bigint>();
   readonly #bodies = new Map<string, { values: Uint8Array[]; trie: TrieBuilder }>();
+  /** Hex texts of the byte strings handed out (blocks are immutable: each is converted once). */
+  readonly #hexes = new WeakMap<Uint8Array, string>();
   #genesis: { hash: string; keys: Uint8Array[] } | null = null;
   #changes: Array<{ setId: bigint; number: number }> | null = null;
   #changesAt = -1;
@@ -119,6 +121,15 @@ export class ChainProofSource {
     this.#transport = transport;
     this.#clock = clock;
     this.#finalizedTtlMs = finalizedTtlMs;
+  }
+
+  #hex(b: Uint8Array): string {
+    let h = this.#hexes.get(b);
+    if (h === undefined) {
+      h = toHex(b);
+      this.#hexes.set(b, h);
+    }
+    return h;
   }
 
   async #rpc(calls: readonly Call[]): Promise<unknown[]> {
@@ -397,14 +408,18 @@ export class ChainProofSource {
       extrinsics.push({
         block: hash,
         index: x.index,
-        extrinsic,
-        nodes: body.trie.proof([compactU(x.index)]),
+        extrinsic: this.#hex(extrinsic),
+        nodes: body.trie.proof([compactU(x.index)]).map(toHex),
       });
     }
     return {
-      headers: [...headers.values()],
-      storage: blocks.map((b) => ({ block: b.hash, nodes: b.nodes! })),
-      justifications: [...justifications.values()],
+      headers: [...headers.values()].map((h) => this.#hex(h)),
+      storage: blocks.map((b) => ({ block: b.hash, nodes: b.nodes!.map((n) => this.#hex(n)) })),
+      justifications: [...justifications.values()].map((j) => ({
+        block: j.block,
+        setId: j.setId,
+        encoded: this.#hex(j.encoded),
+      })),
       authorities: { setId: 0n, keys: genesis.keys },
       extrinsics,
     };
