@@ -565,6 +565,11 @@ export async function startCommand(argv: string[]): Promise<number> {
         else if (r.sampleOk) lines.push(`             one of them:   ${url}/receipt/${r.sampleOk}`);
       }
       if (sentinel) lines.push(`  sentinel   spot-checks the storage nodes of every paid era`);
+      // Bundles carry proofs of their chain facts; a node the user trusts pins them.
+      lines.push(
+        `  proofs     bundles prove their chain facts against ${rpcUrl}; pin them to a node you trust:`,
+        `             npx proofroom verify <bundle.json> --trust-rpc ${rpcUrl}  (explorer: "Check against my node")`
+      );
       lines.push(
         `Ctrl-C stops everything; the next start resumes from ${db.embedded ? o.dataDir : 'the database'}.`,
         ''
