@@ -15,7 +15,7 @@ import { type ReorgResult, ReorgError, reorg } from './forks.ts';
 import { GarService } from './gar-service.ts';
 import type { ReceiptBundleJson } from '../verifier/bundle.ts';
 import { type Manifest } from './scenario.ts';
-import { DEVNET_RUNTIME_VERSION, devnetMetadata } from './metadata.ts';
+import { type DevnetRuntimeVariant, devnetMetadata, variantRuntimeVersion } from './metadata.ts';
 import { RpcError, startRpcServer } from './rpc-server.ts';
 import {
   type BundleChainContext,
@@ -40,6 +40,11 @@ export interface DevnetOptions extends DevnetScenarioOptions {
    * `advance()` or `settle()` then reveal the rest. Not with the `anchor-reorged` fault.
    */
   readonly holdAt?: number;
+  /**
+   * Run another runtime than the devnet's: another spec version with changed event layouts (a
+   * layout the indexer and the verifier do not know). Default: the devnet's own.
+   */
+  readonly runtime?: DevnetRuntimeVariant;
 }
 
 export interface Devnet {
@@ -87,8 +92,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const scenarioMs = performance.now() - t;
   t = performance.now();
   const chain = new Chain({
-    metadata: devnetMetadata(),
-    runtimeVersion: DEVNET_RUNTIME_VERSION,
+    metadata: devnetMetadata(options.runtime),
+    runtimeVersion: variantRuntimeVersion(options.runtime),
     genesisTimestamp: scenario.genesisTimestamp,
     grandpa: { authorities: scenario.grandpa.authorities },
   });

@@ -844,14 +844,50 @@ function setConstant(pallet: PalletMetadataV14 | undefined, name: string, hex: s
   constant.value = hex as unknown as Uint8Array;
 }
 
-function buildMetadataV14(): MetadataV14 {
+/**
+ * A runtime the devnet can run instead of its own, for tests of what the indexer and verifier do
+ * with a layout they do not know: another spec version, and event fields whose type changed
+ * (`[pallet, event, field]` become `Option<T>`, as a future Cere runtime could change them; the
+ * scenario's values still encode, as `Some`).
+ */
+export interface DevnetRuntimeVariant {
+  readonly specVersion: number;
+  readonly optionFields?: ReadonlyArray<readonly [string, string, string]>;
+}
+
+function applyVariant(specs: PalletSpec[], t: TypeTable, v: DevnetRuntimeVariant): PalletSpec[] {
+  return specs.map((spec) => ({
+    ...spec,
+    events: spec.events.map((e) => {
+      const changed = (v.optionFields ?? []).filter(([p, ev]) => p === spec.name && ev === e.name);
+      if (changed.length === 0) return e;
+      return {
+        ...e,
+        fields: e.fields.map(([name, type, typeName]) =>
+          changed.some(([, , f]) => f === name)
+            ? ([name, t.option(type), `Option<${typeName}>`] as const)
+            : ([name, type, typeName] as const)
+        ),
+      };
+    }),
+  }));
+}
+
+/** The runtime version of a variant: the devnet's, with the variant's spec version. */
+export function variantRuntimeVersion(v?: DevnetRuntimeVariant): DevnetRuntimeVersion {
+  return v
+    ? ({ ...DEVNET_RUNTIME_VERSION, specVersion: v.specVersion } as unknown as DevnetRuntimeVersion)
+    : DEVNET_RUNTIME_VERSION;
+}
+
+function buildMetadataV14(runtime?: DevnetRuntimeVariant): MetadataV14 {
   const decoded = decodeMetadata(substrateMetadataHex);
   if (decoded.__kind !== 'V14') throw new Error(`expected V14 metadata, got ${decoded.__kind}`);
   const metadata = decoded.value;
   const t = new TypeTable(metadata.lookup.types);
 
   const d = addDdcTypes(t);
-  const specs = ddcPallets(d);
+  const specs = runtime ? applyVariant(ddcPallets(d), t, runtime) : ddcPallets(d);
   const indices = new Set(specs.map((s) => s.index));
 
   const removed = metadata.pallets.filter((p) => indices.has(p.index));
@@ -905,7 +941,7 @@ function buildMetadataV14(): MetadataV14 {
 
   const system = metadata.pallets.find((p) => p.name === 'System');
   setConstant(system, 'SS58Prefix', hexOf(uintLe(BigInt(SS58_PREFIX), 2)));
-  setConstant(system, 'Version', encodeRuntimeVersion(DEVNET_RUNTIME_VERSION));
+  setConstant(system, 'Version', encodeRuntimeVersion(variantRuntimeVersion(runtime)));
   const balances = metadata.pallets.find((p) => p.name === 'Balances');
   setConstant(balances, 'ExistentialDeposit', hexOf(uintLe(EXISTENTIAL_DEPOSIT, 16)));
 
@@ -928,12 +964,16 @@ let cached: Uint8Array | undefined;
 let cachedHex: string | undefined;
 
 /** Builds the devnet metadata from scratch (uncached); `devnetMetadata()` caches this. */
-export function buildDevnetMetadata(): Uint8Array {
-  return encodeMetadataV14(buildMetadataV14());
+export function buildDevnetMetadata(variant?: DevnetRuntimeVariant): Uint8Array {
+  return encodeMetadataV14(buildMetadataV14(variant));
 }
 
-/** The devnet runtime metadata (`RuntimeMetadataPrefixed`, v14). Built once; a fresh copy. */
-export function devnetMetadata(): Uint8Array {
+/**
+ * The devnet runtime metadata (`RuntimeMetadataPrefixed`, v14), or a variant's. The devnet's own
+ * is built once; a fresh copy each call.
+ */
+export function devnetMetadata(variant?: DevnetRuntimeVariant): Uint8Array {
+  if (variant) return buildDevnetMetadata(variant);
   cached ??= buildDevnetMetadata();
   return cached.slice();
 }

@@ -172,13 +172,24 @@ function nodeKeyOf(k: { __kind: string; value: string }): string {
   return k.value;
 }
 
+/**
+ * A call or event the indexer reads but cannot decode: a `chain.decode` line naming the event or
+ * call and the runtime's spec version. A layout none of the generated decoders knows (a runtime
+ * newer than `indexer/types`) fails their `is()` check, which the facts say in words.
+ */
 function decodeFailure(
   kind: string,
   id: string,
   block: number,
+  specVersion: number,
   name: string,
   e: unknown
 ): SubjectLines {
+  const message = e instanceof Error ? e.message.slice(0, 300) : String(e);
+  // The generated decoders assert their `is()` check (node:assert) before decoding.
+  const layoutUnknown =
+    e instanceof Error &&
+    (e.name === 'AssertionError' || (e as { code?: unknown }).code === 'ERR_ASSERTION');
   return {
     kind,
     id,
@@ -189,7 +200,13 @@ function decodeFailure(
           step: 'anchor',
           check: 'chain.decode',
           rule: 'chain:metadata-v14',
-          facts: { name, error: e instanceof Error ? e.message.slice(0, 300) : String(e) },
+          facts: {
+            name,
+            specVersion,
+            error: layoutUnknown
+              ? `no decoder of this indexer knows the layout of ${name} at spec version ${specVersion}`
+              : message,
+          },
           source: { block },
         },
         'BAD_ENCODING'
@@ -220,14 +237,18 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
     try {
       mapCall(b, c, ing);
     } catch (e) {
-      ing.subjects.push(decodeFailure('call', `${height}-${c.extrinsicIndex}`, height, c.name, e));
+      ing.subjects.push(
+        decodeFailure('call', `${height}-${c.extrinsicIndex}`, height, h.specVersion, c.name, e)
+      );
     }
   }
   for (const e of b.events) {
     try {
       mapEvent(b, e, ing);
     } catch (err) {
-      ing.subjects.push(decodeFailure('event', eventId(height, e.index), height, e.name, err));
+      ing.subjects.push(
+        decodeFailure('event', eventId(height, e.index), height, h.specVersion, e.name, err)
+      );
     }
   }
 }

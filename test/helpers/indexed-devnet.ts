@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import { type Devnet, startDevnet } from '../../devnet/devnet.ts';
+import type { DevnetRuntimeVariant } from '../../devnet/metadata.ts';
 import { DEVNET_FAULTS, type DevnetFault } from '../../devnet/scenario.ts';
 import { Supervisor } from '../../indexer/supervisor.ts';
 import { type Leg, type TestDatabase, createTestDatabase } from './databases.ts';
@@ -29,6 +30,8 @@ export interface IndexDevnetOptions {
   readonly eras?: number;
   readonly recordsPerBatch?: number;
   readonly faults?: readonly DevnetFault[];
+  /** Another runtime than the devnet's (devnet/metadata.ts `DevnetRuntimeVariant`). */
+  readonly runtime?: DevnetRuntimeVariant;
 }
 
 export async function indexDevnet(leg: Leg, opts: IndexDevnetOptions = {}): Promise<IndexedDevnet> {
@@ -38,6 +41,7 @@ export async function indexDevnet(leg: Leg, opts: IndexDevnetOptions = {}): Prom
     eras: opts.eras ?? 4,
     recordsPerBatch: opts.recordsPerBatch ?? 10,
     faults: [...(opts.faults ?? DEVNET_FAULTS)],
+    ...(opts.runtime ? { runtime: opts.runtime } : {}),
   });
   let db: TestDatabase | undefined;
   let indexer: Supervisor | undefined;
