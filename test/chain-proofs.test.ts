@@ -449,6 +449,30 @@ describe('chain-bound bundles, through the indexer and the API', () => {
     expect(tried).toBeGreaterThan(100);
   });
 
+  it('a bundle with a broken proof node fails alone and spoils no bundle sharing its view', () => {
+    const honest = [...bundles].filter(([id]) => reports.get(id)!.status === 'pass');
+    const [a, b] = [honest[0]![1], honest[1]![1]] as any[];
+    // Two receipts of one batch: the same anchor block, read from one shared view.
+    expect(a.anchor.block.hash).toBe(b.anchor.block.hash);
+    const bad = clone(a);
+    // The cited anchor block's read proof: one node is not hex at all.
+    const read = bad.proofs.storage.find(
+      (x: { block: string }) => x.block === bad.anchor.block.hash
+    );
+    read.nodes = read.nodes.map((n: string, i: number) => (i === 0 ? '0xnot-hex' : n));
+    const parse = (x: unknown) => {
+      const p = parseBundle(JSON.stringify(x));
+      if (!p.ok) throw new Error(p.errors.join('; '));
+      return p.bundle;
+    };
+    const views = new Map();
+    const first = verifyBundle(parse(bad), nodeBackend, undefined, { views });
+    expect(chainLine(first, 'chain.anchor').status).toBe('fail');
+    expect(['PROOF_INCOMPLETE', 'PROOF_INVALID']).toContain(chainLine(first, 'chain.anchor').code);
+    const second = verifyBundle(parse(b), nodeBackend, undefined, { views });
+    expect(failing(second)).toEqual([]);
+  });
+
   it('proofroom verify exits 3 without a trust root, 0 with one, 1 against another chain', async () => {
     const [id, b] = [...bundles].find(([id]) => reports.get(id)!.status === 'pass')!;
     const file = path.join(dir, `${id.replace(/\W+/g, '_')}.json`);

@@ -441,12 +441,10 @@ export class ChainView {
     else if (!st.runtime)
       out = st.events.ok ? rejected('NOT_PROVEN', { block: ph.hash }) : st.events;
     else {
-      const nodes = hexList(x.nodes);
       const bytes = parseHex(x.extrinsic);
-      const v =
-        nodes && bytes
-          ? readStorageProof(ph.header.extrinsicsRoot, nodes, compactU(index))
-          : rejected<never>('BAD_ENCODING', { field: 'extrinsic proof' });
+      const v = bytes
+        ? readStorageProof(ph.header.extrinsicsRoot, hexList(x.nodes), compactU(index))
+        : rejected<never>('BAD_ENCODING', { field: 'extrinsic' });
       if (!v.ok) out = rejected(v.code, { ...v.facts, block: ph.hash, extrinsic: index });
       else if (v.value === null || !bytes || !equalBytes(v.value, bytes))
         out = rejected('PROOF_INVALID', {
@@ -470,10 +468,7 @@ export class ChainView {
       const no = rejected<never>('NOT_PROVEN', { block: ph.hash, reason: 'no storage proof' });
       s = { runtime: null, events: no, timestamp: no };
     } else {
-      const bytes = hexList(nodes);
-      const reads = bytes
-        ? readStorageProofs(ph.header.stateRoot, bytes, KEY_BYTES)
-        : rejected<never>('BAD_ENCODING', { field: 'storage proof node' });
+      const reads = readStorageProofs(ph.header.stateRoot, hexList(nodes), KEY_BYTES);
       if (!reads.ok) {
         const no = rejected<never>(reads.code, { ...reads.facts, block: ph.hash });
         s = { runtime: null, events: no, timestamp: no };
@@ -500,13 +495,16 @@ export class ChainView {
   }
 }
 
-/** Hex texts as bytes, or null when one is not hex. */
-function hexList(texts: readonly string[]): Uint8Array[] | null {
+/**
+ * Proof nodes as bytes. A text that is not hex is left out: nodes authenticate themselves by
+ * their hash, so a missing one can only make a read undecided (`PROOF_INCOMPLETE`), and one
+ * bundle's bad node cannot spoil the reads of the bundles sharing its view.
+ */
+function hexList(texts: readonly string[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const t of texts) {
     const b = parseHex(t);
-    if (!b) return null;
-    out.push(b);
+    if (b) out.push(b);
   }
   return out;
 }
