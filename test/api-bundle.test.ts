@@ -5,7 +5,6 @@
  * honest record's bundle is the devnet's own; the `proofroom verify` CLI accepts it and rejects a
  * tampered copy; rows without a stored proof give the same bundle.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,10 +20,10 @@ import { parseBundle } from '../verifier/bundle.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
 import { databaseLegs } from './helpers/databases.ts';
+import { cliVerify } from './helpers/cli-verify.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
 import { clone, flipAmountBit, flipHexBit, syncRecordBytes } from './helpers/mutate.ts';
 
-const BIN = path.resolve('cli/proofroom.mjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'proofroom-api-bundle-'));
 const legs = await databaseLegs();
 
@@ -33,27 +32,6 @@ interface Outcome {
   check: string;
   ok: boolean;
   code: string | null;
-}
-
-/** `proofroom verify --json <file>`, asynchronously (the devnet and PGlite serve from this process). */
-function cliVerify(file: string, ...args: string[]): Promise<{ code: number | null; out: any }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, 'verify', '--json', file, ...args],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout) => {
-        const code = error ? ((error as { code?: number }).code ?? null) : 0;
-        let out: any;
-        try {
-          out = JSON.parse(stdout);
-        } catch {
-          out = stdout;
-        }
-        resolve({ code, out });
-      }
-    );
-  });
 }
 
 describe.each(legs)('receipt bundles from the database on %s', (leg) => {

@@ -15,7 +15,6 @@
  * - the storage keys the verifier hard-codes are the ones `@subsquid/substrate-runtime` derives.
  */
 import path from 'node:path';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Runtime } from '@subsquid/substrate-runtime';
@@ -36,9 +35,9 @@ import { encodeHeader, headerHash } from '../verifier/header.ts';
 import { trieProof, trieRoot } from '../verifier/trie-builder.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { type BundleReport, verifyBundle } from '../verifier/receipt.ts';
+import { cliVerify } from './helpers/cli-verify.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
 
-const BIN = path.resolve('cli/proofroom.mjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'proofroom-chain-proofs-'));
 
 /** Verifies a bundle's JSON as `proofroom verify` does. */
@@ -56,26 +55,6 @@ const chainFailing = (r: BundleReport) =>
     .filter((l) => l.step === 'chain' && l.status === 'fail')
     .map((l) => `${l.check}:${l.code}`);
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
-function cliVerify(file: string, args: string[]): Promise<{ code: number | null; out: any }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, 'verify', '--json', file, ...args],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout) => {
-        const code = error ? ((error as { code?: number }).code ?? null) : 0;
-        let out: any;
-        try {
-          out = JSON.parse(stdout);
-        } catch {
-          out = stdout;
-        }
-        resolve({ code, out });
-      }
-    );
-  });
-}
 
 describe('storage keys', () => {
   it('are the ones the runtime metadata derives', () => {
@@ -477,8 +456,8 @@ describe('chain-bound bundles, through the indexer and the API', () => {
     const [id, b] = [...bundles].find(([id]) => reports.get(id)!.status === 'pass')!;
     const file = path.join(dir, `${id.replace(/\W+/g, '_')}.json`);
     writeFileSync(file, JSON.stringify(b));
-    expect((await cliVerify(file, [])).code).toBe(3);
-    expect((await cliVerify(file, ['--trust-rpc', ix.devnet.rpcUrl])).code).toBe(0);
+    expect((await cliVerify(file)).code).toBe(3);
+    expect((await cliVerify(file, '--trust-rpc', ix.devnet.rpcUrl)).code).toBe(0);
     const auth = path.join(dir, 'authorities.json');
     writeFileSync(
       auth,
@@ -487,8 +466,8 @@ describe('chain-bound bundles, through the indexer and the API', () => {
         authorities: genesisSet.keys.map((k) => '0x' + Buffer.from(k).toString('hex')),
       })
     );
-    expect((await cliVerify(file, ['--trust-authorities', auth])).code).toBe(0);
-    const other1 = await cliVerify(file, ['--trust-rpc', other.rpcUrl]);
+    expect((await cliVerify(file, '--trust-authorities', auth)).code).toBe(0);
+    const other1 = await cliVerify(file, '--trust-rpc', other.rpcUrl);
     expect(other1.code).toBe(1);
   }, 60_000);
 });
