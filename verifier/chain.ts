@@ -190,6 +190,10 @@ export class ChainView {
   readonly sets = new Map<bigint, readonly Uint8Array[]>();
   readonly #storage = new Map<string, string[]>();
   readonly #seenHeaders = new Set<string>();
+  readonly #memos = new Map<string, unknown>();
+  /** Bumped whenever the view learns something a memo may depend on. */
+  #epoch = 0;
+  #memoEpoch = 0;
   readonly #states = new Map<string, BlockState>();
   readonly #justifications = new Map<string, ChainProofs['justifications'][number]>();
   readonly #extrinsics = new Map<string, ChainProofs['extrinsics'][number]>();
@@ -210,6 +214,21 @@ export class ChainView {
     this.#trusted = trust.authorities !== undefined;
     this.#backend = backend;
     if (proofs) this.add(proofs);
+  }
+
+  /**
+   * A value computed from the view, once per key (an era's payout totals are the same for all its
+   * receipts). Forgotten when the view learns new blocks or reads.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.#memoEpoch !== this.#epoch) {
+      this.#memos.clear();
+      this.#memoEpoch = this.#epoch;
+    }
+    if (this.#memos.has(key)) return this.#memos.get(key) as T;
+    const v = compute();
+    this.#memos.set(key, v);
+    return v;
   }
 
   /** True until proofs were added. */
@@ -241,17 +260,21 @@ export class ChainView {
       if (at) at.push(ph);
       else this.byNumber.set(h.value.number, [ph]);
       this.#dirty = true;
+      this.#epoch++;
     }
     for (const s of proofs.storage.slice(0, MAX_PROOF_READS)) {
       const key = s.block.toLowerCase();
       const have = this.#storage.get(key);
-      if (have === undefined) this.#storage.set(key, [...s.nodes]);
-      else {
+      if (have === undefined) {
+        this.#storage.set(key, [...s.nodes]);
+        this.#epoch++;
+      } else {
         // Proof nodes authenticate themselves against the state root: more can only decide more.
         const state = this.#states.get(key);
         if (state && state.events.ok && state.timestamp.ok) continue;
         have.push(...s.nodes);
         this.#states.delete(key);
+        this.#epoch++;
       }
     }
     for (const x of proofs.extrinsics.slice(0, MAX_PROOF_READS)) {
@@ -263,6 +286,7 @@ export class ChainView {
       if (this.#justifications.has(key)) continue;
       this.#justifications.set(key, j);
       this.#dirty = true;
+      this.#epoch++;
     }
   }
 
@@ -1312,7 +1336,9 @@ function conservationLine(view: ChainView, b: ReceiptBundle): Line {
     );
   }
   const { from, to } = range;
-  const totals = provenTotals(view, hx(e.clusterId), e.era, from, to);
+  const totals = view.memo(`totals:${hx(e.clusterId)}:${e.era}:${from}:${to}`, () =>
+    provenTotals(view, hx(e.clusterId), e.era, from, to)
+  );
   if (!totals.ok) return fail({ ...init, facts: totals.facts }, totals.code);
   for (const [k, v] of Object.entries(stated)) {
     const p = totals.value[k]!;
