@@ -371,6 +371,11 @@ describe('chain-bound bundles, through the indexer and the API', () => {
     });
     expect(chainLine(entries, 'chain.settlement').code).toBe('FACT_MISMATCH');
     expect(chainLine(entries, 'chain.settlement').facts.field).toMatch(/send_\w+_batch\.pay/);
+    // A paid era whose begin_payout is placed after its payment: no range to sum, so it fails.
+    const backwards = alter(
+      (b) => (b.attestation.payout.source.block = b.settlement.paid.block + 1)
+    );
+    expect(chainLine(backwards, 'chain.conservation').code).toBe('TOO_LARGE');
     const chainChecks = CATALOGUE.filter((c) => c.subject === 'chain').map((c) => c.check);
     const never = chainChecks.filter((c) => !seen.has(c));
     expect(never).toEqual([]);

@@ -1328,6 +1328,24 @@ function conservationLine(view: ChainView, b: ReceiptBundle): Line {
   };
   const range = payoutRange(b);
   if (range === null) {
+    const from = e.payout?.source?.block;
+    const to = e.paid?.block;
+    // A paid era's range must be one the proofs can cover: begin_payout at or before the payment.
+    if (to !== undefined)
+      return fail(
+        {
+          ...init,
+          facts: {
+            from: from ?? 'no begin_payout',
+            to,
+            reason:
+              from === undefined
+                ? 'the era is paid but names no begin_payout block to sum its payout events from'
+                : `the payout range must run forwards and span at most ${MAX_PAYOUT_RANGE} blocks`,
+          },
+        },
+        from === undefined ? 'NOT_PROVEN' : 'TOO_LARGE'
+      );
     if (Object.values(stated).every((v) => v === 0n))
       return pass({ ...init, facts: { reason: 'the era states no payout events yet' } });
     return pending(
