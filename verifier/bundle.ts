@@ -10,6 +10,9 @@
  * key, the node's registrations, the anchor's sender and the cluster's keys, each vote's ehd_id,
  * the validator set's source, `begin_payout`'s fingerprint and whether a later era was paid.
  * Version 1 bundles still parse: what they lack makes the lines that need it fail or wait.
+ * Version 3 adds `proofs` (headers, storage read proofs, GRANDPA justifications, extrinsic proofs)
+ * against which verifier/chain.ts checks every chain fact above; without it (versions 1 and 2, or
+ * the light form) the chain lines fail `NOT_PROVEN`.
  *
  * Parsing is strict and collects every invalid field (a malformed bundle is reported whole, not one
  * field at a time); content that is well formed but wrong becomes failed receipt lines, never a

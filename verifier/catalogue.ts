@@ -19,6 +19,10 @@
  * | `settlement` | era, side and account  | the payout batch listing the account, the era's outcome     |
  * | `era`        | cluster and era        | votes, validator set, begin_payout, payout events           |
  *
+ * A verified bundle adds a sixth, `chain` (verifier/chain.ts): its chain facts against the proofs
+ * it carries and the user's trust root. The indexer does not store it (it reads the chain from its
+ * own node); `verifyBundle` computes it wherever a bundle is checked.
+ *
  * Check names with `[#]` repeat once per item (grant version, vote), numbered from 0; names with
  * `<role>` once per signing role; `record.dac.*` appears only when the record carries a Cere DAC
  * protobuf record.
