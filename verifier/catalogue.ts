@@ -62,6 +62,16 @@ export interface CheckSpec {
 
 const BLOCKED: ReasonCode = 'MALFORMED';
 
+/** How a chain fact can fail against the bundle's proofs (the `chain.*` fact checks). */
+const FACT_FAILS: readonly ReasonCode[] = [
+  'NOT_PROVEN',
+  'FACT_MISMATCH',
+  'PROOF_INVALID',
+  'PROOF_INCOMPLETE',
+  'BAD_ENCODING',
+  'UNKNOWN_RUNTIME',
+];
+
 export const CATALOGUE: readonly CheckSpec[] = [
   // links: consent ----------------------------------------------------------------------------
   {
@@ -394,14 +404,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       "The anchor's System.Remarked event (sender and hash) is the event the proven System.Events of its block holds at the cited index.",
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-    ],
+    fails: FACT_FAILS,
     waits: [],
   },
   {
@@ -411,14 +414,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       "Each GAR anchor's System.Remarked event and its block's Timestamp.Now are what the proven state of that block holds.",
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-    ],
+    fails: FACT_FAILS,
     waits: [],
   },
   {
@@ -428,14 +424,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       "Each membership change of the record's node is a proven DdcClusters.ClusterNodeAdded or ClusterNodeRemoved event at the stated time.",
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-    ],
+    fails: FACT_FAILS,
     waits: [],
   },
   {
@@ -445,14 +434,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       "The era's validator set is the list of a proven DdcVerification.ValidatorsSetUpdated event.",
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-    ],
+    fails: FACT_FAILS,
     waits: [],
   },
   {
@@ -462,14 +444,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       'Each vote is a proven DdcPayouts.PayoutFingerprintCommited event by that validator for the cluster, era and roots stated, and its ehd_id is the argument of the proven commit_payout_fingerprint extrinsic.',
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-    ],
+    fails: FACT_FAILS,
     waits: [],
   },
   {
@@ -479,14 +454,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       "The payout began with a proven DdcPayouts.begin_payout extrinsic for the cluster, era and fingerprint stated, read from its block's body under the extrinsics root.",
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-    ],
+    fails: FACT_FAILS,
     waits: [],
   },
   {
@@ -496,14 +464,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       "The era's ClusterEraPaid (and a later era's, when one superseded it) is a proven event.",
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-    ],
+    fails: FACT_FAILS,
     waits: [],
   },
   {
@@ -513,14 +474,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       "Each charge or reward of the record's customer and provider is a proven DdcPayouts event with the stated amounts and batch, and the batch's entries and proof are the arguments of the proven send_*_batch extrinsic.",
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-    ],
+    fails: FACT_FAILS,
     waits: [],
   },
   {
@@ -530,15 +484,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     presence: 'one',
     title:
       "The era's charged, fee, reward and undistributed totals equal the sums of every proven payout event of the era from begin_payout's block to ClusterEraPaid's.",
-    fails: [
-      'NOT_PROVEN',
-      'FACT_MISMATCH',
-      'PROOF_INVALID',
-      'PROOF_INCOMPLETE',
-      'BAD_ENCODING',
-      'UNKNOWN_RUNTIME',
-      'TOO_LARGE',
-    ],
+    fails: [...FACT_FAILS, 'TOO_LARGE'],
     waits: ['NOT_PAID'],
   },
   {

@@ -585,28 +585,12 @@ interface EventFact {
   readonly blockHash?: string;
 }
 
-const lower = (s: string): string => s.toLowerCase();
-
-/** The proven value as a comparable string: hex lowercased, integers in decimal. */
-function norm(v: unknown): string | null {
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : null;
-  if (typeof v === 'string') return lower(v);
-  if (v !== null && typeof v === 'object' && 'variant' in v && 'value' in v) return norm(v.value);
-  return null;
-}
-
-function normStated(v: Stated): string {
-  if (Array.isArray(v)) return v.map(lower).join(',');
-  return typeof v === 'string' ? lower(v) : String(v);
-}
-
-function normProven(v: unknown): string | null {
-  if (Array.isArray(v)) {
-    const parts = v.map(norm);
-    return parts.some((p) => p === null) ? null : parts.join(',');
-  }
-  return norm(v);
+/** A value for the facts of a line: JSON, integers as decimal, at most 200 characters. */
+function show(v: unknown): string {
+  if (v === undefined) return 'absent';
+  return (
+    JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? ''
+  ).slice(0, 200);
 }
 
 function checkEventFact(view: ChainView, f: EventFact): { code: ReasonCode; facts: Facts } | null {
@@ -634,12 +618,15 @@ function checkEventFact(view: ChainView, f: EventFact): { code: ReasonCode; fact
   for (const [name, stated] of Object.entries(f.fields)) {
     if (skip.includes(name)) continue;
     const field = f.rename?.[ev.name]?.[name] ?? name;
-    const proven = normProven(args[field]);
-    const want = normStated(stated);
-    if (proven !== want)
+    if (!sameValue(stated, args[field]))
       return {
         code: 'FACT_MISMATCH',
-        facts: { ...at, field: `${ev.name}.${field}`, stated: want, proven: proven ?? 'absent' },
+        facts: {
+          ...at,
+          field: `${ev.name}.${field}`,
+          stated: show(stated),
+          proven: show(args[field]),
+        },
       };
   }
   if (f.timestamp !== undefined) {
@@ -680,8 +667,20 @@ function extrinsicIndex(s: Source | undefined): { block: number; index: number }
   return Number.isSafeInteger(index) ? { block, index } : null;
 }
 
-/** Compares a stated value with a decoded one: hex lowercased, integers as decimal, lists deep. */
+/**
+ * Whether a value the bundle states equals the decoded one: hex case-insensitively, integers by
+ * value, lists and objects field by field (only the fields stated), enums by their payload.
+ */
 function sameValue(stated: unknown, proven: unknown): boolean {
+  // An enum the bundle states by its payload alone (a NodePubKey by its key).
+  if (
+    proven !== null &&
+    typeof proven === 'object' &&
+    'variant' in proven &&
+    'value' in proven &&
+    !(stated !== null && typeof stated === 'object' && 'variant' in stated)
+  )
+    return sameValue(stated, proven.value);
   if (Array.isArray(stated))
     return (
       Array.isArray(proven) &&
@@ -731,9 +730,8 @@ function checkCallFact(view: ChainView, f: CallFact): { code: ReasonCode; facts:
         facts: {
           ...base,
           field: `${f.name}.${name}`,
-          stated: JSON.stringify(stated, (_k, v: unknown) =>
-            typeof v === 'bigint' ? v.toString() : v
-          ).slice(0, 200),
+          stated: show(stated),
+          proven: show(proven),
         },
       };
   }
@@ -959,7 +957,7 @@ function provenTotals(
     for (const ev of st.events.value) {
       if (ev.pallet !== 'DdcPayouts') continue;
       const a = (ev.args ?? {}) as Record<string, unknown>;
-      if (norm(a.cluster_id) !== cluster || norm(a.era) !== String(era)) continue;
+      if (!sameValue(cluster, a.cluster_id) || !sameValue(era, a.era)) continue;
       const amt = (k: string): bigint => (typeof a[k] === 'bigint' ? (a[k] as bigint) : 0n);
       switch (ev.name) {
         case 'Charged':
@@ -1093,6 +1091,11 @@ export function citedBlocks(b: ChainFacts): CitedBlocks {
   };
 }
 
+/** A trust root that disagrees with the proofs: the failed `chain.pin` line, nothing pinned. */
+function refused(init: LineInit, code: ReasonCode): { line: Line; pinned: false; by: null } {
+  return { line: fail(init, code), pinned: false, by: null };
+}
+
 function pinLine(
   view: ChainView,
   b: ReceiptBundle,
@@ -1107,41 +1110,33 @@ function pinLine(
       const want = n.canonical.get(h);
       if (want === undefined) continue;
       if (!proven.ok || want === null || proven.value.hash !== want.toLowerCase())
-        return {
-          line: fail(
-            {
-              ...init,
-              facts: {
-                block: h,
-                trusted: n.label,
-                canonical: want ?? 'none',
-                proven: proven.ok ? proven.value.hash : 'none',
-              },
+        return refused(
+          {
+            ...init,
+            facts: {
+              block: h,
+              trusted: n.label,
+              canonical: want ?? 'none',
+              proven: proven.ok ? proven.value.hash : 'none',
             },
-            'NOT_CANONICAL'
-          ),
-          pinned: false,
-          by: null,
-        };
+          },
+          'NOT_CANONICAL'
+        );
     }
     for (const c of finalityClaims(b))
       if (c.number > n.finalizedNumber)
-        return {
-          line: fail(
-            {
-              ...init,
-              facts: {
-                fact: c.where,
-                block: c.number,
-                trusted: n.label,
-                finalized: n.finalizedNumber,
-              },
+        return refused(
+          {
+            ...init,
+            facts: {
+              fact: c.where,
+              block: c.number,
+              trusted: n.label,
+              finalized: n.finalizedNumber,
             },
-            'NOT_FINAL'
-          ),
-          pinned: false,
-          by: null,
-        };
+          },
+          'NOT_FINAL'
+        );
     return {
       line: pass({
         ...init,
@@ -1168,33 +1163,25 @@ function pinLine(
       const proven = view.resolve(h);
       const at = pinnedAt.get(h);
       if (at !== undefined && (!proven.ok || proven.value.hash !== at))
-        return {
-          line: fail(
-            {
-              ...init,
-              facts: { block: h, pinned: at, proven: proven.ok ? proven.value.hash : 'none' },
-            },
-            'NOT_CANONICAL'
-          ),
-          pinned: false,
-          by: null,
-        };
+        return refused(
+          {
+            ...init,
+            facts: { block: h, pinned: at, proven: proven.ok ? proven.value.hash : 'none' },
+          },
+          'NOT_CANONICAL'
+        );
       if (!proven.ok || !covered.has(proven.value.hash))
-        return {
-          line: fail(
-            {
-              ...init,
-              facts: {
-                block: h,
-                reason: 'no pin is this block or a proven descendant of it',
-                proven: proven.ok ? proven.value.hash : 'none',
-              },
+        return refused(
+          {
+            ...init,
+            facts: {
+              block: h,
+              reason: 'no pin is this block or a proven descendant of it',
+              proven: proven.ok ? proven.value.hash : 'none',
             },
-            'NOT_PROVEN'
-          ),
-          pinned: false,
-          by: null,
-        };
+          },
+          'NOT_PROVEN'
+        );
     }
     return {
       line: pass({
@@ -1212,22 +1199,18 @@ function pinLine(
       const proven = view.resolve(h);
       const fin = proven.ok ? view.final.get(proven.value.hash) : undefined;
       if (!fin?.byTrustedSet)
-        return {
-          line: fail(
-            {
-              ...init,
-              facts: {
-                block: h,
-                trusted: `authority set ${trust.authorities.setId}`,
-                reason:
-                  'no justification by the trusted set (or a set it led to) proves this block final',
-              },
+        return refused(
+          {
+            ...init,
+            facts: {
+              block: h,
+              trusted: `authority set ${trust.authorities.setId}`,
+              reason:
+                'no justification by the trusted set (or a set it led to) proves this block final',
             },
-            'NOT_FINAL'
-          ),
-          pinned: false,
-          by: null,
-        };
+          },
+          'NOT_FINAL'
+        );
     }
     return {
       line: pass({

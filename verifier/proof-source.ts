@@ -250,14 +250,17 @@ export class ChainProofSource {
     throw new ChainRpcError(`the extrinsics of ${hash} do not give its extrinsics root`);
   }
 
-  /** The set id whose authorities sign justifications of `block`: the one in its parent's state. */
-  async #setIdFor(parent: string): Promise<bigint> {
-    const c = this.#setIds.get(parent);
+  /**
+   * `Grandpa.CurrentSetId` in the state of block `hash` (cached: blocks are immutable). The set
+   * that signs a block's justification is the one in its parent's state.
+   */
+  async #setIdAt(hash: string): Promise<bigint> {
+    const c = this.#setIds.get(hash);
     if (c !== undefined) return c;
-    const [v] = await this.#rpc([['state_getStorage', [GRANDPA_SET_ID_KEY, parent]]]);
+    const [v] = await this.#rpc([['state_getStorage', [GRANDPA_SET_ID_KEY, hash]]]);
     const bytes = typeof v === 'string' ? parseHex(v) : null;
     const id = bytes && bytes.length === 8 ? (new ScaleReader(bytes).u64() ?? 0n) : 0n;
-    this.#remember(this.#setIds, parent, id);
+    this.#remember(this.#setIds, hash, id);
     return id;
   }
 
@@ -283,7 +286,7 @@ export class ChainProofSource {
       headers.push(bytes.slice(start, r.offset));
     }
     const [target] = await this.#blocksByHash([toHex(block)]);
-    const setId = await this.#setIdFor(target!.parentHash);
+    const setId = await this.#setIdAt(target!.parentHash);
     const f: Finality = {
       block: toHex(block),
       justification: justification.slice(),
@@ -321,12 +324,8 @@ export class ChainProofSource {
   ): Promise<Array<{ setId: bigint; number: number }>> {
     if (this.#changes && this.#changesAt >= top)
       return this.#changes.filter((c) => c.number <= top);
-    const idAt = async (h: number): Promise<bigint> => {
-      const hash = (await this.#hashesAt([h], finalized)).get(h)!;
-      const [v] = await this.#rpc([['state_getStorage', [GRANDPA_SET_ID_KEY, hash]]]);
-      const bytes = typeof v === 'string' ? parseHex(v) : null;
-      return bytes && bytes.length === 8 ? (new ScaleReader(bytes).u64() ?? 0n) : 0n;
-    };
+    const idAt = async (h: number): Promise<bigint> =>
+      this.#setIdAt((await this.#hashesAt([h], finalized)).get(h)!);
     const changes: Array<{ setId: bigint; number: number }> = [];
     let lo = 0;
     let loId = await idAt(0);

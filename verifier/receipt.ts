@@ -498,18 +498,13 @@ export function verifyBundle(
 ): BundleReport {
   const { subjects, kind } = verifyReceiptSubjects(bundle, backend, policy, options.memos);
   const trust = options.trust ?? {};
-  let view: ChainView;
-  if (options.views && bundle.proofs) {
-    const key = viewKey(bundle.proofs, trust);
-    const shared = options.views.get(key);
-    if (shared) {
-      shared.add(bundle.proofs);
-      view = shared;
-    } else {
-      view = new ChainView(bundle.proofs, trust, options.viewBackend ?? backend);
-      options.views.set(key, view);
-    }
-  } else view = new ChainView(bundle.proofs, trust, options.viewBackend ?? backend);
+  const key = options.views && bundle.proofs ? viewKey(bundle.proofs, trust) : null;
+  let view = key !== null ? options.views!.get(key) : undefined;
+  if (view) view.add(bundle.proofs!);
+  else {
+    view = new ChainView(bundle.proofs, trust, options.viewBackend ?? backend);
+    if (key !== null) options.views!.set(key, view);
+  }
   const binding = bindChainFacts(bundle, view, trust);
   subjects.push({ kind: 'chain', lines: binding.lines });
   return {
