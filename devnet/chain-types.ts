@@ -65,4 +65,13 @@ export interface BlockSpec {
    * itself is still finalized by the set before it, and its descendants by the next set.
    */
   readonly grandpaChange?: { readonly next: readonly GrandpaSigner[] };
+  /**
+   * A runtime upgrade: the spec version of a runtime of the chain's `upgrades`. The block ends with
+   * a signed `Sudo.sudo { call: System.set_code { code } }` (events `System.CodeUpdated`,
+   * `Sudo.Sudid { sudo_result: Ok }`); the block is still executed (encoded) by the current
+   * runtime, its state holds the new one, and its children are executed by the new one (see
+   * devnet/chain.ts). Refused, as frame_system's `can_set_code` does, when the runtime is unknown,
+   * has another spec name, or its spec version is not above the current one.
+   */
+  readonly setCode?: number;
 }

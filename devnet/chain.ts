@@ -30,18 +30,21 @@
  *   `System.Number`, `System.ParentHash`, `System.Events`, `System.EventCount`, `System.Digest`
  *   (the block's digest), `System.BlockHash(0)` and `System.BlockHash(n − 1)` (a node keeps the
  *   last `BlockHashCount` ones; the devnet keeps genesis and the parent only),
- *   `System.LastRuntimeUpgrade`, `System.UpgradedToU32RefCount` and `UpgradedToTripleRefCount`
- *   (true), `Timestamp.Now`, `Grandpa.CurrentSetId` and `Grandpa.Authorities` (when the metadata
- *   declares them), the pre-v5 well-known key `:grandpa_authorities` (`0x01` ‖ the same list; a
- *   runtime past pallet_grandpa's `MigrateV4ToV5`, as Cere's, no longer writes it: kept for
- *   clients that read it), `:code`, and `:proofroom_chain_name` (the chain name, a devnet-only
- *   key). At genesis, as frame-system's genesis build writes them, `System.ParentHash` and
- *   `System.BlockHash(0)` are `0x69…69`; the devnet also stores `System.Number` 0, empty events and
+ *   `System.LastRuntimeUpgrade` (the version of the runtime that executed the block, see below),
+ *   `System.UpgradedToU32RefCount` and `UpgradedToTripleRefCount` (true), `Timestamp.Now`,
+ *   `Grandpa.CurrentSetId` and `Grandpa.Authorities` (when the metadata declares them), the
+ *   pre-v5 well-known key `:grandpa_authorities` (`0x01` ‖ the same list; a runtime past
+ *   pallet_grandpa's `MigrateV4ToV5`, as Cere's, no longer writes it: kept for clients that read
+ *   it), `:code` (the runtime that executes the block's children), and `:proofroom_chain_name`
+ *   (the chain name, a devnet-only key). At genesis, as frame-system's genesis build writes them,
+ *   `System.ParentHash` and `System.BlockHash(0)` are `0x69…69` and `System.LastRuntimeUpgrade`
+ *   is the genesis runtime's version; the devnet also stores `System.Number` 0, empty events and
  *   digest, and `Timestamp.Now` = the genesis timestamp (a node leaves these absent). So the
- *   genesis hash commits to the chain name, the genesis time, the metadata (through `:code`) and
- *   the GRANDPA authorities.
+ *   genesis hash commits to the chain name, the genesis time, the genesis metadata (through
+ *   `:code`) and the GRANDPA authorities (not to the runtimes the chain may upgrade to).
  * - `:code` is not a wasm runtime: it is `proofroom-devnet-runtime:<specName>:<specVersion>`
- *   (UTF-8) followed by the blake2b-256 of the metadata. There is no runtime to execute.
+ *   (UTF-8) followed by the blake2b-256 of the runtime's metadata. There is no runtime to
+ *   execute.
  * - No `System.Account`, balances or pallet storage beyond the above: the devnet has no runtime
  *   logic, only the blocks and events its scenario describes.
  * - The digest holds GRANDPA's `ScheduledChange` log in a block that changes the authority set
@@ -63,6 +66,29 @@
  *   for the block finalized when a justification period is crossed, plus its latest one.) The
  *   chain does not emit pallet_grandpa's `NewAuthorities` event (phase `Finalization`): the
  *   events are the scenario's.
+ * - Runtime upgrades, as Substrate makes them (polkadot-sdk `substrate/frame/system/src/lib.rs`
+ *   `set_code`, `can_set_code`, `update_code_in_storage`; `substrate/frame/executive/src/lib.rs`
+ *   `initialize_block`, `runtime_upgraded`). The chain starts with its genesis runtime
+ *   ({@link ChainOptions.metadata} and `runtimeVersion`) and may upgrade to any runtime of
+ *   {@link ChainOptions.upgrades}. A block with {@link BlockSpec.setCode} carries, after the
+ *   spec's own extrinsics, a signed `Sudo.sudo { call: System.set_code { code } }` from the devnet
+ *   sudo key ({@link DEVNET_SUDO}, or `ChainOptions.sudo`), `code` being the new runtime's `:code`
+ *   value; its events are `System.CodeUpdated`, `Sudo.Sudid { sudo_result: Ok }`, then
+ *   `System.ExtrinsicSuccess` (class `Operational`, pays no fee, as a successful sudo). As
+ *   `can_set_code`, the chain refuses (throws) a runtime it does not know, another spec name, or
+ *   a spec version not above the current one. Every block is executed by the runtime its parent's
+ *   state holds (`:code`), forks included: its extrinsics (their signed extensions carry that
+ *   runtime's spec and transaction versions) and its events are encoded with that runtime's
+ *   metadata. So the upgrade block N is executed by the old runtime, while its state already holds
+ *   the new `:code`: `state_getRuntimeVersion(N)` and `state_getMetadata(N)` answer the new
+ *   runtime, and `System.LastRuntimeUpgrade` at N is still the old `{ spec_version, spec_name }`.
+ *   Block N + 1 is the first one the new runtime executes: frame_executive sees
+ *   `LastRuntimeUpgrade` below its own version in N + 1's initialization, runs
+ *   `on_runtime_upgrade` and stores the new version, so `LastRuntimeUpgrade` at N + 1 is the new
+ *   one. (`@polkadot/api`'s `api.at(hash)` and subsquid's runtime tracker find a block's runtime
+ *   this way: the version at its parent.) No migration runs: the other entries are unchanged.
+ *   Storage keys are by pallet and item name, the same in every runtime; every runtime must declare
+ *   the storage items the state holds and have the same `stateVersion`.
  * @module
  */
 import { Runtime } from '@subsquid/substrate-runtime';
@@ -72,6 +98,7 @@ import { compactU, concatBytes, parseHex, toHex, uintLE, utf8 } from '../verifie
 import { blake2b256 } from '../verifier/hash.ts';
 import { type DigestItem, encodeHeader, grandpaDigestItem } from '../verifier/header.ts';
 import { type GrandpaSigner, grandpaSignerFromSeed, makeGrandpaJustification } from './grandpa.ts';
+import { identity } from './keys.ts';
 import { type StateVersion, TrieBuilder } from '../verifier/trie-builder.ts';
 import type {
   BlockSpec,
@@ -108,7 +135,43 @@ export interface ChainOptions {
    * Default: four authorities derived from the chain name (`defaultGrandpaAuthorities`).
    */
   grandpa?: { readonly authorities: readonly GrandpaSigner[] };
+  /**
+   * Runtimes the chain may upgrade to ({@link BlockSpec.setCode} names one by its spec version):
+   * each a v14 metadata and its runtime version, spec versions distinct from each other and from
+   * the genesis runtime's. `metadata`/`runtimeVersion` above are the genesis runtime. Default none.
+   */
+  upgrades?: ReadonlyArray<RuntimeUpgrade>;
+  /** The key that signs `Sudo.sudo(System.set_code)` (see the module comment). Default DEVNET_SUDO. */
+  sudo?: ExtrinsicSigner;
 }
+
+/** A runtime the chain may upgrade to ({@link ChainOptions.upgrades}). */
+export interface RuntimeUpgrade {
+  /** SCALE metadata (`RuntimeMetadataPrefixed`, v14). */
+  readonly metadata: Uint8Array;
+  readonly runtimeVersion: RuntimeVersion;
+}
+
+/**
+ * One runtime of the chain, built once: what `state_getMetadata` and `state_getRuntimeVersion`
+ * answer at a block whose state holds it, and subsquid's `Runtime` for its metadata.
+ */
+export interface ChainRuntime {
+  readonly runtime: Runtime;
+  /** Frozen. */
+  readonly runtimeVersion: RuntimeVersion;
+  /** The metadata as `0x` hex, as `state_getMetadata` returns it. */
+  readonly metadataHex: string;
+  /** The `:code` value of a state that holds this runtime, `0x` hex. */
+  readonly codeHex: string;
+}
+
+/**
+ * The devnet's sudo key, which signs the `Sudo.sudo(System.set_code)` of a runtime upgrade:
+ * ed25519, seed blake2b-256(`proofroom/devnet/chain/sudo`) (`identity('chain', 'sudo')` of
+ * devnet/keys.ts). A test key: never use it for anything real.
+ */
+export const DEVNET_SUDO: ExtrinsicSigner = identity('chain', 'sudo', 'ed25519');
 
 /** A GRANDPA authority set: its id and its authorities' ed25519 public keys, in order. */
 export interface GrandpaSet {
@@ -218,6 +281,10 @@ interface StateView {
   /** SCALE `Digest` (`Vec<DigestItem>`): the header's digest and `System.Digest`. */
   readonly digestBytes: Uint8Array;
   readonly grandpa: StoredSet;
+  /** The runtime the state holds (`:code`): the one that executes the block's children. */
+  readonly code: RuntimeModel;
+  /** The runtime that executed the block (`System.LastRuntimeUpgrade`); genesis: its own. */
+  readonly executedBy: RuntimeModel;
 }
 
 /** One storage entry of the state: its key and how its value follows from the block. */
@@ -230,6 +297,7 @@ interface Slot {
 /** Plausible fixed weights (`refTime` ps, `proofSize` bytes) for the dispatch info of events. */
 const TIMESTAMP_WEIGHT = { refTime: 9_128_000, proofSize: 1_493 };
 const EXTRINSIC_WEIGHT = { refTime: 154_330_000, proofSize: 3_593 };
+const SET_CODE_WEIGHT = { refTime: 110_251_000_000, proofSize: 1_485 };
 
 /** Every this many blocks, a block stores all signers' nonces rather than its own changes. */
 const NONCE_SNAPSHOT = 64;
@@ -270,13 +338,9 @@ interface SignedExtensionPlan {
 }
 
 export class Chain {
-  readonly runtime: Runtime;
-  readonly runtimeVersion: RuntimeVersion;
   readonly chainName: string;
   readonly properties: Readonly<Record<string, unknown>>;
   readonly genesisHash: string;
-  /** The metadata as `0x` hex, as `state_getMetadata` returns it. */
-  readonly metadataHex: string;
   /** Keys of the storage entries every block's state holds (see the module comment). */
   readonly storageKeys: StateKeys;
   /** The trie layout of the state: 0 (LayoutV0) when `stateVersion` is 0, else 1. */
@@ -293,18 +357,19 @@ export class Chain {
     imported: new Set(),
   };
 
-  readonly #trieV1: boolean;
-  readonly #events = new Map<string, EventShape>();
-  readonly #signatureType: number;
-  readonly #signedExtensionsType: number;
-  readonly #signedExtensions: readonly SignedExtensionPlan[];
-  readonly #palletIndex = new Map<string, number>();
-  readonly #moduleErrorCode: unknown;
+  /** The genesis runtime, then the upgrades, each built once. */
+  readonly #runtimes: readonly RuntimeModel[];
+  readonly #bySpecVersion = new Map<number, RuntimeModel>();
+  readonly #sudo: ExtrinsicSigner;
 
   /** Entries whose value changes every block (set on every block built). */
   readonly #blockSlots: readonly Slot[];
   /** The authority-set entries (set when a block changes the set). */
   readonly #setSlots: readonly Slot[];
+  /** `:code` (set when a block upgrades the runtime). */
+  readonly #codeSlot: Slot;
+  /** `System.LastRuntimeUpgrade` (set when a block is the first its runtime executes). */
+  readonly #lastUpgradeSlot: Slot;
   /** Every fixed-key entry, by key hex (`System.BlockHash(n − 1)` is the only other one). */
   readonly #slots = new Map<string, Slot>();
   readonly #blockHash0: Slot;
@@ -319,8 +384,6 @@ export class Chain {
   readonly #justified = new Map<string, Justified>();
 
   constructor(options: ChainOptions) {
-    const v = options.runtimeVersion;
-    this.runtimeVersion = structuredClone(v);
     this.chainName = options.chainName ?? 'Proof Room devnet';
     this.properties = Object.freeze({
       ...(options.properties ?? { ss58Format: 54, tokenDecimals: 10, tokenSymbol: 'CERE' }),
@@ -328,68 +391,15 @@ export class Chain {
     if (!Number.isSafeInteger(options.genesisTimestamp) || options.genesisTimestamp < 0) {
       throw new RangeError('Chain: genesisTimestamp must be a non-negative integer (ms)');
     }
-    this.runtime = new Runtime(
-      {
-        specName: v.specName,
-        specVersion: v.specVersion,
-        implName: v.implName,
-        implVersion: v.implVersion,
-      },
-      options.metadata
-    );
-    if (this.runtime.metadata.__kind !== 'V14') {
-      throw new Error(`Chain: metadata ${this.runtime.metadata.__kind} is not supported, use v14`);
-    }
-    const md = this.runtime.metadata.value;
-    this.metadataHex = toHex(options.metadata);
-    this.#trieV1 = v.stateVersion >= 2;
-    this.stateVersion = v.stateVersion >= 1 ? 1 : 0;
-
-    for (const p of md.pallets) this.#palletIndex.set(p.name, p.index);
-    this.#indexEvents();
-    this.#moduleErrorCode = this.#findModuleErrorCode();
-
-    const types = this.runtime.description.types;
-    this.#signatureType = this.runtime.description.signature;
-    const sigType = types[this.#signatureType];
-    const extField =
-      sigType?.kind === TypeKind.Composite
-        ? sigType.fields.find((f) => f.name === 'signedExtensions')
-        : undefined;
-    if (extField === undefined) throw new Error('Chain: no signedExtensions in the signature type');
-    this.#signedExtensionsType = extField.type;
+    this.#runtimes = this.#buildRuntimes(options);
+    const genesisRuntime = this.#runtimes[0] as RuntimeModel;
+    this.#sudo = options.sudo ?? DEVNET_SUDO;
+    this.stateVersion = genesisRuntime.stateVersion;
+    this.storageKeys = genesisRuntime.storageKeys;
+    this.#blockHashPrefix = genesisRuntime.blockHashPrefix;
 
     // The state's entries (module comment). Values that never change are shared by every block.
-    const item = (name: string): string | null =>
-      this.runtime.hasStorageItem(name) ? this.runtime.encodeStorageKey(name) : null;
-    const must = (name: string): string => {
-      const k = item(name);
-      if (k === null) throw new Error(`Chain: the metadata has no storage item ${name}`);
-      return k;
-    };
-    this.storageKeys = Object.freeze({
-      events: must('System.Events'),
-      number: must('System.Number'),
-      now: must('Timestamp.Now'),
-      parentHash: must('System.ParentHash'),
-      eventCount: must('System.EventCount'),
-      digest: must('System.Digest'),
-      lastRuntimeUpgrade: must('System.LastRuntimeUpgrade'),
-      code: WELL_KNOWN_KEYS.code,
-      chainName: WELL_KNOWN_KEYS.chainName,
-      grandpaAuthorities: WELL_KNOWN_KEYS.grandpaAuthorities,
-      grandpaSetId: item('Grandpa.CurrentSetId'),
-      grandpaAuthoritiesItem: item('Grandpa.Authorities'),
-    });
     const k = this.storageKeys;
-    // System.BlockHash is a Twox64Concat map of u32 (frame-system); subsquid's key encoder is slow
-    // (BigInt-free 64-bit emulation), so the chain derives the keys and checks it agrees.
-    this.#blockHashPrefix = must('System.BlockHash').slice(0, 2 + 64);
-    for (const n of [0, 1, 0x12345678]) {
-      if (this.blockHashKey(n) !== this.runtime.encodeStorageKey('System.BlockHash', n)) {
-        throw new Error('Chain: System.BlockHash is not a Twox64Concat map of u32');
-      }
-    }
     const slot = (hex: string, get: (v: StateView) => Uint8Array): Slot => {
       const s: Slot = { hex, key: parseHex(hex) as Uint8Array, get };
       this.#slots.set(hex, s);
@@ -398,21 +408,11 @@ export class Chain {
     const constant = (hex: string | null, value: Uint8Array): void => {
       if (hex !== null) slot(hex, () => value);
     };
-    const specName = utf8(v.specName);
-    // LastRuntimeUpgradeInfo { spec_version: Compact<u32>, spec_name: String }.
-    constant(
-      k.lastRuntimeUpgrade,
-      concatBytes(compactU(v.specVersion), compactU(specName.length), specName)
-    );
-    constant(item('System.UpgradedToU32RefCount'), TRUE);
-    constant(item('System.UpgradedToTripleRefCount'), TRUE);
-    constant(
-      k.code,
-      concatBytes(
-        utf8(`proofroom-devnet-runtime:${v.specName}:${v.specVersion}`),
-        blake2b256(options.metadata)
-      )
-    );
+    // LastRuntimeUpgradeInfo of the runtime that executed the block; `:code` of the next one.
+    this.#lastUpgradeSlot = slot(k.lastRuntimeUpgrade, (b) => b.executedBy.lastUpgrade);
+    constant(genesisRuntime.item('System.UpgradedToU32RefCount'), TRUE);
+    constant(genesisRuntime.item('System.UpgradedToTripleRefCount'), TRUE);
+    this.#codeSlot = slot(k.code, (b) => b.code.code);
     constant(k.chainName, utf8(this.chainName));
     this.#blockHash0 = slot(this.blockHashKey(0), (b) =>
       b.number === 0 ? HASH69 : this.#genesisHashBytes
@@ -435,24 +435,58 @@ export class Chain {
       slot(k.grandpaAuthorities, (b) => b.grandpa.wellKnownValue),
     ];
 
-    // Genesis: no extrinsics, empty events; its state commits to the chain's identity.
-    const eventsBytes = this.runtime.scaleCodec.encodeToBinary(
-      this.runtime.description.eventRecordList,
-      []
+    const genesis = this.#buildGenesis(
+      genesisRuntime,
+      options.genesisTimestamp,
+      storedSet(0n, options.grandpa?.authorities ?? defaultGrandpaAuthorities(this.chainName), 0)
     );
-    const grandpa = storedSet(
-      0n,
-      options.grandpa?.authorities ?? defaultGrandpaAuthorities(this.chainName),
-      0
-    );
+    this.genesisHash = genesis.hash;
+    this.#genesisHashBytes = parseHex(genesis.hash, 32) as Uint8Array;
+    for (const rt of this.#runtimes) rt.bindGenesis(genesis.hash);
+    this.#best = genesis;
+    this.#finalized = genesis;
+    this.#canonical.push(genesis.hash);
+  }
+
+  /** The genesis runtime and the upgrades, checked (distinct spec versions, same state layout). */
+  #buildRuntimes(options: ChainOptions): RuntimeModel[] {
+    const upgrades = options.upgrades ?? [];
+    if (!Array.isArray(upgrades)) throw new TypeError('Chain: upgrades must be an array');
+    const all = [
+      new RuntimeModel(options.metadata, options.runtimeVersion),
+      ...upgrades.map((u: RuntimeUpgrade) => new RuntimeModel(u.metadata, u.runtimeVersion)),
+    ];
+    const genesis = all[0] as RuntimeModel;
+    const keys = JSON.stringify(genesis.storageKeys);
+    for (const rt of all) {
+      const v = rt.runtimeVersion.specVersion;
+      if (this.#bySpecVersion.has(v)) {
+        throw new RangeError(`Chain: two runtimes have spec version ${v}`);
+      }
+      this.#bySpecVersion.set(v, rt);
+      if (rt.stateVersion !== genesis.stateVersion || rt.trieV1 !== genesis.trieV1) {
+        throw new RangeError(`Chain: runtime ${v} has another stateVersion than the genesis one`);
+      }
+      if (JSON.stringify(rt.storageKeys) !== keys) {
+        throw new RangeError(`Chain: runtime ${v} does not declare the storage the state holds`);
+      }
+    }
+    return all;
+  }
+
+  /** Stores genesis: no extrinsics, empty events; its state commits to the chain's identity. */
+  #buildGenesis(rt: RuntimeModel, timestamp: number, grandpa: StoredSet): StoredBlock {
+    const eventsBytes = rt.encodeEvents([], 0);
     const view: StateView = {
       number: 0,
       parentHash: toHex(ZERO_HASH),
       eventsHex: toHex(eventsBytes),
       eventCount: 0,
-      timestamp: options.genesisTimestamp,
+      timestamp,
       digestBytes: EMPTY_DIGEST,
       grandpa,
+      code: rt,
+      executedBy: rt,
     };
     const trie = TrieBuilder.fromEntries(this.#entries(view), this.stateVersion);
     const genesis = this.#store({
@@ -462,19 +496,63 @@ export class Chain {
       extrinsics: [],
       eventsBytes,
       eventCount: 0,
-      timestamp: options.genesisTimestamp,
+      timestamp,
       nonces: new Map(),
       noncesComplete: true,
       digest: encodeDigest([]),
       grandpa,
+      code: rt,
+      executedBy: rt,
     });
     this.#work = { hash: genesis.hash, trie };
-    this.genesisHash = genesis.hash;
-    this.#genesisHashBytes = parseHex(genesis.hash, 32) as Uint8Array;
-    this.#signedExtensions = this.#planSignedExtensions();
-    this.#best = genesis;
-    this.#finalized = genesis;
-    this.#canonical.push(genesis.hash);
+    return genesis;
+  }
+
+  /** subsquid's `Runtime` of the best block's state (see {@link runtimeAt}). */
+  get runtime(): Runtime {
+    return this.#best.code.runtime;
+  }
+
+  /** The runtime version of the best block's state, as `state_getRuntimeVersion` answers it. */
+  get runtimeVersion(): RuntimeVersion {
+    return this.#best.code.runtimeVersion;
+  }
+
+  /** The metadata of the best block's state as `0x` hex, as `state_getMetadata` returns it. */
+  get metadataHex(): string {
+    return this.#best.code.metadataHex;
+  }
+
+  /** Every runtime the chain may run: the genesis one first, then the upgrades. */
+  get runtimes(): readonly ChainRuntime[] {
+    return this.#runtimes;
+  }
+
+  /**
+   * The runtime the state of block `hash` holds (`:code`): what `state_getRuntimeVersion` and
+   * `state_getMetadata` answer at `hash`, and the runtime that executes its children. An upgrade
+   * block already holds the new one. Undefined when the block is unknown.
+   */
+  runtimeAt(hash: string): ChainRuntime | undefined {
+    return (this.blockByHash(hash) as StoredBlock | undefined)?.code;
+  }
+
+  /**
+   * The runtime that executed block `hash` (that of its parent's state; genesis: the genesis
+   * runtime): its metadata encodes the block's extrinsics and events. Undefined when unknown.
+   */
+  executedBy(hash: string): ChainRuntime | undefined {
+    return (this.blockByHash(hash) as StoredBlock | undefined)?.executedBy;
+  }
+
+  /** {@link runtimeAt}'s metadata as `0x` hex. */
+  metadataHexAt(hash: string): string | undefined {
+    return this.runtimeAt(hash)?.metadataHex;
+  }
+
+  /** {@link runtimeAt}'s runtime version. */
+  runtimeVersionAt(hash: string): RuntimeVersion | undefined {
+    return this.runtimeAt(hash)?.runtimeVersion;
   }
 
   get best(): BuiltBlock {
@@ -504,8 +582,7 @@ export class Chain {
     if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) {
       throw new RangeError('Chain.blockHashKey: n must be a u32');
     }
-    const le = uintLE(BigInt(n), 4);
-    return this.#blockHashPrefix + toHex(concatBytes(twox64(le), le)).slice(2);
+    return blockHashKeyOf(this.#blockHashPrefix, n);
   }
 
   /**
@@ -707,7 +784,9 @@ export class Chain {
 
   /**
    * Builds a block on `parent` (default: the best head) and returns it. Does not move the best or
-   * finalized head. Throws on an unknown parent or a spec the runtime cannot encode.
+   * finalized head. The runtime in the parent's state executes it; with `spec.setCode` it upgrades
+   * the runtime (see the module comment). Throws on an unknown parent, a spec the runtime cannot
+   * encode, or a `setCode` that `can_set_code` would refuse.
    */
   build(spec: BlockSpec, parent?: string): BuiltBlock {
     const p = this.#blocks.get((parent ?? this.#best.hash).toLowerCase());
@@ -719,46 +798,10 @@ export class Chain {
       );
     }
     const number = p.number + 1;
-    const extrinsics: Uint8Array[] = [
-      this.runtime.encodeExtrinsic({ version: 4, call: timestampCall(ts) }),
-    ];
-    const records: unknown[] = (spec.initEvents ?? []).map((e) => this.#eventRecord(e, null));
-    records.push(successRecord(0, TIMESTAMP_INFO));
-    const nonces = new Map<string, number>();
-    spec.extrinsics.forEach((x, i) => {
-      const index = i + 1;
-      let nonce = 0;
-      let key = '';
-      if (x.signer !== undefined) {
-        key = toHex(x.signer.publicKey);
-        nonce = nonces.get(key) ?? this.#nonceAt(p, key);
-      }
-      extrinsics.push(this.#encodeExtrinsic(x, nonce, number, index));
-      if (x.signer !== undefined) nonces.set(key, nonce + 1);
-      for (const e of x.events) records.push(this.#eventRecord(e, index));
-      records.push(
-        x.failed === true
-          ? this.#failedRecord(index, x.call.pallet)
-          : successRecord(index, NORMAL_INFO)
-      );
-    });
-    let eventsBytes: Uint8Array;
-    try {
-      eventsBytes = this.runtime.scaleCodec.encodeToBinary(
-        this.runtime.description.eventRecordList,
-        records
-      );
-    } catch (err) {
-      const d = this.runtime.description;
-      for (const [k, r] of records.entries()) {
-        const why = mismatch(d.types, d.eventRecord, r, `event record ${k}`);
-        if (why !== undefined)
-          throw new Error(`Chain.build: block ${number}: ${why}`, { cause: err });
-      }
-      throw new Error(`Chain.build: block ${number}: cannot encode events: ${message(err)}`, {
-        cause: err,
-      });
-    }
+    const rt = p.code;
+    const next = spec.setCode === undefined ? rt : this.#upgradeTarget(rt, spec.setCode, number);
+    const { extrinsics, records, nonces } = this.#apply(rt, p, spec, next === rt ? null : next);
+    const eventsBytes = rt.encodeEvents(records, number);
     // GRANDPA: a change is signalled in the digest and enacted in this block's state.
     let grandpa = p.grandpa;
     const digest: DigestItem[] = [];
@@ -773,15 +816,6 @@ export class Chain {
       );
     }
     const encodedDigest = encodeDigest(digest);
-    const parentHash = parseHex(p.hash, 32) as Uint8Array;
-
-    // The state: the parent's, with this block's per-block entries (O(changed entries)).
-    const work = this.#work;
-    this.#work = undefined;
-    const trie =
-      work?.hash === p.hash
-        ? work.trie
-        : TrieBuilder.fromEntries(this.#entries(p), this.stateVersion);
     const view: StateView = {
       number,
       parentHash: p.hash,
@@ -790,21 +824,13 @@ export class Chain {
       timestamp: ts,
       digestBytes: encodedDigest.bytes,
       grandpa,
+      code: next,
+      executedBy: rt,
     };
-    for (const slot of this.#blockSlots) {
-      trie.set(slot.key, slot.hex === this.storageKeys.events ? eventsBytes : slot.get(view));
-    }
-    if (number === 1) trie.set(this.#blockHash0.key, this.#blockHash0.get(view));
-    else trie.set(parseHex(this.blockHashKey(number - 1)) as Uint8Array, parentHash);
-    // frame-system keeps BlockHash(0); the devnet keeps the parent's only among the others.
-    if (number >= 3) trie.delete(parseHex(this.blockHashKey(number - 2)) as Uint8Array);
-    if (grandpa !== p.grandpa) {
-      for (const slot of this.#setSlots) trie.set(slot.key, slot.get(view));
-    }
-
+    const trie = this.#childState(p, view, eventsBytes);
     const block = this.#store({
       number,
-      parent: parentHash,
+      parent: parseHex(p.hash, 32) as Uint8Array,
       stateRoot: trie.root(),
       extrinsics,
       eventsBytes,
@@ -815,9 +841,113 @@ export class Chain {
         : { nonces, noncesComplete: false }),
       digest: encodedDigest,
       grandpa,
+      code: next,
+      executedBy: rt,
     });
     this.#work = { hash: block.hash, trie };
     return block;
+  }
+
+  /**
+   * The runtime a `setCode` upgrades `current` to, refused as frame_system's `can_set_code` does:
+   * an unknown runtime, another spec name (`InvalidSpecName`), a spec version not above the current
+   * one (`SpecVersionNeedsToIncrease`).
+   */
+  #upgradeTarget(current: RuntimeModel, specVersion: number, number: number): RuntimeModel {
+    const where = `Chain.build: block ${number}: setCode ${String(specVersion)}`;
+    const next = this.#bySpecVersion.get(specVersion);
+    if (next === undefined) {
+      throw new RangeError(`${where}: no runtime of that spec version in ChainOptions.upgrades`);
+    }
+    const [from, to] = [current.runtimeVersion, next.runtimeVersion];
+    if (to.specName !== from.specName) {
+      throw new RangeError(`${where}: spec name ${to.specName} is not ${from.specName}`);
+    }
+    if (to.specVersion <= from.specVersion) {
+      throw new RangeError(
+        `${where}: the spec version must increase (current ${from.specVersion})`
+      );
+    }
+    return next;
+  }
+
+  /**
+   * The block's extrinsics and event records, encoded by `rt`: `Timestamp.set`, the spec's
+   * extrinsics, then `Sudo.sudo(System.set_code)` when the block upgrades to `upgrade`.
+   */
+  #apply(
+    rt: RuntimeModel,
+    p: StoredBlock,
+    spec: BlockSpec,
+    upgrade: RuntimeModel | null
+  ): { extrinsics: Uint8Array[]; records: unknown[]; nonces: Map<string, number> } {
+    const number = p.number + 1;
+    const extrinsics: Uint8Array[] = [rt.timestampExtrinsic(spec.timestamp)];
+    const records: unknown[] = (spec.initEvents ?? []).map((e) => rt.eventRecord(e, null));
+    records.push(successRecord(0, TIMESTAMP_INFO));
+    const nonces = new Map<string, number>();
+    const push = (x: ExtrinsicSpec, info: unknown): void => {
+      const index = extrinsics.length;
+      let nonce = 0;
+      let key = '';
+      if (x.signer !== undefined) {
+        key = toHex(x.signer.publicKey);
+        nonce = nonces.get(key) ?? this.#nonceAt(p, key);
+      }
+      extrinsics.push(rt.encodeExtrinsic(x, nonce, number, index));
+      if (x.signer !== undefined) nonces.set(key, nonce + 1);
+      for (const e of x.events) records.push(rt.eventRecord(e, index));
+      records.push(
+        x.failed === true ? rt.failedRecord(index, x.call.pallet) : successRecord(index, info)
+      );
+    };
+    for (const x of spec.extrinsics) push(x, NORMAL_INFO);
+    if (upgrade !== null) push(this.#setCodeExtrinsic(upgrade), SET_CODE_INFO);
+    return { extrinsics, records, nonces };
+  }
+
+  /** `Sudo.sudo { call: System.set_code { code } }` from the sudo key, and its events. */
+  #setCodeExtrinsic(to: RuntimeModel): ExtrinsicSpec {
+    return {
+      call: {
+        pallet: 'Sudo',
+        name: 'sudo',
+        args: { call: { __kind: 'System', value: { __kind: 'set_code', code: to.codeHex } } },
+      },
+      signer: this.#sudo,
+      events: [
+        { pallet: 'System', name: 'CodeUpdated', args: {} },
+        { pallet: 'Sudo', name: 'Sudid', args: { sudoResult: { __kind: 'Ok' } } },
+      ],
+    };
+  }
+
+  /** The state of `view`'s block: its parent's, with the entries the block changes. */
+  #childState(p: StoredBlock, view: StateView, eventsBytes: Uint8Array): TrieBuilder {
+    // The parent's trie is usually the working one (O(changed entries)); else it is rebuilt.
+    const work = this.#work;
+    this.#work = undefined;
+    const trie =
+      work?.hash === p.hash
+        ? work.trie
+        : TrieBuilder.fromEntries(this.#entries(p), this.stateVersion);
+    for (const slot of this.#blockSlots) {
+      trie.set(slot.key, slot.hex === this.storageKeys.events ? eventsBytes : slot.get(view));
+    }
+    const number = view.number;
+    const parentHash = parseHex(p.hash, 32) as Uint8Array;
+    if (number === 1) trie.set(this.#blockHash0.key, this.#blockHash0.get(view));
+    else trie.set(parseHex(this.blockHashKey(number - 1)) as Uint8Array, parentHash);
+    // frame-system keeps BlockHash(0); the devnet keeps the parent's only among the others.
+    if (number >= 3) trie.delete(parseHex(this.blockHashKey(number - 2)) as Uint8Array);
+    if (view.grandpa !== p.grandpa) {
+      for (const slot of this.#setSlots) trie.set(slot.key, slot.get(view));
+    }
+    if (view.code !== p.code) trie.set(this.#codeSlot.key, this.#codeSlot.get(view));
+    if (view.executedBy !== p.executedBy) {
+      trie.set(this.#lastUpgradeSlot.key, this.#lastUpgradeSlot.get(view));
+    }
+    return trie;
   }
 
   /** Makes `hash` the best head (emits `newHead`). The finalized block must be its ancestor. */
@@ -894,8 +1024,10 @@ export class Chain {
     noncesComplete: boolean;
     digest: EncodedDigest;
     grandpa: StoredSet;
+    code: RuntimeModel;
+    executedBy: RuntimeModel;
   }): StoredBlock {
-    const extrinsicsRoot = orderedTrieRoot(x.extrinsics, this.#trieV1);
+    const extrinsicsRoot = orderedTrieRoot(x.extrinsics, x.executedBy.trieV1);
     const headerBytes = encodeHeader({
       parentHash: x.parent,
       number: x.number,
@@ -930,6 +1062,8 @@ export class Chain {
       grandpa: x.grandpa,
       nonces: x.nonces,
       noncesComplete: x.noncesComplete,
+      code: x.code,
+      executedBy: x.executedBy,
     };
     this.#blocks.set(hash, block);
     if (x.number > 0) this.#emit('imported', block);
@@ -988,8 +1122,149 @@ export class Chain {
     }
     return j.json;
   }
+}
 
-  #encodeExtrinsic(x: ExtrinsicSpec, nonce: number, block: number, index: number): Uint8Array {
+/**
+ * One runtime the chain runs, built once from its metadata: subsquid's `Runtime`, its state
+ * values (`:code`, `System.LastRuntimeUpgrade`), and what encoding the blocks it executes needs
+ * (event shapes, pallet indices, the module error shape, the signature type and signed-extension
+ * plans, for the chain's genesis hash once it is known: {@link RuntimeModel.bindGenesis}).
+ */
+class RuntimeModel implements ChainRuntime {
+  readonly runtime: Runtime;
+  readonly runtimeVersion: RuntimeVersion;
+  readonly metadataHex: string;
+  readonly codeHex: string;
+  /** `:code`: `proofroom-devnet-runtime:<specName>:<specVersion>` ‖ blake2b-256(metadata). */
+  readonly code: Uint8Array;
+  /** `LastRuntimeUpgradeInfo { spec_version: Compact<u32>, spec_name: String }` of this runtime. */
+  readonly lastUpgrade: Uint8Array;
+  readonly storageKeys: StateKeys;
+  /** `twox128("System") ‖ twox128("BlockHash")` as 0x hex. */
+  readonly blockHashPrefix: string;
+  /** The state's trie layout, and whether the extrinsics root is LayoutV1 (`stateVersion` ≥ 2). */
+  readonly stateVersion: StateVersion;
+  readonly trieV1: boolean;
+
+  readonly #events = new Map<string, EventShape>();
+  readonly #palletIndex = new Map<string, number>();
+  readonly #moduleErrorCode: unknown;
+  readonly #signatureType: number;
+  readonly #signedExtensionsType: number;
+  #signedExtensions: readonly SignedExtensionPlan[] | undefined;
+
+  constructor(metadata: Uint8Array, version: RuntimeVersion) {
+    const v = structuredClone(version);
+    v.apis.forEach((a) => Object.freeze(a));
+    Object.freeze(v.apis);
+    this.runtimeVersion = Object.freeze(v);
+    if (!(metadata instanceof Uint8Array)) throw new TypeError('Chain: metadata must be bytes');
+    this.runtime = new Runtime(
+      {
+        specName: v.specName,
+        specVersion: v.specVersion,
+        implName: v.implName,
+        implVersion: v.implVersion,
+      },
+      metadata
+    );
+    if (this.runtime.metadata.__kind !== 'V14') {
+      throw new Error(`Chain: metadata ${this.runtime.metadata.__kind} is not supported, use v14`);
+    }
+    this.metadataHex = toHex(metadata);
+    this.trieV1 = v.stateVersion >= 2;
+    this.stateVersion = v.stateVersion >= 1 ? 1 : 0;
+    const specName = utf8(v.specName);
+    this.lastUpgrade = concatBytes(compactU(v.specVersion), compactU(specName.length), specName);
+    this.code = concatBytes(
+      utf8(`proofroom-devnet-runtime:${v.specName}:${v.specVersion}`),
+      blake2b256(metadata)
+    );
+    this.codeHex = toHex(this.code);
+
+    for (const p of this.runtime.metadata.value.pallets) this.#palletIndex.set(p.name, p.index);
+    this.#indexEvents();
+    this.#moduleErrorCode = this.#findModuleErrorCode();
+    const types = this.runtime.description.types;
+    this.#signatureType = this.runtime.description.signature;
+    const sigType = types[this.#signatureType];
+    const extField =
+      sigType?.kind === TypeKind.Composite
+        ? sigType.fields.find((f) => f.name === 'signedExtensions')
+        : undefined;
+    if (extField === undefined) throw new Error('Chain: no signedExtensions in the signature type');
+    this.#signedExtensionsType = extField.type;
+    this.storageKeys = this.#stateKeys();
+    // System.BlockHash is a Twox64Concat map of u32 (frame-system); subsquid's key encoder is slow
+    // (BigInt-free 64-bit emulation), so the chain derives the keys and checks it agrees.
+    this.blockHashPrefix = this.#must('System.BlockHash').slice(0, 2 + 64);
+    for (const n of [0, 1, 0x12345678]) {
+      if (
+        blockHashKeyOf(this.blockHashPrefix, n) !==
+        this.runtime.encodeStorageKey('System.BlockHash', n)
+      ) {
+        throw new Error('Chain: System.BlockHash is not a Twox64Concat map of u32');
+      }
+    }
+  }
+
+  /** The key (0x hex) of storage item `name` (`Pallet.Item`), null when the metadata has none. */
+  item(name: string): string | null {
+    return this.runtime.hasStorageItem(name) ? this.runtime.encodeStorageKey(name) : null;
+  }
+
+  #must(name: string): string {
+    const k = this.item(name);
+    if (k === null) throw new Error(`Chain: the metadata has no storage item ${name}`);
+    return k;
+  }
+
+  #stateKeys(): StateKeys {
+    return Object.freeze({
+      events: this.#must('System.Events'),
+      number: this.#must('System.Number'),
+      now: this.#must('Timestamp.Now'),
+      parentHash: this.#must('System.ParentHash'),
+      eventCount: this.#must('System.EventCount'),
+      digest: this.#must('System.Digest'),
+      lastRuntimeUpgrade: this.#must('System.LastRuntimeUpgrade'),
+      code: WELL_KNOWN_KEYS.code,
+      chainName: WELL_KNOWN_KEYS.chainName,
+      grandpaAuthorities: WELL_KNOWN_KEYS.grandpaAuthorities,
+      grandpaSetId: this.item('Grandpa.CurrentSetId'),
+      grandpaAuthoritiesItem: this.item('Grandpa.Authorities'),
+    });
+  }
+
+  /** Plans the signed extensions for the chain's genesis hash (`CheckGenesis`, immortal era). */
+  bindGenesis(genesisHash: string): void {
+    this.#signedExtensions = this.#planSignedExtensions(genesisHash);
+  }
+
+  /** The bare `Timestamp.set(now)` extrinsic, extrinsic 0 of every block. */
+  timestampExtrinsic(now: number): Uint8Array {
+    return this.runtime.encodeExtrinsic({ version: 4, call: timestampCall(now) });
+  }
+
+  /** SCALE `Vec<EventRecord>` of subsquid-form records (a clear error for one that does not fit). */
+  encodeEvents(records: unknown[], number: number): Uint8Array {
+    const d = this.runtime.description;
+    try {
+      return this.runtime.scaleCodec.encodeToBinary(d.eventRecordList, records);
+    } catch (err) {
+      for (const [k, r] of records.entries()) {
+        const why = mismatch(d.types, d.eventRecord, r, `event record ${k}`);
+        if (why !== undefined)
+          throw new Error(`Chain.build: block ${number}: ${why}`, { cause: err });
+      }
+      throw new Error(`Chain.build: block ${number}: cannot encode events: ${message(err)}`, {
+        cause: err,
+      });
+    }
+  }
+
+  /** A v4 extrinsic (with its length prefix): bare, or signed by `x.signer` with `nonce`. */
+  encodeExtrinsic(x: ExtrinsicSpec, nonce: number, block: number, index: number): Uint8Array {
     const where = `block ${block} extrinsic ${index} (${x.call.pallet}.${x.call.name})`;
     let call: Uint8Array;
     const value = this.#callValue(x.call);
@@ -1028,17 +1303,15 @@ export class Chain {
    */
   #sign(signer: ExtrinsicSigner, call: Uint8Array, nonce: number): Uint8Array {
     if (signer.publicKey.length !== 32) throw new Error('the public key must be 32 bytes');
+    const plans = this.#signedExtensions;
+    if (plans === undefined) throw new Error('the runtime is not bound to a genesis hash');
     const extensions: Record<string, unknown> = {};
-    for (const e of this.#signedExtensions) {
+    for (const e of plans) {
       if (e.extra !== undefined) extensions[camelCase(e.identifier)] = e.extra(nonce);
     }
     const codec = this.runtime.scaleCodec;
     const extra = codec.encodeToBinary(this.#signedExtensionsType, extensions);
-    let payload = concatBytes(
-      call,
-      extra,
-      ...this.#signedExtensions.map((e) => e.additionalSigned)
-    );
+    let payload = concatBytes(call, extra, ...plans.map((e) => e.additionalSigned));
     if (payload.length > 256) payload = blake2b256(payload);
     const signature = signer.sign(payload);
     if (signature.length !== 64) throw new Error('the signer returned a signature of wrong size');
@@ -1053,12 +1326,11 @@ export class Chain {
   }
 
   /** What each signed extension of the metadata contributes to the extra and the signed payload. */
-  #planSignedExtensions(): SignedExtensionPlan[] {
+  #planSignedExtensions(genesis: string): SignedExtensionPlan[] {
     if (this.runtime.metadata.__kind !== 'V14') return [];
     const types = this.runtime.description.types;
     const codec = this.runtime.scaleCodec;
     const v = this.runtimeVersion;
-    const genesis = this.genesisHash;
     const plans: SignedExtensionPlan[] = [];
     for (const ext of this.runtime.metadata.value.extrinsic.signedExtensions) {
       const id = ext.identifier;
@@ -1129,7 +1401,8 @@ export class Chain {
     }
   }
 
-  #eventRecord(e: EventSpec, index: number | null): unknown {
+  /** An `EventRecord` (subsquid form) of event `e` in phase ApplyExtrinsic(index) or Initialization. */
+  eventRecord(e: EventSpec, index: number | null): unknown {
     const name = `${e.pallet}.${e.name}`;
     const shape = this.#events.get(name);
     if (shape === undefined) throw new Error(`Chain.build: the runtime has no event ${name}`);
@@ -1168,7 +1441,8 @@ export class Chain {
     };
   }
 
-  #failedRecord(index: number, pallet: string): unknown {
+  /** `System.ExtrinsicFailed` of extrinsic `index` (a module error of `pallet`, error index 0). */
+  failedRecord(index: number, pallet: string): unknown {
     const palletIndex = this.#palletIndex.get(pallet) ?? 0;
     return {
       phase: { __kind: 'ApplyExtrinsic', value: index },
@@ -1223,6 +1497,12 @@ const NORMAL_INFO = {
   class: { __kind: 'Normal' },
   paysFee: { __kind: 'Yes' },
 };
+/** `System.set_code` is `Operational`; a successful `Sudo.sudo` pays no fee. */
+const SET_CODE_INFO = {
+  weight: SET_CODE_WEIGHT,
+  class: { __kind: 'Operational' },
+  paysFee: { __kind: 'No' },
+};
 
 function timestampCall(now: number): { __kind: string; value: { __kind: string; now: bigint } } {
   return { __kind: 'Timestamp', value: { __kind: 'set', now: BigInt(now) } };
@@ -1234,6 +1514,12 @@ function successRecord(index: number, dispatchInfo: unknown): unknown {
     event: { __kind: 'System', value: { __kind: 'ExtrinsicSuccess', dispatchInfo } },
     topics: [],
   };
+}
+
+/** The key of `System.BlockHash(n)`: the item's prefix ‖ twox64(n) ‖ n (u32 LE), as 0x hex. */
+function blockHashKeyOf(prefix: string, n: number): string {
+  const le = uintLE(BigInt(n), 4);
+  return prefix + toHex(concatBytes(twox64(le), le)).slice(2);
 }
 
 const U64_MASK = (1n << 64n) - 1n;

@@ -5,6 +5,12 @@
  * keys, read proofs), GRANDPA finality proofs, head, storage, runtime-version and justification
  * subscriptions over WebSocket, and the caller's `extraMethods` (dev controls).
  *
+ * The runtime is per block, as the chain upgrades it (devnet/chain.ts): `state_getMetadata` and
+ * `state_getRuntimeVersion` answer the runtime the block's state holds (default: the best block),
+ * so an upgrade block already answers the new runtime and the runtime that executed block B is
+ * the one at B's parent, as on Substrate; `state_subscribeRuntimeVersion` notifies again when the
+ * best block's runtime changes.
+ *
  * Inputs are hostile: every failure is a JSON-RPC error (-32700 parse, -32600 invalid request,
  * -32601 unknown method, -32602 bad params, -32603 handler exception, logged), a body over
  * `maxBodyBytes` is HTTP 413, a non-POST is HTTP 405 (`GET /health` answers 200). Results the
@@ -19,7 +25,13 @@ import { base58 } from '@scure/base';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { concatBytes, equalBytes, parseHex, toHex, utf8 } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
-import { type BuiltBlock, type Chain, type ChainEvent, MAX_KEYS_PAGED } from './chain.ts';
+import {
+  type BuiltBlock,
+  type Chain,
+  type ChainEvent,
+  type ChainRuntime,
+  MAX_KEYS_PAGED,
+} from './chain.ts';
 
 export type RpcMethod = (params: unknown[]) => unknown | Promise<unknown>;
 
@@ -84,6 +96,8 @@ interface Subscription {
   readonly kind: SubscriptionKind;
   readonly notify: string;
   readonly keys?: readonly string[];
+  /** A runtime-version subscription: the runtime last notified. */
+  runtime?: ChainRuntime;
 }
 
 type SubscriptionKind =
@@ -144,8 +158,21 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
   let subscriptionCount = 0;
   let nextSubscription = 1;
 
-  const metadataJson = new RawJson(JSON.stringify(chain.metadataHex));
-  const runtimeVersionJson = new RawJson(JSON.stringify(chain.runtimeVersion));
+  /** `state_getMetadata` and `state_getRuntimeVersion` results per runtime, built on first use. */
+  const runtimeTexts = new Map<ChainRuntime, { metadata: RawJson; version: RawJson }>();
+  function runtimeText(b: BuiltBlock): { metadata: RawJson; version: RawJson } {
+    const rt = chain.runtimeAt(b.hash);
+    if (rt === undefined) throw new RpcError(SERVER_ERROR, `Unknown block ${b.hash}`);
+    let t = runtimeTexts.get(rt);
+    if (t === undefined) {
+      t = {
+        metadata: new RawJson(JSON.stringify(rt.metadataHex)),
+        version: new RawJson(JSON.stringify(rt.runtimeVersion)),
+      };
+      runtimeTexts.set(rt, t);
+    }
+    return t;
+  }
 
   // --- parameter helpers --------------------------------------------------------------------
 
@@ -251,12 +278,10 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
   def(['chain_getFinalizedHead', 'chain_getFinalisedHead'], () => chain.finalized.hash);
 
   def(['state_getRuntimeVersion', 'chain_getRuntimeVersion'], (p) => {
-    knownBlock(p, 0);
-    return runtimeVersionJson;
+    return runtimeText(knownBlock(p, 0)).version;
   });
   def(['state_getMetadata'], (p) => {
-    knownBlock(p, 0);
-    return metadataJson;
+    return runtimeText(knownBlock(p, 0)).metadata;
   });
   def(['state_getStorage', 'state_getStorageAt'], (p) => {
     const key = hexParam(p, 0, 'storage key');
@@ -336,7 +361,7 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
       // The current state right after the subscription id.
       ctx.after.push(() => {
         if (conn.subscriptions.get(id) !== sub) return;
-        const first = initial(kind, keys);
+        const first = initial(sub);
         if (first !== undefined) send(conn, notification(notify, id, first));
       });
       return id;
@@ -362,17 +387,18 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
   }
   methods.set('rpc_methods', () => ({ version: 1, methods: [...methods.keys()].sort() }));
 
-  function initial(kind: SubscriptionKind, keys: readonly string[]): string | undefined {
-    switch (kind) {
+  function initial(sub: Subscription): string | undefined {
+    switch (sub.kind) {
       case 'newHeads':
       case 'allHeads':
         return chain.headerJsonText(chain.best);
       case 'finalizedHeads':
         return chain.headerJsonText(chain.finalized);
       case 'runtimeVersion':
-        return runtimeVersionJson.json;
+        sub.runtime = chain.runtimeAt(chain.best.hash);
+        return runtimeText(chain.best).version.json;
       case 'storage':
-        return storageChanges(chain.best, keys);
+        return storageChanges(chain.best, sub.keys ?? []);
       case 'justifications':
         return undefined;
     }
@@ -388,7 +414,13 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
         if (!kinds.includes(sub.kind)) continue;
         let result: string;
         if (sub.kind === 'storage') result = storageChanges(b, sub.keys ?? []);
-        else if (sub.kind === 'justifications') {
+        else if (sub.kind === 'runtimeVersion') {
+          // Substrate notifies when the best block's runtime version changes.
+          const rt = chain.runtimeAt(b.hash);
+          if (rt === undefined || rt === sub.runtime) continue;
+          sub.runtime = rt;
+          result = runtimeText(b).version.json;
+        } else if (sub.kind === 'justifications') {
           const j = chain.justificationOf(b.hash);
           if (j === undefined) continue;
           result = justification ??= JSON.stringify(toHex(j));
@@ -398,7 +430,7 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
     }
   }
   const listeners: Array<[ChainEvent, () => void]> = [
-    ['newHead', chain.on('newHead', (b) => fanOut(['newHeads', 'storage'], b))],
+    ['newHead', chain.on('newHead', (b) => fanOut(['newHeads', 'storage', 'runtimeVersion'], b))],
     [
       'finalizedHead',
       chain.on('finalizedHead', (b) => fanOut(['finalizedHeads', 'justifications'], b)),
