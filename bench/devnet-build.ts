@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Chain, type BuiltBlock } from '../devnet/chain.ts';
-import { DEVNET_RUNTIME_VERSION, devnetMetadata } from '../devnet/metadata.ts';
+import { cereChainRuntimes } from '../devnet/metadata.ts';
 import { buildDevnetScenarioAsync } from '../devnet/scenario.ts';
 
 export interface BuildReport {
@@ -54,8 +54,7 @@ async function main(records: number, eras: number): Promise<BuildReport> {
 
   t = performance.now();
   const chain = new Chain({
-    metadata: devnetMetadata(),
-    runtimeVersion: DEVNET_RUNTIME_VERSION,
+    ...cereChainRuntimes(scenario.runtimes),
     genesisTimestamp: scenario.genesisTimestamp,
   });
   let parent: BuiltBlock = chain.best;

@@ -9,13 +9,19 @@
  * (`blockTimeMs` > 0): one block is revealed per tick, the orphan shows as best for one tick
  * when its height is reached, then the canonical chain takes over.
  */
-import { Chain, type BuiltBlock } from './chain.ts';
+import { Chain, type BuiltBlock, type RuntimeUpgrade } from './chain.ts';
 import type { BlockSpec } from './chain-types.ts';
 import { type ReorgResult, ReorgError, reorg } from './forks.ts';
 import { GarService } from './gar-service.ts';
 import type { ReceiptBundleJson } from '../verifier/bundle.ts';
 import { type Manifest } from './scenario.ts';
-import { type DevnetRuntimeVariant, devnetMetadata, variantRuntimeVersion } from './metadata.ts';
+import {
+  type DevnetRuntimeVariant,
+  LATEST_CERE_SPEC,
+  cereChainRuntimes,
+  devnetMetadata,
+  variantRuntimeVersion,
+} from './metadata.ts';
 import { RpcError, startRpcServer } from './rpc-server.ts';
 import {
   type BundleChainContext,
@@ -41,10 +47,17 @@ export interface DevnetOptions extends DevnetScenarioOptions {
    */
   readonly holdAt?: number;
   /**
-   * Run another runtime than the devnet's: another spec version with changed event layouts (a
-   * layout the indexer and the verifier do not know). Default: the devnet's own.
+   * Run one runtime that is none of Cere's: the newest Cere layout under another spec version with
+   * changed event layouts (a layout the indexer and the verifier do not know), for the whole chain.
+   * Default: the scenario's Cere runtimes (`runtimes`), upgrading from one to the next.
    */
   readonly runtime?: DevnetRuntimeVariant;
+  /**
+   * Runtimes the chain may upgrade to (`ChainOptions.upgrades`), replacing those of the scenario's
+   * `runtimes`: a scenario block with `BlockSpec.setCode` (a spec version of one of them) carries
+   * `Sudo.sudo(System.set_code)` and the blocks after it run that runtime.
+   */
+  readonly upgrades?: ReadonlyArray<RuntimeUpgrade>;
 }
 
 export interface Devnet {
@@ -87,15 +100,23 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   // the cluster's nodes from the chain (the sentinel, the explorer) reaches them.
   const scenario = await buildDevnetScenarioAsync({
     ...options,
+    // A variant runtime keeps the newest Cere layout for the whole chain.
+    ...(options.runtime ? { runtimes: [LATEST_CERE_SPEC] } : {}),
     storageHttpPort: options.storageHttpPort ?? (basePort === 0 ? undefined : portFor(2)),
   });
   const scenarioMs = performance.now() - t;
   t = performance.now();
+  const cere = cereChainRuntimes(scenario.runtimes);
   const chain = new Chain({
-    metadata: devnetMetadata(options.runtime),
-    runtimeVersion: variantRuntimeVersion(options.runtime),
+    ...(options.runtime
+      ? {
+          metadata: devnetMetadata(options.runtime),
+          runtimeVersion: variantRuntimeVersion(options.runtime),
+        }
+      : cere),
     genesisTimestamp: scenario.genesisTimestamp,
     grandpa: { authorities: scenario.grandpa.authorities },
+    upgrades: options.upgrades ?? (options.runtime ? [] : cere.upgrades),
   });
   const genesis = chain.best;
   const canonical: BuiltBlock[] = [genesis];

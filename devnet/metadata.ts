@@ -1,20 +1,20 @@
 /**
- * The devnet's runtime metadata (v14).
+ * The devnet's runtimes: metadata (v14) and runtime version of each real Cere runtime the devnet
+ * runs (`CERE_RUNTIMES`: dev-line specs 73047, 73160 and 73177), one after the other through
+ * `System.set_code` upgrades.
  *
- * It starts from the Substrate kitchensink v14 metadata shipped with `@polkadot/types-support`
- * and swaps the kitchensink pallets at indices 36–40 (Multisig, Bounties, Tips, Assets,
- * PoolAssets) for Cere's DDC pallets at their real `construct_runtime` indices: DdcCustomers 36,
- * DdcNodes 37, DdcClusters 38, DdcPayouts 39, DdcVerification 40. Their calls, events and errors
- * are added to the portable type registry with Rust paths and snake_case field names, following
- * the public Cere sources (`Cerebellum-Network/blockchain-node` pallets, `ddc-primitives`) as
- * summarised in the project's Cere reference notes (A.1–A.3 and the DdcPayouts addendum). Storage
- * is left out for the DDC pallets and their constants are empty. Call indices are the real
- * `#[pallet::call_index]` values: payouts 0–8 (`end_payout` = 8), verification
- * `set_validator_key` = 1, customers 0–7, nodes 0–2, clusters 0–4.
- *
- * The DdcPayouts layout is the one of spec v73007+ (`PayoutReceiptFinalized` has `finalized_at`,
- * `PayoutFingerprintCommited` is spelt as on chain). System's `SS58Prefix` (54) and `Version`
- * constants and Balances' `ExistentialDeposit` (1 CERE = 10^10) are set to Cere's values.
+ * Each starts from the Substrate kitchensink v14 metadata shipped with `@polkadot/types-support`:
+ * the base pallets Cere also has are kept at Cere's indices (`CERE_BASE_PALLETS`; System 0,
+ * Timestamp 3, Balances 6, Grandpa 11, Sudo 14, ...), the others dropped, and Cere's DDC pallets
+ * added at their real indices: DdcStaking 35 (events only), DdcCustomers 36, DdcNodes 37,
+ * DdcClusters 38, DdcPayouts 39, DdcVerification 40. Their events, calls and errors follow each
+ * version's layout as docs/cere-runtimes.md records it with repository, path and commit (§18 gives
+ * the per-version table test/cere-layouts.test.ts checks): field names and order, types, variant
+ * indices. Where Cere's pallets are private (DdcPayouts and DdcVerification after 73045) the events
+ * come from real metadata (Cere's indexer) and the payout calls from the last public source
+ * (73006, BN `pallets/ddc-payouts/src/lib.rs @9ce78a52660a`); the document says so per fact.
+ * Storage is left out for the DDC pallets and their constants are empty. System's `SS58Prefix`
+ * (54) and `Version` constants and Balances' `ExistentialDeposit` (1 CERE = 10^10) are Cere's.
  *
  * The result is encoded with the same SCALE definitions `@subsquid/substrate-runtime` decodes
  * metadata with, prefixed by the `meta` magic and version byte 14.
@@ -35,16 +35,17 @@ import type {
 } from '@subsquid/substrate-runtime/lib/metadata/interfaces.js';
 import { types as metadataTypeDefinitions } from '@subsquid/substrate-runtime/lib/metadata/old/definitions/metadata/index.js';
 import { OldTypeRegistry } from '@subsquid/substrate-runtime/lib/metadata/old/typeRegistry.js';
+import { CERE_RUNTIMES, type CereRuntime, LATEST_CERE_SPEC } from './cere-runtimes.ts';
 
-/** The JSON form of `state_getRuntimeVersion` for the devnet runtime. */
+/** The JSON form of `state_getRuntimeVersion` for a devnet runtime. */
 export interface DevnetRuntimeVersion {
   specName: 'node';
   implName: 'substrate-node';
   authoringVersion: number;
-  specVersion: 73100;
+  specVersion: number;
   implVersion: number;
   apis: Array<[string, number]>;
-  transactionVersion: 27;
+  transactionVersion: number;
   stateVersion: 0;
 }
 
@@ -63,19 +64,33 @@ function runtimeApis(): Array<[string, number]> {
   return apis;
 }
 
-/** The devnet runtime version: Cere's spec name and transaction version, kitchensink's APIs. */
-export const DEVNET_RUNTIME_VERSION: DevnetRuntimeVersion = {
-  specName: 'node',
-  implName: 'substrate-node',
-  authoringVersion: kitchensinkVersion.authoringVersion,
-  specVersion: 73100,
-  implVersion: 0,
-  apis: runtimeApis(),
-  transactionVersion: 27,
-  // Cere's runtime declares `state_version: 0` (blockchain-node `runtime/cere/src/lib.rs` at
-  // db75e49): state trie LayoutV0, and the extrinsics root stays V0 (RFC 42: V1 from 2).
-  stateVersion: 0,
-};
+export { CERE_RUNTIMES, type CereRuntime, LATEST_CERE_SPEC } from './cere-runtimes.ts';
+
+function cereRuntime(specVersion: number): CereRuntime {
+  const r = CERE_RUNTIMES.find((x) => x.specVersion === specVersion);
+  if (!r) throw new RangeError(`no Cere runtime ${specVersion} in the devnet (devnet/metadata.ts)`);
+  return r;
+}
+
+/** The runtime version (`state_getRuntimeVersion`) of one of `CERE_RUNTIMES`. */
+export function cereRuntimeVersion(specVersion: number): DevnetRuntimeVersion {
+  const r = cereRuntime(specVersion);
+  return {
+    specName: 'node',
+    implName: 'substrate-node',
+    authoringVersion: kitchensinkVersion.authoringVersion,
+    specVersion: r.specVersion,
+    implVersion: 0,
+    apis: runtimeApis(),
+    transactionVersion: r.transactionVersion,
+    // Cere's runtime declares `state_version: 0` (blockchain-node `runtime/cere/src/lib.rs` at
+    // db75e49): state trie LayoutV0, and the extrinsics root stays V0 (RFC 42: V1 from 2).
+    stateVersion: 0,
+  };
+}
+
+/** The version of the newest runtime (`LATEST_CERE_SPEC`), the one `devnetMetadata()` describes. */
+export const DEVNET_RUNTIME_VERSION: DevnetRuntimeVersion = cereRuntimeVersion(LATEST_CERE_SPEC);
 
 /** Cere's SS58 address prefix. */
 const SS58_PREFIX = 54;
@@ -266,7 +281,8 @@ interface PalletSpec {
   readonly index: number;
   /** Rust crate, e.g. `pallet_ddc_clusters`. */
   readonly crate: string;
-  readonly calls: readonly VariantSpec[];
+  /** Absent: the devnet leaves the pallet's calls out (DdcStaking; no scenario step uses them). */
+  readonly calls?: readonly VariantSpec[];
   readonly events: readonly VariantSpec[];
   readonly errors: readonly string[];
 }
@@ -295,7 +311,7 @@ interface DdcTypes {
   readonly str: number;
 }
 
-function addDdcTypes(t: TypeTable): DdcTypes {
+function addDdcTypes(t: TypeTable, spec: number): DdcTypes {
   const u8 = t.primitive('U8');
   const bool = t.primitive('Bool');
   const u16 = t.primitive('U16');
@@ -309,6 +325,14 @@ function addDdcTypes(t: TypeTable): DdcTypes {
   const dispatchError = t.byPath('sp_runtime::DispatchError');
   const perquintill = t.byPath('sp_arithmetic::per_things::Perquintill');
 
+  const protocolShares = (): Si1Field[] => [
+    field('treasury_share', perquintill, 'Perquintill'),
+    field('validators_share', perquintill, 'Perquintill'),
+    field('cluster_reserve_share', perquintill, 'Perquintill'),
+    field('storage_bond_size', u128, 'Balance'),
+    field('storage_chill_delay', u32, 'BlockNumber'),
+    field('storage_unbonding_delay', u32, 'BlockNumber'),
+  ];
   const clusterId = t.composite('primitive_types::H160', [
     field(undefined, t.array(20, u8), '[u8; 20]'),
   ]);
@@ -343,30 +367,43 @@ function addDdcTypes(t: TypeTable): DdcTypes {
     ],
     [{ name: 'AccountId', type: accountId }]
   );
-  const clusterProtocolParams = t.composite(
-    'ddc_primitives::ClusterProtocolParams',
-    [
-      field('treasury_share', perquintill, 'Perquintill'),
-      field('validators_share', perquintill, 'Perquintill'),
-      field('cluster_reserve_share', perquintill, 'Perquintill'),
-      field('storage_bond_size', u128, 'Balance'),
-      field('storage_chill_delay', u32, 'BlockNumber'),
-      field('storage_unbonding_delay', u32, 'BlockNumber'),
-      field('cost_per_mb_stored', u128, 'u128'),
-      field('cost_per_mb_streamed', u128, 'u128'),
-      field('cost_per_put_request', u128, 'u128'),
-      field('cost_per_get_request', u128, 'u128'),
-      field('cost_per_gpu_unit', u128, 'u128'),
-      field('cost_per_cpu_unit', u128, 'u128'),
-      field('cost_per_ram_unit', u128, 'u128'),
-      field('customer_deposit_contract', accountId, 'AccountId'),
-    ],
-    [
-      { name: 'Balance', type: u128 },
-      { name: 'BlockNumber', type: u32 },
-      { name: 'AccountId', type: accountId },
-    ]
-  );
+  const clusterProtocolParams =
+    spec >= 73177
+      ? t.composite(
+          'ddc_primitives::ClusterProtocolParams',
+          [
+            ...protocolShares(),
+            field('cost_per_mb_stored', u128, 'u128'),
+            field('cost_per_mb_streamed', u128, 'u128'),
+            field('cost_per_put_request', u128, 'u128'),
+            field('cost_per_get_request', u128, 'u128'),
+            field('cost_per_gpu_unit', u128, 'u128'),
+            field('cost_per_cpu_unit', u128, 'u128'),
+            field('cost_per_ram_unit', u128, 'u128'),
+            field('customer_deposit_contract', accountId, 'AccountId'),
+          ],
+          [
+            { name: 'Balance', type: u128 },
+            { name: 'BlockNumber', type: u32 },
+            { name: 'AccountId', type: accountId },
+          ]
+        )
+      : // Ten fields, unit prices only (BN primitives/src/lib.rs @9ce78a52660a l.124-135; DP
+        // src/lib.rs @639781818c39 for 73160): no compute prices, no deposit contract.
+        t.composite(
+          'ddc_primitives::ClusterProtocolParams',
+          [
+            ...protocolShares(),
+            field('unit_per_mb_stored', u128, 'u128'),
+            field('unit_per_mb_streamed', u128, 'u128'),
+            field('unit_per_put_request', u128, 'u128'),
+            field('unit_per_get_request', u128, 'u128'),
+          ],
+          [
+            { name: 'Balance', type: u128 },
+            { name: 'BlockNumber', type: u32 },
+          ]
+        );
   const clusterNodeKind = t.variants('ddc_primitives::ClusterNodeKind', [
     variant('Genesis', 0, []),
     variant('External', 1, []),
@@ -404,7 +441,12 @@ function addDdcTypes(t: TypeTable): DdcTypes {
   };
 }
 
-function ddcPallets(d: DdcTypes): PalletSpec[] {
+/**
+ * The DDC pallets of Cere runtime `spec` (one of `CERE_RUNTIMES`), at their `construct_runtime`
+ * indices. Every layout below is a fact of docs/cere-runtimes.md, which cites repository, path and
+ * commit; test/cere-layouts.test.ts checks the events against that document's §18 table.
+ */
+function ddcPallets(d: DdcTypes, spec: number): PalletSpec[] {
   const cluster = ['cluster_id', d.clusterId, 'ClusterId'] as const;
   const node = ['node_pub_key', d.nodePubKey, 'NodePubKey'] as const;
   const account = (name: string) => [name, d.accountId, 'T::AccountId'] as const;
@@ -419,8 +461,30 @@ function ddcPallets(d: DdcTypes): PalletSpec[] {
   const compactValue = ['value', d.compactU128, 'BalanceOf<T>'] as const;
   const clusterOnly = (name: string): VariantSpec => ({ name, fields: [cluster] });
   const clusterEra = (name: string): VariantSpec => ({ name, fields: [cluster, era] });
+  const tuple = (name: string, fields: Array<[number, string]>): VariantSpec => ({
+    name,
+    fields: fields.map(([type, typeName]) => ['', type, typeName] as const),
+  });
+  const accountT: [number, string] = [d.accountId, 'T::AccountId'];
 
   return [
+    {
+      // Events only (§15.3, real metadata of devnet 73047; unchanged in 73160 and 73177).
+      name: 'DdcStaking',
+      index: 35,
+      crate: 'pallet_ddc_staking',
+      events: [
+        tuple('Bonded', [accountT, [d.u128, 'BalanceOf<T>']]),
+        tuple('Unbonded', [accountT, [d.u128, 'BalanceOf<T>']]),
+        tuple('Withdrawn', [accountT, [d.u128, 'BalanceOf<T>']]),
+        tuple('Chilled', [accountT]),
+        tuple('ChillSoon', [accountT, [d.clusterId, 'ClusterId'], [d.u32, 'BlockNumberFor<T>']]),
+        tuple('Activated', [accountT]),
+        tuple('LeaveSoon', [accountT]),
+        tuple('Left', [accountT]),
+      ],
+      errors: ['NotController', 'NotStash', 'AlreadyBonded', 'AlreadyPaired'],
+    },
     {
       name: 'DdcCustomers',
       index: 36,
@@ -456,7 +520,13 @@ function ddcPallets(d: DdcTypes): PalletSpec[] {
         { name: 'Withdrawn', fields: [cluster, account('owner_id'), balance('amount')] },
         {
           name: 'Charged',
-          fields: [cluster, account('owner_id'), balance('charged'), balance('expected')],
+          // `expected_to_charge` until the rename in dev 73164 (§6.1, BN @66f7c3448c20).
+          fields: [
+            cluster,
+            account('owner_id'),
+            balance('charged'),
+            balance(spec >= 73164 ? 'expected' : 'expected_to_charge'),
+          ],
         },
         { name: 'BucketCreated', fields: [cluster, bucket] },
         { name: 'BucketUpdated', fields: [cluster, bucket] },
@@ -521,15 +591,17 @@ function ddcPallets(d: DdcTypes): PalletSpec[] {
         {
           name: 'create_cluster',
           index: 0,
+          // Signed by the cluster's manager since 54004 (§4.2): no manager argument.
           fields: [
             cluster,
-            account('cluster_manager_id'),
             account('cluster_reserve_id'),
             ['cluster_params', d.clusterParams, 'ClusterParams<T::AccountId>'],
             [
               'initial_protocol_params',
               d.clusterProtocolParams,
-              'ClusterProtocolParams<BalanceOf<T>, BlockNumberFor<T>, T::AccountId>',
+              spec >= 73164
+                ? 'ClusterProtocolParams<BalanceOf<T>, BlockNumberFor<T>, T::AccountId>'
+                : 'ClusterProtocolParams<BalanceOf<T>, BlockNumberFor<T>>',
             ],
           ],
         },
@@ -671,7 +743,12 @@ function ddcPallets(d: DdcTypes): PalletSpec[] {
         clusterEra('ChargingFinished'),
         { name: 'TreasuryFeesCollected', fields: [cluster, era, amount('amount')] },
         { name: 'ClusterReserveFeesCollected', fields: [cluster, era, amount('amount')] },
-        { name: 'ValidatorFeesCollected', fields: [cluster, era, amount('amount')] },
+        // Renamed in 73160 (§7.3; the index is assumed unchanged: only Cere's alphabetical
+        // typegen output of 73160 is public).
+        {
+          name: spec >= 73160 ? 'ValidatorsFeesCollected' : 'ValidatorFeesCollected',
+          fields: [cluster, era, amount('amount')],
+        },
         clusterEra('RewardingStarted'),
         {
           name: 'Rewarded',
@@ -684,10 +761,15 @@ function ddcPallets(d: DdcTypes): PalletSpec[] {
             amount('expected_to_reward'),
           ],
         },
-        {
-          name: 'ValidatorRewarded',
-          fields: [cluster, era, account('validator_id'), amount('amount')],
-        },
+        // Gone in 73160 (§7.3); the variants after it move up by one.
+        ...(spec >= 73160
+          ? []
+          : [
+              {
+                name: 'ValidatorRewarded',
+                fields: [cluster, era, account('validator_id'), amount('amount')],
+              } as VariantSpec,
+            ]),
         {
           name: 'NotDistributedReward',
           fields: [
@@ -804,8 +886,54 @@ function ddcPallets(d: DdcTypes): PalletSpec[] {
   ];
 }
 
-/** The kitchensink pallets whose indices Cere's DDC pallets take. */
-const REPLACED_PALLETS = ['Multisig', 'Bounties', 'Tips', 'Assets', 'PoolAssets'];
+/**
+ * The base (non-DDC) pallets the devnet keeps from the kitchensink metadata, at the indices
+ * Cere's `dev` line gives them from 73046 to 80013 (docs/cere-runtimes.md §3, columns "71000 S/D"
+ * and "80013 D"; the same for 73047, 73160 and 73177). Cere pallets the kitchensink runtime lacks
+ * (ChainBridge 32, Erc721 33, Erc20 34, Origins 43, TechComm 45, DdcClustersGov 46, Ismp 47,
+ * IsmpGrandpa 48, Hyperbridge 49, TokenGateway 50, FeeHandler 52, DelegatedStaking 53,
+ * PoolWithdrawalFix 54) are left out; their indices stay free. Their calls and events come from the
+ * kitchensink runtime, not from Cere's, and no scenario step uses them except System, Timestamp,
+ * Balances, Sudo and Grandpa's storage.
+ */
+const CERE_BASE_PALLETS: ReadonlyArray<readonly [string, number]> = [
+  ['System', 0],
+  ['Utility', 1],
+  ['Babe', 2],
+  ['Timestamp', 3],
+  ['Authorship', 4],
+  ['Indices', 5],
+  ['Balances', 6],
+  ['TransactionPayment', 7],
+  ['ElectionProviderMultiPhase', 8],
+  ['Staking', 9],
+  ['Session', 10],
+  ['Grandpa', 11],
+  ['Treasury', 12],
+  ['Contracts', 13],
+  ['Sudo', 14],
+  ['ImOnline', 15],
+  ['AuthorityDiscovery', 16],
+  ['Offences', 17],
+  ['Historical', 18],
+  ['RandomnessCollectiveFlip', 19],
+  ['Identity', 20],
+  ['Recovery', 21],
+  ['Vesting', 22],
+  ['Preimage', 23],
+  ['Scheduler', 24],
+  ['Proxy', 25],
+  ['Multisig', 26],
+  ['Bounties', 27],
+  ['VoterList', 28],
+  ['ChildBounties', 29],
+  ['NominationPools', 30],
+  ['FastUnstake', 31],
+  ['ConvictionVoting', 41],
+  ['Referenda', 42],
+  ['Whitelist', 44],
+  ['MultiBlockMigrations', 51],
+];
 
 function palletEnum(
   t: TypeTable,
@@ -817,22 +945,29 @@ function palletEnum(
     variant(
       spec.name,
       spec.index ?? i,
-      spec.fields.map(([name, type, typeName]) => field(name, type, typeName)),
+      spec.fields.map(([name, type, typeName]) =>
+        field(name === '' ? undefined : name, type, typeName)
+      ),
       [...(spec.docs ?? [])]
     )
   );
   return t.variants(`${crate}::pallet::${kind}`, variants, [{ name: 'T', type: undefined }]);
 }
 
-/** Replaces the outer enum's variants at `indices` by `added`, keeping variants sorted by index. */
-function replaceOuterVariants(
+/**
+ * Rebuilds an outer enum (`RuntimeCall`, `RuntimeEvent`): the kept base pallets' variants at their
+ * Cere index, then `added`, sorted by index.
+ */
+function rebuildOuterVariants(
   t: TypeTable,
   outer: number,
-  indices: ReadonlySet<number>,
+  baseIndex: ReadonlyMap<string, number>,
   added: Si1Variant[]
 ): void {
   const variants = t.variantsOf(outer);
-  const kept = variants.filter((v) => !indices.has(v.index));
+  const kept = variants
+    .filter((v) => baseIndex.has(v.name))
+    .map((v) => ({ ...v, index: baseIndex.get(v.name)! }));
   const merged = [...kept, ...added].sort((a, b) => a.index - b.index);
   variants.splice(0, variants.length, ...merged);
 }
@@ -846,102 +981,121 @@ function setConstant(pallet: PalletMetadataV14 | undefined, name: string, hex: s
 
 /**
  * A runtime the devnet can run instead of its own, for tests of what the indexer and verifier do
- * with a layout they do not know: another spec version, and event fields whose type changed
- * (`[pallet, event, field]` become `Option<T>`, as a future Cere runtime could change them; the
- * scenario's values still encode, as `Some`).
+ * with a layout they do not know: the newest Cere layout under another spec version, with event
+ * fields whose type changed (`[pallet, event, field]` become `Option<T>`, as a future Cere
+ * runtime could change them; the scenario's values still encode, as `Some`).
  */
 export interface DevnetRuntimeVariant {
   readonly specVersion: number;
   readonly optionFields?: ReadonlyArray<readonly [string, string, string]>;
+  /** Call arguments (`[pallet, call, field]`) that become `Option<T>` the same way. */
+  readonly optionCallFields?: ReadonlyArray<readonly [string, string, string]>;
 }
 
 function applyVariant(specs: PalletSpec[], t: TypeTable, v: DevnetRuntimeVariant): PalletSpec[] {
-  return specs.map((spec) => ({
-    ...spec,
-    events: spec.events.map((e) => {
-      const changed = (v.optionFields ?? []).filter(([p, ev]) => p === spec.name && ev === e.name);
-      if (changed.length === 0) return e;
+  const optional =
+    (pallet: string, changes: ReadonlyArray<readonly [string, string, string]>) =>
+    (x: VariantSpec): VariantSpec => {
+      const changed = changes.filter(([p, n]) => p === pallet && n === x.name);
+      if (changed.length === 0) return x;
       return {
-        ...e,
-        fields: e.fields.map(([name, type, typeName]) =>
+        ...x,
+        fields: x.fields.map(([name, type, typeName]) =>
           changed.some(([, , f]) => f === name)
             ? ([name, t.option(type), `Option<${typeName}>`] as const)
             : ([name, type, typeName] as const)
         ),
       };
-    }),
+    };
+  return specs.map((spec) => ({
+    ...spec,
+    events: spec.events.map(optional(spec.name, v.optionFields ?? [])),
+    ...(spec.calls ? { calls: spec.calls.map(optional(spec.name, v.optionCallFields ?? [])) } : {}),
   }));
 }
 
-/** The runtime version of a variant: the devnet's, with the variant's spec version. */
+/** The runtime version of a variant: the newest runtime's, with the variant's spec version. */
 export function variantRuntimeVersion(v?: DevnetRuntimeVariant): DevnetRuntimeVersion {
-  return v
-    ? ({ ...DEVNET_RUNTIME_VERSION, specVersion: v.specVersion } as unknown as DevnetRuntimeVersion)
-    : DEVNET_RUNTIME_VERSION;
+  return v ? { ...DEVNET_RUNTIME_VERSION, specVersion: v.specVersion } : DEVNET_RUNTIME_VERSION;
 }
 
-function buildMetadataV14(runtime?: DevnetRuntimeVariant): MetadataV14 {
+/** The outer enum, pallet and metadata parts of one DDC pallet. */
+function ddcPalletParts(
+  t: TypeTable,
+  spec: PalletSpec
+): { call?: Si1Variant; event: Si1Variant; pallet: PalletMetadataV14 } {
+  const call = spec.calls ? palletEnum(t, spec.crate, 'Call', spec.calls) : undefined;
+  const event = palletEnum(t, spec.crate, 'Event', spec.events);
+  const error = palletEnum(
+    t,
+    spec.crate,
+    'Error',
+    spec.errors.map((name) => ({ name, fields: [] }))
+  );
+  return {
+    ...(call === undefined
+      ? {}
+      : {
+          call: variant(spec.name, spec.index, [
+            field(
+              undefined,
+              call,
+              `self::sp_api_hidden_includes_construct_runtime::hidden_include::dispatch\n::CallableCallFor<${spec.name}, Runtime>`
+            ),
+          ]),
+        }),
+    event: variant(spec.name, spec.index, [
+      field(undefined, event, `${spec.crate}::Event<Runtime>`),
+    ]),
+    pallet: {
+      name: spec.name,
+      storage: undefined,
+      calls: call === undefined ? undefined : { type: call },
+      events: { type: event },
+      constants: [],
+      errors: { type: error },
+      index: spec.index,
+    },
+  };
+}
+
+/** Metadata of Cere runtime `spec` (its DDC layouts), or of a variant of the newest one. */
+function buildMetadataV14(spec: number, runtime?: DevnetRuntimeVariant): MetadataV14 {
   const decoded = decodeMetadata(substrateMetadataHex);
   if (decoded.__kind !== 'V14') throw new Error(`expected V14 metadata, got ${decoded.__kind}`);
   const metadata = decoded.value;
   const t = new TypeTable(metadata.lookup.types);
 
-  const d = addDdcTypes(t);
-  const specs = runtime ? applyVariant(ddcPallets(d), t, runtime) : ddcPallets(d);
-  const indices = new Set(specs.map((s) => s.index));
+  const d = addDdcTypes(t, spec);
+  const specs = runtime ? applyVariant(ddcPallets(d, spec), t, runtime) : ddcPallets(d, spec);
+  const baseIndex = new Map(CERE_BASE_PALLETS);
+  const missing = CERE_BASE_PALLETS.filter(([n]) => !metadata.pallets.some((p) => p.name === n));
+  if (missing.length > 0) throw new Error(`kitchensink lacks ${missing.map(([n]) => n).join(',')}`);
 
-  const removed = metadata.pallets.filter((p) => indices.has(p.index));
-  const removedNames = removed.map((p) => p.name).join(',');
-  if (removedNames !== REPLACED_PALLETS.join(',')) {
-    throw new Error(`unexpected kitchensink pallets at 36–40: ${removedNames}`);
-  }
-
-  const runtimeCall = t.byPath('kitchensink_runtime::RuntimeCall');
-  const runtimeEvent = t.byPath('kitchensink_runtime::RuntimeEvent');
-  const callVariants: Si1Variant[] = [];
-  const eventVariants: Si1Variant[] = [];
-  const pallets: PalletMetadataV14[] = [];
-  for (const spec of specs) {
-    const call = palletEnum(t, spec.crate, 'Call', spec.calls);
-    const event = palletEnum(t, spec.crate, 'Event', spec.events);
-    const error = palletEnum(
-      t,
-      spec.crate,
-      'Error',
-      spec.errors.map((name) => ({ name, fields: [] }))
-    );
-    callVariants.push(
-      variant(spec.name, spec.index, [
-        field(
-          undefined,
-          call,
-          `self::sp_api_hidden_includes_construct_runtime::hidden_include::dispatch\n::CallableCallFor<${spec.name}, Runtime>`
-        ),
-      ])
-    );
-    eventVariants.push(
-      variant(spec.name, spec.index, [field(undefined, event, `${spec.crate}::Event<Runtime>`)])
-    );
-    pallets.push({
-      name: spec.name,
-      storage: undefined,
-      calls: { type: call },
-      events: { type: event },
-      constants: [],
-      errors: { type: error },
-      index: spec.index,
-    });
-  }
-  replaceOuterVariants(t, runtimeCall, indices, callVariants);
-  replaceOuterVariants(t, runtimeEvent, indices, eventVariants);
-
-  metadata.pallets = [...metadata.pallets.filter((p) => !indices.has(p.index)), ...pallets].sort(
-    (a, b) => a.index - b.index
+  const parts = specs.map((p) => ddcPalletParts(t, p));
+  rebuildOuterVariants(
+    t,
+    t.byPath('kitchensink_runtime::RuntimeCall'),
+    baseIndex,
+    parts.flatMap((p) => (p.call ? [p.call] : []))
   );
+  rebuildOuterVariants(
+    t,
+    t.byPath('kitchensink_runtime::RuntimeEvent'),
+    baseIndex,
+    parts.map((p) => p.event)
+  );
+  metadata.pallets = [
+    ...metadata.pallets
+      .filter((p) => baseIndex.has(p.name))
+      .map((p) => ({ ...p, index: baseIndex.get(p.name)! })),
+    ...parts.map((p) => p.pallet),
+  ].sort((a, b) => a.index - b.index);
 
+  const version = runtime ? variantRuntimeVersion(runtime) : cereRuntimeVersion(spec);
   const system = metadata.pallets.find((p) => p.name === 'System');
   setConstant(system, 'SS58Prefix', hexOf(uintLe(BigInt(SS58_PREFIX), 2)));
-  setConstant(system, 'Version', encodeRuntimeVersion(variantRuntimeVersion(runtime)));
+  setConstant(system, 'Version', encodeRuntimeVersion(version));
   const balances = metadata.pallets.find((p) => p.name === 'Balances');
   setConstant(balances, 'ExistentialDeposit', hexOf(uintLe(EXISTENTIAL_DEPOSIT, 16)));
 
@@ -960,26 +1114,57 @@ export function encodeMetadataV14(metadata: MetadataV14): Uint8Array {
   return out;
 }
 
-let cached: Uint8Array | undefined;
+const cached = new Map<number, Uint8Array>();
 let cachedHex: string | undefined;
 
-/** Builds the devnet metadata from scratch (uncached); `devnetMetadata()` caches this. */
+/** Builds the devnet metadata from scratch (uncached): the newest runtime's, or a variant's. */
 export function buildDevnetMetadata(variant?: DevnetRuntimeVariant): Uint8Array {
-  return encodeMetadataV14(buildMetadataV14(variant));
+  return encodeMetadataV14(buildMetadataV14(LATEST_CERE_SPEC, variant));
+}
+
+/** The metadata (`RuntimeMetadataPrefixed`, v14) of one of `CERE_RUNTIMES`; a fresh copy. */
+export function cereMetadata(specVersion: number): Uint8Array {
+  cereRuntime(specVersion);
+  let m = cached.get(specVersion);
+  if (!m) {
+    m = encodeMetadataV14(buildMetadataV14(specVersion));
+    cached.set(specVersion, m);
+  }
+  return m.slice();
 }
 
 /**
- * The devnet runtime metadata (`RuntimeMetadataPrefixed`, v14), or a variant's. The devnet's own
- * is built once; a fresh copy each call.
+ * The newest runtime's metadata (`cereMetadata(LATEST_CERE_SPEC)`), or a variant's (built each
+ * call).
  */
 export function devnetMetadata(variant?: DevnetRuntimeVariant): Uint8Array {
-  if (variant) return buildDevnetMetadata(variant);
-  cached ??= buildDevnetMetadata();
-  return cached.slice();
+  return variant ? buildDevnetMetadata(variant) : cereMetadata(LATEST_CERE_SPEC);
 }
 
 /** `devnetMetadata()` as 0x-prefixed hex, the `state_getMetadata` result. */
 export function devnetMetadataHex(): string {
   cachedHex ??= '0x' + Buffer.from(devnetMetadata()).toString('hex');
   return cachedHex;
+}
+
+/**
+ * What a chain needs to run a scenario's Cere runtimes (`DevnetScenario.runtimes`): the genesis
+ * runtime's metadata and version, and each runtime it upgrades to (`ChainOptions` fields).
+ */
+export function cereChainRuntimes(runtimes: {
+  readonly genesis: number;
+  readonly upgrades: ReadonlyArray<{ readonly specVersion: number }>;
+}): {
+  metadata: Uint8Array;
+  runtimeVersion: DevnetRuntimeVersion;
+  upgrades: Array<{ metadata: Uint8Array; runtimeVersion: DevnetRuntimeVersion }>;
+} {
+  return {
+    metadata: cereMetadata(runtimes.genesis),
+    runtimeVersion: cereRuntimeVersion(runtimes.genesis),
+    upgrades: runtimes.upgrades.map((u) => ({
+      metadata: cereMetadata(u.specVersion),
+      runtimeVersion: cereRuntimeVersion(u.specVersion),
+    })),
+  };
 }

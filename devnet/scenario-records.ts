@@ -26,7 +26,7 @@ import {
   recordSigningBytes,
   requestSigningBytes,
 } from '../verifier/receipts/dac-record.ts';
-import { type Pricing, usageCost } from '../verifier/receipts/activity.ts';
+import { PROJECT_COMPUTE_PRICES, type Pricing, usageCost } from '../verifier/receipts/activity.ts';
 import {
   type RoleSigner,
   type ScpUsage,
@@ -47,9 +47,7 @@ export const PRICING: Pricing = {
   perMbStreamed: 1_000_000n,
   perPut: 5_000n,
   perGet: 2_000n,
-  perCpuMs: 300n,
-  perGpuUnit: 9_000n,
-  perRamUnit: 100n,
+  ...PROJECT_COMPUTE_PRICES,
 };
 
 export interface Usage {

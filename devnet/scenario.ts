@@ -32,6 +32,7 @@ import {
   encodeEnvelope,
   garPairId,
 } from '../verifier/envelope.ts';
+import { MAX_DUST, payoutBatchSizeOf } from '../verifier/cere-rules.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { mmrProof } from '../verifier/mmr.ts';
 import {
@@ -51,6 +52,7 @@ import { decodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
 import { quorumThreshold } from '../verifier/quorum.ts';
 import type { ReasonCode } from '../verifier/lines.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
+import { CERE_RUNTIMES } from './cere-runtimes.ts';
 import type { BlockSpec, EventSpec, ExtrinsicSpec } from './chain-types.ts';
 import { type Identity, account, identity } from './keys.ts';
 import { BatchPool } from './scenario-pool.ts';
@@ -112,7 +114,10 @@ export interface DevnetScenarioOptions {
   readonly nodes?: number;
   readonly validators?: number;
   readonly recordsPerBatch?: number;
-  /** Payout batch size (MAX_PAYOUT_BATCH_SIZE: 100 on the current Cere runtime). */
+  /**
+   * Payout batch size. Default: Cere's MAX_PAYOUT_BATCH_SIZE of each era's runtime (500 for 73047
+   * to 73177; verifier/cere-rules.ts).
+   */
   readonly payoutBatchSize?: number;
   /** Every n-th record also carries a Cere DAC protobuf record. Default 3 (50 above 20k records). */
   readonly dacEvery?: number;
@@ -140,6 +145,12 @@ export interface DevnetScenarioOptions {
   readonly parallel?: boolean;
   /** Worker threads for a parallel build. Default: the available parallelism. */
   readonly threads?: number;
+  /**
+   * The Cere runtimes the chain runs (spec versions of devnet/metadata.ts `CERE_RUNTIMES`, in
+   * upgrade order; default all of them). Era k is paid under `runtimes[min(k, n) - 1]`; a
+   * `System.set_code` block opens each era whose runtime differs from the one before.
+   */
+  readonly runtimes?: readonly number[];
 }
 
 /** Protocol shares as Perquintill parts: 1% treasury, 4% validators, 5% cluster reserve. */
@@ -231,6 +242,8 @@ export interface Manifest {
     /** Whether the era was paid (with era-not-paid one is not: a later era is). */
     paid: boolean;
     paidAtBlock: number | null;
+    /** The spec version of the Cere runtime the era's payout ran under. */
+    specVersion: number;
   }>;
   /** Payloads a storage node serves wrong (the others serve them intact). */
   readonly storage: ReadonlyArray<{
@@ -264,6 +277,8 @@ interface MutableBlock {
 /** Lays extrinsics into blocks and tracks where each extrinsic and event lands. */
 class Layout {
   readonly blocks: MutableBlock[] = [];
+  /** Heights of the blocks carrying a runtime upgrade, to the new spec version. */
+  readonly upgrades = new Map<number, number>();
   constructor(readonly genesisTimestamp: number) {}
   get height(): number {
     return this.blocks.length;
@@ -311,6 +326,14 @@ class Layout {
     };
     b.events += ext.events.length + 1;
     return placed;
+  }
+  /**
+   * A block that upgrades the runtime to `spec` (the chain adds the `set_code` extrinsic); what is
+   * added next goes to the block after it, the first the new runtime executes.
+   */
+  upgrade(spec: number): void {
+    this.upgrades.set(this.next(), spec);
+    this.next();
   }
   /** Empty blocks until (and including) height `h`. */
   fillTo(h: number): void {
@@ -399,6 +422,14 @@ export interface DevnetScenario {
     readonly change: { readonly block: number; readonly next: readonly Identity[] } | null;
   };
   readonly finalityLag: number;
+  /**
+   * The runtimes the chain runs: the genesis one and each upgrade (the canonical block carrying
+   * `BlockSpec.setCode`; the block after it is the first the new runtime executes).
+   */
+  readonly runtimes: {
+    readonly genesis: number;
+    readonly upgrades: ReadonlyArray<{ readonly block: number; readonly specVersion: number }>;
+  };
   readonly agreements: readonly SignedAgreement[];
   /** The key the GAR service anchors its versions with (0x-hex). */
   readonly garAnchorKey: string;
@@ -536,7 +567,6 @@ function* scenarioSteps(
   const nNodes = Math.max(3, options.nodes ?? 3);
   const nValidators = Math.max(1, options.validators ?? 5);
   let perBatch = Math.max(1, options.recordsPerBatch ?? 50);
-  const payoutBatchSize = Math.max(1, options.payoutBatchSize ?? 100);
   const dacEvery = options.dacEvery ?? (nRecords > 20_000 ? 50 : 3);
   const faultsIn = new Set(options.faults ?? []);
   // An anchor that is not final needs a head ahead of the finalized one.
@@ -548,6 +578,12 @@ function* scenarioSteps(
   const genesisTimestamp = options.genesisTimestamp ?? 1_795_000_000_000;
   const layout = new Layout(genesisTimestamp);
   const recordsPerEra = Math.ceil(nRecords / nEras);
+  const schedule = runtimeSchedule(options.runtimes);
+  const specOfEra = (eraNo: number): number => schedule[Math.min(eraNo, schedule.length) - 1]!;
+  // Cere's MAX_PAYOUT_BATCH_SIZE of the era's runtime, unless the options fix one.
+  const batchSizeOf = (eraNo: number): number =>
+    Math.max(1, options.payoutBatchSize ?? payoutBatchSizeOf(specOfEra(eraNo)));
+  let currentSpec = schedule[0]!;
 
   // Faults on records and users --------------------------------------------------------------
   // Fault users come after the honest ones.
@@ -696,14 +732,25 @@ function* scenarioSteps(
     storageBondSize: 100n * 10n ** 10n,
     storageChillDelay: 100,
     storageUnbondingDelay: 100,
-    costPerMbStored: PRICING.perMbStored,
-    costPerMbStreamed: PRICING.perMbStreamed,
-    costPerPutRequest: PRICING.perPut,
-    costPerGetRequest: PRICING.perGet,
-    costPerGpuUnit: PRICING.perGpuUnit,
-    costPerCpuUnit: PRICING.perCpuMs,
-    costPerRamUnit: PRICING.perRamUnit,
-    customerDepositContract: toHex(account(seed, 'deposit-contract')),
+    // Before 73177 the chain's parameters carry the four unit prices only; compute is then
+    // priced by the project's cost model alone (the same PRICING, docs/spec.md §6).
+    ...(schedule[0]! >= 73177
+      ? {
+          costPerMbStored: PRICING.perMbStored,
+          costPerMbStreamed: PRICING.perMbStreamed,
+          costPerPutRequest: PRICING.perPut,
+          costPerGetRequest: PRICING.perGet,
+          costPerGpuUnit: PRICING.perGpuUnit,
+          costPerCpuUnit: PRICING.perCpuMs,
+          costPerRamUnit: PRICING.perRamUnit,
+          customerDepositContract: toHex(account(seed, 'deposit-contract')),
+        }
+      : {
+          unitPerMbStored: PRICING.perMbStored,
+          unitPerMbStreamed: PRICING.perMbStreamed,
+          unitPerPutRequest: PRICING.perPut,
+          unitPerGetRequest: PRICING.perGet,
+        }),
   };
   layout.add({
     call: {
@@ -711,7 +758,6 @@ function* scenarioSteps(
       name: 'create_cluster',
       args: {
         clusterId: clusterHex,
-        clusterManagerId: toHex(manager.publicKey),
         clusterReserveId: toHex(reserve),
         clusterParams: {
           nodeProviderAuthContract: undefined,
@@ -908,6 +954,10 @@ function* scenarioSteps(
     const first = era * recordsPerEra;
     const last = Math.min(nRecords, first + recordsPerEra);
     if (first >= last) break;
+    if (specOfEra(eraNo) !== currentSpec) {
+      currentSpec = specOfEra(eraNo);
+      layout.upgrade(currentSpec);
+    }
     const eraStartBlock = layout.height + 1;
     const chargeBy = new Map<number, bigint>();
     const costByNode = new Map<number, bigint>();
@@ -1132,6 +1182,7 @@ function* scenarioSteps(
     // (with era-not-paid) is never paid.
     const faultEra = eraIndex === 0;
     const lastEra = eraIndex === nEras - 1;
+    const spec = specOfEra(eraNo);
     const unpaid = eraIndex === unpaidEra;
     const fingerprintFault = lastEra && faults.has('fingerprint-mismatch');
     const removedFault = lastEra && faults.has('validator-removed');
@@ -1142,8 +1193,8 @@ function* scenarioSteps(
       [...costByNode].map(([p, cost]) => [providers[p]!.publicKey, cost] as const),
       SHARES
     );
-    const payerTree = payoutTree(payers, payoutBatchSize);
-    const payeeTree = payoutTree(payees, payoutBatchSize);
+    const payerTree = payoutTree(payers, batchSizeOf(eraNo));
+    const payeeTree = payoutTree(payees, batchSizeOf(eraNo));
     const { batches: payerBatches, batchRoots: payerRoots, root: payersRoot } = payerTree;
     const { batches: payeeBatches, batchRoots: payeeRoots, root: payeesRoot } = payeeTree;
     const ehd = ehdId(clusterId, gCollector, eraNo);
@@ -1303,7 +1354,7 @@ function* scenarioSteps(
             clusterId: clusterHex,
             ownerId: toHex(e.account),
             charged: e.amount,
-            expected: e.amount,
+            [spec >= 73164 ? 'expected' : 'expectedToCharge']: e.amount,
           }),
           ev('DdcPayouts', 'Charged', {
             ...era,
@@ -1329,7 +1380,10 @@ function* scenarioSteps(
       events: [
         ev('DdcPayouts', 'TreasuryFeesCollected', { ...era, amount: fees.treasury }),
         ev('DdcPayouts', 'ClusterReserveFeesCollected', { ...era, amount: fees.reserve }),
-        ev('DdcPayouts', 'ValidatorFeesCollected', { ...era, amount: fees.validators }),
+        ev('DdcPayouts', spec >= 73160 ? 'ValidatorsFeesCollected' : 'ValidatorFeesCollected', {
+          ...era,
+          amount: fees.validators,
+        }),
         ev('DdcPayouts', 'ChargingFinished', era),
       ],
     });
@@ -1379,15 +1433,25 @@ function* scenarioSteps(
     // The validators' fee goes to every staker pro rata (equal stakes here); rounding to the first.
     const each = fees.validators / BigInt(nValidators);
     const unbalanced = faultEra && faults.has('payout-unbalanced');
-    // With the fault, the chain reports one planck more as not distributed than was left over.
-    const reportedNotDistributed = unbalanced ? notDistributed + 1n : notDistributed;
-    const endRewardEvents: EventSpec[] = validators.map((v, i) =>
-      ev('DdcPayouts', 'ValidatorRewarded', {
-        ...era,
-        validatorId: toHex(v.publicKey),
-        amount: i === 0 ? fees.validators - each * BigInt(nValidators - 1) : each,
-      })
-    );
+    // Cere reports the remainder only above MaxDust; below, it stays in the vault as dust
+    // (docs/cere-runtimes.md §13.3). With the fault, the chain reports one planck more as not
+    // distributed than was left over.
+    const reportedNotDistributed = unbalanced
+      ? notDistributed + 1n
+      : notDistributed > MAX_DUST
+        ? notDistributed
+        : 0n;
+    // From 73160 the chain emits no per-validator reward event (docs/cere-runtimes.md §7.3).
+    const endRewardEvents: EventSpec[] =
+      spec >= 73160
+        ? []
+        : validators.map((v, i) =>
+            ev('DdcPayouts', 'ValidatorRewarded', {
+              ...era,
+              validatorId: toHex(v.publicKey),
+              amount: i === 0 ? fees.validators - each * BigInt(nValidators - 1) : each,
+            })
+          );
     if (reportedNotDistributed > 0n)
       endRewardEvents.push(
         ev('DdcPayouts', 'NotDistributedOverallReward', {
@@ -1565,6 +1629,7 @@ function* scenarioSteps(
       balanced: !(e.era === 1 && faults.has('payout-unbalanced')),
       paid: e.paid !== null,
       paidAtBlock: e.paid?.block ?? null,
+      specVersion: specOfEra(e.era),
     })),
     storage: storageManifest,
     reorg,
@@ -1592,6 +1657,7 @@ function* scenarioSteps(
     ...(b.initEvents.length > 0 ? { initEvents: b.initEvents } : {}),
     extrinsics: b.extrinsics,
     ...(grandpaChange?.block === i + 1 ? { grandpaChange: { next: grandpaChange.next } } : {}),
+    ...(layout.upgrades.has(i + 1) ? { setCode: layout.upgrades.get(i + 1)! } : {}),
   }));
 
   const at = (p: Placed, k = 0) => ({
@@ -1747,7 +1813,7 @@ function* scenarioSteps(
               },
             }
           : null,
-        activity: { batchSize: payoutBatchSize, payers: e.payers, payees: e.payees },
+        activity: { batchSize: batchSizeOf(e.era), payers: e.payers, payees: e.payees },
         paid: e.paid,
         superseded:
           !e.paid && laterPaid
@@ -1781,6 +1847,10 @@ function* scenarioSteps(
     fork,
     grandpa: { authorities: grandpaAuthorities, change: grandpaChange },
     finalityLag,
+    runtimes: {
+      genesis: schedule[0]!,
+      upgrades: [...layout.upgrades].map(([block, specVersion]) => ({ block, specVersion })),
+    },
     agreements,
     garAnchorKey: toHex(garAnchorer.publicKey),
     payloads,
@@ -1793,6 +1863,19 @@ function* scenarioSteps(
     },
     bundle,
   };
+}
+
+/** The runtimes a scenario runs: known Cere spec versions in increasing order. */
+function runtimeSchedule(runtimes: readonly number[] | undefined): number[] {
+  const known = CERE_RUNTIMES.map((r) => r.specVersion);
+  const list = runtimes === undefined ? known : [...runtimes];
+  if (list.length === 0) throw new RangeError('runtimes: at least one Cere runtime');
+  list.forEach((v, i) => {
+    if (!known.includes(v))
+      throw new RangeError(`runtimes: ${v} is not one of ${known.join(', ')}`);
+    if (i > 0 && v <= list[i - 1]!) throw new RangeError('runtimes: spec versions must increase');
+  });
+  return list;
 }
 
 /** Whether a GAR anchor envelope the scenario built lists the payload hash `hash` (0x-hex). */
@@ -1810,4 +1893,21 @@ function payloadLines(payload: Uint8Array): Uint8Array[] {
   const r = decodeBatchPayload(payload, RecordFormat.ScpJson);
   if (!r.ok) throw new Error(`devnet payload does not decode: ${r.code}`);
   return r.value;
+}
+
+/**
+ * The Cere runtimes a scenario crosses, in words: each spec version, the block that upgrades to it
+ * and the eras paid under it (`Cere 73047 → 73160 (block 27) → 73177 (block 48); eras paid under
+ * 73047: 1, 73160: 2, 73177: 3, 4`).
+ */
+export function describeRuntimes(s: Pick<DevnetScenario, 'runtimes' | 'manifest'>): string {
+  const steps = [
+    `Cere ${s.runtimes.genesis}`,
+    ...s.runtimes.upgrades.map((u) => `${u.specVersion} (block ${u.block})`),
+  ];
+  const bySpec = new Map<number, number[]>();
+  for (const r of s.manifest.eraRounds)
+    if (r.paid) bySpec.set(r.specVersion, [...(bySpec.get(r.specVersion) ?? []), r.era]);
+  const paid = [...bySpec].map(([spec, eras]) => `${spec}: ${eras.join(', ')}`).join('; ');
+  return `${steps.join(' → ')}; eras paid under ${paid || 'none'}`;
 }

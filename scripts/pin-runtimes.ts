@@ -10,7 +10,7 @@
  * pallets keep their variant index and name with no fields. Names kept: pallet, variant and field
  * names as in metadata, and each composite's and variant's path's last segment.
  *
- * Today the one runtime is the devnet's (devnet/metadata.ts). Run this again whenever a pinned
+ * The runtimes are the Cere runtimes the devnet runs (devnet/metadata.ts `CERE_RUNTIMES`). Run this again whenever a pinned
  * runtime's metadata changes; test/scale.test.ts fails while the committed file is stale.
  * @module
  */
@@ -21,7 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { decodeMetadata } from '@subsquid/substrate-runtime/lib/metadata/codec.js';
 import type { MetadataV14, Si1Type } from '@subsquid/substrate-runtime/lib/metadata/interfaces.js';
 import * as prettier from 'prettier';
-import { DEVNET_RUNTIME_VERSION, devnetMetadata } from '../devnet/metadata.ts';
+import { CERE_RUNTIMES, cereMetadata, cereRuntimeVersion } from '../devnet/metadata.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import type { PinnedTable } from '../verifier/scale.ts';
@@ -36,15 +36,13 @@ export interface RuntimeSource {
   readonly metadata: Uint8Array;
 }
 
-/** The runtimes pinned today: the devnet's. */
+/** The runtimes pinned today: every Cere runtime the devnet runs (devnet/metadata.ts). */
 export function pinnedSources(): RuntimeSource[] {
-  return [
-    {
-      specName: DEVNET_RUNTIME_VERSION.specName,
-      specVersion: DEVNET_RUNTIME_VERSION.specVersion,
-      metadata: devnetMetadata(),
-    },
-  ];
+  return CERE_RUNTIMES.map((r) => ({
+    specName: cereRuntimeVersion(r.specVersion).specName,
+    specVersion: r.specVersion,
+    metadata: cereMetadata(r.specVersion),
+  }));
 }
 
 /** Pallets whose calls the verifier decodes; other pallets' calls decode as "unsupported". */

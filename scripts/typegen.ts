@@ -1,6 +1,8 @@
 /**
- * Regenerates the typed event and call decoders in `indexer/types/` from the devnet's metadata:
- * `npm run typegen` (scripts/typegen.ts). The metadata goes to a temporary spec-versions file in the format of
+ * Regenerates the typed event and call decoders in `indexer/types/` from the metadata of every
+ * Cere runtime the devnet runs (devnet/metadata.ts `CERE_RUNTIMES`): `npm run typegen`
+ * (scripts/typegen.ts). The typegen writes one decoder per version in which an item's type
+ * changed (`events.ddcPayouts.charged.v73047`, ...). The metadata goes to a temporary spec-versions file in the format of
  * `squid-substrate-metadata-explorer`, then `squid-substrate-typegen` writes the classes. The
  * generated files are committed; run this again whenever devnet/metadata.ts changes.
  * @module
@@ -10,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEVNET_RUNTIME_VERSION, devnetMetadataHex } from '../devnet/metadata.ts';
+import { CERE_RUNTIMES, cereMetadata, cereRuntimeVersion } from '../devnet/metadata.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(here, '..', 'indexer', 'types');
@@ -111,14 +113,17 @@ function withExtension(dir: string, spec: string): string {
 
 function main(): void {
   try {
-    const spec = {
-      specName: DEVNET_RUNTIME_VERSION.specName,
-      specVersion: DEVNET_RUNTIME_VERSION.specVersion,
-      blockNumber: 0,
-      blockHash: '0x' + '00'.repeat(32),
-      metadata: devnetMetadataHex(),
-    };
-    writeFileSync(path.join(work, 'devnet.jsonl'), JSON.stringify(spec) + '\n');
+    // One line per runtime, as squid-substrate-metadata-explorer writes them for a real chain.
+    const lines = CERE_RUNTIMES.map((r, i) =>
+      JSON.stringify({
+        specName: cereRuntimeVersion(r.specVersion).specName,
+        specVersion: r.specVersion,
+        blockNumber: i,
+        blockHash: '0x' + i.toString(16).padStart(64, '0'),
+        metadata: '0x' + Buffer.from(cereMetadata(r.specVersion)).toString('hex'),
+      })
+    );
+    writeFileSync(path.join(work, 'devnet.jsonl'), lines.join('\n') + '\n');
     rmSync(outDir, { recursive: true, force: true });
     const config = { outDir, specVersions: path.join(work, 'devnet.jsonl'), pallets: PALLETS };
     writeFileSync(path.join(work, 'typegen.json'), JSON.stringify(config));

@@ -50,10 +50,9 @@ const EVENTS: Record<string, string[]> = {
     'ChargingFinished',
     'TreasuryFeesCollected',
     'ClusterReserveFeesCollected',
-    'ValidatorFeesCollected',
+    'ValidatorsFeesCollected', // 73160 on (ValidatorFeesCollected and ValidatorRewarded before)
     'RewardingStarted',
     'Rewarded',
-    'ValidatorRewarded',
     'NotDistributedReward',
     'NotDistributedOverallReward',
     'RewardingFinished',
@@ -86,7 +85,7 @@ const CALLS: Record<string, string[]> = {
 
 function subsquidRuntime(): Runtime {
   return new Runtime(
-    { specName: 'node', specVersion: 73100, implName: 'substrate-node', implVersion: 0 },
+    { specName: 'node', specVersion: 73177, implName: 'substrate-node', implVersion: 0 },
     devnetMetadataHex()
   );
 }
@@ -116,12 +115,13 @@ describe('devnet metadata', () => {
     expect(devnetMetadataHex()).toBe('0x' + Buffer.from(first).toString('hex'));
   });
 
-  it('is v14 with the DDC pallets at 36–40 instead of the kitchensink ones', () => {
+  it('is v14 with the DDC pallets at 35–40 and the base pallets at Cere’s indices', () => {
     const decoded = decodeMetadata(devnetMetadataHex());
     expect(decoded.__kind).toBe('V14');
     if (decoded.__kind !== 'V14') return;
     const byIndex = new Map(decoded.value.pallets.map((p) => [p.index, p.name]));
-    expect([36, 37, 38, 39, 40].map((i) => byIndex.get(i))).toEqual([
+    expect([35, 36, 37, 38, 39, 40].map((i) => byIndex.get(i))).toEqual([
+      'DdcStaking',
       'DdcCustomers',
       'DdcNodes',
       'DdcClusters',
@@ -129,14 +129,15 @@ describe('devnet metadata', () => {
       'DdcVerification',
     ]);
     const names = new Set(byIndex.values());
-    for (const gone of ['Multisig', 'Bounties', 'Tips', 'Assets', 'PoolAssets']) {
+    // Kitchensink pallets Cere does not have are gone (docs/cere-runtimes.md §3).
+    for (const gone of ['Tips', 'Assets', 'PoolAssets', 'Democracy', 'Council', 'Nfts']) {
       expect(names.has(gone)).toBe(false);
     }
     expect(names.has('System') && names.has('Balances') && names.has('Timestamp')).toBe(true);
 
     const rt = subsquidRuntime();
     expect(rt.hasEvent('DdcClusters.ClusterEraPaid')).toBe(true);
-    expect(rt.hasEvent('Multisig.NewMultisig')).toBe(false);
+    expect(rt.hasEvent('Council.Proposed')).toBe(false);
     expect(rt.hasCall('Assets.create')).toBe(false);
     for (const [pallet, events] of Object.entries(EVENTS)) {
       for (const name of events) expect(rt.hasEvent(`${pallet}.${name}`), name).toBe(true);
@@ -165,7 +166,7 @@ describe('devnet metadata', () => {
     const version = system.constants.find((c) => c.name.toString() === 'Version')!;
     const decodedVersion = registry.createType('RuntimeVersion', version.value).toJSON() as any;
     expect(decodedVersion.specName).toBe('node');
-    expect(decodedVersion.specVersion).toBe(73100);
+    expect(decodedVersion.specVersion).toBe(73177);
     expect(decodedVersion.transactionVersion).toBe(27);
     const balances = metadata.asLatest.pallets.find((p) => p.name.toString() === 'Balances')!;
     const ed = balances.constants.find((c) => c.name.toString() === 'ExistentialDeposit')!;
@@ -173,7 +174,7 @@ describe('devnet metadata', () => {
 
     const metadataApi = DEVNET_RUNTIME_VERSION.apis.find(([id]) => id === '0x37e397fc7c91f5e4');
     expect(metadataApi).toEqual(['0x37e397fc7c91f5e4', 1]);
-    expect(DEVNET_RUNTIME_VERSION.specVersion).toBe(73100);
+    expect(DEVNET_RUNTIME_VERSION.specVersion).toBe(73177);
   });
 
   it('round-trips event records through subsquid and @polkadot/types', () => {

@@ -125,6 +125,7 @@ describe('devnet seen through @polkadot/api', () => {
     const problems: string[] = [];
     const kinds = new Set<string>();
     let events = 0;
+    const upgrades: number[] = [];
     for (let h = 1; h < devnet.canonical.length; h++) {
       const spec = devnet.scenario.blocks[h - 1]!;
       const hash = devnet.canonical[h]!.hash;
@@ -134,7 +135,9 @@ describe('devnet seen through @polkadot/api', () => {
         api.query.system.events.at(hash),
       ]);
       const exts = block.block.extrinsics;
-      expect(exts.length).toBe(spec.extrinsics.length + 1);
+      // A runtime upgrade block ends with the chain's Sudo.sudo(System.set_code).
+      const upgrade = spec.setCode === undefined ? 0 : 1;
+      expect(exts.length).toBe(spec.extrinsics.length + 1 + upgrade);
       expect(`${exts[0]!.method.section}.${exts[0]!.method.method}`).toBe('timestamp.set');
       expect(exts[0]!.isSigned).toBe(false);
       // Block initialisation (a new session's validator set) comes first, then the extrinsics.
@@ -162,6 +165,17 @@ describe('devnet seen through @polkadot/api', () => {
         for (const e of x.events) expected.push({ ...e, phase: i + 1 });
         expected.push({ pallet: 'System', name: 'ExtrinsicSuccess', args: {}, phase: i + 1 });
       });
+      if (upgrade) {
+        const last = exts[exts.length - 1]!;
+        expect(`${last.method.section}.${last.method.method}`).toBe('sudo.sudo');
+        const phase = exts.length - 1;
+        upgrades.push(h);
+        expected.push(
+          { pallet: 'System', name: 'CodeUpdated', args: [], phase },
+          { pallet: 'Sudo', name: 'Sudid', args: {}, phase },
+          { pallet: 'System', name: 'ExtrinsicSuccess', args: {}, phase }
+        );
+      }
       const list = records as unknown as Array<{
         phase: { isInitialization: boolean; asApplyExtrinsic: Codec };
         event: { section: string; method: string; data: Codec[] & { names?: string[] } };
@@ -180,6 +194,16 @@ describe('devnet seen through @polkadot/api', () => {
     }
     expect(problems).toEqual([]);
     expect(events).toBeGreaterThan(150);
+    // Four eras cross two real upgrades (73047 → 73160 → 73177), decoded at every block.
+    expect(upgrades.length).toBe(2);
+    const specAt = async (h: number) =>
+      (await api.rpc.state.getRuntimeVersion(devnet.canonical[h]!.hash)).specVersion.toNumber();
+    expect(
+      await Promise.all([0, upgrades[0]!, upgrades[1]!, devnet.canonical.length - 1].map(specAt))
+    ).toEqual([73047, 73160, 73177, 73177]);
+    expect(devnet.manifest.eraRounds.map((e) => e.specVersion)).toEqual([
+      73047, 73160, 73177, 73177,
+    ]);
     // Every kind the scenario emits, from setup to the payout lifecycle.
     for (const k of [
       'DdcVerification.ValidatorKeySet',
@@ -199,7 +223,8 @@ describe('devnet seen through @polkadot/api', () => {
       'DdcPayouts.Charged',
       'DdcPayouts.TreasuryFeesCollected',
       'DdcPayouts.ClusterReserveFeesCollected',
-      'DdcPayouts.ValidatorFeesCollected',
+      'DdcPayouts.ValidatorFeesCollected', // 73047
+      'DdcPayouts.ValidatorsFeesCollected', // from 73160
       'DdcPayouts.ChargingFinished',
       'DdcPayouts.RewardingStarted',
       'DdcPayouts.Rewarded',
@@ -543,12 +568,12 @@ describe('devnet indexed by the real Subsquid processor', () => {
         calls: Array<{ name: string; signed: boolean }>;
         timestamps: number[];
       };
-      const want = devnet.scenario.blocks
-        .slice(0, finalHeight)
-        .flatMap((b) => [
-          ...(b.initEvents ?? []).map((e) => `${e.pallet}.${e.name}`),
-          ...b.extrinsics.flatMap((x) => x.events.map((e) => `${e.pallet}.${e.name}`)),
-        ]);
+      const want = devnet.scenario.blocks.slice(0, finalHeight).flatMap((b) => [
+        ...(b.initEvents ?? []).map((e) => `${e.pallet}.${e.name}`),
+        ...b.extrinsics.flatMap((x) => x.events.map((e) => `${e.pallet}.${e.name}`)),
+        // A runtime upgrade: the chain's Sudo.sudo(System.set_code) closes the block.
+        ...(b.setCode === undefined ? [] : ['System.CodeUpdated', 'Sudo.Sudid']),
+      ]);
       const got = seen.events.map((e) => e.name).filter((n) => !n.startsWith('System.Extrinsic'));
       expect(got).toEqual(want);
       const paid = seen.events.filter((e) => e.name === 'DdcClusters.ClusterEraPaid');

@@ -39,7 +39,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Chain, type BuiltBlock } from '../devnet/chain.ts';
 import type { BlockSpec, ExtrinsicSigner, ExtrinsicSpec } from '../devnet/chain-types.ts';
 import { account, identity } from '../devnet/keys.ts';
-import { DEVNET_RUNTIME_VERSION, devnetMetadata, devnetMetadataHex } from '../devnet/metadata.ts';
+import {
+  CERE_RUNTIMES,
+  DEVNET_RUNTIME_VERSION,
+  LATEST_CERE_SPEC,
+  cereChainRuntimes,
+  cereMetadata,
+  devnetMetadata,
+  devnetMetadataHex,
+} from '../devnet/metadata.ts';
 import { buildDevnetScenario } from '../devnet/scenario.ts';
 import { GENERATED_PATH, generatePinnedRuntimes, pinsCalls } from '../scripts/pin-runtimes.ts';
 import { compactU, concatBytes, parseHex, toHex, uintLE, utf8 } from '../verifier/bytes.ts';
@@ -73,7 +81,7 @@ function polkadotRegistry(): TypeRegistry {
 
 function subsquidRuntime(): Runtime {
   return new Runtime(
-    { specName: 'node', specVersion: 73100, implName: 'substrate-node', implVersion: 0 },
+    { specName: 'node', specVersion: LATEST_CERE_SPEC, implName: 'substrate-node', implVersion: 0 },
     devnetMetadataHex()
   );
 }
@@ -213,8 +221,13 @@ function phaseOf(p: { __kind: string; value?: number }): DecodedEvent['phase'] {
 }
 
 /** Checks our events against both oracles, field by field. */
-function expectEventsAgree(registry: TypeRegistry, sq: Runtime, bytes: Uint8Array): DecodedEvent[] {
-  const ours = decodeEvents(rt, bytes);
+function expectEventsAgree(
+  registry: TypeRegistry,
+  sq: Runtime,
+  bytes: Uint8Array,
+  pinned: PinnedRuntime = rt
+): DecodedEvent[] {
+  const ours = decodeEvents(pinned, bytes);
   if (!ours.ok) throw new Error(`decodeEvents failed: ${JSON.stringify(ours)}`);
   const events = ours.value;
 
@@ -287,8 +300,13 @@ function expectEventsAgree(registry: TypeRegistry, sq: Runtime, bytes: Uint8Arra
 }
 
 /** Checks our decode of one extrinsic against both oracles. */
-function expectExtrinsicAgrees(registry: TypeRegistry, sq: Runtime, bytes: Uint8Array): void {
-  const ours = decodeExtrinsic(rt, bytes);
+function expectExtrinsicAgrees(
+  registry: TypeRegistry,
+  sq: Runtime,
+  bytes: Uint8Array,
+  pinned: PinnedRuntime = rt
+): void {
+  const ours = decodeExtrinsic(pinned, bytes);
   if (!ours.ok) throw new Error(`decodeExtrinsic failed: ${JSON.stringify(ours)}`);
   const x = ours.value;
   const pj = registry.createType('Extrinsic', bytes) as any;
@@ -564,10 +582,10 @@ interface Fixture {
 let fx: Fixture;
 
 beforeAll(() => {
-  const sc = buildDevnetScenario({ records: 60, seed: 'scale-test' });
+  // One runtime (the newest pinned one) for the whole chain; the upgrade test below crosses all.
+  const sc = buildDevnetScenario({ records: 60, seed: 'scale-test', runtimes: [LATEST_CERE_SPEC] });
   const chain = new Chain({
-    metadata: devnetMetadata(),
-    runtimeVersion: DEVNET_RUNTIME_VERSION,
+    ...cereChainRuntimes(sc.runtimes),
     genesisTimestamp: sc.genesisTimestamp,
   });
   const extra: BlockSpec[] = [
@@ -601,12 +619,18 @@ beforeAll(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe('pinned runtimes', () => {
-  it('pin the devnet runtime, by spec name and version, with the hash of its metadata', () => {
-    expect(PINNED_RUNTIMES.map((r) => `${r.specName}@${r.specVersion}`)).toEqual(['node@73100']);
-    expect(rt).toBe(PINNED_RUNTIMES[0]);
+  it('pin every devnet runtime, by spec name and version, with the hash of its metadata', () => {
+    expect(PINNED_RUNTIMES.map((r) => `${r.specName}@${r.specVersion}`)).toEqual(
+      CERE_RUNTIMES.map((r) => `node@${r.specVersion}`)
+    );
+    expect(rt).toBe(PINNED_RUNTIMES.at(-1));
     expect(rt.metadataHash).toBe(toHex(blake2b256(devnetMetadata())));
+    for (const r of CERE_RUNTIMES)
+      expect(pinnedRuntime('node', r.specVersion)!.metadataHash).toBe(
+        toHex(blake2b256(cereMetadata(r.specVersion)))
+      );
     expect(pinnedRuntime('node', 73099)).toBeUndefined();
-    expect(pinnedRuntime('cere', 73100)).toBeUndefined();
+    expect(pinnedRuntime('cere', LATEST_CERE_SPEC)).toBeUndefined();
     expect(verifier.pinnedRuntime).toBe(pinnedRuntime);
     expect(verifier.decodeEvents).toBe(decodeEvents);
     expect(rt.signedExtensions).toContain('CheckNonce');
@@ -627,6 +651,49 @@ describe('pinned runtimes', () => {
     if (!r.ok) expect(r.code).toBe('UNSUPPORTED_VERSION');
     const x = decodeExtrinsic(fake, Uint8Array.of(0));
     expect(x.ok ? null : x.code).toBe('UNSUPPORTED_VERSION');
+  });
+});
+
+describe('across runtime upgrades', () => {
+  it('every block of a chain that upgrades 73047 → 73160 → 73177 decodes with the runtime that executed it', () => {
+    const sc = buildDevnetScenario({ records: 90, eras: 3, seed: 'scale-upgrades' });
+    expect(sc.runtimes.upgrades.map((u) => u.specVersion)).toEqual([73160, 73177]);
+    const chain = new Chain({
+      ...cereChainRuntimes(sc.runtimes),
+      genesisTimestamp: sc.genesisTimestamp,
+    });
+    const oracles = new Map(
+      CERE_RUNTIMES.map((r) => {
+        const registry = new TypeRegistry();
+        const hex = toHex(cereMetadata(r.specVersion)) as `0x${string}`;
+        registry.setMetadata(new Metadata(registry, hex));
+        const sq = new Runtime(
+          {
+            specName: 'node',
+            specVersion: r.specVersion,
+            implName: 'substrate-node',
+            implVersion: 0,
+          },
+          hex
+        );
+        return [r.specVersion, { registry, sq }];
+      })
+    );
+    const bySpec = new Map<number, number>();
+    let parent = chain.best;
+    for (const spec of sc.blocks) {
+      const b = chain.build(spec, parent.hash);
+      parent = b;
+      const executed = chain.executedBy(b.hash)!.runtimeVersion.specVersion;
+      bySpec.set(executed, (bySpec.get(executed) ?? 0) + 1);
+      const o = oracles.get(executed)!;
+      const pinned = pinnedRuntime('node', executed)!;
+      const ours = decodeEvents(pinned, parseHex(b.eventsHex)!);
+      expect(ours.ok).toBe(true);
+      expectEventsAgree(o.registry, o.sq, parseHex(b.eventsHex)!, pinned);
+      for (const x of b.extrinsics) expectExtrinsicAgrees(o.registry, o.sq, parseHex(x)!, pinned);
+    }
+    expect([...bySpec.keys()]).toEqual([73047, 73160, 73177]);
   });
 });
 

@@ -1,3 +1,5 @@
-export * as v73100 from './v73100.ts'
+export * as v73047 from './v73047.ts'
+export * as v73177 from './v73177.ts'
+export * as v73160 from './v73160.ts'
 export * as events from './events.ts'
 export * as calls from './calls.ts'

@@ -1,23 +1,23 @@
 import {sts, CallType} from '../support.ts'
-import * as v73100 from '../v73100.ts'
+import * as v73047 from '../v73047.ts'
 
 export const createBucket =  {
     name: 'DdcCustomers.create_bucket',
-    v73100: new CallType(
+    v73047: new CallType(
         'DdcCustomers.create_bucket',
         sts.struct({
-            clusterId: v73100.H160,
-            bucketParams: v73100.BucketParams,
+            clusterId: v73047.H160,
+            bucketParams: v73047.BucketParams,
         })
     ),
 }
 
 export const deposit =  {
     name: 'DdcCustomers.deposit',
-    v73100: new CallType(
+    v73047: new CallType(
         'DdcCustomers.deposit',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             value: sts.bigint(),
         })
     ),
@@ -25,10 +25,10 @@ export const deposit =  {
 
 export const depositExtra =  {
     name: 'DdcCustomers.deposit_extra',
-    v73100: new CallType(
+    v73047: new CallType(
         'DdcCustomers.deposit_extra',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             maxAdditional: sts.bigint(),
         })
     ),
@@ -36,11 +36,11 @@ export const depositExtra =  {
 
 export const depositFor =  {
     name: 'DdcCustomers.deposit_for',
-    v73100: new CallType(
+    v73047: new CallType(
         'DdcCustomers.deposit_for',
         sts.struct({
-            owner: v73100.AccountId32,
-            clusterId: v73100.H160,
+            owner: v73047.AccountId32,
+            clusterId: v73047.H160,
             value: sts.bigint(),
         })
     ),
@@ -48,10 +48,10 @@ export const depositFor =  {
 
 export const unlockDeposit =  {
     name: 'DdcCustomers.unlock_deposit',
-    v73100: new CallType(
+    v73047: new CallType(
         'DdcCustomers.unlock_deposit',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             value: sts.bigint(),
         })
     ),
@@ -59,28 +59,28 @@ export const unlockDeposit =  {
 
 export const withdrawUnlockedDeposit =  {
     name: 'DdcCustomers.withdraw_unlocked_deposit',
-    v73100: new CallType(
+    v73047: new CallType(
         'DdcCustomers.withdraw_unlocked_deposit',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
         })
     ),
 }
 
 export const setBucketParams =  {
     name: 'DdcCustomers.set_bucket_params',
-    v73100: new CallType(
+    v73047: new CallType(
         'DdcCustomers.set_bucket_params',
         sts.struct({
             bucketId: sts.bigint(),
-            bucketParams: v73100.BucketParams,
+            bucketParams: v73047.BucketParams,
         })
     ),
 }
 
 export const removeBucket =  {
     name: 'DdcCustomers.remove_bucket',
-    v73100: new CallType(
+    v73047: new CallType(
         'DdcCustomers.remove_bucket',
         sts.struct({
             bucketId: sts.bigint(),

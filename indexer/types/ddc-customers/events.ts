@@ -1,13 +1,14 @@
 import {sts, EventType} from '../support.ts'
-import * as v73100 from '../v73100.ts'
+import * as v73047 from '../v73047.ts'
+import * as v73177 from '../v73177.ts'
 
 export const deposited =  {
     name: 'DdcCustomers.Deposited',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcCustomers.Deposited',
         sts.struct({
-            clusterId: v73100.H160,
-            ownerId: v73100.AccountId32,
+            clusterId: v73047.H160,
+            ownerId: v73047.AccountId32,
             amount: sts.bigint(),
         })
     ),
@@ -15,11 +16,11 @@ export const deposited =  {
 
 export const initialDepositUnlock =  {
     name: 'DdcCustomers.InitialDepositUnlock',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcCustomers.InitialDepositUnlock',
         sts.struct({
-            clusterId: v73100.H160,
-            ownerId: v73100.AccountId32,
+            clusterId: v73047.H160,
+            ownerId: v73047.AccountId32,
             amount: sts.bigint(),
         })
     ),
@@ -27,11 +28,11 @@ export const initialDepositUnlock =  {
 
 export const withdrawn =  {
     name: 'DdcCustomers.Withdrawn',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcCustomers.Withdrawn',
         sts.struct({
-            clusterId: v73100.H160,
-            ownerId: v73100.AccountId32,
+            clusterId: v73047.H160,
+            ownerId: v73047.AccountId32,
             amount: sts.bigint(),
         })
     ),
@@ -39,11 +40,20 @@ export const withdrawn =  {
 
 export const charged =  {
     name: 'DdcCustomers.Charged',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcCustomers.Charged',
         sts.struct({
-            clusterId: v73100.H160,
-            ownerId: v73100.AccountId32,
+            clusterId: v73047.H160,
+            ownerId: v73047.AccountId32,
+            charged: sts.bigint(),
+            expectedToCharge: sts.bigint(),
+        })
+    ),
+    v73177: new EventType(
+        'DdcCustomers.Charged',
+        sts.struct({
+            clusterId: v73177.H160,
+            ownerId: v73177.AccountId32,
             charged: sts.bigint(),
             expected: sts.bigint(),
         })
@@ -52,10 +62,10 @@ export const charged =  {
 
 export const bucketCreated =  {
     name: 'DdcCustomers.BucketCreated',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcCustomers.BucketCreated',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             bucketId: sts.bigint(),
         })
     ),
@@ -63,10 +73,10 @@ export const bucketCreated =  {
 
 export const bucketUpdated =  {
     name: 'DdcCustomers.BucketUpdated',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcCustomers.BucketUpdated',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             bucketId: sts.bigint(),
         })
     ),
@@ -74,10 +84,10 @@ export const bucketUpdated =  {
 
 export const bucketRemoved =  {
     name: 'DdcCustomers.BucketRemoved',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcCustomers.BucketRemoved',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             bucketId: sts.bigint(),
         })
     ),

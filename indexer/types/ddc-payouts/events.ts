@@ -1,12 +1,13 @@
 import {sts, EventType} from '../support.ts'
-import * as v73100 from '../v73100.ts'
+import * as v73047 from '../v73047.ts'
+import * as v73160 from '../v73160.ts'
 
 export const payoutInitialized =  {
     name: 'DdcPayouts.PayoutInitialized',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.PayoutInitialized',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
         })
     ),
@@ -14,10 +15,10 @@ export const payoutInitialized =  {
 
 export const chargingStarted =  {
     name: 'DdcPayouts.ChargingStarted',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.ChargingStarted',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
         })
     ),
@@ -25,13 +26,13 @@ export const chargingStarted =  {
 
 export const charged =  {
     name: 'DdcPayouts.Charged',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.Charged',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             batchIndex: sts.number(),
-            customerId: v73100.AccountId32,
+            customerId: v73047.AccountId32,
             amount: sts.bigint(),
         })
     ),
@@ -39,13 +40,13 @@ export const charged =  {
 
 export const chargedPartially =  {
     name: 'DdcPayouts.ChargedPartially',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.ChargedPartially',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             batchIndex: sts.number(),
-            customerId: v73100.AccountId32,
+            customerId: v73047.AccountId32,
             charged: sts.bigint(),
             expectedToCharge: sts.bigint(),
         })
@@ -54,13 +55,13 @@ export const chargedPartially =  {
 
 export const indebted =  {
     name: 'DdcPayouts.Indebted',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.Indebted',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             batchIndex: sts.number(),
-            customerId: v73100.AccountId32,
+            customerId: v73047.AccountId32,
             amount: sts.bigint(),
         })
     ),
@@ -68,10 +69,10 @@ export const indebted =  {
 
 export const chargingFinished =  {
     name: 'DdcPayouts.ChargingFinished',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.ChargingFinished',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
         })
     ),
@@ -79,10 +80,10 @@ export const chargingFinished =  {
 
 export const treasuryFeesCollected =  {
     name: 'DdcPayouts.TreasuryFeesCollected',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.TreasuryFeesCollected',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             amount: sts.bigint(),
         })
@@ -91,10 +92,10 @@ export const treasuryFeesCollected =  {
 
 export const clusterReserveFeesCollected =  {
     name: 'DdcPayouts.ClusterReserveFeesCollected',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.ClusterReserveFeesCollected',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             amount: sts.bigint(),
         })
@@ -103,10 +104,10 @@ export const clusterReserveFeesCollected =  {
 
 export const validatorFeesCollected =  {
     name: 'DdcPayouts.ValidatorFeesCollected',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.ValidatorFeesCollected',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             amount: sts.bigint(),
         })
@@ -115,10 +116,10 @@ export const validatorFeesCollected =  {
 
 export const rewardingStarted =  {
     name: 'DdcPayouts.RewardingStarted',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.RewardingStarted',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
         })
     ),
@@ -126,13 +127,13 @@ export const rewardingStarted =  {
 
 export const rewarded =  {
     name: 'DdcPayouts.Rewarded',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.Rewarded',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             batchIndex: sts.number(),
-            nodeProviderId: v73100.AccountId32,
+            nodeProviderId: v73047.AccountId32,
             rewarded: sts.bigint(),
             expectedToReward: sts.bigint(),
         })
@@ -141,12 +142,12 @@ export const rewarded =  {
 
 export const validatorRewarded =  {
     name: 'DdcPayouts.ValidatorRewarded',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.ValidatorRewarded',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
-            validatorId: v73100.AccountId32,
+            validatorId: v73047.AccountId32,
             amount: sts.bigint(),
         })
     ),
@@ -154,13 +155,13 @@ export const validatorRewarded =  {
 
 export const notDistributedReward =  {
     name: 'DdcPayouts.NotDistributedReward',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.NotDistributedReward',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             batchIndex: sts.number(),
-            nodeProviderId: v73100.AccountId32,
+            nodeProviderId: v73047.AccountId32,
             expectedReward: sts.bigint(),
             distributedReward: sts.bigint(),
         })
@@ -169,10 +170,10 @@ export const notDistributedReward =  {
 
 export const notDistributedOverallReward =  {
     name: 'DdcPayouts.NotDistributedOverallReward',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.NotDistributedOverallReward',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             expectedReward: sts.bigint(),
             totalDistributedRewards: sts.bigint(),
@@ -182,10 +183,10 @@ export const notDistributedOverallReward =  {
 
 export const rewardingFinished =  {
     name: 'DdcPayouts.RewardingFinished',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.RewardingFinished',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
         })
     ),
@@ -193,10 +194,10 @@ export const rewardingFinished =  {
 
 export const payoutReceiptFinalized =  {
     name: 'DdcPayouts.PayoutReceiptFinalized',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.PayoutReceiptFinalized',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             finalizedAt: sts.number(),
         })
@@ -205,29 +206,41 @@ export const payoutReceiptFinalized =  {
 
 export const chargeError =  {
     name: 'DdcPayouts.ChargeError',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.ChargeError',
         sts.struct({
-            clusterId: v73100.H160,
+            clusterId: v73047.H160,
             era: sts.number(),
             batchIndex: sts.number(),
-            customerId: v73100.AccountId32,
+            customerId: v73047.AccountId32,
             amount: sts.bigint(),
-            error: v73100.DispatchError,
+            error: v73047.DispatchError,
         })
     ),
 }
 
 export const payoutFingerprintCommited =  {
     name: 'DdcPayouts.PayoutFingerprintCommited',
-    v73100: new EventType(
+    v73047: new EventType(
         'DdcPayouts.PayoutFingerprintCommited',
         sts.struct({
-            validatorId: v73100.AccountId32,
-            clusterId: v73100.H160,
+            validatorId: v73047.AccountId32,
+            clusterId: v73047.H160,
             eraId: sts.number(),
-            payersMerkleRoot: v73100.H256,
-            payeesMerkleRoot: v73100.H256,
+            payersMerkleRoot: v73047.H256,
+            payeesMerkleRoot: v73047.H256,
+        })
+    ),
+}
+
+export const validatorsFeesCollected =  {
+    name: 'DdcPayouts.ValidatorsFeesCollected',
+    v73160: new EventType(
+        'DdcPayouts.ValidatorsFeesCollected',
+        sts.struct({
+            clusterId: v73160.H160,
+            era: sts.number(),
+            amount: sts.bigint(),
         })
     ),
 }

@@ -1,16 +1,16 @@
 import {sts, EventType} from '../support.ts'
-import * as v73100 from '../v73100.ts'
+import * as v73047 from '../v73047.ts'
 
 export const remarked =  {
     name: 'System.Remarked',
     /**
      * On on-chain remark happened.
      */
-    v73100: new EventType(
+    v73047: new EventType(
         'System.Remarked',
         sts.struct({
-            sender: v73100.AccountId32,
-            hash: v73100.H256,
+            sender: v73047.AccountId32,
+            hash: v73047.H256,
         })
     ),
 }

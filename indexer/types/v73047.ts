@@ -38,14 +38,10 @@ export const ClusterProtocolParams: sts.Type<ClusterProtocolParams> = sts.struct
         storageBondSize: sts.bigint(),
         storageChillDelay: sts.number(),
         storageUnbondingDelay: sts.number(),
-        costPerMbStored: sts.bigint(),
-        costPerMbStreamed: sts.bigint(),
-        costPerPutRequest: sts.bigint(),
-        costPerGetRequest: sts.bigint(),
-        costPerGpuUnit: sts.bigint(),
-        costPerCpuUnit: sts.bigint(),
-        costPerRamUnit: sts.bigint(),
-        customerDepositContract: AccountId32,
+        unitPerMbStored: sts.bigint(),
+        unitPerMbStreamed: sts.bigint(),
+        unitPerPutRequest: sts.bigint(),
+        unitPerGetRequest: sts.bigint(),
     }
 })
 
@@ -58,17 +54,11 @@ export interface ClusterProtocolParams {
     storageBondSize: bigint
     storageChillDelay: number
     storageUnbondingDelay: number
-    costPerMbStored: bigint
-    costPerMbStreamed: bigint
-    costPerPutRequest: bigint
-    costPerGetRequest: bigint
-    costPerGpuUnit: bigint
-    costPerCpuUnit: bigint
-    costPerRamUnit: bigint
-    customerDepositContract: AccountId32
+    unitPerMbStored: bigint
+    unitPerMbStreamed: bigint
+    unitPerPutRequest: bigint
+    unitPerGetRequest: bigint
 }
-
-export type AccountId32 = Bytes
 
 export type Perquintill = bigint
 
@@ -87,6 +77,8 @@ export interface ClusterParams {
     erasureCodingTotal: number
     replicationTotal: number
 }
+
+export type AccountId32 = Bytes
 
 export const NodeParams: sts.Type<NodeParams> = sts.closedEnum(() => {
     return  {

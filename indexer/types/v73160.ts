@@ -1,0 +1,3 @@
+import {sts} from './support.ts'
+
+export const H160 = sts.bytes()
