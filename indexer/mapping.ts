@@ -10,6 +10,7 @@ import { type DacBatchEnvelope, ENVELOPE_MAGIC, decodeEnvelope } from '../verifi
 import { blake2b256 } from '../verifier/hash.ts';
 import { type Facts, type Line, type ReasonCode, fail } from '../verifier/lines.ts';
 import { RULE_ANCHOR } from '../verifier/receipts/dac-batch.ts';
+import { PROJECT_COMPUTE_PRICES } from '../verifier/receipts/activity.ts';
 import * as calls from './types/calls.ts';
 import * as events from './types/events.ts';
 import type { GarSnapshot, NewRecord } from './links.ts';
@@ -151,6 +152,48 @@ export interface ProtocolParams {
   };
 }
 
+/**
+ * A cluster's pricing from its protocol parameters: from 73177 all seven prices are the chain's
+ * (`cost_per_*`); before, the chain has four (`unit_per_*`) and compute is priced by the
+ * project's cost model (`PROJECT_COMPUTE_PRICES`).
+ */
+function pricingOf(
+  pp:
+    | {
+        unitPerMbStored: bigint;
+        unitPerMbStreamed: bigint;
+        unitPerPutRequest: bigint;
+        unitPerGetRequest: bigint;
+      }
+    | {
+        costPerMbStored: bigint;
+        costPerMbStreamed: bigint;
+        costPerPutRequest: bigint;
+        costPerGetRequest: bigint;
+        costPerCpuUnit: bigint;
+        costPerGpuUnit: bigint;
+        costPerRamUnit: bigint;
+      }
+): ProtocolParams['pricing'] {
+  if ('costPerMbStored' in pp)
+    return {
+      perMbStored: pp.costPerMbStored,
+      perMbStreamed: pp.costPerMbStreamed,
+      perPut: pp.costPerPutRequest,
+      perGet: pp.costPerGetRequest,
+      perCpuMs: pp.costPerCpuUnit,
+      perGpuUnit: pp.costPerGpuUnit,
+      perRamUnit: pp.costPerRamUnit,
+    };
+  return {
+    perMbStored: pp.unitPerMbStored,
+    perMbStreamed: pp.unitPerMbStreamed,
+    perPut: pp.unitPerPutRequest,
+    perGet: pp.unitPerGetRequest,
+    ...PROJECT_COMPUTE_PRICES,
+  };
+}
+
 export const eraKey = (clusterId: string, era: number): string => `${clusterId}-${era}`;
 const eventId = (height: number, index: number): string => `${height}-${index}`;
 const extrinsicId = (height: number, index: number | undefined): string | null =>
@@ -172,6 +215,31 @@ function nodeKeyOf(k: { __kind: string; value: string }): string {
   return k.value;
 }
 
+/** What `decodeAny` returns for a generated item: any of its versions' decoded shapes. */
+type DecodedOf<I> = {
+  [K in keyof I]: I[K] extends { decode(x: never): infer T } ? T : never;
+}[keyof I];
+
+/** No generated decoder of an item knows the layout the block's runtime gives it. */
+class UnknownLayoutError extends Error {
+  override readonly name = 'UnknownLayoutError';
+}
+
+/**
+ * Decodes an event or call with the generated decoder (`indexer/types`, one per runtime version in
+ * which the item's type changed) whose layout the block's runtime has: each version's `is()`
+ * compares the item's type in the block's own metadata. None matching is an `UnknownLayoutError`,
+ * which becomes a `chain.decode` line.
+ */
+function decodeAny<I extends { readonly name: string }>(item: I, x: unknown): DecodedOf<I> {
+  for (const [k, d] of Object.entries(item)) {
+    if (k === 'name') continue;
+    const dec = d as unknown as { is(x: never): boolean; decode(x: never): DecodedOf<I> };
+    if (dec.is(x as never)) return dec.decode(x as never);
+  }
+  throw new UnknownLayoutError(`no decoder knows this layout of ${item.name}`);
+}
+
 /**
  * A call or event the indexer reads but cannot decode: a `chain.decode` line naming the event or
  * call and the runtime's spec version. A layout none of the generated decoders knows (a runtime
@@ -188,8 +256,9 @@ function decodeFailure(
   const message = e instanceof Error ? e.message.slice(0, 300) : String(e);
   // The generated decoders assert their `is()` check (node:assert) before decoding.
   const layoutUnknown =
-    e instanceof Error &&
-    (e.name === 'AssertionError' || (e as { code?: unknown }).code === 'ERR_ASSERTION');
+    e instanceof UnknownLayoutError ||
+    (e instanceof Error &&
+      (e.name === 'AssertionError' || (e as { code?: unknown }).code === 'ERR_ASSERTION'));
   return {
     kind,
     id,
@@ -213,6 +282,30 @@ function decodeFailure(
       ),
     ],
   };
+}
+
+/**
+ * The arguments of the call that emitted `e`, when it is `item`, decoded apart from the event: a
+ * call layout no decoder knows becomes its own `chain.decode` line (once per extrinsic), and the
+ * event is still indexed, without what the call would have added.
+ */
+function callArgs<I extends { readonly name: string }>(
+  b: IBlock,
+  e: IEvent,
+  item: I,
+  ing: Ingest
+): DecodedOf<I> | null {
+  const call = e.call;
+  if (call?.name !== item.name) return null;
+  try {
+    return decodeAny(item, call);
+  } catch (err) {
+    const h = b.header;
+    const id = `${h.height}-${call.extrinsicIndex}`;
+    if (!ing.subjects.some((s) => s.kind === 'call' && s.id === id))
+      ing.subjects.push(decodeFailure('call', id, h.height, h.specVersion, call.name, err));
+    return null;
+  }
 }
 
 /** Maps one block into `ing`. */
@@ -281,7 +374,7 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
   const xid = `${height}-${c.extrinsicIndex}`;
   const p = calls.ddcPayouts;
   if (c.name === p.beginPayout.name) {
-    const a = p.beginPayout.v73100.decode(c as never);
+    const a = decodeAny(p.beginPayout, c);
     ing.add('payout_begin', [xid, a.clusterId, a.eraId, a.fingerprint, height]);
     ing.eras.add(eraKey(a.clusterId, a.eraId));
     recordExtrinsic(b, c.extrinsic, c.name, a, ing);
@@ -293,8 +386,8 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
   ) {
     const payers = c.name === p.sendChargingCustomersBatch.name;
     const a = payers
-      ? p.sendChargingCustomersBatch.v73100.decode(c as never)
-      : p.sendRewardingProvidersBatch.v73100.decode(c as never);
+      ? decodeAny(p.sendChargingCustomersBatch, c)
+      : decodeAny(p.sendRewardingProvidersBatch, c);
     const list = 'payers' in a ? a.payers : (a as { payees: Array<[string, bigint]> }).payees;
     const side = payers ? 'payers' : 'payees';
     const key = `${a.clusterId}-${a.eraId}-${side}`;
@@ -323,8 +416,8 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
   if (c.name === p.beginChargingCustomers.name || c.name === p.beginRewardingProviders.name) {
     const charging = c.name === p.beginChargingCustomers.name;
     const a = charging
-      ? p.beginChargingCustomers.v73100.decode(c as never)
-      : p.beginRewardingProviders.v73100.decode(c as never);
+      ? decodeAny(p.beginChargingCustomers, c)
+      : decodeAny(p.beginRewardingProviders, c);
     ing.maxBatch.set(
       `${a.clusterId}-${a.eraId}-${charging ? 'payers' : 'payees'}`,
       a.maxBatchIndex
@@ -354,34 +447,25 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
     ing.add('chain_event', [id, height, e.index, e.extrinsicIndex ?? null, e.name, jsonOf(args)]);
   switch (e.name) {
     case E.system.remarked.name: {
-      const a = E.system.remarked.v73100.decode(e as never);
+      const a = decodeAny(E.system.remarked, e);
       mapRemark(b, e, id, xid, a.sender, a.hash, ing);
       return;
     }
     case E.ddcClusters.clusterCreated.name: {
-      const a = E.ddcClusters.clusterCreated.v73100.decode(e as never);
+      const a = decodeAny(E.ddcClusters.clusterCreated, e);
       keep(a);
       const call = e.call;
       let manager: string | null = null;
       let reserve: string | null = null;
       let params: unknown = null;
-      if (call?.name === calls.ddcClusters.createCluster.name) {
-        const c = calls.ddcClusters.createCluster.v73100.decode(call as never);
-        // The manager: named by the call where the runtime takes it (Root-created clusters),
-        // else the account that signed it (Cere from spec 54004 on).
-        manager = c.clusterManagerId ?? signerOf(e.extrinsic);
+      const c = callArgs(b, e, calls.ddcClusters.createCluster, ing);
+      if (call && c) {
+        // The manager is the account that signed `create_cluster` (Cere from spec 54004 on).
+        manager = signerOf(e.extrinsic);
         reserve = c.clusterReserveId;
         params = c.clusterParams;
         const pp = c.initialProtocolParams;
-        const pricing = {
-          perMbStored: pp.costPerMbStored,
-          perMbStreamed: pp.costPerMbStreamed,
-          perPut: pp.costPerPutRequest,
-          perGet: pp.costPerGetRequest,
-          perCpuMs: pp.costPerCpuUnit,
-          perGpuUnit: pp.costPerGpuUnit,
-          perRamUnit: pp.costPerRamUnit,
-        };
+        const pricing = pricingOf(pp);
         const shares = {
           treasury: pp.treasuryShare,
           validators: pp.validatorsShare,
@@ -414,10 +498,10 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
     case E.ddcClusters.clusterNodeValidated.name: {
       const a = (
         e.name === E.ddcClusters.clusterNodeAdded.name
-          ? E.ddcClusters.clusterNodeAdded.v73100.decode(e as never)
+          ? decodeAny(E.ddcClusters.clusterNodeAdded, e)
           : e.name === E.ddcClusters.clusterNodeRemoved.name
-            ? E.ddcClusters.clusterNodeRemoved.v73100.decode(e as never)
-            : E.ddcClusters.clusterNodeValidated.v73100.decode(e as never)
+            ? decodeAny(E.ddcClusters.clusterNodeRemoved, e)
+            : decodeAny(E.ddcClusters.clusterNodeValidated, e)
       ) as {
         clusterId: string;
         nodePubKey: { __kind: string; value: string };
@@ -436,7 +520,7 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       return;
     }
     case E.ddcClusters.clusterEraPaid.name: {
-      const a = E.ddcClusters.clusterEraPaid.v73100.decode(e as never);
+      const a = decodeAny(E.ddcClusters.clusterEraPaid, e);
       keep(a);
       ing.add('payout_line', [
         id,
@@ -454,12 +538,10 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       return;
     }
     case E.ddcNodes.nodeCreated.name: {
-      const a = E.ddcNodes.nodeCreated.v73100.decode(e as never);
+      const a = decodeAny(E.ddcNodes.nodeCreated, e);
       keep(a);
       const provider = signerOf(e.extrinsic);
-      let params: unknown = null;
-      if (e.call?.name === calls.ddcNodes.createNode.name)
-        params = calls.ddcNodes.createNode.v73100.decode(e.call as never).nodeParams;
+      const params: unknown = callArgs(b, e, calls.ddcNodes.createNode, ing)?.nodeParams ?? null;
       if (provider) ing.add('provider', [provider, height]);
       ing.add('node', [
         nodeKeyOf(a.nodePubKey),
@@ -472,18 +554,17 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       return;
     }
     case E.ddcCustomers.deposited.name: {
-      const a = E.ddcCustomers.deposited.v73100.decode(e as never);
+      const a = decodeAny(E.ddcCustomers.deposited, e);
       keep(a);
       ing.add('customer', [a.ownerId, height]);
       ing.add('customer_deposit', [id, a.ownerId, a.clusterId, a.amount.toString(), height]);
       return;
     }
     case E.ddcCustomers.bucketCreated.name: {
-      const a = E.ddcCustomers.bucketCreated.v73100.decode(e as never);
+      const a = decodeAny(E.ddcCustomers.bucketCreated, e);
       keep(a);
-      let params: unknown = null;
-      if (e.call?.name === calls.ddcCustomers.createBucket.name)
-        params = calls.ddcCustomers.createBucket.v73100.decode(e.call as never).bucketParams;
+      const params: unknown =
+        callArgs(b, e, calls.ddcCustomers.createBucket, ing)?.bucketParams ?? null;
       const owner = signerOf(e.extrinsic) ?? '';
       if (owner) ing.add('customer', [owner, height]);
       ing.add('bucket', [
@@ -496,23 +577,22 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       return;
     }
     case E.ddcVerification.validatorKeySet.name: {
-      const a = E.ddcVerification.validatorKeySet.v73100.decode(e as never);
+      const a = decodeAny(E.ddcVerification.validatorKeySet, e);
       keep(a);
       ing.add('validator', [a.validator, height, id]);
       return;
     }
     case E.ddcVerification.validatorsSetUpdated.name: {
-      const a = E.ddcVerification.validatorsSetUpdated.v73100.decode(e as never);
+      const a = decodeAny(E.ddcVerification.validatorsSetUpdated, e);
       keep(a);
       ing.add('validator_set', [id, jsonOf(a.validators), height]);
       return;
     }
     case E.ddcPayouts.payoutFingerprintCommited.name: {
-      const a = E.ddcPayouts.payoutFingerprintCommited.v73100.decode(e as never);
+      const a = decodeAny(E.ddcPayouts.payoutFingerprintCommited, e);
       keep(a);
-      let ehd: string | null = null;
-      if (e.call?.name === calls.ddcPayouts.commitPayoutFingerprint.name)
-        ehd = calls.ddcPayouts.commitPayoutFingerprint.v73100.decode(e.call as never).ehdId;
+      // The vote is the event; its call only adds the ehd_id, and never takes the vote down.
+      const ehd = callArgs(b, e, calls.ddcPayouts.commitPayoutFingerprint, ing)?.ehdId ?? null;
       ing.add('attestation_vote', [
         id,
         a.clusterId,
@@ -582,11 +662,11 @@ function payoutLineOf(e: IEvent): PayoutLineOf | null {
   });
   switch (e.name) {
     case P.charged.name: {
-      const a = P.charged.v73100.decode(e as never);
+      const a = decodeAny(P.charged, e);
       return line(a, 'charge', a.amount, { account: a.customerId, batchIndex: a.batchIndex });
     }
     case P.chargedPartially.name: {
-      const a = P.chargedPartially.v73100.decode(e as never);
+      const a = decodeAny(P.chargedPartially, e);
       return line(a, 'charge', a.charged, {
         account: a.customerId,
         expected: a.expectedToCharge,
@@ -594,7 +674,7 @@ function payoutLineOf(e: IEvent): PayoutLineOf | null {
       });
     }
     case P.rewarded.name: {
-      const a = P.rewarded.v73100.decode(e as never);
+      const a = decodeAny(P.rewarded, e);
       return line(a, 'reward', a.rewarded, {
         account: a.nodeProviderId,
         expected: a.expectedToReward === a.rewarded ? null : a.expectedToReward,
@@ -602,23 +682,28 @@ function payoutLineOf(e: IEvent): PayoutLineOf | null {
       });
     }
     case P.treasuryFeesCollected.name: {
-      const a = P.treasuryFeesCollected.v73100.decode(e as never);
+      const a = decodeAny(P.treasuryFeesCollected, e);
       return line(a, 'fee-treasury', a.amount);
     }
     case P.clusterReserveFeesCollected.name: {
-      const a = P.clusterReserveFeesCollected.v73100.decode(e as never);
+      const a = decodeAny(P.clusterReserveFeesCollected, e);
       return line(a, 'fee-reserve', a.amount);
     }
     case P.validatorFeesCollected.name: {
-      const a = P.validatorFeesCollected.v73100.decode(e as never);
+      const a = decodeAny(P.validatorFeesCollected, e);
+      return line(a, 'fee-validators', a.amount);
+    }
+    // Its name from 73160 on (docs/cere-runtimes.md §7.3); the same amount, the same line.
+    case P.validatorsFeesCollected.name: {
+      const a = decodeAny(P.validatorsFeesCollected, e);
       return line(a, 'fee-validators', a.amount);
     }
     case P.validatorRewarded.name: {
-      const a = P.validatorRewarded.v73100.decode(e as never);
+      const a = decodeAny(P.validatorRewarded, e);
       return line(a, 'validator-reward', a.amount, { account: a.validatorId });
     }
     case P.notDistributedOverallReward.name: {
-      const a = P.notDistributedOverallReward.v73100.decode(e as never);
+      const a = decodeAny(P.notDistributedOverallReward, e);
       return line(a, 'not-distributed', a.expectedReward - a.totalDistributedRewards, {
         expected: a.expectedReward,
       });
@@ -642,7 +727,7 @@ function mapRemark(
   const height = b.header.height;
   const call = e.call;
   if (!call || call.name !== calls.system.remarkWithEvent.name) return;
-  const remark = calls.system.remarkWithEvent.v73100.decode(call as never).remark;
+  const remark = decodeAny(calls.system.remarkWithEvent, call).remark;
   const bytes = hexBytes(remark);
   // Only SCP envelopes are ours; any other remark is someone else's business.
   if (bytes.length < ENVELOPE_MAGIC.length || !ENVELOPE_MAGIC.every((m, i) => bytes[i] === m))

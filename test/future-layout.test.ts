@@ -23,6 +23,8 @@ import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
 const FUTURE = {
   specVersion: 73200,
   optionFields: [['DdcPayouts', 'Rewarded', 'rewarded']],
+  // The vote's call changes too; the vote (its event) must still be indexed.
+  optionCallFields: [['DdcPayouts', 'commit_payout_fingerprint', 'ehd_id']],
 } as const;
 
 describe('a runtime layout the indexer does not know', () => {
@@ -38,6 +40,7 @@ describe('a runtime layout the indexer does not know', () => {
       runtime: {
         specVersion: FUTURE.specVersion,
         optionFields: FUTURE.optionFields.map((f) => [...f]),
+        optionCallFields: FUTURE.optionCallFields.map((f) => [...f]),
       },
     });
     db = new pg.Pool({ connectionString: ix.url, max: 2 });
@@ -55,9 +58,9 @@ describe('a runtime layout the indexer does not know', () => {
           WHERE check_name = 'chain.decode' ORDER BY subject_id`
       )
     ).rows as Array<{ subject_kind: string; code: string; facts: Record<string, unknown> }>;
-    expect(lines.length).toBeGreaterThan(0);
-    for (const l of lines) {
-      expect(l.subject_kind).toBe('event');
+    const events = lines.filter((l) => l.subject_kind === 'event');
+    expect(events.length).toBeGreaterThan(0);
+    for (const l of events) {
       expect(l.code).toBe('BAD_ENCODING');
       expect(l.facts).toMatchObject({ name: 'DdcPayouts.Rewarded', specVersion: 73200 });
       expect(String(l.facts.error)).toContain('at spec version 73200');
@@ -78,6 +81,28 @@ describe('a runtime layout the indexer does not know', () => {
     expect(counts.records).toBe(40);
     expect(counts.charges).toBeGreaterThan(0);
     expect(counts.rewards).toBe(0);
+  });
+
+  it('keeps a vote whose call it cannot decode: the call gets its own chain.decode line', async () => {
+    const calls = (
+      await db.query(
+        `SELECT subject_id, code, facts FROM verification_line
+          WHERE check_name = 'chain.decode' AND subject_kind = 'call'`
+      )
+    ).rows as Array<{ subject_id: string; code: string; facts: Record<string, unknown> }>;
+    const votes = (await db.query(`SELECT extrinsic_id, ehd_id FROM attestation_vote ORDER BY id`))
+      .rows as Array<{ extrinsic_id: string; ehd_id: string | null }>;
+    // Five validators vote in each of the two eras; every vote is stored, without its ehd_id.
+    expect(votes.length).toBe(10);
+    expect(votes.every((v) => v.ehd_id === null)).toBe(true);
+    expect(calls.map((c) => c.subject_id).sort()).toEqual(votes.map((v) => v.extrinsic_id).sort());
+    for (const c of calls) {
+      expect(c.code).toBe('BAD_ENCODING');
+      expect(c.facts).toMatchObject({
+        name: 'DdcPayouts.commit_payout_fingerprint',
+        specVersion: FUTURE.specVersion,
+      });
+    }
   });
 
   it("has a verifier refuse the runtime's events: its chain lines fail UNKNOWN_RUNTIME", async () => {

@@ -973,6 +973,7 @@ function provenTotals(
           t.reserveFees! += amt('amount');
           break;
         case 'ValidatorFeesCollected':
+        case 'ValidatorsFeesCollected': // its name from Cere 73160 on
           t.validatorFees! += amt('amount');
           break;
         case 'Rewarded':

@@ -29,6 +29,14 @@ export interface Pricing {
   readonly perRamUnit: bigint;
 }
 
+/**
+ * Compute prices of the project's cost model for clusters whose chain parameters carry none: Cere
+ * runtimes before 73177 price only storage, streaming and requests (`unit_per_*`,
+ * docs/cere-runtimes.md §4.3). A project rule, not Cere's: receipts label activity costs so.
+ */
+export const PROJECT_COMPUTE_PRICES: Pick<Pricing, 'perCpuMs' | 'perGpuUnit' | 'perRamUnit'> =
+  Object.freeze({ perCpuMs: 300n, perGpuUnit: 9_000n, perRamUnit: 100n });
+
 /** The cluster's protocol shares as Perquintill parts (10^18 = 100%). */
 export interface Shares {
   readonly treasury: bigint;
