@@ -36,17 +36,16 @@ import { cereMerge } from '../verifier/payout-tree.ts';
 
 export type { Queryable } from '../db/era-evidence.ts';
 
-/** Cere's MAX_PAYOUT_BATCH_SIZE, the indexer's default (`PROOFROOM_PAYOUT_BATCH_SIZE`). */
-export const DEFAULT_PAYOUT_BATCH_SIZE = 100;
 /** The SS58 prefix a bundle names when the indexer has not recorded the chain's (Cere's). */
 export const FALLBACK_SS58_PREFIX = 54;
 
 export interface BundleOptions {
   /**
    * The payout batch size the era roots are recomputed with; must be the indexer's
-   * `PROOFROOM_PAYOUT_BATCH_SIZE`. Default {@link DEFAULT_PAYOUT_BATCH_SIZE}.
+   * `PROOFROOM_PAYOUT_BATCH_SIZE`. Default (undefined or null): each era's runtime version's
+   * (verifier/cere-rules.ts `payoutBatchSizeOf`).
    */
-  readonly payoutBatchSize?: number;
+  readonly payoutBatchSize?: number | null;
   /** Storage node base URLs, listed as further places to fetch the batch payload from. */
   readonly storageUrls?: readonly string[];
   /**
@@ -180,14 +179,7 @@ export async function buildReceiptBundle(
     ev = await readEraEvidence(db, clusterId, era, paid ? paid.block_height : null);
   }
   const superseded = paid ? null : await readSuperseded(db, clusterId, era);
-  const inputs = eraInputs(
-    clusterId,
-    era,
-    ev,
-    paid,
-    superseded,
-    opts.payoutBatchSize ?? DEFAULT_PAYOUT_BATCH_SIZE
-  );
+  const inputs = eraInputs(clusterId, era, ev, paid, superseded, opts.payoutBatchSize ?? null);
 
   const storage = (opts.storageUrls ?? []).map(
     (u) => `${u.replace(/\/$/, '')}/v1/payloads/${row.payload_hash}`

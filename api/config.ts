@@ -55,8 +55,11 @@ export interface ApiConfig {
   readonly poolSize: number;
   /** How often the live feed looks for new final receipts and failed checks (ms). */
   readonly livePollMs: number;
-  /** The payout batch size the indexer verified with (PROOFROOM_PAYOUT_BATCH_SIZE, 100). */
-  readonly payoutBatchSize: number;
+  /**
+   * The payout batch size the indexer verified with (PROOFROOM_PAYOUT_BATCH_SIZE); null (the
+   * default): each era's follows its runtime version.
+   */
+  readonly payoutBatchSize: number | null;
   /** Storage nodes offered as payload sources in bundles (PROOFROOM_STORAGE_URLS). */
   readonly storageUrls: readonly string[];
   /** Serve GraphiQL on GET /graphql (PROOFROOM_API_GRAPHIQL, default on). */
@@ -176,7 +179,9 @@ export function loadApiConfig(
     }),
     poolSize: int(env, 'PROOFROOM_API_POOL_SIZE', 10, 1, 90),
     livePollMs: int(env, 'PROOFROOM_API_LIVE_POLL_MS', 1000, 50, 60_000),
-    payoutBatchSize: int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 100, 1, 100_000),
+    payoutBatchSize: env.PROOFROOM_PAYOUT_BATCH_SIZE?.trim()
+      ? int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 0, 1, 100_000)
+      : null,
     storageUrls: urls(env.PROOFROOM_STORAGE_URLS, 'PROOFROOM_STORAGE_URLS'),
     graphiql: bool(env, 'PROOFROOM_API_GRAPHIQL', true),
     jit: bool(env, 'PROOFROOM_API_JIT', true),

@@ -30,7 +30,7 @@ export interface ApiContext {
   readonly loaders: Map<string, unknown>;
   /** Base URL of the REST bundle route, for Receipt.bundleUrl. */
   readonly baseUrl: string;
-  readonly payoutBatchSize: number;
+  readonly payoutBatchSize: number | null;
   /** Paid eras' evidence, shared by every request of the process. */
   readonly eras: EraEvidenceCache;
 }

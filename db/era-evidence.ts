@@ -110,6 +110,11 @@ export interface EraEvidenceRows {
   readonly lines: PayoutLineRow[];
   /** Every payout batch of the era, in chain order. */
   readonly batches: PayoutBatchRow[];
+  /**
+   * The runtime's spec version at the block the validator set is read at (the payout's begin, else
+   * the last vote); null before any block is indexed.
+   */
+  readonly specVersion: number | null;
 }
 
 /** The era's `ClusterEraPaid` (the first one, should there be several), or null. */
@@ -208,7 +213,27 @@ export async function readEraEvidence(
       [clusterId, era]
     )
   ).rows as PayoutBatchRow[];
-  return { votes, begin, validatorSet, validators, shares, byCustomer, byProvider, lines, batches };
+  const specVersion =
+    (
+      (
+        await db.query(
+          `SELECT spec_version FROM block WHERE height <= $1 ORDER BY height DESC LIMIT 1`,
+          [setAt]
+        )
+      ).rows[0] as { spec_version: number } | undefined
+    )?.spec_version ?? null;
+  return {
+    votes,
+    begin,
+    validatorSet,
+    validators,
+    shares,
+    byCustomer,
+    byProvider,
+    lines,
+    batches,
+    specVersion,
+  };
 }
 
 /** The first later era of the cluster whose `ClusterEraPaid` was indexed, or null. */

@@ -18,6 +18,7 @@
  */
 import { parseHex, toHex } from '../verifier/bytes.ts';
 import { garPairId } from '../verifier/envelope.ts';
+import { payoutBatchSizeOf } from '../verifier/cere-rules.ts';
 import type { EraSubjectInput } from '../verifier/receipt.ts';
 import { type Shares, eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
 import type { AnchorInput } from '../verifier/receipts/dac-batch.ts';
@@ -481,8 +482,10 @@ export function eraInputs(
   ev: EraEvidenceRows,
   paid: PaidRow | null,
   superseded: SupersededRow | null,
-  payoutBatchSize: number
+  payoutBatchSize: number | null
 ): EraInputs {
+  // Cere's batch size at the era's runtime, unless the operator fixed one.
+  const batchSize = payoutBatchSize ?? payoutBatchSizeOf(ev.specVersion ?? Number.MAX_SAFE_INTEGER);
   const shares: Shares | null = sharesOf(ev);
   const lists = shares
     ? eraPayoutListsFromTotals(totalsOf(ev.byCustomer), totalsOf(ev.byProvider), shares)
@@ -520,9 +523,9 @@ export function eraInputs(
       : null,
     activity:
       lists && lists.overdraw === 0n
-        ? { batchSize: payoutBatchSize, payers: lists.payers, payees: lists.payees }
+        ? { batchSize, payers: lists.payers, payees: lists.payees }
         : lists
-          ? { batchSize: payoutBatchSize, payers: lists.payers, payees: [] }
+          ? { batchSize, payers: lists.payers, payees: [] }
           : null,
     paid: paid ? eventSource(paid.id, paid.extrinsic_id) : null,
     superseded: superseded

@@ -14,7 +14,7 @@
  * | `PROOFROOM_METRICS_HOST` | address the metrics endpoint listens on (`0.0.0.0`: every interface) | 127.0.0.1 |
  * | `PROOFROOM_THREADS` | verification worker threads | number of cores |
  * | `PROOFROOM_FETCH_TIMEOUT_MS` / `_RETRIES` / `PROOFROOM_MAX_PAYLOAD_BYTES` | off-chain fetch limits | 5000 / 2 / 64 MiB |
- * | `PROOFROOM_PAYOUT_BATCH_SIZE` | Cere's MAX_PAYOUT_BATCH_SIZE, to recompute era roots | 100 |
+ * | `PROOFROOM_PAYOUT_BATCH_SIZE` | Cere's MAX_PAYOUT_BATCH_SIZE, to recompute era roots | by each era's runtime version |
  * | `PROOFROOM_QUORUM_RULE` | `cere67` or `twoThirds` | cere67 |
  * | `PROOFROOM_RPC_RATE_LIMIT` | RPC requests per second (0: none) | 0 |
  * | `PROOFROOM_HEAD_POLL_MS` | head polling interval over HTTP | 1000 |
@@ -38,7 +38,8 @@ export interface IndexerConfig {
   readonly fetchTimeoutMs: number;
   readonly fetchRetries: number;
   readonly maxPayloadBytes: number;
-  readonly payoutBatchSize: number;
+  /** null: each era's batch size follows its runtime version (verifier/cere-rules.ts). */
+  readonly payoutBatchSize: number | null;
   readonly quorumRule: QuorumRule;
   readonly rpcRateLimit: number;
   readonly headPollMs: number;
@@ -99,7 +100,9 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
     fetchTimeoutMs: int(env, 'PROOFROOM_FETCH_TIMEOUT_MS', 5000, 1, 600_000),
     fetchRetries: int(env, 'PROOFROOM_FETCH_RETRIES', 2, 0, 20),
     maxPayloadBytes: int(env, 'PROOFROOM_MAX_PAYLOAD_BYTES', 64 * 1024 * 1024, 1, 2 ** 31),
-    payoutBatchSize: int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 100, 1, 65535),
+    payoutBatchSize: env.PROOFROOM_PAYOUT_BATCH_SIZE?.trim()
+      ? int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 0, 1, 65535)
+      : null,
     quorumRule: rule,
     rpcRateLimit: int(env, 'PROOFROOM_RPC_RATE_LIMIT', 0, 0, 1_000_000),
     headPollMs: int(env, 'PROOFROOM_HEAD_POLL_MS', 1000, 50, 600_000),

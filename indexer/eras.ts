@@ -25,7 +25,7 @@ import { insertRows } from './sql.ts';
 import { subjectRows } from './subjects.ts';
 
 export interface EraOptions {
-  readonly payoutBatchSize: number;
+  readonly payoutBatchSize: number | null;
   readonly quorumRule: QuorumRule;
 }
 

@@ -47,7 +47,7 @@ export interface IndexerOptions {
   readonly storageUrls: readonly string[];
   readonly fetch: FetchLimits;
   readonly threads: number;
-  readonly payoutBatchSize: number;
+  readonly payoutBatchSize: number | null;
   readonly quorumRule: QuorumRule;
   /** Payload fetches in flight at once. */
   readonly fetchConcurrency: number;

@@ -46,7 +46,7 @@ describe.each(legs)('receipt bundles from the database on %s', (leg) => {
     customer_id: string;
     provider_id: string;
   }>;
-  const opts = () => ({ payoutBatchSize: 100, storageUrls: ix.devnet.storageUrls });
+  const opts = () => ({ storageUrls: ix.devnet.storageUrls });
   const bundles = new Map<string, ReceiptBundleJson>();
 
   beforeAll(async () => {

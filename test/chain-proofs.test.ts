@@ -160,7 +160,7 @@ describe('chain-bound bundles, through the indexer and the API', () => {
     const ids = (await db.query(`SELECT id FROM activity_record ORDER BY batch_id, leaf_index`))
       .rows as Array<{ id: string }>;
     for (const { id } of ids) {
-      const b = (await buildReceiptBundle(db, id, { payoutBatchSize: 100, proofs: source }))!;
+      const b = (await buildReceiptBundle(db, id, { proofs: source }))!;
       bundles.set(id, b);
       reports.set(id, check(b));
     }

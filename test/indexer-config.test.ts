@@ -20,7 +20,7 @@ describe('indexer configuration', () => {
       metricsPort: -1,
       fetchTimeoutMs: 5000,
       fetchRetries: 2,
-      payoutBatchSize: 100,
+      payoutBatchSize: null, // by each era's runtime version
       quorumRule: 'cere67',
       fetchConcurrency: 8,
     });

@@ -43,7 +43,7 @@ const view = (l: Comparable) => ({
 /** Differences between the stored receipt and the bundle's verdict, line by line, in order. */
 async function differences(db: pg.Pool, id: string): Promise<string[]> {
   const stored = await loadReceipt(db, { id });
-  const bundle = await buildReceiptBundle(db, id, { payoutBatchSize: 100 });
+  const bundle = await buildReceiptBundle(db, id, {});
   if (!stored || !bundle) return [`${id}: no receipt or no bundle`];
   const parsed = parseBundle(JSON.stringify(bundle));
   if (!parsed.ok) return [`${id}: bundle does not parse: ${parsed.errors.join('; ')}`];

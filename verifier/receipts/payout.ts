@@ -10,6 +10,7 @@
  * @module
  */
 import { equalBytes, toHex } from '../bytes.ts';
+import { MAX_DUST } from '../cere-rules.ts';
 import { type Facts, type Line, type Source, fail, pass, verdict } from '../lines.ts';
 import { type PayoutEntry, payoutBatchRoot, verifyPayoutBatch } from '../payout-tree.ts';
 import { RULE_PAYOUT_MMR } from './attestation.ts';
@@ -220,13 +221,22 @@ export function perquintillMul(parts: bigint, amount: bigint): bigint {
   return 2n * r > PERQUINTILL ? q + 1n : q;
 }
 
+/**
+ * The era's balance: what customers were charged equals the fees, the rewards and what the chain
+ * reported as not distributed. Cere keeps a remainder of at most `MAX_DUST` planck without an
+ * event, so with no `NotDistributedOverallReward` (`notDistributed` 0) a shortfall in
+ * [0, MAX_DUST] balances as dust; a reported remainder must balance exactly.
+ */
 export function checkConservation(c: ConservationInput): Line[] {
   const distributed =
     c.treasuryFees + c.reserveFees + c.validatorFees + c.rewarded + c.notDistributed;
+  const difference = c.charged - distributed;
+  const dust =
+    c.notDistributed === 0n && difference > 0n && difference <= MAX_DUST ? difference : null;
   const src = c.source ? { source: c.source } : {};
   const lines: Line[] = [
     verdict(
-      distributed === c.charged,
+      difference === 0n || dust !== null,
       {
         step: 'conservation',
         check: 'conservation.balance',
@@ -239,7 +249,8 @@ export function checkConservation(c: ConservationInput): Line[] {
           rewarded: c.rewarded.toString(),
           notDistributed: c.notDistributed.toString(),
           distributed: distributed.toString(),
-          difference: (c.charged - distributed).toString(),
+          difference: difference.toString(),
+          ...(dust === null ? {} : { dust: dust.toString(), maxDust: MAX_DUST.toString() }),
         },
         ...src,
       },
