@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fetchRpcBatch } from '../api/rpc.ts';
 import { ChainProofSource, proveBundle } from '../verifier/proof-source.ts';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
-import { DEVNET_FAULTS, type DevnetFault } from '../devnet/scenario.ts';
+import { DEVNET_FAULTS, type DevnetFault, describeRuntimes } from '../devnet/scenario.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 
@@ -119,6 +119,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
       `Proof Room devnet (seed ${m.seed}): ${m.records} records over ${m.eras} eras, ${tip.number} blocks, genesis ${devnet.chain.genesisHash}`,
       `  built in ${devnet.buildMs.scenario.toFixed(0)} ms (scenario) + ${devnet.buildMs.chain.toFixed(0)} ms (blocks)`,
       `  faults: ${m.faults.length ? m.faults.join(', ') : 'none'}; ${m.receipts.length} receipts must fail a line`,
+      `  runtimes: ${describeRuntimes(devnet.scenario)}`,
       '',
       `  chain RPC      ${devnet.rpcUrl}   (WebSocket ${devnet.wsUrl})`,
       `  GAR service    ${devnet.garUrl}/api/v1/agreements`,

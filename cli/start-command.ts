@@ -14,7 +14,7 @@ import { ConfigError as ApiConfigError, loadApiConfig } from '../api/config.ts';
 import { type ApiServer, startApiServer } from '../api/server.ts';
 import { migrate } from '../db/data-source.ts';
 import type { Devnet } from '../devnet/devnet.ts';
-import { DEVNET_FAULTS, type DevnetFault } from '../devnet/scenario.ts';
+import { DEVNET_FAULTS, type DevnetFault, describeRuntimes } from '../devnet/scenario.ts';
 import { fetchChainInfo, rpcCalls } from '../indexer/fetch.ts';
 import { Supervisor } from '../indexer/supervisor.ts';
 import { ConfigError as SentinelConfigError, loadSentinelConfig } from '../sentinel/config.ts';
@@ -385,6 +385,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       say(
         `demo chain    ${dn.rpcUrl} (${m.records} records, ${tip} blocks; faults: ${m.faults.length ? m.faults.join(', ') : 'none'})`
       );
+      say(`runtimes      ${describeRuntimes(dn.scenario)}`);
     } else {
       rpcUrl = o.rpcUrl;
       let info;

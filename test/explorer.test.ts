@@ -355,8 +355,9 @@ describe.runIf(run)('explorer in Chromium', () => {
     const rounds = (await db.query(`SELECT id, failed FROM sentinel_round ORDER BY id`)).rows;
     const failed = (
       await db.query(
+        // Order by the numeric id: a bare `id` here would name the text output column.
         `SELECT id::text AS id, kind, activity_id, node_url FROM sentinel_check WHERE NOT ok
-          ORDER BY checked_at DESC, id DESC`
+          ORDER BY checked_at DESC, sentinel_check.id DESC`
       )
     ).rows;
     // The devnet's storage faults: one node flips a byte of a payload, another answers 404 for it.

@@ -53,6 +53,7 @@ interface EraData {
   eraPayoutById:
     | (EraTotals & {
         paidEventId: string | null;
+        paid: { block: { specVersion: number } } | null;
         round: {
           validators: number;
           threshold: number;
@@ -85,6 +86,7 @@ interface EraData {
 const ERA = `query Era($id: String!, $cluster: String!, $era: Int!, $settlements: String!) {
   eraPayoutById(id: $id) {
     ${ERA_TOTALS} paidEventId
+    paid { block { specVersion } }
     round {
       validators threshold agreeing quorum rootsMatch payersRoot payeesRoot blockHeight
       matrix { rule arithmetic }
@@ -215,6 +217,7 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
             ['Not distributed', amount(e.notDistributed)],
             ['Activity records', count(e.records)],
             ['Paid in', <ChainRefLink key="p" kind="event" id={e.paidEventId} />],
+            ['Runtime of the payout', e.paid ? `Cere spec ${e.paid.block.specVersion}` : 'unknown'],
             ['Block', <BlockLink key="b" height={e.blockHeight} />],
           ]}
         />
