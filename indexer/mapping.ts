@@ -23,7 +23,10 @@ export interface IBlock {
     readonly hash: string;
     readonly parentHash: string;
     readonly timestamp?: number;
+    /** The runtime version the block's own state reports (at an upgrade block: the new one). */
     readonly specVersion: number;
+    /** The runtime that executed the block and encoded its events (its parent's). */
+    readonly _runtime?: { readonly specVersion: number };
   };
   readonly events: readonly IEvent[];
   readonly calls: readonly ICall[];
@@ -303,15 +306,24 @@ function callArgs<I extends { readonly name: string }>(
     const h = b.header;
     const id = `${h.height}-${call.extrinsicIndex}`;
     if (!ing.subjects.some((s) => s.kind === 'call' && s.id === id))
-      ing.subjects.push(decodeFailure('call', id, h.height, h.specVersion, call.name, err));
+      ing.subjects.push(decodeFailure('call', id, h.height, executedBy(b), call.name, err));
     return null;
   }
+}
+
+/** The spec version of the runtime that executed `b` (see `mapBlock`). */
+function executedBy(b: IBlock): number {
+  return b.header._runtime?.specVersion ?? b.header.specVersion;
 }
 
 /** Maps one block into `ing`. */
 export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
   const h = b.header;
   const height = h.height;
+  // The spec version a block is stored and judged with is the runtime that executed it (its
+  // parent's `:code`, which subsquid decodes it with); `header.specVersion` is what the block's
+  // own state reports, already the next runtime in a `set_code` block.
+  const spec = executedBy(b);
   ing.blocks++;
   ing.events += b.events.length;
   ing.add('block', [
@@ -319,7 +331,7 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
     h.hash,
     h.parentHash,
     h.timestamp === undefined ? null : new Date(h.timestamp),
-    h.specVersion,
+    spec,
     b.extrinsics.length,
     b.events.length,
     final,
@@ -331,7 +343,7 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
       mapCall(b, c, ing);
     } catch (e) {
       ing.subjects.push(
-        decodeFailure('call', `${height}-${c.extrinsicIndex}`, height, h.specVersion, c.name, e)
+        decodeFailure('call', `${height}-${c.extrinsicIndex}`, height, spec, c.name, e)
       );
     }
   }
@@ -340,7 +352,7 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
       mapEvent(b, e, ing);
     } catch (err) {
       ing.subjects.push(
-        decodeFailure('event', eventId(height, e.index), height, h.specVersion, e.name, err)
+        decodeFailure('event', eventId(height, e.index), height, spec, e.name, err)
       );
     }
   }
