@@ -1,6 +1,7 @@
 /**
- * Runs the whole devnet: builds the seeded scenario, turns it into SCALE blocks under the devnet
- * metadata, serves them over Substrate JSON-RPC (HTTP and WebSocket), and starts the GAR service
+ * Runs the whole devnet: builds the seeded scenario, turns it into SCALE blocks under the Cere
+ * runtimes it runs (devnet/metadata.ts; it upgrades from one to the next where the scenario says),
+ * serves them over Substrate JSON-RPC (HTTP and WebSocket), and starts the GAR service
  * and the DDC storage nodes with the scenario's agreements, payloads and faults.
  *
  * The head moves in one of two ways. Instant (default): every block exists at start; with the
