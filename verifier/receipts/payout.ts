@@ -222,17 +222,32 @@ export function perquintillMul(parts: bigint, amount: bigint): bigint {
 }
 
 /**
+ * An era's balance: what left the charged amount (fees + rewards + reported remainder), the
+ * difference, and the dust (0 < difference ≤ MAX_DUST with no reported remainder: what Cere keeps
+ * in the payouts vault without an event), else null. Balanced: difference 0 or dust.
+ */
+export function eraBalance(
+  c: Pick<
+    ConservationInput,
+    'charged' | 'treasuryFees' | 'reserveFees' | 'validatorFees' | 'rewarded' | 'notDistributed'
+  >
+): { distributed: bigint; difference: bigint; dust: bigint | null; balanced: boolean } {
+  const distributed =
+    c.treasuryFees + c.reserveFees + c.validatorFees + c.rewarded + c.notDistributed;
+  const difference = c.charged - distributed;
+  const dust =
+    c.notDistributed === 0n && difference > 0n && difference <= MAX_DUST ? difference : null;
+  return { distributed, difference, dust, balanced: difference === 0n || dust !== null };
+}
+
+/**
  * The era's balance: what customers were charged equals the fees, the rewards and what the chain
  * reported as not distributed. Cere keeps a remainder of at most `MAX_DUST` planck without an
  * event, so with no `NotDistributedOverallReward` (`notDistributed` 0) a shortfall in
  * [0, MAX_DUST] balances as dust; a reported remainder must balance exactly.
  */
 export function checkConservation(c: ConservationInput): Line[] {
-  const distributed =
-    c.treasuryFees + c.reserveFees + c.validatorFees + c.rewarded + c.notDistributed;
-  const difference = c.charged - distributed;
-  const dust =
-    c.notDistributed === 0n && difference > 0n && difference <= MAX_DUST ? difference : null;
+  const { distributed, difference, dust } = eraBalance(c);
   const src = c.source ? { source: c.source } : {};
   const lines: Line[] = [
     verdict(

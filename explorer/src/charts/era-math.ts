@@ -3,6 +3,8 @@
  * @module
  */
 
+import { eraBalance } from '../../../verifier/receipts/payout.ts';
+
 export interface EraTotals {
   id: string;
   clusterId: string;
@@ -36,13 +38,17 @@ export function abs(x: bigint): bigint {
   return x < 0n ? -x : x;
 }
 
-/** What left the charged amount (fees + rewarded + not distributed), and charged minus that. */
-export function conservation(e: EraTotals): { distributed: bigint; difference: bigint } {
-  const distributed =
-    big(e.treasuryFee) +
-    big(e.reserveFee) +
-    big(e.validatorFee) +
-    big(e.rewarded) +
-    big(e.notDistributed);
-  return { distributed, difference: big(e.charged) - distributed };
+/**
+ * What left the charged amount (fees + rewarded + not distributed), charged minus that, and
+ * whether that balances by the verifier's rule (exactly, or within Cere's MaxDust as dust).
+ */
+export function conservation(e: EraTotals): ReturnType<typeof eraBalance> {
+  return eraBalance({
+    charged: big(e.charged),
+    treasuryFees: big(e.treasuryFee),
+    reserveFees: big(e.reserveFee),
+    validatorFees: big(e.validatorFee),
+    rewarded: big(e.rewarded),
+    notDistributed: big(e.notDistributed),
+  });
 }

@@ -79,7 +79,7 @@ export default function EraWidget(props: { clusterId: string; era: number }) {
 function Widget(props: { e: NonNullable<WidgetData['eraPayoutById']> }) {
   const { e } = props;
   const fees = big(e.treasuryFee) + big(e.reserveFee) + big(e.validatorFee);
-  const { difference } = conservation(e);
+  const { difference, dust } = conservation(e);
   const parts = [
     { label: 'Rewarded', planck: e.rewarded },
     { label: 'Fees', planck: fees.toString() },
@@ -143,6 +143,8 @@ function Widget(props: { e: NonNullable<WidgetData['eraPayoutById']> }) {
       <p style={{ margin: '0.2rem 0', display: 'flex', flexWrap: 'wrap', gap: '0.3rem' }}>
         {difference === 0n ? (
           <Status ok label="charges balance" />
+        ) : dust !== null ? (
+          <Status ok label={`charges balance (${dust.toString()} planck dust)`} />
         ) : (
           <Status ok={false} label={`off by ${amount(abs(difference).toString())}`} />
         )}

@@ -38,6 +38,7 @@ import {
   barsHeight,
 } from '../charts/charts.tsx';
 import { ERA_TOTALS, type EraTotals, abs, big, conservation } from '../charts/era-math.ts';
+import { MAX_DUST } from '../../../verifier/cere-rules.ts';
 import { type RoundFigures, confidenceText } from '../sentinel-figures.ts';
 
 interface RecRow {
@@ -189,7 +190,7 @@ export default function Era(props: { clusterId: string; era: number }) {
 
 function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']> }) {
   const { e, data } = props;
-  const { distributed, difference } = conservation(e);
+  const { distributed, difference, dust } = conservation(e);
   const rec = e.reconciliation;
   return (
     <>
@@ -232,6 +233,12 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
           {difference === 0n ? (
             <>
               <Status ok label="balanced" /> Every planck charged is accounted for.
+            </>
+          ) : dust !== null ? (
+            <>
+              <Status ok label="balanced, with dust" /> {dust.toString()} planck charged went
+              nowhere reported: Cere keeps a remainder of at most {MAX_DUST.toString()} planck
+              (MaxDust) in the payouts account without an event.
             </>
           ) : (
             <>
