@@ -16,8 +16,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
-import { Supervisor } from '../indexer/supervisor.ts';
 import { type TestDatabase, createTestDatabase, databaseLegs } from './helpers/databases.ts';
+import { startIndexer } from './helpers/indexed-devnet.ts';
 import {
   type RpcEndpoint,
   RpcRecording,
@@ -43,38 +43,11 @@ let boundary: number;
 async function index(rpcUrl: string, fromBlock: number): Promise<Run> {
   const [leg] = await databaseLegs();
   const db = await createTestDatabase(leg!);
-  let stderr = '';
-  const indexer = new Supervisor({
-    env: {
-      ...process.env,
-      PROOFROOM_RPC_URL: rpcUrl,
-      DATABASE_URL: db.url,
-      PROOFROOM_FROM_BLOCK: String(fromBlock),
-      PROOFROOM_GAR_URL: devnet.garUrl,
-      PROOFROOM_STORAGE_URLS: devnet.storageUrls.join(','),
-      PROOFROOM_HEAD_POLL_MS: '100',
-      PROOFROOM_THREADS: '2',
-      PROOFROOM_METRICS_PORT: '-1',
-    },
-    stdio: 'pipe',
-    minBackoffMs: 100,
-    onStart: (child) => child.stderr?.on('data', (d: Buffer) => (stderr += d.toString())),
-  });
-  indexer.start();
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  const run = { db, pool };
+  const run = { db, pool: new pg.Pool({ connectionString: db.url, max: 2 }) };
   runs.push(run);
+  const { indexer, waitFor } = startIndexer({ rpcUrl, databaseUrl: db.url, devnet, fromBlock });
   try {
-    const t0 = Date.now();
-    for (;;) {
-      const r = await pool
-        .query(`SELECT hash FROM indexer_status WHERE id = 'main'`)
-        .catch(() => ({ rows: [] as Array<{ hash: string }> }));
-      if (r.rows[0]?.hash === devnet.chain.best.hash) break;
-      if (Date.now() - t0 > 90_000)
-        throw new Error(`indexer did not reach the head; stderr:\n${stderr.slice(-3000)}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await waitFor(devnet.chain.best.hash);
   } finally {
     await indexer.stop(2000);
   }

@@ -34,6 +34,62 @@ export interface IndexDevnetOptions {
   readonly runtime?: DevnetRuntimeVariant;
 }
 
+/** A real indexer (supervised child process) started by `startIndexer`. */
+export interface IndexerRun {
+  readonly indexer: Supervisor;
+  /** Waits until the indexer's status names block `hash` as its head. */
+  waitFor(hash: string, timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Starts the real indexer on `rpcUrl` into `databaseUrl`, with the devnet's GAR service and
+ * storage nodes as off-chain sources, from `fromBlock` (default 0).
+ */
+export function startIndexer(o: {
+  readonly rpcUrl: string;
+  readonly databaseUrl: string;
+  readonly devnet: Devnet;
+  readonly fromBlock?: number;
+}): IndexerRun {
+  let stderr = '';
+  const indexer = new Supervisor({
+    env: {
+      ...process.env,
+      PROOFROOM_RPC_URL: o.rpcUrl,
+      DATABASE_URL: o.databaseUrl,
+      PROOFROOM_FROM_BLOCK: String(o.fromBlock ?? 0),
+      PROOFROOM_GAR_URL: o.devnet.garUrl,
+      PROOFROOM_STORAGE_URLS: o.devnet.storageUrls.join(','),
+      PROOFROOM_HEAD_POLL_MS: '100',
+      PROOFROOM_THREADS: '2',
+      PROOFROOM_METRICS_PORT: '-1',
+    },
+    stdio: 'pipe',
+    minBackoffMs: 100,
+    onStart: (child) => child.stderr?.on('data', (d: Buffer) => (stderr += d.toString())),
+  });
+  indexer.start();
+  const waitFor = async (hash: string, timeoutMs = 90_000): Promise<void> => {
+    const c = new pg.Client({ connectionString: o.databaseUrl });
+    await c.connect();
+    const t0 = Date.now();
+    try {
+      for (;;) {
+        const r = await c
+          .query(`SELECT hash FROM indexer_status WHERE id = 'main'`)
+          .catch(() => ({ rows: [] as Array<{ hash: string }> }));
+        if (r.rows[0]?.hash === hash) return;
+        if (Date.now() - t0 > timeoutMs)
+          throw new Error(`indexer did not reach ${hash}; its stderr:\n${stderr.slice(-4000)}`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    } finally {
+      await c.end();
+    }
+  };
+  return { indexer, waitFor };
+}
+
 export async function indexDevnet(leg: Leg, opts: IndexDevnetOptions = {}): Promise<IndexedDevnet> {
   const devnet = await startDevnet({
     seed: opts.seed ?? 'api-test',
@@ -52,44 +108,11 @@ export async function indexDevnet(leg: Leg, opts: IndexDevnetOptions = {}): Prom
   };
   try {
     db = await createTestDatabase(leg);
-    let stderr = '';
-    indexer = new Supervisor({
-      env: {
-        ...process.env,
-        PROOFROOM_RPC_URL: devnet.rpcUrl,
-        DATABASE_URL: db.url,
-        PROOFROOM_GAR_URL: devnet.garUrl,
-        PROOFROOM_STORAGE_URLS: devnet.storageUrls.join(','),
-        PROOFROOM_HEAD_POLL_MS: '100',
-        PROOFROOM_THREADS: '2',
-        PROOFROOM_METRICS_PORT: '-1',
-      },
-      stdio: 'pipe',
-      minBackoffMs: 100,
-      onStart: (child) => child.stderr?.on('data', (d: Buffer) => (stderr += d.toString())),
-    });
-    indexer.start();
     const url = db.url;
-    const waitForHead = async (timeoutMs = 90_000): Promise<void> => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      const t0 = Date.now();
-      try {
-        for (;;) {
-          const r = await c
-            .query(`SELECT hash FROM indexer_status WHERE id = 'main'`)
-            .catch(() => ({ rows: [] as Array<{ hash: string }> }));
-          if (r.rows[0]?.hash === devnet.chain.best.hash) return;
-          if (Date.now() - t0 > timeoutMs)
-            throw new Error(
-              `indexer did not reach ${devnet.chain.best.hash}; its stderr:\n${stderr.slice(-4000)}`
-            );
-          await new Promise((res) => setTimeout(res, 100));
-        }
-      } finally {
-        await c.end();
-      }
-    };
+    const run = startIndexer({ rpcUrl: devnet.rpcUrl, databaseUrl: url, devnet });
+    indexer = run.indexer;
+    const waitForHead = (timeoutMs = 90_000): Promise<void> =>
+      run.waitFor(devnet.chain.best.hash, timeoutMs);
     await waitForHead();
     // Play out the scenario's reorg and finality steps to the end.
     while (devnet.advance()) await waitForHead();
