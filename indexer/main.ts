@@ -14,6 +14,7 @@ import { fetchChainInfo } from './fetch.ts';
 import { Indexer } from './indexer.ts';
 import { CALL_NAMES, EVENT_NAMES } from './mapping.ts';
 import { Metrics } from './metrics.ts';
+import { refusePreV14Start } from './runtime-check.ts';
 import { saveChainInfo } from './sql.ts';
 
 async function main(): Promise<void> {
@@ -34,11 +35,12 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  await migrate(cfg.databaseUrl);
-  const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: 4 });
   const log = (m: string): void => {
     process.stderr.write(`proofroom indexer: ${m}\n`);
   };
+  await refusePreV14Start(cfg, log);
+  await migrate(cfg.databaseUrl);
+  const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: 4 });
   // Which chain this is, for receipt bundles; without it indexing goes on and bundles fall back.
   await fetchChainInfo(cfg.rpcUrl, cfg.fetchTimeoutMs)
     .then((info) => saveChainInfo(pool, info))
