@@ -39,6 +39,16 @@ export async function indexCommand(argv: string[]): Promise<number> {
     ...(str('metrics-port') ? { PROOFROOM_METRICS_PORT: str('metrics-port') } : {}),
     ...(str('threads') ? { PROOFROOM_THREADS: str('threads') } : {}),
   };
+  let done: (code: number) => void = () => {};
+  const finished = new Promise<number>((r) => (done = r));
+  let stopping = false;
+  const stop = async (code = 0): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await sup.stop();
+    await db.close();
+    done(code);
+  };
   const sup = new Supervisor({
     env,
     onExit: (code, signal, wait) => {
@@ -46,15 +56,13 @@ export async function indexCommand(argv: string[]): Promise<number> {
         process.stderr.write(
           `proofroom index: indexer exited (${signal ?? `code ${code}`}); restarting in ${wait} ms\n`
         );
+      // Not restarted (exit code 2): its configuration or its chain cannot work (it said why).
+      else if (!stopping) {
+        process.stderr.write('proofroom index: the indexer cannot run like this; stopping\n');
+        void stop(2);
+      }
     },
   });
-  let done: (code: number) => void = () => {};
-  const finished = new Promise<number>((r) => (done = r));
-  const stop = async (): Promise<void> => {
-    await sup.stop();
-    await db.close();
-    done(0);
-  };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   sup.start();
