@@ -118,7 +118,9 @@ function groupQuery(
   entityName: string,
   dims: Record<string, { column: string; field: string }>,
   args: Record<string, unknown>,
-  aggregates: string
+  aggregates: string,
+  /** A further condition on `t0`, given the query's parameters. */
+  extra?: (p: Params) => string
 ): { sql: string; values: unknown[] } {
   const e = model.entities.get(entityName)!;
   const groupBy = [...new Set((args.groupBy as string[] | null | undefined) ?? [])];
@@ -126,7 +128,9 @@ function groupQuery(
   const limit = pageSize(ctx, args.limit, 'limit');
   const offset = offsetOf(ctx, args.offset);
   const p = new Params();
-  const where = compileWhere({ model, params: p, aliases: 0 }, e, args.where, 't0');
+  const where = [compileWhere({ model, params: p, aliases: 0 }, e, args.where, 't0'), extra?.(p)]
+    .filter(Boolean)
+    .join(' AND ');
   const select = cols.map((c) => `t0.${quote(c.column)} AS ${quote(c.field)}`);
   const sql = `SELECT ${[...select, aggregates].join(', ')} FROM ${quote(e.table)} t0
     ${where ? `WHERE ${where}` : ''}
@@ -162,7 +166,25 @@ export async function activityStats(
   }));
 }
 
+/**
+ * The lines of one cluster's subjects: its records' own and link lines (`record`, `links`), its
+ * batches' (`batch`, `anchor`), and its eras' (`era`, `settlement`, ids `<cluster id>-<era>…`).
+ */
+function clusterLines(clusterId: string): (p: Params) => string {
+  return (p) => {
+    const c = p.add(clusterId.toLowerCase(), 'text');
+    return `(
+      (t0.subject_kind IN ('era', 'settlement') AND starts_with(t0.subject_id, ${c} || '-'))
+      OR (t0.subject_kind IN ('record', 'links') AND EXISTS (
+        SELECT 1 FROM activity_record a WHERE a.id = t0.subject_id AND a.cluster_id = ${c}))
+      OR (t0.subject_kind IN ('batch', 'anchor') AND EXISTS (
+        SELECT 1 FROM dac_batch d WHERE d.id = t0.subject_id AND d.cluster_id = ${c}))
+    )`;
+  };
+}
+
 export async function checkStats(ctx: ApiContext, args: Record<string, unknown>): Promise<Row[]> {
+  const cluster = typeof args.clusterId === 'string' ? args.clusterId : null;
   const q = groupQuery(
     ctx,
     ctx.model,
@@ -171,7 +193,8 @@ export async function checkStats(ctx: ApiContext, args: Record<string, unknown>)
     args,
     `count(*)::int AS lines, (count(*) FILTER (WHERE t0.ok))::int AS passed,
      (count(*) FILTER (WHERE NOT t0.ok AND NOT t0.pending))::int AS failed,
-     (count(*) FILTER (WHERE t0.pending))::int AS pending, max(t0.block_height) AS "lastBlockHeight"`
+     (count(*) FILTER (WHERE t0.pending))::int AS pending, max(t0.block_height) AS "lastBlockHeight"`,
+    cluster === null ? undefined : clusterLines(cluster)
   );
   return (await ctx.db.query(q.sql, q.values)).rows;
 }

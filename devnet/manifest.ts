@@ -19,10 +19,14 @@ export interface LineOutcome {
 
 export class ManifestIndex {
   private readonly byId = new Map<string, ManifestReceipt>();
-  private readonly votes = new Map<number, number>();
+  /** Votes per `<clusterId>-<era>`, and per era alone (cluster 1's, the first listed). */
+  private readonly votes = new Map<string | number, number>();
   constructor(readonly manifest: Manifest) {
     for (const r of manifest.receipts) this.byId.set(r.recordId, r);
-    for (const e of manifest.eraRounds) this.votes.set(e.era, e.votes);
+    for (const e of manifest.eraRounds) {
+      this.votes.set(`${e.clusterId}-${e.era}`, e.votes);
+      if (!this.votes.has(e.era)) this.votes.set(e.era, e.votes);
+    }
   }
   expected(recordId: string): ManifestReceipt | undefined {
     return this.byId.get(recordId);
@@ -31,24 +35,37 @@ export class ManifestIndex {
   /**
    * The checks every receipt must carry whatever its faults: the catalogue's required checks of
    * its five subjects, with both settlement sides and, when its era is known, one fingerprint line
-   * per vote the era received. Grant versions are not counted (the manifest does not list them).
+   * per vote the era received (in `clusterId`, when given: the clusters' eras are voted on
+   * apart). Grant versions are not counted (the manifest does not list them).
    */
-  required(era: number | null): string[] {
+  required(era: number | null, clusterId: string | null = null): string[] {
+    const votes =
+      era === null
+        ? 0
+        : ((clusterId === null ? undefined : this.votes.get(`${clusterId}-${era}`)) ??
+          this.votes.get(era) ??
+          0);
     return [
       ...requiredChecks('links'),
       ...requiredChecks('record', { roles: DEFAULT_REQUIRED_ROLES }),
       ...requiredChecks('anchor'),
       ...requiredChecks('settlement', { side: 'payers' }),
       ...requiredChecks('settlement', { side: 'payees' }),
-      ...requiredChecks('era', { items: era === null ? 0 : (this.votes.get(era) ?? 0) }),
+      ...requiredChecks('era', { items: votes }),
     ];
   }
 
   /**
-   * Differences between `lines` and the manifest for `recordId`; empty when they agree. `era` is
-   * the receipt's era when the caller knows it (receipts the manifest lists carry their own).
+   * Differences between `lines` and the manifest for `recordId`; empty when they agree. `era` and
+   * `clusterId` are the receipt's when the caller knows them (receipts the manifest lists carry
+   * their own).
    */
-  diff(recordId: string, lines: readonly LineOutcome[], era: number | null = null): string[] {
+  diff(
+    recordId: string,
+    lines: readonly LineOutcome[],
+    era: number | null = null,
+    clusterId: string | null = null
+  ): string[] {
     const expected = this.byId.get(recordId);
     const want = expected?.failing ?? [];
     const problems: string[] = [];
@@ -74,7 +91,8 @@ export class ManifestIndex {
         problems.push(`${recordId} ${w.check}: no such line, manifest says ${w.code}`);
     const have = new Set(lines.map((l) => l.check));
     const receiptEra = expected?.era ?? era;
-    for (const c of this.required(receiptEra))
+    const receiptCluster = expected?.clusterId ?? clusterId;
+    for (const c of this.required(receiptEra, receiptCluster))
       if (!have.has(c)) problems.push(`${recordId} ${c}: no such line, the catalogue requires it`);
     return problems;
   }

@@ -73,9 +73,21 @@ export function scpUsageOf(u: Usage): ScpUsage {
   };
 }
 
-/** What a record costs at the cluster's pricing (the verifier's `usageCost`). */
-export function recordCost(u: Usage): bigint {
-  return usageCost(scpUsageOf(u), PRICING);
+/**
+ * The second cluster's pricing (`clusters: 2`): other unit prices for storage, streaming and
+ * requests; compute at the project's prices, as the chain's parameters before 73177 leave it.
+ */
+export const PRICING_2: Pricing = {
+  perMbStored: 3_000_000n,
+  perMbStreamed: 500_000n,
+  perPut: 4_000n,
+  perGet: 3_000n,
+  ...PROJECT_COMPUTE_PRICES,
+};
+
+/** What a record costs at a cluster's pricing (the verifier's `usageCost`; cluster 1's by default). */
+export function recordCost(u: Usage, pricing: Pricing = PRICING): bigint {
+  return usageCost(scpUsageOf(u), pricing);
 }
 
 /** The usage record `i` reports. */
@@ -119,6 +131,17 @@ export interface RecordPlan {
    */
   readonly payloadDir: string | null;
   readonly payloadPrefix: string;
+  /** Which cluster of the seed (1, the default, or 2): its id, and its identities' names. */
+  readonly cluster?: 1 | 2;
+  /** Bucket ids of the plan's users start here (default 1000). */
+  readonly bucketBase?: number;
+  /** The cluster's pricing (default `PRICING`). */
+  readonly pricing?: Pricing;
+  /**
+   * The second cluster's plan (its own users, nodes and pricing; no faults): tasks with
+   * `cluster: 2` build its records.
+   */
+  readonly second?: RecordPlan | null;
 }
 
 export interface WorldUser {
@@ -142,6 +165,9 @@ export interface RecordWorld {
   /** A storage node the cluster never registers (the `unregistered-signer` fault's signer). */
   readonly strangerNode: Identity;
   readonly hex: ReadonlyMap<Identity, string>;
+  readonly pricing: Pricing;
+  /** The second cluster's world, when the plan has one. */
+  readonly second: RecordWorld | null;
 }
 
 /**
@@ -182,35 +208,52 @@ export function bulkIdentity(
   };
 }
 
-export function clusterIdOf(seed: string): Uint8Array {
-  return blake2b256(utf8(`cluster/${seed}`)).slice(0, 20);
+/** Cluster 1's id is derived from the seed; cluster 2's from the seed and its number. */
+export function clusterIdOf(seed: string, cluster: 1 | 2 = 1): Uint8Array {
+  return blake2b256(utf8(cluster === 1 ? `cluster/${seed}` : `cluster/${seed}/${cluster}`)).slice(
+    0,
+    20
+  );
 }
+
+/** The prefix of cluster c's own identities' names (nodes, providers, users, its manager). */
+export const clusterNames = (cluster: 1 | 2): string =>
+  cluster === 1 ? '' : `cluster-${cluster}/`;
 
 export function recordWorld(plan: RecordPlan): RecordWorld {
   const seed = plan.seed;
-  const clusterId = clusterIdOf(seed);
+  const cluster = plan.cluster ?? 1;
+  const clusterId = clusterIdOf(seed, cluster);
+  const names = clusterNames(cluster);
+  // Orchestrators and agent services serve every cluster: the same keys in both.
   const orchestrators = [
     bulkIdentity(seed, 'orchestrator/0', 'ed25519'),
     bulkIdentity(seed, 'orchestrator/1', 'sr25519'),
   ];
-  const nodes = Array.from({ length: plan.nodes }, (_, i) => bulkIdentity(seed, `node/${i}`));
+  const nodes = Array.from({ length: plan.nodes }, (_, i) =>
+    bulkIdentity(seed, `${names}node/${i}`)
+  );
   const strangerNode = bulkIdentity(seed, 'node/stranger');
   const providers = Array.from({ length: plan.nodes }, (_, i) =>
-    bulkIdentity(seed, `provider/${i}`)
+    bulkIdentity(seed, `${names}provider/${i}`)
   );
   const agents = Array.from({ length: plan.agents }, (_, i) => bulkIdentity(seed, `agent/${i}`));
   const users: WorldUser[] = [];
+  const bucketBase = plan.bucketBase ?? 1000;
   const addUser = (name: string, kind: UserKind): void => {
     const u = users.length;
     users.push({
       id: bulkIdentity(seed, name),
       agent: agents[u % plan.agents]!,
-      scope: { workspace_id: `ws-${u}`, stream_id: `stream-${u % 4}` },
-      bucket: BigInt(1000 + u),
+      scope: {
+        workspace_id: `ws-${cluster === 1 ? '' : `c${cluster}-`}${u}`,
+        stream_id: `stream-${u % 4}`,
+      },
+      bucket: BigInt(bucketBase + u),
       kind,
     });
   };
-  for (let u = 0; u < plan.honestUsers; u++) addUser(`user/${u}`, 'honest');
+  for (let u = 0; u < plan.honestUsers; u++) addUser(`${names}user/${u}`, 'honest');
   for (const f of plan.faultUsers) addUser(f.name, f.kind);
   const hex = new Map<Identity, string>();
   for (const who of [
@@ -233,6 +276,8 @@ export function recordWorld(plan: RecordPlan): RecordWorld {
     orchestrators,
     strangerNode,
     hex,
+    pricing: plan.pricing ?? PRICING,
+    second: plan.second ? recordWorld(plan.second) : null,
   };
 }
 
@@ -244,6 +289,8 @@ export function userOfRecord(plan: RecordPlan, i: number): number {
 
 /** A batch to build: records `from..to-1` of `era`, timed within the window before its anchor. */
 export interface BatchTask {
+  /** The cluster whose records these are (default 1; 2 is the plan's `second`). */
+  readonly cluster?: 1 | 2;
   readonly era: number;
   readonly from: number;
   readonly to: number;
@@ -335,7 +382,12 @@ function mutateHex(hex: string): string {
  * Builds the records of a batch, its leaves, root and payload; the payload goes to `pack` when
  * given (payloads kept in a directory).
  */
-export function buildBatch(w: RecordWorld, task: BatchTask, pack: PackWriter | null): BatchOutput {
+export function buildBatch(
+  world: RecordWorld,
+  task: BatchTask,
+  pack: PackWriter | null
+): BatchOutput {
+  const w = task.cluster === 2 ? world.second! : world;
   const plan = w.plan;
   const seed = plan.seed;
   const n = task.to - task.from;
@@ -403,7 +455,7 @@ export function buildBatch(w: RecordWorld, task: BatchTask, pack: PackWriter | n
     lines[k] = canonical;
     leaves[k] = blake2b256(canonical);
     ids.set(parseHex(signed.recordId.slice(4), RECORD_ID_BYTES)!, RECORD_ID_BYTES * k);
-    costs[k] = recordCost(usage);
+    costs[k] = recordCost(usage, w.pricing);
   }
   const root = batchRoot(leaves);
   const payload = encodeBatchPayload(lines, RecordFormat.ScpJson);

@@ -1,5 +1,7 @@
 /**
- * The devnet's world, seeded and deterministic: a Cere cluster with storage nodes and their
+ * The devnet's world, seeded and deterministic: two Cere clusters with different parameters
+ * (`clusters`: cluster 1 carries every fault, cluster 2 is honest, with its own shares, prices,
+ * storage nodes and customers and a quarter of each era's records), their storage nodes and
  * providers, customers with buckets, validators, users with wallets and the agents they grant
  * consent to. From it, era by era: GAR agreements (signed the CEF SDK's way, with updates,
  * revocations and expiries), SCP activity records multi-signed by their roles, record batches
@@ -60,7 +62,7 @@ import {
   BLOCK_MS,
   type BatchOutput,
   type BatchTask,
-  PRICING,
+  PRICING_2,
   PackWriter,
   type PackedPayload,
   RECORD_ID_BYTES,
@@ -69,6 +71,7 @@ import {
   type UserKind,
   type WorldUser,
   buildBatch,
+  clusterNames,
   readPacked,
   recordIdFromBytes,
   recordTime,
@@ -76,7 +79,7 @@ import {
   userOfRecord,
 } from './scenario-records.ts';
 
-export { BLOCK_MS, PRICING, type Usage, recordCost } from './scenario-records.ts';
+export { BLOCK_MS, PRICING, PRICING_2, type Usage, recordCost } from './scenario-records.ts';
 
 export const DEVNET_FAULTS = [
   'bad-record-signature',
@@ -110,7 +113,7 @@ export interface DevnetScenarioOptions {
   readonly eras?: number;
   /** Default: max(3, records / 200). */
   readonly users?: number;
-  /** Storage nodes, each with its own provider account. Default 3. */
+  /** Cluster 1's storage nodes, each with its own provider account. Default 3 (cluster 2: 2). */
   readonly nodes?: number;
   readonly validators?: number;
   readonly recordsPerBatch?: number;
@@ -151,6 +154,13 @@ export interface DevnetScenarioOptions {
    * `System.set_code` block opens each era whose runtime differs from the one before.
    */
   readonly runtimes?: readonly number[];
+  /**
+   * How many clusters (default 2). Cluster 2 has its own id, manager, reserve, shares
+   * (`SHARES_2`), pricing (`PRICING_2`), two storage nodes with their providers, its own
+   * customers, and a quarter of each era's records (the last ones of the era); every fault lands
+   * in cluster 1.
+   */
+  readonly clusters?: 1 | 2;
 }
 
 /** Protocol shares as Perquintill parts: 1% treasury, 4% validators, 5% cluster reserve. */
@@ -159,6 +169,18 @@ export const SHARES: Shares = {
   validators: 4n * 10n ** 16n,
   reserve: 5n * 10n ** 16n,
 };
+/** Cluster 2's shares: 2% treasury, 3% validators, 5% cluster reserve. */
+export const SHARES_2: Shares = {
+  treasury: 2n * 10n ** 16n,
+  validators: 3n * 10n ** 16n,
+  reserve: 5n * 10n ** 16n,
+};
+/** Storage nodes of cluster 2 (each with its own provider). */
+const CLUSTER_2_NODES = 2;
+/** Records of an era that go to cluster 2 (`clusters: 2`): a quarter, at least one from 2 on. */
+export function secondClusterRecords(eraRecords: number): number {
+  return eraRecords >= 2 ? Math.max(1, Math.floor(eraRecords / 4)) : 0;
+}
 const DEPOSIT = 1_000_000n * 10n ** 10n;
 const MAX_EXTRINSICS_PER_BLOCK = 48;
 const MAX_EVENTS_PER_BLOCK = 1200;
@@ -215,6 +237,8 @@ export interface ExpectedFailure {
 export interface ManifestReceipt {
   readonly recordId: string;
   readonly index: number;
+  /** The cluster of the record's batch (0x-hex). */
+  readonly clusterId: string;
   readonly era: number;
   readonly failing: readonly ExpectedFailure[];
   readonly faults: readonly DevnetFault[];
@@ -222,14 +246,28 @@ export interface ManifestReceipt {
 
 export interface Manifest {
   readonly format: 'proofroom/devnet-manifest';
-  readonly version: 2;
+  readonly version: 3;
   readonly seed: string;
   readonly records: number;
   readonly eras: number;
+  /**
+   * The clusters, cluster 1 (every fault's) first: id (0x-hex), its records (index ranges
+   * `[from, to)`, one per era in which it has records), storage nodes (indices into the
+   * scenario's storage nodes), and shares (Perquintill parts, decimal).
+   */
+  readonly clusters: ReadonlyArray<{
+    clusterId: string;
+    records: number;
+    ranges: ReadonlyArray<{ era: number; from: number; to: number }>;
+    nodes: readonly number[];
+    shares: { treasury: string; validators: string; reserve: string };
+  }>;
   readonly faults: readonly DevnetFault[];
   /** Receipts not listed here pass every line. */
   readonly receipts: readonly ManifestReceipt[];
+  /** Per cluster and era (cluster 1's eras first). */
   readonly eraRounds: ReadonlyArray<{
+    clusterId: string;
     era: number;
     /** The validator set's size when the payout began. */
     validators: number;
@@ -253,11 +291,11 @@ export interface Manifest {
   }>;
   /** The anchor seen in a block that a reorg orphaned, and where it was finally included. */
   readonly reorg: {
-    readonly batch: { era: number; index: number };
+    readonly batch: { clusterId: string; era: number; index: number };
     readonly orphaned: { number: number; parentNumber: number; extrinsic: number };
     readonly anchoredAt: { number: number; extrinsic: number };
   } | null;
-  readonly notFinal: { era: number; index: number; block: number } | null;
+  readonly notFinal: { clusterId: string; era: number; index: number; block: number } | null;
 }
 
 /** Where a chain item is: block height, extrinsic index, first event index. */
@@ -357,6 +395,7 @@ interface UserInfo extends WorldUser {
 }
 
 interface BatchInfo {
+  readonly cluster: 1 | 2;
   readonly era: number;
   readonly index: number;
   readonly from: number;
@@ -403,10 +442,30 @@ interface EraInfo {
   readonly quorum: boolean;
 }
 
+/** A cluster of the scenario, and its eras as settled. */
+interface ClusterInfo {
+  readonly no: 1 | 2;
+  /** Its records' identities and pricing. */
+  readonly world: RecordWorld;
+  readonly id: Uint8Array;
+  readonly hex: string;
+  readonly manager: Identity;
+  readonly reserve: Uint8Array;
+  readonly shares: Shares;
+  /** The index of its first user in the scenario's users. */
+  readonly userBase: number;
+  /** The index of its first node in the scenario's storage nodes. */
+  readonly nodeBase: number;
+  readonly eras: EraInfo[];
+}
+
 export interface DevnetScenario {
   readonly seed: string;
   readonly genesisTimestamp: number;
+  /** Cluster 1's id (the cluster every fault lands in). */
   readonly clusterId: Uint8Array;
+  /** Every cluster's id, cluster 1 first. */
+  readonly clusterIds: readonly Uint8Array[];
   /** The canonical chain, blocks 1..n. */
   readonly blocks: readonly BlockSpec[];
   /** With the anchor-reorged fault: the orphaned branch and the height of its parent. */
@@ -584,6 +643,15 @@ function* scenarioSteps(
   const batchSizeOf = (eraNo: number): number =>
     Math.max(1, options.payoutBatchSize ?? payoutBatchSizeOf(specOfEra(eraNo)));
   let currentSpec = schedule[0]!;
+  const nClusters = options.clusters ?? 2;
+  if (nClusters !== 1 && nClusters !== 2) throw new RangeError('clusters: 1 or 2');
+  /** Era e's records: cluster 1's are [first, split), cluster 2's [split, last). */
+  const eraRange = (e: number): { first: number; split: number; last: number } => {
+    const first = Math.min(nRecords, e * recordsPerEra);
+    const last = Math.min(nRecords, first + recordsPerEra);
+    const split = last - (nClusters === 2 ? secondClusterRecords(last - first) : 0);
+    return { first, split, last };
+  };
 
   // Faults on records and users --------------------------------------------------------------
   // Fault users come after the honest ones.
@@ -610,7 +678,8 @@ function* scenarioSteps(
     'unregistered-signer',
     'hidden-revocation',
   ];
-  const era0Size = Math.min(recordsPerEra, nRecords);
+  // Cluster 1's records of the first era (cluster 2 is honest).
+  const era0Size = eraRange(0).split;
   let slot = 0;
   for (const f of recordFaultKinds) if (faults.has(f)) faultRecord[f] = (1 + 2 * slot++) % era0Size;
   if (slot > 0 && new Set(Object.values(faultRecord)).size < slot)
@@ -625,16 +694,18 @@ function* scenarioSteps(
     if (faultRecord[f] !== undefined && faultUser[f] !== undefined)
       userOverrides.push([faultRecord[f], faultUser[f]]);
   // The user whose revocation is hidden also acts in the last era, after the hidden version.
+  let finalEra = nEras - 1;
+  while (finalEra > 0 && eraRange(finalEra).first >= nRecords) finalEra--;
   const hiddenLate =
     faultUser['hidden-revocation'] !== undefined && nEras > 1
-      ? Math.min(nRecords - 1, (nEras - 1) * recordsPerEra + 1)
+      ? Math.min(eraRange(finalEra).split - 1, (nEras - 1) * recordsPerEra + 1)
       : -1;
   if (hiddenLate >= 0) userOverrides.push([hiddenLate, faultUser['hidden-revocation']!]);
   // Batch faults take batches in chain order, after era 1's first batch (the storage faults) and
   // before the last era's first and last batches (not final, reorged).
   const batchesIn = (e: number): number => {
-    const first = e * recordsPerEra;
-    return Math.max(0, Math.ceil((Math.min(nRecords, first + recordsPerEra) - first) / perBatch));
+    const { first, split } = eraRange(e);
+    return Math.max(0, Math.ceil((split - first) / perBatch));
   };
   const slotsFree = (): Array<[number, number]> => {
     const out: Array<[number, number]> = [];
@@ -667,7 +738,7 @@ function* scenarioSteps(
   const unpaidEra = faults.has('era-not-paid') ? nEras - 2 : -1;
   const payloadDir = options.payloadDir === undefined ? null : path.resolve(options.payloadDir);
   if (payloadDir !== null) mkdirSync(payloadDir, { recursive: true });
-  const plan: RecordPlan = {
+  const plan1: RecordPlan = {
     seed,
     honestUsers: nUsers,
     faultUsers,
@@ -683,19 +754,59 @@ function* scenarioSteps(
     // Pack files of different builds (in this process or another) never share a name.
     payloadPrefix: `payloads-${randomUUID().slice(0, 8)}`,
   };
+  const nUsers2 = Math.max(2, Math.ceil(nUsers / 4));
+  const plan: RecordPlan = {
+    ...plan1,
+    second:
+      nClusters === 2
+        ? {
+            ...plan1,
+            honestUsers: nUsers2,
+            faultUsers: [],
+            nodes: CLUSTER_2_NODES,
+            userOverrides: [],
+            badSignatureRecord: -1,
+            missingRoleRecord: -1,
+            eraMismatchRecord: -1,
+            strangerNodeRecord: -1,
+            cluster: 2,
+            bucketBase: 1000 + nUsers + faultUsers.length,
+            pricing: PRICING_2,
+          }
+        : null,
+  };
 
   // World ----------------------------------------------------------------------------------
   const world = recordWorld(plan);
-  const { clusterId, clusterHex, nodes, providers } = world;
-  const manager = identity(seed, 'cluster-manager');
-  const reserve = account(seed, 'cluster-reserve');
+  const { nodes } = world;
   const gCollector = account(seed, 'g-collector');
   const garAnchorer = identity(seed, 'gar-service');
   // Validators sign extrinsics with sr25519 keys, as Cere's do.
   const validators = Array.from({ length: nValidators }, (_, i) =>
     identity(seed, `validator/${i}`, i < 2 ? 'sr25519' : 'ed25519')
   );
-  const users: UserInfo[] = world.users.map((u) => ({ ...u, versions: [] }));
+  const users: UserInfo[] = [...world.users, ...(world.second?.users ?? [])].map((u) => ({
+    ...u,
+    versions: [],
+  }));
+  /** The clusters: cluster 1 (every fault's) and, with `clusters: 2`, cluster 2. */
+  const clusters: ClusterInfo[] = [world, ...(world.second ? [world.second] : [])].map((w, k) => ({
+    no: (k + 1) as 1 | 2,
+    world: w,
+    id: w.clusterId,
+    hex: w.clusterHex,
+    manager: identity(seed, `${clusterNames((k + 1) as 1 | 2)}cluster-manager`),
+    reserve: account(seed, `${clusterNames((k + 1) as 1 | 2)}cluster-reserve`),
+    shares: k === 0 ? SHARES : SHARES_2,
+    userBase: k === 0 ? 0 : world.users.length,
+    nodeBase: k === 0 ? 0 : nodes.length,
+    eras: [],
+  }));
+  const c1 = clusters[0]!;
+  const clusterOf = (no: 1 | 2): ClusterInfo => clusters[no - 1]!;
+  const eraOf = (c: ClusterInfo, eraNo: number): EraInfo => c.eras.find((e) => e.era === eraNo)!;
+  /** Every storage node, cluster 1's first, and each one's cluster. */
+  const allNodes = clusters.flatMap((c) => c.world.nodes.map((n, i) => ({ c, n, i })));
   const strangerAnchorer = identity(seed, 'anchor/stranger');
   /** Every `ValidatorsSetUpdated`: its members and where it was emitted. */
   const validatorSets: Array<{ members: Identity[]; at: Placed }> = [];
@@ -725,58 +836,65 @@ function* scenarioSteps(
       signer: v,
       events: [ev('DdcVerification', 'ValidatorKeySet', { validator: toHex(v.publicKey) })],
     });
-  const protocolParams = {
-    treasuryShare: SHARES.treasury,
-    validatorsShare: SHARES.validators,
-    clusterReserveShare: SHARES.reserve,
-    storageBondSize: 100n * 10n ** 10n,
-    storageChillDelay: 100,
-    storageUnbondingDelay: 100,
-    // Before 73177 the chain's parameters carry the four unit prices only; compute is then
-    // priced by the project's cost model alone (the same PRICING, docs/spec.md §6).
-    ...(schedule[0]! >= 73177
-      ? {
-          costPerMbStored: PRICING.perMbStored,
-          costPerMbStreamed: PRICING.perMbStreamed,
-          costPerPutRequest: PRICING.perPut,
-          costPerGetRequest: PRICING.perGet,
-          costPerGpuUnit: PRICING.perGpuUnit,
-          costPerCpuUnit: PRICING.perCpuMs,
-          costPerRamUnit: PRICING.perRamUnit,
-          customerDepositContract: toHex(account(seed, 'deposit-contract')),
-        }
-      : {
-          unitPerMbStored: PRICING.perMbStored,
-          unitPerMbStreamed: PRICING.perMbStreamed,
-          unitPerPutRequest: PRICING.perPut,
-          unitPerGetRequest: PRICING.perGet,
-        }),
+  // Each cluster's protocol parameters: its shares and its prices. Before 73177 the chain's
+  // parameters carry the four unit prices only; compute is then priced by the project's cost
+  // model alone (the same prices, docs/spec.md §6).
+  const protocolParams = (c: ClusterInfo) => {
+    const pricing = c.world.pricing;
+    return {
+      treasuryShare: c.shares.treasury,
+      validatorsShare: c.shares.validators,
+      clusterReserveShare: c.shares.reserve,
+      storageBondSize: 100n * 10n ** 10n,
+      storageChillDelay: 100,
+      storageUnbondingDelay: 100,
+      ...(schedule[0]! >= 73177
+        ? {
+            costPerMbStored: pricing.perMbStored,
+            costPerMbStreamed: pricing.perMbStreamed,
+            costPerPutRequest: pricing.perPut,
+            costPerGetRequest: pricing.perGet,
+            costPerGpuUnit: pricing.perGpuUnit,
+            costPerCpuUnit: pricing.perCpuMs,
+            costPerRamUnit: pricing.perRamUnit,
+            customerDepositContract: toHex(account(seed, `${clusterNames(c.no)}deposit-contract`)),
+          }
+        : {
+            unitPerMbStored: pricing.perMbStored,
+            unitPerMbStreamed: pricing.perMbStreamed,
+            unitPerPutRequest: pricing.perPut,
+            unitPerGetRequest: pricing.perGet,
+          }),
+    };
   };
-  layout.add({
-    call: {
-      pallet: 'DdcClusters',
-      name: 'create_cluster',
-      args: {
-        clusterId: clusterHex,
-        clusterReserveId: toHex(reserve),
-        clusterParams: {
-          nodeProviderAuthContract: undefined,
-          erasureCodingRequired: 4,
-          erasureCodingTotal: 6,
-          replicationTotal: 3,
+  for (const c of clusters)
+    layout.add({
+      call: {
+        pallet: 'DdcClusters',
+        name: 'create_cluster',
+        args: {
+          clusterId: c.hex,
+          clusterReserveId: toHex(c.reserve),
+          clusterParams: {
+            nodeProviderAuthContract: undefined,
+            erasureCodingRequired: 4,
+            erasureCodingTotal: 6,
+            replicationTotal: 3,
+          },
+          initialProtocolParams: protocolParams(c),
         },
-        initialProtocolParams: protocolParams,
       },
-    },
-    signer: manager,
-    events: [
-      ev('DdcClusters', 'ClusterCreated', { clusterId: clusterHex }),
-      ev('DdcClusters', 'ClusterProtocolParamsSet', { clusterId: clusterHex }),
-    ],
-  });
+      signer: c.manager,
+      events: [
+        ev('DdcClusters', 'ClusterCreated', { clusterId: c.hex }),
+        ev('DdcClusters', 'ClusterProtocolParamsSet', { clusterId: c.hex }),
+      ],
+    });
   const nodeKey = (n: Identity) => ({ __kind: 'StoragePubKey', value: toHex(n.publicKey) });
   layout.next();
-  nodes.forEach((n, i) => {
+  // Storage node k (of all clusters' nodes, cluster 1's first) registers HTTP port base + k.
+  allNodes.forEach(({ c, n, i }, k) => {
+    const provider = c.world.providers[i]!;
     const created = layout.add({
       call: {
         pallet: 'DdcNodes',
@@ -788,43 +906,41 @@ function* scenarioSteps(
             value: {
               mode: { __kind: 'Storage' },
               host: toHex(utf8(`127.0.0.1`)),
-              domain: toHex(utf8(`node-${i}.devnet.local`)),
+              domain: toHex(utf8(`node-${k}.devnet.local`)),
               ssl: false,
-              httpPort: (options.storageHttpPort ?? 8080) + i,
-              grpcPort: 9090 + i,
-              p2PPort: 9190 + i,
+              httpPort: (options.storageHttpPort ?? 8080) + k,
+              grpcPort: 9090 + k,
+              p2PPort: 9190 + k,
             },
           },
         },
       },
-      signer: providers[i]!,
+      signer: provider,
       events: [ev('DdcNodes', 'NodeCreated', { nodePubKey: nodeKey(n) })],
     });
-    nodeOwner.set(toHex(n.publicKey), { provider: providers[i]!, at: created });
+    nodeOwner.set(toHex(n.publicKey), { provider, at: created });
   });
-  nodes.forEach((n) => {
+  allNodes.forEach(({ c, n }) => {
     const added = layout.add({
       call: {
         pallet: 'DdcClusters',
         name: 'add_node',
-        args: { clusterId: clusterHex, nodePubKey: nodeKey(n), nodeKind: { __kind: 'External' } },
+        args: { clusterId: c.hex, nodePubKey: nodeKey(n), nodeKind: { __kind: 'External' } },
       },
-      signer: manager,
-      events: [
-        ev('DdcClusters', 'ClusterNodeAdded', { clusterId: clusterHex, nodePubKey: nodeKey(n) }),
-      ],
+      signer: c.manager,
+      events: [ev('DdcClusters', 'ClusterNodeAdded', { clusterId: c.hex, nodePubKey: nodeKey(n) })],
     });
     membership.set(toHex(n.publicKey), [{ kind: 'added', at: added }]);
     layout.add({
       call: {
         pallet: 'DdcClusters',
         name: 'validate_node',
-        args: { clusterId: clusterHex, nodePubKey: nodeKey(n), succeeded: true },
+        args: { clusterId: c.hex, nodePubKey: nodeKey(n), succeeded: true },
       },
-      signer: manager,
+      signer: c.manager,
       events: [
         ev('DdcClusters', 'ClusterNodeValidated', {
-          clusterId: clusterHex,
+          clusterId: c.hex,
           nodePubKey: nodeKey(n),
           succeeded: true,
         }),
@@ -832,8 +948,9 @@ function* scenarioSteps(
     });
   });
   layout.next();
-  users.forEach((u) => {
+  users.forEach((u, k) => {
     const owner = toHex(u.id.publicKey);
+    const clusterHex = (k < world.users.length ? c1 : clusters[1]!).hex;
     layout.add({
       call: {
         pallet: 'DdcCustomers',
@@ -937,12 +1054,11 @@ function* scenarioSteps(
   };
   const recordIdOf = (i: number): string => recordIdFromBytes(recordIds, i);
 
-  const eras: EraInfo[] = [];
   /** Record times of the hidden-revocation user's records. */
   const recordAt = new Map<number, number>();
   let notFinal: Manifest['notFinal'] = null;
   let reorgBatch: BatchInfo | null = null;
-  const payloadFaults: Array<Map<string, 'tampered' | 'missing'>> = nodes.map(() => new Map());
+  const payloadFaults: Array<Map<string, 'tampered' | 'missing'>> = allNodes.map(() => new Map());
   const storageManifest: Array<{
     payloadHash: string;
     node: number;
@@ -951,36 +1067,47 @@ function* scenarioSteps(
 
   for (let era = 0; era < nEras; era++) {
     const eraNo = era + 1;
-    const first = era * recordsPerEra;
-    const last = Math.min(nRecords, first + recordsPerEra);
+    const { first, split, last } = eraRange(era);
     if (first >= last) break;
     if (specOfEra(eraNo) !== currentSpec) {
       currentSpec = specOfEra(eraNo);
       layout.upgrade(currentSpec);
     }
     const eraStartBlock = layout.height + 1;
-    const chargeBy = new Map<number, bigint>();
-    const costByNode = new Map<number, bigint>();
+    // Per cluster: charges per user (index in `users`), costs per node (index in the cluster).
+    const chargeBy = clusters.map(() => new Map<number, bigint>());
+    const costByNode = clusters.map(() => new Map<number, bigint>());
+    // Cluster 1's batches, then cluster 2's; anchored in that order, four per block.
     const tasks: BatchTask[] = [];
-    for (let from = first, index = 0; from < last; from += perBatch, index++) {
-      const anchorBlock = eraStartBlock + Math.floor(index / ANCHORS_PER_BLOCK);
-      tasks.push({
-        era: eraNo,
-        from,
-        to: Math.min(last, from + perBatch),
-        windowStart: layout.timeOf(anchorBlock) - BLOCK_MS,
-      });
+    /** Per task: its batch index in its cluster's era. */
+    const indexOf: number[] = [];
+    for (const c of clusters) {
+      const [start, end] = c.no === 1 ? [first, split] : [split, last];
+      for (let from = start, index = 0; from < end; from += perBatch, index++) {
+        const anchorBlock = eraStartBlock + Math.floor(tasks.length / ANCHORS_PER_BLOCK);
+        indexOf.push(index);
+        tasks.push({
+          cluster: c.no,
+          era: eraNo,
+          from,
+          to: Math.min(end, from + perBatch),
+          windowStart: layout.timeOf(anchorBlock) - BLOCK_MS,
+        });
+      }
     }
     const outputs = yield { world, tasks };
-    for (let index = 0; index < tasks.length; index++) {
-      const task = tasks[index]!;
+    for (let pos = 0; pos < tasks.length; pos++) {
+      const task = tasks[pos]!;
+      const index = indexOf[pos]!;
+      const c = clusterOf(task.cluster ?? 1);
+      const cNodes = c.world.nodes.length;
       const { from, to } = task;
-      const out = outputs[index]!;
-      const anchorBlock = eraStartBlock + Math.floor(index / ANCHORS_PER_BLOCK);
+      const out = outputs[pos]!;
+      const anchorBlock = eraStartBlock + Math.floor(pos / ANCHORS_PER_BLOCK);
       for (let i = from; i < to; i++) {
-        const u = userOfRecord(plan, i);
+        const u = c.userBase + userOfRecord(c.world.plan, i);
         const user = users[u]!;
-        const p = i % nNodes;
+        const p = i % cNodes;
         if (faultRecord['bad-record-signature'] === i)
           fail(i, 'bad-record-signature', {
             check: 'record.signature.node',
@@ -1041,14 +1168,16 @@ function* scenarioSteps(
           fail(i, 'unregistered-signer', { check: 'record.registration', code: 'NOT_REGISTERED' });
         batchOf[i] = batches.length;
         const cost = out.costs[i - from]!;
-        chargeBy.set(u, (chargeBy.get(u) ?? 0n) + cost);
-        costByNode.set(p, (costByNode.get(p) ?? 0n) + cost);
+        const charges = chargeBy[c.no - 1]!;
+        const costs = costByNode[c.no - 1]!;
+        charges.set(u, (charges.get(u) ?? 0n) + cost);
+        costs.set(p, (costs.get(p) ?? 0n) + cost);
       }
       recordIds.set(out.ids, RECORD_ID_BYTES * from);
-      // Batch faults hit the batches set aside for them above.
+      // Batch faults hit cluster 1's batches set aside for them above.
       const batchFault = (f: DevnetFault): boolean => {
         const slot = batchFaultSlot.get(f);
-        return slot !== undefined && slot[0] === era && slot[1] === index;
+        return c.no === 1 && slot !== undefined && slot[0] === era && slot[1] === index;
       };
       const rootFault = batchFault('batch-root-mismatch');
       // The anchored root differs from the payload's: every record's proof misses it.
@@ -1058,7 +1187,7 @@ function* scenarioSteps(
       else payloads.add(payloadHash, out.packed!);
       const envelope = encodeEnvelope({
         kind: 'DacBatch',
-        clusterId,
+        clusterId: c.id,
         era: eraNo,
         batchIndex: index,
         recordFormat: RecordFormat.ScpJson,
@@ -1069,6 +1198,7 @@ function* scenarioSteps(
       const unauthorized = batchFault('unauthorized-anchor');
       const badHash = batchFault('remark-hash-mismatch');
       const batch: BatchInfo = {
+        cluster: c.no,
         era: eraNo,
         index,
         from,
@@ -1077,7 +1207,7 @@ function* scenarioSteps(
         envelope,
         payloadHash,
         // The batch's storage node anchors it (a cluster member may); a stranger with the fault.
-        anchorer: unauthorized ? strangerAnchorer : nodes[index % nNodes]!,
+        anchorer: unauthorized ? strangerAnchorer : c.world.nodes[index % cNodes]!,
         badHash,
         anchor: { block: 0, extrinsic: 0, firstEvent: 0 },
       };
@@ -1091,7 +1221,7 @@ function* scenarioSteps(
         batchFailure('remark-hash-mismatch', { check: 'anchor.remark', code: 'ANCHOR_MISMATCH' });
       if (rootFault)
         batchFailure('batch-root-mismatch', { check: 'inclusion.mmr', code: 'PROOF_INVALID' });
-      if (era === 0 && index === 0) {
+      if (c.no === 1 && era === 0 && index === 0) {
         // Storage faults hit the era's first payload on one node each; the others serve it intact.
         if (faults.has('payload-tampered')) {
           payloadFaults[1 % nNodes]!.set(payloadHash, 'tampered');
@@ -1102,16 +1232,17 @@ function* scenarioSteps(
           storageManifest.push({ payloadHash, node: 2 % nNodes, fault: 'missing' });
         }
       }
-      // The last era's first batch is anchored late (not final), its last one in a reorg.
-      const isLastEra = era === nEras - 1 || last >= nRecords;
-      const lastIndex = Math.ceil((last - first) / perBatch) - 1;
+      // Cluster 1's first batch of the last era is anchored late (not final), its last one in a
+      // reorg.
+      const isLastEra = c.no === 1 && (era === nEras - 1 || last >= nRecords);
+      const lastIndex = Math.ceil((split - first) / perBatch) - 1;
       const notFinalHere = faults.has('anchor-not-final') && isLastEra && index === 0;
       const reorgHere = faults.has('anchor-reorged') && isLastEra && index === lastIndex;
       if (notFinalHere && reorgHere)
         throw new RangeError(
           'anchor-not-final with anchor-reorged needs two batches in the last era'
         );
-      if (notFinalHere) notFinal = { era: eraNo, index, block: 0 };
+      if (notFinalHere) notFinal = { clusterId: c.hex, era: eraNo, index, block: 0 };
       else if (reorgHere) reorgBatch = batch;
       else {
         layout.fillTo(anchorBlock - 1);
@@ -1147,7 +1278,11 @@ function* scenarioSteps(
     });
     if (unanchored.length > 0) garAnchor();
 
-    eras.push(settleEra(eraNo, era, chargeBy, costByNode));
+    // Each cluster's era is settled in turn (cluster 2's after cluster 1's), under the same
+    // runtime and by the same validators.
+    for (const c of clusters)
+      if (chargeBy[c.no - 1]!.size > 0)
+        c.eras.push(settleEra(c, eraNo, era, chargeBy[c.no - 1]!, costByNode[c.no - 1]!));
   }
 
   /**
@@ -1173,25 +1308,28 @@ function* scenarioSteps(
   }
 
   function settleEra(
+    c: ClusterInfo,
     eraNo: number,
     eraIndex: number,
     chargeBy: Map<number, bigint>,
     costByNode: Map<number, bigint>
   ): EraInfo {
-    // Era 1 carries the payout faults, the last era the attestation faults, the era before it
-    // (with era-not-paid) is never paid.
-    const faultEra = eraIndex === 0;
-    const lastEra = eraIndex === nEras - 1;
+    // In cluster 1, era 1 carries the payout faults, the last era the attestation faults, the era
+    // before it (with era-not-paid) is never paid. Cluster 2 is honest.
+    const faulty = c.no === 1;
+    const faultEra = faulty && eraIndex === 0;
+    const lastEra = faulty && eraIndex === nEras - 1;
     const spec = specOfEra(eraNo);
-    const unpaid = eraIndex === unpaidEra;
+    const unpaid = faulty && eraIndex === unpaidEra;
+    const { id: clusterId, hex: clusterHex, shares } = c;
     const fingerprintFault = lastEra && faults.has('fingerprint-mismatch');
     const removedFault = lastEra && faults.has('validator-removed');
     // Charges per user, fees by shares, rewards pro rata to each node's records (the verifier's
     // arithmetic: the indexer recomputes the same lists from the records).
     const { payers, payees, charged, fees, rewarded, notDistributed } = eraPayoutListsFromTotals(
       [...chargeBy].map(([u, amount]) => [users[u]!.id.publicKey, amount] as const),
-      [...costByNode].map(([p, cost]) => [providers[p]!.publicKey, cost] as const),
-      SHARES
+      [...costByNode].map(([p, cost]) => [c.world.providers[p]!.publicKey, cost] as const),
+      shares
     );
     const payerTree = payoutTree(payers, batchSizeOf(eraNo));
     const payeeTree = payoutTree(payees, batchSizeOf(eraNo));
@@ -1216,7 +1354,9 @@ function* scenarioSteps(
     const otherCluster = blake2b256(utf8(`other-cluster/${seed}`)).slice(0, 20);
     const votes = validators.map((v, i) => {
       const agrees = i < agreeing;
-      const pe = agrees ? payeesRoot : blake2b256(utf8(`dissent/${seed}/${eraNo}/${i}`));
+      const pe = agrees
+        ? payeesRoot
+        : blake2b256(utf8(`dissent/${seed}/${clusterNames(c.no)}${eraNo}/${i}`));
       const wrongEhd = fingerprintFault && !agrees && i === nValidators - 1;
       const voteEhd = wrongEhd ? ehdId(otherCluster, gCollector, eraNo) : ehd;
       const placed = layout.add({
@@ -1270,6 +1410,7 @@ function* scenarioSteps(
       (v, k) => k < agreeing && !v.wrongEhd && setAtPayout.members.includes(validators[k]!)
     ).length;
     const quorum = counted >= quorumThreshold(setAtPayout.members.length, 'cere67');
+    if (!faulty && !quorum) throw new Error(`cluster ${c.no}, era ${eraNo}: no quorum`);
     const base = {
       era: eraNo,
       ehd,
@@ -1300,7 +1441,7 @@ function* scenarioSteps(
     }
     // With fingerprint-mismatch the payout begins with a fingerprint no quorum of this era
     // committed: the previous era's (Cere's begin_payout does not check which era it is for).
-    const previous = eras.at(-1);
+    const previous = c.eras.at(-1);
     const beginFingerprint = fingerprintFault
       ? (previous?.fingerprint ?? blake2b256(concatBytes(fingerprint, utf8('other'))))
       : fingerprint;
@@ -1494,7 +1635,7 @@ function* scenarioSteps(
         validatorFees: fees.validators,
         rewarded,
         notDistributed: reportedNotDistributed,
-        shares: SHARES,
+        shares,
         source: { block: feeEvents.block, eventIndex: feeEvents.firstEvent },
       },
       begin: { fingerprint: beginFingerprint, at: begun },
@@ -1521,7 +1662,7 @@ function* scenarioSteps(
     layout.next();
     reorgBatch.anchor = layout.add(batchRemark(reorgBatch));
     reorg = {
-      batch: { era: reorgBatch.era, index: reorgBatch.index },
+      batch: { clusterId: c1.hex, era: reorgBatch.era, index: reorgBatch.index },
       orphaned: { number: parent + 1, parentNumber: parent, extrinsic: 1 },
       anchoredAt: { number: reorgBatch.anchor.block, extrinsic: reorgBatch.anchor.extrinsic },
     };
@@ -1529,7 +1670,9 @@ function* scenarioSteps(
   // Enough blocks that everything so far is final once the head is `finalityLag` ahead.
   for (let i = 0; i < finalityLag; i++) layout.next();
   if (notFinal !== null) {
-    const nf = batches.find((b) => b.era === notFinal!.era && b.index === notFinal!.index)!;
+    const nf = batches.find(
+      (b) => b.cluster === 1 && b.era === notFinal!.era && b.index === notFinal!.index
+    )!;
     // An anchor in the best block: seen on chain but not final.
     nf.anchor = layout.add(batchRemark(nf));
     notFinal = { ...notFinal, block: nf.anchor.block };
@@ -1538,11 +1681,11 @@ function* scenarioSteps(
   }
 
   // Era-level expectations -------------------------------------------------------------------
-  const eraOf = (eraNo: number) => eras[eraNo - 1]!;
   const recordEra = (i: number): number => batches[batchOf[i]!]!.era;
+  const recordCluster = (i: number): ClusterInfo => clusterOf(batches[batchOf[i]!]!.cluster);
   // The customers of era 1's first payers batch (the one the wrong-mmr-proof fault corrupts).
   const firstPayers = faults.has('wrong-mmr-proof')
-    ? new Set(eras[0]!.payerBatches[0]!.map((x) => toHex(x.account)))
+    ? new Set(c1.eras[0]!.payerBatches[0]!.map((x) => toHex(x.account)))
     : null;
   /** Where the hidden version is anchored, and when that anchor's window began. */
   const hiddenAnchor =
@@ -1559,7 +1702,8 @@ function* scenarioSteps(
     if (hiddenWindowStart !== null && at >= hiddenWindowStart)
       fail(i, 'hidden-revocation', { check: 'grant.anchored', code: 'GRANT_HIDDEN' });
   for (let i = 0; i < nRecords; i++) {
-    const e = eraOf(recordEra(i));
+    const c = recordCluster(i);
+    const e = eraOf(c, recordEra(i));
     if (!e.paid) {
       // Never paid, a later era was: whatever needs the payout fails NOT_PAID.
       for (const check of [
@@ -1594,9 +1738,9 @@ function* scenarioSteps(
         check: 'attestation.payout',
         code: 'FINGERPRINT_MISMATCH',
       });
-    if (e.era === 1 && faults.has('payout-unbalanced'))
+    if (c.no === 1 && e.era === 1 && faults.has('payout-unbalanced'))
       fail(i, 'payout-unbalanced', { check: 'conservation.balance', code: 'NOT_BALANCED' });
-    if (e.era === 1 && faults.has('wrong-mmr-proof')) {
+    if (c.no === 1 && e.era === 1 && faults.has('wrong-mmr-proof')) {
       const customer = users[userOfRecord(plan, i)]!.id;
       if (firstPayers?.has(world.hex.get(customer)!))
         fail(i, 'wrong-mmr-proof', { check: 'settlement.payers.proof', code: 'PROOF_INVALID' });
@@ -1605,32 +1749,55 @@ function* scenarioSteps(
 
   const manifest: Manifest = {
     format: 'proofroom/devnet-manifest',
-    version: 2,
+    version: 3,
     seed,
     records: nRecords,
-    eras: eras.length,
+    eras: c1.eras.length,
+    clusters: clusters.map((c) => {
+      const ranges: Array<{ era: number; from: number; to: number }> = [];
+      for (let e = 0; e < nEras; e++) {
+        const { first, split, last } = eraRange(e);
+        const [from, to] = c.no === 1 ? [first, split] : [split, last];
+        if (from < to) ranges.push({ era: e + 1, from, to });
+      }
+      return {
+        clusterId: c.hex,
+        records: ranges.reduce((n, r) => n + r.to - r.from, 0),
+        ranges,
+        nodes: c.world.nodes.map((_, k) => c.nodeBase + k),
+        shares: {
+          treasury: c.shares.treasury.toString(),
+          validators: c.shares.validators.toString(),
+          reserve: c.shares.reserve.toString(),
+        },
+      };
+    }),
     faults: DEVNET_FAULTS.filter((f) => faults.has(f)),
     receipts: [...failing.keys()]
       .sort((a, b) => a - b)
       .map((i) => ({
         recordId: recordIdOf(i),
         index: i,
+        clusterId: recordCluster(i).hex,
         era: recordEra(i),
         failing: failing.get(i)!,
         faults: [...new Set([...(recordFaults.get(i) ?? [])])],
       })),
-    eraRounds: eras.map((e) => ({
-      era: e.era,
-      validators: e.validatorSet.members.length,
-      votes: e.votes.length,
-      agreeing: e.agreeing,
-      threshold: quorumThreshold(e.validatorSet.members.length, 'cere67'),
-      quorum: e.quorum,
-      balanced: !(e.era === 1 && faults.has('payout-unbalanced')),
-      paid: e.paid !== null,
-      paidAtBlock: e.paid?.block ?? null,
-      specVersion: specOfEra(e.era),
-    })),
+    eraRounds: clusters.flatMap((c) =>
+      c.eras.map((e) => ({
+        clusterId: c.hex,
+        era: e.era,
+        validators: e.validatorSet.members.length,
+        votes: e.votes.length,
+        agreeing: e.agreeing,
+        threshold: quorumThreshold(e.validatorSet.members.length, 'cere67'),
+        quorum: e.quorum,
+        balanced: !(c.no === 1 && e.era === 1 && faults.has('payout-unbalanced')),
+        paid: e.paid !== null,
+        paidAtBlock: e.paid?.block ?? null,
+        specVersion: specOfEra(e.era),
+      }))
+    ),
     storage: storageManifest,
     reorg,
     notFinal,
@@ -1670,10 +1837,13 @@ function* scenarioSteps(
   function bundle(i: number, chain: BundleChainContext): ReceiptBundleJson {
     if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
     const b = batches[batchOf[i]!]!;
-    const e = eraOf(b.era);
-    const user = users[userOfRecord(plan, i)]!;
-    const provider = providers[i % nNodes]!;
-    const node = i === plan.strangerNodeRecord ? world.strangerNode : nodes[i % nNodes]!;
+    const c = clusterOf(b.cluster);
+    const { id: clusterId, manager, shares } = c;
+    const cNodes = c.world.nodes;
+    const e = eraOf(c, b.era);
+    const user = users[c.userBase + userOfRecord(c.world.plan, i)]!;
+    const provider = c.world.providers[i % cNodes.length]!;
+    const node = i === plan.strangerNodeRecord ? world.strangerNode : cNodes[i % cNodes.length]!;
     const payload = payloads.get(b.payloadHash);
     if (!payload) throw new Error(`devnet payload ${b.payloadHash} is gone`);
     const lines = payloadLines(payload);
@@ -1716,7 +1886,7 @@ function* scenarioSteps(
         },
       };
     };
-    const laterPaid = eras.find((x) => x.era > e.era && x.paid);
+    const laterPaid = c.eras.find((x) => x.era > e.era && x.paid);
     const anchorHeight = b.anchor.block;
     return writeBundle({
       recordId: recordIdOf(i),
@@ -1788,7 +1958,10 @@ function* scenarioSteps(
         authority: {
           clusterId,
           manager: manager.publicKey,
-          nodes: nodes.map((n, k) => ({ node: n.publicKey, provider: providers[k]!.publicKey })),
+          nodes: cNodes.map((n, k) => ({
+            node: n.publicKey,
+            provider: c.world.providers[k]!.publicKey,
+          })),
         },
         source: {
           block: anchorHeight,
@@ -1829,7 +2002,7 @@ function* scenarioSteps(
           validatorFees: 0n,
           rewarded: 0n,
           notDistributed: 0n,
-          shares: SHARES,
+          shares,
         },
       },
       settlement: {
@@ -1842,7 +2015,8 @@ function* scenarioSteps(
   return {
     seed,
     genesisTimestamp,
-    clusterId,
+    clusterId: c1.id,
+    clusterIds: clusters.map((c) => c.id),
     blocks,
     fork,
     grandpa: { authorities: grandpaAuthorities, change: grandpaChange },
@@ -1907,7 +2081,8 @@ export function describeRuntimes(s: Pick<DevnetScenario, 'runtimes' | 'manifest'
   ];
   const bySpec = new Map<number, number[]>();
   for (const r of s.manifest.eraRounds)
-    if (r.paid) bySpec.set(r.specVersion, [...(bySpec.get(r.specVersion) ?? []), r.era]);
+    if (r.paid && !bySpec.get(r.specVersion)?.includes(r.era))
+      bySpec.set(r.specVersion, [...(bySpec.get(r.specVersion) ?? []), r.era]);
   const paid = [...bySpec].map(([spec, eras]) => `${spec}: ${eras.join(', ')}`).join('; ');
   return `${steps.join(' → ')}; eras paid under ${paid || 'none'}`;
 }

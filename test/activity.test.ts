@@ -11,9 +11,16 @@ import {
   type BundleChainContext,
   DEVNET_FAULTS,
   SHARES,
+  SHARES_2,
   buildDevnetScenario,
 } from '../devnet/scenario.ts';
-import { PRICING, recordCost, usageOf } from '../devnet/scenario-records.ts';
+import {
+  PRICING,
+  PRICING_2,
+  clusterIdOf,
+  recordCost,
+  usageOf,
+} from '../devnet/scenario-records.ts';
 import { type ReceiptBundle, parseBundle } from '../verifier/bundle.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import type { PayoutEntry } from '../verifier/payout-tree.ts';
@@ -345,17 +352,24 @@ describe("the devnet's eras, recomputed from their records", () => {
     ['honest', honest],
     ['with faults', faulty],
   ])('give the payer and payee lists and amounts every bundle carries (%s)', (_name, bundles) => {
-    const byEra = new Map<number, ReceiptBundle[]>();
-    for (const b of bundles) byEra.set(b.era.era, [...(byEra.get(b.era.era) ?? []), b]);
-    expect(byEra.size).toBeGreaterThan(0);
+    // Per cluster and era, at the cluster's own prices and shares (two clusters).
+    const byEra = new Map<string, ReceiptBundle[]>();
+    for (const b of bundles) {
+      const key = `${toHex(b.era.clusterId)}-${b.era.era}`;
+      byEra.set(key, [...(byEra.get(key) ?? []), b]);
+    }
+    const cluster2 = toHex(clusterIdOf('devnet', 2));
+    expect([...byEra.keys()].filter((k) => k.startsWith(`${cluster2}-`)).length).toBeGreaterThan(0);
     for (const [era, list] of byEra) {
+      const second = era.startsWith(`${cluster2}-`);
       const activity = list.map((b) => {
         const rec = parseScpRecord(b.record);
         if (!rec.ok) throw new Error(`record ${b.recordId} does not parse`);
         const r = rec.value;
-        return { customer: r.customer, provider: r.provider, cost: usageCost(r.usage, PRICING) };
+        const cost = usageCost(r.usage, second ? PRICING_2 : PRICING);
+        return { customer: r.customer, provider: r.provider, cost };
       });
-      const r = eraPayoutLists(activity, SHARES);
+      const r = eraPayoutLists(activity, second ? SHARES_2 : SHARES);
       const b = list[0]!;
       expect(hex(r.payers), `era ${era}`).toEqual(hex(b.era.activity!.payers));
       expect(hex(r.payees), `era ${era}`).toEqual(hex(b.era.activity!.payees));

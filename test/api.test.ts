@@ -72,7 +72,7 @@ describe.each(legs)('api on %s', (leg) => {
   const allRecords = async (): Promise<Json[]> =>
     (
       await pool.query(
-        `SELECT id, record_id, era, ok, customer_id FROM activity_record ORDER BY id`
+        `SELECT id, record_id, cluster_id, era, ok, customer_id FROM activity_record ORDER BY id`
       )
     ).rows;
 
@@ -235,14 +235,20 @@ describe.each(legs)('api on %s', (leg) => {
   });
 
   it('shows attestation rounds as a vote matrix with the threshold arithmetic', async () => {
-    const d = await data(`{ attestationRounds(orderBy: era_ASC) {
-      id era quorum threshold agreeing validators
+    const d = await data(`{ attestationRounds(orderBy: [clusterId_ASC, era_ASC]) {
+      id clusterId era quorum threshold agreeing validators
       matrix { rule validators threshold agreeing met arithmetic otherRule otherThreshold otherMet
         computedPayersRoot rows { validator known voted counted matchesRecomputed signatureValid signatureBasis note } } } }`);
     const rounds = d.attestationRounds as Json[];
-    expect(rounds.length).toBe(ix.devnet.manifest.eras);
+    // Each cluster's eras have their own round.
+    expect(ix.devnet.manifest.clusters).toHaveLength(2);
+    expect(rounds.length).toBe(ix.devnet.manifest.eras * 2);
+    expect(rounds.length).toBe(ix.devnet.manifest.eraRounds.length);
     for (const r of rounds) {
-      const want = ix.devnet.manifest.eraRounds.find((e) => e.era === r.era)!;
+      expect(r.id).toBe(`${r.clusterId}-${r.era}`);
+      const want = ix.devnet.manifest.eraRounds.find(
+        (e) => e.clusterId === r.clusterId && e.era === r.era
+      )!;
       const m = r.matrix as Json;
       expect([m.met, m.threshold, m.agreeing, m.validators]).toEqual([
         want.quorum,
@@ -261,15 +267,17 @@ describe.each(legs)('api on %s', (leg) => {
   });
 
   it('reconciles era payouts and aggregates per era, customer and provider', async () => {
-    const d = await data(`{ eraPayouts(orderBy: era_ASC) {
-      id era ok charged rewarded records paid { kind blockHeight }
+    const d = await data(`{ eraPayouts(orderBy: [clusterId_ASC, era_ASC]) {
+      id clusterId era ok charged rewarded records paid { kind blockHeight }
       checks(where: { step_eq: "conservation" }) { check ok code }
       reconciliation { ok differences rows { side account onChain recomputed difference matches } } } }`);
     const eras = d.eraPayouts as Json[];
     // A payout for every paid era (with era-not-paid, one era has none).
     expect(eras.length).toBe(ix.devnet.manifest.eraRounds.filter((r) => r.paid).length);
     for (const e of eras) {
-      const want = ix.devnet.manifest.eraRounds.find((x) => x.era === e.era)!;
+      const want = ix.devnet.manifest.eraRounds.find(
+        (x) => x.clusterId === e.clusterId && x.era === e.era
+      )!;
       expect(e.checks.every((l: Json) => l.ok)).toBe(want.balanced);
       // The paying block, not the block where the figures were last derived.
       expect(e.paid).toEqual({ kind: 'paid', blockHeight: want.paidAtBlock });
@@ -285,16 +293,17 @@ describe.each(legs)('api on %s', (leg) => {
     }
     const records = await allRecords();
     const stats =
-      await data(`{ activityStats(groupBy: [ERA]) { era records passed failed verificationRate cost }
+      await data(`{ activityStats(groupBy: [CLUSTER, ERA]) { clusterId era records passed failed verificationRate cost }
                                 total: activityStats { records passed failed }
                                 byCustomer: activityStats(groupBy: [CLUSTER, ERA, CUSTOMER], limit: 1000) { customerId records }
                                 codes: checkStats(groupBy: [CODE], where: { ok_eq: false }) { code failed } }`);
+    expect((stats.activityStats as Json[]).length).toBe(ix.devnet.manifest.eraRounds.length);
     for (const s of stats.activityStats as Json[]) {
-      const inEra = records.filter((r) => r.era === s.era);
+      const inEra = records.filter((r) => r.cluster_id === s.clusterId && r.era === s.era);
       expect(s.records).toBe(inEra.length);
       expect(s.failed).toBe(inEra.filter((r) => !r.ok).length);
       expect(s.verificationRate).toBeCloseTo(s.passed / s.records, 10);
-      const era = eras.find((x) => x.era === s.era);
+      const era = eras.find((x) => x.clusterId === s.clusterId && x.era === s.era);
       if (era) expect(s.records).toBe(era.records);
     }
     expect((stats.total as Json[])[0]!.records).toBe(records.length);
@@ -302,6 +311,35 @@ describe.each(legs)('api on %s', (leg) => {
     const codes = new Set((stats.codes as Json[]).map((c) => c.code));
     for (const r of ix.devnet.manifest.receipts)
       for (const f of r.failing) expect(codes.has(f.code), f.code).toBe(true);
+    // checkStats(clusterId:): the lines of one cluster's records, batches and eras. Every fault is
+    // in cluster 1; the honest cluster 2 has lines, none failed.
+    const [c1, c2] = ix.devnet.manifest.clusters.map((c) => c.clusterId);
+    const q = `query ($c: String!) {
+      total: checkStats(clusterId: $c) { lines failed }
+      kinds: checkStats(groupBy: [SUBJECT_KIND], clusterId: $c) { subjectKind lines }
+      codes: checkStats(groupBy: [CHECK, CODE], clusterId: $c, where: { ok_eq: false }) { check code failed } }`;
+    const one = await data(q, { c: c1 });
+    const two = await data(q, { c: c2 });
+    expect(two.total[0].lines).toBeGreaterThan(0);
+    expect(two.total[0].failed).toBe(0);
+    expect(two.codes).toEqual([]);
+    for (const d of [one, two])
+      expect(new Set(d.kinds.map((k: Json) => k.subjectKind))).toEqual(
+        new Set(['record', 'links', 'batch', 'anchor', 'era', 'settlement'])
+      );
+    const codes1 = new Set(one.codes.map((c: Json) => c.code));
+    for (const r of ix.devnet.manifest.receipts)
+      for (const f of r.failing) expect(codes1.has(f.code), f.code).toBe(true);
+    expect(one.total[0].failed).toBe(
+      one.codes.reduce((n: number, c: Json) => n + (c.failed as number), 0)
+    );
+    // Together the two clusters hold every line but those of remarks outside any cluster.
+    const all = (
+      await pool.query(
+        `SELECT count(*)::int AS n FROM verification_line WHERE subject_kind <> 'remark'`
+      )
+    ).rows[0].n;
+    expect(one.total[0].lines + two.total[0].lines).toBe(all);
   });
 
   it('reports where the indexer stands', async () => {

@@ -14,10 +14,15 @@ import {
   DEVNET_FAULTS,
   type DevnetScenario,
   type DevnetScenarioOptions,
+  PRICING,
+  PRICING_2,
+  SHARES,
+  SHARES_2,
   buildDevnetScenario,
   buildDevnetScenarioAsync,
+  recordCost,
 } from '../devnet/scenario.ts';
-import { bulkIdentity } from '../devnet/scenario-records.ts';
+import { bulkIdentity, clusterIdOf, usageOf } from '../devnet/scenario-records.ts';
 import { toHex, utf8 } from '../verifier/bytes.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { blake2b256 } from '../verifier/hash.ts';
@@ -114,7 +119,8 @@ describe('scenario builds', () => {
 
   it('keeps payloads in memory unless given a directory, and serves them by hash', () => {
     expect(serial.payloads.dir).toBeNull();
-    expect(serial.payloads.size).toBe(Math.ceil(1000 / 40) * 3);
+    // Per era (1000 records): cluster 1's 750 records and cluster 2's 250, each in batches of 40.
+    expect(serial.payloads.size).toBe((Math.ceil(750 / 40) + Math.ceil(250 / 40)) * 3);
     for (const [hash, bytes] of serial.payloads) {
       expect(toHex(blake2b256(bytes))).toBe(hash);
       expect(serial.payloads.get(hash)).toBe(bytes);
@@ -135,7 +141,8 @@ describe('scenario builds', () => {
     });
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(seen.at(-1)).toBe(300);
-    expect(seen).toHaveLength(6);
+    // Per era (150 records): cluster 1's 113 in 3 batches of 50, cluster 2's 37 in one.
+    expect(seen).toEqual([50, 100, 113, 150, 200, 250, 263, 300]);
   }, 30_000);
 });
 
@@ -168,6 +175,92 @@ describe('the manifest', () => {
       else expect(new Set(sc.manifest.receipts.flatMap((r) => r.faults)).size).toBeGreaterThan(5);
     }, 60_000);
   }
+});
+
+describe('two clusters', () => {
+  const sc = buildDevnetScenario({ records: 240, recordsPerBatch: 20, faults: DEVNET_FAULTS });
+  const ctx = context(sc);
+  const [c1, c2] = sc.manifest.clusters;
+  const hex = (s: { treasury: bigint; validators: bigint; reserve: bigint }) => ({
+    treasury: s.treasury.toString(),
+    validators: s.validators.toString(),
+    reserve: s.reserve.toString(),
+  });
+
+  it('are two, each with its own id, nodes, shares and records; every fault is in cluster 1', () => {
+    expect(sc.manifest.clusters).toHaveLength(2);
+    expect(sc.clusterIds.map(toHex)).toEqual([c1!.clusterId, c2!.clusterId]);
+    expect(toHex(sc.clusterId)).toBe(c1!.clusterId);
+    expect(c1!.clusterId).toBe(toHex(clusterIdOf('devnet')));
+    expect(c2!.clusterId).toBe(toHex(clusterIdOf('devnet', 2)));
+    expect(c2!.clusterId).not.toBe(c1!.clusterId);
+    expect(c1!.shares).toEqual(hex(SHARES));
+    expect(c2!.shares).toEqual(hex(SHARES_2));
+    expect(c1!.nodes).toEqual([0, 1, 2]);
+    expect(c2!.nodes).toEqual([3, 4]);
+    expect(sc.storageFaults).toHaveLength(5);
+    expect(c1!.records + c2!.records).toBe(240);
+    // A quarter of each era's records (4 eras of 60 with era-not-paid), the last of the era.
+    expect(c2!.ranges).toEqual([
+      { era: 1, from: 45, to: 60 },
+      { era: 2, from: 105, to: 120 },
+      { era: 3, from: 165, to: 180 },
+      { era: 4, from: 225, to: 240 },
+    ]);
+    expect(sc.manifest.receipts.length).toBeGreaterThan(0);
+    for (const r of sc.manifest.receipts) expect(r.clusterId).toBe(c1!.clusterId);
+    // Both clusters' eras are on chain; cluster 2's are all paid, with a quorum, balanced.
+    const rounds2 = sc.manifest.eraRounds.filter((r) => r.clusterId === c2!.clusterId);
+    expect(rounds2.map((r) => r.era)).toEqual([1, 2, 3, 4]);
+    for (const r of rounds2) expect(r).toMatchObject({ paid: true, quorum: true, balanced: true });
+    expect(sc.manifest.eraRounds.filter((r) => r.clusterId === c1!.clusterId)).toHaveLength(4);
+    for (const r of rounds2) {
+      const r1 = sc.manifest.eraRounds.find(
+        (x) => x.clusterId === c1!.clusterId && x.era === r.era
+      );
+      expect(r.specVersion).toBe(r1!.specVersion);
+      // Cluster 2's payout of an era comes after cluster 1's (when cluster 1's is paid).
+      if (r1!.paidAtBlock !== null) expect(r.paidAtBlock!).toBeGreaterThan(r1!.paidAtBlock);
+    }
+  });
+
+  it("bundles a cluster 2 record with cluster 2's nodes, shares and pricing", () => {
+    for (const range of c2!.ranges) {
+      const b = sc.bundle(range.from, ctx);
+      expect(b.registration!.clusterId).toBe(c2!.clusterId);
+      expect(b.anchor.authority!.clusterId).toBe(c2!.clusterId);
+      expect(b.attestation.clusterId).toBe(c2!.clusterId);
+      expect(b.anchor.authority!.nodes).toHaveLength(2);
+      expect((b.record as { cluster_id: string }).cluster_id).toBe(c2!.clusterId);
+      expect(b.conservation.shares).toEqual(hex(SHARES_2));
+      // Charged: the era's cluster 2 records at cluster 2's prices (not cluster 1's).
+      let at2 = 0n;
+      let at1 = 0n;
+      for (let i = range.from; i < range.to; i++) {
+        at2 += recordCost(usageOf(i), PRICING_2);
+        at1 += recordCost(usageOf(i), PRICING);
+      }
+      expect(BigInt(b.conservation.charged)).toBe(at2);
+      expect(at2).not.toBe(at1);
+      expect(BigInt(b.conservation.treasuryFees)).toBe((at2 * SHARES_2.treasury) / 10n ** 18n);
+      // Cluster 1's records of the same era are charged at cluster 1's prices.
+      const b1 = sc.bundle(range.from - 1, ctx);
+      expect(b1.attestation.clusterId).toBe(c1!.clusterId);
+      expect(b1.conservation.shares).toEqual(hex(SHARES));
+      expect(b1.anchor.authority!.nodes).toHaveLength(3);
+    }
+  });
+
+  it('clusters: 1 builds cluster 1 alone', () => {
+    const one = buildDevnetScenario({ records: 240, recordsPerBatch: 20, clusters: 1 });
+    expect(one.manifest.clusters).toHaveLength(1);
+    expect(one.clusterIds.map(toHex)).toEqual([c1!.clusterId]);
+    expect(one.manifest.clusters[0]!.records).toBe(240);
+    expect(one.storageFaults).toHaveLength(3);
+    expect(new Set(one.manifest.eraRounds.map((r) => r.clusterId))).toEqual(
+      new Set([c1!.clusterId])
+    );
+  });
 });
 
 describe('determinism', () => {

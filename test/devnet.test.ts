@@ -201,9 +201,12 @@ describe('devnet seen through @polkadot/api', () => {
     expect(
       await Promise.all([0, upgrades[0]!, upgrades[1]!, devnet.canonical.length - 1].map(specAt))
     ).toEqual([73047, 73160, 73177, 73177]);
-    expect(devnet.manifest.eraRounds.map((e) => e.specVersion)).toEqual([
-      73047, 73160, 73177, 73177,
-    ]);
+    // Each cluster's eras are paid under the same runtimes.
+    expect(devnet.scenario.clusterIds).toHaveLength(2);
+    for (const id of devnet.scenario.clusterIds.map(toHex))
+      expect(
+        devnet.manifest.eraRounds.filter((e) => e.clusterId === id).map((e) => e.specVersion)
+      ).toEqual([73047, 73160, 73177, 73177]);
     // Every kind the scenario emits, from setup to the payout lifecycle.
     for (const k of [
       'DdcVerification.ValidatorKeySet',
@@ -257,8 +260,11 @@ describe('devnet seen through @polkadot/api', () => {
     expect(paid).toEqual(
       devnet.manifest.eraRounds
         .filter((r) => r.paid)
-        .map((r) => ({ cluster: toHex(devnet.scenario.clusterId), era: r.era }))
+        .map((r) => ({ cluster: r.clusterId, era: r.era }))
     );
+    // Cluster 2 (honest) has every era paid.
+    const c2 = toHex(devnet.scenario.clusterIds[1]!);
+    expect(paid.filter((p) => p.cluster === c2).map((p) => p.era)).toEqual([1, 2, 3, 4]);
   });
 });
 
@@ -577,10 +583,15 @@ describe('devnet indexed by the real Subsquid processor', () => {
       const got = seen.events.map((e) => e.name).filter((n) => !n.startsWith('System.Extrinsic'));
       expect(got).toEqual(want);
       const paid = seen.events.filter((e) => e.name === 'DdcClusters.ClusterEraPaid');
+      // Both clusters' eras, in chain order.
       expect(paid.map((e) => e.args)).toEqual(
         devnet.manifest.eraRounds
           .filter((r) => r.paidAtBlock !== null && r.paidAtBlock <= finalHeight)
-          .map((r) => ({ clusterId: toHex(devnet.scenario.clusterId), eraId: r.era }))
+          .sort((a, b) => a.paidAtBlock! - b.paidAtBlock!)
+          .map((r) => ({ clusterId: r.clusterId, eraId: r.era }))
+      );
+      expect(new Set(paid.map((e) => e.args.clusterId))).toEqual(
+        new Set(devnet.scenario.clusterIds.map(toHex))
       );
       expect(
         seen.calls

@@ -13,6 +13,7 @@ import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManifestIndex } from '../devnet/manifest.ts';
+import { short } from '../explorer/src/format.ts';
 import { parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
 import { pureBackend } from '../verifier/signatures.ts';
 import { canonicalBytes } from '../verifier/jcs.ts';
@@ -82,7 +83,13 @@ describe.runIf(run)('explorer in Chromium', () => {
       `SELECT r.id, r.record_id, r.batch_id, r.user_id, r.agent_id, r.customer_id, r.cluster_id, r.era
          FROM activity_record r WHERE r.ok ORDER BY r.id LIMIT 1`
     );
-    const era = await one(`SELECT cluster_id, era, charged FROM era_payout ORDER BY era LIMIT 1`);
+    // Two clusters: cluster 1 (every fault) and the honest cluster 2, each with its own pages.
+    const clusterIds = product.ix.devnet.manifest.clusters.map((c) => c.clusterId);
+    expect(clusterIds).toHaveLength(2);
+    const era = await one(
+      `SELECT cluster_id, era, charged FROM era_payout WHERE cluster_id = $1 ORDER BY era LIMIT 1`,
+      [clusterIds[0]]
+    );
     const batch = await one(`SELECT id, root FROM dac_batch ORDER BY id LIMIT 1`);
     const block = await one(`SELECT height, hash FROM block ORDER BY height DESC LIMIT 1`);
     // The sentinel pass startProduct ran: its newest round, and a failed check of it.
@@ -99,7 +106,18 @@ describe.runIf(run)('explorer in Chromium', () => {
       [era.cluster_id, era.era]
     );
     const pages: Array<{ name: string; path: string; expect: string[] }> = [
-      { name: 'home', path: '/', expect: ['Latest eras', 'Latest failed checks'] },
+      {
+        name: 'home',
+        path: '/',
+        // Each cluster with its own summary, its own latest eras and its own failed checks.
+        expect: [
+          'Clusters',
+          ...clusterIds.map((id) => `Latest paid eras of cluster ${short(id)}`),
+          `Failed checks of cluster ${short(clusterIds[0]!)} by reason`,
+          // The honest cluster 2.
+          'No check of this cluster has failed.',
+        ],
+      },
       {
         name: 'receipt',
         path: `/receipt/${honest.id}`,
@@ -118,7 +136,17 @@ describe.runIf(run)('explorer in Chromium', () => {
         path: `/era/${era.cluster_id}/${era.era}`,
         expect: ['Storage spot checks', `sampled ${eraRound.sampled} of ${eraRound.sample_size}`],
       },
-      { name: 'cluster', path: `/cluster/${era.cluster_id}`, expect: [] },
+      ...clusterIds.map((id, k) => ({
+        name: k === 0 ? 'cluster' : `cluster-${k + 1}`,
+        path: `/cluster/${id}`,
+        expect: [
+          `Cluster ${short(id)}`,
+          'Protocol parameters',
+          k === 0
+            ? 'Failed checks by step and reason code'
+            : 'No check of this cluster has failed.',
+        ],
+      })),
       {
         name: 'sentinel',
         path: '/sentinel',

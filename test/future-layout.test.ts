@@ -92,8 +92,10 @@ describe('a runtime layout the indexer does not know', () => {
     ).rows as Array<{ subject_id: string; code: string; facts: Record<string, unknown> }>;
     const votes = (await db.query(`SELECT extrinsic_id, ehd_id FROM attestation_vote ORDER BY id`))
       .rows as Array<{ extrinsic_id: string; ehd_id: string | null }>;
-    // Five validators vote in each of the two eras; every vote is stored, without its ehd_id.
-    expect(votes.length).toBe(10);
+    // Five validators vote in each of the two eras of each of the two clusters; every vote is
+    // stored, without its ehd_id.
+    expect(votes.length).toBe(20);
+    expect(ix.devnet.manifest.eraRounds.reduce((n, r) => n + r.votes, 0)).toBe(20);
     expect(votes.every((v) => v.ehd_id === null)).toBe(true);
     expect(calls.map((c) => c.subject_id).sort()).toEqual(votes.map((v) => v.extrinsic_id).sort());
     for (const c of calls) {

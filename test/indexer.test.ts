@@ -185,8 +185,8 @@ describe.each(legs)('indexer on %s', (leg) => {
     const notFinal = await c.query(
       `SELECT l.code FROM dac_batch d JOIN verification_line l
          ON l.subject_kind = 'anchor' AND l.subject_id = d.id AND l.check_name = 'anchor.finality'
-        WHERE d.era = $1 AND d.batch_index = $2`,
-      [nf.era, nf.index]
+        WHERE d.cluster_id = $1 AND d.era = $2 AND d.batch_index = $3`,
+      [nf.clusterId, nf.era, nf.index]
     );
     expect(notFinal.rows.map((r) => r.code)).toEqual(['NOT_FINAL']);
 
@@ -208,8 +208,8 @@ describe.each(legs)('indexer on %s', (leg) => {
          JOIN verification_line l ON l.subject_kind = 'anchor' AND l.subject_id = d.id
           AND l.check_name = 'anchor.finality'
          JOIN block b ON b.height = d.block_height
-        WHERE d.era = $1 AND d.batch_index = $2`,
-      [nf.era, nf.index]
+        WHERE d.cluster_id = $1 AND d.era = $2 AND d.batch_index = $3`,
+      [nf.clusterId, nf.era, nf.index]
     );
     expect(flipped.rows).toEqual([{ ok: true, code: null, final: true }]);
     // Only the new tip is still hot.
@@ -219,10 +219,17 @@ describe.each(legs)('indexer on %s', (leg) => {
     expect((await c.query(`SELECT height FROM hot_block`)).rows).toEqual([{ height: next.number }]);
     // Era rounds match the manifest's.
     const rounds = (
-      await c.query(`SELECT era, agreeing, threshold, quorum FROM attestation_round ORDER BY era`)
+      await c.query(
+        `SELECT cluster_id AS "clusterId", era, agreeing, threshold, quorum FROM attestation_round
+          ORDER BY cluster_id = $1 DESC, era`,
+        [toHex(dn.scenario.clusterId)]
+      )
     ).rows;
+    // Both clusters' rounds (cluster 1's, with every fault, first; then the honest cluster 2's).
+    expect(new Set(rounds.map((r) => r.clusterId)).size).toBe(2);
     expect(rounds).toEqual(
       dn.manifest.eraRounds.map((r) => ({
+        clusterId: r.clusterId,
         era: r.era,
         agreeing: r.agreeing,
         threshold: r.threshold,

@@ -42,13 +42,18 @@ describe.each(legs)('late inputs on %s', (leg) => {
     // First the chain as it stood after the last era's votes and before its payout, finalized,
     // with the GAR service down. (The scenario is built twice: once to learn where its payout is.)
     const opts = { seed: 'late-inputs', records: 80, eras: 2, faults: [] } as const;
-    const paidAt = buildDevnetScenario(opts).manifest.eraRounds[1]!.paidAtBlock!;
+    // The chain's last payout: the last era of the cluster paid last (cluster 2's).
+    const last = buildDevnetScenario(opts).manifest.eraRounds.reduce((a, b) =>
+      b.paidAtBlock! > a.paidAtBlock! ? b : a
+    );
+    const paidAt = last.paidAtBlock!;
     const dn = await startDevnet({ ...opts, holdAt: paidAt - 2 });
     cleanups.push(() => dn.close());
     dn.gar.unavailable = true;
     const index = new ManifestIndex(dn.manifest);
     expect(dn.manifest.receipts).toEqual([]); // an honest chain: in the end every line passes
-    const [e1, e2] = dn.manifest.eraRounds;
+    const [e1, e2] = dn.manifest.eraRounds.filter((r) => r.clusterId === last.clusterId);
+    expect(e2!.era).toBe(last.era);
     expect(e1!.paidAtBlock! < e2!.paidAtBlock!).toBe(true);
     const before = dn.chain.best;
     expect(before.number).toBe(paidAt - 2);
@@ -90,19 +95,21 @@ describe.each(legs)('late inputs on %s', (leg) => {
     expect(down.gar_anchor_key).toBe(dn.scenario.garAnchorKey);
 
     const ids = (
-      await c.query<{ id: string; record_id: string; era: number }>(
-        `SELECT id, record_id, era FROM activity_record ORDER BY block_height, id`
+      await c.query<{ id: string; record_id: string; cluster_id: string; era: number }>(
+        `SELECT id, record_id, cluster_id, era FROM activity_record ORDER BY block_height, id`
       )
     ).rows;
     expect(ids.length).toBeGreaterThan(40);
-    expect(ids.some((r) => r.era === e2!.era)).toBe(true);
+    const unpaid = (r: { cluster_id: string; era: number }) =>
+      r.cluster_id === e2!.clusterId && r.era === e2!.era;
+    expect(ids.some(unpaid)).toBe(true);
     const seen = new Set<string>();
     for (const r of ids) {
       const receipt = (await loadReceipt(c, { id: r.id }))!;
       const lines = receipt.lines;
       const have = new Set(lines.map((l) => l.check));
       // No required line is missing, and nothing fails: what is not known yet waits.
-      for (const check of index.required(r.era))
+      for (const check of index.required(r.era, r.cluster_id))
         expect(have.has(check), `${r.record_id} ${check}`).toBe(true);
       expect(
         lines.filter((l) => l.status === 'fail').map((l) => `${l.check}:${l.code}`),
@@ -112,7 +119,7 @@ describe.each(legs)('late inputs on %s', (leg) => {
       expect(receipt.ok).toBe(false);
       for (const l of lines.filter((x) => x.status === 'pending')) {
         if (l.step === 'grant') expect(l.code, l.check).toBe('UNAVAILABLE');
-        else seen.add(`${r.era}:${l.check}:${l.code}`);
+        else seen.add(`${r.cluster_id}-${r.era}:${l.check}:${l.code}`);
       }
       // The consent lines wait on the service; the record's own lines pass.
       for (const check of ['grant.parties', 'grant.status', 'grant.scope', 'grant.anchored'])
@@ -120,17 +127,15 @@ describe.each(legs)('late inputs on %s', (leg) => {
       for (const check of ['record.id', 'inclusion.mmr', 'anchor.remark', 'anchor.finality'])
         expect(lines.find((l) => l.check === check)?.status, check).toBe('pass');
     }
-    // The unpaid era waits for its payout; the paid one does not.
-    expect([...seen].every((s) => s.startsWith(`${e2!.era}:`) && s.endsWith(':NOT_PAID'))).toBe(
-      true
-    );
-    expect(seen).toContain(`${e2!.era}:settlement.paid:NOT_PAID`);
-    expect(seen).toContain(`${e2!.era}:conservation.balance:NOT_PAID`);
+    // The unpaid era waits for its payout; the paid ones (of both clusters) do not.
+    const e2Id = `${e2!.clusterId}-${e2!.era}`;
+    expect([...seen].every((s) => s.startsWith(`${e2Id}:`) && s.endsWith(':NOT_PAID'))).toBe(true);
+    expect(seen).toContain(`${e2Id}:settlement.paid:NOT_PAID`);
+    expect(seen).toContain(`${e2Id}:conservation.balance:NOT_PAID`);
 
     // The explorer says the same: the receipt waits, its waiting lines are marked, and the
     // browser's own check of the bundle waits too (it is never shown as verified).
-    if (browser)
-      await lookInTheBrowser(db.url, leg, ids.find((r) => r.era === e2!.era)!.id, dn.rpcUrl);
+    if (browser) await lookInTheBrowser(db.url, leg, ids.find(unpaid)!.id, dn.rpcUrl);
 
     // The service recovers and the chain reaches its head (the payout of the last era included).
     dn.gar.unavailable = false;
@@ -143,8 +148,8 @@ describe.each(legs)('late inputs on %s', (leg) => {
     });
     expect(up.gar_error ?? null).toBe(null);
     const after = (
-      await c.query<{ id: string; record_id: string; era: number }>(
-        `SELECT id, record_id, era FROM activity_record ORDER BY block_height, id`
+      await c.query<{ id: string; record_id: string; cluster_id: string; era: number }>(
+        `SELECT id, record_id, cluster_id, era FROM activity_record ORDER BY block_height, id`
       )
     ).rows;
     expect(after.length).toBe(dn.manifest.records);
@@ -153,7 +158,7 @@ describe.each(legs)('late inputs on %s', (leg) => {
     for (const r of after) {
       const receipt = (await loadReceipt(c, { id: r.id }))!;
       expect(receipt.status, r.record_id).toBe('pass');
-      problems.push(...index.diff(r.record_id, receipt.lines, r.era));
+      problems.push(...index.diff(r.record_id, receipt.lines, r.era, r.cluster_id));
     }
     expect(problems.slice(0, 20)).toEqual([]);
     expect(

@@ -16,10 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReceiptBundle } from '../api/bundle.ts';
 import { loadReceipt } from '../api/receipt.ts';
 import { ManifestIndex } from '../devnet/manifest.ts';
+import { PRICING, PRICING_2, SHARES, SHARES_2, recordCost } from '../devnet/scenario.ts';
+import { usageOf } from '../devnet/scenario-records.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { CATALOGUE, patternOf } from '../verifier/catalogue.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
+import { protocolFees } from '../verifier/receipts/payout.ts';
 import { serveApi } from './helpers/api-server.ts';
 import { databaseLegs } from './helpers/databases.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
@@ -95,6 +98,96 @@ describe.each(legs)('one verdict on %s', (leg) => {
     }
     expect(problems.slice(0, 20)).toEqual([]);
   }, 240_000);
+
+  it("pays and verifies cluster 2's eras, with cluster 2's own shares and prices", async () => {
+    const m = ix.devnet.manifest;
+    expect(m.clusters).toHaveLength(2);
+    const [c1, c2] = m.clusters as [(typeof m.clusters)[0], (typeof m.clusters)[0]];
+    // The indexer stored each cluster's records under its cluster.
+    const byCluster = (
+      await db.query(`SELECT cluster_id, count(*)::int AS n FROM activity_record GROUP BY 1`)
+    ).rows as Array<{ cluster_id: string; n: number }>;
+    expect(new Map(byCluster.map((r) => [r.cluster_id, r.n]))).toEqual(
+      new Map([
+        [c1.clusterId, c1.records],
+        [c2.clusterId, c2.records],
+      ])
+    );
+    // Cluster 2's protocol parameters, as its create_cluster set them.
+    const params = (
+      await db.query(
+        `SELECT treasury_share::text AS treasury, validators_share::text AS validators,
+                reserve_share::text AS reserve, pricing FROM cluster_protocol_params
+          WHERE cluster_id = $1`,
+        [c2.clusterId]
+      )
+    ).rows;
+    expect(params).toEqual([
+      {
+        ...c2.shares,
+        pricing: Object.fromEntries(Object.entries(PRICING_2).map(([k, v]) => [k, String(v)])),
+      },
+    ]);
+    expect(c2.shares).not.toEqual(c1.shares);
+    // Every era of cluster 2 is paid (cluster 1's era 2 is not: era-not-paid), with every era
+    // line passing, and fees by cluster 2's shares of its records' cost at cluster 2's prices.
+    const eras = (
+      await db.query(
+        `SELECT era, charged::text, treasury_fee::text AS treasury,
+                validator_fee::text AS validators, reserve_fee::text AS reserve, records, ok,
+                failed, paid_event_id FROM era_payout WHERE cluster_id = $1 ORDER BY era`,
+        [c2.clusterId]
+      )
+    ).rows;
+    expect(eras.map((e) => e.era)).toEqual([1, 2, 3]);
+    const fees = new Map<number, ReturnType<typeof protocolFees>>();
+    for (const e of eras) {
+      const range = c2.ranges.find((r) => r.era === e.era)!;
+      let charged = 0n;
+      let atCluster1Prices = 0n;
+      for (let i = range.from; i < range.to; i++) {
+        charged += recordCost(usageOf(i), PRICING_2);
+        atCluster1Prices += recordCost(usageOf(i), PRICING);
+      }
+      expect(e.charged).toBe(charged.toString());
+      expect(charged).not.toBe(atCluster1Prices);
+      const f = protocolFees(SHARES_2, charged);
+      fees.set(e.era, f);
+      expect(e).toMatchObject({
+        records: range.to - range.from,
+        ok: true,
+        failed: 0,
+        treasury: f.treasury.toString(),
+        validators: f.validators.toString(),
+        reserve: f.reserve.toString(),
+      });
+      expect(e.paid_event_id).not.toBeNull();
+      expect(protocolFees(SHARES, charged).treasury).not.toBe(f.treasury);
+      const eraLines = (
+        await db.query(
+          `SELECT check_name, ok FROM verification_line WHERE subject_kind = 'era' AND subject_id = $1`,
+          [`${c2.clusterId}-${e.era}`]
+        )
+      ).rows as Array<{ check_name: string; ok: boolean }>;
+      expect(eraLines.length).toBeGreaterThan(5);
+      expect(eraLines.filter((l) => !l.ok)).toEqual([]);
+    }
+    // Each cluster 2 receipt passes every line; its conservation.fees line expects cluster 2's fees.
+    const recs = (
+      await db.query(`SELECT id, era FROM activity_record WHERE cluster_id = $1`, [c2.clusterId])
+    ).rows as Array<{ id: string; era: number }>;
+    expect(recs.length).toBe(c2.records);
+    for (const r of recs) {
+      const rc = (await loadReceipt(db, { id: r.id }))!;
+      expect(rc.lines.filter((l) => l.status !== 'pass').map((l) => l.check)).toEqual([]);
+      const f = fees.get(r.era)!;
+      expect(rc.lines.find((l) => l.check === 'conservation.fees')!.facts).toMatchObject({
+        expectedTreasury: f.treasury.toString(),
+        expectedValidators: f.validators.toString(),
+        expectedReserve: f.reserve.toString(),
+      });
+    }
+  });
 
   it('gives, through `proofroom verify --json` on every REST bundle, the GraphQL receipt lines', async () => {
     const api = await serveApi(ix.url, leg);

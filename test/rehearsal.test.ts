@@ -16,6 +16,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
+import { toHex } from '../verifier/bytes.ts';
 import { type TestDatabase, createTestDatabase, databaseLegs } from './helpers/databases.ts';
 import { startIndexer } from './helpers/indexed-devnet.ts';
 import {
@@ -132,18 +133,35 @@ describe('a rehearsal on recorded RPC answers across Cere runtime upgrades', () 
     expect(specs).toEqual([73047, 73160, 73177]);
     const eras = (
       await pool.query(
-        `SELECT p.era, p.ok, p.failed, b.spec_version
+        `SELECT p.cluster_id, p.era, p.ok, p.failed, b.spec_version
            FROM era_payout p JOIN payout_line l ON l.id = p.paid_event_id
-           JOIN block b ON b.height = l.block_height ORDER BY p.era`
+           JOIN block b ON b.height = l.block_height ORDER BY p.cluster_id, p.era`
       )
-    ).rows as Array<{ era: number; ok: boolean; failed: number; spec_version: number }>;
-    expect(eras.map((e) => [e.era, e.spec_version])).toEqual([
-      [1, 73047],
-      [2, 73160],
-      [3, 73177],
-    ]);
-    expect(devnet.manifest.eraRounds.map((e) => e.specVersion)).toEqual([73047, 73160, 73177]);
-    for (const e of eras) expect(e, `era ${e.era}`).toMatchObject({ ok: true, failed: 0 });
+    ).rows as Array<{
+      cluster_id: string;
+      era: number;
+      ok: boolean;
+      failed: number;
+      spec_version: number;
+    }>;
+    // Both clusters pay era k under the k-th runtime.
+    const clusters = devnet.scenario.clusterIds.map((c) => toHex(c));
+    expect(clusters.length).toBe(2);
+    for (const c of clusters) {
+      expect(
+        eras.filter((e) => e.cluster_id === c).map((e) => [e.era, e.spec_version]),
+        c
+      ).toEqual([
+        [1, 73047],
+        [2, 73160],
+        [3, 73177],
+      ]);
+      expect(
+        devnet.manifest.eraRounds.filter((e) => e.clusterId === c).map((e) => e.specVersion)
+      ).toEqual([73047, 73160, 73177]);
+    }
+    for (const e of eras)
+      expect(e, `era ${e.cluster_id}-${e.era}`).toMatchObject({ ok: true, failed: 0 });
     // Every receipt of the honest chain verifies (the manifest lists no failing receipt).
     const failing = await pool.query(
       `SELECT subject_kind, subject_id, check_name, code FROM verification_line

@@ -101,7 +101,10 @@ async function rowsOf(pool: pg.Pool, sentinel: string): Promise<CheckRowDb[]> {
 
 async function roundsOf(pool: pg.Pool, sentinel: string): Promise<Array<Record<string, any>>> {
   return (
-    await pool.query(`SELECT * FROM sentinel_round WHERE sentinel = $1 ORDER BY era`, [sentinel])
+    await pool.query(
+      `SELECT * FROM sentinel_round WHERE sentinel = $1 ORDER BY era, seed_height, cluster_id`,
+      [sentinel]
+    )
   ).rows;
 }
 
@@ -389,9 +392,11 @@ describe.each(legs)('sentinel on %s', (leg) => {
     // Every era whose ClusterEraPaid is in a final block gets a round, seeded by that block.
     const finalized = (await pool.query(`SELECT finalized_height AS h FROM indexer_status`)).rows[0]
       .h as number;
-    const paidEras = ix.devnet.manifest.eraRounds.filter(
-      (e) => e.paidAtBlock !== null && e.paidAtBlock <= finalized
-    );
+    // Both clusters' paid eras, in the order of roundsOf (era, then the paying block).
+    const paidEras = ix.devnet.manifest.eraRounds
+      .filter((e) => e.paidAtBlock !== null && e.paidAtBlock <= finalized)
+      .sort((a, b) => a.era - b.era || a.paidAtBlock! - b.paidAtBlock!);
+    expect(new Set(paidEras.map((e) => e.clusterId)).size).toBe(2);
     const paid = paidEras.length;
     expect(paid).toBeGreaterThan(0);
     expect(results).toHaveLength(paid);
@@ -408,8 +413,8 @@ describe.each(legs)('sentinel on %s', (leg) => {
     const rounds = await roundsOf(pool, key.id);
     expect(rounds).toHaveLength(paid);
     let faultedSampled = 0;
-    expect(rounds.map((r) => [r.era, r.seed_height])).toEqual(
-      paidEras.map((e) => [e.era, e.paidAtBlock])
+    expect(rounds.map((r) => [r.cluster_id, r.era, r.seed_height])).toEqual(
+      paidEras.map((e) => [e.clusterId, e.era, e.paidAtBlock])
     );
     for (const round of rounds) {
       const own = rows.filter((r) => r.round_id === round.id);
@@ -689,7 +694,8 @@ describe.each(legs)('sentinel on %s', (leg) => {
     const t0 = Date.now();
     for (;;) {
       const n = (await rowsOf(pool, key.id)).length;
-      if (n >= 60) break;
+      // Ten leaves checked on every node: about half of the first round's sample.
+      if (n >= 10 * ix.devnet.storageUrls.length) break;
       if (Date.now() - t0 > 60_000) throw new Error(`no progress: ${output}`);
       await sleep(50);
     }
@@ -719,7 +725,7 @@ describe.each(legs)('sentinel on %s', (leg) => {
       const own = after.filter((r) => r.round_id === round.id);
       const leaves = new Set(own.map((r) => r.activity_id));
       expect(leaves.size).toBe(round.sample_size);
-      expect(own).toHaveLength(round.sample_size * 3);
+      expect(own).toHaveLength(round.sample_size * ix.devnet.storageUrls.length);
       expect(round.sampled).toBe(round.sample_size);
       expect(round.failed).toBe(new Set(own.filter((r) => !r.ok).map((r) => r.activity_id)).size);
       await expectSampleFromSeed(pool, round);
@@ -955,7 +961,9 @@ describe('sentinel over a long honest scenario', () => {
         })
       );
       const results = await s.runOnce();
-      expect(results).toHaveLength(6);
+      // Six eras in each of the two clusters.
+      expect(results).toHaveLength(12);
+      expect(results).toHaveLength(ix.devnet.manifest.eraRounds.length);
       const key = k.id;
       const rows = await rowsOf(pool, key);
       expect(rows.length).toBeGreaterThan(3 * 1000);
@@ -963,7 +971,7 @@ describe('sentinel over a long honest scenario', () => {
       for (const round of await roundsOf(pool, key)) {
         // Four batches are written at once: the figures must count every one of them.
         expect(round.sampled).toBe(round.sample_size);
-        expect(round.node_checks).toBe(round.sample_size * 3);
+        expect(round.node_checks).toBe(round.sample_size * ix.devnet.storageUrls.length);
         expect(round.failed).toBe(0);
         expect(round.confidence).toBeGreaterThanOrEqual(0.999);
         expect(round.confidence).toBeCloseTo(

@@ -1,7 +1,7 @@
 /**
  * A DDC cluster: its accounts and parameters, protocol shares and pricing, storage nodes, the era
- * history (charged and rewarded per era, records and verification rate) and a summary of the
- * era-level and settlement checks that failed.
+ * history (charged and rewarded per era, records and verification rate) and a summary of its
+ * failed checks (its records', batches' and eras': `checkStats(clusterId:)`).
  * @module
  */
 import { useQuery } from '../api.ts';
@@ -57,7 +57,7 @@ interface ClusterData {
   checkStats: Array<{ step: string; code: string | null; failed: number; lastBlockHeight: number }>;
 }
 
-const CLUSTER = `query Cluster($id: String!, $prefix: String!) {
+const CLUSTER = `query Cluster($id: String!) {
   clusterById(id: $id) {
     id manager reserve params blockHeight eventId
     protocolParams(orderBy: [blockHeight_DESC], limit: 50) {
@@ -69,7 +69,7 @@ const CLUSTER = `query Cluster($id: String!, $prefix: String!) {
   activityStats(groupBy: [ERA], where: { clusterId_eq: $id }, limit: 1000) {
     era records passed failed verificationRate
   }
-  checkStats(groupBy: [STEP, CODE], where: { ok_eq: false, subjectId_startsWith: $prefix }) {
+  checkStats(groupBy: [STEP, CODE], clusterId: $id, where: { ok_eq: false }) {
     step code failed lastBlockHeight
   }
 }`;
@@ -124,7 +124,7 @@ function text(v: unknown): string {
 }
 
 export default function Cluster(props: { id: string }) {
-  const q = useQuery<ClusterData>(CLUSTER, { id: props.id, prefix: `${props.id}-` });
+  const q = useQuery<ClusterData>(CLUSTER, { id: props.id });
   return (
     <Page title={`Cluster ${short(props.id)}`} kicker="DDC cluster">
       <Loaded state={q} what="the cluster">
@@ -374,14 +374,14 @@ function EraHistory(props: { data: ClusterData; c: NonNullable<ClusterData['clus
 function Failures(props: { rows: ClusterData['checkStats'] }) {
   const rows = [...props.rows].sort((a, b) => b.failed - a.failed);
   return (
-    <Section title="Failed era and settlement checks" id="failures">
+    <Section title="Failed checks" id="failures">
       <p className="muted">
-        Attestation, conservation and settlement checks of this cluster’s eras, by reason. Record,
-        batch and anchor checks are not tagged with a cluster in the API; their failures show as
-        failed records per era above.
+        Checks of this cluster’s records, batches and eras (consent, signatures, inclusion, anchors,
+        attestation, conservation and settlement) that failed, by step and reason. Other clusters’
+        checks are not counted here.
       </p>
       {rows.length === 0 ? (
-        <Empty>No era or settlement check of this cluster has failed.</Empty>
+        <Empty>No check of this cluster has failed.</Empty>
       ) : (
         <Table caption="Failed checks by step and reason code">
           <thead>

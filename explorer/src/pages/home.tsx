@@ -1,61 +1,77 @@
 /**
  * Home: the search box (in the header, and here for first-time visitors), the freshness banner,
- * the latest eras and the latest failed checks.
+ * the clusters with their own summaries, and per cluster its latest eras and failed checks by
+ * reason (eras and failures are never mixed across clusters).
  * @module
  */
 import { useQuery } from '../api.ts';
 import { Empty, Loaded, Page, Section, Status, Table } from '../components/basics.tsx';
 import { Freshness } from '../components/freshness.tsx';
 import { BlockLink, ClusterLink, EraLink } from '../components/links.tsx';
-import { amount, count } from '../format.ts';
+import { amount, count, short } from '../format.ts';
 import { Link, href } from '../router.tsx';
 
+interface EraRow {
+  id: string;
+  era: number;
+  charged: string;
+  rewarded: string;
+  records: number;
+  ok: boolean;
+  failed: number;
+  blockHeight: number;
+  paid: { blockHeight: number } | null;
+}
+
 interface HomeData {
-  eraPayouts: Array<{
-    id: string;
-    clusterId: string;
-    era: number;
-    charged: string;
-    rewarded: string;
+  clusters: Array<{ id: string; blockHeight: number; eraPayouts: EraRow[] }>;
+  activityStats: Array<{
+    clusterId: string | null;
     records: number;
-    ok: boolean;
+    passed: number;
     failed: number;
-    blockHeight: number;
-    paid: { blockHeight: number } | null;
-  }>;
-  verificationLines: Array<{
-    subjectKind: string;
-    subjectId: string;
-    seq: number;
-    step: string;
-    check: string;
-    code: string | null;
-    reason: string | null;
-    blockHeight: number;
   }>;
   checkStats: Array<{ lines: number; passed: number; failed: number }>;
 }
 
+/** Clusters on the home page, and eras counted per cluster (the query's cost stays bounded). */
+const MAX_CLUSTERS = 20;
+const MAX_ERAS = 500;
+
 const HOME = `query Home {
-  eraPayouts(orderBy: [blockHeight_DESC, era_DESC], limit: 8) {
-    id clusterId era charged rewarded records ok failed blockHeight paid { blockHeight }
+  clusters(orderBy: [blockHeight_ASC, id_ASC], limit: ${MAX_CLUSTERS}) {
+    id blockHeight
+    eraPayouts(orderBy: [era_DESC], limit: ${MAX_ERAS}) {
+      id era charged rewarded records ok failed blockHeight paid { blockHeight }
+    }
   }
-  verificationLines(where: { ok_eq: false }, orderBy: [blockHeight_DESC], limit: 12) {
-    subjectKind subjectId seq step check code reason blockHeight
-  }
+  activityStats(groupBy: [CLUSTER], limit: 1000) { clusterId records passed failed }
   checkStats { lines passed failed }
 }`;
 
-/** Where a failed line's subject is shown. */
-function subjectPath(kind: string, id: string): string {
-  if (kind === 'record') return href('receipt', id);
-  if (kind === 'batch' || kind === 'anchor') return href('batch', id);
-  if (kind === 'era' || kind === 'settlement') {
-    const m = /^(0x[0-9a-fA-F]+)-(\d+)/.exec(id);
-    if (m) return href('era', m[1]!, m[2]!);
-  }
-  return `/search?q=${encodeURIComponent(id)}`;
+interface ClusterChecksData {
+  total: Array<{ lines: number; passed: number; failed: number }>;
+  byReason: Array<{
+    step: string;
+    check: string;
+    code: string | null;
+    failed: number;
+    lastBlockHeight: number;
+  }>;
 }
+
+/** One cluster's checks: its totals, and its failed checks by check and reason code. */
+const CLUSTER_CHECKS = `query HomeClusterChecks($id: String!) {
+  total: checkStats(clusterId: $id) { lines passed failed }
+  byReason: checkStats(groupBy: [STEP, CHECK, CODE], clusterId: $id, where: { ok_eq: false, pending_eq: false }, limit: 1000) {
+    step check code failed lastBlockHeight
+  }
+}`;
+
+/** Eras listed per cluster on the home page (the cluster page lists every era). */
+const LATEST_ERAS = 4;
+/** Failure reasons listed per cluster on the home page. */
+const TOP_REASONS = 6;
 
 export function Home() {
   const q = useQuery<HomeData>(HOME, {}, { refreshMs: 10_000 });
@@ -67,100 +83,175 @@ export function Home() {
         anchored batch, the validators’ attestation and the era’s payout. Proof Room re-checks each
         link and shows why it holds or fails. Search by record id, hash, account or era above.
       </p>
-      <Loaded state={q} what="the latest eras">
+      <Loaded state={q} what="the clusters">
         {(d) => (
           <>
             {d.checkStats[0] && (
               <p className="totals">
-                {count(d.checkStats[0].lines)} checks recorded: {count(d.checkStats[0].passed)}{' '}
+                {count(d.checkStats[0].lines)} checks recorded over {count(d.clusters.length)}{' '}
+                {d.clusters.length === 1 ? 'cluster' : 'clusters'}: {count(d.checkStats[0].passed)}{' '}
                 passed,{' '}
                 <b className={d.checkStats[0].failed ? 'bad-text' : ''}>
                   {count(d.checkStats[0].failed)} failed
                 </b>
-                .
+                . Each cluster’s eras and failures are below.
               </p>
             )}
-            <Section title="Latest eras" id="eras">
-              {d.eraPayouts.length === 0 ? (
+            <Section title="Clusters" id="clusters">
+              {d.clusters.length === 0 ? (
                 <Empty>
-                  No era has been paid yet. Eras appear here once their ClusterEraPaid event is
+                  No cluster is indexed yet. Clusters appear here once their ClusterCreated event is
                   indexed.
                 </Empty>
               ) : (
-                <Table caption="Latest paid eras">
+                <Table caption="Clusters, each with its own records and eras">
                   <thead>
                     <tr>
-                      <th>Era</th>
                       <th>Cluster</th>
                       <th className="num">Records</th>
-                      <th className="num">Charged</th>
-                      <th className="num">Rewarded</th>
-                      <th>Checks</th>
-                      <th>Paid at</th>
+                      <th className="num">Verified</th>
+                      <th className="num">Failed</th>
+                      <th className="num">Eras paid</th>
+                      <th>Latest era</th>
+                      <th>Era checks</th>
                     </tr>
                   </thead>
                   <tbody>
-                    {d.eraPayouts.map((e) => (
-                      <tr key={e.id}>
-                        <td>
-                          <EraLink clusterId={e.clusterId} era={e.era} />
-                        </td>
-                        <td>
-                          <ClusterLink id={e.clusterId} />
-                        </td>
-                        <td className="num">{count(e.records)}</td>
-                        <td className="num">{amount(e.charged)}</td>
-                        <td className="num">{amount(e.rewarded)}</td>
-                        <td>
-                          <Status ok={e.ok} label={e.ok ? 'all passed' : `${e.failed} failed`} />
-                        </td>
-                        <td>
-                          <BlockLink height={e.paid?.blockHeight ?? e.blockHeight} />
-                        </td>
-                      </tr>
-                    ))}
+                    {d.clusters.map((c) => {
+                      const s = d.activityStats.find((x) => x.clusterId === c.id);
+                      const failing = c.eraPayouts.filter((e) => !e.ok).length;
+                      const latest = c.eraPayouts[0];
+                      return (
+                        <tr key={c.id} className={failing || s?.failed ? 'bad-row' : undefined}>
+                          <td>
+                            <ClusterLink id={c.id} />
+                          </td>
+                          <td className="num">{count(s?.records ?? 0)}</td>
+                          <td className="num">{count(s?.passed ?? 0)}</td>
+                          <td className="num">{count(s?.failed ?? 0)}</td>
+                          <td className="num">
+                            {count(c.eraPayouts.length)}
+                            {c.eraPayouts.length === MAX_ERAS ? '+' : ''}
+                          </td>
+                          <td>{latest ? <EraLink clusterId={c.id} era={latest.era} /> : '—'}</td>
+                          <td>
+                            {c.eraPayouts.length === 0 ? (
+                              <Status ok={null} label="none paid yet" />
+                            ) : (
+                              <Status
+                                ok={failing === 0}
+                                label={
+                                  failing === 0
+                                    ? 'all passed'
+                                    : `${failing} of ${c.eraPayouts.length} eras failed`
+                                }
+                              />
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
                   </tbody>
                 </Table>
               )}
             </Section>
-            <Section title="Latest failed checks" id="failed">
-              {d.verificationLines.length === 0 ? (
-                <Empty>No check has failed. Every indexed line passed.</Empty>
-              ) : (
-                <Table caption="Latest failed checks">
-                  <thead>
-                    <tr>
-                      <th>Subject</th>
-                      <th>Check</th>
-                      <th>Reason</th>
-                      <th>Block</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.verificationLines.map((l) => (
-                      <tr key={`${l.subjectKind}/${l.subjectId}/${l.seq}`} className="bad-row">
-                        <td>
-                          <Link to={subjectPath(l.subjectKind, l.subjectId)} className="mono">
-                            {l.subjectKind}{' '}
-                            {l.subjectId.length > 28 ? `${l.subjectId.slice(0, 28)}…` : l.subjectId}
-                          </Link>
-                        </td>
-                        <td className="mono">{l.check}</td>
-                        <td>
-                          {l.reason ?? l.code} <span className="code mono">{l.code}</span>
-                        </td>
-                        <td>
-                          <BlockLink height={l.blockHeight} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </Table>
-              )}
-            </Section>
+            {d.clusters.map((c) => (
+              <ClusterSummary key={c.id} id={c.id} eras={c.eraPayouts} />
+            ))}
           </>
         )}
       </Loaded>
     </Page>
+  );
+}
+
+/** One cluster's latest paid eras and its failed checks by reason. */
+function ClusterSummary(props: { id: string; eras: EraRow[] }) {
+  const q = useQuery<ClusterChecksData>(CLUSTER_CHECKS, { id: props.id }, { refreshMs: 10_000 });
+  const eras = props.eras.slice(0, LATEST_ERAS);
+  return (
+    <Section title={`Cluster ${short(props.id)}`} id={`cluster-${props.id}`}>
+      <h3>Latest eras</h3>
+      {eras.length === 0 ? (
+        <Empty>
+          No era of this cluster has been paid yet. Eras appear here once their ClusterEraPaid event
+          is indexed.
+        </Empty>
+      ) : (
+        <Table
+          caption={`Latest paid eras of cluster ${short(props.id)} (${eras.length} of ${props.eras.length})`}
+        >
+          <thead>
+            <tr>
+              <th>Era</th>
+              <th className="num">Records</th>
+              <th className="num">Charged</th>
+              <th className="num">Rewarded</th>
+              <th>Checks</th>
+              <th>Paid at</th>
+            </tr>
+          </thead>
+          <tbody>
+            {eras.map((e) => (
+              <tr key={e.id} className={e.ok ? undefined : 'bad-row'}>
+                <td>
+                  <EraLink clusterId={props.id} era={e.era} />
+                </td>
+                <td className="num">{count(e.records)}</td>
+                <td className="num">{amount(e.charged)}</td>
+                <td className="num">{amount(e.rewarded)}</td>
+                <td>
+                  <Status ok={e.ok} label={e.ok ? 'all passed' : `${e.failed} failed`} />
+                </td>
+                <td>
+                  <BlockLink height={e.paid?.blockHeight ?? e.blockHeight} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      <h3>Failed checks</h3>
+      <Loaded state={q} what="the cluster's checks">
+        {(d) => {
+          const rows = [...d.byReason].sort((a, b) => b.failed - a.failed);
+          const total = d.total[0];
+          return rows.length === 0 ? (
+            <Empty>No check of this cluster has failed.</Empty>
+          ) : (
+            <Table
+              caption={`Failed checks of cluster ${short(props.id)} by reason${total ? `: ${count(total.failed)} of ${count(total.lines)} lines` : ''}${rows.length > TOP_REASONS ? ` (the ${TOP_REASONS} most frequent of ${rows.length} reasons)` : ''}`}
+            >
+              <thead>
+                <tr>
+                  <th>Check</th>
+                  <th>Code</th>
+                  <th className="num">Failed</th>
+                  <th>Last at</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.slice(0, TOP_REASONS).map((r) => (
+                  <tr key={`${r.check}/${r.code}`} className="bad-row">
+                    <td className="mono">{r.check}</td>
+                    <td className="mono">{r.code ?? '—'}</td>
+                    <td className="num">{count(r.failed)}</td>
+                    <td>
+                      <BlockLink height={r.lastBlockHeight} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          );
+        }}
+      </Loaded>
+      <p className="muted">
+        Only this cluster’s records, batches and eras count here.{' '}
+        <Link to={`${href('cluster', props.id)}#eras`}>Every era</Link> and{' '}
+        <Link to={`${href('cluster', props.id)}#failures`}>every failed check</Link> of cluster{' '}
+        <ClusterLink id={props.id} /> are on its page.
+      </p>
+    </Section>
   );
 }
