@@ -74,4 +74,24 @@ export interface BlockSpec {
    * has another spec name, or its spec version is not above the current one.
    */
   readonly setCode?: number;
+  /**
+   * Storage writes the block makes beyond what the chain models itself (pallet storage such as
+   * `DdcClusters.ClustersGovParams(cluster_id)`, which `DdcClustersGov.update_cluster_protocol`
+   * writes in a block's initialization): raw keys and SCALE values, `0x` hex, applied in order
+   * (a key written twice keeps the last value). A `null` value deletes the key. The writes persist
+   * into the state of every descendant of the block (until a later block changes them) and not
+   * into its siblings' (forks); they are part of the state trie, so `state_getStorage`,
+   * `state_getReadProof`, `state_getKeysPaged` and the state root include them. Keys the chain
+   * computes itself (`System.*` entries it keeps, `Timestamp.Now`, `:code`, GRANDPA's) are
+   * refused. {@link StorageWrite}s are built with `Chain.storageEntry` (devnet/chain.ts).
+   */
+  readonly storage?: readonly StorageWrite[];
+}
+
+/** One storage write of a block ({@link BlockSpec.storage}). */
+export interface StorageWrite {
+  /** The raw storage key, `0x` hex. */
+  readonly key: string;
+  /** The SCALE-encoded value, `0x` hex; `null` deletes the key. */
+  readonly value: string | null;
 }

@@ -46,7 +46,15 @@
  *   (UTF-8) followed by the blake2b-256 of the runtime's metadata. There is no runtime to
  *   execute.
  * - No `System.Account`, balances or pallet storage beyond the above: the devnet has no runtime
- *   logic, only the blocks and events its scenario describes.
+ *   logic, only the blocks and events its scenario describes, and the storage writes it names
+ *   ({@link BlockSpec.storage}, such as `DdcClusters.ClustersGovParams` after a governance
+ *   change): raw keys and SCALE values, built with {@link Chain.storageEntry} or
+ *   {@link encodeStorageWrite}, that persist into the block's descendants (not its siblings) and
+ *   are part of the state trie, its root, its proofs and its key listings. They are kept as one
+ *   layer of changes per writing block (a block that writes nothing shares its parent's), every
+ *   32nd layer along a fork holding all the written keys, so a lookup walks few layers and memory
+ *   grows with the writes, not with the blocks; the working trie applies a block's writes as it
+ *   applies the chain's own entries.
  * - The digest holds GRANDPA's `ScheduledChange` log in a block that changes the authority set
  *   ({@link BlockSpec.grandpaChange}) and nothing else: there is no block production consensus
  *   (no BABE/Aura pre-runtime item, no seal). Two blocks built from the same spec on the same
@@ -106,6 +114,7 @@ import type {
   EventSpec,
   ExtrinsicSigner,
   ExtrinsicSpec,
+  StorageWrite,
 } from './chain-types.ts';
 
 export interface RuntimeVersion {
@@ -285,7 +294,27 @@ interface StateView {
   readonly code: RuntimeModel;
   /** The runtime that executed the block (`System.LastRuntimeUpgrade`); genesis: its own. */
   readonly executedBy: RuntimeModel;
+  /** The scenario's storage writes in effect (the newest layer), undefined when none. */
+  readonly storage: StorageLayer | undefined;
 }
+
+/**
+ * The storage writes of one block ({@link BlockSpec.storage}), over those of its ancestors. A block
+ * that writes nothing shares its parent's layer, so a lookup walks the writing ancestors only, and
+ * no further than the nearest complete layer (every STORAGE_SNAPSHOT-th, which holds every key).
+ */
+interface StorageLayer {
+  /** Key hex → value; null: deleted. */
+  readonly writes: ReadonlyMap<string, Uint8Array | null>;
+  readonly parent: StorageLayer | undefined;
+  /** `writes` is the whole of the written storage: no need to look at `parent`. */
+  readonly complete: boolean;
+  /** Layers since the nearest complete one (0 for a complete one). */
+  readonly depth: number;
+}
+
+/** Every this many layers of storage writes along a fork, a layer holds all written keys. */
+const STORAGE_SNAPSHOT = 32;
 
 /** One storage entry of the state: its key and how its value follows from the block. */
 interface Slot {
@@ -380,6 +409,8 @@ export class Chain {
   #work: { hash: string; trie: TrieBuilder } | undefined;
   /** The trie of the last block a read proof was asked of. */
   #proofTrie: { hash: string; trie: TrieBuilder } | undefined;
+  /** The written storage of the last layer resolved whole (keys hex → values). */
+  #storageCache: { layer: StorageLayer; all: ReadonlyMap<string, Uint8Array> } | undefined;
   /** Justified blocks by hash. */
   readonly #justified = new Map<string, Justified>();
 
@@ -487,6 +518,7 @@ export class Chain {
       grandpa,
       code: rt,
       executedBy: rt,
+      storage: undefined,
     };
     const trie = TrieBuilder.fromEntries(this.#entries(view), this.stateVersion);
     const genesis = this.#store({
@@ -503,6 +535,7 @@ export class Chain {
       grandpa,
       code: rt,
       executedBy: rt,
+      storage: undefined,
     });
     this.#work = { hash: genesis.hash, trie };
     return genesis;
@@ -583,6 +616,25 @@ export class Chain {
       throw new RangeError('Chain.blockHashKey: n must be a u32');
     }
     return blockHashKeyOf(this.#blockHashPrefix, n);
+  }
+
+  /**
+   * A {@link BlockSpec.storage} write of storage item `item` (`Pallet.Item`, e.g.
+   * `DdcClusters.ClustersGovParams`) at map key(s) `keys` (one per hasher of the item, none for a
+   * plain item, in subsquid's JSON form: an H160 `ClusterId` as `0x` hex), with `value` in
+   * subsquid's JSON form (camelCase fields, bigints for u64/u128) or null to delete it, encoded
+   * with the runtime in the state of block `parent` (default: the best block): the runtime that
+   * executes a block built on `parent`. See {@link encodeStorageWrite}.
+   */
+  storageEntry(
+    item: string,
+    keys: readonly unknown[],
+    value: unknown,
+    parent?: string
+  ): StorageWrite {
+    const rt = this.runtimeAt(parent ?? this.#best.hash);
+    if (rt === undefined) throw new Error(`Chain.storageEntry: unknown block ${String(parent)}`);
+    return encodeStorageWrite(rt.runtime, item, keys, value);
   }
 
   /**
@@ -816,6 +868,8 @@ export class Chain {
       );
     }
     const encodedDigest = encodeDigest(digest);
+    const writes = this.#storageWrites(spec.storage, number);
+    const storage = writes === null ? p.storage : this.#storageLayer(p.storage, writes);
     const view: StateView = {
       number,
       parentHash: p.hash,
@@ -826,8 +880,9 @@ export class Chain {
       grandpa,
       code: next,
       executedBy: rt,
+      storage,
     };
-    const trie = this.#childState(p, view, eventsBytes);
+    const trie = this.#childState(p, view, eventsBytes, writes);
     const block = this.#store({
       number,
       parent: parseHex(p.hash, 32) as Uint8Array,
@@ -843,6 +898,7 @@ export class Chain {
       grandpa,
       code: next,
       executedBy: rt,
+      storage,
     });
     this.#work = { hash: block.hash, trie };
     return block;
@@ -923,7 +979,12 @@ export class Chain {
   }
 
   /** The state of `view`'s block: its parent's, with the entries the block changes. */
-  #childState(p: StoredBlock, view: StateView, eventsBytes: Uint8Array): TrieBuilder {
+  #childState(
+    p: StoredBlock,
+    view: StateView,
+    eventsBytes: Uint8Array,
+    writes: ReadonlyMap<string, Uint8Array | null> | null
+  ): TrieBuilder {
     // The parent's trie is usually the working one (O(changed entries)); else it is rebuilt.
     const work = this.#work;
     this.#work = undefined;
@@ -947,7 +1008,95 @@ export class Chain {
     if (view.executedBy !== p.executedBy) {
       trie.set(this.#lastUpgradeSlot.key, this.#lastUpgradeSlot.get(view));
     }
+    if (writes !== null) {
+      for (const [k, v] of writes) {
+        const key = parseHex(k) as Uint8Array;
+        if (v === null) trie.delete(key);
+        else trie.set(key, v);
+      }
+    }
     return trie;
+  }
+
+  /**
+   * A block's {@link BlockSpec.storage} as key hex → value (null: delete), the last write of a key
+   * winning; null when it writes nothing. Refuses malformed hex and the keys the chain computes.
+   */
+  #storageWrites(
+    list: readonly StorageWrite[] | undefined,
+    number: number
+  ): Map<string, Uint8Array | null> | null {
+    if (list === undefined) return null;
+    if (!Array.isArray(list))
+      throw new TypeError(`Chain.build: block ${number}: storage is not an array`);
+    if (list.length === 0) return null;
+    const out = new Map<string, Uint8Array | null>();
+    for (const [i, w] of list.entries()) {
+      const where = `Chain.build: block ${number}: storage[${i}]`;
+      const key = typeof w?.key === 'string' ? parseHex(w.key) : undefined;
+      if (!(key instanceof Uint8Array) || key.length === 0) {
+        throw new RangeError(`${where}: the key must be non-empty 0x hex`);
+      }
+      const k = toHex(key);
+      if (this.#slots.has(k) || k.startsWith(this.#blockHashPrefix)) {
+        throw new RangeError(`${where}: ${k} is an entry the chain computes itself`);
+      }
+      if (w.value === null) {
+        out.set(k, null);
+        continue;
+      }
+      const value = typeof w.value === 'string' ? parseHex(w.value) : undefined;
+      if (!(value instanceof Uint8Array)) {
+        throw new RangeError(`${where}: the value must be 0x hex or null`);
+      }
+      out.set(k, value);
+    }
+    return out;
+  }
+
+  /** A layer of `writes` over `parent` (complete every STORAGE_SNAPSHOT-th layer). */
+  #storageLayer(
+    parent: StorageLayer | undefined,
+    writes: ReadonlyMap<string, Uint8Array | null>
+  ): StorageLayer {
+    const depth = parent === undefined ? 0 : parent.depth + 1;
+    if (depth < STORAGE_SNAPSHOT) return { writes, parent, complete: parent === undefined, depth };
+    const all = new Map(this.#storageMap(parent));
+    for (const [k, v] of writes) {
+      if (v === null) all.delete(k);
+      else all.set(k, v);
+    }
+    return { writes: all, parent: undefined, complete: true, depth: 0 };
+  }
+
+  /** The value of written key `key` (lowercase hex) under `layer`, undefined when absent. */
+  #storageValue(layer: StorageLayer | undefined, key: string): Uint8Array | undefined {
+    for (let l = layer; l !== undefined; l = l.parent) {
+      const v = l.writes.get(key);
+      if (v !== undefined) return v ?? undefined;
+      if (l.complete) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Every written key present under `layer`, with its value (cached for the last layer asked). */
+  #storageMap(layer: StorageLayer | undefined): ReadonlyMap<string, Uint8Array> {
+    if (layer === undefined) return new Map();
+    if (this.#storageCache?.layer === layer) return this.#storageCache.all;
+    const stack: StorageLayer[] = [];
+    for (let l: StorageLayer | undefined = layer; l !== undefined; l = l.parent) {
+      stack.push(l);
+      if (l.complete) break;
+    }
+    const all = new Map<string, Uint8Array>();
+    for (let i = stack.length - 1; i >= 0; i--) {
+      for (const [k, v] of (stack[i] as StorageLayer).writes) {
+        if (v === null) all.delete(k);
+        else all.set(k, v);
+      }
+    }
+    this.#storageCache = { layer, all };
+    return all;
   }
 
   /** Makes `hash` the best head (emits `newHead`). The finalized block must be its ancestor. */
@@ -1026,6 +1175,7 @@ export class Chain {
     grandpa: StoredSet;
     code: RuntimeModel;
     executedBy: RuntimeModel;
+    storage: StorageLayer | undefined;
   }): StoredBlock {
     const extrinsicsRoot = orderedTrieRoot(x.extrinsics, x.executedBy.trieV1);
     const headerBytes = encodeHeader({
@@ -1064,6 +1214,7 @@ export class Chain {
       noncesComplete: x.noncesComplete,
       code: x.code,
       executedBy: x.executedBy,
+      storage: x.storage,
     };
     this.#blocks.set(hash, block);
     if (x.number > 0) this.#emit('imported', block);
@@ -1080,6 +1231,9 @@ export class Chain {
         parseHex(v.parentHash, 32) as Uint8Array,
       ]);
     }
+    for (const [k, value] of this.#storageMap(v.storage)) {
+      out.push([parseHex(k) as Uint8Array, value]);
+    }
     return out;
   }
 
@@ -1090,13 +1244,14 @@ export class Chain {
     if (b.number >= 2 && key === this.blockHashKey(b.number - 1)) {
       return parseHex(b.parentHash, 32) as Uint8Array;
     }
-    return undefined;
+    return this.#storageValue(b.storage, key);
   }
 
   /** The keys of the state of `b`, sorted (lowercase hex sorts as the bytes do). */
   #keysOf(b: StoredBlock): string[] {
     const keys = [...this.#slots.keys()];
     if (b.number >= 2) keys.push(this.blockHashKey(b.number - 1));
+    for (const k of this.#storageMap(b.storage).keys()) keys.push(k);
     return keys.sort();
   }
 
@@ -1514,6 +1669,42 @@ function successRecord(index: number, dispatchInfo: unknown): unknown {
     event: { __kind: 'System', value: { __kind: 'ExtrinsicSuccess', dispatchInfo } },
     topics: [],
   };
+}
+
+/**
+ * A {@link BlockSpec.storage} write encoded with `runtime` (subsquid's `Runtime` of the metadata
+ * that executes the block: `Chain.runtimeAt(parent).runtime`, or one built from the metadata):
+ * the key of storage item `item` (`Pallet.Item`) at the full map key `keys` (one value per key of
+ * the item, none for a plain item; `runtime.encodeStorageKey`), and `value` (subsquid's JSON
+ * form) SCALE-encoded with the item's value type, or null (delete). Throws when the runtime has
+ * no such item, the keys are not the item's, or the value does not fit its type.
+ */
+export function encodeStorageWrite(
+  runtime: Runtime,
+  item: string,
+  keys: readonly unknown[],
+  value: unknown
+): StorageWrite {
+  const dot = item.indexOf('.');
+  const entry =
+    dot > 0 && runtime.hasStorageItem(item)
+      ? runtime.description.storage[item.slice(0, dot)]?.items[item.slice(dot + 1)]
+      : undefined;
+  if (entry === undefined)
+    throw new Error(`encodeStorageWrite: the runtime has no storage ${item}`);
+  if (!Array.isArray(keys) || keys.length !== entry.keys.length) {
+    throw new RangeError(`encodeStorageWrite: ${item} takes ${entry.keys.length} key(s)`);
+  }
+  const key = runtime.encodeStorageKey(item, ...keys);
+  if (value === null) return { key, value: null };
+  let bytes: Uint8Array;
+  try {
+    bytes = runtime.scaleCodec.encodeToBinary(entry.value, value);
+  } catch (err) {
+    const why = mismatch(runtime.description.types, entry.value, value, '');
+    throw new Error(`encodeStorageWrite: ${item}: ${why ?? message(err)}`, { cause: err });
+  }
+  return { key, value: toHex(bytes) };
 }
 
 /** The key of `System.BlockHash(n)`: the item's prefix ‖ twox64(n) ‖ n (u32 LE), as 0x hex. */

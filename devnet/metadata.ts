@@ -13,8 +13,10 @@
  * indices. Where Cere's pallets are private (DdcPayouts and DdcVerification after 73045) the events
  * come from real metadata (Cere's indexer) and the payout calls from the last public source
  * (73006, BN `pallets/ddc-payouts/src/lib.rs @9ce78a52660a`); the document says so per fact.
- * Storage is left out for the DDC pallets and their constants are empty. System's `SS58Prefix`
- * (54) and `Version` constants and Balances' `ExistentialDeposit` (1 CERE = 10^10) are Cere's.
+ * The DDC pallets' storage is left out but for `DdcClusters.ClustersGovParams` (§4.3; the devnet
+ * writes it when a scenario's block does, `BlockSpec.storage`), and their constants are empty.
+ * System's `SS58Prefix` (54) and `Version` constants and Balances' `ExistentialDeposit`
+ * (1 CERE = 10^10) are Cere's.
  *
  * The result is encoded with the same SCALE definitions `@subsquid/substrate-runtime` decodes
  * metadata with, prefixed by the `meta` magic and version byte 14.
@@ -285,6 +287,17 @@ interface PalletSpec {
   readonly calls?: readonly VariantSpec[];
   readonly events: readonly VariantSpec[];
   readonly errors: readonly string[];
+  /** Storage items the devnet's state may hold (absent: the pallet declares no storage). */
+  readonly storage?: readonly StorageSpec[];
+}
+
+/** A storage map of a DDC pallet: one key, one hasher, `Optional` (absent when not written). */
+interface StorageSpec {
+  readonly name: string;
+  readonly hasher: 'Twox64Concat' | 'Blake2_128Concat';
+  readonly key: number;
+  readonly value: number;
+  readonly docs?: readonly string[];
 }
 
 /** Type ids of the DDC domain types, shared by all five pallets. */
@@ -634,6 +647,16 @@ function ddcPallets(d: DdcTypes, spec: number): PalletSpec[] {
         clusterOnly('ClusterUnbonded'),
         { name: 'ClusterNodeValidated', fields: [cluster, node, ['succeeded', d.bool, 'bool']] },
         { name: 'ClusterEraPaid', fields: [cluster, eraId] },
+      ],
+      // §4.3: the cluster's protocol parameters, written by `create_cluster` and by
+      // `DdcClustersGov.update_cluster_protocol` (`do_update_cluster_protocol`).
+      storage: [
+        {
+          name: 'ClustersGovParams',
+          hasher: 'Twox64Concat',
+          key: d.clusterId,
+          value: d.clusterProtocolParams,
+        },
       ],
       errors: [
         'ClusterAlreadyExists',
@@ -1049,7 +1072,25 @@ function ddcPalletParts(
     ]),
     pallet: {
       name: spec.name,
-      storage: undefined,
+      storage:
+        spec.storage === undefined
+          ? undefined
+          : {
+              prefix: spec.name,
+              items: spec.storage.map((x) => ({
+                name: x.name,
+                modifier: { __kind: 'Optional' },
+                type: {
+                  __kind: 'Map',
+                  hashers: [{ __kind: x.hasher }],
+                  key: x.key,
+                  value: x.value,
+                },
+                // The metadata codec represents `Bytes` as 0x hex (see `setConstant`); None.
+                fallback: '0x00' as unknown as Uint8Array,
+                docs: [...(x.docs ?? [])],
+              })),
+            },
       calls: call === undefined ? undefined : { type: call },
       events: { type: event },
       constants: [],

@@ -29,6 +29,7 @@ import {
   type ProtocolParams,
   jsonOf,
   mapBlock,
+  resolveParamsReads,
 } from './mapping.ts';
 import type { Metrics } from './metrics.ts';
 import { type Row, insertRows } from './sql.ts';
@@ -277,6 +278,8 @@ export class Indexer {
     const ing = ctx.store;
     const t0 = performance.now();
     for (const b of ctx.blocks) mapBlock(b, b.header.height <= ing.finalizedHeight, ing);
+    // The mapping's async step: protocol params a governance change wrote, read from the chain.
+    if (ing.paramsReads.length > 0) await resolveParamsReads(ing);
     for (const [k, p] of ing.params) this.params.set(k, p);
     for (const s of ing.subjects) addSubject(ing, s.kind, s.id, lineRows(s.lines), s.block);
     const t1 = performance.now();

@@ -1,8 +1,11 @@
 /**
  * Mappings per pallet and event: turns the processor's decoded blocks into rows, with the typed
  * decoders generated from the devnet's metadata (`indexer/types`). Pure over its input: fetching
- * payloads, verification and writes happen elsewhere. An event or call whose bytes do not match the
- * known runtime becomes a failed line (`BAD_ENCODING`), never an exception.
+ * payloads, verification and writes happen elsewhere. The one chain read, the protocol params a
+ * governance change wrote (`DdcClusters.ClustersGovParams`), is collected by `mapBlock` as a
+ * request (`Ingest.paramsReads`) and done by `resolveParamsReads` before the batch is written.
+ * An event or call whose bytes do not match the known runtime becomes a failed line
+ * (`BAD_ENCODING`), never an exception.
  * @module
  */
 import { toHex } from '../verifier/bytes.ts';
@@ -13,6 +16,7 @@ import { RULE_ANCHOR } from '../verifier/receipts/dac-batch.ts';
 import { PROJECT_COMPUTE_PRICES } from '../verifier/receipts/activity.ts';
 import * as calls from './types/calls.ts';
 import * as events from './types/events.ts';
+import * as storage from './types/storage.ts';
 import type { GarSnapshot, NewRecord } from './links.ts';
 import type { Row } from './sql.ts';
 
@@ -108,6 +112,12 @@ export class Ingest {
   /** Protocol params seen in this batch, per cluster (latest wins). */
   readonly params = new Map<string, ProtocolParams>();
   /**
+   * Protocol params to read from chain storage, in block order: a `ClusterProtocolParamsSet` that
+   * no `create_cluster` of the same extrinsic explains (a governance change). Resolved by
+   * `resolveParamsReads` before the batch is written.
+   */
+  readonly paramsReads: ParamsRead[] = [];
+  /**
    * Entries of the GAR anchors stored or made final in this batch: the pair (`pair_id`, null in a
    * legacy `GarAnchor`), the payload hash, and whether the remark's hash matched its envelope.
    * They decide which stored records need their links again (Indexer.links).
@@ -140,6 +150,17 @@ export class Ingest {
   count(table: string): number {
     return this.rows.get(table)?.length ?? 0;
   }
+}
+
+/**
+ * "Read `DdcClusters.ClustersGovParams(clusterId)` in the state of `block`": what a
+ * `ClusterProtocolParamsSet` outside `create_cluster` (a `DdcClustersGov.update_cluster_protocol`
+ * in a block's initialization) asks for; the event (`id`) is the subject of a failure.
+ */
+export interface ParamsRead {
+  readonly id: string;
+  readonly clusterId: string;
+  readonly block: IBlock['header'];
 }
 
 export interface ProtocolParams {
@@ -476,23 +497,7 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
         manager = signerOf(e.extrinsic);
         reserve = c.clusterReserveId;
         params = c.clusterParams;
-        const pp = c.initialProtocolParams;
-        const pricing = pricingOf(pp);
-        const shares = {
-          treasury: pp.treasuryShare,
-          validators: pp.validatorsShare,
-          reserve: pp.clusterReserveShare,
-        };
-        ing.params.set(a.clusterId, { shares, pricing });
-        ing.add('cluster_protocol_params', [
-          id,
-          a.clusterId,
-          shares.treasury.toString(),
-          shares.validators.toString(),
-          shares.reserve.toString(),
-          jsonOf(pricing),
-          height,
-        ]);
+        addProtocolParams(ing, id, a.clusterId, c.initialProtocolParams, height);
         recordExtrinsic(b, e.extrinsic, call.name, null, ing);
       }
       ing.add('cluster', [
@@ -529,6 +534,21 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
               ? 'validation-failed'
               : 'validated';
       ing.add('cluster_node_event', [id, a.clusterId, nodeKeyOf(a.nodePubKey), kind, height]);
+      return;
+    }
+    case E.ddcClusters.clusterProtocolParamsSet.name: {
+      const a = decodeAny(E.ddcClusters.clusterProtocolParamsSet, e);
+      keep(a);
+      // `create_cluster` emits it after `ClusterCreated`, its parameters are the call's. Any other
+      // (governance's `update_cluster_protocol`, run in a block's initialization) wrote new ones
+      // to `ClustersGovParams`, read from the block's state before the batch is written.
+      const created =
+        e.extrinsicIndex !== undefined &&
+        b.events.some(
+          (x) =>
+            x.name === E.ddcClusters.clusterCreated.name && x.extrinsicIndex === e.extrinsicIndex
+        );
+      if (!created) ing.paramsReads.push({ id, clusterId: a.clusterId, block: b.header });
       return;
     }
     case E.ddcClusters.clusterEraPaid.name: {
@@ -641,6 +661,97 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
   }
   // Other DDC events: kept as references.
   if (e.name.startsWith('Ddc')) keep(e.args);
+}
+
+/** The two layouts of `ClusterProtocolParams` (§4.3): ten fields before 73177, fourteen from. */
+type ClusterProtocolParamsOf = Parameters<typeof pricingOf>[0] & {
+  treasuryShare: bigint;
+  validatorsShare: bigint;
+  clusterReserveShare: bigint;
+};
+
+/** A `cluster_protocol_params` row at `height` (event `id`), and the batch's latest params. */
+function addProtocolParams(
+  ing: Ingest,
+  id: string,
+  clusterId: string,
+  pp: ClusterProtocolParamsOf,
+  height: number
+): void {
+  const pricing = pricingOf(pp);
+  const shares = {
+    treasury: pp.treasuryShare,
+    validators: pp.validatorsShare,
+    reserve: pp.clusterReserveShare,
+  };
+  ing.params.set(clusterId, { shares, pricing });
+  ing.add('cluster_protocol_params', [
+    id,
+    clusterId,
+    shares.treasury.toString(),
+    shares.validators.toString(),
+    shares.reserve.toString(),
+    jsonOf(pricing),
+    height,
+  ]);
+}
+
+const GOV_PARAMS = 'DdcClusters.ClustersGovParams';
+
+/** What the processor's block header gives a storage read: subsquid's runtime with its RPC. */
+type StorageBlock = Parameters<(typeof storage.ddcClusters.clustersGovParams.v73047)['get']>[0];
+
+/**
+ * `DdcClusters.ClustersGovParams(clusterId)` in the state of `block`, read through the block's
+ * runtime (the one that executed it, `header._runtime`; its RPC client asks the node
+ * `state_getStorageAt(key, block hash)`) and decoded with the generated decoder of its layout.
+ * Undefined when the state holds no value; an `UnknownLayoutError` when no decoder knows the
+ * runtime's layout.
+ */
+export async function readClusterParams(
+  block: IBlock['header'],
+  clusterId: string
+): Promise<ClusterProtocolParamsOf | undefined> {
+  const at = block as unknown as StorageBlock;
+  const item = storage.ddcClusters.clustersGovParams;
+  if (item.v73177.is(at)) return item.v73177.get(at, clusterId);
+  if (item.v73047.is(at)) return item.v73047.get(at, clusterId);
+  throw new UnknownLayoutError(`no decoder knows this layout of ${GOV_PARAMS}`);
+}
+
+/**
+ * Resolves the batch's `paramsReads` (the async step of the mapping, before the batch is
+ * written): each read's parameters become a `cluster_protocol_params` row at the event's height,
+ * in block order, and the batch's latest params; a read that fails, finds no value or meets a
+ * layout no decoder knows becomes a `chain.decode` line on the event instead (facts name the
+ * storage item), never an exception. `read` is {@link readClusterParams}, but for tests.
+ */
+export async function resolveParamsReads(
+  ing: Ingest,
+  read: typeof readClusterParams = readClusterParams
+): Promise<void> {
+  const results = await Promise.allSettled(
+    ing.paramsReads.map(async (r) => {
+      const pp = await read(r.block, r.clusterId);
+      if (pp === undefined) {
+        throw new Error(
+          `DdcClusters.ClustersGovParams(${r.clusterId}) holds no value at block ${r.block.height}`
+        );
+      }
+      return pp;
+    })
+  );
+  for (const [i, r] of ing.paramsReads.entries()) {
+    const res = results[i] as PromiseSettledResult<ClusterProtocolParamsOf>;
+    const h = r.block;
+    if (res.status === 'fulfilled') {
+      addProtocolParams(ing, r.id, r.clusterId, res.value, h.height);
+      continue;
+    }
+    const spec = h._runtime?.specVersion ?? h.specVersion;
+    ing.subjects.push(decodeFailure('event', r.id, h.height, spec, GOV_PARAMS, res.reason));
+  }
+  ing.paramsReads.length = 0;
 }
 
 interface PayoutLineOf {

@@ -1,5 +1,5 @@
 /**
- * Regenerates the typed event and call decoders in `indexer/types/` from the metadata of every
+ * Regenerates the typed event, call and storage decoders in `indexer/types/` from the metadata of every
  * Cere runtime the devnet runs (devnet/metadata.ts `CERE_RUNTIMES`): `npm run typegen`
  * (scripts/typegen.ts). The typegen writes one decoder per version in which an item's type
  * changed (`events.ddcPayouts.charged.v73047`, ...). The metadata goes to a temporary spec-versions file in the format of
@@ -18,9 +18,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(here, '..', 'indexer', 'types');
 const work = mkdtempSync(path.join(tmpdir(), 'proofroom-typegen-'));
 
-/** What the indexer decodes: the Cere DDC pallets whole, and the remark that carries envelopes. */
+/**
+ * What the indexer decodes: the Cere DDC pallets' events and calls, the storage it reads
+ * (`DdcClusters.ClustersGovParams`, after a governance change of a cluster's protocol parameters),
+ * and the remark that carries envelopes.
+ */
 const PALLETS = {
-  DdcClusters: { events: true, calls: true },
+  DdcClusters: { events: true, calls: true, storage: ['ClustersGovParams'] },
   DdcNodes: { events: true, calls: true },
   DdcCustomers: { events: true, calls: true },
   DdcPayouts: { events: true, calls: true },

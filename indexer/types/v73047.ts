@@ -1,6 +1,23 @@
 import {sts} from './support.ts'
 import type {Bytes} from './support.ts'
 
+export type H160 = Bytes
+
+export interface ClusterProtocolParams {
+    treasuryShare: Perquintill
+    validatorsShare: Perquintill
+    clusterReserveShare: Perquintill
+    storageBondSize: bigint
+    storageChillDelay: number
+    storageUnbondingDelay: number
+    unitPerMbStored: bigint
+    unitPerMbStreamed: bigint
+    unitPerPutRequest: bigint
+    unitPerGetRequest: bigint
+}
+
+export type Perquintill = bigint
+
 export const MMRProof: sts.Type<MMRProof> = sts.struct(() => {
     return  {
         proof: sts.array(() => H256),
@@ -46,21 +63,6 @@ export const ClusterProtocolParams: sts.Type<ClusterProtocolParams> = sts.struct
 })
 
 export const Perquintill = sts.bigint()
-
-export interface ClusterProtocolParams {
-    treasuryShare: Perquintill
-    validatorsShare: Perquintill
-    clusterReserveShare: Perquintill
-    storageBondSize: bigint
-    storageChillDelay: number
-    storageUnbondingDelay: number
-    unitPerMbStored: bigint
-    unitPerMbStreamed: bigint
-    unitPerPutRequest: bigint
-    unitPerGetRequest: bigint
-}
-
-export type Perquintill = bigint
 
 export const ClusterParams: sts.Type<ClusterParams> = sts.struct(() => {
     return  {

@@ -1,26 +1,7 @@
 import {sts} from './support.ts'
 import type {Bytes} from './support.ts'
 
-export const ClusterProtocolParams: sts.Type<ClusterProtocolParams> = sts.struct(() => {
-    return  {
-        treasuryShare: Perquintill,
-        validatorsShare: Perquintill,
-        clusterReserveShare: Perquintill,
-        storageBondSize: sts.bigint(),
-        storageChillDelay: sts.number(),
-        storageUnbondingDelay: sts.number(),
-        costPerMbStored: sts.bigint(),
-        costPerMbStreamed: sts.bigint(),
-        costPerPutRequest: sts.bigint(),
-        costPerGetRequest: sts.bigint(),
-        costPerGpuUnit: sts.bigint(),
-        costPerCpuUnit: sts.bigint(),
-        costPerRamUnit: sts.bigint(),
-        customerDepositContract: AccountId32,
-    }
-})
-
-export const Perquintill = sts.bigint()
+export type H160 = Bytes
 
 export interface ClusterProtocolParams {
     treasuryShare: Perquintill
@@ -42,6 +23,27 @@ export interface ClusterProtocolParams {
 export type AccountId32 = Bytes
 
 export type Perquintill = bigint
+
+export const ClusterProtocolParams: sts.Type<ClusterProtocolParams> = sts.struct(() => {
+    return  {
+        treasuryShare: Perquintill,
+        validatorsShare: Perquintill,
+        clusterReserveShare: Perquintill,
+        storageBondSize: sts.bigint(),
+        storageChillDelay: sts.number(),
+        storageUnbondingDelay: sts.number(),
+        costPerMbStored: sts.bigint(),
+        costPerMbStreamed: sts.bigint(),
+        costPerPutRequest: sts.bigint(),
+        costPerGetRequest: sts.bigint(),
+        costPerGpuUnit: sts.bigint(),
+        costPerCpuUnit: sts.bigint(),
+        costPerRamUnit: sts.bigint(),
+        customerDepositContract: AccountId32,
+    }
+})
+
+export const Perquintill = sts.bigint()
 
 export const ClusterParams: sts.Type<ClusterParams> = sts.struct(() => {
     return  {

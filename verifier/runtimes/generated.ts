@@ -10,7 +10,7 @@ export const PINNED_TABLES: readonly PinnedTable[] = [
   {
     specName: 'node',
     specVersion: 73047,
-    metadataHash: '0xe97815bb5a0c35df5cf4251f11427c3e95a0be9f6dee8dee6a6f1f0f17396b30',
+    metadataHash: '0x3a6b012ac76f323f10c4e4a58f0512633ba2d8ca30c8b4c660d084e62010ec85',
     events: 0,
     address: 1,
     signature: 2,
@@ -185,7 +185,7 @@ export const PINNED_TABLES: readonly PinnedTable[] = [
   {
     specName: 'node',
     specVersion: 73160,
-    metadataHash: '0xd0107663eb5a4c9b96a1076a4d6c45fca9c3158ecbefe65d8f7f18d58820b433',
+    metadataHash: '0x847eb2f7e58f020b62cc766b47783e2247ad6c4ac737c61d76a78ce250b5b17a',
     events: 0,
     address: 1,
     signature: 2,
@@ -360,7 +360,7 @@ export const PINNED_TABLES: readonly PinnedTable[] = [
   {
     specName: 'node',
     specVersion: 73177,
-    metadataHash: '0xfda27bc3145bdf17f32187f1548e085b6d74f4110ecb729552e4b47b33d213b6',
+    metadataHash: '0x1772377b9b47497e465b3eba221fa033450230b7c56da5233fb89d81e6642603',
     events: 0,
     address: 1,
     signature: 2,

@@ -1,0 +1,1 @@
+export * as ddcClusters from './ddc-clusters/storage.ts'
