@@ -54,8 +54,11 @@ import { decodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
 import { quorumThreshold } from '../verifier/quorum.ts';
 import type { ReasonCode } from '../verifier/lines.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
+import { Runtime } from '@subsquid/substrate-runtime';
 import { CERE_RUNTIMES } from './cere-runtimes.ts';
-import type { BlockSpec, EventSpec, ExtrinsicSpec } from './chain-types.ts';
+import { encodeStorageWrite } from './chain.ts';
+import type { BlockSpec, EventSpec, ExtrinsicSpec, StorageWrite } from './chain-types.ts';
+import { cereMetadata, cereRuntimeVersion } from './metadata.ts';
 import { type Identity, account, identity } from './keys.ts';
 import { BatchPool } from './scenario-pool.ts';
 import {
@@ -169,6 +172,18 @@ export const SHARES: Shares = {
   validators: 4n * 10n ** 16n,
   reserve: 5n * 10n ** 16n,
 };
+/**
+ * Cluster 2's shares after governance changes them at the start of era `GOVERNANCE_ERA`: 1.5%
+ * treasury, 3.5% validators, 5% reserve.
+ */
+export const SHARES_2_GOVERNED: Shares = {
+  treasury: 15n * 10n ** 15n,
+  validators: 35n * 10n ** 15n,
+  reserve: 5n * 10n ** 16n,
+};
+/** The era at whose start governance changes cluster 2's shares (with 3 eras or more). */
+export const GOVERNANCE_ERA = 3;
+
 /** Cluster 2's shares: 2% treasury, 3% validators, 5% cluster reserve. */
 export const SHARES_2: Shares = {
   treasury: 2n * 10n ** 16n,
@@ -253,7 +268,8 @@ export interface Manifest {
   /**
    * The clusters, cluster 1 (every fault's) first: id (0x-hex), its records (index ranges
    * `[from, to)`, one per era in which it has records), storage nodes (indices into the
-   * scenario's storage nodes), and shares (Perquintill parts, decimal).
+   * scenario's storage nodes), and the shares `create_cluster` set (Perquintill parts, decimal;
+   * `governance` lists later changes).
    */
   readonly clusters: ReadonlyArray<{
     clusterId: string;
@@ -283,6 +299,18 @@ export interface Manifest {
     /** The spec version of the Cere runtime the era's payout ran under. */
     specVersion: number;
   }>;
+  /**
+   * Governance changes of a cluster's shares: the block whose initialization wrote them
+   * (`DdcClusters.ClustersGovParams`, `ClusterProtocolParamsSet`), the first era settled with
+   * them, and the new shares (Perquintill parts). With two clusters and three eras or more,
+   * cluster 2's at the start of `GOVERNANCE_ERA`.
+   */
+  readonly governance: ReadonlyArray<{
+    clusterId: string;
+    block: number;
+    fromEra: number;
+    shares: { treasury: string; validators: string; reserve: string };
+  }>;
   /** Payloads a storage node serves wrong (the others serve them intact). */
   readonly storage: ReadonlyArray<{
     payloadHash: string;
@@ -310,6 +338,8 @@ interface MutableBlock {
   initEvents: EventSpec[];
   extrinsics: ExtrinsicSpec[];
   events: number;
+  /** Storage the block's initialization writes (`BlockSpec.storage`). */
+  storage: StorageWrite[];
 }
 
 /** Lays extrinsics into blocks and tracks where each extrinsic and event lands. */
@@ -331,6 +361,7 @@ class Layout {
       initEvents: [],
       extrinsics: [],
       events: 1,
+      storage: [],
     });
     return this.blocks.length;
   }
@@ -338,10 +369,11 @@ class Layout {
    * Starts a new block whose initialization emits `events` (a session change), returns where the
    * first one is.
    */
-  session(events: readonly EventSpec[]): Placed {
+  session(events: readonly EventSpec[], storage: readonly StorageWrite[] = []): Placed {
     this.next();
     const b = this.blocks[this.blocks.length - 1]!;
     b.initEvents.push(...events);
+    b.storage.push(...storage);
     b.events += events.length;
     return { block: this.blocks.length, extrinsic: -1, firstEvent: 0 };
   }
@@ -451,7 +483,10 @@ interface ClusterInfo {
   readonly hex: string;
   readonly manager: Identity;
   readonly reserve: Uint8Array;
-  readonly shares: Shares;
+  /** The shares in force now (a governance change replaces them; each era keeps its own). */
+  shares: Shares;
+  /** The shares `create_cluster` set. */
+  readonly createdWith: Shares;
   /** The index of its first user in the scenario's users. */
   readonly userBase: number;
   /** The index of its first node in the scenario's storage nodes. */
@@ -798,6 +833,7 @@ function* scenarioSteps(
     manager: identity(seed, `${clusterNames((k + 1) as 1 | 2)}cluster-manager`),
     reserve: account(seed, `${clusterNames((k + 1) as 1 | 2)}cluster-reserve`),
     shares: k === 0 ? SHARES : SHARES_2,
+    createdWith: k === 0 ? SHARES : SHARES_2,
     userBase: k === 0 ? 0 : world.users.length,
     nodeBase: k === 0 ? 0 : nodes.length,
     eras: [],
@@ -810,6 +846,8 @@ function* scenarioSteps(
   const strangerAnchorer = identity(seed, 'anchor/stranger');
   /** Every `ValidatorsSetUpdated`: its members and where it was emitted. */
   const validatorSets: Array<{ members: Identity[]; at: Placed }> = [];
+  /** Governance changes of a cluster's shares. */
+  const governed: Array<Manifest['governance'][number]> = [];
   const setValidators = (members: Identity[]): void => {
     const at = layout.session([
       ev('DdcVerification', 'ValidatorsSetUpdated', {
@@ -839,7 +877,7 @@ function* scenarioSteps(
   // Each cluster's protocol parameters: its shares and its prices. Before 73177 the chain's
   // parameters carry the four unit prices only; compute is then priced by the project's cost
   // model alone (the same prices, docs/spec.md §6).
-  const protocolParams = (c: ClusterInfo) => {
+  const protocolParams = (c: ClusterInfo, spec = schedule[0]!) => {
     const pricing = c.world.pricing;
     return {
       treasuryShare: c.shares.treasury,
@@ -848,7 +886,7 @@ function* scenarioSteps(
       storageBondSize: 100n * 10n ** 10n,
       storageChillDelay: 100,
       storageUnbondingDelay: 100,
-      ...(schedule[0]! >= 73177
+      ...(spec >= 73177
         ? {
             costPerMbStored: pricing.perMbStored,
             costPerMbStreamed: pricing.perMbStreamed,
@@ -1073,6 +1111,7 @@ function* scenarioSteps(
       currentSpec = specOfEra(eraNo);
       layout.upgrade(currentSpec);
     }
+    if (eraNo === GOVERNANCE_ERA && clusters[1]) governanceChange(clusters[1], currentSpec);
     const eraStartBlock = layout.height + 1;
     // Per cluster: charges per user (index in `users`), costs per node (index in the cluster).
     const chargeBy = clusters.map(() => new Map<number, bigint>());
@@ -1289,6 +1328,41 @@ function* scenarioSteps(
    * `System.remark_with_event(envelope)` by `signer`; with `badHash` the node reports a
    * `Remarked` hash that is not the envelope's (a lying RPC node).
    */
+  /**
+   * Governance changes cluster `c`'s shares (`SHARES_2_GOVERNED`) at the start of an era: as
+   * `DdcClustersGov.update_cluster_protocol` enacted by a referendum, a block's initialization
+   * writes `DdcClusters.ClustersGovParams(c)` in the layout of runtime `spec` and emits
+   * `ClusterProtocolParamsSet`. Its eras from here on are settled with the new shares.
+   */
+  function governanceChange(c: ClusterInfo, spec: number): void {
+    c.shares = SHARES_2_GOVERNED;
+    const v = cereRuntimeVersion(spec);
+    const runtime = new Runtime(
+      { specName: v.specName, specVersion: spec, implName: v.implName, implVersion: v.implVersion },
+      cereMetadata(spec)
+    );
+    const write = encodeStorageWrite(
+      runtime,
+      'DdcClusters.ClustersGovParams',
+      [c.hex],
+      protocolParams(c, spec)
+    );
+    const at = layout.session(
+      [ev('DdcClusters', 'ClusterProtocolParamsSet', { clusterId: c.hex })],
+      [write]
+    );
+    governed.push({
+      clusterId: c.hex,
+      block: at.block,
+      fromEra: GOVERNANCE_ERA,
+      shares: {
+        treasury: c.shares.treasury.toString(),
+        validators: c.shares.validators.toString(),
+        reserve: c.shares.reserve.toString(),
+      },
+    });
+  }
+
   function remark(signer: Identity, envelope: Uint8Array, badHash = false): ExtrinsicSpec {
     const hash = blake2b256(envelope);
     return {
@@ -1766,9 +1840,9 @@ function* scenarioSteps(
         ranges,
         nodes: c.world.nodes.map((_, k) => c.nodeBase + k),
         shares: {
-          treasury: c.shares.treasury.toString(),
-          validators: c.shares.validators.toString(),
-          reserve: c.shares.reserve.toString(),
+          treasury: c.createdWith.treasury.toString(),
+          validators: c.createdWith.validators.toString(),
+          reserve: c.createdWith.reserve.toString(),
         },
       };
     }),
@@ -1798,6 +1872,7 @@ function* scenarioSteps(
         specVersion: specOfEra(e.era),
       }))
     ),
+    governance: governed,
     storage: storageManifest,
     reorg,
     notFinal,
@@ -1825,6 +1900,7 @@ function* scenarioSteps(
     extrinsics: b.extrinsics,
     ...(grandpaChange?.block === i + 1 ? { grandpaChange: { next: grandpaChange.next } } : {}),
     ...(layout.upgrades.has(i + 1) ? { setCode: layout.upgrades.get(i + 1)! } : {}),
+    ...(b.storage.length > 0 ? { storage: b.storage } : {}),
   }));
 
   const at = (p: Placed, k = 0) => ({

@@ -16,8 +16,10 @@ import {
   type DevnetScenarioOptions,
   PRICING,
   PRICING_2,
+  GOVERNANCE_ERA,
   SHARES,
   SHARES_2,
+  SHARES_2_GOVERNED,
   buildDevnetScenario,
   buildDevnetScenarioAsync,
   recordCost,
@@ -27,6 +29,7 @@ import { toHex, utf8 } from '../verifier/bytes.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { canonicalBytes } from '../verifier/jcs.ts';
+import { protocolFees } from '../verifier/receipts/payout.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { verifyReceipt } from '../verifier/receipt.ts';
 import {
@@ -232,7 +235,9 @@ describe('two clusters', () => {
       expect(b.attestation.clusterId).toBe(c2!.clusterId);
       expect(b.anchor.authority!.nodes).toHaveLength(2);
       expect((b.record as { cluster_id: string }).cluster_id).toBe(c2!.clusterId);
-      expect(b.conservation.shares).toEqual(hex(SHARES_2));
+      // Governance changes cluster 2's shares at the start of GOVERNANCE_ERA.
+      const shares2 = range.era >= GOVERNANCE_ERA ? SHARES_2_GOVERNED : SHARES_2;
+      expect(b.conservation.shares).toEqual(hex(shares2));
       // Charged: the era's cluster 2 records at cluster 2's prices (not cluster 1's).
       let at2 = 0n;
       let at1 = 0n;
@@ -242,7 +247,7 @@ describe('two clusters', () => {
       }
       expect(BigInt(b.conservation.charged)).toBe(at2);
       expect(at2).not.toBe(at1);
-      expect(BigInt(b.conservation.treasuryFees)).toBe((at2 * SHARES_2.treasury) / 10n ** 18n);
+      expect(BigInt(b.conservation.treasuryFees)).toBe(protocolFees(shares2, at2).treasury);
       // Cluster 1's records of the same era are charged at cluster 1's prices.
       const b1 = sc.bundle(range.from - 1, ctx);
       expect(b1.attestation.clusterId).toBe(c1!.clusterId);

@@ -16,7 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReceiptBundle } from '../api/bundle.ts';
 import { loadReceipt } from '../api/receipt.ts';
 import { ManifestIndex } from '../devnet/manifest.ts';
-import { PRICING, PRICING_2, SHARES, SHARES_2, recordCost } from '../devnet/scenario.ts';
+import {
+  GOVERNANCE_ERA,
+  PRICING,
+  PRICING_2,
+  SHARES,
+  SHARES_2,
+  SHARES_2_GOVERNED,
+  recordCost,
+} from '../devnet/scenario.ts';
 import { usageOf } from '../devnet/scenario-records.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { CATALOGUE, patternOf } from '../verifier/catalogue.ts';
@@ -113,22 +121,25 @@ describe.each(legs)('one verdict on %s', (leg) => {
         [c2.clusterId, c2.records],
       ])
     );
-    // Cluster 2's protocol parameters, as its create_cluster set them.
+    // Cluster 2's protocol parameters, as its create_cluster set them, then as governance changed
+    // them at the start of era 3 (read from DdcClusters.ClustersGovParams at that block).
     const params = (
       await db.query(
         `SELECT treasury_share::text AS treasury, validators_share::text AS validators,
-                reserve_share::text AS reserve, pricing FROM cluster_protocol_params
-          WHERE cluster_id = $1`,
+                reserve_share::text AS reserve, pricing, block_height FROM cluster_protocol_params
+          WHERE cluster_id = $1 ORDER BY block_height`,
         [c2.clusterId]
       )
     ).rows;
-    expect(params).toEqual([
-      {
-        ...c2.shares,
-        pricing: Object.fromEntries(Object.entries(PRICING_2).map(([k, v]) => [k, String(v)])),
-      },
+    const pricing2 = Object.fromEntries(Object.entries(PRICING_2).map(([k, v]) => [k, String(v)]));
+    const [gov] = m.governance;
+    expect(gov).toMatchObject({ clusterId: c2.clusterId, fromEra: GOVERNANCE_ERA });
+    expect(params.slice(1)).toEqual([
+      { ...gov!.shares, pricing: pricing2, block_height: gov!.block },
     ]);
+    expect(params[0]).toMatchObject({ ...c2.shares, pricing: pricing2 });
     expect(c2.shares).not.toEqual(c1.shares);
+    expect(gov!.shares).not.toEqual(c2.shares);
     // Every era of cluster 2 is paid (cluster 1's era 2 is not: era-not-paid), with every era
     // line passing, and fees by cluster 2's shares of its records' cost at cluster 2's prices.
     const eras = (
@@ -151,7 +162,11 @@ describe.each(legs)('one verdict on %s', (leg) => {
       }
       expect(e.charged).toBe(charged.toString());
       expect(charged).not.toBe(atCluster1Prices);
-      const f = protocolFees(SHARES_2, charged);
+      // From GOVERNANCE_ERA on, the era is settled with the shares governance set.
+      const shares = e.era >= GOVERNANCE_ERA ? SHARES_2_GOVERNED : SHARES_2;
+      const f = protocolFees(shares, charged);
+      if (e.era >= GOVERNANCE_ERA)
+        expect(protocolFees(SHARES_2, charged).treasury).not.toBe(f.treasury);
       fees.set(e.era, f);
       expect(e).toMatchObject({
         records: range.to - range.from,
