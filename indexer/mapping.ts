@@ -244,8 +244,13 @@ type DecodedOf<I> = {
   [K in keyof I]: I[K] extends { decode(x: never): infer T } ? T : never;
 }[keyof I];
 
+/** What the chain holds cannot be read as expected: a fact about the chain, stored as a line. */
+class ChainDataError extends Error {
+  override readonly name: string = 'ChainDataError';
+}
+
 /** No generated decoder of an item knows the layout the block's runtime gives it. */
-class UnknownLayoutError extends Error {
+class UnknownLayoutError extends ChainDataError {
   override readonly name = 'UnknownLayoutError';
 }
 
@@ -734,7 +739,7 @@ export async function resolveParamsReads(
     ing.paramsReads.map(async (r) => {
       const pp = await read(r.block, r.clusterId);
       if (pp === undefined) {
-        throw new Error(
+        throw new ChainDataError(
           `DdcClusters.ClustersGovParams(${r.clusterId}) holds no value at block ${r.block.height}`
         );
       }
@@ -748,6 +753,9 @@ export async function resolveParamsReads(
       addProtocolParams(ing, r.id, r.clusterId, res.value, h.height);
       continue;
     }
+    // What the chain holds (a layout no decoder knows, no value) is data: a failed line. A read
+    // that fails is not: the batch fails, nothing of it is written, and the processor retries it.
+    if (!(res.reason instanceof ChainDataError)) throw res.reason;
     const spec = h._runtime?.specVersion ?? h.specVersion;
     ing.subjects.push(decodeFailure('event', r.id, h.height, spec, GOV_PARAMS, res.reason));
   }
