@@ -2159,6 +2159,9 @@ export function describeRuntimes(s: Pick<DevnetScenario, 'runtimes' | 'manifest'
   for (const r of s.manifest.eraRounds)
     if (r.paid && !bySpec.get(r.specVersion)?.includes(r.era))
       bySpec.set(r.specVersion, [...(bySpec.get(r.specVersion) ?? []), r.era]);
-  const paid = [...bySpec].map(([spec, eras]) => `${spec}: ${eras.join(', ')}`).join('; ');
+  const paid = [...bySpec]
+    .sort(([a], [b]) => a - b)
+    .map(([spec, eras]) => `${spec}: ${eras.sort((a, b) => a - b).join(', ')}`)
+    .join('; ');
   return `${steps.join(' → ')}; eras paid under ${paid || 'none'}`;
 }

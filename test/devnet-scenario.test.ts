@@ -22,6 +22,7 @@ import {
   SHARES_2_GOVERNED,
   buildDevnetScenario,
   buildDevnetScenarioAsync,
+  describeRuntimes,
   recordCost,
 } from '../devnet/scenario.ts';
 import { bulkIdentity, clusterIdOf, usageOf } from '../devnet/scenario-records.ts';
@@ -344,5 +345,23 @@ describe('building blocks', () => {
       const m = utf8(`message for ${name}`);
       expect(toHex(b.sign(m))).toBe(toHex(a.sign(m)));
     }
+  });
+});
+
+describe('runtimes', () => {
+  it('era k is paid under the k-th Cere runtime, and the scenario says so in words', () => {
+    const sc = buildDevnetScenario({ records: 40, eras: 4 });
+    expect(sc.runtimes.genesis).toBe(73047);
+    expect(sc.runtimes.upgrades.map((u) => u.specVersion)).toEqual([73160, 73177]);
+    const [a, b] = sc.runtimes.upgrades.map((u) => u.block);
+    expect(sc.blocks[a! - 1]!.setCode).toBe(73160);
+    expect(sc.blocks[b! - 1]!.setCode).toBe(73177);
+    expect(describeRuntimes(sc)).toBe(
+      `Cere 73047 → 73160 (block ${a}) → 73177 (block ${b}); eras paid under 73047: 1; 73160: 2; 73177: 3, 4`
+    );
+    expect(() => buildDevnetScenario({ records: 10, runtimes: [73160, 73047] })).toThrow(
+      /must increase/
+    );
+    expect(() => buildDevnetScenario({ records: 10, runtimes: [73100] })).toThrow(/not one of/);
   });
 });
