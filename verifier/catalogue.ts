@@ -354,7 +354,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     step: 'conservation',
     presence: 'one',
     title:
-      'What customers were charged equals the fees, the providers\u2019 rewards and what was recorded as not distributed.',
+      'What customers were charged equals the fees, the providers\u2019 rewards and what was recorded as not distributed, or exceeds them by at most MaxDust (100,000 planck) when no remainder was recorded.',
     fails: ['NOT_BALANCED', 'NOT_PAID'],
     waits: ['NOT_PAID'],
   },
