@@ -46,6 +46,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     'seed',
     'records',
     'eras',
+    'clusters',
     'faults',
     'port',
     'host',
@@ -63,6 +64,8 @@ export async function devnetCommand(argv: string[]): Promise<number> {
   const eras = args.flags.has('eras')
     ? intFlag(args.flags.get('eras'), 'eras', 2, 1, 1000)
     : undefined;
+  // Cluster 2 (other shares, prices and nodes; honest) is the scenario's default; 1 leaves it out.
+  const clusters = intFlag(args.flags.get('clusters'), 'clusters', 2, 1, 2) as 1 | 2;
   const port = intFlag(args.flags.get('port'), 'port', 9944, 0, 65_530);
   const blockTimeMs = intFlag(args.flags.get('block-time'), 'block-time', 0, 0, 3_600_000);
   const reorgAfterMs = intFlag(args.flags.get('reorg-after'), 'reorg-after', 5000, 0, 3_600_000);
@@ -79,6 +82,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
       seed: seedFlag ?? 'devnet',
       records,
       eras,
+      clusters,
       faults,
       port,
       host: typeof hostFlag === 'string' ? hostFlag : '127.0.0.1',
