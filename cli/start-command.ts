@@ -14,7 +14,12 @@ import { ConfigError as ApiConfigError, loadApiConfig } from '../api/config.ts';
 import { type ApiServer, startApiServer } from '../api/server.ts';
 import { migrate } from '../db/data-source.ts';
 import type { Devnet } from '../devnet/devnet.ts';
-import { DEVNET_FAULTS, type DevnetFault, describeRuntimes } from '../devnet/scenario.ts';
+import {
+  CLUSTER_2_NODES,
+  DEVNET_FAULTS,
+  type DevnetFault,
+  describeRuntimes,
+} from '../devnet/scenario.ts';
 import { fetchChainInfo, rpcCalls } from '../indexer/fetch.ts';
 import { Supervisor } from '../indexer/supervisor.ts';
 import { ConfigError as SentinelConfigError, loadSentinelConfig } from '../sentinel/config.ts';
@@ -352,7 +357,8 @@ export async function startCommand(argv: string[]): Promise<number> {
     // The demo's head is known; a real chain's comes from the processor's metrics.
     let tipHeight: number | null = null;
     if (!o.rpcUrl) {
-      const nodes = 3;
+      // Storage nodes: cluster 1's three and cluster 2's (the demo runs both clusters).
+      const nodes = 3 + CLUSTER_2_NODES;
       for (let k = 0; k < 2 + nodes; k++) {
         if (!(await portFree('127.0.0.1', o.devnetPort + k)))
           throw new SetupError(

@@ -22,7 +22,7 @@ export const START_USAGE = `  start [--rpc URL] [--gar URL] [--storage URL,...] 
         [--host H] [--from N] [--no-sentinel] [--sentinel-rate N]
         [--records N] [--eras N] [--seed S] [--faults f1,f2,...|all] [--devnet-port P]
       The whole product in one process tree (what npm start runs): the chain (without --rpc, a
-      demo devnet with faults on ports 9944-9948), the database (without --database or
+      demo devnet with faults on ports 9944-9950), the database (without --database or
       DATABASE_URL, the embedded PostgreSQL in <data dir>/pg), the indexer, the API and explorer
       (port 4350) and the sentinel. Shows the indexer's progress, then the explorer and GraphQL
       URLs. Ctrl-C stops everything; the next start resumes from the database. The demo's shape:

@@ -191,7 +191,7 @@ export const SHARES_2: Shares = {
   reserve: 5n * 10n ** 16n,
 };
 /** Storage nodes of cluster 2 (each with its own provider). */
-const CLUSTER_2_NODES = 2;
+export const CLUSTER_2_NODES = 2;
 /** Records of an era that go to cluster 2 (`clusters: 2`): a quarter, at least one from 2 on. */
 export function secondClusterRecords(eraRecords: number): number {
   return eraRecords >= 2 ? Math.max(1, Math.floor(eraRecords / 4)) : 0;
