@@ -332,14 +332,14 @@ function callArgs<I extends { readonly name: string }>(
     const h = b.header;
     const id = `${h.height}-${call.extrinsicIndex}`;
     if (!ing.subjects.some((s) => s.kind === 'call' && s.id === id))
-      ing.subjects.push(decodeFailure('call', id, h.height, executedBy(b), call.name, err));
+      ing.subjects.push(decodeFailure('call', id, h.height, executedBy(b.header), call.name, err));
     return null;
   }
 }
 
-/** The spec version of the runtime that executed `b` (see `mapBlock`). */
-function executedBy(b: IBlock): number {
-  return b.header._runtime?.specVersion ?? b.header.specVersion;
+/** The spec version of the runtime that executed the block of `h` (see `mapBlock`). */
+function executedBy(h: IBlock['header']): number {
+  return h._runtime?.specVersion ?? h.specVersion;
 }
 
 /** Maps one block into `ing`. */
@@ -349,7 +349,7 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
   // The spec version a block is stored and judged with is the runtime that executed it (its
   // parent's `:code`, which subsquid decodes it with); `header.specVersion` is what the block's
   // own state reports, already the next runtime in a `set_code` block.
-  const spec = executedBy(b);
+  const spec = executedBy(b.header);
   ing.blocks++;
   ing.events += b.events.length;
   ing.add('block', [
@@ -756,8 +756,9 @@ export async function resolveParamsReads(
     // What the chain holds (a layout no decoder knows, no value) is data: a failed line. A read
     // that fails is not: the batch fails, nothing of it is written, and the processor retries it.
     if (!(res.reason instanceof ChainDataError)) throw res.reason;
-    const spec = h._runtime?.specVersion ?? h.specVersion;
-    ing.subjects.push(decodeFailure('event', r.id, h.height, spec, GOV_PARAMS, res.reason));
+    ing.subjects.push(
+      decodeFailure('event', r.id, h.height, executedBy(h), GOV_PARAMS, res.reason)
+    );
   }
   ing.paramsReads.length = 0;
 }
