@@ -31,3 +31,24 @@ export const CERE_RUNTIMES: readonly CereRuntime[] = Object.freeze([
 
 /** The newest runtime the devnet knows: single-runtime chains and layout variants build on it. */
 export const LATEST_CERE_SPEC = 73177;
+
+/**
+ * Cere's last `dev`-line runtime with the "billing report" payout design (spec 71000,
+ * `runtime/cere-dev/src/lib.rs @b3fd400687f1`: `spec_version: 71000`, `transaction_version: 24`):
+ * DdcPayouts declares events only (`BillingReportInitialized` … `BillingFingerprintCommited`) and
+ * the payout steps are calls of DdcVerification (`commit_billing_fingerprint`,
+ * `begin_billing_report`, … `end_billing_report`, `skip_dac_validation_to_era`). Its metadata is
+ * built like the others' (devnet/metadata.ts, docs/cere-runtimes.md §18), but it is not one of
+ * `CERE_RUNTIMES`: the devnet's demo, indexer and verifier follow the receipt design of 73000 on.
+ */
+export const CERE_BILLING_REPORT_RUNTIME: CereRuntime = Object.freeze({
+  specVersion: 71000,
+  transactionVersion: 24,
+  commit: 'b3fd400687f1',
+});
+
+/** Every Cere runtime the devnet can describe, oldest first: 71000, then `CERE_RUNTIMES`. */
+export const ALL_CERE_RUNTIMES: readonly CereRuntime[] = Object.freeze([
+  CERE_BILLING_REPORT_RUNTIME,
+  ...CERE_RUNTIMES,
+]);
