@@ -129,7 +129,7 @@ export class LiveFeed {
     const rows = (
       await this.db.query(
         `SELECT * FROM verification_line
-          WHERE NOT ok AND NOT pending
+          WHERE NOT ok AND NOT pending AND NOT skipped
             AND (block_height, subject_kind, subject_id, seq) > ($1::int4, $2::text, $3::text, $4::int4)
             AND block_height <= $5
           ORDER BY block_height, subject_kind, subject_id, seq LIMIT ${PAGE}`,

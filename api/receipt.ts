@@ -5,6 +5,7 @@
  * (`orderReceiptLines`). What the indexer does not store is produced by the verifier's own
  * subject functions, so it reads exactly as an offline check of the bundle does:
  * - settlement lines of an era not paid (they wait, or fail once a later era was paid instead)
+ *   or skipped by Root (`force_skip_inspection`: they do not apply, `ERA_SKIPPED`)
  *   and of a record that could not be read (nothing to settle: they fail);
  * - a subject missing altogether (never expected) is filled from the catalogue as failed lines,
  *   so no line of a receipt can disappear.
@@ -23,6 +24,7 @@ import {
 import {
   DEFAULT_POLICY,
   type EraOutcome,
+  type EraState,
   completeSubject,
   orderReceiptLines,
   verifySettlementSubject,
@@ -56,6 +58,7 @@ export interface ReceiptOut {
   readonly passed: number;
   readonly failed: number;
   readonly pending: number;
+  readonly skipped: number;
   readonly pendingSteps: Step[];
   readonly lines: ReceiptLineOut[];
 }
@@ -64,8 +67,16 @@ export function reasonOf(code: string | null | undefined): string | null {
   return code ? ((REASONS as Record<string, string>)[code] ?? null) : null;
 }
 
-export function statusOf(row: { ok: boolean; pending?: boolean | null }): LineStatus {
-  return row.ok ? 'pass' : row.pending ? 'pending' : 'fail';
+/**
+ * A stored line's status: `pass` when ok, else `pending` when it waits, else `skipped` when Root
+ * skipped the era (the check does not apply), else `fail`.
+ */
+export function statusOf(row: {
+  ok: boolean;
+  pending?: boolean | null;
+  skipped?: boolean | null;
+}): LineStatus {
+  return row.ok ? 'pass' : row.pending ? 'pending' : row.skipped ? 'skipped' : 'fail';
 }
 
 interface ActivityRow {
@@ -104,6 +115,7 @@ interface StoredLine {
   check_name: string;
   ok: boolean;
   pending: boolean;
+  skipped: boolean;
   code: string | null;
   rule: string;
   basis: string;
@@ -124,11 +136,26 @@ const asLine = (l: StoredLine): Line =>
     ...(l.source ? { source: l.source } : {}),
   }) as Line;
 
-/** The era's outcome as its stored `settlement.paid` line says (roots are not needed here). */
+/**
+ * The era's outcome as its stored `settlement.paid` line says (roots are not needed here): that
+ * line is skipped exactly when the era's `ClusterEraPaid` is Root's skip (payout_line kind
+ * `skipped`) and the chain proves it.
+ */
 function eraOutcomeOf(eraLines: readonly Line[]): EraOutcome {
   const paid = eraLines.find((l) => l.check === 'settlement.paid');
-  const state = !paid || paid.status === 'pending' ? 'pending' : paid.ok ? 'paid' : 'unpaid';
-  return { state, payersRoot: null, payeesRoot: null };
+  return { state: eraStateOfPaidLine(paid), payersRoot: null, payeesRoot: null };
+}
+
+const PAID_LINE_STATE: Readonly<Record<LineStatus, EraState>> = {
+  pass: 'paid',
+  fail: 'unpaid',
+  pending: 'pending',
+  skipped: 'skipped',
+};
+
+/** Where an era stands by its `settlement.paid` line (none stored yet: pending). */
+export function eraStateOfPaidLine(paid: { readonly status: LineStatus } | undefined): EraState {
+  return paid ? PAID_LINE_STATE[paid.status] : 'pending';
 }
 
 /** Finds the activity record by its row id or its record id (the first anchored copy). */
@@ -157,8 +184,8 @@ export async function loadReceipt(
   );
   const stored = (
     await db.query(
-      `SELECT subject_kind, subject_id, seq, step, check_name, ok, pending, code, rule, basis,
-              facts, source
+      `SELECT subject_kind, subject_id, seq, step, check_name, ok, pending, skipped, code, rule,
+              basis, facts, source
          FROM verification_line WHERE ${cond.join(' OR ')} ORDER BY seq`,
       subjects.flat()
     )
@@ -228,7 +255,7 @@ export async function loadReceipt(
     // The registry's kind of the batch's record format (verifier/kinds.ts).
     kind: kindOfFormat(Number(r.record_format))?.id ?? `format-${r.record_format}`,
     status: statusOfTally(t),
-    ok: t.failed === 0 && t.pending === 0,
+    ok: t.failed === 0 && t.pending === 0 && t.skipped === 0,
     ...t,
     pendingSteps: [
       ...new Set(lines.filter((l) => l.status === 'pending').map((l) => l.step as Step)),

@@ -64,7 +64,12 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
       VerificationLine: {
         ...generated.types.VerificationLine,
         reason: (row: Row) => reasonOf(row.code as string | null),
-        status: (row: Row) => statusOf({ ok: row.ok === true, pending: row.pending === true }),
+        status: (row: Row) =>
+          statusOf({
+            ok: row.ok === true,
+            pending: row.pending === true,
+            skipped: row.skipped === true,
+          }),
       },
       SentinelCheck: {
         ...generated.types.SentinelCheck,

@@ -192,8 +192,10 @@ export async function checkStats(ctx: ApiContext, args: Record<string, unknown>)
     CHECK_DIMS,
     args,
     `count(*)::int AS lines, (count(*) FILTER (WHERE t0.ok))::int AS passed,
-     (count(*) FILTER (WHERE NOT t0.ok AND NOT t0.pending))::int AS failed,
-     (count(*) FILTER (WHERE t0.pending))::int AS pending, max(t0.block_height) AS "lastBlockHeight"`,
+     (count(*) FILTER (WHERE NOT t0.ok AND NOT t0.pending AND NOT t0.skipped))::int AS failed,
+     (count(*) FILTER (WHERE t0.pending))::int AS pending,
+     (count(*) FILTER (WHERE NOT t0.ok AND NOT t0.pending AND t0.skipped))::int AS skipped,
+     max(t0.block_height) AS "lastBlockHeight"`,
     cluster === null ? undefined : clusterLines(cluster)
   );
   return (await ctx.db.query(q.sql, q.values)).rows;

@@ -1,10 +1,26 @@
 /** Human-readable rendering of receipt lines for the terminal. */
-import { REASONS, type Line } from '../verifier/lines.ts';
+import { REASONS, type Line, type LineStatus } from '../verifier/lines.ts';
 import type { EvidenceReport } from '../verifier/evidence.ts';
 import type { BundleReport, Receipt } from '../verifier/receipt.ts';
 
 const paint = (on: boolean, code: number, s: string): string =>
   on ? `\x1b[${code}m${s}\x1b[0m` : s;
+
+/** Each line status's mark and colour: green passes, red fails, yellow waits, cyan is skipped. */
+const MARKS: Readonly<Record<LineStatus, { mark: string; color: number }>> = {
+  pass: { mark: 'PASS', color: 32 },
+  fail: { mark: 'FAIL', color: 31 },
+  pending: { mark: 'WAIT', color: 33 },
+  skipped: { mark: 'SKIP', color: 36 },
+};
+
+/** What a line's reason is prefixed with: what a waiting line waits for, what a skip makes moot. */
+const REASON_PREFIX: Readonly<Record<LineStatus, string>> = {
+  pass: '',
+  fail: '',
+  pending: 'waits: ',
+  skipped: 'skipped: ',
+};
 
 function factText(facts: Line['facts']): string {
   return Object.entries(facts)
@@ -20,18 +36,11 @@ function lineText(
   trustedBy: string
 ): string[] {
   const out: string[] = [];
-  const waiting = l.status === 'pending';
-  const mark = l.ok
-    ? paint(color, 32, 'PASS')
-    : waiting
-      ? paint(color, 33, 'WAIT')
-      : paint(color, 31, 'FAIL');
+  const { mark, color: tint } = MARKS[l.status];
   const trust = l.basis === 'trusted' ? ` (trusted: ${trustedBy})` : '';
-  out.push(`  ${mark} ${l.check}  [${l.rule}]${trust}`);
+  out.push(`  ${paint(color, tint, mark)} ${l.check}  [${l.rule}]${trust}`);
   if (!l.ok && l.code)
-    out.push(
-      `       ${paint(color, waiting ? 33 : 31, l.code)}: ${waiting ? 'waits: ' : ''}${REASONS[l.code]}`
-    );
+    out.push(`       ${paint(color, tint, l.code)}: ${REASON_PREFIX[l.status]}${REASONS[l.code]}`);
   const facts = factText(l.facts);
   if (facts && (!l.ok || verbose)) out.push(`       ${facts}`);
   if (l.source && (!l.ok || verbose)) out.push(`       source: ${JSON.stringify(l.source)}`);
@@ -58,6 +67,26 @@ export function formatEvidence(r: EvidenceReport, color: boolean, verbose = fals
   return out.join('\n');
 }
 
+/** A receipt's verdict by its status. */
+const VERDICTS: Readonly<Record<LineStatus, string>> = {
+  pass: 'VERIFIED',
+  fail: 'FAILED',
+  pending: 'PENDING',
+  skipped: 'SKIPPED',
+};
+
+/**
+ * A receipt's word in the one-line-per-bundle listing of several bundles, padded to one width:
+ * VERIFIED, UNPINNED (passes, proofs not pinned), FAILED, PENDING or SKIPPED.
+ */
+export function manyWord(r: {
+  readonly status: LineStatus;
+  readonly chain: { readonly pinned: boolean };
+}): string {
+  const word = r.status === 'pass' && !r.chain.pinned ? 'UNPINNED' : VERDICTS[r.status];
+  return word.padEnd(9);
+}
+
 export function formatReceipt(
   r: Receipt & { readonly chain?: BundleReport['chain'] },
   color: boolean,
@@ -79,15 +108,15 @@ export function formatReceipt(
   }
   out.push('');
   const unpinned = r.status === 'pass' && r.chain !== undefined && !r.chain.pinned;
-  const verdict =
-    r.status === 'pass'
-      ? unpinned
-        ? paint(color, 33, 'CONSISTENT, NOT PINNED')
-        : paint(color, 32, 'VERIFIED')
-      : r.status === 'pending'
-        ? paint(color, 33, 'PENDING')
-        : paint(color, 31, 'FAILED');
-  out.push(`${verdict}: ${r.passed} passed, ${r.failed} failed, ${r.pending} waiting`);
+  const verdict = unpinned
+    ? paint(color, 33, 'CONSISTENT, NOT PINNED')
+    : paint(color, MARKS[r.status].color, VERDICTS[r.status]);
+  const skipped = r.skipped > 0 ? `, ${r.skipped} skipped` : '';
+  out.push(`${verdict}: ${r.passed} passed, ${r.failed} failed, ${r.pending} waiting${skipped}`);
+  if (r.status === 'skipped')
+    out.push(
+      "Root skipped the era's payout (force_skip_inspection): no one was charged or rewarded for it, so its settlement checks do not apply"
+    );
   if (r.chain) {
     if (r.chain.pinned) out.push(`chain facts proven and pinned by ${r.chain.pinnedBy}`);
     else if (r.chain.proven)

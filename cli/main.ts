@@ -17,7 +17,8 @@ import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
 import { SetupError, UsageError, type Args, parseArgs } from './args.ts';
 import { CliConfigError, loadConfig } from './config.ts';
 import { DEVNET_USAGE, INDEX_USAGE, SENTINEL_USAGE, SERVE_USAGE, START_USAGE } from './usage.ts';
-import { formatEvidence, formatReceipt } from './format.ts';
+import { type VerifyCounts, exitCodeOf, exitCodeOfMany } from './exit-codes.ts';
+import { formatEvidence, formatReceipt, manyWord } from './format.ts';
 import { trustFromFlags } from './trust.ts';
 
 const VERIFY_USAGE = `  verify <bundle.json|-> [more.json ...] [--json] [--verbose] [--rule cere67|twoThirds]
@@ -35,7 +36,9 @@ const VERIFY_USAGE = `  verify <bundle.json|-> [more.json ...] [--json] [--verbo
       Exit 0: every line passes and the proofs are pinned; 1: a line fails; 2: the bundle is
       malformed or unreadable; 3: every line passes but no trust root pinned the proofs (the
       bundle is consistent with itself, not shown to be the chain you trust); 4: no line fails
-      but some wait for an input (an era not paid yet, the GAR service, a grant anchor).
+      but some wait for an input (an era not paid yet, the GAR service, a grant anchor); 5: the
+      era was skipped by Root (force_skip_inspection): no line fails or waits, the settlement
+      checks do not apply. Several bundles exit with the worst: 2, then 1, 4, 5, 3, 0.
       --verbose prints the facts of passing lines too. Several bundles are checked on all
       cores, one line each.
       A sentinel evidence file is recognised by its format and checked the same way: the
@@ -154,21 +157,9 @@ function flagValue(args: Args, name: string): string | undefined {
 }
 
 /**
- * The exit code of a checked bundle: 1 a line fails, 4 a line waits, 3 every line passes but
- * no trust root pinned the proofs, 0 verified and pinned.
- */
-function exitCodeOf(r: {
-  status: 'pass' | 'fail' | 'pending';
-  chain: { pinned: boolean };
-}): number {
-  if (r.status === 'fail') return 1;
-  if (r.status === 'pending') return 4;
-  return r.chain.pinned ? 0 : 3;
-}
-
-/**
  * Many bundles: verified on all cores, one line each (NDJSON with --json), then a total. Exit 2 if
- * any bundle is unreadable or malformed, else 1 if any receipt fails, else 4 if any waits, else 0.
+ * any bundle is unreadable or malformed, else 1 if any receipt fails, else 4 if any waits, else 5
+ * if any era was skipped, else 3 if any is not pinned, else 0 (`exitCodeOfMany`).
  */
 async function verifyMany(
   files: readonly string[],
@@ -196,7 +187,7 @@ async function verifyMany(
   const pool = new ReceiptPool({ policy, trust });
   const results = await pool.verify(texts);
   await pool.close();
-  const counts = { verified: 0, failed: 0, pending: 0, unpinned: 0, malformed: 0 };
+  const counts = { verified: 0, failed: 0, pending: 0, skipped: 0, unpinned: 0, malformed: 0 };
   results.forEach((r, i) => {
     const file = files[i]!;
     const readError = readErrors.get(i);
@@ -211,6 +202,7 @@ async function verifyMany(
     const rc = r.receipt;
     if (rc.status === 'fail') counts.failed++;
     else if (rc.status === 'pending') counts.pending++;
+    else if (rc.status === 'skipped') counts.skipped++;
     else if (!rc.chain.pinned) counts.unpinned++;
     else counts.verified++;
     if (json) process.stdout.write(JSON.stringify({ file, ...rc }) + '\n');
@@ -218,25 +210,19 @@ async function verifyMany(
       const failing = rc.lines
         .filter((l) => l.status === 'fail')
         .map((l) => `${l.check}:${l.code}`);
-      const word =
-        rc.status === 'pass' && !rc.chain.pinned
-          ? 'UNPINNED '
-          : { pass: 'VERIFIED ', fail: 'FAILED   ', pending: 'PENDING  ' }[rc.status];
-      process.stdout.write(`${word} ${file}  ${rc.recordId}  ${failing.join(' ')}\n`);
+      process.stdout.write(`${manyWord(rc)} ${file}  ${rc.recordId}  ${failing.join(' ')}\n`);
     }
   });
-  const total = `${files.length} bundles: ${counts.verified} verified, ${counts.unpinned} consistent but not pinned, ${counts.failed} failed, ${counts.pending} pending, ${counts.malformed} malformed`;
+  const total = manyTotal(files.length, counts);
   if (json) process.stderr.write(total + '\n');
   else process.stdout.write(total + '\n');
-  return counts.malformed > 0
-    ? 2
-    : counts.failed > 0
-      ? 1
-      : counts.pending > 0
-        ? 4
-        : counts.unpinned > 0
-          ? 3
-          : 0;
+  return exitCodeOfMany(counts);
+}
+
+/** The closing line of several bundles (skipped eras named only when there are some). */
+function manyTotal(n: number, c: VerifyCounts): string {
+  const skipped = c.skipped > 0 ? `, ${c.skipped} skipped` : '';
+  return `${n} bundles: ${c.verified} verified, ${c.unpinned} consistent but not pinned, ${c.failed} failed, ${c.pending} pending${skipped}, ${c.malformed} malformed`;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -176,19 +176,26 @@ async function storedState(pool: pg.Pool): Promise<StoredState> {
   };
 }
 
+/**
+ * Subjects of one kind (anchor, era, settlement): with a failed line, with a waiting one (none
+ * failed), with a line a skipped era made moot (none failed or waiting), and all.
+ */
+interface SubjectCounts {
+  readonly kind: string;
+  readonly failing: number;
+  readonly waiting: number;
+  readonly skipped: number;
+  readonly total: number;
+}
+
 interface Receipts {
   readonly total: number;
   /** Records with a failed line of their own (record, consent, registration). */
   readonly failing: number;
   /** Records with no failed line of their own but one that waits for an input. */
   readonly waiting: number;
-  /** Subjects by kind (anchor, era, settlement): with a failed line, with a waiting one, all. */
-  readonly subjects: ReadonlyArray<{
-    kind: string;
-    failing: number;
-    waiting: number;
-    total: number;
-  }>;
+  /** Subjects by kind. */
+  readonly subjects: readonly SubjectCounts[];
   readonly sampleFailing: string | null;
   readonly sampleOk: string | null;
 }
@@ -204,15 +211,16 @@ async function receiptCounts(pool: pg.Pool): Promise<Receipts> {
     }>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE failed > 0)::int AS failing,
               count(*) FILTER (WHERE failed = 0 AND pending > 0)::int AS waiting,
-              (SELECT id FROM activity_record WHERE NOT ok ORDER BY block_height, id LIMIT 1) AS bad,
+              (SELECT id FROM activity_record WHERE failed > 0 ORDER BY block_height, id LIMIT 1) AS bad,
               (SELECT id FROM activity_record WHERE ok ORDER BY block_height, id LIMIT 1) AS good
          FROM activity_record`
     )
   ).rows[0]!;
   const subjects = (
-    await pool.query<{ kind: string; failing: number; waiting: number; total: number }>(
+    await pool.query<SubjectCounts>(
       `SELECT kind, count(*) FILTER (WHERE failed > 0)::int AS failing,
               count(*) FILTER (WHERE failed = 0 AND pending > 0)::int AS waiting,
+              count(*) FILTER (WHERE failed = 0 AND pending = 0 AND skipped > 0)::int AS skipped,
               count(*)::int AS total
          FROM verification_subject GROUP BY kind ORDER BY kind`
     )
@@ -557,16 +565,17 @@ export async function startCommand(argv: string[]): Promise<number> {
         );
         const plural = (kind: string): string =>
           kind === 'batch' ? 'batches' : kind.endsWith('s') ? kind : `${kind}s`;
-        const bad = r.subjects.filter((x) => x.failing > 0);
-        if (bad.length > 0)
-          lines.push(
-            `             failing: ${bad.map((x) => `${x.failing} of ${x.total} ${plural(x.kind)}`).join(', ')}`
-          );
-        const waiting = r.subjects.filter((x) => x.waiting > 0);
-        if (waiting.length > 0)
-          lines.push(
-            `             waiting: ${waiting.map((x) => `${x.waiting} of ${x.total} ${plural(x.kind)}`).join(', ')}`
-          );
+        for (const [label, of] of [
+          ['failing', (x) => x.failing],
+          ['waiting', (x) => x.waiting],
+          ['skipped', (x) => x.skipped],
+        ] as ReadonlyArray<readonly [string, (x: SubjectCounts) => number]>) {
+          const some = r.subjects.filter((x) => of(x) > 0);
+          if (some.length > 0)
+            lines.push(
+              `             ${label}: ${some.map((x) => `${of(x)} of ${x.total} ${plural(x.kind)}`).join(', ')}`
+            );
+        }
         if (r.sampleFailing)
           lines.push(`             a failing one: ${url}/receipt/${r.sampleFailing}`);
         else if (r.sampleOk) lines.push(`             one of them:   ${url}/receipt/${r.sampleOk}`);

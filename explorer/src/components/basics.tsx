@@ -97,12 +97,17 @@ export function Loaded<T>(props: {
   return <Loading what={props.what} />;
 }
 
-/** Passed / failed / pending, in words and colour (never colour alone). */
+/**
+ * Passed / failed / pending / skipped, in words and colour (never colour alone). Skipped (Root
+ * skipped the era's payout, so the check does not apply) is neutral: neither green nor red.
+ */
 export function Status(props: {
   ok: boolean | null | undefined;
   pending?: boolean;
+  skipped?: boolean;
   label?: string;
 }) {
+  if (props.skipped) return <span className="badge skipped">⊘ {props.label ?? 'skipped'}</span>;
   if (props.pending || props.ok === null || props.ok === undefined) {
     return <span className="badge pending">◔ {props.label ?? 'pending'}</span>;
   }

@@ -20,7 +20,10 @@ export interface CheckLine {
   step: string;
   check: string;
   ok: boolean;
-  /** pass, fail or pending (a pending line waits for an input and is never shown as passed). */
+  /**
+   * pass, fail, pending or skipped (a pending line waits for an input; a skipped one does not
+   * apply because Root skipped the era; neither is ever shown as passed).
+   */
   status?: string;
   code?: string | null;
   reason?: string | null;
@@ -52,10 +55,32 @@ export function SourceView(props: { source: LineSource | null | undefined }) {
   return <span className="source">{parts.map((p, i) => [i > 0 ? ' · ' : null, p])}</span>;
 }
 
+/** A line's status as the explorer shows it. */
+export type ShownStatus = 'pass' | 'fail' | 'pending' | 'skipped';
+
+const SHOWN: readonly string[] = ['pass', 'fail', 'pending', 'skipped'] satisfies ShownStatus[];
+
 /** A line's status, from `status` when the API sent it, else from `ok`. */
-export function lineStatus(l: { ok: boolean; status?: string }): 'pass' | 'fail' | 'pending' {
-  if (l.status === 'pass' || l.status === 'fail' || l.status === 'pending') return l.status;
+export function lineStatus(l: { ok: boolean; status?: string }): ShownStatus {
+  if (l.status !== undefined && SHOWN.includes(l.status)) return l.status as ShownStatus;
   return l.ok ? 'pass' : 'fail';
+}
+
+/** The class of a row or text of this status (`ok`, `bad`, `pending`, `skipped`). */
+export function statusClass(status: ShownStatus): string {
+  return status === 'pass' ? 'ok' : status === 'fail' ? 'bad' : status;
+}
+
+/** The badge of a line status. */
+export function LineStatusBadge(props: { status: ShownStatus; label?: string }) {
+  const s = props.status;
+  return (
+    <Status
+      ok={s === 'pass' ? true : s === 'fail' ? false : null}
+      skipped={s === 'skipped'}
+      label={props.label ?? (s === 'pending' ? 'waits' : undefined)}
+    />
+  );
 }
 
 export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: number }) {
@@ -66,22 +91,19 @@ export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: num
   const [opened, setOpened] = useState(false);
   return (
     <li
-      className={`line ${status === 'pass' ? 'ok' : status === 'fail' ? 'bad' : 'pending'}`}
+      className={`line ${statusClass(status)}`}
       data-check={l.check}
       data-ok={String(l.ok)}
       data-status={status}
     >
       <details onToggle={(e) => e.currentTarget.open && setOpened(true)}>
         <summary>
-          <Status
-            ok={status === 'pass' ? true : status === 'fail' ? false : null}
-            label={status === 'pending' ? 'waits' : undefined}
-          />
+          <LineStatusBadge status={status} />
           <span className="check mono">{l.check}</span>
           <span className="reason">
             {status === 'pass'
               ? (title ?? describePass(l))
-              : (l.reason ?? l.code ?? (status === 'pending' ? 'waiting' : 'failed'))}
+              : (l.reason ?? l.code ?? NO_REASON[status])}
           </span>
           {status !== 'pass' && l.code && <span className="code mono">{l.code}</span>}
           <span className={`basis ${l.basis}`} title={BASIS[l.basis] ?? l.basis}>
@@ -102,6 +124,13 @@ export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: num
                 nor failed, and a receipt with a waiting line is never shown as verified.
               </p>
             )}
+            {status === 'skipped' && (
+              <p className="skipped-text">
+                This line does not apply (<code>{l.code}</code>): Root skipped the era’s payout
+                (force_skip_inspection), so no one was charged or rewarded for it. It is neither
+                passed nor failed, and a receipt with a skipped line is never shown as verified.
+              </p>
+            )}
             <p className="muted">
               Rule <code>{l.rule}</code>. {BASIS[l.basis] ?? ''}
             </p>
@@ -115,6 +144,14 @@ export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: num
     </li>
   );
 }
+
+/** What a non-passing line says when it has no reason code. */
+const NO_REASON: Record<ShownStatus, string> = {
+  pass: 'passed',
+  fail: 'failed',
+  pending: 'waiting',
+  skipped: 'skipped',
+};
 
 const BASIS: Record<string, string> = {
   checked: 'Recomputed by the verifier from signed data and proofs.',

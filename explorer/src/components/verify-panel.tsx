@@ -10,6 +10,7 @@ import type { Line } from '../../../verifier/lines.ts';
 import type { BundleReport } from '../../../verifier/receipt.ts';
 import { duration, count } from '../format.ts';
 import { verifyPool } from '../verify/pool.ts';
+import { type ShownStatus, statusClass } from './lines.tsx';
 import {
   type TrustSettings,
   loadTrustSettings,
@@ -120,14 +121,7 @@ export function VerifyPanel(props: {
 }) {
   const s = props.state;
   const running = s.status === 'running';
-  const cls =
-    s.status === 'done'
-      ? s.receipt?.status === 'pass'
-        ? 'ok'
-        : s.receipt?.status === 'pending'
-          ? 'pending'
-          : 'bad'
-      : '';
+  const cls = s.status === 'done' ? statusClass(s.receipt ? s.receipt.status : 'fail') : '';
   return (
     <section className={`verify-panel ${cls}`} aria-labelledby="verify-h" aria-live="polite">
       <h2 id="verify-h">Verify in my browser</h2>
@@ -175,6 +169,9 @@ export function VerifyPanel(props: {
     </section>
   );
 }
+
+/** The mark of a line status in the chain step's list. */
+const SYMBOL: Record<ShownStatus, string> = { pass: '✓', fail: '✗', pending: '◔', skipped: '⊘' };
 
 /** "Check against my node" and the authority set, remembered in this browser. */
 export function TrustForm() {
@@ -237,13 +234,7 @@ export function ChainStatus(props: { receipt: BundleReport }) {
       <ul className="chain-lines">
         {lines.map((l) => (
           <li key={l.check} data-check={l.check} data-status={l.status}>
-            <span
-              className={
-                l.status === 'pass' ? 'ok-text' : l.status === 'fail' ? 'bad-text' : 'pending-text'
-              }
-            >
-              {l.status === 'pass' ? '✓' : l.status === 'fail' ? '✗' : '◔'}
-            </span>{' '}
+            <span className={`${statusClass(l.status)}-text`}>{SYMBOL[l.status]}</span>{' '}
             <code>{l.check}</code>
             {l.code ? ` ${l.code}` : ''}
           </li>
@@ -265,17 +256,15 @@ function LocalVerdict(props: {
 }) {
   const s = props.check;
   const r = props.receipt;
-  const checked = r.lines.filter((l) => l.basis === 'checked' && l.status !== 'pending');
-  const trusted = r.lines.filter((l) => l.basis === 'trusted' && l.status !== 'pending');
+  const decided = (l: Line) => l.status !== 'pending' && l.status !== 'skipped';
+  const checked = r.lines.filter((l) => l.basis === 'checked' && decided(l));
+  const trusted = r.lines.filter((l) => l.basis === 'trusted' && decided(l));
   const waiting = r.lines.filter((l) => l.status === 'pending');
+  const moot = r.lines.filter((l) => l.status === 'skipped');
   const names = (lines: readonly Line[]) => [...new Set(lines.map((l) => l.check))].join(', ');
   return (
     <div data-testid="local-verdict" data-ok={String(r.ok)} data-status={r.status}>
-      <p
-        className={
-          r.status === 'pass' ? 'ok-text' : r.status === 'pending' ? 'pending-text' : 'bad-text'
-        }
-      >
+      <p className={`${statusClass(r.status)}-text`}>
         <b>
           {r.status === 'pass' && !r.chain.pinned
             ? `◔ All ${r.lines.length} lines hold in your browser; the chain facts are not pinned`
@@ -283,7 +272,9 @@ function LocalVerdict(props: {
               ? `✓ All ${r.lines.length} lines hold in your browser`
               : r.status === 'fail'
                 ? `✗ ${r.failed} of ${r.lines.length} lines fail in your browser`
-                : `◔ ${r.pending} of ${r.lines.length} lines wait for an input; none fails`}
+                : r.status === 'skipped'
+                  ? `⊘ ${r.skipped} of ${r.lines.length} lines skipped: Root skipped the era’s payout; none fails or waits`
+                  : `◔ ${r.pending} of ${r.lines.length} lines wait for an input; none fails`}
         </b>{' '}
         <span data-testid="verify-time">
           ({duration(s.verifyMs)} to verify, {duration(s.fetchMs)} to download {count(s.bytes)}{' '}
@@ -322,6 +313,13 @@ function LocalVerdict(props: {
               ? ` (the API waits on the same steps: ${props.apiPendingSteps.join(', ')})`
               : ''}
             ; these lines are neither passed nor failed.
+          </li>
+        )}
+        {moot.length > 0 && (
+          <li>
+            <b>Skipped</b> ({moot.length} lines: {names(moot)}): Root skipped the era’s payout
+            (force_skip_inspection), so no one was charged or rewarded for it and these checks do
+            not apply; they are neither passed nor failed.
           </li>
         )}
         <li>

@@ -16,6 +16,7 @@ import {
   Table,
 } from '../components/basics.tsx';
 import { AccountLink, BlockLink, ChainRefLink, EraLink, HashLink } from '../components/links.tsx';
+import { EraVerdict, eraFails, eraSkipped } from '../components/era-status.tsx';
 import { SYMBOL, amount, count, percent, short, tokens } from '../format.ts';
 import { ChartFigure, type EraPoint, EraHistoryChart } from '../charts/charts.tsx';
 import { big } from '../charts/era-math.ts';
@@ -45,6 +46,7 @@ interface ClusterData {
       ok: boolean;
       failed: number;
       blockHeight: number;
+      paid: { kind: string } | null;
     }>;
   } | null;
   activityStats: Array<{
@@ -64,12 +66,14 @@ const CLUSTER = `query Cluster($id: String!) {
       id treasuryShare validatorsShare reserveShare pricing blockHeight
     }
     nodeEvents(orderBy: [blockHeight_ASC, id_ASC], limit: 1000) { id nodeId kind blockHeight }
-    eraPayouts(orderBy: [era_ASC], limit: 1000) { era charged rewarded records ok failed blockHeight }
+    eraPayouts(orderBy: [era_ASC], limit: 1000) {
+      era charged rewarded records ok failed blockHeight paid { kind }
+    }
   }
   activityStats(groupBy: [ERA], where: { clusterId_eq: $id }, limit: 1000) {
     era records passed failed verificationRate
   }
-  checkStats(groupBy: [STEP, CODE], clusterId: $id, where: { ok_eq: false }) {
+  checkStats(groupBy: [STEP, CODE], clusterId: $id, where: { ok_eq: false, skipped_eq: false }) {
     step code failed lastBlockHeight
   }
 }`;
@@ -317,12 +321,13 @@ function EraHistory(props: { data: ClusterData; c: NonNullable<ClusterData['clus
   const paid = eras.filter((r) => r.payout).length;
   const records = eras.reduce((s, r) => s + (r.stats?.records ?? 0), 0);
   const passed = eras.reduce((s, r) => s + (r.stats?.passed ?? 0), 0);
-  const failing = eras.filter((r) => r.payout && !r.payout.ok).length;
+  const failing = eras.filter((r) => r.payout && eraFails(r.payout)).length;
+  const skipped = eras.filter((r) => r.payout && eraSkipped(r.payout)).length;
   return (
     <Section title="Eras" id="eras">
       <ChartFigure
         title="Era history"
-        summary={`${eras.length > CHART_ERAS ? `The newest ${CHART_ERAS} of ${eras.length} eras` : `${eras.length} eras`}: charged and rewarded per era (bars, ${SYMBOL}), and the share of activity records that verified (dashed line, right axis). Over all eras ${count(passed)} of ${count(records)} records verified (${percent(records ? passed / records : null)}); ${paid} eras paid, ${failing} with failed era checks. The table below has every number.`}
+        summary={`${eras.length > CHART_ERAS ? `The newest ${CHART_ERAS} of ${eras.length} eras` : `${eras.length} eras`}: charged and rewarded per era (bars, ${SYMBOL}), and the share of activity records that verified (dashed line, right axis). Over all eras ${count(passed)} of ${count(records)} records verified (${percent(records ? passed / records : null)}); ${paid} eras paid, ${failing} with failed era checks${skipped > 0 ? `, ${skipped} skipped by Root (no one charged or rewarded)` : ''}. The table below has every number.`}
       >
         <EraHistoryChart data={points} title="Era history" />
       </ChartFigure>
@@ -341,7 +346,7 @@ function EraHistory(props: { data: ClusterData; c: NonNullable<ClusterData['clus
         </thead>
         <tbody>
           {[...eras].reverse().map((r) => (
-            <tr key={r.era} className={r.payout && !r.payout.ok ? 'bad-row' : undefined}>
+            <tr key={r.era} className={r.payout && eraFails(r.payout) ? 'bad-row' : undefined}>
               <td>
                 <EraLink clusterId={props.c.id} era={r.era} />
               </td>
@@ -355,10 +360,7 @@ function EraHistory(props: { data: ClusterData; c: NonNullable<ClusterData['clus
               <td className="num">{r.payout ? amount(r.payout.rewarded) : '—'}</td>
               <td>
                 {r.payout ? (
-                  <Status
-                    ok={r.payout.ok}
-                    label={r.payout.ok ? 'all passed' : `${r.payout.failed} failed`}
-                  />
+                  <EraVerdict ok={r.payout.ok} failed={r.payout.failed} paid={r.payout.paid} />
                 ) : (
                   <Status ok={null} label="not paid yet" />
                 )}

@@ -8,17 +8,23 @@
 import type { ReactNode } from 'react';
 import { useQuery } from '../api.ts';
 import { Empty, Loaded, Status } from '../components/basics.tsx';
+import { EraVerdict } from '../components/era-status.tsx';
 import { SYMBOL, amount, count, short, tokens } from '../format.ts';
 import { href, useTitle } from '../router.tsx';
 import { COLORS, ChartFigure, HorizontalBars } from '../charts/charts.tsx';
 import { ERA_TOTALS, type EraTotals, abs, big, conservation } from '../charts/era-math.ts';
 
 interface WidgetData {
-  eraPayoutById: (EraTotals & { round: { quorum: boolean; rootsMatch: boolean } | null }) | null;
+  eraPayoutById:
+    | (EraTotals & {
+        round: { quorum: boolean; rootsMatch: boolean } | null;
+        paid: { kind: string } | null;
+      })
+    | null;
 }
 
 const WIDGET = `query EraWidget($id: String!) {
-  eraPayoutById(id: $id) { ${ERA_TOTALS} round { quorum rootsMatch } }
+  eraPayoutById(id: $id) { ${ERA_TOTALS} round { quorum rootsMatch } paid { kind } }
 }`;
 
 /** A link out of the iframe: always a new tab. */
@@ -105,9 +111,11 @@ function Widget(props: { e: NonNullable<WidgetData['eraPayoutById']> }) {
             </Out>
           </span>
         </h1>
-        <Status
+        <EraVerdict
           ok={e.ok}
-          label={e.ok ? 'verified: all era checks passed' : `${e.failed} era checks failed`}
+          failed={e.failed}
+          paid={e.paid}
+          passed="verified: all era checks passed"
         />
       </div>
       <dl style={grid}>

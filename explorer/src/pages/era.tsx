@@ -28,6 +28,7 @@ import {
   RoundLink,
 } from '../components/links.tsx';
 import { type CheckLine, LINE_FIELDS, LineList, LineRow } from '../components/lines.tsx';
+import { EraVerdict, type PaidLine, SkippedBanner, isSkipped } from '../components/era-status.tsx';
 import { amount, count, percent, short, tokens } from '../format.ts';
 import { Link, href } from '../router.tsx';
 import {
@@ -54,7 +55,7 @@ interface EraData {
   eraPayoutById:
     | (EraTotals & {
         paidEventId: string | null;
-        paid: { block: { specVersion: number } } | null;
+        paid: (PaidLine & { block: { specVersion: number } }) | null;
         round: {
           validators: number;
           threshold: number;
@@ -80,14 +81,14 @@ interface EraData {
       })
     | null;
   settlementChecks: Array<CheckLine & { subjectId: string }>;
-  settlementStats: Array<{ lines: number; passed: number; failed: number }>;
+  settlementStats: Array<{ lines: number; passed: number; failed: number; skipped: number }>;
   activityStats: Array<{ records: number }>;
 }
 
 const ERA = `query Era($id: String!, $cluster: String!, $era: Int!, $settlements: String!) {
   eraPayoutById(id: $id) {
     ${ERA_TOTALS} paidEventId
-    paid { block { specVersion } }
+    paid { kind blockHeight block { specVersion } }
     round {
       validators threshold agreeing quorum rootsMatch payersRoot payeesRoot blockHeight
       matrix { rule arithmetic }
@@ -105,7 +106,7 @@ const ERA = `query Era($id: String!, $cluster: String!, $era: Int!, $settlements
   ) { subjectId ${LINE_FIELDS} }
   settlementStats: checkStats(
     where: { subjectKind_eq: "settlement", subjectId_startsWith: $settlements }
-  ) { lines passed failed }
+  ) { lines passed failed skipped }
   activityStats(where: { clusterId_eq: $cluster, era_eq: $era }) { records }
 }`;
 
@@ -196,16 +197,16 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
     <>
       <p className="lead">
         Era {e.era} of cluster <ClusterLink id={e.clusterId} />:{' '}
-        <Status
-          ok={e.ok}
-          label={e.ok ? 'all era checks passed' : `${e.failed} era checks failed`}
-        />{' '}
+        <EraVerdict ok={e.ok} failed={e.failed} paid={e.paid} passed="all era checks passed" />{' '}
         {rec.ok ? (
           <Status ok label="reconciled" />
+        ) : isSkipped(e.paid) ? (
+          <Status ok={null} skipped label="no payout to reconcile" />
         ) : (
           <Status ok={false} label={`${rec.differences} amounts differ`} />
         )}
       </p>
+      {e.paid && isSkipped(e.paid) && <SkippedBanner paid={e.paid} />}
 
       <Section title="Totals" id="totals">
         <KeyValues
@@ -217,7 +218,10 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
             ['Rewarded to providers', amount(e.rewarded)],
             ['Not distributed', amount(e.notDistributed)],
             ['Activity records', count(e.records)],
-            ['Paid in', <ChainRefLink key="p" kind="event" id={e.paidEventId} />],
+            [
+              isSkipped(e.paid) ? 'Skipped in' : 'Paid in',
+              <ChainRefLink key="p" kind="event" id={e.paidEventId} />,
+            ],
             ['Runtime of the payout', e.paid ? `Cere spec ${e.paid.block.specVersion}` : 'unknown'],
             ['Block', <BlockLink key="b" height={e.blockHeight} />],
           ]}
@@ -257,7 +261,7 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
       </Section>
 
       <Section title="Reconciliation" id="reconciliation">
-        <Reconciliation rec={rec} />
+        <Reconciliation rec={rec} skipped={isSkipped(e.paid)} />
       </Section>
 
       <Section title="Attestation round" id="round">
@@ -267,18 +271,20 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
               rows={[
                 [
                   'Quorum',
-                  <Status
+                  <RoundStatus
                     key="q"
                     ok={e.round.quorum}
-                    label={e.round.quorum ? 'quorum met' : 'no quorum'}
+                    skipped={isSkipped(e.paid)}
+                    labels={['quorum met', 'no quorum']}
                   />,
                 ],
                 [
                   'Roots',
-                  <Status
+                  <RoundStatus
                     key="r"
                     ok={e.round.rootsMatch}
-                    label={e.round.rootsMatch ? 'match recomputed' : 'differ from recomputed'}
+                    skipped={isSkipped(e.paid)}
+                    labels={['match recomputed', 'differ from recomputed']}
                   />,
                 ],
                 ['Validators', count(e.round.validators)],
@@ -325,6 +331,17 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
         <Embed clusterId={e.clusterId} era={e.era} />
       </Section>
     </>
+  );
+}
+
+/** A fact of the attestation round; one that does not hold in an era Root skipped is skipped. */
+function RoundStatus(props: { ok: boolean; skipped: boolean; labels: [string, string] }) {
+  const [yes, no] = props.labels;
+  if (props.ok) return <Status ok label={yes} />;
+  return props.skipped ? (
+    <Status ok={null} skipped label={`${no} (skipped)`} />
+  ) : (
+    <Status ok={false} label={no} />
   );
 }
 
@@ -424,8 +441,15 @@ function AccountChart(props: { rows: RecRow[]; title: string; who: string }) {
   );
 }
 
-function Reconciliation(props: { rec: { ok: boolean; differences: number; rows: RecRow[] } }) {
-  const { rec } = props;
+/**
+ * On-chain amounts against recomputed ones. Of an era Root skipped (`skipped`), the recomputed
+ * amounts were never settled: their differences are shown as skipped, not failed.
+ */
+function Reconciliation(props: {
+  rec: { ok: boolean; differences: number; rows: RecRow[] };
+  skipped: boolean;
+}) {
+  const { rec, skipped } = props;
   if (rec.rows.length === 0) {
     return <Empty>Nothing to reconcile: no charges or rewards were recorded or recomputed.</Empty>;
   }
@@ -437,6 +461,13 @@ function Reconciliation(props: { rec: { ok: boolean; differences: number; rows: 
           <>
             <Status ok label="all match" /> All {rec.rows.length} on-chain charges and rewards equal
             the amounts recomputed from the era’s verified activity.
+          </>
+        ) : skipped ? (
+          <>
+            <Status ok={null} skipped label={`${rec.differences} not settled`} /> Root skipped this
+            era, so the chain charged and rewarded no one: {rec.differences} of {rec.rows.length}{' '}
+            amounts recomputed from the era’s verified activity were never settled (listed first).
+            They are not failures.
           </>
         ) : (
           <>
@@ -458,7 +489,10 @@ function Reconciliation(props: { rec: { ok: boolean; differences: number; rows: 
         </thead>
         <tbody>
           {sorted.map((r) => (
-            <tr key={`${r.side}/${r.account}`} className={r.matches ? undefined : 'diff'}>
+            <tr
+              key={`${r.side}/${r.account}`}
+              className={r.matches || skipped ? undefined : 'diff'}
+            >
               <td>{r.side === 'payers' ? 'customer' : 'provider'}</td>
               <td>
                 <AccountLink id={r.account} />
@@ -470,6 +504,8 @@ function Reconciliation(props: { rec: { ok: boolean; differences: number; rows: 
               <td>
                 {r.matches ? (
                   <Status ok label="matches" />
+                ) : skipped ? (
+                  <Status ok={null} skipped label="not settled" />
                 ) : (
                   <>
                     <Status ok={false} label="differs" /> by{' '}
@@ -504,8 +540,13 @@ function SettlementChecks(props: { data: EraData }) {
       <p>
         {count(stats.lines)} settlement checks (each account’s place in a committed payout batch):{' '}
         {count(stats.passed)} passed,{' '}
-        <b className={stats.failed ? 'bad-text' : undefined}>{count(stats.failed)} failed</b>.
-        {stats.failed > 0 && ' The failed ones:'}
+        <b className={stats.failed ? 'bad-text' : undefined}>{count(stats.failed)} failed</b>
+        {stats.skipped > 0 && (
+          <span className="skipped-text">
+            , {count(stats.skipped)} skipped (Root skipped the era)
+          </span>
+        )}
+        .{stats.failed > 0 ? ' The failed ones:' : stats.skipped > 0 ? ' The skipped ones:' : ''}
       </p>
       {failed.length > 0 && (
         <ol className="lines">
@@ -589,6 +630,7 @@ const KINDS: Record<string, string> = {
   'max-batch-payers': 'payer batches set',
   'max-batch-payees': 'payee batches set',
   paid: 'era paid',
+  skipped: 'era skipped by Root',
 };
 
 function PayoutLines(props: { clusterId: string; era: number }) {

@@ -8,6 +8,7 @@ import { useQuery } from '../api.ts';
 import { Empty, Loaded, Page, Section, Status, Table } from '../components/basics.tsx';
 import { Freshness } from '../components/freshness.tsx';
 import { BlockLink, ClusterLink, EraLink } from '../components/links.tsx';
+import { EraVerdict, eraFails, eraSkipped } from '../components/era-status.tsx';
 import { amount, count, short } from '../format.ts';
 import { Link, href } from '../router.tsx';
 
@@ -20,7 +21,7 @@ interface EraRow {
   ok: boolean;
   failed: number;
   blockHeight: number;
-  paid: { blockHeight: number } | null;
+  paid: { blockHeight: number; kind: string } | null;
 }
 
 interface HomeData {
@@ -31,7 +32,7 @@ interface HomeData {
     passed: number;
     failed: number;
   }>;
-  checkStats: Array<{ lines: number; passed: number; failed: number }>;
+  checkStats: Array<{ lines: number; passed: number; failed: number; skipped: number }>;
 }
 
 /** Clusters on the home page, and eras counted per cluster (the query's cost stays bounded). */
@@ -42,11 +43,11 @@ const HOME = `query Home {
   clusters(orderBy: [blockHeight_ASC, id_ASC], limit: ${MAX_CLUSTERS}) {
     id blockHeight
     eraPayouts(orderBy: [era_DESC], limit: ${MAX_ERAS}) {
-      id era charged rewarded records ok failed blockHeight paid { blockHeight }
+      id era charged rewarded records ok failed blockHeight paid { blockHeight kind }
     }
   }
   activityStats(groupBy: [CLUSTER], limit: 1000) { clusterId records passed failed }
-  checkStats { lines passed failed }
+  checkStats { lines passed failed skipped }
 }`;
 
 interface ClusterChecksData {
@@ -63,7 +64,7 @@ interface ClusterChecksData {
 /** One cluster's checks: its totals, and its failed checks by check and reason code. */
 const CLUSTER_CHECKS = `query HomeClusterChecks($id: String!) {
   total: checkStats(clusterId: $id) { lines passed failed }
-  byReason: checkStats(groupBy: [STEP, CHECK, CODE], clusterId: $id, where: { ok_eq: false, pending_eq: false }, limit: 1000) {
+  byReason: checkStats(groupBy: [STEP, CHECK, CODE], clusterId: $id, where: { ok_eq: false, pending_eq: false, skipped_eq: false }, limit: 1000) {
     step check code failed lastBlockHeight
   }
 }`;
@@ -94,6 +95,11 @@ export function Home() {
                 <b className={d.checkStats[0].failed ? 'bad-text' : ''}>
                   {count(d.checkStats[0].failed)} failed
                 </b>
+                {d.checkStats[0].skipped > 0 && (
+                  <span className="skipped-text">
+                    , {count(d.checkStats[0].skipped)} skipped (Root skipped their era)
+                  </span>
+                )}
                 . Each cluster’s eras and failures are below.
               </p>
             )}
@@ -119,7 +125,8 @@ export function Home() {
                   <tbody>
                     {d.clusters.map((c) => {
                       const s = d.activityStats.find((x) => x.clusterId === c.id);
-                      const failing = c.eraPayouts.filter((e) => !e.ok).length;
+                      const failing = c.eraPayouts.filter(eraFails).length;
+                      const skipped = c.eraPayouts.filter(eraSkipped).length;
                       const latest = c.eraPayouts[0];
                       return (
                         <tr key={c.id} className={failing || s?.failed ? 'bad-row' : undefined}>
@@ -137,6 +144,12 @@ export function Home() {
                           <td>
                             {c.eraPayouts.length === 0 ? (
                               <Status ok={null} label="none paid yet" />
+                            ) : failing === 0 && skipped > 0 ? (
+                              <Status
+                                ok={null}
+                                skipped
+                                label={`${skipped} of ${c.eraPayouts.length} skipped by Root, none failed`}
+                              />
                             ) : (
                               <Status
                                 ok={failing === 0}
@@ -193,7 +206,7 @@ function ClusterSummary(props: { id: string; eras: EraRow[] }) {
           </thead>
           <tbody>
             {eras.map((e) => (
-              <tr key={e.id} className={e.ok ? undefined : 'bad-row'}>
+              <tr key={e.id} className={eraFails(e) ? 'bad-row' : undefined}>
                 <td>
                   <EraLink clusterId={props.id} era={e.era} />
                 </td>
@@ -201,7 +214,7 @@ function ClusterSummary(props: { id: string; eras: EraRow[] }) {
                 <td className="num">{amount(e.charged)}</td>
                 <td className="num">{amount(e.rewarded)}</td>
                 <td>
-                  <Status ok={e.ok} label={e.ok ? 'all passed' : `${e.failed} failed`} />
+                  <EraVerdict ok={e.ok} failed={e.failed} paid={e.paid} />
                 </td>
                 <td>
                   <BlockLink height={e.paid?.blockHeight ?? e.blockHeight} />

@@ -7,8 +7,16 @@
 import { useEffect, useState } from 'react';
 import { verifyPool } from '../verify/pool.ts';
 import { bundleUrl as restBundleUrl, useQuery } from '../api.ts';
-import { Empty, KeyValues, Loaded, Page, RawJson, Section, Status } from '../components/basics.tsx';
-import { type CheckLine, LINE_FIELDS, LineRow, lineStatus } from '../components/lines.tsx';
+import { Empty, KeyValues, Loaded, Page, RawJson, Section } from '../components/basics.tsx';
+import {
+  type CheckLine,
+  LINE_FIELDS,
+  LineRow,
+  LineStatusBadge,
+  type ShownStatus,
+  lineStatus,
+  statusClass,
+} from '../components/lines.tsx';
 import {
   AccountLink,
   BatchLink,
@@ -38,6 +46,7 @@ interface ReceiptData {
     passed: number;
     failed: number;
     pending: number;
+    skipped: number;
     pendingSteps: string[];
     copies: number;
     bundleUrl: string;
@@ -66,7 +75,7 @@ interface ReceiptData {
 
 const RECEIPT = `query Receipt($id: String!) {
   receipt(id: $id) {
-    id recordId kind status ok passed failed pending pendingSteps copies bundleUrl record
+    id recordId kind status ok passed failed pending skipped pendingSteps copies bundleUrl record
     lines { index subjectKind subjectId ${LINE_FIELDS} }
     activity {
       id batchId leafIndex clusterId era userId agentId customerId providerId nodeId timestamp cost
@@ -163,19 +172,10 @@ export default function ReceiptPage(props: { id: string }) {
               data-ok={String(r.ok)}
               data-status={r.status}
             >
-              <Status
-                ok={r.status === 'pass' ? true : r.status === 'fail' ? false : null}
-                label={
-                  r.status === 'pass'
-                    ? 'every line passed'
-                    : r.status === 'fail'
-                      ? `${r.failed} of ${r.lines.length} lines failed`
-                      : `${r.pending} of ${r.lines.length} lines wait (${r.pendingSteps.join(', ')})`
-                }
-              />{' '}
+              <LineStatusBadge status={lineStatus(r)} label={verdictLabel(r)} />{' '}
               <span className="muted">
                 as verified by Proof Room’s indexer ({r.passed} passed, {r.failed} failed,{' '}
-                {r.pending} waiting
+                {r.pending} waiting{r.skipped > 0 ? `, ${r.skipped} skipped` : ''}
                 {r.status === 'fail' && r.pending > 0
                   ? `; steps waiting: ${r.pendingSteps.join(', ')}`
                   : ''}
@@ -289,7 +289,36 @@ export default function ReceiptPage(props: { id: string }) {
   );
 }
 
+/** The API's verdict on a receipt in words. */
+function verdictLabel(r: {
+  status: string;
+  failed: number;
+  pending: number;
+  skipped: number;
+  pendingSteps: string[];
+  lines: unknown[];
+}): string {
+  const of = `of ${r.lines.length} lines`;
+  switch (r.status) {
+    case 'pass':
+      return 'every line passed';
+    case 'fail':
+      return `${r.failed} ${of} failed`;
+    case 'skipped':
+      return `${r.skipped} ${of} skipped: Root skipped the era’s payout`;
+    default:
+      return `${r.pending} ${of} wait (${r.pendingSteps.join(', ')})`;
+  }
+}
+
 type LocalLine = { ok: boolean; status?: string; code?: string | null };
+
+/** The mark of the browser's line when it did not pass. */
+const LOCAL_SYMBOL: Record<Exclude<ShownStatus, 'pass'>, string> = {
+  fail: '✗',
+  pending: '◔',
+  skipped: '⊘',
+};
 
 /** Whether the browser's line says what the API's line says: same status, same reason code. */
 function agrees(api: CheckLine, local: LocalLine | null): boolean {
@@ -307,13 +336,12 @@ function LocalMark(props: { api: CheckLine; local: LocalLine | null }) {
   const status = lineStatus(l);
   return (
     <span
-      className={`verdict-local badge ${status === 'pass' ? 'ok' : status === 'fail' ? 'bad' : 'pending'} ${agree ? '' : 'disagree'}`}
+      className={`verdict-local badge ${statusClass(status)} ${agree ? '' : 'disagree'}`}
       data-local-ok={String(l.ok)}
       data-local-status={status}
       title={agree ? 'your browser agrees' : 'your browser disagrees with the API'}
     >
-      your browser:{' '}
-      {status === 'pass' ? '✓' : status === 'fail' ? `✗ ${l.code ?? ''}` : `◔ ${l.code ?? ''}`}
+      your browser: {status === 'pass' ? '✓' : `${LOCAL_SYMBOL[status]} ${l.code ?? ''}`}
       {!agree && ' (differs)'}
     </span>
   );

@@ -5,6 +5,7 @@
  */
 import { useQuery } from '../api.ts';
 import { Empty, KeyValues, Loaded, Page, Section, Status, Table } from '../components/basics.tsx';
+import { isSkipped } from '../components/era-status.tsx';
 import { type CheckLine, LINE_FIELDS, LineList } from '../components/lines.tsx';
 import {
   AccountLink,
@@ -55,6 +56,7 @@ interface RoundData {
     };
     checks: CheckLine[];
   } | null;
+  eraPayoutById: { paid: { kind: string } | null } | null;
   attestationVotes: Array<{
     id: string;
     validatorId: string;
@@ -79,6 +81,7 @@ const ROUND = `query Round($id: String!, $clusterId: String!, $era: Int!) {
   attestationVotes(where: { clusterId_eq: $clusterId, era_eq: $era }, orderBy: blockHeight_ASC, limit: 1000) {
     id validatorId extrinsicId blockHeight
   }
+  eraPayoutById(id: $id) { paid { kind } }
 }`;
 
 /** A root, marked when it differs from the one recomputed from the verified activity. */
@@ -184,7 +187,12 @@ export default function Round(props: { clusterId: string; era: number }) {
             <>
               <Section title="Threshold" id="threshold">
                 <p className="lead">
-                  <Status ok={m.met} label={m.met ? 'quorum met' : 'quorum not met'} />{' '}
+                  {!m.met && isSkipped(d.eraPayoutById?.paid) ? (
+                    // Root skipped the era: no quorum was needed, so its absence is no failure.
+                    <Status ok={null} skipped label="no quorum: era skipped by Root" />
+                  ) : (
+                    <Status ok={m.met} label={m.met ? 'quorum met' : 'quorum not met'} />
+                  )}{' '}
                   <strong>{m.arithmetic}</strong>
                 </p>
                 <KeyValues

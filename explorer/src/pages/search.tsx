@@ -42,7 +42,7 @@ const blockPath = (height: unknown, anchor?: string) =>
 
 const NUMBER = `query SearchNumber($n: Int!) {
   blockById(id: $n) { height hash }
-  eraPayouts(where: { era_eq: $n }, limit: 100) { clusterId era ok }
+  eraPayouts(where: { era_eq: $n }, limit: 100) { clusterId era ok failed paid { kind } }
   activityStats(groupBy: [CLUSTER, ERA], where: { era_eq: $n }, limit: 100) { clusterId era records }
   dacBatches(where: { era_eq: $n }, limit: 200) { clusterId }
 }`;
@@ -62,7 +62,14 @@ function numberResults(n: number, withBlock: boolean) {
     }
     const eras = new Map<string, string>();
     for (const p of list(d.eraPayouts))
-      eras.set(str(p.clusterId), p.ok ? 'paid, all checks passed' : 'paid, some checks failed');
+      eras.set(
+        str(p.clusterId),
+        p.ok
+          ? 'paid, all checks passed'
+          : Number(p.failed) === 0 && one(p.paid)?.kind === 'skipped'
+            ? 'skipped by Root: no one charged or rewarded'
+            : 'paid, some checks failed'
+      );
     for (const s of list(d.activityStats)) {
       if (s.clusterId && !eras.has(str(s.clusterId)))
         eras.set(str(s.clusterId), `${str(s.records)} records, not paid yet`);

@@ -235,10 +235,11 @@ export default function VerifyMany(props: { query: URLSearchParams }) {
 function Results(props: { state: Extract<State, { status: 'done' }> }) {
   const { run, ids } = props.state;
   // Malformed bundles and receipts with a failed line fail; receipts whose lines only wait (an era
-  // not paid yet, the GAR service) are neither held nor failed.
+  // not paid yet, the GAR service) or whose era Root skipped are neither held nor failed.
   const failed = run.outcomes.filter((o) => !('receipt' in o) || o.receipt.status === 'fail');
   const waiting = run.outcomes.filter((o) => 'receipt' in o && o.receipt.status === 'pending');
-  const held = run.outcomes.length - failed.length - waiting.length;
+  const skipped = run.outcomes.filter((o) => 'receipt' in o && o.receipt.status === 'skipped');
+  const held = run.outcomes.length - failed.length - waiting.length - skipped.length;
   const unpinned = run.outcomes.filter(
     (o) => 'receipt' in o && o.receipt.status === 'pass' && !o.receipt.chain.pinned
   ).length;
@@ -249,6 +250,7 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
       data-receipts={run.outcomes.length}
       data-failed={failed.length}
       data-waiting={waiting.length}
+      data-skipped={skipped.length}
       data-unpinned={unpinned}
       data-verify-ms={run.ms.toFixed(1)}
       data-run={props.state.runs}
@@ -259,11 +261,25 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
       data-counts={JSON.stringify(run.counts)}
     >
       <Section title="Result" id="result">
-        <p className={failed.length ? 'bad-text' : waiting.length ? 'pending-text' : 'ok-text'}>
+        <p
+          className={
+            failed.length
+              ? 'bad-text'
+              : waiting.length
+                ? 'pending-text'
+                : skipped.length
+                  ? 'skipped-text'
+                  : 'ok-text'
+          }
+        >
           <b>
             {count(run.outcomes.length)} receipts re-verified in {duration(run.ms)} (
             {count(Math.round(perSecond))} receipts/s): {count(held)} hold, {count(failed.length)}{' '}
-            fail{waiting.length > 0 ? `, ${count(waiting.length)} wait for an input` : ''}.
+            fail{waiting.length > 0 ? `, ${count(waiting.length)} wait for an input` : ''}
+            {skipped.length > 0
+              ? `, ${count(skipped.length)} skipped (Root skipped their era)`
+              : ''}
+            .
           </b>
         </p>
         {unpinned > 0 && (
@@ -298,7 +314,9 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
       </Section>
       <Section title="Receipts that fail" id="failing">
         {failed.length === 0 ? (
-          <Empty>{waiting.length > 0 ? 'No receipt fails.' : 'Every receipt holds.'}</Empty>
+          <Empty>
+            {waiting.length + skipped.length > 0 ? 'No receipt fails.' : 'Every receipt holds.'}
+          </Empty>
         ) : (
           <OutcomeTable
             caption="Receipts with at least one failing line, as your browser found them"
@@ -318,14 +336,31 @@ function Results(props: { state: Extract<State, { status: 'done' }> }) {
           />
         </Section>
       )}
+      {skipped.length > 0 && (
+        <Section title="Receipts of skipped eras" id="skipped">
+          <OutcomeTable
+            caption="Receipts with no failing or waiting line whose era Root skipped (force_skip_inspection): no one was charged or rewarded, so the settlement checks do not apply"
+            status="skipped"
+            outcomes={skipped}
+            ids={ids}
+          />
+        </Section>
+      )}
     </div>
   );
 }
 
-/** Receipts with their failing (or waiting) checks; a malformed bundle says why. */
+/** What the checks column of an outcome table lists. */
+const CHECKS_COLUMN = {
+  fail: 'Failing checks',
+  pending: 'Waiting checks',
+  skipped: 'Skipped checks',
+} as const;
+
+/** Receipts with their failing (or waiting, or skipped) checks; a malformed bundle says why. */
 function OutcomeTable(props: {
   caption: string;
-  status: 'fail' | 'pending';
+  status: keyof typeof CHECKS_COLUMN;
   outcomes: readonly VerifyOutcome[];
   ids: readonly string[];
 }) {
@@ -334,7 +369,7 @@ function OutcomeTable(props: {
       <thead>
         <tr>
           <th>Receipt</th>
-          <th>{props.status === 'fail' ? 'Failing checks' : 'Waiting checks'}</th>
+          <th>{CHECKS_COLUMN[props.status]}</th>
         </tr>
       </thead>
       <tbody>
