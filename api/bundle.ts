@@ -28,6 +28,7 @@ import { eraInputs, readAnchorInputs, readLinksInputs } from '../db/receipt-inpu
 import { type ReceiptBundleJson, writeBundle } from '../verifier/bundle.ts';
 import { citedBlocks } from '../verifier/chain.ts';
 import type { ChainProofSource } from '../verifier/proof-source.ts';
+import type { RootsSource } from '../verifier/receipts/attestation.ts';
 import { parseHex, toHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { kindOfFormat, scpJsonKind } from '../verifier/kinds.ts';
@@ -46,6 +47,8 @@ export interface BundleOptions {
    * (verifier/cere-rules.ts `payoutBatchSizeOf`).
    */
   readonly payoutBatchSize?: number | null;
+  /** What era roots are checked against; must be the indexer's `PROOFROOM_ROOTS` (default activity). */
+  readonly roots?: RootsSource;
   /** Storage node base URLs, listed as further places to fetch the batch payload from. */
   readonly storageUrls?: readonly string[];
   /**
@@ -179,7 +182,15 @@ export async function buildReceiptBundle(
     ev = await readEraEvidence(db, clusterId, era, paid ? paid.block_height : null);
   }
   const superseded = paid ? null : await readSuperseded(db, clusterId, era);
-  const inputs = eraInputs(clusterId, era, ev, paid, superseded, opts.payoutBatchSize ?? null);
+  const inputs = eraInputs(
+    clusterId,
+    era,
+    ev,
+    paid,
+    superseded,
+    opts.payoutBatchSize ?? null,
+    opts.roots ?? 'activity'
+  );
 
   const storage = (opts.storageUrls ?? []).map(
     (u) => `${u.replace(/\/$/, '')}/v1/payloads/${row.payload_hash}`

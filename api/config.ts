@@ -5,8 +5,17 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROOTS_SOURCES, type RootsSource } from '../verifier/receipts/attestation.ts';
 
 export class ConfigError extends Error {}
+
+/** PROOFROOM_ROOTS: what the indexer checked era roots against (`activity` or `committed`). */
+function rootsOf(env: NodeJS.ProcessEnv): RootsSource {
+  const v = env.PROOFROOM_ROOTS?.trim() || 'activity';
+  if (!ROOTS_SOURCES.includes(v as RootsSource))
+    throw new ConfigError(`PROOFROOM_ROOTS must be activity or committed (got "${v}")`);
+  return v as RootsSource;
+}
 
 export interface ApiConfigOverrides {
   databaseUrl?: string | null;
@@ -60,6 +69,8 @@ export interface ApiConfig {
    * default): each era's follows its runtime version.
    */
   readonly payoutBatchSize: number | null;
+  /** What era roots are checked against, as the indexer was told (PROOFROOM_ROOTS). */
+  readonly roots: RootsSource;
   /** Storage nodes offered as payload sources in bundles (PROOFROOM_STORAGE_URLS). */
   readonly storageUrls: readonly string[];
   /** Serve GraphiQL on GET /graphql (PROOFROOM_API_GRAPHIQL, default on). */
@@ -182,6 +193,7 @@ export function loadApiConfig(
     payoutBatchSize: env.PROOFROOM_PAYOUT_BATCH_SIZE?.trim()
       ? int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 0, 1, 100_000)
       : null,
+    roots: rootsOf(env),
     storageUrls: urls(env.PROOFROOM_STORAGE_URLS, 'PROOFROOM_STORAGE_URLS'),
     graphiql: bool(env, 'PROOFROOM_API_GRAPHIQL', true),
     jit: bool(env, 'PROOFROOM_API_JIT', true),

@@ -44,6 +44,7 @@ export function bundleRoute(
       bundle = found
         ? await buildReceiptBundle(db, String(found.id), {
             payoutBatchSize: config.payoutBatchSize,
+            roots: config.roots,
             storageUrls: config.storageUrls,
             readEra: (q, clusterId, era) => eras.read(q, clusterId, era),
             ...(proofs && !light ? { proofs } : {}),

@@ -16,6 +16,8 @@ import { ReceiptEvidence1763800000000 } from './migrations/1763800000000-receipt
 import { ApiIndexes1763900000000 } from './migrations/1763900000000-api-indexes.ts';
 import { Sentinel1764000000000 } from './migrations/1764000000000-sentinel.ts';
 import { OneVerdict1764100000000 } from './migrations/1764100000000-one-verdict.ts';
+import { SkippedEras1764200000000 } from './migrations/1764200000000-skipped-eras.ts';
+import { BillingReport1764300000000 } from './migrations/1764300000000-billing-report.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -24,6 +26,8 @@ export const MIGRATIONS = [
   ApiIndexes1763900000000,
   Sentinel1764000000000,
   OneVerdict1764100000000,
+  SkippedEras1764200000000,
+  BillingReport1764300000000,
 ];
 
 export interface DataSourceOptions {

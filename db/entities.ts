@@ -656,6 +656,15 @@ export interface AttestationVote {
   ehdId: string | null;
   extrinsicId: string | null;
   blockHeight: number;
+  /** bigint: the billing report's first era, a 71000 vote's (added by migration 1764300000000). */
+  startEra: string | null;
+  /** bigint: the billing report's last era, a 71000 vote's (added by migration 1764300000000). */
+  endEra: string | null;
+  /**
+   * A 71000 vote's `cluster_usage` (`{storedBytes, transferredBytes, numberOfPuts, numberOfGets}`,
+   * decimal strings; added by migration 1764300000000).
+   */
+  clusterUsage: Json | null;
 }
 
 export const AttestationVoteEntity = new EntitySchema<AttestationVote>({
@@ -672,6 +681,9 @@ export const AttestationVoteEntity = new EntitySchema<AttestationVote>({
     ehdId: text('ehd_id', true),
     extrinsicId: text('extrinsic_id', true),
     blockHeight: blockHeight(),
+    startEra: { name: 'start_era', type: 'bigint', nullable: true },
+    endEra: { name: 'end_era', type: 'bigint', nullable: true },
+    clusterUsage: json('cluster_usage', true),
   },
   indices: [
     index('attestation_vote_era_idx', ['clusterId', 'era', 'blockHeight']),
@@ -732,6 +744,11 @@ export interface PayoutBatch {
   proof: Json;
   extrinsicId: string;
   blockHeight: number;
+  /**
+   * `'receipt'` (entries `[account, amount]`) or `'billing-report'` (entries `[bucket id | node
+   * key, usage]`, spec 71000; added by migration 1764300000000).
+   */
+  design: string;
 }
 
 export const PayoutBatchEntity = new EntitySchema<PayoutBatch>({
@@ -748,6 +765,7 @@ export const PayoutBatchEntity = new EntitySchema<PayoutBatch>({
     proof: json('proof'),
     extrinsicId: text('extrinsic_id'),
     blockHeight: blockHeight(),
+    design: { ...text('design'), default: 'receipt' },
   },
   indices: [
     index('payout_batch_era_idx', ['clusterId', 'era', 'side', 'batchIndex']),
@@ -768,6 +786,8 @@ export interface PayoutLine {
   batchIndex: number | null;
   extrinsicId: string | null;
   blockHeight: number;
+  /** numeric: the u64 bucket a 71000 charge is for (added by migration 1764300000000). */
+  bucketId: string | null;
 }
 
 export const PayoutLineEntity = new EntitySchema<PayoutLine>({
@@ -784,6 +804,7 @@ export const PayoutLineEntity = new EntitySchema<PayoutLine>({
     batchIndex: int('batch_index', true),
     extrinsicId: text('extrinsic_id', true),
     blockHeight: blockHeight(),
+    bucketId: { name: 'bucket_id', type: 'numeric', nullable: true },
   },
   indices: [
     index('payout_line_era_idx', ['clusterId', 'era', 'kind']),
@@ -854,6 +875,8 @@ export interface VerificationSubject {
   blockHeight: number;
   /** Lines waiting for an input (added by migration 1764100000000). */
   pending: number;
+  /** Lines a skipped era made moot (added by migration 1764200000000). */
+  skipped: number;
 }
 
 export const VerificationSubjectEntity = new EntitySchema<VerificationSubject>({
@@ -869,6 +892,7 @@ export const VerificationSubjectEntity = new EntitySchema<VerificationSubject>({
     verifiedAt: { ...time('verified_at'), default: () => 'now()' },
     blockHeight: blockHeight(),
     pending: { ...int('pending'), default: 0 },
+    skipped: { ...int('skipped'), default: 0 },
   },
   indices: [
     index('verification_subject_failed_idx', ['kind', 'blockHeight'], 'NOT ok'),
@@ -891,6 +915,8 @@ export interface VerificationLine {
   blockHeight: number;
   /** Not ok and waiting for an input, rather than failed (added by migration 1764100000000). */
   pending: boolean;
+  /** Not ok because Root skipped the era, rather than failed (added by migration 1764200000000). */
+  skipped: boolean;
 }
 
 export const VerificationLineEntity = new EntitySchema<VerificationLine>({
@@ -910,6 +936,7 @@ export const VerificationLineEntity = new EntitySchema<VerificationLine>({
     source: jsonText('source', true),
     blockHeight: blockHeight(),
     pending: { ...bool('pending'), default: false },
+    skipped: { ...bool('skipped'), default: false },
   },
   indices: [
     index('verification_line_failed_idx', ['code', 'step'], 'NOT ok'),

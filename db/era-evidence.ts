@@ -7,17 +7,35 @@
  * @module
  */
 
+/**
+ * The id suffix of a `validator_set` row read from `DdcVerification.ValidatorSet` at a block
+ * (`<height>-storage`; Cere 71000 keeps the session's set without an event), rather than from a
+ * `ValidatorsSetUpdated` event (`<height>-<index>`).
+ */
+export const VALIDATOR_SET_READ = 'storage';
+
+/**
+ * The event (or extrinsic) index of a row id `<height>-<index>[-…]` as a number, for ordering
+ * within a block (as text, 10 would sort before 9); -1 when it is not a number (`<height>-storage`).
+ */
+const INDEX_OF_ID = `(CASE WHEN split_part(id, '-', 2) ~ '^[0-9]{1,9}$'
+  THEN split_part(id, '-', 2)::int ELSE -1 END)`;
+
 /** What runs SQL: a `pg.Pool`, a `pg.Client` or a `pg.PoolClient`. */
 export interface Queryable {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** Where `ClusterEraPaid` was indexed (a `payout_line` of kind `paid`). */
+/**
+ * Where `ClusterEraPaid` was indexed: a `payout_line` of kind `paid`, or `skipped` when Root's
+ * `force_skip_inspection` emitted it without a payout.
+ */
 export interface PaidRow {
   /** The event's id, `<block>-<index>`. */
   readonly id: string;
   readonly block_height: number;
   readonly extrinsic_id: string | null;
+  readonly kind: 'paid' | 'skipped';
 }
 
 export interface VoteRow {
@@ -29,12 +47,43 @@ export interface VoteRow {
   readonly fingerprint: string | null;
   readonly ehd_id: string | null;
   readonly extrinsic_id: string | null;
+  /** A billing-report vote's (71000) era window, i64 as text; null for a receipt vote. */
+  readonly start_era: string | null;
+  readonly end_era: string | null;
+  /**
+   * A billing-report vote's `cluster_usage` as stored (`{storedBytes, transferredBytes,
+   * numberOfPuts, numberOfGets}`, decimal strings); null for a receipt vote, or when its call could
+   * not be decoded.
+   */
+  readonly cluster_usage: Record<string, unknown> | null;
 }
 
 export interface SharesRow {
   readonly treasury_share: string;
   readonly validators_share: string;
   readonly reserve_share: string;
+}
+
+/**
+ * A cluster's prices as stored (`cluster_protocol_params.pricing`, decimal strings; before 73177
+ * `perMbStored` … `perGet` are the chain's `unit_per_*`). Read from jsonb, so every field may be
+ * missing.
+ */
+export interface PricingRow {
+  readonly perMbStored?: string;
+  readonly perMbStreamed?: string;
+  readonly perPut?: string;
+  readonly perGet?: string;
+  readonly perCpuMs?: string;
+  readonly perGpuUnit?: string;
+  readonly perRamUnit?: string;
+}
+
+/** A node and its provider (`node` row). */
+export interface ProviderNodeRow {
+  /** The node's 32-byte key, 0x-hex. */
+  readonly node_id: string;
+  readonly provider_id: string;
 }
 
 /** An account's summed record costs in the era. */
@@ -54,17 +103,26 @@ export interface PayoutLineRow {
   readonly batch_index: number | null;
   readonly extrinsic_id: string | null;
   readonly block_height: number;
+  /** The bucket of a billing-report charge (71000 `Charged` / `ChargeFailed`), u64 as text. */
+  readonly bucket_id: string | null;
 }
 
 export interface PayoutBatchRow {
   readonly side: 'payers' | 'payees';
   readonly batch_index: number;
   readonly max_batch_index: number;
-  /** `[account, amount]` pairs as sent in the batch extrinsic, in its order. */
+  /**
+   * As sent in the batch extrinsic, in its order: `[account, amount]` pairs in a `receipt` batch;
+   * `[key, usage]` pairs in a `billing-report` batch (key: bucket id as decimal text for payers,
+   * node key as 0x-hex for payees; usage: `{storedBytes, …}` decimal strings). Typed as the
+   * receipt's; a billing batch's must be read as `unknown`.
+   */
   readonly entries: Array<[string, string]>;
   readonly proof: string[];
   readonly extrinsic_id: string;
   readonly block_height: number;
+  /** The payout design of the batch's call: `receipt` (73000 on) or `billing-report` (71000). */
+  readonly design: 'receipt' | 'billing-report';
 }
 
 /** `begin_payout(cluster_id, era_id, fingerprint)`. */
@@ -103,6 +161,10 @@ export interface EraEvidenceRows {
   readonly validators: string[];
   /** The cluster's protocol shares in force at `atHeight`, if any were indexed. */
   readonly shares: SharesRow | null;
+  /** The cluster's prices in force at `atHeight` (the same params row as `shares`), if any. */
+  readonly pricing: PricingRow | null;
+  /** Every node indexed at `atHeight` with its provider, ordered by node key. */
+  readonly providerNodes: ProviderNodeRow[];
   /** Summed costs per customer and per provider, ordered by account. */
   readonly byCustomer: TotalRow[];
   readonly byProvider: TotalRow[];
@@ -117,15 +179,16 @@ export interface EraEvidenceRows {
   readonly specVersion: number | null;
 }
 
-/** The era's `ClusterEraPaid` (the first one, should there be several), or null. */
+/** The era's `ClusterEraPaid`, a payout's or a skip's (the first, should there be several), or null. */
 export async function readEraPaid(
   db: Queryable,
   clusterId: string,
   era: number
 ): Promise<PaidRow | null> {
   const r = await db.query(
-    `SELECT id, block_height, extrinsic_id FROM payout_line
-      WHERE cluster_id = $1 AND era = $2 AND kind = 'paid' ORDER BY block_height LIMIT 1`,
+    `SELECT id, block_height, extrinsic_id, kind FROM payout_line
+      WHERE cluster_id = $1 AND era = $2 AND kind IN ('paid', 'skipped')
+      ORDER BY block_height LIMIT 1`,
     [clusterId, era]
   );
   return (r.rows[0] as PaidRow | undefined) ?? null;
@@ -144,7 +207,8 @@ export async function readEraEvidence(
   const at = atHeight ?? 2 ** 31 - 1;
   const votes = (
     await db.query(
-      `SELECT id, validator_id, payers_root, payees_root, fingerprint, ehd_id, extrinsic_id
+      `SELECT id, validator_id, payers_root, payees_root, fingerprint, ehd_id, extrinsic_id,
+              start_era::text AS start_era, end_era::text AS end_era, cluster_usage
          FROM attestation_vote WHERE cluster_id = $1 AND era = $2
         ORDER BY block_height, split_part(id, '-', 2)::int`,
       [clusterId, era]
@@ -165,7 +229,7 @@ export async function readEraEvidence(
     ((
       await db.query(
         `SELECT id, members, block_height FROM validator_set WHERE block_height <= $1
-          ORDER BY block_height DESC, split_part(id, '-', 2)::int DESC LIMIT 1`,
+          ORDER BY block_height DESC, ${INDEX_OF_ID} DESC LIMIT 1`,
         [setAt]
       )
     ).rows[0] as ValidatorSetRow | undefined) ?? null;
@@ -176,16 +240,30 @@ export async function readEraEvidence(
       [at]
     )
   ).rows.map((r) => (r as { id: string }).id);
-  const shares =
+  const params =
     ((
       await db.query(
         `SELECT treasury_share::text AS treasury_share, validators_share::text AS validators_share,
-                reserve_share::text AS reserve_share
+                reserve_share::text AS reserve_share, pricing
            FROM cluster_protocol_params
           WHERE cluster_id = $1 AND block_height <= $2 ORDER BY block_height DESC LIMIT 1`,
         [clusterId, at]
       )
-    ).rows[0] as SharesRow | undefined) ?? null;
+    ).rows[0] as (SharesRow & { pricing: PricingRow | null }) | undefined) ?? null;
+  const shares: SharesRow | null = params
+    ? {
+        treasury_share: params.treasury_share,
+        validators_share: params.validators_share,
+        reserve_share: params.reserve_share,
+      }
+    : null;
+  const pricing = params?.pricing ?? null;
+  const providerNodes = (
+    await db.query(
+      `SELECT id AS node_id, provider_id FROM node WHERE block_height <= $1 ORDER BY id`,
+      [at]
+    )
+  ).rows as ProviderNodeRow[];
   const sums = async (column: 'customer_id' | 'provider_id'): Promise<TotalRow[]> =>
     (
       await db.query(
@@ -200,15 +278,15 @@ export async function readEraEvidence(
   const lines = (
     await db.query(
       `SELECT id, kind, account_id, amount::text AS amount, expected::text AS expected, batch_index,
-              extrinsic_id, block_height
+              extrinsic_id, block_height, bucket_id::text AS bucket_id
          FROM payout_line WHERE cluster_id = $1 AND era = $2
-        ORDER BY block_height, split_part(id, '-', 2)`,
+        ORDER BY block_height, ${INDEX_OF_ID}, id`,
       [clusterId, era]
     )
   ).rows as PayoutLineRow[];
   const batches = (
     await db.query(
-      `SELECT side, batch_index, max_batch_index, entries, proof, extrinsic_id, block_height
+      `SELECT side, batch_index, max_batch_index, entries, proof, extrinsic_id, block_height, design
          FROM payout_batch WHERE cluster_id = $1 AND era = $2 ORDER BY block_height, batch_index`,
       [clusterId, era]
     )
@@ -228,6 +306,8 @@ export async function readEraEvidence(
     validatorSet,
     validators,
     shares,
+    pricing,
+    providerNodes,
     byCustomer,
     byProvider,
     lines,
@@ -236,7 +316,7 @@ export async function readEraEvidence(
   };
 }
 
-/** The first later era of the cluster whose `ClusterEraPaid` was indexed, or null. */
+/** The first later era of the cluster whose `ClusterEraPaid` (paid or skipped) was indexed, or null. */
 export async function readSuperseded(
   db: Queryable,
   clusterId: string,
@@ -244,7 +324,8 @@ export async function readSuperseded(
 ): Promise<SupersededRow | null> {
   const r = await db.query(
     `SELECT era, id, extrinsic_id FROM payout_line
-      WHERE cluster_id = $1 AND era > $2 AND kind = 'paid' ORDER BY block_height, era LIMIT 1`,
+      WHERE cluster_id = $1 AND era > $2 AND kind IN ('paid', 'skipped')
+      ORDER BY block_height, era LIMIT 1`,
     [clusterId, era]
   );
   return (r.rows[0] as SupersededRow | undefined) ?? null;

@@ -18,9 +18,14 @@
  */
 import { parseHex, toHex } from '../verifier/bytes.ts';
 import { garPairId } from '../verifier/envelope.ts';
-import { payoutBatchSizeOf } from '../verifier/cere-rules.ts';
+import { payoutBatchSizeOf, payoutDesignOf } from '../verifier/cere-rules.ts';
+import type { BillingBatchEvidence } from '../verifier/receipts/billing.ts';
+import { billingEraInput, billingEvidence, billingVoteOf } from './billing-inputs.ts';
+import { VALIDATOR_SET_READ } from './era-evidence.ts';
+import { payoutBatchRoot } from '../verifier/payout-tree.ts';
 import type { EraSubjectInput } from '../verifier/receipt.ts';
 import { type Shares, eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
+import type { CommittedSide, RootsSource } from '../verifier/receipts/attestation.ts';
 import type { AnchorInput } from '../verifier/receipts/dac-batch.ts';
 import type { GarAnchorInput, GrantEvidence, GrantInput } from '../verifier/receipts/gar.ts';
 import type { BatchEvidence } from '../verifier/receipts/payout.ts';
@@ -28,6 +33,7 @@ import type { MembershipChange, RegistrationInput } from '../verifier/receipts/r
 import type { LinksSubjectInput } from '../verifier/kinds.ts';
 import {
   type EraEvidenceRows,
+  type PayoutBatchRow,
   type PaidRow,
   type Queryable,
   type SupersededRow,
@@ -467,7 +473,29 @@ function garPairIdHex(user: string, agent: string): Uint8Array {
 export interface EraInputs {
   readonly era: EraSubjectInput;
   /** The batch evidence of one account on one side (null when no batch of the era lists it). */
-  evidence(side: 'payers' | 'payees', account: string): BatchEvidence | null;
+  evidence(side: 'payers' | 'payees', account: string): BatchEvidence | BillingBatchEvidence | null;
+}
+
+/**
+ * One side of the batches the era's payout sent, as the chain received them: each batch's root
+ * from the entries its extrinsic carried (the first batch of an index, should one come twice), by
+ * index up to the side's `max_batch_index` (null before the side began).
+ */
+function committedSide(
+  batches: readonly PayoutBatchRow[],
+  side: 'payers' | 'payees',
+  maxBatchIndex: number | null
+): CommittedSide {
+  const mine = batches.filter((b) => b.side === side);
+  const max = maxBatchIndex ?? mine[0]?.max_batch_index ?? null;
+  if (max === null) return { maxBatchIndex: null, batchRoots: [] };
+  const roots: Array<Uint8Array | null> = Array.from({ length: max + 1 }, () => null);
+  for (const b of mine)
+    if (b.batch_index <= max && roots[b.batch_index] === null)
+      roots[b.batch_index] = payoutBatchRoot(
+        b.entries.map(([a, amt]) => ({ account: hex(a, 32), amount: BigInt(amt) }))
+      );
+  return { maxBatchIndex: max, batchRoots: roots };
 }
 
 /**
@@ -482,7 +510,8 @@ export function eraInputs(
   ev: EraEvidenceRows,
   paid: PaidRow | null,
   superseded: SupersededRow | null,
-  payoutBatchSize: number | null
+  payoutBatchSize: number | null,
+  roots: RootsSource = 'activity'
 ): EraInputs {
   // Cere's batch size at the era's runtime, unless the operator fixed one.
   const batchSize = payoutBatchSize ?? payoutBatchSizeOf(ev.specVersion ?? Number.MAX_SAFE_INTEGER);
@@ -498,13 +527,19 @@ export function eraInputs(
     const m = lines.filter((l) => l.kind === `max-batch-${side}`).at(-1);
     return m ? m.batch_index : null;
   };
+  const design = payoutDesignOf(ev.specVersion ?? Number.MAX_SAFE_INTEGER);
+  const billing = design === 'billing-report';
   const input: EraSubjectInput = {
     clusterId: hex(clusterId, 20),
     era,
+    ...(billing ? { design, billing: billingEraInput(ev, maxIndex) } : {}),
     validatorSet: ev.validatorSet
       ? {
           members: ev.validatorSet.members.map((m) => hex(m, 32)),
-          source: eventSource(ev.validatorSet.id),
+          // A set read from storage (71000 has no event for it) cites its block only.
+          source: ev.validatorSet.id.endsWith(`-${VALIDATOR_SET_READ}`)
+            ? { block: ev.validatorSet.block_height }
+            : eventSource(ev.validatorSet.id),
         }
       : null,
     votes: ev.votes.map((v) => ({
@@ -513,6 +548,7 @@ export function eraInputs(
       payeesRoot: hex(v.payees_root, 32),
       ehdId: v.ehd_id,
       fingerprint: v.fingerprint ? hex(v.fingerprint, 32) : null,
+      ...(billing ? { billing: billingVoteOf(v, era) } : {}),
       source: eventSource(v.id, v.extrinsic_id),
     })),
     payout: ev.begin
@@ -521,6 +557,14 @@ export function eraInputs(
           source: { block: ev.begin.block_height, extrinsic: ev.begin.id },
         }
       : null,
+    ...(roots === 'committed' && !billing
+      ? {
+          committed: {
+            payers: committedSide(ev.batches, 'payers', maxIndex('payers')),
+            payees: committedSide(ev.batches, 'payees', maxIndex('payees')),
+          },
+        }
+      : {}),
     activity:
       lists && lists.overdraw === 0n
         ? { batchSize, payers: lists.payers, payees: lists.payees }
@@ -528,6 +572,7 @@ export function eraInputs(
           ? { batchSize, payers: lists.payers, payees: [] }
           : null,
     paid: paid ? eventSource(paid.id, paid.extrinsic_id) : null,
+    ...(paid?.kind === 'skipped' ? { skipped: true } : {}),
     superseded: superseded
       ? { era: superseded.era, source: eventSource(superseded.id, superseded.extrinsic_id) }
       : null,
@@ -542,7 +587,11 @@ export function eraInputs(
       ...(firstFee ? { source: eventSource(firstFee.id) } : {}),
     },
   };
-  const evidence = (side: 'payers' | 'payees', account: string): BatchEvidence | null => {
+  const evidence = (
+    side: 'payers' | 'payees',
+    account: string
+  ): BatchEvidence | BillingBatchEvidence | null => {
+    if (billing) return billingEvidence(ev, side, account, maxIndex(side), (id) => eventSource(id));
     const batch = ev.batches.find((b) => b.side === side && b.entries.some(([a]) => a === account));
     if (!batch) return null;
     const kind = side === 'payers' ? 'charge' : 'reward';

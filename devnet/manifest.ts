@@ -1,7 +1,7 @@
 /**
  * Compares what a verifier said about a receipt with what the devnet's manifest says it must say.
- * Every line the manifest lists for a receipt must fail with exactly that reason code; every
- * other line must pass; and every line the catalogue (verifier/catalogue.ts) requires of the
+ * Every line the manifest lists for a receipt must fail (or, for an era Root skipped, be skipped)
+ * with exactly that reason code; every other line must pass; and every line the catalogue (verifier/catalogue.ts) requires of the
  * receipt's subjects must be there, so a line that goes missing is a difference, not a pass.
  * Downstream tests (indexer, API, explorer, the offline verifier) use this to compare exactly.
  */
@@ -13,7 +13,7 @@ export interface LineOutcome {
   readonly check: string;
   readonly ok: boolean;
   readonly code: string | null;
-  /** pass, fail or pending, when the producer says; a line that is not ok and not pending fails. */
+  /** pass, fail, pending or skipped, when the producer says; a line not ok without one fails. */
   readonly status?: string;
 }
 
@@ -68,12 +68,20 @@ export class ManifestIndex {
   ): string[] {
     const expected = this.byId.get(recordId);
     const want = expected?.failing ?? [];
+    const moot = expected?.skipped ?? [];
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const l of lines) {
       const status = l.status ?? (l.ok ? 'pass' : 'fail');
       const w = want.find((f) => f.check === l.check);
-      if (w) {
+      const m = moot.find((f) => f.check === l.check);
+      if (m && !w) {
+        seen.add(m.check);
+        if (status !== 'skipped' || l.code !== m.code)
+          problems.push(
+            `${recordId} ${l.check}: ${status} ${l.code}, manifest says skipped ${m.code}`
+          );
+      } else if (w) {
         seen.add(w.check);
         if (l.ok) problems.push(`${recordId} ${l.check}: passed, manifest says ${w.code}`);
         else if (status !== 'fail')
@@ -86,7 +94,7 @@ export class ManifestIndex {
         problems.push(`${recordId} ${l.check}: ${status} with ${l.code}, manifest says pass`);
       }
     }
-    for (const w of want)
+    for (const w of [...want, ...moot])
       if (!seen.has(w.check))
         problems.push(`${recordId} ${w.check}: no such line, manifest says ${w.code}`);
     const have = new Set(lines.map((l) => l.check));

@@ -18,6 +18,12 @@
  * System's `SS58Prefix` (54) and `Version` constants and Balances' `ExistentialDeposit`
  * (1 CERE = 10^10) are Cere's.
  *
+ * It also describes one runtime the devnet does not run by default: 71000
+ * (`CERE_BILLING_REPORT_RUNTIME`, dev line, BN `b3fd400687f1`), the last of the "billing report"
+ * payout design, whose DDC pallets are all public and are taken from that commit's source
+ * (`billingReportPallets`): DdcPayouts has events only and the payout steps are DdcVerification
+ * calls. `cereMetadata`, `cereRuntimeVersion` and `cereChainRuntimes` accept it.
+ *
  * The result is encoded with the same SCALE definitions `@subsquid/substrate-runtime` decodes
  * metadata with, prefixed by the `meta` magic and version byte 14.
  */
@@ -37,7 +43,12 @@ import type {
 } from '@subsquid/substrate-runtime/lib/metadata/interfaces.js';
 import { types as metadataTypeDefinitions } from '@subsquid/substrate-runtime/lib/metadata/old/definitions/metadata/index.js';
 import { OldTypeRegistry } from '@subsquid/substrate-runtime/lib/metadata/old/typeRegistry.js';
-import { CERE_RUNTIMES, type CereRuntime, LATEST_CERE_SPEC } from './cere-runtimes.ts';
+import {
+  ALL_CERE_RUNTIMES,
+  CERE_BILLING_REPORT_RUNTIME,
+  type CereRuntime,
+  LATEST_CERE_SPEC,
+} from './cere-runtimes.ts';
 
 /** The JSON form of `state_getRuntimeVersion` for a devnet runtime. */
 export interface DevnetRuntimeVersion {
@@ -66,15 +77,30 @@ function runtimeApis(): Array<[string, number]> {
   return apis;
 }
 
-export { CERE_RUNTIMES, type CereRuntime, LATEST_CERE_SPEC } from './cere-runtimes.ts';
+export {
+  ALL_CERE_RUNTIMES,
+  CERE_BILLING_REPORT_RUNTIME,
+  CERE_RUNTIMES,
+  type CereRuntime,
+  LATEST_CERE_SPEC,
+} from './cere-runtimes.ts';
 
-function cereRuntime(specVersion: number): CereRuntime {
-  const r = CERE_RUNTIMES.find((x) => x.specVersion === specVersion);
+/** One of `ALL_CERE_RUNTIMES` (`CERE_RUNTIMES` and the billing-report runtime 71000). */
+export function cereRuntime(specVersion: number): CereRuntime {
+  const r = ALL_CERE_RUNTIMES.find((x) => x.specVersion === specVersion);
   if (!r) throw new RangeError(`no Cere runtime ${specVersion} in the devnet (devnet/metadata.ts)`);
   return r;
 }
 
-/** The runtime version (`state_getRuntimeVersion`) of one of `CERE_RUNTIMES`. */
+/**
+ * Whether `spec` is a runtime of the "billing report" payout design (71000; docs/cere-runtimes.md
+ * §7.1-7.2, §18): DdcPayouts has events only and DdcVerification carries the payout calls.
+ */
+function isBillingReportSpec(spec: number): boolean {
+  return spec <= CERE_BILLING_REPORT_RUNTIME.specVersion;
+}
+
+/** The runtime version (`state_getRuntimeVersion`) of one of `ALL_CERE_RUNTIMES`. */
 export function cereRuntimeVersion(specVersion: number): DevnetRuntimeVersion {
   const r = cereRuntime(specVersion);
   return {
@@ -291,14 +317,25 @@ interface PalletSpec {
   readonly storage?: readonly StorageSpec[];
 }
 
-/** A storage map of a DDC pallet: one key, one hasher, `Optional` (absent when not written). */
-interface StorageSpec {
-  readonly name: string;
-  readonly hasher: 'Twox64Concat' | 'Blake2_128Concat';
-  readonly key: number;
-  readonly value: number;
-  readonly docs?: readonly string[];
-}
+/**
+ * A storage item of a DDC pallet: a map with one key and one hasher, `Optional` (absent when not
+ * written); or, `plain`, a value with a `Default` of the SCALE zero (an empty list).
+ */
+type StorageSpec =
+  | {
+      readonly name: string;
+      readonly hasher: 'Twox64Concat' | 'Blake2_128Concat';
+      readonly key: number;
+      readonly value: number;
+      readonly plain?: false;
+      readonly docs?: readonly string[];
+    }
+  | {
+      readonly name: string;
+      readonly plain: true;
+      readonly value: number;
+      readonly docs?: readonly string[];
+    };
 
 /** Type ids of the DDC domain types, shared by all five pallets. */
 interface DdcTypes {
@@ -322,9 +359,32 @@ interface DdcTypes {
   readonly u128: number;
   readonly compactU128: number;
   readonly str: number;
+  /** The types only the billing-report runtime (71000) uses; absent for the others. */
+  readonly billing?: BillingReportTypes;
+}
+
+/**
+ * Type ids of the billing-report runtime's own types (spec 71000, BN @b3fd400687f1): usage
+ * records and the DdcVerification call arguments of docs/cere-runtimes.md §18.
+ */
+interface BillingReportTypes {
+  readonly i64: number;
+  readonly bytes: number;
+  readonly hashes: number;
+  readonly optionNodePubKey: number;
+  readonly nodeUsage: number;
+  /** `Vec<(BucketId, BucketUsage)>`, `send_charging_customers_batch`'s `payers`. */
+  readonly payers: number;
+  /** `Vec<(NodePubKey, NodeUsage)>`, `send_rewarding_providers_batch`'s `payees`. */
+  readonly payees: number;
+  readonly eraActivity: number;
+  readonly aggregateKey: number;
+  /** `Vec<OCWError>`, `emit_consensus_errors`' `errors`. */
+  readonly ocwErrors: number;
 }
 
 function addDdcTypes(t: TypeTable, spec: number): DdcTypes {
+  const billing = isBillingReportSpec(spec);
   const u8 = t.primitive('U8');
   const bool = t.primitive('Bool');
   const u16 = t.primitive('U16');
@@ -356,7 +416,8 @@ function addDdcTypes(t: TypeTable, spec: number): DdcTypes {
     variant('Full', 1, []),
     variant('Storage', 2, []),
     variant('Cache', 3, []),
-    variant('Compute', 4, []),
+    // `DAC = 4` at 71000 (BN primitives/src/lib.rs @b3fd400687f1 l.186-195).
+    variant(billing ? 'DAC' : 'Compute', 4, []),
   ]);
   const storageNodeParams = t.composite('ddc_primitives::StorageNodeParams', [
     field('mode', storageNodeMode, 'StorageNodeMode'),
@@ -412,10 +473,17 @@ function addDdcTypes(t: TypeTable, spec: number): DdcTypes {
             field('unit_per_put_request', u128, 'u128'),
             field('unit_per_get_request', u128, 'u128'),
           ],
-          [
-            { name: 'Balance', type: u128 },
-            { name: 'BlockNumber', type: u32 },
-          ]
+          billing
+            ? // `#[scale_info(skip_type_params(Balance, BlockNumber, T))]` at 71000 (BN
+              // primitives/src/lib.rs @b3fd400687f1 l.87-102): parameters without types.
+              [
+                { name: 'Balance', type: undefined },
+                { name: 'BlockNumber', type: undefined },
+              ]
+            : [
+                { name: 'Balance', type: u128 },
+                { name: 'BlockNumber', type: u32 },
+              ]
         );
   const clusterNodeKind = t.variants('ddc_primitives::ClusterNodeKind', [
     variant('Genesis', 0, []),
@@ -451,15 +519,143 @@ function addDdcTypes(t: TypeTable, spec: number): DdcTypes {
     u128,
     compactU128: t.compact(u128),
     str,
+    ...(billing
+      ? { billing: addBillingReportTypes(t, { u8, u16, u64, h256, clusterId, nodePubKey }) }
+      : {}),
   };
 }
 
 /**
- * The DDC pallets of Cere runtime `spec` (one of `CERE_RUNTIMES`), at their `construct_runtime`
+ * The billing-report runtime's own types (BN @b3fd400687f1; field order = SCALE order):
+ * `BucketUsage`, `NodeUsage` (primitives/src/lib.rs l.295-300, l.326-331), and
+ * DdcVerification's `EraActivity`, `AggregateKey` and `OCWError`
+ * (pallets/ddc-verification/src/lib.rs l.630-635, l.684-687, l.431-551).
+ */
+function addBillingReportTypes(
+  t: TypeTable,
+  d: {
+    u8: number;
+    u16: number;
+    u64: number;
+    h256: number;
+    clusterId: number;
+    nodePubKey: number;
+  }
+): BillingReportTypes {
+  const i64 = t.primitive('I64');
+  const u32 = t.primitive('U32');
+  const str = t.primitive('Str');
+  const bytes = t.sequence(d.u8);
+  const hashes = t.sequence(d.h256);
+  const optionNodePubKey = t.option(d.nodePubKey);
+  const usage = (path: string) =>
+    t.composite(path, [
+      field('transferred_bytes', d.u64, 'u64'),
+      field('stored_bytes', i64, 'i64'),
+      field('number_of_puts', d.u64, 'u64'),
+      field('number_of_gets', d.u64, 'u64'),
+    ]);
+  const bucketUsage = usage('ddc_primitives::BucketUsage');
+  const nodeUsage = usage('ddc_primitives::NodeUsage');
+  const eraActivity = t.composite('pallet_ddc_verification::pallet::EraActivity', [
+    field('id', u32, 'DdcEra'),
+    field('start', i64, 'i64'),
+    field('end', i64, 'i64'),
+  ]);
+  const aggregateKey = t.variants('pallet_ddc_verification::pallet::AggregateKey', [
+    variant('NodeAggregateKey', 0, [field(undefined, str, 'String')]),
+    variant('BucketSubAggregateKey', 1, [
+      field(undefined, d.u64, 'BucketId'),
+      field(undefined, str, 'String'),
+    ]),
+  ]);
+  const cluster = field('cluster_id', d.clusterId, 'ClusterId');
+  const era = field('era_id', u32, 'DdcEra');
+  const node = field('node_pub_key', d.nodePubKey, 'NodePubKey');
+  const batch = field('batch_index', d.u16, 'BatchIndex');
+  const aggregate = [
+    cluster,
+    era,
+    field('aggregate_key', aggregateKey, 'AggregateKey'),
+    field('aggregator', d.nodePubKey, 'NodePubKey'),
+  ];
+  const hash = (name: string, typeName: string) => field(name, d.h256, typeName);
+  const ocwVariants: Array<[string, Si1Field[]]> = [
+    ['NodeUsageRetrievalError', [cluster, era, node]],
+    ['BucketAggregatesRetrievalError', [cluster, era, node]],
+    ['EraRetrievalError', [cluster, field('node_pub_key', optionNodePubKey, 'Option<NodePubKey>')]],
+    ['BucketAggregateRetrievalError', [cluster, era, field('bucket_id', d.u64, 'BucketId'), node]],
+    ['ChallengeResponseRetrievalError', aggregate],
+    ['TraverseResponseRetrievalError', aggregate],
+    [
+      'PrepareEraTransactionError',
+      [
+        cluster,
+        era,
+        hash('payers_merkle_root_hash', 'DeltaUsageHash'),
+        hash('payees_merkle_root_hash', 'DeltaUsageHash'),
+      ],
+    ],
+    [
+      'CommitBillingFingerprintTransactionError',
+      [
+        cluster,
+        era,
+        hash('payers_root', 'PayableUsageHash'),
+        hash('payees_root', 'PayableUsageHash'),
+      ],
+    ],
+    ['BeginBillingReportTransactionError', [cluster, era]],
+    ['BeginChargingCustomersTransactionError', [cluster, era]],
+    ['SendChargingCustomersBatchTransactionError', [cluster, era, batch]],
+    ['SendRewardingProvidersBatchTransactionError', [cluster, era, batch]],
+    ['EndChargingCustomersTransactionError', [cluster, era]],
+    ['BeginRewardingProvidersTransactionError', [cluster, era]],
+    ['EndRewardingProvidersTransactionError', [cluster, era]],
+    ['EndBillingReportTransactionError', [cluster, era]],
+    ['BillingReportDoesNotExist', [cluster, era]],
+    ['EmptyCustomerActivity', [cluster, era]],
+    ['BatchIndexConversionFailed', [cluster, era]],
+    ['NoAvailableSigner', []],
+    ['NotEnoughDACNodes', [field('num_nodes', d.u16, 'u16')]],
+    ['FailedToCreateMerkleRoot', [cluster, era]],
+    ['FailedToCreateMerkleProof', [cluster, era]],
+    ['FailedToCollectVerificationKey', []],
+    ['FailedToFetchVerificationKey', []],
+    ['FailedToFetchNodeProvider', []],
+    ['FailedToFetchClusterNodes', []],
+    ['FailedToFetchDacNodes', []],
+    ['FailedToFetchNodeTotalUsage', [cluster, node]],
+    ['EmptyConsistentGroup', []],
+    ['FailedToFetchVerifiedDeltaUsage', []],
+    ['FailedToFetchVerifiedPayableUsage', []],
+  ];
+  const ocwError = t.variants(
+    'pallet_ddc_verification::pallet::OCWError',
+    ocwVariants.map(([name, fields], i) => variant(name, i, fields))
+  );
+  return {
+    i64,
+    bytes,
+    hashes,
+    optionNodePubKey,
+    nodeUsage,
+    payers: t.sequence(t.tuple([d.u64, bucketUsage])),
+    payees: t.sequence(t.tuple([d.nodePubKey, nodeUsage])),
+    eraActivity,
+    aggregateKey,
+    ocwErrors: t.sequence(ocwError),
+  };
+}
+
+/**
+ * The DDC pallets of Cere runtime `spec` (one of `ALL_CERE_RUNTIMES`; 71000 is
+ * `billingReportPallets`), at their `construct_runtime`
  * indices. Every layout below is a fact of docs/cere-runtimes.md, which cites repository, path and
  * commit; test/cere-layouts.test.ts checks the events against that document's §18 table.
  */
 function ddcPallets(d: DdcTypes, spec: number): PalletSpec[] {
+  if (d.billing) return billingReportPallets(d, d.billing);
   const cluster = ['cluster_id', d.clusterId, 'ClusterId'] as const;
   const node = ['node_pub_key', d.nodePubKey, 'NodePubKey'] as const;
   const account = (name: string) => [name, d.accountId, 'T::AccountId'] as const;
@@ -874,6 +1070,13 @@ function ddcPallets(d: DdcTypes, spec: number): PalletSpec[] {
           index: 1,
           fields: [account('ddc_validator_pub')],
         },
+        // Root only; the last public form (73006, docs/cere-runtimes.md §14), kept as an
+        // assumption for the private versions like the payout calls.
+        {
+          name: 'force_skip_inspection',
+          index: 12,
+          fields: [cluster, ['ehd_id', d.str, 'String']],
+        },
       ],
       // The private pallet's real metadata (devnet v73047, v73160) has exactly these two events
       // (docs/cere-runtimes.md); the set is replaced every session.
@@ -904,6 +1107,527 @@ function ddcPallets(d: DdcTypes, spec: number): PalletSpec[] {
         'EraAlreadyPaid',
         'VerificationKeyAlreadySet',
         'VerificationKeyAlreadyPaired',
+      ],
+    },
+  ];
+}
+
+/**
+ * The DDC pallets of the billing-report runtime 71000, each from its source at BN `b3fd400687f1`
+ * (docs/cere-runtimes.md §18 cites path and lines; the events there are written from the Rust
+ * source, and test/cere-layouts.test.ts compares them with this metadata). Every event of every
+ * DDC pallet, in declaration order (no `#[codec(index)]`), and every error; the calls of
+ * DdcCustomers, DdcNodes and DdcClusters the devnet uses (DdcClusters' `join_cluster` C5 and all
+ * of DdcStaking's calls are left out, as for the other versions), DdcPayouts' empty call enum
+ * (`#[pallet::call] impl<T: Config> Pallet<T> {}`) and all fourteen DdcVerification calls C0-C13.
+ */
+function billingReportPallets(d: DdcTypes, b: BillingReportTypes): PalletSpec[] {
+  const cluster = ['cluster_id', d.clusterId, 'ClusterId'] as const;
+  const node = ['node_pub_key', d.nodePubKey, 'NodePubKey'] as const;
+  const account = (name: string) => [name, d.accountId, 'T::AccountId'] as const;
+  const balance = (name: string) => [name, d.u128, 'BalanceOf<T>'] as const;
+  const amount = (name: string) => [name, d.u128, 'u128'] as const;
+  const era = ['era', d.u32, 'DdcEra'] as const;
+  const eraId = ['era_id', d.u32, 'DdcEra'] as const;
+  const batchIndex = ['batch_index', d.u16, 'BatchIndex'] as const;
+  const maxBatchIndex = ['max_batch_index', d.u16, 'BatchIndex'] as const;
+  const bucket = ['bucket_id', d.u64, 'BucketId'] as const;
+  const validator = account('validator');
+  const bucketParams = ['bucket_params', d.bucketParams, 'BucketParams'] as const;
+  const nodeParams = ['node_params', d.nodeParams, 'NodeParams'] as const;
+  const clusterParams = ['cluster_params', d.clusterParams, 'ClusterParams<T::AccountId>'] as const;
+  const usage = (name: string) => [name, d.u64, 'u64'] as const;
+  const totalUsage = [
+    usage('transferred_bytes'),
+    ['stored_bytes', b.i64, 'i64'] as const,
+    usage('number_of_puts'),
+    usage('number_of_gets'),
+  ];
+  const hash = (name: string, typeName: string) => [name, d.h256, typeName] as const;
+  const clusterOnly = (name: string): VariantSpec => ({ name, fields: [cluster] });
+  const clusterEra = (name: string): VariantSpec => ({ name, fields: [cluster, era] });
+  const call = (
+    name: string,
+    index: number,
+    fields: VariantSpec['fields'] = [cluster, eraId]
+  ): VariantSpec => ({ name, index, fields });
+  const tuple = (name: string, fields: Array<[number, string]>): VariantSpec => ({
+    name,
+    fields: fields.map(([type, typeName]) => ['', type, typeName] as const),
+  });
+  const accountT: [number, string] = [d.accountId, 'T::AccountId'];
+  const validatorEvent = (name: string): VariantSpec => ({ name, fields: [validator] });
+  const clusterEraValidator = (name: string): VariantSpec => ({
+    name,
+    fields: [cluster, eraId, validator],
+  });
+  const clusterEraBatchValidator = (name: string): VariantSpec => ({
+    name,
+    fields: [cluster, eraId, batchIndex, validator],
+  });
+  const aggregateError = (name: string): VariantSpec => ({
+    name,
+    fields: [
+      cluster,
+      eraId,
+      ['aggregate_key', b.aggregateKey, 'AggregateKey'],
+      ['aggregator', d.nodePubKey, 'NodePubKey'],
+      validator,
+    ],
+  });
+
+  return [
+    {
+      // pallets/ddc-staking/src/lib.rs l.296-322 (events), l.325-369 (errors).
+      name: 'DdcStaking',
+      index: 35,
+      crate: 'pallet_ddc_staking',
+      events: [
+        tuple('Bonded', [accountT, [d.u128, 'BalanceOf<T>']]),
+        tuple('Unbonded', [accountT, [d.u128, 'BalanceOf<T>']]),
+        tuple('Withdrawn', [accountT, [d.u128, 'BalanceOf<T>']]),
+        tuple('Chilled', [accountT]),
+        tuple('ChillSoon', [accountT, [d.clusterId, 'ClusterId'], [d.u32, 'BlockNumberFor<T>']]),
+        tuple('Activated', [accountT]),
+        tuple('LeaveSoon', [accountT]),
+        tuple('Left', [accountT]),
+      ],
+      errors: [
+        'NotController',
+        'NotStash',
+        'AlreadyBonded',
+        'AlreadyPaired',
+        'InsufficientBond',
+        'NoMoreChunks',
+        'BadState',
+        'AlreadyInRole',
+        'TooEarly',
+        'NotNodeController',
+        'NodeHasNoStake',
+        'NoCluster',
+        'NoClusterGovParams',
+        'FastChillProhibited',
+        'StoringProhibited',
+        'ArithmeticOverflow',
+        'ArithmeticUnderflow',
+        'NodeIsNotFound',
+        'NodeIsLeaving',
+        'UnbondingProhibited',
+      ],
+    },
+    {
+      // pallets/ddc-customers/src/lib.rs l.179-217 (events), l.220-251 (errors), l.309-546
+      // (calls): no `cluster_id` in the deposit calls and events yet (it came in 73054, §6).
+      name: 'DdcCustomers',
+      index: 36,
+      crate: 'pallet_ddc_customers',
+      calls: [
+        call('create_bucket', 0, [cluster, bucketParams]),
+        call('deposit', 1, [['value', d.compactU128, 'BalanceOf<T>']]),
+        call('deposit_extra', 2, [['max_additional', d.compactU128, 'BalanceOf<T>']]),
+        call('unlock_deposit', 3, [['value', d.compactU128, 'BalanceOf<T>']]),
+        call('withdraw_unlocked_deposit', 4, []),
+        call('set_bucket_params', 5, [bucket, bucketParams]),
+        call('remove_bucket', 6, [bucket]),
+      ],
+      events: [
+        { name: 'Deposited', fields: [account('owner_id'), balance('amount')] },
+        { name: 'InitialDepositUnlock', fields: [account('owner_id'), balance('amount')] },
+        { name: 'Withdrawn', fields: [account('owner_id'), balance('amount')] },
+        {
+          name: 'Charged',
+          fields: [account('owner_id'), balance('charged'), balance('expected_to_charge')],
+        },
+        { name: 'BucketCreated', fields: [cluster, bucket] },
+        { name: 'BucketUpdated', fields: [cluster, bucket] },
+        { name: 'BucketTotalNodesUsageUpdated', fields: [cluster, bucket, ...totalUsage] },
+        { name: 'BucketTotalCustomersUsageUpdated', fields: [cluster, bucket, ...totalUsage] },
+        { name: 'BucketRemoved', fields: [bucket] },
+      ],
+      errors: [
+        'NotOwner',
+        'NotBucketOwner',
+        'AlreadyPaired',
+        'InsufficientDeposit',
+        'NoMoreChunks',
+        'NoBucketWithId',
+        'BadState',
+        'BucketDoesNotExist',
+        'ClusterDoesNotExist',
+        'Unauthorized',
+        'ArithmeticOverflow',
+        'ArithmeticUnderflow',
+        'TransferFailed',
+        'AlreadyRemoved',
+        'ClusterMismatch',
+      ],
+    },
+    {
+      // pallets/ddc-nodes/src/lib.rs l.71-88 (events), l.91-99 (errors), l.125-168 (calls).
+      name: 'DdcNodes',
+      index: 37,
+      crate: 'pallet_ddc_nodes',
+      calls: [
+        call('create_node', 0, [node, nodeParams]),
+        call('delete_node', 1, [node]),
+        call('set_node_params', 2, [node, nodeParams]),
+      ],
+      events: [
+        { name: 'NodeCreated', fields: [node] },
+        { name: 'NodeDeleted', fields: [node] },
+        { name: 'NodeParamsChanged', fields: [node] },
+        { name: 'NodeTotalUsageUpdated', fields: [node, ...totalUsage] },
+      ],
+      errors: [
+        'NodeAlreadyExists',
+        'NodeDoesNotExist',
+        'OnlyNodeProvider',
+        'NodeIsAssignedToCluster',
+        'HostLenExceedsLimit',
+        'DomainLenExceedsLimit',
+        'NodeHasDanglingStake',
+      ],
+    },
+    {
+      // pallets/ddc-clusters/src/lib.rs l.98-110 (events), l.113-141 (errors), l.147-153
+      // (ClustersGovParams), l.261-429 (calls; C0-C4 here).
+      name: 'DdcClusters',
+      index: 38,
+      crate: 'pallet_ddc_clusters',
+      calls: [
+        call('create_cluster', 0, [
+          cluster,
+          account('cluster_reserve_id'),
+          clusterParams,
+          [
+            'initial_protocol_params',
+            d.clusterProtocolParams,
+            'ClusterProtocolParams<BalanceOf<T>, BlockNumberFor<T>>',
+          ],
+        ]),
+        call('add_node', 1, [cluster, node, ['node_kind', d.clusterNodeKind, 'ClusterNodeKind']]),
+        call('remove_node', 2, [cluster, node]),
+        call('set_cluster_params', 3, [cluster, clusterParams]),
+        call('validate_node', 4, [cluster, node, ['succeeded', d.bool, 'bool']]),
+      ],
+      events: [
+        clusterOnly('ClusterCreated'),
+        { name: 'ClusterNodeAdded', fields: [cluster, node] },
+        { name: 'ClusterNodeRemoved', fields: [cluster, node] },
+        clusterOnly('ClusterParamsSet'),
+        clusterOnly('ClusterProtocolParamsSet'),
+        clusterOnly('ClusterActivated'),
+        clusterOnly('ClusterBonded'),
+        clusterOnly('ClusterUnbonding'),
+        clusterOnly('ClusterUnbonded'),
+        { name: 'ClusterNodeValidated', fields: [cluster, node, ['succeeded', d.bool, 'bool']] },
+        { name: 'ClusterEraPaid', fields: [cluster, eraId] },
+      ],
+      storage: [
+        {
+          name: 'ClustersGovParams',
+          hasher: 'Twox64Concat',
+          key: d.clusterId,
+          value: d.clusterProtocolParams,
+        },
+      ],
+      errors: [
+        'ClusterAlreadyExists',
+        'ClusterDoesNotExist',
+        'ClusterParamsExceedsLimit',
+        'AttemptToAddNonExistentNode',
+        'AttemptToAddAlreadyAssignedNode',
+        'AttemptToRemoveNonExistentNode',
+        'AttemptToRemoveNotAssignedNode',
+        'OnlyClusterManager',
+        'OnlyNodeProvider',
+        'NodeIsNotAuthorized',
+        'NodeHasNoActivatedStake',
+        'NodeStakeIsInvalid',
+        'NodeChillingIsProhibited',
+        'NodeAuthContractCallFailed',
+        'NodeAuthContractDeployFailed',
+        'NodeAuthNodeAuthorizationNotSuccessful',
+        'ErasureCodingRequiredDidNotMeetMinimum',
+        'ErasureCodingTotalNotMeetMinimum',
+        'ReplicationTotalDidNotMeetMinimum',
+        'ClusterAlreadyActivated',
+        'UnexpectedClusterStatus',
+        'AttemptToValidateNotAssignedNode',
+        'ClusterProtocolParamsNotSet',
+        'ArithmeticOverflow',
+        'NodeIsNotAssignedToCluster',
+        'ControllerDoesNotExist',
+      ],
+    },
+    {
+      // pallets/ddc-payouts/src/lib.rs l.121-231 (events), l.235-261 (errors), l.363-364 (an
+      // empty call enum: the payout steps are DdcVerification's calls at 71000).
+      name: 'DdcPayouts',
+      index: 39,
+      crate: 'pallet_ddc_payouts',
+      calls: [],
+      events: [
+        clusterEra('BillingReportInitialized'),
+        clusterEra('ChargingStarted'),
+        {
+          name: 'Charged',
+          fields: [cluster, era, batchIndex, account('customer_id'), bucket, amount('amount')],
+        },
+        {
+          name: 'ChargeFailed',
+          fields: [
+            cluster,
+            era,
+            batchIndex,
+            account('customer_id'),
+            bucket,
+            amount('charged'),
+            amount('expected_to_charge'),
+          ],
+        },
+        {
+          name: 'Indebted',
+          fields: [cluster, era, batchIndex, account('customer_id'), bucket, amount('amount')],
+        },
+        clusterEra('ChargingFinished'),
+        { name: 'TreasuryFeesCollected', fields: [cluster, era, amount('amount')] },
+        { name: 'ClusterReserveFeesCollected', fields: [cluster, era, amount('amount')] },
+        { name: 'ValidatorFeesCollected', fields: [cluster, era, amount('amount')] },
+        clusterEra('RewardingStarted'),
+        {
+          name: 'Rewarded',
+          fields: [
+            cluster,
+            era,
+            batchIndex,
+            account('node_provider_id'),
+            amount('rewarded'),
+            amount('expected_to_reward'),
+          ],
+        },
+        {
+          name: 'ValidatorRewarded',
+          fields: [cluster, era, account('validator_id'), amount('amount')],
+        },
+        {
+          name: 'NotDistributedReward',
+          fields: [
+            cluster,
+            era,
+            batchIndex,
+            account('node_provider_id'),
+            amount('expected_reward'),
+            balance('distributed_reward'),
+          ],
+        },
+        {
+          name: 'NotDistributedOverallReward',
+          fields: [cluster, era, amount('expected_reward'), amount('total_distributed_reward')],
+        },
+        clusterEra('RewardingFinished'),
+        clusterEra('BillingReportFinalized'),
+        {
+          name: 'ChargeError',
+          fields: [
+            cluster,
+            era,
+            batchIndex,
+            account('customer_id'),
+            amount('amount'),
+            ['error', d.dispatchError, 'DispatchError'],
+          ],
+        },
+        {
+          name: 'BillingFingerprintCommited',
+          fields: [
+            account('validator_id'),
+            cluster,
+            eraId,
+            ['start_era', b.i64, 'i64'],
+            ['end_era', b.i64, 'i64'],
+            hash('payers_merkle_root', 'PayableUsageHash'),
+            hash('payees_merkle_root', 'PayableUsageHash'),
+          ],
+        },
+      ],
+      errors: [
+        'BillingReportDoesNotExist',
+        'NotExpectedState',
+        'Unauthorized',
+        'BatchIndexAlreadyProcessed',
+        'BatchIndexIsOutOfRange',
+        'BatchesMissed',
+        'BatchIndexOverflow',
+        'BoundedVecOverflow',
+        'ArithmeticOverflow',
+        'NotExpectedClusterState',
+        'NotExpectedBucketState',
+        'BatchSizeIsOutOfBounds',
+        'ScoreRetrievalError',
+        'BadRequest',
+        'BatchValidationFailed',
+        'NoBucketWithId',
+        'NotBucketOwner',
+        'IncorrectClusterId',
+        'ClusterProtocolParamsNotSet',
+        'TotalStoredBytesLessThanZero',
+        'BillingFingerprintIsCommitted',
+        'BillingFingerprintDoesNotExist',
+        'NoQuorumOnBillingFingerprint',
+        'FailedToCreateMerkleRoot',
+        'FailedToVerifyMerkleProof',
+      ],
+    },
+    {
+      // pallets/ddc-verification/src/lib.rs l.241-427 (events), l.555-593 (errors),
+      // l.3553-4195 (calls C0-C13; C12 and C13 are Root only, the others need an OCW validator).
+      name: 'DdcVerification',
+      index: 40,
+      crate: 'pallet_ddc_verification',
+      calls: [
+        call('set_prepare_era_for_payout', 0, [
+          cluster,
+          ['era_activity', b.eraActivity, 'EraActivity'],
+          hash('payers_merkle_root_hash', 'DeltaUsageHash'),
+          hash('payees_merkle_root_hash', 'DeltaUsageHash'),
+          ['payers_batch_merkle_root_hashes', b.hashes, 'Vec<DeltaUsageHash>'],
+          ['payees_batch_merkle_root_hashes', b.hashes, 'Vec<DeltaUsageHash>'],
+        ]),
+        call('set_validator_key', 1, [account('ddc_validator_pub')]),
+        call('commit_billing_fingerprint', 2, [
+          cluster,
+          eraId,
+          ['start_era', b.i64, 'i64'],
+          ['end_era', b.i64, 'i64'],
+          hash('payers_root', 'PayableUsageHash'),
+          hash('payees_root', 'PayableUsageHash'),
+          ['cluster_usage', b.nodeUsage, 'NodeUsage'],
+        ]),
+        call('begin_billing_report', 3, [cluster, eraId, hash('fingerprint', 'Fingerprint')]),
+        call('begin_charging_customers', 4, [cluster, eraId, maxBatchIndex]),
+        call('send_charging_customers_batch', 5, [
+          cluster,
+          eraId,
+          batchIndex,
+          ['payers', b.payers, 'Vec<(BucketId, BucketUsage)>'],
+          ['batch_proof', d.mmrProof, 'MMRProof'],
+        ]),
+        call('end_charging_customers', 6),
+        call('begin_rewarding_providers', 7, [cluster, eraId, maxBatchIndex]),
+        call('send_rewarding_providers_batch', 8, [
+          cluster,
+          eraId,
+          batchIndex,
+          ['payees', b.payees, 'Vec<(NodePubKey, NodeUsage)>'],
+          ['batch_proof', d.mmrProof, 'MMRProof'],
+        ]),
+        call('end_rewarding_providers', 9),
+        call('end_billing_report', 10),
+        call('emit_consensus_errors', 11, [['errors', b.ocwErrors, 'Vec<OCWError>']]),
+        call('set_era_validations', 12),
+        call('skip_dac_validation_to_era', 13),
+      ],
+      events: [
+        { name: 'BillingReportCreated', fields: [cluster, eraId] },
+        { name: 'VerificationKeyStored', fields: [['verification_key', b.bytes, 'Vec<u8>']] },
+        { name: 'PayoutBatchCreated', fields: [cluster, eraId] },
+        { name: 'EraValidationReady', fields: [cluster, eraId] },
+        { name: 'EraValidationNotReady', fields: [cluster, eraId] },
+        { name: 'NodeUsageRetrievalError', fields: [cluster, eraId, node, validator] },
+        { name: 'BucketAggregatesRetrievalError', fields: [cluster, eraId, node, validator] },
+        {
+          name: 'EraRetrievalError',
+          fields: [cluster, ['node_pub_key', b.optionNodePubKey, 'Option<NodePubKey>'], validator],
+        },
+        {
+          name: 'PrepareEraTransactionError',
+          fields: [
+            cluster,
+            eraId,
+            hash('payers_merkle_root_hash', 'DeltaUsageHash'),
+            hash('payees_merkle_root_hash', 'DeltaUsageHash'),
+            validator,
+          ],
+        },
+        {
+          name: 'CommitBillingFingerprintTransactionError',
+          fields: [
+            cluster,
+            eraId,
+            hash('payers_root', 'PayableUsageHash'),
+            hash('payees_root', 'PayableUsageHash'),
+            validator,
+          ],
+        },
+        clusterEraValidator('BeginBillingReportTransactionError'),
+        clusterEraValidator('BeginChargingCustomersTransactionError'),
+        clusterEraBatchValidator('SendChargingCustomersBatchTransactionError'),
+        clusterEraBatchValidator('SendRewardingProvidersBatchTransactionError'),
+        clusterEraValidator('EndChargingCustomersTransactionError'),
+        clusterEraValidator('BeginRewardingProvidersTransactionError'),
+        clusterEraValidator('EndRewardingProvidersTransactionError'),
+        clusterEraValidator('EndBillingReportTransactionError'),
+        clusterEraValidator('BillingReportDoesNotExist'),
+        clusterEraValidator('EmptyCustomerActivity'),
+        clusterEraValidator('BatchIndexConversionFailed'),
+        validatorEvent('NoAvailableSigner'),
+        { name: 'NotEnoughDACNodes', fields: [['num_nodes', d.u16, 'u16'], validator] },
+        clusterEraValidator('FailedToCreateMerkleRoot'),
+        clusterEraValidator('FailedToCreateMerkleProof'),
+        validatorEvent('FailedToCollectVerificationKey'),
+        validatorEvent('FailedToFetchVerificationKey'),
+        validatorEvent('FailedToFetchNodeProvider'),
+        validatorEvent('ValidatorKeySet'),
+        validatorEvent('FailedToFetchClusterNodes'),
+        validatorEvent('FailedToFetchDacNodes'),
+        { name: 'FailedToFetchNodeTotalUsage', fields: [cluster, node, validator] },
+        {
+          name: 'EraValidationRootsPosted',
+          fields: [
+            cluster,
+            eraId,
+            validator,
+            hash('payers_merkle_root_hash', 'DeltaUsageHash'),
+            hash('payees_merkle_root_hash', 'DeltaUsageHash'),
+            ['payers_batch_merkle_root_hashes', b.hashes, 'Vec<DeltaUsageHash>'],
+            ['payees_batch_merkle_root_hashes', b.hashes, 'Vec<DeltaUsageHash>'],
+          ],
+        },
+        {
+          name: 'BucketAggregateRetrievalError',
+          fields: [cluster, eraId, bucket, node, validator],
+        },
+        aggregateError('ChallengeResponseRetrievalError'),
+        aggregateError('TraverseResponseRetrievalError'),
+        { name: 'EmptyConsistentGroup', fields: [] },
+        { name: 'FailedToFetchVerifiedDeltaUsage', fields: [] },
+        { name: 'FailedToFetchVerifiedPayableUsage', fields: [] },
+      ],
+      // The session's validator set (`on_new_session` puts it, no event at 71000): BN
+      // `pallets/ddc-verification/src/lib.rs @b3fd400687f1` l.608 and l.4220-4244.
+      storage: [{ name: 'ValidatorSet', plain: true, value: d.accounts }],
+      errors: [
+        'BadVerificationKey',
+        'BadRequest',
+        'Unauthorized',
+        'AlreadySignedEra',
+        'NotExpectedState',
+        'AlreadySignedPayoutBatch',
+        'NodeRetrievalError',
+        'EraToValidateRetrievalError',
+        'EraPerNodeRetrievalError',
+        'FailToFetchIds',
+        'NoValidatorExist',
+        'NotController',
+        'NotValidatorStash',
+        'DDCValidatorKeyNotRegistered',
+        'TransactionSubmissionError',
+        'NoAvailableSigner',
+        'FailedToGenerateProof',
+        'FailedToVerifyMerkleProof',
+        'NoEraValidation',
+        'EraAlreadyPaid',
       ],
     },
   ];
@@ -957,6 +1681,17 @@ const CERE_BASE_PALLETS: ReadonlyArray<readonly [string, number]> = [
   ['Whitelist', 44],
   ['MultiBlockMigrations', 51],
 ];
+
+/**
+ * The base pallets of runtime `spec`: `CERE_BASE_PALLETS`, less MultiBlockMigrations before
+ * 73046 (docs/cere-runtimes.md §3; at 71000 `runtime/cere-dev/src/lib.rs @b3fd400687f1`
+ * l.1362-1506 ends with DdcClustersGov 46).
+ */
+function cereBasePallets(spec: number): ReadonlyArray<readonly [string, number]> {
+  return spec < 73046
+    ? CERE_BASE_PALLETS.filter(([name]) => name !== 'MultiBlockMigrations')
+    : CERE_BASE_PALLETS;
+}
 
 function palletEnum(
   t: TypeTable,
@@ -1079,14 +1814,17 @@ function ddcPalletParts(
               prefix: spec.name,
               items: spec.storage.map((x) => ({
                 name: x.name,
-                modifier: { __kind: 'Optional' },
-                type: {
-                  __kind: 'Map',
-                  hashers: [{ __kind: x.hasher }],
-                  key: x.key,
-                  value: x.value,
-                },
-                // The metadata codec represents `Bytes` as 0x hex (see `setConstant`); None.
+                modifier: { __kind: x.plain ? 'Default' : 'Optional' },
+                type: x.plain
+                  ? { __kind: 'Plain', value: x.value }
+                  : {
+                      __kind: 'Map',
+                      hashers: [{ __kind: x.hasher }],
+                      key: x.key,
+                      value: x.value,
+                    },
+                // The metadata codec represents `Bytes` as 0x hex (see `setConstant`): None, or
+                // the empty list of a plain value.
                 fallback: '0x00' as unknown as Uint8Array,
                 docs: [...(x.docs ?? [])],
               })),
@@ -1109,8 +1847,9 @@ function buildMetadataV14(spec: number, runtime?: DevnetRuntimeVariant): Metadat
 
   const d = addDdcTypes(t, spec);
   const specs = runtime ? applyVariant(ddcPallets(d, spec), t, runtime) : ddcPallets(d, spec);
-  const baseIndex = new Map(CERE_BASE_PALLETS);
-  const missing = CERE_BASE_PALLETS.filter(([n]) => !metadata.pallets.some((p) => p.name === n));
+  const basePallets = cereBasePallets(spec);
+  const baseIndex = new Map(basePallets);
+  const missing = basePallets.filter(([n]) => !metadata.pallets.some((p) => p.name === n));
   if (missing.length > 0) throw new Error(`kitchensink lacks ${missing.map(([n]) => n).join(',')}`);
 
   const parts = specs.map((p) => ddcPalletParts(t, p));
@@ -1163,7 +1902,10 @@ export function buildDevnetMetadata(variant?: DevnetRuntimeVariant): Uint8Array 
   return encodeMetadataV14(buildMetadataV14(LATEST_CERE_SPEC, variant));
 }
 
-/** The metadata (`RuntimeMetadataPrefixed`, v14) of one of `CERE_RUNTIMES`; a fresh copy. */
+/**
+ * The metadata (`RuntimeMetadataPrefixed`, v14) of one of `ALL_CERE_RUNTIMES` (`CERE_RUNTIMES` or
+ * the billing-report runtime 71000); a fresh copy.
+ */
 export function cereMetadata(specVersion: number): Uint8Array {
   cereRuntime(specVersion);
   let m = cached.get(specVersion);

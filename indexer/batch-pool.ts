@@ -23,6 +23,9 @@ export type LineRow = [
   string,
   string,
   string | null,
+  /** pending */
+  boolean,
+  /** skipped */
   boolean,
 ];
 

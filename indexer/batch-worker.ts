@@ -38,6 +38,7 @@ export function lineRows(lines: readonly Line[]): LineRow[] {
     JSON.stringify(l.facts),
     l.source ? JSON.stringify(l.source) : null,
     l.status === 'pending',
+    l.status === 'skipped',
   ]);
 }
 

@@ -16,12 +16,14 @@
  * | `PROOFROOM_FETCH_TIMEOUT_MS` / `_RETRIES` / `PROOFROOM_MAX_PAYLOAD_BYTES` | off-chain fetch limits | 5000 / 2 / 64 MiB |
  * | `PROOFROOM_PAYOUT_BATCH_SIZE` | Cere's MAX_PAYOUT_BATCH_SIZE, to recompute era roots | by each era's runtime version |
  * | `PROOFROOM_QUORUM_RULE` | `cere67` or `twoThirds` | cere67 |
+ * | `PROOFROOM_ROOTS` | what era roots are checked against: `activity` (recomputed from the records with Proof Room's cost model) or `committed` (the batches the payout sent on chain; for real Cere) | activity |
  * | `PROOFROOM_RPC_RATE_LIMIT` | RPC requests per second (0: none) | 0 |
  * | `PROOFROOM_HEAD_POLL_MS` | head polling interval over HTTP | 1000 |
  * | `PROOFROOM_FETCH_CONCURRENCY` | payload fetches in flight | 8 |
  * @module
  */
 import type { QuorumRule } from '../verifier/quorum.ts';
+import { ROOTS_SOURCES, type RootsSource } from '../verifier/receipts/attestation.ts';
 import { availableParallelism } from 'node:os';
 
 export interface IndexerConfig {
@@ -41,6 +43,7 @@ export interface IndexerConfig {
   /** null: each era's batch size follows its runtime version (verifier/cere-rules.ts). */
   readonly payoutBatchSize: number | null;
   readonly quorumRule: QuorumRule;
+  readonly roots: RootsSource;
   readonly rpcRateLimit: number;
   readonly headPollMs: number;
   readonly fetchConcurrency: number;
@@ -87,6 +90,9 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
   const rule = env.PROOFROOM_QUORUM_RULE?.trim() || 'cere67';
   if (rule !== 'cere67' && rule !== 'twoThirds')
     throw new ConfigError(`PROOFROOM_QUORUM_RULE must be cere67 or twoThirds (got "${rule}")`);
+  const roots = env.PROOFROOM_ROOTS?.trim() || 'activity';
+  if (!ROOTS_SOURCES.includes(roots as RootsSource))
+    throw new ConfigError(`PROOFROOM_ROOTS must be activity or committed (got "${roots}")`);
   return Object.freeze({
     rpcUrl: url('PROOFROOM_RPC_URL', rpc),
     databaseUrl: url('DATABASE_URL', db),
@@ -104,6 +110,7 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
       ? int(env, 'PROOFROOM_PAYOUT_BATCH_SIZE', 0, 1, 65535)
       : null,
     quorumRule: rule,
+    roots: roots as RootsSource,
     rpcRateLimit: int(env, 'PROOFROOM_RPC_RATE_LIMIT', 0, 0, 1_000_000),
     headPollMs: int(env, 'PROOFROOM_HEAD_POLL_MS', 1000, 50, 600_000),
     fetchConcurrency: int(env, 'PROOFROOM_FETCH_CONCURRENCY', 8, 1, 256),

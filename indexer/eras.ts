@@ -7,7 +7,8 @@
  * An era is (re)computed whenever data of it is indexed or a reorg touches it, and when a later
  * era of its cluster is paid. Until it is paid its era lines wait (pending) and no settlement
  * subject is stored (a receipt shows its settlement lines waiting too); once a later era is paid
- * instead, it is unpaid for good and what needs the payout fails.
+ * instead, it is unpaid for good and what needs the payout fails. An era Root skipped
+ * (`force_skip_inspection`: `ClusterEraPaid` with no payout receipt) is settled with skipped lines.
  * @module
  */
 import type { PoolClient } from 'pg';
@@ -15,8 +16,10 @@ import { eraInputs } from '../db/receipt-inputs.ts';
 import { readEraEvidence, readEraPaid, readSuperseded } from '../db/era-evidence.ts';
 import { parseHex, toHex } from '../verifier/bytes.ts';
 import type { QuorumRule } from '../verifier/quorum.ts';
+import type { RootsSource } from '../verifier/receipts/attestation.ts';
 import {
   DEFAULT_POLICY,
+  type EraState,
   eraStateOf,
   verifyEraSubject,
   verifySettlementSubject,
@@ -27,6 +30,8 @@ import { subjectRows } from './subjects.ts';
 export interface EraOptions {
   readonly payoutBatchSize: number | null;
   readonly quorumRule: QuorumRule;
+  /** What the era's roots are compared with (PROOFROOM_ROOTS; default `activity`). */
+  readonly roots?: RootsSource;
 }
 
 /**
@@ -81,14 +86,22 @@ export async function verifyEra(
   era: number,
   height: number,
   opts: EraOptions
-): Promise<'paid' | 'unpaid' | 'pending'> {
+): Promise<EraState> {
   const id = `${clusterId}-${era}`;
   await clearEra(c, clusterId, era);
   const paidRow = await readEraPaid(c, clusterId, era);
   const superseded = paidRow ? null : await readSuperseded(c, clusterId, era);
-  const state = eraStateOf({ paid: paidRow, superseded });
+  const state = eraStateOf({ paid: paidRow, superseded, skipped: paidRow?.kind === 'skipped' });
   const ev = await readEraEvidence(c, clusterId, era, paidRow ? paidRow.block_height : null);
-  const inputs = eraInputs(clusterId, era, ev, paidRow, superseded, opts.payoutBatchSize);
+  const inputs = eraInputs(
+    clusterId,
+    era,
+    ev,
+    paidRow,
+    superseded,
+    opts.payoutBatchSize,
+    opts.roots
+  );
   const policy = { ...DEFAULT_POLICY, quorumRule: opts.quorumRule };
   const eraSubject = verifyEraSubject(inputs.era, policy);
 
@@ -100,8 +113,9 @@ export async function verifyEra(
     lineRowsOut.push(...r.lines);
   };
   push('era', id, eraSubject.lines);
-  if (state === 'paid') {
-    // Settlement of every customer and provider of the era's records.
+  if (state === 'paid' || state === 'skipped') {
+    // Settlement of every customer and provider of the era's records (skipped lines when Root
+    // skipped the era: there is nothing to settle, and each party's receipt says so).
     const parties = (
       await c.query(
         `SELECT DISTINCT 'payers' AS side, customer_id AS account FROM activity_record
@@ -146,7 +160,7 @@ export async function verifyEra(
       ],
     ]);
   }
-  if (state === 'paid') {
+  if (state === 'paid' || state === 'skipped') {
     const cons = inputs.era.conservation;
     const records = (
       await c.query(
@@ -168,7 +182,7 @@ export async function verifyEra(
         cons.notDistributed.toString(),
         records,
         paidRow!.id,
-        eraFailed === 0,
+        eraSubject.lines.every((l) => l.status === 'pass'),
         eraFailed,
         height,
       ],

@@ -14,6 +14,7 @@ import { toHex, parseHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { type Facts, type ReasonCode, fail } from '../verifier/lines.ts';
 import type { QuorumRule } from '../verifier/quorum.ts';
+import type { RootsSource } from '../verifier/receipts/attestation.ts';
 import { DEFAULT_POLICY, verifyAnchorSubject } from '../verifier/receipt.ts';
 import { RULE_INCLUSION } from '../verifier/receipts/dac-batch.ts';
 import { GrantMemo, parseGarVersion } from '../verifier/receipts/gar.ts';
@@ -30,6 +31,7 @@ import {
   jsonOf,
   mapBlock,
   resolveParamsReads,
+  resolveValidatorSetReads,
 } from './mapping.ts';
 import type { Metrics } from './metrics.ts';
 import { type Row, insertRows } from './sql.ts';
@@ -50,6 +52,8 @@ export interface IndexerOptions {
   readonly threads: number;
   readonly payoutBatchSize: number | null;
   readonly quorumRule: QuorumRule;
+  /** What era roots are compared with: the activity (default) or the committed batches. */
+  readonly roots: RootsSource;
   /** Payload fetches in flight at once. */
   readonly fetchConcurrency: number;
   readonly metrics?: Metrics;
@@ -280,6 +284,7 @@ export class Indexer {
     for (const b of ctx.blocks) mapBlock(b, b.header.height <= ing.finalizedHeight, ing);
     // The mapping's async step: protocol params a governance change wrote, read from the chain.
     if (ing.paramsReads.length > 0) await resolveParamsReads(ing);
+    if (ing.validatorSetReads.length > 0) await resolveValidatorSetReads(ing);
     for (const [k, p] of ing.params) this.params.set(k, p);
     for (const s of ing.subjects) addSubject(ing, s.kind, s.id, lineRows(s.lines), s.block);
     const t1 = performance.now();
@@ -631,7 +636,8 @@ export class Indexer {
     for (const key of ing.eras) {
       const [cluster, era] = splitEraKey(key);
       const paid = await c.query(
-        `SELECT 1 FROM payout_line WHERE cluster_id = $1 AND era = $2 AND kind = 'paid' LIMIT 1`,
+        `SELECT 1 FROM payout_line
+          WHERE cluster_id = $1 AND era = $2 AND kind IN ('paid', 'skipped') LIMIT 1`,
         [cluster, era]
       );
       if (paid.rowCount === 0) continue;
@@ -642,6 +648,7 @@ export class Indexer {
       await verifyEra(c, cluster, era, head, {
         payoutBatchSize: this.opts.payoutBatchSize,
         quorumRule: this.opts.quorumRule,
+        roots: this.opts.roots,
       });
     }
   }

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     threads: cfg.threads,
     payoutBatchSize: cfg.payoutBatchSize,
     quorumRule: cfg.quorumRule,
+    roots: cfg.roots,
     fetchConcurrency: cfg.fetchConcurrency,
     metrics,
     log,

@@ -17,6 +17,7 @@ import { PROJECT_COMPUTE_PRICES } from '../verifier/receipts/activity.ts';
 import * as calls from './types/calls.ts';
 import * as events from './types/events.ts';
 import * as storage from './types/storage.ts';
+import { VALIDATOR_SET_READ } from '../db/era-evidence.ts';
 import type { GarSnapshot, NewRecord } from './links.ts';
 import type { Row } from './sql.ts';
 
@@ -76,6 +77,12 @@ export const CALL_NAMES = [
   calls.ddcPayouts.sendRewardingProvidersBatch.name,
   calls.ddcPayouts.beginChargingCustomers.name,
   calls.ddcPayouts.beginRewardingProviders.name,
+  // The billing-report design (spec 71000): the payout steps are DdcVerification's calls.
+  calls.ddcVerification.beginBillingReport.name,
+  calls.ddcVerification.sendChargingCustomersBatch.name,
+  calls.ddcVerification.sendRewardingProvidersBatch.name,
+  calls.ddcVerification.beginChargingCustomers.name,
+  calls.ddcVerification.beginRewardingProviders.name,
 ];
 
 /** A DAC batch anchored on chain, waiting for its payload and verification. */
@@ -117,6 +124,12 @@ export class Ingest {
    * `resolveParamsReads` before the batch is written.
    */
   readonly paramsReads: ParamsRead[] = [];
+  /**
+   * Validator sets to read from chain storage: at each `begin_billing_report` (71000), whose
+   * runtime keeps the session's set in `DdcVerification.ValidatorSet` without an event. Resolved
+   * by `resolveValidatorSetReads` before the batch is written.
+   */
+  readonly validatorSetReads: Array<{ readonly id: string; readonly block: IBlock['header'] }> = [];
   /**
    * Entries of the GAR anchors stored or made final in this batch: the pair (`pair_id`, null in a
    * legacy `GarAnchor`), the payload hash, and whether the remark's hash matched its envelope.
@@ -237,6 +250,24 @@ function signerOf(x: IExtrinsic | undefined): string | null {
 
 function nodeKeyOf(k: { __kind: string; value: string }): string {
   return k.value;
+}
+
+/** A 71000 `BucketUsage` / `NodeUsage` (i64 stored bytes, u64 the others). */
+interface UsageOf {
+  readonly storedBytes: bigint;
+  readonly transferredBytes: bigint;
+  readonly numberOfPuts: bigint;
+  readonly numberOfGets: bigint;
+}
+
+/** Usage as the indexer stores it: decimal strings, in the billing-report contract's order. */
+function usageJson(u: UsageOf): Record<keyof UsageOf, string> {
+  return {
+    storedBytes: u.storedBytes.toString(),
+    transferredBytes: u.transferredBytes.toString(),
+    numberOfPuts: u.numberOfPuts.toString(),
+    numberOfGets: u.numberOfGets.toString(),
+  };
 }
 
 /** What `decodeAny` returns for a generated item: any of its versions' decoded shapes. */
@@ -411,11 +442,35 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
   const height = b.header.height;
   const xid = `${height}-${c.extrinsicIndex}`;
   const p = calls.ddcPayouts;
-  if (c.name === p.beginPayout.name) {
-    const a = decodeAny(p.beginPayout, c);
+  const v = calls.ddcVerification;
+  // `begin_billing_report` (71000) is the billing design's `begin_payout`: the same row.
+  if (c.name === p.beginPayout.name || c.name === v.beginBillingReport.name) {
+    const a =
+      c.name === p.beginPayout.name
+        ? decodeAny(p.beginPayout, c)
+        : decodeAny(v.beginBillingReport, c);
     ing.add('payout_begin', [xid, a.clusterId, a.eraId, a.fingerprint, height]);
     ing.eras.add(eraKey(a.clusterId, a.eraId));
+    if (c.name === v.beginBillingReport.name)
+      ing.validatorSetReads.push({ id: `${height}-${VALIDATOR_SET_READ}`, block: b.header });
     recordExtrinsic(b, c.extrinsic, c.name, a, ing);
+    return;
+  }
+  if (
+    c.name === v.sendChargingCustomersBatch.name ||
+    c.name === v.sendRewardingProvidersBatch.name
+  ) {
+    // A billing-report batch (71000): usage per bucket (payers) or per node (payees), which the
+    // chain prices itself; the entries keep the usage, keyed by bucket id or node key.
+    const payers = c.name === v.sendChargingCustomersBatch.name;
+    const a = payers
+      ? decodeAny(v.sendChargingCustomersBatch, c)
+      : decodeAny(v.sendRewardingProvidersBatch, c);
+    const entries =
+      'payers' in a
+        ? a.payers.map(([bucket, u]) => [bucket.toString(), usageJson(u)])
+        : a.payees.map(([node, u]) => [nodeKeyOf(node), usageJson(u)]);
+    addPayoutBatch(b, c, a, payers ? 'payers' : 'payees', 'billing-report', entries, ing);
     return;
   }
   if (
@@ -427,35 +482,25 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
       ? decodeAny(p.sendChargingCustomersBatch, c)
       : decodeAny(p.sendRewardingProvidersBatch, c);
     const list = 'payers' in a ? a.payers : (a as { payees: Array<[string, bigint]> }).payees;
-    const side = payers ? 'payers' : 'payees';
-    const key = `${a.clusterId}-${a.eraId}-${side}`;
-    ing.add('payout_batch', [
-      `${xid}-${side}-${a.batchIndex}`,
-      a.clusterId,
-      a.eraId,
-      side,
-      a.batchIndex,
-      ing.maxBatch.get(key) ?? -1,
-      jsonOf(list.map(([acc, amt]) => [acc, amt.toString()])),
-      jsonOf(a.batchProof.proof),
-      xid,
-      height,
-    ]);
-    ing.eras.add(eraKey(a.clusterId, a.eraId));
-    recordExtrinsic(
-      b,
-      c.extrinsic,
-      c.name,
-      { clusterId: a.clusterId, eraId: a.eraId, batchIndex: a.batchIndex },
-      ing
-    );
+    const entries = list.map(([acc, amt]): [string, string] => [acc, amt.toString()]);
+    addPayoutBatch(b, c, a, payers ? 'payers' : 'payees', 'receipt', entries, ing);
     return;
   }
-  if (c.name === p.beginChargingCustomers.name || c.name === p.beginRewardingProviders.name) {
-    const charging = c.name === p.beginChargingCustomers.name;
-    const a = charging
-      ? decodeAny(p.beginChargingCustomers, c)
-      : decodeAny(p.beginRewardingProviders, c);
+  const charging =
+    c.name === p.beginChargingCustomers.name || c.name === v.beginChargingCustomers.name;
+  if (
+    charging ||
+    c.name === p.beginRewardingProviders.name ||
+    c.name === v.beginRewardingProviders.name
+  ) {
+    const a =
+      c.name === p.beginChargingCustomers.name
+        ? decodeAny(p.beginChargingCustomers, c)
+        : c.name === v.beginChargingCustomers.name
+          ? decodeAny(v.beginChargingCustomers, c)
+          : c.name === p.beginRewardingProviders.name
+            ? decodeAny(p.beginRewardingProviders, c)
+            : decodeAny(v.beginRewardingProviders, c);
     ing.maxBatch.set(
       `${a.clusterId}-${a.eraId}-${charging ? 'payers' : 'payees'}`,
       a.maxBatchIndex
@@ -471,9 +516,45 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
       a.maxBatchIndex,
       xid,
       height,
+      null,
     ]);
     recordExtrinsic(b, c.extrinsic, c.name, a, ing);
   }
+}
+
+/** A `payout_batch` row of either design, and its extrinsic. */
+function addPayoutBatch(
+  b: IBlock,
+  c: ICall,
+  a: { clusterId: string; eraId: number; batchIndex: number; batchProof: { proof: string[] } },
+  side: 'payers' | 'payees',
+  design: 'receipt' | 'billing-report',
+  entries: unknown[],
+  ing: Ingest
+): void {
+  const height = b.header.height;
+  const xid = `${height}-${c.extrinsicIndex}`;
+  ing.add('payout_batch', [
+    `${xid}-${side}-${a.batchIndex}`,
+    a.clusterId,
+    a.eraId,
+    side,
+    a.batchIndex,
+    ing.maxBatch.get(`${a.clusterId}-${a.eraId}-${side}`) ?? -1,
+    jsonOf(entries),
+    jsonOf(a.batchProof.proof),
+    xid,
+    height,
+    design,
+  ]);
+  ing.eras.add(eraKey(a.clusterId, a.eraId));
+  recordExtrinsic(
+    b,
+    c.extrinsic,
+    c.name,
+    { clusterId: a.clusterId, eraId: a.eraId, batchIndex: a.batchIndex },
+    ing
+  );
 }
 
 function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
@@ -559,17 +640,41 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
     case E.ddcClusters.clusterEraPaid.name: {
       const a = decodeAny(E.ddcClusters.clusterEraPaid, e);
       keep(a);
+      // A payout ends with `PayoutReceiptFinalized` (73000 on) or `BillingReportFinalized` (71000)
+      // for the era in the extrinsic that emits `ClusterEraPaid`; Root's `force_skip_inspection`
+      // (73000 on) or `skip_dac_validation_to_era` (71000) emits `ClusterEraPaid` alone
+      // (docs/cere-runtimes.md §14, §18), so the era was skipped, not paid.
+      const finalized =
+        e.extrinsicIndex !== undefined &&
+        b.events.some((x) => {
+          if (x.extrinsicIndex !== e.extrinsicIndex) return false;
+          const item =
+            x.name === E.ddcPayouts.payoutReceiptFinalized.name
+              ? E.ddcPayouts.payoutReceiptFinalized
+              : x.name === E.ddcPayouts.billingReportFinalized.name
+                ? E.ddcPayouts.billingReportFinalized
+                : null;
+          if (!item) return false;
+          let f: { clusterId: string; era: number };
+          try {
+            f = decodeAny(item, x) as typeof f;
+          } catch {
+            return true; // a layout no decoder knows: the extrinsic did finalize a payout
+          }
+          return f.clusterId === a.clusterId && f.era === a.eraId;
+        });
       ing.add('payout_line', [
         id,
         a.clusterId,
         a.eraId,
-        'paid',
+        finalized ? 'paid' : 'skipped',
         null,
         '0',
         null,
         null,
         xid,
         height,
+        null,
       ]);
       ing.eras.add(eraKey(a.clusterId, a.eraId));
       return;
@@ -593,8 +698,10 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
     case E.ddcCustomers.deposited.name: {
       const a = decodeAny(E.ddcCustomers.deposited, e);
       keep(a);
+      // A deposit names its cluster from 73054 on (docs/cere-runtimes.md §6); not at 71000.
+      const cluster = 'clusterId' in a ? a.clusterId : null;
       ing.add('customer', [a.ownerId, height]);
-      ing.add('customer_deposit', [id, a.ownerId, a.clusterId, a.amount.toString(), height]);
+      ing.add('customer_deposit', [id, a.ownerId, cluster, a.amount.toString(), height]);
       return;
     }
     case E.ddcCustomers.bucketCreated.name: {
@@ -641,6 +748,33 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
         ehd,
         xid,
         height,
+        null,
+        null,
+        null,
+      ]);
+      ing.eras.add(eraKey(a.clusterId, a.eraId));
+      return;
+    }
+    case E.ddcPayouts.billingFingerprintCommited.name: {
+      // A 71000 vote (billing-report design): the event carries the roots and the era range; the
+      // call adds the cluster usage. Its fingerprint is the verifier's to recompute.
+      const a = decodeAny(E.ddcPayouts.billingFingerprintCommited, e);
+      keep(a);
+      const c = callArgs(b, e, calls.ddcVerification.commitBillingFingerprint, ing);
+      ing.add('attestation_vote', [
+        id,
+        a.clusterId,
+        a.eraId,
+        a.validatorId,
+        a.payersMerkleRoot,
+        a.payeesMerkleRoot,
+        null,
+        null,
+        xid,
+        height,
+        a.startEra.toString(),
+        a.endEra.toString(),
+        c ? jsonOf(usageJson(c.clusterUsage)) : null,
       ]);
       ing.eras.add(eraKey(a.clusterId, a.eraId));
       return;
@@ -660,6 +794,7 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       line.batchIndex,
       xid,
       height,
+      line.bucketId === null ? null : line.bucketId.toString(),
     ]);
     ing.eras.add(eraKey(line.clusterId, line.era));
     return;
@@ -703,8 +838,26 @@ function addProtocolParams(
 
 const GOV_PARAMS = 'DdcClusters.ClustersGovParams';
 
+/**
+ * Resolves the batch's `validatorSetReads`: `DdcVerification.ValidatorSet` in the state of each
+ * block, through the block's runtime (as {@link readClusterParams}), becomes a `validator_set` row
+ * at that height. A runtime whose layout no decoder knows (or none declaring the item) adds
+ * nothing: the era's quorum line then says the set is not known. A read the node does not answer
+ * fails the batch, which is retried.
+ */
+export async function resolveValidatorSetReads(ing: Ingest): Promise<void> {
+  for (const r of ing.validatorSetReads) {
+    const at = r.block as unknown as StorageBlock;
+    const item = storage.ddcVerification.validatorSet;
+    if (!item.v71000.is(at)) continue;
+    const members = await item.v71000.get(at);
+    ing.add('validator_set', [r.id, jsonOf(members ?? []), r.block.height]);
+  }
+  ing.validatorSetReads.length = 0;
+}
+
 /** What the processor's block header gives a storage read: subsquid's runtime with its RPC. */
-type StorageBlock = Parameters<(typeof storage.ddcClusters.clustersGovParams.v73047)['get']>[0];
+type StorageBlock = Parameters<(typeof storage.ddcClusters.clustersGovParams.v71000)['get']>[0];
 
 /**
  * `DdcClusters.ClustersGovParams(clusterId)` in the state of `block`, read through the block's
@@ -720,7 +873,8 @@ export async function readClusterParams(
   const at = block as unknown as StorageBlock;
   const item = storage.ddcClusters.clustersGovParams;
   if (item.v73177.is(at)) return item.v73177.get(at, clusterId);
-  if (item.v73047.is(at)) return item.v73047.get(at, clusterId);
+  // The ten-field layout: 71000 to 73160.
+  if (item.v71000.is(at)) return item.v71000.get(at, clusterId);
   throw new UnknownLayoutError(`no decoder knows this layout of ${GOV_PARAMS}`);
 }
 
@@ -771,6 +925,8 @@ interface PayoutLineOf {
   amount: bigint;
   expected: bigint | null;
   batchIndex: number | null;
+  /** The bucket a 71000 charge is for. */
+  bucketId: bigint | null;
   args: unknown;
 }
 
@@ -780,7 +936,7 @@ function payoutLineOf(e: IEvent): PayoutLineOf | null {
     a: { clusterId: string; era: number },
     kind: string,
     amount: bigint,
-    more: Partial<Pick<PayoutLineOf, 'account' | 'expected' | 'batchIndex'>> = {}
+    more: Partial<Pick<PayoutLineOf, 'account' | 'expected' | 'batchIndex' | 'bucketId'>> = {}
   ): PayoutLineOf => ({
     clusterId: a.clusterId,
     era: a.era,
@@ -789,13 +945,28 @@ function payoutLineOf(e: IEvent): PayoutLineOf | null {
     amount,
     expected: null,
     batchIndex: null,
+    bucketId: null,
     args: a,
     ...more,
   });
   switch (e.name) {
     case P.charged.name: {
       const a = decodeAny(P.charged, e);
-      return line(a, 'charge', a.amount, { account: a.customerId, batchIndex: a.batchIndex });
+      return line(a, 'charge', a.amount, {
+        account: a.customerId,
+        batchIndex: a.batchIndex,
+        bucketId: 'bucketId' in a ? a.bucketId : null,
+      });
+    }
+    // 71000's partial charge (with `Indebted`, kept as a reference): 73000's `ChargedPartially`.
+    case P.chargeFailed.name: {
+      const a = decodeAny(P.chargeFailed, e);
+      return line(a, 'charge', a.charged, {
+        account: a.customerId,
+        expected: a.expectedToCharge,
+        batchIndex: a.batchIndex,
+        bucketId: a.bucketId,
+      });
     }
     case P.chargedPartially.name: {
       const a = decodeAny(P.chargedPartially, e);
@@ -836,7 +1007,10 @@ function payoutLineOf(e: IEvent): PayoutLineOf | null {
     }
     case P.notDistributedOverallReward.name: {
       const a = decodeAny(P.notDistributedOverallReward, e);
-      return line(a, 'not-distributed', a.expectedReward - a.totalDistributedRewards, {
+      // `total_distributed_reward` at 71000, `…_rewards` from 73000 (docs/cere-runtimes.md §18).
+      const distributed =
+        'totalDistributedRewards' in a ? a.totalDistributedRewards : a.totalDistributedReward;
+      return line(a, 'not-distributed', a.expectedReward - distributed, {
         expected: a.expectedReward,
       });
     }

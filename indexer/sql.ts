@@ -202,6 +202,9 @@ export const COLUMNS = {
     ['ehd_id', 'text'],
     ['extrinsic_id', 'text'],
     ['block_height', 'int4'],
+    ['start_era', 'int8'],
+    ['end_era', 'int8'],
+    ['cluster_usage', 'jsonb'],
   ],
   attestation_round: [
     ['id', 'text'],
@@ -228,6 +231,7 @@ export const COLUMNS = {
     ['proof', 'jsonb'],
     ['extrinsic_id', 'text'],
     ['block_height', 'int4'],
+    ['design', 'text'],
   ],
   payout_line: [
     ['id', 'text'],
@@ -240,6 +244,7 @@ export const COLUMNS = {
     ['batch_index', 'int4'],
     ['extrinsic_id', 'text'],
     ['block_height', 'int4'],
+    ['bucket_id', 'numeric'],
   ],
   era_payout: [
     ['id', 'text'],
@@ -266,6 +271,7 @@ export const COLUMNS = {
     ['verifier_version', 'text'],
     ['block_height', 'int4'],
     ['pending', 'int4'],
+    ['skipped', 'int4'],
   ],
   verification_line: [
     ['subject_kind', 'text'],
@@ -281,6 +287,7 @@ export const COLUMNS = {
     ['source', 'json'],
     ['block_height', 'int4'],
     ['pending', 'bool'],
+    ['skipped', 'bool'],
   ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, PgType]>>;
 

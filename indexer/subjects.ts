@@ -16,16 +16,19 @@ export function countRows(lines: readonly LineRow[]): {
   passed: number;
   failed: number;
   pending: number;
+  skipped: number;
 } {
   let passed = 0;
   let failed = 0;
   let pending = 0;
+  let skipped = 0;
   for (const l of lines) {
     if (l[3]) passed++;
     else if (l[9]) pending++;
+    else if (l[10]) skipped++;
     else failed++;
   }
-  return { passed, failed, pending };
+  return { passed, failed, pending, skipped };
 }
 
 /** The rows of one subject: its summary and its lines, at `height` (the row's block). */
@@ -41,14 +44,15 @@ export function subjectRows(
     subject: [
       kind,
       id,
-      c.failed === 0 && c.pending === 0,
+      c.failed === 0 && c.pending === 0 && c.skipped === 0,
       c.passed,
       c.failed,
       VERIFIER_VERSION,
       height,
       c.pending,
+      c.skipped,
     ],
-    lines: rows.map((l) => [kind, id, ...l.slice(0, 9), height, l[9]]),
+    lines: rows.map((l) => [kind, id, ...l.slice(0, 9), height, l[9], l[10]]),
   };
 }
 

@@ -9,17 +9,14 @@ export function catalogueTable(): string {
   const codes = (c: readonly string[]) => (c.length ? c.map((x) => `\`${x}\``).join(', ') : '–');
   const rows = CATALOGUE.map(
     (c) =>
-      `| \`${c.check}\`${c.presence === 'optional' ? ' (optional)' : ''} | ${c.subject} | ${c.step} | ${c.title} | ${codes(c.fails)} | ${codes(c.waits)} |`
+      `| \`${c.check}\`${c.presence === 'optional' ? ' (optional)' : ''} | ${c.subject} | ${c.step} | ${c.title} | ${codes(c.fails)} | ${codes(c.waits)} | ${codes(c.skips ?? [])} |`
   );
-  return [
-    '| check | subject | step | what a passing line establishes | fails with | waits on |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+  return [HEAD, '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 const SPEC = new URL('../docs/spec.md', import.meta.url);
-const HEAD = '| check | subject | step | what a passing line establishes | fails with | waits on |';
+const HEAD =
+  '| check | subject | step | what a passing line establishes | fails with | waits on | skipped with |';
 
 /** docs/spec.md with its catalogue table replaced by the generated one. */
 export function specWithTable(spec: string): string {

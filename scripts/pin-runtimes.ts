@@ -10,7 +10,7 @@
  * pallets keep their variant index and name with no fields. Names kept: pallet, variant and field
  * names as in metadata, and each composite's and variant's path's last segment.
  *
- * The runtimes are the Cere runtimes the devnet runs (devnet/metadata.ts `CERE_RUNTIMES`). Run this again whenever a pinned
+ * The runtimes are the Cere runtimes the devnet runs (devnet/metadata.ts `ALL_CERE_RUNTIMES`: the billing-report runtime 71000 and the receipt runtimes). Run this again whenever a pinned
  * runtime's metadata changes; test/scale.test.ts fails while the committed file is stale.
  * @module
  */
@@ -21,7 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { decodeMetadata } from '@subsquid/substrate-runtime/lib/metadata/codec.js';
 import type { MetadataV14, Si1Type } from '@subsquid/substrate-runtime/lib/metadata/interfaces.js';
 import * as prettier from 'prettier';
-import { CERE_RUNTIMES, cereMetadata, cereRuntimeVersion } from '../devnet/metadata.ts';
+import { ALL_CERE_RUNTIMES, cereMetadata, cereRuntimeVersion } from '../devnet/metadata.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import type { PinnedTable } from '../verifier/scale.ts';
@@ -38,7 +38,7 @@ export interface RuntimeSource {
 
 /** The runtimes pinned today: every Cere runtime the devnet runs (devnet/metadata.ts). */
 export function pinnedSources(): RuntimeSource[] {
-  return CERE_RUNTIMES.map((r) => ({
+  return ALL_CERE_RUNTIMES.map((r) => ({
     specName: cereRuntimeVersion(r.specVersion).specName,
     specVersion: r.specVersion,
     metadata: cereMetadata(r.specVersion),

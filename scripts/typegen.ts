@@ -1,10 +1,12 @@
 /**
- * Regenerates the typed event, call and storage decoders in `indexer/types/` from the metadata of every
- * Cere runtime the devnet runs (devnet/metadata.ts `CERE_RUNTIMES`): `npm run typegen`
+ * Regenerates the typed event, call and storage decoders in `indexer/types/` from the metadata of
+ * every Cere runtime the devnet can describe (devnet/metadata.ts `ALL_CERE_RUNTIMES`: the
+ * billing-report runtime 71000 and the receipt runtimes of `CERE_RUNTIMES`): `npm run typegen`
  * (scripts/typegen.ts). The typegen writes one decoder per version in which an item's type
- * changed (`events.ddcPayouts.charged.v73047`, ...). The metadata goes to a temporary spec-versions file in the format of
- * `squid-substrate-metadata-explorer`, then `squid-substrate-typegen` writes the classes. The
- * generated files are committed; run this again whenever devnet/metadata.ts changes.
+ * changed (`events.ddcPayouts.charged.v71000`, `.v73047`, ...). The metadata goes to a temporary
+ * spec-versions file in the format of `squid-substrate-metadata-explorer`, then
+ * `squid-substrate-typegen` writes the classes. The generated files are committed; run this again
+ * whenever devnet/metadata.ts changes.
  * @module
  */
 import { spawnSync } from 'node:child_process';
@@ -12,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CERE_RUNTIMES, cereMetadata, cereRuntimeVersion } from '../devnet/metadata.ts';
+import { ALL_CERE_RUNTIMES, cereMetadata, cereRuntimeVersion } from '../devnet/metadata.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(here, '..', 'indexer', 'types');
@@ -28,7 +30,7 @@ const PALLETS = {
   DdcNodes: { events: true, calls: true },
   DdcCustomers: { events: true, calls: true },
   DdcPayouts: { events: true, calls: true },
-  DdcVerification: { events: true, calls: true },
+  DdcVerification: { events: true, calls: true, storage: ['ValidatorSet'] },
   System: { events: ['Remarked'], calls: ['remark_with_event'] },
   Timestamp: { calls: ['set'] },
 };
@@ -117,8 +119,9 @@ function withExtension(dir: string, spec: string): string {
 
 function main(): void {
   try {
-    // One line per runtime, as squid-substrate-metadata-explorer writes them for a real chain.
-    const lines = CERE_RUNTIMES.map((r, i) =>
+    // One line per runtime, oldest first, as squid-substrate-metadata-explorer writes them for a
+    // real chain.
+    const lines = ALL_CERE_RUNTIMES.map((r, i) =>
       JSON.stringify({
         specName: cereRuntimeVersion(r.specVersion).specName,
         specVersion: r.specVersion,

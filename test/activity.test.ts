@@ -524,6 +524,58 @@ describe("the receipt's subjects", () => {
     });
   });
 
+  it('an era Root skipped: what only a payout shows is skipped; a vote cast still counts', () => {
+    const paid = honest[0]!.era;
+    const zero = {
+      ...paid.conservation,
+      charged: 0n,
+      treasuryFees: 0n,
+      reserveFees: 0n,
+      validatorFees: 0n,
+      rewarded: 0n,
+      notDistributed: 0n,
+    };
+    const era = { ...paid, payout: null, votes: [], skipped: true, conservation: zero };
+    const status = (lines: readonly { check: string; status: string; code: string | null }[]) =>
+      Object.fromEntries(lines.map((l) => [l.check, `${l.status}${l.code ? ` ${l.code}` : ''}`]));
+    const { lines, outcome } = verifyEraSubject(era);
+    expect(outcome.state).toBe('skipped');
+    expect(status(lines)).toEqual({
+      'attestation.quorum': 'skipped ERA_SKIPPED',
+      'attestation.payout': 'skipped ERA_SKIPPED',
+      'attestation.roots': 'skipped ERA_SKIPPED',
+      'settlement.paid': 'skipped ERA_SKIPPED',
+      'conservation.balance': 'skipped ERA_SKIPPED',
+      'conservation.fees': 'skipped ERA_SKIPPED',
+    });
+    // Votes cast before the skip stay checked: a quorum reached passes, a bad vote still fails.
+    const stray = { ...paid.votes[0]!, ehdId: paid.votes[0]!.ehdId!.replace(/-\d+$/, '-999') };
+    const voted = status(
+      verifyEraSubject({ ...era, votes: [stray, ...paid.votes.slice(1)] }).lines
+    );
+    expect(voted).toMatchObject({
+      'attestation.fingerprint[0]': 'fail ERA_MISMATCH',
+      'attestation.quorum': 'pass',
+      'attestation.payout': 'skipped ERA_SKIPPED',
+    });
+    // Payout events emitted before the skip: conservation still has to hold, and can fail.
+    const moved = verifyEraSubject({
+      ...era,
+      conservation: { ...zero, charged: 10n ** 12n },
+    }).lines;
+    expect(status(moved)['conservation.balance']).toBe('fail NOT_BALANCED');
+    // A settlement side of a skipped era is skipped, each line naming the skip.
+    const side = verifySettlementSubject('payers', new Uint8Array(32), null, outcome);
+    expect(side.map((l) => `${l.check}:${l.status}:${l.code}`)).toEqual([
+      'settlement.payers.proof:skipped:ERA_SKIPPED',
+      'settlement.payers.entry:skipped:ERA_SKIPPED',
+      'settlement.payers.amount:skipped:ERA_SKIPPED',
+    ]);
+    // The receipt's status: skipped, not verified, not failed.
+    const r = verifyReceipt({ ...honest[0]!, era }, nodeBackend);
+    expect([r.status, r.ok, r.failed, r.skipped]).toEqual(['skipped', false, 0, 12]);
+  });
+
   it('are exported from the verifier entry point', () => {
     expect(verifier.activity.eraPayoutLists).toBe(eraPayoutLists);
     expect(verifier.activity.eraPayoutListsFromTotals).toBe(eraPayoutListsFromTotals);

@@ -36,7 +36,11 @@ const MIGRATIONS_RUN = [
   'ApiIndexes1763900000000',
   'Sentinel1764000000000',
   'OneVerdict1764100000000',
+  'SkippedEras1764200000000',
+  'BillingReport1764300000000',
 ];
+/** The migrations from one-verdict on, which a database of the version before it lacks. */
+const SINCE_ONE_VERDICT = MIGRATIONS_RUN.slice(MIGRATIONS_RUN.indexOf('OneVerdict1764100000000'));
 const ENTITY_TABLES = ENTITIES.map((e) => e.options.tableName as string).sort();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -184,7 +188,8 @@ describe.each(legs)('database on %s', (leg) => {
       await migrate(url);
       const ds = await createDataSource(url, { poolSize: 1 }).initialize();
       try {
-        await ds.undoLastMigration({ transaction: 'all' });
+        for (let i = 0; i < SINCE_ONE_VERDICT.length; i++)
+          await ds.undoLastMigration({ transaction: 'all' });
       } finally {
         await ds.destroy();
       }
@@ -200,7 +205,7 @@ describe.each(legs)('database on %s', (leg) => {
           `INSERT INTO sentinel_check (payload_hash, node_url, ok) VALUES ('0x01', 'http://n', true)`
         );
       });
-      expect(await migrate(url)).toEqual(['OneVerdict1764100000000']);
+      expect(await migrate(url)).toEqual(SINCE_ONE_VERDICT);
       await withClient(url, async (c) => {
         for (const t of ['hot_block', 'validator', 'indexer_status'])
           expect((await c.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n, t).toBe(0);

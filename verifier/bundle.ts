@@ -31,7 +31,16 @@ import type { Source } from './lines.ts';
 import type { PayoutEntry } from './payout-tree.ts';
 import { Reader } from './reader.ts';
 import type { EraSubjectInput } from './receipt.ts';
-import type { FingerprintVote } from './receipts/attestation.ts';
+import type { CommittedSide, FingerprintVote } from './receipts/attestation.ts';
+import type { ClusterPricing, Usage } from './billing-report.ts';
+import type { PayoutDesign } from './cere-rules.ts';
+import type {
+  BillingBatchEvidence,
+  BillingEraInput,
+  BillingVote,
+  UsageEntry,
+  UsageSide,
+} from './receipts/billing.ts';
 import type { AnchorInput } from './receipts/dac-batch.ts';
 import type { GarAnchorInput, GrantInput } from './receipts/gar.ts';
 import type { BatchEvidence, ChainAmount, ConservationInput } from './receipts/payout.ts';
@@ -61,6 +70,42 @@ export interface BatchEvidenceJson {
   readonly proof: readonly string[];
   readonly events: readonly ChainAmountJson[];
   readonly source?: Source;
+}
+
+/** Cere's `BucketUsage` / `NodeUsage` (decimal strings; `storedBytes` is an i64). */
+export interface UsageJson {
+  readonly transferredBytes: string;
+  readonly storedBytes: string;
+  readonly numberOfPuts: string;
+  readonly numberOfGets: string;
+}
+
+/** A billing-report batch entry: a bucket id (payers, decimal) or node key (payees, 0x-hex). */
+export interface UsageEntryJson {
+  readonly key: string;
+  readonly usage: UsageJson;
+}
+
+/** One side of a billing-report era's usage batches, by index (null: not sent). */
+export interface UsageSideJson {
+  readonly maxBatchIndex: number | null;
+  readonly batches: ReadonlyArray<ReadonlyArray<UsageEntryJson> | null>;
+}
+
+/** The account's usage batch of a billing-report era (`keys`: its buckets or nodes). */
+export interface BillingBatchJson {
+  readonly batchIndex: number;
+  readonly maxBatchIndex: number;
+  readonly usageEntries: readonly UsageEntryJson[];
+  readonly keys: readonly string[];
+  readonly proof: readonly string[];
+  readonly events: readonly ChainAmountJson[];
+  readonly source?: Source;
+}
+
+export interface CommittedSideJson {
+  readonly maxBatchIndex: number | null;
+  readonly batchRoots: ReadonlyArray<string | null>;
 }
 
 export interface BlockJson {
@@ -146,6 +191,13 @@ export interface ReceiptBundleJson {
       readonly payeesRoot: string;
       readonly ehdId: string | null;
       readonly fingerprint: string | null;
+      /** A billing-report vote's window and cluster usage. */
+      readonly billing?: {
+        readonly era: number;
+        readonly startEra: string;
+        readonly endEra: string;
+        readonly clusterUsage: UsageJson;
+      };
       readonly source?: Source;
     }>;
     readonly payout: { readonly fingerprint: string; readonly source?: Source } | null;
@@ -154,12 +206,36 @@ export interface ReceiptBundleJson {
       readonly payers: readonly PayoutEntryJson[];
       readonly payees: readonly PayoutEntryJson[];
     } | null;
+    /**
+     * The batches the payout sent on chain, per side (present when the roots are checked against
+     * them rather than recomputed from the activity): `max_batch_index` (null before the side
+     * began) and each batch's root by index (null: not sent).
+     */
+    readonly committed?: {
+      readonly payers: CommittedSideJson;
+      readonly payees: CommittedSideJson;
+    };
+    /** Present for an era paid under Cere's billing-report design (spec 71000 and before). */
+    readonly design?: 'billing-report';
+    /** That era's prices and the usage batches its payout sent. */
+    readonly billing?: {
+      readonly pricing: {
+        readonly unitPerMbStored: string;
+        readonly unitPerMbStreamed: string;
+        readonly unitPerPutRequest: string;
+        readonly unitPerGetRequest: string;
+      } | null;
+      readonly payers: UsageSideJson;
+      readonly payees: UsageSideJson;
+    };
   };
   readonly settlement: {
     readonly paid: Source | null;
+    /** Present and true when `paid` is Root's skip of the era (`force_skip_inspection`). */
+    readonly skipped?: boolean;
     readonly superseded: { readonly era: number; readonly source?: Source } | null;
-    readonly payers: BatchEvidenceJson | null;
-    readonly payees: BatchEvidenceJson | null;
+    readonly payers: BatchEvidenceJson | BillingBatchJson | null;
+    readonly payees: BatchEvidenceJson | BillingBatchJson | null;
   };
   readonly conservation: {
     readonly charged: string;
@@ -314,8 +390,8 @@ export interface ReceiptBundle {
   readonly anchor: AnchorInput;
   readonly era: EraSubjectInput;
   readonly settlement: {
-    readonly payers: BatchEvidence | null;
-    readonly payees: BatchEvidence | null;
+    readonly payers: BatchEvidence | BillingBatchEvidence | null;
+    readonly payees: BatchEvidence | BillingBatchEvidence | null;
   };
   /** Identifies the era inputs exactly: receipts with equal keys share their era subject. */
   readonly eraKey: string;
@@ -335,29 +411,69 @@ export type BundleInputs = Omit<
 const withSource = <T extends object>(v: T, source: Source | undefined): T =>
   source ? { ...v, source } : v;
 
+const committedJson = (c: CommittedSide): CommittedSideJson => ({
+  maxBatchIndex: c.maxBatchIndex,
+  batchRoots: c.batchRoots.map((r) => (r ? toHex(r) : null)),
+});
+
+const usageJson = (u: Usage): UsageJson => ({
+  transferredBytes: u.transferredBytes.toString(),
+  storedBytes: u.storedBytes.toString(),
+  numberOfPuts: u.numberOfPuts.toString(),
+  numberOfGets: u.numberOfGets.toString(),
+});
+
+const keyJson = (k: bigint | Uint8Array): string =>
+  typeof k === 'bigint' ? k.toString() : toHex(k);
+
+const usageEntryJson = (e: UsageEntry): UsageEntryJson => ({
+  key: keyJson(e.key),
+  usage: usageJson(e.usage),
+});
+
+const usageSideJson = (s: UsageSide): UsageSideJson => ({
+  maxBatchIndex: s.maxBatchIndex,
+  batches: s.batches.map((b) => (b ? b.map(usageEntryJson) : null)),
+});
+
 const entryJson = (e: PayoutEntry): PayoutEntryJson => ({
   account: toHex(e.account),
   amount: e.amount.toString(),
 });
 
-function batchJson(b: BatchEvidence | null): BatchEvidenceJson | null {
+function batchJson(
+  b: BatchEvidence | BillingBatchEvidence | null
+): BatchEvidenceJson | BillingBatchJson | null {
   if (!b) return null;
+  const events = b.events.map((e) =>
+    withSource(
+      {
+        account: toHex(e.account),
+        amount: e.amount.toString(),
+        expected: e.expected === null ? null : e.expected.toString(),
+      },
+      e.source
+    )
+  );
+  if ('keys' in b)
+    return withSource(
+      {
+        batchIndex: b.batchIndex,
+        maxBatchIndex: b.maxBatchIndex,
+        usageEntries: b.entries.map(usageEntryJson),
+        keys: b.keys.map(keyJson),
+        proof: b.proof.map(toHex),
+        events,
+      },
+      b.source
+    );
   return withSource(
     {
       batchIndex: b.batchIndex,
       maxBatchIndex: b.maxBatchIndex,
       entries: b.entries.map(entryJson),
       proof: b.proof.map(toHex),
-      events: b.events.map((e) =>
-        withSource(
-          {
-            account: toHex(e.account),
-            amount: e.amount.toString(),
-            expected: e.expected === null ? null : e.expected.toString(),
-          },
-          e.source
-        )
-      ),
+      events,
     },
     b.source
   );
@@ -451,6 +567,16 @@ export function writeBundle(b: BundleInputs): ReceiptBundleJson {
             payeesRoot: toHex(v.payeesRoot),
             ehdId: v.ehdId,
             fingerprint: v.fingerprint ? toHex(v.fingerprint) : null,
+            ...(v.billing
+              ? {
+                  billing: {
+                    era: v.billing.era,
+                    startEra: v.billing.startEra.toString(),
+                    endEra: v.billing.endEra.toString(),
+                    clusterUsage: usageJson(v.billing.clusterUsage),
+                  },
+                }
+              : {}),
           },
           v.source
         )
@@ -465,9 +591,39 @@ export function writeBundle(b: BundleInputs): ReceiptBundleJson {
             payees: e.activity.payees.map(entryJson),
           }
         : null,
+      ...(e.committed
+        ? {
+            committed: {
+              payers: committedJson(e.committed.payers),
+              payees: committedJson(e.committed.payees),
+            },
+          }
+        : {}),
+      ...(e.design === 'billing-report'
+        ? {
+            design: 'billing-report' as const,
+            ...(e.billing
+              ? {
+                  billing: {
+                    pricing: e.billing.pricing
+                      ? {
+                          unitPerMbStored: e.billing.pricing.unitPerMbStored.toString(),
+                          unitPerMbStreamed: e.billing.pricing.unitPerMbStreamed.toString(),
+                          unitPerPutRequest: e.billing.pricing.unitPerPutRequest.toString(),
+                          unitPerGetRequest: e.billing.pricing.unitPerGetRequest.toString(),
+                        }
+                      : null,
+                    payers: usageSideJson(e.billing.payers),
+                    payees: usageSideJson(e.billing.payees),
+                  },
+                }
+              : {}),
+          }
+        : {}),
     },
     settlement: {
       paid: e.paid,
+      ...(e.skipped === true ? { skipped: true } : {}),
       superseded: e.superseded ? withSource({ era: e.superseded.era }, e.superseded.source) : null,
       payers: batchJson(b.settlement.payers),
       payees: batchJson(b.settlement.payees),
@@ -500,7 +656,12 @@ export type BundleParse =
   | { readonly ok: true; readonly bundle: ReceiptBundle }
   | { readonly ok: false; readonly errors: readonly string[] };
 
-function readBatch(r: Reader, v: unknown, path: string): BatchEvidence | null {
+function readBatch(
+  r: Reader,
+  v: unknown,
+  path: string,
+  side: 'payers' | 'payees'
+): BatchEvidence | BillingBatchEvidence | null {
   if (v === null) return null;
   const o = r.obj(v, path);
   const events: ChainAmount[] = r.arr(o.events, `${path}.events`, 1000).map((e, i) => {
@@ -518,6 +679,20 @@ function readBatch(r: Reader, v: unknown, path: string): BatchEvidence | null {
       r.source(eo.source, `${p}.source`)
     );
   });
+  if (o.usageEntries !== undefined)
+    return withSource(
+      {
+        batchIndex: r.int(o.batchIndex, `${path}.batchIndex`, 0xffff),
+        maxBatchIndex: r.int(o.maxBatchIndex, `${path}.maxBatchIndex`, 0xffff),
+        entries: readUsageEntries(r, o.usageEntries, `${path}.usageEntries`, side),
+        keys: r
+          .arr(o.keys, `${path}.keys`, 10_000)
+          .map((k, i) => readUsageKey(r, k, `${path}.keys[${i}]`, side)),
+        proof: r.proof(o.proof, `${path}.proof`),
+        events,
+      },
+      r.source(o.source, `${path}.source`)
+    );
   return withSource(
     {
       batchIndex: r.int(o.batchIndex, `${path}.batchIndex`, 0xffff),
@@ -528,6 +703,71 @@ function readBatch(r: Reader, v: unknown, path: string): BatchEvidence | null {
     },
     r.source(o.source, `${path}.source`)
   );
+}
+
+/** A payers key is a bucket id (u64, decimal); a payees key a node's 32-byte key (0x-hex). */
+function readUsageKey(
+  r: Reader,
+  v: unknown,
+  path: string,
+  side: 'payers' | 'payees'
+): bigint | Uint8Array {
+  return side === 'payers' ? r.uint(v, path, 64) : r.hex(v, path, 32);
+}
+
+function readUsageEntries(
+  r: Reader,
+  v: unknown,
+  path: string,
+  side: 'payers' | 'payees'
+): UsageEntry[] {
+  return r.arr(v, path, 10_000).map((e, i) => {
+    const o = r.obj(e, `${path}[${i}]`);
+    return {
+      key: readUsageKey(r, o.key, `${path}[${i}].key`, side),
+      usage: r.usage(o.usage, `${path}[${i}].usage`),
+    };
+  });
+}
+
+function readUsageSide(r: Reader, v: unknown, path: string, side: 'payers' | 'payees'): UsageSide {
+  const o = r.obj(v, path);
+  return {
+    maxBatchIndex:
+      o.maxBatchIndex === null ? null : r.int(o.maxBatchIndex, `${path}.maxBatchIndex`, 0xffff),
+    batches: r
+      .arr(o.batches, `${path}.batches`, 0x10000)
+      .map((b, i) => (b === null ? null : readUsageEntries(r, b, `${path}.batches[${i}]`, side))),
+  };
+}
+
+function readBillingVote(r: Reader, v: unknown, path: string): BillingVote {
+  const o = r.obj(v, path);
+  return {
+    era: r.int(o.era, `${path}.era`),
+    startEra: r.i64(o.startEra, `${path}.startEra`),
+    endEra: r.i64(o.endEra, `${path}.endEra`),
+    clusterUsage: r.usage(o.clusterUsage, `${path}.clusterUsage`),
+  };
+}
+
+function readBillingEra(r: Reader, v: unknown, path: string): BillingEraInput {
+  const o = r.obj(v, path);
+  let pricing: ClusterPricing | null = null;
+  if (o.pricing !== null) {
+    const p = r.obj(o.pricing, `${path}.pricing`);
+    pricing = {
+      unitPerMbStored: r.amount(p.unitPerMbStored, `${path}.pricing.unitPerMbStored`),
+      unitPerMbStreamed: r.amount(p.unitPerMbStreamed, `${path}.pricing.unitPerMbStreamed`),
+      unitPerPutRequest: r.amount(p.unitPerPutRequest, `${path}.pricing.unitPerPutRequest`),
+      unitPerGetRequest: r.amount(p.unitPerGetRequest, `${path}.pricing.unitPerGetRequest`),
+    };
+  }
+  return {
+    pricing,
+    payers: readUsageSide(r, o.payers, `${path}.payers`, 'payers'),
+    payees: readUsageSide(r, o.payees, `${path}.payees`, 'payees'),
+  };
 }
 
 function readBlock(r: Reader, v: unknown, path: string): BlockJson {
@@ -768,6 +1008,9 @@ export function parseBundle(input: string | unknown): BundleParse {
           v1 || o.fingerprint === undefined || o.fingerprint === null
             ? null
             : r.hex(o.fingerprint, `${p}.fingerprint`, 32),
+        ...(o.billing === undefined || o.billing === null
+          ? {}
+          : { billing: readBillingVote(r, o.billing, `${p}.billing`) }),
       },
       r.source(o.source, `${p}.source`)
     );
@@ -791,6 +1034,34 @@ export function parseBundle(input: string | unknown): BundleParse {
       r.source(po.source, 'attestation.payout.source')
     );
   }
+  let design: PayoutDesign = 'receipt';
+  if (at.design !== undefined) {
+    if (at.design === 'billing-report') design = 'billing-report';
+    else r.err('attestation.design', 'expected "billing-report" or no field');
+  }
+  const billing =
+    at.billing === undefined || at.billing === null
+      ? null
+      : readBillingEra(r, at.billing, 'attestation.billing');
+  let committed: EraSubjectInput['committed'] = null;
+  if (at.committed !== undefined && at.committed !== null) {
+    const co = r.obj(at.committed, 'attestation.committed');
+    const side = (v: unknown, p: string): CommittedSide => {
+      const o = r.obj(v, p);
+      const max =
+        o.maxBatchIndex === null ? null : r.int(o.maxBatchIndex, `${p}.maxBatchIndex`, 0xffff);
+      return {
+        maxBatchIndex: max,
+        batchRoots: r
+          .arr(o.batchRoots, `${p}.batchRoots`, 0x10000)
+          .map((h, i) => (h === null ? null : r.hex(h, `${p}.batchRoots[${i}]`, 32))),
+      };
+    };
+    committed = {
+      payers: side(co.payers, 'attestation.committed.payers'),
+      payees: side(co.payees, 'attestation.committed.payees'),
+    };
+  }
   let activity: EraSubjectInput['activity'] = null;
   if (at.activity !== null) {
     const act = r.obj(at.activity, 'attestation.activity');
@@ -808,6 +1079,13 @@ export function parseBundle(input: string | unknown): BundleParse {
     st.paid === null || st.paid === undefined
       ? null
       : (r.source(st.paid, 'settlement.paid') ?? null);
+  let skippedEra = false;
+  if (st.skipped !== undefined) {
+    if (typeof st.skipped !== 'boolean') r.err('settlement.skipped', 'must be a boolean');
+    else skippedEra = st.skipped;
+    if (skippedEra && paid === null)
+      r.err('settlement.skipped', 'an era can only be skipped by a ClusterEraPaid (paid is null)');
+  }
   let superseded: EraSubjectInput['superseded'] = null;
   if (st.superseded !== null && st.superseded !== undefined) {
     const so = r.obj(st.superseded, 'settlement.superseded');
@@ -817,8 +1095,8 @@ export function parseBundle(input: string | unknown): BundleParse {
     );
   }
   const settlement = {
-    payers: readBatch(r, st.payers, 'settlement.payers'),
-    payees: readBatch(r, st.payees, 'settlement.payees'),
+    payers: readBatch(r, st.payers, 'settlement.payers', 'payers'),
+    payees: readBatch(r, st.payees, 'settlement.payees', 'payees'),
   };
 
   const co = r.obj(b.conservation, 'conservation');
@@ -872,7 +1150,10 @@ export function parseBundle(input: string | unknown): BundleParse {
     votes,
     payout,
     activity,
+    ...(committed ? { committed } : {}),
+    ...(design === 'billing-report' ? { design, billing } : {}),
     paid,
+    ...(skippedEra ? { skipped: true } : {}),
     superseded,
     conservation,
   };
@@ -900,6 +1181,7 @@ export function parseBundle(input: string | unknown): BundleParse {
         eraKey ??= JSON.stringify([
           b.attestation,
           st.paid ?? null,
+          st.skipped === true,
           st.superseded ?? null,
           b.conservation,
         ]);

@@ -58,6 +58,8 @@ export interface CheckSpec {
   readonly fails: readonly ReasonCode[];
   /** Codes a pending line can carry (what it waits for). */
   readonly waits: readonly ReasonCode[];
+  /** Codes a skipped line can carry (Root skipped the era, so the check does not apply). */
+  readonly skips?: readonly ReasonCode[];
 }
 
 const BLOCKED: ReasonCode = 'MALFORMED';
@@ -290,6 +292,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
       "Enough distinct members of the era's validator set committed the same fingerprint for the quorum rule, and no other fingerprint also reached it.",
     fails: ['QUORUM_NOT_MET', BLOCKED],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   {
     check: 'attestation.payout',
@@ -299,6 +302,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     title: 'The payout began (begin_payout) with the fingerprint the quorum committed.',
     fails: ['FINGERPRINT_MISMATCH', 'NOT_PAID', BLOCKED],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   {
     check: 'attestation.roots',
@@ -306,9 +310,10 @@ export const CATALOGUE: readonly CheckSpec[] = [
     step: 'attestation',
     presence: 'one',
     title:
-      "The quorum's payers and payees roots equal the roots recomputed from the era's activity.",
+      "The quorum's payers and payees roots equal the roots recomputed from the era's activity with Proof Room's cost model (a project rule, named in the facts).",
     fails: ['ROOTS_MISMATCH', BLOCKED],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   {
     check: 'settlement.<side>.proof',
@@ -319,6 +324,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
       "The payout batch listing the account proves into the quorum's root (canonical MMR proof).",
     fails: ['PROOF_INVALID', 'INDEX_OUT_OF_RANGE', 'ENTRY_NOT_FOUND', 'NOT_PAID', BLOCKED],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   {
     check: 'settlement.<side>.entry',
@@ -328,6 +334,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     title: 'The account is listed in that payout batch.',
     fails: ['ENTRY_NOT_FOUND', 'NOT_PAID', BLOCKED],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   {
     check: 'settlement.<side>.amount',
@@ -338,6 +345,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
       "The chain's Charged or Rewarded events for the account agree with the amount in the batch.",
     fails: ['AMOUNT_MISMATCH', 'ENTRY_NOT_FOUND', 'NOT_PAID', BLOCKED],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   {
     check: 'settlement.paid',
@@ -347,6 +355,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     title: 'The era was closed on chain with DdcClusters.ClusterEraPaid.',
     fails: ['NOT_PAID'],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   {
     check: 'conservation.balance',
@@ -357,6 +366,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
       'What customers were charged equals the fees, the providers\u2019 rewards and what was recorded as not distributed, or exceeds them by at most MaxDust (100,000 planck) when no remainder was recorded.',
     fails: ['NOT_BALANCED', 'NOT_PAID'],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   {
     check: 'conservation.fees',
@@ -367,6 +377,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
       "Each protocol fee is the cluster's Perquintill share of the charges, rounded as the chain rounds.",
     fails: ['AMOUNT_MISMATCH', 'MALFORMED', 'NOT_PAID'],
     waits: ['NOT_PAID'],
+    skips: ['ERA_SKIPPED'],
   },
   // chain: the bundle's chain facts against its proofs (verifier/chain.ts) ------------------
   {

@@ -22,3 +22,16 @@ export function payoutBatchSizeOf(specVersion: number): number {
   if (specVersion >= 63003) return 500;
   return 1000;
 }
+
+/**
+ * Cere's two payout designs: `receipt` (payout receipts: batches of `(account, amount)`, the
+ * fingerprint over an `ehd_id`; dev/staging from 72000) and `billing-report` (billing reports:
+ * batches of usage the chain prices itself, the fingerprint over an era window and the cluster's
+ * usage; up to 71000 on dev/staging). docs/cere-runtimes.md §7, docs/cere-billing-report.md.
+ */
+export type PayoutDesign = 'receipt' | 'billing-report';
+
+/** The payout design of the runtime that executed an era's payout. */
+export function payoutDesignOf(specVersion: number): PayoutDesign {
+  return specVersion < 72000 ? 'billing-report' : 'receipt';
+}

@@ -36,6 +36,7 @@
  */
 import { compactU, equalBytes, parseHex, toHex } from './bytes.ts';
 import type { ReceiptBundle } from './bundle.ts';
+import type { Usage } from './billing-report.ts';
 import { verifyGrandpaJustification } from './grandpa.ts';
 import { type Header, decodeHeader, grandpaDigest, headerHash } from './header.ts';
 import {
@@ -583,6 +584,18 @@ interface EventFact {
   readonly timestamp?: number;
   /** The block hash the bundle states, when it states one. */
   readonly blockHash?: string;
+  /**
+   * An event the same extrinsic must (`present`) or must not emit: `ClusterEraPaid` is a payout
+   * only with its era's `PayoutReceiptFinalized` beside it, and Root's skip without one.
+   */
+  readonly sameExtrinsic?: {
+    readonly pallet: string;
+    readonly name: string;
+    readonly fields: Readonly<Record<string, Stated>>;
+    readonly present: boolean;
+    /** What the bundle states, in the line's facts (`skipped`, `paid`). */
+    readonly stated: string;
+  };
 }
 
 /** A value for the facts of a line: JSON, integers as decimal, at most 200 characters. */
@@ -626,6 +639,31 @@ function checkEventFact(view: ChainView, f: EventFact): { code: ReasonCode; fact
           field: `${ev.name}.${field}`,
           stated: show(stated),
           proven: show(args[field]),
+        },
+      };
+  }
+  if (f.sameExtrinsic) {
+    const want = f.sameExtrinsic;
+    const phase = ev.phase;
+    const beside = st.events.value.some(
+      (x) =>
+        phase.kind === 'ApplyExtrinsic' &&
+        x.phase.kind === 'ApplyExtrinsic' &&
+        x.phase.extrinsic === phase.extrinsic &&
+        x.pallet === want.pallet &&
+        x.name === want.name &&
+        Object.entries(want.fields).every(([k, v]) =>
+          sameValue(v, ((x.args ?? {}) as Record<string, unknown>)[k])
+        )
+    );
+    if (beside !== want.present)
+      return {
+        code: 'FACT_MISMATCH',
+        facts: {
+          ...at,
+          field: `${want.pallet}.${want.name} in the same extrinsic`,
+          stated: want.stated,
+          proven: beside ? 'emitted: a payout' : 'not emitted: Root skipped the era',
         },
       };
   }
@@ -738,6 +776,17 @@ function checkCallFact(view: ChainView, f: CallFact): { code: ReasonCode; facts:
   return null;
 }
 
+/** Where an era's design keeps its payout calls: DdcVerification for billing reports (71000). */
+const isBilling = (b: ChainFacts): boolean => b.era.design === 'billing-report';
+
+/** A usage as the decoded call states it (`BucketUsage` / `NodeUsage` field names). */
+const usageFields = (u: Usage): Record<string, bigint> => ({
+  transferred_bytes: u.transferredBytes,
+  stored_bytes: u.storedBytes,
+  number_of_puts: u.numberOfPuts,
+  number_of_gets: u.numberOfGets,
+});
+
 function payoutCall(b: ChainFacts): CallFact[] {
   const e = b.era;
   if (!e.payout) return [];
@@ -745,8 +794,8 @@ function payoutCall(b: ChainFacts): CallFact[] {
     {
       where: 'attestation.payout',
       source: e.payout.source,
-      pallet: 'DdcPayouts',
-      name: 'begin_payout',
+      pallet: isBilling(b) ? 'DdcVerification' : 'DdcPayouts',
+      name: isBilling(b) ? 'begin_billing_report' : 'begin_payout',
       fields: { cluster_id: hx(e.clusterId), era_id: e.era, fingerprint: hx(e.payout.fingerprint) },
     },
   ];
@@ -754,6 +803,28 @@ function payoutCall(b: ChainFacts): CallFact[] {
 
 function voteCalls(b: ChainFacts): CallFact[] {
   const e = b.era;
+  if (isBilling(b))
+    return e.votes.flatMap((v, i) =>
+      v.billing
+        ? [
+            {
+              where: `attestation.votes[${i}].billing`,
+              source: v.source,
+              pallet: 'DdcVerification',
+              name: 'commit_billing_fingerprint',
+              fields: {
+                cluster_id: hx(e.clusterId),
+                era_id: v.billing.era,
+                start_era: v.billing.startEra,
+                end_era: v.billing.endEra,
+                payers_root: hx(v.payersRoot),
+                payees_root: hx(v.payeesRoot),
+                cluster_usage: usageFields(v.billing.clusterUsage),
+              },
+            },
+          ]
+        : []
+    );
   return e.votes.flatMap((v, i) =>
     v.ehdId === null
       ? []
@@ -780,6 +851,26 @@ function batchCalls(b: ChainFacts): CallFact[] {
   for (const side of ['payers', 'payees'] as const) {
     const batch = b.settlement[side];
     if (!batch) continue;
+    if ('keys' in batch) {
+      out.push({
+        where: `settlement.${side}`,
+        source: batch.source,
+        pallet: 'DdcVerification',
+        name:
+          side === 'payers' ? 'send_charging_customers_batch' : 'send_rewarding_providers_batch',
+        fields: {
+          cluster_id: hx(e.clusterId),
+          era_id: e.era,
+          batch_index: batch.batchIndex,
+          [side]: batch.entries.map((x) => [
+            typeof x.key === 'bigint' ? x.key : hx(x.key),
+            usageFields(x.usage),
+          ]),
+          batch_proof: { proof: batch.proof.map(hx) },
+        },
+      });
+      continue;
+    }
     out.push({
       where: `settlement.${side}`,
       source: batch.source,
@@ -846,26 +937,31 @@ function eraFacts(b: ChainFacts): {
 } {
   const e = b.era;
   const cluster = hx(e.clusterId);
-  const validators: EventFact[] = e.validatorSet
-    ? [
-        {
-          where: 'attestation.validators',
-          source: e.validatorSet.source,
-          pallet: 'DdcVerification',
-          names: ['ValidatorsSetUpdated'],
-          fields: { validators: e.validatorSet.members.map(hx) },
-        },
-      ]
-    : [];
+  // A set read from pallet storage (Cere 71000 emits no event for it) cites no event: it is listed
+  // among the facts that rest on the API's word instead (`unprovenFacts`).
+  const validators: EventFact[] =
+    e.validatorSet && e.validatorSet.source?.eventIndex !== undefined
+      ? [
+          {
+            where: 'attestation.validators',
+            source: e.validatorSet.source,
+            pallet: 'DdcVerification',
+            names: ['ValidatorsSetUpdated'],
+            fields: { validators: e.validatorSet.members.map(hx) },
+          },
+        ]
+      : [];
+  const billing = isBilling(b);
   const votes: EventFact[] = e.votes.map((v, i) => ({
     where: `attestation.votes[${i}]`,
     source: v.source,
     pallet: 'DdcPayouts',
-    names: ['PayoutFingerprintCommited'],
+    names: [billing ? 'BillingFingerprintCommited' : 'PayoutFingerprintCommited'],
     fields: {
       validator_id: hx(v.validator),
       cluster_id: cluster,
-      era_id: e.era,
+      era_id: billing && v.billing ? v.billing.era : e.era,
+      ...(billing && v.billing ? { start_era: v.billing.startEra, end_era: v.billing.endEra } : {}),
       payers_merkle_root: hx(v.payersRoot),
       payees_merkle_root: hx(v.payeesRoot),
     },
@@ -878,6 +974,13 @@ function eraFacts(b: ChainFacts): {
       pallet: 'DdcClusters',
       names: ['ClusterEraPaid'],
       fields: { cluster_id: cluster, era_id: e.era },
+      sameExtrinsic: {
+        pallet: 'DdcPayouts',
+        name: billing ? 'BillingReportFinalized' : 'PayoutReceiptFinalized',
+        fields: { cluster_id: cluster, era: e.era },
+        present: e.skipped !== true,
+        stated: e.skipped === true ? 'skipped by Root' : 'paid by a payout',
+      },
     });
   if (e.superseded)
     paid.push({
@@ -904,14 +1007,20 @@ function settlementFacts(b: ChainFacts): EventFact[] {
           where,
           source: ev.source,
           pallet: 'DdcPayouts',
-          names: ev.expected === null ? ['Charged'] : ['ChargedPartially'],
+          // A partial charge: `ChargeFailed` in the billing-report design, `ChargedPartially` after.
+          names:
+            ev.expected === null
+              ? ['Charged']
+              : isBilling(b)
+                ? ['ChargeFailed']
+                : ['ChargedPartially'],
           fields: {
             ...common,
             customer_id: hx(ev.account),
             amount: ev.amount,
             ...(ev.expected === null ? {} : { expected_to_charge: ev.expected }),
           },
-          rename: { ChargedPartially: { amount: 'charged' } },
+          rename: { ChargedPartially: { amount: 'charged' }, ChargeFailed: { amount: 'charged' } },
         });
       else
         out.push({
@@ -964,6 +1073,7 @@ function provenTotals(
           t.charged! += amt('amount');
           break;
         case 'ChargedPartially':
+        case 'ChargeFailed': // the billing-report design's partial charge (Cere 71000)
           t.charged! += amt('charged');
           break;
         case 'TreasuryFeesCollected':
@@ -980,7 +1090,11 @@ function provenTotals(
           t.rewarded! += amt('rewarded');
           break;
         case 'NotDistributedOverallReward':
-          t.notDistributed! += amt('expected_reward') - amt('total_distributed_rewards');
+          // `total_distributed_reward` in the billing-report design, `…_rewards` after.
+          t.notDistributed! +=
+            amt('expected_reward') -
+            amt('total_distributed_rewards') -
+            amt('total_distributed_reward');
           break;
       }
     }
@@ -1242,6 +1356,10 @@ function unprovenFacts(b: ReceiptBundle): string[] {
   const words: string[] = ['grant versions (GAR service)'];
   if (b.anchor.authority) words.push('cluster manager and nodes (pallet storage)');
   if (b.links.registration?.provider) words.push("node's provider (pallet storage)");
+  if (b.era.committed)
+    words.push("roots of the era's other payout batches (the indexer's, from their extrinsics)");
+  if (b.era.validatorSet && b.era.validatorSet.source?.eventIndex === undefined)
+    words.push('validator set (pallet storage DdcVerification.ValidatorSet)');
   return words;
 }
 
@@ -1315,6 +1433,23 @@ function conservationLine(view: ChainView, b: ReceiptBundle): Line {
     const from = e.payout?.source?.block;
     const to = e.paid?.block;
     // A paid era's range must be one the proofs can cover: begin_payout at or before the payment.
+    // Root's skip (proven by chain.paid) with no begin_payout: there are no payout events to sum.
+    if (to !== undefined && e.skipped === true && from === undefined) {
+      if (Object.values(stated).every((v) => v === 0n))
+        return pass({
+          ...init,
+          facts: { reason: 'Root skipped the era before any payout began: no payout events' },
+        });
+      return fail(
+        {
+          ...init,
+          facts: {
+            reason: 'the skipped era states payout totals but names no begin_payout to sum from',
+          },
+        },
+        'NOT_PROVEN'
+      );
+    }
     if (to !== undefined)
       return fail(
         {

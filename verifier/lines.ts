@@ -74,6 +74,8 @@ export const REASONS = {
   // Settlement and conservation
   NOT_PAID:
     'the era was not paid (no ClusterEraPaid): a line waits until it is, and fails once a later era was paid instead',
+  ERA_SKIPPED:
+    "Root skipped the era's payout (force_skip_inspection): the chain marked the era paid without charging or rewarding anyone, so the check does not apply",
   ENTRY_NOT_FOUND: 'the account is not in the batch that should contain it',
   AMOUNT_MISMATCH: 'an amount differs from the amount recomputed from the activity',
   NOT_BALANCED: 'charged amounts do not equal distributed plus undistributed amounts',
@@ -113,10 +115,12 @@ export type Basis = 'checked' | 'trusted';
  * A line's outcome. `pass` and `fail` are verdicts; `pending` means the check could not be decided
  * yet because an input it needs has not arrived (the era is not paid, the grant service could not
  * be read, a grant version is not anchored yet). A pending line is never shown as verified, and
- * its `code` names what it waits for.
+ * its `code` names what it waits for. `skipped` means the chain itself decided the check does not
+ * apply: Root skipped the era's payout (`ERA_SKIPPED`), so there is nothing to settle. It is never
+ * shown as verified nor as failed, and a skip the chain does not prove is a failure, not a skip.
  */
-export type LineStatus = 'pass' | 'fail' | 'pending';
-export const LINE_STATUSES: readonly LineStatus[] = ['pass', 'fail', 'pending'];
+export type LineStatus = 'pass' | 'fail' | 'pending' | 'skipped';
+export const LINE_STATUSES: readonly LineStatus[] = ['pass', 'fail', 'pending', 'skipped'];
 
 export interface Line {
   readonly step: Step;
@@ -170,17 +174,32 @@ export function pending(init: LineInit, code: ReasonCode): Line {
   return line(init, 'pending', code);
 }
 
+/** A line the chain made moot: Root skipped the era (`ERA_SKIPPED`). */
+export function skipped(init: LineInit, code: ReasonCode): Line {
+  return line(init, 'skipped', code);
+}
+
 /** `pass` when `ok`, else `fail` with `code`. */
 export function verdict(ok: boolean, init: LineInit, code: ReasonCode): Line {
   return ok ? pass(init) : fail(init, code);
 }
 
-/** A receipt's (or any set of lines') status: `fail` if one failed, else `pending` if one waits. */
+/**
+ * A receipt's (or any set of lines') status: `fail` if one failed, else `pending` if one waits,
+ * else `skipped` if one was made moot by a skipped era, else `pass`.
+ */
 export function statusOfTally(t: {
   readonly failed: number;
   readonly pending: number;
+  readonly skipped?: number;
 }): LineStatus {
-  return t.failed > 0 ? 'fail' : t.pending > 0 ? 'pending' : 'pass';
+  return t.failed > 0
+    ? 'fail'
+    : t.pending > 0
+      ? 'pending'
+      : (t.skipped ?? 0) > 0
+        ? 'skipped'
+        : 'pass';
 }
 
 /** Counts of a list of lines by status. */
@@ -188,16 +207,19 @@ export function tallyLines(lines: ReadonlyArray<{ readonly status: LineStatus }>
   passed: number;
   failed: number;
   pending: number;
+  skipped: number;
 } {
   let passed = 0;
   let failed = 0;
   let waiting = 0;
+  let moot = 0;
   for (const l of lines) {
     if (l.status === 'pass') passed++;
     else if (l.status === 'fail') failed++;
+    else if (l.status === 'skipped') moot++;
     else waiting++;
   }
-  return { passed, failed, pending: waiting };
+  return { passed, failed, pending: waiting, skipped: moot };
 }
 
 /** Result of parsing hostile input: a value, or the reason code and facts of why not. */

@@ -8,6 +8,7 @@ import { parseHex, parseUint, toHex } from './bytes.ts';
 import { isObject } from './json.ts';
 import type { Source } from './lines.ts';
 import type { PayoutEntry } from './payout-tree.ts';
+import type { Usage } from './billing-report.ts';
 
 const MAX_LIST = 1_000_000;
 const MAX_PROOF = 64;
@@ -75,6 +76,32 @@ export class Reader {
         amount: this.amount(o.amount, `${path}[${i}].amount`),
       };
     });
+  }
+  /** An unsigned integer of `bits` bits as a decimal string. */
+  uint(v: unknown, path: string, bits: number): bigint {
+    const a = typeof v === 'string' ? parseUint(v, bits) : null;
+    if (a !== null) return a;
+    this.err(path, `expected a u${bits} as a decimal string`);
+    return 0n;
+  }
+  /** An i64 as a decimal string (a leading minus allowed). */
+  i64(v: unknown, path: string): bigint {
+    if (typeof v === 'string' && /^-?(0|[1-9][0-9]{0,18})$/.test(v)) {
+      const n = BigInt(v);
+      if (n >= -(1n << 63n) && n < 1n << 63n) return n;
+    }
+    this.err(path, 'expected an i64 as a decimal string');
+    return 0n;
+  }
+  /** Cere's `BucketUsage` / `NodeUsage`: u64 counts and an i64 stored-bytes figure. */
+  usage(v: unknown, path: string): Usage {
+    const o = this.obj(v, path);
+    return {
+      transferredBytes: this.uint(o.transferredBytes, `${path}.transferredBytes`, 64),
+      storedBytes: this.i64(o.storedBytes, `${path}.storedBytes`),
+      numberOfPuts: this.uint(o.numberOfPuts, `${path}.numberOfPuts`, 64),
+      numberOfGets: this.uint(o.numberOfGets, `${path}.numberOfGets`, 64),
+    };
   }
   proof(v: unknown, path: string): Uint8Array[] {
     return this.arr(v, path, MAX_PROOF).map((p, i) => this.hex(p, `${path}[${i}]`, 32));

@@ -37,6 +37,7 @@ import {
   type Source,
   fail,
   pending,
+  skipped,
   statusOfTally,
   tallyLines,
 } from './lines.ts';
@@ -52,12 +53,19 @@ import type { GrantMemo } from './receipts/gar.ts';
 import {
   type BatchEvidence,
   type ConservationInput,
+  RULE_PAID,
   type Superseded,
   checkConservation,
   checkPaid,
   checkSettlementSide,
 } from './receipts/payout.ts';
 import { DEFAULT_REQUIRED_ROLES } from './receipts/scp-record.ts';
+import {
+  type BillingBatchEvidence,
+  type BillingOutcome,
+  billingOutcome,
+  checkBillingSettlementSide,
+} from './receipts/billing.ts';
 import type { SignatureBackend } from './signatures.ts';
 
 export const VERIFIER_VERSION = '0.2.0';
@@ -87,13 +95,17 @@ export interface Receipt {
   readonly recordId: string;
   /** The receipt kind (verifier/kinds.ts). */
   readonly kind: string;
-  /** `fail` when a line failed, else `pending` when a line waits, else `pass`. */
+  /**
+   * `fail` when a line failed, else `pending` when a line waits, else `skipped` when a line was made
+   * moot by a skipped era, else `pass`.
+   */
   readonly status: LineStatus;
   /** Every line passed. */
   readonly ok: boolean;
   readonly passed: number;
   readonly failed: number;
   readonly pending: number;
+  readonly skipped: number;
   readonly lines: readonly Line[];
   readonly policy: ReceiptPolicy;
   readonly verifier: { readonly version: string; readonly backend: string };
@@ -186,25 +198,68 @@ export function verifyAnchorSubject(
 export interface EraSubjectInput extends AttestationInput {
   /** Where `ClusterEraPaid { cluster_id, era_id }` was emitted; null when it was not. */
   readonly paid: Source | null;
+  /**
+   * Whether that `ClusterEraPaid` came from Root skipping the era (`force_skip_inspection`): its
+   * extrinsic finalized no payout receipt for the era (docs/cere-runtimes.md §14). Absent: false.
+   * The chain proofs check it (`chain.paid`); a skip they do not prove fails there.
+   */
+  readonly skipped?: boolean;
   /** A later era of the cluster paid while this one was not; null when none was. */
   readonly superseded: Superseded | null;
   readonly conservation: ConservationInput;
 }
 
 /**
- * Where the era stands: `paid`; `unpaid` (a later era was paid instead, so it never will be); or
- * `pending` (not paid yet: its lines wait).
+ * Where the era stands: `paid`; `skipped` (Root marked it paid without a payout); `unpaid` (a later
+ * era was paid instead, so it never will be); or `pending` (not paid yet: its lines wait).
  */
-export type EraState = 'paid' | 'unpaid' | 'pending';
+export type EraState = 'paid' | 'skipped' | 'unpaid' | 'pending';
 
 export interface EraOutcome {
   readonly state: EraState;
   readonly payersRoot: Uint8Array | null;
   readonly payeesRoot: Uint8Array | null;
+  /** A billing-report era's quorum window, usage and after-fee totals (else absent). */
+  readonly billing?: BillingOutcome;
 }
 
-export function eraStateOf(input: { paid: unknown; superseded: unknown }): EraState {
-  return input.paid ? 'paid' : input.superseded ? 'unpaid' : 'pending';
+export function eraStateOf(input: {
+  paid: unknown;
+  superseded: unknown;
+  skipped?: boolean;
+}): EraState {
+  if (input.paid) return input.skipped === true ? 'skipped' : 'paid';
+  return input.superseded ? 'unpaid' : 'pending';
+}
+
+/** Whether every total of an era's payout events is zero (no one was charged or rewarded). */
+function noPayoutEvents(c: ConservationInput): boolean {
+  return [
+    c.charged,
+    c.treasuryFees,
+    c.reserveFees,
+    c.validatorFees,
+    c.rewarded,
+    c.notDistributed,
+  ].every((v) => v === 0n);
+}
+
+/**
+ * A line a skipped era makes moot: the same check, `skipped` with `ERA_SKIPPED`, its facts kept
+ * and the skip's `ClusterEraPaid` named.
+ */
+function mootBySkip(l: Line, skip: Source | null): Line {
+  return skipped(
+    {
+      step: l.step,
+      check: l.check,
+      rule: l.rule,
+      basis: l.basis,
+      facts: { ...l.facts, skippedBy: 'settlement.paid' },
+      ...(skip ? { source: skip } : {}),
+    },
+    'ERA_SKIPPED'
+  );
 }
 
 /** The era's lines that only its payout can decide. */
@@ -255,6 +310,10 @@ export function verifyEraSubject(
       if (l.check === 'attestation.payout' && input.payout === null) return wait(l, 'begin_payout');
       if (l.check === 'attestation.roots' && !quorumMet)
         return wait(l, 'a fingerprint with a quorum');
+      // Committed roots: batches still to be sent are not a failure before the era is paid.
+      const missing = [l.facts.missingPayersBatches, l.facts.missingPayeesBatches];
+      if (l.check === 'attestation.roots' && missing.some((m) => Array.isArray(m) && m.length > 0))
+        return wait(l, 'the payout batches still to be sent');
       return l;
     });
     const facts = {
@@ -271,7 +330,37 @@ export function verifyEraSubject(
   }
   const att = checkAttestation(input, policy.quorumRule);
   const lines = [...att.lines];
-  if (state === 'unpaid') {
+  if (state === 'skipped') {
+    // Root skipped the era: the votes cast stay checked, but what only a payout can show (a
+    // quorum, begin_payout, the roots, conservation) does not apply, unless payout events were
+    // emitted after all, in which case conservation still has to hold.
+    const moot = (l: Line): Line => (l.ok ? l : mootBySkip(l, input.paid));
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (!l.check.startsWith('attestation.fingerprint[')) lines[i] = moot(l);
+    }
+    lines.push(
+      skipped(
+        {
+          step: 'settlement',
+          check: 'settlement.paid',
+          rule: RULE_PAID,
+          facts: {
+            clusterId: toHex(input.clusterId),
+            era: input.era,
+            reason:
+              'ClusterEraPaid was emitted by Root skipping the era (force_skip_inspection), not by a payout',
+          },
+          ...(input.paid ? { source: input.paid } : {}),
+        },
+        'ERA_SKIPPED'
+      )
+    );
+    const cons = checkConservation(input.conservation);
+    lines.push(
+      ...(noPayoutEvents(input.conservation) ? cons.map((l) => mootBySkip(l, input.paid)) : cons)
+    );
+  } else if (state === 'unpaid') {
     // The payout never completed: what only a completed payout can show fails with NOT_PAID.
     const blocked = (l: Line): Line =>
       fail(
@@ -294,7 +383,20 @@ export function verifyEraSubject(
   }
   return {
     lines: completeSubject('era', lines, shape),
-    outcome: { state, payersRoot: att.payersRoot, payeesRoot: att.payeesRoot },
+    outcome: {
+      state,
+      payersRoot: att.payersRoot,
+      payeesRoot: att.payeesRoot,
+      ...(input.design === 'billing-report'
+        ? {
+            billing: billingOutcome(
+              input.billing ?? null,
+              att.billingVote ?? null,
+              input.conservation.shares
+            ),
+          }
+        : {}),
+    },
   };
 }
 
@@ -305,7 +407,7 @@ export function verifyEraSubject(
 export function verifySettlementSubject(
   side: 'payers' | 'payees',
   account: Uint8Array | null,
-  evidence: BatchEvidence | null,
+  evidence: BatchEvidence | BillingBatchEvidence | null,
   era: EraOutcome
 ): Line[] {
   const shape = { side };
@@ -329,8 +431,14 @@ export function verifySettlementSubject(
     const facts: Facts =
       era.state === 'pending'
         ? { account: toHex(account), reason: 'the era has not been paid yet' }
-        : { account: toHex(account), blockedBy: 'settlement.paid' };
-    const make = era.state === 'pending' ? pending : fail;
+        : era.state === 'skipped'
+          ? {
+              account: toHex(account),
+              skippedBy: 'settlement.paid',
+              reason: 'Root skipped the era: no one was charged or rewarded for it',
+            }
+          : { account: toHex(account), blockedBy: 'settlement.paid' };
+    const make = era.state === 'pending' ? pending : era.state === 'skipped' ? skipped : fail;
     const lines = ['proof', 'entry', 'amount'].map((c) =>
       make(
         {
@@ -344,13 +452,32 @@ export function verifySettlementSubject(
               : 'cere:payout-mmr-ckb-0.8.1',
           facts,
         },
-        'NOT_PAID'
+        era.state === 'skipped' ? 'ERA_SKIPPED' : 'NOT_PAID'
       )
     );
     return completeSubject('settlement', lines, shape);
   }
   const root = side === 'payers' ? era.payersRoot : era.payeesRoot;
-  return completeSubject('settlement', checkSettlementSide(side, evidence, root, account), shape);
+  if (era.billing) {
+    // A billing-report era: its batches carry usage, and Cere's own rule gives the amounts.
+    if (evidence === null || !('keys' in evidence))
+      return completeSubject('settlement', checkSettlementSide(side, null, root, account), shape);
+    return completeSubject(
+      'settlement',
+      checkBillingSettlementSide(side, evidence, root, account, era.billing),
+      shape
+    );
+  }
+  return completeSubject(
+    'settlement',
+    checkSettlementSide(
+      side,
+      evidence !== null && 'keys' in evidence ? null : evidence,
+      root,
+      account
+    ),
+    shape
+  );
 }
 
 // The receipt ---------------------------------------------------------------------------------
@@ -381,7 +508,7 @@ export function summarise(
     recordId,
     kind,
     status: statusOfTally(t),
-    ok: t.failed === 0 && t.pending === 0,
+    ok: t.failed === 0 && t.pending === 0 && t.skipped === 0,
     ...t,
     lines,
     policy,

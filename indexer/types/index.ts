@@ -1,3 +1,4 @@
+export * as v71000 from './v71000.ts'
 export * as v73047 from './v73047.ts'
 export * as v73177 from './v73177.ts'
 export * as v73160 from './v73160.ts'

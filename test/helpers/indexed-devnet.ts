@@ -50,6 +50,8 @@ export function startIndexer(o: {
   readonly databaseUrl: string;
   readonly devnet: Devnet;
   readonly fromBlock?: number;
+  /** More environment for the indexer (e.g. `PROOFROOM_ROOTS`). */
+  readonly env?: Readonly<Record<string, string>>;
 }): IndexerRun {
   let stderr = '';
   const indexer = new Supervisor({
@@ -63,6 +65,7 @@ export function startIndexer(o: {
       PROOFROOM_HEAD_POLL_MS: '100',
       PROOFROOM_THREADS: '2',
       PROOFROOM_METRICS_PORT: '-1',
+      ...o.env,
     },
     stdio: 'pipe',
     minBackoffMs: 100,

@@ -12,11 +12,27 @@
 import { compactU, concatBytes, equalBytes, toHex, utf8 } from '../bytes.ts';
 import { blake2b256 } from '../hash.ts';
 import { type Fact, type Facts, type Line, type Source, fail, pass, verdict } from '../lines.ts';
-import { type PayoutEntry, payoutTree } from '../payout-tree.ts';
+import { type PayoutEntry, payoutEraRoot, payoutTree } from '../payout-tree.ts';
 import { type QuorumRule, tally } from '../quorum.ts';
+import type { PayoutDesign } from '../cere-rules.ts';
+import {
+  type BillingEraInput,
+  type BillingVote,
+  RULE_BILLING_FINGERPRINT,
+  billingRootsLine,
+  billingVoteFingerprint,
+} from './billing.ts';
 
 export const RULE_FINGERPRINT = 'cere:payout-fingerprint-2025-03';
 export const RULE_PAYOUT_MMR = 'cere:payout-mmr-ckb-0.8.1';
+
+/**
+ * How `attestation.roots` turns the era's records into payer and payee amounts: Proof Room's own
+ * cost model (`usageCost` and `eraPayoutListsFromTotals`, verifier/receipts/activity.ts), a project
+ * rule the devnet follows. Cere prices usage in its private inspection, so against real Cere this
+ * line compares with a rule Cere does not publish; every line's facts name it.
+ */
+export const COST_MODEL = "proofroom-usage-cost-v1 (project rule, not Cere's)";
 
 /**
  * The payout fingerprint of ddc-payouts @9ce78a52 ("Cere 2025-03 fingerprint"):
@@ -51,6 +67,8 @@ export interface FingerprintVote {
   /** The fingerprint the chain recorded for the vote, when its event or call carries one. */
   readonly fingerprint: Uint8Array | null;
   readonly source?: Source;
+  /** A billing-report vote's era window and cluster usage (`commit_billing_fingerprint`). */
+  readonly billing?: BillingVote | null;
 }
 
 /** The era's validator set as the chain held it when the payout began. */
@@ -69,6 +87,10 @@ export interface PayoutStartInput {
 export interface AttestationInput {
   readonly clusterId: Uint8Array;
   readonly era: number;
+  /** The payout design of the era's runtime (absent: `receipt`). */
+  readonly design?: PayoutDesign;
+  /** A billing-report era's prices and usage batches (`design: 'billing-report'`). */
+  readonly billing?: BillingEraInput | null;
   /** The validator set of the era; null when it could not be read (the quorum then fails). */
   readonly validatorSet: ValidatorSetInput | null;
   readonly votes: readonly FingerprintVote[];
@@ -83,6 +105,38 @@ export interface AttestationInput {
     readonly payers: readonly PayoutEntry[];
     readonly payees: readonly PayoutEntry[];
   } | null;
+  /**
+   * When present, `attestation.roots` checks the batches the payout sent on chain instead of
+   * recomputing the lists from the activity: every batch of both sides, indices 0..max, must
+   * rebuild the attested root. For a chain whose cost model is not public (real Cere prices usage
+   * in its private inspection), where recomputing would compare with a rule Cere does not use.
+   */
+  readonly committed?: CommittedBatches | null;
+}
+
+/**
+ * What `attestation.roots` compares the quorum's roots with: `activity`, the lists recomputed from
+ * the era's records with the project's cost model (`COST_MODEL`; the devnet follows it), or
+ * `committed`, the batches the payout sent on chain (for a chain whose cost model is not public).
+ */
+export type RootsSource = 'activity' | 'committed';
+export const ROOTS_SOURCES: readonly RootsSource[] = ['activity', 'committed'];
+
+/**
+ * One side of the batches an era's payout sent on chain (`send_charging_customers_batch` or
+ * `send_rewarding_providers_batch`), as the chain received them: the `max_batch_index` the side
+ * began with (null before `begin_charging_customers` / `begin_rewarding_providers`) and the root of
+ * each batch by index (null for an index not sent yet).
+ */
+export interface CommittedSide {
+  readonly maxBatchIndex: number | null;
+  readonly batchRoots: ReadonlyArray<Uint8Array | null>;
+}
+
+/** Both sides of an era's committed batches (see `AttestationInput.committed`). */
+export interface CommittedBatches {
+  readonly payers: CommittedSide;
+  readonly payees: CommittedSide;
 }
 
 export interface AttestationResult {
@@ -90,6 +144,8 @@ export interface AttestationResult {
   /** The attested roots (those of the leading fingerprint), for the settlement step. */
   readonly payersRoot: Uint8Array | null;
   readonly payeesRoot: Uint8Array | null;
+  /** A billing-report era's leading vote window and cluster usage. */
+  readonly billingVote?: BillingVote | null;
 }
 
 /** Parses `ehd_id` ("0x<cluster 40 hex>-0x<g-collector 64 hex>-<era>"); null when malformed. */
@@ -103,6 +159,53 @@ export function parseEhdId(
   const hex = (h: string): Uint8Array =>
     Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
   return { clusterId: hex(m[1]!), gCollector: hex(m[2]!), era };
+}
+
+/** A billing-report vote's line: its billing fingerprint recomputed, for this cluster and era. */
+function billingVoteLine(
+  v: FingerprintVote,
+  i: number,
+  era: { clusterId: Uint8Array; era: number }
+): { line: Line; fingerprint: Uint8Array | null } {
+  const base = {
+    step: 'attestation' as const,
+    check: `attestation.fingerprint[${i}]`,
+    rule: RULE_BILLING_FINGERPRINT,
+    ...(v.source ? { source: v.source } : {}),
+  };
+  const facts: Record<string, Fact> = {
+    validator: toHex(v.validator),
+    payersRoot: toHex(v.payersRoot),
+    payeesRoot: toHex(v.payeesRoot),
+  };
+  const b = v.billing;
+  if (!b)
+    return {
+      line: fail(
+        { ...base, facts: { ...facts, reason: 'the vote has no era window or cluster usage' } },
+        'MALFORMED'
+      ),
+      fingerprint: null,
+    };
+  facts.voteEra = b.era;
+  facts.startEra = b.startEra.toString();
+  facts.endEra = b.endEra.toString();
+  if (b.era !== era.era)
+    return { line: fail({ ...base, facts }, 'ERA_MISMATCH'), fingerprint: null };
+  if (b.endEra <= b.startEra)
+    return {
+      line: fail(
+        { ...base, facts: { ...facts, reason: 'the era window ends before it starts' } },
+        'MALFORMED'
+      ),
+      fingerprint: null,
+    };
+  const computed = billingVoteFingerprint(era.clusterId, b, v.payersRoot, v.payeesRoot);
+  facts.computed = toHex(computed);
+  facts.recorded = v.fingerprint ? toHex(v.fingerprint) : null;
+  if (v.fingerprint && !equalBytes(v.fingerprint, computed))
+    return { line: fail({ ...base, facts }, 'FINGERPRINT_MISMATCH'), fingerprint: null };
+  return { line: pass({ ...base, facts }), fingerprint: computed };
 }
 
 /** One vote's line: its fingerprint recomputed, for this era, as the chain recorded it. */
@@ -159,8 +262,9 @@ export function checkAttestation(input: AttestationInput, rule: QuorumRule): Att
   const lines: Line[] = [];
   const era = { clusterId: input.clusterId, era: input.era };
   const counted: Array<{ vote: FingerprintVote; fingerprint: string }> = [];
+  const billing = input.design === 'billing-report';
   input.votes.forEach((v, i) => {
-    const r = voteLine(v, i, era);
+    const r = billing ? billingVoteLine(v, i, era) : voteLine(v, i, era);
     lines.push(r.line);
     if (r.fingerprint) counted.push({ vote: v, fingerprint: toHex(r.fingerprint) });
   });
@@ -239,6 +343,24 @@ export function checkAttestation(input: AttestationInput, rule: QuorumRule): Att
       )
     );
 
+  if (billing) {
+    const lead = leading?.vote ?? null;
+    lines.push(billingRootsLine(input.billing ?? null, lead));
+    return {
+      lines,
+      payersRoot: lead ? lead.payersRoot : null,
+      payeesRoot: lead ? lead.payeesRoot : null,
+      billingVote: lead?.billing ?? null,
+    };
+  }
+  if (input.committed) {
+    lines.push(committedRootsLine(input.committed, leading?.vote ?? null));
+    return {
+      lines,
+      payersRoot: leading ? leading.vote.payersRoot : null,
+      payeesRoot: leading ? leading.vote.payeesRoot : null,
+    };
+  }
   const act = input.activity;
   const payersComputed = act ? eraRootOf(act.payers, act.batchSize) : null;
   const payeesComputed = act ? eraRootOf(act.payees, act.batchSize) : null;
@@ -272,6 +394,7 @@ export function checkAttestation(input: AttestationInput, rule: QuorumRule): Att
       payers: act.payers.length,
       payees: act.payees.length,
       batchSize: act.batchSize,
+      costModel: COST_MODEL,
     };
     const rootsOk =
       lead !== null &&
@@ -286,4 +409,50 @@ export function checkAttestation(input: AttestationInput, rule: QuorumRule): Att
     payersRoot: lead ? lead.payersRoot : null,
     payeesRoot: lead ? lead.payeesRoot : null,
   };
+}
+
+/** A committed side's era root, or the batch indices it still lacks. */
+function committedRoot(side: CommittedSide): { root: Uint8Array } | { missing: number[] } {
+  if (side.maxBatchIndex === null) return { missing: [0] };
+  const missing: number[] = [];
+  const roots: Uint8Array[] = [];
+  for (let i = 0; i <= side.maxBatchIndex; i++) {
+    const r = side.batchRoots[i];
+    if (r) roots.push(r);
+    else missing.push(i);
+  }
+  return missing.length > 0 ? { missing } : { root: payoutEraRoot(roots) };
+}
+
+/**
+ * `attestation.roots` from the committed batches: the quorum's roots equal the MMR of the roots of
+ * every batch the payout sent, indices 0..max of each side. Fails `ROOTS_MISMATCH` when they
+ * differ, when a batch is missing (facts name the indices) or when there is no quorum to compare.
+ */
+function committedRootsLine(c: CommittedBatches, lead: FingerprintVote | null): Line {
+  const payers = committedRoot(c.payers);
+  const payees = committedRoot(c.payees);
+  const hex = (r: typeof payers): string | null => ('root' in r ? toHex(r.root) : null);
+  const facts: Facts = {
+    basis: 'the batches the payout sent on chain (no cost model)',
+    votedPayersRoot: lead ? toHex(lead.payersRoot) : null,
+    votedPayeesRoot: lead ? toHex(lead.payeesRoot) : null,
+    computedPayersRoot: hex(payers),
+    computedPayeesRoot: hex(payees),
+    payersBatches: c.payers.batchRoots.filter((r) => r !== null).length,
+    payeesBatches: c.payees.batchRoots.filter((r) => r !== null).length,
+    missingPayersBatches: 'missing' in payers ? payers.missing : [],
+    missingPayeesBatches: 'missing' in payees ? payees.missing : [],
+  };
+  const ok =
+    lead !== null &&
+    'root' in payers &&
+    'root' in payees &&
+    equalBytes(lead.payersRoot, payers.root) &&
+    equalBytes(lead.payeesRoot, payees.root);
+  return verdict(
+    ok,
+    { step: 'attestation', check: 'attestation.roots', rule: RULE_PAYOUT_MMR, facts },
+    'ROOTS_MISMATCH'
+  );
 }

@@ -1,16 +1,16 @@
 import {sts, CallType} from '../support.ts'
-import * as v73047 from '../v73047.ts'
+import * as v71000 from '../v71000.ts'
 import * as v73177 from '../v73177.ts'
 
 export const createCluster =  {
     name: 'DdcClusters.create_cluster',
-    v73047: new CallType(
+    v71000: new CallType(
         'DdcClusters.create_cluster',
         sts.struct({
-            clusterId: v73047.H160,
-            clusterReserveId: v73047.AccountId32,
-            clusterParams: v73047.ClusterParams,
-            initialProtocolParams: v73047.ClusterProtocolParams,
+            clusterId: v71000.H160,
+            clusterReserveId: v71000.AccountId32,
+            clusterParams: v71000.ClusterParams,
+            initialProtocolParams: v71000.ClusterProtocolParams,
         })
     ),
     v73177: new CallType(
@@ -26,45 +26,45 @@ export const createCluster =  {
 
 export const addNode =  {
     name: 'DdcClusters.add_node',
-    v73047: new CallType(
+    v71000: new CallType(
         'DdcClusters.add_node',
         sts.struct({
-            clusterId: v73047.H160,
-            nodePubKey: v73047.NodePubKey,
-            nodeKind: v73047.ClusterNodeKind,
+            clusterId: v71000.H160,
+            nodePubKey: v71000.NodePubKey,
+            nodeKind: v71000.ClusterNodeKind,
         })
     ),
 }
 
 export const removeNode =  {
     name: 'DdcClusters.remove_node',
-    v73047: new CallType(
+    v71000: new CallType(
         'DdcClusters.remove_node',
         sts.struct({
-            clusterId: v73047.H160,
-            nodePubKey: v73047.NodePubKey,
+            clusterId: v71000.H160,
+            nodePubKey: v71000.NodePubKey,
         })
     ),
 }
 
 export const setClusterParams =  {
     name: 'DdcClusters.set_cluster_params',
-    v73047: new CallType(
+    v71000: new CallType(
         'DdcClusters.set_cluster_params',
         sts.struct({
-            clusterId: v73047.H160,
-            clusterParams: v73047.ClusterParams,
+            clusterId: v71000.H160,
+            clusterParams: v71000.ClusterParams,
         })
     ),
 }
 
 export const validateNode =  {
     name: 'DdcClusters.validate_node',
-    v73047: new CallType(
+    v71000: new CallType(
         'DdcClusters.validate_node',
         sts.struct({
-            clusterId: v73047.H160,
-            nodePubKey: v73047.NodePubKey,
+            clusterId: v71000.H160,
+            nodePubKey: v71000.NodePubKey,
             succeeded: sts.boolean(),
         })
     ),

@@ -1,9 +1,17 @@
 import {sts, EventType} from '../support.ts'
+import * as v71000 from '../v71000.ts'
 import * as v73047 from '../v73047.ts'
 import * as v73177 from '../v73177.ts'
 
 export const deposited =  {
     name: 'DdcCustomers.Deposited',
+    v71000: new EventType(
+        'DdcCustomers.Deposited',
+        sts.struct({
+            ownerId: v71000.AccountId32,
+            amount: sts.bigint(),
+        })
+    ),
     v73047: new EventType(
         'DdcCustomers.Deposited',
         sts.struct({
@@ -16,6 +24,13 @@ export const deposited =  {
 
 export const initialDepositUnlock =  {
     name: 'DdcCustomers.InitialDepositUnlock',
+    v71000: new EventType(
+        'DdcCustomers.InitialDepositUnlock',
+        sts.struct({
+            ownerId: v71000.AccountId32,
+            amount: sts.bigint(),
+        })
+    ),
     v73047: new EventType(
         'DdcCustomers.InitialDepositUnlock',
         sts.struct({
@@ -28,6 +43,13 @@ export const initialDepositUnlock =  {
 
 export const withdrawn =  {
     name: 'DdcCustomers.Withdrawn',
+    v71000: new EventType(
+        'DdcCustomers.Withdrawn',
+        sts.struct({
+            ownerId: v71000.AccountId32,
+            amount: sts.bigint(),
+        })
+    ),
     v73047: new EventType(
         'DdcCustomers.Withdrawn',
         sts.struct({
@@ -40,6 +62,14 @@ export const withdrawn =  {
 
 export const charged =  {
     name: 'DdcCustomers.Charged',
+    v71000: new EventType(
+        'DdcCustomers.Charged',
+        sts.struct({
+            ownerId: v71000.AccountId32,
+            charged: sts.bigint(),
+            expectedToCharge: sts.bigint(),
+        })
+    ),
     v73047: new EventType(
         'DdcCustomers.Charged',
         sts.struct({
@@ -62,10 +92,10 @@ export const charged =  {
 
 export const bucketCreated =  {
     name: 'DdcCustomers.BucketCreated',
-    v73047: new EventType(
+    v71000: new EventType(
         'DdcCustomers.BucketCreated',
         sts.struct({
-            clusterId: v73047.H160,
+            clusterId: v71000.H160,
             bucketId: sts.bigint(),
         })
     ),
@@ -73,17 +103,53 @@ export const bucketCreated =  {
 
 export const bucketUpdated =  {
     name: 'DdcCustomers.BucketUpdated',
-    v73047: new EventType(
+    v71000: new EventType(
         'DdcCustomers.BucketUpdated',
         sts.struct({
-            clusterId: v73047.H160,
+            clusterId: v71000.H160,
             bucketId: sts.bigint(),
+        })
+    ),
+}
+
+export const bucketTotalNodesUsageUpdated =  {
+    name: 'DdcCustomers.BucketTotalNodesUsageUpdated',
+    v71000: new EventType(
+        'DdcCustomers.BucketTotalNodesUsageUpdated',
+        sts.struct({
+            clusterId: v71000.H160,
+            bucketId: sts.bigint(),
+            transferredBytes: sts.bigint(),
+            storedBytes: sts.bigint(),
+            numberOfPuts: sts.bigint(),
+            numberOfGets: sts.bigint(),
+        })
+    ),
+}
+
+export const bucketTotalCustomersUsageUpdated =  {
+    name: 'DdcCustomers.BucketTotalCustomersUsageUpdated',
+    v71000: new EventType(
+        'DdcCustomers.BucketTotalCustomersUsageUpdated',
+        sts.struct({
+            clusterId: v71000.H160,
+            bucketId: sts.bigint(),
+            transferredBytes: sts.bigint(),
+            storedBytes: sts.bigint(),
+            numberOfPuts: sts.bigint(),
+            numberOfGets: sts.bigint(),
         })
     ),
 }
 
 export const bucketRemoved =  {
     name: 'DdcCustomers.BucketRemoved',
+    v71000: new EventType(
+        'DdcCustomers.BucketRemoved',
+        sts.struct({
+            bucketId: sts.bigint(),
+        })
+    ),
     v73047: new EventType(
         'DdcCustomers.BucketRemoved',
         sts.struct({

@@ -5,7 +5,7 @@ export const remarkWithEvent =  {
     /**
      * Make some on-chain remark and emit event.
      */
-    v73047: new CallType(
+    v71000: new CallType(
         'System.remark_with_event',
         sts.struct({
             remark: sts.bytes(),

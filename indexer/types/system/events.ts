@@ -1,16 +1,16 @@
 import {sts, EventType} from '../support.ts'
-import * as v73047 from '../v73047.ts'
+import * as v71000 from '../v71000.ts'
 
 export const remarked =  {
     name: 'System.Remarked',
     /**
      * On on-chain remark happened.
      */
-    v73047: new EventType(
+    v71000: new EventType(
         'System.Remarked',
         sts.struct({
-            sender: v73047.AccountId32,
-            hash: v73047.H256,
+            sender: v71000.AccountId32,
+            hash: v71000.H256,
         })
     ),
 }

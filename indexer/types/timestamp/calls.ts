@@ -23,7 +23,7 @@ export const set =  {
      *   `on_finalize`)
      * - 1 event handler `on_timestamp_set`. Must be `O(1)`.
      */
-    v73047: new CallType(
+    v71000: new CallType(
         'Timestamp.set',
         sts.struct({
             now: sts.bigint(),
