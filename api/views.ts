@@ -4,7 +4,9 @@
  * on-chain amounts against the amounts recomputed from the verified activity.
  * @module
  */
-import { eventSource, sharesOf, totalsOf } from '../db/era-evidence.ts';
+import { eventSource, maxBatchIndexOf, sharesOf, totalsOf } from '../db/era-evidence.ts';
+import { billingAmounts } from '../db/billing-inputs.ts';
+import { payoutDesignOf } from '../verifier/cere-rules.ts';
 import { toHex } from '../verifier/bytes.ts';
 import { type QuorumRule, quorumThreshold } from '../verifier/quorum.ts';
 import { VERIFIER_VERSION } from '../verifier/receipt.ts';
@@ -337,6 +339,14 @@ export async function reconciliation(ctx: ApiContext, era: Row): Promise<Row> {
   const ev = (await ctx.eras.read(ctx.db, clusterId, eraNo)).evidence;
   // Without the cluster's shares there is no recomputed payee list (never zero shares).
   const shares = sharesOf(ev);
+  // A billing-report era (Cere 71000): what Cere's rules give for the usage the payout sent.
+  const billing =
+    payoutDesignOf(ev.specVersion ?? Number.MAX_SAFE_INTEGER) === 'billing-report'
+      ? (billingAmounts(ev, eraNo, (side) => maxBatchIndexOf(ev, side), shares) ?? {
+          payers: new Map<string, bigint>(),
+          payees: new Map<string, bigint>(),
+        })
+      : null;
   const lists = eraPayoutListsFromTotals(
     totalsOf(ev.byCustomer),
     totalsOf(ev.byProvider),
@@ -346,7 +356,9 @@ export async function reconciliation(ctx: ApiContext, era: Row): Promise<Row> {
   for (const side of ['payers', 'payees'] as const) {
     const kind = side === 'payers' ? 'charge' : 'reward';
     const list = side === 'payees' && (!shares || lists.overdraw > 0n) ? [] : lists[side];
-    const recomputed = new Map(list.map((x) => [toHex(x.account), x.amount]));
+    const recomputed = billing
+      ? billing[side]
+      : new Map(list.map((x) => [toHex(x.account), x.amount]));
     const onChain = new Map<string, bigint>();
     for (const l of ev.lines)
       if (l.kind === kind && l.account_id)
@@ -367,5 +379,12 @@ export async function reconciliation(ctx: ApiContext, era: Row): Promise<Row> {
     }
   }
   const differences = rows.filter((r) => !r.matches).length;
-  return { ok: differences === 0, differences, rows };
+  return {
+    ok: differences === 0,
+    differences,
+    rows,
+    basis: billing
+      ? "Cere's billing-report rules (spec 71000) applied to the usage the payout sent"
+      : "the era's verified activity, priced by Proof Room's cost model",
+  };
 }

@@ -6,6 +6,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fetchRpcBatch } from '../api/rpc.ts';
 import { ChainProofSource, proveBundle } from '../verifier/proof-source.ts';
+import { ALL_CERE_RUNTIMES } from '../devnet/cere-runtimes.ts';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
 import { DEVNET_FAULTS, type DevnetFault, describeRuntimes } from '../devnet/scenario.ts';
 import { UsageError, parseArgs } from './args.ts';
@@ -41,12 +42,22 @@ export function parseFaults(v: string | true | undefined): DevnetFault[] {
   return out;
 }
 
+/** A comma-separated list of positive integers (`--runtimes 71000,73047`), or undefined. */
+function listFlag(v: string | true | undefined, name: string): number[] | undefined {
+  if (v === undefined) return undefined;
+  if (v === true || !/^\d+(,\d+)*$/.test(v))
+    throw new UsageError(`--${name} needs a comma-separated list of numbers`);
+  return v.split(',').map(Number);
+}
+
 export async function devnetCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [
     'seed',
     'records',
     'eras',
     'clusters',
+    'runtimes',
+    'skip',
     'faults',
     'port',
     'host',
@@ -66,6 +77,12 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     : undefined;
   // Cluster 2 (other shares, prices and nodes; honest) is the scenario's default; 1 leaves it out.
   const clusters = intFlag(args.flags.get('clusters'), 'clusters', 2, 1, 2) as 1 | 2;
+  const runtimes = listFlag(args.flags.get('runtimes'), 'runtimes');
+  const known = ALL_CERE_RUNTIMES.map((r) => r.specVersion);
+  for (const r of runtimes ?? [])
+    if (!known.includes(r))
+      throw new UsageError(`--runtimes: ${r} is not one of the devnet's (${known.join(', ')})`);
+  const skips = listFlag(args.flags.get('skip'), 'skip');
   const port = intFlag(args.flags.get('port'), 'port', 9944, 0, 65_530);
   const blockTimeMs = intFlag(args.flags.get('block-time'), 'block-time', 0, 0, 3_600_000);
   const reorgAfterMs = intFlag(args.flags.get('reorg-after'), 'reorg-after', 5000, 0, 3_600_000);
@@ -83,6 +100,8 @@ export async function devnetCommand(argv: string[]): Promise<number> {
       records,
       eras,
       clusters,
+      ...(runtimes ? { runtimes } : {}),
+      ...(skips ? { skips } : {}),
       faults,
       port,
       host: typeof hostFlag === 'string' ? hostFlag : '127.0.0.1',

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { ConfigError as ApiConfigError, loadApiConfig } from '../api/config.ts';
 import { type ApiServer, startApiServer } from '../api/server.ts';
 import { migrate } from '../db/data-source.ts';
+import { ALL_CERE_RUNTIMES } from '../devnet/cere-runtimes.ts';
 import type { Devnet } from '../devnet/devnet.ts';
 import {
   CLUSTER_2_NODES,
@@ -35,6 +36,15 @@ import { eventPrinter, newSentinel, sentinelKey } from './sentinel-command.ts';
 
 /** The demo's faults: one of each kind a reader can see fail, on a chain that settles. */
 export const DEMO_FAULTS: readonly DevnetFault[] = DEVNET_FAULTS;
+
+/**
+ * The demo's runtimes: Cere 71000 (era 1 paid with the older billing-report design), then 73047,
+ * 73160 and 73177 (payout receipts), so the demo crosses both payout designs and three upgrades.
+ */
+export const DEMO_RUNTIMES: readonly number[] = ALL_CERE_RUNTIMES.map((r) => r.specVersion);
+
+/** The demo's eras of cluster 2 that Root skips (with 3 eras or more). */
+export const DEMO_SKIPS: readonly number[] = [2];
 
 export interface StartOptions {
   readonly rpcUrl: string | null;
@@ -381,6 +391,8 @@ export async function startCommand(argv: string[]): Promise<number> {
         records: o.records,
         eras: o.eras,
         faults: o.faults,
+        runtimes: DEMO_RUNTIMES,
+        skips: o.eras >= 3 ? DEMO_SKIPS : [],
         port: o.devnetPort,
         host: '127.0.0.1',
         // A first start shows the indexer a reorg; a resumed one starts from the settled chain.

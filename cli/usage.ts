@@ -30,14 +30,17 @@ export const START_USAGE = `  start [--rpc URL] [--gar URL] [--storage URL,...] 
       docs/operations.md.
 `;
 
-export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--clusters 1|2] [--faults f1,f2,...|all]
-         [--port P] [--host H] [--block-time MS] [--reorg-after MS] [--slow-node MS] [--out DIR]
-         [--bundles]
+export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--clusters 1|2] [--runtimes S,S,...]
+         [--skip E,...] [--faults f1,f2,...|all] [--port P] [--host H] [--block-time MS]
+         [--reorg-after MS] [--slow-node MS] [--out DIR] [--bundles]
       Runs the devnet: Substrate JSON-RPC (HTTP and WebSocket) on P (default 9944), the GAR
       service on P+1 and the storage nodes on P+2.. (P=0: ephemeral ports), serving a seeded
       scenario (default 120 records over 2 eras, 4 with era-not-paid; two clusters, cluster 2
       honest, --clusters 1 for one) on Cere runtimes 73047, 73160 and 73177, era k paid under
-      the k-th. Faults (or 'all'):
+      the k-th; --runtimes 71000,73047,73160,73177 starts under 71000, whose era is paid with
+      the older billing-report design. --skip lists eras of cluster 2 that Root skips
+      (force_skip_inspection). Payout faults land on the first receipt-design era. Faults (or
+      'all'):
 ${wrap(DEVNET_FAULTS.join(', '), 8, 96)}
       --block-time reveals one block per MS instead of all at once; --reorg-after switches from
       the orphaned branch after MS (anchor-reorged); --slow-node delays storage node 0 by MS;

@@ -5,15 +5,22 @@
  * (its buckets or nodes) with its `Charged` / `Rewarded` events. Pure: rows in, inputs out.
  * @module
  */
-import type { Usage } from '../verifier/billing-report.ts';
-import { parseHex } from '../verifier/bytes.ts';
+import {
+  type Usage,
+  customerCharge,
+  providerReward,
+  totalCharge,
+} from '../verifier/billing-report.ts';
+import { parseHex, toHex } from '../verifier/bytes.ts';
 import type { Source } from '../verifier/lines.ts';
-import type {
-  BillingBatchEvidence,
-  BillingEraInput,
-  BillingVote,
-  UsageEntry,
-  UsageSide,
+import type { Shares } from '../verifier/receipts/activity.ts';
+import {
+  type BillingBatchEvidence,
+  type BillingEraInput,
+  type BillingVote,
+  type UsageEntry,
+  type UsageSide,
+  billingOutcome,
 } from '../verifier/receipts/billing.ts';
 import type { EraEvidenceRows, PayoutBatchRow, VoteRow } from './era-evidence.ts';
 
@@ -142,4 +149,47 @@ export function billingEvidence(
     };
   }
   return null;
+}
+
+/**
+ * What Cere's own rules give each account of a billing-report era: per customer, the charge of
+ * each bucket its `Charged` events name (`get_customer_charge` on the usage the payout sent); per
+ * provider, the reward of each of its nodes (`get_provider_reward` after the fees). The window
+ * and cluster usage are the first billing vote's (the reconciliation is a view; the lines check
+ * the quorum's). Null when the era has no billing vote, no prices or no shares.
+ */
+export function billingAmounts(
+  ev: EraEvidenceRows,
+  era: number,
+  maxIndex: (side: 'payers' | 'payees') => number | null,
+  shares: Shares | null
+): { payers: Map<string, bigint>; payees: Map<string, bigint> } | null {
+  const input = billingEraInput(ev, maxIndex);
+  const vote = ev.votes.map((v) => billingVoteOf(v, era)).find((v) => v !== null) ?? null;
+  const outcome = billingOutcome(input, vote, shares);
+  if (!outcome.vote || !outcome.pricing) return null;
+  const o = outcome;
+  const payers = new Map<string, bigint>();
+  const payees = new Map<string, bigint>();
+  const add = (m: Map<string, bigint>, k: string, v: bigint) => m.set(k, (m.get(k) ?? 0n) + v);
+  const ownerOf = new Map<string, string>();
+  for (const l of ev.lines)
+    if (l.kind === 'charge' && l.bucket_id !== null && l.account_id)
+      ownerOf.set(l.bucket_id, l.account_id);
+  const providerOf = new Map(ev.providerNodes.map((n) => [n.node_id.toLowerCase(), n.provider_id]));
+  for (const b of input.payers.batches)
+    for (const e of b ?? []) {
+      const owner = ownerOf.get(String(e.key));
+      const c = customerCharge(o.pricing!, e.usage, o.vote!.startEra, o.vote!.endEra);
+      const t = c.ok ? totalCharge(c.value) : null;
+      if (owner && t?.ok) add(payers, owner, t.value);
+    }
+  for (const b of input.payees.batches)
+    for (const e of b ?? []) {
+      const provider = providerOf.get(toHex(e.key as Uint8Array));
+      if (!provider || !o.afterFees) continue;
+      const t = totalCharge(providerReward(e.usage, o.vote!.clusterUsage, o.afterFees));
+      if (t.ok) add(payees, provider, t.value);
+    }
+  return { payers, payees };
 }

@@ -366,3 +366,9 @@ export function eventSource(
   const [b, i] = id.split('-').map(Number);
   return { block: b!, eventIndex: i!, ...(extrinsic ? { extrinsic } : {}) };
 }
+
+/** A side's `max_batch_index`: the last `begin_charging_customers` / `begin_rewarding_providers`. */
+export function maxBatchIndexOf(ev: EraEvidenceRows, side: 'payers' | 'payees'): number | null {
+  const m = ev.lines.filter((l) => l.kind === `max-batch-${side}`).at(-1);
+  return m ? m.batch_index : null;
+}

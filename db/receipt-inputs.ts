@@ -38,6 +38,7 @@ import {
   type Queryable,
   type SupersededRow,
   eventSource,
+  maxBatchIndexOf,
   sharesOf,
   totalsOf,
 } from './era-evidence.ts';
@@ -523,10 +524,7 @@ export function eraInputs(
   const total = (kind: string) =>
     lines.filter((l) => l.kind === kind).reduce((s, l) => s + BigInt(l.amount), 0n);
   const firstFee = lines.find((l) => l.kind.startsWith('fee-'));
-  const maxIndex = (side: string): number | null => {
-    const m = lines.filter((l) => l.kind === `max-batch-${side}`).at(-1);
-    return m ? m.batch_index : null;
-  };
+  const maxIndex = (side: 'payers' | 'payees'): number | null => maxBatchIndexOf(ev, side);
   const design = payoutDesignOf(ev.specVersion ?? Number.MAX_SAFE_INTEGER);
   const billing = design === 'billing-report';
   const input: EraSubjectInput = {

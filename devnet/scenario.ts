@@ -928,31 +928,33 @@ function* scenarioSteps(
   if (faults.has('era-not-paid') && nEras < 3)
     throw new RangeError('era-not-paid needs at least 3 eras (a later era is paid instead)');
   const unpaidEra = faults.has('era-not-paid') ? nEras - 2 : -1;
-  // Faults land on receipt-design eras only: a billing-report era (paid under 71000) is settled
-  // honestly, with no fault variant, and its receipts are not bundled yet.
+  // Payout faults land on receipt-design eras only: a billing-report era (paid under 71000) is
+  // settled honestly, with no fault variant of its payout. The payout faults of era 1 move to the
+  // first receipt-design era; record, batch, grant and anchor faults stay where they are.
   const billingEra = (eraNo: number): boolean =>
     payoutDesignOf(specOfEra(eraNo)) === 'billing-report';
+  let payoutFaultIndex = 0;
+  while (payoutFaultIndex < nEras - 1 && billingEra(payoutFaultIndex + 1)) payoutFaultIndex++;
   for (const f of faults) {
-    const slot = batchFaultSlot.get(f);
     const eras: number[] =
-      slot !== undefined
-        ? [slot[0] + 1]
-        : f === 'fingerprint-mismatch' || f === 'validator-removed'
-          ? [nEras]
-          : f === 'anchor-not-final' || f === 'anchor-reorged'
-            ? [finalEra + 1]
-            : f === 'era-not-paid'
-              ? [unpaidEra + 1]
-              : f === 'hidden-revocation'
-                ? [1, finalEra + 1]
-                : [1];
+      f === 'fingerprint-mismatch' || f === 'validator-removed'
+        ? [nEras]
+        : f === 'era-not-paid'
+          ? [unpaidEra + 1]
+          : f === 'quorum-not-reached' || f === 'wrong-mmr-proof' || f === 'payout-unbalanced'
+            ? [payoutFaultIndex + 1]
+            : [];
     const hit = eras.find(billingEra);
     if (hit !== undefined)
       throw new RangeError(
         `fault ${f} lands on era ${hit}, paid under the billing-report runtime ` +
-          `${specOfEra(hit)}: faults apply to receipt-design eras only (runtimes from 72000)`
+          `${specOfEra(hit)}: payout faults apply to receipt-design eras only (runtimes from 72000)`
       );
   }
+  if (faults.has('era-not-paid') && unpaidEra === payoutFaultIndex)
+    throw new RangeError(
+      `era-not-paid needs an era after the payout faults' era ${payoutFaultIndex + 1} and before the last`
+    );
   const payloadDir = options.payloadDir === undefined ? null : path.resolve(options.payloadDir);
   if (payloadDir !== null) mkdirSync(payloadDir, { recursive: true });
   const plan1: RecordPlan = {
@@ -1635,10 +1637,11 @@ function* scenarioSteps(
     chargeBy: Map<number, bigint>,
     costByNode: Map<number, bigint>
   ): EraInfo {
-    // In cluster 1, era 1 carries the payout faults, the last era the attestation faults, the era
-    // before it (with era-not-paid) is never paid. Cluster 2 is honest.
+    // In cluster 1, the first receipt-design era (era 1 by default) carries the payout faults, the
+    // last era the attestation faults, the era before it (with era-not-paid) is never paid.
+    // Cluster 2 is honest.
     const faulty = c.no === 1;
-    const faultEra = faulty && eraIndex === 0;
+    const faultEra = faulty && eraIndex === payoutFaultIndex;
     const lastEra = faulty && eraIndex === nEras - 1;
     const spec = specOfEra(eraNo);
     const unpaid = faulty && eraIndex === unpaidEra;
@@ -2542,7 +2545,7 @@ function* scenarioSteps(
   const recordCluster = (i: number): ClusterInfo => clusterOf(batches[batchOf[i]!]!.cluster);
   // The customers of era 1's first payers batch (the one the wrong-mmr-proof fault corrupts).
   const firstPayers = faults.has('wrong-mmr-proof')
-    ? new Set(c1.eras[0]!.payerBatches[0]!.map((x) => toHex(x.account)))
+    ? new Set(c1.eras[payoutFaultIndex]!.payerBatches[0]!.map((x) => toHex(x.account)))
     : null;
   /** Where the hidden version is anchored, and when that anchor's window began. */
   const hiddenAnchor =
@@ -2604,9 +2607,9 @@ function* scenarioSteps(
         check: 'attestation.payout',
         code: 'FINGERPRINT_MISMATCH',
       });
-    if (c.no === 1 && e.era === 1 && faults.has('payout-unbalanced'))
+    if (c.no === 1 && e.era === payoutFaultIndex + 1 && faults.has('payout-unbalanced'))
       fail(i, 'payout-unbalanced', { check: 'conservation.balance', code: 'NOT_BALANCED' });
-    if (c.no === 1 && e.era === 1 && faults.has('wrong-mmr-proof')) {
+    if (c.no === 1 && e.era === payoutFaultIndex + 1 && faults.has('wrong-mmr-proof')) {
       const customer = users[userOfRecord(plan, i)]!.id;
       if (firstPayers?.has(world.hex.get(customer)!))
         fail(i, 'wrong-mmr-proof', { check: 'settlement.payers.proof', code: 'PROOF_INVALID' });
@@ -2659,7 +2662,11 @@ function* scenarioSteps(
         agreeing: e.agreeing,
         threshold: quorumThreshold(e.validatorSet.members.length, 'cere67'),
         quorum: e.quorum,
-        balanced: !(c.no === 1 && e.era === 1 && faults.has('payout-unbalanced')),
+        balanced: !(
+          c.no === 1 &&
+          e.era === payoutFaultIndex + 1 &&
+          faults.has('payout-unbalanced')
+        ),
         paid: e.paid !== null,
         skipped: e.skipped,
         paidAtBlock: e.paid?.block ?? null,

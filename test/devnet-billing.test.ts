@@ -235,32 +235,43 @@ describe('a devnet that starts under the billing-report runtime 71000', () => {
       }
   });
 
-  it('bundles receipt-design eras; a billing-report era says it is not supported yet', () => {
+  it('bundles the records of both designs, each era in its own', () => {
     const era1 = devnet.manifest.clusters[0]!.ranges.find((r) => r.era === 1)!;
     const era2 = devnet.manifest.clusters[0]!.ranges.find((r) => r.era === 2)!;
-    expect(() => devnet.bundle(era1.from)).toThrow('billing-report bundles: not yet supported');
-    expect(devnet.bundle(era2.from).recordId).toBe(devnet.scenario.recordId(era2.from));
+    const b1 = devnet.bundle(era1.from);
+    expect(b1.attestation.design).toBe('billing-report');
+    expect(b1.attestation.billing?.payers.batches.length).toBeGreaterThan(0);
+    expect(b1.settlement.payers && 'usageEntries' in b1.settlement.payers).toBe(true);
+    const b2 = devnet.bundle(era2.from);
+    expect(b2.recordId).toBe(devnet.scenario.recordId(era2.from));
+    expect(b2.attestation.design).toBeUndefined();
   });
 });
 
 describe('billing-report eras and the scenario options', () => {
-  it('refuses a fault that would land on a billing-report era, not on a receipt era', () => {
+  it('moves the payout faults to the first receipt era, and refuses them with none', () => {
+    // Only billing-report eras: no era can carry a payout fault.
     expect(() =>
       buildDevnetScenario({
         records: 40,
         eras: 2,
-        runtimes: [71000, 73047],
+        runtimes: [71000],
         faults: ['quorum-not-reached'],
       })
-    ).toThrow(/quorum-not-reached lands on era 1.*71000/);
-    expect(() =>
-      buildDevnetScenario({
-        records: 40,
-        eras: 2,
-        runtimes: [71000, 73047],
-        faults: ['bad-record-signature'],
-      })
-    ).toThrow(RangeError);
+    ).toThrow(/quorum-not-reached lands on era 2.*71000/);
+    // With a receipt era after it, the payout fault lands there; a record fault stays in era 1.
+    const moved = buildDevnetScenario({
+      records: 40,
+      eras: 2,
+      runtimes: [71000, 73047],
+      faults: ['quorum-not-reached', 'bad-record-signature'],
+    });
+    const byFault = (f: string) =>
+      new Set(
+        moved.manifest.receipts.filter((r) => r.faults.includes(f as never)).map((r) => r.era)
+      );
+    expect(byFault('quorum-not-reached')).toEqual(new Set([2]));
+    expect(byFault('bad-record-signature')).toEqual(new Set([1]));
     // The last era's faults land on a receipt era.
     const sc = buildDevnetScenario({
       records: 40,

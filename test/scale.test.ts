@@ -40,6 +40,7 @@ import { Chain, type BuiltBlock } from '../devnet/chain.ts';
 import type { BlockSpec, ExtrinsicSigner, ExtrinsicSpec } from '../devnet/chain-types.ts';
 import { account, identity } from '../devnet/keys.ts';
 import {
+  ALL_CERE_RUNTIMES,
   CERE_RUNTIMES,
   DEVNET_RUNTIME_VERSION,
   LATEST_CERE_SPEC,
@@ -621,11 +622,11 @@ beforeAll(() => {
 describe('pinned runtimes', () => {
   it('pin every devnet runtime, by spec name and version, with the hash of its metadata', () => {
     expect(PINNED_RUNTIMES.map((r) => `${r.specName}@${r.specVersion}`)).toEqual(
-      CERE_RUNTIMES.map((r) => `node@${r.specVersion}`)
+      ALL_CERE_RUNTIMES.map((r) => `node@${r.specVersion}`)
     );
     expect(rt).toBe(PINNED_RUNTIMES.at(-1));
     expect(rt.metadataHash).toBe(toHex(blake2b256(devnetMetadata())));
-    for (const r of CERE_RUNTIMES)
+    for (const r of ALL_CERE_RUNTIMES)
       expect(pinnedRuntime('node', r.specVersion)!.metadataHash).toBe(
         toHex(blake2b256(cereMetadata(r.specVersion)))
       );

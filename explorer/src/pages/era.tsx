@@ -68,7 +68,7 @@ interface EraData {
           matrix: { rule: string; arithmetic: string };
         } | null;
         checks: CheckLine[];
-        reconciliation: { ok: boolean; differences: number; rows: RecRow[] };
+        reconciliation: { ok: boolean; differences: number; basis: string; rows: RecRow[] };
         batches: Array<{
           id: string;
           side: string;
@@ -94,7 +94,7 @@ const ERA = `query Era($id: String!, $cluster: String!, $era: Int!, $settlements
       matrix { rule arithmetic }
     }
     checks(orderBy: [seq_ASC]) { ${LINE_FIELDS} }
-    reconciliation { ok differences rows { side account onChain recomputed difference matches } }
+    reconciliation { ok differences basis rows { side account onChain recomputed difference matches } }
     batches(orderBy: [side_DESC, batchIndex_ASC], limit: 1000) {
       id side batchIndex maxBatchIndex entries extrinsicId blockHeight
     }
@@ -362,8 +362,18 @@ function EraCharts(props: { e: NonNullable<EraData['eraPayoutById']> }) {
   const feeTotal = fees.reduce((s, f) => s + big(f.planck), 0n);
   return (
     <div className="grid2">
-      <AccountChart rows={payers} title="Charges per customer" who="customers" />
-      <AccountChart rows={payees} title="Rewards per provider" who="providers" />
+      <AccountChart
+        rows={payers}
+        title="Charges per customer"
+        who="customers"
+        basis={e.reconciliation.basis}
+      />
+      <AccountChart
+        rows={payees}
+        title="Rewards per provider"
+        who="providers"
+        basis={e.reconciliation.basis}
+      />
       <ChartFigure
         title="Fees and remainder"
         summary={`${amount(feeTotal.toString())} of ${amount(e.charged)} charged went to fees or was not distributed (${percent(tokens(e.charged) ? tokens(feeTotal.toString()) / tokens(e.charged) : null, 2)}).`}
@@ -399,7 +409,7 @@ function EraCharts(props: { e: NonNullable<EraData['eraPayoutById']> }) {
   );
 }
 
-function AccountChart(props: { rows: RecRow[]; title: string; who: string }) {
+function AccountChart(props: { rows: RecRow[]; title: string; who: string; basis: string }) {
   const rows = props.rows.slice(0, CHART_ROWS);
   if (props.rows.length === 0) {
     return (
@@ -419,7 +429,7 @@ function AccountChart(props: { rows: RecRow[]; title: string; who: string }) {
   return (
     <ChartFigure
       title={props.title}
-      summary={`${shown}, on-chain amount next to the amount recomputed from verified activity; ${
+      summary={`${shown}, on-chain amount next to the amount recomputed from ${props.basis}; ${
         differ === 0 ? 'all match' : `${differ} differ`
       }. Every account is in the reconciliation table below.`}
       height={barsHeight(rows.length, 2)}
@@ -446,10 +456,12 @@ function AccountChart(props: { rows: RecRow[]; title: string; who: string }) {
  * amounts were never settled: their differences are shown as skipped, not failed.
  */
 function Reconciliation(props: {
-  rec: { ok: boolean; differences: number; rows: RecRow[] };
+  rec: { ok: boolean; differences: number; basis: string; rows: RecRow[] };
   skipped: boolean;
 }) {
   const { rec, skipped } = props;
+  // "the era's verified activity, priced by Proof Room's cost model", or Cere's billing rules.
+  const from = rec.basis;
   if (rec.rows.length === 0) {
     return <Empty>Nothing to reconcile: no charges or rewards were recorded or recomputed.</Empty>;
   }
@@ -460,20 +472,19 @@ function Reconciliation(props: {
         {rec.ok ? (
           <>
             <Status ok label="all match" /> All {rec.rows.length} on-chain charges and rewards equal
-            the amounts recomputed from the era’s verified activity.
+            the amounts recomputed from {from}.
           </>
         ) : skipped ? (
           <>
             <Status ok={null} skipped label={`${rec.differences} not settled`} /> Root skipped this
             era, so the chain charged and rewarded no one: {rec.differences} of {rec.rows.length}{' '}
-            amounts recomputed from the era’s verified activity were never settled (listed first).
-            They are not failures.
+            amounts recomputed from {from} were never settled (listed first). They are not failures.
           </>
         ) : (
           <>
             <Status ok={false} label={`${rec.differences} differ`} /> {rec.differences} of{' '}
-            {rec.rows.length} on-chain amounts differ from the amounts recomputed from the era’s
-            verified activity (listed first).
+            {rec.rows.length} on-chain amounts differ from the amounts recomputed from {from}
+            (listed first).
           </>
         )}
       </p>
@@ -590,8 +601,10 @@ function Batches(props: { batches: NonNullable<EraData['eraPayoutById']>['batche
       <tbody>
         {props.batches.map((b) => {
           const entries = Array.isArray(b.entries) ? (b.entries as unknown[]) : [];
+          // A billing-report batch (Cere 71000) lists usage, which the chain priced itself.
+          const usage = entries.some((x) => Array.isArray(x) && typeof x[1] === 'object');
           const total = entries.reduce<bigint>(
-            (s, x) => s + (Array.isArray(x) ? big(String(x[1] as string | number)) : 0n),
+            (s, x) => s + (Array.isArray(x) && !usage ? big(String(x[1] as string | number)) : 0n),
             0n
           );
           return (
@@ -601,7 +614,7 @@ function Batches(props: { batches: NonNullable<EraData['eraPayoutById']>['batche
                 {b.batchIndex + 1} of {b.maxBatchIndex + 1}
               </td>
               <td className="num">{count(entries.length)}</td>
-              <td className="num">{amount(total.toString())}</td>
+              <td className="num">{usage ? 'usage, priced on chain' : amount(total.toString())}</td>
               <td>
                 <ChainRefLink id={b.extrinsicId} />
               </td>
