@@ -28,13 +28,18 @@ import type { EraEvidenceRows, PayoutBatchRow, VoteRow } from './era-evidence.ts
 export function usageOf(v: unknown): Usage | null {
   if (v === null || typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
-  const n = (x: unknown): bigint | null =>
-    typeof x === 'string' && /^-?\d{1,20}$/.test(x) ? BigInt(x) : null;
+  // u64 counts and an i64 stored figure, as the chain's types bound them.
+  const n = (x: unknown, min: bigint, max: bigint): bigint | null => {
+    if (typeof x !== 'string' || !/^-?\d{1,20}$/.test(x)) return null;
+    const b = BigInt(x);
+    return b >= min && b <= max ? b : null;
+  };
+  const U64 = (1n << 64n) - 1n;
   const u = {
-    transferredBytes: n(o.transferredBytes),
-    storedBytes: n(o.storedBytes),
-    numberOfPuts: n(o.numberOfPuts),
-    numberOfGets: n(o.numberOfGets),
+    transferredBytes: n(o.transferredBytes, 0n, U64),
+    storedBytes: n(o.storedBytes, -(1n << 63n), (1n << 63n) - 1n),
+    numberOfPuts: n(o.numberOfPuts, 0n, U64),
+    numberOfGets: n(o.numberOfGets, 0n, U64),
   };
   return Object.values(u).every((x) => x !== null) ? (u as Usage) : null;
 }
@@ -47,7 +52,10 @@ export function billingVoteOf(v: VoteRow, era: number): BillingVote | null {
 }
 
 function keyOf(side: 'payers' | 'payees', k: unknown): bigint | Uint8Array | null {
-  if (side === 'payers') return typeof k === 'string' && /^\d{1,20}$/.test(k) ? BigInt(k) : null;
+  if (side === 'payers')
+    return typeof k === 'string' && /^\d{1,20}$/.test(k) && BigInt(k) < 1n << 64n
+      ? BigInt(k)
+      : null;
   return parseHex(k, 32);
 }
 

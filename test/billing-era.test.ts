@@ -175,6 +175,40 @@ describe('a billing-report era', () => {
     expect([l.status, l.facts.missingPayersBatches]).toEqual(['fail', [1]]);
   });
 
+  it('turns hostile inputs into failed lines, never an exception', () => {
+    // Shares above 100% (a bundle can state anything): no after-fee total, the reward fails.
+    const greedy = {
+      ...era,
+      conservation: { ...era.conservation, shares: { ...shares, treasury: 2n * 10n ** 18n } },
+    };
+    const { outcome } = verifyEraSubject(greedy);
+    expect(outcome.billing?.afterFees).toBeNull();
+    const side = {
+      batchIndex: 0,
+      maxBatchIndex: 0,
+      entries: payees,
+      keys: [node],
+      proof: mmrProof([payeesBatch], 0, cereMerge),
+      events: [{ account: provider, amount: rewards[0]!, expected: rewards[0]! }],
+    };
+    expect(status(verifySettlementSubject('payees', provider, side, outcome))).toMatchObject({
+      'settlement.payees.amount': 'fail MALFORMED',
+    });
+    // Prices so large that Cere's arithmetic overflows: the charge cannot be computed.
+    const huge = { ...era.billing!, pricing: { ...pricing, unitPerGetRequest: 1n << 127n } };
+    const o2 = verifyEraSubject({ ...era, billing: huge }).outcome;
+    const payersSide = {
+      ...side,
+      entries: payers,
+      keys: [7n],
+      proof: mmrProof([payersBatch], 0, cereMerge),
+      events: [{ account: customer, amount: 1n, expected: null }],
+    };
+    expect(status(verifySettlementSubject('payers', customer, payersSide, o2))).toMatchObject({
+      'settlement.payers.amount': 'fail MALFORMED',
+    });
+  });
+
   it("checks each account's amounts by Cere's rule", () => {
     const { outcome } = verifyEraSubject(era);
     const proof = mmrProof([payersBatch], 0, cereMerge);

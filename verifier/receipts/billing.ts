@@ -21,6 +21,7 @@ import { equalBytes, toHex } from '../bytes.ts';
 import {
   type ClusterPricing,
   type CustomerCharge,
+  PERQUINTILL_ONE,
   type Usage,
   ZERO_CHARGE,
   addCharges,
@@ -192,6 +193,10 @@ export function billingOutcome(
 ): BillingOutcome {
   const pricing = input?.pricing ?? null;
   if (!input || !pricing || !vote || !shares) return { pricing, vote, afterFees: null };
+  // Shares are Perquintill parts: a bundle stating more than 100% gets no after-fee total (the
+  // rule's input range), never an exception.
+  if ([shares.treasury, shares.validators, shares.reserve].some((s) => s > PERQUINTILL_ONE))
+    return { pricing, vote, afterFees: null };
   let total: CustomerCharge = ZERO_CHARGE;
   for (const b of input.payers.batches)
     for (const e of b ?? []) {
