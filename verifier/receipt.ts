@@ -68,7 +68,11 @@ import {
 } from './receipts/billing.ts';
 import type { SignatureBackend } from './signatures.ts';
 
-export const VERIFIER_VERSION = '0.2.0';
+/**
+ * The verifier's version, in every receipt and stored subject. 0.3.0: the `skipped` line status,
+ * committed roots, and eras paid under Cere's billing-report design.
+ */
+export const VERIFIER_VERSION = '0.3.0';
 
 export interface ReceiptPolicy {
   /** Quorum rule for attestation rounds. Default `cere67` (the chain's own rule). */
