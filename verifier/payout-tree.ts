@@ -136,6 +136,26 @@ export function payoutEraRoot(batchRoots: readonly Uint8Array[]): Uint8Array {
   return mmrRoot(batchRoots, cereMerge);
 }
 
+/**
+ * The era root of the batches a payout sent, indices 0..`maxBatchIndex` (their roots by index,
+ * null for one not sent), or the indices still missing (all of them, as [0], before the side
+ * began: `maxBatchIndex` null).
+ */
+export function sentEraRoot(
+  maxBatchIndex: number | null,
+  batchRoots: ReadonlyArray<Uint8Array | null>
+): { root: Uint8Array } | { missing: number[] } {
+  if (maxBatchIndex === null) return { missing: [0] };
+  const missing: number[] = [];
+  const roots: Uint8Array[] = [];
+  for (let i = 0; i <= maxBatchIndex; i++) {
+    const r = batchRoots[i];
+    if (r) roots.push(r);
+    else missing.push(i);
+  }
+  return missing.length > 0 ? { missing } : { root: payoutEraRoot(roots) };
+}
+
 /** One side of an era's payout (payers or payees): its batches, their roots and the era root. */
 export interface PayoutTree {
   readonly batches: PayoutEntry[][];

@@ -12,7 +12,7 @@
 import { compactU, concatBytes, equalBytes, toHex, utf8 } from '../bytes.ts';
 import { blake2b256 } from '../hash.ts';
 import { type Fact, type Facts, type Line, type Source, fail, pass, verdict } from '../lines.ts';
-import { type PayoutEntry, payoutEraRoot, payoutTree } from '../payout-tree.ts';
+import { type PayoutEntry, payoutTree, sentEraRoot } from '../payout-tree.ts';
 import { type QuorumRule, tally } from '../quorum.ts';
 import type { PayoutDesign } from '../cere-rules.ts';
 import {
@@ -413,15 +413,7 @@ export function checkAttestation(input: AttestationInput, rule: QuorumRule): Att
 
 /** A committed side's era root, or the batch indices it still lacks. */
 function committedRoot(side: CommittedSide): { root: Uint8Array } | { missing: number[] } {
-  if (side.maxBatchIndex === null) return { missing: [0] };
-  const missing: number[] = [];
-  const roots: Uint8Array[] = [];
-  for (let i = 0; i <= side.maxBatchIndex; i++) {
-    const r = side.batchRoots[i];
-    if (r) roots.push(r);
-    else missing.push(i);
-  }
-  return missing.length > 0 ? { missing } : { root: payoutEraRoot(roots) };
+  return sentEraRoot(side.maxBatchIndex, side.batchRoots);
 }
 
 /**

@@ -29,7 +29,6 @@ import {
   billingFees,
   billingFingerprint,
   customerCharge,
-  eraRoot,
   payeesLeaf,
   payersLeaf,
   providerReward,
@@ -37,6 +36,7 @@ import {
   verifyBillingBatch,
 } from '../billing-report.ts';
 import { type Facts, type Line, type Source, fail, verdict } from '../lines.ts';
+import { sentEraRoot } from '../payout-tree.ts';
 import type { Shares } from './activity.ts';
 import type { ChainAmount } from './payout.ts';
 
@@ -133,15 +133,9 @@ function sideRoot(
   side: 'payers' | 'payees',
   s: UsageSide
 ): { root: Uint8Array } | { missing: number[] } {
-  if (s.maxBatchIndex === null) return { missing: [0] };
-  const missing: number[] = [];
-  const roots: Uint8Array[] = [];
-  for (let i = 0; i <= s.maxBatchIndex; i++) {
-    const b = s.batches[i];
-    if (b) roots.push(batchRoot(b.map((e) => usageLeaf(side, e))));
-    else missing.push(i);
-  }
-  return missing.length > 0 ? { missing } : { root: eraRoot(roots) };
+  // A usage batch's root is an MMR of its usage leaves; the era root is then the payout tree's.
+  const roots = s.batches.map((b) => (b ? batchRoot(b.map((e) => usageLeaf(side, e))) : null));
+  return sentEraRoot(s.maxBatchIndex, roots);
 }
 
 /**
