@@ -696,12 +696,20 @@ describe.each(legs)('sentinel on %s', (leg) => {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const t0 = Date.now();
+    // Kill while a round is open with some, not all, of its checks written. Counting rows alone
+    // was not enough: a round's checks land batch by batch, and a count could first be reached
+    // just after a round completed, the kill then falling before the next round wrote anything.
     for (;;) {
-      const n = (await rowsOf(pool, key.id)).length;
-      // Ten leaves checked on every node: about half of the first round's sample.
-      if (n >= 10 * ix.devnet.storageUrls.length) break;
-      if (Date.now() - t0 > 60_000) throw new Error(`no progress: ${output}`);
-      await sleep(50);
+      const open = await pool.query(
+        `SELECT s.id FROM sentinel_round s
+          WHERE s.sentinel = $1 AND s.status = 'sampling'
+            AND (SELECT count(*) FROM sentinel_check c WHERE c.round_id = s.id)
+                BETWEEN 1 AND s.sample_size * $2 - 1`,
+        [key.id, ix.devnet.storageUrls.length]
+      );
+      if (open.rows.length > 0) break;
+      if (Date.now() - t0 > 60_000) throw new Error(`no round caught half-way: ${output}`);
+      await sleep(20);
     }
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
