@@ -21,6 +21,44 @@ export const SCHEMA_FILE = new URL('../schema.graphql', import.meta.url);
 export type ScalarKind =
   'String' | 'Int' | 'Float' | 'Boolean' | 'BigInt' | 'DateTime' | 'JSON' | 'Bytes';
 
+/** A column's PostgreSQL type, as the row contract (db/rows.ts) and the bulk writer use it. */
+export type PgType =
+  | 'text'
+  | 'int4'
+  | 'int8'
+  | 'bool'
+  | 'numeric'
+  | 'json'
+  | 'jsonb'
+  | 'bytea'
+  | 'timestamptz'
+  | 'float8';
+
+const PG_TYPES = new Set<string>([
+  'text',
+  'int4',
+  'int8',
+  'bool',
+  'numeric',
+  'json',
+  'jsonb',
+  'bytea',
+  'timestamptz',
+  'float8',
+]);
+
+/** The column type of each scalar unless `@column(type:)` says otherwise; object types are jsonb. */
+const DEFAULT_PG_TYPE: Record<ScalarKind, PgType> = {
+  String: 'text',
+  Int: 'int4',
+  Float: 'float8',
+  Boolean: 'bool',
+  BigInt: 'numeric',
+  DateTime: 'timestamptz',
+  JSON: 'jsonb',
+  Bytes: 'bytea',
+};
+
 export interface ColumnField {
   readonly kind: 'column';
   readonly name: string;
@@ -29,6 +67,11 @@ export interface ColumnField {
   readonly type: string;
   readonly scalar: ScalarKind | null;
   readonly nullable: boolean;
+  readonly pgType: PgType;
+  /** `@internal`: stored, not served. */
+  readonly internal: boolean;
+  /** `@defaulted`: the database fills it on insert. */
+  readonly defaulted: boolean;
 }
 
 export interface LinkField {
@@ -63,15 +106,23 @@ export interface Entity {
   readonly plural: string;
   /** lowerCamel singular. */
   readonly single: string;
+  /** The fields the API serves. */
   readonly fields: ReadonlyMap<string, EntityField>;
-  /** Column fields by column name. */
+  /** Served column fields by column name. */
   readonly columns: ReadonlyMap<string, ColumnField>;
+  /** Every stored column in declaration order, `@internal` ones included: the row contract. */
+  readonly stored: readonly ColumnField[];
+  /** `@internal`: a table of the indexer's bookkeeping, not served. */
+  readonly internal: boolean;
 }
 
 export interface Model {
   readonly document: DocumentNode;
   readonly source: string;
+  /** The entities the API serves, by type name. */
   readonly entities: ReadonlyMap<string, Entity>;
+  /** Every table schema.graphql describes, `@internal` ones included, by table name. */
+  readonly tables: ReadonlyMap<string, Entity>;
 }
 
 const SCALARS = new Set<string>([
@@ -161,14 +212,21 @@ function fieldOf(
     return { kind: 'link', name, target: t.name, list: t.list, nullable: t.nullable, from, to };
   }
   if (t.list) throw new Error(`${where}.${name}: a list field needs @link or @checks`);
-  const column = (argValue(directive(f, 'column'), 'name') as string | undefined) ?? snake(name);
+  const col = directive(f, 'column');
+  const column = (argValue(col, 'name') as string | undefined) ?? snake(name);
+  const scalar = SCALARS.has(t.name) ? (t.name as ScalarKind) : null;
+  const pgType = (argValue(col, 'type') as string | undefined) ?? DEFAULT_PG_TYPE[scalar ?? 'JSON'];
+  if (!PG_TYPES.has(pgType)) throw new Error(`${where}.${name}: unknown column type ${pgType}`);
   return {
     kind: 'column',
     name,
     column,
     type: t.name,
-    scalar: SCALARS.has(t.name) ? (t.name as ScalarKind) : null,
+    scalar,
     nullable: t.nullable,
+    pgType: pgType as PgType,
+    internal: directive(f, 'internal') !== undefined,
+    defaulted: directive(f, 'defaulted') !== undefined,
   };
 }
 
@@ -178,18 +236,32 @@ export function loadModel(source: string = readFileSync(SCHEMA_FILE, 'utf8')): M
   const objects = document.definitions.filter(
     (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION
   );
+  const seen = new Set<string>();
+  for (const o of objects) {
+    if (seen.has(o.name.value))
+      throw new Error(`schema.graphql: type ${o.name.value} appears twice`);
+    seen.add(o.name.value);
+  }
   const entityNodes = objects.filter((o) => directive(o, 'entity'));
   const names = new Set(entityNodes.map((o) => o.name.value));
   const entities = new Map<string, Entity>();
+  const tables = new Map<string, Entity>();
   for (const o of entityNodes) {
     const d = directive(o, 'entity')!;
     const name = o.name.value;
     const fields = new Map<string, EntityField>();
     const columns = new Map<string, ColumnField>();
+    const stored: ColumnField[] = [];
     for (const f of o.fields ?? []) {
       const ef = fieldOf(f, names, name);
+      if (ef.kind === 'column') {
+        if (stored.some((c) => c.column === ef.column))
+          throw new Error(`${name}.${ef.name}: column ${ef.column} appears twice`);
+        stored.push(ef);
+        if (ef.internal) continue;
+        columns.set(ef.column, ef);
+      }
       fields.set(ef.name, ef);
-      if (ef.kind === 'column') columns.set(ef.column, ef);
     }
     const key = (argValue(d, 'key') as string[] | undefined) ?? ['id'];
     for (const k of key) {
@@ -197,7 +269,7 @@ export function loadModel(source: string = readFileSync(SCHEMA_FILE, 'utf8')): M
       if (!c || c.nullable) throw new Error(`${name}: key column ${k} must be a non-null field`);
     }
     const single = lowerFirst(name);
-    entities.set(name, {
+    const entity: Entity = {
       name,
       table: argValue(d, 'table') as string,
       key,
@@ -205,7 +277,12 @@ export function loadModel(source: string = readFileSync(SCHEMA_FILE, 'utf8')): M
       plural: (argValue(d, 'plural') as string | undefined) ?? pluralize(single),
       fields,
       columns,
-    });
+      stored,
+      internal: directive(o, 'internal') !== undefined,
+    };
+    if (tables.has(entity.table)) throw new Error(`${name}: table ${entity.table} appears twice`);
+    tables.set(entity.table, entity);
+    if (!entity.internal) entities.set(name, entity);
   }
   for (const e of entities.values())
     for (const f of e.fields.values()) {
@@ -222,7 +299,7 @@ export function loadModel(source: string = readFileSync(SCHEMA_FILE, 'utf8')): M
       }
       if (f.kind === 'computed') check(f.needs, e, 'needed');
     }
-  return { document, source, entities };
+  return { document, source, entities, tables };
 }
 
 const ORDERABLE = new Set<string>(['String', 'Int', 'Float', 'Boolean', 'BigInt', 'DateTime']);
@@ -325,24 +402,28 @@ export function derivedSdl(model: Model): string {
 export function withListArguments(model: Model): DocumentNode {
   return visit(model.document, {
     ObjectTypeDefinition(node) {
+      // `@internal` tables and columns are stored but not served.
+      if (directive(node, 'internal')) return null;
       const e = model.entities.get(node.name.value);
       if (!e) return undefined;
       return {
         ...node,
-        fields: node.fields?.map((fd) => {
-          const f = e.fields.get(fd.name.value);
-          const target =
-            f?.kind === 'checks'
-              ? 'VerificationLine'
-              : f?.kind === 'link' && f.list
-                ? f.target
-                : null;
-          if (!target) return fd;
-          const probe = parse(
-            `type X { f(where: ${target}WhereInput, orderBy: [${target}OrderByInput!], offset: Int, limit: Int): Int }`
-          ).definitions[0] as ObjectTypeDefinitionNode;
-          return { ...fd, arguments: probe.fields![0]!.arguments };
-        }),
+        fields: node.fields
+          ?.filter((fd) => !directive(fd, 'internal'))
+          .map((fd) => {
+            const f = e.fields.get(fd.name.value);
+            const target =
+              f?.kind === 'checks'
+                ? 'VerificationLine'
+                : f?.kind === 'link' && f.list
+                  ? f.target
+                  : null;
+            if (!target) return fd;
+            const probe = parse(
+              `type X { f(where: ${target}WhereInput, orderBy: [${target}OrderByInput!], offset: Int, limit: Int): Int }`
+            ).definitions[0] as ObjectTypeDefinitionNode;
+            return { ...fd, arguments: probe.fields![0]!.arguments };
+          }),
       };
     },
   });

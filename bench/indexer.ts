@@ -40,7 +40,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../db/data-source.ts';
 import { startDevnet, type Devnet } from '../devnet/devnet.ts';
-import { COLUMNS, type Row, type Table, insertRows } from '../indexer/sql.ts';
+import { TABLES } from '../db/rows.ts';
+import { type Inserts, insertRows } from '../indexer/sql.ts';
 import { BENCH_BIG, BENCH_POSTGRES_URL, childEnv } from './config.ts';
 import {
   type Figure,
@@ -341,19 +342,20 @@ async function indexOnce(leg: Leg, db: BenchDatabase, dn: Devnet): Promise<Index
 type BaselineTable = 'activity_record' | 'verification_line';
 
 interface Template {
-  readonly record: Row;
-  readonly lines: Row[];
+  readonly record: Inserts['activity_record'];
+  readonly lines: Array<Inserts['verification_line']>;
 }
 
 /** `SELECT` list of a table's insert columns, with jsonb read back as text. */
 function selectList(table: BaselineTable): string {
-  return COLUMNS[table]
+  return TABLES[table].columns
     .map(([c, t]) => (t === 'jsonb' || t === 'json' ? `"${c}"::text AS "${c}"` : `"${c}"`))
     .join(', ');
 }
 
-function rowOf(table: Table, r: Record<string, unknown>): Row {
-  return COLUMNS[table].map(([c]) => r[c]);
+/** A row read back as the writer's row: only the insert columns (jsonb read as text). */
+function rowOf<T extends BaselineTable>(table: T, r: Record<string, unknown>): Inserts[T] {
+  return Object.fromEntries(TABLES[table].columns.map(([c]) => [c, r[c]])) as unknown as Inserts[T];
 }
 
 /** The rows of `TEMPLATES` indexed records, spread over the scenario. */
@@ -370,7 +372,7 @@ async function readTemplates(url: string): Promise<Template[]> {
         WHERE subject_kind = 'record' AND subject_id = ANY($1::text[]) ORDER BY subject_id, seq`,
       [ids]
     );
-    const linesOf = new Map<string, Row[]>();
+    const linesOf = new Map<string, Array<Inserts['verification_line']>>();
     for (const l of lines.rows as Array<{ subject_id: string }>) {
       let list = linesOf.get(l.subject_id);
       if (!list) linesOf.set(l.subject_id, (list = []));
@@ -415,27 +417,23 @@ async function baselineWrite(
     const client = await pool.connect();
     try {
       for (let from = 0; from < records; from += BASELINE_TX) {
-        const recs: Row[] = [];
-        const lines: Row[] = [];
+        const recs: Array<Inserts['activity_record']> = [];
+        const lines: Array<Inserts['verification_line']> = [];
         for (let i = from; i < Math.min(records, from + BASELINE_TX); i++) {
           const t = templates[i % templates.length]!;
           // Ids shaped like the indexer's (`<block>-<event>:<leaf>`), 400 records per block.
           const height = Math.floor(i / 400) + 1;
           const batch = `${height}-${Math.floor(i / 100) % 4}`;
           const id = `${batch}:${i % 100}`;
-          const rec = [...t.record];
-          rec[0] = id;
-          rec[1] = uniq(String(rec[1]), i);
-          rec[2] = batch;
-          rec[3] = i % 100;
-          rec[17] = height;
-          recs.push(rec);
-          for (const l of t.lines) {
-            const line = [...l];
-            line[1] = id;
-            line[11] = height;
-            lines.push(line);
-          }
+          recs.push({
+            ...t.record,
+            id,
+            record_id: uniq(t.record.record_id, i),
+            batch_id: batch,
+            leaf_index: i % 100,
+            block_height: height,
+          });
+          for (const l of t.lines) lines.push({ ...l, subject_id: id, block_height: height });
         }
         const pids = await db.serverPids();
         const c0 = await cpuSnapshot(pids);

@@ -10,7 +10,6 @@
  */
 import pg from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
-import { ENTITIES } from './entities.ts';
 import { Initial1763700000000 } from './migrations/1763700000000-initial.ts';
 import { ReceiptEvidence1763800000000 } from './migrations/1763800000000-receipt-evidence.ts';
 import { ApiIndexes1763900000000 } from './migrations/1763900000000-api-indexes.ts';
@@ -42,7 +41,8 @@ export function createDataSource(url: string, opts: DataSourceOptions = {}): Dat
   return new DataSource({
     type: 'postgres',
     url,
-    entities: [...ENTITIES],
+    // Migrations only: the tables' shapes are the migrations', their rows db/rows.ts's.
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'all',
     migrationsRun: false,

@@ -3,9 +3,11 @@
  * indexer's era verification (`indexer/eras.ts`) and the API's receipt bundles (`api/bundle.ts`)
  * both build the attestation, settlement and conservation inputs from. One reader for both, so a
  * bundle carries exactly the inputs the stored era lines were computed from. Hex, amounts and
- * 64-bit integers stay as the database returns them (text); callers convert.
+ * 64-bit integers stay as the database returns them (text); callers convert. The row types are
+ * the row contract's (db/rows.ts), narrowed where a column holds one of a few values.
  * @module
  */
+import type { Rows } from './rows.ts';
 
 /**
  * The id suffix of a `validator_set` row read from `DdcVerification.ValidatorSet` at a block
@@ -30,39 +32,34 @@ export interface Queryable {
  * Where `ClusterEraPaid` was indexed: a `payout_line` of kind `paid`, or `skipped` when Root's
  * `force_skip_inspection` emitted it without a payout.
  */
-export interface PaidRow {
-  /** The event's id, `<block>-<index>`. */
-  readonly id: string;
-  readonly block_height: number;
-  readonly extrinsic_id: string | null;
-  readonly kind: 'paid' | 'skipped';
-}
+export type PaidRow = Readonly<
+  Pick<Rows['payout_line'], 'id' | 'block_height' | 'extrinsic_id'> & { kind: 'paid' | 'skipped' }
+>;
 
-export interface VoteRow {
-  /** The event's id, `<block>-<index>`. */
-  readonly id: string;
-  readonly validator_id: string;
-  readonly payers_root: string;
-  readonly payees_root: string;
-  readonly fingerprint: string | null;
-  readonly ehd_id: string | null;
-  readonly extrinsic_id: string | null;
-  /** A billing-report vote's (71000) era window, i64 as text; null for a receipt vote. */
-  readonly start_era: string | null;
-  readonly end_era: string | null;
-  /**
-   * A billing-report vote's `cluster_usage` as stored (`{storedBytes, transferredBytes,
-   * numberOfPuts, numberOfGets}`, decimal strings); null for a receipt vote, or when its call could
-   * not be decoded.
-   */
-  readonly cluster_usage: Record<string, unknown> | null;
-}
+/**
+ * A vote as stored. `start_era`, `end_era`: a billing-report vote's (71000) era window, i64 as
+ * text; null for a receipt vote. `cluster_usage`: a billing-report vote's usage as stored
+ * (`{storedBytes, transferredBytes, numberOfPuts, numberOfGets}`, decimal strings); null for a
+ * receipt vote, or when its call could not be decoded.
+ */
+export type VoteRow = Readonly<
+  Pick<
+    Rows['attestation_vote'],
+    | 'id'
+    | 'validator_id'
+    | 'payers_root'
+    | 'payees_root'
+    | 'fingerprint'
+    | 'ehd_id'
+    | 'extrinsic_id'
+    | 'start_era'
+    | 'end_era'
+  > & { cluster_usage: Record<string, unknown> | null }
+>;
 
-export interface SharesRow {
-  readonly treasury_share: string;
-  readonly validators_share: string;
-  readonly reserve_share: string;
-}
+export type SharesRow = Readonly<
+  Pick<Rows['cluster_protocol_params'], 'treasury_share' | 'validators_share' | 'reserve_share'>
+>;
 
 /**
  * A cluster's prices as stored (`cluster_protocol_params.pricing`, decimal strings; before 73177
@@ -81,9 +78,9 @@ export interface PricingRow {
 
 /** A node and its provider (`node` row). */
 export interface ProviderNodeRow {
-  /** The node's 32-byte key, 0x-hex. */
-  readonly node_id: string;
-  readonly provider_id: string;
+  /** The node's 32-byte key, 0x-hex (`node.id`). */
+  readonly node_id: Rows['node']['id'];
+  readonly provider_id: Rows['node']['provider_id'];
 }
 
 /** An account's summed record costs in the era. */
@@ -93,24 +90,26 @@ export interface TotalRow {
   readonly total: string;
 }
 
-export interface PayoutLineRow {
-  /** The event's id, `<block>-<index>`. */
-  readonly id: string;
-  readonly kind: string;
-  readonly account_id: string | null;
-  readonly amount: string;
-  readonly expected: string | null;
-  readonly batch_index: number | null;
-  readonly extrinsic_id: string | null;
-  readonly block_height: number;
-  /** The bucket of a billing-report charge (71000 `Charged` / `ChargeFailed`), u64 as text. */
-  readonly bucket_id: string | null;
-}
+/** `bucket_id`: the bucket of a billing-report charge (71000 `Charged` / `ChargeFailed`). */
+export type PayoutLineRow = Readonly<
+  Pick<
+    Rows['payout_line'],
+    | 'id'
+    | 'kind'
+    | 'account_id'
+    | 'amount'
+    | 'expected'
+    | 'batch_index'
+    | 'extrinsic_id'
+    | 'block_height'
+    | 'bucket_id'
+  >
+>;
 
-export interface PayoutBatchRow {
+export interface PayoutBatchRow extends Readonly<
+  Pick<Rows['payout_batch'], 'batch_index' | 'max_batch_index' | 'extrinsic_id' | 'block_height'>
+> {
   readonly side: 'payers' | 'payees';
-  readonly batch_index: number;
-  readonly max_batch_index: number;
   /**
    * As sent in the batch extrinsic, in its order: `[account, amount]` pairs in a `receipt` batch;
    * `[key, usage]` pairs in a `billing-report` batch (key: bucket id as decimal text for payers,
@@ -119,32 +118,27 @@ export interface PayoutBatchRow {
    */
   readonly entries: Array<[string, string]>;
   readonly proof: string[];
-  readonly extrinsic_id: string;
-  readonly block_height: number;
   /** The payout design of the batch's call: `receipt` (73000 on) or `billing-report` (71000). */
   readonly design: 'receipt' | 'billing-report';
 }
 
 /** `begin_payout(cluster_id, era_id, fingerprint)`. */
-export interface PayoutBeginRow {
-  readonly id: string;
-  readonly fingerprint: string;
-  readonly block_height: number;
-}
+export type PayoutBeginRow = Readonly<
+  Pick<Rows['payout_begin'], 'id' | 'fingerprint' | 'block_height'>
+>;
 
 /** `ValidatorsSetUpdated { validators }`: the set from its block on. */
-export interface ValidatorSetRow {
-  readonly id: string;
+export interface ValidatorSetRow extends Readonly<
+  Pick<Rows['validator_set'], 'id' | 'block_height'>
+> {
+  /** Account ids, 0x-hex. */
   readonly members: string[];
-  readonly block_height: number;
 }
 
 /** The first later era of the cluster paid while this one was not. */
-export interface SupersededRow {
-  readonly era: number;
-  readonly id: string;
-  readonly extrinsic_id: string | null;
-}
+export type SupersededRow = Readonly<
+  Pick<Rows['payout_line'], 'id' | 'extrinsic_id'> & { era: number }
+>;
 
 export interface EraEvidenceRows {
   /** Votes in chain order. */

@@ -1,9 +1,10 @@
 /**
- * The database part: entity schemas and row types, data sources and migrations, and the embedded
- * Postgres used when no database URL is given.
+ * The database part: the row contract of every table (generated from schema.graphql), data
+ * sources and migrations, and the embedded Postgres used when no database URL is given.
  * @module
  */
-export * from './entities.ts';
+export type { Inserts, Rows, Table, TableSpec } from './rows.ts';
+export { TABLES } from './rows.ts';
 export { MIGRATIONS, createDataSource, migrate, revertAll } from './data-source.ts';
 export type { DataSourceOptions } from './data-source.ts';
 export { BLOCK_TABLES, Initial1763700000000 } from './migrations/1763700000000-initial.ts';

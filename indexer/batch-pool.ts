@@ -8,26 +8,13 @@
 import { availableParallelism } from 'node:os';
 import type { RecordParties } from '../verifier/kinds.ts';
 import { Worker } from 'node:worker_threads';
+import type { VerificationLineInsert } from '../db/rows.ts';
 
 /**
- * One verification line as a row: seq, step, check, ok, code, rule, basis, facts, source,
- * pending.
+ * One verification line as a row: the `verification_line` row (db/rows.ts) without its subject
+ * and block, which the subject that holds it supplies.
  */
-export type LineRow = [
-  number,
-  string,
-  string,
-  boolean,
-  string | null,
-  string,
-  string,
-  string,
-  string | null,
-  /** pending */
-  boolean,
-  /** skipped */
-  boolean,
-];
+export type LineRow = Omit<VerificationLineInsert, 'subject_kind' | 'subject_id' | 'block_height'>;
 
 export interface BatchJob {
   readonly batchId: string;

@@ -27,19 +27,19 @@ import type {
 } from './batch-pool.ts';
 
 export function lineRows(lines: readonly Line[]): LineRow[] {
-  return lines.map((l, i) => [
-    i,
-    l.step,
-    l.check,
-    l.ok,
-    l.code,
-    l.rule,
-    l.basis,
-    JSON.stringify(l.facts),
-    l.source ? JSON.stringify(l.source) : null,
-    l.status === 'pending',
-    l.status === 'skipped',
-  ]);
+  return lines.map((l, i) => ({
+    seq: i,
+    step: l.step,
+    check_name: l.check,
+    ok: l.ok,
+    code: l.code,
+    rule: l.rule,
+    basis: l.basis,
+    facts: JSON.stringify(l.facts),
+    source: l.source ? JSON.stringify(l.source) : null,
+    pending: l.status === 'pending',
+    skipped: l.status === 'skipped',
+  }));
 }
 
 /** Stored pricing (decimal strings, as `cluster_protocol_params.pricing` keeps it) as bigints. */

@@ -24,6 +24,7 @@ import {
   verifyEraSubject,
   verifySettlementSubject,
 } from '../verifier/receipt.ts';
+import type { VerificationLineInsert, VerificationSubjectInsert } from '../db/rows.ts';
 import { insertRows } from './sql.ts';
 import { subjectRows } from './subjects.ts';
 
@@ -105,8 +106,8 @@ export async function verifyEra(
   const policy = { ...DEFAULT_POLICY, quorumRule: opts.quorumRule };
   const eraSubject = verifyEraSubject(inputs.era, policy);
 
-  const subjects: unknown[][] = [];
-  const lineRowsOut: unknown[][] = [];
+  const subjects: VerificationSubjectInsert[] = [];
+  const lineRowsOut: VerificationLineInsert[] = [];
   const push = (kind: string, sid: string, lines: Parameters<typeof subjectRows>[2]) => {
     const r = subjectRows(kind, sid, lines, height);
     subjects.push(r.subject);
@@ -144,20 +145,20 @@ export async function verifyEra(
     const roots = line('attestation.roots');
     const qf = (quorum?.facts ?? {}) as Record<string, unknown>;
     await insertRows(c, 'attestation_round', [
-      [
+      {
         id,
-        clusterId,
+        cluster_id: clusterId,
         era,
-        ev.votes.find((v) => v.ehd_id !== null)?.ehd_id ?? null,
-        Number(qf.validators ?? 0),
-        Number(qf.threshold ?? 0),
-        Number(qf.leadingVotes ?? 0),
-        quorum?.ok ?? false,
-        eraSubject.outcome.payersRoot ? toHex(eraSubject.outcome.payersRoot) : null,
-        eraSubject.outcome.payeesRoot ? toHex(eraSubject.outcome.payeesRoot) : null,
-        roots?.ok ?? false,
-        height,
-      ],
+        ehd_id: ev.votes.find((v) => v.ehd_id !== null)?.ehd_id ?? null,
+        validators: Number(qf.validators ?? 0),
+        threshold: Number(qf.threshold ?? 0),
+        agreeing: Number(qf.leadingVotes ?? 0),
+        quorum: quorum?.ok ?? false,
+        payers_root: eraSubject.outcome.payersRoot ? toHex(eraSubject.outcome.payersRoot) : null,
+        payees_root: eraSubject.outcome.payeesRoot ? toHex(eraSubject.outcome.payeesRoot) : null,
+        roots_match: roots?.ok ?? false,
+        block_height: height,
+      },
     ]);
   }
   if (state === 'paid' || state === 'skipped') {
@@ -170,22 +171,22 @@ export async function verifyEra(
     ).rows[0].n as number;
     const eraFailed = eraSubject.lines.filter((l) => l.status === 'fail').length;
     await insertRows(c, 'era_payout', [
-      [
+      {
         id,
-        clusterId,
+        cluster_id: clusterId,
         era,
-        cons.charged.toString(),
-        cons.treasuryFees.toString(),
-        cons.reserveFees.toString(),
-        cons.validatorFees.toString(),
-        cons.rewarded.toString(),
-        cons.notDistributed.toString(),
+        charged: cons.charged.toString(),
+        treasury_fee: cons.treasuryFees.toString(),
+        reserve_fee: cons.reserveFees.toString(),
+        validator_fee: cons.validatorFees.toString(),
+        rewarded: cons.rewarded.toString(),
+        not_distributed: cons.notDistributed.toString(),
         records,
-        paidRow!.id,
-        eraSubject.lines.every((l) => l.status === 'pass'),
-        eraFailed,
-        height,
-      ],
+        paid_event_id: paidRow!.id,
+        ok: eraSubject.lines.every((l) => l.status === 'pass'),
+        failed: eraFailed,
+        block_height: height,
+      },
     ]);
   }
   await insertRows(c, 'verification_subject', subjects);

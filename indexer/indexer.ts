@@ -34,7 +34,8 @@ import {
   resolveValidatorSetReads,
 } from './mapping.ts';
 import type { Metrics } from './metrics.ts';
-import { type Row, insertRows } from './sql.ts';
+import type { VerificationLineInsert, VerificationSubjectInsert } from '../db/rows.ts';
+import { insertRows } from './sql.ts';
 import { deleteSubjects, subjectRows } from './subjects.ts';
 
 interface HashAndHeight {
@@ -318,20 +319,20 @@ export class Indexer {
       const g = parseGarVersion({ payload: v.payload, signature: v.signature });
       const user = v.user.toLowerCase();
       const agent = v.agent.toLowerCase();
-      ing.add('gar_grant', [
-        String(v.sequence),
-        user,
-        agent,
+      ing.add('gar_grant', {
+        seq: String(v.sequence),
+        user_id: user,
+        agent_id: agent,
         payload,
         signature,
-        g.ok ? toHex(g.value.payloadHash) : payloadHashOf(payload),
-        g.ok ? new Date(g.value.createdAt) : null,
-        g.ok && g.value.expiresAt !== null ? new Date(g.value.expiresAt) : null,
-        g.ok ? g.value.revoked : null,
-        g.ok ? JSON.stringify(g.value.scopes) : null,
+        payload_hash: g.ok ? toHex(g.value.payloadHash) : payloadHashOf(payload),
+        created_at: g.ok ? new Date(g.value.createdAt) : null,
+        expires_at: g.ok && g.value.expiresAt !== null ? new Date(g.value.expiresAt) : null,
+        revoked: g.ok ? g.value.revoked : null,
+        scope: g.ok ? JSON.stringify(g.value.scopes) : null,
         url,
-        g.ok ? null : g.code,
-      ]);
+        parse_code: g.ok ? null : g.code,
+      });
       ing.relinkPairs.add(this.notePair(user, agent));
     }
     this.gar = {
@@ -364,7 +365,7 @@ export class Indexer {
     const attempts: LineRow[] = [];
     // Each node tried adds its line to the batch subject, numbered in the order tried.
     const attempt = (row: LineRow): void => {
-      attempts.push([attempts.length, ...row.slice(1)] as LineRow);
+      attempts.push({ ...row, seq: attempts.length });
     };
     // Without a good copy, the status names the worst thing seen: wrong bytes over oversize over
     // unreachable (a tampered copy is evidence; a missing one may just be late).
@@ -431,14 +432,14 @@ export class Indexer {
       }
       attempt(outcome.payloadLine);
       if (!outcome.ok) {
-        worse(outcome.payloadLine[4] === 'HASH_MISMATCH' ? 'mismatch' : 'malformed');
+        worse(outcome.payloadLine.code === 'HASH_MISMATCH' ? 'mismatch' : 'malformed');
         this.opts.metrics?.fetchError('payload');
         continue;
       }
       okUrl = url;
       size = r.body.length;
       // The anchored bytes, whose leaves do not make the anchored root: every node has them so.
-      status = outcome.payloadLine[3] ? 'ok' : 'root-mismatch';
+      status = outcome.payloadLine.ok ? 'ok' : 'root-mismatch';
       const height = b.block.number;
       for (const rec of outcome.records) {
         // The record's own subject now; its links (consent, registrations) in the write.
@@ -454,23 +455,23 @@ export class Indexer {
       }
     }
     const height = b.block.number;
-    ing.add('dac_batch', [
-      b.id,
-      b.id,
-      clusterId,
-      env.era,
-      env.batchIndex,
-      env.recordFormat,
-      env.leafCount,
-      toHex(env.root),
-      payloadHash,
-      status,
-      okUrl,
-      size,
-      tries,
-      0,
-      height,
-    ]);
+    ing.add('dac_batch', {
+      id: b.id,
+      remark_id: b.id,
+      cluster_id: clusterId,
+      era: env.era,
+      batch_index: env.batchIndex,
+      record_format: env.recordFormat,
+      leaf_count: env.leafCount,
+      root: toHex(env.root),
+      payload_hash: payloadHash,
+      payload_status: status,
+      payload_url: okUrl,
+      payload_size: size,
+      fetch_attempts: tries,
+      records_failed: 0,
+      block_height: height,
+    });
     addSubject(ing, 'batch', b.id, attempts, height);
   }
 
@@ -486,7 +487,7 @@ export class Indexer {
     try {
       await client.query('BEGIN');
       if (at.base) await this.rollback(client, at.base.height, ing);
-      for (const [table, rows] of ing.rows) await insertRows(client, table as never, rows);
+      for (const table of ing.rows.keys()) await insertRows(client, table, ing.rowsOf(table));
       const nowFinal = await this.finalize(client, at.finalized.height, ing);
       await this.anchors(client, [...ing.batches.map((b) => b.id), ...nowFinal]);
       await this.links(client, ing, at.head.height);
@@ -497,7 +498,7 @@ export class Indexer {
         await insertRows(
           client,
           'hot_block',
-          at.hot.map((h) => [h.height, h.hash])
+          at.hot.map((h) => ({ height: h.height, hash: h.hash }))
         );
       await client.query(`DELETE FROM hot_block WHERE height <= $1`, [at.finalized.height]);
       const gar = ing.gar ?? this.gar;
@@ -541,8 +542,8 @@ export class Indexer {
     const unique = [...new Set(ids)];
     const inputs = await readAnchorInputs(c, unique);
     await deleteSubjects(c, 'anchor', unique);
-    const subjects: Row[] = [];
-    const lines: Row[] = [];
+    const subjects: VerificationSubjectInsert[] = [];
+    const lines: VerificationLineInsert[] = [];
     for (const [id, a] of inputs) {
       const r = subjectRows(
         'anchor',
@@ -580,7 +581,7 @@ export class Indexer {
     await insertRows(c, 'verification_subject', fresh.subjects);
     await insertRows(c, 'verification_line', fresh.lines);
     ing.records += fresh.records.length;
-    ing.recordsFailed += fresh.records.filter((r) => (r[16] as number) > 0).length;
+    ing.recordsFailed += fresh.records.filter((r) => r.failed > 0).length;
     // Each batch's count of records that fail a line of their own.
     if (fresh.records.length > 0 || relinked > 0)
       await c.query(

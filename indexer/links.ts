@@ -21,7 +21,12 @@ import type { GrantMemo } from '../verifier/receipts/gar.ts';
 import type { LineRow, RecordRow } from './batch-pool.ts';
 import { lineRows } from './batch-worker.ts';
 import { countRows, deleteSubjects, subjectRows } from './subjects.ts';
-import { insertRows, type Row } from './sql.ts';
+import { insertRows } from './sql.ts';
+import type {
+  ActivityRecordInsert,
+  VerificationLineInsert,
+  VerificationSubjectInsert,
+} from '../db/rows.ts';
 
 /** A new record waiting for its links, with what its batch says. */
 export interface NewRecord {
@@ -101,7 +106,11 @@ export async function linkNewRecords(
   gar: GarSnapshot,
   head: number,
   memo: GrantMemo
-): Promise<{ records: Row[]; subjects: Row[]; lines: Row[] }> {
+): Promise<{
+  records: ActivityRecordInsert[];
+  subjects: VerificationSubjectInsert[];
+  lines: VerificationLineInsert[];
+}> {
   const computed = await compute(
     c,
     records.map((r) => ({
@@ -112,38 +121,42 @@ export async function linkNewRecords(
     gar,
     memo
   );
-  const out = { records: [] as Row[], subjects: [] as Row[], lines: [] as Row[] };
+  const out = {
+    records: [] as ActivityRecordInsert[],
+    subjects: [] as VerificationSubjectInsert[],
+    lines: [] as VerificationLineInsert[],
+  };
   for (const r of records) {
     const rec = r.row;
     const own = countRows(rec.lines);
     const links = computed.get(rec.id)!;
     const failed = own.failed + links.failed;
     const pending = own.pending + links.pending;
-    out.records.push([
-      rec.id,
-      rec.recordId,
-      r.batchId,
-      rec.leafIndex,
-      r.clusterId,
-      r.era,
-      rec.user,
-      rec.agent,
-      rec.customer,
-      rec.provider,
-      rec.node,
-      rec.timestamp === null ? null : new Date(rec.timestamp),
-      rec.cost,
-      rec.usage,
-      Buffer.from(rec.raw.buffer, rec.raw.byteOffset, rec.raw.byteLength),
-      failed === 0 && pending === 0,
+    out.records.push({
+      id: rec.id,
+      record_id: rec.recordId,
+      batch_id: r.batchId,
+      leaf_index: rec.leafIndex,
+      cluster_id: r.clusterId,
+      era: r.era,
+      user_id: rec.user,
+      agent_id: rec.agent,
+      customer_id: rec.customer,
+      provider_id: rec.provider,
+      node_id: rec.node,
+      timestamp: rec.timestamp === null ? null : new Date(rec.timestamp),
+      cost: rec.cost,
+      usage: rec.usage,
+      raw: Buffer.from(rec.raw.buffer, rec.raw.byteOffset, rec.raw.byteLength),
+      ok: failed === 0 && pending === 0,
       failed,
-      r.height,
-      Buffer.from(rec.proof.buffer, rec.proof.byteOffset, rec.proof.byteLength),
+      block_height: r.height,
+      proof: Buffer.from(rec.proof.buffer, rec.proof.byteOffset, rec.proof.byteLength),
       pending,
-      head,
-      String(gar.cursor),
-      gar.complete,
-    ]);
+      links_height: head,
+      gar_cursor: String(gar.cursor),
+      gar_complete: gar.complete,
+    });
     const s = subjectRows('links', rec.id, links.lines, r.height);
     out.subjects.push(s.subject);
     out.lines.push(...s.lines);
@@ -236,8 +249,8 @@ export async function relink(
       'links',
       chunk.map((r) => r.id)
     );
-    const subjects: Row[] = [];
-    const lines: Row[] = [];
+    const subjects: VerificationSubjectInsert[] = [];
+    const lines: VerificationLineInsert[] = [];
     const upd = {
       id: [] as string[],
       ok: [] as boolean[],

@@ -19,7 +19,7 @@ import * as events from './types/events.ts';
 import * as storage from './types/storage.ts';
 import { VALIDATOR_SET_READ } from '../db/era-evidence.ts';
 import type { GarSnapshot, NewRecord } from './links.ts';
-import type { Row } from './sql.ts';
+import type { Inserts, Table } from './sql.ts';
 
 /** The processor's block, reduced to the fields the mappings read (see indexer/processor.ts). */
 export interface IBlock {
@@ -109,7 +109,7 @@ export interface GarEntry {
 }
 
 export class Ingest {
-  readonly rows = new Map<string, Row[]>();
+  readonly rows = new Map<Table, Array<Inserts[Table]>>();
   readonly batches: AnchoredBatch[] = [];
   readonly subjects: SubjectLines[] = [];
   /** `cluster-era` keys whose era lines must be (re)computed. */
@@ -155,12 +155,17 @@ export class Ingest {
   records = 0;
   recordsFailed = 0;
 
-  add(table: string, row: Row): void {
-    let list = this.rows.get(table);
+  /** Adds a named row (db/rows.ts: the table's `Insert` shape) to write with the batch. */
+  add<T extends Table>(table: T, row: Inserts[T]): void {
+    let list = this.rows.get(table) as Array<Inserts[T]> | undefined;
     if (!list) this.rows.set(table, (list = []));
     list.push(row);
   }
-  count(table: string): number {
+  /** The rows added for `table`. */
+  rowsOf<T extends Table>(table: T): ReadonlyArray<Inserts[T]> {
+    return (this.rows.get(table) as Array<Inserts[T]> | undefined) ?? [];
+  }
+  count(table: Table): number {
     return this.rows.get(table)?.length ?? 0;
   }
 }
@@ -383,16 +388,16 @@ export function mapBlock(b: IBlock, final: boolean, ing: Ingest): void {
   const spec = executedBy(b.header);
   ing.blocks++;
   ing.events += b.events.length;
-  ing.add('block', [
+  ing.add('block', {
     height,
-    h.hash,
-    h.parentHash,
-    h.timestamp === undefined ? null : new Date(h.timestamp),
-    spec,
-    b.extrinsics.length,
-    b.events.length,
+    hash: h.hash,
+    parent_hash: h.parentHash,
+    timestamp: h.timestamp === undefined ? null : new Date(h.timestamp),
+    spec_version: spec,
+    indexed_extrinsics: b.extrinsics.length,
+    indexed_events: b.events.length,
     final,
-  ]);
+  });
   // Extrinsics whose calls the indexer reads (batches and payout lifecycle).
   for (const c of b.calls) {
     if (!CALL_NAMES.includes(c.name)) continue;
@@ -426,16 +431,16 @@ function recordExtrinsic(
   const id = `${b.header.height}-${x.index}`;
   if (ing.extrinsics.has(id)) return;
   ing.extrinsics.add(id);
-  ing.add('chain_extrinsic', [
+  ing.add('chain_extrinsic', {
     id,
-    b.header.height,
-    x.index,
-    x.hash ?? '',
+    block_height: b.header.height,
+    index: x.index,
+    hash: x.hash ?? '',
     name,
-    signerOf(x),
-    x.success ?? true,
-    args === undefined ? null : jsonOf(args),
-  ]);
+    signer: signerOf(x),
+    success: x.success ?? true,
+    args: args === undefined ? null : jsonOf(args),
+  });
 }
 
 function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
@@ -449,7 +454,13 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
       c.name === p.beginPayout.name
         ? decodeAny(p.beginPayout, c)
         : decodeAny(v.beginBillingReport, c);
-    ing.add('payout_begin', [xid, a.clusterId, a.eraId, a.fingerprint, height]);
+    ing.add('payout_begin', {
+      id: xid,
+      cluster_id: a.clusterId,
+      era: a.eraId,
+      fingerprint: a.fingerprint,
+      block_height: height,
+    });
     ing.eras.add(eraKey(a.clusterId, a.eraId));
     if (c.name === v.beginBillingReport.name)
       ing.validatorSetReads.push({ id: `${height}-${VALIDATOR_SET_READ}`, block: b.header });
@@ -505,19 +516,19 @@ function mapCall(b: IBlock, c: ICall, ing: Ingest): void {
       `${a.clusterId}-${a.eraId}-${charging ? 'payers' : 'payees'}`,
       a.maxBatchIndex
     );
-    ing.add('payout_line', [
-      `${xid}-max`,
-      a.clusterId,
-      a.eraId,
-      charging ? 'max-batch-payers' : 'max-batch-payees',
-      null,
-      '0',
-      null,
-      a.maxBatchIndex,
-      xid,
-      height,
-      null,
-    ]);
+    ing.add('payout_line', {
+      id: `${xid}-max`,
+      cluster_id: a.clusterId,
+      era: a.eraId,
+      kind: charging ? 'max-batch-payers' : 'max-batch-payees',
+      account_id: null,
+      amount: '0',
+      expected: null,
+      batch_index: a.maxBatchIndex,
+      extrinsic_id: xid,
+      block_height: height,
+      bucket_id: null,
+    });
     recordExtrinsic(b, c.extrinsic, c.name, a, ing);
   }
 }
@@ -534,19 +545,19 @@ function addPayoutBatch(
 ): void {
   const height = b.header.height;
   const xid = `${height}-${c.extrinsicIndex}`;
-  ing.add('payout_batch', [
-    `${xid}-${side}-${a.batchIndex}`,
-    a.clusterId,
-    a.eraId,
+  ing.add('payout_batch', {
+    id: `${xid}-${side}-${a.batchIndex}`,
+    cluster_id: a.clusterId,
+    era: a.eraId,
     side,
-    a.batchIndex,
-    ing.maxBatch.get(`${a.clusterId}-${a.eraId}-${side}`) ?? -1,
-    jsonOf(entries),
-    jsonOf(a.batchProof.proof),
-    xid,
-    height,
+    batch_index: a.batchIndex,
+    max_batch_index: ing.maxBatch.get(`${a.clusterId}-${a.eraId}-${side}`) ?? -1,
+    entries: jsonOf(entries),
+    proof: jsonOf(a.batchProof.proof),
+    extrinsic_id: xid,
+    block_height: height,
     design,
-  ]);
+  });
   ing.eras.add(eraKey(a.clusterId, a.eraId));
   recordExtrinsic(
     b,
@@ -563,7 +574,14 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
   const xid = extrinsicId(height, e.extrinsicIndex);
   const E = events;
   const keep = (args: unknown): void =>
-    ing.add('chain_event', [id, height, e.index, e.extrinsicIndex ?? null, e.name, jsonOf(args)]);
+    ing.add('chain_event', {
+      id,
+      block_height: height,
+      index: e.index,
+      extrinsic_index: e.extrinsicIndex ?? null,
+      name: e.name,
+      args: jsonOf(args),
+    });
   switch (e.name) {
     case E.system.remarked.name: {
       const a = decodeAny(E.system.remarked, e);
@@ -586,14 +604,14 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
         addProtocolParams(ing, id, a.clusterId, c.initialProtocolParams, height);
         recordExtrinsic(b, e.extrinsic, call.name, null, ing);
       }
-      ing.add('cluster', [
-        a.clusterId,
+      ing.add('cluster', {
+        id: a.clusterId,
         manager,
         reserve,
-        params === null ? null : jsonOf(params),
-        height,
-        id,
-      ]);
+        params: params === null ? null : jsonOf(params),
+        block_height: height,
+        event_id: id,
+      });
       return;
     }
     case E.ddcClusters.clusterNodeAdded.name:
@@ -619,7 +637,13 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
             : a.succeeded === false
               ? 'validation-failed'
               : 'validated';
-      ing.add('cluster_node_event', [id, a.clusterId, nodeKeyOf(a.nodePubKey), kind, height]);
+      ing.add('cluster_node_event', {
+        id,
+        cluster_id: a.clusterId,
+        node_id: nodeKeyOf(a.nodePubKey),
+        kind,
+        block_height: height,
+      });
       return;
     }
     case E.ddcClusters.clusterProtocolParamsSet.name: {
@@ -663,19 +687,19 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
           }
           return f.clusterId === a.clusterId && f.era === a.eraId;
         });
-      ing.add('payout_line', [
+      ing.add('payout_line', {
         id,
-        a.clusterId,
-        a.eraId,
-        finalized ? 'paid' : 'skipped',
-        null,
-        '0',
-        null,
-        null,
-        xid,
-        height,
-        null,
-      ]);
+        cluster_id: a.clusterId,
+        era: a.eraId,
+        kind: finalized ? 'paid' : 'skipped',
+        account_id: null,
+        amount: '0',
+        expected: null,
+        batch_index: null,
+        extrinsic_id: xid,
+        block_height: height,
+        bucket_id: null,
+      });
       ing.eras.add(eraKey(a.clusterId, a.eraId));
       return;
     }
@@ -684,15 +708,15 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       keep(a);
       const provider = signerOf(e.extrinsic);
       const params: unknown = callArgs(b, e, calls.ddcNodes.createNode, ing)?.nodeParams ?? null;
-      if (provider) ing.add('provider', [provider, height]);
-      ing.add('node', [
-        nodeKeyOf(a.nodePubKey),
-        a.nodePubKey.__kind,
-        provider ?? '',
-        params === null ? null : jsonOf(params),
-        height,
-        id,
-      ]);
+      if (provider) ing.add('provider', { id: provider, block_height: height });
+      ing.add('node', {
+        id: nodeKeyOf(a.nodePubKey),
+        kind: a.nodePubKey.__kind,
+        provider_id: provider ?? '',
+        params: params === null ? null : jsonOf(params),
+        block_height: height,
+        event_id: id,
+      });
       return;
     }
     case E.ddcCustomers.deposited.name: {
@@ -700,8 +724,14 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       keep(a);
       // A deposit names its cluster from 73054 on (docs/cere-runtimes.md §6); not at 71000.
       const cluster = 'clusterId' in a ? a.clusterId : null;
-      ing.add('customer', [a.ownerId, height]);
-      ing.add('customer_deposit', [id, a.ownerId, cluster, a.amount.toString(), height]);
+      ing.add('customer', { id: a.ownerId, block_height: height });
+      ing.add('customer_deposit', {
+        id,
+        customer_id: a.ownerId,
+        cluster_id: cluster,
+        amount: a.amount.toString(),
+        block_height: height,
+      });
       return;
     }
     case E.ddcCustomers.bucketCreated.name: {
@@ -710,26 +740,26 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       const params: unknown =
         callArgs(b, e, calls.ddcCustomers.createBucket, ing)?.bucketParams ?? null;
       const owner = signerOf(e.extrinsic) ?? '';
-      if (owner) ing.add('customer', [owner, height]);
-      ing.add('bucket', [
-        a.bucketId.toString(),
-        owner,
-        a.clusterId,
-        params === null ? null : jsonOf(params),
-        height,
-      ]);
+      if (owner) ing.add('customer', { id: owner, block_height: height });
+      ing.add('bucket', {
+        id: a.bucketId.toString(),
+        owner_id: owner,
+        cluster_id: a.clusterId,
+        params: params === null ? null : jsonOf(params),
+        block_height: height,
+      });
       return;
     }
     case E.ddcVerification.validatorKeySet.name: {
       const a = decodeAny(E.ddcVerification.validatorKeySet, e);
       keep(a);
-      ing.add('validator', [a.validator, height, id]);
+      ing.add('validator', { id: a.validator, block_height: height, event_id: id });
       return;
     }
     case E.ddcVerification.validatorsSetUpdated.name: {
       const a = decodeAny(E.ddcVerification.validatorsSetUpdated, e);
       keep(a);
-      ing.add('validator_set', [id, jsonOf(a.validators), height]);
+      ing.add('validator_set', { id, members: jsonOf(a.validators), block_height: height });
       return;
     }
     case E.ddcPayouts.payoutFingerprintCommited.name: {
@@ -737,21 +767,21 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       keep(a);
       // The vote is the event; its call only adds the ehd_id, and never takes the vote down.
       const ehd = callArgs(b, e, calls.ddcPayouts.commitPayoutFingerprint, ing)?.ehdId ?? null;
-      ing.add('attestation_vote', [
+      ing.add('attestation_vote', {
         id,
-        a.clusterId,
-        a.eraId,
-        a.validatorId,
-        a.payersMerkleRoot,
-        a.payeesMerkleRoot,
-        null,
-        ehd,
-        xid,
-        height,
-        null,
-        null,
-        null,
-      ]);
+        cluster_id: a.clusterId,
+        era: a.eraId,
+        validator_id: a.validatorId,
+        payers_root: a.payersMerkleRoot,
+        payees_root: a.payeesMerkleRoot,
+        fingerprint: null,
+        ehd_id: ehd,
+        extrinsic_id: xid,
+        block_height: height,
+        start_era: null,
+        end_era: null,
+        cluster_usage: null,
+      });
       ing.eras.add(eraKey(a.clusterId, a.eraId));
       return;
     }
@@ -761,21 +791,21 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       const a = decodeAny(E.ddcPayouts.billingFingerprintCommited, e);
       keep(a);
       const c = callArgs(b, e, calls.ddcVerification.commitBillingFingerprint, ing);
-      ing.add('attestation_vote', [
+      ing.add('attestation_vote', {
         id,
-        a.clusterId,
-        a.eraId,
-        a.validatorId,
-        a.payersMerkleRoot,
-        a.payeesMerkleRoot,
-        null,
-        null,
-        xid,
-        height,
-        a.startEra.toString(),
-        a.endEra.toString(),
-        c ? jsonOf(usageJson(c.clusterUsage)) : null,
-      ]);
+        cluster_id: a.clusterId,
+        era: a.eraId,
+        validator_id: a.validatorId,
+        payers_root: a.payersMerkleRoot,
+        payees_root: a.payeesMerkleRoot,
+        fingerprint: null,
+        ehd_id: null,
+        extrinsic_id: xid,
+        block_height: height,
+        start_era: a.startEra.toString(),
+        end_era: a.endEra.toString(),
+        cluster_usage: c ? jsonOf(usageJson(c.clusterUsage)) : null,
+      });
       ing.eras.add(eraKey(a.clusterId, a.eraId));
       return;
     }
@@ -783,19 +813,19 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
   const line = payoutLineOf(e);
   if (line) {
     keep(line.args);
-    ing.add('payout_line', [
+    ing.add('payout_line', {
       id,
-      line.clusterId,
-      line.era,
-      line.kind,
-      line.account,
-      line.amount.toString(),
-      line.expected === null ? null : line.expected.toString(),
-      line.batchIndex,
-      xid,
-      height,
-      line.bucketId === null ? null : line.bucketId.toString(),
-    ]);
+      cluster_id: line.clusterId,
+      era: line.era,
+      kind: line.kind,
+      account_id: line.account,
+      amount: line.amount.toString(),
+      expected: line.expected === null ? null : line.expected.toString(),
+      batch_index: line.batchIndex,
+      extrinsic_id: xid,
+      block_height: height,
+      bucket_id: line.bucketId === null ? null : line.bucketId.toString(),
+    });
     ing.eras.add(eraKey(line.clusterId, line.era));
     return;
   }
@@ -825,15 +855,15 @@ function addProtocolParams(
     reserve: pp.clusterReserveShare,
   };
   ing.params.set(clusterId, { shares, pricing });
-  ing.add('cluster_protocol_params', [
+  ing.add('cluster_protocol_params', {
     id,
-    clusterId,
-    shares.treasury.toString(),
-    shares.validators.toString(),
-    shares.reserve.toString(),
-    jsonOf(pricing),
-    height,
-  ]);
+    cluster_id: clusterId,
+    treasury_share: shares.treasury.toString(),
+    validators_share: shares.validators.toString(),
+    reserve_share: shares.reserve.toString(),
+    pricing: jsonOf(pricing),
+    block_height: height,
+  });
 }
 
 const GOV_PARAMS = 'DdcClusters.ClustersGovParams';
@@ -851,7 +881,11 @@ export async function resolveValidatorSetReads(ing: Ingest): Promise<void> {
     const item = storage.ddcVerification.validatorSet;
     if (!item.v71000.is(at)) continue;
     const members = await item.v71000.get(at);
-    ing.add('validator_set', [r.id, jsonOf(members ?? []), r.block.height]);
+    ing.add('validator_set', {
+      id: r.id,
+      members: jsonOf(members ?? []),
+      block_height: r.block.height,
+    });
   }
   ing.validatorSetReads.length = 0;
 }
@@ -1040,17 +1074,17 @@ function mapRemark(
     return;
   const source = { block: height, eventIndex: e.index, ...(xid ? { extrinsic: xid } : {}) };
   const reject = (code: ReasonCode, facts: Facts) => {
-    ing.add('remark', [
+    ing.add('remark', {
       id,
-      height,
-      e.index,
-      xid,
+      block_height: height,
+      event_index: e.index,
+      extrinsic_id: xid,
       sender,
       hash,
-      bytes.length > MAX_ENVELOPE_BYTES ? null : Buffer.from(bytes),
-      null,
+      envelope: bytes.length > MAX_ENVELOPE_BYTES ? null : Buffer.from(bytes),
+      kind: null,
       code,
-    ]);
+    });
     ing.subjects.push({
       kind: 'remark',
       id,
@@ -1078,20 +1112,27 @@ function mapRemark(
     reject('HASH_MISMATCH', { expected: hash, computed });
     return;
   }
-  ing.add('remark', [
+  ing.add('remark', {
     id,
-    height,
-    e.index,
-    xid,
+    block_height: height,
+    event_index: e.index,
+    extrinsic_id: xid,
     sender,
     hash,
-    Buffer.from(bytes),
-    v.kind,
-    hashOk ? null : 'ANCHOR_MISMATCH',
-  ]);
+    envelope: Buffer.from(bytes),
+    kind: v.kind,
+    code: hashOk ? null : 'ANCHOR_MISMATCH',
+  });
   if (v.kind === 'GarAnchor') {
     v.entries.forEach((h, i) => {
-      ing.add('gar_anchor_entry', [`${id}-${i}`, id, i, toHex(h), height, null]);
+      ing.add('gar_anchor_entry', {
+        id: `${id}-${i}`,
+        remark_id: id,
+        position: i,
+        payload_hash: toHex(h),
+        block_height: height,
+        pair_id: null,
+      });
       ing.garEntries.push({ pair: null, hash: toHex(h), hashOk });
     });
     return;
@@ -1099,7 +1140,14 @@ function mapRemark(
   if (v.kind === 'GarPairAnchor') {
     v.entries.forEach((x, i) => {
       const pair = toHex(x.pair);
-      ing.add('gar_anchor_entry', [`${id}-${i}`, id, i, toHex(x.hash), height, pair]);
+      ing.add('gar_anchor_entry', {
+        id: `${id}-${i}`,
+        remark_id: id,
+        position: i,
+        payload_hash: toHex(x.hash),
+        block_height: height,
+        pair_id: pair,
+      });
       ing.garEntries.push({ pair, hash: toHex(x.hash), hashOk });
     });
     return;

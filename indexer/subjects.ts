@@ -9,7 +9,7 @@ import type { Line } from '../verifier/lines.ts';
 import { VERIFIER_VERSION } from '../verifier/receipt.ts';
 import type { LineRow } from './batch-pool.ts';
 import { lineRows } from './batch-worker.ts';
-import type { Row } from './sql.ts';
+import type { VerificationLineInsert, VerificationSubjectInsert } from '../db/rows.ts';
 
 /** A line row's status counts. */
 export function countRows(lines: readonly LineRow[]): {
@@ -23,9 +23,9 @@ export function countRows(lines: readonly LineRow[]): {
   let pending = 0;
   let skipped = 0;
   for (const l of lines) {
-    if (l[3]) passed++;
-    else if (l[9]) pending++;
-    else if (l[10]) skipped++;
+    if (l.ok) passed++;
+    else if (l.pending) pending++;
+    else if (l.skipped) skipped++;
     else failed++;
   }
   return { passed, failed, pending, skipped };
@@ -37,27 +37,27 @@ export function subjectRows(
   id: string,
   lines: readonly LineRow[] | readonly Line[],
   height: number
-): { subject: Row; lines: Row[] } {
+): { subject: VerificationSubjectInsert; lines: VerificationLineInsert[] } {
   const rows: LineRow[] = isLineRows(lines) ? [...lines] : lineRows(lines);
   const c = countRows(rows);
   return {
-    subject: [
+    subject: {
       kind,
       id,
-      c.failed === 0 && c.pending === 0 && c.skipped === 0,
-      c.passed,
-      c.failed,
-      VERIFIER_VERSION,
-      height,
-      c.pending,
-      c.skipped,
-    ],
-    lines: rows.map((l) => [kind, id, ...l.slice(0, 9), height, l[9], l[10]]),
+      ok: c.failed === 0 && c.pending === 0 && c.skipped === 0,
+      passed: c.passed,
+      failed: c.failed,
+      verifier_version: VERIFIER_VERSION,
+      block_height: height,
+      pending: c.pending,
+      skipped: c.skipped,
+    },
+    lines: rows.map((l) => ({ subject_kind: kind, subject_id: id, ...l, block_height: height })),
   };
 }
 
 function isLineRows(x: readonly LineRow[] | readonly Line[]): x is readonly LineRow[] {
-  return x.length === 0 || Array.isArray(x[0]);
+  return x.length === 0 || 'check_name' in x[0]!;
 }
 
 /** Deletes the subjects `ids` of `kind` and their lines. */

@@ -20,6 +20,7 @@ import type { Pool, PoolClient } from 'pg';
 import { parseHex, parseUtf8 } from '../verifier/bytes.ts';
 import type { CheckKind } from '../verifier/evidence.ts';
 import { blake2b256 } from '../verifier/hash.ts';
+import type { Rows } from '../db/rows.ts';
 import { type SampleTarget, badUpperBound, confidenceAchieved } from './sampling.ts';
 
 export interface PaidEra {
@@ -320,12 +321,12 @@ export class SentinelStore {
       `SELECT id, raw, proof FROM activity_record WHERE id = ANY($1) AND proof IS NOT NULL`,
       [activityIds]
     );
-    for (const x of r.rows) {
-      const b = x.proof as Buffer;
+    for (const x of r.rows as Array<Pick<Rows['activity_record'], 'id' | 'raw' | 'proof'>>) {
+      const b = x.proof!;
       const proof: Uint8Array[] = [];
       for (let i = 0; i + 32 <= b.length; i += 32)
         proof.push(new Uint8Array(b.subarray(i, i + 32)));
-      out.set(String(x.id), { leaf: blake2b256(new Uint8Array(x.raw as Buffer)), proof });
+      out.set(x.id, { leaf: blake2b256(new Uint8Array(x.raw)), proof });
     }
     return out;
   }
@@ -336,19 +337,19 @@ export class SentinelStore {
               batches, sample_size, status FROM sentinel_round WHERE id = $1`,
       [id]
     );
-    const x = r.rows[0];
+    const x = r.rows[0] as Rows['sentinel_round'] | undefined;
     if (!x) return null;
     return {
-      id: String(x.id),
-      clusterId: String(x.cluster_id),
-      era: Number(x.era),
-      sentinel: String(x.sentinel),
-      seedHeight: Number(x.seed_height),
-      seedHash: String(x.seed_hash),
-      seedCommitment: String(x.seed_commitment),
-      population: Number(x.population),
-      batches: Number(x.batches),
-      sampleSize: Number(x.sample_size),
+      id: x.id,
+      clusterId: x.cluster_id,
+      era: x.era,
+      sentinel: x.sentinel,
+      seedHeight: x.seed_height,
+      seedHash: x.seed_hash,
+      seedCommitment: x.seed_commitment,
+      population: x.population,
+      batches: x.batches,
+      sampleSize: x.sample_size,
       status: x.status === 'complete' ? 'complete' : 'sampling',
     };
   }
@@ -516,14 +517,16 @@ export class SentinelStore {
           WHERE id = $1 FOR UPDATE`,
         [roundId]
       );
-      const x = r.rows[0];
+      const x = r.rows[0] as
+        | Pick<Rows['sentinel_round'], 'sampled' | 'ok' | 'lost' | 'node_checks' | 'failed_by_kind'>
+        | undefined;
       if (!x) throw new Error(`sentinel round ${roundId} does not exist`);
       const kinds = (x.failed_by_kind ?? {}) as Record<string, unknown>;
       const out = await work(c, {
-        sampled: Number(x.sampled),
-        ok: Number(x.ok),
-        lost: Number(x.lost),
-        nodeChecks: Number(x.node_checks),
+        sampled: x.sampled,
+        ok: x.ok,
+        lost: x.lost,
+        nodeChecks: x.node_checks,
         mismatch: Number(kinds.mismatch ?? 0),
         missing: Number(kinds.missing ?? 0),
         timeout: Number(kinds.timeout ?? 0),

@@ -4,27 +4,16 @@ import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
+import { type Inserts, type Rows, TABLES, type Table } from '../db/rows.ts';
+import { insertRows } from '../indexer/sql.ts';
 import {
-  ActivityRecordEntity,
-  BlockEntity,
-  BucketEntity,
-  CustomerDepositEntity,
-  ENTITIES,
-  GarGrantEntity,
-  IndexerStatusEntity,
-  PayoutBatchEntity,
-  RemarkEntity,
-  SentinelCheckEntity,
-  VerificationLineEntity,
   createDataSource,
   migrate,
   revertAll,
   DataDirInUseError,
   startEmbeddedPostgres,
 } from '../db/index.ts';
-import type { Block } from '../db/index.ts';
 import { databaseLegs, freshPgliteDir, withTestDatabase } from './helpers/databases.ts';
 
 const U128_MAX = '340282366920938463463374607431768211455';
@@ -41,7 +30,8 @@ const MIGRATIONS_RUN = [
 ];
 /** The migrations from one-verdict on, which a database of the version before it lacks. */
 const SINCE_ONE_VERDICT = MIGRATIONS_RUN.slice(MIGRATIONS_RUN.indexOf('OneVerdict1764100000000'));
-const ENTITY_TABLES = ENTITIES.map((e) => e.options.tableName as string).sort();
+/** Every table of the row contract (db/rows.ts): what the migrations create. */
+const CONTRACT_TABLES = Object.keys(TABLES).sort();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,42 +82,6 @@ async function tableNames(url: string): Promise<string[]> {
   });
 }
 
-/** Columns, indexes (with definitions) and constraints of one schema, schema name removed. */
-async function schemaShape(c: pg.Client, schema: string): Promise<string[]> {
-  const strip = (s: string | null): string | null =>
-    s === null
-      ? null
-      : s
-          .replaceAll(`${schema}.`, '')
-          // TypeORM writes a bigint default as '0', which Postgres keeps as '0'::bigint.
-          .replace(/^'(-?\d+)'::bigint$/, '$1');
-  const params = [schema];
-  const columns = await c.query(
-    `SELECT table_name, ordinal_position, column_name, data_type, numeric_precision,
-            numeric_scale, is_nullable, column_default
-     FROM information_schema.columns
-     WHERE table_schema = $1 AND table_name <> 'migrations'`,
-    params
-  );
-  const indexes = await c.query(
-    `SELECT tablename, indexname, indexdef FROM pg_indexes
-     WHERE schemaname = $1 AND tablename <> 'migrations'`,
-    params
-  );
-  const constraints = await c.query(
-    `SELECT t.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) AS def
-     FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
-     JOIN pg_namespace n ON n.oid = k.connamespace
-     WHERE n.nspname = $1 AND t.relname <> 'migrations'`,
-    params
-  );
-  return [
-    ...columns.rows.map((r) => JSON.stringify({ ...r, column_default: strip(r.column_default) })),
-    ...indexes.rows.map((r) => JSON.stringify({ ...r, indexdef: strip(r.indexdef) })),
-    ...constraints.rows.map((r) => JSON.stringify(r)),
-  ].sort();
-}
-
 const legs = await databaseLegs();
 
 describe.each(legs)('database on %s', (leg) => {
@@ -169,8 +123,8 @@ describe.each(legs)('database on %s', (leg) => {
       expect(await migrate(url)).toEqual(MIGRATIONS_RUN);
       expect(await migrate(url)).toEqual([]);
       // Every table of the migration has an entity and vice versa.
-      expect(await tableNames(url)).toEqual([...ENTITY_TABLES, 'migrations'].sort());
-      expect(ENTITY_TABLES).toHaveLength(31);
+      expect(await tableNames(url)).toEqual([...CONTRACT_TABLES, 'migrations'].sort());
+      expect(CONTRACT_TABLES).toHaveLength(31);
 
       expect(await revertAll(url)).toEqual([...MIGRATIONS_RUN].reverse());
       expect(await tableNames(url)).toEqual(['migrations']);
@@ -180,7 +134,7 @@ describe.each(legs)('database on %s', (leg) => {
       expect(await revertAll(url)).toEqual([]);
 
       expect(await migrate(url)).toEqual(MIGRATIONS_RUN);
-      expect(await tableNames(url)).toEqual([...ENTITY_TABLES, 'migrations'].sort());
+      expect(await tableNames(url)).toEqual([...CONTRACT_TABLES, 'migrations'].sort());
     }));
 
   it('upgrading to one-verdict drops what an earlier indexer derived and keeps the sentinel', () =>
@@ -213,142 +167,99 @@ describe.each(legs)('database on %s', (leg) => {
       });
     }));
 
-  it('the entities match the migration column for column and index for index', () =>
+  it('round-trips rows through the bulk writer: bigint, numeric, bytea, json, timestamptz', () =>
     withTestDatabase(leg, async ({ url }) => {
       await migrate(url);
-      // TypeORM's own comparison: nothing to change.
-      const ds = await createDataSource(url).initialize();
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      const c = await pool.connect();
+      const one = async <T extends Table>(table: T, where: string): Promise<Rows[T]> =>
+        (await c.query(`SELECT * FROM "${table}" WHERE ${where}`)).rows[0] as Rows[T];
       try {
-        const log = await ds.driver.createSchemaBuilder().log();
-        expect(log.upQueries.map((q) => q.query)).toEqual([]);
-      } finally {
-        await ds.destroy();
-      }
-      // TypeORM does not compare index column order or partial-index predicates, so also build
-      // the schema from the entities alone, next to the migrated one, and compare the catalogs.
-      await withClient(url, (c) => c.query('CREATE SCHEMA entity_sync'));
-      const sync = new DataSource({
-        type: 'postgres',
-        url,
-        schema: 'entity_sync',
-        entities: [...ENTITIES],
-        poolSize: 1,
-      });
-      await sync.initialize();
-      try {
-        await sync.synchronize();
-      } finally {
-        await sync.destroy();
-      }
-      await withClient(url, async (c) => {
-        const migrated = await schemaShape(c, 'public');
-        expect(migrated.length).toBeGreaterThan(300);
-        expect(await schemaShape(c, 'entity_sync')).toEqual(migrated);
-      });
-    }));
+        await c.query(
+          `INSERT INTO indexer_status (id, height, hash, finalized_height, finalized_hash,
+             best_height, best_hash) VALUES ('main', 10, '0x0a', 8, '0x08', 11, '0x0b')`
+        );
+        const s = await one('indexer_status', `id = 'main'`);
+        expect(s.gar_cursor).toBe('0'); // column default, bigint as a string
+        expect(s.updated_at).toBeInstanceOf(Date);
 
-  it('round-trips rows through the repository API: bigint, numeric, bytea, jsonb, timestamptz', () =>
-    withTestDatabase(leg, async ({ url }) => {
-      await migrate(url);
-      const ds = await createDataSource(url, { poolSize: 2 }).initialize();
-      try {
-        const status = ds.getRepository(IndexerStatusEntity);
-        await status.insert({
-          id: 'main',
-          height: 10,
-          hash: '0x0a',
-          finalizedHeight: 8,
-          finalizedHash: '0x08',
-          bestHeight: 11,
-          bestHash: '0x0b',
-        });
-        const s = await status.findOneByOrFail({ id: 'main' });
-        expect(s.garCursor).toBe('0'); // column default, bigint as a string
-        expect(s.updatedAt).toBeInstanceOf(Date);
-        await status.update({ id: 'main' }, { garCursor: I64_MAX });
-        expect((await status.findOneByOrFail({ id: 'main' })).garCursor).toBe(I64_MAX);
-
-        const blocks = ds.getRepository(BlockEntity);
-        const block: Block = {
+        const block: Inserts['block'] = {
           height: 7,
           hash: '0x07',
-          parentHash: '0x06',
+          parent_hash: '0x06',
           timestamp: new Date('2026-11-21T10:00:00.123Z'),
-          specVersion: 73052,
-          indexedExtrinsics: 2,
-          indexedEvents: 5,
+          spec_version: 73052,
+          indexed_extrinsics: 2,
+          indexed_events: 5,
           final: false,
         };
-        await blocks.insert(block);
-        expect(await blocks.findOneByOrFail({ height: 7 })).toEqual(block);
-        await expect(blocks.insert({ ...block, height: 8 })).rejects.toMatchObject({
+        await insertRows(c, 'block', [block]);
+        expect(await one('block', 'height = 7')).toEqual(block);
+        await expect(insertRows(c, 'block', [{ ...block, height: 8 }])).rejects.toMatchObject({
           code: '23505', // block_hash_key
         });
 
-        const deposits = ds.getRepository(CustomerDepositEntity);
-        await deposits.insert([
-          { id: 'd1', customerId: 'c', clusterId: null, amount: U128_MAX, blockHeight: 7 },
-          { id: 'd2', customerId: 'c', clusterId: '0xc1', amount: U128_MAX, blockHeight: 7 },
+        await insertRows(c, 'customer_deposit', [
+          { id: 'd1', customer_id: 'c', cluster_id: null, amount: U128_MAX, block_height: 7 },
+          { id: 'd2', customer_id: 'c', cluster_id: '0xc1', amount: U128_MAX, block_height: 7 },
         ]);
-        expect(await deposits.findOneByOrFail({ id: 'd1' })).toEqual({
+        expect(await one('customer_deposit', `id = 'd1'`)).toEqual({
           id: 'd1',
-          customerId: 'c',
-          clusterId: null,
+          customer_id: 'c',
+          cluster_id: null,
           amount: U128_MAX,
-          blockHeight: 7,
+          block_height: 7,
         });
         // numeric arithmetic stays exact past 2^128.
-        const { total } = (await deposits
-          .createQueryBuilder('d')
-          .select('SUM(d.amount)', 'total')
-          .where('d.customerId = :c', { c: 'c' })
-          .getRawOne()) as { total: string };
+        const total = (
+          await c.query(
+            `SELECT SUM(amount)::text AS t FROM customer_deposit WHERE customer_id = 'c'`
+          )
+        ).rows[0].t;
         expect(total).toBe((2n * BigInt(U128_MAX)).toString());
         // numeric(39, 0) holds 39 digits and no more.
         await expect(
-          deposits.insert({
-            id: 'd3',
-            customerId: 'c',
-            clusterId: null,
-            amount: '1' + '0'.repeat(39),
-            blockHeight: 7,
-          })
+          insertRows(c, 'customer_deposit', [
+            {
+              id: 'd3',
+              customer_id: 'c',
+              cluster_id: null,
+              amount: '1' + '0'.repeat(39),
+              block_height: 7,
+            },
+          ])
         ).rejects.toMatchObject({ code: '22003' });
 
-        const buckets = ds.getRepository(BucketEntity);
-        await buckets.insert({
-          id: U64_MAX,
-          ownerId: 'o',
-          clusterId: 'c',
-          params: null,
-          blockHeight: 7,
-        });
-        expect((await buckets.findOneByOrFail({ id: U64_MAX })).id).toBe(U64_MAX);
+        await insertRows(c, 'bucket', [
+          { id: U64_MAX, owner_id: 'o', cluster_id: 'c', params: null, block_height: 7 },
+        ]);
+        expect((await one('bucket', `id = ${U64_MAX}`)).id).toBe(U64_MAX);
 
-        const grants = ds.getRepository(GarGrantEntity);
         const scope = { actions: ['read', 'write'], limits: { bytes: '1' + '0'.repeat(30) } };
-        await grants.insert({
-          seq: I64_MAX,
-          userId: 'u',
-          agentId: 'a',
-          payload: 'p',
-          signature: 's',
-          payloadHash: '0xaa',
-          createdAt: new Date(0),
-          expiresAt: null,
-          revoked: false,
-          scope,
-          url: 'https://gar.example/1',
-          parseCode: null,
-        });
-        const grant = await grants.findOneByOrFail({ seq: I64_MAX });
+        await insertRows(c, 'gar_grant', [
+          {
+            seq: I64_MAX,
+            user_id: 'u',
+            agent_id: 'a',
+            payload: 'p',
+            signature: 's',
+            payload_hash: '0xaa',
+            created_at: new Date(0),
+            expires_at: null,
+            revoked: false,
+            scope: JSON.stringify(scope),
+            url: 'https://gar.example/1',
+            parse_code: null,
+          },
+        ]);
+        const grant = await one('gar_grant', `seq = ${I64_MAX}`);
         expect(grant).toMatchObject({
           seq: I64_MAX,
           scope,
-          createdAt: new Date(0),
+          created_at: new Date(0),
           revoked: false,
         });
-        expect(grant.fetchedAt).toBeInstanceOf(Date);
+        expect(grant.fetched_at).toBeInstanceOf(Date); // @defaulted: the database fills it
 
         const raw = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
         const usage = {
@@ -357,128 +268,127 @@ describe.each(legs)('database on %s', (leg) => {
           nested: [1, null, { deep: true }],
           none: null,
         };
-        const records = ds.getRepository(ActivityRecordEntity);
-        await records.insert({
-          id: 'r1',
-          recordId: '0xr',
-          batchId: 'b1',
-          leafIndex: 0,
-          clusterId: 'c',
-          era: 3,
-          userId: null,
-          agentId: null,
-          customerId: 'c',
-          providerId: null,
-          nodeId: null,
-          timestamp: null,
-          cost: U128_MAX,
-          usage,
-          raw,
-          ok: true,
-          failed: 0,
-          blockHeight: 7,
-        });
-        const record = await records.findOneByOrFail({ id: 'r1' });
+        await insertRows(c, 'activity_record', [
+          {
+            id: 'r1',
+            record_id: '0xr',
+            batch_id: 'b1',
+            leaf_index: 0,
+            cluster_id: 'c',
+            era: 3,
+            user_id: null,
+            agent_id: null,
+            customer_id: 'c',
+            provider_id: null,
+            node_id: null,
+            timestamp: null,
+            cost: U128_MAX,
+            usage: JSON.stringify(usage),
+            raw,
+            ok: true,
+            failed: 0,
+            block_height: 7,
+            proof: null,
+            pending: 0,
+            links_height: null,
+            gar_cursor: I64_MAX,
+            gar_complete: true,
+          },
+        ]);
+        const record = await one('activity_record', `id = 'r1'`);
         expect(Buffer.isBuffer(record.raw)).toBe(true);
         expect(record.raw.equals(raw)).toBe(true);
         expect(record.usage).toEqual(usage);
-        expect(record.cost).toBe(U128_MAX);
-        expect(record.timestamp).toBeNull();
+        expect([record.cost, record.gar_cursor, record.timestamp]).toEqual([
+          U128_MAX,
+          I64_MAX,
+          null,
+        ]);
 
-        const remarks = ds.getRepository(RemarkEntity);
-        await remarks.insert([
+        const remark = {
+          block_height: 7,
+          extrinsic_id: null,
+          sender: null,
+          kind: null,
+          code: null,
+        };
+        await insertRows(c, 'remark', [
+          { ...remark, id: 'm1', event_index: 1, hash: '0x1', envelope: Buffer.alloc(0) },
+          { ...remark, id: 'm2', event_index: 2, hash: '0x2', envelope: null },
+        ]);
+        expect((await one('remark', `id = 'm1'`)).envelope).toEqual(Buffer.alloc(0));
+        expect((await one('remark', `id = 'm2'`)).envelope).toBeNull();
+
+        // jsonb keeps a top-level array and a string as JSON.
+        const entries = [{ account: '0x01', amount: U128_MAX }];
+        await insertRows(c, 'payout_batch', [
           {
-            id: 'm1',
-            blockHeight: 7,
-            eventIndex: 1,
-            extrinsicId: null,
-            sender: null,
-            hash: '0x1',
-            envelope: Buffer.alloc(0),
-            kind: null,
-            code: null,
-          },
-          {
-            id: 'm2',
-            blockHeight: 7,
-            eventIndex: 2,
-            extrinsicId: null,
-            sender: null,
-            hash: '0x2',
-            envelope: null,
-            kind: null,
-            code: null,
+            id: 'pb',
+            cluster_id: 'c',
+            era: 3,
+            side: 'payees',
+            batch_index: 0,
+            max_batch_index: 0,
+            entries: JSON.stringify(entries),
+            proof: JSON.stringify('leaf-only'),
+            extrinsic_id: 'x',
+            block_height: 7,
+            design: 'receipt',
           },
         ]);
-        expect((await remarks.findOneByOrFail({ id: 'm1' })).envelope).toEqual(Buffer.alloc(0));
-        expect((await remarks.findOneByOrFail({ id: 'm2' })).envelope).toBeNull();
-
-        // jsonb keeps a top-level array and a string as JSON (TypeORM serializes them).
-        const batches = ds.getRepository(PayoutBatchEntity);
-        const entries = [{ account: '0x01', amount: U128_MAX }];
-        await batches.insert({
-          id: 'pb',
-          clusterId: 'c',
-          era: 3,
-          side: 'payees',
-          batchIndex: 0,
-          maxBatchIndex: 0,
-          entries,
-          proof: 'leaf-only',
-          extrinsicId: 'x',
-          blockHeight: 7,
-        });
-        expect(await batches.findOneByOrFail({ id: 'pb' })).toMatchObject({
+        expect(await one('payout_batch', `id = 'pb'`)).toMatchObject({
           entries,
           proof: 'leaf-only',
         });
 
-        // bigserial ids come back as strings, composite keys find their row.
-        const checks = ds.getRepository(SentinelCheckEntity);
-        const check = {
-          batchId: null,
-          payloadHash: '0xp',
-          nodeUrl: 'http://n',
-          ok: false,
-          code: 'E',
-          latencyMs: 5,
-          facts: null,
-        };
-        const first = await checks.save({ ...check });
-        const second = await checks.save({ ...check });
-        expect([first.id, second.id]).toEqual(['1', '2']);
-        const lines = ds.getRepository(VerificationLineEntity);
-        const line = {
-          subjectKind: 'batch',
-          subjectId: 'b1',
+        const line: Inserts['verification_line'] = {
+          subject_kind: 'batch',
+          subject_id: 'b1',
+          seq: 0,
           step: 'root',
-          checkName: 'mmr',
+          check_name: 'mmr',
           ok: true,
           code: null,
           rule: 'R1',
           basis: 'chain',
-          facts: { leaves: 4 },
+          facts: JSON.stringify({ leaves: 4 }),
           source: null,
-          blockHeight: 7,
+          block_height: 7,
+          pending: false,
+          skipped: false,
         };
-        await lines.insert([
-          { ...line, seq: 0 },
+        await insertRows(c, 'verification_line', [
+          line,
           { ...line, seq: 1, ok: false, code: 'MISMATCH' },
         ]);
         expect(
-          await lines.findOneByOrFail({ subjectKind: 'batch', subjectId: 'b1', seq: 1 })
+          await one('verification_line', `subject_kind = 'batch' AND subject_id = 'b1' AND seq = 1`)
         ).toMatchObject({ ok: false, code: 'MISMATCH', facts: { leaves: 4 } });
 
-        // A transaction that throws leaves nothing behind.
+        // A row that leaves a column out, or puts null in a non-null one, is refused before
+        // anything is sent: a writer states every column.
+        const noCode: Partial<typeof line> = { ...line };
+        delete noCode.code;
         await expect(
-          ds.transaction(async (em) => {
-            await em.getRepository(BlockEntity).insert({ ...block, height: 9, hash: '0x09' });
-            throw new Error('abort');
-          })
-        ).rejects.toThrow('abort');
-        expect(await blocks.countBy({ height: 9 })).toBe(0);
+          insertRows(c, 'verification_line', [{ ...line, seq: 2 }, noCode as typeof line])
+        ).rejects.toThrow('insertRows(verification_line): row 1 has no value for code');
+        await expect(
+          insertRows(c, 'verification_line', [{ ...line, seq: 3, step: null as never }])
+        ).rejects.toThrow('row 0 has no value for step');
+        expect((await c.query(`SELECT count(*)::int AS n FROM verification_line`)).rows[0].n).toBe(
+          2
+        );
+
+        // A transaction that throws leaves nothing behind.
+        await c.query('BEGIN');
+        await insertRows(c, 'block', [{ ...block, height: 9, hash: '0x09' }]);
+        await c.query('ROLLBACK');
+        expect(
+          (await c.query(`SELECT count(*)::int AS n FROM block WHERE height = 9`)).rows[0].n
+        ).toBe(0);
       } finally {
-        await ds.destroy();
+        c.release();
+        await pool.end();
       }
     }));
 });
@@ -505,11 +415,11 @@ describe('embedded postgres', () => {
       expect(first.port).toBeGreaterThan(0);
       expect(first.url).toBe(`postgres://postgres@127.0.0.1:${first.port}/postgres`);
       await migrate(first.url);
-      const ds = await createDataSource(first.url).initialize();
-      await ds
-        .getRepository(CustomerDepositEntity)
-        .insert({ id: 'd', customerId: 'c', clusterId: null, amount: U128_MAX, blockHeight: 1 });
-      await ds.destroy();
+      await withClient(first.url, (c) =>
+        insertRows(c, 'customer_deposit', [
+          { id: 'd', customer_id: 'c', cluster_id: null, amount: U128_MAX, block_height: 1 },
+        ])
+      );
       await first.close();
       expect(await first.ping(500)).toBe(false);
       await first.close(); // idempotent
