@@ -158,51 +158,161 @@ export function eraStateOfPaidLine(paid: { readonly status: LineStatus } | undef
   return paid ? PAID_LINE_STATE[paid.status] : 'pending';
 }
 
+/** A receipt's key: an activity record's row id, or a record id (its first anchored copy). */
+export type ReceiptKey = { readonly id: string } | { readonly recordId: string };
+
+/** Longest key looked up (a longer one finds nothing). */
+const MAX_KEY = 512;
+
+const ACTIVITY_COLUMNS = `a.id, a.record_id, a.batch_id, a.cluster_id, a.era, a.customer_id,
+  a.provider_id, (SELECT d.record_format FROM dac_batch d WHERE d.id = a.batch_id) AS record_format`;
+
+/**
+ * `receiptSubjects` in SQL, over the rows of `a`: each (kind, id) once. The era's key is
+ * `<cluster id>-<era>` as the indexer writes it (an integer era as text, as in JavaScript).
+ */
+const SUBJECTS_SQL = `SELECT DISTINCT v.kind, v.id FROM a CROSS JOIN LATERAL (VALUES
+    ('links', a.id), ('record', a.id), ('anchor', a.batch_id),
+    ('settlement', CASE WHEN a.cluster_id IS NOT NULL AND a.era IS NOT NULL
+       THEN a.cluster_id || '-' || a.era || '-payers-' || coalesce(a.customer_id, '') END),
+    ('settlement', CASE WHEN a.cluster_id IS NOT NULL AND a.era IS NOT NULL
+       THEN a.cluster_id || '-' || a.era || '-payees-' || coalesce(a.provider_id, '') END),
+    ('era', CASE WHEN a.cluster_id IS NOT NULL AND a.era IS NOT NULL
+       THEN a.cluster_id || '-' || a.era END)
+  ) AS v(kind, id) WHERE v.id IS NOT NULL`;
+
+/**
+ * One statement for the receipts of the activity rows `a` finds: the rows themselves (`part` 0),
+ * then the stored lines of all their subjects, each subject's once (`part` 1), by subject and seq.
+ */
+function receiptsSql(activity: string): string {
+  return `WITH a AS MATERIALIZED (${activity}),
+    s AS (${SUBJECTS_SQL})
+  SELECT 0 AS part, a.id, a.record_id, a.batch_id, a.cluster_id, a.era, a.customer_id,
+         a.provider_id, a.record_format,
+         NULL::text AS subject_kind, NULL::text AS subject_id, NULL::int AS seq, NULL::text AS step,
+         NULL::text AS check_name, NULL::boolean AS ok, NULL::boolean AS pending,
+         NULL::boolean AS skipped, NULL::text AS code, NULL::text AS rule, NULL::text AS basis,
+         NULL::json AS facts, NULL::json AS source
+    FROM a
+  UNION ALL
+  SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         l.subject_kind, l.subject_id, l.seq, l.step, l.check_name, l.ok, l.pending, l.skipped,
+         l.code, l.rule, l.basis, l.facts, l.source
+    FROM s JOIN verification_line l ON l.subject_kind = s.kind AND l.subject_id = s.id
+  ORDER BY part, seq`;
+}
+
+/**
+ * The activity rows and the stored lines (by subject, in seq order) of the receipts of `keys`, all
+ * of one kind, in one statement. A record id finds its first anchored copy (by block height, then
+ * row id).
+ */
+async function readReceipts(
+  db: Queryable,
+  by: 'id' | 'recordId',
+  keys: readonly string[]
+): Promise<{ rows: ActivityRow[]; lines: Map<string, StoredLine[]> }> {
+  let activity: string;
+  let values: unknown[];
+  if (keys.length === 1) {
+    activity = `SELECT ${ACTIVITY_COLUMNS} FROM activity_record a
+      WHERE ${by === 'id' ? 'a.id' : 'a.record_id'} = $1 ORDER BY a.block_height, a.id LIMIT 1`;
+    values = [keys[0]];
+  } else if (by === 'id') {
+    activity = `SELECT ${ACTIVITY_COLUMNS} FROM activity_record a WHERE a.id = ANY($1::text[])`;
+    values = [keys];
+  } else {
+    activity = `SELECT DISTINCT ON (a.record_id) ${ACTIVITY_COLUMNS} FROM activity_record a
+      WHERE a.record_id = ANY($1::text[]) ORDER BY a.record_id, a.block_height, a.id`;
+    values = [keys];
+  }
+  const result = (await db.query(receiptsSql(activity), values)).rows as unknown as Array<
+    ActivityRow & StoredLine & { part: number }
+  >;
+  const rows: ActivityRow[] = [];
+  const lines = new Map<string, StoredLine[]>();
+  for (const x of result) {
+    if (Number(x.part) === 0) {
+      rows.push(x);
+      continue;
+    }
+    const k = `${x.subject_kind}|${x.subject_id}`;
+    let list = lines.get(k);
+    if (!list) lines.set(k, (list = []));
+    list.push(x);
+  }
+  return { rows, lines };
+}
+
 /** Finds the activity record by its row id or its record id (the first anchored copy). */
 export async function loadReceipt(
   db: Queryable,
   by: { id?: string | null; recordId?: string | null }
 ): Promise<ReceiptOut | null> {
-  const byId = typeof by.id === 'string';
-  const key = byId ? by.id : by.recordId;
-  if (typeof key !== 'string' || key.length > 512) return null;
-  // Only what finds the subjects: the record's bytes, the activity row and the copy count are
-  // read by their own resolvers when a query asks for them.
-  const r = (
-    await db.query(
-      `SELECT a.id, a.record_id, a.batch_id, a.cluster_id, a.era, a.customer_id, a.provider_id,
-              (SELECT d.record_format FROM dac_batch d WHERE d.id = a.batch_id) AS record_format
-         FROM activity_record a WHERE ${byId ? 'a.id' : 'a.record_id'} = $1
-        ORDER BY a.block_height, a.id LIMIT 1`,
-      [key]
-    )
-  ).rows[0] as unknown as ActivityRow | undefined;
-  if (!r) return null;
-  const subjects = receiptSubjects(r);
-  const cond = subjects.map(
-    (_, i) => `(subject_kind = $${2 * i + 1} AND subject_id = $${2 * i + 2})`
-  );
-  const stored = (
-    await db.query(
-      `SELECT subject_kind, subject_id, seq, step, check_name, ok, pending, skipped, code, rule,
-              basis, facts, source
-         FROM verification_line WHERE ${cond.join(' OR ')} ORDER BY seq`,
-      subjects.flat()
-    )
-  ).rows as unknown as StoredLine[];
-  const bySubject = new Map<string, Line[]>();
-  for (const l of stored) {
-    const k = `${l.subject_kind}|${l.subject_id}`;
-    let list = bySubject.get(k);
-    if (!list) bySubject.set(k, (list = []));
-    list.push(asLine(l));
+  const key: ReceiptKey | null =
+    typeof by.id === 'string'
+      ? { id: by.id }
+      : typeof by.recordId === 'string'
+        ? { recordId: by.recordId }
+        : null;
+  if (key === null) return null;
+  return (await loadReceipts(db, [key]))[0] ?? null;
+}
+
+/**
+ * The receipts of `keys` (null where a key finds no record), in their order: one statement per
+ * kind of key (row ids, record ids) for the whole list, however long. The lines of a subject
+ * several records share (their era, a settlement) are read and converted once.
+ */
+export async function loadReceipts(
+  db: Queryable,
+  keys: readonly ReceiptKey[]
+): Promise<Array<ReceiptOut | null>> {
+  const wanted = { id: new Set<string>(), recordId: new Set<string>() };
+  for (const k of keys) {
+    const [by, v] = 'id' in k ? (['id', k.id] as const) : (['recordId', k.recordId] as const);
+    if (typeof v === 'string' && v.length <= MAX_KEY) wanted[by].add(v);
   }
+  const found = { id: new Map<string, ActivityRow>(), recordId: new Map<string, ActivityRow>() };
+  const stored = new Map<string, StoredLine[]>();
+  await Promise.all(
+    (['id', 'recordId'] as const).map(async (by) => {
+      if (wanted[by].size === 0) return;
+      const r = await readReceipts(db, by, [...wanted[by]]);
+      for (const row of r.rows) found[by].set(by === 'id' ? row.id : row.record_id, row);
+      for (const [k, v] of r.lines) stored.set(k, v);
+    })
+  );
+  const converted = new Map<string, Line[]>();
+  const linesOf = (k: string): Line[] | undefined => {
+    let have = converted.get(k);
+    if (have === undefined) {
+      const s = stored.get(k);
+      if (s === undefined) return undefined;
+      converted.set(k, (have = s.map(asLine)));
+    }
+    return have;
+  };
+  const built = new Map<ActivityRow, ReceiptOut>();
+  return keys.map((k) => {
+    const row = 'id' in k ? found.id.get(k.id) : found.recordId.get(k.recordId);
+    if (!row) return null;
+    let out = built.get(row);
+    if (!out) built.set(row, (out = assembleReceipt(row, linesOf)));
+    return out;
+  });
+}
+
+/** A receipt from its activity row and its subjects' stored lines (`kind|id` to lines). */
+function assembleReceipt(r: ActivityRow, linesOf: (k: string) => Line[] | undefined): ReceiptOut {
+  const subjects = receiptSubjects(r);
   const eraId = r.cluster_id !== null && r.era !== null ? `${r.cluster_id}-${r.era}` : null;
-  const eraLines = eraId ? (bySubject.get(`era|${eraId}`) ?? []) : [];
+  const eraLines = eraId ? (linesOf(`era|${eraId}`) ?? []) : [];
   const outcome = eraOutcomeOf(eraLines);
   const tagged: Array<{ kind: SubjectKind; id: string; lines: Line[] }> = subjects.map(
     ([kind, id]) => {
-      const have = bySubject.get(`${kind}|${id}`);
+      const have = linesOf(`${kind}|${id}`);
       if (kind === 'settlement' && (!have || outcome.state !== 'paid')) {
         const side = id.includes('-payers-') ? 'payers' : 'payees';
         const account = side === 'payers' ? r.customer_id : r.provider_id;
@@ -262,6 +372,55 @@ export async function loadReceipt(
     ],
     lines,
   };
+}
+
+/**
+ * The request's receipt loader (one per request and kind of key, in `ctx.loaders`): every
+ * `receipt` a resolver asks for in the same tick (a page of records, aliases) is read with one
+ * statement (`loadReceipts`), and a key asked twice is read once.
+ */
+export function receiptLoader(
+  loaders: Map<string, unknown>,
+  db: Queryable
+): (key: ReceiptKey) => Promise<ReceiptOut | null> {
+  let load = loaders.get('receipt') as
+    ((key: ReceiptKey) => Promise<ReceiptOut | null>) | undefined;
+  if (load) return load;
+  let pending: Array<{
+    key: ReceiptKey;
+    resolve: (r: ReceiptOut | null) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  const memo = new Map<string, Promise<ReceiptOut | null>>();
+  const flush = async (): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    try {
+      const out = await loadReceipts(
+        db,
+        batch.map((b) => b.key)
+      );
+      batch.forEach((b, i) => b.resolve(out[i] ?? null));
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
+  };
+  load = (key) => {
+    const k = 'id' in key ? `id|${key.id}` : `recordId|${key.recordId}`;
+    let p = memo.get(k);
+    if (!p) {
+      p = new Promise<ReceiptOut | null>((resolve, reject) => {
+        pending.push({ key, resolve, reject });
+        // After the resolvers of this tick (a list's items) have asked, as RelationLoader does.
+        if (pending.length === 1)
+          void Promise.resolve().then(() => process.nextTick(() => void flush()));
+      });
+      memo.set(k, p);
+    }
+    return p;
+  };
+  loaders.set('receipt', load);
+  return load;
 }
 
 /** The record as the batch carries it: its JSON, or its text when the bytes are not JSON. */

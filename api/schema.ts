@@ -10,7 +10,7 @@ import { byId, entityResolvers } from './entities.ts';
 import { ApiError } from './errors.ts';
 import type { LiveFeed, ReceiptEvent } from './live.ts';
 import { type Model, derivedSdl, withListArguments } from './model.ts';
-import { countCopies, loadReceipt, loadRecordObject, reasonOf, statusOf } from './receipt.ts';
+import { countCopies, loadRecordObject, reasonOf, receiptLoader, statusOf } from './receipt.ts';
 import { SCALARS } from './scalars.ts';
 import {
   activityStats,
@@ -50,8 +50,9 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
       ...generated.types,
       ActivityRecord: {
         ...generated.types.ActivityRecord,
+        // Batched: a page of records reads its receipts with one statement.
         receipt: (row: Row, _a: Args, ctx: ApiContext) =>
-          loadReceipt(ctx.db, { id: String(row.id) }),
+          receiptLoader(ctx.loaders, ctx.db)({ id: String(row.id) }),
       },
       AttestationRound: {
         ...generated.types.AttestationRound,
@@ -87,10 +88,13 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
       Query: {
         ...generated.Query,
         receipt: (_p: unknown, args: Args, ctx: ApiContext) => {
-          const by = { id: args.id as string | null, recordId: args.recordId as string | null };
-          if (typeof by.id !== 'string' && typeof by.recordId !== 'string')
+          const { id, recordId } = args;
+          if (typeof id !== 'string' && typeof recordId !== 'string')
             throw new ApiError('BAD_USER_INPUT', 'receipt needs recordId or id');
-          return loadReceipt(ctx.db, by);
+          return receiptLoader(
+            ctx.loaders,
+            ctx.db
+          )(typeof id === 'string' ? { id } : { recordId: recordId as string });
         },
         _meta: (_p: unknown, _a: Args, ctx: ApiContext) => meta(ctx),
         squidStatus: (_p: unknown, _a: Args, ctx: ApiContext) => squidStatus(ctx),

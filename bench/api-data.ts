@@ -15,8 +15,8 @@
  *    - `activity_record`: `record_id` and `batch_id` get the suffix `~k`, and the id stays
  *      `<batch id>:<leaf index>` (`8-3:0` becomes `8-3~k:0`); `dac_batch` (id and `remark_id`
  *      suffixed) and the batches' `remark` rows (id suffixed);
- *    - `verification_subject` and `verification_line`: subject ids rewritten per kind (`record`:
- *      the copied activity id; `anchor`, `batch`: the copied batch id; `era` `<cluster>-<era>` and
+ *    - `verification_subject` and `verification_line`: subject ids rewritten per kind (`record`,
+ *      `links`: the copied activity id; `anchor`, `batch`: the copied batch id; `era` `<cluster>-<era>` and
  *      `settlement` `<cluster>-<era>-<side>-<account>`: the era shifted);
  *    - `era_payout` and `attestation_round` (id `<cluster>-<era>` shifted), `attestation_vote`,
  *      `payout_batch`, `payout_line` (era shifted). Their ids are event ids `<block>-<index>…`,
@@ -47,10 +47,11 @@ export const API_DATABASE = 'proofroom_bench_api';
 
 /** How the database is built; a change to it (or to the replication SQL: bump `version`) rebuilds. */
 export const RECIPE = {
-  version: 1,
+  version: 2,
   seed: 'bench-api',
   seedRecords: 20_000,
-  eras: 2,
+  /** At least 3: the `era-not-paid` fault needs a later era that is paid instead. */
+  eras: 3,
   recordsPerBatch: 100,
   faults: [...DEVNET_FAULTS],
   records: 1_000_000,
@@ -345,6 +346,7 @@ const activityId = (col: string): string =>
 /** A verification subject's id in copy k; an unknown kind gives NULL, which NOT NULL refuses. */
 const subjectId = (kind: string, id: string, e: number): string => `CASE s.${kind}
     WHEN 'record' THEN ${activityId(`s.${id}`)}
+    WHEN 'links' THEN ${activityId(`s.${id}`)}
     WHEN 'anchor' THEN s.${id} || '~' || k
     WHEN 'batch' THEN s.${id} || '~' || k
     WHEN 'era' THEN ${eraKey(id, e)}

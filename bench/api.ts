@@ -13,7 +13,9 @@
  *      uniformly from all records in the database (one per request, via `setupRequest`);
  *   c. GraphQL `activityRecords(where: { customerId_eq, era_eq }, orderBy: timestamp_DESC,
  *      limit: 20)` for a random (customer, era) pair among those that exist;
- *   d. REST `GET /v1/receipts/<record id>`, the portable bundle (not a target).
+ *   d. GraphQL `activityRecords(…, limit: 20)` as in c, each record with its `receipt` (ok, counts,
+ *      lines): a page of receipts, which the API loads in one batch (not a target);
+ *   e. REST `GET /v1/receipts/<record id>`, the portable bundle (not a target).
  *   Latency is every response's time as autocannon measures it (from the write of the request to
  *   the end of the response), collected from its `response` events; requests/s is responses over
  *   autocannon's duration. Errors are autocannon's (connection errors, timeouts), non-2xx
@@ -40,6 +42,15 @@
  *   alone, no encoding and no HTTP.
  *
  * Run alone: `node --import tsx bench/api.ts [--rebuild]` or `npm run bench api [-- --rebuild]`.
+ * Options (this suite's own, read from the command line):
+ * - `--only=KEYS` (or `--only KEYS` when this file runs alone): run only these load scenarios,
+ *   a comma-separated list of `receipt`, `list`, `list-receipts`, `bundle`, and `export` for the
+ *   exports; the baseline always runs first (every ratio is against it). Default: everything.
+ * - `--api-root=DIR`: run the API of another checkout of this repository (its
+ *   `cli/proofroom.mjs`, e.g. a `git worktree` of an older revision with node_modules linked in),
+ *   against the same database and with this bench: before/after figures of one change.
+ * - `--rounds=N`: run the chosen load scenarios N times in turn on one API process (default 1), to
+ *   see how much the figures vary from one run to the next.
  */
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -86,7 +97,31 @@ const TARGET_RPS = 1000;
 const TARGET_EXPORT_RSS = 200e6;
 const START_TIMEOUT_MS = 60_000;
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+/** `--name=value`, or `--name value` (the latter only when this file runs alone). */
+function option(name: string): string | undefined {
+  const args = process.argv;
+  const eq = args.find((a) => a.startsWith(`--${name}=`));
+  if (eq !== undefined) return eq.slice(name.length + 3);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const SCENARIO_KEYS = ['receipt', 'list', 'list-receipts', 'bundle'] as const;
+/** The load scenarios to run (the baseline always runs) and whether to run the exports. */
+const ONLY: { readonly scenarios: ReadonlySet<string>; readonly exports: boolean } = (() => {
+  const raw = option('only');
+  if (raw === undefined) return { scenarios: new Set(SCENARIO_KEYS), exports: true };
+  const keys = raw.split(',').map((k) => k.trim());
+  for (const k of keys)
+    if (k !== 'export' && k !== 'baseline' && !(SCENARIO_KEYS as readonly string[]).includes(k))
+      throw new RangeError(`--only: ${k} is not one of ${[...SCENARIO_KEYS, 'export'].join(', ')}`);
+  return { scenarios: new Set(keys), exports: keys.includes('export') };
+})();
+const ROUNDS = Number(option('rounds') ?? 1);
+if (!Number.isSafeInteger(ROUNDS) || ROUNDS < 1)
+  throw new RangeError('--rounds must be a positive integer');
+
+const root = option('api-root') ?? fileURLToPath(new URL('..', import.meta.url));
 const MiB = 2 ** 20;
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -183,6 +218,7 @@ interface Call {
 }
 
 interface Scenario {
+  readonly key: 'baseline' | (typeof SCENARIO_KEYS)[number];
   readonly name: string;
   readonly method: 'GET' | 'POST';
   readonly next: () => Call;
@@ -212,10 +248,13 @@ const RECEIPT_QUERY =
   'query ($r: String!) { receipt(recordId: $r) { recordId ok passed failed pending lines { step check ok code reason rule basis facts source { block eventIndex extrinsic url } } } }';
 const LIST_QUERY =
   'query ($c: String!, $e: Int!) { activityRecords(where: { customerId_eq: $c, era_eq: $e }, orderBy: timestamp_DESC, limit: 20) { id recordId ok cost timestamp } }';
+const LIST_RECEIPTS_QUERY =
+  'query ($c: String!, $e: Int!) { activityRecords(where: { customerId_eq: $c, era_eq: $e }, orderBy: timestamp_DESC, limit: 20) { id recordId receipt { id ok status passed failed pending skipped lines { step check status code } } } }';
 
 function scenarios(ids: readonly string[], pairs: ReadonlyArray<[string, number]>): Scenario[] {
   return [
     {
+      key: 'baseline',
       name: 'GraphQL squidStatus (baseline)',
       method: 'POST',
       next: () =>
@@ -224,6 +263,7 @@ function scenarios(ids: readonly string[], pairs: ReadonlyArray<[string, number]
         ),
     },
     {
+      key: 'receipt',
       name: 'GraphQL receipt(recordId) with its lines',
       method: 'POST',
       next: () => {
@@ -241,6 +281,7 @@ function scenarios(ids: readonly string[], pairs: ReadonlyArray<[string, number]
       },
     },
     {
+      key: 'list',
       name: 'GraphQL activityRecords(customer, era), 20 by time',
       method: 'POST',
       next: () => {
@@ -253,6 +294,29 @@ function scenarios(ids: readonly string[], pairs: ReadonlyArray<[string, number]
       },
     },
     {
+      key: 'list-receipts',
+      name: 'GraphQL activityRecords(customer, era), 20 by time, each with its receipt',
+      method: 'POST',
+      next: () => {
+        const [c, e] = pick(pairs);
+        return graphql(
+          LIST_RECEIPTS_QUERY,
+          { c, e },
+          (d: {
+            activityRecords?: Array<{ id?: string; receipt?: { id?: string; lines?: unknown[] } }>;
+          }) =>
+            !Array.isArray(d?.activityRecords) || d.activityRecords.length === 0
+              ? `customer ${c} era ${e}: no records`
+              : d.activityRecords.every(
+                    (r) => r.receipt?.id === r.id && (r.receipt?.lines?.length ?? 0) > 0
+                  )
+                ? null
+                : `customer ${c} era ${e}: a record without its receipt`
+        );
+      },
+    },
+    {
+      key: 'bundle',
       name: 'REST GET /v1/receipts/:id (bundle)',
       method: 'GET',
       next: () => {
@@ -713,14 +777,20 @@ export async function run(report: Reporter): Promise<void> {
   let targets: Figure[] = [];
   // Load scenarios, on one API process.
   await withApi(db.url, report, 'load scenarios', async (api) => {
-    const list = scenarios(ids, pairs);
-    let base: { name: string; run: LoadRun } | null = null;
+    const list = scenarios(ids, pairs).filter(
+      (s) => s.key === 'baseline' || ONLY.scenarios.has(s.key)
+    );
     let receipt: LoadRun | null = null;
-    for (const s of list) {
-      const r = await load(api, s, db.url);
-      reportLoad(report, s.name, r, base);
-      if (!base) base = { name: s.name, run: r };
-      if (s === list[1]) receipt = r;
+    for (let round = 1; round <= ROUNDS; round++) {
+      let base: { name: string; run: LoadRun } | null = null;
+      const tag = ROUNDS > 1 ? ` [round ${round}/${ROUNDS}]` : '';
+      for (const s of list) {
+        const r = await load(api, s, db.url);
+        reportLoad(report, s.name + tag, r, base);
+        if (!base) base = { name: s.name + tag, run: r };
+        // The targets are judged on the last round's receipt run.
+        if (s.key === 'receipt') receipt = r;
+      }
     }
     if (receipt) {
       const rps = receipt.responses / receipt.durationS;
@@ -742,6 +812,10 @@ export async function run(report: Reporter): Promise<void> {
     }
   });
 
+  if (!ONLY.exports) {
+    for (const t of targets) report(t);
+    return;
+  }
   // Each export on a fresh API process: its memory is the export's, not what came before.
   const columns = await withClient(db.url, async (cc) =>
     (
