@@ -9,121 +9,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { type Devnet, startDevnet } from '../devnet/devnet.ts';
+import { startDevnet } from '../devnet/devnet.ts';
 import { identity } from '../devnet/keys.ts';
-import { loadReceipt } from '../api/receipt.ts';
-import { ManifestIndex } from '../devnet/manifest.ts';
 import { DEVNET_FAULTS } from '../devnet/scenario.ts';
 import { type NodeFault, startStorageNodes } from '../devnet/storage-node.ts';
-import { Supervisor } from '../indexer/supervisor.ts';
 import { toHex, utf8 } from '../verifier/bytes.ts';
 import { ENVELOPE_MAGIC, encodeEnvelope } from '../verifier/envelope.ts';
 import { blake2b256 } from '../verifier/hash.ts';
+import { databaseLegs } from './helpers/databases.ts';
 import {
-  type Leg,
-  type TestDatabase,
-  createTestDatabase,
-  databaseLegs,
-} from './helpers/databases.ts';
+  client,
+  database,
+  defer,
+  dump,
+  manifestProblems,
+  runCleanups,
+  supervise,
+  waitForHead,
+} from './helpers/indexer.ts';
 
 const legs = await databaseLegs();
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-});
-
-async function database(leg: Leg): Promise<TestDatabase> {
-  const db = await createTestDatabase(leg);
-  cleanups.push(() => db.drop());
-  return db;
-}
-
-function supervise(dn: Devnet, url: string, extra: NodeJS.ProcessEnv = {}, storage?: string[]) {
-  let stderr = '';
-  const sup = new Supervisor({
-    env: {
-      ...process.env,
-      PROOFROOM_RPC_URL: dn.rpcUrl,
-      DATABASE_URL: url,
-      PROOFROOM_GAR_URL: dn.garUrl,
-      PROOFROOM_STORAGE_URLS: (storage ?? dn.storageUrls).join(','),
-      PROOFROOM_HEAD_POLL_MS: '100',
-      PROOFROOM_THREADS: '2',
-      ...extra,
-    },
-    stdio: 'pipe',
-    minBackoffMs: 100,
-    onStart: (child) => child.stderr?.on('data', (d: Buffer) => (stderr += d.toString())),
-  });
-  sup.start();
-  cleanups.push(() => sup.stop(2000));
-  return { sup, stderr: () => stderr };
-}
-
-async function client(url: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  cleanups.push(() => c.end());
-  return c;
-}
-
-/** Waits until the indexer's status is at `hash` (the devnet's best head). */
-async function waitForHead(url: string, hash: () => string, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    for (;;) {
-      const r = await c
-        .query(`SELECT hash FROM indexer_status WHERE id = 'main'`)
-        .catch(() => ({ rows: [] as Array<{ hash: string }> }));
-      if (r.rows[0]?.hash === hash()) return;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`indexer did not reach ${hash()}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  } finally {
-    await c.end();
-  }
-}
-
-/** Every receipt as the API assembles it from the stored subjects, compared with the manifest. */
-async function manifestProblems(
-  c: pg.Client,
-  dn: Devnet
-): Promise<{ records: number; problems: string[] }> {
-  const recs = (await c.query(`SELECT id, record_id FROM activity_record`)).rows;
-  const index = new ManifestIndex(dn.manifest);
-  const problems: string[] = [];
-  for (const r of recs) {
-    const receipt = await loadReceipt(c, { id: r.id });
-    if (!receipt) {
-      problems.push(`${r.record_id}: no receipt`);
-      continue;
-    }
-    problems.push(...index.diff(r.record_id, receipt.lines));
-  }
-  return { records: recs.length, problems };
-}
-
-/** Every table's rows in key order, without the columns that record wall-clock time. */
-async function dump(c: pg.Client): Promise<Record<string, unknown[]>> {
-  const tables = (
-    await c.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
-        AND table_name NOT IN ('migrations', 'typeorm_metadata') ORDER BY table_name`
-    )
-  ).rows.map((r) => r.table_name as string);
-  const out: Record<string, unknown[]> = {};
-  for (const t of tables) {
-    const rows = (await c.query(`SELECT * FROM "${t}"`)).rows.map((r) => {
-      for (const k of ['verified_at', 'fetched_at', 'updated_at', 'checked_at']) delete r[k];
-      return JSON.stringify(r, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v));
-    });
-    out[t] = rows.sort();
-  }
-  return out;
-}
+afterEach(runCleanups);
 
 describe.each(legs)('indexer on %s', (leg) => {
   it('indexes the fault scenario to exactly the manifest, across the reorg', async () => {
@@ -134,7 +40,7 @@ describe.each(legs)('indexer on %s', (leg) => {
       recordsPerBatch: 10,
       faults: [...DEVNET_FAULTS],
     });
-    cleanups.push(() => dn.close());
+    defer(() => dn.close());
     const db = await database(leg);
     const run = supervise(dn, db.url, { PROOFROOM_METRICS_PORT: '0' });
     const c = await client(db.url);
@@ -249,7 +155,7 @@ describe.each(legs)('indexer on %s', (leg) => {
   it('recovers from kill -9 mid-batch with the same final state as an uninterrupted run', async () => {
     const opts = { seed: 'crash-test', records: 600, eras: 2, recordsPerBatch: 10, slowNodeMs: 30 };
     const dn = await startDevnet(opts);
-    cleanups.push(() => dn.close());
+    defer(() => dn.close());
     dn.settle();
     const calm = await database(leg);
     supervise(dn, calm.url, {}, [dn.storageUrls[0]!]);
@@ -279,11 +185,11 @@ describe.each(legs)('indexer on %s', (leg) => {
     expect(Object.keys(b)).toEqual(Object.keys(a));
     for (const t of Object.keys(a)) expect({ t, rows: b[t] }).toEqual({ t, rows: a[t] });
     expect(a.activity_record!.length).toBe(600);
-  });
+  }, 180_000);
 
   it('resumes after a stop at the head, with unfinalized blocks above its last final one', async () => {
     const dn = await startDevnet({ seed: 'resume-hot', records: 60, eras: 1, recordsPerBatch: 10 });
-    cleanups.push(() => dn.close());
+    defer(() => dn.close());
     dn.settle();
     const db = await database(leg);
     const first = supervise(dn, db.url);
@@ -330,7 +236,7 @@ describe.each(legs)('indexer on %s', (leg) => {
       eras: 1,
       recordsPerBatch: 10,
     });
-    cleanups.push(() => dn.close());
+    defer(() => dn.close());
     dn.settle();
     // Storage nodes of our own over the scenario's payloads: batch 0 tampered everywhere, batch 1
     // missing everywhere, batch 2 oversized (a node serving far more bytes than the limit).
@@ -343,11 +249,11 @@ describe.each(legs)('indexer on %s', (leg) => {
       tampered,
       tampered,
     ]);
-    cleanups.push(() => nodes.close());
+    defer(() => nodes.close());
     // And a node that answers every request with far more bytes than the indexer accepts.
     const huge = createServer((_req, res) => res.end(Buffer.alloc(300_000)));
     await new Promise<void>((r) => huge.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => huge.close(r)));
+    defer(() => new Promise((r) => huge.close(r)));
     const hugeUrl = `http://127.0.0.1:${(huge.address() as AddressInfo).port}`;
     // A block of hostile remarks after the tip: an unknown envelope version, garbage after the
     // magic, a hash that does not match, and a batch whose payload nobody has.

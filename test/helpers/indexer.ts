@@ -1,0 +1,148 @@
+/**
+ * Helpers of the end-to-end indexer tests (test/indexer.test.ts, test/indexer-catchup.test.ts):
+ * a database per test, the real indexer as a supervised child process, a wait for the head, a
+ * dump of every table and the receipts compared with the devnet's manifest. What a helper opens
+ * is closed after the test when the file runs the cleanups after each test:
+ *
+ *     afterEach(runCleanups);
+ *     const dn = await startDevnet({ … });
+ *     defer(() => dn.close());
+ *     const db = await database(leg);
+ *     const run = supervise(dn, db.url);
+ */
+import pg from 'pg';
+import type { Devnet } from '../../devnet/devnet.ts';
+import { loadReceipts } from '../../api/receipt.ts';
+import { ManifestIndex } from '../../devnet/manifest.ts';
+import { Supervisor } from '../../indexer/supervisor.ts';
+import { type Leg, type TestDatabase, createTestDatabase } from './databases.ts';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+
+/** Runs `fn` at the next `runCleanups()` (after the test), in reverse order of registration. */
+export function defer(fn: () => Promise<unknown>): void {
+  cleanups.push(fn);
+}
+
+/** Runs the deferred cleanups, newest first; their errors are ignored. Use as `afterEach`. */
+export async function runCleanups(): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+}
+
+/** An empty database of this test's own on `leg`, dropped after the test. */
+export async function database(leg: Leg): Promise<TestDatabase> {
+  const db = await createTestDatabase(leg);
+  defer(() => db.drop());
+  return db;
+}
+
+/**
+ * The real indexer on the devnet into `url`, supervised (restarted 100 ms after it dies), stopped
+ * after the test. `storage` replaces the devnet's storage nodes.
+ */
+export function supervise(
+  dn: Devnet,
+  url: string,
+  extra: NodeJS.ProcessEnv = {},
+  storage?: readonly string[]
+): { sup: Supervisor; stderr: () => string } {
+  let stderr = '';
+  const sup = new Supervisor({
+    env: {
+      ...process.env,
+      PROOFROOM_RPC_URL: dn.rpcUrl,
+      DATABASE_URL: url,
+      PROOFROOM_GAR_URL: dn.garUrl,
+      PROOFROOM_STORAGE_URLS: (storage ?? dn.storageUrls).join(','),
+      PROOFROOM_HEAD_POLL_MS: '100',
+      PROOFROOM_THREADS: '2',
+      ...extra,
+    },
+    stdio: 'pipe',
+    minBackoffMs: 100,
+    onStart: (child) => child.stderr?.on('data', (d: Buffer) => (stderr += d.toString())),
+  });
+  sup.start();
+  defer(() => sup.stop(2000));
+  return { sup, stderr: () => stderr };
+}
+
+/** A connected client, closed after the test. */
+export async function client(url: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  defer(() => c.end());
+  return c;
+}
+
+/** Waits until the indexer's status is at `hash` (the devnet's best head). */
+export async function waitForHead(
+  url: string,
+  hash: () => string,
+  timeoutMs = 60_000
+): Promise<void> {
+  const t0 = Date.now();
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (;;) {
+      const r = await c
+        .query(`SELECT hash FROM indexer_status WHERE id = 'main'`)
+        .catch(() => ({ rows: [] as Array<{ hash: string }> }));
+      if (r.rows[0]?.hash === hash()) return;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`indexer did not reach ${hash()}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * Every receipt as the API assembles it from the stored subjects, compared with the manifest. The
+ * receipts are read as the API reads a list of them (`loadReceipts`), a thousand at a time.
+ */
+export async function manifestProblems(
+  c: pg.Client,
+  dn: Devnet
+): Promise<{ records: number; problems: string[] }> {
+  const recs = (
+    await c.query<{ id: string; record_id: string }>(
+      `SELECT id, record_id FROM activity_record ORDER BY id`
+    )
+  ).rows;
+  const index = new ManifestIndex(dn.manifest);
+  const problems: string[] = [];
+  for (let i = 0; i < recs.length; i += 1000) {
+    const chunk = recs.slice(i, i + 1000);
+    const receipts = await loadReceipts(
+      c,
+      chunk.map((r) => ({ id: r.id }))
+    );
+    chunk.forEach((r, k) => {
+      const receipt = receipts[k];
+      if (!receipt) problems.push(`${r.record_id}: no receipt`);
+      else problems.push(...index.diff(r.record_id, receipt.lines));
+    });
+  }
+  return { records: recs.length, problems };
+}
+
+/** Every table's rows in key order, without the columns that record wall-clock time. */
+export async function dump(c: pg.Client): Promise<Record<string, unknown[]>> {
+  const tables = (
+    await c.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
+        AND table_name NOT IN ('migrations', 'typeorm_metadata') ORDER BY table_name`
+    )
+  ).rows.map((r) => r.table_name as string);
+  const out: Record<string, unknown[]> = {};
+  for (const t of tables) {
+    const rows = (await c.query(`SELECT * FROM "${t}"`)).rows.map((r) => {
+      for (const k of ['verified_at', 'fetched_at', 'updated_at', 'checked_at']) delete r[k];
+      return JSON.stringify(r, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v));
+    });
+    out[t] = rows.sort();
+  }
+  return out;
+}
