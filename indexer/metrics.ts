@@ -6,7 +6,7 @@
  * @module
  */
 import { createServer, type Server } from 'node:http';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Ingest } from './mapping.ts';
 
 export class Metrics {
@@ -60,6 +60,23 @@ export class Metrics {
     labelNames: ['stage'],
     registers: [this.registry],
   });
+  private readonly transaction = new Histogram({
+    name: 'proofroom_indexer_write_transaction_seconds',
+    help: 'Duration of each write transaction, BEGIN to COMMIT: on the embedded database no other connection runs a statement meanwhile',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly phases = new Counter({
+    name: 'proofroom_indexer_write_phase_seconds_total',
+    help: 'Seconds inside write transactions per phase: rollback, rows (the batch rows), finalize, anchors, links, eras, hot (hot blocks), status',
+    labelNames: ['phase'],
+    registers: [this.registry],
+  });
+  /** A write transaction's duration and the seconds of each of its phases. */
+  writeTransaction(seconds: number, phases: ReadonlyMap<string, number>): void {
+    this.transaction.observe(seconds);
+    for (const [phase, s] of phases) this.phases.inc({ phase }, s);
+  }
   time(stage: string, seconds: number): void {
     this.seconds.inc({ stage }, seconds);
   }

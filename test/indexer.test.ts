@@ -149,6 +149,8 @@ describe.each(legs)('indexer on %s', (leg) => {
     const text = await (await fetch(m![1]!)).text();
     expect(text).toMatch(/proofroom_indexer_height\{kind="indexed"\} \d+/);
     expect(text).toMatch(/proofroom_indexer_records_verified_total\{result="failed"\} [1-9]/);
+    expect(text).toMatch(/proofroom_indexer_write_transaction_seconds_count [1-9]/);
+    expect(text).toMatch(/proofroom_indexer_write_phase_seconds_total\{phase="eras"\} [0-9.e-]+/);
     expect(text).toContain('sqd_processor_last_block');
   });
 
