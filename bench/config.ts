@@ -13,6 +13,8 @@
  * - `--trials N` and `--sim-trials N` (`npm run bench -- sentinel --trials 200`; also `--trials=N`,
  *   or `npm_config_trials` / `npm_config_sim_trials` when npm takes the flag): the sentinel suite's
  *   detection trials (sentinel rounds per sample rule) and its pure drawSample simulation.
+ * - `--records N` (`npm run bench readers -- --records 5000`, or `npm_config_records`): the
+ *   readers suite's devnet size (default 30,000).
  */
 export const BENCH_BIG: boolean =
   process.argv.includes('--big') ||
@@ -25,7 +27,7 @@ export const BENCH_REBUILD: boolean =
   process.env.npm_config_rebuild === 'true';
 
 /** Flags followed by a value (`--trials 60`): run.ts does not take the value for a suite name. */
-export const VALUE_FLAGS: readonly string[] = ['--trials', '--sim-trials'];
+export const VALUE_FLAGS: readonly string[] = ['--trials', '--sim-trials', '--records'];
 
 /** A positive integer from `--name N`, `--name=N` or npm's `npm_config_<name>`; else `dflt`. */
 function countFlag(name: string, dflt: number): number {
@@ -47,6 +49,9 @@ export const BENCH_TRIALS: number = countFlag('trials', 60);
 
 /** Trials of the sentinel suite's pure drawSample simulation. */
 export const BENCH_SIM_TRIALS: number = countFlag('sim-trials', 10_000);
+
+/** Records of the readers suite's devnet (`--records N`; e.g. 5000 for a quick smoke run). */
+export const BENCH_RECORDS: number = countFlag('records', 30_000);
 
 /**
  * The PostgreSQL server the indexer suite creates its databases on (`pr_bench_<random>`, dropped

@@ -17,9 +17,10 @@ const suites: Array<
   ['api', () => import('./api.ts')],
   ['explorer', () => import('./explorer.ts')],
   ['sentinel', () => import('./sentinel.ts')],
+  ['readers', () => import('./readers.ts')],
 ];
 
-// Suite names; flags (`--big`, `--rebuild`, `--trials 60`, read by config.ts) are not suite names.
+// Suite names; flags (`--big`, `--rebuild`, `--trials 60`, `--records N`, read by config.ts) are not suite names.
 const args = process.argv.slice(2);
 const only = args.filter((a, i) => !a.startsWith('--') && !VALUE_FLAGS.includes(args[i - 1] ?? ''));
 console.log(

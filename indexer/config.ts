@@ -20,6 +20,7 @@
  * | `PROOFROOM_RPC_RATE_LIMIT` | RPC requests per second (0: none) | 0 |
  * | `PROOFROOM_HEAD_POLL_MS` | head polling interval over HTTP | 1000 |
  * | `PROOFROOM_FETCH_CONCURRENCY` | payload fetches in flight | 8 |
+ * | `PROOFROOM_WRITE_CHUNK_RECORDS` | records per write transaction, about (a processor batch is written in chunks of whole blocks; on the embedded database readers wait while one is open) | 500 |
  * @module
  */
 import type { QuorumRule } from '../verifier/quorum.ts';
@@ -47,6 +48,7 @@ export interface IndexerConfig {
   readonly rpcRateLimit: number;
   readonly headPollMs: number;
   readonly fetchConcurrency: number;
+  readonly chunkRecords: number;
 }
 
 export class ConfigError extends Error {}
@@ -114,5 +116,6 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
     rpcRateLimit: int(env, 'PROOFROOM_RPC_RATE_LIMIT', 0, 0, 1_000_000),
     headPollMs: int(env, 'PROOFROOM_HEAD_POLL_MS', 1000, 50, 600_000),
     fetchConcurrency: int(env, 'PROOFROOM_FETCH_CONCURRENCY', 8, 1, 256),
+    chunkRecords: int(env, 'PROOFROOM_WRITE_CHUNK_RECORDS', 500, 1, 1_000_000),
   });
 }

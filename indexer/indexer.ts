@@ -57,6 +57,11 @@ export interface IndexerOptions {
   readonly roots: RootsSource;
   /** Payload fetches in flight at once. */
   readonly fetchConcurrency: number;
+  /**
+   * Records per write transaction, about: a processor batch holding more is written in chunks of
+   * whole blocks, each in its own transaction with the status at its last block. Default 500.
+   */
+  readonly chunkRecords?: number;
   readonly metrics?: Metrics;
   readonly log?: (msg: string) => void;
   /** Called when a queued write fails (the indexer process should exit and be restarted). */
@@ -92,6 +97,16 @@ const ROLLBACK: ReadonlyArray<readonly [string, string]> = [
   ['block', 'height'],
 ];
 
+/** What the processor's transaction says about the batch it hands the handler. */
+type BatchInfo =
+  | { readonly kind: 'final' }
+  | {
+      readonly kind: 'hot';
+      readonly base: HashAndHeight;
+      readonly finalized: HashAndHeight;
+      readonly newBlocks: readonly HashAndHeight[];
+    };
+
 interface WriteTarget {
   readonly base: HashAndHeight | null;
   readonly head: HashAndHeight;
@@ -117,6 +132,14 @@ export class Indexer {
   /** The `user/agent` keys already in `pairs` (so a pair is hashed once). */
   private readonly pairKeys = new Set<string>();
   private initialized = false;
+  /** The batches the processor's transactions hand the handler (the handler writes them). */
+  private readonly batchInfo = new WeakMap<Ingest, BatchInfo>();
+  /** Processor batches the handler wrote itself, chunk by chunk. */
+  private readonly written = new WeakSet<Ingest>();
+  /** Final processor batches the processor handed as the last before the head. */
+  private readonly atHead = new WeakSet<Ingest>();
+  /** The chunk being mapped: blocks not written yet (a restart maps them again). */
+  private open: OpenChunk | null = null;
   private pending: Promise<void> = Promise.resolve();
   private lastReturn = 0;
 
@@ -228,14 +251,22 @@ export class Indexer {
   }
 
   private async transact(
-    info: { prevHead: HashAndHeight; nextHead: HashAndHeight },
+    info: { prevHead: HashAndHeight; nextHead: HashAndHeight; isOnTop?: boolean },
     cb: (store: Ingest) => Promise<void>
   ): Promise<void> {
     this.sinceLast();
     const ing = new Ingest();
     ing.finalizedHeight = info.nextHead.height;
+    this.batchInfo.set(ing, { kind: 'final' });
+    if (info.isOnTop !== false) this.atHead.add(ing);
     await cb(ing);
-    await this.enqueue(ing, { base: null, head: info.nextHead, finalized: info.nextHead, hot: [] });
+    if (!this.written.has(ing))
+      await this.enqueue(ing, {
+        base: null,
+        head: info.nextHead,
+        finalized: info.nextHead,
+        hot: [],
+      });
     this.lastReturn = performance.now();
   }
 
@@ -252,14 +283,21 @@ export class Indexer {
     this.sinceLast();
     const ing = new Ingest();
     ing.finalizedHeight = info.finalizedHead.height;
+    this.batchInfo.set(ing, {
+      kind: 'hot',
+      base: info.baseHead,
+      finalized: info.finalizedHead,
+      newBlocks: info.newBlocks,
+    });
     await cb(ing, 0, info.newBlocks.length);
     const head = info.newBlocks.at(-1) ?? info.baseHead;
-    await this.enqueue(ing, {
-      base: info.baseHead,
-      head,
-      finalized: info.finalizedHead,
-      hot: info.newBlocks,
-    });
+    if (!this.written.has(ing))
+      await this.enqueue(ing, {
+        base: info.baseHead,
+        head,
+        finalized: info.finalizedHead,
+        hot: info.newBlocks,
+      });
     this.lastReturn = performance.now();
   }
 
@@ -278,11 +316,71 @@ export class Indexer {
     w.catch((e: unknown) => this.opts.onFatal?.(e));
   }
 
-  /** The processor's handler: maps blocks, syncs grants, fetches and verifies batches. */
-  async handle(ctx: { blocks: readonly IBlock[]; store: Ingest }): Promise<void> {
-    const ing = ctx.store;
+  /**
+   * The processor's handler: maps blocks, syncs grants, fetches and verifies batches, and writes
+   * them in chunks of whole blocks of about `chunkRecords` records, each chunk in its own
+   * transaction with the status at its last block. Every transaction leaves a state a reader may
+   * see: everything derived from the blocks up to its status, nothing above. On the embedded
+   * database no reader runs while a transaction is open, so a chunk bounds how long one waits.
+   *
+   * While it catches up on final blocks, a chunk that is not full at the end of a processor batch
+   * is carried into the next batch rather than written: chunk ends then depend only on the records
+   * counted since the last chunk written, which is also where a restart resumes, so a crash does
+   * not move them (nothing stored depends on where writes split). At the head, and before hot
+   * blocks, the open chunk is written.
+   */
+  async handle(ctx: {
+    blocks: readonly IBlock[];
+    store: Ingest;
+    isOnTop?: boolean;
+  }): Promise<void> {
+    const root = ctx.store;
+    const info = this.batchInfo.get(root);
+    if (!info) {
+      const t = performance.now();
+      for (const b of ctx.blocks) mapBlock(b, b.header.height <= root.finalizedHeight, root);
+      this.opts.metrics?.time('decode', (performance.now() - t) / 1000);
+      await this.complete(root);
+      return;
+    }
+    this.written.add(root);
+    if (info.kind === 'hot') await this.flush();
+    const limit = this.opts.chunkRecords ?? 500;
+    for (let i = 0; i < ctx.blocks.length; i++) {
+      const b = ctx.blocks[i]!;
+      const chunk = (this.open ??= {
+        ing: new Ingest(),
+        records: 0,
+        first: b.header.height,
+        last: { height: b.header.height, hash: b.header.hash },
+        info,
+        rollback: info.kind === 'hot' && i === 0,
+      });
+      const batches = chunk.ing.batches.length;
+      const t = performance.now();
+      mapBlock(b, b.header.height <= root.finalizedHeight, chunk.ing);
+      this.opts.metrics?.time('decode', (performance.now() - t) / 1000);
+      for (let k = batches; k < chunk.ing.batches.length; k++)
+        chunk.records += chunk.ing.batches[k]!.envelope.leafCount;
+      chunk.last = { height: b.header.height, hash: b.header.hash };
+      if (chunk.records >= limit) await this.flush();
+    }
+    // A hot batch is written whole; so is the last batch before the head.
+    if (info.kind === 'hot' || this.atHead.has(root) || ctx.blocks.length === 0) await this.flush();
+  }
+
+  /** Writes the open chunk, if any: its asynchronous steps, then its transaction (queued). */
+  private async flush(): Promise<void> {
+    const chunk = this.open;
+    if (!chunk) return;
+    this.open = null;
+    await this.complete(chunk.ing);
+    await this.enqueue(chunk.ing, chunkTarget(chunk));
+  }
+
+  /** A mapped chunk's asynchronous steps: chain reads, the GAR, payload fetches and checks. */
+  private async complete(ing: Ingest): Promise<void> {
     const t0 = performance.now();
-    for (const b of ctx.blocks) mapBlock(b, b.header.height <= ing.finalizedHeight, ing);
     // The mapping's async step: protocol params a governance change wrote, read from the chain.
     if (ing.paramsReads.length > 0) await resolveParamsReads(ing);
     if (ing.validatorSetReads.length > 0) await resolveValidatorSetReads(ing);
@@ -500,6 +598,8 @@ export class Indexer {
       if (at.base) await this.rollback(client, at.base.height, ing);
       phase('rollback');
       for (const table of ing.rows.keys()) await insertRows(client, table, ing.rowsOf(table));
+      if (ing.rowsOf('payout_batch').some((r) => r.max_batch_index === -1))
+        await resolveMaxBatchIndex(client);
       phase('rows');
       const nowFinal = await this.finalize(client, at.finalized.height, ing);
       phase('finalize');
@@ -736,6 +836,53 @@ export class Indexer {
 function splitEraKey(key: string): [string, number] {
   const dash = key.lastIndexOf('-');
   return [key.slice(0, dash), Number(key.slice(dash + 1))];
+}
+
+/**
+ * A payout batch whose side began in an earlier write (another processor batch or chunk) was
+ * stored with max_batch_index -1: it takes the side's last `begin_*` at or before its block, as
+ * stored (payout_line `max-batch-<side>`), so the row does not depend on where writes split.
+ */
+async function resolveMaxBatchIndex(c: PoolClient): Promise<void> {
+  await c.query(
+    `UPDATE payout_batch b SET max_batch_index = (
+       SELECT l.batch_index FROM payout_line l
+        WHERE l.cluster_id = b.cluster_id AND l.era = b.era AND l.kind = 'max-batch-' || b.side
+          AND l.block_height <= b.block_height
+        ORDER BY l.block_height DESC, split_part(l.id, '-', 2)::int DESC LIMIT 1)
+      WHERE b.max_batch_index = -1
+        AND EXISTS (SELECT 1 FROM payout_line l WHERE l.cluster_id = b.cluster_id AND l.era = b.era
+                     AND l.kind = 'max-batch-' || b.side AND l.block_height <= b.block_height)`
+  );
+}
+
+/** A chunk of whole blocks, mapped and not yet written. */
+interface OpenChunk {
+  readonly ing: Ingest;
+  records: number;
+  /** Its first block's height. */
+  readonly first: number;
+  last: HashAndHeight;
+  /** The processor batch it began in. */
+  readonly info: BatchInfo;
+  /** The first chunk of a hot batch: it rolls back to the batch's base. */
+  readonly rollback: boolean;
+}
+
+/**
+ * Where a chunk writes to: its last block is the status; a final chunk is final; the first chunk
+ * of a hot batch rolls back to the batch's base, and each lists its own new blocks as hot.
+ */
+function chunkTarget(chunk: OpenChunk): WriteTarget {
+  const head = chunk.last;
+  const info = chunk.info;
+  if (info.kind === 'final') return { base: null, head, finalized: head, hot: [] };
+  return {
+    base: chunk.rollback ? info.base : null,
+    head,
+    finalized: info.finalized,
+    hot: info.newBlocks.filter((h) => h.height >= chunk.first && h.height <= head.height),
+  };
 }
 
 /** The line of a failed payload fetch or check, as a row (its seq is set when it is added). */

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     quorumRule: cfg.quorumRule,
     roots: cfg.roots,
     fetchConcurrency: cfg.fetchConcurrency,
+    chunkRecords: cfg.chunkRecords,
     metrics,
     log,
     onFatal: (e) => {
