@@ -555,14 +555,23 @@ export function requiredChecks(subject: SubjectKind, shape: SubjectShape = {}): 
   return out;
 }
 
+/** Required checks of `subject` that `checks` lacks (the `missing` of `catalogueGaps`). */
+export function missingChecks(
+  subject: SubjectKind,
+  checks: readonly string[],
+  shape: SubjectShape = {}
+): string[] {
+  const have = new Set(checks);
+  return requiredChecks(subject, shape).filter((c) => !have.has(c));
+}
+
 /** Required checks of `subject` that `checks` lacks, and names the catalogue does not know. */
 export function catalogueGaps(
   subject: SubjectKind,
   checks: readonly string[],
   shape: SubjectShape = {}
 ): { missing: string[]; unknown: string[] } {
-  const have = new Set(checks);
-  const missing = requiredChecks(subject, shape).filter((c) => !have.has(c));
+  const missing = missingChecks(subject, checks, shape);
   const unknown = checks.filter((c) => specOf(c)?.subject !== subject);
   return { missing, unknown };
 }

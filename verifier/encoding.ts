@@ -26,6 +26,7 @@ export function toBase64url(bytes: Uint8Array): string {
 /** A 32-byte public key given as `0x…` hex, bare hex, or `ed25519:`/`sr25519:` + hex. */
 export function parsePublicKey(input: unknown): Uint8Array | null {
   if (typeof input !== 'string') return null;
-  const m = /^(?:ed25519:|sr25519:)?(.*)$/s.exec(input);
-  return m && m[1] !== undefined ? parseHex(m[1], 32) : null;
+  // An optional algorithm prefix, then the hex (as /^(?:ed25519:|sr25519:)?(.*)$/s reads it).
+  const prefixed = input.startsWith('ed25519:') || input.startsWith('sr25519:');
+  return parseHex(prefixed ? input.slice(8) : input, 32);
 }

@@ -148,7 +148,7 @@ export interface LineInit {
 }
 
 function line(init: LineInit, status: LineStatus, code: ReasonCode | null): Line {
-  return {
+  const out: { -readonly [K in keyof Line]: Line[K] } = {
     step: init.step,
     check: init.check,
     status,
@@ -157,8 +157,10 @@ function line(init: LineInit, status: LineStatus, code: ReasonCode | null): Line
     rule: init.rule,
     basis: init.basis ?? 'checked',
     facts: init.facts ?? {},
-    ...(init.source ? { source: init.source } : {}),
   };
+  // Added last (the same member order as a spread), without building an object to spread.
+  if (init.source) out.source = init.source;
+  return out;
 }
 
 export function pass(init: LineInit): Line {

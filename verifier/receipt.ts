@@ -20,7 +20,7 @@
 import { toHex } from './bytes.ts';
 import type { ReceiptBundle } from './bundle.ts';
 import { type ChainBinding, ChainView, type TrustRoots, bindChainFacts, viewKey } from './chain.ts';
-import { SUBJECT_ORDER, type SubjectKind, type SubjectShape, catalogueGaps } from './catalogue.ts';
+import { SUBJECT_ORDER, type SubjectKind, type SubjectShape, missingChecks } from './catalogue.ts';
 import type { DacBatchEnvelope } from './envelope.ts';
 import {
   type RecordParties,
@@ -124,7 +124,8 @@ export function completeSubject(
   lines: readonly Line[],
   shape: SubjectShape = {}
 ): Line[] {
-  const { missing } = catalogueGaps(
+  // Only the missing checks matter here (catalogueGaps also names unknown ones, at a cost).
+  const missing = missingChecks(
     kind,
     lines.map((l) => l.check),
     shape

@@ -253,13 +253,58 @@ function canonicalForms(object: Readonly<Record<string, unknown>>): CanonicalFor
   const cached = formsMemo.get(object);
   if (cached) return cached;
   const members = canonicalMembers(object);
+  const text = joinMembers(members);
+  const full = utf8(text);
+  // UTF-8 is as long as the UTF-16 text only when every character is ASCII; then each byte is
+  // its character and a member's bytes sit at its text's offsets, so the other two forms are
+  // the full form's bytes with members cut out: the same bytes as encoding their text anew.
+  const ascii = full.length === text.length;
   const forms = {
-    signing: utf8(joinMembers(members, ['signatures'])),
-    idPreimage: utf8(joinMembers(members, ['signatures', 'record_id'])),
-    full: utf8(joinMembers(members)),
+    signing: ascii
+      ? withoutMembers(full, members, ['signatures'])
+      : utf8(joinMembers(members, ['signatures'])),
+    idPreimage: ascii
+      ? withoutMembers(full, members, ['signatures', 'record_id'])
+      : utf8(joinMembers(members, ['signatures', 'record_id'])),
+    full,
   };
   formsMemo.set(object, forms);
   return forms;
+}
+
+/**
+ * `utf8(joinMembers(members, omit))` for an all-ASCII `full` = `utf8(joinMembers(members))`:
+ * `{`, the kept members' bytes joined by `,`, `}`, copied out of `full`.
+ */
+function withoutMembers(
+  full: Uint8Array,
+  members: ReadonlyArray<[string, string]>,
+  omit: readonly string[]
+): Uint8Array {
+  let size = 2;
+  let kept = 0;
+  for (const [k, t] of members)
+    if (!omit.includes(k)) {
+      size += t.length;
+      kept++;
+    }
+  if (kept > 1) size += kept - 1;
+  const out = new Uint8Array(size);
+  out[0] = 0x7b; // {
+  let at = 1; // where the next member starts in `full`
+  let o = 1;
+  let first = true;
+  for (const [k, t] of members) {
+    if (!omit.includes(k)) {
+      if (!first) out[o++] = 0x2c; // ,
+      first = false;
+      out.set(full.subarray(at, at + t.length), o);
+      o += t.length;
+    }
+    at += t.length + 1;
+  }
+  out[o] = 0x7d; // }
+  return out;
 }
 
 /** The bytes every role signs: JCS of the record without `signatures`. */
