@@ -48,7 +48,7 @@ const PG_TYPES = new Set<string>([
 ]);
 
 /** The column type of each scalar unless `@column(type:)` says otherwise; object types are jsonb. */
-const DEFAULT_PG_TYPE: Record<ScalarKind, PgType> = {
+export const DEFAULT_PG_TYPE: Readonly<Record<ScalarKind, PgType>> = {
   String: 'text',
   Int: 'int4',
   Float: 'float8',

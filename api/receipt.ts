@@ -32,6 +32,7 @@ import {
 import { kindOfFormat } from '../verifier/kinds.ts';
 import { recordOf } from './bundle.ts';
 import type { Queryable } from './context.ts';
+import type { Rows } from '../db/rows.ts';
 
 export interface ReceiptLineOut {
   readonly index: number;
@@ -107,21 +108,11 @@ export function receiptSubjects(r: ActivityRow): Array<[SubjectKind, string]> {
   return out.sort((a, b) => SUBJECT_ORDER.indexOf(a[0]) - SUBJECT_ORDER.indexOf(b[0]));
 }
 
-interface StoredLine {
+/** A stored line as read (the row contract's, without its block), its kinds narrowed. */
+type StoredLine = Omit<Rows['verification_line'], 'block_height' | 'subject_kind' | 'step'> & {
   subject_kind: SubjectKind;
-  subject_id: string;
-  seq: number;
   step: Step;
-  check_name: string;
-  ok: boolean;
-  pending: boolean;
-  skipped: boolean;
-  code: string | null;
-  rule: string;
-  basis: string;
-  facts: unknown;
-  source: unknown;
-}
+};
 
 const asLine = (l: StoredLine): Line =>
   ({

@@ -7,7 +7,7 @@
  */
 import { ApiError } from './errors.ts';
 import type { ColumnField, Entity, Model, ScalarKind } from './model.ts';
-import { FILTER_SUFFIXES, operatorsFor } from './model.ts';
+import { DEFAULT_PG_TYPE, FILTER_SUFFIXES, operatorsFor } from './model.ts';
 
 /** Collects query parameters and hands out their placeholders. */
 export class Params {
@@ -18,16 +18,8 @@ export class Params {
   }
 }
 
-const PG_TYPE: Record<ScalarKind, string> = {
-  String: 'text',
-  Int: 'int4',
-  Float: 'float8',
-  Boolean: 'bool',
-  BigInt: 'numeric',
-  DateTime: 'timestamptz',
-  JSON: 'json',
-  Bytes: 'bytea',
-};
+/** A parameter's type per scalar: the column type's, JSON compared as json. */
+const PG_TYPE: Record<ScalarKind, string> = { ...DEFAULT_PG_TYPE, JSON: 'json' };
 
 export function pgType(f: ColumnField): string {
   return PG_TYPE[f.scalar ?? 'JSON'];

@@ -27,7 +27,7 @@ export const BENCH_REBUILD: boolean =
   process.env.npm_config_rebuild === 'true';
 
 /** Flags followed by a value (`--trials 60`): run.ts does not take the value for a suite name. */
-export const VALUE_FLAGS: readonly string[] = ['--trials', '--sim-trials', '--records'];
+export const VALUE_FLAGS: readonly string[] = ['--trials', '--sim-trials', '--records', '--chunk'];
 
 /** A positive integer from `--name N`, `--name=N` or npm's `npm_config_<name>`; else `dflt`. */
 function countFlag(name: string, dflt: number): number {
@@ -52,6 +52,9 @@ export const BENCH_SIM_TRIALS: number = countFlag('sim-trials', 10_000);
 
 /** Records of the readers suite's devnet (`--records N`; e.g. 5000 for a quick smoke run). */
 export const BENCH_RECORDS: number = countFlag('records', 30_000);
+
+/** The readers suite's indexer `PROOFROOM_WRITE_CHUNK_RECORDS` (`--chunk N`; 0: its default). */
+export const BENCH_CHUNK: number = countFlag('chunk', 0);
 
 /**
  * The PostgreSQL server the indexer suite creates its databases on (`pr_bench_<random>`, dropped

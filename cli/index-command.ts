@@ -6,7 +6,7 @@
 import { Supervisor } from '../indexer/supervisor.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
-import { openDatabase } from './database.ts';
+import { indexerDatabaseEnv, openDatabase } from './database.ts';
 
 export async function indexCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [
@@ -33,6 +33,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
     ...config.childEnv,
     PROOFROOM_RPC_URL: rpc,
     DATABASE_URL: databaseUrl,
+    ...indexerDatabaseEnv(db, config.childEnv),
     ...(str('gar') ? { PROOFROOM_GAR_URL: str('gar') } : {}),
     ...(str('storage') ? { PROOFROOM_STORAGE_URLS: str('storage') } : {}),
     ...(str('from') ? { PROOFROOM_FROM_BLOCK: str('from') } : {}),

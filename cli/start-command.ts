@@ -28,7 +28,7 @@ import { SentinelMetrics } from '../sentinel/metrics.ts';
 import type { Sentinel } from '../sentinel/sentinel.ts';
 import { SetupError, UsageError, parseArgs } from './args.ts';
 import { type CliConfig, loadConfig } from './config.ts';
-import { type OpenedDatabase, openDatabase } from './database.ts';
+import { type OpenedDatabase, indexerDatabaseEnv, openDatabase } from './database.ts';
 import { parseFaults } from './devnet-command.ts';
 import { EXPLORER_DIST, ensureExplorer } from './explorer-build.ts';
 import { Progress, parseProm } from './progress.ts';
@@ -459,6 +459,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         ...cli.childEnv,
         PROOFROOM_RPC_URL: rpcUrl,
         DATABASE_URL: db.url,
+        ...indexerDatabaseEnv(db, cli.childEnv),
         PROOFROOM_METRICS_PORT:
           cli.childEnv.PROOFROOM_METRICS_PORT?.trim() &&
           cli.childEnv.PROOFROOM_METRICS_PORT.trim() !== '-1'

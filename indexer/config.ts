@@ -20,7 +20,7 @@
  * | `PROOFROOM_RPC_RATE_LIMIT` | RPC requests per second (0: none) | 0 |
  * | `PROOFROOM_HEAD_POLL_MS` | head polling interval over HTTP | 1000 |
  * | `PROOFROOM_FETCH_CONCURRENCY` | payload fetches in flight | 8 |
- * | `PROOFROOM_WRITE_CHUNK_RECORDS` | records per write transaction, about (a processor batch is written in chunks of whole blocks; on the embedded database readers wait while one is open) | 500 |
+ * | `PROOFROOM_WRITE_CHUNK_RECORDS` | records per write transaction, about (blocks are written in chunks of whole blocks; on the embedded database readers wait while one is open) | 5000; 150 when the CLI runs the indexer on the embedded database |
  * @module
  */
 import type { QuorumRule } from '../verifier/quorum.ts';
@@ -116,6 +116,6 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
     rpcRateLimit: int(env, 'PROOFROOM_RPC_RATE_LIMIT', 0, 0, 1_000_000),
     headPollMs: int(env, 'PROOFROOM_HEAD_POLL_MS', 1000, 50, 600_000),
     fetchConcurrency: int(env, 'PROOFROOM_FETCH_CONCURRENCY', 8, 1, 256),
-    chunkRecords: int(env, 'PROOFROOM_WRITE_CHUNK_RECORDS', 500, 1, 1_000_000),
+    chunkRecords: int(env, 'PROOFROOM_WRITE_CHUNK_RECORDS', 5000, 1, 1_000_000),
   });
 }

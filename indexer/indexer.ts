@@ -59,7 +59,7 @@ export interface IndexerOptions {
   readonly fetchConcurrency: number;
   /**
    * Records per write transaction, about: a processor batch holding more is written in chunks of
-   * whole blocks, each in its own transaction with the status at its last block. Default 500.
+   * whole blocks, each in its own transaction with the status at its last block. Default 5000.
    */
   readonly chunkRecords?: number;
   readonly metrics?: Metrics;
@@ -345,7 +345,7 @@ export class Indexer {
     }
     this.written.add(root);
     if (info.kind === 'hot') await this.flush();
-    const limit = this.opts.chunkRecords ?? 500;
+    const limit = this.opts.chunkRecords ?? 5000;
     for (let i = 0; i < ctx.blocks.length; i++) {
       const b = ctx.blocks[i]!;
       const chunk = (this.open ??= {

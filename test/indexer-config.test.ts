@@ -5,6 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadIndexerConfig } from '../indexer/config.ts';
 import { Supervisor } from '../indexer/supervisor.ts';
+import {
+  EMBEDDED_CHUNK_RECORDS,
+  type OpenedDatabase,
+  indexerDatabaseEnv,
+} from '../cli/database.ts';
 
 const base = { PROOFROOM_RPC_URL: 'ws://127.0.0.1:9944', DATABASE_URL: 'postgres://u@h/db' };
 
@@ -23,8 +28,25 @@ describe('indexer configuration', () => {
       payoutBatchSize: null, // by each era's runtime version
       quorumRule: 'cere67',
       fetchConcurrency: 8,
+      chunkRecords: 5000,
     });
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('writes small chunks on the embedded database unless told otherwise', () => {
+    const embedded = { embedded: {} } as unknown as OpenedDatabase;
+    const external = { embedded: null } as unknown as OpenedDatabase;
+    expect(indexerDatabaseEnv(embedded, {})).toEqual({
+      PROOFROOM_WRITE_CHUNK_RECORDS: String(EMBEDDED_CHUNK_RECORDS),
+    });
+    expect(indexerDatabaseEnv(embedded, { PROOFROOM_WRITE_CHUNK_RECORDS: '40' })).toEqual({});
+    expect(indexerDatabaseEnv(external, {})).toEqual({});
+    expect(loadIndexerConfig({ ...base, ...indexerDatabaseEnv(embedded, {}) }).chunkRecords).toBe(
+      EMBEDDED_CHUNK_RECORDS
+    );
+    expect(() => loadIndexerConfig({ ...base, PROOFROOM_WRITE_CHUNK_RECORDS: '0' })).toThrow(
+      /PROOFROOM_WRITE_CHUNK_RECORDS/
+    );
   });
 
   it('reads lists and numbers', () => {
