@@ -40,6 +40,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../db/data-source.ts';
 import { startDevnet, type Devnet } from '../devnet/devnet.ts';
+import { EMBEDDED_CHUNK_RECORDS } from '../cli/database.ts';
 import { TABLES } from '../db/rows.ts';
 import { type Inserts, insertRows } from '../indexer/sql.ts';
 import { BENCH_BIG, BENCH_POSTGRES_URL, childEnv } from './config.ts';
@@ -213,6 +214,10 @@ async function indexOnce(leg: Leg, db: BenchDatabase, dn: Devnet): Promise<Index
       PROOFROOM_STORAGE_URLS: dn.storageUrls.join(','),
       PROOFROOM_HEAD_POLL_MS: '100',
       PROOFROOM_METRICS_PORT: '0',
+      // As `proofroom index` and `npm start` run it: small write chunks on the embedded database.
+      ...(leg === 'PGlite'
+        ? { PROOFROOM_WRITE_CHUNK_RECORDS: String(EMBEDDED_CHUNK_RECORDS) }
+        : {}),
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,10 +8,10 @@
  * The devnet: 20,000 records in one era (the fewest blocks a scenario of that size takes: 116,
  * with about 200 records a block), no faults, and a Cere DAC record behind every 50th record (the
  * devnet's own choice above 20,000 records; every 3rd, its default below, only adds signature
- * checks, nothing to crash safety). It is built once for both legs. A catch-up commits a processor
- * batch of about ten blocks (some 2,000 records) at a time, and a batch's write overlaps the
- * fetching and verification of the next, so a kill can land anywhere: before, inside or after a
- * transaction.
+ * checks, nothing to crash safety). It is built once for both legs. A catch-up commits a
+ * chunk of about 150 records at a time (the embedded database's chunks, on both legs), and a
+ * chunk's write overlaps the fetching and verification of the next, so a kill can land anywhere:
+ * before, inside or after a transaction.
  *
  * The kill points: a seeded generator (seed printed; set PROOFROOM_CATCHUP_SEED to replay it)
  * draws, per leg, two thresholds of committed records, the first in [10%, 50%) of the total and the
@@ -38,6 +38,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
+import { EMBEDDED_CHUNK_RECORDS } from '../cli/database.ts';
 import { databaseLegs } from './helpers/databases.ts';
 import {
   client,
@@ -111,7 +112,12 @@ describe.each(legs)('indexer catch-up on %s', (leg) => {
     console.log(`catch-up: ${where}; ${RECORDS} records, ${tip} blocks`);
 
     const db = await database(leg);
-    const run = supervise(dn, db.url);
+    // The write chunks npm start uses on the embedded database, on both legs (the cross-leg
+    // comparison needs the same chunk ends): some 130 transactions, so kills land between and
+    // inside them.
+    const run = supervise(dn, db.url, {
+      PROOFROOM_WRITE_CHUNK_RECORDS: String(EMBEDDED_CHUNK_RECORDS),
+    });
     const c = await client(db.url);
     const progress = async () => {
       const r = await c
