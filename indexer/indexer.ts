@@ -343,6 +343,13 @@ export class Indexer {
       await this.complete(root);
       return;
     }
+    if (ctx.blocks.length === 0) {
+      // No new block (a hot update that only moves finality or rolls back): the transaction
+      // writes the batch itself, after the open chunk.
+      await this.flush();
+      await this.complete(root);
+      return;
+    }
     this.written.add(root);
     if (info.kind === 'hot') await this.flush();
     const limit = this.opts.chunkRecords ?? 5000;
@@ -366,7 +373,7 @@ export class Indexer {
       if (chunk.records >= limit) await this.flush();
     }
     // A hot batch is written whole; so is the last batch before the head.
-    if (info.kind === 'hot' || this.atHead.has(root) || ctx.blocks.length === 0) await this.flush();
+    if (info.kind === 'hot' || this.atHead.has(root)) await this.flush();
   }
 
   /** Writes the open chunk, if any: its asynchronous steps, then its transaction (queued). */
