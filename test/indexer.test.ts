@@ -160,11 +160,14 @@ describe.each(legs)('indexer on %s', (leg) => {
     defer(() => dn.close());
     dn.settle();
     const calm = await database(leg);
-    supervise(dn, calm.url, {}, [dn.storageUrls[0]!]);
+    // Small write chunks (about two batches of 10 records each), the same for both runs: some 30
+    // transactions, so the kills find the status below the head and land between and in them.
+    const chunks = { PROOFROOM_WRITE_CHUNK_RECORDS: '20' };
+    supervise(dn, calm.url, chunks, [dn.storageUrls[0]!]);
     await waitForHead(calm.url, () => dn.chain.best.hash, 90_000);
 
     const crashed = await database(leg);
-    const run = supervise(dn, crashed.url, {}, [dn.storageUrls[0]!]);
+    const run = supervise(dn, crashed.url, chunks, [dn.storageUrls[0]!]);
     const c = await client(crashed.url);
     // Kill the indexer twice while it is writing; the supervisor restarts it each time.
     let kills = 0;
