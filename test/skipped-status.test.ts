@@ -86,9 +86,13 @@ describe('api receipt of a skipped era', () => {
       skipped({ step: 'conservation', check: 'conservation.balance', rule: 'r' }, 'ERA_SKIPPED')
     ),
   ];
+  // The receipt is read in one statement: the activity row (part 0), then its subjects' stored
+  // lines (part 1).
   const db: Queryable = {
     query: async (text: string) => ({
-      rows: text.includes('FROM activity_record') ? [row] : lines,
+      rows: text.includes('FROM activity_record')
+        ? [{ part: 0, ...row }, ...lines.map((l) => ({ part: 1, ...l }))]
+        : [],
     }),
   };
 
