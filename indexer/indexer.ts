@@ -329,11 +329,7 @@ export class Indexer {
    * not move them (nothing stored depends on where writes split). At the head, and before hot
    * blocks, the open chunk is written.
    */
-  async handle(ctx: {
-    blocks: readonly IBlock[];
-    store: Ingest;
-    isOnTop?: boolean;
-  }): Promise<void> {
+  async handle(ctx: { blocks: readonly IBlock[]; store: Ingest }): Promise<void> {
     const root = ctx.store;
     const info = this.batchInfo.get(root);
     if (!info) {
