@@ -42,7 +42,7 @@ import { migrate } from '../db/data-source.ts';
 import { startDevnet, type Devnet } from '../devnet/devnet.ts';
 import { EMBEDDED_CHUNK_RECORDS } from '../cli/database.ts';
 import { TABLES } from '../db/rows.ts';
-import { type Inserts, insertRows } from '../indexer/sql.ts';
+import { type InsertOptions, type Inserts, insertRows } from '../indexer/sql.ts';
 import { BENCH_BIG, BENCH_POSTGRES_URL, childEnv } from './config.ts';
 import {
   type Figure,
@@ -175,6 +175,8 @@ interface IndexerRun {
     db: number;
     dbWait: number;
   };
+  /** Seconds inside write transactions per phase (proofroom_indexer_write_phase_seconds_total). */
+  readonly phases: ReadonlyArray<readonly [string, number]>;
   readonly childPeakRss: number;
   readonly devnetPeakRss: number;
   readonly dbPeakRss: number | null;
@@ -195,6 +197,9 @@ function routine(line: string): boolean {
     return false;
   }
 }
+
+/** The phases of a write transaction, as indexer/indexer.ts names them. */
+const WRITE_PHASES = ['rollback', 'rows', 'finalize', 'anchors', 'links', 'eras', 'hot', 'status'];
 
 async function indexOnce(leg: Leg, db: BenchDatabase, dn: Devnet): Promise<IndexerRun> {
   const best = dn.chain.best.number;
@@ -324,6 +329,10 @@ async function indexOnce(leg: Leg, db: BenchDatabase, dn: Devnet): Promise<Index
         db: stage('db'),
         dbWait: stage('db-wait'),
       },
+      phases: WRITE_PHASES.map((p) => [
+        p,
+        metric(metrics, 'proofroom_indexer_write_phase_seconds_total', { phase: p }) * 1000,
+      ]),
       childPeakRss: Math.max(childStatus?.hwm ?? 0, childRss.peak),
       devnetPeakRss: devnetRss.peak,
       dbPeakRss: dbRss?.peak ?? null,
@@ -407,7 +416,8 @@ interface BaselineRun {
 async function baselineWrite(
   db: BenchDatabase,
   templates: readonly Template[],
-  records: number
+  records: number,
+  opts: InsertOptions = {}
 ): Promise<BaselineRun> {
   const url = db.url;
   const cpu = { machine: 0, self: 0, server: 0, child: 0 };
@@ -444,8 +454,8 @@ async function baselineWrite(
         const c0 = await cpuSnapshot(pids);
         const t0 = performance.now();
         await client.query('BEGIN');
-        await insertRows(client, 'activity_record', recs);
-        await insertRows(client, 'verification_line', lines);
+        await insertRows(client, 'activity_record', recs, opts);
+        await insertRows(client, 'verification_line', lines, opts);
         await client.query('COMMIT');
         ms += performance.now() - t0;
         const c1 = await cpuSnapshot(pids);
@@ -600,6 +610,7 @@ function reportLeg(
     '; runs while the next batch is fetched and verified, so it overlaps verify'
   );
   time('  db-wait (verification done, waiting for the previous write)', s.dbWait);
+  for (const [p, ms] of run.phases) time(`  db phase ${p}`, ms);
   time('rpc (the processor alone: RPC requests and block decoding)', s.rpc);
   if (run.remarks.length === 0)
     console.log(`   [${leg} indexer] no warnings or errors in its output`);
@@ -702,6 +713,34 @@ export async function run(report: Reporter): Promise<void> {
         }
       }
       const rate = reportLeg(report, leg, shape, runResult, base);
+      // On a server the bulk writer COPYs; the array form it used before, for comparison.
+      if (leg === 'PostgreSQL' && !(base instanceof Error)) {
+        const adb = await createDatabase(leg);
+        try {
+          await migrate(adb.url);
+          const arrays = await baselineWrite(adb, templates, dn.scenario.recordCount, {
+            copy: false,
+          });
+          const s = arrays.ms / 1000;
+          report({
+            name: `${leg}: raw write, array form (INSERT … unnest, no COPY)`,
+            value: dn.scenario.recordCount / s,
+            unit: 'records/s',
+            ratio: {
+              against: `${leg}: raw write, insertRows (baseline)`,
+              value: base.ms / arrays.ms,
+            },
+            note:
+              `the same rows in ${s.toFixed(1)} s; CPU in cores: ` +
+              cpuNote(arrays.cpu, s, [
+                ['client (pg + insertRows)', arrays.cpu.self],
+                ['postgres processes', arrays.cpu.server],
+              ]),
+          });
+        } finally {
+          await adb.drop();
+        }
+      }
       if (leg === 'PostgreSQL') {
         pgRate = rate;
         pgNote = rate >= TARGET ? 'met' : 'NOT met';

@@ -6,7 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { type Inserts, type Rows, TABLES, type Table } from '../db/rows.ts';
-import { insertRows } from '../indexer/sql.ts';
+import { COPY_MIN_ROWS, insertRows } from '../indexer/sql.ts';
 import {
   createDataSource,
   migrate,
@@ -165,6 +165,94 @@ describe.each(legs)('database on %s', (leg) => {
           expect((await c.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n, t).toBe(0);
         expect((await c.query(`SELECT count(*)::int AS n FROM sentinel_check`)).rows[0].n).toBe(1);
       });
+    }));
+
+  it('stores the same rows by COPY (on a server) as by the array form, and refuses the same', () =>
+    withTestDatabase(leg, async ({ url }) => {
+      await migrate(url);
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      const c = await pool.connect();
+      const sent: string[] = [];
+      const query = c.query.bind(c) as (...a: unknown[]) => unknown;
+      (c as unknown as { query: (...a: unknown[]) => unknown }).query = (q: unknown, ...rest) => {
+        sent.push(typeof q === 'string' ? q : String((q as { text?: string }).text));
+        return query(q, ...rest);
+      };
+      try {
+        // Every type the row contract uses, nulls, and text that COPY's format escapes.
+        const awkward = ['tab\there', 'line\nend', 'cr\rx', 'back\\slash \\N \\.', 'ключ', '"q"'];
+        const rows = (prefix: string): Array<Inserts['activity_record']> =>
+          Array.from({ length: COPY_MIN_ROWS + 50 }, (_, i) => ({
+            id: `${prefix}${i}`,
+            record_id: awkward[i % awkward.length]!,
+            batch_id: 'b',
+            leaf_index: i,
+            cluster_id: i % 3 === 0 ? null : 'c',
+            era: i % 5 === 0 ? null : i,
+            user_id: null,
+            agent_id: awkward[(i + 1) % awkward.length]!,
+            customer_id: 'c',
+            provider_id: null,
+            node_id: null,
+            timestamp: i % 2 ? new Date(1_700_000_000_000 + i) : null,
+            cost: i === 7 ? U128_MAX : String(i),
+            usage: JSON.stringify({ n: i, s: awkward[i % awkward.length], a: [null, true] }),
+            raw: Buffer.from(Array.from({ length: 64 + i }, (_, j) => (i + j) % 256)),
+            ok: i % 2 === 0,
+            failed: i,
+            block_height: i,
+            proof: i % 4 ? null : Buffer.alloc(0),
+            pending: 0,
+            links_height: null,
+            gar_cursor: i === 9 ? I64_MAX : i,
+            gar_complete: i % 3 === 0,
+          }));
+        await insertRows(c, 'activity_record', rows('copy-'));
+        await insertRows(c, 'activity_record', rows('array-'), { copy: false });
+        const copies = sent.filter((q) => q.startsWith('COPY "activity_record"')).length;
+        expect(copies).toBe(leg === 'postgres' ? 1 : 0);
+        const read = async (prefix: string) =>
+          (
+            await c.query(
+              `SELECT * FROM activity_record WHERE starts_with(id, $1) ORDER BY leaf_index`,
+              [prefix]
+            )
+          ).rows.map((r: Rows['activity_record']) => ({
+            ...r,
+            id: r.id.slice(prefix.length),
+          }));
+        const [byCopy, byArrays] = [await read('copy-'), await read('array-')];
+        expect(byCopy).toHaveLength(COPY_MIN_ROWS + 50);
+        expect(byCopy).toEqual(byArrays);
+        expect(byCopy[7]!.cost).toBe(U128_MAX);
+        expect(byCopy[3]!.record_id).toBe('back\\slash \\N \\.');
+
+        // A bad row anywhere in a large insert is refused before anything is sent, and the
+        // connection goes on.
+        const bad = rows('bad-');
+        delete (bad[COPY_MIN_ROWS + 20] as Partial<(typeof bad)[number]>).usage;
+        await expect(insertRows(c, 'activity_record', bad)).rejects.toThrow(
+          `insertRows(activity_record): row ${COPY_MIN_ROWS + 20} has no value for usage`
+        );
+        expect(
+          (
+            await c.query(
+              `SELECT count(*)::int AS n FROM activity_record WHERE starts_with(id, 'bad-')`
+            )
+          ).rows[0].n
+        ).toBe(0);
+        // A row the database refuses fails the COPY as it fails the array form.
+        const dup = rows('copy-');
+        await expect(insertRows(c, 'activity_record', dup)).rejects.toMatchObject({
+          code: '23505',
+        });
+        expect((await c.query(`SELECT count(*)::int AS n FROM activity_record`)).rows[0].n).toBe(
+          2 * (COPY_MIN_ROWS + 50)
+        );
+      } finally {
+        c.release();
+        await pool.end();
+      }
     }));
 
   it('round-trips rows through the bulk writer: bigint, numeric, bytea, json, timestamptz', () =>
