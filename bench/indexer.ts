@@ -31,6 +31,7 @@
  *
  * Run alone: `node --import tsx bench/indexer.ts [--big]` or `npm run bench indexer [-- --big]`.
  */
+import { WRITE_PHASES } from '../indexer/metrics.ts';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -197,9 +198,6 @@ function routine(line: string): boolean {
     return false;
   }
 }
-
-/** The phases of a write transaction, as indexer/indexer.ts names them. */
-const WRITE_PHASES = ['rollback', 'rows', 'finalize', 'anchors', 'links', 'eras', 'hot', 'status'];
 
 async function indexOnce(leg: Leg, db: BenchDatabase, dn: Devnet): Promise<IndexerRun> {
   const best = dn.chain.best.number;

@@ -33,6 +33,7 @@
  * Run alone: `npm run bench readers [-- --records 5000]` or
  * `node --import tsx bench/readers.ts [--records 5000]`.
  */
+import { WRITE_PHASES } from '../indexer/metrics.ts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -407,7 +408,7 @@ async function catchUp(dn: Devnet, withReaders: boolean): Promise<CatchUp> {
       dbMs: stage('db'),
       dbWaitMs: stage('db-wait'),
       phases: Object.fromEntries(
-        ['rollback', 'rows', 'finalize', 'anchors', 'links', 'eras', 'hot', 'status'].map((p) => [
+        WRITE_PHASES.map((p) => [
           p,
           metric(text, 'proofroom_indexer_write_phase_seconds_total', { phase: p }),
         ])

@@ -608,8 +608,8 @@ export class Indexer {
       phase('finalize');
       await this.anchors(client, [...ing.batches.map((b) => b.id), ...nowFinal]);
       phase('anchors');
-      await this.links(client, ing, at.head.height);
-      phase('links');
+      await this.links(client, ing, at.head.height, phase);
+      phase('links-batches');
       await this.eras(client, ing, at.head.height);
       phase('eras');
       // Hot blocks: those above the finalized head stay listed for fork navigation.
@@ -681,8 +681,17 @@ export class Indexer {
     await insertRows(c, 'verification_line', lines);
   }
 
-  /** The links of this batch's new records, and of stored records whose inputs changed. */
-  private async links(c: PoolClient, ing: Ingest, head: number): Promise<void> {
+  /**
+   * The links of this batch's new records, and of stored records whose inputs changed. `phase`
+   * closes each part's share of the transaction's time (`links-relink`, `links-read`,
+   * `links-verify`, `links-write`; the caller closes `links-batches`).
+   */
+  private async links(
+    c: PoolClient,
+    ing: Ingest,
+    head: number,
+    phase: (name: string) => void
+  ): Promise<void> {
     const gar = ing.gar ?? this.gar;
     const waitingPairs = await this.anchoredPairs(c, ing);
     const relinked = await relink(
@@ -697,16 +706,21 @@ export class Indexer {
       head,
       this.grantMemo
     );
+    phase('links-relink');
     for (const r of ing.newRecords)
       if (r.row.user && r.row.agent) this.notePair(r.row.user, r.row.agent);
-    const fresh = await linkNewRecords(c, ing.newRecords, gar, head, this.grantMemo);
+    const fresh = await linkNewRecords(c, ing.newRecords, gar, head, this.grantMemo, phase);
     await insertRows(c, 'activity_record', fresh.records);
     await insertRows(c, 'verification_subject', fresh.subjects);
     await insertRows(c, 'verification_line', fresh.lines);
+    phase('links-write');
     ing.records += fresh.records.length;
     ing.recordsFailed += fresh.records.filter((r) => r.failed > 0).length;
-    // Each batch's count of records that fail a line of their own.
-    if (fresh.records.length > 0 || relinked > 0)
+    // Each batch's count of records that fail a line of their own. Relinked records may change
+    // the count of batches stored long ago: recount the batches of every record linked now. New
+    // records alone add to their batches' counts (a batch's records arrive in its own block, so in
+    // this write; most batches have none failing, and then nothing is written).
+    if (relinked > 0)
       await c.query(
         `UPDATE dac_batch d SET records_failed = f.n
            FROM (SELECT batch_id, count(*) FILTER (WHERE failed > 0)::int AS n FROM activity_record
@@ -715,6 +729,17 @@ export class Indexer {
           WHERE d.id = f.batch_id AND d.records_failed IS DISTINCT FROM f.n`,
         [head]
       );
+    else {
+      const failing = new Map<string, number>();
+      for (const r of fresh.records)
+        if (r.failed > 0) failing.set(r.batch_id, (failing.get(r.batch_id) ?? 0) + 1);
+      if (failing.size > 0)
+        await c.query(
+          `UPDATE dac_batch d SET records_failed = d.records_failed + u.n
+             FROM unnest($1::text[], $2::int4[]) AS u(id, n) WHERE d.id = u.id`,
+          [[...failing.keys()], [...failing.values()]]
+        );
+    }
   }
 
   /**

@@ -55,13 +55,15 @@ async function compute(
   c: PoolClient,
   items: ReadonlyArray<{ id: string; target: LinksTarget; parties: RecordParties | null }>,
   gar: GarSnapshot,
-  memo: GrantMemo
+  memo: GrantMemo,
+  phase?: (name: string) => void
 ): Promise<Map<string, Computed>> {
   const inputs = await readLinksInputs(
     c,
     items.map((x) => x.target),
     gar
   );
+  phase?.('links-read');
   const out = new Map<string, Computed>();
   for (const x of items) {
     const lines = lineRows(
@@ -76,6 +78,7 @@ async function compute(
     );
     out.set(x.id, { lines, ...countRows(lines) });
   }
+  phase?.('links-verify');
   return out;
 }
 
@@ -105,7 +108,8 @@ export async function linkNewRecords(
   records: readonly NewRecord[],
   gar: GarSnapshot,
   head: number,
-  memo: GrantMemo
+  memo: GrantMemo,
+  phase?: (name: string) => void
 ): Promise<{
   records: ActivityRecordInsert[];
   subjects: VerificationSubjectInsert[];
@@ -119,7 +123,8 @@ export async function linkNewRecords(
       parties: r.parties,
     })),
     gar,
-    memo
+    memo,
+    phase
   );
   const out = {
     records: [] as ActivityRecordInsert[],

@@ -9,6 +9,27 @@ import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Ingest } from './mapping.ts';
 
+/**
+ * The phases of a write transaction, in order (indexer/indexer.ts \`write\`): \`rows\` is the
+ * batch's mapped rows; the \`links-*\` phases are the records' links (stored records relinked, the
+ * inputs read, the lines verified, the records with their subjects and lines written, then each
+ * batch's count of failing records); \`hot\` the hot blocks.
+ */
+export const WRITE_PHASES = [
+  'rollback',
+  'rows',
+  'finalize',
+  'anchors',
+  'links-relink',
+  'links-read',
+  'links-verify',
+  'links-write',
+  'links-batches',
+  'eras',
+  'hot',
+  'status',
+] as const;
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly height = new Gauge({
@@ -68,7 +89,7 @@ export class Metrics {
   });
   private readonly phases = new Counter({
     name: 'proofroom_indexer_write_phase_seconds_total',
-    help: 'Seconds inside write transactions per phase: rollback, rows (the batch rows), finalize, anchors, links, eras, hot (hot blocks), status',
+    help: `Seconds inside write transactions per phase: ${WRITE_PHASES.join(', ')}`,
     labelNames: ['phase'],
     registers: [this.registry],
   });

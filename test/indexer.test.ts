@@ -86,6 +86,18 @@ describe.each(legs)('indexer on %s', (leg) => {
     const { records, problems } = await manifestProblems(c, dn);
     expect(problems).toEqual([]);
     expect(records).toBe(dn.manifest.records);
+    // Each batch counts its records that fail a line of their own (added up as they arrive, or
+    // recounted when stored records are linked again), and the faults make some.
+    const counts = (
+      await c.query(
+        `SELECT d.id, d.records_failed AS stored,
+                (SELECT count(*) FILTER (WHERE a.failed > 0) FROM activity_record a
+                  WHERE a.batch_id = d.id)::int AS counted
+           FROM dac_batch d`
+      )
+    ).rows as Array<{ id: string; stored: number; counted: number }>;
+    expect(counts.filter((r) => r.stored !== r.counted)).toEqual([]);
+    expect(counts.some((r) => r.counted > 0)).toBe(true);
     // The anchor that is not final is seen on the best chain with NOT_FINAL.
     const nf = dn.manifest.notFinal!;
     const notFinal = await c.query(
