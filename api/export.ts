@@ -8,6 +8,7 @@
  */
 import { once } from 'node:events';
 import type { Request, Response } from 'express';
+import pg from 'pg';
 import type { ApiConfig } from './config.ts';
 import type { Queryable } from './context.ts';
 import { ApiError, restError } from './errors.ts';
@@ -26,6 +27,8 @@ import {
 /** Rows per page: as many as make about PAGE_BYTES of output, within these bounds. */
 const PAGE_ROWS = { first: 250, min: 50, max: 5000 };
 const PAGE_BYTES = 512 * 1024;
+/** Characters of output per write (a page goes out in several). */
+const WRITE_CHARS = 32 * 1024;
 const MAX_WHERE_CHARS = 64 * 1024;
 
 function entityOf(model: Model, name: string): Entity | undefined {
@@ -175,6 +178,88 @@ function jsonValue(v: unknown): unknown {
   return v;
 }
 
+const BYTEA_OID = 17;
+const parseByteaText = pg.types.getTypeParser(BYTEA_OID, 'text');
+/**
+ * The page queries' type parsers: pg's own, except bytea, which PostgreSQL sends as `\x<hex>`
+ * (bytea_output = hex): kept as that text, so a row's bytes become `0x<hex>` without a Buffer
+ * and a second hex encoding in between. Any other bytea text form is parsed as pg does.
+ */
+const PAGE_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === BYTEA_OID && format !== 'binary'
+      ? (s: string): unknown => (s.startsWith('\\x') ? s : parseByteaText(s))
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** `\x<hex>` as the page parsers keep bytea. */
+const isHexBytea = (v: unknown): v is string => typeof v === 'string' && v.startsWith('\\x');
+
+/** One column's cell of a CSV line: csvCell, with bytea text turned into `0x<hex>` directly. */
+function csvCellOf(f: ColumnField): (v: unknown) => string {
+  if (f.pgType === 'bytea') return (v) => (isHexBytea(v) ? `0x${v.slice(2)}` : csvCell(v));
+  return csvCell;
+}
+
+/** One column's JSON value, as JSON.stringify writes jsonValue(v) inside the row's object. */
+function jsonCellOf(f: ColumnField): (v: unknown) => string {
+  if (f.pgType === 'bytea')
+    return (v) => (isHexBytea(v) ? `"0x${v.slice(2)}"` : JSON.stringify(jsonValue(v)));
+  return (v) => JSON.stringify(jsonValue(v));
+}
+
+/**
+ * Turns a page's rows (arrays in `cols` order) into output lines. NDJSON lines are what
+ * `JSON.stringify` made of `{ [field.name]: jsonValue(value) }` in `fields` order (a field given
+ * twice is one key, at its first place), byte for byte; CSV lines are the cells joined by commas.
+ */
+function lineWriter(
+  format: 'csv' | 'ndjson',
+  fields: readonly ColumnField[],
+  cols: readonly string[]
+): (row: readonly unknown[]) => string {
+  if (format === 'csv') {
+    const idx = fields.map((f) => cols.indexOf(f.column));
+    const cell = fields.map(csvCellOf);
+    const n = fields.length;
+    return (row) => {
+      let line = '';
+      for (let i = 0; i < n; i++) line += (i === 0 ? '' : ',') + cell[i]!(row[idx[i]!]);
+      return `${line}\r\n`;
+    };
+  }
+  const unique = [...new Map(fields.map((f) => [f.name, f])).values()];
+  const idx = unique.map((f) => cols.indexOf(f.column));
+  const cell = unique.map(jsonCellOf);
+  const key = unique.map((f, i) => `${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`);
+  const n = unique.length;
+  return (row) => {
+    if (n === 0) return '{}\n';
+    let line = '';
+    for (let i = 0; i < n; i++) line += key[i]! + cell[i]!(row[idx[i]!]);
+    return `${line}}\n`;
+  };
+}
+
+/** A page of rows as arrays in `cols` order: pg's array row mode when `db` is pg, else mapped. */
+async function pageRowsOf(
+  db: Queryable,
+  text: string,
+  values: unknown[],
+  cols: readonly string[]
+): Promise<unknown[][]> {
+  if (db instanceof pg.Pool || db instanceof pg.Client) {
+    const r = await (db as pg.Pool).query<unknown[]>({
+      text,
+      values,
+      rowMode: 'array',
+      types: PAGE_TYPES,
+    });
+    return r.rows;
+  }
+  return (await db.query(text, values)).rows.map((r) => cols.map((c) => r[c]));
+}
+
 export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, metrics: ApiMetrics) {
   return async (req: Request, res: Response): Promise<void> => {
     const m = /^([A-Za-z_]+)\.(csv|ndjson)$/.exec(String(req.params.file ?? ''));
@@ -236,6 +321,9 @@ export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, met
       res.setHeader('Cache-Control', 'no-store');
       if (format === 'csv') res.write(`${fields.map((f) => f.name).join(',')}\r\n`);
     };
+    const line = lineWriter(format, fields, cols);
+    const keyAt = terms.map((t) => cols.indexOf(t.field.column));
+    const select = `SELECT ${cols.map((c) => `t0.${quote(c)}`).join(', ')} FROM ${quote(e.table)} t0`;
     let after: unknown[] | null = null;
     let sent = 0;
     let pageRows = PAGE_ROWS.first;
@@ -247,38 +335,49 @@ export function exportRoute(db: Queryable, model: Model, _config: ApiConfig, met
         if (w) conds.push(w);
         if (after) conds.push(afterPredicate(terms, after, 't0', p));
         const n = Math.min(pageRows, limit - sent);
-        const rows = (
-          await db.query(
-            `SELECT ${cols.map((c) => `t0.${quote(c)}`).join(', ')} FROM ${quote(e.table)} t0
+        const rows = await pageRowsOf(
+          db,
+          `${select}
               ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
               ORDER BY ${orderSql(terms, 't0')} LIMIT ${n}`,
-            p.values
-          )
-        ).rows;
+          p.values,
+          cols
+        );
         if (rows.length === 0) break;
         begin();
+        // The page goes out in pieces of about WRITE_CHARS, so no page-sized string is built (one
+        // of several MB goes to V8's large-object space, freed only by a full collection), and
+        // the client's pace is awaited piece by piece.
         let chunk = '';
-        for (const r of rows) {
-          if (format === 'csv') chunk += `${fields.map((f) => csvCell(r[f.column])).join(',')}\r\n`;
-          else
-            chunk += `${JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, jsonValue(r[f.column])])))}\n`;
+        let chunkRows = 0;
+        let pageChars = 0;
+        for (let i = 0; i < rows.length; i++) {
+          chunk += line(rows[i]!);
+          chunkRows++;
+          if (chunk.length < WRITE_CHARS && i < rows.length - 1) continue;
+          pageChars += chunk.length;
+          sent += chunkRows;
+          metrics.exported.inc({ entity: e.plural, format }, chunkRows);
+          const more = res.write(chunk);
+          chunk = '';
+          chunkRows = 0;
+          if (!more && !closed) await drainOrClose(res);
+          if (closed) break;
         }
-        sent += rows.length;
+        if (closed || rows.length < n) break;
         // Wide rows (record bytes, facts) make fewer per page: memory stays near PAGE_BYTES.
         pageRows = Math.max(
           PAGE_ROWS.min,
-          Math.min(
-            PAGE_ROWS.max,
-            Math.floor((PAGE_BYTES * rows.length) / Math.max(1, chunk.length))
-          )
+          Math.min(PAGE_ROWS.max, Math.floor((PAGE_BYTES * rows.length) / Math.max(1, pageChars)))
         );
-        metrics.exported.inc({ entity: e.plural, format }, rows.length);
-        if (!res.write(chunk) && !closed) await drainOrClose(res);
-        if (rows.length < n) break;
         const last = rows.at(-1)!;
-        after = terms.map((t) => {
-          const v = last[t.field.column];
-          return v instanceof Date ? v.toISOString() : v;
+        after = keyAt.map((i, k) => {
+          const v = last[i];
+          if (v instanceof Date) return v.toISOString();
+          // Keys are parameters of the next page's query as pg types them: bytea as bytes.
+          return terms[k]!.field.pgType === 'bytea' && isHexBytea(v)
+            ? Buffer.from(v.slice(2), 'hex')
+            : v;
         });
       }
     } catch (err) {
