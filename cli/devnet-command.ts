@@ -9,7 +9,7 @@ import { ChainProofSource, proveBundle } from '../verifier/proof-source.ts';
 import { ALL_CERE_RUNTIMES } from '../devnet/cere-runtimes.ts';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
 import { DEVNET_FAULTS, type DevnetFault, describeRuntimes } from '../devnet/scenario.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { type OptionSpec, UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 
 function intFlag(
@@ -50,8 +50,9 @@ function listFlag(v: string | true | undefined, name: string): number[] | undefi
   return v.split(',').map(Number);
 }
 
-export async function devnetCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [
+/** Every option of `proofroom devnet` (DEVNET_USAGE lists the same). */
+export const DEVNET_OPTIONS: OptionSpec = {
+  valued: [
     'seed',
     'records',
     'eras',
@@ -65,7 +66,12 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     'reorg-after',
     'slow-node',
     'out',
-  ]);
+  ],
+  switches: ['bundles'],
+};
+
+export async function devnetCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, DEVNET_OPTIONS);
   const config = loadConfig();
   const seedFlag = args.flags.get('seed');
   if (seedFlag === true) throw new UsageError('--seed needs a value');

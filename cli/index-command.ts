@@ -4,20 +4,18 @@
  * its data under the data directory. The indexer runs as a supervised child process.
  */
 import { Supervisor } from '../indexer/supervisor.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { type OptionSpec, UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 import { indexerDatabaseEnv, openDatabase } from './database.ts';
 
+/** Every option of `proofroom index` (INDEX_USAGE lists the same). */
+export const INDEX_OPTIONS: OptionSpec = {
+  valued: ['rpc', 'database', 'gar', 'storage', 'from', 'metrics-port', 'threads'],
+  switches: [],
+};
+
 export async function indexCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [
-    'rpc',
-    'database',
-    'gar',
-    'storage',
-    'from',
-    'metrics-port',
-    'threads',
-  ]);
+  const args = parseArgs(argv, INDEX_OPTIONS);
   const config = loadConfig();
   const str = (k: string): string | undefined => {
     const v = args.flags.get(k);

@@ -1,246 +1,58 @@
 /**
  * The `proofroom` command: `verify` (offline check of a receipt bundle or a sentinel evidence
  * file), `start` (the whole product: chain or demo devnet, database, indexer, API and explorer,
- * sentinel), `devnet` (the local chain and its off-chain services), `index` (the indexer), `serve` (the API
- * and the explorer) and `sentinel` (live spot checks of the storage nodes).
+ * sentinel), `devnet` (the local chain and its off-chain services), `index` (the indexer), `serve`
+ * (the API and the explorer), `sentinel` (live spot checks of the storage nodes) and `help`.
+ * Each command's module loads only when it runs, so help and usage errors stay quick.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { parseBundle } from '../verifier/bundle.ts';
-import { isEvidence, parseEvidence, verifyEvidence } from '../verifier/evidence.ts';
-import { parseJson } from '../verifier/json.ts';
-import { QUORUM_RULES, type QuorumRule } from '../verifier/quorum.ts';
-import { citedBlocks } from '../verifier/chain.ts';
-import { DEFAULT_POLICY, type ReceiptPolicy, verifyBundle } from '../verifier/receipt.ts';
-import { nodeBackend } from '../verifier/node/index.ts';
-import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
-import { MAX_BUNDLE_BYTES } from '../verifier/bundle.ts';
-import { SetupError, UsageError, type Args, parseArgs } from './args.ts';
-import { CliConfigError, loadConfig } from './config.ts';
-import { DEVNET_USAGE, INDEX_USAGE, SENTINEL_USAGE, SERVE_USAGE, START_USAGE } from './usage.ts';
-import { type VerifyCounts, exitCodeOf, exitCodeOfMany } from './exit-codes.ts';
-import { formatEvidence, formatReceipt, manyWord } from './format.ts';
-import { trustFromFlags } from './trust.ts';
+import { SetupError, UsageError, closest } from './args.ts';
+import { CliConfigError } from './config.ts';
+import { COMMANDS, COMMAND_USAGE, USAGE, commandUsage } from './usage.ts';
 
-const VERIFY_USAGE = `  verify <bundle.json|-> [more.json ...] [--json] [--verbose] [--rule cere67|twoThirds]
-         [--roles r1,r2,...] [--allow-unfinalized]
-         [--trust-rpc URL] [--trust-hashes FILE] [--trust-authorities FILE]
-      Re-checks every line of a receipt bundle offline (- reads standard input), and every
-      chain fact it states against the proofs it carries (block headers, storage read proofs,
-      GRANDPA justifications). A trust root pins those proofs to the chain you mean:
-        --trust-rpc URL          a node you trust gives the canonical hash at each cited height
-                                 and its finalized head
-        --trust-hashes FILE      blocks you trust as final: [{"number": n, "hash": "0x..."}] or
-                                 one "<height> <hash>" per line
-        --trust-authorities FILE a GRANDPA set you trust: {"setId": "0", "authorities": [...]};
-                                 justifications then prove finality with no node at all
-      Exit 0: every line passes and the proofs are pinned; 1: a line fails; 2: the bundle is
-      malformed or unreadable; 3: every line passes but no trust root pinned the proofs (the
-      bundle is consistent with itself, not shown to be the chain you trust); 4: no line fails
-      but some wait for an input (an era not paid yet, the GAR service, a grant anchor); 5: the
-      era was skipped by Root (force_skip_inspection): no line fails or waits, the settlement
-      checks do not apply. Several bundles exit with the worst: 2, then 1, 4, 5, 3, 0.
-      --verbose prints the facts of passing lines too. Several bundles are checked on all
-      cores, one line each.
-      A sentinel evidence file is recognised by its format and checked the same way: the
-      sentinel's signature, the anchor, the expected record's proof and the claimed failure.
-`;
-
-/** Each command's usage, for `proofroom <command> --help`. */
-const COMMAND_USAGE: Readonly<Record<string, string>> = {
-  verify: VERIFY_USAGE,
-  start: START_USAGE,
-  devnet: DEVNET_USAGE,
-  index: INDEX_USAGE,
-  serve: SERVE_USAGE,
-  sentinel: SENTINEL_USAGE,
-};
-
-const USAGE = `usage: proofroom <command> [options]
-
-commands:
-${VERIFY_USAGE}${START_USAGE}${DEVNET_USAGE}${INDEX_USAGE}${SERVE_USAGE}${SENTINEL_USAGE}  help
-      Shows this text.
-`;
-
-function policyFrom(args: Args): ReceiptPolicy {
-  const rule = args.flags.get('rule');
-  if (rule !== undefined && !QUORUM_RULES.includes(rule as QuorumRule)) {
-    throw new UsageError(`--rule must be one of ${QUORUM_RULES.join(', ')}`);
-  }
-  const roles = args.flags.get('roles');
-  return {
-    quorumRule: (rule as QuorumRule | undefined) ?? DEFAULT_POLICY.quorumRule,
-    requiredRoles:
-      typeof roles === 'string'
-        ? roles
-            .split(',')
-            .map((r) => r.trim())
-            .filter(Boolean)
-        : DEFAULT_POLICY.requiredRoles,
-    requireFinality: !args.flags.has('allow-unfinalized'),
-  };
+/** "unknown command 'x'", naming the closest command, or every command when none is close. */
+function unknownCommand(name: string): string {
+  const near = closest(name, COMMANDS);
+  return `unknown command '${name}' (${near ? `did you mean ${near}?` : `the commands: ${COMMANDS.join(', ')}`})`;
 }
 
-/** Reads a bundle file (or standard input for `-`) with the size limit applied before parsing. */
-async function readBundleText(file: string): Promise<{ text: string } | { error: string }> {
-  try {
-    if (file === '-') {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of process.stdin) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_BUNDLE_BYTES)
-          return { error: `standard input: larger than the ${MAX_BUNDLE_BYTES}-byte limit` };
-        chunks.push(chunk as Buffer);
-      }
-      return { text: Buffer.concat(chunks).toString('utf8') };
-    }
-    const st = await stat(file);
-    if (st.size > MAX_BUNDLE_BYTES) {
-      return { error: `${file}: ${st.size} bytes, larger than the ${MAX_BUNDLE_BYTES}-byte limit` };
-    }
-    return { text: await readFile(file, 'utf8') };
-  } catch (e) {
-    return { error: `cannot read ${file}: ${(e as Error).message}` };
+/** `proofroom help [command]`: every command's usage, or one command's. */
+function help(args: readonly string[]): number {
+  const [command, ...more] = args;
+  if (command === undefined) {
+    process.stdout.write(USAGE);
+    return 0;
   }
-}
-
-async function verifyCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['rule', 'roles', 'trust-rpc', 'trust-hashes', 'trust-authorities']);
-  const trustFlags = {
-    rpc: flagValue(args, 'trust-rpc'),
-    hashes: flagValue(args, 'trust-hashes'),
-    authorities: flagValue(args, 'trust-authorities'),
-  };
-  const files = args.positional;
-  if (files.length === 0)
-    throw new UsageError('verify needs a bundle file (or - for standard input)');
-  const policy = policyFrom(args);
-  const json = args.flags.has('json');
-  const verbose = args.flags.has('verbose');
-  if (files.length > 1) return verifyMany(files, policy, json, trustFlags);
-
-  const file = files[0]!;
-  const malformed = (errors: readonly string[], header: string): number => {
-    if (json) process.stdout.write(JSON.stringify({ ok: false, malformed: true, errors }) + '\n');
-    else
-      process.stderr.write(
-        `proofroom verify: ${header}${errors.map((e) => `\n  - ${e}`).join('')}\n`
-      );
+  if (more.length > 0) {
+    process.stderr.write(`proofroom help: one command at a time (got ${args.join(' ')})\n`);
     return 2;
-  };
-  const read = await readBundleText(file);
-  if ('error' in read) return malformed([read.error], 'the bundle could not be read:');
-  const asJson = parseJson(read.text, { maxLength: MAX_BUNDLE_BYTES });
-  if (asJson.ok && isEvidence(asJson.value)) {
-    const ev = parseEvidence(asJson.value);
-    if (!ev.ok) return malformed(ev.errors, `${file} is not a valid sentinel evidence file:`);
-    const report = verifyEvidence(ev.evidence, nodeBackend);
-    if (json) process.stdout.write(JSON.stringify(report) + '\n');
-    else process.stdout.write(formatEvidence(report, loadConfig().color, verbose) + '\n');
-    return report.ok ? 0 : 1;
   }
-  const parsed = parseBundle(asJson.ok ? asJson.value : read.text);
-  if (!parsed.ok) return malformed(parsed.errors, `${file} is not a valid receipt bundle:`);
-  const trust = await trustFromFlags(trustFlags, citedBlocks(parsed.bundle).heights);
-  const receipt = verifyBundle(parsed.bundle, nodeBackend, policy, { trust });
-  if (json) process.stdout.write(JSON.stringify(receipt) + '\n');
-  else process.stdout.write(formatReceipt(receipt, loadConfig().color, verbose) + '\n');
-  return exitCodeOf(receipt);
-}
-
-function flagValue(args: Args, name: string): string | undefined {
-  const v = args.flags.get(name);
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.length === 0) throw new UsageError(`--${name} needs a value`);
-  return v;
-}
-
-/**
- * Many bundles: verified on all cores, one line each (NDJSON with --json), then a total. Exit 2 if
- * any bundle is unreadable or malformed, else 1 if any receipt fails, else 4 if any waits, else 5
- * if any era was skipped, else 3 if any is not pinned, else 0 (`exitCodeOfMany`).
- */
-async function verifyMany(
-  files: readonly string[],
-  policy: ReceiptPolicy,
-  json: boolean,
-  trustFlags: { rpc?: string; hashes?: string; authorities?: string }
-): Promise<number> {
-  const texts: string[] = [];
-  const readErrors = new Map<number, string>();
-  for (const [i, f] of files.entries()) {
-    const r = await readBundleText(f);
-    if ('error' in r) {
-      readErrors.set(i, r.error);
-      texts.push('');
-    } else texts.push(r.text);
+  if (Object.hasOwn(COMMAND_USAGE, command)) {
+    process.stdout.write(commandUsage(command));
+    return 0;
   }
-  // A trusted node is asked once about every height any bundle cites.
-  const heights = new Set<number>();
-  if (trustFlags.rpc)
-    for (const t of texts) {
-      const p = t ? parseBundle(t) : null;
-      if (p?.ok) for (const h of citedBlocks(p.bundle).heights) heights.add(h);
-    }
-  const trust = await trustFromFlags(trustFlags, [...heights]);
-  const pool = new ReceiptPool({ policy, trust });
-  const results = await pool.verify(texts);
-  await pool.close();
-  const counts = { verified: 0, failed: 0, pending: 0, skipped: 0, unpinned: 0, malformed: 0 };
-  results.forEach((r, i) => {
-    const file = files[i]!;
-    const readError = readErrors.get(i);
-    if (readError !== undefined || !r.ok) {
-      counts.malformed++;
-      const errors = readError !== undefined ? [readError] : r.ok ? [] : r.errors;
-      if (json)
-        process.stdout.write(JSON.stringify({ file, ok: false, malformed: true, errors }) + '\n');
-      else process.stdout.write(`MALFORMED ${file}: ${errors.slice(0, 3).join('; ')}\n`);
-      return;
-    }
-    const rc = r.receipt;
-    if (rc.status === 'fail') counts.failed++;
-    else if (rc.status === 'pending') counts.pending++;
-    else if (rc.status === 'skipped') counts.skipped++;
-    else if (!rc.chain.pinned) counts.unpinned++;
-    else counts.verified++;
-    if (json) process.stdout.write(JSON.stringify({ file, ...rc }) + '\n');
-    else {
-      const failing = rc.lines
-        .filter((l) => l.status === 'fail')
-        .map((l) => `${l.check}:${l.code}`);
-      process.stdout.write(`${manyWord(rc)} ${file}  ${rc.recordId}  ${failing.join(' ')}\n`);
-    }
-  });
-  const total = manyTotal(files.length, counts);
-  if (json) process.stderr.write(total + '\n');
-  else process.stdout.write(total + '\n');
-  return exitCodeOfMany(counts);
-}
-
-/** The closing line of several bundles (skipped eras named only when there are some). */
-function manyTotal(n: number, c: VerifyCounts): string {
-  const skipped = c.skipped > 0 ? `, ${c.skipped} skipped` : '';
-  return `${n} bundles: ${c.verified} verified, ${c.unpinned} consistent but not pinned, ${c.failed} failed, ${c.pending} pending${skipped}, ${c.malformed} malformed`;
+  process.stderr.write(`proofroom help: ${unknownCommand(command)}\n`);
+  return 2;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // `<command> --help` (before any `--`): that command's usage, and nothing started or created.
   const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
-  const usage = command === undefined ? undefined : COMMAND_USAGE[command];
-  if (usage && (options.includes('--help') || options.includes('-h'))) {
-    process.stdout.write(`usage: proofroom ${usage.trimStart()}`);
+  if (
+    command !== undefined &&
+    Object.hasOwn(COMMAND_USAGE, command) &&
+    (options.includes('--help') || options.includes('-h'))
+  ) {
+    process.stdout.write(commandUsage(command));
     return 0;
   }
   try {
     switch (command) {
+      // Each command's modules load only when it runs (the API process stays lean).
       case 'verify':
-        return await verifyCommand(rest);
+        return await (await import('./verify-command.ts')).verifyCommand(rest);
       case 'start':
         return await (await import('./start-command.ts')).startCommand(rest);
-      // Each command's modules load only when it runs (the API process stays lean).
       case 'devnet':
         return await (await import('./devnet-command.ts')).devnetCommand(rest);
       case 'index':
@@ -250,13 +62,17 @@ export async function main(argv: string[]): Promise<number> {
       case 'sentinel':
         return await (await import('./sentinel-command.ts')).sentinelCommand(rest);
       case 'help':
+        return help(rest);
       case '--help':
       case '-h':
         process.stdout.write(USAGE);
         return 0;
+      case undefined:
+        process.stderr.write(USAGE);
+        return 2;
       default:
         process.stderr.write(
-          command ? `proofroom: unknown command '${command}'\n\n${USAGE}` : USAGE
+          `proofroom: ${unknownCommand(command)}\nproofroom help shows the usage of every command.\n`
         );
         return 2;
     }
@@ -266,7 +82,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`proofroom ${command}: ${e.message}\n\n${USAGE}`);
+      // The command's own usage: its options, one of which was mistyped or is missing.
+      process.stderr.write(`proofroom ${command}: ${e.message}\n\n${commandUsage(command!)}`);
       return 2;
     }
     throw e;

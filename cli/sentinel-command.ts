@@ -16,7 +16,7 @@ import {
 import { KeyError, type SentinelKey, keyFromHex, loadOrCreateKey } from '../sentinel/keys.ts';
 import { SentinelMetrics } from '../sentinel/metrics.ts';
 import { Sentinel, type SentinelEvent } from '../sentinel/sentinel.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { type OptionSpec, UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 
@@ -116,8 +116,14 @@ export function newSentinel(
   return new Sentinel({ ...config, pool, key, metrics, onEvent });
 }
 
+/** Every option of `proofroom sentinel` (SENTINEL_USAGE lists the same). */
+export const SENTINEL_OPTIONS: OptionSpec = {
+  valued: ['database', ...Object.keys(FLAGS)],
+  switches: ['once', 'json'],
+};
+
 export async function sentinelCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['database', ...Object.keys(FLAGS)]);
+  const args = parseArgs(argv, SENTINEL_OPTIONS);
   const cli = loadConfig();
   const overrides: SentinelOverrides = { PROOFROOM_DATA_DIR: cli.dataDir };
   for (const [flag, name] of Object.entries(FLAGS)) {

@@ -2,15 +2,30 @@
  * `proofroom serve`: the GraphQL API and the REST routes over an indexed database. Without a
  * database URL it opens the embedded PostgreSQL in the data directory (when no indexer holds it).
  */
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadApiConfig } from '../api/config.ts';
 import { startApiServer } from '../api/server.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { type OptionSpec, UsageError, parseArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 import { EXPLORER_DIST, ensureExplorer } from './explorer-build.ts';
 
+/** Every option of `proofroom serve` (SERVE_USAGE lists the same). */
+export const SERVE_OPTIONS: OptionSpec = { valued: ['database', 'port', 'host'], switches: [] };
+
+/**
+ * V8 lets its old generation grow to about 4x what survived the last full collection before the
+ * next one. An export streams gigabytes of short-lived strings, some of which outlive a young
+ * collection, so on a loaded machine the API process grew by 100-130 MiB of garbage during one.
+ * 1.3x kept a 1,000,000-row export near 30 MiB above idle, for 8-10% of its rows/s (GraphQL load
+ * unchanged; bench/RESULTS.md). V8 reads this setting at each full collection, so it can be set
+ * once the process runs.
+ */
+const HEAP_GROWING_PERCENT = 30;
+
 export async function serveCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['database', 'port', 'host']);
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  const args = parseArgs(argv, SERVE_OPTIONS);
   const cli = loadConfig();
   const str = (k: string): string | undefined => {
     const v = args.flags.get(k);

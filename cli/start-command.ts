@@ -26,7 +26,7 @@ import { Supervisor } from '../indexer/supervisor.ts';
 import { ConfigError as SentinelConfigError, loadSentinelConfig } from '../sentinel/config.ts';
 import { SentinelMetrics } from '../sentinel/metrics.ts';
 import type { Sentinel } from '../sentinel/sentinel.ts';
-import { SetupError, UsageError, parseArgs } from './args.ts';
+import { type OptionSpec, SetupError, UsageError, parseArgs } from './args.ts';
 import { type CliConfig, loadConfig } from './config.ts';
 import { type OpenedDatabase, indexerDatabaseEnv, openDatabase } from './database.ts';
 import { parseFaults } from './devnet-command.ts';
@@ -64,23 +64,26 @@ export interface StartOptions {
   readonly sentinelRate: string | null;
 }
 
-const VALUED = [
-  'rpc',
-  'gar',
-  'storage',
-  'database',
-  'data',
-  'port',
-  'host',
-  'devnet-port',
-  'records',
-  'eras',
-  'seed',
-  'faults',
-  'from',
-  'sentinel-rate',
-];
-const SWITCHES = ['no-sentinel'];
+/** Every option of `proofroom start` (START_USAGE lists the same). */
+export const START_OPTIONS: OptionSpec = {
+  valued: [
+    'rpc',
+    'gar',
+    'storage',
+    'database',
+    'data',
+    'port',
+    'host',
+    'devnet-port',
+    'records',
+    'eras',
+    'seed',
+    'faults',
+    'from',
+    'sentinel-rate',
+  ],
+  switches: ['no-sentinel'],
+};
 
 function intFlag(v: string | undefined, name: string, def: number, min: number, max: number) {
   if (v === undefined) return def;
@@ -104,17 +107,10 @@ function urlFlag(v: string | null, what: string, schemes: readonly string[]): st
 }
 
 export function parseStartOptions(argv: string[], cli: CliConfig): StartOptions {
-  const args = parseArgs(argv, VALUED);
-  for (const k of args.flags.keys())
-    if (!VALUED.includes(k) && !SWITCHES.includes(k)) throw new UsageError(`unknown option --${k}`);
-  if (args.positional.length > 0)
-    throw new UsageError(`start takes no arguments (got "${args.positional[0]}")`);
+  const args = parseArgs(argv, START_OPTIONS);
   const str = (k: string): string | undefined => {
     const v = args.flags.get(k);
-    if (v === true) {
-      if (SWITCHES.includes(k)) return undefined;
-      throw new UsageError(`--${k} needs a value`);
-    }
+    if (v === true) throw new UsageError(`--${k} needs a value`);
     return v;
   };
   const rpcUrl = urlFlag(str('rpc') ?? cli.rpcUrl, '--rpc (PROOFROOM_RPC_URL)', [

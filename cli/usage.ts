@@ -1,9 +1,37 @@
 /**
  * The usage text of each command, apart from the commands themselves, so that `proofroom help` and
  * a usage error load none of the heavy modules a command needs (each command module is imported
- * only when it runs).
+ * only when it runs). Each command's options are declared once, in its module (`*_OPTIONS`), and
+ * test/cli.test.ts checks that the usage here lists exactly those.
  */
-import { DEVNET_FAULTS } from '../devnet/scenario.ts';
+
+/**
+ * The devnet's faults (devnet/scenario.ts DEVNET_FAULTS, which test/cli.test.ts compares with
+ * this list): repeated here because that module takes seconds to load.
+ */
+export const DEVNET_FAULT_NAMES = [
+  'bad-record-signature',
+  'missing-role-signature',
+  'grant-expired',
+  'grant-revoked',
+  'grant-out-of-scope',
+  'payload-tampered',
+  'payload-missing',
+  'wrong-mmr-proof',
+  'quorum-not-reached',
+  'payout-unbalanced',
+  'anchor-reorged',
+  'anchor-not-final',
+  'record-era-mismatch',
+  'unregistered-signer',
+  'unauthorized-anchor',
+  'hidden-revocation',
+  'fingerprint-mismatch',
+  'validator-removed',
+  'era-not-paid',
+  'remark-hash-mismatch',
+  'batch-root-mismatch',
+];
 
 function wrap(text: string, indent: number, width: number): string {
   const lines: string[] = [];
@@ -17,6 +45,30 @@ function wrap(text: string, indent: number, width: number): string {
   if (line) lines.push(line);
   return lines.map((l) => ' '.repeat(indent) + l).join('\n');
 }
+
+export const VERIFY_USAGE = `  verify <bundle.json|-> [more.json ...] [--json] [--verbose] [--rule cere67|twoThirds]
+         [--roles r1,r2,...] [--allow-unfinalized]
+         [--trust-rpc URL] [--trust-hashes FILE] [--trust-authorities FILE]
+      Re-checks every line of a receipt bundle offline (- reads standard input), and every
+      chain fact it states against the proofs it carries (block headers, storage read proofs,
+      GRANDPA justifications). A trust root pins those proofs to the chain you mean:
+        --trust-rpc URL          a node you trust gives the canonical hash at each cited height
+                                 and its finalized head
+        --trust-hashes FILE      blocks you trust as final: [{"number": n, "hash": "0x..."}] or
+                                 one "<height> <hash>" per line
+        --trust-authorities FILE a GRANDPA set you trust: {"setId": "0", "authorities": [...]};
+                                 justifications then prove finality with no node at all
+      Exit 0: every line passes and the proofs are pinned; 1: a line fails; 2: the bundle is
+      malformed or unreadable; 3: every line passes but no trust root pinned the proofs (the
+      bundle is consistent with itself, not shown to be the chain you trust); 4: no line fails
+      but some wait for an input (an era not paid yet, the GAR service, a grant anchor); 5: the
+      era was skipped by Root (force_skip_inspection): no line fails or waits, the settlement
+      checks do not apply. Several bundles exit with the worst: 2, then 1, 4, 5, 3, 0.
+      --verbose prints the facts of passing lines too. Several bundles are checked on all
+      cores, one line each.
+      A sentinel evidence file is recognised by its format and checked the same way: the
+      sentinel's signature, the anchor, the expected record's proof and the claimed failure.
+`;
 
 export const START_USAGE = `  start [--rpc URL] [--gar URL] [--storage URL,...] [--database URL] [--data DIR] [--port P]
         [--host H] [--from N] [--no-sentinel] [--sentinel-rate N]
@@ -41,7 +93,7 @@ export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--clu
       the older billing-report design. --skip lists eras of cluster 2 that Root skips
       (force_skip_inspection). Payout faults land on the first receipt-design era. Faults (or
       'all'):
-${wrap(DEVNET_FAULTS.join(', '), 8, 96)}
+${wrap(DEVNET_FAULT_NAMES.join(', '), 8, 96)}
       --block-time reveals one block per MS instead of all at once; --reorg-after switches from
       the orphaned branch after MS (anchor-reorged); --slow-node delays storage node 0 by MS;
       RPC dev_reorg [depth, drop?] forks on demand. Writes manifest.json (and with --bundles
@@ -66,13 +118,43 @@ export const SERVE_USAGE = `  serve [--database URL] [--port P] [--host H]
 
 export const SENTINEL_USAGE = `  sentinel [--database URL] [--storage URL,URL,...] [--confidence D] [--bad-fraction P]
            [--rule formula|exact] [--nodes K] [--rate N] [--concurrency N] [--timeout MS]
-           [--evidence-dir DIR|off] [--webhook URL] [--metrics-port P] [--key-file F] [--once]
-           [--json]
+           [--evidence-dir DIR|off] [--webhook URL] [--metrics-port P] [--key-file F]
+           [--poll MS] [--once] [--json]
       Spot-checks the storage nodes: for every era whose ClusterEraPaid is final it samples
       the era's anchored records (enough to catch a bad fraction P with confidence D; defaults
       0.01 and 0.99) with a seed only this sentinel's key can draw, fetches each sampled batch
       from the nodes (--storage, else the cluster's nodes registered on chain), recomputes and
       compares, and stores every check, a signed evidence file per failure (check one with
-      proofroom verify FILE) and per-era figures. --once runs the pending rounds and exits
-      (1 if a check failed). See docs/sentinel.md.
+      proofroom verify FILE) and per-era figures. --poll MS: how often the finalized head is
+      read (default 2000). --once runs the pending rounds and exits (1 if a check failed). See
+      docs/sentinel.md.
 `;
+
+export const HELP_USAGE = `  help [command]
+      Shows this text, or the usage of one command (the same as proofroom <command> --help).
+`;
+
+/** Each command's usage, for `proofroom help <command>` and `proofroom <command> --help`. */
+export const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  verify: VERIFY_USAGE,
+  start: START_USAGE,
+  devnet: DEVNET_USAGE,
+  index: INDEX_USAGE,
+  serve: SERVE_USAGE,
+  sentinel: SENTINEL_USAGE,
+  help: HELP_USAGE,
+};
+
+/** The commands, in the order the usage shows them. */
+export const COMMANDS = Object.keys(COMMAND_USAGE);
+
+/** One command's usage, as `proofroom help <command>` prints it. */
+export function commandUsage(command: string): string {
+  return `usage: proofroom ${COMMAND_USAGE[command]!.trimStart()}`;
+}
+
+/** Every command's usage, as `proofroom help` prints it. */
+export const USAGE = `usage: proofroom <command> [options]
+
+commands:
+${COMMANDS.map((c) => COMMAND_USAGE[c]).join('')}`;

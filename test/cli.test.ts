@@ -8,6 +8,15 @@ import { startDevnet } from '../devnet/devnet.ts';
 import { fetchRpcBatch } from '../api/rpc.ts';
 import { ChainProofSource, proveBundle } from '../verifier/proof-source.ts';
 import { flipHexBit } from './helpers/mutate.ts';
+import { type OptionSpec, closest, editDistance } from '../cli/args.ts';
+import { COMMANDS, COMMAND_USAGE, DEVNET_FAULT_NAMES, commandUsage } from '../cli/usage.ts';
+import { VERIFY_OPTIONS } from '../cli/verify-command.ts';
+import { START_OPTIONS } from '../cli/start-command.ts';
+import { DEVNET_OPTIONS } from '../cli/devnet-command.ts';
+import { INDEX_OPTIONS } from '../cli/index-command.ts';
+import { SERVE_OPTIONS } from '../cli/serve-command.ts';
+import { SENTINEL_OPTIONS } from '../cli/sentinel-command.ts';
+import { DEVNET_FAULTS } from '../devnet/scenario.ts';
 
 const BIN = path.resolve('cli/proofroom.mjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'proofroom-cli-'));
@@ -275,21 +284,186 @@ describe('proofroom index', () => {
   });
 });
 
-describe('proofroom <command> --help', () => {
-  it.each(['verify', 'start', 'devnet', 'index', 'serve', 'sentinel'])(
-    '%s --help prints its usage, exits 0 and starts or creates nothing',
-    (command) => {
-      const cwd = mkdtempSync(path.join(tmpdir(), 'proofroom-help-'));
-      const r = spawnSync(process.execPath, [BIN, command, '--help'], {
-        cwd,
-        encoding: 'utf8',
-        timeout: 10_000,
-        env: { ...process.env, NO_COLOR: '1', PROOFROOM_DATA_DIR: '' },
-      });
+/** Runs the CLI in a fresh empty folder with a fresh empty HOME; it must exit by itself in 5 s. */
+function runIsolated(args: readonly string[]) {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'proofroom-help-'));
+  const home = mkdtempSync(path.join(tmpdir(), 'proofroom-home-'));
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 5_000,
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      HOME: home,
+      XDG_CONFIG_HOME: undefined,
+      XDG_DATA_HOME: undefined,
+      XDG_CACHE_HOME: undefined,
+      PROOFROOM_DATA_DIR: '',
+    },
+  });
+  return { ...r, ms: Date.now() - t0, created: [...readdirSync(cwd), ...readdirSync(home)] };
+}
+
+describe('proofroom <command> --help and proofroom help <command>', () => {
+  // A command that started a server, a devnet or a database would not exit by itself; one that
+  // wrote its data folder, a key or a build would leave a file in the folder or in HOME.
+  it.each(COMMANDS.flatMap((c) => [[c, '--help'] as const, ['help', c] as const]))(
+    '%s %s prints the usage, exits 0 by itself and starts or creates nothing',
+    (first, second) => {
+      const command = first === 'help' && second !== '--help' ? second : first;
+      const r = runIsolated([first, second]);
+      expect(r.error, `exits by itself within 5 s (took ${r.ms} ms)`).toBeUndefined();
+      expect(r.signal).toBeNull();
       expect(r.status).toBe(0);
+      expect(r.stdout).toBe(commandUsage(command));
       expect(r.stdout).toMatch(new RegExp(`^usage: proofroom ${command}\\b`));
       expect(r.stderr).toBe('');
-      expect(readdirSync(cwd)).toEqual([]);
+      expect(r.created).toEqual([]);
     }
   );
+
+  it('help alone prints every command; help with an unknown command names the closest one', () => {
+    const all = runIsolated(['help']);
+    expect(all.status).toBe(0);
+    for (const c of COMMANDS) expect(all.stdout).toContain(COMMAND_USAGE[c]);
+    const typo = runIsolated(['help', 'sentinal']);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toBe(
+      "proofroom help: unknown command 'sentinal' (did you mean sentinel?)\n"
+    );
+    const nosuch = runIsolated(['help', 'nosuch']);
+    expect(nosuch.status).toBe(2);
+    expect(nosuch.stdout).toBe('');
+    expect(nosuch.stderr).toBe(
+      `proofroom help: unknown command 'nosuch' (the commands: ${COMMANDS.join(', ')})\n`
+    );
+    expect(runIsolated(['help', 'verify', 'serve']).status).toBe(2);
+  });
+});
+
+describe('unknown options and commands', () => {
+  it('names the closest option, refuses unknown ones and stray arguments, exit 2', () => {
+    const r = runIsolated(['verify', '--jsn', 'x.json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^proofroom verify: unknown option --jsn \(did you mean --json\?\)\n\nusage: proofroom verify /
+    );
+    const cases: Array<[string[], string]> = [
+      [['devnet', '--prot', '0'], 'unknown option --prot (did you mean --port?)'],
+      [['sentinel', '--onse'], 'unknown option --onse (did you mean --once?)'],
+      [
+        ['index', '--rpc', 'http://x', '--treads', '2'],
+        'unknown option --treads (did you mean --threads?)',
+      ],
+      [['serve', '--frobnicate'], 'unknown option --frobnicate\n'],
+      [['verify', '-json', 'x.json'], 'unknown option -json (did you mean --json?)'],
+      [['verify', '--json=yes', 'x.json'], '--json takes no value'],
+      [['serve', '4350'], 'unexpected argument "4350" (this command takes options only)'],
+    ];
+    for (const [args, message] of cases) {
+      const c = runIsolated(args);
+      expect(c.status, args.join(' ')).toBe(2);
+      expect(c.stderr).toContain(`proofroom ${args[0]}: ${message}`);
+      expect(c.created, args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('names the closest command, or lists them all when none is close', () => {
+    const r = runIsolated(['verfy', 'x.json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^proofroom: unknown command 'verfy' \(did you mean verify\?\)\n/);
+    const far = runIsolated(['frobnicate']);
+    expect(far.status).toBe(2);
+    expect(far.stderr).toContain(`(the commands: ${COMMANDS.join(', ')})`);
+  });
+
+  it('edit distance counts a swap of neighbours as one step', () => {
+    expect(editDistance('recrods', 'records')).toBe(1);
+    expect(editDistance('jsn', 'json')).toBe(1);
+    expect(editDistance('', 'port')).toBe(4);
+    expect(closest('allow', VERIFY_OPTIONS.switches)).toBe('allow-unfinalized');
+    expect(closest('trust', VERIFY_OPTIONS.valued)).toBeUndefined(); // three start with it
+    expect(closest('xyz', ['json', 'port'])).toBeUndefined();
+  });
+
+  it("each command's usage lists exactly the options it accepts", () => {
+    const specs: Record<string, OptionSpec> = {
+      verify: VERIFY_OPTIONS,
+      start: START_OPTIONS,
+      devnet: DEVNET_OPTIONS,
+      index: INDEX_OPTIONS,
+      serve: SERVE_OPTIONS,
+      sentinel: SENTINEL_OPTIONS,
+    };
+    for (const [command, spec] of Object.entries(specs)) {
+      // The synopsis: the first line and the lines that continue it with more [--options].
+      const [first, ...rest] = COMMAND_USAGE[command]!.split('\n');
+      const synopsis = [
+        first,
+        ...rest.slice(
+          0,
+          rest.findIndex((l) => !/^\s+\[/.test(l))
+        ),
+      ];
+      const listed = [...synopsis.join(' ').matchAll(/--([a-z-]+)( [^\s\]]+)?/g)];
+      const valued = listed.filter((m) => m[2]).map((m) => m[1]);
+      const switches = listed.filter((m) => !m[2]).map((m) => m[1]);
+      expect(valued.sort(), command).toEqual([...spec.valued].sort());
+      expect(switches.sort(), command).toEqual([...spec.switches].sort());
+    }
+    expect(DEVNET_FAULT_NAMES).toEqual([...DEVNET_FAULTS]);
+  });
+});
+
+describe('output into a reader that went away', () => {
+  // The reader closes before the command writes (it waits for its bundle on standard input), so
+  // every write meets a closed pipe, as the output after the first bytes does under `| head -c 10`.
+  function spawnClosedReader(args: readonly string[], input?: string) {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal }))
+    );
+    child.stdin.end(input);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    return exited.then((e) => {
+      clearTimeout(timer);
+      return { ...e, stderr };
+    });
+  }
+
+  it('verify ends quietly with status 141 (128 + SIGPIPE), no EPIPE stack trace', async () => {
+    for (const args of [
+      ['verify', '--json', '-'],
+      ['verify', '-'],
+    ]) {
+      const r = await spawnClosedReader(args, JSON.stringify(good));
+      expect(r.stderr, args.join(' ')).toBe('');
+      expect(r).toMatchObject({ code: 141, signal: null });
+    }
+  }, 60_000);
+
+  it('a long-running command stops as on SIGTERM', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'proofroom-epipe-'));
+    const r = await spawnClosedReader([
+      'devnet',
+      '--port',
+      '0',
+      '--records',
+      '6',
+      '--eras',
+      '1',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(r).toMatchObject({ code: 141, signal: null });
+  }, 60_000);
 });
