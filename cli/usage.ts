@@ -4,34 +4,7 @@
  * only when it runs). Each command's options are declared once, in its module (`*_OPTIONS`), and
  * test/cli.test.ts checks that the usage here lists exactly those.
  */
-
-/**
- * The devnet's faults (devnet/scenario.ts DEVNET_FAULTS, which test/cli.test.ts compares with
- * this list): repeated here because that module takes seconds to load.
- */
-export const DEVNET_FAULT_NAMES = [
-  'bad-record-signature',
-  'missing-role-signature',
-  'grant-expired',
-  'grant-revoked',
-  'grant-out-of-scope',
-  'payload-tampered',
-  'payload-missing',
-  'wrong-mmr-proof',
-  'quorum-not-reached',
-  'payout-unbalanced',
-  'anchor-reorged',
-  'anchor-not-final',
-  'record-era-mismatch',
-  'unregistered-signer',
-  'unauthorized-anchor',
-  'hidden-revocation',
-  'fingerprint-mismatch',
-  'validator-removed',
-  'era-not-paid',
-  'remark-hash-mismatch',
-  'batch-root-mismatch',
-];
+import { DEVNET_FAULTS } from '../devnet/faults.ts';
 
 function wrap(text: string, indent: number, width: number): string {
   const lines: string[] = [];
@@ -93,7 +66,7 @@ export const DEVNET_USAGE = `  devnet [--seed S] [--records N] [--eras N] [--clu
       the older billing-report design. --skip lists eras of cluster 2 that Root skips
       (force_skip_inspection). Payout faults land on the first receipt-design era. Faults (or
       'all'):
-${wrap(DEVNET_FAULT_NAMES.join(', '), 8, 96)}
+${wrap(DEVNET_FAULTS.join(', '), 8, 96)}
       --block-time reveals one block per MS instead of all at once; --reorg-after switches from
       the orphaned branch after MS (anchor-reorged); --slow-node delays storage node 0 by MS;
       RPC dev_reorg [depth, drop?] forks on demand. Writes manifest.json (and with --bundles

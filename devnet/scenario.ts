@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { DEVNET_FAULTS, type DevnetFault } from './faults.ts';
 import { concatBytes, equalBytes, parseHex, toHex, utf8 } from '../verifier/bytes.ts';
 import { type ReceiptBundleJson, writeBundle } from '../verifier/bundle.ts';
 import { toBase64url } from '../verifier/encoding.ts';
@@ -114,30 +115,7 @@ import {
 
 export { BLOCK_MS, PRICING, PRICING_2, type Usage, recordCost } from './scenario-records.ts';
 
-export const DEVNET_FAULTS = [
-  'bad-record-signature',
-  'missing-role-signature',
-  'grant-expired',
-  'grant-revoked',
-  'grant-out-of-scope',
-  'payload-tampered',
-  'payload-missing',
-  'wrong-mmr-proof',
-  'quorum-not-reached',
-  'payout-unbalanced',
-  'anchor-reorged',
-  'anchor-not-final',
-  'record-era-mismatch',
-  'unregistered-signer',
-  'unauthorized-anchor',
-  'hidden-revocation',
-  'fingerprint-mismatch',
-  'validator-removed',
-  'era-not-paid',
-  'remark-hash-mismatch',
-  'batch-root-mismatch',
-] as const;
-export type DevnetFault = (typeof DEVNET_FAULTS)[number];
+export { DEVNET_FAULTS, type DevnetFault };
 
 export interface DevnetScenarioOptions {
   readonly seed?: string;

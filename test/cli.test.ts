@@ -9,14 +9,13 @@ import { fetchRpcBatch } from '../api/rpc.ts';
 import { ChainProofSource, proveBundle } from '../verifier/proof-source.ts';
 import { flipHexBit } from './helpers/mutate.ts';
 import { type OptionSpec, closest, editDistance } from '../cli/args.ts';
-import { COMMANDS, COMMAND_USAGE, DEVNET_FAULT_NAMES, commandUsage } from '../cli/usage.ts';
+import { COMMANDS, COMMAND_USAGE, commandUsage } from '../cli/usage.ts';
 import { VERIFY_OPTIONS } from '../cli/verify-command.ts';
 import { START_OPTIONS } from '../cli/start-command.ts';
 import { DEVNET_OPTIONS } from '../cli/devnet-command.ts';
 import { INDEX_OPTIONS } from '../cli/index-command.ts';
 import { SERVE_OPTIONS } from '../cli/serve-command.ts';
 import { SENTINEL_OPTIONS } from '../cli/sentinel-command.ts';
-import { DEVNET_FAULTS } from '../devnet/scenario.ts';
 
 const BIN = path.resolve('cli/proofroom.mjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'proofroom-cli-'));
@@ -413,7 +412,6 @@ describe('unknown options and commands', () => {
       expect(valued.sort(), command).toEqual([...spec.valued].sort());
       expect(switches.sort(), command).toEqual([...spec.switches].sort());
     }
-    expect(DEVNET_FAULT_NAMES).toEqual([...DEVNET_FAULTS]);
   });
 });
 
