@@ -39,6 +39,7 @@ import { type Model, loadModel } from './model.ts';
 import { ChainProofSource } from '../verifier/proof-source.ts';
 import { fetchRpcBatch } from './rpc.ts';
 import { bundleRoute, evidenceRoute } from './rest.ts';
+import { withNamedStatements } from './prepared.ts';
 import { buildSchema } from './schema.ts';
 
 export interface ApiOptions {
@@ -204,6 +205,8 @@ export function createApi(opts: ApiOptions): Api {
   const eras = new EraEvidenceCache(config.eraCacheSize);
   const limits = config.limits;
 
+  // GraphQL's hot statements (a receipt) go by name on a PostgreSQL server (api/prepared.ts).
+  const graphDb = config.embeddedDatabase ? db : withNamedStatements(db);
   const yoga = createYoga<{ req: Request; res: Response }, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -213,7 +216,7 @@ export function createApi(opts: ApiOptions): Api {
     batching: false,
     logging: false,
     context: ({ req }) => ({
-      db,
+      db: graphDb,
       model,
       limits,
       loaders: new Map(),

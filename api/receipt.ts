@@ -32,6 +32,7 @@ import {
 import { kindOfFormat } from '../verifier/kinds.ts';
 import { recordOf } from './bundle.ts';
 import type { Queryable } from './context.ts';
+import { namedStatement } from './prepared.ts';
 import type { Rows } from '../db/rows.ts';
 
 export interface ReceiptLineOut {
@@ -195,30 +196,49 @@ function receiptsSql(activity: string): string {
 }
 
 /**
+ * The four receipt statements (one key or many, by row id or by record id), each sent by name
+ * where the database allows it (api/prepared.ts). A record id finds its first anchored copy (by
+ * block height, then row id).
+ */
+const RECEIPT_SQL = {
+  one: {
+    id: namedStatement(
+      'proofroom_receipt_by_id',
+      receiptsSql(`SELECT ${ACTIVITY_COLUMNS} FROM activity_record a
+        WHERE a.id = $1 ORDER BY a.block_height, a.id LIMIT 1`)
+    ),
+    recordId: namedStatement(
+      'proofroom_receipt_by_record_id',
+      receiptsSql(`SELECT ${ACTIVITY_COLUMNS} FROM activity_record a
+        WHERE a.record_id = $1 ORDER BY a.block_height, a.id LIMIT 1`)
+    ),
+  },
+  many: {
+    id: namedStatement(
+      'proofroom_receipts_by_id',
+      receiptsSql(`SELECT ${ACTIVITY_COLUMNS} FROM activity_record a WHERE a.id = ANY($1::text[])`)
+    ),
+    recordId: namedStatement(
+      'proofroom_receipts_by_record_id',
+      receiptsSql(`SELECT DISTINCT ON (a.record_id) ${ACTIVITY_COLUMNS} FROM activity_record a
+        WHERE a.record_id = ANY($1::text[]) ORDER BY a.record_id, a.block_height, a.id`)
+    ),
+  },
+} as const;
+
+/**
  * The activity rows and the stored lines (by subject, in seq order) of the receipts of `keys`, all
- * of one kind, in one statement. A record id finds its first anchored copy (by block height, then
- * row id).
+ * of one kind, in one statement.
  */
 async function readReceipts(
   db: Queryable,
   by: 'id' | 'recordId',
   keys: readonly string[]
 ): Promise<{ rows: ActivityRow[]; lines: Map<string, StoredLine[]> }> {
-  let activity: string;
-  let values: unknown[];
-  if (keys.length === 1) {
-    activity = `SELECT ${ACTIVITY_COLUMNS} FROM activity_record a
-      WHERE ${by === 'id' ? 'a.id' : 'a.record_id'} = $1 ORDER BY a.block_height, a.id LIMIT 1`;
-    values = [keys[0]];
-  } else if (by === 'id') {
-    activity = `SELECT ${ACTIVITY_COLUMNS} FROM activity_record a WHERE a.id = ANY($1::text[])`;
-    values = [keys];
-  } else {
-    activity = `SELECT DISTINCT ON (a.record_id) ${ACTIVITY_COLUMNS} FROM activity_record a
-      WHERE a.record_id = ANY($1::text[]) ORDER BY a.record_id, a.block_height, a.id`;
-    values = [keys];
-  }
-  const result = (await db.query(receiptsSql(activity), values)).rows as unknown as Array<
+  const one = keys.length === 1;
+  const text = one ? RECEIPT_SQL.one[by] : RECEIPT_SQL.many[by];
+  const values = one ? [keys[0]] : [keys];
+  const result = (await db.query(text, values)).rows as unknown as Array<
     ActivityRow & StoredLine & { part: number }
   >;
   const rows: ActivityRow[] = [];

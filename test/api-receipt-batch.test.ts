@@ -111,4 +111,46 @@ describe.each(legs)('receipts in lists on %s', (leg) => {
     expect(batch.at(-1)).toBeNull();
     expect(batch.at(-2)).toBeNull();
   });
+
+  it('sends the receipt statements by name on a PostgreSQL server, never on PGlite', async () => {
+    // One connection, so that its session's prepared statements are the ones the API made.
+    const one = new pg.Pool({ connectionString: ix.url, max: 1 });
+    const served = createApi({
+      db: one,
+      config: loadApiConfig(
+        { PROOFROOM_API_RATE_LIMIT: '0' },
+        { databaseUrl: ix.url, embedded: leg === 'pglite' }
+      ),
+      log: () => {},
+    });
+    try {
+      const [r] = (
+        await pool.query<{ id: string; record_id: string }>(
+          `SELECT id, record_id FROM activity_record ORDER BY id LIMIT 1`
+        )
+      ).rows;
+      const ask = async (q: string) =>
+        (await request(served.app).post('/graphql').send({ query: q })).body as Json;
+      const byId = `{ receipt(id: ${JSON.stringify(r!.id)}) { ${RECEIPT_FIELDS} } }`;
+      const byRecord = `{ receipt(recordId: ${JSON.stringify(r!.record_id)}) { ${RECEIPT_FIELDS} } }`;
+      // Twice each: the second run reuses the statement its connection prepared.
+      const answers = [await ask(byId), await ask(byId), await ask(byRecord), await ask(byRecord)];
+      for (const a of answers) expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[3]).toEqual(answers[2]);
+      expect(answers[0]!.data.receipt).toEqual(answers[2]!.data.receipt);
+      expect(answers[0]!.data.receipt).toEqual(await data(byId).then((d) => d.receipt));
+      const names = (
+        await one.query<{ name: string }>(
+          `SELECT name FROM pg_prepared_statements WHERE name LIKE 'proofroom_%' ORDER BY name`
+        )
+      ).rows.map((x) => x.name);
+      expect(names).toEqual(
+        leg === 'postgres' ? ['proofroom_receipt_by_id', 'proofroom_receipt_by_record_id'] : []
+      );
+    } finally {
+      served.close();
+      await one.end();
+    }
+  });
 });
