@@ -53,7 +53,10 @@ export const BENCH_SIM_TRIALS: number = countFlag('sim-trials', 10_000);
 /** Records of the readers suite's devnet (`--records N`; e.g. 5000 for a quick smoke run). */
 export const BENCH_RECORDS: number = countFlag('records', 30_000);
 
-/** The readers suite's indexer `PROOFROOM_WRITE_CHUNK_RECORDS` (`--chunk N`; 0: its default). */
+/**
+ * The readers suite's indexer `PROOFROOM_WRITE_CHUNK_RECORDS` (`--chunk N`; 0: what `proofroom
+ * start` sets on the embedded database).
+ */
 export const BENCH_CHUNK: number = countFlag('chunk', 0);
 
 /**
