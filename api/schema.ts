@@ -87,14 +87,22 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
       },
       Query: {
         ...generated.Query,
-        receipt: (_p: unknown, args: Args, ctx: ApiContext) => {
+        // An unknown record is a NOT_FOUND error (the field is null and the error names the key).
+        receipt: async (_p: unknown, args: Args, ctx: ApiContext) => {
           const { id, recordId } = args;
           if (typeof id !== 'string' && typeof recordId !== 'string')
             throw new ApiError('BAD_USER_INPUT', 'receipt needs recordId or id');
-          return receiptLoader(
-            ctx.loaders,
-            ctx.db
-          )(typeof id === 'string' ? { id } : { recordId: recordId as string });
+          const key = typeof id === 'string' ? { id } : { recordId: recordId as string };
+          const found = await receiptLoader(ctx.loaders, ctx.db)(key);
+          if (found === null)
+            throw new ApiError(
+              'NOT_FOUND',
+              'id' in key
+                ? `no activity record has the id ${JSON.stringify(key.id)}`
+                : `no activity record has the record id ${JSON.stringify(key.recordId)}`,
+              key
+            );
+          return found;
         },
         _meta: (_p: unknown, _a: Args, ctx: ApiContext) => meta(ctx),
         squidStatus: (_p: unknown, _a: Args, ctx: ApiContext) => squidStatus(ctx),

@@ -92,12 +92,25 @@ describe.each(legs)('receipts in lists on %s', (leg) => {
       )
     ).rows;
     statements = [];
-    const aliased = await data(
-      `{ ${rows.map((r, i) => `r${i}: receipt(recordId: ${JSON.stringify(r.record_id)}) { ${RECEIPT_FIELDS} }`).join('\n')}
-         missing: receipt(recordId: "no such record") { id } }`
-    );
+    // An unknown record: that field alone is null, with a NOT_FOUND error naming it.
+    const res = await request(api.app)
+      .post('/graphql')
+      .send({
+        query: `{ ${rows.map((r, i) => `r${i}: receipt(recordId: ${JSON.stringify(r.record_id)}) { ${RECEIPT_FIELDS} }`).join('\n')}
+         missing: receipt(recordId: "no such record") { id } }`,
+      });
+    expect(res.status).toBe(200);
+    const aliased = res.body.data as Json;
     expect(statements).toHaveLength(1);
     expect(aliased.missing).toBeNull();
+    expect(res.body.errors).toMatchObject([
+      {
+        path: ['missing'],
+        message: 'no activity record has the record id "no such record"',
+        extensions: { code: 'NOT_FOUND', facts: { recordId: 'no such record' } },
+      },
+    ]);
+    for (const [i, r] of rows.entries()) expect(aliased[`r${i}`].recordId).toBe(r.record_id);
     const keys = [
       ...rows.map((r) => ({ id: r.id })),
       ...rows.map((r) => ({ recordId: r.record_id })),

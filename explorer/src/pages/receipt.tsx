@@ -116,22 +116,22 @@ export default function ReceiptPage(props: { id: string }) {
     return () => clearTimeout(id);
   }, []);
 
+  const notFound = (
+    <Page title="Receipt not found" kicker="Receipt">
+      <Empty>
+        No activity record has the {byActivity ? 'id' : 'record id'} <code>{props.id}</code>. It may
+        not be indexed yet (see the heights on the <Link to="/">home page</Link>), or the id may be
+        mistyped; <Link to={`/search?q=${encodeURIComponent(props.id)}`}>search for it</Link>.
+      </Empty>
+    </Page>
+  );
+  // The API answers an unknown record with NOT_FOUND.
+  if (q.status === 'error' && q.error.code === 'NOT_FOUND') return notFound;
   return (
     <Loaded state={q} what="the receipt">
       {(d) => {
         const r = d.receipt;
-        if (!r) {
-          return (
-            <Page title="Receipt not found" kicker="Receipt">
-              <Empty>
-                No activity record has the {byActivity ? 'id' : 'record id'} <code>{props.id}</code>
-                . It may not be indexed yet (see the heights on the <Link to="/">home page</Link>),
-                or the id may be mistyped;{' '}
-                <Link to={`/search?q=${encodeURIComponent(props.id)}`}>search for it</Link>.
-              </Empty>
-            </Page>
-          );
-        }
+        if (!r) return notFound;
         const a = r.activity;
         const bundleUrl = restBundleUrl(r.id);
         const localLines =
