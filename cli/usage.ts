@@ -90,17 +90,18 @@ export const SERVE_USAGE = `  serve [--database URL] [--port P] [--host H]
 `;
 
 export const SENTINEL_USAGE = `  sentinel [--database URL] [--storage URL,URL,...] [--confidence D] [--bad-fraction P]
-           [--rule formula|exact] [--nodes K] [--rate N] [--concurrency N] [--timeout MS]
+           [--rule exact|formula] [--nodes K] [--rate N] [--concurrency N] [--timeout MS]
            [--evidence-dir DIR|off] [--webhook URL] [--metrics-port P] [--key-file F]
            [--poll MS] [--once] [--json]
       Spot-checks the storage nodes: for every era whose ClusterEraPaid is final it samples
       the era's anchored records (enough to catch a bad fraction P with confidence D; defaults
-      0.01 and 0.99) with a seed only this sentinel's key can draw, fetches each sampled batch
-      from the nodes (--storage, else the cluster's nodes registered on chain), recomputes and
-      compares, and stores every check, a signed evidence file per failure (check one with
-      proofroom verify FILE) and per-era figures. --poll MS: how often the finalized head is
-      read (default 2000). --once runs the pending rounds and exits (1 if a check failed). See
-      docs/sentinel.md.
+      0.01 and 0.99; --rule exact, the default, sizes each sample so that it does, formula is
+      the binomial approximation, short on small eras) with a seed only this sentinel's key can
+      draw, fetches each sampled batch from the nodes (--storage, else the cluster's nodes
+      registered on chain), recomputes and compares, and stores every check, a signed evidence
+      file per failure (check one with proofroom verify FILE) and per-era figures. --poll MS:
+      how often the finalized head is read (default 2000). --once runs the pending rounds and
+      exits (1 if a check failed). See docs/sentinel.md.
 `;
 
 export const HELP_USAGE = `  help [command]

@@ -9,7 +9,7 @@
  * | `PROOFROOM_SENTINEL_KEY_FILE` | where the key is kept (created on first run, mode 0600) | `<data dir>/sentinel/key` |
  * | `PROOFROOM_SENTINEL_CONFIDENCE` | d: the confidence of catching a bad fraction p | 0.99 |
  * | `PROOFROOM_SENTINEL_BAD_FRACTION` | p: the bad fraction to catch | 0.01 |
- * | `PROOFROOM_SENTINEL_SAMPLE_RULE` | `formula` (the issue's n0 with the finite-population correction) or `exact` (hypergeometric) | formula |
+ * | `PROOFROOM_SENTINEL_SAMPLE_RULE` | `exact` (the smallest sample whose hypergeometric chance of catching the bad fraction is at least the confidence) or `formula` (n0 with the finite-population correction, which falls short on small eras) | exact |
  * | `PROOFROOM_STORAGE_URLS` | storage node base URLs, comma-separated | the cluster's nodes as registered on chain |
  * | `PROOFROOM_SENTINEL_NODES` | nodes asked per sampled leaf (at least 2; 0: all) | 0 |
  * | `PROOFROOM_SENTINEL_RATE` | sampled leaves per second (0: no limit) | 20 |
@@ -27,7 +27,7 @@
  * @module
  */
 import path from 'node:path';
-import { SAMPLE_RULES, type SampleRule, type SampleTarget } from './sampling.ts';
+import { DEFAULT_TARGET, SAMPLE_RULES, type SampleRule, type SampleTarget } from './sampling.ts';
 import type { WebhookOptions } from './webhook.ts';
 
 /** How a sentinel runs its rounds: the part of the configuration the Sentinel itself takes. */
@@ -93,7 +93,7 @@ export function loadSentinelConfig(
     return n;
   };
   const dataDir = get('PROOFROOM_DATA_DIR') ?? '.data';
-  const rule = get('PROOFROOM_SENTINEL_SAMPLE_RULE') ?? 'formula';
+  const rule = get('PROOFROOM_SENTINEL_SAMPLE_RULE') ?? DEFAULT_TARGET.rule;
   if (!SAMPLE_RULES.includes(rule as SampleRule))
     throw new ConfigError(
       `PROOFROOM_SENTINEL_SAMPLE_RULE must be ${SAMPLE_RULES.join(' or ')} (got "${rule}")`

@@ -23,6 +23,7 @@ import { keyFromHex, keyFromSecret, loadOrCreateKey } from '../sentinel/keys.ts'
 import { SentinelMetrics } from '../sentinel/metrics.ts';
 import {
   badUpperBound,
+  DEFAULT_TARGET,
   confidenceAchieved,
   drawSample,
   hypergeometricCdf,
@@ -172,12 +173,13 @@ async function figuresAndRecount(
 describe('sentinel sampling arithmetic', () => {
   it('sizes samples by the formula, and by the exact rule to meet the target', () => {
     // n0 = ln(0.01)/ln(0.99) = 458.2; n = n0 / (1 + (n0 − 1)/N), rounded up.
-    expect(sampleSize(1_000_000)).toBe(459);
-    expect(sampleSize(10_000)).toBe(439);
-    expect(sampleSize(1000)).toBe(315);
-    expect(sampleSize(60)).toBe(54);
-    expect(sampleSize(1)).toBe(1);
-    expect(sampleSize(0)).toBe(0);
+    const formula = { d: 0.99, p: 0.01, rule: 'formula' } as const;
+    expect(sampleSize(1_000_000, formula)).toBe(459);
+    expect(sampleSize(10_000, formula)).toBe(439);
+    expect(sampleSize(1000, formula)).toBe(315);
+    expect(sampleSize(60, formula)).toBe(54);
+    expect(sampleSize(1, formula)).toBe(1);
+    expect(sampleSize(0, formula)).toBe(0);
     for (const N of [1, 2, 10, 57, 100, 1000, 4321, 100_000]) {
       for (const [d, p] of [
         [0.99, 0.01],
@@ -197,6 +199,22 @@ describe('sentinel sampling arithmetic', () => {
     expect(sampleSize(1000, { d: 0.99, p: 0.01, rule: 'exact' })).toBe(368);
     expect(() => sampleSize(10, { d: 1, p: 0.01, rule: 'formula' })).toThrow(RangeError);
     expect(() => sampleSize(-1)).toThrow(RangeError);
+  });
+
+  it('meets its stated confidence by default on every era size, where the formula falls short', () => {
+    // The default rule is exact: every round of any era, the demo's included, reaches d = 0.99.
+    expect(DEFAULT_TARGET).toEqual({ d: 0.99, p: 0.01, rule: 'exact' });
+    const short: number[] = [];
+    for (let N = 1; N <= 3000; N++) {
+      expect(confidenceAchieved(N, sampleSize(N), 0.01), `N = ${N}`).toBeGreaterThanOrEqual(0.99);
+      if (confidenceAchieved(N, sampleSize(N, { ...DEFAULT_TARGET, rule: 'formula' }), 0.01) < 0.99)
+        short.push(N);
+    }
+    // The formula falls short on most of these sizes: the demo's 200-leaf eras at 91%.
+    expect(short.length).toBeGreaterThan(2000);
+    expect(
+      confidenceAchieved(200, sampleSize(200, { ...DEFAULT_TARGET, rule: 'formula' }), 0.01)
+    ).toBeCloseTo(0.911, 3);
   });
 
   it('agrees with brute-force counting on small populations', () => {
