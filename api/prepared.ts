@@ -22,26 +22,17 @@ export function namedStatement(name: string, text: string): string {
   return text;
 }
 
-/** A node-postgres pool or client: the query form with a statement name. */
-interface NamingQueryable extends Queryable {
-  query(
-    config: { name: string; text: string; values?: unknown[] },
-    values?: undefined
-  ): ReturnType<Queryable['query']>;
-  query(text: string, values?: unknown[]): ReturnType<Queryable['query']>;
-}
-
 /**
  * `db`, sending the registered statements by name and every other statement as before. Only a
  * node-postgres pool or client can name a statement; any other `db` is returned as it is.
  */
 export function withNamedStatements(db: Queryable): Queryable {
   if (!(db instanceof pg.Pool || db instanceof pg.Client)) return db;
-  const named = db as unknown as NamingQueryable;
+  const pool = db as pg.Pool;
   return {
     query(text: string, values?: unknown[]) {
       const name = NAMED.get(text);
-      return name === undefined ? db.query(text, values) : named.query({ name, text, values });
+      return name === undefined ? db.query(text, values) : pool.query({ name, text, values });
     },
   };
 }

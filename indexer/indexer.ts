@@ -33,7 +33,7 @@ import {
   resolveParamsReads,
   resolveValidatorSetReads,
 } from './mapping.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics, WritePhase } from './metrics.ts';
 import type { VerificationLineInsert, VerificationSubjectInsert } from '../db/rows.ts';
 import { insertRows } from './sql.ts';
 import { deleteSubjects, subjectRows } from './subjects.ts';
@@ -587,9 +587,9 @@ export class Indexer {
     const client = await this.opts.pool.connect();
     // Where the transaction's time goes, phase by phase (the embedded database runs nothing else
     // meanwhile): proofroom_indexer_write_phase_seconds_total.
-    const phases = new Map<string, number>();
+    const phases = new Map<WritePhase, number>();
     let mark = performance.now();
-    const phase = (name: string): void => {
+    const phase = (name: WritePhase): void => {
       const now = performance.now();
       phases.set(name, (phases.get(name) ?? 0) + (now - mark) / 1000);
       mark = now;
@@ -690,7 +690,7 @@ export class Indexer {
     c: PoolClient,
     ing: Ingest,
     head: number,
-    phase: (name: string) => void
+    phase: (name: WritePhase) => void
   ): Promise<void> {
     const gar = ing.gar ?? this.gar;
     const waitingPairs = await this.anchoredPairs(c, ing);

@@ -21,6 +21,7 @@ import type { GrantMemo } from '../verifier/receipts/gar.ts';
 import type { LineRow, RecordRow } from './batch-pool.ts';
 import { lineRows } from './batch-worker.ts';
 import { countRows, deleteSubjects, subjectRows } from './subjects.ts';
+import type { WritePhase } from './metrics.ts';
 import { insertRows } from './sql.ts';
 import type {
   ActivityRecordInsert,
@@ -56,7 +57,7 @@ async function compute(
   items: ReadonlyArray<{ id: string; target: LinksTarget; parties: RecordParties | null }>,
   gar: GarSnapshot,
   memo: GrantMemo,
-  phase?: (name: string) => void
+  phase?: (name: WritePhase) => void
 ): Promise<Map<string, Computed>> {
   const inputs = await readLinksInputs(
     c,
@@ -109,7 +110,7 @@ export async function linkNewRecords(
   gar: GarSnapshot,
   head: number,
   memo: GrantMemo,
-  phase?: (name: string) => void
+  phase?: (name: WritePhase) => void
 ): Promise<{
   records: ActivityRecordInsert[];
   subjects: VerificationSubjectInsert[];

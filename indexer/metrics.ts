@@ -30,6 +30,9 @@ export const WRITE_PHASES = [
   'status',
 ] as const;
 
+/** One of WRITE_PHASES. */
+export type WritePhase = (typeof WRITE_PHASES)[number];
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly height = new Gauge({
