@@ -17,6 +17,7 @@ import { Sentinel1764000000000 } from './migrations/1764000000000-sentinel.ts';
 import { OneVerdict1764100000000 } from './migrations/1764100000000-one-verdict.ts';
 import { SkippedEras1764200000000 } from './migrations/1764200000000-skipped-eras.ts';
 import { BillingReport1764300000000 } from './migrations/1764300000000-billing-report.ts';
+import { SentinelVrf1764400000000 } from './migrations/1764400000000-sentinel-vrf.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   OneVerdict1764100000000,
   SkippedEras1764200000000,
   BillingReport1764300000000,
+  SentinelVrf1764400000000,
 ];
 
 export interface DataSourceOptions {

@@ -882,8 +882,12 @@ export interface SentinelRoundRow {
   seed_height: number;
   /** field `SentinelRound.seedHash`, text */
   seed_hash: string;
-  /** field `SentinelRound.seedCommitment`, text */
-  seed_commitment: string;
+  /** field `SentinelRound.vrfAlpha`, text, null allowed */
+  vrf_alpha: string | null;
+  /** field `SentinelRound.vrfProof`, text, null allowed */
+  vrf_proof: string | null;
+  /** field `SentinelRound.seedCommitment`, text, null allowed */
+  seed_commitment: string | null;
   /** field `SentinelRound.seed`, text, null allowed */
   seed: string | null;
   /** field `SentinelRound.population`, int4 */
@@ -933,7 +937,9 @@ export interface SentinelRoundInsert {
   sentinel: string;
   seed_height: number;
   seed_hash: string;
-  seed_commitment: string;
+  vrf_alpha: string | null;
+  vrf_proof: string | null;
+  seed_commitment: string | null;
   seed: string | null;
   population: number;
   batches: number;
@@ -1586,7 +1592,9 @@ export const TABLES: Readonly<Record<Table, TableSpec>> = {
       ['sentinel', 'text', false],
       ['seed_height', 'int4', false],
       ['seed_hash', 'text', false],
-      ['seed_commitment', 'text', false],
+      ['vrf_alpha', 'text', true],
+      ['vrf_proof', 'text', true],
+      ['seed_commitment', 'text', true],
       ['seed', 'text', true],
       ['population', 'int4', false],
       ['batches', 'int4', false],

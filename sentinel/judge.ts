@@ -20,6 +20,7 @@ import {
   type CheckKind,
   type Evidence,
   type EvidenceBody,
+  type EvidenceDraw,
   type FailureKind,
   evidenceSigningBytes,
 } from '../verifier/evidence.ts';
@@ -153,6 +154,8 @@ export interface BatchContext {
   readonly timeoutMs: number;
   /** Largest body copied into an evidence document. */
   readonly evidenceBodyBytes: number;
+  /** The round's draw (VRF proof and population), copied into every evidence document. */
+  readonly draw: EvidenceDraw;
 }
 
 /**
@@ -237,6 +240,7 @@ export function judgeBatch(
                 activityId,
                 leafIndex,
               },
+              draw: ctx.draw,
               request: {
                 method: 'GET',
                 url: a.url,

@@ -8,17 +8,19 @@
  *   p = 1 % (10 bad records) its n = 315 catches them with probability 0.978, not 0.99, where
  *   `exact` takes n = 368.
  * - **Which.** Each leaf gets the rank blake2b-256(key = seed, "<batch id>" 0x00 u32le(leaf)), and the
- *   n smallest ranks are the sample. The seed is a keyed hash of the block that made the era final
- *   with a key only the sentinel holds, so no node can know the sample before it is drawn; once the
- *   round is complete the sentinel reveals the seed, and anyone can recompute the ranks and see that
- *   the sample was drawn by the rule (it committed to blake2b-256(seed) when the round began).
+ *   n smallest ranks are the sample. The seed is the output of a verifiable random function (RFC 9381
+ *   ECVRF-EDWARDS25519-SHA512-TAI) under the sentinel's ed25519 key, over the cluster, the era and
+ *   the hash of the block that paid the era (verifier/draw.ts). No node can know the sample before
+ *   the sentinel draws it (the output needs the secret key), the sentinel cannot choose it (one
+ *   output verifies per key and block), and anyone can check the proof and recompute the ranks
+ *   from the sentinel's public key at once: nothing is committed, nothing revealed later.
  * - **Result.** The confidence a round achieved is the probability that its sample would have caught
  *   at least one bad record had p·N (rounded up) of the N been bad; the bound is the largest bad
  *   count still consistent, at confidence d, with the failures seen.
  * @module
  */
-import { blake2b } from '@noble/hashes/blake2.js';
-import { concatBytes, parseHex, utf8 } from '../verifier/bytes.ts';
+import { drawAlpha } from '../verifier/draw.ts';
+import { proofToHash, prove as vrfProve } from '../verifier/vrf.ts';
 
 export type SampleRule = 'formula' | 'exact';
 export const SAMPLE_RULES: readonly SampleRule[] = ['formula', 'exact'];
@@ -142,139 +144,44 @@ export function badUpperBound(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The seed and the sample
+// The draw: alpha, the VRF proof, the seed (verifier/draw.ts defines the bytes)
 
-const SEED_DOMAIN = utf8('proofroom/sentinel/seed/v1');
-const KEY_DOMAIN = utf8('proofroom/sentinel/sample-key/v1');
+export {
+  type BatchLeaves,
+  type SampledLeaf,
+  drawAlpha,
+  drawSample,
+  leafRank,
+  leavesRankedBefore,
+} from '../verifier/draw.ts';
 
-/** The sampling key, derived from the sentinel's ed25519 secret seed (never the seed itself). */
-export function samplingKey(secretSeed: Uint8Array): Uint8Array {
-  if (secretSeed.length !== 32) throw new RangeError('the secret seed must be 32 bytes');
-  return blake2b(KEY_DOMAIN, { key: secretSeed, dkLen: 32 });
-}
-
-function u32le(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v, true);
-  return b;
+/** A round's draw: the VRF input, the proof anyone can check, and the seed it yields. */
+export interface RoundDraw {
+  /** 82 bytes: domain ‖ cluster id ‖ u32le(era) ‖ hash of the block that paid the era. */
+  readonly alpha: Uint8Array;
+  /** 80 bytes: ECVRF-EDWARDS25519-SHA512-TAI proof of alpha under the sentinel's key. */
+  readonly proof: Uint8Array;
+  /** 64 bytes: the VRF output beta, the key of every leaf rank. */
+  readonly seed: Uint8Array;
 }
 
 /**
- * A round's seed: blake2b-256 keyed with the sampling key over the domain, the cluster id, the era
- * and the hash of the finalized block that closed the era.
+ * The draw of a round from the sentinel's 32-byte ed25519 secret. The VRF is deterministic: a
+ * restarted round gets the same proof and seed, hence the same sample.
  */
-export function roundSeed(
-  key: Uint8Array,
+export function roundDraw(
+  secret: Uint8Array,
   clusterId: string,
   era: number,
   blockHash: string
-): Uint8Array {
-  const cluster = parseHex(clusterId);
-  const block = parseHex(blockHash, 32);
-  if (!cluster || !block) throw new RangeError('roundSeed: cluster id and block hash must be hex');
-  return blake2b(concatBytes(SEED_DOMAIN, cluster, u32le(era), block), { key, dkLen: 32 });
-}
-
-/** The commitment published when a round begins: blake2b-256(seed). */
-export function seedCommitment(seed: Uint8Array): Uint8Array {
-  return blake2b(seed, { dkLen: 32 });
-}
-
-/** A leaf's rank under a seed; the sample is the n smallest ranks. */
-export function leafRank(seed: Uint8Array, batchId: string, leafIndex: number): Uint8Array {
-  return blake2b(concatBytes(utf8(batchId), Uint8Array.of(0), u32le(leafIndex)), {
-    key: seed,
-    dkLen: 32,
-  });
-}
-
-/**
- * `leafRank` for the leaves of one batch: the same bytes with less work. The keyed hasher absorbs
- * the key block and `utf8(batchId)` once; each leaf copies that state into one reused hasher
- * (`_cloneInto`, what `clone()` does into a fresh one) and adds `0x00 ‖ u32le(leaf)`: one
- * compression per leaf instead of two, and no hasher, key block or message built per leaf.
- */
-function batchRanker(
-  keyed: ReturnType<typeof blake2b.create>,
-  batchId: string
-): (leafIndex: number) => Uint8Array {
-  const prefix = keyed.clone().update(utf8(batchId));
-  const work = prefix.clone();
-  const tail = new Uint8Array(5); // 0x00, then u32le(leaf)
-  const view = new DataView(tail.buffer);
-  return (leafIndex) => {
-    view.setUint32(1, leafIndex, true);
-    prefix._cloneInto(work);
-    const rank = new Uint8Array(32);
-    work.update(tail).digestInto(rank);
-    return rank;
-  };
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
-}
-
-export interface BatchLeaves {
-  readonly batchId: string;
-  readonly leafCount: number;
-}
-
-export interface SampledLeaf {
-  readonly batchId: string;
-  readonly leafIndex: number;
-  readonly rank: Uint8Array;
-}
-
-/**
- * The n leaves with the smallest ranks, smallest first. A bounded max-heap keeps memory at O(n)
- * whatever the population; ties (equal 32-byte ranks) are broken by batch id and leaf index.
- */
-export function drawSample(
-  seed: Uint8Array,
-  batches: Iterable<BatchLeaves>,
-  n: number
-): SampledLeaf[] {
-  if (n <= 0) return [];
-  const cmp = (a: SampledLeaf, b: SampledLeaf): number =>
-    compareBytes(a.rank, b.rank) ||
-    (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : a.leafIndex - b.leafIndex);
-  const heap: SampledLeaf[] = []; // max-heap by cmp
-  const up = (i: number): void => {
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (cmp(heap[i]!, heap[parent]!) <= 0) return;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  };
-  const down = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let top = i;
-      if (l < heap.length && cmp(heap[l]!, heap[top]!) > 0) top = l;
-      if (r < heap.length && cmp(heap[r]!, heap[top]!) > 0) top = r;
-      if (top === i) return;
-      [heap[i], heap[top]] = [heap[top]!, heap[i]!];
-      i = top;
-    }
-  };
-  const keyed = blake2b.create({ key: seed, dkLen: 32 });
-  for (const b of batches) {
-    if (b.leafCount <= 0) continue;
-    const rankOf = batchRanker(keyed, b.batchId);
-    for (let leaf = 0; leaf < b.leafCount; leaf++) {
-      const cand = { batchId: b.batchId, leafIndex: leaf, rank: rankOf(leaf) };
-      if (heap.length < n) {
-        heap.push(cand);
-        up(heap.length - 1);
-      } else if (cmp(cand, heap[0]!) < 0) {
-        heap[0] = cand;
-        down(0);
-      }
-    }
-  }
-  return heap.sort(cmp);
+): RoundDraw {
+  const alpha = drawAlpha(clusterId, era, blockHash);
+  if (!alpha)
+    throw new RangeError(
+      'roundDraw: the cluster id must be 20 bytes of hex, the block hash 32, the era a u32'
+    );
+  const proof = vrfProve(secret, alpha);
+  const out = proofToHash(proof);
+  if (!out.ok) throw new Error(`roundDraw: own proof refused (${out.reason})`);
+  return { alpha, proof, seed: out.beta };
 }

@@ -1,7 +1,8 @@
 /**
  * The sentinel: follows the finalized head through the indexer's database and, for every era whose
  * `ClusterEraPaid` is final, runs one round: draws a sample of the era's anchored leaves with a seed
- * nobody could know before the era was final, fetches each sampled leaf's batch payload from the
+ * nobody could know before the era was final and the sentinel could not choose (a VRF output,
+ * verifier/draw.ts), fetches each sampled leaf's batch payload from the
  * storage nodes that should hold it, recomputes and compares, and stores one row per leaf and node,
  * evidence for every failure and the round's figures. See docs/sentinel.md.
  *
@@ -15,13 +16,13 @@ import type { Pool } from 'pg';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { concatBytes, toHex, utf8 } from '../verifier/bytes.ts';
 import type { DacBatchEnvelope } from '../verifier/envelope.ts';
-import type { FailureKind } from '../verifier/evidence.ts';
+import type { EvidenceDraw, FailureKind } from '../verifier/evidence.ts';
 import type { SentinelSettings } from './config.ts';
 import { fetchPayload } from './fetch.ts';
 import { batchEnvelope, judgeBatch } from './judge.ts';
 import type { SentinelKey } from './keys.ts';
 import type { SentinelMetrics } from './metrics.ts';
-import { drawSample, roundSeed, sampleSize, samplingKey, seedCommitment } from './sampling.ts';
+import { drawSample, roundDraw, sampleSize } from './sampling.ts';
 import {
   type AnchoredBatch,
   type CheckRow,
@@ -134,7 +135,6 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 
 export class Sentinel {
   readonly store: SentinelStore;
-  private readonly sampleKey: Uint8Array;
   private readonly limiter: RateLimiter;
   private readonly notifier: WebhookNotifier | null;
   private readonly abort = new AbortController();
@@ -143,7 +143,6 @@ export class Sentinel {
 
   constructor(private readonly o: SentinelOptions) {
     this.store = new SentinelStore(o.pool);
-    this.sampleKey = samplingKey(o.key.secret);
     this.limiter = new RateLimiter(o.rate);
     this.notifier = o.webhook
       ? new WebhookNotifier(this.store, o.key.id, o.webhook, o.metrics, (e) =>
@@ -233,8 +232,8 @@ export class Sentinel {
     const perSample =
       o.nodesPerSample === 0 ? nodes.length : Math.min(o.nodesPerSample, nodes.length);
     const population = usable.reduce((s, u) => s + u.batch.leafCount, 0);
-    const seed = roundSeed(this.sampleKey, era.clusterId, era.era, era.hash);
-    const commitment = toHex(seedCommitment(seed));
+    // The draw is public from the start: alpha is fixed by the chain, the proof by the key.
+    const { alpha, proof, seed } = roundDraw(o.key.secret, era.clusterId, era.era, era.hash);
     const id = this.roundId(era.clusterId, era.era);
     const round = await this.store.openRound(
       {
@@ -244,7 +243,9 @@ export class Sentinel {
         sentinel: o.key.id,
         seedHeight: era.height,
         seedHash: era.hash,
-        seedCommitment: commitment,
+        vrfAlpha: toHex(alpha),
+        vrfProof: toHex(proof),
+        seed: toHex(seed),
         population,
         batches: usable.length,
         sampleSize: sampleSize(population, o.target),
@@ -252,22 +253,33 @@ export class Sentinel {
       o.target,
       perSample
     );
-    if (round.seedCommitment !== commitment || round.population !== population) {
+    if (round.vrfProof !== toHex(proof) || round.population !== population) {
       o.onEvent?.({
         type: 'skipped',
         clusterId: era.clusterId,
         era: era.era,
-        reason: `round ${id} was started over other data (seed commitment or population differ); it is left as it is`,
+        reason: `round ${id} was started over other data (VRF proof or population differ); it is left as it is`,
       });
       return null;
     }
     if (round.status === 'complete') return { round: id, complete: true, figures: null };
 
-    const sample = drawSample(
-      seed,
-      usable.map((u) => ({ batchId: u.batch.batchId, leafCount: u.batch.leafCount })),
-      round.sampleSize
-    );
+    const layout = usable.map((u) => ({
+      batchId: u.batch.batchId,
+      leafCount: u.batch.leafCount,
+    }));
+    const sample = drawSample(seed, layout, round.sampleSize);
+    // What every evidence document of the round carries so a reader can redo the draw.
+    const draw: EvidenceDraw = {
+      blockHeight: era.height,
+      blockHash: era.hash,
+      alpha: toHex(alpha),
+      proof: toHex(proof),
+      seed: toHex(seed),
+      sampleSize: round.sampleSize,
+      population,
+      batches: layout,
+    };
     const done = await this.store.checkedLeaves(id);
     const byBatch = new Map<string, number[]>();
     for (const s of sample) {
@@ -307,6 +319,7 @@ export class Sentinel {
             leaves,
             this.chooseNodes(nodes, perSample, seed, batchId),
             population,
+            draw,
             signal
           );
           if (f) {
@@ -335,7 +348,7 @@ export class Sentinel {
       throw new Error(
         `round ${id}: ${figures.sampled} of ${round.sampleSize} sampled leaves are recorded after every batch was checked`
       );
-    await this.store.completeRound(id, toHex(seed));
+    await this.store.completeRound(id);
     const fin: RoundFigures = figures;
     o.metrics?.rounds.inc({ status: 'complete' });
     o.metrics?.confidence.set({ cluster: era.clusterId }, fin.confidence);
@@ -377,6 +390,7 @@ export class Sentinel {
     leaves: readonly number[],
     nodes: readonly string[],
     population: number,
+    draw: EvidenceDraw,
     signal: AbortSignal
   ): Promise<RoundFigures | null> {
     const { o } = this;
@@ -400,6 +414,7 @@ export class Sentinel {
         key: o.key,
         timeoutMs: o.timeoutMs,
         evidenceBodyBytes: o.evidenceBodyBytes,
+        draw,
       },
       batch,
       env,

@@ -52,7 +52,10 @@ export interface RoundRow {
   readonly sentinel: string;
   readonly seedHeight: number;
   readonly seedHash: string;
-  readonly seedCommitment: string;
+  /** The VRF input, proof and output (the seed), 0x-hex; null for a commit-reveal round. */
+  readonly vrfAlpha: string | null;
+  readonly vrfProof: string | null;
+  readonly seed: string | null;
   readonly population: number;
   readonly batches: number;
   readonly sampleSize: number;
@@ -333,8 +336,8 @@ export class SentinelStore {
 
   async round(id: string): Promise<RoundRow | null> {
     const r = await this.pool.query(
-      `SELECT id, cluster_id, era, sentinel, seed_height, seed_hash, seed_commitment, population,
-              batches, sample_size, status FROM sentinel_round WHERE id = $1`,
+      `SELECT id, cluster_id, era, sentinel, seed_height, seed_hash, vrf_alpha, vrf_proof, seed,
+              population, batches, sample_size, status FROM sentinel_round WHERE id = $1`,
       [id]
     );
     const x = r.rows[0] as Rows['sentinel_round'] | undefined;
@@ -346,7 +349,9 @@ export class SentinelStore {
       sentinel: x.sentinel,
       seedHeight: x.seed_height,
       seedHash: x.seed_hash,
-      seedCommitment: x.seed_commitment,
+      vrfAlpha: x.vrf_alpha,
+      vrfProof: x.vrf_proof,
+      seed: x.seed,
       population: x.population,
       batches: x.batches,
       sampleSize: x.sample_size,
@@ -362,9 +367,10 @@ export class SentinelStore {
   ): Promise<RoundRow> {
     await this.pool.query(
       `INSERT INTO sentinel_round (id, cluster_id, era, sentinel, seed_height, seed_hash,
-         seed_commitment, population, batches, sample_size, target_confidence, target_bad_fraction,
-         sample_rule, nodes, confidence, bad_bound, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'sampling')
+         vrf_alpha, vrf_proof, seed, population, batches, sample_size, target_confidence,
+         target_bad_fraction, sample_rule, nodes, confidence, bad_bound, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+         'sampling')
        ON CONFLICT (id) DO NOTHING`,
       [
         row.id,
@@ -373,7 +379,9 @@ export class SentinelStore {
         row.sentinel,
         row.seedHeight,
         row.seedHash,
-        row.seedCommitment,
+        row.vrfAlpha,
+        row.vrfProof,
+        row.seed,
         row.population,
         row.batches,
         row.sampleSize,
@@ -561,12 +569,12 @@ export class SentinelStore {
     );
   }
 
-  /** Marks a round complete and reveals its seed. */
-  async completeRound(roundId: string, seed: string): Promise<void> {
+  /** Marks a round complete (its seed and proof were public from the start). */
+  async completeRound(roundId: string): Promise<void> {
     await this.pool.query(
-      `UPDATE sentinel_round SET status = 'complete', seed = $2, completed_at = now(), updated_at = now()
+      `UPDATE sentinel_round SET status = 'complete', completed_at = now(), updated_at = now()
         WHERE id = $1 AND status <> 'complete'`,
-      [roundId, seed]
+      [roundId]
     );
   }
 

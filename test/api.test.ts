@@ -470,7 +470,7 @@ describe.each(legs)('api on %s', (leg) => {
         `attachment; filename="evidence-${c.id}.json"`
       );
       expect(res.text.endsWith('}\n')).toBe(true);
-      expect(res.text).toContain('\n  "format": "proofroom/sentinel-evidence/1",\n');
+      expect(res.text).toContain('\n  "format": "proofroom/sentinel-evidence/2",\n');
       const parsed = parseEvidence(res.text);
       expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.errors)).toBe(true);
       if (!parsed.ok) continue;

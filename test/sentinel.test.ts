@@ -2,7 +2,7 @@
  * The sentinel against the devnet's storage nodes (the real indexer fills the database first):
  * faulty nodes caught, and only they; honest nodes never blamed over a long scenario; slow and
  * hostile nodes recorded as timeouts and errors within the timeout; evidence files that
- * `proofroom verify` accepts (and rejects once altered); a kill -9 in the middle of a round that
+ * `proofroom verify` accepts (and rejects once altered, the VRF draw included); a kill -9 in the middle of a round that
  * neither loses nor double-counts a check; webhook notices with retries, backoff and restarts; the
  * sampling arithmetic against brute force.
  */
@@ -13,7 +13,6 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { blake2b } from '@noble/hashes/blake2.js';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,23 +28,27 @@ import {
   hypergeometricCdf,
   leafRank,
   missProbability,
-  roundSeed,
+  roundDraw,
   sampleSize,
-  samplingKey,
 } from '../sentinel/sampling.ts';
 import { Sentinel, type SentinelEvent, type SentinelOptions } from '../sentinel/sentinel.ts';
 import { type CheckRow, SentinelStore, nodeUrlFromParams } from '../sentinel/store.ts';
 import { parseHex, toHex } from '../verifier/bytes.ts';
+import { drawAlpha } from '../verifier/draw.ts';
 import {
   type CheckKind,
   type Evidence,
+  type EvidenceBody,
+  evidenceSigningBytes,
   isEvidence,
   parseEvidence,
   verifyEvidence,
 } from '../verifier/evidence.ts';
+import { verify as vrfVerify } from '../verifier/vrf.ts';
 import { pureBackend } from '../verifier/signatures.ts';
 import { main } from '../cli/main.ts';
-import { databaseLegs } from './helpers/databases.ts';
+import { createDataSource, migrate } from '../db/index.ts';
+import { databaseLegs, withTestDatabase } from './helpers/databases.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -109,11 +112,19 @@ async function roundsOf(pool: pg.Pool, sentinel: string): Promise<Array<Record<s
   ).rows;
 }
 
-/** A third party's check: the revealed seed matches its commitment and draws exactly the rows. */
+/**
+ * A third party's check from the sentinel's public key alone: alpha is the round's input, the VRF
+ * proof verifies, its output is the seed, and the seed draws exactly the rows.
+ */
 async function expectSampleFromSeed(pool: pg.Pool, round: Record<string, any>): Promise<void> {
   expect(round.status).toBe('complete');
-  const seed = parseHex(round.seed, 32)!;
-  expect(toHex(blake2b(seed, { dkLen: 32 }))).toBe(round.seed_commitment);
+  expect(round.seed_commitment).toBeNull();
+  const alpha = drawAlpha(round.cluster_id, round.era, round.seed_hash)!;
+  expect(toHex(alpha)).toBe(round.vrf_alpha);
+  const vrf = vrfVerify(parseHex(round.sentinel, 32)!, alpha, parseHex(round.vrf_proof, 80)!);
+  expect(vrf.ok).toBe(true);
+  const seed = parseHex(round.seed, 64)!;
+  expect(vrf.ok && toHex(vrf.beta)).toBe(round.seed);
   const batches = (
     await pool.query(
       // The population (docs/spec.md §12.1): final anchors whose remark hash and root are right.
@@ -251,17 +262,61 @@ describe('sentinel sampling arithmetic', () => {
     }
   });
 
-  it('derives keys, seeds and ranks as docs/spec.md §12 states (golden values, and @polkadot/util-crypto)', () => {
-    const secret = new Uint8Array(32).fill(0x11);
-    const key = samplingKey(secret);
+  it('builds alpha, the seed and the ranks as docs/spec.md §12 states (golden values, and @polkadot/util-crypto)', () => {
+    const enc = new TextEncoder();
+    const u32 = (v: number): Uint8Array =>
+      Uint8Array.of(v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24);
     const cluster = '0x' + '22'.repeat(20);
     const block = '0x' + '33'.repeat(32);
-    const seed = roundSeed(key, cluster, 7, block);
-    expect(toHex(key)).toBe('0xf493cb12a83dfd8144f4981514fa54567777a9fb7ca5bd58017f413224e7328d');
-    expect(toHex(seed)).toBe('0x46e4d4182f3154e8608026b42e0433a627a5b9f3114ec80966416487da00738c');
-    expect(toHex(blake2b(seed, { dkLen: 32 }))).toBe(
-      '0x01c5a2a9570d216d1da1835455790e3ccfee48bb9ef3efaae0376395fede0a9c'
+    // alpha: the domain, the cluster id, u32le(era), the paying block's hash: 82 bytes.
+    const alpha = drawAlpha(cluster, 7, block)!;
+    expect(toHex(alpha)).toBe(
+      toHex(
+        new Uint8Array([
+          ...enc.encode('proofroom/sentinel/draw/v1'),
+          ...parseHex(cluster)!,
+          ...u32(7),
+          ...parseHex(block)!,
+        ])
+      )
     );
+    expect(alpha).toHaveLength(82);
+    expect(drawAlpha('0x' + '22'.repeat(19), 7, block)).toBeNull();
+    expect(drawAlpha(cluster, -1, block)).toBeNull();
+    expect(drawAlpha(cluster, 2 ** 32, block)).toBeNull();
+    expect(drawAlpha(cluster, 7, '0x33')).toBeNull();
+    // The draw under the RFC 8032 / RFC 9381 test key: the sentinel's ed25519 key is the VRF key,
+    // the proof verifies under it, and the seed is beta, all 64 bytes.
+    const secret = parseHex('0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60')!;
+    const key = keyFromSecret(secret);
+    expect(key.id).toBe('0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+    const draw = roundDraw(secret, cluster, 7, block);
+    expect(draw.alpha).toEqual(alpha);
+    // The values docs/spec.md §12.1 lists (its vector).
+    expect(toHex(draw.proof)).toBe(
+      '0x046a63c4e11d058e5c4ad165cc5015d3bab5b25b24b600ae47d0430b5cca344430078b1d834d6b6216a899d2cbfb33796633825e3d722902d244ef73bd6f9df256096842f0c44b7458d9da943e979804'
+    );
+    expect(toHex(draw.seed)).toBe(
+      '0x9674b305442ef54ce4262f47258c66056d6fb98e4fc1275ea14a869b297bb32ea0f5baa5db2d0a85599a6285b2edb01f48b284546f864033f8c191cd6941b906'
+    );
+    expect(
+      drawSample(
+        draw.seed,
+        [
+          { batchId: '12-3', leafCount: 4 },
+          { batchId: '13-1', leafCount: 3 },
+        ],
+        3
+      ).map((x) => `${x.batchId}:${x.leafIndex}`)
+    ).toEqual(['13-1:0', '12-3:1', '12-3:3']);
+    const checked = vrfVerify(key.publicKey, alpha, draw.proof);
+    expect(checked.ok && toHex(checked.beta)).toBe(toHex(draw.seed));
+    // Deterministic: a restarted round draws the same.
+    expect(toHex(roundDraw(secret, cluster, 7, block).proof)).toBe(toHex(draw.proof));
+    expect(vrfVerify(key.publicKey, drawAlpha(cluster, 8, block)!, draw.proof).ok).toBe(false);
+
+    // Ranks (unchanged by the VRF): keyed blake2b-256 over utf8(batch id) ‖ 0x00 ‖ u32le(leaf).
+    const seed = parseHex('0x46e4d4182f3154e8608026b42e0433a627a5b9f3114ec80966416487da00738c')!;
     expect(toHex(leafRank(seed, '12-3', 5))).toBe(
       '0xe66ac13da3f423a92e6e5e00c8075fd9d27ee0a07ac5e66e5f5502452402c26f'
     );
@@ -274,27 +329,17 @@ describe('sentinel sampling arithmetic', () => {
       '13-1:0',
       '12-3:2',
     ]);
-    // The same bytes through another implementation of keyed BLAKE2b.
-    const enc = new TextEncoder();
-    const u32 = (v: number): Uint8Array =>
-      Uint8Array.of(v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24);
-    expect(toHex(blake2AsU8a(enc.encode('proofroom/sentinel/sample-key/v1'), 256, secret))).toBe(
-      toHex(key)
-    );
-    const msg = new Uint8Array([
-      ...enc.encode('proofroom/sentinel/seed/v1'),
-      ...parseHex(cluster)!,
-      ...u32(7),
-      ...parseHex(block)!,
-    ]);
-    expect(toHex(blake2AsU8a(msg, 256, key))).toBe(toHex(seed));
+    // The same bytes through another implementation of keyed BLAKE2b, with a 64-byte seed too.
     const leafMsg = new Uint8Array([...enc.encode('12-3'), 0, ...u32(5)]);
     expect(toHex(blake2AsU8a(leafMsg, 256, seed))).toBe(toHex(leafRank(seed, '12-3', 5)));
+    expect(toHex(blake2AsU8a(leafMsg, 256, draw.seed))).toBe(toHex(leafRank(draw.seed, '12-3', 5)));
   });
 
   it('draws a sample that depends on the key and the block, not on listing order', () => {
-    const key = samplingKey(new Uint8Array(32).fill(7));
-    const other = samplingKey(new Uint8Array(32).fill(8));
+    const key = new Uint8Array(32).fill(7);
+    const other = new Uint8Array(32).fill(8);
+    const roundSeed = (k: Uint8Array, c: string, era: number, b: string): Uint8Array =>
+      roundDraw(k, c, era, b).seed;
     const cluster = '0x' + '11'.repeat(20);
     const block = '0x' + 'ab'.repeat(32);
     const batches = Array.from({ length: 50 }, (_, i) => ({
@@ -537,6 +582,117 @@ describe.each(legs)('sentinel on %s', (leg) => {
         (process.stdout as { write: unknown }).write = write;
       }
     }
+    // The draw: each document's evidence.draw line passed above (proof, seed, leaf in sample).
+    // Altered and re-signed by the sentinel itself, so only the draw can fail, it does, with a reason.
+    const resign = (body: EvidenceBody, k = key): Evidence => {
+      const rest: Record<string, unknown> = { ...body };
+      delete rest.signature;
+      const b = rest as unknown as EvidenceBody;
+      return {
+        ...b,
+        sentinel: k.id,
+        signature: {
+          algorithm: 'ed25519',
+          signer: k.id,
+          value: toHex(k.sign(evidenceSigningBytes({ ...b, sentinel: k.id }))),
+        },
+      };
+    };
+    const drawLine = (ev: Evidence) => {
+      const rep = verifyEvidence(ev, pureBackend);
+      expect(rep.lines.find((l) => l.check === 'evidence.signature')?.ok).toBe(true);
+      return rep.lines.find((l) => l.check === 'evidence.draw')!;
+    };
+    const flipHex = (h: string, at: number): string =>
+      h.slice(0, at) + (h[at] === '0' ? '1' : '0') + h.slice(at + 1);
+    expect(drawLine(resign(one))).toMatchObject({ ok: true });
+    const position = Number(drawLine(resign(one)).facts.position);
+    expect(position).toBeLessThan(one.draw.sampleSize);
+    const other = keyFromSecret(randomBytes(32));
+    const drawCases: Array<[string, Evidence, string]> = [
+      // pi: Gamma, c and s each altered
+      ['gamma', resign({ ...one, draw: { ...one.draw, proof: flipHex(one.draw.proof, 5) } }), ''],
+      ['c', resign({ ...one, draw: { ...one.draw, proof: flipHex(one.draw.proof, 2 + 70) } }), ''],
+      ['s', resign({ ...one, draw: { ...one.draw, proof: flipHex(one.draw.proof, 2 + 100) } }), ''],
+      // alpha of another block (consistent with draw.blockHash) and alpha not matching the block
+      [
+        'alpha',
+        resign({
+          ...one,
+          draw: {
+            ...one.draw,
+            blockHash: flipHex(one.draw.blockHash, 10),
+            alpha: toHex(
+              drawAlpha(one.subject.clusterId, one.subject.era, flipHex(one.draw.blockHash, 10))!
+            ),
+          },
+        }),
+        'SIG_INVALID',
+      ],
+      [
+        'alpha-bytes',
+        resign({ ...one, draw: { ...one.draw, alpha: flipHex(one.draw.alpha, 9) } }),
+        'ERA_MISMATCH',
+      ],
+      // another sentinel signing this round's draw as its own
+      ['key', resign(one, other), 'SIG_INVALID'],
+      [
+        'seed',
+        resign({ ...one, draw: { ...one.draw, seed: flipHex(one.draw.seed, 3) } }),
+        'HASH_MISMATCH',
+      ],
+      // the leaf is outside a smaller sample, and outside a population without its batch
+      [
+        'not-sampled',
+        resign({ ...one, draw: { ...one.draw, sampleSize: position } }),
+        'CLAIM_UNSUPPORTED',
+      ],
+      [
+        'population',
+        resign({
+          ...one,
+          draw: {
+            ...one.draw,
+            batches: one.draw.batches.filter((b) => b.batchId !== one.subject.batchId),
+          },
+        }),
+        'CLAIM_UNSUPPORTED',
+      ],
+    ];
+    for (const [what, ev, code] of drawCases) {
+      const l = drawLine(ev);
+      expect(l.ok, what).toBe(false);
+      if (code) expect(l.code, what).toBe(code);
+      else expect(l.code, what).toBe('SIG_INVALID');
+      expect(typeof l.facts.why, what).toBe('string');
+    }
+    // `proofroom verify` refuses a document whose draw is altered (exit 1), and an old-format one
+    // by name (exit 2, UNSUPPORTED_VERSION).
+    const errs: string[] = [];
+    const errWrite0 = process.stderr.write.bind(process.stderr);
+    for (const [what, ev] of [
+      ['proof', drawCases[0]![1]],
+      ['key', drawCases[5]![1]],
+    ] as const) {
+      const file = path.join(tmp, `draw-${what}.json`);
+      writeFileSync(file, JSON.stringify(ev));
+      (process.stdout as { write: unknown }).write = () => true;
+      try {
+        expect(await main(['verify', file]), what).toBe(1);
+      } finally {
+        (process.stdout as { write: unknown }).write = write;
+      }
+    }
+    const v1 = path.join(tmp, 'v1.json');
+    writeFileSync(v1, JSON.stringify({ ...one, format: 'proofroom/sentinel-evidence/1' }));
+    (process.stderr as { write: unknown }).write = (t: string) => (errs.push(t), true);
+    try {
+      expect(await main(['verify', v1])).toBe(2);
+    } finally {
+      (process.stderr as { write: unknown }).write = errWrite0;
+    }
+    expect(errs.join('')).toContain('UNSUPPORTED_VERSION');
+
     // Hostile evidence text: a malformed document is exit 2, never a crash.
     const hostile = path.join(tmp, 'hostile.json');
     const errWrite = process.stderr.write.bind(process.stderr);
@@ -547,6 +703,9 @@ describe.each(legs)('sentinel on %s', (leg) => {
         JSON.stringify({ ...one, extra: 1 }),
         JSON.stringify({ ...one, anchor: { ...one.anchor, envelope: '0x' + 'ff'.repeat(10_000) } }),
         JSON.stringify({ format: one.format }),
+        // a draw stating more leaves than a verifier will hash, and one with no draw at all
+        JSON.stringify({ ...one, draw: { ...one.draw, population: 2 ** 40 } }),
+        JSON.stringify({ ...one, draw: undefined }),
       ]) {
         writeFileSync(hostile, text);
         expect(await main(['verify', hostile])).toBe(2);
@@ -783,7 +942,9 @@ describe.each(legs)('sentinel on %s', (leg) => {
         sentinel: keyFromSecret(randomBytes(32)).id,
         seedHeight: 1,
         seedHash: '0x' + '55'.repeat(32),
-        seedCommitment: '0x' + '66'.repeat(32),
+        vrfAlpha: '0x' + '66'.repeat(82),
+        vrfProof: '0x' + '77'.repeat(80),
+        seed: '0x' + '88'.repeat(64),
         population,
         batches: 20,
         sampleSize: 100,
@@ -973,6 +1134,86 @@ describe.each(legs)('sentinel on %s', (leg) => {
       hook.close();
     }
   }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the VRF migration (1764400000000-sentinel-vrf)', () => {
+  it('keeps complete commit-reveal rounds, drops unfinished ones with their checks, and reverts', () =>
+    withTestDatabase(legs[0]!, async ({ url }) => {
+      await migrate(url);
+      const ds = await createDataSource(url, { poolSize: 1 }).initialize();
+      try {
+        await ds.undoLastMigration({ transaction: 'all' });
+      } finally {
+        await ds.destroy();
+      }
+      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      try {
+        // Two rounds as the commit-reveal sentinel left them: one complete, one still sampling.
+        for (const [id, status, seed] of [
+          ['old-done', 'complete', '0x' + '01'.repeat(32)],
+          ['old-open', 'sampling', null],
+        ] as const) {
+          await pool.query(
+            `INSERT INTO sentinel_round (id, cluster_id, era, sentinel, seed_height, seed_hash,
+               seed_commitment, seed, population, batches, sample_size, target_confidence,
+               target_bad_fraction, sample_rule, nodes, confidence, bad_bound, status)
+             VALUES ($1, '0x' || repeat('22', 20), 1, '0x' || repeat('aa', 32), 5,
+               '0x' || repeat('33', 32), '0x' || repeat('44', 32), $3, 10, 1, 5, 0.99, 0.01,
+               'exact', 2, 0.5, 10, $2)`,
+            [id, status, seed]
+          );
+          await pool.query(
+            `INSERT INTO sentinel_check (payload_hash, node_url, ok, round_id, activity_id)
+             VALUES ('0x01', 'http://n', true, $1, '5-1:0')`,
+            [id]
+          );
+        }
+        expect(await migrate(url)).toEqual(['SentinelVrf1764400000000']);
+        const rounds = (
+          await pool.query(
+            `SELECT id, seed_commitment, seed, vrf_alpha, vrf_proof FROM sentinel_round ORDER BY id`
+          )
+        ).rows;
+        expect(rounds).toEqual([
+          {
+            id: 'old-done',
+            seed_commitment: '0x' + '44'.repeat(32),
+            seed: '0x' + '01'.repeat(32),
+            vrf_alpha: null,
+            vrf_proof: null,
+          },
+        ]);
+        const checks = (await pool.query(`SELECT round_id FROM sentinel_check`)).rows;
+        expect(checks).toEqual([{ round_id: 'old-done' }]);
+        // A VRF round has no commitment; reverting drops it and restores NOT NULL.
+        await pool.query(
+          `INSERT INTO sentinel_round (id, cluster_id, era, sentinel, seed_height, seed_hash,
+             vrf_alpha, vrf_proof, seed, population, batches, sample_size, target_confidence,
+             target_bad_fraction, sample_rule, nodes, confidence, bad_bound, status)
+           VALUES ('new', '0x' || repeat('22', 20), 2, '0x' || repeat('aa', 32), 9,
+             '0x' || repeat('55', 32), '0x01', '0x02', '0x03', 10, 1, 5, 0.99, 0.01, 'exact', 2,
+             0.5, 10, 'sampling')`
+        );
+      } finally {
+        await pool.end();
+      }
+      const back = await createDataSource(url, { poolSize: 1 }).initialize();
+      try {
+        await back.undoLastMigration({ transaction: 'all' });
+      } finally {
+        await back.destroy();
+      }
+      const after = new pg.Pool({ connectionString: url, max: 1 });
+      try {
+        expect((await after.query(`SELECT id FROM sentinel_round`)).rows).toEqual([
+          { id: 'old-done' },
+        ]);
+      } finally {
+        await after.end();
+      }
+    }));
 });
 
 // ---------------------------------------------------------------------------------------------

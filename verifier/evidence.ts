@@ -1,11 +1,15 @@
 /**
- * Sentinel evidence (format `proofroom/sentinel-evidence/1`): one JSON document per failed spot
+ * Sentinel evidence (format `proofroom/sentinel-evidence/2`): one JSON document per failed spot
  * check, signed by the sentinel's ed25519 key, that lets a third party see what was asked, what
  * came back and why that contradicts what the chain anchored. docs/spec.md §Sentinel evidence
  * describes every field.
  *
  * What a reader can check without trusting the sentinel:
  * - the signature (so the document is the sentinel's own statement, unaltered);
+ * - the draw: the VRF proof of the round's input under the sentinel's key, the seed it yields, and
+ *   that the leaf is among the sample's n smallest ranks over the stated population (so the
+ *   sentinel did not pick the leaf; verifier/draw.ts). Which batches the era anchored up to the
+ *   paying block is the sentinel's statement, checkable against the chain;
  * - the anchor: the envelope bytes hash to the `System.Remarked` hash and commit to the expected
  *   payload hash, root and size (the block's finality is trusted, as in receipts);
  * - the expected record: its leaf and MMR proof lead to the anchored root;
@@ -25,14 +29,22 @@ import { type Basis, type Facts, type Line, type ReasonCode, pass, verdict } fro
 import { Reader } from './reader.ts';
 import { checkBatchPayloadLeaves, checkInclusion } from './receipts/dac-batch.ts';
 import type { SignatureBackend } from './signatures.ts';
+import { drawAlpha, leavesRankedBefore } from './draw.ts';
+import { VRF_FAILURES, verify as vrfVerify } from './vrf.ts';
 
-export const EVIDENCE_FORMAT = 'proofroom/sentinel-evidence/1';
+export const EVIDENCE_FORMAT = 'proofroom/sentinel-evidence/2';
+/**
+ * Earlier formats, recognised only to refuse them by name: version 1 (commit-reveal seeds) carried
+ * no draw, so nothing in it shows the leaf was not chosen.
+ */
+export const OLD_EVIDENCE_FORMATS: readonly string[] = ['proofroom/sentinel-evidence/1'];
 /** The document's fields, in the order docs/spec.md §12.3 lists them. */
 export const EVIDENCE_FIELDS = [
   'format',
   'sentinel',
   'claim',
   'subject',
+  'draw',
   'request',
   'response',
   'expected',
@@ -46,6 +58,14 @@ export const EVIDENCE_FIELDS = [
 export const MAX_EVIDENCE_BYTES = 8 * 1024 * 1024;
 /** Largest response body an evidence document may carry (before hex encoding). */
 export const MAX_EVIDENCE_BODY = 2 * 1024 * 1024;
+/** Most batches a draw's population may list (the document's size limit binds first in practice). */
+export const MAX_DRAW_BATCHES = 100_000;
+/**
+ * Largest population a draw may state. Checking the draw hashes every leaf once, so a hostile
+ * document stating billions of leaves would keep the verifier busy for hours; 2^26 (67 million
+ * leaves, a minute or so of hashing) is far above any era the sentinel has met.
+ */
+export const MAX_DRAW_POPULATION = 2 ** 26;
 
 /** How a storage node failed a spot check (`ok` is not evidence and has no document). */
 export const FAILURE_KINDS = ['mismatch', 'missing', 'timeout', 'error'] as const;
@@ -84,6 +104,28 @@ export interface EvidencePeer {
   readonly hash: string | null;
 }
 
+/**
+ * The round's draw (docs/spec.md §12.1): enough to check that the sentinel's VRF fixed the seed and
+ * that the subject's leaf is in the sample.
+ */
+export interface EvidenceDraw {
+  /** The finalized block whose `ClusterEraPaid` closed the era; its hash is part of alpha. */
+  readonly blockHeight: number;
+  readonly blockHash: string;
+  /** The VRF input: `proofroom/sentinel/draw/v1` ‖ cluster id ‖ u32le(era) ‖ block hash. */
+  readonly alpha: string;
+  /** ECVRF-EDWARDS25519-SHA512-TAI proof of alpha under the sentinel's key (80 bytes). */
+  readonly proof: string;
+  /** The seed: the VRF output beta (64 bytes). */
+  readonly seed: string;
+  /** n: how many leaves the round samples. */
+  readonly sampleSize: number;
+  /** N: the leaves of the listed batches. */
+  readonly population: number;
+  /** The era's batches the round drew from (anchored in final blocks up to the block above). */
+  readonly batches: readonly { readonly batchId: string; readonly leafCount: number }[];
+}
+
 /** The signed content of an evidence document (everything but `signature`). */
 export interface EvidenceBody {
   readonly format: typeof EVIDENCE_FORMAT;
@@ -99,6 +141,7 @@ export interface EvidenceBody {
     readonly activityId: string;
     readonly leafIndex: number;
   };
+  readonly draw: EvidenceDraw;
   readonly request: {
     readonly method: 'GET';
     readonly url: string;
@@ -182,13 +225,14 @@ function nullable<T>(v: unknown, read: () => T): T | null {
   return v === null ? null : read();
 }
 
-/** True when `value` looks like an evidence document (it names the format), whatever else it holds. */
+/**
+ * True when `value` looks like an evidence document (it names this format or an earlier one),
+ * whatever else it holds; `parseEvidence` refuses the earlier ones by name.
+ */
 export function isEvidence(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { format?: unknown }).format === EVIDENCE_FORMAT
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  const f = (value as { format?: unknown }).format;
+  return f === EVIDENCE_FORMAT || (typeof f === 'string' && OLD_EVIDENCE_FORMATS.includes(f));
 }
 
 /** Parses an evidence document from JSON text or a parsed value. Never throws. */
@@ -209,6 +253,13 @@ export function parseEvidence(input: string | unknown): EvidenceParse {
   }
   const r = new Reader();
   const o = r.obj(value, 'evidence');
+  if (typeof o.format === 'string' && OLD_EVIDENCE_FORMATS.includes(o.format))
+    return {
+      ok: false,
+      errors: [
+        `format: UNSUPPORTED_VERSION: "${o.format}" predates the verifiable draw; this verifier reads "${EVIDENCE_FORMAT}" (a version 1 document's signature can still be checked with an earlier proofroom)`,
+      ],
+    };
   if (o.format !== EVIDENCE_FORMAT)
     return {
       ok: false,
@@ -230,6 +281,25 @@ export function parseEvidence(input: string | unknown): EvidenceParse {
     batchIndex: r.int(s.batchIndex, 'subject.batchIndex', 0xffff),
     activityId: r.str(s.activityId, 'subject.activityId', 200),
     leafIndex: r.int(s.leafIndex, 'subject.leafIndex'),
+  };
+
+  const dr = r.obj(o.draw, 'draw');
+  const draw: EvidenceDraw = {
+    blockHeight: r.int(dr.blockHeight, 'draw.blockHeight'),
+    blockHash: hexStr(r, dr.blockHash, 'draw.blockHash', 32),
+    // Any length parses: a wrong alpha is the draw line's to refuse, with its reason.
+    alpha: hexStr(r, r.str(dr.alpha, 'draw.alpha', 2 + 2 * 256), 'draw.alpha'),
+    proof: hexStr(r, dr.proof, 'draw.proof', 80),
+    seed: hexStr(r, dr.seed, 'draw.seed', 64),
+    sampleSize: r.int(dr.sampleSize, 'draw.sampleSize', MAX_DRAW_POPULATION),
+    population: r.int(dr.population, 'draw.population', MAX_DRAW_POPULATION),
+    batches: r.arr(dr.batches, 'draw.batches', MAX_DRAW_BATCHES).map((x, i) => {
+      const b = r.obj(x, `draw.batches[${i}]`);
+      return {
+        batchId: r.str(b.batchId, `draw.batches[${i}].batchId`, 200),
+        leafCount: r.int(b.leafCount, `draw.batches[${i}].leafCount`, MAX_DRAW_POPULATION),
+      };
+    }),
   };
 
   const q = r.obj(o.request, 'request');
@@ -308,6 +378,7 @@ export function parseEvidence(input: string | unknown): EvidenceParse {
     sentinel: hexStr(r, o.sentinel, 'sentinel', 32),
     claim: { kind, code },
     subject,
+    draw,
     request,
     response,
     expected,
@@ -335,7 +406,7 @@ export interface EvidenceReport {
   readonly lines: readonly EvidenceLine[];
 }
 
-const RULE = 'proofroom:sentinel-evidence-v1';
+const RULE = 'proofroom:sentinel-evidence-v2';
 
 function line(l: Line): EvidenceLine {
   const rest: Record<string, unknown> = { ...l };
@@ -374,6 +445,8 @@ export function verifyEvidence(ev: Evidence, backend: SignatureBackend): Evidenc
       signerIsSentinel ? 'SIG_INVALID' : 'SIGNER_MISMATCH'
     )
   );
+
+  lines.push(checkDraw(ev));
 
   // The anchor: the envelope is what the chain's Remarked event committed to, and it names the
   // expected payload. The block's finality is trusted (it is not re-checked offline).
@@ -472,6 +545,78 @@ export function verifyEvidence(ev: Evidence, backend: SignatureBackend): Evidenc
     sentinel: ev.sentinel,
     lines,
   };
+}
+
+/**
+ * The draw (docs/spec.md §12.1): alpha is the round's input (cluster, era, the block that paid it),
+ * the VRF proof verifies under the sentinel's key (RFC 9381, validate_key on), its output is the
+ * seed, and the subject's leaf is among the n smallest ranks of the stated population. The
+ * population (which batches the era anchored up to that block) is the sentinel's statement;
+ * everything else is recomputed.
+ */
+function checkDraw(ev: Evidence): EvidenceLine {
+  const d = ev.draw;
+  const base = { alpha: d.alpha, blockHeight: d.blockHeight, blockHash: d.blockHash };
+  const alpha = drawAlpha(ev.subject.clusterId, ev.subject.era, d.blockHash);
+  if (!alpha || toHex(alpha) !== d.alpha)
+    return ln(
+      false,
+      'evidence.draw',
+      {
+        ...base,
+        expected: alpha ? toHex(alpha) : null,
+        why: 'alpha is not the input of this cluster, era and block',
+      },
+      'ERA_MISMATCH'
+    );
+  const vrf = vrfVerify(parseHex(ev.sentinel, 32)!, alpha, parseHex(d.proof, 80)!);
+  if (!vrf.ok)
+    return ln(
+      false,
+      'evidence.draw',
+      { ...base, proof: d.proof, vrf: vrf.reason, why: VRF_FAILURES[vrf.reason] },
+      'SIG_INVALID'
+    );
+  if (toHex(vrf.beta) !== d.seed)
+    return ln(
+      false,
+      'evidence.draw',
+      { ...base, seed: d.seed, beta: toHex(vrf.beta), why: 'the seed is not the VRF output' },
+      'HASH_MISMATCH'
+    );
+  const listed = d.batches.filter((b) => b.batchId === ev.subject.batchId);
+  const total = d.batches.reduce((sum, b) => sum + b.leafCount, 0);
+  const ids = new Set(d.batches.map((b) => b.batchId));
+  const shape =
+    ids.size !== d.batches.length
+      ? 'a batch is listed twice'
+      : total !== d.population
+        ? `the listed batches hold ${total} leaves, not the stated population ${d.population}`
+        : listed.length !== 1
+          ? 'the subject batch is not in the population'
+          : listed[0]!.leafCount !== ev.expected.leafCount
+            ? 'the population gives the subject batch another leaf count than its envelope'
+            : ev.subject.leafIndex >= ev.expected.leafCount
+              ? 'the subject leaf is outside its batch'
+              : d.sampleSize > d.population
+                ? 'the sample is larger than the population'
+                : null;
+  if (shape) return ln(false, 'evidence.draw', { ...base, why: shape }, 'CLAIM_UNSUPPORTED');
+  const before = leavesRankedBefore(vrf.beta, d.batches, ev.subject.batchId, ev.subject.leafIndex);
+  return ln(
+    before < d.sampleSize,
+    'evidence.draw',
+    {
+      ...base,
+      seed: d.seed,
+      population: d.population,
+      sampleSize: d.sampleSize,
+      // The leaf's place among all ranks, from 0: in the sample when below sampleSize.
+      position: before,
+      ...(before < d.sampleSize ? {} : { why: 'the leaf is not among the n smallest ranks' }),
+    },
+    'CLAIM_UNSUPPORTED'
+  );
 }
 
 /** Whether the response (as recorded) is the failure the document claims. */
