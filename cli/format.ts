@@ -1,5 +1,6 @@
 /** Human-readable rendering of receipt lines for the terminal. */
-import { REASONS, type Line, type LineStatus } from '../verifier/lines.ts';
+import type { Line, LineStatus } from '../verifier/lines.ts';
+import { explainLine } from '../verifier/sentences.ts';
 import type { EvidenceReport } from '../verifier/evidence.ts';
 import type { BundleReport, Receipt } from '../verifier/receipt.ts';
 
@@ -14,14 +15,6 @@ const MARKS: Readonly<Record<LineStatus, { mark: string; color: number }>> = {
   skipped: { mark: 'SKIP', color: 36 },
 };
 
-/** What a line's reason is prefixed with: what a waiting line waits for, what a skip makes moot. */
-const REASON_PREFIX: Readonly<Record<LineStatus, string>> = {
-  pass: '',
-  fail: '',
-  pending: 'waits: ',
-  skipped: 'skipped: ',
-};
-
 function factText(facts: Line['facts']): string {
   return Object.entries(facts)
     .filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0))
@@ -29,6 +22,12 @@ function factText(facts: Line['facts']): string {
     .join('  ');
 }
 
+/**
+ * One line as the terminal shows it: the mark, the check's name and its title; then, unless it
+ * passed, its code (for scripts) and what that code means for this check in a sentence; with
+ * `verbose`, what the check establishes for every line. The words come from `explainLine`, the
+ * same the explorer shows.
+ */
 function lineText(
   l: Omit<Line, 'step'>,
   color: boolean,
@@ -37,10 +36,13 @@ function lineText(
 ): string[] {
   const out: string[] = [];
   const { mark, color: tint } = MARKS[l.status];
+  const words = explainLine(l);
   const trust = l.basis === 'trusted' ? ` (trusted: ${trustedBy})` : '';
-  out.push(`  ${paint(color, tint, mark)} ${l.check}  [${l.rule}]${trust}`);
-  if (!l.ok && l.code)
-    out.push(`       ${paint(color, tint, l.code)}: ${REASON_PREFIX[l.status]}${REASONS[l.code]}`);
+  // A check the catalogue lacks (a sentinel evidence line) is titled by its name: not twice.
+  const title = words.title !== l.check ? `  ${words.title}` : '';
+  out.push(`  ${paint(color, tint, mark)} ${l.check}${title}  [${l.rule}]${trust}`);
+  if (verbose && words.description) out.push(`       ${paint(color, 2, words.description)}`);
+  if (!l.ok && l.code) out.push(`       ${paint(color, tint, l.code)}: ${words.reason ?? l.code}`);
   const facts = factText(l.facts);
   if (facts && (!l.ok || verbose)) out.push(`       ${facts}`);
   if (l.source && (!l.ok || verbose)) out.push(`       source: ${JSON.stringify(l.source)}`);

@@ -162,8 +162,10 @@ describe('proofroom verify output', () => {
   it('marks skipped lines SKIP with their reason, and the receipt SKIPPED', () => {
     const out = formatReceipt(receipt([grant, paidSkip]), false);
     expect(out).toContain('  PASS grant.status');
-    expect(out).toContain('  SKIP settlement.paid  [cere:DdcClusters.ClusterEraPaid]');
-    expect(out).toMatch(/ERA_SKIPPED: skipped: Root skipped the era's payout/);
+    expect(out).toContain(
+      '  SKIP settlement.paid  Era paid on chain  [cere:DdcClusters.ClusterEraPaid]'
+    );
+    expect(out).toMatch(/ERA_SKIPPED: ClusterEraPaid was emitted by Root skipping the era/);
     expect(out).toContain('SKIPPED: 1 passed, 0 failed, 0 waiting, 1 skipped');
     expect(out).toMatch(/no one was charged or rewarded/);
     expect(out).not.toMatch(/VERIFIED|FAILED/);

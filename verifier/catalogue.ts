@@ -1,13 +1,15 @@
 /**
  * The line catalogue: every check a receipt is made of, which subject produces it, in which step,
- * with which reason codes it can fail or wait, and one sentence saying what it establishes. The
- * indexer, the offline verifier, the API and the explorer all read this one table:
+ * with which reason codes it can fail or wait, and a short title. What each check and each of its
+ * codes means in words is in `sentences.ts` (`SENTENCES`, read through `explainLine`), keyed by the
+ * same patterns. The indexer, the offline verifier, the API and the explorer all read this one
+ * table:
  *
  * - the subject functions of `receipt.ts` produce exactly these checks, and `completeSubject`
  *   turns any required check a subject did not produce into a failed line (`MALFORMED`), so a
  *   missing input can never make a line disappear;
  * - `ManifestIndex.diff` (devnet/manifest.ts) reports a missing required line as a difference;
- * - the explorer and `proofroom verify` show each line's sentence.
+ * - the explorer and `proofroom verify` show each line's title, description and reason sentence.
  *
  * A receipt is the union of five subjects, each computed from its own inputs:
  *
@@ -52,7 +54,10 @@ export interface CheckSpec {
    * order. `optional`: only when the input carries the thing it checks.
    */
   readonly presence: 'one' | 'each' | 'optional';
-  /** What a passing line establishes, in one sentence. */
+  /**
+   * A short heading for the check (a few words, no period); what it establishes, and why it
+   * matters, is its description in `sentences.ts`.
+   */
   readonly title: string;
   /** Codes a failing line can carry. */
   readonly fails: readonly ReasonCode[];
@@ -81,8 +86,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'links',
     step: 'grant',
     presence: 'each',
-    title:
-      'This version of the grant was signed with ed25519 by the user it names, over the exact payload bytes the GAR service serves.',
+    title: "User's signature on a grant version",
     fails: [
       'MALFORMED',
       'BAD_ENCODING',
@@ -99,7 +103,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'links',
     step: 'grant',
     presence: 'one',
-    title: "At least one correctly signed grant version names the record's user and agent service.",
+    title: "Grant names the record's user and agent",
     fails: ['GRANT_MISSING', 'SIG_INVALID', 'GRANT_USER_MISMATCH', 'GRANT_AGENT_MISMATCH', BLOCKED],
     waits: ['UNAVAILABLE'],
   },
@@ -108,8 +112,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'links',
     step: 'grant',
     presence: 'one',
-    title:
-      "The grant version in force at the record's time was active: created before it, not expired, not revoked.",
+    title: "Grant in force at the record's time",
     fails: ['GRANT_NOT_YET_VALID', 'GRANT_EXPIRED', 'GRANT_REVOKED', BLOCKED],
     waits: ['UNAVAILABLE'],
   },
@@ -118,7 +121,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'links',
     step: 'grant',
     presence: 'one',
-    title: "A scope of the grant version in force covers the record's workspace and stream.",
+    title: "Grant covers the record's scope",
     fails: ['GRANT_SCOPE_MISMATCH', BLOCKED],
     waits: ['UNAVAILABLE'],
   },
@@ -127,8 +130,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'links',
     step: 'grant',
     presence: 'one',
-    title:
-      "Every grant version that decides the record's status is anchored on chain by the GAR service, and the chain anchors no version of this pair that the service hides.",
+    title: 'Grant history anchored on chain',
     fails: ['GRANT_HIDDEN', BLOCKED],
     waits: ['NOT_ANCHORED', 'UNAVAILABLE'],
   },
@@ -138,8 +140,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'links',
     step: 'record',
     presence: 'one',
-    title:
-      "The record's storage node was a member of the batch's cluster at the record's time, and the record's provider is that node's provider on chain.",
+    title: 'Storage node registered in the cluster',
     fails: ['NOT_REGISTERED', 'SIGNER_MISMATCH', BLOCKED],
     waits: [],
   },
@@ -149,7 +150,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'record',
     step: 'record',
     presence: 'one',
-    title: 'The record is a well-formed SCP activity record of a known type and version.',
+    title: 'Record is well formed',
     fails: [
       'MALFORMED',
       'BAD_ENCODING',
@@ -165,7 +166,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'record',
     step: 'record',
     presence: 'one',
-    title: "The record id is the one derived from the record's canonical (JCS) content.",
+    title: 'Record id matches its content',
     fails: ['RECORD_ID_MISMATCH', 'BAD_ENCODING', BLOCKED],
     waits: [],
   },
@@ -174,8 +175,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'record',
     step: 'record',
     presence: 'each',
-    title:
-      "The role's signature is present once, by the key the record names for that role, and verifies over the record's canonical bytes.",
+    title: "Role's signature on the record",
     fails: [
       'SIG_MISSING',
       'SIG_INVALID',
@@ -193,7 +193,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'record',
     step: 'record',
     presence: 'optional',
-    title: 'A signature entry without a readable role is reported on its own.',
+    title: 'Signature entry without a role',
     fails: ['MALFORMED', 'BAD_LENGTH', 'BAD_ENCODING', 'UNSUPPORTED_KIND'],
     waits: [],
   },
@@ -202,8 +202,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'record',
     step: 'record',
     presence: 'optional',
-    title:
-      'The Cere DAC protobuf record the SCP record carries decodes, its node and client signatures verify, and it names the same node and agent.',
+    title: 'Embedded Cere DAC record',
     fails: [
       'MALFORMED',
       'BAD_ENCODING',
@@ -221,8 +220,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'record',
     step: 'inclusion',
     presence: 'one',
-    title:
-      "The record's leaf is in the batch root anchored on chain: its MMR proof leads to that root.",
+    title: 'Record included in the anchored batch',
     fails: ['PROOF_INVALID', 'INDEX_OUT_OF_RANGE', 'BAD_ENCODING', BLOCKED],
     waits: [],
   },
@@ -231,7 +229,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'record',
     step: 'anchor',
     presence: 'one',
-    title: 'The cluster and era the record declares are those of the batch anchored on chain.',
+    title: "Record's cluster and era are the batch's",
     fails: ['ERA_MISMATCH', BLOCKED],
     waits: [],
   },
@@ -241,8 +239,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'anchor',
     step: 'anchor',
     presence: 'one',
-    title:
-      "The batch's SCP envelope hashes to the chain's System.Remarked event and decodes as a DAC batch commitment.",
+    title: 'Batch anchored on chain',
     fails: [
       'ANCHOR_MISMATCH',
       'BAD_ENCODING',
@@ -258,8 +255,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'anchor',
     step: 'anchor',
     presence: 'one',
-    title:
-      "The batch was anchored by a key the cluster authorises at that block: its manager, one of its nodes, or a node's provider.",
+    title: 'Anchor sent by an authorised key',
     fails: ['NOT_AUTHORIZED', BLOCKED],
     waits: [],
   },
@@ -268,7 +264,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'anchor',
     step: 'anchor',
     presence: 'one',
-    title: 'The block holding the anchor is final.',
+    title: 'Anchor block is final',
     fails: ['NOT_FINAL'],
     waits: [],
   },
@@ -278,8 +274,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'era',
     step: 'attestation',
     presence: 'each',
-    title:
-      "The validator's payout fingerprint, recomputed from its ehd_id and roots, is for this cluster and era (and equals the one the chain recorded, where it records one).",
+    title: "Validator's payout fingerprint",
     fails: ['MALFORMED', 'ERA_MISMATCH', 'FINGERPRINT_MISMATCH'],
     waits: [],
   },
@@ -288,8 +283,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'era',
     step: 'attestation',
     presence: 'one',
-    title:
-      "Enough distinct members of the era's validator set committed the same fingerprint for the quorum rule, and no other fingerprint also reached it.",
+    title: "Validators' quorum on one fingerprint",
     fails: ['QUORUM_NOT_MET', BLOCKED],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -299,7 +293,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'era',
     step: 'attestation',
     presence: 'one',
-    title: 'The payout began (begin_payout) with the fingerprint the quorum committed.',
+    title: "Payout began with the quorum's fingerprint",
     fails: ['FINGERPRINT_MISMATCH', 'NOT_PAID', BLOCKED],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -309,8 +303,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'era',
     step: 'attestation',
     presence: 'one',
-    title:
-      "The quorum's payers and payees roots equal the roots recomputed from the era's activity with Proof Room's cost model (a project rule, named in the facts).",
+    title: 'Attested roots recomputed',
     fails: ['ROOTS_MISMATCH', BLOCKED],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -320,8 +313,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'settlement',
     step: 'settlement',
     presence: 'one',
-    title:
-      "The payout batch listing the account proves into the quorum's root (canonical MMR proof).",
+    title: 'Payout batch proves into the attested root',
     fails: ['PROOF_INVALID', 'INDEX_OUT_OF_RANGE', 'ENTRY_NOT_FOUND', 'NOT_PAID', BLOCKED],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -331,7 +323,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'settlement',
     step: 'settlement',
     presence: 'one',
-    title: 'The account is listed in that payout batch.',
+    title: 'Account listed in the payout batch',
     fails: ['ENTRY_NOT_FOUND', 'NOT_PAID', BLOCKED],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -341,8 +333,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'settlement',
     step: 'settlement',
     presence: 'one',
-    title:
-      "The chain's Charged or Rewarded events for the account agree with the amount in the batch.",
+    title: "Chain events match the account's amount",
     fails: ['AMOUNT_MISMATCH', 'ENTRY_NOT_FOUND', 'NOT_PAID', BLOCKED],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -352,7 +343,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'era',
     step: 'settlement',
     presence: 'one',
-    title: 'The era was closed on chain with DdcClusters.ClusterEraPaid.',
+    title: 'Era paid on chain',
     fails: ['NOT_PAID'],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -362,8 +353,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'era',
     step: 'conservation',
     presence: 'one',
-    title:
-      'What customers were charged equals the fees, the providers\u2019 rewards and what was recorded as not distributed, or exceeds them by at most MaxDust (100,000 planck) when no remainder was recorded.',
+    title: "Era's charges balance its payouts",
     fails: ['NOT_BALANCED', 'NOT_PAID'],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -373,8 +363,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'era',
     step: 'conservation',
     presence: 'one',
-    title:
-      "Each protocol fee is the cluster's Perquintill share of the charges, rounded as the chain rounds.",
+    title: 'Protocol fees as the chain computes them',
     fails: ['AMOUNT_MISMATCH', 'MALFORMED', 'NOT_PAID'],
     waits: ['NOT_PAID'],
     skips: ['ERA_SKIPPED'],
@@ -385,8 +374,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      'Every block header the proofs carry decodes, and each block is known only by the blake2b-256 hash of its header bytes.',
+    title: 'Block headers proven',
     fails: ['NOT_PROVEN', 'BAD_ENCODING', 'TOO_LARGE'],
     waits: [],
   },
@@ -395,8 +383,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      'Every block the bundle calls final is proven final: a GRANDPA justification of the authority set (followed across set changes) finalizes it or a descendant linked by proven headers.',
+    title: 'Cited blocks proven final',
     fails: [
       'NOT_PROVEN',
       'NOT_FINAL',
@@ -413,8 +400,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "The anchor's System.Remarked event (sender and hash) is the event the proven System.Events of its block holds at the cited index.",
+    title: 'Anchor event proven',
     fails: FACT_FAILS,
     waits: [],
   },
@@ -423,8 +409,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "Each GAR anchor's System.Remarked event and its block's Timestamp.Now are what the proven state of that block holds.",
+    title: 'Grant anchors proven',
     fails: FACT_FAILS,
     waits: [],
   },
@@ -433,8 +418,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "Each membership change of the record's node is a proven DdcClusters.ClusterNodeAdded or ClusterNodeRemoved event at the stated time.",
+    title: 'Node membership proven',
     fails: FACT_FAILS,
     waits: [],
   },
@@ -443,8 +427,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "The era's validator set is the list of a proven DdcVerification.ValidatorsSetUpdated event.",
+    title: 'Validator set proven',
     fails: FACT_FAILS,
     waits: [],
   },
@@ -453,8 +436,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      'Each vote is a proven DdcPayouts.PayoutFingerprintCommited event by that validator for the cluster, era and roots stated, and its ehd_id is the argument of the proven commit_payout_fingerprint extrinsic.',
+    title: 'Votes proven',
     fails: FACT_FAILS,
     waits: [],
   },
@@ -463,8 +445,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "The payout began with a proven DdcPayouts.begin_payout extrinsic for the cluster, era and fingerprint stated, read from its block's body under the extrinsics root.",
+    title: 'Payout start proven',
     fails: FACT_FAILS,
     waits: [],
   },
@@ -473,8 +454,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "The era's ClusterEraPaid (and a later era's, when one superseded it) is a proven event.",
+    title: 'Era payment proven',
     fails: FACT_FAILS,
     waits: [],
   },
@@ -483,8 +463,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "Each charge or reward of the record's customer and provider is a proven DdcPayouts event with the stated amounts and batch, and the batch's entries and proof are the arguments of the proven send_*_batch extrinsic.",
+    title: 'Charges and rewards proven',
     fails: FACT_FAILS,
     waits: [],
   },
@@ -493,8 +472,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "The era's charged, fee, reward and undistributed totals equal the sums of every proven payout event of the era from begin_payout's block to ClusterEraPaid's.",
+    title: 'Era totals proven',
     fails: [...FACT_FAILS, 'TOO_LARGE'],
     waits: ['NOT_PAID'],
   },
@@ -503,8 +481,7 @@ export const CATALOGUE: readonly CheckSpec[] = [
     subject: 'chain',
     step: 'chain',
     presence: 'one',
-    title:
-      "The proven blocks are the chain the user trusts: canonical and final at a node the user named, under pins the user gave, or final under an authority set the user gave; without a trust root this line rests on the API's word.",
+    title: 'Proofs pinned to the chain the user trusts',
     fails: ['NOT_CANONICAL', 'NOT_FINAL', 'NOT_PROVEN'],
     waits: [],
   },

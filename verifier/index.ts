@@ -113,6 +113,14 @@ export {
   specOf,
 } from './catalogue.ts';
 export {
+  type CheckWords,
+  type CodeSentences,
+  type ExplainableLine,
+  type LineWords,
+  SENTENCES,
+  explainLine,
+} from './sentences.ts';
+export {
   RECEIPT_KINDS,
   type ReceiptKind,
   type RecordParties,

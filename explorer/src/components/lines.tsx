@@ -1,10 +1,12 @@
 /**
- * Verification lines as people read them: one row per check, green or red with the reason in plain
- * words, expandable to the facts and where the data came from (block, event, extrinsic, URL).
+ * Verification lines as people read them: one row per check, titled, green or red, with what the
+ * check establishes (a passing line) or what went wrong in a sentence (a failing or waiting one),
+ * expandable to the facts and where the data came from (block, event, extrinsic, URL). The words
+ * are the verifier's (`explainLine`, verifier/sentences.ts), the same `proofroom verify` prints.
  * @module
  */
 import { type ReactNode, useState } from 'react';
-import { specOf } from '../../../verifier/catalogue.ts';
+import { explainLine } from '../../../verifier/sentences.ts';
 import { BlockLink, ChainRefLink } from './links.tsx';
 import { RawJson, Status } from './basics.tsx';
 
@@ -86,7 +88,9 @@ export function LineStatusBadge(props: { status: ShownStatus; label?: string }) 
 export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: number }) {
   const l = props.line;
   const status = lineStatus(l);
-  const title = specOf(l.check)?.title;
+  const words = explainLine({ check: l.check, status, code: l.code, facts: l.facts });
+  // The API's generic reason, then the bare code, when the verifier has no sentence for the line.
+  const reason = words.reason ?? l.reason ?? l.code ?? NO_REASON[status];
   // The body (rule, source, facts) is rendered only once opened: a receipt has dozens of lines.
   const [opened, setOpened] = useState(false);
   return (
@@ -99,12 +103,15 @@ export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: num
       <details onToggle={(e) => e.currentTarget.open && setOpened(true)}>
         <summary>
           <LineStatusBadge status={status} />
-          <span className="check mono">{l.check}</span>
-          <span className="reason">
-            {status === 'pass'
-              ? (title ?? describePass(l))
-              : (l.reason ?? l.code ?? NO_REASON[status])}
+          <span className="check" title={words.description ?? undefined}>
+            {words.title}
           </span>
+          {words.title !== l.check && <span className="mono muted">{l.check}</span>}
+          {status === 'pass' ? (
+            <span className="reason muted">{words.description ?? 'passed'}</span>
+          ) : (
+            <span className="reason">{reason}</span>
+          )}
           {status !== 'pass' && l.code && <span className="code mono">{l.code}</span>}
           <span className={`basis ${l.basis}`} title={BASIS[l.basis] ?? l.basis}>
             {l.basis}
@@ -113,9 +120,9 @@ export function LineRow(props: { line: CheckLine; extra?: ReactNode; index?: num
         </summary>
         {opened && (
           <div className="line-body">
-            {title && (
+            {words.description && (
               <p>
-                <b>What this line establishes when it passes:</b> {title}
+                <b>What this line checks:</b> {words.description}
               </p>
             )}
             {status === 'pending' && (
@@ -158,10 +165,6 @@ const BASIS: Record<string, string> = {
   trusted:
     'Taken from the chain (finality, signed extrinsics the runtime accepted); not recomputed.',
 };
-
-function describePass(l: CheckLine): string {
-  return `${l.step}: ${l.check.split('.').slice(1).join(' ') || l.check} holds`;
-}
 
 export function LineList(props: { lines: readonly CheckLine[]; empty?: ReactNode }) {
   if (props.lines.length === 0)
