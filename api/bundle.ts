@@ -98,20 +98,36 @@ export function recordOf(raw: Buffer): unknown {
   return scpJsonKind.readRecord(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
 }
 
+/** A batch's stored leaves in order, read once per batch per call (for proofs not stored). */
+function batchLeaves(db: Queryable) {
+  const read = new Map<string, Promise<Array<{ leaf_index: number; raw: Buffer }>>>();
+  return (batchId: string) => {
+    let leaves = read.get(batchId);
+    if (!leaves) {
+      leaves = db
+        .query(
+          `SELECT leaf_index, raw FROM activity_record WHERE batch_id = $1 ORDER BY leaf_index`,
+          [batchId]
+        )
+        .then((r) => r.rows as Array<{ leaf_index: number; raw: Buffer }>);
+      read.set(batchId, leaves);
+    }
+    return leaves;
+  };
+}
+
 /** The record's MMR proof: stored, or recomputed from the batch's stored records. */
-async function inclusionProof(db: Queryable, row: RecordRow): Promise<Uint8Array[]> {
+async function inclusionProof(
+  leavesOf: ReturnType<typeof batchLeaves>,
+  row: RecordRow
+): Promise<Uint8Array[]> {
   if (row.proof !== null && row.proof.length % 32 === 0) {
     const items: Uint8Array[] = [];
     for (let o = 0; o < row.proof.length; o += 32)
       items.push(new Uint8Array(row.proof.subarray(o, o + 32)));
     return items;
   }
-  const leaves = (
-    await db.query(
-      `SELECT leaf_index, raw FROM activity_record WHERE batch_id = $1 ORDER BY leaf_index`,
-      [row.batch_id]
-    )
-  ).rows as Array<{ leaf_index: number; raw: Buffer }>;
+  const leaves = await leavesOf(row.batch_id);
   // Every leaf must be there, in place; otherwise there is no proof to give (the check fails).
   if (leaves.length !== row.leaf_count || leaves.some((l, i) => l.leaf_index !== i)) return [];
   return mmrProof(
@@ -133,7 +149,26 @@ export async function buildReceiptBundle(
   activityRecordId: string,
   opts: BundleOptions = {}
 ): Promise<ReceiptBundleJson | null> {
-  const row = (
+  return (await buildReceiptBundles(db, [activityRecordId], opts)).get(activityRecordId) ?? null;
+}
+
+/**
+ * The receipt bundles of a page of activity records (`activity_record.id`s), by id; ids with no
+ * record are absent. Each bundle is the one `buildReceiptBundle` gives for its id alone (one code
+ * path: the single form is a page of one), but the page costs a fixed number of statements, not a
+ * number per record: the records in one, their links and anchors with one reader call each, every
+ * era the page touches read once (through `opts.readEra`, the API's cache), and every batch whose
+ * proofs must be recomputed read once. Keep pages to a few hundred ids (one `ANY($1)` array).
+ */
+export async function buildReceiptBundles(
+  db: Queryable,
+  activityRecordIds: readonly string[],
+  opts: BundleOptions = {}
+): Promise<Map<string, ReceiptBundleJson>> {
+  const out = new Map<string, ReceiptBundleJson>();
+  const ids = [...new Set(activityRecordIds)];
+  if (ids.length === 0) return out;
+  const rows = (
     await db.query(
       `SELECT a.id, a.record_id, a.batch_id, a.leaf_index, a.user_id, a.agent_id, a.node_id,
               a.customer_id, a.provider_id, a.raw, a.proof, a.links_height,
@@ -141,91 +176,107 @@ export async function buildReceiptBundle(
               d.cluster_id AS batch_cluster_id, d.era AS batch_era, d.batch_index, d.record_format,
               d.leaf_count, d.root, d.payload_hash, d.payload_url, d.block_height
          FROM activity_record a JOIN dac_batch d ON d.id = a.batch_id
-        WHERE a.id = $1`,
-      [activityRecordId]
+        WHERE a.id = ANY($1::text[])`,
+      [ids]
     )
-  ).rows[0] as RecordRow | undefined;
-  if (!row) return null;
-  const kind = kindOfFormat(row.record_format) ?? scpJsonKind;
-  const bytes = new Uint8Array(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength);
+  ).rows as RecordRow[];
+  if (rows.length === 0) return out;
   const chain = await chainOf(db);
   const status = (
     await db.query(`SELECT gar_anchor_key, gar_error FROM indexer_status WHERE id = 'main'`)
   ).rows[0] as { gar_anchor_key: string | null; gar_error: string | null } | undefined;
-  const links = (
-    await readLinksInputs(
-      db,
-      [
-        {
-          id: row.id,
-          user: row.user_id,
-          agent: row.agent_id,
-          node: row.node_id,
-          clusterId: row.batch_cluster_id,
-          garCursor: Number(row.gar_cursor ?? 0),
-          garComplete: row.gar_complete ?? true,
-          height: row.links_height ?? row.block_height,
-        },
-      ],
-      { anchorKey: status?.gar_anchor_key ?? null, error: status?.gar_error ?? null }
-    )
-  ).get(row.id)!;
-  const anchor = (await readAnchorInputs(db, [row.batch_id])).get(row.batch_id)!;
-
-  const clusterId = row.batch_cluster_id;
-  const era = row.batch_era;
-  let paid: PaidRow | null;
-  let ev: EraEvidenceRows;
-  if (opts.readEra) ({ paid, evidence: ev } = await opts.readEra(db, clusterId, era));
-  else {
-    paid = await readEraPaid(db, clusterId, era);
-    ev = await readEraEvidence(db, clusterId, era, paid ? paid.block_height : null);
-  }
-  const superseded = paid ? null : await readSuperseded(db, clusterId, era);
-  const inputs = eraInputs(
-    clusterId,
-    era,
-    ev,
-    paid,
-    superseded,
-    opts.payoutBatchSize ?? null,
-    opts.roots ?? 'activity'
+  const linksById = await readLinksInputs(
+    db,
+    rows.map((row) => ({
+      id: row.id,
+      user: row.user_id,
+      agent: row.agent_id,
+      node: row.node_id,
+      clusterId: row.batch_cluster_id,
+      garCursor: Number(row.gar_cursor ?? 0),
+      garComplete: row.gar_complete ?? true,
+      height: row.links_height ?? row.block_height,
+    })),
+    { anchorKey: status?.gar_anchor_key ?? null, error: status?.gar_error ?? null }
   );
+  const anchors = await readAnchorInputs(db, [...new Set(rows.map((r) => r.batch_id))]);
 
-  const storage = (opts.storageUrls ?? []).map(
-    (u) => `${u.replace(/\/$/, '')}/v1/payloads/${row.payload_hash}`
-  );
-  const payloadUrls = [
-    ...new Set([...(row.payload_url ? [row.payload_url] : []), ...storage]),
-  ].slice(0, MAX_PAYLOAD_URLS);
-
-  const settlement = {
-    payers: row.customer_id ? inputs.evidence('payers', row.customer_id) : null,
-    payees: row.provider_id ? inputs.evidence('payees', row.provider_id) : null,
+  // Each era of the page once: its evidence (cached by the API), and the later era that
+  // supersedes it when it is not paid yet.
+  const eras = new Map<string, ReturnType<typeof eraInputs>>();
+  const eraOf = async (clusterId: string, era: number) => {
+    const key = `${clusterId}/${era}`;
+    let inputs = eras.get(key);
+    if (!inputs) {
+      let paid: PaidRow | null;
+      let ev: EraEvidenceRows;
+      if (opts.readEra) ({ paid, evidence: ev } = await opts.readEra(db, clusterId, era));
+      else {
+        paid = await readEraPaid(db, clusterId, era);
+        ev = await readEraEvidence(db, clusterId, era, paid ? paid.block_height : null);
+      }
+      const superseded = paid ? null : await readSuperseded(db, clusterId, era);
+      inputs = eraInputs(
+        clusterId,
+        era,
+        ev,
+        paid,
+        superseded,
+        opts.payoutBatchSize ?? null,
+        opts.roots ?? 'activity'
+      );
+      eras.set(key, inputs);
+    }
+    return inputs;
   };
-  const proofs = opts.proofs
-    ? await opts.proofs.proofsFor(citedBlocks({ anchor, links, era: inputs.era, settlement }))
-    : null;
-  return writeBundle({
-    kind: kind.id,
-    recordId: row.record_id,
-    chain,
-    recordBytes: bytes,
-    links,
-    inclusion: {
-      batchIndex: row.batch_index,
-      leafIndex: row.leaf_index,
-      leafCount: row.leaf_count,
-      proof: await inclusionProof(db, row),
-      root: parseHex(row.root, 32) ?? new Uint8Array(32),
-      payloadUrls,
-      ...(row.payload_url ? { source: { url: row.payload_url } } : {}),
-    },
-    anchor,
-    era: inputs.era,
-    settlement,
-    proofs,
-  });
+  const leavesOf = batchLeaves(db);
+
+  for (const row of rows) {
+    const kind = kindOfFormat(row.record_format) ?? scpJsonKind;
+    const bytes = new Uint8Array(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength);
+    const links = linksById.get(row.id)!;
+    const anchor = anchors.get(row.batch_id)!;
+    const inputs = await eraOf(row.batch_cluster_id, row.batch_era);
+
+    const storage = (opts.storageUrls ?? []).map(
+      (u) => `${u.replace(/\/$/, '')}/v1/payloads/${row.payload_hash}`
+    );
+    const payloadUrls = [
+      ...new Set([...(row.payload_url ? [row.payload_url] : []), ...storage]),
+    ].slice(0, MAX_PAYLOAD_URLS);
+
+    const settlement = {
+      payers: row.customer_id ? inputs.evidence('payers', row.customer_id) : null,
+      payees: row.provider_id ? inputs.evidence('payees', row.provider_id) : null,
+    };
+    const proofs = opts.proofs
+      ? await opts.proofs.proofsFor(citedBlocks({ anchor, links, era: inputs.era, settlement }))
+      : null;
+    out.set(
+      row.id,
+      writeBundle({
+        kind: kind.id,
+        recordId: row.record_id,
+        chain,
+        recordBytes: bytes,
+        links,
+        inclusion: {
+          batchIndex: row.batch_index,
+          leafIndex: row.leaf_index,
+          leafCount: row.leaf_count,
+          proof: await inclusionProof(leavesOf, row),
+          root: parseHex(row.root, 32) ?? new Uint8Array(32),
+          payloadUrls,
+          ...(row.payload_url ? { source: { url: row.payload_url } } : {}),
+        },
+        anchor,
+        era: inputs.era,
+        settlement,
+        proofs,
+      })
+    );
+  }
+  return out;
 }
 
 /** The chain the indexer recorded (`chain_info`), else fallbacks: genesis from block 0. */

@@ -705,6 +705,33 @@ function reportExport(
 
 // --- the suite -----------------------------------------------------------------------------------
 
+/** The load's inputs: random record ids, and the (customer, era) pairs with their mean size. */
+async function sampleInputs(
+  url: string
+): Promise<{ ids: string[]; pairs: Array<[string, number]>; perPair: number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  let ids: string[];
+  let pairs: Array<[string, number]>;
+  let perPair: number;
+  try {
+    ids = (
+      await c.query<{ r: string }>(
+        `SELECT record_id AS r FROM activity_record ORDER BY random() LIMIT ${RANDOM_IDS}`
+      )
+    ).rows.map((r) => r.r);
+    const p = await c.query<{ c: string; e: number; n: string }>(
+      `SELECT customer_id AS c, era AS e, count(*) AS n FROM activity_record
+        WHERE customer_id IS NOT NULL AND era IS NOT NULL GROUP BY 1, 2`
+    );
+    pairs = p.rows.map((r) => [r.c, r.e]);
+    perPair = p.rows.reduce((s, r) => s + Number(r.n), 0) / p.rows.length;
+  } finally {
+    await c.end();
+  }
+  return { ids, pairs, perPair };
+}
+
 export async function run(report: Reporter): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const db: ApiDatabase = await ensureApiDatabase({ rebuild: BENCH_REBUILD, log });
@@ -739,26 +766,7 @@ export async function run(report: Reporter): Promise<void> {
     `   [data] ${n(db.records)} activity records = count(*); ${db.receiptsChecked} receipts of copies have the lines of their originals (step, check, ok, code)`
   );
 
-  const c = new pg.Client({ connectionString: db.url });
-  await c.connect();
-  let ids: string[];
-  let pairs: Array<[string, number]>;
-  let perPair: number;
-  try {
-    ids = (
-      await c.query<{ r: string }>(
-        `SELECT record_id AS r FROM activity_record ORDER BY random() LIMIT ${RANDOM_IDS}`
-      )
-    ).rows.map((r) => r.r);
-    const p = await c.query<{ c: string; e: number; n: string }>(
-      `SELECT customer_id AS c, era AS e, count(*) AS n FROM activity_record
-        WHERE customer_id IS NOT NULL AND era IS NOT NULL GROUP BY 1, 2`
-    );
-    pairs = p.rows.map((r) => [r.c, r.e]);
-    perPair = p.rows.reduce((s, r) => s + Number(r.n), 0) / p.rows.length;
-  } finally {
-    await c.end();
-  }
+  const { ids, pairs, perPair } = await sampleInputs(db.url);
   console.log(
     `   [inputs] ${n(ids.length)} random record ids of ${n(db.records)}; ${n(pairs.length)} (customer, era) pairs, ${perPair.toFixed(0)} records each on average`
   );

@@ -15,6 +15,7 @@ const suites: Array<
   ['devnet', () => import('./devnet.ts')],
   ['indexer', () => import('./indexer.ts')],
   ['api', () => import('./api.ts')],
+  ['receipts', () => import('./receipts.ts')],
   ['explorer', () => import('./explorer.ts')],
   ['sentinel', () => import('./sentinel.ts')],
   ['readers', () => import('./readers.ts')],

@@ -177,7 +177,9 @@ export class ChainProofSource {
       out.set(h, hash.toLowerCase());
       if (h <= finalized) this.#remember(this.#canonical, h, hash.toLowerCase());
     });
-    return out;
+    // In the order asked, whatever was cached: the proofs list headers in this order, and a
+    // bundle must be the same bytes however many were built before it.
+    return new Map(heights.map((h) => [h, out.get(h)!]));
   }
 
   async #blocksByHash(hashes: readonly string[]): Promise<BlockEntry[]> {
