@@ -4,26 +4,10 @@
  */
 
 import { eraBalance } from '../../../verifier/receipts/payout.ts';
+import type { EraTotalsFragment } from '../gql/graphql.ts';
 
-export interface EraTotals {
-  id: string;
-  clusterId: string;
-  era: number;
-  charged: string;
-  treasuryFee: string;
-  reserveFee: string;
-  validatorFee: string;
-  rewarded: string;
-  notDistributed: string;
-  records: number;
-  ok: boolean;
-  failed: number;
-  blockHeight: number;
-}
-
-/** The GraphQL selection of `EraTotals`. */
-export const ERA_TOTALS = `id clusterId era charged treasuryFee reserveFee validatorFee rewarded
-  notDistributed records ok failed blockHeight`;
+/** An era's totals as the `EraTotals` fragment (explorer/src/fragments.ts) selects them. */
+export type EraTotals = EraTotalsFragment;
 
 /** A planck string as a bigint (0 when missing or malformed). */
 export function big(x: string | null | undefined): bigint {

@@ -154,18 +154,6 @@ export function Copy(props: { value: string; children?: ReactNode }) {
   );
 }
 
-/** A scrollable table wrapper (tables scroll sideways on phones instead of overflowing). */
-export function Table(props: { caption?: string; children: ReactNode }) {
-  return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={props.caption ?? 'table'}>
-      <table>
-        {props.caption && <caption>{props.caption}</caption>}
-        {props.children}
-      </table>
-    </div>
-  );
-}
-
 /** Pretty JSON in a collapsible block. */
 export function RawJson(props: { value: unknown; summary?: string; open?: boolean }) {
   const text =

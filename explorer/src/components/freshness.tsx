@@ -5,24 +5,26 @@
  */
 import { useQuery } from '../api.ts';
 import { count } from '../format.ts';
+import { graphql } from '../gql/index.ts';
 
-interface MetaData {
-  _meta: {
-    bestHeight: number | null;
-    finalizedHeight: number | null;
-    indexedHeight: number | null;
-    verifiedHeight: number | null;
-    lag: number | null;
-    secondsSinceUpdate: number | null;
-    chain: { name: string | null } | null;
-  };
-}
-
-const META = `query Freshness { _meta { bestHeight finalizedHeight indexedHeight verifiedHeight lag
-  secondsSinceUpdate chain { name } } }`;
+const META = graphql(`
+  query Freshness {
+    _meta {
+      bestHeight
+      finalizedHeight
+      indexedHeight
+      verifiedHeight
+      lag
+      secondsSinceUpdate
+      chain {
+        name
+      }
+    }
+  }
+`);
 
 export function Freshness(props: { compact?: boolean }) {
-  const q = useQuery<MetaData>(META, {}, { refreshMs: 5000 });
+  const q = useQuery(META, {}, { refreshMs: 5000 });
   if (!q.data) {
     return (
       <div className="freshness" role="status">

@@ -61,7 +61,11 @@ export function EraLink(props: {
 }) {
   if (!props.clusterId || props.era === null || props.era === undefined)
     return <span className="muted">—</span>;
-  return <Link to={href('era', props.clusterId, props.era)}>era {props.era}</Link>;
+  return (
+    <Link to={href('era', props.clusterId, props.era)} className="nowrap">
+      era {props.era}
+    </Link>
+  );
 }
 
 export function RoundLink(props: { clusterId: string; era: number; children?: React.ReactNode }) {

@@ -4,18 +4,12 @@
  * @module
  */
 import { useQuery } from '../api.ts';
-import {
-  Copy,
-  Empty,
-  KeyValues,
-  Loaded,
-  Page,
-  Section,
-  Status,
-  Table,
-} from '../components/basics.tsx';
+import { Copy, Empty, KeyValues, Loaded, Page, Section, Status } from '../components/basics.tsx';
+import { RecordsTable, recordColumns } from '../components/records-table.tsx';
+import { graphql } from '../gql/index.ts';
+import type { BatchQuery } from '../gql/graphql.ts';
 import { ExportButtons } from '../components/export.tsx';
-import { type CheckLine, LINE_FIELDS, LineList } from '../components/lines.tsx';
+import { LineList } from '../components/lines.tsx';
 import {
   AccountLink,
   BlockLink,
@@ -23,60 +17,57 @@ import {
   ClusterLink,
   EraLink,
   HashLink,
-  ReceiptLink,
 } from '../components/links.tsx';
-import { amount, count, time } from '../format.ts';
-
-interface BatchData {
-  dacBatchById: {
-    id: string;
-    clusterId: string;
-    era: number;
-    batchIndex: number;
-    recordFormat: number;
-    leafCount: number;
-    root: string;
-    payloadHash: string;
-    payloadStatus: string;
-    payloadUrl: string | null;
-    payloadSize: number | null;
-    fetchAttempts: number;
-    recordsFailed: number;
-    blockHeight: number;
-    remark: {
-      id: string;
-      extrinsicId: string | null;
-      sender: string | null;
-      hash: string;
-      block: { final: boolean; timestamp: string | null };
-    };
-    checks: CheckLine[];
-    records: Array<{
-      id: string;
-      recordId: string;
-      leafIndex: number;
-      userId: string | null;
-      providerId: string | null;
-      cost: string | null;
-      ok: boolean;
-      failed: number;
-    }>;
-  } | null;
-}
+import { count, time } from '../format.ts';
 
 const MAX_RECORDS = 1000;
 
-const BATCH = `query Batch($id: String!) {
-  dacBatchById(id: $id) {
-    id clusterId era batchIndex recordFormat leafCount root payloadHash payloadStatus payloadUrl
-    payloadSize fetchAttempts recordsFailed blockHeight
-    remark { id extrinsicId sender hash block { final timestamp } }
-    checks(limit: 1000) { ${LINE_FIELDS} }
-    records(orderBy: leafIndex_ASC, limit: ${MAX_RECORDS}) {
-      id recordId leafIndex userId providerId cost ok failed
+// The records' limit is MAX_RECORDS (a document is a literal, so the number is written out).
+const BATCH = graphql(`
+  query Batch($id: String!) {
+    dacBatchById(id: $id) {
+      id
+      clusterId
+      era
+      batchIndex
+      recordFormat
+      leafCount
+      root
+      payloadHash
+      payloadStatus
+      payloadUrl
+      payloadSize
+      fetchAttempts
+      recordsFailed
+      blockHeight
+      remark {
+        id
+        extrinsicId
+        sender
+        hash
+        block {
+          final
+          timestamp
+        }
+      }
+      checks(limit: 1000) {
+        ...LineFields
+      }
+      records(orderBy: leafIndex_ASC, limit: 1000) {
+        id
+        recordId
+        leafIndex
+        userId
+        providerId
+        cost
+        ok
+        failed
+      }
     }
   }
-}`;
+`);
+
+type BatchRecord = NonNullable<BatchQuery['dacBatchById']>['records'][number];
 
 /** What each payload status means, in words. */
 const PAYLOAD_STATUS: Record<string, string> = {
@@ -90,7 +81,7 @@ const PAYLOAD_STATUS: Record<string, string> = {
 };
 
 export default function Batch(props: { id: string }) {
-  const q = useQuery<BatchData>(BATCH, { id: props.id });
+  const q = useQuery(BATCH, { id: props.id });
   return (
     <Page title={`Batch ${props.id}`} kicker="DAC activity batch">
       <Loaded state={q} what="the batch">
@@ -198,38 +189,18 @@ export default function Batch(props: { id: string }) {
                         download the export for all of them.
                       </p>
                     )}
-                    <Table caption={`Records of batch ${b.id}`}>
-                      <thead>
-                        <tr>
-                          <th className="num">Leaf</th>
-                          <th>Record</th>
-                          <th>User</th>
-                          <th>Provider</th>
-                          <th className="num">Cost</th>
-                          <th>Checks</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {b.records.map((r) => (
-                          <tr key={r.id} className={r.ok ? undefined : 'bad-row'}>
-                            <td className="num">{r.leafIndex}</td>
-                            <td>
-                              <ReceiptLink id={r.id}>{r.recordId}</ReceiptLink>
-                            </td>
-                            <td>
-                              <AccountLink id={r.userId} />
-                            </td>
-                            <td>
-                              <AccountLink id={r.providerId} />
-                            </td>
-                            <td className="num">{amount(r.cost)}</td>
-                            <td>
-                              <Status ok={r.ok} label={r.ok ? 'ok' : `${r.failed} failed`} />
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </Table>
+                    <RecordsTable<BatchRecord>
+                      caption={`Records of batch ${b.id}`}
+                      rows={b.records}
+                      columns={[
+                        recordColumns.leaf,
+                        recordColumns.record,
+                        recordColumns.user,
+                        recordColumns.provider,
+                        recordColumns.cost,
+                        recordColumns.checks,
+                      ]}
+                    />
                   </>
                 )}
               </Section>

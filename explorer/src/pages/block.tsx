@@ -16,8 +16,10 @@ import {
   RawJson,
   Section,
   Status,
-  Table,
 } from '../components/basics.tsx';
+import { DataTable } from '../components/data-table.tsx';
+import { graphql } from '../gql/index.ts';
+import type { BlockQuery } from '../gql/graphql.ts';
 import {
   AccountLink,
   BatchLink,
@@ -29,99 +31,92 @@ import {
 import { amount, count, time } from '../format.ts';
 import { Link, href } from '../router.tsx';
 
-interface Remark {
-  id: string;
-  eventIndex: number;
-  extrinsicId: string | null;
-  sender: string | null;
-  hash: string;
-  kind: string | null;
-  code: string | null;
-}
+const BLOCK = graphql(`
+  query Block($h: Int!) {
+    blockById(id: $h) {
+      height
+      hash
+      parentHash
+      timestamp
+      specVersion
+      indexedExtrinsics
+      indexedEvents
+      final
+      extrinsics(orderBy: index_ASC, limit: 1000) {
+        id
+        index
+        hash
+        name
+        signer
+        success
+        args
+      }
+      events(orderBy: index_ASC, limit: 1000) {
+        id
+        index
+        extrinsicIndex
+        name
+        args
+      }
+    }
+    remarks(where: { blockHeight_eq: $h }, orderBy: eventIndex_ASC, limit: 1000) {
+      id
+      eventIndex
+      extrinsicId
+      sender
+      hash
+      kind
+      code
+    }
+    dacBatches(where: { blockHeight_eq: $h }, orderBy: batchIndex_ASC, limit: 1000) {
+      id
+      clusterId
+      era
+      leafCount
+      payloadStatus
+    }
+    garAnchorEntries(
+      where: { blockHeight_eq: $h }
+      orderBy: [remarkId_ASC, position_ASC]
+      limit: 1000
+    ) {
+      id
+      remarkId
+      position
+      payloadHash
+    }
+    attestationVotes(where: { blockHeight_eq: $h }, limit: 1000) {
+      id
+      clusterId
+      era
+      validatorId
+      extrinsicId
+    }
+    payoutLines(where: { blockHeight_eq: $h }, limit: 1000) {
+      id
+      clusterId
+      era
+      kind
+      accountId
+      amount
+      extrinsicId
+    }
+    payoutBatches(where: { blockHeight_eq: $h }, limit: 1000) {
+      id
+      clusterId
+      era
+      side
+      batchIndex
+      extrinsicId
+    }
+    last: blocks(orderBy: height_DESC, limit: 1) {
+      height
+    }
+  }
+`);
 
-interface BlockData {
-  blockById: {
-    height: number;
-    hash: string;
-    parentHash: string;
-    timestamp: string | null;
-    specVersion: number;
-    indexedExtrinsics: number;
-    indexedEvents: number;
-    final: boolean;
-    extrinsics: Array<{
-      id: string;
-      index: number;
-      hash: string;
-      name: string;
-      signer: string | null;
-      success: boolean;
-      args: unknown;
-    }>;
-    events: Array<{
-      id: string;
-      index: number;
-      extrinsicIndex: number | null;
-      name: string;
-      args: unknown;
-    }>;
-  } | null;
-  remarks: Remark[];
-  dacBatches: Array<{
-    id: string;
-    clusterId: string;
-    era: number;
-    leafCount: number;
-    payloadStatus: string;
-  }>;
-  garAnchorEntries: Array<{ id: string; remarkId: string; position: number; payloadHash: string }>;
-  attestationVotes: Array<{
-    id: string;
-    clusterId: string;
-    era: number;
-    validatorId: string;
-    extrinsicId: string | null;
-  }>;
-  payoutLines: Array<{
-    id: string;
-    clusterId: string;
-    era: number;
-    kind: string;
-    accountId: string | null;
-    amount: string;
-    extrinsicId: string | null;
-  }>;
-  payoutBatches: Array<{
-    id: string;
-    clusterId: string;
-    era: number;
-    side: string;
-    batchIndex: number;
-    extrinsicId: string;
-  }>;
-  last: Array<{ height: number }>;
-}
-
-const BLOCK = `query Block($h: Int!) {
-  blockById(id: $h) {
-    height hash parentHash timestamp specVersion indexedExtrinsics indexedEvents final
-    extrinsics(orderBy: index_ASC, limit: 1000) { id index hash name signer success args }
-    events(orderBy: index_ASC, limit: 1000) { id index extrinsicIndex name args }
-  }
-  remarks(where: { blockHeight_eq: $h }, orderBy: eventIndex_ASC, limit: 1000) {
-    id eventIndex extrinsicId sender hash kind code
-  }
-  dacBatches(where: { blockHeight_eq: $h }, orderBy: batchIndex_ASC, limit: 1000) {
-    id clusterId era leafCount payloadStatus
-  }
-  garAnchorEntries(where: { blockHeight_eq: $h }, orderBy: [remarkId_ASC, position_ASC], limit: 1000) {
-    id remarkId position payloadHash
-  }
-  attestationVotes(where: { blockHeight_eq: $h }, limit: 1000) { id clusterId era validatorId extrinsicId }
-  payoutLines(where: { blockHeight_eq: $h }, limit: 1000) { id clusterId era kind accountId amount extrinsicId }
-  payoutBatches(where: { blockHeight_eq: $h }, limit: 1000) { id clusterId era side batchIndex extrinsicId }
-  last: blocks(orderBy: height_DESC, limit: 1) { height }
-}`;
+type BlockData = BlockQuery;
+type BlockRow = NonNullable<BlockData['blockById']>;
 
 interface ExtrinsicRow {
   id: string;
@@ -243,6 +238,14 @@ function merge(d: BlockData): { extrinsics: ExtrinsicRow[]; events: EventRow[] }
       </span>
     );
   }
+  // An event from an extrinsic the indexer did not keep still gets that extrinsic's row, so the
+  // event's "From" link lands on a row that says what is known of it.
+  for (const e of es.values()) {
+    const id = `${b.height}-${e.extrinsicIndex}`;
+    if (e.extrinsicIndex !== null && !xs.has(id)) {
+      extrinsic(id, <span key={e.id}>event {e.id}</span>);
+    }
+  }
   const byIndex = (a: { index: number }, b: { index: number }) => a.index - b.index;
   return { extrinsics: [...xs.values()].sort(byIndex), events: [...es.values()].sort(byIndex) };
 }
@@ -256,7 +259,6 @@ function useScrollToHash(ready: boolean): string {
   return target;
 }
 
-const NOWRAP = { whiteSpace: 'nowrap' } as const;
 const TARGET = { outline: '2px solid var(--accent)', outlineOffset: '-2px' };
 
 function Refs(props: { refs: ReactNode[] }) {
@@ -266,7 +268,7 @@ function Refs(props: { refs: ReactNode[] }) {
 
 export default function Block(props: { height: number }) {
   const valid = Number.isSafeInteger(props.height) && props.height >= 0 && props.height < 2 ** 31;
-  const q = useQuery<BlockData>(BLOCK, { h: valid ? props.height : 0 }, { skip: !valid });
+  const q = useQuery(BLOCK, { h: valid ? props.height : 0 }, { skip: !valid });
   const target = useScrollToHash(q.status === 'ok');
   if (!valid) {
     return (
@@ -279,295 +281,22 @@ export default function Block(props: { height: number }) {
     <Page title={`Block #${props.height.toLocaleString('en-US')}`} kicker="Chain block">
       <Loaded state={q} what="the block">
         {(d) => {
-          const b = d.blockById;
           const last = d.last[0]?.height;
-          const nav = (
-            <nav aria-label="Neighbouring blocks" className="section-head">
-              {props.height > 0 ? (
-                <Link to={href('block', props.height - 1)}>← block #{props.height - 1}</Link>
-              ) : (
-                <span />
-              )}
-              {last !== undefined && props.height < last && (
-                <Link to={href('block', props.height + 1)}>block #{props.height + 1} →</Link>
-              )}
-            </nav>
-          );
-          if (!b) {
-            return (
-              <>
-                <Empty>
-                  Block #{props.height} has not been indexed
-                  {last === undefined
-                    ? ': no block is indexed yet.'
-                    : props.height > last
-                      ? `: the index reaches block #${last} so far.`
-                      : '.'}
-                </Empty>
-                {last !== undefined && props.height > last && (
-                  <p>
-                    <Link to={href('block', last)}>Go to the latest indexed block, #{last}</Link>
-                  </p>
-                )}
-              </>
-            );
-          }
+          const b = d.blockById;
+          if (!b) return <NotIndexed height={props.height} last={last} />;
+          const nav = <BlockNav height={props.height} last={last} />;
           const { extrinsics, events } = merge(d);
-          const listed = new Set(extrinsics.map((x) => x.id));
           return (
             <>
               {nav}
-              <Section title="Header" id="header">
-                <KeyValues
-                  rows={[
-                    ['Hash', <Copy value={b.hash} />],
-                    [
-                      'Parent',
-                      props.height > 0 ? (
-                        <Link
-                          to={href('block', props.height - 1)}
-                          className="mono"
-                          title={b.parentHash}
-                        >
-                          {b.parentHash}
-                        </Link>
-                      ) : (
-                        <code>{b.parentHash}</code>
-                      ),
-                    ],
-                    ['Time', time(b.timestamp)],
-                    [
-                      'Finality',
-                      <Status ok={b.final || null} label={b.final ? 'final' : 'not final yet'} />,
-                    ],
-                    ['Runtime spec version', String(b.specVersion)],
-                    ['Extrinsics indexed', count(b.indexedExtrinsics)],
-                    ['Events indexed', count(b.indexedEvents)],
-                  ]}
-                />
-                <p className="muted">
-                  The indexer keeps only the extrinsics and events Proof Room needs (DDC, payouts,
-                  votes, remarks, validator keys), not every item of the block.
-                </p>
-              </Section>
-              {(d.remarks.length > 0 || d.garAnchorEntries.length > 0) && (
-                <Section title="Remarks and anchors" id="remarks">
-                  {d.remarks.length > 0 && (
-                    <Table caption="System.Remarked events and their SCP envelopes">
-                      <thead>
-                        <tr>
-                          <th>Remark</th>
-                          <th>Kind</th>
-                          <th>Envelope</th>
-                          <th>Anchors</th>
-                          <th>Sender</th>
-                          <th>Extrinsic</th>
-                          <th>Hash</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.remarks.map((r) => {
-                          const batch = d.dacBatches.find((x) => x.id === r.id);
-                          const grants = d.garAnchorEntries.filter(
-                            (a) => a.remarkId === r.id
-                          ).length;
-                          return (
-                            <tr key={r.id} className={r.code ? 'bad-row' : undefined}>
-                              <td>
-                                <a href={`#event-${r.id}`} className="mono">
-                                  {r.id}
-                                </a>
-                              </td>
-                              <td>{r.kind ?? <span className="muted">none</span>}</td>
-                              <td>
-                                {r.code ? (
-                                  <Status ok={false} label={r.code} />
-                                ) : r.kind ? (
-                                  <Status ok label="read" />
-                                ) : (
-                                  <span className="muted">no envelope</span>
-                                )}
-                              </td>
-                              <td>
-                                {batch ? (
-                                  <>
-                                    <BatchLink id={batch.id} /> (
-                                    <EraLink clusterId={batch.clusterId} era={batch.era} />,{' '}
-                                    {count(batch.leafCount)} records,{' '}
-                                    <Status
-                                      ok={batch.payloadStatus === 'ok'}
-                                      label={`payload ${batch.payloadStatus}`}
-                                    />
-                                    )
-                                  </>
-                                ) : grants > 0 ? (
-                                  <a href="#grant-anchors">{count(grants)} grant version(s)</a>
-                                ) : (
-                                  <span className="muted">—</span>
-                                )}
-                              </td>
-                              <td>
-                                <AccountLink id={r.sender} />
-                              </td>
-                              <td>
-                                <ChainRefLink id={r.extrinsicId} />
-                              </td>
-                              <td>
-                                <HashLink value={r.hash} />
-                              </td>
-                            </tr>
-                          );
-                        })}
-                      </tbody>
-                    </Table>
-                  )}
-                  {d.garAnchorEntries.length > 0 && (
-                    <>
-                      <h3 id="grant-anchors">GAR grants anchored here</h3>
-                      <Table caption="Grant payload hashes anchored in this block (the search finds their grant)">
-                        <thead>
-                          <tr>
-                            <th>Remark</th>
-                            <th className="num">Position</th>
-                            <th>Grant payload hash</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {d.garAnchorEntries.map((a) => (
-                            <tr key={a.id}>
-                              <td>
-                                <a href={`#event-${a.remarkId}`} className="mono">
-                                  {a.remarkId}
-                                </a>
-                              </td>
-                              <td className="num">{a.position}</td>
-                              <td>
-                                <HashLink value={a.payloadHash} />
-                              </td>
-                            </tr>
-                          ))}
-                        </tbody>
-                      </Table>
-                    </>
-                  )}
-                </Section>
-              )}
+              <MissingTarget target={target} extrinsics={extrinsics} events={events} />
+              <HeaderSection b={b} />
+              {(d.remarks.length > 0 || d.garAnchorEntries.length > 0) && <RemarksSection d={d} />}
               <Section title={`Extrinsics (${count(extrinsics.length)})`} id="extrinsics">
-                {extrinsics.length === 0 ? (
-                  <Empty>No extrinsic of this block concerns Proof Room.</Empty>
-                ) : (
-                  <Table caption="Indexed extrinsics">
-                    <thead>
-                      <tr>
-                        <th>Id</th>
-                        <th>Call</th>
-                        <th>Carries</th>
-                        <th>Signer</th>
-                        <th>Result</th>
-                        <th>Hash</th>
-                        <th>Arguments</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {extrinsics.map((x) => (
-                        <tr
-                          key={x.id}
-                          id={`extrinsic-${x.id}`}
-                          style={target === `extrinsic-${x.id}` ? TARGET : undefined}
-                          className={x.success === false ? 'bad-row' : undefined}
-                        >
-                          <td className="mono" style={NOWRAP}>
-                            {x.id}
-                          </td>
-                          <td className="mono">
-                            {x.name ?? <span className="muted">not stored</span>}
-                          </td>
-                          <td>
-                            <Refs refs={x.refs} />
-                          </td>
-                          <td>
-                            <AccountLink id={x.signer} />
-                          </td>
-                          <td>
-                            {x.success === null ? (
-                              <span className="muted">—</span>
-                            ) : (
-                              <Status ok={x.success} label={x.success ? 'success' : 'failed'} />
-                            )}
-                          </td>
-                          <td>
-                            <HashLink value={x.hash} />
-                          </td>
-                          <td>
-                            {x.args == null ? (
-                              <span className="muted">—</span>
-                            ) : (
-                              <RawJson value={x.args} summary="args" />
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </Table>
-                )}
+                <ExtrinsicsTable rows={extrinsics} target={target} />
               </Section>
               <Section title={`Events (${count(events.length)})`} id="events">
-                {events.length === 0 ? (
-                  <Empty>No event of this block concerns Proof Room.</Empty>
-                ) : (
-                  <Table caption="Indexed events">
-                    <thead>
-                      <tr>
-                        <th>Id</th>
-                        <th>Event</th>
-                        <th>About</th>
-                        <th>From</th>
-                        <th>Arguments</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {events.map((e) => (
-                        <tr
-                          key={e.id}
-                          id={`event-${e.id}`}
-                          style={target === `event-${e.id}` ? TARGET : undefined}
-                        >
-                          <td className="mono" style={NOWRAP}>
-                            {e.id}
-                          </td>
-                          <td className="mono">{e.name}</td>
-                          <td>
-                            <Refs refs={e.refs} />
-                          </td>
-                          <td>
-                            {e.extrinsicIndex === null ? (
-                              <span className="muted">block hook</span>
-                            ) : !listed.has(`${b.height}-${e.extrinsicIndex}`) ? (
-                              <span className="mono">
-                                extrinsic {b.height}-{e.extrinsicIndex}{' '}
-                                <span className="muted">(not stored)</span>
-                              </span>
-                            ) : (
-                              <a
-                                href={`#extrinsic-${b.height}-${e.extrinsicIndex}`}
-                                className="mono"
-                              >
-                                extrinsic {b.height}-{e.extrinsicIndex}
-                              </a>
-                            )}
-                          </td>
-                          <td>
-                            {e.args == null ? (
-                              <span className="muted">—</span>
-                            ) : (
-                              <RawJson value={e.args} summary="args" />
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </Table>
-                )}
+                <EventsTable rows={events} height={b.height} target={target} />
               </Section>
               {nav}
             </>
@@ -575,5 +304,243 @@ export default function Block(props: { height: number }) {
         }}
       </Loaded>
     </Page>
+  );
+}
+
+function BlockNav(props: { height: number; last: number | undefined }) {
+  const { height, last } = props;
+  return (
+    <nav aria-label="Neighbouring blocks" className="section-head">
+      {height > 0 ? <Link to={href('block', height - 1)}>← block #{height - 1}</Link> : <span />}
+      {last !== undefined && height < last && (
+        <Link to={href('block', height + 1)}>block #{height + 1} →</Link>
+      )}
+    </nav>
+  );
+}
+
+function NotIndexed(props: { height: number; last: number | undefined }) {
+  const { height, last } = props;
+  return (
+    <>
+      <Empty>
+        Block #{height} has not been indexed
+        {last === undefined
+          ? ': no block is indexed yet.'
+          : height > last
+            ? `: the index reaches block #${last} so far.`
+            : '.'}
+      </Empty>
+      {last !== undefined && height > last && (
+        <p>
+          <Link to={href('block', last)}>Go to the latest indexed block, #{last}</Link>
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * A link to `#event-…` or `#extrinsic-…` of an item the block page has no row for (the indexer
+ * keeps only what Proof Room needs): say so, instead of landing nowhere.
+ */
+function MissingTarget(props: { target: string; extrinsics: ExtrinsicRow[]; events: EventRow[] }) {
+  const m = /^(event|extrinsic)-(\d+-\d+)$/.exec(props.target);
+  if (!m) return null;
+  const rows: Array<{ id: string }> = m[1] === 'event' ? props.events : props.extrinsics;
+  if (rows.some((r) => r.id === m[2])) return null;
+  return (
+    <p className="state empty" role="note">
+      {m[1]} {m[2]} is not among the items indexed for this block: the indexer keeps only the
+      extrinsics and events Proof Room needs, so its name and arguments are not stored here. Its
+      position in the block is {m[2]!.split('-')[1]}.
+    </p>
+  );
+}
+
+function HeaderSection(props: { b: BlockRow }) {
+  const { b } = props;
+  return (
+    <Section title="Header" id="header">
+      <KeyValues
+        rows={[
+          ['Hash', <Copy value={b.hash} />],
+          [
+            'Parent',
+            b.height > 0 ? (
+              <Link to={href('block', b.height - 1)} className="mono" title={b.parentHash}>
+                {b.parentHash}
+              </Link>
+            ) : (
+              <code>{b.parentHash}</code>
+            ),
+          ],
+          ['Time', time(b.timestamp)],
+          ['Finality', <Status ok={b.final || null} label={b.final ? 'final' : 'not final yet'} />],
+          ['Runtime spec version', String(b.specVersion)],
+          ['Extrinsics indexed', count(b.indexedExtrinsics)],
+          ['Events indexed', count(b.indexedEvents)],
+        ]}
+      />
+      <p className="muted">
+        The indexer keeps only the extrinsics and events Proof Room needs (DDC, payouts, votes,
+        remarks, validator keys), not every item of the block.
+      </p>
+    </Section>
+  );
+}
+
+function RemarkAnchors(props: { d: BlockData; id: string }) {
+  const batch = props.d.dacBatches.find((x) => x.id === props.id);
+  const grants = props.d.garAnchorEntries.filter((a) => a.remarkId === props.id).length;
+  if (batch) {
+    return (
+      <>
+        <BatchLink id={batch.id} /> (<EraLink clusterId={batch.clusterId} era={batch.era} />,{' '}
+        {count(batch.leafCount)} records,{' '}
+        <Status ok={batch.payloadStatus === 'ok'} label={`payload ${batch.payloadStatus}`} />)
+      </>
+    );
+  }
+  if (grants > 0) return <a href="#grant-anchors">{count(grants)} grant version(s)</a>;
+  return <span className="muted">—</span>;
+}
+
+function RemarksSection(props: { d: BlockData }) {
+  const { d } = props;
+  const eventLink = (id: string) => (
+    <a href={`#event-${id}`} className="mono">
+      {id}
+    </a>
+  );
+  return (
+    <Section title="Remarks and anchors" id="remarks">
+      {d.remarks.length > 0 && (
+        <DataTable
+          caption="System.Remarked events and their SCP envelopes"
+          rows={d.remarks}
+          rowKey={(r) => r.id}
+          rowProps={(r) => ({ className: r.code ? 'bad-row' : undefined })}
+          columns={[
+            { header: 'Remark', cell: (r) => eventLink(r.id) },
+            {
+              header: 'Kind',
+              cell: (r) => r.kind ?? <span className="muted">none</span>,
+              hideNarrow: true,
+            },
+            {
+              header: 'Envelope',
+              cell: (r) =>
+                r.code ? (
+                  <Status ok={false} label={r.code} />
+                ) : r.kind ? (
+                  <Status ok label="read" />
+                ) : (
+                  <span className="muted">no envelope</span>
+                ),
+            },
+            { header: 'Anchors', cell: (r) => <RemarkAnchors d={d} id={r.id} /> },
+            { header: 'Sender', cell: (r) => <AccountLink id={r.sender} />, hideNarrow: true },
+            {
+              header: 'Extrinsic',
+              cell: (r) => <ChainRefLink id={r.extrinsicId} />,
+              hideNarrow: true,
+            },
+            { header: 'Hash', cell: (r) => <HashLink value={r.hash} />, hideNarrow: true },
+          ]}
+        />
+      )}
+      {d.garAnchorEntries.length > 0 && (
+        <>
+          <h3 id="grant-anchors">GAR grants anchored here</h3>
+          <DataTable
+            caption="Grant payload hashes anchored in this block (the search finds their grant)"
+            rows={d.garAnchorEntries}
+            rowKey={(a) => a.id}
+            columns={[
+              { header: 'Remark', cell: (a) => eventLink(a.remarkId) },
+              { header: 'Position', align: 'num', cell: (a) => a.position },
+              { header: 'Grant payload hash', cell: (a) => <HashLink value={a.payloadHash} /> },
+            ]}
+          />
+        </>
+      )}
+    </Section>
+  );
+}
+
+function Args(props: { value: unknown }) {
+  if (props.value == null) return <span className="muted">—</span>;
+  return <RawJson value={props.value} summary="args" />;
+}
+
+function ExtrinsicsTable(props: { rows: ExtrinsicRow[]; target: string }) {
+  return (
+    <DataTable
+      caption="Indexed extrinsics"
+      rows={props.rows}
+      rowKey={(x) => x.id}
+      empty="No extrinsic of this block concerns Proof Room."
+      rowProps={(x) => ({
+        id: `extrinsic-${x.id}`,
+        style: props.target === `extrinsic-${x.id}` ? TARGET : undefined,
+        className: x.success === false ? 'bad-row' : undefined,
+      })}
+      columns={[
+        { header: 'Id', className: 'mono nowrap', cell: (x) => x.id },
+        {
+          header: 'Call',
+          className: 'mono',
+          // Known only through what it carries (a remark, a vote): the call itself is not indexed.
+          cell: (x) => x.name ?? <span className="muted">call not indexed</span>,
+        },
+        { header: 'Carries', cell: (x) => <Refs refs={x.refs} /> },
+        { header: 'Signer', cell: (x) => <AccountLink id={x.signer} /> },
+        {
+          header: 'Result',
+          cell: (x) =>
+            x.success === null ? (
+              <span className="muted">—</span>
+            ) : (
+              <Status ok={x.success} label={x.success ? 'success' : 'failed'} />
+            ),
+        },
+        { header: 'Hash', cell: (x) => <HashLink value={x.hash} />, hideNarrow: true },
+        { header: 'Arguments', cell: (x) => <Args value={x.args} />, hideNarrow: true },
+      ]}
+    />
+  );
+}
+
+function EventsTable(props: { rows: EventRow[]; height: number; target: string }) {
+  return (
+    <DataTable
+      caption="Indexed events"
+      rows={props.rows}
+      rowKey={(e) => e.id}
+      empty="No event of this block concerns Proof Room."
+      rowProps={(e) => ({
+        id: `event-${e.id}`,
+        style: props.target === `event-${e.id}` ? TARGET : undefined,
+      })}
+      columns={[
+        { header: 'Id', className: 'mono nowrap', cell: (e) => e.id },
+        { header: 'Event', className: 'mono', cell: (e) => e.name },
+        { header: 'About', cell: (e) => <Refs refs={e.refs} /> },
+        {
+          header: 'From',
+          cell: (e) =>
+            e.extrinsicIndex === null ? (
+              <span className="muted">block hook</span>
+            ) : (
+              // Every extrinsic an event names has a row above (merge adds the unindexed ones).
+              <a href={`#extrinsic-${props.height}-${e.extrinsicIndex}`} className="mono">
+                extrinsic {props.height}-{e.extrinsicIndex}
+              </a>
+            ),
+        },
+        { header: 'Arguments', cell: (e) => <Args value={e.args} />, hideNarrow: true },
+      ]}
+    />
   );
 }

@@ -5,86 +5,97 @@
  * @module
  */
 import { useQuery } from '../api.ts';
-import {
-  Copy,
-  Empty,
-  KeyValues,
-  Loaded,
-  Page,
-  Section,
-  Status,
-  Table,
-} from '../components/basics.tsx';
+import { Copy, Empty, KeyValues, Loaded, Page, Section, Status } from '../components/basics.tsx';
+import { DataTable } from '../components/data-table.tsx';
+import { FailedReasons, LinesByKind } from '../components/failed-checks.tsx';
+import { graphql } from '../gql/index.ts';
+import type { ClusterQuery } from '../gql/graphql.ts';
 import { AccountLink, BlockLink, ChainRefLink, EraLink, HashLink } from '../components/links.tsx';
 import { EraVerdict, eraFails, eraSkipped } from '../components/era-status.tsx';
 import { SYMBOL, amount, count, percent, short, tokens } from '../format.ts';
 import { ChartFigure, type EraPoint, EraHistoryChart } from '../charts/charts.tsx';
 import { big } from '../charts/era-math.ts';
 
-interface ClusterData {
-  clusterById: {
-    id: string;
-    manager: string | null;
-    reserve: string | null;
-    params: unknown;
-    blockHeight: number;
-    eventId: string;
-    protocolParams: Array<{
-      id: string;
-      treasuryShare: string;
-      validatorsShare: string;
-      reserveShare: string;
-      pricing: unknown;
-      blockHeight: number;
-    }>;
-    nodeEvents: Array<{ id: string; nodeId: string; kind: string; blockHeight: number }>;
-    eraPayouts: Array<{
-      era: number;
-      charged: string;
-      rewarded: string;
-      records: number;
-      ok: boolean;
-      failed: number;
-      blockHeight: number;
-      paid: { kind: string } | null;
-    }>;
-  } | null;
-  activityStats: Array<{
-    era: number | null;
-    records: number;
-    passed: number;
-    failed: number;
-    verificationRate: number;
-  }>;
-  checkStats: Array<{ step: string; code: string | null; failed: number; lastBlockHeight: number }>;
-}
-
-const CLUSTER = `query Cluster($id: String!) {
-  clusterById(id: $id) {
-    id manager reserve params blockHeight eventId
-    protocolParams(orderBy: [blockHeight_DESC], limit: 50) {
-      id treasuryShare validatorsShare reserveShare pricing blockHeight
+const CLUSTER = graphql(`
+  query Cluster($id: String!) {
+    clusterById(id: $id) {
+      id
+      manager
+      reserve
+      params
+      blockHeight
+      eventId
+      protocolParams(orderBy: [blockHeight_DESC], limit: 50) {
+        id
+        treasuryShare
+        validatorsShare
+        reserveShare
+        pricing
+        blockHeight
+      }
+      nodeEvents(orderBy: [blockHeight_ASC, id_ASC], limit: 1000) {
+        id
+        nodeId
+        kind
+        blockHeight
+      }
+      eraPayouts(orderBy: [era_ASC], limit: 1000) {
+        era
+        charged
+        rewarded
+        records
+        ok
+        failed
+        blockHeight
+        paid {
+          kind
+        }
+      }
     }
-    nodeEvents(orderBy: [blockHeight_ASC, id_ASC], limit: 1000) { id nodeId kind blockHeight }
-    eraPayouts(orderBy: [era_ASC], limit: 1000) {
-      era charged rewarded records ok failed blockHeight paid { kind }
+    activityStats(groupBy: [ERA], where: { clusterId_eq: $id }, limit: 1000) {
+      era
+      records
+      passed
+      failed
+      verificationRate
+    }
+    byKind: checkStats(groupBy: [SUBJECT_KIND], clusterId: $id, limit: 100) {
+      subjectKind
+      lines
+      passed
+      failed
+      pending
+      skipped
+    }
+    failed: checkStats(
+      groupBy: [SUBJECT_KIND, STEP, CHECK, CODE]
+      clusterId: $id
+      where: { ok_eq: false, pending_eq: false, skipped_eq: false }
+      limit: 1000
+    ) {
+      subjectKind
+      step
+      check
+      code
+      failed
+      lastBlockHeight
     }
   }
-  activityStats(groupBy: [ERA], where: { clusterId_eq: $id }, limit: 1000) {
-    era records passed failed verificationRate
-  }
-  checkStats(groupBy: [STEP, CODE], clusterId: $id, where: { ok_eq: false, skipped_eq: false }) {
-    step code failed lastBlockHeight
-  }
-}`;
+`);
 
-interface NodesData {
-  nodes: Array<{ id: string; kind: string; providerId: string; params: unknown }>;
-}
+type ClusterData = ClusterQuery;
+type ClusterRow = NonNullable<ClusterData['clusterById']>;
 
-const NODES = `query ClusterNodes($ids: [String!]!) {
-  nodes(where: { id_in: $ids }, limit: 1000) { id kind providerId params }
-}`;
+const NODES = graphql(`
+  query ClusterNodes($ids: [String!]!) {
+    nodes(where: { id_in: $ids }, limit: 1000) {
+      id
+      kind
+      providerId
+      params
+    }
+  }
+`);
 
 /** Eras drawn in the history chart (the newest); the table lists every era. */
 const CHART_ERAS = 40;
@@ -128,7 +139,7 @@ function text(v: unknown): string {
 }
 
 export default function Cluster(props: { id: string }) {
-  const q = useQuery<ClusterData>(CLUSTER, { id: props.id });
+  const q = useQuery(CLUSTER, { id: props.id });
   return (
     <Page title={`Cluster ${short(props.id)}`} kicker="DDC cluster">
       <Loaded state={q} what="the cluster">
@@ -148,7 +159,7 @@ export default function Cluster(props: { id: string }) {
   );
 }
 
-function ClusterBody(props: { data: ClusterData; c: NonNullable<ClusterData['clusterById']> }) {
+function ClusterBody(props: { data: ClusterData; c: ClusterRow }) {
   const { c, data } = props;
   const params = Object.entries(record(c.params));
   return (
@@ -168,14 +179,12 @@ function ClusterBody(props: { data: ClusterData; c: NonNullable<ClusterData['clu
       <ProtocolParams rows={c.protocolParams} />
       <Nodes events={c.nodeEvents} />
       <EraHistory data={data} c={c} />
-      <Failures rows={data.checkStats} />
+      <Failures data={data} />
     </>
   );
 }
 
-function ProtocolParams(props: {
-  rows: NonNullable<ClusterData['clusterById']>['protocolParams'];
-}) {
+function ProtocolParams(props: { rows: ClusterRow['protocolParams'] }) {
   const [current, ...older] = props.rows;
   return (
     <Section title="Protocol parameters" id="protocol">
@@ -200,28 +209,25 @@ function ProtocolParams(props: {
             ]}
           />
           {older.length > 0 && (
-            <Table caption="Earlier protocol parameters">
-              <thead>
-                <tr>
-                  <th>Block</th>
-                  <th className="num">Treasury</th>
-                  <th className="num">Validators</th>
-                  <th className="num">Reserve</th>
-                </tr>
-              </thead>
-              <tbody>
-                {older.map((p) => (
-                  <tr key={p.id}>
-                    <td>
-                      <BlockLink height={p.blockHeight} />
-                    </td>
-                    <td className="num">{percent(share(p.treasuryShare), 2)}</td>
-                    <td className="num">{percent(share(p.validatorsShare), 2)}</td>
-                    <td className="num">{percent(share(p.reserveShare), 2)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <DataTable
+              caption="Earlier protocol parameters"
+              rows={older}
+              rowKey={(p) => p.id}
+              columns={[
+                { header: 'Block', cell: (p) => <BlockLink height={p.blockHeight} /> },
+                {
+                  header: 'Treasury',
+                  align: 'num',
+                  cell: (p) => percent(share(p.treasuryShare), 2),
+                },
+                {
+                  header: 'Validators',
+                  align: 'num',
+                  cell: (p) => percent(share(p.validatorsShare), 2),
+                },
+                { header: 'Reserve', align: 'num', cell: (p) => percent(share(p.reserveShare), 2) },
+              ]}
+            />
           )}
         </>
       )}
@@ -229,7 +235,7 @@ function ProtocolParams(props: {
   );
 }
 
-function Nodes(props: { events: NonNullable<ClusterData['clusterById']>['nodeEvents'] }) {
+function Nodes(props: { events: ClusterRow['nodeEvents'] }) {
   // Each node's events in chain order: its latest says whether it is still in the cluster.
   const byNode = new Map<string, { kinds: string[]; last: string; since: number }>();
   for (const e of props.events) {
@@ -240,7 +246,7 @@ function Nodes(props: { events: NonNullable<ClusterData['clusterById']>['nodeEve
     byNode.set(e.nodeId, n);
   }
   const ids = [...byNode.keys()];
-  const q = useQuery<NodesData>(NODES, { ids }, { skip: ids.length === 0 });
+  const q = useQuery(NODES, { ids }, { skip: ids.length === 0 });
   const nodes = new Map((q.data?.nodes ?? []).map((n) => [n.id, n]));
   return (
     <Section title="Storage nodes" id="nodes">
@@ -249,41 +255,35 @@ function Nodes(props: { events: NonNullable<ClusterData['clusterById']>['nodeEve
       ) : (
         <Loaded state={q} what="nodes">
           {() => (
-            <Table caption={`Nodes added to the cluster (${ids.length})`}>
-              <thead>
-                <tr>
-                  <th>Node key</th>
-                  <th>Provider</th>
-                  <th>Address</th>
-                  <th>Membership</th>
-                  <th>Last change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ids.map((id) => {
-                  const m = byNode.get(id)!;
-                  const n = nodes.get(id);
-                  const removed = /remov/i.test(m.last);
-                  return (
-                    <tr key={id}>
-                      <td>
-                        <HashLink value={id} />
-                      </td>
-                      <td>
-                        <AccountLink id={n?.providerId} />
-                      </td>
-                      <td className="mono">{n ? nodeAddress(n.params) : '—'}</td>
-                      <td>
-                        <Status ok={!removed} label={removed ? 'removed' : m.kinds.join(', ')} />
-                      </td>
-                      <td>
-                        <BlockLink height={m.since} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </Table>
+            <DataTable
+              caption={`Nodes added to the cluster (${ids.length})`}
+              rows={ids.map((id) => ({ id, m: byNode.get(id)!, n: nodes.get(id) }))}
+              rowKey={(r) => r.id}
+              columns={[
+                { header: 'Node key', cell: (r) => <HashLink value={r.id} /> },
+                { header: 'Provider', cell: (r) => <AccountLink id={r.n?.providerId} /> },
+                {
+                  header: 'Address',
+                  className: 'mono',
+                  cell: (r) => (r.n ? nodeAddress(r.n.params) : '—'),
+                  hideNarrow: true,
+                },
+                {
+                  header: 'Membership',
+                  cell: ({ m }) => {
+                    const removed = /remov/i.test(m.last);
+                    return (
+                      <Status ok={!removed} label={removed ? 'removed' : m.kinds.join(', ')} />
+                    );
+                  },
+                },
+                {
+                  header: 'Last change',
+                  cell: (r) => <BlockLink height={r.m.since} />,
+                  hideNarrow: true,
+                },
+              ]}
+            />
           )}
         </Loaded>
       )}
@@ -293,11 +293,11 @@ function Nodes(props: { events: NonNullable<ClusterData['clusterById']>['nodeEve
 
 interface EraRow {
   era: number;
-  payout?: NonNullable<ClusterData['clusterById']>['eraPayouts'][number];
+  payout?: ClusterRow['eraPayouts'][number];
   stats?: ClusterData['activityStats'][number];
 }
 
-function EraHistory(props: { data: ClusterData; c: NonNullable<ClusterData['clusterById']> }) {
+function EraHistory(props: { data: ClusterData; c: ClusterRow }) {
   const rows = new Map<number, EraRow>();
   for (const p of props.c.eraPayouts) rows.set(p.era, { era: p.era, payout: p });
   for (const s of props.data.activityStats) {
@@ -331,82 +331,70 @@ function EraHistory(props: { data: ClusterData; c: NonNullable<ClusterData['clus
       >
         <EraHistoryChart data={points} title="Era history" />
       </ChartFigure>
-      <Table caption="Eras, newest first: payout, records and verification rate">
-        <thead>
-          <tr>
-            <th>Era</th>
-            <th className="num">Records</th>
-            <th className="num">Verified</th>
-            <th className="num">Failed</th>
-            <th className="num">Rate</th>
-            <th className="num">Charged</th>
-            <th className="num">Rewarded</th>
-            <th>Era checks</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...eras].reverse().map((r) => (
-            <tr key={r.era} className={r.payout && eraFails(r.payout) ? 'bad-row' : undefined}>
-              <td>
-                <EraLink clusterId={props.c.id} era={r.era} />
-              </td>
-              <td className="num">{count(r.stats?.records ?? 0)}</td>
-              <td className="num">{count(r.stats?.passed ?? 0)}</td>
-              <td className="num">{count(r.stats?.failed ?? 0)}</td>
-              <td className="num">
-                {r.stats && r.stats.records > 0 ? percent(r.stats.verificationRate) : '—'}
-              </td>
-              <td className="num">{r.payout ? amount(r.payout.charged) : '—'}</td>
-              <td className="num">{r.payout ? amount(r.payout.rewarded) : '—'}</td>
-              <td>
-                {r.payout ? (
-                  <EraVerdict ok={r.payout.ok} failed={r.payout.failed} paid={r.payout.paid} />
-                ) : (
-                  <Status ok={null} label="not paid yet" />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
+      <DataTable
+        caption="Eras, newest first: payout, records and verification rate"
+        rows={[...eras].reverse()}
+        rowKey={(r) => r.era}
+        rowProps={(r) => ({ className: r.payout && eraFails(r.payout) ? 'bad-row' : undefined })}
+        columns={[
+          { header: 'Era', cell: (r) => <EraLink clusterId={props.c.id} era={r.era} /> },
+          { header: 'Records', align: 'num', cell: (r) => count(r.stats?.records ?? 0) },
+          {
+            header: 'Verified',
+            align: 'num',
+            cell: (r) => count(r.stats?.passed ?? 0),
+            hideNarrow: true,
+          },
+          { header: 'Failed', align: 'num', cell: (r) => count(r.stats?.failed ?? 0) },
+          {
+            header: 'Rate',
+            align: 'num',
+            cell: (r) => (r.stats && r.stats.records > 0 ? percent(r.stats.verificationRate) : '—'),
+            hideNarrow: true,
+          },
+          {
+            header: 'Charged',
+            align: 'num',
+            cell: (r) => (r.payout ? amount(r.payout.charged) : '—'),
+            hideNarrow: true,
+          },
+          {
+            header: 'Rewarded',
+            align: 'num',
+            cell: (r) => (r.payout ? amount(r.payout.rewarded) : '—'),
+            hideNarrow: true,
+          },
+          {
+            header: 'Era checks',
+            cell: (r) =>
+              r.payout ? (
+                <EraVerdict ok={r.payout.ok} failed={r.payout.failed} paid={r.payout.paid} />
+              ) : (
+                <Status ok={null} label="not paid yet" />
+              ),
+          },
+        ]}
+      />
     </Section>
   );
 }
 
-function Failures(props: { rows: ClusterData['checkStats'] }) {
-  const rows = [...props.rows].sort((a, b) => b.failed - a.failed);
+function Failures(props: { data: ClusterData }) {
+  const { byKind, failed } = props.data;
   return (
-    <Section title="Failed checks" id="failures">
+    <Section title="Checks and failures" id="failures">
       <p className="muted">
-        Checks of this cluster’s records, batches and eras (consent, signatures, inclusion, anchors,
-        attestation, conservation and settlement) that failed, by step and reason. Other clusters’
-        checks are not counted here.
+        Every verification line of this cluster’s records, their links, batches, anchors, eras and
+        settlements, by kind; then the failed ones by check and reason. Lines waiting for an input
+        and lines of an era Root skipped are not failures. Other clusters’ lines are not counted
+        here.
       </p>
-      {rows.length === 0 ? (
+      <LinesByKind rows={byKind} caption="Verification lines of this cluster by kind" />
+      <h3>Failed checks</h3>
+      {failed.length === 0 ? (
         <Empty>No check of this cluster has failed.</Empty>
       ) : (
-        <Table caption="Failed checks by step and reason code">
-          <thead>
-            <tr>
-              <th>Step</th>
-              <th>Code</th>
-              <th className="num">Failed</th>
-              <th>Last at</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.step}/${r.code}`} className="bad-row">
-                <td>{r.step}</td>
-                <td className="mono">{r.code ?? '—'}</td>
-                <td className="num">{count(r.failed)}</td>
-                <td>
-                  <BlockLink height={r.lastBlockHeight} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+        <FailedReasons rows={failed} caption="Failed checks by kind, check and reason code" />
       )}
     </Section>
   );

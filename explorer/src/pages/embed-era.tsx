@@ -12,20 +12,24 @@ import { EraVerdict } from '../components/era-status.tsx';
 import { SYMBOL, amount, count, short, tokens } from '../format.ts';
 import { href, useTitle } from '../router.tsx';
 import { COLORS, ChartFigure, HorizontalBars } from '../charts/charts.tsx';
-import { ERA_TOTALS, type EraTotals, abs, big, conservation } from '../charts/era-math.ts';
+import { abs, big, conservation } from '../charts/era-math.ts';
+import { graphql } from '../gql/index.ts';
+import type { EraWidgetQuery } from '../gql/graphql.ts';
 
-interface WidgetData {
-  eraPayoutById:
-    | (EraTotals & {
-        round: { quorum: boolean; rootsMatch: boolean } | null;
-        paid: { kind: string } | null;
-      })
-    | null;
-}
-
-const WIDGET = `query EraWidget($id: String!) {
-  eraPayoutById(id: $id) { ${ERA_TOTALS} round { quorum rootsMatch } paid { kind } }
-}`;
+const WIDGET = graphql(`
+  query EraWidget($id: String!) {
+    eraPayoutById(id: $id) {
+      ...EraTotals
+      round {
+        quorum
+        rootsMatch
+      }
+      paid {
+        kind
+      }
+    }
+  }
+`);
 
 /** A link out of the iframe: always a new tab. */
 function Out(props: { to: string; className?: string; title?: string; children: ReactNode }) {
@@ -54,7 +58,7 @@ export default function EraWidget(props: { clusterId: string; era: number }) {
   const valid = Number.isSafeInteger(era) && era >= 0;
   const id = `${clusterId}-${era}`;
   useTitle(valid ? `Era ${era} payout` : 'Era payout');
-  const q = useQuery<WidgetData>(WIDGET, { id }, { skip: !valid });
+  const q = useQuery(WIDGET, { id }, { skip: !valid });
   const page = href('era', clusterId, valid ? era : String(props.era));
   return (
     <section aria-label={`Era ${String(props.era)} payout`} style={{ maxWidth: 600, fontSize: 14 }}>
@@ -82,7 +86,7 @@ export default function EraWidget(props: { clusterId: string; era: number }) {
   );
 }
 
-function Widget(props: { e: NonNullable<WidgetData['eraPayoutById']> }) {
+function Widget(props: { e: NonNullable<EraWidgetQuery['eraPayoutById']> }) {
   const { e } = props;
   const fees = big(e.treasuryFee) + big(e.reserveFee) + big(e.validatorFee);
   const { difference, dust } = conservation(e);

@@ -16,8 +16,10 @@ import {
   Page,
   Section,
   Status,
-  Table,
 } from '../components/basics.tsx';
+import { DataTable } from '../components/data-table.tsx';
+import { graphql } from '../gql/index.ts';
+import type { EraQuery } from '../gql/graphql.ts';
 import { ExportButtons } from '../components/export.tsx';
 import {
   AccountLink,
@@ -27,8 +29,8 @@ import {
   HashLink,
   RoundLink,
 } from '../components/links.tsx';
-import { type CheckLine, LINE_FIELDS, LineList, LineRow } from '../components/lines.tsx';
-import { EraVerdict, type PaidLine, SkippedBanner, isSkipped } from '../components/era-status.tsx';
+import { LineList, LineRow } from '../components/lines.tsx';
+import { EraVerdict, SkippedBanner, isSkipped } from '../components/era-status.tsx';
 import { amount, count, percent, short, tokens } from '../format.ts';
 import { Link, href } from '../router.tsx';
 import {
@@ -38,108 +40,114 @@ import {
   accountLabel,
   barsHeight,
 } from '../charts/charts.tsx';
-import { ERA_TOTALS, type EraTotals, abs, big, conservation } from '../charts/era-math.ts';
+import { abs, big, conservation } from '../charts/era-math.ts';
 import { MAX_DUST } from '../../../verifier/cere-rules.ts';
-import { type RoundFigures, confidenceText } from '../sentinel-figures.ts';
+import { confidenceText } from '../sentinel-figures.ts';
 
-interface RecRow {
-  side: string;
-  account: string;
-  onChain: string | null;
-  recomputed: string | null;
-  difference: string;
-  matches: boolean;
-}
-
-interface EraData {
-  eraPayoutById:
-    | (EraTotals & {
-        paidEventId: string | null;
-        paid: (PaidLine & { block: { specVersion: number } }) | null;
-        round: {
-          validators: number;
-          threshold: number;
-          agreeing: number;
-          quorum: boolean;
-          rootsMatch: boolean;
-          payersRoot: string | null;
-          payeesRoot: string | null;
-          blockHeight: number;
-          matrix: { rule: string; arithmetic: string };
-        } | null;
-        checks: CheckLine[];
-        reconciliation: { ok: boolean; differences: number; basis: string; rows: RecRow[] };
-        batches: Array<{
-          id: string;
-          side: string;
-          batchIndex: number;
-          maxBatchIndex: number;
-          entries: unknown;
-          extrinsicId: string;
-          blockHeight: number;
-        }>;
-      })
-    | null;
-  settlementChecks: Array<CheckLine & { subjectId: string }>;
-  settlementStats: Array<{ lines: number; passed: number; failed: number; skipped: number }>;
-  activityStats: Array<{ records: number }>;
-}
-
-const ERA = `query Era($id: String!, $cluster: String!, $era: Int!, $settlements: String!) {
-  eraPayoutById(id: $id) {
-    ${ERA_TOTALS} paidEventId
-    paid { kind blockHeight block { specVersion } }
-    round {
-      validators threshold agreeing quorum rootsMatch payersRoot payeesRoot blockHeight
-      matrix { rule arithmetic }
+const ERA = graphql(`
+  query Era($id: String!, $cluster: String!, $era: Int!, $settlements: String!) {
+    eraPayoutById(id: $id) {
+      ...EraTotals
+      paidEventId
+      paid {
+        kind
+        blockHeight
+        block {
+          specVersion
+        }
+      }
+      round {
+        validators
+        threshold
+        agreeing
+        quorum
+        rootsMatch
+        payersRoot
+        payeesRoot
+        blockHeight
+        matrix {
+          rule
+          arithmetic
+        }
+      }
+      checks(orderBy: [seq_ASC]) {
+        ...LineFields
+      }
+      reconciliation {
+        ok
+        differences
+        basis
+        rows {
+          side
+          account
+          onChain
+          recomputed
+          difference
+          matches
+        }
+      }
+      batches(orderBy: [side_DESC, batchIndex_ASC], limit: 1000) {
+        id
+        side
+        batchIndex
+        maxBatchIndex
+        entries
+        extrinsicId
+        blockHeight
+      }
     }
-    checks(orderBy: [seq_ASC]) { ${LINE_FIELDS} }
-    reconciliation { ok differences basis rows { side account onChain recomputed difference matches } }
-    batches(orderBy: [side_DESC, batchIndex_ASC], limit: 1000) {
-      id side batchIndex maxBatchIndex entries extrinsicId blockHeight
+    settlementChecks: verificationLines(
+      where: { subjectKind_eq: "settlement", subjectId_startsWith: $settlements, ok_eq: false }
+      orderBy: [subjectId_ASC, seq_ASC]
+      limit: 200
+    ) {
+      subjectId
+      ...LineFields
+    }
+    settlementStats: checkStats(
+      where: { subjectKind_eq: "settlement", subjectId_startsWith: $settlements }
+    ) {
+      lines
+      passed
+      failed
+      skipped
+    }
+    activityStats(where: { clusterId_eq: $cluster, era_eq: $era }) {
+      records
     }
   }
-  settlementChecks: verificationLines(
-    where: { subjectKind_eq: "settlement", subjectId_startsWith: $settlements, ok_eq: false }
-    orderBy: [subjectId_ASC, seq_ASC]
-    limit: 200
-  ) { subjectId ${LINE_FIELDS} }
-  settlementStats: checkStats(
-    where: { subjectKind_eq: "settlement", subjectId_startsWith: $settlements }
-  ) { lines passed failed skipped }
-  activityStats(where: { clusterId_eq: $cluster, era_eq: $era }) { records }
-}`;
+`);
 
-interface LinesData {
-  payoutLinesConnection: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean };
-    edges: Array<{
-      node: {
-        id: string;
-        kind: string;
-        accountId: string | null;
-        amount: string;
-        expected: string | null;
-        batchIndex: number | null;
-        extrinsicId: string | null;
-        blockHeight: number;
-      };
-    }>;
-  };
-}
+type EraData = EraQuery;
+type EraRow = NonNullable<EraData['eraPayoutById']>;
+type RecRow = EraRow['reconciliation']['rows'][number];
 
-const LINES = `query EraLines($cluster: String!, $era: Int!, $first: Int!) {
-  payoutLinesConnection(
-    where: { clusterId_eq: $cluster, era_eq: $era }
-    orderBy: [blockHeight_ASC, id_ASC]
-    first: $first
-  ) {
-    totalCount
-    pageInfo { hasNextPage }
-    edges { node { id kind accountId amount expected batchIndex extrinsicId blockHeight } }
+const LINES = graphql(`
+  query EraLines($cluster: String!, $era: Int!, $first: Int!) {
+    payoutLinesConnection(
+      where: { clusterId_eq: $cluster, era_eq: $era }
+      orderBy: [blockHeight_ASC, id_ASC]
+      first: $first
+    ) {
+      totalCount
+      pageInfo {
+        hasNextPage
+      }
+      edges {
+        node {
+          id
+          kind
+          accountId
+          amount
+          expected
+          batchIndex
+          extrinsicId
+          blockHeight
+        }
+      }
+    }
   }
-}`;
+`);
 
 /** Accounts shown per chart; the reconciliation table lists all of them. */
 const CHART_ROWS = 20;
@@ -150,11 +158,7 @@ export default function Era(props: { clusterId: string; era: number }) {
   const { clusterId, era } = props;
   const valid = Number.isSafeInteger(era) && era >= 0;
   const id = `${clusterId}-${era}`;
-  const q = useQuery<EraData>(
-    ERA,
-    { id, cluster: clusterId, era, settlements: `${id}-` },
-    { skip: !valid }
-  );
+  const q = useQuery(ERA, { id, cluster: clusterId, era, settlements: `${id}-` }, { skip: !valid });
   const title = valid ? `Era ${era}` : 'Era';
   if (!valid) {
     return (
@@ -189,9 +193,8 @@ export default function Era(props: { clusterId: string; era: number }) {
   );
 }
 
-function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']> }) {
+function EraBody(props: { data: EraData; e: EraRow }) {
   const { e, data } = props;
-  const { distributed, difference, dust } = conservation(e);
   const rec = e.reconciliation;
   return (
     <>
@@ -208,53 +211,7 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
       </p>
       {e.paid && isSkipped(e.paid) && <SkippedBanner paid={e.paid} />}
 
-      <Section title="Totals" id="totals">
-        <KeyValues
-          rows={[
-            ['Charged to customers', amount(e.charged)],
-            ['Treasury fee', amount(e.treasuryFee)],
-            ['Reserve fee', amount(e.reserveFee)],
-            ['Validator fee', amount(e.validatorFee)],
-            ['Rewarded to providers', amount(e.rewarded)],
-            ['Not distributed', amount(e.notDistributed)],
-            ['Activity records', count(e.records)],
-            [
-              isSkipped(e.paid) ? 'Skipped in' : 'Paid in',
-              <ChainRefLink key="p" kind="event" id={e.paidEventId} />,
-            ],
-            ['Runtime of the payout', e.paid ? `Cere spec ${e.paid.block.specVersion}` : 'unknown'],
-            ['Block', <BlockLink key="b" height={e.blockHeight} />],
-          ]}
-        />
-        <h3>Conservation</h3>
-        <p>
-          Charged {amount(e.charged)} should equal treasury fee {amount(e.treasuryFee)} + reserve
-          fee {amount(e.reserveFee)} + validator fee {amount(e.validatorFee)} + rewarded{' '}
-          {amount(e.rewarded)} + not distributed {amount(e.notDistributed)} ={' '}
-          <b>{amount(distributed.toString())}</b>.
-        </p>
-        <p>
-          {difference === 0n ? (
-            <>
-              <Status ok label="balanced" /> Every planck charged is accounted for.
-            </>
-          ) : dust !== null ? (
-            <>
-              <Status ok label="balanced, with dust" /> {dust.toString()} planck charged went
-              nowhere reported: Cere keeps a remainder of at most {MAX_DUST.toString()} planck
-              (MaxDust) in the payouts account without an event.
-            </>
-          ) : (
-            <>
-              <Status ok={false} label="not balanced" /> The two sides differ by{' '}
-              <b>{amount(abs(difference).toString())}</b> ({abs(difference).toString()} planck):{' '}
-              {difference > 0n
-                ? 'more was charged than was paid out, kept or set aside.'
-                : 'more was paid out, kept or set aside than was charged.'}
-            </>
-          )}
-        </p>
-      </Section>
+      <TotalsSection e={e} />
 
       <Section title="Where the money went" id="charts">
         <EraCharts e={e} />
@@ -264,52 +221,7 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
         <Reconciliation rec={rec} skipped={isSkipped(e.paid)} />
       </Section>
 
-      <Section title="Attestation round" id="round">
-        {e.round ? (
-          <>
-            <KeyValues
-              rows={[
-                [
-                  'Quorum',
-                  <RoundStatus
-                    key="q"
-                    ok={e.round.quorum}
-                    skipped={isSkipped(e.paid)}
-                    labels={['quorum met', 'no quorum']}
-                  />,
-                ],
-                [
-                  'Roots',
-                  <RoundStatus
-                    key="r"
-                    ok={e.round.rootsMatch}
-                    skipped={isSkipped(e.paid)}
-                    labels={['match recomputed', 'differ from recomputed']}
-                  />,
-                ],
-                ['Validators', count(e.round.validators)],
-                ['Agreeing / threshold', `${e.round.agreeing} / ${e.round.threshold}`],
-                ['Payers root', <HashLink key="pr" value={e.round.payersRoot} />],
-                ['Payees root', <HashLink key="pe" value={e.round.payeesRoot} />],
-              ]}
-            />
-            <p>
-              Rule <code>{e.round.matrix.rule}</code>: {e.round.matrix.arithmetic}.{' '}
-              <RoundLink clusterId={e.clusterId} era={e.era}>
-                Every validator and vote of this round
-              </RoundLink>
-            </p>
-          </>
-        ) : (
-          <Empty>
-            No attestation round is recorded for this era.{' '}
-            <RoundLink clusterId={e.clusterId} era={e.era}>
-              Open the round page
-            </RoundLink>{' '}
-            for the votes that were indexed.
-          </Empty>
-        )}
-      </Section>
+      <RoundSection e={e} />
 
       <Section title="Checks" id="checks">
         <LineList
@@ -334,6 +246,112 @@ function EraBody(props: { data: EraData; e: NonNullable<EraData['eraPayoutById']
   );
 }
 
+function TotalsSection(props: { e: EraRow }) {
+  const { e } = props;
+  const { distributed, difference, dust } = conservation(e);
+  return (
+    <Section title="Totals" id="totals">
+      <KeyValues
+        rows={[
+          ['Charged to customers', amount(e.charged)],
+          ['Treasury fee', amount(e.treasuryFee)],
+          ['Reserve fee', amount(e.reserveFee)],
+          ['Validator fee', amount(e.validatorFee)],
+          ['Rewarded to providers', amount(e.rewarded)],
+          ['Not distributed', amount(e.notDistributed)],
+          ['Activity records', count(e.records)],
+          [
+            isSkipped(e.paid) ? 'Skipped in' : 'Paid in',
+            <ChainRefLink key="p" kind="event" id={e.paidEventId} />,
+          ],
+          ['Runtime of the payout', e.paid ? `Cere spec ${e.paid.block.specVersion}` : 'unknown'],
+          ['Block', <BlockLink key="b" height={e.blockHeight} />],
+        ]}
+      />
+      <h3>Conservation</h3>
+      <p>
+        Charged {amount(e.charged)} should equal treasury fee {amount(e.treasuryFee)} + reserve fee{' '}
+        {amount(e.reserveFee)} + validator fee {amount(e.validatorFee)} + rewarded{' '}
+        {amount(e.rewarded)} + not distributed {amount(e.notDistributed)} ={' '}
+        <b>{amount(distributed.toString())}</b>.
+      </p>
+      <p>
+        {difference === 0n ? (
+          <>
+            <Status ok label="balanced" /> Every planck charged is accounted for.
+          </>
+        ) : dust !== null ? (
+          <>
+            <Status ok label="balanced, with dust" /> {dust.toString()} planck charged went nowhere
+            reported: Cere keeps a remainder of at most {MAX_DUST.toString()} planck (MaxDust) in
+            the payouts account without an event.
+          </>
+        ) : (
+          <>
+            <Status ok={false} label="not balanced" /> The two sides differ by{' '}
+            <b>{amount(abs(difference).toString())}</b> ({abs(difference).toString()} planck):{' '}
+            {difference > 0n
+              ? 'more was charged than was paid out, kept or set aside.'
+              : 'more was paid out, kept or set aside than was charged.'}
+          </>
+        )}
+      </p>
+    </Section>
+  );
+}
+
+function RoundSection(props: { e: EraRow }) {
+  const { e } = props;
+  return (
+    <Section title="Attestation round" id="round">
+      {e.round ? (
+        <>
+          <KeyValues
+            rows={[
+              [
+                'Quorum',
+                <RoundStatus
+                  key="q"
+                  ok={e.round.quorum}
+                  skipped={isSkipped(e.paid)}
+                  labels={['quorum met', 'no quorum']}
+                />,
+              ],
+              [
+                'Roots',
+                <RoundStatus
+                  key="r"
+                  ok={e.round.rootsMatch}
+                  skipped={isSkipped(e.paid)}
+                  labels={['match recomputed', 'differ from recomputed']}
+                />,
+              ],
+              ['Validators', count(e.round.validators)],
+              ['Agreeing / threshold', `${e.round.agreeing} / ${e.round.threshold}`],
+              ['Payers root', <HashLink key="pr" value={e.round.payersRoot} />],
+              ['Payees root', <HashLink key="pe" value={e.round.payeesRoot} />],
+            ]}
+          />
+          <p>
+            Rule <code>{e.round.matrix.rule}</code>: {e.round.matrix.arithmetic}.{' '}
+            <RoundLink clusterId={e.clusterId} era={e.era}>
+              Every validator and vote of this round
+            </RoundLink>
+          </p>
+        </>
+      ) : (
+        <Empty>
+          No attestation round is recorded for this era.{' '}
+          <RoundLink clusterId={e.clusterId} era={e.era}>
+            Open the round page
+          </RoundLink>{' '}
+          for the votes that were indexed.
+        </Empty>
+      )}
+    </Section>
+  );
+}
+
 /** A fact of the attestation round; one that does not hold in an era Root skipped is skipped. */
 function RoundStatus(props: { ok: boolean; skipped: boolean; labels: [string, string] }) {
   const [yes, no] = props.labels;
@@ -345,7 +363,7 @@ function RoundStatus(props: { ok: boolean; skipped: boolean; labels: [string, st
   );
 }
 
-function EraCharts(props: { e: NonNullable<EraData['eraPayoutById']> }) {
+function EraCharts(props: { e: EraRow }) {
   const { e } = props;
   const side = (s: string) =>
     e.reconciliation.rows
@@ -379,22 +397,15 @@ function EraCharts(props: { e: NonNullable<EraData['eraPayoutById']> }) {
         summary={`${amount(feeTotal.toString())} of ${amount(e.charged)} charged went to fees or was not distributed (${percent(tokens(e.charged) ? tokens(feeTotal.toString()) / tokens(e.charged) : null, 2)}).`}
         height={barsHeight(fees.length)}
         table={
-          <Table caption="Fees and remainder">
-            <thead>
-              <tr>
-                <th>Part</th>
-                <th className="num">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {fees.map((f) => (
-                <tr key={f.label}>
-                  <td>{f.label}</td>
-                  <td className="num">{amount(f.planck)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <DataTable
+            caption="Fees and remainder"
+            rows={fees}
+            rowKey={(f) => f.label}
+            columns={[
+              { header: 'Part', cell: (f) => f.label },
+              { header: 'Amount', align: 'num', cell: (f) => amount(f.planck) },
+            ]}
+          />
         }
       >
         <HorizontalBars
@@ -455,10 +466,7 @@ function AccountChart(props: { rows: RecRow[]; title: string; who: string; basis
  * On-chain amounts against recomputed ones. Of an era Root skipped (`skipped`), the recomputed
  * amounts were never settled: their differences are shown as skipped, not failed.
  */
-function Reconciliation(props: {
-  rec: { ok: boolean; differences: number; basis: string; rows: RecRow[] };
-  skipped: boolean;
-}) {
+function Reconciliation(props: { rec: EraRow['reconciliation']; skipped: boolean }) {
   const { rec, skipped } = props;
   // "the era's verified activity, priced by Proof Room's cost model", or Cere's billing rules.
   const from = rec.basis;
@@ -488,49 +496,44 @@ function Reconciliation(props: {
           </>
         )}
       </p>
-      <Table caption="On-chain amounts against recomputed amounts, per customer (payers) and provider (payees)">
-        <thead>
-          <tr>
-            <th>Side</th>
-            <th>Account</th>
-            <th className="num">On chain</th>
-            <th className="num">Recomputed</th>
-            <th>Result</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((r) => (
-            <tr
-              key={`${r.side}/${r.account}`}
-              className={r.matches || skipped ? undefined : 'diff'}
-            >
-              <td>{r.side === 'payers' ? 'customer' : 'provider'}</td>
-              <td>
-                <AccountLink id={r.account} />
-              </td>
-              <td className="num">{r.onChain === null ? 'no event' : amount(r.onChain)}</td>
-              <td className="num">
-                {r.recomputed === null ? 'not recomputed' : amount(r.recomputed)}
-              </td>
-              <td>
-                {r.matches ? (
-                  <Status ok label="matches" />
-                ) : skipped ? (
-                  <Status ok={null} skipped label="not settled" />
-                ) : (
-                  <>
-                    <Status ok={false} label="differs" /> by{' '}
-                    <b>{amount(abs(big(r.difference)).toString())}</b>{' '}
-                    <span className="muted">
-                      ({big(r.difference) > 0n ? 'chain higher' : 'chain lower'})
-                    </span>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
+      <DataTable
+        caption="On-chain amounts against recomputed amounts, per customer (payers) and provider (payees)"
+        rows={sorted}
+        rowKey={(r) => `${r.side}/${r.account}`}
+        rowProps={(r) => ({ className: r.matches || skipped ? undefined : 'diff' })}
+        columns={[
+          {
+            header: 'Side',
+            cell: (r) => (r.side === 'payers' ? 'customer' : 'provider'),
+            hideNarrow: true,
+          },
+          { header: 'Account', cell: (r) => <AccountLink id={r.account} /> },
+          {
+            header: 'On chain',
+            align: 'num',
+            cell: (r) => (r.onChain === null ? 'no event' : amount(r.onChain)),
+          },
+          {
+            header: 'Recomputed',
+            align: 'num',
+            cell: (r) => (r.recomputed === null ? 'not recomputed' : amount(r.recomputed)),
+            hideNarrow: true,
+          },
+          { header: 'Result', cell: (r) => <RecResult r={r} skipped={skipped} /> },
+        ]}
+      />
+    </>
+  );
+}
+
+function RecResult(props: { r: RecRow; skipped: boolean }) {
+  const { r } = props;
+  if (r.matches) return <Status ok label="matches" />;
+  if (props.skipped) return <Status ok={null} skipped label="not settled" />;
+  return (
+    <>
+      <Status ok={false} label="differs" /> by <b>{amount(abs(big(r.difference)).toString())}</b>{' '}
+      <span className="muted">({big(r.difference) > 0n ? 'chain higher' : 'chain lower'})</span>
     </>
   );
 }
@@ -583,46 +586,44 @@ function SettlementChecks(props: { data: EraData }) {
   );
 }
 
-function Batches(props: { batches: NonNullable<EraData['eraPayoutById']>['batches'] }) {
-  if (props.batches.length === 0) {
-    return <Empty>No payout batch of this era is indexed.</Empty>;
-  }
+/** A payout batch's entries: their number and total (a billing-report batch lists usage). */
+function batchTotals(entriesJson: unknown): { entries: number; total: string } {
+  const entries = Array.isArray(entriesJson) ? (entriesJson as unknown[]) : [];
+  // A billing-report batch (Cere 71000) lists usage, which the chain priced itself.
+  const usage = entries.some((x) => Array.isArray(x) && typeof x[1] === 'object');
+  const total = entries.reduce<bigint>(
+    (s, x) => s + (Array.isArray(x) && !usage ? big(String(x[1] as string | number)) : 0n),
+    0n
+  );
+  return {
+    entries: entries.length,
+    total: usage ? 'usage, priced on chain' : amount(total.toString()),
+  };
+}
+
+function Batches(props: { batches: EraRow['batches'] }) {
+  const rows = props.batches.map((b) => ({ ...b, ...batchTotals(b.entries) }));
   return (
-    <Table caption="Payout batches committed on chain">
-      <thead>
-        <tr>
-          <th>Side</th>
-          <th className="num">Batch</th>
-          <th className="num">Entries</th>
-          <th className="num">Total</th>
-          <th>Extrinsic</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.batches.map((b) => {
-          const entries = Array.isArray(b.entries) ? (b.entries as unknown[]) : [];
-          // A billing-report batch (Cere 71000) lists usage, which the chain priced itself.
-          const usage = entries.some((x) => Array.isArray(x) && typeof x[1] === 'object');
-          const total = entries.reduce<bigint>(
-            (s, x) => s + (Array.isArray(x) && !usage ? big(String(x[1] as string | number)) : 0n),
-            0n
-          );
-          return (
-            <tr key={b.id}>
-              <td>{b.side === 'payers' ? 'charges (payers)' : 'rewards (payees)'}</td>
-              <td className="num">
-                {b.batchIndex + 1} of {b.maxBatchIndex + 1}
-              </td>
-              <td className="num">{count(entries.length)}</td>
-              <td className="num">{usage ? 'usage, priced on chain' : amount(total.toString())}</td>
-              <td>
-                <ChainRefLink id={b.extrinsicId} />
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </Table>
+    <DataTable
+      caption="Payout batches committed on chain"
+      rows={rows}
+      rowKey={(b) => b.id}
+      empty="No payout batch of this era is indexed."
+      columns={[
+        {
+          header: 'Side',
+          cell: (b) => (b.side === 'payers' ? 'charges (payers)' : 'rewards (payees)'),
+        },
+        {
+          header: 'Batch',
+          align: 'num',
+          cell: (b) => `${b.batchIndex + 1} of ${b.maxBatchIndex + 1}`,
+        },
+        { header: 'Entries', align: 'num', cell: (b) => count(b.entries) },
+        { header: 'Total', align: 'num', cell: (b) => b.total },
+        { header: 'Extrinsic', cell: (b) => <ChainRefLink id={b.extrinsicId} /> },
+      ]}
+    />
   );
 }
 
@@ -648,7 +649,7 @@ const KINDS: Record<string, string> = {
 
 function PayoutLines(props: { clusterId: string; era: number }) {
   const [first, setFirst] = useState(PAGE);
-  const q = useQuery<LinesData>(LINES, { cluster: props.clusterId, era: props.era, first });
+  const q = useQuery(LINES, { cluster: props.clusterId, era: props.era, first });
   const where = { clusterId_eq: props.clusterId, era_eq: props.era };
   return (
     <Section
@@ -662,38 +663,32 @@ function PayoutLines(props: { clusterId: string; era: number }) {
           if (c.edges.length === 0) return <Empty>No payout event of this era is indexed.</Empty>;
           return (
             <>
-              <Table
+              <DataTable
                 caption={`Every payout event of the era, in chain order (${count(c.totalCount)})`}
-              >
-                <thead>
-                  <tr>
-                    <th>Kind</th>
-                    <th>Account</th>
-                    <th className="num">Amount</th>
-                    <th className="num">Expected</th>
-                    <th>Block</th>
-                    <th>Extrinsic</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {inChainOrder(c.edges.map((x) => x.node)).map((l) => (
-                    <tr key={l.id}>
-                      <td>{KINDS[l.kind] ?? l.kind}</td>
-                      <td>
-                        <AccountLink id={l.accountId} />
-                      </td>
-                      <td className="num">{amount(l.amount)}</td>
-                      <td className="num">{l.expected === null ? '—' : amount(l.expected)}</td>
-                      <td>
-                        <BlockLink height={l.blockHeight} />
-                      </td>
-                      <td>
-                        <ChainRefLink id={l.extrinsicId} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
+                rows={inChainOrder(c.edges.map((x) => x.node))}
+                rowKey={(l) => l.id}
+                columns={[
+                  { header: 'Kind', cell: (l) => KINDS[l.kind] ?? l.kind },
+                  { header: 'Account', cell: (l) => <AccountLink id={l.accountId} /> },
+                  { header: 'Amount', align: 'num', cell: (l) => amount(l.amount) },
+                  {
+                    header: 'Expected',
+                    align: 'num',
+                    cell: (l) => (l.expected === null ? '—' : amount(l.expected)),
+                    hideNarrow: true,
+                  },
+                  {
+                    header: 'Block',
+                    cell: (l) => <BlockLink height={l.blockHeight} />,
+                    hideNarrow: true,
+                  },
+                  {
+                    header: 'Extrinsic',
+                    cell: (l) => <ChainRefLink id={l.extrinsicId} />,
+                    hideNarrow: true,
+                  },
+                ]}
+              />
               <p className="muted">
                 Showing {count(c.edges.length)} of {count(c.totalCount)} lines.{' '}
                 {c.pageInfo.hasNextPage &&
@@ -735,20 +730,31 @@ function Embed(props: { clusterId: string; era: number }) {
   );
 }
 
-interface EraSentinelData {
-  sentinelRounds: Array<RoundFigures & { id: string; sentinel: string }>;
-}
-
-const SENTINEL = `query EraSentinel($cluster: String!, $era: Int!) {
-  sentinelRounds(where: { clusterId_eq: $cluster, era_eq: $era }, orderBy: [startedAt_ASC], limit: 10) {
-    id sentinel status population sampleSize sampled failed confidence badBound
-    targetConfidence targetBadFraction
+const SENTINEL = graphql(`
+  query EraSentinel($cluster: String!, $era: Int!) {
+    sentinelRounds(
+      where: { clusterId_eq: $cluster, era_eq: $era }
+      orderBy: [startedAt_ASC]
+      limit: 10
+    ) {
+      id
+      sentinel
+      status
+      population
+      sampleSize
+      sampled
+      failed
+      confidence
+      badBound
+      targetConfidence
+      targetBadFraction
+    }
   }
-}`;
+`);
 
 /** The sentinel's rounds over this era: sampled, failed, confidence (details on /sentinel). */
 function SentinelRounds(props: { clusterId: string; era: number }) {
-  const q = useQuery<EraSentinelData>(SENTINEL, { cluster: props.clusterId, era: props.era });
+  const q = useQuery(SENTINEL, { cluster: props.clusterId, era: props.era });
   return (
     <Section title="Storage spot checks" id="sentinel">
       <Loaded state={q} what="sentinel rounds">

@@ -14,66 +14,62 @@ import {
   RawJson,
   Section,
   Status,
-  Table,
 } from '../components/basics.tsx';
+import { RecordsTable, recordColumns } from '../components/records-table.tsx';
+import { graphql } from '../gql/index.ts';
+import type { GrantQuery } from '../gql/graphql.ts';
 import { ExportButtons } from '../components/export.tsx';
-import {
-  AccountLink,
-  BatchLink,
-  BlockLink,
-  ChainRefLink,
-  HashLink,
-  ReceiptLink,
-} from '../components/links.tsx';
-import { amount, count, time } from '../format.ts';
+import { AccountLink, BlockLink, ChainRefLink, HashLink } from '../components/links.tsx';
+import { count, time } from '../format.ts';
 
-interface GrantVersion {
-  seq: string;
-  payload: string;
-  signature: string;
-  payloadHash: string;
-  createdAt: string | null;
-  expiresAt: string | null;
-  revoked: boolean | null;
-  scope: unknown;
-  url: string;
-  parseCode: string | null;
-  fetchedAt: string;
-  anchors: Array<{
-    id: string;
-    position: number;
-    blockHeight: number;
-    remark: { id: string; blockHeight: number };
-  }>;
-}
-
-interface GrantData {
-  grants: GrantVersion[];
-  activityRecords: Array<{
-    id: string;
-    recordId: string;
-    batchId: string;
-    timestamp: string | null;
-    providerId: string | null;
-    cost: string | null;
-    ok: boolean;
-    failed: number;
-  }>;
-  activityStats: Array<{ records: number; passed: number; failed: number }>;
-}
-
-const GRANT = `query Grant($user: String!, $agent: String!) {
-  grants(where: { userId_eq: $user, agentId_eq: $agent }, orderBy: seq_ASC, limit: 200) {
-    seq payload signature payloadHash createdAt expiresAt revoked scope url parseCode fetchedAt
-    anchors(orderBy: blockHeight_ASC, limit: 20) { id position blockHeight remark { id blockHeight } }
+const GRANT = graphql(`
+  query Grant($user: String!, $agent: String!) {
+    grants(where: { userId_eq: $user, agentId_eq: $agent }, orderBy: seq_ASC, limit: 200) {
+      seq
+      payload
+      signature
+      payloadHash
+      createdAt
+      expiresAt
+      revoked
+      scope
+      url
+      parseCode
+      fetchedAt
+      anchors(orderBy: blockHeight_ASC, limit: 20) {
+        id
+        position
+        blockHeight
+        remark {
+          id
+          blockHeight
+        }
+      }
+    }
+    activityRecords(
+      where: { userId_eq: $user, agentId_eq: $agent }
+      orderBy: [blockHeight_DESC, leafIndex_DESC]
+      limit: 20
+    ) {
+      id
+      recordId
+      batchId
+      timestamp
+      providerId
+      cost
+      ok
+      failed
+    }
+    activityStats(where: { userId_eq: $user, agentId_eq: $agent }) {
+      records
+      passed
+      failed
+    }
   }
-  activityRecords(
-    where: { userId_eq: $user, agentId_eq: $agent }
-    orderBy: [blockHeight_DESC, leafIndex_DESC]
-    limit: 20
-  ) { id recordId batchId timestamp providerId cost ok failed }
-  activityStats(where: { userId_eq: $user, agentId_eq: $agent }) { records passed failed }
-}`;
+`);
+
+type GrantData = GrantQuery;
+type GrantVersion = GrantData['grants'][number];
 
 type GrantStatus = 'active' | 'expired' | 'revoked' | 'unreadable';
 
@@ -158,8 +154,7 @@ function prettyPayload(payload: string): unknown {
 }
 
 export default function Grant(props: { userId: string; agentId: string }) {
-  const q = useQuery<GrantData>(GRANT, { user: props.userId, agent: props.agentId });
-  const where = { userId_eq: props.userId, agentId_eq: props.agentId };
+  const q = useQuery(GRANT, { user: props.userId, agent: props.agentId });
   return (
     <Page title="Consent grant" kicker="GAR agreement">
       <KeyValues
@@ -171,154 +166,153 @@ export default function Grant(props: { userId: string; agentId: string }) {
       <Loaded state={q} what="the grant">
         {(d) => {
           const now = Date.now();
-          const latest = d.grants[d.grants.length - 1];
-          const stats = d.activityStats[0];
           return (
             <>
-              {latest ? (
-                <Section title="Status over time" id="timeline">
-                  <p>
-                    Now: <StatusBadge status={statusOf(latest, now)} /> (version {d.grants.length}{' '}
-                    of {count(d.grants.length)}, GAR sequence number {latest.seq}).
-                  </p>
-                  <ol>
-                    {d.grants.map((g, i) => (
-                      <li key={g.seq}>
-                        <a href={`#version-${g.seq}`}>
-                          version {i + 1} (seq {g.seq})
-                        </a>
-                        , created {time(g.createdAt)}
-                        {g.expiresAt && `, expires ${time(g.expiresAt)}`}:{' '}
-                        <StatusBadge status={statusOf(g, now)} />
-                        {g !== latest && <span className="muted"> (superseded)</span>}
-                      </li>
-                    ))}
-                  </ol>
-                </Section>
-              ) : (
-                <Empty>
-                  No version of a grant from this user to this agent has been fetched from the GAR
-                  service. Records that name this pair fail their grant check.
-                </Empty>
-              )}
+              <Timeline grants={d.grants} now={now} />
               {d.grants.map((g, i) => (
-                <Section
-                  key={g.seq}
-                  title={`Version ${i + 1} (seq ${g.seq})`}
-                  id={`version-${g.seq}`}
-                >
-                  <KeyValues
-                    rows={[
-                      ['Status', <StatusBadge status={statusOf(g, now)} />],
-                      ['Created', time(g.createdAt)],
-                      ['Expires', g.expiresAt ? time(g.expiresAt) : 'never'],
-                      ['Revoked', g.revoked === null ? '—' : g.revoked ? 'yes' : 'no'],
-                      ['Scope', <Scope scope={g.scope} />],
-                      ['Payload hash', <HashLink value={g.payloadHash} />],
-                      ['Signature', <Signature text={g.signature} />],
-                      [
-                        'Served at',
-                        <a href={g.url} className="mono" rel="noreferrer noopener" target="_blank">
-                          {g.url}
-                        </a>,
-                      ],
-                      ['Fetched', time(g.fetchedAt)],
-                      [
-                        'Readable',
-                        g.parseCode ? (
-                          <span className="bad-text">
-                            no: <code>{g.parseCode}</code>
-                          </span>
-                        ) : (
-                          'yes'
-                        ),
-                      ],
-                      [
-                        'Anchored on chain',
-                        g.anchors.length === 0 ? (
-                          <span className="bad-text">not anchored</span>
-                        ) : (
-                          <ul>
-                            {g.anchors.map((a) => (
-                              <li key={a.id}>
-                                <ChainRefLink kind="event" id={a.remark.id} /> position {a.position}
-                                , block <BlockLink height={a.blockHeight} />
-                              </li>
-                            ))}
-                          </ul>
-                        ),
-                      ],
-                    ]}
-                  />
-                  <RawJson value={prettyPayload(g.payload)} summary="signed payload, as served" />
-                </Section>
+                <VersionSection key={g.seq} g={g} n={i + 1} now={now} />
               ))}
-              <Section
-                title={`Records under this grant${stats ? ` (${count(stats.records)})` : ''}`}
-                id="records"
-                actions={
-                  <ExportButtons
-                    entity="activityRecords"
-                    where={where}
-                    orderBy="blockHeight_DESC"
-                    label="records under this grant"
-                  />
-                }
-              >
-                {d.activityRecords.length === 0 ? (
-                  <Empty>No activity record names this user and agent.</Empty>
-                ) : (
-                  <>
-                    {stats && (
-                      <p className="totals">
-                        {count(stats.passed)} passed their own checks,{' '}
-                        <b className={stats.failed ? 'bad-text' : ''}>
-                          {count(stats.failed)} failed
-                        </b>
-                        {stats.records > d.activityRecords.length &&
-                          `; the newest ${d.activityRecords.length} are shown`}
-                        .
-                      </p>
-                    )}
-                    <Table caption="Newest records under this grant">
-                      <thead>
-                        <tr>
-                          <th>Record</th>
-                          <th>Batch</th>
-                          <th>Time</th>
-                          <th>Provider</th>
-                          <th className="num">Cost</th>
-                          <th>Checks</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.activityRecords.map((r) => (
-                          <tr key={r.id} className={r.ok ? undefined : 'bad-row'}>
-                            <td>
-                              <ReceiptLink id={r.id}>{r.recordId}</ReceiptLink>
-                            </td>
-                            <td>
-                              <BatchLink id={r.batchId} />
-                            </td>
-                            <td>{time(r.timestamp)}</td>
-                            <td>
-                              <AccountLink id={r.providerId} />
-                            </td>
-                            <td className="num">{amount(r.cost)}</td>
-                            <td>
-                              <Status ok={r.ok} label={r.ok ? 'ok' : `${r.failed} failed`} />
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </Table>
-                  </>
-                )}
-              </Section>
+              <RecordsSection
+                d={d}
+                where={{ userId_eq: props.userId, agentId_eq: props.agentId }}
+              />
             </>
           );
         }}
       </Loaded>
     </Page>
+  );
+}
+
+function Timeline(props: { grants: GrantVersion[]; now: number }) {
+  const { grants, now } = props;
+  const latest = grants[grants.length - 1];
+  if (!latest) {
+    return (
+      <Empty>
+        No version of a grant from this user to this agent has been fetched from the GAR service.
+        Records that name this pair fail their grant check.
+      </Empty>
+    );
+  }
+  return (
+    <Section title="Status over time" id="timeline">
+      <p>
+        Now: <StatusBadge status={statusOf(latest, now)} /> (version {grants.length} of{' '}
+        {count(grants.length)}, GAR sequence number {latest.seq}).
+      </p>
+      <ol>
+        {grants.map((g, i) => (
+          <li key={g.seq}>
+            <a href={`#version-${g.seq}`}>
+              version {i + 1} (seq {g.seq})
+            </a>
+            , created {time(g.createdAt)}
+            {g.expiresAt && `, expires ${time(g.expiresAt)}`}:{' '}
+            <StatusBadge status={statusOf(g, now)} />
+            {g !== latest && <span className="muted"> (superseded)</span>}
+          </li>
+        ))}
+      </ol>
+    </Section>
+  );
+}
+
+function VersionSection(props: { g: GrantVersion; n: number; now: number }) {
+  const { g } = props;
+  return (
+    <Section title={`Version ${props.n} (seq ${g.seq})`} id={`version-${g.seq}`}>
+      <KeyValues
+        rows={[
+          ['Status', <StatusBadge status={statusOf(g, props.now)} />],
+          ['Created', time(g.createdAt)],
+          ['Expires', g.expiresAt ? time(g.expiresAt) : 'never'],
+          ['Revoked', g.revoked === null ? '—' : g.revoked ? 'yes' : 'no'],
+          ['Scope', <Scope scope={g.scope} />],
+          ['Payload hash', <HashLink value={g.payloadHash} />],
+          ['Signature', <Signature text={g.signature} />],
+          [
+            'Served at',
+            <a href={g.url} className="mono" rel="noreferrer noopener" target="_blank">
+              {g.url}
+            </a>,
+          ],
+          ['Fetched', time(g.fetchedAt)],
+          [
+            'Readable',
+            g.parseCode ? (
+              <span className="bad-text">
+                no: <code>{g.parseCode}</code>
+              </span>
+            ) : (
+              'yes'
+            ),
+          ],
+          [
+            'Anchored on chain',
+            g.anchors.length === 0 ? (
+              <span className="bad-text">not anchored</span>
+            ) : (
+              <ul>
+                {g.anchors.map((a) => (
+                  <li key={a.id}>
+                    <ChainRefLink kind="event" id={a.remark.id} /> position {a.position}, block{' '}
+                    <BlockLink height={a.blockHeight} />
+                  </li>
+                ))}
+              </ul>
+            ),
+          ],
+        ]}
+      />
+      <RawJson value={prettyPayload(g.payload)} summary="signed payload, as served" />
+    </Section>
+  );
+}
+
+function RecordsSection(props: { d: GrantData; where: Record<string, string> }) {
+  const { d } = props;
+  const stats = d.activityStats[0];
+  return (
+    <Section
+      title={`Records under this grant${stats ? ` (${count(stats.records)})` : ''}`}
+      id="records"
+      actions={
+        <ExportButtons
+          entity="activityRecords"
+          where={props.where}
+          orderBy="blockHeight_DESC"
+          label="records under this grant"
+        />
+      }
+    >
+      {d.activityRecords.length === 0 ? (
+        <Empty>No activity record names this user and agent.</Empty>
+      ) : (
+        <>
+          {stats && (
+            <p className="totals">
+              {count(stats.passed)} passed their own checks,{' '}
+              <b className={stats.failed ? 'bad-text' : ''}>{count(stats.failed)} failed</b>
+              {stats.records > d.activityRecords.length &&
+                `; the newest ${d.activityRecords.length} are shown`}
+              .
+            </p>
+          )}
+          <RecordsTable
+            caption="Newest records under this grant"
+            rows={d.activityRecords}
+            columns={[
+              recordColumns.record,
+              recordColumns.batch,
+              recordColumns.time,
+              recordColumns.provider,
+              recordColumns.cost,
+              recordColumns.checks,
+            ]}
+          />
+        </>
+      )}
+    </Section>
   );
 }

@@ -5,69 +5,82 @@
  * @module
  */
 import { useQuery } from '../api.ts';
-import { Empty, Loaded, Page, Section, Status, Table } from '../components/basics.tsx';
+import { Empty, Loaded, Page, Section, Status } from '../components/basics.tsx';
+import { DataTable } from '../components/data-table.tsx';
+import { FailedReasons } from '../components/failed-checks.tsx';
+import { graphql } from '../gql/index.ts';
+import type { HomeQuery } from '../gql/graphql.ts';
 import { Freshness } from '../components/freshness.tsx';
 import { BlockLink, ClusterLink, EraLink } from '../components/links.tsx';
 import { EraVerdict, eraFails, eraSkipped } from '../components/era-status.tsx';
 import { amount, count, short } from '../format.ts';
 import { Link, href } from '../router.tsx';
 
-interface EraRow {
-  id: string;
-  era: number;
-  charged: string;
-  rewarded: string;
-  records: number;
-  ok: boolean;
-  failed: number;
-  blockHeight: number;
-  paid: { blockHeight: number; kind: string } | null;
-}
-
-interface HomeData {
-  clusters: Array<{ id: string; blockHeight: number; eraPayouts: EraRow[] }>;
-  activityStats: Array<{
-    clusterId: string | null;
-    records: number;
-    passed: number;
-    failed: number;
-  }>;
-  checkStats: Array<{ lines: number; passed: number; failed: number; skipped: number }>;
-}
-
-/** Clusters on the home page, and eras counted per cluster (the query's cost stays bounded). */
-const MAX_CLUSTERS = 20;
+/** Eras counted per cluster (the query's cost stays bounded; HOME writes it out, as 500). */
 const MAX_ERAS = 500;
 
-const HOME = `query Home {
-  clusters(orderBy: [blockHeight_ASC, id_ASC], limit: ${MAX_CLUSTERS}) {
-    id blockHeight
-    eraPayouts(orderBy: [era_DESC], limit: ${MAX_ERAS}) {
-      id era charged rewarded records ok failed blockHeight paid { blockHeight kind }
+// At most 20 clusters and MAX_ERAS eras each: a document is a literal, so the limits are written out.
+const HOME = graphql(`
+  query Home {
+    clusters(orderBy: [blockHeight_ASC, id_ASC], limit: 20) {
+      id
+      blockHeight
+      eraPayouts(orderBy: [era_DESC], limit: 500) {
+        id
+        era
+        charged
+        rewarded
+        records
+        ok
+        failed
+        blockHeight
+        paid {
+          blockHeight
+          kind
+        }
+      }
+    }
+    activityStats(groupBy: [CLUSTER], limit: 1000) {
+      clusterId
+      records
+      passed
+      failed
+    }
+    checkStats {
+      lines
+      passed
+      failed
+      skipped
     }
   }
-  activityStats(groupBy: [CLUSTER], limit: 1000) { clusterId records passed failed }
-  checkStats { lines passed failed skipped }
-}`;
+`);
 
-interface ClusterChecksData {
-  total: Array<{ lines: number; passed: number; failed: number }>;
-  byReason: Array<{
-    step: string;
-    check: string;
-    code: string | null;
-    failed: number;
-    lastBlockHeight: number;
-  }>;
-}
+type HomeData = HomeQuery;
+type ClusterRow = HomeData['clusters'][number];
+type EraRow = ClusterRow['eraPayouts'][number];
 
 /** One cluster's checks: its totals, and its failed checks by check and reason code. */
-const CLUSTER_CHECKS = `query HomeClusterChecks($id: String!) {
-  total: checkStats(clusterId: $id) { lines passed failed }
-  byReason: checkStats(groupBy: [STEP, CHECK, CODE], clusterId: $id, where: { ok_eq: false, pending_eq: false, skipped_eq: false }, limit: 1000) {
-    step check code failed lastBlockHeight
+const CLUSTER_CHECKS = graphql(`
+  query HomeClusterChecks($id: String!) {
+    total: checkStats(clusterId: $id) {
+      lines
+      passed
+      failed
+    }
+    byReason: checkStats(
+      groupBy: [STEP, CHECK, CODE]
+      clusterId: $id
+      where: { ok_eq: false, pending_eq: false, skipped_eq: false }
+      limit: 1000
+    ) {
+      step
+      check
+      code
+      failed
+      lastBlockHeight
+    }
   }
-}`;
+`);
 
 /** Eras listed per cluster on the home page (the cluster page lists every era). */
 const LATEST_ERAS = 4;
@@ -75,7 +88,7 @@ const LATEST_ERAS = 4;
 const TOP_REASONS = 6;
 
 export function Home() {
-  const q = useQuery<HomeData>(HOME, {}, { refreshMs: 10_000 });
+  const q = useQuery(HOME, {}, { refreshMs: 10_000 });
   return (
     <Page title="Proof Room" kicker="Cere network receipts, verified line by line">
       <Freshness />
@@ -110,62 +123,7 @@ export function Home() {
                   indexed.
                 </Empty>
               ) : (
-                <Table caption="Clusters, each with its own records and eras">
-                  <thead>
-                    <tr>
-                      <th>Cluster</th>
-                      <th className="num">Records</th>
-                      <th className="num">Verified</th>
-                      <th className="num">Failed</th>
-                      <th className="num">Eras paid</th>
-                      <th>Latest era</th>
-                      <th>Era checks</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.clusters.map((c) => {
-                      const s = d.activityStats.find((x) => x.clusterId === c.id);
-                      const failing = c.eraPayouts.filter(eraFails).length;
-                      const skipped = c.eraPayouts.filter(eraSkipped).length;
-                      const latest = c.eraPayouts[0];
-                      return (
-                        <tr key={c.id} className={failing || s?.failed ? 'bad-row' : undefined}>
-                          <td>
-                            <ClusterLink id={c.id} />
-                          </td>
-                          <td className="num">{count(s?.records ?? 0)}</td>
-                          <td className="num">{count(s?.passed ?? 0)}</td>
-                          <td className="num">{count(s?.failed ?? 0)}</td>
-                          <td className="num">
-                            {count(c.eraPayouts.length)}
-                            {c.eraPayouts.length === MAX_ERAS ? '+' : ''}
-                          </td>
-                          <td>{latest ? <EraLink clusterId={c.id} era={latest.era} /> : '—'}</td>
-                          <td>
-                            {c.eraPayouts.length === 0 ? (
-                              <Status ok={null} label="none paid yet" />
-                            ) : failing === 0 && skipped > 0 ? (
-                              <Status
-                                ok={null}
-                                skipped
-                                label={`${skipped} of ${c.eraPayouts.length} skipped by Root, none failed`}
-                              />
-                            ) : (
-                              <Status
-                                ok={failing === 0}
-                                label={
-                                  failing === 0
-                                    ? 'all passed'
-                                    : `${failing} of ${c.eraPayouts.length} eras failed`
-                                }
-                              />
-                            )}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </Table>
+                <ClustersTable d={d} />
               )}
             </Section>
             {d.clusters.map((c) => (
@@ -180,7 +138,7 @@ export function Home() {
 
 /** One cluster's latest paid eras and its failed checks by reason. */
 function ClusterSummary(props: { id: string; eras: EraRow[] }) {
-  const q = useQuery<ClusterChecksData>(CLUSTER_CHECKS, { id: props.id }, { refreshMs: 10_000 });
+  const q = useQuery(CLUSTER_CHECKS, { id: props.id }, { refreshMs: 10_000 });
   const eras = props.eras.slice(0, LATEST_ERAS);
   return (
     <Section title={`Cluster ${short(props.id)}`} id={`cluster-${props.id}`}>
@@ -191,71 +149,41 @@ function ClusterSummary(props: { id: string; eras: EraRow[] }) {
           is indexed.
         </Empty>
       ) : (
-        <Table
+        <DataTable
           caption={`Latest paid eras of cluster ${short(props.id)} (${eras.length} of ${props.eras.length})`}
-        >
-          <thead>
-            <tr>
-              <th>Era</th>
-              <th className="num">Records</th>
-              <th className="num">Charged</th>
-              <th className="num">Rewarded</th>
-              <th>Checks</th>
-              <th>Paid at</th>
-            </tr>
-          </thead>
-          <tbody>
-            {eras.map((e) => (
-              <tr key={e.id} className={eraFails(e) ? 'bad-row' : undefined}>
-                <td>
-                  <EraLink clusterId={props.id} era={e.era} />
-                </td>
-                <td className="num">{count(e.records)}</td>
-                <td className="num">{amount(e.charged)}</td>
-                <td className="num">{amount(e.rewarded)}</td>
-                <td>
-                  <EraVerdict ok={e.ok} failed={e.failed} paid={e.paid} />
-                </td>
-                <td>
-                  <BlockLink height={e.paid?.blockHeight ?? e.blockHeight} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+          rows={eras}
+          rowKey={(e) => e.id}
+          rowProps={(e) => ({ className: eraFails(e) ? 'bad-row' : undefined })}
+          columns={[
+            { header: 'Era', cell: (e) => <EraLink clusterId={props.id} era={e.era} /> },
+            { header: 'Records', align: 'num', cell: (e) => count(e.records) },
+            { header: 'Charged', align: 'num', cell: (e) => amount(e.charged), hideNarrow: true },
+            { header: 'Rewarded', align: 'num', cell: (e) => amount(e.rewarded), hideNarrow: true },
+            {
+              header: 'Checks',
+              cell: (e) => <EraVerdict ok={e.ok} failed={e.failed} paid={e.paid} />,
+            },
+            {
+              header: 'Paid at',
+              cell: (e) => <BlockLink height={e.paid?.blockHeight ?? e.blockHeight} />,
+              hideNarrow: true,
+            },
+          ]}
+        />
       )}
       <h3>Failed checks</h3>
       <Loaded state={q} what="the cluster's checks">
         {(d) => {
-          const rows = [...d.byReason].sort((a, b) => b.failed - a.failed);
+          const rows = d.byReason;
           const total = d.total[0];
           return rows.length === 0 ? (
             <Empty>No check of this cluster has failed.</Empty>
           ) : (
-            <Table
+            <FailedReasons
               caption={`Failed checks of cluster ${short(props.id)} by reason${total ? `: ${count(total.failed)} of ${count(total.lines)} lines` : ''}${rows.length > TOP_REASONS ? ` (the ${TOP_REASONS} most frequent of ${rows.length} reasons)` : ''}`}
-            >
-              <thead>
-                <tr>
-                  <th>Check</th>
-                  <th>Code</th>
-                  <th className="num">Failed</th>
-                  <th>Last at</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.slice(0, TOP_REASONS).map((r) => (
-                  <tr key={`${r.check}/${r.code}`} className="bad-row">
-                    <td className="mono">{r.check}</td>
-                    <td className="mono">{r.code ?? '—'}</td>
-                    <td className="num">{count(r.failed)}</td>
-                    <td>
-                      <BlockLink height={r.lastBlockHeight} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+              rows={rows}
+              limit={TOP_REASONS}
+            />
           );
         }}
       </Loaded>
@@ -266,5 +194,62 @@ function ClusterSummary(props: { id: string; eras: EraRow[] }) {
         <ClusterLink id={props.id} /> are on its page.
       </p>
     </Section>
+  );
+}
+
+function eraChecks(c: ClusterRow) {
+  const failing = c.eraPayouts.filter(eraFails).length;
+  const skipped = c.eraPayouts.filter(eraSkipped).length;
+  const n = c.eraPayouts.length;
+  if (n === 0) return <Status ok={null} label="none paid yet" />;
+  if (failing === 0 && skipped > 0)
+    return <Status ok={null} skipped label={`${skipped} of ${n} skipped by Root, none failed`} />;
+  return (
+    <Status
+      ok={failing === 0}
+      label={failing === 0 ? 'all passed' : `${failing} of ${n} eras failed`}
+    />
+  );
+}
+
+function ClustersTable(props: { d: HomeData }) {
+  const { d } = props;
+  const rows = d.clusters.map((c) => ({
+    c,
+    s: d.activityStats.find((x) => x.clusterId === c.id),
+    failing: c.eraPayouts.filter(eraFails).length,
+  }));
+  return (
+    <DataTable
+      caption="Clusters, each with its own records and eras"
+      rows={rows}
+      rowKey={(r) => r.c.id}
+      rowProps={(r) => ({ className: r.failing || r.s?.failed ? 'bad-row' : undefined })}
+      columns={[
+        { header: 'Cluster', cell: (r) => <ClusterLink id={r.c.id} /> },
+        { header: 'Records', align: 'num', cell: (r) => count(r.s?.records ?? 0) },
+        {
+          header: 'Verified',
+          align: 'num',
+          cell: (r) => count(r.s?.passed ?? 0),
+          hideNarrow: true,
+        },
+        { header: 'Failed', align: 'num', cell: (r) => count(r.s?.failed ?? 0) },
+        {
+          header: 'Eras paid',
+          align: 'num',
+          cell: (r) =>
+            `${count(r.c.eraPayouts.length)}${r.c.eraPayouts.length === MAX_ERAS ? '+' : ''}`,
+          hideNarrow: true,
+        },
+        {
+          header: 'Latest era',
+          hideNarrow: true,
+          cell: (r) =>
+            r.c.eraPayouts[0] ? <EraLink clusterId={r.c.id} era={r.c.eraPayouts[0].era} /> : '—',
+        },
+        { header: 'Era checks', cell: (r) => eraChecks(r.c) },
+      ]}
+    />
   );
 }

@@ -9,8 +9,6 @@ import { verifyPool } from '../verify/pool.ts';
 import { bundleUrl as restBundleUrl, useQuery } from '../api.ts';
 import { Empty, KeyValues, Loaded, Page, RawJson, Section } from '../components/basics.tsx';
 import {
-  type CheckLine,
-  LINE_FIELDS,
   LineRow,
   LineStatusBadge,
   type ShownStatus,
@@ -35,59 +33,58 @@ import {
 } from '../components/verify-panel.tsx';
 import { amount, time } from '../format.ts';
 import { Link, href } from '../router.tsx';
+import { graphql } from '../gql/index.ts';
+import type { ReceiptQuery } from '../gql/graphql.ts';
 
-interface ReceiptData {
-  receipt: {
-    id: string;
-    recordId: string;
-    kind: string;
-    status: string;
-    ok: boolean;
-    passed: number;
-    failed: number;
-    pending: number;
-    skipped: number;
-    pendingSteps: string[];
-    copies: number;
-    bundleUrl: string;
-    record: unknown;
-    lines: Array<CheckLine & { index: number; subjectKind: string; subjectId: string }>;
-    activity: {
-      id: string;
-      batchId: string;
-      leafIndex: number;
-      clusterId: string | null;
-      era: number | null;
-      userId: string | null;
-      agentId: string | null;
-      customerId: string | null;
-      providerId: string | null;
-      nodeId: string | null;
-      timestamp: string | null;
-      cost: string | null;
-      usage: unknown;
-      proof: string | null;
-      blockHeight: number;
-      batch: { root: string; leafCount: number; blockHeight: number };
-    };
-  } | null;
-}
-
-const RECEIPT = `query Receipt($id: String!) {
-  receipt(id: $id) {
-    id recordId kind status ok passed failed pending skipped pendingSteps copies bundleUrl record
-    lines { index subjectKind subjectId ${LINE_FIELDS} }
-    activity {
-      id batchId leafIndex clusterId era userId agentId customerId providerId nodeId timestamp cost
-      usage proof blockHeight batch { root leafCount blockHeight }
+// One document for both addresses: an activity id goes in `id`, a record id in `recordId`.
+const RECEIPT = graphql(`
+  query Receipt($id: String, $recordId: String) {
+    receipt(id: $id, recordId: $recordId) {
+      id
+      recordId
+      kind
+      status
+      ok
+      passed
+      failed
+      pending
+      skipped
+      pendingSteps
+      copies
+      bundleUrl
+      record
+      lines {
+        ...ReceiptLineFields
+      }
+      activity {
+        id
+        batchId
+        leafIndex
+        clusterId
+        era
+        userId
+        agentId
+        customerId
+        providerId
+        nodeId
+        timestamp
+        cost
+        usage
+        proof
+        blockHeight
+        batch {
+          root
+          leafCount
+          blockHeight
+        }
+      }
     }
   }
-}`;
+`);
 
-const RECEIPT_BY_RECORD = RECEIPT.replace(
-  'Receipt($id: String!)',
-  'ReceiptByRecord($id: String!)'
-).replace('receipt(id: $id)', 'receipt(recordId: $id)');
+type Receipt = NonNullable<ReceiptQuery['receipt']>;
+type Activity = Receipt['activity'];
+type ReceiptLine = Receipt['lines'][number];
 
 const STEP_TITLES: Record<string, string> = {
   grant: '1. Consent grant (GAR)',
@@ -104,7 +101,7 @@ const isActivityId = (id: string) => /^\d+-\d+:\d+$/.test(id);
 
 export default function ReceiptPage(props: { id: string }) {
   const byActivity = isActivityId(props.id);
-  const q = useQuery<ReceiptData>(byActivity ? RECEIPT : RECEIPT_BY_RECORD, { id: props.id });
+  const q = useQuery(RECEIPT, byActivity ? { id: props.id } : { recordId: props.id });
   const [local, setLocal] = useState<{ id: string; state: LocalCheck }>({
     id: '',
     state: { status: 'idle' },
@@ -147,13 +144,6 @@ export default function ReceiptPage(props: { id: string }) {
             setLocal({ id: props.id, state: { status: 'running', phase } })
           ).then((state) => setLocal({ id: props.id, state }));
         };
-        const steps = [...new Set(r.lines.map((l) => l.step))];
-        const inclusion = r.lines.find((l) => l.check === 'inclusion.mmr');
-        const leafHex =
-          inclusion && typeof inclusion.facts === 'object' && inclusion.facts !== null
-            ? (inclusion.facts as { leaf?: unknown }).leaf
-            : undefined;
-        const proof = proofItems(a.proof);
         return (
           <Page
             title={`Receipt ${r.recordId}`}
@@ -166,60 +156,7 @@ export default function ReceiptPage(props: { id: string }) {
               </>
             }
           >
-            <p
-              className="totals"
-              data-testid="api-verdict"
-              data-ok={String(r.ok)}
-              data-status={r.status}
-            >
-              <LineStatusBadge status={lineStatus(r)} label={verdictLabel(r)} />{' '}
-              <span className="muted">
-                as verified by Proof Room’s indexer ({r.passed} passed, {r.failed} failed,{' '}
-                {r.pending} waiting{r.skipped > 0 ? `, ${r.skipped} skipped` : ''}
-                {r.status === 'fail' && r.pending > 0
-                  ? `; steps waiting: ${r.pendingSteps.join(', ')}`
-                  : ''}
-                ).
-              </span>
-              {r.copies > 1 && (
-                <span className="bad-text">
-                  {' '}
-                  This record id is carried by {r.copies} activity records.
-                </span>
-              )}
-            </p>
-            <KeyValues
-              rows={[
-                ['Record id', <code key="r">{r.recordId}</code>],
-                ['Activity id', <code key="a">{r.id}</code>],
-                ['Batch', <BatchLink key="b" id={a.batchId} />],
-                ['Leaf', `${a.leafIndex} of ${a.batch.leafCount}`],
-                ['Cluster', <ClusterLink key="c" id={a.clusterId} />],
-                ['Era', <EraLink key="e" clusterId={a.clusterId} era={a.era} />],
-                ['User', <AccountLink key="u" id={a.userId} />],
-                ['Agent', <AccountLink key="ag" id={a.agentId} />],
-                [
-                  'Grant',
-                  <GrantLink key="g" userId={a.userId} agentId={a.agentId}>
-                    grant history
-                  </GrantLink>,
-                ],
-                ['Customer', <AccountLink key="cu" id={a.customerId} />],
-                ['Provider', <AccountLink key="p" id={a.providerId} />],
-                ['Node', <AccountLink key="n" id={a.nodeId} />],
-                ['Time', time(a.timestamp)],
-                ['Cost', amount(a.cost)],
-                ['Anchored in', <BlockLink key="h" height={a.batch.blockHeight} />],
-                [
-                  'Attestation',
-                  a.clusterId && a.era !== null ? (
-                    <RoundLink key="rl" clusterId={a.clusterId} era={a.era} />
-                  ) : (
-                    '—'
-                  ),
-                ],
-              ]}
-            />
+            <ReceiptSummary r={r} />
             <VerifyPanel
               state={localState}
               onRun={run}
@@ -228,49 +165,8 @@ export default function ReceiptPage(props: { id: string }) {
               disagreements={disagreements}
               bundleUrl={bundleUrl}
             />
-            <Section title="Chain of evidence" id="lines">
-              <p className="muted">
-                Each line is one check. Open a line for the rule, the facts and where the data came
-                from.
-                {localLines ? ' The right-hand mark is your browser’s own result.' : ''}
-              </p>
-              {steps.map((step) => (
-                <div key={step} className="step">
-                  <h3>{STEP_TITLES[step] ?? step}</h3>
-                  <ol className="lines">
-                    {r.lines.map((l, i) =>
-                      l.step !== step ? null : (
-                        <LineRow
-                          key={i}
-                          line={l}
-                          extra={
-                            localLines ? (
-                              <LocalMark api={l} local={localLines[i] ?? null} />
-                            ) : undefined
-                          }
-                        />
-                      )
-                    )}
-                  </ol>
-                </div>
-              ))}
-            </Section>
-            <Section title="Inclusion path (MMR)" id="mmr">
-              {typeof leafHex === 'string' && proof ? (
-                <MmrDiagram
-                  leafHex={leafHex}
-                  leafIndex={a.leafIndex}
-                  leafCount={a.batch.leafCount}
-                  proof={proof}
-                  expectedRootHex={a.batch.root}
-                />
-              ) : (
-                <Empty>
-                  The proof of this record was not stored by the indexer; the bundle carries it (
-                  <a href={bundleUrl}>download</a>).
-                </Empty>
-              )}
-            </Section>
+            <EvidenceSection r={r} localLines={localLines} />
+            <MmrSection r={r} bundleUrl={bundleUrl} />
             <Section title="The signed record" id="record">
               <p className="muted">
                 Exactly as the batch payload carries it; its leaf is blake2b-256 of its canonical
@@ -286,6 +182,124 @@ export default function ReceiptPage(props: { id: string }) {
         );
       }}
     </Loaded>
+  );
+}
+
+function ReceiptSummary(props: { r: Receipt }) {
+  const { r } = props;
+  const a: Activity = r.activity;
+  return (
+    <>
+      <p className="totals" data-testid="api-verdict" data-ok={String(r.ok)} data-status={r.status}>
+        <LineStatusBadge status={lineStatus(r)} label={verdictLabel(r)} />{' '}
+        <span className="muted">
+          as verified by Proof Room’s indexer ({r.passed} passed, {r.failed} failed, {r.pending}{' '}
+          waiting{r.skipped > 0 ? `, ${r.skipped} skipped` : ''}
+          {r.status === 'fail' && r.pending > 0
+            ? `; steps waiting: ${r.pendingSteps.join(', ')}`
+            : ''}
+          ).
+        </span>
+        {r.copies > 1 && (
+          <span className="bad-text">
+            {' '}
+            This record id is carried by {r.copies} activity records.
+          </span>
+        )}
+      </p>
+      <KeyValues
+        rows={[
+          ['Record id', <code key="r">{r.recordId}</code>],
+          ['Activity id', <code key="a">{r.id}</code>],
+          ['Batch', <BatchLink key="b" id={a.batchId} />],
+          ['Leaf', `${a.leafIndex} of ${a.batch.leafCount}`],
+          ['Cluster', <ClusterLink key="c" id={a.clusterId} />],
+          ['Era', <EraLink key="e" clusterId={a.clusterId} era={a.era} />],
+          ['User', <AccountLink key="u" id={a.userId} />],
+          ['Agent', <AccountLink key="ag" id={a.agentId} />],
+          [
+            'Grant',
+            <GrantLink key="g" userId={a.userId} agentId={a.agentId}>
+              grant history
+            </GrantLink>,
+          ],
+          ['Customer', <AccountLink key="cu" id={a.customerId} />],
+          ['Provider', <AccountLink key="p" id={a.providerId} />],
+          ['Node', <AccountLink key="n" id={a.nodeId} />],
+          ['Time', time(a.timestamp)],
+          ['Cost', amount(a.cost)],
+          ['Anchored in', <BlockLink key="h" height={a.batch.blockHeight} />],
+          [
+            'Attestation',
+            a.clusterId && a.era !== null ? (
+              <RoundLink key="rl" clusterId={a.clusterId} era={a.era} />
+            ) : (
+              '—'
+            ),
+          ],
+        ]}
+      />
+    </>
+  );
+}
+
+function EvidenceSection(props: { r: Receipt; localLines: Array<LocalLine | null> | null }) {
+  const { r, localLines } = props;
+  const steps = [...new Set(r.lines.map((l) => l.step))];
+  return (
+    <Section title="Chain of evidence" id="lines">
+      <p className="muted">
+        Each line is one check. Open a line for the rule, the facts and where the data came from.
+        {localLines ? ' The right-hand mark is your browser’s own result.' : ''}
+      </p>
+      {steps.map((step) => (
+        <div key={step} className="step">
+          <h3>{STEP_TITLES[step] ?? step}</h3>
+          <ol className="lines">
+            {r.lines.map((l, i) =>
+              l.step !== step ? null : (
+                <LineRow
+                  key={i}
+                  line={l}
+                  extra={
+                    localLines ? <LocalMark api={l} local={localLines[i] ?? null} /> : undefined
+                  }
+                />
+              )
+            )}
+          </ol>
+        </div>
+      ))}
+    </Section>
+  );
+}
+
+function MmrSection(props: { r: Receipt; bundleUrl: string }) {
+  const a = props.r.activity;
+  const bundleUrl = props.bundleUrl;
+  const inclusion = props.r.lines.find((l) => l.check === 'inclusion.mmr');
+  const leafHex =
+    inclusion && typeof inclusion.facts === 'object' && inclusion.facts !== null
+      ? (inclusion.facts as { leaf?: unknown }).leaf
+      : undefined;
+  const proof = proofItems(a.proof);
+  return (
+    <Section title="Inclusion path (MMR)" id="mmr">
+      {typeof leafHex === 'string' && proof ? (
+        <MmrDiagram
+          leafHex={leafHex}
+          leafIndex={a.leafIndex}
+          leafCount={a.batch.leafCount}
+          proof={proof}
+          expectedRootHex={a.batch.root}
+        />
+      ) : (
+        <Empty>
+          The proof of this record was not stored by the indexer; the bundle carries it (
+          <a href={bundleUrl}>download</a>).
+        </Empty>
+      )}
+    </Section>
   );
 }
 
@@ -321,7 +335,7 @@ const LOCAL_SYMBOL: Record<Exclude<ShownStatus, 'pass'>, string> = {
 };
 
 /** Whether the browser's line says what the API's line says: same status, same reason code. */
-function agrees(api: CheckLine, local: LocalLine | null): boolean {
+function agrees(api: ReceiptLine, local: LocalLine | null): boolean {
   return (
     local !== null &&
     lineStatus(local) === lineStatus(api) &&
@@ -329,7 +343,7 @@ function agrees(api: CheckLine, local: LocalLine | null): boolean {
   );
 }
 
-function LocalMark(props: { api: CheckLine; local: LocalLine | null }) {
+function LocalMark(props: { api: ReceiptLine; local: LocalLine | null }) {
   const l = props.local;
   if (!l) return <span className="verdict-local muted">not in the bundle</span>;
   const agree = agrees(props.api, l);

@@ -10,6 +10,15 @@ import { Empty, Loaded, Page, Section } from '../components/basics.tsx';
 import { short } from '../format.ts';
 import { Link, href, navigate } from '../router.tsx';
 import { decodeAddress, encodeAddress } from '../ss58.ts';
+import { graphql } from '../gql/index.ts';
+import type {
+  SearchClusterQuery,
+  SearchDashQuery,
+  SearchHexQuery,
+  SearchNumberQuery,
+  SearchTextQuery,
+  TypedDocumentString,
+} from '../gql/graphql.ts';
 
 interface Result {
   kind: string;
@@ -20,37 +29,74 @@ interface Result {
   exact: boolean;
 }
 
+/** One typed request and how its answer reads as results. */
+interface Request {
+  query: TypedDocumentString<unknown, unknown>;
+  variables: unknown;
+  results: (data: unknown) => Result[];
+}
+
+/**
+ * Pairs a document with its variables and reader; the pairing is checked here, so the plan can
+ * hold requests of different types.
+ */
+function request<T, V>(
+  query: TypedDocumentString<T, V>,
+  variables: V,
+  results: (data: T) => Result[]
+): Request {
+  return {
+    query: query as TypedDocumentString<unknown, unknown>,
+    variables,
+    results: results as (data: unknown) => Result[],
+  };
+}
+
 interface Plan {
   /** What the input was read as, for the page. */
   reading: string;
-  query?: string;
-  variables?: Record<string, unknown>;
+  request?: Request;
   /** The result of a plan that needs no request. */
   direct?: Result;
-  results?: (data: Row) => Result[];
 }
 
-type Row = Record<string, unknown>;
-const list = (v: unknown): Row[] => (Array.isArray(v) ? (v as Row[]) : []);
-const one = (v: unknown): Row | null => (v && typeof v === 'object' ? (v as Row) : null);
-const str = (v: unknown): string => String(v);
+const str = (v: string | number): string => String(v);
 
-const blockPath = (height: unknown, anchor?: string) =>
+const blockPath = (height: number, anchor?: string) =>
   `${href('block', str(height))}${anchor ? `#${anchor}` : ''}`;
 
 // ---------------------------------------------------------------------------------------------
 
-const NUMBER = `query SearchNumber($n: Int!) {
-  blockById(id: $n) { height hash }
-  eraPayouts(where: { era_eq: $n }, limit: 100) { clusterId era ok failed paid { kind } }
-  activityStats(groupBy: [CLUSTER, ERA], where: { era_eq: $n }, limit: 100) { clusterId era records }
-  dacBatches(where: { era_eq: $n }, limit: 200) { clusterId }
-}`;
+const NUMBER = graphql(`
+  query SearchNumber($n: Int!) {
+    blockById(id: $n) {
+      height
+      hash
+    }
+    eraPayouts(where: { era_eq: $n }, limit: 100) {
+      clusterId
+      era
+      ok
+      failed
+      paid {
+        kind
+      }
+    }
+    activityStats(groupBy: [CLUSTER, ERA], where: { era_eq: $n }, limit: 100) {
+      clusterId
+      era
+      records
+    }
+    dacBatches(where: { era_eq: $n }, limit: 200) {
+      clusterId
+    }
+  }
+`);
 
 function numberResults(n: number, withBlock: boolean) {
-  return (d: Row): Result[] => {
+  return (d: SearchNumberQuery): Result[] => {
     const out: Result[] = [];
-    const block = one(d.blockById);
+    const block = d.blockById;
     if (withBlock && block) {
       out.push({
         kind: 'block',
@@ -61,20 +107,20 @@ function numberResults(n: number, withBlock: boolean) {
       });
     }
     const eras = new Map<string, string>();
-    for (const p of list(d.eraPayouts))
+    for (const p of d.eraPayouts)
       eras.set(
         str(p.clusterId),
         p.ok
           ? 'paid, all checks passed'
-          : Number(p.failed) === 0 && one(p.paid)?.kind === 'skipped'
+          : p.failed === 0 && p.paid?.kind === 'skipped'
             ? 'skipped by Root: no one charged or rewarded'
             : 'paid, some checks failed'
       );
-    for (const s of list(d.activityStats)) {
+    for (const s of d.activityStats) {
       if (s.clusterId && !eras.has(str(s.clusterId)))
         eras.set(str(s.clusterId), `${str(s.records)} records, not paid yet`);
     }
-    for (const b of list(d.dacBatches))
+    for (const b of d.dacBatches)
       if (!eras.has(str(b.clusterId))) eras.set(str(b.clusterId), 'batches anchored, not paid yet');
     for (const [cluster, detail] of eras) {
       out.push({
@@ -89,19 +135,38 @@ function numberResults(n: number, withBlock: boolean) {
   };
 }
 
-const DASH = `query SearchDash($id: String!) {
-  dacBatchById(id: $id) { id era clusterId leafCount }
-  remarkById(id: $id) { id kind blockHeight }
-  chainEventById(id: $id) { id name blockHeight }
-  chainExtrinsicById(id: $id) { id name blockHeight }
-}`;
+const DASH = graphql(`
+  query SearchDash($id: String!) {
+    dacBatchById(id: $id) {
+      id
+      era
+      clusterId
+      leafCount
+    }
+    remarkById(id: $id) {
+      id
+      kind
+      blockHeight
+    }
+    chainEventById(id: $id) {
+      id
+      name
+      blockHeight
+    }
+    chainExtrinsicById(id: $id) {
+      id
+      name
+      blockHeight
+    }
+  }
+`);
 
-function dashResults(d: Row): Result[] {
+function dashResults(d: SearchDashQuery): Result[] {
   const out: Result[] = [];
-  const batch = one(d.dacBatchById);
-  const remark = one(d.remarkById);
-  const event = one(d.chainEventById);
-  const extrinsic = one(d.chainExtrinsicById);
+  const batch = d.dacBatchById;
+  const remark = d.remarkById;
+  const event = d.chainEventById;
+  const extrinsic = d.chainExtrinsicById;
   if (batch) {
     out.push({
       kind: 'batch',
@@ -135,32 +200,84 @@ function dashResults(d: Row): Result[] {
   return out;
 }
 
-const HEX = `query SearchHex($h: String!, $records: ActivityRecordWhereInput!) {
-  blocks(where: { hash_eq: $h }, limit: 1) { height }
-  chainExtrinsics(where: { hash_eq: $h }, limit: 5) { id blockHeight name }
-  remarks(where: { hash_eq: $h }, limit: 5) { id blockHeight kind }
-  dacBatches(where: { OR: [{ payloadHash_eq: $h }, { root_eq: $h }] }, limit: 20) { id root era }
-  grants(where: { payloadHash_eq: $h }, limit: 5) { seq userId agentId }
-  attestationRounds(where: { OR: [{ payersRoot_eq: $h }, { payeesRoot_eq: $h }] }, limit: 20) { clusterId era payersRoot }
-  attestationVotes(where: { OR: [{ payersRoot_eq: $h }, { payeesRoot_eq: $h }, { fingerprint_eq: $h }] }, limit: 20) {
-    clusterId era validatorId fingerprint payersRoot
+const HEX = graphql(`
+  query SearchHex($h: String!, $records: ActivityRecordWhereInput!) {
+    blocks(where: { hash_eq: $h }, limit: 1) {
+      height
+    }
+    chainExtrinsics(where: { hash_eq: $h }, limit: 5) {
+      id
+      blockHeight
+      name
+    }
+    remarks(where: { hash_eq: $h }, limit: 5) {
+      id
+      blockHeight
+      kind
+    }
+    dacBatches(where: { OR: [{ payloadHash_eq: $h }, { root_eq: $h }] }, limit: 20) {
+      id
+      root
+      era
+    }
+    grants(where: { payloadHash_eq: $h }, limit: 5) {
+      seq
+      userId
+      agentId
+    }
+    attestationRounds(where: { OR: [{ payersRoot_eq: $h }, { payeesRoot_eq: $h }] }, limit: 20) {
+      clusterId
+      era
+      payersRoot
+    }
+    attestationVotes(
+      where: { OR: [{ payersRoot_eq: $h }, { payeesRoot_eq: $h }, { fingerprint_eq: $h }] }
+      limit: 20
+    ) {
+      clusterId
+      era
+      validatorId
+      fingerprint
+      payersRoot
+    }
+    nodes(where: { id_eq: $h }, limit: 1) {
+      id
+      providerId
+    }
+    customerById(id: $h) {
+      id
+    }
+    providerById(id: $h) {
+      id
+    }
+    validatorById(id: $h) {
+      id
+    }
+    asUser: grants(where: { userId_eq: $h }, limit: 1) {
+      seq
+    }
+    asAgent: grants(where: { agentId_eq: $h }, limit: 1) {
+      seq
+    }
+    activityRecords(where: $records, limit: 1) {
+      id
+    }
+    payoutLines(where: { accountId_eq: $h }, limit: 1) {
+      id
+    }
+    signed: chainExtrinsics(where: { signer_eq: $h }, limit: 1) {
+      id
+    }
+    sent: remarks(where: { sender_eq: $h }, limit: 1) {
+      id
+    }
   }
-  nodes(where: { id_eq: $h }, limit: 1) { id providerId }
-  customerById(id: $h) { id }
-  providerById(id: $h) { id }
-  validatorById(id: $h) { id }
-  asUser: grants(where: { userId_eq: $h }, limit: 1) { seq }
-  asAgent: grants(where: { agentId_eq: $h }, limit: 1) { seq }
-  activityRecords(where: $records, limit: 1) { id }
-  payoutLines(where: { accountId_eq: $h }, limit: 1) { id }
-  signed: chainExtrinsics(where: { signer_eq: $h }, limit: 1) { id }
-  sent: remarks(where: { sender_eq: $h }, limit: 1) { id }
-}`;
+`);
 
 function hexResults(h: string) {
-  return (d: Row): Result[] => {
+  return (d: SearchHexQuery): Result[] => {
     const out: Result[] = [];
-    for (const b of list(d.blocks))
+    for (const b of d.blocks)
       out.push({
         kind: 'block',
         path: blockPath(b.height),
@@ -168,7 +285,7 @@ function hexResults(h: string) {
         detail: 'block hash',
         exact: true,
       });
-    for (const x of list(d.chainExtrinsics)) {
+    for (const x of d.chainExtrinsics) {
       out.push({
         kind: 'extrinsic',
         path: blockPath(x.blockHeight, `extrinsic-${str(x.id)}`),
@@ -177,7 +294,7 @@ function hexResults(h: string) {
         exact: true,
       });
     }
-    for (const r of list(d.remarks)) {
+    for (const r of d.remarks) {
       out.push({
         kind: 'remark',
         path: blockPath(r.blockHeight, `event-${str(r.id)}`),
@@ -186,7 +303,7 @@ function hexResults(h: string) {
         exact: true,
       });
     }
-    for (const b of list(d.dacBatches)) {
+    for (const b of d.dacBatches) {
       out.push({
         kind: 'batch',
         path: href('batch', str(b.id)),
@@ -195,7 +312,9 @@ function hexResults(h: string) {
         exact: true,
       });
     }
-    for (const g of list(d.grants)) {
+    for (const g of d.grants) {
+      // A grant the GAR service served unreadable names no user and agent: no grant page to open.
+      if (!g.userId || !g.agentId) continue;
       out.push({
         kind: 'grant',
         path: href('grant', str(g.userId), str(g.agentId)),
@@ -205,7 +324,7 @@ function hexResults(h: string) {
       });
     }
     const rounds = new Map<string, Result>();
-    for (const r of list(d.attestationRounds)) {
+    for (const r of d.attestationRounds) {
       rounds.set(`${str(r.clusterId)}-${str(r.era)}`, {
         kind: 'round',
         path: href('round', str(r.clusterId), str(r.era)),
@@ -214,7 +333,7 @@ function hexResults(h: string) {
         exact: true,
       });
     }
-    for (const v of list(d.attestationVotes)) {
+    for (const v of d.attestationVotes) {
       const key = `${str(v.clusterId)}-${str(v.era)}`;
       if (rounds.has(key)) continue;
       const what =
@@ -228,7 +347,7 @@ function hexResults(h: string) {
       });
     }
     out.push(...rounds.values());
-    for (const n of list(d.nodes)) {
+    for (const n of d.nodes) {
       out.push({
         kind: 'node',
         path: href('account', str(n.providerId)),
@@ -241,11 +360,11 @@ function hexResults(h: string) {
       d.customerById && 'customer',
       d.providerById && 'provider',
       d.validatorById && 'validator',
-      list(d.asUser).length && 'GAR user',
-      list(d.asAgent).length && 'GAR agent',
-      list(d.activityRecords).length && 'named in records',
-      list(d.payoutLines).length && 'payout party',
-      (list(d.signed).length || list(d.sent).length) && 'signer',
+      d.asUser.length && 'GAR user',
+      d.asAgent.length && 'GAR agent',
+      d.activityRecords.length && 'named in records',
+      d.payoutLines.length && 'payout party',
+      (d.signed.length || d.sent.length) && 'signer',
     ].filter((x): x is string => typeof x === 'string');
     if (roles.length) {
       out.push({
@@ -260,10 +379,17 @@ function hexResults(h: string) {
   };
 }
 
-const CLUSTER = `query SearchCluster($id: String!) { clusterById(id: $id) { id blockHeight } }`;
+const CLUSTER = graphql(`
+  query SearchCluster($id: String!) {
+    clusterById(id: $id) {
+      id
+      blockHeight
+    }
+  }
+`);
 
-function clusterResults(d: Row): Result[] {
-  const c = one(d.clusterById);
+function clusterResults(d: SearchClusterQuery): Result[] {
+  const c = d.clusterById;
   return c
     ? [
         {
@@ -276,17 +402,29 @@ function clusterResults(d: Row): Result[] {
     : [];
 }
 
-const TEXT = `query SearchText($q: String!, $withPrefix: Boolean!) {
-  activityRecordById(id: $q) { id recordId }
-  exact: activityRecords(where: { recordId_eq: $q }, orderBy: blockHeight_ASC, limit: 20) { id recordId blockHeight }
-  prefix: activityRecords(where: { recordId_startsWith: $q }, orderBy: recordId_ASC, limit: 10)
-    @include(if: $withPrefix) { id recordId }
-}`;
+const TEXT = graphql(`
+  query SearchText($q: String!, $withPrefix: Boolean!) {
+    activityRecordById(id: $q) {
+      id
+      recordId
+    }
+    exact: activityRecords(where: { recordId_eq: $q }, orderBy: blockHeight_ASC, limit: 20) {
+      id
+      recordId
+      blockHeight
+    }
+    prefix: activityRecords(where: { recordId_startsWith: $q }, orderBy: recordId_ASC, limit: 10)
+      @include(if: $withPrefix) {
+      id
+      recordId
+    }
+  }
+`);
 
-function textResults(d: Row): Result[] {
+function textResults(d: SearchTextQuery): Result[] {
   const out: Result[] = [];
   const seen = new Set<string>();
-  const byId = one(d.activityRecordById);
+  const byId = d.activityRecordById;
   if (byId) {
     seen.add(str(byId.id));
     out.push({
@@ -297,7 +435,7 @@ function textResults(d: Row): Result[] {
       exact: true,
     });
   }
-  const exact = list(d.exact);
+  const exact = d.exact;
   for (const r of exact) {
     if (seen.has(str(r.id))) continue;
     seen.add(str(r.id));
@@ -313,7 +451,7 @@ function textResults(d: Row): Result[] {
       exact: true,
     });
   }
-  for (const r of list(d.prefix)) {
+  for (const r of d.prefix ?? []) {
     if (seen.has(str(r.id))) continue;
     out.push({
       kind: 'receipt',
@@ -328,6 +466,9 @@ function textResults(d: Row): Result[] {
 
 const MAX_INT = 2 ** 31 - 1;
 
+/** What useQuery holds while the plan needs no request (it is skipped, never sent). */
+const NO_REQUEST = HEX as TypedDocumentString<unknown, unknown>;
+
 /** Reads the input and picks the one request that resolves it. */
 function plan(input: string): Plan {
   const text = input.trim();
@@ -336,9 +477,7 @@ function plan(input: string): Plan {
     const n = Number(era[1]);
     return {
       reading: `era ${n}`,
-      query: NUMBER,
-      variables: { n },
-      results: numberResults(n, false),
+      request: request(NUMBER, { n }, numberResults(n, false)),
     };
   }
   const num = /^(?:block\s*)?#?\s*(\d{1,10})$/i.exec(text);
@@ -346,18 +485,14 @@ function plan(input: string): Plan {
     const n = Number(num[1]);
     return {
       reading: `block height or era ${n}`,
-      query: NUMBER,
-      variables: { n },
-      results: numberResults(n, true),
+      request: request(NUMBER, { n }, numberResults(n, true)),
     };
   }
   const dash = /^(?:batch|remark|event|extrinsic)?\s*(\d+-\d+)$/i.exec(text);
   if (dash)
     return {
       reading: `batch, remark, event or extrinsic id ${dash[1]}`,
-      query: DASH,
-      variables: { id: dash[1] },
-      results: dashResults,
+      request: request(DASH, { id: dash[1]! }, dashResults),
     };
   if (/^0x[0-9a-f]{64}$/i.test(text)) {
     const h = text.toLowerCase();
@@ -366,17 +501,13 @@ function plan(input: string): Plan {
     };
     return {
       reading: 'a 32-byte hash, root or account',
-      query: HEX,
-      variables: { h, records },
-      results: hexResults(h),
+      request: request(HEX, { h, records }, hexResults(h)),
     };
   }
   if (/^0x[0-9a-f]{40}$/i.test(text)) {
     return {
       reading: 'a cluster id',
-      query: CLUSTER,
-      variables: { id: text.toLowerCase() },
-      results: clusterResults,
+      request: request(CLUSTER, { id: text.toLowerCase() }, clusterResults),
     };
   }
   const ss58 = decodeAddress(text);
@@ -393,9 +524,7 @@ function plan(input: string): Plan {
   }
   return {
     reading: 'a record id',
-    query: TEXT,
-    variables: { q: text, withPrefix: text.length >= 4 },
-    results: textResults,
+    request: request(TEXT, { q: text, withPrefix: text.length >= 4 }, textResults),
   };
 }
 
@@ -441,9 +570,12 @@ function Results(props: { results: Result[] }) {
 export default function Search(props: { q: string }) {
   const text = props.q.trim();
   const p = useMemo(() => plan(text), [text]);
-  const q = useQuery<Row>(p.query ?? '', p.variables ?? {}, { skip: !text || !p.query });
+  const q = useQuery(p.request?.query ?? NO_REQUEST, p.request?.variables ?? {}, {
+    skip: !text || !p.request,
+  });
   const results = useMemo(
-    () => (p.direct ? [p.direct] : q.status === 'ok' && p.results ? p.results(q.data) : null),
+    () =>
+      p.direct ? [p.direct] : q.status === 'ok' && p.request ? p.request.results(q.data) : null,
     [p, q.status, q.data]
   );
   const target = results?.length === 1 && results[0]!.exact ? results[0]!.path : null;
@@ -473,7 +605,7 @@ export default function Search(props: { q: string }) {
               <Empty>
                 <p>
                   Nothing in the index matches <code>{text}</code>
-                  {p.query === HEX && (
+                  {p.request?.query === HEX && (
                     <>
                       . As an account it has no role yet:{' '}
                       <Link to={href('account', text.toLowerCase())}>open its account page</Link>{' '}

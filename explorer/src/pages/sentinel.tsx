@@ -8,7 +8,10 @@
  */
 import { useState } from 'react';
 import { evidenceUrl, useQuery } from '../api.ts';
-import { Copy, Empty, Loaded, Page, Section, Status, Table } from '../components/basics.tsx';
+import { Copy, Empty, Loaded, Page, Section, Status } from '../components/basics.tsx';
+import { type Column, DataTable } from '../components/data-table.tsx';
+import { graphql } from '../gql/index.ts';
+import type { SentinelFailedQuery, SentinelSummaryQuery } from '../gql/graphql.ts';
 import { ExportButtons } from '../components/export.tsx';
 import { BatchLink, ClusterLink, EraLink, ReceiptLink } from '../components/links.tsx';
 import { count, duration, percent, short, time } from '../format.ts';
@@ -16,87 +19,86 @@ import {
   FAILURE_KINDS,
   type FailureKind,
   KIND_WORDS,
-  type RoundFigures,
   boundText,
   confidenceText,
   targetMet,
   wilsonLower,
 } from '../sentinel-figures.ts';
 
-interface Round extends RoundFigures {
-  id: string;
-  clusterId: string;
-  era: number;
-  sentinel: string;
-  seedHeight: number;
-  seedCommitment: string;
-  seed: string | null;
-  batches: number;
-  sampleRule: string;
-  nodes: number;
-  ok: number;
-  lost: number;
-  nodeChecks: number;
-  failedByKind: Partial<Record<FailureKind, number>> | null;
-  completedAt: string | null;
-  updatedAt: string;
-}
-
-interface Sample {
-  nodeUrl: string;
-  ok: boolean;
-  kind: string | null;
-  latencyMs: number | null;
-  checkedAt: string;
-}
-
-interface SummaryData {
-  sentinelRounds: Round[];
-  rounds: { totalCount: number };
-  all: { totalCount: number };
-  failed: { totalCount: number };
-  window: Sample[];
-}
-
-/** Rounds shown; the export has all of them. */
-const ROUNDS = 50;
-/** The per-node figures read the newest WINDOW checks (the API has no sentinel aggregates). */
-const WINDOW = 1000;
-
-const SUMMARY = `query SentinelSummary {
-  sentinelRounds(orderBy: [seedHeight_DESC, era_DESC, clusterId_ASC, sentinel_ASC], limit: ${ROUNDS}) {
-    id clusterId era sentinel seedHeight seedCommitment seed population batches sampleSize
-    targetConfidence targetBadFraction sampleRule nodes sampled ok failed lost nodeChecks
-    failedByKind confidence badBound status completedAt updatedAt
+/**
+ * The newest 50 rounds (the export has all of them), and the newest 1000 checks, which the
+ * per-node figures are computed from (the API has no sentinel aggregates).
+ */
+const SUMMARY = graphql(`
+  query SentinelSummary {
+    sentinelRounds(orderBy: [seedHeight_DESC, era_DESC, clusterId_ASC, sentinel_ASC], limit: 50) {
+      id
+      clusterId
+      era
+      sentinel
+      seedHeight
+      seedCommitment
+      seed
+      population
+      batches
+      sampleSize
+      targetConfidence
+      targetBadFraction
+      sampleRule
+      nodes
+      sampled
+      ok
+      failed
+      lost
+      nodeChecks
+      failedByKind
+      confidence
+      badBound
+      status
+      completedAt
+      updatedAt
+    }
+    rounds: sentinelRoundsConnection(first: 1, orderBy: [id_ASC]) {
+      totalCount
+    }
+    all: sentinelChecksConnection(first: 1, orderBy: [id_ASC]) {
+      totalCount
+    }
+    failed: sentinelChecksConnection(first: 1, orderBy: [id_ASC], where: { ok_eq: false }) {
+      totalCount
+    }
+    window: sentinelChecks(orderBy: [checkedAt_DESC, id_DESC], limit: 1000) {
+      nodeUrl
+      ok
+      kind
+      latencyMs
+      checkedAt
+    }
   }
-  rounds: sentinelRoundsConnection(first: 1, orderBy: [id_ASC]) { totalCount }
-  all: sentinelChecksConnection(first: 1, orderBy: [id_ASC]) { totalCount }
-  failed: sentinelChecksConnection(first: 1, orderBy: [id_ASC], where: { ok_eq: false }) {
-    totalCount
-  }
-  window: sentinelChecks(orderBy: [checkedAt_DESC, id_DESC], limit: ${WINDOW}) {
-    nodeUrl ok kind latencyMs checkedAt
-  }
-}`;
+`);
 
-interface FailedCheck {
-  id: string;
-  roundId: string | null;
-  batchId: string | null;
-  activityId: string | null;
-  nodeUrl: string;
-  checkedAt: string;
-  kind: string | null;
-  code: string | null;
-  reason: string | null;
-  latencyMs: number | null;
-}
+type SummaryData = SentinelSummaryQuery;
+type Round = SummaryData['sentinelRounds'][number];
+type Sample = SummaryData['window'][number];
 
-const FAILED = `query SentinelFailed($limit: Int!) {
-  sentinelChecks(where: { ok_eq: false }, orderBy: [checkedAt_DESC, id_DESC], limit: $limit) {
-    id roundId batchId activityId nodeUrl checkedAt kind code reason latencyMs
+const FAILED = graphql(`
+  query SentinelFailed($limit: Int!) {
+    sentinelChecks(where: { ok_eq: false }, orderBy: [checkedAt_DESC, id_DESC], limit: $limit) {
+      id
+      roundId
+      batchId
+      activityId
+      nodeUrl
+      checkedAt
+      kind
+      code
+      reason
+      latencyMs
+    }
   }
-}`;
+`);
+
+type FailedCheck = SentinelFailedQuery['sentinelChecks'][number];
 
 const PAGE = 50;
 const MAX_PAGE = 1000;
@@ -155,12 +157,13 @@ function NodeLink(props: { url: string }) {
 }
 
 /** A hex value shortened, with its full text on hover and a copy button. */
-function Hex(props: { value: string }) {
+function Hex(props: { value: string | null }) {
+  if (!props.value) return <span className="muted">none</span>;
   return <Copy value={props.value}>{short(props.value, 4)}</Copy>;
 }
 
 export default function Sentinel(_props: object) {
-  const q = useQuery<SummaryData>(SUMMARY, {}, { refreshMs: 30_000 });
+  const q = useQuery(SUMMARY, {}, { refreshMs: 30_000 });
   return (
     <Page
       title="Sentinel spot checks"
@@ -225,23 +228,17 @@ function Rounds(props: { data: SummaryData }) {
         </Empty>
       ) : (
         <>
-          <Table caption="Sentinel rounds: one per paid era and sentinel key, newest first">
-            <thead>
-              <tr>
-                <th>Era</th>
-                <th>Sample</th>
-                <th>Result</th>
-                <th>Confidence</th>
-                <th>Bad leaves</th>
-                <th>Seed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rounds.map((r) => (
-                <RoundRow key={r.id} r={r} />
-              ))}
-            </tbody>
-          </Table>
+          <DataTable
+            caption="Sentinel rounds: one per paid era and sentinel key, newest first"
+            rows={rounds}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({
+              className: r.failed > 0 ? 'bad-row' : undefined,
+              'data-round': r.id,
+            })}
+            columns={ROUND_COLUMNS}
+            stackNarrow
+          />
           {total.totalCount > rounds.length && (
             <p className="muted">
               Showing the newest {count(rounds.length)} of {count(total.totalCount)} rounds.
@@ -259,24 +256,83 @@ function Rounds(props: { data: SummaryData }) {
   );
 }
 
-function RoundRow(props: { r: Round }) {
+/** `failedByKind` is JSON: a count per failure kind, 0 for anything else. */
+function failedBy(r: Round, kind: FailureKind): number {
+  const v = (r.failedByKind as Record<string, unknown> | null)?.[kind];
+  return typeof v === 'number' ? v : 0;
+}
+
+function RoundEra(props: { r: Round }) {
   const { r } = props;
-  const complete = r.status === 'complete';
-  const kinds = FAILURE_KINDS.filter((k) => (r.failedByKind?.[k] ?? 0) > 0);
   return (
-    <tr className={r.failed > 0 ? 'bad-row' : undefined} data-round={r.id}>
-      <td className="nowrap">
-        <EraLink clusterId={r.clusterId} era={r.era} />
-        <br />
-        <span className="muted">cluster</span> <ClusterLink id={r.clusterId} />
-        <br />
-        {complete ? (
-          <span className="muted">complete</span>
-        ) : (
-          <Status ok={null} pending label="sampling" />
-        )}
-      </td>
-      <td className="words">
+    <>
+      <EraLink clusterId={r.clusterId} era={r.era} />
+      <br />
+      <span className="muted">cluster</span> <ClusterLink id={r.clusterId} />
+      <br />
+      {r.status === 'complete' ? (
+        <span className="muted">complete</span>
+      ) : (
+        <Status ok={null} pending label="sampling" />
+      )}
+    </>
+  );
+}
+
+function RoundResult(props: { r: Round }) {
+  const { r } = props;
+  const kinds = FAILURE_KINDS.filter((k) => failedBy(r, k) > 0);
+  return (
+    <>
+      <Status
+        ok={r.failed === 0}
+        label={r.failed === 0 ? `${count(r.ok)} ok` : `${count(r.failed)} failed`}
+      />
+      {r.failed > 0 && (
+        <>
+          <br />
+          {count(r.ok)} ok
+          {kinds.length > 0 && (
+            <span title="A failed record counts under every kind a node failed it with">
+              ; by kind {kinds.map((k) => `${k} ${count(failedBy(r, k))}`).join(', ')}
+            </span>
+          )}
+        </>
+      )}
+      <br />
+      <span className={r.lost > 0 ? 'bad-text' : 'muted'}>
+        {count(r.lost)} lost (intact on no node)
+      </span>
+    </>
+  );
+}
+
+function RoundSeed(props: { r: Round }) {
+  const { r } = props;
+  return (
+    <>
+      <span className="muted">key</span> <Hex value={r.sentinel} />
+      <br />
+      <span className="muted">commitment</span> <Hex value={r.seedCommitment} />
+      <br />
+      {r.seed ? (
+        <>
+          <span className="muted">seed</span> <Hex value={r.seed} />
+        </>
+      ) : (
+        <span className="muted">seed revealed when complete</span>
+      )}
+    </>
+  );
+}
+
+const ROUND_COLUMNS: Array<Column<Round>> = [
+  { header: 'Era', className: 'nowrap', cell: (r) => <RoundEra r={r} /> },
+  {
+    header: 'Sample',
+    className: 'words',
+    cell: (r) => (
+      <>
         <b>
           {count(r.sampled)}/{count(r.sampleSize)}
         </b>{' '}
@@ -286,31 +342,17 @@ function RoundRow(props: { r: Round }) {
           of {count(r.population)} leaves in {count(r.batches)} batches; {count(r.nodes)} nodes
           each, rule {r.sampleRule}
         </span>
-      </td>
-      <td className="words">
-        <Status
-          ok={r.failed === 0}
-          label={r.failed === 0 ? `${count(r.ok)} ok` : `${count(r.failed)} failed`}
-        />
-        {r.failed > 0 && (
-          <>
-            <br />
-            {count(r.ok)} ok
-            {kinds.length > 0 && (
-              <span title="A failed record counts under every kind a node failed it with">
-                ; by kind {kinds.map((k) => `${k} ${count(r.failedByKind?.[k] ?? 0)}`).join(', ')}
-              </span>
-            )}
-          </>
-        )}
-        <br />
-        <span className={r.lost > 0 ? 'bad-text' : 'muted'}>
-          {count(r.lost)} lost (intact on no node)
-        </span>
-      </td>
-      <td className="words">
+      </>
+    ),
+  },
+  { header: 'Result', className: 'words', cell: (r) => <RoundResult r={r} /> },
+  {
+    header: 'Confidence',
+    className: 'words',
+    cell: (r) => (
+      <>
         {confidenceText(r)}
-        {complete && !targetMet(r) && (
+        {r.status === 'complete' && !targetMet(r) && (
           <>
             <br />
             <span className="muted">
@@ -319,24 +361,12 @@ function RoundRow(props: { r: Round }) {
             </span>
           </>
         )}
-      </td>
-      <td className="words">{boundText(r)}</td>
-      <td className="nowrap">
-        <span className="muted">key</span> <Hex value={r.sentinel} />
-        <br />
-        <span className="muted">commitment</span> <Hex value={r.seedCommitment} />
-        <br />
-        {r.seed ? (
-          <>
-            <span className="muted">seed</span> <Hex value={r.seed} />
-          </>
-        ) : (
-          <span className="muted">seed revealed when complete</span>
-        )}
-      </td>
-    </tr>
-  );
-}
+      </>
+    ),
+  },
+  { header: 'Bad leaves', className: 'words', cell: (r) => boundText(r) },
+  { header: 'Seed', className: 'nowrap', cell: (r) => <RoundSeed r={r} /> },
+];
 
 function Nodes(props: { data: SummaryData }) {
   const { all, window } = props.data;
@@ -359,53 +389,105 @@ function Nodes(props: { data: SummaryData }) {
       {nodes.length === 0 ? (
         <Empty>No storage node has been checked yet.</Empty>
       ) : (
-        <Table caption="Spot checks per storage node, least reliable first">
-          <thead>
-            <tr>
-              <th>Node</th>
-              <th>Served intact</th>
-              <th className="num">Share</th>
-              <th className="num">At least (95%)</th>
-              {FAILURE_KINDS.map((k) => (
-                <th key={k} className="num" title={`the node ${KIND_WORDS[k]}`}>
-                  {k}
-                </th>
-              ))}
-              <th className="num">Median latency</th>
-              <th>Last checked</th>
-            </tr>
-          </thead>
-          <tbody>
-            {nodes.map((n) => (
-              <tr key={n.url} className={n.k < n.n ? 'bad-row' : undefined}>
-                <td>
-                  <NodeLink url={n.url} />
-                </td>
-                <td>
+        <DataTable
+          caption="Spot checks per storage node, least reliable first"
+          rows={nodes}
+          rowKey={(n) => n.url}
+          rowProps={(n) => ({ className: n.k < n.n ? 'bad-row' : undefined })}
+          stackNarrow
+          columns={[
+            { header: 'Node', cell: (n) => <NodeLink url={n.url} /> },
+            {
+              header: 'Served intact',
+              cell: (n) => (
+                <>
                   <Status ok={n.k === n.n} label={`${count(n.k)} of ${count(n.n)} intact`} />
                   {other(n) > 0 && <span className="muted"> ({count(other(n))} other)</span>}
-                </td>
-                <td className="num">{percent(n.k / n.n)}</td>
-                <td className="num">{percent(wilsonLower(n.k, n.n))}</td>
-                {FAILURE_KINDS.map((k) => (
-                  <td key={k} className={n.kinds[k] ? 'num bad-text' : 'num muted'}>
-                    {count(n.kinds[k] ?? 0)}
-                  </td>
-                ))}
-                <td className="num">{ms(quantile(n.latencies, 0.5))}</td>
-                <td>{time(n.last)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+                </>
+              ),
+            },
+            { header: 'Share', align: 'num', cell: (n) => percent(n.k / n.n) },
+            { header: 'At least (95%)', align: 'num', cell: (n) => percent(wilsonLower(n.k, n.n)) },
+            ...FAILURE_KINDS.map((k): Column<NodeSummary> => ({
+              header: k,
+              title: `the node ${KIND_WORDS[k]}`,
+              align: 'num',
+              hideNarrow: true,
+              cell: (n) => (
+                <span className={n.kinds[k] ? 'bad-text' : 'muted'}>{count(n.kinds[k] ?? 0)}</span>
+              ),
+            })),
+            {
+              header: 'Median latency',
+              align: 'num',
+              cell: (n) => ms(quantile(n.latencies, 0.5)),
+              hideNarrow: true,
+            },
+            { header: 'Last checked', cell: (n) => time(n.last), hideNarrow: true },
+          ]}
+        />
       )}
     </Section>
   );
 }
 
+const FAILED_COLUMNS: Array<Column<FailedCheck>> = [
+  { header: 'Checked at', className: 'nowrap', cell: (c) => time(c.checkedAt) },
+  {
+    header: 'Record',
+    cell: (c) => (
+      <>
+        {c.activityId ? (
+          <ReceiptLink id={c.activityId}>{c.activityId}</ReceiptLink>
+        ) : (
+          <span className="muted">—</span>
+        )}
+        <br />
+        <BatchLink id={c.batchId} />
+      </>
+    ),
+  },
+  { header: 'Node', cell: (c) => <NodeLink url={c.nodeUrl} /> },
+  {
+    header: 'Kind',
+    cell: (c) => <Status ok={false} label={kindOf({ ok: false, kind: c.kind })} />,
+  },
+  {
+    header: 'Code',
+    className: 'words',
+    cell: (c) => (
+      <>
+        {c.code ? <span className="mono">{c.code}</span> : '—'}
+        {c.reason && (
+          <>
+            <br />
+            <span className="muted">{c.reason}</span>
+          </>
+        )}
+      </>
+    ),
+  },
+  { header: 'Latency', align: 'num', cell: (c) => ms(c.latencyMs), hideNarrow: true },
+  {
+    header: 'Evidence',
+    className: 'words',
+    cell: (c) => (
+      <>
+        <a href={evidenceUrl(c.id)} download={`evidence-${c.id}.json`} data-testid="evidence-link">
+          ⬇ evidence
+        </a>
+        <br />
+        <span className="muted">
+          check it offline with <code>proofroom verify evidence-{c.id}.json</code>
+        </span>
+      </>
+    ),
+  },
+];
+
 function FailedChecks(props: { total: number }) {
   const [limit, setLimit] = useState(PAGE);
-  const q = useQuery<{ sentinelChecks: FailedCheck[] }>(FAILED, { limit });
+  const q = useQuery(FAILED, { limit });
   return (
     <Section
       title="Failed checks, newest first"
@@ -429,64 +511,14 @@ function FailedChecks(props: { total: number }) {
                 sentinel: download it and check it offline with{' '}
                 <code>proofroom verify evidence-&lt;id&gt;.json</code>.
               </p>
-              <Table caption="Failed sentinel checks, newest first">
-                <thead>
-                  <tr>
-                    <th>Checked at</th>
-                    <th>Record</th>
-                    <th>Node</th>
-                    <th>Kind</th>
-                    <th>Code</th>
-                    <th className="num">Latency</th>
-                    <th>Evidence</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.sentinelChecks.map((c) => (
-                    <tr key={c.id} className="bad-row" data-check={c.id}>
-                      <td className="nowrap">{time(c.checkedAt)}</td>
-                      <td>
-                        {c.activityId ? (
-                          <ReceiptLink id={c.activityId}>{c.activityId}</ReceiptLink>
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                        <br />
-                        <BatchLink id={c.batchId} />
-                      </td>
-                      <td>
-                        <NodeLink url={c.nodeUrl} />
-                      </td>
-                      <td>
-                        <Status ok={false} label={kindOf({ ok: false, kind: c.kind })} />
-                      </td>
-                      <td className="words">
-                        {c.code ? <span className="mono">{c.code}</span> : '—'}
-                        {c.reason && (
-                          <>
-                            <br />
-                            <span className="muted">{c.reason}</span>
-                          </>
-                        )}
-                      </td>
-                      <td className="num">{ms(c.latencyMs)}</td>
-                      <td className="words">
-                        <a
-                          href={evidenceUrl(c.id)}
-                          download={`evidence-${c.id}.json`}
-                          data-testid="evidence-link"
-                        >
-                          ⬇ evidence
-                        </a>
-                        <br />
-                        <span className="muted">
-                          check it offline with <code>proofroom verify evidence-{c.id}.json</code>
-                        </span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
+              <DataTable
+                caption="Failed sentinel checks, newest first"
+                rows={d.sentinelChecks}
+                rowKey={(c) => c.id}
+                rowProps={(c) => ({ className: 'bad-row', 'data-check': c.id })}
+                columns={FAILED_COLUMNS}
+                stackNarrow
+              />
               {d.sentinelChecks.length >= limit &&
                 (limit < MAX_PAGE ? (
                   <p>

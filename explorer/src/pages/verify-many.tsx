@@ -1,13 +1,17 @@
 /**
- * Re-verifies many receipts in the browser: every record of an era or a batch (or listed ids),
- * bundles downloaded from `/v1/receipts/:id`, checked on a pool of workers (WebCrypto Ed25519 where
- * the browser has it). Reports each failing receipt and the time taken, split into download and
- * verification. `?webcrypto=0` forces the pure verifier, for comparison.
+ * Re-verifies many receipts in the browser: every record of an era or a batch (or listed ids).
+ * The bundles come in one `POST /v1/receipts` per 10,000 ids, streamed as NDJSON, and are checked
+ * on a pool of workers (WebCrypto Ed25519 where the browser has it) while the rest still arrive.
+ * Reports each failing receipt and the time taken, split into download and verification.
+ * `?webcrypto=0` forces the pure verifier, for comparison.
  * @module
  */
 import { useEffect, useState } from 'react';
-import { type ApiFailure, bundleUrl, gql } from '../api.ts';
-import { Empty, ErrorBox, KeyValues, Page, Section, Table } from '../components/basics.tsx';
+import { type ApiFailure, gql, streamBundles } from '../api.ts';
+import { Empty, ErrorBox, KeyValues, Page, Section } from '../components/basics.tsx';
+import { DataTable } from '../components/data-table.tsx';
+import { graphql } from '../gql/index.ts';
+import type { ActivityRecordWhereInput, IdsQuery } from '../gql/graphql.ts';
 import { BatchLink, ClusterLink, EraLink, ReceiptLink } from '../components/links.tsx';
 import { count, duration } from '../format.ts';
 import type { PoolRun } from '../verify/pool.ts';
@@ -43,27 +47,36 @@ type State =
 
 const PAGE = 1000;
 
+/** The ids of the records a target selects, a page at a time. */
+const IDS = graphql(`
+  query Ids($where: ActivityRecordWhereInput, $first: Int!, $after: String) {
+    activityRecordsConnection(where: $where, orderBy: [id_ASC], first: $first, after: $after) {
+      edges {
+        node {
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
 async function listIds(t: Target): Promise<string[]> {
-  const where: Record<string, unknown> = {};
+  const where: ActivityRecordWhereInput = {};
   if (t.clusterId) where.clusterId_eq = t.clusterId;
   if (t.era !== undefined) where.era_eq = t.era;
   if (t.batchId) where.batchId_eq = t.batchId;
   const ids: string[] = [];
   let after: string | null = null;
   while (ids.length < t.limit) {
-    const d: {
-      activityRecordsConnection: {
-        edges: Array<{ node: { id: string } }>;
-        pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      };
-    } = await gql(
-      `query Ids($where: ActivityRecordWhereInput, $first: Int!, $after: String) {
-        activityRecordsConnection(where: $where, orderBy: [id_ASC], first: $first, after: $after) {
-          edges { node { id } } pageInfo { hasNextPage endCursor }
-        }
-      }`,
-      { where, first: Math.min(PAGE, t.limit - ids.length), after }
-    );
+    const d: IdsQuery = await gql(IDS, {
+      where,
+      first: Math.min(PAGE, t.limit - ids.length),
+      after,
+    });
     const c = d.activityRecordsConnection;
     ids.push(...c.edges.map((e) => e.node.id));
     if (!c.pageInfo.hasNextPage || !c.pageInfo.endCursor) break;
@@ -72,35 +85,92 @@ async function listIds(t: Target): Promise<string[]> {
   return ids;
 }
 
-/** Downloads bundle texts with a few requests in flight. */
-async function download(
-  ids: string[],
-  onProgress: (done: number) => void,
-  light = false
-): Promise<{ texts: Array<string | null>; failures: Array<{ id: string; reason: string }> }> {
-  const texts: Array<string | null> = new Array(ids.length).fill(null);
-  const failures: Array<{ id: string; reason: string }> = [];
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= ids.length) return;
-      try {
-        const res = await fetch(bundleUrl(ids[i]!) + (light ? '?proofs=0' : ''), {
-          headers: { accept: 'application/json' },
-        });
-        const text = await res.text();
-        if (res.ok) texts[i] = text;
-        else failures.push({ id: ids[i]!, reason: `HTTP ${res.status}` });
-      } catch {
-        failures.push({ id: ids[i]!, reason: 'network error' });
-      }
-      if (++done % 50 === 0) onProgress(done);
-    }
+/**
+ * The fewest bundles verified at once while more arrive: a pool run has a fixed cost (a message
+ * to each worker, the chain views they share), so the bundles that came in meanwhile go together.
+ */
+const MIN_CHUNK = 64;
+
+/** Verification runs over consecutive slices of one list, as one run over the whole list. */
+function joinRuns(parts: Array<{ from: number; run: PoolRun }>): PoolRun {
+  const counts = { webCrypto: 0, pureEd25519: 0, sr25519: 0, fallbackAfterStrictReject: 0 };
+  const outcomes: VerifyOutcome[] = [];
+  for (const { from, run } of parts) {
+    for (const o of run.outcomes) outcomes.push({ ...o, index: o.index + from });
+    for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += run.counts[k];
+  }
+  return {
+    outcomes,
+    backend: parts[0]?.run.backend ?? '',
+    workers: Math.max(1, ...parts.map((p) => p.run.workers)),
+    reruns: parts.reduce((a, p) => a + p.run.reruns, 0),
+    counts,
+    timings: parts.flatMap((p) => p.run.timings),
+    // Time spent verifying (the runs overlap the download, not each other).
+    ms: parts.reduce((a, p) => a + p.run.ms, 0),
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return { texts, failures };
+}
+
+/**
+ * Verifies bundles as they are added: whenever no run is going and at least MIN_CHUNK wait (or
+ * at the end), the waiting ones go to the pool. Without trust roots yet (your node must first be
+ * asked about every bundle's blocks), bundles only gather until `finish`.
+ */
+class StreamingVerifier {
+  readonly texts: string[] = [];
+  private readonly parts: Array<{ from: number; run: PoolRun }> = [];
+  private next = 0;
+  private running: Promise<void> | null = null;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly options: { webCrypto: boolean; trust: TrustRoots | null },
+    private readonly onVerified: (verified: number) => void
+  ) {}
+
+  get verified(): number {
+    return this.parts.reduce((a, p) => a + p.run.outcomes.length, 0);
+  }
+
+  add(text: string): void {
+    this.texts.push(text);
+    if (this.texts.length - this.next >= MIN_CHUNK) this.kick();
+  }
+
+  private kick(): void {
+    const trust = this.options.trust;
+    if (this.running || this.failure || trust === null || this.next >= this.texts.length) return;
+    const from = this.next;
+    const slice = this.texts.slice(from);
+    this.next = this.texts.length;
+    this.running = verifyPool()
+      .verify(slice, { webCrypto: this.options.webCrypto, trust })
+      .then(
+        (run) => {
+          this.parts.push({ from, run });
+          this.onVerified(this.verified);
+        },
+        (e: unknown) => {
+          this.failure = e instanceof Error ? e : new Error(String(e));
+        }
+      )
+      .finally(() => {
+        this.running = null;
+        if (this.texts.length - this.next >= MIN_CHUNK) this.kick();
+      });
+  }
+
+  /** Verifies what is left (with `trust` if none was given) and gives the whole run. */
+  async finish(trust: TrustRoots): Promise<PoolRun> {
+    if (this.options.trust === null) this.options.trust = trust;
+    for (;;) {
+      if (this.running) await this.running;
+      if (this.failure) throw this.failure;
+      if (this.next >= this.texts.length) break;
+      this.kick();
+    }
+    return joinRuns(this.parts);
+  }
 }
 
 export default function VerifyMany(props: { query: URLSearchParams }) {
@@ -122,32 +192,60 @@ export default function VerifyMany(props: { query: URLSearchParams }) {
     setState({ status: 'running', phase: 'listing records', done: 0, total: 0 });
     try {
       const ids = await listIds(target);
+      const settings = loadTrustSettings();
+      // Without your node the trust roots need no bundle (an authority set at most), so bundles
+      // are verified as they arrive; with it, every bundle's blocks are asked about first.
+      const viaNode = settings.rpcUrl.trim() !== '';
+      const early = viaNode ? null : await trustFor([], settings);
+      const verifier = new StreamingVerifier({ webCrypto, trust: early }, () => show());
+      const got: string[] = [];
+      const failures: Array<{ id: string; reason: string }> = [];
+      let received = 0;
+      const show = () =>
+        setState({
+          status: 'running',
+          phase: viaNode
+            ? 'downloading bundles'
+            : `downloading (${count(received)} received) and verifying`,
+          done: viaNode ? received : verifier.verified,
+          total: ids.length,
+        });
+      show();
       const t0 = performance.now();
-      setState({ status: 'running', phase: 'downloading bundles', done: 0, total: ids.length });
-      const { texts, failures } = await download(
+      let shown = 0;
+      const { bytes } = await streamBundles(
         ids,
-        (done) =>
-          setState({ status: 'running', phase: 'downloading bundles', done, total: ids.length }),
-        light
+        (line) => {
+          received++;
+          if ('text' in line) {
+            got.push(line.id);
+            verifier.add(line.text);
+          } else failures.push({ id: line.id, reason: line.error.code });
+          // A render every 50 lines is plenty (and cheap next to 50 bundles).
+          if (received - shown >= 50) {
+            shown = received;
+            show();
+          }
+        },
+        { light }
       );
       const fetchMs = performance.now() - t0;
-      const got = ids.filter((_, i) => texts[i] !== null);
-      const bodies = texts.filter((t): t is string => t !== null);
-      const settings = loadTrustSettings();
-      if (settings.rpcUrl.trim())
+      let trust = early;
+      if (trust === null) {
         setState({ status: 'running', phase: 'asking your node', done: 0, total: got.length });
-      const trust = await trustFor(bodies, settings);
-      setState({ status: 'running', phase: 'verifying', done: 0, total: got.length });
-      const run = await verifyPool().verify(bodies, { webCrypto, trust });
+        trust = await trustFor(verifier.texts, settings);
+        setState({ status: 'running', phase: 'verifying', done: 0, total: got.length });
+      }
+      const run = await verifier.finish(trust);
       setState({
         status: 'done',
         ids: got,
-        texts: bodies,
+        texts: verifier.texts,
         trust,
         runs: 1,
         run,
         fetchMs,
-        bytes: bodies.reduce((a, t) => a + t.length, 0),
+        bytes,
         downloadFailures: failures,
       });
     } catch (e) {
@@ -199,8 +297,8 @@ export default function VerifyMany(props: { query: URLSearchParams }) {
         </p>
       )}
       <p>
-        Every receipt’s bundle is downloaded and every line re-checked here, on {verifyPool().size}{' '}
-        worker
+        Every receipt’s bundle is downloaded (one request for up to 10,000) and every line
+        re-checked here as the bundles arrive, on {verifyPool().size} worker
         {verifyPool().size > 1 ? 's' : ''}, without reading the API’s verdicts.
       </p>
       <TrustForm />
@@ -365,34 +463,28 @@ function OutcomeTable(props: {
   ids: readonly string[];
 }) {
   return (
-    <Table caption={props.caption}>
-      <thead>
-        <tr>
-          <th>Receipt</th>
-          <th>{CHECKS_COLUMN[props.status]}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.outcomes.slice(0, 500).map((o) => (
-          <tr
-            key={o.index}
-            className={props.status === 'fail' ? 'bad-row' : undefined}
-            data-record={'receipt' in o ? o.receipt.recordId : ''}
-          >
-            <td>
-              <ReceiptLink id={props.ids[o.index]!} />
-            </td>
-            <td className="mono">
-              {'receipt' in o
-                ? o.receipt.lines
-                    .filter((l) => l.status === props.status)
-                    .map((l) => `${l.check} ${l.code ?? ''}`)
-                    .join(', ')
-                : `malformed bundle: ${o.malformed[0] ?? ''}`}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <DataTable
+      caption={props.caption}
+      rows={props.outcomes.slice(0, 500)}
+      rowKey={(o) => o.index}
+      rowProps={(o) => ({
+        className: props.status === 'fail' ? 'bad-row' : undefined,
+        'data-record': 'receipt' in o ? o.receipt.recordId : '',
+      })}
+      columns={[
+        { header: 'Receipt', cell: (o) => <ReceiptLink id={props.ids[o.index]!} /> },
+        {
+          header: CHECKS_COLUMN[props.status],
+          className: 'mono',
+          cell: (o) =>
+            'receipt' in o
+              ? o.receipt.lines
+                  .filter((l) => l.status === props.status)
+                  .map((l) => `${l.check} ${l.code ?? ''}`)
+                  .join(', ')
+              : `malformed bundle: ${o.malformed[0] ?? ''}`,
+        },
+      ]}
+    />
   );
 }
