@@ -568,11 +568,23 @@ function addPayoutBatch(
   );
 }
 
+/** What every event handler reads: the block, the event, its ids, and the batch it adds to. */
+interface EventContext {
+  readonly b: IBlock;
+  readonly e: IEvent;
+  readonly ing: Ingest;
+  readonly height: number;
+  readonly id: string;
+  readonly xid: string | null;
+  /** Keeps the event as a `chain_event` row with these (decoded) arguments. */
+  readonly keep: (args: unknown) => void;
+}
+
+type EventHandler = (x: EventContext) => void;
+
 function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
   const height = b.header.height;
   const id = eventId(height, e.index);
-  const xid = extrinsicId(height, e.extrinsicIndex);
-  const E = events;
   const keep = (args: unknown): void =>
     ing.add('chain_event', {
       id,
@@ -582,255 +594,301 @@ function mapEvent(b: IBlock, e: IEvent, ing: Ingest): void {
       name: e.name,
       args: jsonOf(args),
     });
-  switch (e.name) {
-    case E.system.remarked.name: {
-      const a = decodeAny(E.system.remarked, e);
-      mapRemark(b, e, id, xid, a.sender, a.hash, ing);
-      return;
-    }
-    case E.ddcClusters.clusterCreated.name: {
-      const a = decodeAny(E.ddcClusters.clusterCreated, e);
-      keep(a);
-      const call = e.call;
-      let manager: string | null = null;
-      let reserve: string | null = null;
-      let params: unknown = null;
-      const c = callArgs(b, e, calls.ddcClusters.createCluster, ing);
-      if (call && c) {
-        // The manager is the account that signed `create_cluster` (Cere from spec 54004 on).
-        manager = signerOf(e.extrinsic);
-        reserve = c.clusterReserveId;
-        params = c.clusterParams;
-        addProtocolParams(ing, id, a.clusterId, c.initialProtocolParams, height);
-        recordExtrinsic(b, e.extrinsic, call.name, null, ing);
-      }
-      ing.add('cluster', {
-        id: a.clusterId,
-        manager,
-        reserve,
-        params: params === null ? null : jsonOf(params),
-        block_height: height,
-        event_id: id,
-      });
-      return;
-    }
-    case E.ddcClusters.clusterNodeAdded.name:
-    case E.ddcClusters.clusterNodeRemoved.name:
-    case E.ddcClusters.clusterNodeValidated.name: {
-      const a = (
-        e.name === E.ddcClusters.clusterNodeAdded.name
-          ? decodeAny(E.ddcClusters.clusterNodeAdded, e)
-          : e.name === E.ddcClusters.clusterNodeRemoved.name
-            ? decodeAny(E.ddcClusters.clusterNodeRemoved, e)
-            : decodeAny(E.ddcClusters.clusterNodeValidated, e)
-      ) as {
-        clusterId: string;
-        nodePubKey: { __kind: string; value: string };
-        succeeded?: boolean;
-      };
-      keep(a);
-      const kind =
-        e.name === E.ddcClusters.clusterNodeAdded.name
-          ? 'added'
-          : e.name === E.ddcClusters.clusterNodeRemoved.name
-            ? 'removed'
-            : a.succeeded === false
-              ? 'validation-failed'
-              : 'validated';
-      ing.add('cluster_node_event', {
-        id,
-        cluster_id: a.clusterId,
-        node_id: nodeKeyOf(a.nodePubKey),
-        kind,
-        block_height: height,
-      });
-      return;
-    }
-    case E.ddcClusters.clusterProtocolParamsSet.name: {
-      const a = decodeAny(E.ddcClusters.clusterProtocolParamsSet, e);
-      keep(a);
-      // `create_cluster` emits it after `ClusterCreated`, its parameters are the call's. Any other
-      // (governance's `update_cluster_protocol`, run in a block's initialization) wrote new ones
-      // to `ClustersGovParams`, read from the block's state before the batch is written.
-      const created =
-        e.extrinsicIndex !== undefined &&
-        b.events.some(
-          (x) =>
-            x.name === E.ddcClusters.clusterCreated.name && x.extrinsicIndex === e.extrinsicIndex
-        );
-      if (!created) ing.paramsReads.push({ id, clusterId: a.clusterId, block: b.header });
-      return;
-    }
-    case E.ddcClusters.clusterEraPaid.name: {
-      const a = decodeAny(E.ddcClusters.clusterEraPaid, e);
-      keep(a);
-      // A payout ends with `PayoutReceiptFinalized` (73000 on) or `BillingReportFinalized` (71000)
-      // for the era in the extrinsic that emits `ClusterEraPaid`; Root's `force_skip_inspection`
-      // (73000 on) or `skip_dac_validation_to_era` (71000) emits `ClusterEraPaid` alone
-      // (docs/cere-runtimes.md §14, §18), so the era was skipped, not paid.
-      const finalized =
-        e.extrinsicIndex !== undefined &&
-        b.events.some((x) => {
-          if (x.extrinsicIndex !== e.extrinsicIndex) return false;
-          const item =
-            x.name === E.ddcPayouts.payoutReceiptFinalized.name
-              ? E.ddcPayouts.payoutReceiptFinalized
-              : x.name === E.ddcPayouts.billingReportFinalized.name
-                ? E.ddcPayouts.billingReportFinalized
-                : null;
-          if (!item) return false;
-          let f: { clusterId: string; era: number };
-          try {
-            f = decodeAny(item, x) as typeof f;
-          } catch {
-            return true; // a layout no decoder knows: the extrinsic did finalize a payout
-          }
-          return f.clusterId === a.clusterId && f.era === a.eraId;
-        });
-      ing.add('payout_line', {
-        id,
-        cluster_id: a.clusterId,
-        era: a.eraId,
-        kind: finalized ? 'paid' : 'skipped',
-        account_id: null,
-        amount: '0',
-        expected: null,
-        batch_index: null,
-        extrinsic_id: xid,
-        block_height: height,
-        bucket_id: null,
-      });
-      ing.eras.add(eraKey(a.clusterId, a.eraId));
-      return;
-    }
-    case E.ddcNodes.nodeCreated.name: {
-      const a = decodeAny(E.ddcNodes.nodeCreated, e);
-      keep(a);
-      const provider = signerOf(e.extrinsic);
-      const params: unknown = callArgs(b, e, calls.ddcNodes.createNode, ing)?.nodeParams ?? null;
-      if (provider) ing.add('provider', { id: provider, block_height: height });
-      ing.add('node', {
-        id: nodeKeyOf(a.nodePubKey),
-        kind: a.nodePubKey.__kind,
-        provider_id: provider ?? '',
-        params: params === null ? null : jsonOf(params),
-        block_height: height,
-        event_id: id,
-      });
-      return;
-    }
-    case E.ddcCustomers.deposited.name: {
-      const a = decodeAny(E.ddcCustomers.deposited, e);
-      keep(a);
-      // A deposit names its cluster from 73054 on (docs/cere-runtimes.md §6); not at 71000.
-      const cluster = 'clusterId' in a ? a.clusterId : null;
-      ing.add('customer', { id: a.ownerId, block_height: height });
-      ing.add('customer_deposit', {
-        id,
-        customer_id: a.ownerId,
-        cluster_id: cluster,
-        amount: a.amount.toString(),
-        block_height: height,
-      });
-      return;
-    }
-    case E.ddcCustomers.bucketCreated.name: {
-      const a = decodeAny(E.ddcCustomers.bucketCreated, e);
-      keep(a);
-      const params: unknown =
-        callArgs(b, e, calls.ddcCustomers.createBucket, ing)?.bucketParams ?? null;
-      const owner = signerOf(e.extrinsic) ?? '';
-      if (owner) ing.add('customer', { id: owner, block_height: height });
-      ing.add('bucket', {
-        id: a.bucketId.toString(),
-        owner_id: owner,
-        cluster_id: a.clusterId,
-        params: params === null ? null : jsonOf(params),
-        block_height: height,
-      });
-      return;
-    }
-    case E.ddcVerification.validatorKeySet.name: {
-      const a = decodeAny(E.ddcVerification.validatorKeySet, e);
-      keep(a);
-      ing.add('validator', { id: a.validator, block_height: height, event_id: id });
-      return;
-    }
-    case E.ddcVerification.validatorsSetUpdated.name: {
-      const a = decodeAny(E.ddcVerification.validatorsSetUpdated, e);
-      keep(a);
-      ing.add('validator_set', { id, members: jsonOf(a.validators), block_height: height });
-      return;
-    }
-    case E.ddcPayouts.payoutFingerprintCommited.name: {
-      const a = decodeAny(E.ddcPayouts.payoutFingerprintCommited, e);
-      keep(a);
-      // The vote is the event; its call only adds the ehd_id, and never takes the vote down.
-      const ehd = callArgs(b, e, calls.ddcPayouts.commitPayoutFingerprint, ing)?.ehdId ?? null;
-      ing.add('attestation_vote', {
-        id,
-        cluster_id: a.clusterId,
-        era: a.eraId,
-        validator_id: a.validatorId,
-        payers_root: a.payersMerkleRoot,
-        payees_root: a.payeesMerkleRoot,
-        fingerprint: null,
-        ehd_id: ehd,
-        extrinsic_id: xid,
-        block_height: height,
-        start_era: null,
-        end_era: null,
-        cluster_usage: null,
-      });
-      ing.eras.add(eraKey(a.clusterId, a.eraId));
-      return;
-    }
-    case E.ddcPayouts.billingFingerprintCommited.name: {
-      // A 71000 vote (billing-report design): the event carries the roots and the era range; the
-      // call adds the cluster usage. Its fingerprint is the verifier's to recompute.
-      const a = decodeAny(E.ddcPayouts.billingFingerprintCommited, e);
-      keep(a);
-      const c = callArgs(b, e, calls.ddcVerification.commitBillingFingerprint, ing);
-      ing.add('attestation_vote', {
-        id,
-        cluster_id: a.clusterId,
-        era: a.eraId,
-        validator_id: a.validatorId,
-        payers_root: a.payersMerkleRoot,
-        payees_root: a.payeesMerkleRoot,
-        fingerprint: null,
-        ehd_id: null,
-        extrinsic_id: xid,
-        block_height: height,
-        start_era: a.startEra.toString(),
-        end_era: a.endEra.toString(),
-        cluster_usage: c ? jsonOf(usageJson(c.clusterUsage)) : null,
-      });
-      ing.eras.add(eraKey(a.clusterId, a.eraId));
-      return;
-    }
-  }
-  const line = payoutLineOf(e);
-  if (line) {
-    keep(line.args);
-    ing.add('payout_line', {
-      id,
-      cluster_id: line.clusterId,
-      era: line.era,
-      kind: line.kind,
-      account_id: line.account,
-      amount: line.amount.toString(),
-      expected: line.expected === null ? null : line.expected.toString(),
-      batch_index: line.batchIndex,
-      extrinsic_id: xid,
-      block_height: height,
-      bucket_id: line.bucketId === null ? null : line.bucketId.toString(),
-    });
-    ing.eras.add(eraKey(line.clusterId, line.era));
+  const x: EventContext = {
+    b,
+    e,
+    ing,
+    height,
+    id,
+    xid: extrinsicId(height, e.extrinsicIndex),
+    keep,
+  };
+  const handler = EVENT_HANDLERS.get(e.name);
+  if (handler) {
+    handler(x);
     return;
   }
+  if (mapPayoutLine(x)) return;
   // Other DDC events: kept as references.
   if (e.name.startsWith('Ddc')) keep(e.args);
+}
+
+/** The handler of each event the indexer maps to rows of its own (by event name). */
+const EVENT_HANDLERS: ReadonlyMap<string, EventHandler> = new Map<string, EventHandler>([
+  [events.system.remarked.name, mapRemarkedEvent],
+  [events.ddcClusters.clusterCreated.name, mapClusterCreated],
+  [events.ddcClusters.clusterNodeAdded.name, mapClusterNodeEvent],
+  [events.ddcClusters.clusterNodeRemoved.name, mapClusterNodeEvent],
+  [events.ddcClusters.clusterNodeValidated.name, mapClusterNodeEvent],
+  [events.ddcClusters.clusterProtocolParamsSet.name, mapProtocolParamsSet],
+  [events.ddcClusters.clusterEraPaid.name, mapClusterEraPaid],
+  [events.ddcNodes.nodeCreated.name, mapNodeCreated],
+  [events.ddcCustomers.deposited.name, mapDeposited],
+  [events.ddcCustomers.bucketCreated.name, mapBucketCreated],
+  [events.ddcVerification.validatorKeySet.name, mapValidatorKeySet],
+  [events.ddcVerification.validatorsSetUpdated.name, mapValidatorsSetUpdated],
+  [events.ddcPayouts.payoutFingerprintCommited.name, mapPayoutFingerprintVote],
+  [events.ddcPayouts.billingFingerprintCommited.name, mapBillingFingerprintVote],
+]);
+
+/** `System.Remarked`: an SCP envelope (DAC batch or GAR anchor) sent as a remark. */
+function mapRemarkedEvent({ b, e, ing, id, xid }: EventContext): void {
+  const a = decodeAny(events.system.remarked, e);
+  mapRemark(b, e, id, xid, a.sender, a.hash, ing);
+}
+
+/** `ClusterCreated`: the cluster row, with its manager and params from `create_cluster`. */
+function mapClusterCreated({ b, e, ing, height, id, keep }: EventContext): void {
+  const a = decodeAny(events.ddcClusters.clusterCreated, e);
+  keep(a);
+  const call = e.call;
+  let manager: string | null = null;
+  let reserve: string | null = null;
+  let params: unknown = null;
+  const c = callArgs(b, e, calls.ddcClusters.createCluster, ing);
+  if (call && c) {
+    // The manager is the account that signed `create_cluster` (Cere from spec 54004 on).
+    manager = signerOf(e.extrinsic);
+    reserve = c.clusterReserveId;
+    params = c.clusterParams;
+    addProtocolParams(ing, id, a.clusterId, c.initialProtocolParams, height);
+    recordExtrinsic(b, e.extrinsic, call.name, null, ing);
+  }
+  ing.add('cluster', {
+    id: a.clusterId,
+    manager,
+    reserve,
+    params: params === null ? null : jsonOf(params),
+    block_height: height,
+    event_id: id,
+  });
+}
+
+/** `ClusterNodeAdded`, `…Removed`, `…Validated`: a change of a cluster's membership. */
+function mapClusterNodeEvent({ e, ing, height, id, keep }: EventContext): void {
+  const E = events;
+  const a = (
+    e.name === E.ddcClusters.clusterNodeAdded.name
+      ? decodeAny(E.ddcClusters.clusterNodeAdded, e)
+      : e.name === E.ddcClusters.clusterNodeRemoved.name
+        ? decodeAny(E.ddcClusters.clusterNodeRemoved, e)
+        : decodeAny(E.ddcClusters.clusterNodeValidated, e)
+  ) as {
+    clusterId: string;
+    nodePubKey: { __kind: string; value: string };
+    succeeded?: boolean;
+  };
+  keep(a);
+  const kind =
+    e.name === E.ddcClusters.clusterNodeAdded.name
+      ? 'added'
+      : e.name === E.ddcClusters.clusterNodeRemoved.name
+        ? 'removed'
+        : a.succeeded === false
+          ? 'validation-failed'
+          : 'validated';
+  ing.add('cluster_node_event', {
+    id,
+    cluster_id: a.clusterId,
+    node_id: nodeKeyOf(a.nodePubKey),
+    kind,
+    block_height: height,
+  });
+}
+
+/** `ClusterProtocolParamsSet`: outside `create_cluster`, a governance change to read. */
+function mapProtocolParamsSet({ b, e, ing, id, keep }: EventContext): void {
+  const E = events;
+  const a = decodeAny(E.ddcClusters.clusterProtocolParamsSet, e);
+  keep(a);
+  // `create_cluster` emits it after `ClusterCreated`, its parameters are the call's. Any other
+  // (governance's `update_cluster_protocol`, run in a block's initialization) wrote new ones
+  // to `ClustersGovParams`, read from the block's state before the batch is written.
+  const created =
+    e.extrinsicIndex !== undefined &&
+    b.events.some(
+      (x) => x.name === E.ddcClusters.clusterCreated.name && x.extrinsicIndex === e.extrinsicIndex
+    );
+  if (!created) ing.paramsReads.push({ id, clusterId: a.clusterId, block: b.header });
+}
+
+/** `ClusterEraPaid`: the era's `paid` line, or `skipped` when no payout finalized with it. */
+function mapClusterEraPaid({ b, e, ing, height, id, xid, keep }: EventContext): void {
+  const E = events;
+  const a = decodeAny(E.ddcClusters.clusterEraPaid, e);
+  keep(a);
+  // A payout ends with `PayoutReceiptFinalized` (73000 on) or `BillingReportFinalized` (71000)
+  // for the era in the extrinsic that emits `ClusterEraPaid`; Root's `force_skip_inspection`
+  // (73000 on) or `skip_dac_validation_to_era` (71000) emits `ClusterEraPaid` alone
+  // (docs/cere-runtimes.md §14, §18), so the era was skipped, not paid.
+  const finalized =
+    e.extrinsicIndex !== undefined &&
+    b.events.some((x) => {
+      if (x.extrinsicIndex !== e.extrinsicIndex) return false;
+      const item =
+        x.name === E.ddcPayouts.payoutReceiptFinalized.name
+          ? E.ddcPayouts.payoutReceiptFinalized
+          : x.name === E.ddcPayouts.billingReportFinalized.name
+            ? E.ddcPayouts.billingReportFinalized
+            : null;
+      if (!item) return false;
+      let f: { clusterId: string; era: number };
+      try {
+        f = decodeAny(item, x) as typeof f;
+      } catch {
+        return true; // a layout no decoder knows: the extrinsic did finalize a payout
+      }
+      return f.clusterId === a.clusterId && f.era === a.eraId;
+    });
+  ing.add('payout_line', {
+    id,
+    cluster_id: a.clusterId,
+    era: a.eraId,
+    kind: finalized ? 'paid' : 'skipped',
+    account_id: null,
+    amount: '0',
+    expected: null,
+    batch_index: null,
+    extrinsic_id: xid,
+    block_height: height,
+    bucket_id: null,
+  });
+  ing.eras.add(eraKey(a.clusterId, a.eraId));
+}
+
+/** `NodeCreated`: the node and its provider (the signer of `create_node`). */
+function mapNodeCreated({ b, e, ing, height, id, keep }: EventContext): void {
+  const a = decodeAny(events.ddcNodes.nodeCreated, e);
+  keep(a);
+  const provider = signerOf(e.extrinsic);
+  const params: unknown = callArgs(b, e, calls.ddcNodes.createNode, ing)?.nodeParams ?? null;
+  if (provider) ing.add('provider', { id: provider, block_height: height });
+  ing.add('node', {
+    id: nodeKeyOf(a.nodePubKey),
+    kind: a.nodePubKey.__kind,
+    provider_id: provider ?? '',
+    params: params === null ? null : jsonOf(params),
+    block_height: height,
+    event_id: id,
+  });
+}
+
+/** `Deposited`: a customer's deposit. */
+function mapDeposited({ e, ing, height, id, keep }: EventContext): void {
+  const a = decodeAny(events.ddcCustomers.deposited, e);
+  keep(a);
+  // A deposit names its cluster from 73054 on (docs/cere-runtimes.md §6); not at 71000.
+  const cluster = 'clusterId' in a ? a.clusterId : null;
+  ing.add('customer', { id: a.ownerId, block_height: height });
+  ing.add('customer_deposit', {
+    id,
+    customer_id: a.ownerId,
+    cluster_id: cluster,
+    amount: a.amount.toString(),
+    block_height: height,
+  });
+}
+
+/** `BucketCreated`: the bucket and its owner (the signer of `create_bucket`). */
+function mapBucketCreated({ b, e, ing, height, keep }: EventContext): void {
+  const a = decodeAny(events.ddcCustomers.bucketCreated, e);
+  keep(a);
+  const params: unknown =
+    callArgs(b, e, calls.ddcCustomers.createBucket, ing)?.bucketParams ?? null;
+  const owner = signerOf(e.extrinsic) ?? '';
+  if (owner) ing.add('customer', { id: owner, block_height: height });
+  ing.add('bucket', {
+    id: a.bucketId.toString(),
+    owner_id: owner,
+    cluster_id: a.clusterId,
+    params: params === null ? null : jsonOf(params),
+    block_height: height,
+  });
+}
+
+/** `ValidatorKeySet`: a validator. */
+function mapValidatorKeySet({ e, ing, height, id, keep }: EventContext): void {
+  const a = decodeAny(events.ddcVerification.validatorKeySet, e);
+  keep(a);
+  ing.add('validator', { id: a.validator, block_height: height, event_id: id });
+}
+
+/** `ValidatorsSetUpdated`: the validator set from this block on. */
+function mapValidatorsSetUpdated({ e, ing, height, id, keep }: EventContext): void {
+  const a = decodeAny(events.ddcVerification.validatorsSetUpdated, e);
+  keep(a);
+  ing.add('validator_set', { id, members: jsonOf(a.validators), block_height: height });
+}
+
+/** `PayoutFingerprintCommited`: a validator's vote on an era's roots (receipt design). */
+function mapPayoutFingerprintVote({ b, e, ing, height, id, xid, keep }: EventContext): void {
+  const a = decodeAny(events.ddcPayouts.payoutFingerprintCommited, e);
+  keep(a);
+  // The vote is the event; its call only adds the ehd_id, and never takes the vote down.
+  const ehd = callArgs(b, e, calls.ddcPayouts.commitPayoutFingerprint, ing)?.ehdId ?? null;
+  ing.add('attestation_vote', {
+    id,
+    cluster_id: a.clusterId,
+    era: a.eraId,
+    validator_id: a.validatorId,
+    payers_root: a.payersMerkleRoot,
+    payees_root: a.payeesMerkleRoot,
+    fingerprint: null,
+    ehd_id: ehd,
+    extrinsic_id: xid,
+    block_height: height,
+    start_era: null,
+    end_era: null,
+    cluster_usage: null,
+  });
+  ing.eras.add(eraKey(a.clusterId, a.eraId));
+}
+
+/** `BillingFingerprintCommited`: a validator's vote on an era's roots (billing-report design). */
+function mapBillingFingerprintVote({ b, e, ing, height, id, xid, keep }: EventContext): void {
+  // A 71000 vote (billing-report design): the event carries the roots and the era range; the
+  // call adds the cluster usage. Its fingerprint is the verifier's to recompute.
+  const a = decodeAny(events.ddcPayouts.billingFingerprintCommited, e);
+  keep(a);
+  const c = callArgs(b, e, calls.ddcVerification.commitBillingFingerprint, ing);
+  ing.add('attestation_vote', {
+    id,
+    cluster_id: a.clusterId,
+    era: a.eraId,
+    validator_id: a.validatorId,
+    payers_root: a.payersMerkleRoot,
+    payees_root: a.payeesMerkleRoot,
+    fingerprint: null,
+    ehd_id: null,
+    extrinsic_id: xid,
+    block_height: height,
+    start_era: a.startEra.toString(),
+    end_era: a.endEra.toString(),
+    cluster_usage: c ? jsonOf(usageJson(c.clusterUsage)) : null,
+  });
+  ing.eras.add(eraKey(a.clusterId, a.eraId));
+}
+
+/** A payout event (charge, reward, fee, not distributed): its `payout_line`; false if not one. */
+function mapPayoutLine({ e, ing, height, id, xid, keep }: EventContext): boolean {
+  const line = payoutLineOf(e);
+  if (!line) return false;
+  keep(line.args);
+  ing.add('payout_line', {
+    id,
+    cluster_id: line.clusterId,
+    era: line.era,
+    kind: line.kind,
+    account_id: line.account,
+    amount: line.amount.toString(),
+    expected: line.expected === null ? null : line.expected.toString(),
+    batch_index: line.batchIndex,
+    extrinsic_id: xid,
+    block_height: height,
+    bucket_id: line.bucketId === null ? null : line.bucketId.toString(),
+  });
+  ing.eras.add(eraKey(line.clusterId, line.era));
+  return true;
 }
 
 /** The two layouts of `ClusterProtocolParams` (§4.3): ten fields before 73177, fourteen from. */

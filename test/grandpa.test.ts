@@ -464,6 +464,115 @@ describe('votes on descendants and the ancestry', () => {
   });
 });
 
+describe('the order of the checks and the reason of each ancestry rejection', () => {
+  const set = keys.slice(0, 7); // threshold 5
+  const main = descendantChain(target, 2);
+  const at = (i: number): BlockRef => main.blocks[i] as BlockRef;
+  const good = ok(
+    decodeGrandpaJustification(
+      makeGrandpaJustification({
+        round: 3n,
+        setId: 2n,
+        target,
+        signers: signers.slice(0, 5),
+        votes: [undefined, undefined, undefined, at(1), undefined],
+        descendants: main.headers,
+      })
+    )
+  );
+  const verify = (v: Partial<GrandpaJustification>, auth = set) =>
+    verifyGrandpaJustification(encodeGrandpaJustification({ ...good, ...v }), 2n, auth);
+  const verdict = (r: ReturnType<typeof verify>) =>
+    r.ok ? ['ok'] : [r.code, r.facts.reason === undefined ? '' : String(r.facts.reason)];
+  const withVote = (i: number, signer: number, block: BlockRef) =>
+    good.precommits.map((p, k) =>
+      k === i ? signPrecommit(signers[signer] as GrandpaSigner, block, 3n, 2n) : p
+    );
+
+  it('each way a vote can miss the target through the ancestry has its own reason', () => {
+    expect(verdict(verify({}))).toEqual(['ok']);
+    expect(verdict(verify({ votesAncestries: good.votesAncestries.slice(1) }))).toEqual([
+      'JUSTIFICATION_INVALID',
+      'precommit block does not descend from the target through the ancestry',
+    ]);
+    expect(
+      verdict(verify({ precommits: withVote(0, 0, { hash: target.hash, number: 999 }) }))
+    ).toEqual(['JUSTIFICATION_INVALID', 'precommit for the target with another number']);
+    // A header numbered #1002 whose parent is the target #1000: the walk reaches T one short.
+    const gap = descendantChain({ hash: target.hash, number: 1001 }, 1);
+    expect(
+      verdict(
+        verify({
+          precommits: withVote(3, 3, gap.blocks[0] as BlockRef),
+          votesAncestries: gap.headers,
+        })
+      )
+    ).toEqual(['JUSTIFICATION_INVALID', 'ancestry reaches the target at another number']);
+    // The same precommit twice, and a third vote of an equivocator.
+    const p1 = good.precommits[1] as GrandpaJustification['precommits'][number];
+    expect(verdict(verify({ precommits: [...good.precommits, p1] }))).toEqual([
+      'SIG_DUPLICATE_ROLE',
+      'the same precommit twice',
+    ]);
+    const third = [
+      ...good.precommits,
+      signPrecommit(signers[1] as GrandpaSigner, at(0), 3n, 2n),
+      signPrecommit(signers[1] as GrandpaSigner, at(1), 3n, 2n),
+    ];
+    expect(verdict(verify({ precommits: third }))).toEqual([
+      'SIG_DUPLICATE_ROLE',
+      'more than two precommits',
+    ]);
+  });
+
+  it('authorities, then decoding, signers, ancestry, threshold, GHOST, signatures last', () => {
+    const broken = (ps: GrandpaJustification['precommits']) =>
+      ps.map((p, i) => (i === 0 ? { ...p, signature: p.signature.map((b) => b ^ 1) } : p));
+    const outsider = signPrecommit(signers[9] as GrandpaSigner, target, 3n, 2n);
+    const noAncestry = { votesAncestries: [] };
+    // A bad authority set comes before bytes that do not decode.
+    expect(verdict(verifyGrandpaJustification(Uint8Array.of(1), 2n, [new Uint8Array(31)]))).toEqual(
+      ['BAD_LENGTH', '']
+    );
+    expect(verdict(verifyGrandpaJustification(Uint8Array.of(1), 2n, set))).toEqual([
+      'BAD_ENCODING',
+      '',
+    ]);
+    // An outsider comes before a missing ancestry header.
+    expect(verdict(verify({ ...noAncestry, precommits: [...good.precommits, outsider] }))).toEqual([
+      'SIGNER_MISMATCH',
+      '',
+    ]);
+    // A missing ancestry header comes before too few signers.
+    expect(verdict(verify({ ...noAncestry, precommits: good.precommits.slice(1) }))[0]).toBe(
+      'JUSTIFICATION_INVALID'
+    );
+    // Too few signers comes before a broken signature.
+    expect(verdict(verify({ precommits: broken(good.precommits.slice(0, 4)) }))).toEqual([
+      'QUORUM_NOT_MET',
+      '',
+    ]);
+    // A descendant with the threshold comes before a broken signature.
+    const ghost = ok(
+      decodeGrandpaJustification(
+        makeGrandpaJustification({
+          round: 3n,
+          setId: 2n,
+          target,
+          signers: signers.slice(0, 5),
+          votes: [at(0), at(0), at(1), at(1), at(0)],
+          descendants: main.headers,
+        })
+      )
+    );
+    expect(verdict(verify({ ...ghost, precommits: broken(ghost.precommits) }))).toEqual([
+      'JUSTIFICATION_INVALID',
+      'a descendant of the target has the threshold: the votes finalize a later block',
+    ]);
+    expect(verdict(verify({ precommits: broken(good.precommits) }))).toEqual(['SIG_INVALID', '']);
+  });
+});
+
 describe('hostile bytes', () => {
   const set = keys.slice(0, 4);
   const { headers, blocks } = descendantChain(target, 1);

@@ -482,145 +482,20 @@ function batchJson(
 /** The one writer of receipt bundles: typed inputs to the JSON form `parseBundle` reads. */
 export function writeBundle(b: BundleInputs): ReceiptBundleJson {
   const kind = kindById(b.kind ?? scpJsonKind.id) ?? scpJsonKind;
-  const g = b.links.grant;
-  const reg = b.links.registration;
   const e = b.era;
-  const c = e.conservation;
   return {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
     kind: kind.id,
     recordId: b.recordId,
     chain: b.chain,
-    grant: {
-      versions: g.versions.map((v) =>
-        withSource({ payload: v.payload, signature: v.signature }, v.source)
-      ),
-      anchors: g.anchors.map((a) =>
-        withSource(
-          {
-            envelope: toHex(a.envelope),
-            remarkHash: toHex(a.remarkHash),
-            sender: toHex(a.sender),
-            block: { ...a.block },
-            previousAt: a.previousAt,
-          },
-          a.source
-        )
-      ),
-      anchorKey: g.anchorKey ? toHex(g.anchorKey) : null,
-      complete: g.complete,
-      error: g.error ?? null,
-    },
+    grant: grantJson(b.links.grant),
     record: kind.readRecord(b.recordBytes),
     recordBytes: toBase64url(b.recordBytes),
-    registration: reg
-      ? {
-          clusterId: toHex(reg.clusterId),
-          node: toHex(reg.node),
-          membership: reg.membership.map((m) => withSource({ kind: m.kind, at: m.at }, m.source)),
-          provider: reg.provider
-            ? withSource({ account: toHex(reg.provider.account) }, reg.provider.source)
-            : null,
-        }
-      : null,
-    inclusion: withSource(
-      {
-        batchIndex: b.inclusion.batchIndex,
-        leafIndex: b.inclusion.leafIndex,
-        leafCount: b.inclusion.leafCount,
-        proof: b.inclusion.proof.map(toHex),
-        root: toHex(b.inclusion.root),
-        payloadUrls: b.inclusion.payloadUrls,
-      },
-      b.inclusion.source
-    ),
-    anchor: withSource(
-      {
-        envelope: toHex(b.anchor.envelope),
-        remarkHash: toHex(b.anchor.remarkHash),
-        sender: b.anchor.sender ? toHex(b.anchor.sender) : null,
-        block: { ...b.anchor.block },
-        authority: b.anchor.authority
-          ? {
-              clusterId: toHex(b.anchor.authority.clusterId),
-              manager: b.anchor.authority.manager ? toHex(b.anchor.authority.manager) : null,
-              nodes: b.anchor.authority.nodes.map((n) => ({
-                node: toHex(n.node),
-                provider: n.provider ? toHex(n.provider) : null,
-              })),
-            }
-          : null,
-      },
-      b.anchor.source
-    ),
-    attestation: {
-      clusterId: toHex(e.clusterId),
-      era: e.era,
-      validators: e.validatorSet ? e.validatorSet.members.map(toHex) : null,
-      ...(e.validatorSet?.source ? { validatorSetSource: e.validatorSet.source } : {}),
-      votes: e.votes.map((v) =>
-        withSource(
-          {
-            validator: toHex(v.validator),
-            payersRoot: toHex(v.payersRoot),
-            payeesRoot: toHex(v.payeesRoot),
-            ehdId: v.ehdId,
-            fingerprint: v.fingerprint ? toHex(v.fingerprint) : null,
-            ...(v.billing
-              ? {
-                  billing: {
-                    era: v.billing.era,
-                    startEra: v.billing.startEra.toString(),
-                    endEra: v.billing.endEra.toString(),
-                    clusterUsage: usageJson(v.billing.clusterUsage),
-                  },
-                }
-              : {}),
-          },
-          v.source
-        )
-      ),
-      payout: e.payout
-        ? withSource({ fingerprint: toHex(e.payout.fingerprint) }, e.payout.source)
-        : null,
-      activity: e.activity
-        ? {
-            batchSize: e.activity.batchSize,
-            payers: e.activity.payers.map(entryJson),
-            payees: e.activity.payees.map(entryJson),
-          }
-        : null,
-      ...(e.committed
-        ? {
-            committed: {
-              payers: committedJson(e.committed.payers),
-              payees: committedJson(e.committed.payees),
-            },
-          }
-        : {}),
-      ...(e.design === 'billing-report'
-        ? {
-            design: 'billing-report' as const,
-            ...(e.billing
-              ? {
-                  billing: {
-                    pricing: e.billing.pricing
-                      ? {
-                          unitPerMbStored: e.billing.pricing.unitPerMbStored.toString(),
-                          unitPerMbStreamed: e.billing.pricing.unitPerMbStreamed.toString(),
-                          unitPerPutRequest: e.billing.pricing.unitPerPutRequest.toString(),
-                          unitPerGetRequest: e.billing.pricing.unitPerGetRequest.toString(),
-                        }
-                      : null,
-                    payers: usageSideJson(e.billing.payers),
-                    payees: usageSideJson(e.billing.payees),
-                  },
-                }
-              : {}),
-          }
-        : {}),
-    },
+    registration: registrationJson(b.links.registration),
+    inclusion: inclusionJson(b.inclusion),
+    anchor: anchorJson(b.anchor),
+    attestation: attestationJson(e),
     settlement: {
       paid: e.paid,
       ...(e.skipped === true ? { skipped: true } : {}),
@@ -628,26 +503,186 @@ export function writeBundle(b: BundleInputs): ReceiptBundleJson {
       payers: batchJson(b.settlement.payers),
       payees: batchJson(b.settlement.payees),
     },
-    conservation: withSource(
-      {
-        charged: c.charged.toString(),
-        treasuryFees: c.treasuryFees.toString(),
-        reserveFees: c.reserveFees.toString(),
-        validatorFees: c.validatorFees.toString(),
-        rewarded: c.rewarded.toString(),
-        notDistributed: c.notDistributed.toString(),
-        shares: c.shares
-          ? {
-              treasury: c.shares.treasury.toString(),
-              validators: c.shares.validators.toString(),
-              reserve: c.shares.reserve.toString(),
-            }
-          : null,
-      },
-      c.source
-    ),
+    conservation: conservationJson(e.conservation),
     ...(b.proofs ? { proofs: writeProofs(b.proofs) } : {}),
   };
+}
+
+/** Writer step: the grant's versions and GAR anchors. */
+function grantJson(g: LinksSubjectInput['grant']): ReceiptBundleJson['grant'] {
+  return {
+    versions: g.versions.map((v) =>
+      withSource({ payload: v.payload, signature: v.signature }, v.source)
+    ),
+    anchors: g.anchors.map((a) =>
+      withSource(
+        {
+          envelope: toHex(a.envelope),
+          remarkHash: toHex(a.remarkHash),
+          sender: toHex(a.sender),
+          block: { ...a.block },
+          previousAt: a.previousAt,
+        },
+        a.source
+      )
+    ),
+    anchorKey: g.anchorKey ? toHex(g.anchorKey) : null,
+    complete: g.complete,
+    error: g.error ?? null,
+  };
+}
+
+/** Writer step: the node's registration (null: not known). */
+function registrationJson(
+  reg: LinksSubjectInput['registration']
+): ReceiptBundleJson['registration'] {
+  return reg
+    ? {
+        clusterId: toHex(reg.clusterId),
+        node: toHex(reg.node),
+        membership: reg.membership.map((m) => withSource({ kind: m.kind, at: m.at }, m.source)),
+        provider: reg.provider
+          ? withSource({ account: toHex(reg.provider.account) }, reg.provider.source)
+          : null,
+      }
+    : null;
+}
+
+/** Writer step: the record's inclusion proof. */
+function inclusionJson(inc: ReceiptBundle['inclusion']): ReceiptBundleJson['inclusion'] {
+  return withSource(
+    {
+      batchIndex: inc.batchIndex,
+      leafIndex: inc.leafIndex,
+      leafCount: inc.leafCount,
+      proof: inc.proof.map(toHex),
+      root: toHex(inc.root),
+      payloadUrls: inc.payloadUrls,
+    },
+    inc.source
+  );
+}
+
+/** Writer step: the batch's anchor and the anchoring cluster's keys. */
+function anchorJson(a: AnchorInput): ReceiptBundleJson['anchor'] {
+  return withSource(
+    {
+      envelope: toHex(a.envelope),
+      remarkHash: toHex(a.remarkHash),
+      sender: a.sender ? toHex(a.sender) : null,
+      block: { ...a.block },
+      authority: a.authority
+        ? {
+            clusterId: toHex(a.authority.clusterId),
+            manager: a.authority.manager ? toHex(a.authority.manager) : null,
+            nodes: a.authority.nodes.map((n) => ({
+              node: toHex(n.node),
+              provider: n.provider ? toHex(n.provider) : null,
+            })),
+          }
+        : null,
+    },
+    a.source
+  );
+}
+
+/** Writer step: the era's attestation evidence (votes, payout start, lists, design). */
+function attestationJson(e: EraSubjectInput): ReceiptBundleJson['attestation'] {
+  return {
+    clusterId: toHex(e.clusterId),
+    era: e.era,
+    validators: e.validatorSet ? e.validatorSet.members.map(toHex) : null,
+    ...(e.validatorSet?.source ? { validatorSetSource: e.validatorSet.source } : {}),
+    votes: e.votes.map(voteJson),
+    payout: e.payout
+      ? withSource({ fingerprint: toHex(e.payout.fingerprint) }, e.payout.source)
+      : null,
+    activity: e.activity
+      ? {
+          batchSize: e.activity.batchSize,
+          payers: e.activity.payers.map(entryJson),
+          payees: e.activity.payees.map(entryJson),
+        }
+      : null,
+    ...(e.committed
+      ? {
+          committed: {
+            payers: committedJson(e.committed.payers),
+            payees: committedJson(e.committed.payees),
+          },
+        }
+      : {}),
+    ...(e.design === 'billing-report'
+      ? {
+          design: 'billing-report' as const,
+          ...(e.billing ? { billing: billingEraJson(e.billing) } : {}),
+        }
+      : {}),
+  };
+}
+
+/** Writer step: one validator's fingerprint vote. */
+function voteJson(v: FingerprintVote): ReceiptBundleJson['attestation']['votes'][number] {
+  return withSource(
+    {
+      validator: toHex(v.validator),
+      payersRoot: toHex(v.payersRoot),
+      payeesRoot: toHex(v.payeesRoot),
+      ehdId: v.ehdId,
+      fingerprint: v.fingerprint ? toHex(v.fingerprint) : null,
+      ...(v.billing
+        ? {
+            billing: {
+              era: v.billing.era,
+              startEra: v.billing.startEra.toString(),
+              endEra: v.billing.endEra.toString(),
+              clusterUsage: usageJson(v.billing.clusterUsage),
+            },
+          }
+        : {}),
+    },
+    v.source
+  );
+}
+
+/** Writer step: a billing-report era's prices and usage batches. */
+function billingEraJson(
+  billing: BillingEraInput
+): NonNullable<ReceiptBundleJson['attestation']['billing']> {
+  return {
+    pricing: billing.pricing
+      ? {
+          unitPerMbStored: billing.pricing.unitPerMbStored.toString(),
+          unitPerMbStreamed: billing.pricing.unitPerMbStreamed.toString(),
+          unitPerPutRequest: billing.pricing.unitPerPutRequest.toString(),
+          unitPerGetRequest: billing.pricing.unitPerGetRequest.toString(),
+        }
+      : null,
+    payers: usageSideJson(billing.payers),
+    payees: usageSideJson(billing.payees),
+  };
+}
+
+/** Writer step: the era's conservation totals and protocol shares. */
+function conservationJson(c: ConservationInput): ReceiptBundleJson['conservation'] {
+  return withSource(
+    {
+      charged: c.charged.toString(),
+      treasuryFees: c.treasuryFees.toString(),
+      reserveFees: c.reserveFees.toString(),
+      validatorFees: c.validatorFees.toString(),
+      rewarded: c.rewarded.toString(),
+      notDistributed: c.notDistributed.toString(),
+      shares: c.shares
+        ? {
+            treasury: c.shares.treasury.toString(),
+            validators: c.shares.validators.toString(),
+            reserve: c.shares.reserve.toString(),
+          }
+        : null,
+    },
+    c.source
+  );
 }
 
 // Parsing ----------------------------------------------------------------------------------------
@@ -859,23 +894,127 @@ function readRegistration(r: Reader, v: unknown): RegistrationInput | null {
   };
 }
 
+/** A parse that failed: every error found, in the order the fields were read. */
+type ParseFailure = Extract<BundleParse, { ok: false }>;
+
+/** The top of a bundle, read before anything else: its object, version and receipt kind. */
+interface BundleHead {
+  readonly ok: true;
+  readonly b: Record<string, unknown>;
+  readonly version: 1 | 2 | 3;
+  readonly v1: boolean;
+  readonly kind: ReceiptKind;
+}
+
+/** The attestation section's inputs of the era subject (its cluster and era are read last). */
+type AttestationParts = Pick<
+  EraSubjectInput,
+  'validatorSet' | 'votes' | 'payout' | 'activity' | 'committed'
+> & {
+  readonly design: PayoutDesign;
+  readonly billing: BillingEraInput | null;
+};
+
+/** The settlement section: how the era ended and the account's batches. */
+interface SettlementParts {
+  readonly paid: Source | null;
+  readonly skipped: boolean;
+  readonly superseded: EraSubjectInput['superseded'];
+  readonly settlement: ReceiptBundle['settlement'];
+}
+
 /** Parses a bundle from JSON text or an already parsed value. Never throws. */
 export function parseBundle(input: string | unknown): BundleParse {
-  let value: unknown = input;
-  if (typeof input === 'string') {
-    if (input.length > MAX_BUNDLE_BYTES)
-      return { ok: false, errors: [`bundle: larger than ${MAX_BUNDLE_BYTES} bytes`] };
-    const j = parseJson(input, { maxLength: MAX_BUNDLE_BYTES });
-    if (!j.ok)
-      return {
-        ok: false,
-        errors: [
-          `bundle: not valid JSON (${String(j.facts.error)} at offset ${String(j.facts.offset)})`,
-        ],
-      };
-    value = j.value;
-  }
+  const value = readBundleValue(input);
+  if (!value.ok) return value;
   const r = new Reader();
+  const head = readBundleHead(r, value.value);
+  if (!head.ok) return head;
+  const { b, v1, kind } = head;
+  const recordId = r.str(b.recordId, 'recordId', 200);
+  const chain = readChain(r, b.chain);
+  const grant = readGrant(r, r.obj(b.grant, 'grant'), v1);
+  const recordBytes = readRecordBytes(r, b, v1, kind, recordId);
+  const inclusion = readInclusion(r, b.inclusion);
+  const anchor = readAnchor(r, b.anchor);
+  const at = r.obj(b.attestation, 'attestation');
+  const attestation = readAttestation(r, at, v1);
+  const st = r.obj(b.settlement, 'settlement');
+  const settled = readSettlement(r, st);
+  const conservation = readConservation(r, b.conservation);
+  const registration = v1 ? null : readRegistration(r, b.registration);
+  const eraCluster = r.hex(at.clusterId, 'attestation.clusterId', 20);
+  const eraNo = r.int(at.era, 'attestation.era');
+  checkAnchoredBatch(r, anchor, inclusion, eraCluster, eraNo);
+  const { validatorSet, votes, payout, activity, committed, design, billing } = attestation;
+  const era: EraSubjectInput = {
+    clusterId: eraCluster,
+    era: eraNo,
+    validatorSet,
+    votes,
+    payout,
+    activity,
+    ...(committed ? { committed } : {}),
+    ...(design === 'billing-report' ? { design, billing } : {}),
+    paid: settled.paid,
+    ...(settled.skipped ? { skipped: true } : {}),
+    superseded: settled.superseded,
+    conservation,
+  };
+  const proofs =
+    b.version === 3 && b.proofs !== undefined && b.proofs !== null ? readProofs(r, b.proofs) : null;
+  if (r.errors.length > 0) return { ok: false, errors: r.errors };
+  let eraKey: string | null = null;
+  return {
+    ok: true,
+    bundle: {
+      format: BUNDLE_FORMAT,
+      version: head.version,
+      proofs,
+      kind,
+      recordId,
+      chain,
+      record: kind.readRecord(recordBytes),
+      recordBytes,
+      inclusion,
+      links: { grant, registration },
+      anchor,
+      era,
+      settlement: settled.settlement,
+      get eraKey(): string {
+        eraKey ??= JSON.stringify([
+          b.attestation,
+          st.paid ?? null,
+          st.skipped === true,
+          st.superseded ?? null,
+          b.conservation,
+        ]);
+        return eraKey;
+      },
+    },
+  };
+}
+
+/** Step 1: the bundle as a JSON value (text within the size limit that parses as JSON). */
+function readBundleValue(
+  input: unknown
+): { readonly ok: true; readonly value: unknown } | ParseFailure {
+  if (typeof input !== 'string') return { ok: true, value: input };
+  if (input.length > MAX_BUNDLE_BYTES)
+    return { ok: false, errors: [`bundle: larger than ${MAX_BUNDLE_BYTES} bytes`] };
+  const j = parseJson(input, { maxLength: MAX_BUNDLE_BYTES });
+  if (!j.ok)
+    return {
+      ok: false,
+      errors: [
+        `bundle: not valid JSON (${String(j.facts.error)} at offset ${String(j.facts.offset)})`,
+      ],
+    };
+  return { ok: true, value: j.value };
+}
+
+/** Step 2: format, version and kind; any of them wrong is the bundle's only error. */
+function readBundleHead(r: Reader, value: unknown): BundleHead | ParseFailure {
   const b = r.obj(value, 'bundle');
   if (b.format !== BUNDLE_FORMAT) {
     return {
@@ -897,16 +1036,30 @@ export function parseBundle(input: string | unknown): BundleParse {
   const kind = b.kind === undefined && v1 ? scpJsonKind : kindById(r.str(b.kind, 'kind', 64));
   if (!kind)
     return { ok: false, errors: [`kind: no receipt kind ${JSON.stringify(b.kind)?.slice(0, 80)}`] };
-  const recordId = r.str(b.recordId, 'recordId', 200);
-  const c = r.obj(b.chain, 'chain');
-  const chain = {
+  return { ok: true, b, version: b.version, v1, kind };
+}
+
+/** Step 3: the chain the bundle is about. */
+function readChain(r: Reader, v: unknown): ReceiptBundleJson['chain'] {
+  const c = r.obj(v, 'chain');
+  return {
     name: r.str(c.name, 'chain.name', 200),
     genesisHash: toHex(r.hex(c.genesisHash, 'chain.genesisHash', 32)),
     ss58Prefix: r.int(c.ss58Prefix, 'chain.ss58Prefix', 16383),
   };
-  const grant = readGrant(r, r.obj(b.grant, 'grant'), v1);
+}
 
-  // The record's bytes: stated (v2), or the canonical form of the record object (v1).
+/**
+ * Step 4: the record's bytes: stated (v2), or the canonical form of the record object (v1); the
+ * record shown must be the one they carry, and name the bundle's record id.
+ */
+function readRecordBytes(
+  r: Reader,
+  b: Record<string, unknown>,
+  v1: boolean,
+  kind: ReceiptKind,
+  recordId: string
+): Uint8Array {
   let recordBytes: Uint8Array = new Uint8Array(0);
   if (b.record === undefined) r.err('record', 'missing');
   if (v1) {
@@ -939,9 +1092,13 @@ export function parseBundle(input: string | unknown): BundleParse {
       'recordId',
       `the bundle names ${recordId.slice(0, 80)} but its record is ${stated.slice(0, 80)}`
     );
+  return recordBytes;
+}
 
-  const inc = r.obj(b.inclusion, 'inclusion');
-  const inclusion = withSource(
+/** Step 5: the record's inclusion proof in its batch. */
+function readInclusion(r: Reader, v: unknown): ReceiptBundle['inclusion'] {
+  const inc = r.obj(v, 'inclusion');
+  return withSource(
     {
       batchIndex: r.int(inc.batchIndex, 'inclusion.batchIndex'),
       leafIndex: r.int(inc.leafIndex, 'inclusion.leafIndex'),
@@ -954,26 +1111,12 @@ export function parseBundle(input: string | unknown): BundleParse {
     },
     r.source(inc.source, 'inclusion.source')
   );
+}
 
-  const an = r.obj(b.anchor, 'anchor');
-  let authority: AnchorInput['authority'] = null;
-  if (an.authority !== null && an.authority !== undefined) {
-    const ao = r.obj(an.authority, 'anchor.authority');
-    authority = {
-      clusterId: r.hex(ao.clusterId, 'anchor.authority.clusterId', 20),
-      manager: ao.manager === null ? null : r.hex(ao.manager, 'anchor.authority.manager', 32),
-      nodes: r.arr(ao.nodes, 'anchor.authority.nodes', 10_000).map((n, i) => {
-        const no = r.obj(n, `anchor.authority.nodes[${i}]`);
-        return {
-          node: r.hex(no.node, `anchor.authority.nodes[${i}].node`, 32),
-          provider:
-            no.provider === null
-              ? null
-              : r.hex(no.provider, `anchor.authority.nodes[${i}].provider`, 32),
-        };
-      }),
-    };
-  }
+/** Step 6: the batch's anchor on chain (envelope, remark, block, the cluster's keys). */
+function readAnchor(r: Reader, v: unknown): AnchorInput {
+  const an = r.obj(v, 'anchor');
+  const authority = readAnchorAuthority(r, an.authority);
   const anchor: AnchorInput = withSource(
     {
       envelope: r.hex(an.envelope, 'anchor.envelope'),
@@ -988,33 +1131,32 @@ export function parseBundle(input: string | unknown): BundleParse {
     r.source(an.source, 'anchor.source')
   );
   if (anchor.envelope.length > 1 << 20) r.err('anchor.envelope', 'larger than 1 MiB');
+  return anchor;
+}
 
-  const at = r.obj(b.attestation, 'attestation');
-  const legacyEhd =
-    v1 && at.ehdId !== null && at.ehdId !== undefined
-      ? r.str(at.ehdId, 'attestation.ehdId', 512)
-      : null;
-  const votes: FingerprintVote[] = r.arr(at.votes, 'attestation.votes', 10_000).map((v, i) => {
-    const p = `attestation.votes[${i}]`;
-    const o = r.obj(v, p);
-    return withSource(
-      {
-        validator: r.hex(o.validator, `${p}.validator`, 32),
-        payersRoot: r.hex(o.payersRoot, `${p}.payersRoot`, 32),
-        payeesRoot: r.hex(o.payeesRoot, `${p}.payeesRoot`, 32),
-        ehdId:
-          o.ehdId === undefined || o.ehdId === null ? legacyEhd : r.str(o.ehdId, `${p}.ehdId`, 512),
-        fingerprint:
-          v1 || o.fingerprint === undefined || o.fingerprint === null
+/** Step 6a: the anchoring cluster's keys at the anchor's block (null: not known). */
+function readAnchorAuthority(r: Reader, v: unknown): AnchorInput['authority'] {
+  if (v === null || v === undefined) return null;
+  const ao = r.obj(v, 'anchor.authority');
+  return {
+    clusterId: r.hex(ao.clusterId, 'anchor.authority.clusterId', 20),
+    manager: ao.manager === null ? null : r.hex(ao.manager, 'anchor.authority.manager', 32),
+    nodes: r.arr(ao.nodes, 'anchor.authority.nodes', 10_000).map((n, i) => {
+      const no = r.obj(n, `anchor.authority.nodes[${i}]`);
+      return {
+        node: r.hex(no.node, `anchor.authority.nodes[${i}].node`, 32),
+        provider:
+          no.provider === null
             ? null
-            : r.hex(o.fingerprint, `${p}.fingerprint`, 32),
-        ...(o.billing === undefined || o.billing === null
-          ? {}
-          : { billing: readBillingVote(r, o.billing, `${p}.billing`) }),
-      },
-      r.source(o.source, `${p}.source`)
-    );
-  });
+            : r.hex(no.provider, `anchor.authority.nodes[${i}].provider`, 32),
+      };
+    }),
+  };
+}
+
+/** Step 7: the era's attestation evidence (votes, validator set, payout start, design, lists). */
+function readAttestation(r: Reader, at: Record<string, unknown>, v1: boolean): AttestationParts {
+  const votes = readVotes(r, at, v1);
   const validatorSet =
     at.validators === null
       ? null
@@ -1043,47 +1185,85 @@ export function parseBundle(input: string | unknown): BundleParse {
     at.billing === undefined || at.billing === null
       ? null
       : readBillingEra(r, at.billing, 'attestation.billing');
-  let committed: EraSubjectInput['committed'] = null;
-  if (at.committed !== undefined && at.committed !== null) {
-    const co = r.obj(at.committed, 'attestation.committed');
-    const side = (v: unknown, p: string): CommittedSide => {
-      const o = r.obj(v, p);
-      const max =
-        o.maxBatchIndex === null ? null : r.int(o.maxBatchIndex, `${p}.maxBatchIndex`, 0xffff);
-      return {
-        maxBatchIndex: max,
-        batchRoots: r
-          .arr(o.batchRoots, `${p}.batchRoots`, 0x10000)
-          .map((h, i) => (h === null ? null : r.hex(h, `${p}.batchRoots[${i}]`, 32))),
-      };
-    };
-    committed = {
-      payers: side(co.payers, 'attestation.committed.payers'),
-      payees: side(co.payees, 'attestation.committed.payees'),
-    };
-  }
-  let activity: EraSubjectInput['activity'] = null;
-  if (at.activity !== null) {
-    const act = r.obj(at.activity, 'attestation.activity');
-    activity = {
-      batchSize: Math.max(1, r.int(act.batchSize, 'attestation.activity.batchSize', 100_000)),
-      payers: r.entries(act.payers, 'attestation.activity.payers'),
-      payees: r.entries(act.payees, 'attestation.activity.payees'),
-    };
-  }
+  const committed = readCommitted(r, at.committed);
+  const activity = readActivity(r, at.activity);
+  return { validatorSet, votes, payout, activity, committed, design, billing };
+}
 
-  const st = r.obj(b.settlement, 'settlement');
+/** Step 7a: the validators' fingerprint votes (a v1 bundle states one ehd_id for all). */
+function readVotes(r: Reader, at: Record<string, unknown>, v1: boolean): FingerprintVote[] {
+  const legacyEhd =
+    v1 && at.ehdId !== null && at.ehdId !== undefined
+      ? r.str(at.ehdId, 'attestation.ehdId', 512)
+      : null;
+  return r.arr(at.votes, 'attestation.votes', 10_000).map((v, i) => {
+    const p = `attestation.votes[${i}]`;
+    const o = r.obj(v, p);
+    return withSource(
+      {
+        validator: r.hex(o.validator, `${p}.validator`, 32),
+        payersRoot: r.hex(o.payersRoot, `${p}.payersRoot`, 32),
+        payeesRoot: r.hex(o.payeesRoot, `${p}.payeesRoot`, 32),
+        ehdId:
+          o.ehdId === undefined || o.ehdId === null ? legacyEhd : r.str(o.ehdId, `${p}.ehdId`, 512),
+        fingerprint:
+          v1 || o.fingerprint === undefined || o.fingerprint === null
+            ? null
+            : r.hex(o.fingerprint, `${p}.fingerprint`, 32),
+        ...(o.billing === undefined || o.billing === null
+          ? {}
+          : { billing: readBillingVote(r, o.billing, `${p}.billing`) }),
+      },
+      r.source(o.source, `${p}.source`)
+    );
+  });
+}
+
+/** Step 7b: the batch roots the payout sent on chain, per side (null: not stated). */
+function readCommitted(r: Reader, v: unknown): EraSubjectInput['committed'] {
+  if (v === undefined || v === null) return null;
+  const co = r.obj(v, 'attestation.committed');
+  const side = (s: unknown, p: string): CommittedSide => {
+    const o = r.obj(s, p);
+    const max =
+      o.maxBatchIndex === null ? null : r.int(o.maxBatchIndex, `${p}.maxBatchIndex`, 0xffff);
+    return {
+      maxBatchIndex: max,
+      batchRoots: r
+        .arr(o.batchRoots, `${p}.batchRoots`, 0x10000)
+        .map((h, i) => (h === null ? null : r.hex(h, `${p}.batchRoots[${i}]`, 32))),
+    };
+  };
+  return {
+    payers: side(co.payers, 'attestation.committed.payers'),
+    payees: side(co.payees, 'attestation.committed.payees'),
+  };
+}
+
+/** Step 7c: the payer and payee lists recomputed from the activity (null: not known). */
+function readActivity(r: Reader, v: unknown): EraSubjectInput['activity'] {
+  if (v === null) return null;
+  const act = r.obj(v, 'attestation.activity');
+  return {
+    batchSize: Math.max(1, r.int(act.batchSize, 'attestation.activity.batchSize', 100_000)),
+    payers: r.entries(act.payers, 'attestation.activity.payers'),
+    payees: r.entries(act.payees, 'attestation.activity.payees'),
+  };
+}
+
+/** Step 8: the era's settlement: paid, skipped or superseded, and the account's batches. */
+function readSettlement(r: Reader, st: Record<string, unknown>): SettlementParts {
   if (st.paid === undefined)
     r.err('settlement.paid', 'missing (null when ClusterEraPaid was not emitted)');
   const paid =
     st.paid === null || st.paid === undefined
       ? null
       : (r.source(st.paid, 'settlement.paid') ?? null);
-  let skippedEra = false;
+  let skipped = false;
   if (st.skipped !== undefined) {
     if (typeof st.skipped !== 'boolean') r.err('settlement.skipped', 'must be a boolean');
-    else skippedEra = st.skipped;
-    if (skippedEra && paid === null)
+    else skipped = st.skipped;
+    if (skipped && paid === null)
       r.err('settlement.skipped', 'an era can only be skipped by a ClusterEraPaid (paid is null)');
   }
   let superseded: EraSubjectInput['superseded'] = null;
@@ -1098,8 +1278,12 @@ export function parseBundle(input: string | unknown): BundleParse {
     payers: readBatch(r, st.payers, 'settlement.payers', 'payers'),
     payees: readBatch(r, st.payees, 'settlement.payees', 'payees'),
   };
+  return { paid, skipped, superseded, settlement };
+}
 
-  const co = r.obj(b.conservation, 'conservation');
+/** Step 9: the era's conservation totals and protocol shares. */
+function readConservation(r: Reader, v: unknown): ConservationInput {
+  const co = r.obj(v, 'conservation');
   let shares: ConservationInput['shares'] = null;
   if (co.shares !== null && co.shares !== undefined) {
     const s = r.obj(co.shares, 'conservation.shares');
@@ -1109,7 +1293,7 @@ export function parseBundle(input: string | unknown): BundleParse {
       reserve: r.amount(s.reserve, 'conservation.shares.reserve'),
     };
   }
-  const conservation: ConservationInput = withSource(
+  return withSource(
     {
       charged: r.amount(co.charged, 'conservation.charged'),
       treasuryFees: r.amount(co.treasuryFees, 'conservation.treasuryFees'),
@@ -1121,15 +1305,22 @@ export function parseBundle(input: string | unknown): BundleParse {
     },
     r.source(co.source, 'conservation.source')
   );
+}
 
-  const registration = v1 ? null : readRegistration(r, b.registration);
-  const eraCluster = r.hex(at.clusterId, 'attestation.clusterId', 20);
-  const eraNo = r.int(at.era, 'attestation.era');
-  // What a bundle states twice must agree: the inclusion's root, size and batch index and the
-  // era section's cluster and era are those of the batch the chain anchored (the lines use the
-  // anchored envelope; a different copy beside it would mislead a reader).
-  // (Only an envelope that matches the chain's hash is authoritative; a tampered one fails its
-  // own line.)
+/**
+ * Step 10: what a bundle states twice must agree: the inclusion's root, size and batch index and
+ * the era section's cluster and era are those of the batch the chain anchored (the lines use the
+ * anchored envelope; a different copy beside it would mislead a reader).
+ * (Only an envelope that matches the chain's hash is authoritative; a tampered one fails its
+ * own line.)
+ */
+function checkAnchoredBatch(
+  r: Reader,
+  anchor: AnchorInput,
+  inclusion: ReceiptBundle['inclusion'],
+  eraCluster: Uint8Array,
+  eraNo: number
+): void {
   const env = decodeEnvelope(anchor.envelope);
   const anchored = equalBytes(blake2b256(anchor.envelope), anchor.remarkHash);
   if (r.errors.length === 0 && anchored && env.ok && env.value.kind === 'DacBatch') {
@@ -1143,50 +1334,4 @@ export function parseBundle(input: string | unknown): BundleParse {
     if (!equalBytes(e.clusterId, eraCluster) || e.era !== eraNo)
       r.err('attestation', "names another cluster or era than the anchored batch's");
   }
-  const era: EraSubjectInput = {
-    clusterId: eraCluster,
-    era: eraNo,
-    validatorSet,
-    votes,
-    payout,
-    activity,
-    ...(committed ? { committed } : {}),
-    ...(design === 'billing-report' ? { design, billing } : {}),
-    paid,
-    ...(skippedEra ? { skipped: true } : {}),
-    superseded,
-    conservation,
-  };
-  const proofs =
-    b.version === 3 && b.proofs !== undefined && b.proofs !== null ? readProofs(r, b.proofs) : null;
-  if (r.errors.length > 0) return { ok: false, errors: r.errors };
-  let eraKey: string | null = null;
-  return {
-    ok: true,
-    bundle: {
-      format: BUNDLE_FORMAT,
-      version: b.version,
-      proofs,
-      kind,
-      recordId,
-      chain,
-      record: kind.readRecord(recordBytes),
-      recordBytes,
-      inclusion,
-      links: { grant, registration },
-      anchor,
-      era,
-      settlement,
-      get eraKey(): string {
-        eraKey ??= JSON.stringify([
-          b.attestation,
-          st.paid ?? null,
-          st.skipped === true,
-          st.superseded ?? null,
-          b.conservation,
-        ]);
-        return eraKey;
-      },
-    },
-  };
 }

@@ -186,6 +186,13 @@ interface AncestryEntry {
   used: boolean;
 }
 
+/** The facts every verdict on a decoded justification carries. */
+interface VerdictBase {
+  readonly target: string;
+  readonly targetNumber: number;
+  readonly round: string;
+}
+
 /**
  * Verifies a GRANDPA justification against the authority set `authorities` (ed25519 public keys,
  * weight 1 each) with id `setId`: the block it proves final, or the first reason it does not (see
@@ -197,6 +204,34 @@ export function verifyGrandpaJustification(
   authorities: readonly Uint8Array[],
   backend: SignatureBackend = pureBackend
 ): Parsed<GrandpaFinality> {
+  const set = readAuthoritySet(setId, authorities);
+  if (!set.ok) return set;
+  const known = set.value;
+  const decoded = decodeGrandpaJustification(encoded);
+  if (!decoded.ok) return decoded;
+  const j = decoded.value;
+  const base: VerdictBase = {
+    target: toHex(j.targetHash),
+    targetNumber: j.targetNumber,
+    round: j.round.toString(),
+  };
+  const votes = tallySigners(j, known, base);
+  if (!votes.ok) return votes;
+  const votesBy = votes.value;
+  const routes = routeVotesToTarget(j, base);
+  if (!routes.ok) return routes;
+  const quorum = checkThreshold(known.size, votesBy.size, base);
+  if (!quorum.ok) return quorum;
+  const threshold = quorum.value;
+  const ghost = checkGhost(j, votesBy, routes.value, threshold, base);
+  if (!ghost.ok) return ghost;
+  const signed = verifyPrecommitSignatures(j, setId, backend, base);
+  if (!signed.ok) return signed;
+  return parsed({ blockHash: j.targetHash, blockNumber: j.targetNumber, round: j.round });
+}
+
+/** Step 1: the caller's set id and authority set make sense; the authorities as hex keys. */
+function readAuthoritySet(setId: bigint, authorities: readonly Uint8Array[]): Parsed<Set<string>> {
   if (typeof setId !== 'bigint' || setId < 0n || setId > U64_MAX)
     return rejected('MALFORMED', { field: 'setId' });
   if (!Array.isArray(authorities) || authorities.length === 0)
@@ -215,13 +250,15 @@ export function verifyGrandpaJustification(
       return rejected('MALFORMED', { field: 'authorities', index: i, reason: 'duplicate' });
     known.add(hex);
   }
-  const decoded = decodeGrandpaJustification(encoded);
-  if (!decoded.ok) return decoded;
-  const j = decoded.value;
-  const target = toHex(j.targetHash);
-  const base = { target, targetNumber: j.targetNumber, round: j.round.toString() };
+  return parsed(known);
+}
 
-  // Signers: known authorities, at most one equivocation each.
+/** Step 2: signers are known authorities, at most one equivocation each; their votes by key. */
+function tallySigners(
+  j: GrandpaJustification,
+  known: ReadonlySet<string>,
+  base: VerdictBase
+): Parsed<Map<string, SignedPrecommit[]>> {
   const votesBy = new Map<string, SignedPrecommit[]>();
   for (let i = 0; i < j.precommits.length; i++) {
     const p = j.precommits[i] as SignedPrecommit;
@@ -244,8 +281,42 @@ export function verifyGrandpaJustification(
       });
     prior.push(p);
   }
+  return parsed(votesBy);
+}
 
-  // Ancestry: each vote's block is T or reaches T through the headers, every header used once.
+/**
+ * Step 3: each vote's block is T or reaches T through the ancestry headers, every header used.
+ * For each precommit, the child of T its block descends through (null when it is T).
+ */
+function routeVotesToTarget(j: GrandpaJustification, base: VerdictBase): Parsed<(string | null)[]> {
+  const read = readAncestry(j, base);
+  if (!read.ok) return read;
+  const ancestry = read.value;
+  const branchOf: (string | null)[] = [];
+  for (let i = 0; i < j.precommits.length; i++) {
+    const branch = branchOfPrecommit(j, i, ancestry, base);
+    if (!branch.ok) return branch;
+    branchOf.push(branch.value);
+  }
+  let h = 0;
+  for (const [hex, e] of ancestry) {
+    if (!e.used)
+      return rejected('JUSTIFICATION_INVALID', {
+        ...base,
+        reason: 'unused ancestry header',
+        header: h,
+        block: hex,
+      });
+    h++;
+  }
+  return parsed(branchOf);
+}
+
+/** Step 3a: the ancestry headers by hash, none repeated. */
+function readAncestry(
+  j: GrandpaJustification,
+  base: VerdictBase
+): Parsed<Map<string, AncestryEntry>> {
   const ancestry = new Map<string, AncestryEntry>();
   for (let i = 0; i < j.votesAncestries.length; i++) {
     const bytes = j.votesAncestries[i] as Uint8Array;
@@ -260,77 +331,80 @@ export function verifyGrandpaJustification(
     if (!h.ok) return rejected(h.code, { ...h.facts, header: i }); // unreachable: decoded above
     ancestry.set(hex, { header: h.value, used: false });
   }
-  /** For each precommit, the child of T its block descends through (null when it is T). */
-  const branchOf: (string | null)[] = [];
-  for (let i = 0; i < j.precommits.length; i++) {
-    const p = j.precommits[i] as SignedPrecommit;
-    let cur = toHex(p.targetHash);
-    if (cur === target) {
-      if (p.targetNumber !== j.targetNumber)
-        return rejected('JUSTIFICATION_INVALID', {
-          ...base,
-          precommit: i,
-          reason: 'precommit for the target with another number',
-          number: p.targetNumber,
-        });
-      branchOf.push(null);
-      continue;
-    }
-    let expected = p.targetNumber;
-    let child: string;
-    // Each step goes one block down; a walk longer than the ancestry cannot end at T.
-    for (let step = 0; ; step++) {
-      const entry = ancestry.get(cur);
-      if (entry === undefined || step > ancestry.size)
-        return rejected('JUSTIFICATION_INVALID', {
-          ...base,
-          precommit: i,
-          reason: 'precommit block does not descend from the target through the ancestry',
-          block: cur,
-        });
-      if (entry.header.number !== expected || expected <= j.targetNumber)
-        return rejected('JUSTIFICATION_INVALID', {
-          ...base,
-          precommit: i,
-          reason: 'ancestry header number out of sequence',
-          block: cur,
-          number: entry.header.number,
-          expected,
-        });
-      entry.used = true;
-      child = cur;
-      cur = toHex(entry.header.parentHash);
-      expected -= 1;
-      if (cur === target) break;
-    }
-    if (expected !== j.targetNumber)
+  return parsed(ancestry);
+}
+
+/** Step 3b: walks precommit `i` down the ancestry to T, marking the headers it uses. */
+function branchOfPrecommit(
+  j: GrandpaJustification,
+  i: number,
+  ancestry: ReadonlyMap<string, AncestryEntry>,
+  base: VerdictBase
+): Parsed<string | null> {
+  const p = j.precommits[i] as SignedPrecommit;
+  let cur = toHex(p.targetHash);
+  if (cur === base.target) {
+    if (p.targetNumber !== j.targetNumber)
       return rejected('JUSTIFICATION_INVALID', {
         ...base,
         precommit: i,
-        reason: 'ancestry reaches the target at another number',
+        reason: 'precommit for the target with another number',
+        number: p.targetNumber,
       });
-    branchOf.push(child);
+    return parsed(null);
   }
-  let h = 0;
-  for (const [hex, e] of ancestry) {
-    if (!e.used)
+  let expected = p.targetNumber;
+  let child: string;
+  // Each step goes one block down; a walk longer than the ancestry cannot end at T.
+  for (let step = 0; ; step++) {
+    const entry = ancestry.get(cur);
+    if (entry === undefined || step > ancestry.size)
       return rejected('JUSTIFICATION_INVALID', {
         ...base,
-        reason: 'unused ancestry header',
-        header: h,
-        block: hex,
+        precommit: i,
+        reason: 'precommit block does not descend from the target through the ancestry',
+        block: cur,
       });
-    h++;
+    if (entry.header.number !== expected || expected <= j.targetNumber)
+      return rejected('JUSTIFICATION_INVALID', {
+        ...base,
+        precommit: i,
+        reason: 'ancestry header number out of sequence',
+        block: cur,
+        number: entry.header.number,
+        expected,
+      });
+    entry.used = true;
+    child = cur;
+    cur = toHex(entry.header.parentHash);
+    expected -= 1;
+    if (cur === base.target) break;
   }
+  if (expected !== j.targetNumber)
+    return rejected('JUSTIFICATION_INVALID', {
+      ...base,
+      precommit: i,
+      reason: 'ancestry reaches the target at another number',
+    });
+  return parsed(child);
+}
 
-  // Threshold over distinct authorities.
-  const n = known.size;
+/** Step 4: enough distinct authorities signed; the threshold. */
+function checkThreshold(n: number, signers: number, base: VerdictBase): Parsed<number> {
   const threshold = grandpaThreshold(n);
-  const signers = votesBy.size;
   if (signers < threshold)
     return rejected('QUORUM_NOT_MET', { ...base, authorities: n, threshold, signers });
+  return parsed(threshold);
+}
 
-  // T must be the GHOST: no child of T gathers the threshold.
+/** Step 5: T must be the GHOST: no child of T gathers the threshold. */
+function checkGhost(
+  j: GrandpaJustification,
+  votesBy: ReadonlyMap<string, readonly SignedPrecommit[]>,
+  branchOf: readonly (string | null)[],
+  threshold: number,
+  base: VerdictBase
+): Parsed<null> {
   let equivocators = 0;
   for (const v of votesBy.values()) if (v.length > 1) equivocators++;
   const perChild = new Map<string, Set<string>>();
@@ -352,8 +426,16 @@ export function verifyGrandpaJustification(
         votes: s.size + equivocators,
         threshold,
       });
+  return parsed(null);
+}
 
-  // Signatures last: the expensive part.
+/** Step 6, last because it is the expensive part: every precommit's signature verifies. */
+function verifyPrecommitSignatures(
+  j: GrandpaJustification,
+  setId: bigint,
+  backend: SignatureBackend,
+  base: VerdictBase
+): Parsed<null> {
   for (let i = 0; i < j.precommits.length; i++) {
     const p = j.precommits[i] as SignedPrecommit;
     const msg = precommitPayload(p.targetHash, p.targetNumber, j.round, setId);
@@ -365,5 +447,5 @@ export function verifyGrandpaJustification(
         signer: toHex(p.id),
       });
   }
-  return parsed({ blockHash: j.targetHash, blockNumber: j.targetNumber, round: j.round });
+  return parsed(null);
 }

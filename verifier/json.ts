@@ -221,3 +221,14 @@ function parseValue(depth: number): unknown {
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * A hostile value as text for a failed line's facts. `String(v)` throws on the objects `parseJson`
+ * builds (they have no prototype, hence no `toString`), and on arrays holding them; a failed check
+ * must become data, never an exception, so objects and arrays are named by their kind.
+ */
+export function valueText(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return String(v);
+}

@@ -13,7 +13,7 @@
  */
 import { equalBytes, parseHex, parseUtf8, toHex } from '../bytes.ts';
 import { parseBase64url, parsePublicKey } from '../encoding.ts';
-import { isObject, parseJson } from '../json.ts';
+import { isObject, parseJson, valueText } from '../json.ts';
 import { decodeEnvelope, garPairId } from '../envelope.ts';
 import {
   type Facts,
@@ -67,7 +67,7 @@ export function parseGarVersion(input: unknown): Parsed<GarVersion> {
   if (sig.algorithm !== 'ed25519') {
     return rejected('UNSUPPORTED_KIND', {
       field: 'signature.algorithm',
-      algorithm: String(sig.algorithm),
+      algorithm: valueText(sig.algorithm),
     });
   }
   const signer = parsePublicKey(sig.signer);

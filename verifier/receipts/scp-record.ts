@@ -12,7 +12,7 @@ import { equalBytes, parseHex, parseUint, toHex, utf8 } from '../bytes.ts';
 import { parsePublicKey } from '../encoding.ts';
 import { blake2b256 } from '../hash.ts';
 import { canonicalMembers, joinMembers } from '../jcs.ts';
-import { isObject } from '../json.ts';
+import { isObject, valueText } from '../json.ts';
 import {
   type Facts,
   type Line,
@@ -105,9 +105,9 @@ export function parseScpRecord(input: unknown): Parsed<ScpRecord> {
   if (!isObject(input)) return rejected('MALFORMED', { field: 'record' });
   const o = input;
   if (o.type !== SCP_RECORD_TYPE)
-    return rejected('UNSUPPORTED_KIND', { field: 'type', type: String(o.type) });
+    return rejected('UNSUPPORTED_KIND', { field: 'type', type: valueText(o.type) });
   if (o.version !== SCP_RECORD_VERSION) {
-    return rejected('UNSUPPORTED_VERSION', { field: 'version', version: String(o.version) });
+    return rejected('UNSUPPORTED_VERSION', { field: 'version', version: valueText(o.version) });
   }
   if (typeof o.record_id !== 'string' || o.record_id.length > 64) {
     return rejected('MALFORMED', { field: 'record_id' });
@@ -182,7 +182,7 @@ export function parseScpRecord(input: unknown): Parsed<ScpRecord> {
         index,
         role,
         code: 'UNSUPPORTED_KIND',
-        facts: { algorithm: String(s.algorithm) },
+        facts: { algorithm: valueText(s.algorithm) },
       });
       return;
     }
