@@ -403,6 +403,30 @@ describe.runIf(run)('explorer in Chromium', () => {
       .locator('tr[data-round]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-round')));
     expect(shown.sort()).toEqual(rounds.map((r) => r.id).sort());
+    // Every round's VRF draw is checked in the browser, against the sentinel's public key.
+    const draws = await page
+      .locator('tr[data-round] [data-draw-ok]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-draw-ok')));
+    expect(draws).toEqual(rounds.map(() => 'true'));
+    // …and a proof altered on its way (a lying API) is refused there, by the same page.
+    const lied = await open('/sentinel', 1280);
+    await lied.route('**/graphql', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as {
+        data?: { sentinelRounds?: Array<{ vrfProof: string }> };
+      };
+      const r0 = body.data?.sentinelRounds?.[0];
+      if (r0?.vrfProof)
+        r0.vrfProof = r0.vrfProof.slice(0, -2) + (r0.vrfProof.endsWith('00') ? '01' : '00');
+      await route.fulfill({ response: res, json: body });
+    });
+    await lied.reload();
+    await settled(lied);
+    const liedDraws = await lied
+      .locator('tr[data-round] [data-draw-ok]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-draw-ok')));
+    expect(liedDraws.filter((d) => d === 'false')).toHaveLength(1);
+    await lied.close();
     // Failed checks, newest first; each links to its record's receipt and its evidence.
     const rows = await page
       .locator('tr[data-check]')

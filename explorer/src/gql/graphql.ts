@@ -931,7 +931,7 @@ export type SearchTextQuery = { activityRecordById: { id: string, recordId: stri
 export type SentinelSummaryQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SentinelSummaryQuery = { sentinelRounds: Array<{ id: string, clusterId: string, era: number, sentinel: string, seedHeight: number, seedCommitment: string | null, seed: string | null, population: number, batches: number, sampleSize: number, targetConfidence: number, targetBadFraction: number, sampleRule: string, nodes: number, sampled: number, ok: number, failed: number, lost: number, nodeChecks: number, failedByKind: unknown, confidence: number, badBound: number, status: string, completedAt: string | null, updatedAt: string }>, rounds: { totalCount: number }, all: { totalCount: number }, failed: { totalCount: number }, window: Array<{ nodeUrl: string, ok: boolean, kind: string | null, latencyMs: number | null, checkedAt: string }> };
+export type SentinelSummaryQuery = { sentinelRounds: Array<{ id: string, clusterId: string, era: number, sentinel: string, seedHeight: number, seedHash: string, seedCommitment: string | null, seed: string | null, vrfAlpha: string | null, vrfProof: string | null, population: number, batches: number, sampleSize: number, targetConfidence: number, targetBadFraction: number, sampleRule: string, nodes: number, sampled: number, ok: number, failed: number, lost: number, nodeChecks: number, failedByKind: unknown, confidence: number, badBound: number, status: string, completedAt: string | null, updatedAt: string }>, rounds: { totalCount: number }, all: { totalCount: number }, failed: { totalCount: number }, window: Array<{ nodeUrl: string, ok: boolean, kind: string | null, latencyMs: number | null, checkedAt: string }> };
 
 export type SentinelFailedQueryVariables = Exact<{
   limit: number;
@@ -1959,8 +1959,11 @@ export const SentinelSummaryDocument = new TypedDocumentString(`
     era
     sentinel
     seedHeight
+    seedHash
     seedCommitment
     seed
+    vrfAlpha
+    vrfProof
     population
     batches
     sampleSize

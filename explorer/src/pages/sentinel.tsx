@@ -1,19 +1,22 @@
 /**
  * Sentinel spot checks, round by round: for every paid era a sentinel key sampled, how many of the
  * era's anchored leaves it checked on every storage node, what it found, the confidence the sample
- * gives against its target and the bound on bad leaves, with the seed commitment and the revealed
- * seed. Then per storage node (k of n samples served intact, a 95% Wilson lower bound, failures
+ * gives against its target and the bound on bad leaves, with the round's VRF proof (checked in the
+ * browser) and its seed. Then per storage node (k of n samples served intact, a 95% Wilson lower bound, failures
  * by kind) and the failed checks, newest first, each with its signed evidence file.
  * @module
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { equalBytes, parseHex, toHex } from '../../../verifier/bytes.ts';
+import { drawAlpha } from '../../../verifier/draw.ts';
+import { VRF_FAILURES, verify as vrfVerify } from '../../../verifier/vrf.ts';
 import { evidenceUrl, useQuery } from '../api.ts';
 import { Copy, Empty, Loaded, Page, Section, Status } from '../components/basics.tsx';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { graphql } from '../gql/index.ts';
 import type { SentinelFailedQuery, SentinelSummaryQuery } from '../gql/graphql.ts';
 import { ExportButtons } from '../components/export.tsx';
-import { BatchLink, ClusterLink, EraLink, ReceiptLink } from '../components/links.tsx';
+import { BatchLink, BlockLink, ClusterLink, EraLink, ReceiptLink } from '../components/links.tsx';
 import { count, duration, percent, short, time } from '../format.ts';
 import {
   FAILURE_KINDS,
@@ -37,8 +40,11 @@ const SUMMARY = graphql(`
       era
       sentinel
       seedHeight
+      seedHash
       seedCommitment
       seed
+      vrfAlpha
+      vrfProof
       population
       batches
       sampleSize
@@ -246,9 +252,11 @@ function Rounds(props: { data: SummaryData }) {
             </p>
           )}
           <p className="muted">
-            Each round’s seed is committed (its blake2b-256) before the round samples and revealed
-            once it is complete: with the seed, anyone can recompute the sample from the era’s
-            anchored batches and see that it was drawn by the rule, not chosen.
+            Each round’s seed is the output of a verifiable random function (RFC 9381 ECVRF) of the
+            sentinel’s key over the cluster, the era and the block that paid it. This page checks
+            every round’s proof against the sentinel’s public key; with the seed, anyone can
+            recompute the sample from the era’s anchored batches and see that it was drawn by the
+            rule, not chosen.
           </p>
         </>
       )}
@@ -307,21 +315,55 @@ function RoundResult(props: { r: Round }) {
   );
 }
 
+/**
+ * The round's draw checked here, in the browser: the VRF proof verifies under the sentinel's key
+ * for the input made of this cluster, era and paying block, and its output is the seed the round
+ * sampled with. Rounds from before the VRF (commit-reveal) have no proof to check.
+ */
+function checkDraw(r: Round): { ok: boolean | null; text: string } {
+  if (!r.vrfProof || !r.vrfAlpha) return { ok: null, text: 'commit-reveal round: no VRF proof' };
+  const alpha = drawAlpha(r.clusterId, r.era, r.seedHash);
+  const given = parseHex(r.vrfAlpha);
+  if (!alpha || !given || !equalBytes(alpha, given))
+    return { ok: false, text: 'the VRF input is not this cluster, era and block' };
+  const key = parseHex(r.sentinel, 32);
+  const proof = parseHex(r.vrfProof);
+  if (!key || !proof) return { ok: false, text: 'the key or proof is not hex' };
+  const v = vrfVerify(key, alpha, proof);
+  if (!v.ok) return { ok: false, text: VRF_FAILURES[v.reason] };
+  if (!r.seed || toHex(v.beta) !== r.seed.toLowerCase())
+    return { ok: false, text: 'the seed is not the output of the proof' };
+  return { ok: true, text: 'draw checked in your browser' };
+}
+
 function RoundSeed(props: { r: Round }) {
   const { r } = props;
+  // Checked once per proof, not again on every 30 s refresh of the page.
+  const draw = useMemo(
+    () => checkDraw(r),
+    [r.clusterId, r.era, r.seedHash, r.sentinel, r.vrfAlpha, r.vrfProof, r.seed]
+  );
   return (
     <>
       <span className="muted">key</span> <Hex value={r.sentinel} />
       <br />
-      <span className="muted">commitment</span> <Hex value={r.seedCommitment} />
+      <span className="muted">block</span> <BlockLink height={r.seedHeight} />
       <br />
-      {r.seed ? (
+      {r.vrfProof ? (
         <>
-          <span className="muted">seed</span> <Hex value={r.seed} />
+          <span className="muted">VRF proof</span> <Hex value={r.vrfProof} />
         </>
       ) : (
-        <span className="muted">seed revealed when complete</span>
+        <>
+          <span className="muted">commitment</span> <Hex value={r.seedCommitment} />
+        </>
       )}
+      <br />
+      <span className="muted">seed</span> <Hex value={r.seed} />
+      <br />
+      <span data-draw-ok={String(draw.ok)}>
+        <Status ok={draw.ok} label={draw.text} />
+      </span>
     </>
   );
 }
@@ -569,10 +611,11 @@ function Trust() {
           <code>exact</code> rule samples the smallest n that reaches the target.
         </li>
         <li>
-          <b>Unpredictable, then checkable.</b> The seed is a hash of the block that made the era
-          final, keyed with the sentinel’s secret, so no node can know which records will be
-          sampled. The sentinel publishes the seed’s hash before it samples and the seed after, and
-          anyone can then recompute the sample.
+          <b>Unpredictable, then checkable.</b> The seed is the VRF output of the sentinel’s secret
+          key over the cluster, the era and the hash of the block that paid the era, so no node can
+          know which records will be sampled before that block, and the sentinel cannot pick among
+          seeds: its proof shows the seed is the one output its public key allows. Anyone can check
+          the proof (this page does) and recompute the sample.
         </li>
         <li>
           <b>What evidence proves.</b> The sentinel signs each failure’s evidence. Offline,{' '}
