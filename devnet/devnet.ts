@@ -23,7 +23,7 @@ import {
   devnetMetadata,
   variantRuntimeVersion,
 } from './metadata.ts';
-import { RpcError, startRpcServer } from './rpc-server.ts';
+import { RpcError, type RpcMethod, startRpcServer } from './rpc-server.ts';
 import {
   type BundleChainContext,
   type DevnetScenario,
@@ -107,87 +107,15 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   });
   const scenarioMs = performance.now() - t;
   t = performance.now();
-  const cere = cereChainRuntimes(scenario.runtimes);
-  const chain = new Chain({
-    ...(options.runtime
-      ? {
-          metadata: devnetMetadata(options.runtime),
-          runtimeVersion: variantRuntimeVersion(options.runtime),
-        }
-      : cere),
-    genesisTimestamp: scenario.genesisTimestamp,
-    grandpa: { authorities: scenario.grandpa.authorities },
-    upgrades: options.upgrades ?? (options.runtime ? [] : cere.upgrades),
-  });
-  const genesis = chain.best;
-  const canonical: BuiltBlock[] = [genesis];
-  const specs = new Map<string, BlockSpec>();
-  for (const spec of scenario.blocks) {
-    const b = chain.build(spec, canonical[canonical.length - 1]!.hash);
-    specs.set(b.hash, spec);
-    canonical.push(b);
-  }
-  const orphaned: BuiltBlock[] = [];
-  if (scenario.fork) {
-    let parent = canonical[scenario.fork.parent]!.hash;
-    for (const spec of scenario.fork.blocks) {
-      const b = chain.build(spec, parent);
-      orphaned.push(b);
-      parent = b.hash;
-    }
-  }
+  const { chain, canonical, orphaned, specs } = buildChain(options, scenario);
   const chainMs = performance.now() - t;
   const lag = scenario.finalityLag;
-  const tip = canonical.length - 1;
-
-  // The head's schedule: a list of (best, finalized) states, walked by advance().
-  const states: Array<{ best: string; finalized: string }> = [];
   const liveMs = options.blockTimeMs ?? 0;
-  const forkAt = scenario.fork ? scenario.fork.parent + 1 : -1;
-  if (liveMs > 0) {
-    const start = Math.min(tip, 1);
-    for (let h = start; h <= tip; h++) {
-      if (h === forkAt)
-        states.push({
-          best: orphaned[orphaned.length - 1]!.hash,
-          finalized: canonical[Math.max(0, h - 1 - lag)]!.hash,
-        });
-      states.push({ best: canonical[h]!.hash, finalized: canonical[Math.max(0, h - lag)]!.hash });
-    }
-  } else {
-    if (options.holdAt !== undefined) {
-      if (scenario.fork) throw new RangeError('holdAt does not combine with anchor-reorged');
-      const h = Math.max(0, Math.min(tip, options.holdAt));
-      states.push({ best: canonical[h]!.hash, finalized: canonical[h]!.hash });
-    }
-    if (scenario.fork)
-      states.push({
-        best: orphaned[orphaned.length - 1]!.hash,
-        finalized: canonical[Math.min(scenario.fork.parent, tip - lag)]!.hash,
-      });
-    states.push({ best: canonical[tip]!.hash, finalized: canonical[Math.max(0, tip - lag)]!.hash });
-  }
-  let step = 0;
-  const apply = (s: { best: string; finalized: string }): void => {
-    chain.setBest(s.best);
-    chain.setFinalized(s.finalized);
-  };
-  apply(states[0]!);
-  let settled = false;
-  const advance = (): boolean => {
-    if (settled || step + 1 >= states.length) return false;
-    step++;
-    apply(states[step]!);
-    return true;
-  };
-  const settle = (): void => {
-    if (settled) return;
-    step = states.length - 1;
-    apply(states[step]!);
-  };
+  const head = headControl(chain, headSchedule(options, scenario, canonical, orphaned));
+  const { advance, settle } = head;
   const reorgNow = (depth: number, o: { drop?: boolean } = {}): ReorgResult => {
     settle();
-    settled = true; // the schedule no longer applies once the chain has forked on demand
+    head.stop(); // the schedule no longer applies once the chain has forked on demand
     return reorg(chain, canonical, specs, depth, { drop: o.drop, finalityLag: lag });
   };
 
@@ -195,52 +123,14 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     chain,
     host,
     port: portFor(0),
-    extraMethods: {
-      dev_advance: () => advance(),
-      dev_settle: () => {
-        settle();
-        return true;
-      },
-      dev_manifest: () => scenario.manifest,
-      dev_reorg: (params) => {
-        const [depth, drop] = params;
-        if (!Number.isSafeInteger(depth) || (drop !== undefined && typeof drop !== 'boolean'))
-          throw new RpcError(-32602, 'dev_reorg expects [depth: positive integer, drop?: boolean]');
-        try {
-          const r = reorgNow(depth as number, { drop: drop === true });
-          return {
-            forkPoint: r.forkPoint,
-            orphaned: r.orphaned.map((b) => b.hash),
-            adopted: r.adopted.map((b) => b.hash),
-          };
-        } catch (e) {
-          if (e instanceof ReorgError) throw new RpcError(-32602, e.message);
-          throw e;
-        }
-      },
-    },
+    extraMethods: devMethods(scenario, advance, settle, reorgNow),
   });
-  const gar = new GarService({
-    agreements: [...scenario.agreements],
-    anchorKey: scenario.garAnchorKey,
-  });
-  const garServer = await gar.start({ host, port: portFor(1) });
-  const payloads = scenario.payloads;
-  const faultMaps = scenario.storageFaults.map((m) => {
-    const out = new Map<string, NodeFault>();
-    for (const [hash, kind] of m) out.set(hash, { kind });
-    return out;
-  });
-  const storage = await startStorageNodes(
-    faultMaps.length,
-    (hash) => payloads.get(hash),
-    faultMaps,
-    basePort === 0 ? undefined : { host, port: portFor(2) }
+  const { gar, garServer, storage } = await startServices(
+    options,
+    scenario,
+    host,
+    basePort === 0 ? undefined : portFor
   );
-
-  if ((options.slowNodeMs ?? 0) > 0)
-    for (const hash of payloads.keys())
-      storage.nodes[0]!.setFault(hash, { kind: 'slow', delayMs: options.slowNodeMs! });
 
   const timers: NodeJS.Timeout[] = [];
   if (liveMs > 0) {
@@ -281,4 +171,188 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       await Promise.all([rpc.close(), garServer.close(), storage.close()]);
     },
   };
+}
+
+/** Chain: turns the scenario's blocks into SCALE blocks, the canonical chain and the orphans. */
+function buildChain(
+  options: DevnetOptions,
+  scenario: DevnetScenario
+): {
+  chain: Chain;
+  canonical: BuiltBlock[];
+  orphaned: BuiltBlock[];
+  specs: Map<string, BlockSpec>;
+} {
+  const cere = cereChainRuntimes(scenario.runtimes);
+  const chain = new Chain({
+    ...(options.runtime
+      ? {
+          metadata: devnetMetadata(options.runtime),
+          runtimeVersion: variantRuntimeVersion(options.runtime),
+        }
+      : cere),
+    genesisTimestamp: scenario.genesisTimestamp,
+    grandpa: { authorities: scenario.grandpa.authorities },
+    upgrades: options.upgrades ?? (options.runtime ? [] : cere.upgrades),
+  });
+  const genesis = chain.best;
+  const canonical: BuiltBlock[] = [genesis];
+  const specs = new Map<string, BlockSpec>();
+  for (const spec of scenario.blocks) {
+    const b = chain.build(spec, canonical[canonical.length - 1]!.hash);
+    specs.set(b.hash, spec);
+    canonical.push(b);
+  }
+  const orphaned: BuiltBlock[] = [];
+  if (scenario.fork) {
+    let parent = canonical[scenario.fork.parent]!.hash;
+    for (const spec of scenario.fork.blocks) {
+      const b = chain.build(spec, parent);
+      orphaned.push(b);
+      parent = b.hash;
+    }
+  }
+  return { chain, canonical, orphaned, specs };
+}
+
+interface HeadState {
+  readonly best: string;
+  readonly finalized: string;
+}
+
+/** Head schedule: the list of (best, finalized) states `advance()` walks (live or instant). */
+function headSchedule(
+  options: DevnetOptions,
+  scenario: DevnetScenario,
+  canonical: readonly BuiltBlock[],
+  orphaned: readonly BuiltBlock[]
+): HeadState[] {
+  const lag = scenario.finalityLag;
+  const tip = canonical.length - 1;
+  const states: HeadState[] = [];
+  const liveMs = options.blockTimeMs ?? 0;
+  const forkAt = scenario.fork ? scenario.fork.parent + 1 : -1;
+  if (liveMs > 0) {
+    const start = Math.min(tip, 1);
+    for (let h = start; h <= tip; h++) {
+      if (h === forkAt)
+        states.push({
+          best: orphaned[orphaned.length - 1]!.hash,
+          finalized: canonical[Math.max(0, h - 1 - lag)]!.hash,
+        });
+      states.push({ best: canonical[h]!.hash, finalized: canonical[Math.max(0, h - lag)]!.hash });
+    }
+  } else {
+    if (options.holdAt !== undefined) {
+      if (scenario.fork) throw new RangeError('holdAt does not combine with anchor-reorged');
+      const h = Math.max(0, Math.min(tip, options.holdAt));
+      states.push({ best: canonical[h]!.hash, finalized: canonical[h]!.hash });
+    }
+    if (scenario.fork)
+      states.push({
+        best: orphaned[orphaned.length - 1]!.hash,
+        finalized: canonical[Math.min(scenario.fork.parent, tip - lag)]!.hash,
+      });
+    states.push({ best: canonical[tip]!.hash, finalized: canonical[Math.max(0, tip - lag)]!.hash });
+  }
+  return states;
+}
+
+/**
+ * Head control: applies the schedule's first state now; `advance` moves one state on, `settle`
+ * jumps to the last, `stop` ends the schedule (after a reorg on demand).
+ */
+function headControl(
+  chain: Chain,
+  states: readonly HeadState[]
+): { advance(): boolean; settle(): void; stop(): void } {
+  let step = 0;
+  const apply = (s: HeadState): void => {
+    chain.setBest(s.best);
+    chain.setFinalized(s.finalized);
+  };
+  apply(states[0]!);
+  let settled = false;
+  const advance = (): boolean => {
+    if (settled || step + 1 >= states.length) return false;
+    step++;
+    apply(states[step]!);
+    return true;
+  };
+  const settle = (): void => {
+    if (settled) return;
+    step = states.length - 1;
+    apply(states[step]!);
+  };
+  return {
+    advance,
+    settle,
+    stop: () => {
+      settled = true;
+    },
+  };
+}
+
+/** Dev controls over RPC: `dev_advance`, `dev_settle`, `dev_manifest`, `dev_reorg`. */
+function devMethods(
+  scenario: DevnetScenario,
+  advance: () => boolean,
+  settle: () => void,
+  reorgNow: (depth: number, o?: { drop?: boolean }) => ReorgResult
+): Record<string, RpcMethod> {
+  return {
+    dev_advance: () => advance(),
+    dev_settle: () => {
+      settle();
+      return true;
+    },
+    dev_manifest: () => scenario.manifest,
+    dev_reorg: (params) => {
+      const [depth, drop] = params;
+      if (!Number.isSafeInteger(depth) || (drop !== undefined && typeof drop !== 'boolean'))
+        throw new RpcError(-32602, 'dev_reorg expects [depth: positive integer, drop?: boolean]');
+      try {
+        const r = reorgNow(depth as number, { drop: drop === true });
+        return {
+          forkPoint: r.forkPoint,
+          orphaned: r.orphaned.map((b) => b.hash),
+          adopted: r.adopted.map((b) => b.hash),
+        };
+      } catch (e) {
+        if (e instanceof ReorgError) throw new RpcError(-32602, e.message);
+        throw e;
+      }
+    },
+  };
+}
+
+/** Off-chain services: the GAR service and the storage nodes, with the scenario's faults. */
+async function startServices(
+  options: DevnetOptions,
+  scenario: DevnetScenario,
+  host: string,
+  portFor: ((k: number) => number) | undefined
+) {
+  const gar = new GarService({
+    agreements: [...scenario.agreements],
+    anchorKey: scenario.garAnchorKey,
+  });
+  const garServer = await gar.start({ host, port: portFor ? portFor(1) : 0 });
+  const payloads = scenario.payloads;
+  const faultMaps = scenario.storageFaults.map((m) => {
+    const out = new Map<string, NodeFault>();
+    for (const [hash, kind] of m) out.set(hash, { kind });
+    return out;
+  });
+  const storage = await startStorageNodes(
+    faultMaps.length,
+    (hash) => payloads.get(hash),
+    faultMaps,
+    portFor ? { host, port: portFor(2) } : undefined
+  );
+
+  if ((options.slowNodeMs ?? 0) > 0)
+    for (const hash of payloads.keys())
+      storage.nodes[0]!.setFault(hash, { kind: 'slow', delayMs: options.slowNodeMs! });
+  return { gar, garServer, storage };
 }

@@ -654,6 +654,7 @@ function addBillingReportTypes(
  * indices. Every layout below is a fact of docs/cere-runtimes.md, which cites repository, path and
  * commit; test/cere-layouts.test.ts checks the events against that document's §18 table.
  */
+// eslint-disable-next-line max-lines-per-function -- a declaration table (pallets, calls, events, errors) read as data, each entry checked against docs/cere-runtimes.md
 function ddcPallets(d: DdcTypes, spec: number): PalletSpec[] {
   if (d.billing) return billingReportPallets(d, d.billing);
   const cluster = ['cluster_id', d.clusterId, 'ClusterId'] as const;
@@ -1121,6 +1122,7 @@ function ddcPallets(d: DdcTypes, spec: number): PalletSpec[] {
  * of DdcStaking's calls are left out, as for the other versions), DdcPayouts' empty call enum
  * (`#[pallet::call] impl<T: Config> Pallet<T> {}`) and all fourteen DdcVerification calls C0-C13.
  */
+// eslint-disable-next-line max-lines-per-function -- a declaration table (pallets, calls, events, errors) read as data, each entry checked against docs/cere-runtimes.md
 function billingReportPallets(d: DdcTypes, b: BillingReportTypes): PalletSpec[] {
   const cluster = ['cluster_id', d.clusterId, 'ClusterId'] as const;
   const node = ['node_pub_key', d.nodePubKey, 'NodePubKey'] as const;

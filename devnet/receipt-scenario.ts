@@ -22,8 +22,12 @@ import {
   payoutTree,
 } from '../verifier/payout-tree.ts';
 import { batchRoot, encodeBatchPayload } from '../verifier/receipts/dac-batch.ts';
-import { ehdId, payoutFingerprint } from '../verifier/receipts/attestation.ts';
-import type { BatchEvidence } from '../verifier/receipts/payout.ts';
+import {
+  type FingerprintVote,
+  ehdId,
+  payoutFingerprint,
+} from '../verifier/receipts/attestation.ts';
+import type { BatchEvidence, ConservationInput } from '../verifier/receipts/payout.ts';
 import { eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
 import { scpRecordLeaf, signScpRecord } from '../verifier/receipts/scp-record.ts';
 import { formatRfc3339 } from '../verifier/time.ts';
@@ -122,37 +126,129 @@ function mutateHex(hex: string): string {
   return hex.slice(0, -1) + (last === '0' ? '1' : '0');
 }
 
+/** The era's parties and parameters, derived from the seed and the options. */
+interface ReceiptWorld {
+  readonly seed: string;
+  readonly nRecords: number;
+  readonly nUsers: number;
+  readonly nProviders: number;
+  readonly nValidators: number;
+  readonly perBatch: number;
+  readonly payoutBatchSize: number;
+  readonly era: number;
+  readonly faults: ReadonlySet<Fault>;
+  readonly clusterId: Uint8Array;
+  readonly gCollector: Uint8Array;
+  readonly orchestrator: Identity;
+  readonly dacEvery: number;
+  readonly users: Identity[];
+  readonly agents: Identity[];
+  readonly customers: Uint8Array[];
+  readonly nodes: Identity[];
+  readonly providers: Uint8Array[];
+  readonly validators: Uint8Array[];
+  readonly manager: Uint8Array;
+  readonly garKey: Identity;
+}
+
+interface RecordMeta {
+  readonly user: number;
+  readonly provider: number;
+  readonly cost: bigint;
+}
+
+/** The records each fault was applied to (null: the fault is off). */
+interface RecordFaults {
+  readonly expiredIdx: number | null;
+  readonly revokedIdx: number | null;
+  readonly scopeIdx: number | null;
+  readonly proofIdx: number | null;
+  readonly notFinalIdx: number | null;
+}
+
+interface ReceiptBatch {
+  readonly index: number;
+  readonly from: number;
+  readonly to: number;
+  readonly root: Uint8Array;
+  readonly envelope: Uint8Array;
+  readonly block: number;
+}
+
+/** The era's settlement as every bundle cites it. */
+interface ReceiptEra {
+  readonly payers: PayoutEntry[];
+  readonly payees: PayoutEntry[];
+  readonly payerBatches: PayoutEntry[][];
+  readonly payerRoots: Uint8Array[];
+  readonly payeeBatches: PayoutEntry[][];
+  readonly payeeRoots: Uint8Array[];
+  readonly votes: FingerprintVote[];
+  readonly conservation: ConservationInput;
+  readonly fingerprint: Uint8Array;
+}
+
+const scopeOf = (u: number): Record<string, string> => ({
+  workspace_id: `ws-${u}`,
+  stream_id: `stream-${u}`,
+});
+
 export function buildScenario(options: ScenarioOptions = {}): Scenario {
+  const w = receiptWorld(options);
+  const { records, meta } = signRecords(w);
+  // Faults on records (applied after signing, before batching, so later links stay consistent
+  // with the faulty record as it was published).
+  const faulted: Array<{ fault: Fault; recordId: string; failing: string }> = [];
+  const recordFaults = applyRecordFaults(w, records, faulted);
+  const leaves = records.map((r) => scpRecordLeaf(r));
+  const batches = batchRecords(w, records, leaves);
+  const settled = settleReceiptEra(w, meta, faulted);
+  const bundles = records.map((record, i) =>
+    recordBundle(w, { record, i, meta: meta[i]!, batches, leaves, settled, recordFaults })
+  );
+  return { bundles, faulted };
+}
+
+/** World: the seed's cluster, users, agents, customers, nodes, providers and validators. */
+function receiptWorld(options: ScenarioOptions): ReceiptWorld {
   const seed = options.seed ?? 'demo';
-  const nRecords = options.records ?? 12;
   const nUsers = Math.max(1, options.users ?? 3);
   const nProviders = Math.max(1, options.providers ?? 2);
   const nValidators = Math.max(1, options.validators ?? 5);
-  const perBatch = Math.max(1, options.recordsPerBatch ?? 8);
-  const payoutBatchSize = Math.max(1, options.payoutBatchSize ?? 2);
-  const era = options.era ?? 7;
-  const faults = new Set(options.faults ?? []);
+  return {
+    seed,
+    nRecords: options.records ?? 12,
+    nUsers,
+    nProviders,
+    nValidators,
+    perBatch: Math.max(1, options.recordsPerBatch ?? 8),
+    payoutBatchSize: Math.max(1, options.payoutBatchSize ?? 2),
+    era: options.era ?? 7,
+    faults: new Set(options.faults ?? []),
+    clusterId: blake2b256(utf8(`cluster/${seed}`)).slice(0, 20),
+    gCollector: account(seed, 'g-collector'),
+    orchestrator: identity(seed, 'orchestrator', options.orchestratorAlgorithm ?? 'sr25519'),
+    dacEvery: options.dacEvery ?? 3,
+    users: Array.from({ length: nUsers }, (_, i) => identity(seed, `user/${i}`)),
+    agents: Array.from({ length: nUsers }, (_, i) => identity(seed, `agent/${i}`)),
+    customers: Array.from({ length: nUsers }, (_, i) => account(seed, `customer/${i}`)),
+    nodes: Array.from({ length: nProviders }, (_, i) => identity(seed, `node/${i}`)),
+    providers: Array.from({ length: nProviders }, (_, i) => account(seed, `provider/${i}`)),
+    validators: Array.from({ length: nValidators }, (_, i) => account(seed, `validator/${i}`)),
+    manager: account(seed, 'cluster-manager'),
+    garKey: identity(seed, 'gar-service'),
+  };
+}
 
-  const clusterId = blake2b256(utf8(`cluster/${seed}`)).slice(0, 20);
-  const gCollector = account(seed, 'g-collector');
-  const orchestrator = identity(seed, 'orchestrator', options.orchestratorAlgorithm ?? 'sr25519');
-  const dacEvery = options.dacEvery ?? 3;
-  const users = Array.from({ length: nUsers }, (_, i) => identity(seed, `user/${i}`));
-  const agents = Array.from({ length: nUsers }, (_, i) => identity(seed, `agent/${i}`));
-  const customers = Array.from({ length: nUsers }, (_, i) => account(seed, `customer/${i}`));
-  const nodes = Array.from({ length: nProviders }, (_, i) => identity(seed, `node/${i}`));
-  const providers = Array.from({ length: nProviders }, (_, i) => account(seed, `provider/${i}`));
-  const validators = Array.from({ length: nValidators }, (_, i) => account(seed, `validator/${i}`));
-  const manager = account(seed, 'cluster-manager');
-  const garKey = identity(seed, 'gar-service');
-  const scopeOf = (u: number): Record<string, string> => ({
-    workspace_id: `ws-${u}`,
-    stream_id: `stream-${u}`,
-  });
-
-  // Records --------------------------------------------------------------------------------
+/** Records: each one's usage, signed by its agent, the orchestrator and its node. */
+function signRecords(w: ReceiptWorld): {
+  records: Array<Record<string, unknown>>;
+  meta: RecordMeta[];
+} {
+  const { seed, nRecords, nUsers, nProviders, era, dacEvery } = w;
+  const { clusterId, orchestrator, users, agents, customers, nodes, providers } = w;
   const records: Array<Record<string, unknown>> = [];
-  const meta: Array<{ user: number; provider: number; cost: bigint }> = [];
+  const meta: RecordMeta[] = [];
   for (let i = 0; i < nRecords; i++) {
     const u = i % nUsers;
     const p = i % nProviders;
@@ -198,14 +294,22 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     records.push(signScpRecord(unsigned, signers));
     meta.push({ user: u, provider: p, cost: recordCost(usage) });
   }
+  return { records, meta };
+}
 
-  // Faults on records (applied after signing, before batching, so later links stay consistent
-  // with the faulty record as it was published).
-  const faulted: Array<{ fault: Fault; recordId: string; failing: string }> = [];
-  const pick = (k: number): number => (k * 5 + 1) % nRecords;
+/**
+ * Record faults: picks a record for each fault that is on, in a fixed order, and breaks the
+ * signatures now (the other faults act on later links).
+ */
+function applyRecordFaults(
+  w: ReceiptWorld,
+  records: Array<Record<string, unknown>>,
+  faulted: Array<{ fault: Fault; recordId: string; failing: string }>
+): RecordFaults {
+  const pick = (k: number): number => (k * 5 + 1) % w.nRecords;
   let k = 0;
   const take = (fault: Fault, failing: string): number | null => {
-    if (!faults.has(fault)) return null;
+    if (!w.faults.has(fault)) return null;
     const idx = pick(k++);
     faulted.push({ fault, recordId: String(records[idx]!.record_id), failing });
     return idx;
@@ -226,17 +330,17 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
   const scopeIdx = take('grant-out-of-scope', 'grant.scope');
   const proofIdx = take('wrong-mmr-proof', 'inclusion.mmr');
   const notFinalIdx = take('anchor-not-final', 'anchor.finality');
+  return { expiredIdx, revokedIdx, scopeIdx, proofIdx, notFinalIdx };
+}
 
-  // Batches and anchors -----------------------------------------------------------------------
-  const leaves = records.map((r) => scpRecordLeaf(r));
-  const batches: Array<{
-    index: number;
-    from: number;
-    to: number;
-    root: Uint8Array;
-    envelope: Uint8Array;
-    block: number;
-  }> = [];
+/** Batches and anchors: the records in batches under MMR roots, each with its envelope. */
+function batchRecords(
+  w: ReceiptWorld,
+  records: Array<Record<string, unknown>>,
+  leaves: Uint8Array[]
+): ReceiptBatch[] {
+  const { nRecords, perBatch, clusterId, era } = w;
+  const batches: ReceiptBatch[] = [];
   for (let from = 0, index = 0; from < nRecords; from += perBatch, index++) {
     const to = Math.min(nRecords, from + perBatch);
     const root = batchRoot(leaves.slice(from, to));
@@ -256,8 +360,20 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     });
     batches.push({ index, from, to, root, envelope, block: 100 + index });
   }
+  return batches;
+}
 
-  // Payouts: charges from activity with pricing, fees by shares, rewards pro rata -------------------
+/**
+ * Payouts: charges from activity with pricing, fees by shares, rewards pro rata; the validators'
+ * votes and the era's conservation (with the era faults).
+ */
+function settleReceiptEra(
+  w: ReceiptWorld,
+  meta: readonly RecordMeta[],
+  faulted: Array<{ fault: Fault; recordId: string; failing: string }>
+): ReceiptEra {
+  const { seed, nValidators, payoutBatchSize, era, faults, clusterId, gCollector } = w;
+  const { customers, providers, validators } = w;
   const chargeBy = new Map<number, bigint>();
   const costByProvider = new Map<number, bigint>();
   for (const m of meta) {
@@ -314,171 +430,202 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
     shares: SHARES,
     source: { block: 320, eventIndex: 0 },
   };
-
-  const batchEvidence = (
-    list: PayoutEntry[][],
-    roots: Uint8Array[],
-    who: Uint8Array,
-    side: 'payers' | 'payees'
-  ): BatchEvidence => {
-    const idx = list.findIndex((b) => b.some((e) => toHex(e.account) === toHex(who)));
-    const entries = list[idx]!;
-    const mine = entries.find((e) => toHex(e.account) === toHex(who))!;
-    const block = (side === 'payers' ? 300 : 310) + idx;
-    return {
-      batchIndex: idx,
-      maxBatchIndex: list.length - 1,
-      entries,
-      proof: payoutBatchProof(roots, idx),
-      events: [
-        { account: who, amount: mine.amount, expected: null, source: { block, eventIndex: 2 } },
-      ],
-      source: { block, extrinsic: `${block}-1` },
-    };
+  const fingerprint = payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot);
+  return {
+    payers,
+    payees,
+    payerBatches,
+    payerRoots,
+    payeeBatches,
+    payeeRoots,
+    votes,
+    conservation,
+    fingerprint,
   };
+}
+
+/** A side of the settlement: the payout batch listing `who`, with its proof and event. */
+function batchEvidence(
+  list: PayoutEntry[][],
+  roots: Uint8Array[],
+  who: Uint8Array,
+  side: 'payers' | 'payees'
+): BatchEvidence {
+  const idx = list.findIndex((b) => b.some((e) => toHex(e.account) === toHex(who)));
+  const entries = list[idx]!;
+  const mine = entries.find((e) => toHex(e.account) === toHex(who))!;
+  const block = (side === 'payers' ? 300 : 310) + idx;
+  return {
+    batchIndex: idx,
+    maxBatchIndex: list.length - 1,
+    entries,
+    proof: payoutBatchProof(roots, idx),
+    events: [
+      { account: who, amount: mine.amount, expected: null, source: { block, eventIndex: 2 } },
+    ],
+    source: { block, extrinsic: `${block}-1` },
+  };
+}
+
+/** Grants: the versions of record `i`'s user-agent grant (expired, out of scope or revoked). */
+function versionsOf(w: ReceiptWorld, f: RecordFaults, i: number, m: { user: number }) {
+  const user = w.users[m.user]!;
+  const agent = w.agents[m.user]!;
+  const at = ERA_START_MS + i * 6000;
+  const versions = [
+    signedGrant(
+      user,
+      grantPayload(user, agent, {
+        revoked: false,
+        createdAt: ERA_START_MS - 86_400_000,
+        expiresAt: i === f.expiredIdx ? at - 1000 : ERA_START_MS + 30 * 86_400_000,
+        scope:
+          i === f.scopeIdx
+            ? { workspace_id: 'ws-other', stream_id: 'stream-other' }
+            : scopeOf(m.user),
+      }),
+      { url: `gar://agreements/${toHex(user.publicKey)}/${toHex(agent.publicKey)}/0` }
+    ),
+  ];
+  if (i === f.revokedIdx) {
+    versions.push(
+      signedGrant(
+        user,
+        grantPayload(user, agent, {
+          revoked: true,
+          createdAt: at - 3000,
+          expiresAt: null,
+          scope: scopeOf(m.user),
+        }),
+        { url: `gar://agreements/${toHex(user.publicKey)}/${toHex(agent.publicKey)}/1` }
+      )
+    );
+  }
+  return versions;
+}
+
+/** Bundles: record `i`'s receipt bundle, every link cited from the era built above. */
+function recordBundle(
+  w: ReceiptWorld,
+  x: {
+    record: Record<string, unknown>;
+    i: number;
+    meta: RecordMeta;
+    batches: readonly ReceiptBatch[];
+    leaves: readonly Uint8Array[];
+    settled: ReceiptEra;
+    recordFaults: RecordFaults;
+  }
+): ReceiptBundleJson {
+  const { seed, nRecords, nProviders, payoutBatchSize, era, clusterId } = w;
+  const { users, agents, customers, nodes, providers, validators, manager, garKey } = w;
+  const { record, i, meta: m, batches, leaves, settled, recordFaults } = x;
   // The chain around the era: nodes joined a day before it; the GAR service anchored every
   // version it serves in one remark; the validator set and the payout's start.
   const joinedAt = ERA_START_MS - 86_400_000;
   const authority = {
     clusterId,
     manager,
-    nodes: nodes.map((n, i) => ({ node: n.publicKey, provider: providers[i]! })),
-  };
-  const fingerprint = payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot);
-
-  // Bundles --------------------------------------------------------------------------------------
-  const versionsOf = (i: number, m: { user: number }) => {
-    const user = users[m.user]!;
-    const agent = agents[m.user]!;
-    const at = ERA_START_MS + i * 6000;
-    const versions = [
-      signedGrant(
-        user,
-        grantPayload(user, agent, {
-          revoked: false,
-          createdAt: ERA_START_MS - 86_400_000,
-          expiresAt: i === expiredIdx ? at - 1000 : ERA_START_MS + 30 * 86_400_000,
-          scope:
-            i === scopeIdx
-              ? { workspace_id: 'ws-other', stream_id: 'stream-other' }
-              : scopeOf(m.user),
-        }),
-        { url: `gar://agreements/${toHex(user.publicKey)}/${toHex(agent.publicKey)}/0` }
-      ),
-    ];
-    if (i === revokedIdx) {
-      versions.push(
-        signedGrant(
-          user,
-          grantPayload(user, agent, {
-            revoked: true,
-            createdAt: at - 3000,
-            expiresAt: null,
-            scope: scopeOf(m.user),
-          }),
-          { url: `gar://agreements/${toHex(user.publicKey)}/${toHex(agent.publicKey)}/1` }
-        )
-      );
-    }
-    return versions;
+    nodes: nodes.map((n, k) => ({ node: n.publicKey, provider: providers[k]! })),
   };
   const garBlock = 90;
-  const bundles = records.map((record, i) => {
-    const m = meta[i]!;
-    const batch = batches.find((b) => i >= b.from && i < b.to)!;
-    const local = i - batch.from;
-    const user = users[m.user]!;
-    const agent = agents[m.user]!;
-    const versions = versionsOf(i, m);
-    const pair = garPairId(user.publicKey, agent.publicKey);
-    const garEnvelope = encodeEnvelope({
-      kind: 'GarPairAnchor',
-      entries: versions.map((v) => ({
-        pair,
-        hash: blake2b256(Buffer.from(v.payload, 'base64url')),
-      })),
-    });
-    let proof = mmrProof(leaves.slice(batch.from, batch.to), local, cereMerge);
-    if (i === proofIdx) {
-      if (proof.length === 0) proof = [blake2b256(utf8('bogus'))];
-      else proof[0] = parseHex(mutateHex(toHex(proof[0]!)), 32)!;
-    }
-    const node = nodes[m.provider]!;
-    return writeBundle({
-      recordId: String(record.record_id),
-      chain: {
-        name: 'Proof Room devnet',
-        genesisHash: toHex(blake2b256(utf8(`genesis/${seed}`))),
-        ss58Prefix: 54,
-      },
-      recordBytes: canonicalBytes(record),
-      links: {
-        grant: {
-          versions,
-          anchors: [
-            {
-              envelope: garEnvelope,
-              remarkHash: blake2b256(garEnvelope),
-              sender: garKey.publicKey,
-              block: {
-                number: garBlock,
-                hash: toHex(blake2b256(utf8(`block/${seed}/${garBlock}`))),
-                finalized: true,
-                timestamp: ERA_START_MS + nRecords * 6000,
-              },
-              previousAt: null,
-              source: { block: garBlock, eventIndex: 1, extrinsic: `${garBlock}-1` },
-            },
-          ],
-          anchorKey: garKey.publicKey,
-          complete: true,
-          error: null,
-        },
-        registration: {
-          clusterId,
-          node: node.publicKey,
-          membership: [{ kind: 'added', at: joinedAt, source: { block: 50, eventIndex: 1 } }],
-          provider: { account: providers[m.provider]!, source: { block: 40, eventIndex: 1 } },
-        },
-      },
-      inclusion: {
-        batchIndex: batch.index,
-        leafIndex: local,
-        leafCount: batch.to - batch.from,
-        proof,
-        root: batch.root,
-        payloadUrls: [`ddc://${toHex(blake2b256(batch.envelope))}`],
-      },
-      anchor: {
-        envelope: batch.envelope,
-        remarkHash: blake2b256(batch.envelope),
-        sender: nodes[batch.index % nProviders]!.publicKey,
-        block: {
-          number: batch.block,
-          hash: toHex(blake2b256(utf8(`block/${seed}/${batch.block}`))),
-          finalized: i !== notFinalIdx,
-        },
-        authority,
-        source: { block: batch.block, eventIndex: 3, extrinsic: `${batch.block}-2` },
-      },
-      era: {
-        clusterId,
-        era,
-        validatorSet: { members: validators, source: { block: 150, eventIndex: 0 } },
-        votes,
-        payout: { fingerprint, source: { block: 250, extrinsic: '250-1' } },
-        activity: { batchSize: payoutBatchSize, payers, payees },
-        paid: { block: 330, eventIndex: 4 },
-        superseded: null,
-        conservation,
-      },
-      settlement: {
-        payers: batchEvidence(payerBatches, payerRoots, customers[m.user]!, 'payers'),
-        payees: batchEvidence(payeeBatches, payeeRoots, providers[m.provider]!, 'payees'),
-      },
-    });
+  const batch = batches.find((b) => i >= b.from && i < b.to)!;
+  const local = i - batch.from;
+  const user = users[m.user]!;
+  const agent = agents[m.user]!;
+  const versions = versionsOf(w, recordFaults, i, m);
+  const pair = garPairId(user.publicKey, agent.publicKey);
+  const garEnvelope = encodeEnvelope({
+    kind: 'GarPairAnchor',
+    entries: versions.map((v) => ({
+      pair,
+      hash: blake2b256(Buffer.from(v.payload, 'base64url')),
+    })),
   });
-  return { bundles, faulted };
+  let proof = mmrProof(leaves.slice(batch.from, batch.to), local, cereMerge);
+  if (i === recordFaults.proofIdx) {
+    if (proof.length === 0) proof = [blake2b256(utf8('bogus'))];
+    else proof[0] = parseHex(mutateHex(toHex(proof[0]!)), 32)!;
+  }
+  const node = nodes[m.provider]!;
+  return writeBundle({
+    recordId: String(record.record_id),
+    chain: {
+      name: 'Proof Room devnet',
+      genesisHash: toHex(blake2b256(utf8(`genesis/${seed}`))),
+      ss58Prefix: 54,
+    },
+    recordBytes: canonicalBytes(record),
+    links: {
+      grant: {
+        versions,
+        anchors: [
+          {
+            envelope: garEnvelope,
+            remarkHash: blake2b256(garEnvelope),
+            sender: garKey.publicKey,
+            block: {
+              number: garBlock,
+              hash: toHex(blake2b256(utf8(`block/${seed}/${garBlock}`))),
+              finalized: true,
+              timestamp: ERA_START_MS + nRecords * 6000,
+            },
+            previousAt: null,
+            source: { block: garBlock, eventIndex: 1, extrinsic: `${garBlock}-1` },
+          },
+        ],
+        anchorKey: garKey.publicKey,
+        complete: true,
+        error: null,
+      },
+      registration: {
+        clusterId,
+        node: node.publicKey,
+        membership: [{ kind: 'added', at: joinedAt, source: { block: 50, eventIndex: 1 } }],
+        provider: { account: providers[m.provider]!, source: { block: 40, eventIndex: 1 } },
+      },
+    },
+    inclusion: {
+      batchIndex: batch.index,
+      leafIndex: local,
+      leafCount: batch.to - batch.from,
+      proof,
+      root: batch.root,
+      payloadUrls: [`ddc://${toHex(blake2b256(batch.envelope))}`],
+    },
+    anchor: {
+      envelope: batch.envelope,
+      remarkHash: blake2b256(batch.envelope),
+      sender: nodes[batch.index % nProviders]!.publicKey,
+      block: {
+        number: batch.block,
+        hash: toHex(blake2b256(utf8(`block/${seed}/${batch.block}`))),
+        finalized: i !== recordFaults.notFinalIdx,
+      },
+      authority,
+      source: { block: batch.block, eventIndex: 3, extrinsic: `${batch.block}-2` },
+    },
+    era: {
+      clusterId,
+      era,
+      validatorSet: { members: validators, source: { block: 150, eventIndex: 0 } },
+      votes: settled.votes,
+      payout: { fingerprint: settled.fingerprint, source: { block: 250, extrinsic: '250-1' } },
+      activity: { batchSize: payoutBatchSize, payers: settled.payers, payees: settled.payees },
+      paid: { block: 330, eventIndex: 4 },
+      superseded: null,
+      conservation: settled.conservation,
+    },
+    settlement: {
+      payers: batchEvidence(settled.payerBatches, settled.payerRoots, customers[m.user]!, 'payers'),
+      payees: batchEvidence(
+        settled.payeeBatches,
+        settled.payeeRoots,
+        providers[m.provider]!,
+        'payees'
+      ),
+    },
+  });
 }
 
 /** A Cere DAC ActivityRecord for a compute record: agent-signed request and ack, node-signed record. */

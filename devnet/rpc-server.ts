@@ -148,104 +148,185 @@ const HEX_RE = /^0x(?:[0-9a-fA-F]{2})*$/;
 const METADATA_VERSIONS = '0x040e000000';
 const SS58_PREFIX = utf8('SS58PRE');
 
-export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
-  const chain = o.chain;
-  const host = o.host ?? '127.0.0.1';
-  const maxBody = o.maxBodyBytes ?? 1024 * 1024;
-  const log = o.log ?? ((m: string, e?: unknown) => console.error(m, e));
-  const connections = new Set<Connection>();
-  let requests = 0;
-  let subscriptionCount = 0;
-  let nextSubscription = 1;
-
+/** What the server's parts share: the chain, the limits, the open connections and counters. */
+interface ServerState {
+  readonly chain: Chain;
+  readonly maxBody: number;
+  readonly log: (message: string, error?: unknown) => void;
+  readonly connections: Set<Connection>;
   /** `state_getMetadata` and `state_getRuntimeVersion` results per runtime, built on first use. */
-  const runtimeTexts = new Map<ChainRuntime, { metadata: RawJson; version: RawJson }>();
-  function runtimeText(b: BuiltBlock): { metadata: RawJson; version: RawJson } {
-    const rt = chain.runtimeAt(b.hash);
-    if (rt === undefined) throw new RpcError(SERVER_ERROR, `Unknown block ${b.hash}`);
-    let t = runtimeTexts.get(rt);
-    if (t === undefined) {
-      t = {
-        metadata: new RawJson(JSON.stringify(rt.metadataHex)),
-        version: new RawJson(JSON.stringify(rt.runtimeVersion)),
-      };
-      runtimeTexts.set(rt, t);
-    }
-    return t;
-  }
+  readonly runtimeTexts: Map<ChainRuntime, { metadata: RawJson; version: RawJson }>;
+  /** The method table, filled by `methodTable`. */
+  readonly methods: Map<string, Handler>;
+  requests: number;
+  subscriptionCount: number;
+  nextSubscription: number;
+}
 
-  // --- parameter helpers --------------------------------------------------------------------
-
-  const invalid = (msg: string): RpcError => new RpcError(INVALID_PARAMS, msg);
-
-  /** Optional block hash parameter: undefined for absent/null, else a valid lowercase hash. */
-  function optHash(params: unknown[], i: number): string | undefined {
-    const v = params[i];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string' || !HASH_RE.test(v)) {
-      throw invalid(`parameter ${i + 1}: expected a block hash (0x followed by 64 hex digits)`);
-    }
-    return v.toLowerCase();
-  }
-
-  /** The block at an optional hash parameter (best when absent); undefined when unknown. */
-  function blockParam(params: unknown[], i: number): BuiltBlock | undefined {
-    const h = optHash(params, i);
-    return h === undefined ? chain.best : chain.blockByHash(h);
-  }
-
-  /** Like blockParam, but an unknown block is an error (state queries). */
-  function knownBlock(params: unknown[], i: number): BuiltBlock {
-    const b = blockParam(params, i);
-    if (b === undefined) throw new RpcError(SERVER_ERROR, `Unknown block ${String(params[i])}`);
-    return b;
-  }
-
-  function hexParam(params: unknown[], i: number, what: string, maxBytes = 64 * 1024): string {
-    const v = params[i];
-    if (typeof v !== 'string' || !HEX_RE.test(v) || v.length > 2 + 2 * maxBytes) {
-      throw invalid(`parameter ${i + 1} (${what}): expected 0x-prefixed hex bytes`);
-    }
-    return v.toLowerCase();
-  }
-
-  function keyList(params: unknown[], i: number): string[] {
-    const v = params[i];
-    if (!Array.isArray(v) || v.length > MAX_LIST) {
-      throw invalid(`parameter ${i + 1}: expected an array of at most ${MAX_LIST} storage keys`);
-    }
-    return v.map((_, k) => hexParam(v, k, 'storage key'));
-  }
-
-  function blockNumber(v: unknown): number | undefined {
-    if (v === undefined || v === null) return undefined;
-    let n: number;
-    if (typeof v === 'number') n = v;
-    else if (typeof v === 'string' && /^0x[0-9a-fA-F]{1,8}$/.test(v)) n = parseInt(v.slice(2), 16);
-    else throw invalid('block number: expected a non-negative integer or a 0x hex number');
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-      throw invalid('block number: expected an integer from 0 to 2^32 - 1');
-    }
-    return n;
-  }
-
-  function hashAt(v: unknown): string | null {
-    const n = blockNumber(v);
-    return n === undefined ? chain.best.hash : (chain.hashAt(n) ?? null);
-  }
-
-  function storageChanges(b: BuiltBlock, keys: readonly string[]): string {
-    const changes = keys.map((k) => [k, chain.storageAt(b.hash, k) ?? null]);
-    return `{"block":${JSON.stringify(b.hash)},"changes":${JSON.stringify(changes)}}`;
-  }
-
-  // --- methods --------------------------------------------------------------------------------
-
-  const methods = new Map<string, Handler>();
-  const def = (names: string[], h: Handler): void => {
-    for (const n of names) methods.set(n, h);
+export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
+  const host = o.host ?? '127.0.0.1';
+  const s: ServerState = {
+    chain: o.chain,
+    maxBody: o.maxBodyBytes ?? 1024 * 1024,
+    log: o.log ?? ((m: string, e?: unknown) => console.error(m, e)),
+    connections: new Set<Connection>(),
+    runtimeTexts: new Map(),
+    methods: new Map(),
+    requests: 0,
+    subscriptionCount: 0,
+    nextSubscription: 1,
   };
+  methodTable(s, o.extraMethods ?? {});
+  const listeners = subscribeToChain(s);
+  const server = http.createServer((req, res) => serveHttp(s, req, res));
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  const wss = serveWebSocket(s, server);
+  await listen(server, o.port ?? 0, host);
+  server.on('error', (err) => s.log('devnet rpc: server error', err));
+  const port = (server.address() as AddressInfo).port;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
 
+  return {
+    url: `http://${hostInUrl}:${port}`,
+    wsUrl: `ws://${hostInUrl}:${port}`,
+    port,
+    stats: () => ({
+      requests: s.requests,
+      connections: s.connections.size,
+      subscriptions: s.subscriptionCount,
+    }),
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        for (const [, off] of listeners) off();
+        for (const conn of s.connections) conn.ws.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** Lifecycle: listens on `port` at `host`, failing if the port cannot be bound. */
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** The `state_getMetadata` and `state_getRuntimeVersion` texts of the runtime at block `b`. */
+function runtimeText(s: ServerState, b: BuiltBlock): { metadata: RawJson; version: RawJson } {
+  const rt = s.chain.runtimeAt(b.hash);
+  if (rt === undefined) throw new RpcError(SERVER_ERROR, `Unknown block ${b.hash}`);
+  let t = s.runtimeTexts.get(rt);
+  if (t === undefined) {
+    t = {
+      metadata: new RawJson(JSON.stringify(rt.metadataHex)),
+      version: new RawJson(JSON.stringify(rt.runtimeVersion)),
+    };
+    s.runtimeTexts.set(rt, t);
+  }
+  return t;
+}
+
+// --- parameter helpers ------------------------------------------------------------------------
+
+const invalid = (msg: string): RpcError => new RpcError(INVALID_PARAMS, msg);
+
+/** Optional block hash parameter: undefined for absent/null, else a valid lowercase hash. */
+function optHash(params: unknown[], i: number): string | undefined {
+  const v = params[i];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || !HASH_RE.test(v)) {
+    throw invalid(`parameter ${i + 1}: expected a block hash (0x followed by 64 hex digits)`);
+  }
+  return v.toLowerCase();
+}
+
+/** The block at an optional hash parameter (best when absent); undefined when unknown. */
+function blockParam(chain: Chain, params: unknown[], i: number): BuiltBlock | undefined {
+  const h = optHash(params, i);
+  return h === undefined ? chain.best : chain.blockByHash(h);
+}
+
+/** Like blockParam, but an unknown block is an error (state queries). */
+function knownBlock(chain: Chain, params: unknown[], i: number): BuiltBlock {
+  const b = blockParam(chain, params, i);
+  if (b === undefined) throw new RpcError(SERVER_ERROR, `Unknown block ${String(params[i])}`);
+  return b;
+}
+
+function hexParam(params: unknown[], i: number, what: string, maxBytes = 64 * 1024): string {
+  const v = params[i];
+  if (typeof v !== 'string' || !HEX_RE.test(v) || v.length > 2 + 2 * maxBytes) {
+    throw invalid(`parameter ${i + 1} (${what}): expected 0x-prefixed hex bytes`);
+  }
+  return v.toLowerCase();
+}
+
+function keyList(params: unknown[], i: number): string[] {
+  const v = params[i];
+  if (!Array.isArray(v) || v.length > MAX_LIST) {
+    throw invalid(`parameter ${i + 1}: expected an array of at most ${MAX_LIST} storage keys`);
+  }
+  return v.map((_, k) => hexParam(v, k, 'storage key'));
+}
+
+function blockNumber(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  let n: number;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && /^0x[0-9a-fA-F]{1,8}$/.test(v)) n = parseInt(v.slice(2), 16);
+  else throw invalid('block number: expected a non-negative integer or a 0x hex number');
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw invalid('block number: expected an integer from 0 to 2^32 - 1');
+  }
+  return n;
+}
+
+function hashAt(chain: Chain, v: unknown): string | null {
+  const n = blockNumber(v);
+  return n === undefined ? chain.best.hash : (chain.hashAt(n) ?? null);
+}
+
+function storageChanges(chain: Chain, b: BuiltBlock, keys: readonly string[]): string {
+  const changes = keys.map((k) => [k, chain.storageAt(b.hash, k) ?? null]);
+  return `{"block":${JSON.stringify(b.hash)},"changes":${JSON.stringify(changes)}}`;
+}
+
+// --- methods ----------------------------------------------------------------------------------
+
+/**
+ * Fills the method table: the built-in methods, then the caller's extra methods (which replace
+ * built-ins of the same name), then `rpc_methods`.
+ */
+function methodTable(s: ServerState, extraMethods: Record<string, RpcMethod>): void {
+  const def = (names: string[], h: Handler): void => {
+    for (const n of names) s.methods.set(n, h);
+  };
+  systemMethods(s.chain, def);
+  chainMethods(s.chain, def);
+  stateMethods(s, def);
+  subscriptionMethods(s);
+  for (const [name, fn] of Object.entries(extraMethods)) {
+    s.methods.set(name, (p) => fn(p));
+  }
+  s.methods.set('rpc_methods', () => ({ version: 1, methods: [...s.methods.keys()].sort() }));
+}
+
+type Define = (names: string[], h: Handler) => void;
+
+/** Methods `system_*`: the node's name, version, properties, health and account nonces. */
+function systemMethods(chain: Chain, def: Define): void {
   def(['system_chain'], () => chain.chainName);
   def(['system_name'], () => 'Proof Room devnet node');
   def(['system_version'], () => '0.1.0');
@@ -258,48 +339,55 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
     if (key === null) throw invalid('parameter 1: not a valid SS58 address or 32-byte hex key');
     return chain.nonceOf(key);
   });
+}
 
+/** Methods `chain_*` (block hashes, headers, blocks, heads) and GRANDPA's. */
+function chainMethods(chain: Chain, def: Define): void {
   def(['chain_getBlockHash', 'chain_getHead'], (p) => {
     const v = p[0];
     if (Array.isArray(v)) {
       if (v.length > MAX_LIST) throw invalid(`at most ${MAX_LIST} block numbers at once`);
-      return v.map(hashAt);
+      return v.map((x) => hashAt(chain, x));
     }
-    return hashAt(v);
+    return hashAt(chain, v);
   });
   def(['chain_getHeader'], (p) => {
-    const b = blockParam(p, 0);
+    const b = blockParam(chain, p, 0);
     return b === undefined ? null : new RawJson(chain.headerJsonText(b));
   });
   def(['chain_getBlock'], (p) => {
-    const b = blockParam(p, 0);
+    const b = blockParam(chain, p, 0);
     return b === undefined ? null : new RawJson(chain.signedBlockJsonText(b));
   });
   def(['chain_getFinalizedHead', 'chain_getFinalisedHead'], () => chain.finalized.hash);
+}
 
+/** Methods `state_*` (runtime, storage, keys, read proofs, calls) and the GRANDPA ones. */
+function stateMethods(s: ServerState, def: Define): void {
+  const chain = s.chain;
   def(['state_getRuntimeVersion', 'chain_getRuntimeVersion'], (p) => {
-    return runtimeText(knownBlock(p, 0)).version;
+    return runtimeText(s, knownBlock(chain, p, 0)).version;
   });
   def(['state_getMetadata'], (p) => {
-    return runtimeText(knownBlock(p, 0)).metadata;
+    return runtimeText(s, knownBlock(chain, p, 0)).metadata;
   });
   def(['state_getStorage', 'state_getStorageAt'], (p) => {
     const key = hexParam(p, 0, 'storage key');
-    return chain.storageAt(knownBlock(p, 1).hash, key) ?? null;
+    return chain.storageAt(knownBlock(chain, p, 1).hash, key) ?? null;
   });
   def(['state_getStorageHash', 'state_getStorageHashAt'], (p) => {
     const key = hexParam(p, 0, 'storage key');
-    const v = chain.storageAt(knownBlock(p, 1).hash, key);
+    const v = chain.storageAt(knownBlock(chain, p, 1).hash, key);
     return v === null || v === undefined ? null : toHex(blake2b256(parseHex(v) as Uint8Array));
   });
   def(['state_getStorageSize', 'state_getStorageSizeAt'], (p) => {
     const key = hexParam(p, 0, 'storage key');
-    const v = chain.storageAt(knownBlock(p, 1).hash, key);
+    const v = chain.storageAt(knownBlock(chain, p, 1).hash, key);
     return v === null || v === undefined ? null : (v.length - 2) / 2;
   });
   def(['state_queryStorageAt'], (p) => {
     const keys = keyList(p, 0);
-    return new RawJson(`[${storageChanges(knownBlock(p, 1), keys)}]`);
+    return new RawJson(`[${storageChanges(chain, knownBlock(chain, p, 1), keys)}]`);
   });
   def(['state_getKeysPaged', 'state_getKeysPagedAt'], (p) => {
     const prefix = p[0] === null || p[0] === undefined ? '0x' : hexParam(p, 0, 'key prefix');
@@ -311,15 +399,15 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
       throw invalid(`parameter 2 (count): at most ${MAX_KEYS_PAGED} keys per page`);
     }
     const start = p[2] === undefined || p[2] === null ? undefined : hexParam(p, 2, 'start key');
-    return chain.keysPaged(knownBlock(p, 3).hash, prefix, count as number, start);
+    return chain.keysPaged(knownBlock(chain, p, 3).hash, prefix, count as number, start);
   });
   def(['state_getKeys'], (p) => {
     const prefix = hexParam(p, 0, 'key prefix');
-    return chain.keysPaged(knownBlock(p, 1).hash, prefix, Number.MAX_SAFE_INTEGER);
+    return chain.keysPaged(knownBlock(chain, p, 1).hash, prefix, Number.MAX_SAFE_INTEGER);
   });
   def(['state_getReadProof'], (p) => {
     const keys = keyList(p, 0);
-    const b = knownBlock(p, 1);
+    const b = knownBlock(chain, p, 1);
     // sc-rpc-api `ReadProof { at, proof }`: the trie nodes proving the keys' values at `at`.
     return { at: b.hash, proof: chain.readProof(b.hash, keys) };
   });
@@ -339,36 +427,39 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
       throw invalid('parameter 1: expected a runtime API function name');
     }
     hexParam(p, 1, 'call data');
-    knownBlock(p, 2);
+    knownBlock(chain, p, 2);
     if (p[0] === 'Metadata_metadata_versions') return METADATA_VERSIONS;
     throw new RpcError(
       SERVER_ERROR,
       `state_call: the devnet has no runtime to execute ${p[0]} (only Metadata_metadata_versions)`
     );
   });
+}
 
+/** The subscribe and unsubscribe methods (WebSocket only). */
+function subscriptionMethods(s: ServerState): void {
   for (const [name, { kind, notify }] of Object.entries(SUBSCRIBE)) {
-    methods.set(name, (p, ctx) => {
+    s.methods.set(name, (p, ctx) => {
       const conn = ctx.conn;
       if (conn === undefined) {
         throw new RpcError(SERVER_ERROR, `${name} is a subscription: use the WebSocket endpoint`);
       }
       const keys = kind === 'storage' && p[0] !== undefined && p[0] !== null ? keyList(p, 0) : [];
-      const id = `0x${(nextSubscription++).toString(16).padStart(16, '0')}`;
+      const id = `0x${(s.nextSubscription++).toString(16).padStart(16, '0')}`;
       const sub: Subscription = { kind, notify, keys };
       conn.subscriptions.set(id, sub);
-      subscriptionCount++;
+      s.subscriptionCount++;
       // The current state right after the subscription id.
       ctx.after.push(() => {
         if (conn.subscriptions.get(id) !== sub) return;
-        const first = initial(sub);
+        const first = initial(s, sub);
         if (first !== undefined) send(conn, notification(notify, id, first));
       });
       return id;
     });
   }
   for (const [name, kind] of Object.entries(UNSUBSCRIBE)) {
-    methods.set(name, (p, ctx) => {
+    s.methods.set(name, (p, ctx) => {
       const id = p[0];
       if (typeof id !== 'string' && typeof id !== 'number') {
         throw invalid('parameter 1: expected a subscription id');
@@ -377,342 +468,323 @@ export async function startRpcServer(o: RpcServerOptions): Promise<RpcServer> {
       const sub = conn?.subscriptions.get(String(id));
       if (conn === undefined || sub === undefined || sub.kind !== kind) return false;
       conn.subscriptions.delete(String(id));
-      subscriptionCount--;
+      s.subscriptionCount--;
       return true;
     });
   }
+}
 
-  for (const [name, fn] of Object.entries(o.extraMethods ?? {})) {
-    methods.set(name, (p) => fn(p));
+/** A new subscription's first notification: the current state (none for justifications). */
+function initial(s: ServerState, sub: Subscription): string | undefined {
+  const chain = s.chain;
+  switch (sub.kind) {
+    case 'newHeads':
+    case 'allHeads':
+      return chain.headerJsonText(chain.best);
+    case 'finalizedHeads':
+      return chain.headerJsonText(chain.finalized);
+    case 'runtimeVersion':
+      sub.runtime = chain.runtimeAt(chain.best.hash);
+      return runtimeText(s, chain.best).version.json;
+    case 'storage':
+      return storageChanges(chain, chain.best, sub.keys ?? []);
+    case 'justifications':
+      return undefined;
   }
-  methods.set('rpc_methods', () => ({ version: 1, methods: [...methods.keys()].sort() }));
+}
 
-  function initial(sub: Subscription): string | undefined {
-    switch (sub.kind) {
-      case 'newHeads':
-      case 'allHeads':
-        return chain.headerJsonText(chain.best);
-      case 'finalizedHeads':
-        return chain.headerJsonText(chain.finalized);
-      case 'runtimeVersion':
-        sub.runtime = chain.runtimeAt(chain.best.hash);
-        return runtimeText(chain.best).version.json;
-      case 'storage':
-        return storageChanges(chain.best, sub.keys ?? []);
-      case 'justifications':
-        return undefined;
+// --- chain events -> subscriptions ------------------------------------------------------------
+
+/** Notifies the subscriptions of `kinds` on every connection about block `b`. */
+function fanOut(s: ServerState, kinds: readonly SubscriptionKind[], b: BuiltBlock): void {
+  const chain = s.chain;
+  let header: string | undefined;
+  let justification: string | undefined;
+  for (const conn of s.connections) {
+    for (const [id, sub] of conn.subscriptions) {
+      if (!kinds.includes(sub.kind)) continue;
+      let result: string;
+      if (sub.kind === 'storage') result = storageChanges(chain, b, sub.keys ?? []);
+      else if (sub.kind === 'runtimeVersion') {
+        // Substrate notifies when the best block's runtime version changes.
+        const rt = chain.runtimeAt(b.hash);
+        if (rt === undefined || rt === sub.runtime) continue;
+        sub.runtime = rt;
+        result = runtimeText(s, b).version.json;
+      } else if (sub.kind === 'justifications') {
+        const j = chain.justificationOf(b.hash);
+        if (j === undefined) continue;
+        result = justification ??= JSON.stringify(toHex(j));
+      } else result = header ??= chain.headerJsonText(b);
+      send(conn, notification(sub.notify, id, result));
     }
   }
+}
 
-  // --- chain events -> subscriptions ----------------------------------------------------------
-
-  function fanOut(kinds: readonly SubscriptionKind[], b: BuiltBlock): void {
-    let header: string | undefined;
-    let justification: string | undefined;
-    for (const conn of connections) {
-      for (const [id, sub] of conn.subscriptions) {
-        if (!kinds.includes(sub.kind)) continue;
-        let result: string;
-        if (sub.kind === 'storage') result = storageChanges(b, sub.keys ?? []);
-        else if (sub.kind === 'runtimeVersion') {
-          // Substrate notifies when the best block's runtime version changes.
-          const rt = chain.runtimeAt(b.hash);
-          if (rt === undefined || rt === sub.runtime) continue;
-          sub.runtime = rt;
-          result = runtimeText(b).version.json;
-        } else if (sub.kind === 'justifications') {
-          const j = chain.justificationOf(b.hash);
-          if (j === undefined) continue;
-          result = justification ??= JSON.stringify(toHex(j));
-        } else result = header ??= chain.headerJsonText(b);
-        send(conn, notification(sub.notify, id, result));
-      }
-    }
-  }
-  const listeners: Array<[ChainEvent, () => void]> = [
-    ['newHead', chain.on('newHead', (b) => fanOut(['newHeads', 'storage', 'runtimeVersion'], b))],
+/** Subscriptions: listens to the chain's head events; returns the listeners to remove on close. */
+function subscribeToChain(s: ServerState): Array<[ChainEvent, () => void]> {
+  const chain = s.chain;
+  return [
+    [
+      'newHead',
+      chain.on('newHead', (b) => fanOut(s, ['newHeads', 'storage', 'runtimeVersion'], b)),
+    ],
     [
       'finalizedHead',
-      chain.on('finalizedHead', (b) => fanOut(['finalizedHeads', 'justifications'], b)),
+      chain.on('finalizedHead', (b) => fanOut(s, ['finalizedHeads', 'justifications'], b)),
     ],
-    ['imported', chain.on('imported', (b) => fanOut(['allHeads'], b))],
+    ['imported', chain.on('imported', (b) => fanOut(s, ['allHeads'], b))],
   ];
+}
 
-  // --- dispatch -------------------------------------------------------------------------------
+// --- dispatch ---------------------------------------------------------------------------------
 
-  /** Response text for one request object, or undefined for a notification (no id). */
-  function handleOne(
-    req: unknown,
-    ctx: CallContext
-  ): string | undefined | Promise<string | undefined> {
-    requests++;
-    if (typeof req !== 'object' || req === null || Array.isArray(req)) {
-      return errorText(null, INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object');
-    }
-    const r = req as Record<string, unknown>;
-    const hasId = 'id' in r;
-    const id = r.id;
-    if (hasId && id !== null && typeof id !== 'string' && typeof id !== 'number') {
-      return errorText(
-        null,
-        INVALID_REQUEST,
-        'Invalid request: id must be a string, number or null'
-      );
-    }
-    const rid = (hasId ? id : null) as RequestId;
-    if (r.jsonrpc !== '2.0') {
-      return errorText(rid, INVALID_REQUEST, 'Invalid request: jsonrpc must be "2.0"');
-    }
-    if (typeof r.method !== 'string') {
-      return errorText(rid, INVALID_REQUEST, 'Invalid request: method must be a string');
-    }
-    const method = r.method;
-    const handler = methods.get(method);
-    if (handler === undefined) {
-      return hasId
-        ? errorText(rid, METHOD_NOT_FOUND, `Method not found: ${clip(method)}`)
-        : undefined;
-    }
-    const params = r.params;
-    if (params !== undefined && params !== null && !Array.isArray(params)) {
-      return hasId
-        ? errorText(rid, INVALID_PARAMS, 'Invalid params: params must be an array')
-        : undefined;
-    }
-    const args = (params ?? []) as unknown[];
-    let out: unknown;
+/** Response text for one request object, or undefined for a notification (no id). */
+function handleOne(
+  s: ServerState,
+  req: unknown,
+  ctx: CallContext
+): string | undefined | Promise<string | undefined> {
+  s.requests++;
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) {
+    return errorText(null, INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object');
+  }
+  const r = req as Record<string, unknown>;
+  const hasId = 'id' in r;
+  const id = r.id;
+  if (hasId && id !== null && typeof id !== 'string' && typeof id !== 'number') {
+    return errorText(null, INVALID_REQUEST, 'Invalid request: id must be a string, number or null');
+  }
+  const rid = (hasId ? id : null) as RequestId;
+  if (r.jsonrpc !== '2.0') {
+    return errorText(rid, INVALID_REQUEST, 'Invalid request: jsonrpc must be "2.0"');
+  }
+  if (typeof r.method !== 'string') {
+    return errorText(rid, INVALID_REQUEST, 'Invalid request: method must be a string');
+  }
+  const method = r.method;
+  const handler = s.methods.get(method);
+  if (handler === undefined) {
+    return hasId
+      ? errorText(rid, METHOD_NOT_FOUND, `Method not found: ${clip(method)}`)
+      : undefined;
+  }
+  const params = r.params;
+  if (params !== undefined && params !== null && !Array.isArray(params)) {
+    return hasId
+      ? errorText(rid, INVALID_PARAMS, 'Invalid params: params must be an array')
+      : undefined;
+  }
+  const args = (params ?? []) as unknown[];
+  let out: unknown;
+  try {
+    out = handler(args, ctx);
+  } catch (err) {
+    return hasId ? failure(s, rid, method, err) : undefined;
+  }
+  if (out instanceof Promise) {
+    return out.then(
+      (v: unknown) => (hasId ? resultText(s, rid, method, v) : undefined),
+      (err: unknown) => (hasId ? failure(s, rid, method, err) : undefined)
+    );
+  }
+  return hasId ? resultText(s, rid, method, out) : undefined;
+}
+
+function resultText(s: ServerState, id: RequestId, method: string, v: unknown): string {
+  let json: string;
+  if (v instanceof RawJson) json = v.json;
+  else {
     try {
-      out = handler(args, ctx);
+      json = JSON.stringify(v === undefined ? null : v, bigintAsString);
     } catch (err) {
-      return hasId ? failure(rid, method, err) : undefined;
-    }
-    if (out instanceof Promise) {
-      return out.then(
-        (v: unknown) => (hasId ? resultText(rid, method, v) : undefined),
-        (err: unknown) => (hasId ? failure(rid, method, err) : undefined)
-      );
-    }
-    return hasId ? resultText(rid, method, out) : undefined;
-  }
-
-  function resultText(id: RequestId, method: string, v: unknown): string {
-    let json: string;
-    if (v instanceof RawJson) json = v.json;
-    else {
-      try {
-        json = JSON.stringify(v === undefined ? null : v, bigintAsString);
-      } catch (err) {
-        return failure(id, method, err);
-      }
-    }
-    return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${json}}`;
-  }
-
-  function failure(id: RequestId, method: string, err: unknown): string {
-    if (err instanceof RpcError) return errorText(id, err.code, err.message, err.data);
-    if (isErrorLike(err)) return errorText(id, err.code, err.message, err.data);
-    log(`devnet rpc: ${clip(method)} failed`, err);
-    const msg = err instanceof Error ? err.message : String(err);
-    return errorText(id, INTERNAL_ERROR, `Internal error: ${clip(msg)}`);
-  }
-
-  /** Response text (or undefined) for a parsed body: a request object or a batch. */
-  function handleBody(
-    body: unknown,
-    ctx: CallContext
-  ): string | undefined | Promise<string | undefined> {
-    if (!Array.isArray(body)) return handleOne(body, ctx);
-    if (body.length === 0) {
-      requests++;
-      return errorText(null, INVALID_REQUEST, 'Invalid request: empty batch');
-    }
-    if (body.length > MAX_BATCH) {
-      requests++;
-      return errorText(null, INVALID_REQUEST, `Invalid request: batch over ${MAX_BATCH} entries`);
-    }
-    const parts = body.map((r) => handleOne(r, ctx));
-    const join = (xs: Array<string | undefined>): string | undefined => {
-      const got = xs.filter((x): x is string => x !== undefined);
-      return got.length === 0 ? undefined : `[${got.join(',')}]`;
-    };
-    if (parts.some((x) => x instanceof Promise)) return Promise.all(parts).then(join);
-    return join(parts as Array<string | undefined>);
-  }
-
-  function parse(text: string): { ok: true; value: unknown } | { ok: false } {
-    try {
-      return { ok: true, value: JSON.parse(text) as unknown };
-    } catch {
-      return { ok: false };
+      return failure(s, id, method, err);
     }
   }
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${json}}`;
+}
 
-  // --- HTTP -----------------------------------------------------------------------------------
+function failure(s: ServerState, id: RequestId, method: string, err: unknown): string {
+  if (err instanceof RpcError) return errorText(id, err.code, err.message, err.data);
+  if (isErrorLike(err)) return errorText(id, err.code, err.message, err.data);
+  s.log(`devnet rpc: ${clip(method)} failed`, err);
+  const msg = err instanceof Error ? err.message : String(err);
+  return errorText(id, INTERNAL_ERROR, `Internal error: ${clip(msg)}`);
+}
 
-  const server = http.createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, {
-        'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
-        'Access-Control-Allow-Headers': 'content-type',
-        'Access-Control-Max-Age': '600',
-      });
-      res.end();
-      return;
-    }
-    if (req.method === 'GET' && (req.url === '/health' || req.url?.startsWith('/health?'))) {
-      sendHttp(
-        res,
-        200,
-        JSON.stringify({ ok: true, best: chain.best.number, finalized: chain.finalized.number })
-      );
-      return;
-    }
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      sendHttp(res, 405, errorText(null, INVALID_REQUEST, 'Use HTTP POST for JSON-RPC'));
-      return;
-    }
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBody) {
-      tooLarge(req, res);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (c: Buffer) => {
-      if (done) return;
-      size += c.length;
-      if (size > maxBody) {
-        done = true;
-        tooLarge(req, res);
-        return;
-      }
-      chunks.push(c);
+/** Response text (or undefined) for a parsed body: a request object or a batch. */
+function handleBody(
+  s: ServerState,
+  body: unknown,
+  ctx: CallContext
+): string | undefined | Promise<string | undefined> {
+  if (!Array.isArray(body)) return handleOne(s, body, ctx);
+  if (body.length === 0) {
+    s.requests++;
+    return errorText(null, INVALID_REQUEST, 'Invalid request: empty batch');
+  }
+  if (body.length > MAX_BATCH) {
+    s.requests++;
+    return errorText(null, INVALID_REQUEST, `Invalid request: batch over ${MAX_BATCH} entries`);
+  }
+  const parts = body.map((r) => handleOne(s, r, ctx));
+  const join = (xs: Array<string | undefined>): string | undefined => {
+    const got = xs.filter((x): x is string => x !== undefined);
+    return got.length === 0 ? undefined : `[${got.join(',')}]`;
+  };
+  if (parts.some((x) => x instanceof Promise)) return Promise.all(parts).then(join);
+  return join(parts as Array<string | undefined>);
+}
+
+function parse(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+// --- HTTP -------------------------------------------------------------------------------------
+
+/** Transport, HTTP: CORS preflight, `GET /health`, and JSON-RPC over POST. */
+function serveHttp(s: ServerState, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const chain = s.chain;
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, {
+      'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
+      'Access-Control-Allow-Headers': 'content-type',
+      'Access-Control-Max-Age': '600',
     });
-    req.on('error', () => {
-      done = true;
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      const parsed = parse(Buffer.concat(chunks, size).toString('utf8'));
-      if (!parsed.ok) {
-        sendHttp(res, 200, errorText(null, PARSE_ERROR, 'Parse error: the body is not valid JSON'));
-        return;
-      }
-      const ctx: CallContext = { after: [] };
-      const out = handleBody(parsed.value, ctx);
-      const reply = (text: string | undefined): void => {
-        if (text === undefined) {
-          res.writeHead(204);
-          res.end();
-        } else sendHttp(res, 200, text);
-      };
-      if (out instanceof Promise) {
-        out.then(reply, (err: unknown) => {
-          log('devnet rpc: request failed', err);
-          sendHttp(res, 200, errorText(null, INTERNAL_ERROR, 'Internal error'));
-        });
-      } else reply(out);
-    });
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-
-  function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
-    res.setHeader('Connection', 'close');
+    res.end();
+    return;
+  }
+  if (req.method === 'GET' && (req.url === '/health' || req.url?.startsWith('/health?'))) {
     sendHttp(
       res,
-      413,
-      errorText(null, INVALID_REQUEST, `Request body over the limit of ${maxBody} bytes`)
+      200,
+      JSON.stringify({ ok: true, best: chain.best.number, finalized: chain.finalized.number })
     );
-    // Stop reading what is left of the body; the connection closes after the response.
-    req.pause();
-    res.on('finish', () => req.socket.destroySoon());
+    return;
   }
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    sendHttp(res, 405, errorText(null, INVALID_REQUEST, 'Use HTTP POST for JSON-RPC'));
+    return;
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > s.maxBody) {
+    tooLarge(s, req, res);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  req.on('data', (c: Buffer) => {
+    if (done) return;
+    size += c.length;
+    if (size > s.maxBody) {
+      done = true;
+      tooLarge(s, req, res);
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('error', () => {
+    done = true;
+  });
+  req.on('end', () => {
+    if (done) return;
+    done = true;
+    answerHttp(s, Buffer.concat(chunks, size).toString('utf8'), res);
+  });
+}
 
-  // --- WebSocket ------------------------------------------------------------------------------
+/** Transport, HTTP: answers a POST body that was read whole. */
+function answerHttp(s: ServerState, text: string, res: http.ServerResponse): void {
+  const parsed = parse(text);
+  if (!parsed.ok) {
+    sendHttp(res, 200, errorText(null, PARSE_ERROR, 'Parse error: the body is not valid JSON'));
+    return;
+  }
+  const ctx: CallContext = { after: [] };
+  const out = handleBody(s, parsed.value, ctx);
+  const reply = (text: string | undefined): void => {
+    if (text === undefined) {
+      res.writeHead(204);
+      res.end();
+    } else sendHttp(res, 200, text);
+  };
+  if (out instanceof Promise) {
+    out.then(reply, (err: unknown) => {
+      s.log('devnet rpc: request failed', err);
+      sendHttp(res, 200, errorText(null, INTERNAL_ERROR, 'Internal error'));
+    });
+  } else reply(out);
+}
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBody });
+function tooLarge(s: ServerState, req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.setHeader('Connection', 'close');
+  sendHttp(
+    res,
+    413,
+    errorText(null, INVALID_REQUEST, `Request body over the limit of ${s.maxBody} bytes`)
+  );
+  // Stop reading what is left of the body; the connection closes after the response.
+  req.pause();
+  res.on('finish', () => req.socket.destroySoon());
+}
+
+// --- WebSocket --------------------------------------------------------------------------------
+
+/** Transport, WebSocket: upgrades on the HTTP server's port; one connection per socket. */
+function serveWebSocket(s: ServerState, server: http.Server): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: s.maxBody });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   wss.on('connection', (ws: WebSocket) => {
     const conn: Connection = { ws, subscriptions: new Map() };
-    connections.add(conn);
+    s.connections.add(conn);
     ws.on('error', () => {
       /* a close follows */
     });
     ws.on('close', () => {
-      connections.delete(conn);
-      subscriptionCount -= conn.subscriptions.size;
+      s.connections.delete(conn);
+      s.subscriptionCount -= conn.subscriptions.size;
       conn.subscriptions.clear();
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const text = isBinary ? null : rawText(data);
       const parsed = text === null ? { ok: false as const } : parse(text);
       if (!parsed.ok) {
-        requests++;
+        s.requests++;
         send(conn, errorText(null, PARSE_ERROR, 'Parse error: expected a JSON text message'));
         return;
       }
       const ctx: CallContext = { conn, after: [] };
-      const out = handleBody(parsed.value, ctx);
+      const out = handleBody(s, parsed.value, ctx);
       const reply = (t: string | undefined): void => {
         if (t !== undefined) send(conn, t);
         for (const fn of ctx.after) fn();
       };
       if (out instanceof Promise) {
-        out.then(reply, (err: unknown) => log('devnet rpc: request failed', err));
+        out.then(reply, (err: unknown) => s.log('devnet rpc: request failed', err));
       } else reply(out);
     });
   });
+  return wss;
+}
 
-  function send(conn: Connection, text: string): void {
-    const ws = conn.ws;
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > MAX_WS_BACKLOG) {
-      ws.terminate();
-      return;
-    }
-    ws.send(text);
+function send(conn: Connection, text: string): void {
+  const ws = conn.ws;
+  if (ws.readyState !== ws.OPEN) return;
+  if (ws.bufferedAmount > MAX_WS_BACKLOG) {
+    ws.terminate();
+    return;
   }
-
-  // --- lifecycle ------------------------------------------------------------------------------
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (err) => log('devnet rpc: server error', err));
-  const port = (server.address() as AddressInfo).port;
-  const hostInUrl = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
-
-  return {
-    url: `http://${hostInUrl}:${port}`,
-    wsUrl: `ws://${hostInUrl}:${port}`,
-    port,
-    stats: () => ({ requests, connections: connections.size, subscriptions: subscriptionCount }),
-    close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
-        for (const [, off] of listeners) off();
-        for (const conn of connections) conn.ws.terminate();
-        wss.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
+  ws.send(text);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -775,12 +775,338 @@ export async function buildDevnetScenarioAsync(
 }
 
 /**
- * The scenario, era by era: yields the batches of each era to build (their records' times depend
- * on where the previous eras ended on chain) and takes their outputs, in task order.
+ * Checks options without building anything: throws the RangeError `buildDevnetScenario` would
+ * for options it cannot build (an unknown fault, too few eras for the faults, bad runtimes).
  */
-function* scenarioSteps(
-  options: DevnetScenarioOptions
-): Generator<EraWork, DevnetScenario, BatchOutput[]> {
+export function checkDevnetOptions(options: DevnetScenarioOptions): void {
+  planScenario(options);
+}
+
+/**
+ * Era faults: era 1 keeps the payout faults (or the first receipt-design era does), the era
+ * before the last is left unpaid; refuses a payout fault on a billing-report era.
+ */
+function planEraFaults(
+  faults: ReadonlySet<DevnetFault>,
+  nEras: number,
+  specOfEra: (eraNo: number) => number
+): { unpaidEra: number; billingEra: (eraNo: number) => boolean; payoutFaultIndex: number } {
+  // Era-level faults: era 1 keeps the payout faults; the era before the last is left unpaid; the
+  // last era carries the attestation faults.
+  if (faults.has('era-not-paid') && nEras < 3)
+    throw new RangeError('era-not-paid needs at least 3 eras (a later era is paid instead)');
+  const unpaidEra = faults.has('era-not-paid') ? nEras - 2 : -1;
+  // Payout faults land on receipt-design eras only: a billing-report era (paid under 71000) is
+  // settled honestly, with no fault variant of its payout. The payout faults of era 1 move to the
+  // first receipt-design era; record, batch, grant and anchor faults stay where they are.
+  const billingEra = (eraNo: number): boolean =>
+    payoutDesignOf(specOfEra(eraNo)) === 'billing-report';
+  let payoutFaultIndex = 0;
+  while (payoutFaultIndex < nEras - 1 && billingEra(payoutFaultIndex + 1)) payoutFaultIndex++;
+  for (const f of faults) {
+    const eras: number[] =
+      f === 'fingerprint-mismatch' || f === 'validator-removed'
+        ? [nEras]
+        : f === 'era-not-paid'
+          ? [unpaidEra + 1]
+          : f === 'quorum-not-reached' || f === 'wrong-mmr-proof' || f === 'payout-unbalanced'
+            ? [payoutFaultIndex + 1]
+            : [];
+    const hit = eras.find(billingEra);
+    if (hit !== undefined)
+      throw new RangeError(
+        `fault ${f} lands on era ${hit}, paid under the billing-report runtime ` +
+          `${specOfEra(hit)}: payout faults apply to receipt-design eras only (runtimes from 72000)`
+      );
+  }
+  if (faults.has('era-not-paid') && unpaidEra === payoutFaultIndex)
+    throw new RangeError(
+      `era-not-paid needs an era after the payout faults' era ${payoutFaultIndex + 1} and before the last`
+    );
+  return { unpaidEra, billingEra, payoutFaultIndex };
+}
+
+/** Record plan: what devnet/scenario-records.ts builds each cluster's records from. */
+function recordPlanOf(
+  options: DevnetScenarioOptions,
+  p: {
+    seed: string;
+    nUsers: number;
+    faultUsers: Array<{ name: string; kind: UserKind }>;
+    nAgents: number;
+    nNodes: number;
+    dacEvery: number;
+    userOverrides: Array<[number, number]>;
+    faultRecord: Partial<Record<DevnetFault, number>>;
+    nClusters: number;
+  }
+): { payloadDir: string | null; plan: RecordPlan } {
+  const { seed, nUsers, faultUsers, nAgents, nNodes, dacEvery, userOverrides, faultRecord } = p;
+  const nClusters = p.nClusters;
+  const payloadDir = options.payloadDir === undefined ? null : path.resolve(options.payloadDir);
+  if (payloadDir !== null) mkdirSync(payloadDir, { recursive: true });
+  const plan1: RecordPlan = {
+    seed,
+    honestUsers: nUsers,
+    faultUsers,
+    agents: nAgents,
+    nodes: nNodes,
+    dacEvery,
+    userOverrides,
+    badSignatureRecord: faultRecord['bad-record-signature'] ?? -1,
+    missingRoleRecord: faultRecord['missing-role-signature'] ?? -1,
+    eraMismatchRecord: faultRecord['record-era-mismatch'] ?? -1,
+    strangerNodeRecord: faultRecord['unregistered-signer'] ?? -1,
+    payloadDir,
+    // Pack files of different builds (in this process or another) never share a name.
+    payloadPrefix: `payloads-${randomUUID().slice(0, 8)}`,
+  };
+  const nUsers2 = Math.max(2, Math.ceil(nUsers / 4));
+  const plan: RecordPlan = {
+    ...plan1,
+    second:
+      nClusters === 2
+        ? {
+            ...plan1,
+            honestUsers: nUsers2,
+            faultUsers: [],
+            nodes: CLUSTER_2_NODES,
+            userOverrides: [],
+            badSignatureRecord: -1,
+            missingRoleRecord: -1,
+            eraMismatchRecord: -1,
+            strangerNodeRecord: -1,
+            cluster: 2,
+            bucketBase: 1000 + nUsers + faultUsers.length,
+            pricing: PRICING_2,
+          }
+        : null,
+  };
+
+  return { payloadDir, plan };
+}
+
+/** A session change: the new validator set, with its event (or, under 71000, in storage). */
+function setValidatorSet(
+  layout: Layout,
+  currentSpec: number,
+  validatorSets: Array<{ members: Identity[]; at: Placed | null }>,
+  members: Identity[]
+): void {
+  if (payoutDesignOf(currentSpec) === 'billing-report') {
+    // 71000's DdcVerification stores the session's set (`ValidatorSet`) without an event.
+    const write = encodeStorageWrite(
+      runtimeOf(currentSpec),
+      'DdcVerification.ValidatorSet',
+      [],
+      members.map((v) => toHex(v.publicKey))
+    );
+    layout.session([], [write]);
+    validatorSets.push({ members, at: null });
+    return;
+  }
+  const at = layout.session([
+    ev('DdcVerification', 'ValidatorsSetUpdated', {
+      validators: members.map((v) => toHex(v.publicKey)),
+    }),
+  ]);
+  validatorSets.push({ members, at });
+}
+
+/**
+ * Each cluster's protocol parameters: its shares and its prices. Before 73177 the chain's
+ * parameters carry the four unit prices only; compute is then priced by the project's cost
+ * model alone (the same prices, docs/spec.md §6).
+ */
+function protocolParamsOf(seed: string, c: ClusterInfo, spec: number) {
+  const pricing = c.world.pricing;
+  return {
+    treasuryShare: c.shares.treasury,
+    validatorsShare: c.shares.validators,
+    clusterReserveShare: c.shares.reserve,
+    storageBondSize: 100n * 10n ** 10n,
+    storageChillDelay: 100,
+    storageUnbondingDelay: 100,
+    ...(spec >= 73177
+      ? {
+          costPerMbStored: pricing.perMbStored,
+          costPerMbStreamed: pricing.perMbStreamed,
+          costPerPutRequest: pricing.perPut,
+          costPerGetRequest: pricing.perGet,
+          costPerGpuUnit: pricing.perGpuUnit,
+          costPerCpuUnit: pricing.perCpuMs,
+          costPerRamUnit: pricing.perRamUnit,
+          customerDepositContract: toHex(account(seed, `${clusterNames(c.no)}deposit-contract`)),
+        }
+      : {
+          unitPerMbStored: pricing.perMbStored,
+          unitPerMbStreamed: pricing.perMbStreamed,
+          unitPerPutRequest: pricing.perPut,
+          unitPerGetRequest: pricing.perGet,
+        }),
+  };
+}
+
+/** What the setup blocks register. */
+interface SetupInput {
+  readonly layout: Layout;
+  readonly validators: Identity[];
+  readonly setValidators: (members: Identity[]) => void;
+  readonly clusters: readonly ClusterInfo[];
+  readonly protocolParams: (c: ClusterInfo) => ReturnType<typeof protocolParamsOf>;
+  readonly allNodes: ReadonlyArray<{ c: ClusterInfo; n: Identity; i: number }>;
+  readonly storageHttpPort: number;
+  readonly nodeOwner: Map<string, { provider: Identity; at: Placed }>;
+  readonly membership: Map<string, Array<{ kind: 'added' | 'removed'; at: Placed }>>;
+  readonly users: readonly UserInfo[];
+  readonly world: RecordWorld;
+  readonly currentSpec: number;
+}
+
+/**
+ * Setup blocks: the first session's validator set and the validators' keys, the clusters, their
+ * storage nodes (created, added, validated), and each customer's deposit and bucket.
+ */
+function setupBlocks(x: SetupInput): void {
+  const { layout, validators, setValidators, clusters, protocolParams, allNodes } = x;
+  const { storageHttpPort, nodeOwner, membership, users, world, currentSpec } = x;
+  const c1 = clusters[0]!;
+  // The first session's validator set; `set_validator_key` registers keys already in it.
+  setValidators(validators);
+  for (const v of validators)
+    layout.add({
+      call: {
+        pallet: 'DdcVerification',
+        name: 'set_validator_key',
+        args: { ddcValidatorPub: toHex(v.publicKey) },
+      },
+      signer: v,
+      events: [ev('DdcVerification', 'ValidatorKeySet', { validator: toHex(v.publicKey) })],
+    });
+  for (const c of clusters)
+    layout.add({
+      call: {
+        pallet: 'DdcClusters',
+        name: 'create_cluster',
+        args: {
+          clusterId: c.hex,
+          clusterReserveId: toHex(c.reserve),
+          clusterParams: {
+            nodeProviderAuthContract: undefined,
+            erasureCodingRequired: 4,
+            erasureCodingTotal: 6,
+            replicationTotal: 3,
+          },
+          initialProtocolParams: protocolParams(c),
+        },
+      },
+      signer: c.manager,
+      events: [
+        ev('DdcClusters', 'ClusterCreated', { clusterId: c.hex }),
+        ev('DdcClusters', 'ClusterProtocolParamsSet', { clusterId: c.hex }),
+      ],
+    });
+  const nodeKey = (n: Identity) => ({ __kind: 'StoragePubKey', value: toHex(n.publicKey) });
+  layout.next();
+  // Storage node k (of all clusters' nodes, cluster 1's first) registers HTTP port base + k.
+  allNodes.forEach(({ c, n, i }, k) => {
+    const provider = c.world.providers[i]!;
+    const created = layout.add({
+      call: {
+        pallet: 'DdcNodes',
+        name: 'create_node',
+        args: {
+          nodePubKey: nodeKey(n),
+          nodeParams: {
+            __kind: 'StorageParams',
+            value: {
+              mode: { __kind: 'Storage' },
+              host: toHex(utf8(`127.0.0.1`)),
+              domain: toHex(utf8(`node-${k}.devnet.local`)),
+              ssl: false,
+              httpPort: storageHttpPort + k,
+              grpcPort: 9090 + k,
+              p2PPort: 9190 + k,
+            },
+          },
+        },
+      },
+      signer: provider,
+      events: [ev('DdcNodes', 'NodeCreated', { nodePubKey: nodeKey(n) })],
+    });
+    nodeOwner.set(toHex(n.publicKey), { provider, at: created });
+  });
+  allNodes.forEach(({ c, n }) => {
+    const added = layout.add({
+      call: {
+        pallet: 'DdcClusters',
+        name: 'add_node',
+        args: { clusterId: c.hex, nodePubKey: nodeKey(n), nodeKind: { __kind: 'External' } },
+      },
+      signer: c.manager,
+      events: [ev('DdcClusters', 'ClusterNodeAdded', { clusterId: c.hex, nodePubKey: nodeKey(n) })],
+    });
+    membership.set(toHex(n.publicKey), [{ kind: 'added', at: added }]);
+    layout.add({
+      call: {
+        pallet: 'DdcClusters',
+        name: 'validate_node',
+        args: { clusterId: c.hex, nodePubKey: nodeKey(n), succeeded: true },
+      },
+      signer: c.manager,
+      events: [
+        ev('DdcClusters', 'ClusterNodeValidated', {
+          clusterId: c.hex,
+          nodePubKey: nodeKey(n),
+          succeeded: true,
+        }),
+      ],
+    });
+  });
+  layout.next();
+  users.forEach((u, k) => {
+    const owner = toHex(u.id.publicKey);
+    const clusterHex = (k < world.users.length ? c1 : clusters[1]!).hex;
+    // Before 73054 a deposit names no cluster (DdcCustomers C1 `deposit(value)`, E0 `Deposited
+    // { owner_id, amount }` at 71000; docs/cere-runtimes.md §18).
+    const perCluster = payoutDesignOf(currentSpec) === 'receipt';
+    layout.add({
+      call: {
+        pallet: 'DdcCustomers',
+        name: 'deposit',
+        args: perCluster ? { clusterId: clusterHex, value: DEPOSIT } : { value: DEPOSIT },
+      },
+      signer: u.id,
+      events: [
+        ev(
+          'DdcCustomers',
+          'Deposited',
+          perCluster
+            ? { clusterId: clusterHex, ownerId: owner, amount: DEPOSIT }
+            : { ownerId: owner, amount: DEPOSIT }
+        ),
+      ],
+    });
+    layout.add({
+      call: {
+        pallet: 'DdcCustomers',
+        name: 'create_bucket',
+        args: { clusterId: clusterHex, bucketParams: { isPublic: false } },
+      },
+      signer: u.id,
+      events: [ev('DdcCustomers', 'BucketCreated', { clusterId: clusterHex, bucketId: u.bucket })],
+    });
+  });
+}
+
+/** The scenario's shape, its faults' places and the plan its records are built from. */
+type ScenarioPlan = ReturnType<typeof planScenario>;
+
+/**
+ * Plan: the options checked and defaulted; where each fault lands (fault users, record faults,
+ * batch-fault slots, the eras of the era faults); the record plan of each cluster.
+ */
+function planScenario(options: DevnetScenarioOptions) {
   const seed = options.seed ?? 'devnet';
   const nRecords = Math.max(1, options.records ?? 120);
   // With every era fault, four eras leave one (the second) honest.
@@ -799,14 +1125,12 @@ function* scenarioSteps(
     if (!(DEVNET_FAULTS as readonly string[]).includes(f))
       throw new RangeError(`unknown fault ${f}`);
   const genesisTimestamp = options.genesisTimestamp ?? 1_795_000_000_000;
-  const layout = new Layout(genesisTimestamp);
   const recordsPerEra = Math.ceil(nRecords / nEras);
   const schedule = runtimeSchedule(options.runtimes);
   const specOfEra = (eraNo: number): number => schedule[Math.min(eraNo, schedule.length) - 1]!;
   // Cere's MAX_PAYOUT_BATCH_SIZE of the era's runtime, unless the options fix one.
   const batchSizeOf = (eraNo: number): number =>
     Math.max(1, options.payoutBatchSize ?? payoutBatchSizeOf(specOfEra(eraNo)));
-  let currentSpec = schedule[0]!;
   const nClusters = options.clusters ?? 2;
   const skipEras = new Set(options.skips ?? []);
   for (const e of skipEras)
@@ -901,78 +1225,79 @@ function* scenarioSteps(
     if (!slot) throw new RangeError(`${f} needs a batch of its own (add records or eras)`);
     batchFaultSlot.set(f, slot);
   }
-  // Era-level faults: era 1 keeps the payout faults; the era before the last is left unpaid; the
-  // last era carries the attestation faults.
-  if (faults.has('era-not-paid') && nEras < 3)
-    throw new RangeError('era-not-paid needs at least 3 eras (a later era is paid instead)');
-  const unpaidEra = faults.has('era-not-paid') ? nEras - 2 : -1;
-  // Payout faults land on receipt-design eras only: a billing-report era (paid under 71000) is
-  // settled honestly, with no fault variant of its payout. The payout faults of era 1 move to the
-  // first receipt-design era; record, batch, grant and anchor faults stay where they are.
-  const billingEra = (eraNo: number): boolean =>
-    payoutDesignOf(specOfEra(eraNo)) === 'billing-report';
-  let payoutFaultIndex = 0;
-  while (payoutFaultIndex < nEras - 1 && billingEra(payoutFaultIndex + 1)) payoutFaultIndex++;
-  for (const f of faults) {
-    const eras: number[] =
-      f === 'fingerprint-mismatch' || f === 'validator-removed'
-        ? [nEras]
-        : f === 'era-not-paid'
-          ? [unpaidEra + 1]
-          : f === 'quorum-not-reached' || f === 'wrong-mmr-proof' || f === 'payout-unbalanced'
-            ? [payoutFaultIndex + 1]
-            : [];
-    const hit = eras.find(billingEra);
-    if (hit !== undefined)
-      throw new RangeError(
-        `fault ${f} lands on era ${hit}, paid under the billing-report runtime ` +
-          `${specOfEra(hit)}: payout faults apply to receipt-design eras only (runtimes from 72000)`
-      );
-  }
-  if (faults.has('era-not-paid') && unpaidEra === payoutFaultIndex)
-    throw new RangeError(
-      `era-not-paid needs an era after the payout faults' era ${payoutFaultIndex + 1} and before the last`
-    );
-  const payloadDir = options.payloadDir === undefined ? null : path.resolve(options.payloadDir);
-  if (payloadDir !== null) mkdirSync(payloadDir, { recursive: true });
-  const plan1: RecordPlan = {
+  const { unpaidEra, billingEra, payoutFaultIndex } = planEraFaults(faults, nEras, specOfEra);
+  const { payloadDir, plan } = recordPlanOf(options, {
     seed,
-    honestUsers: nUsers,
+    nUsers,
     faultUsers,
-    agents: nAgents,
-    nodes: nNodes,
+    nAgents,
+    nNodes,
     dacEvery,
     userOverrides,
-    badSignatureRecord: faultRecord['bad-record-signature'] ?? -1,
-    missingRoleRecord: faultRecord['missing-role-signature'] ?? -1,
-    eraMismatchRecord: faultRecord['record-era-mismatch'] ?? -1,
-    strangerNodeRecord: faultRecord['unregistered-signer'] ?? -1,
+    faultRecord,
+    nClusters,
+  });
+  return {
+    seed,
+    nRecords,
+    nEras,
+    nValidators,
+    perBatch,
+    finalityLag,
+    faults,
+    genesisTimestamp,
+    billingEra,
+    schedule,
+    specOfEra,
+    batchSizeOf,
+    skipEras,
+    eraRange,
+    faultRecord,
+    hiddenLate,
+    batchFaultSlot,
+    unpaidEra,
+    payoutFaultIndex,
     payloadDir,
-    // Pack files of different builds (in this process or another) never share a name.
-    payloadPrefix: `payloads-${randomUUID().slice(0, 8)}`,
+    plan,
+    nNodes,
   };
-  const nUsers2 = Math.max(2, Math.ceil(nUsers / 4));
-  const plan: RecordPlan = {
-    ...plan1,
-    second:
-      nClusters === 2
-        ? {
-            ...plan1,
-            honestUsers: nUsers2,
-            faultUsers: [],
-            nodes: CLUSTER_2_NODES,
-            userOverrides: [],
-            badSignatureRecord: -1,
-            missingRoleRecord: -1,
-            eraMismatchRecord: -1,
-            strangerNodeRecord: -1,
-            cluster: 2,
-            bucketBase: 1000 + nUsers + faultUsers.length,
-            pricing: PRICING_2,
-          }
-        : null,
-  };
+}
 
+/**
+ * The scenario, era by era: yields the batches of each era to build (their records' times depend
+ * on where the previous eras ended on chain) and takes their outputs, in task order.
+ */
+// eslint-disable-next-line max-lines-per-function -- 518 lines: its era loop and setup still share the generator's state (issue 21 open point)
+function* scenarioSteps(
+  options: DevnetScenarioOptions
+): Generator<EraWork, DevnetScenario, BatchOutput[]> {
+  const planned: ScenarioPlan = planScenario(options);
+  const {
+    seed,
+    nRecords,
+    nEras,
+    nValidators,
+    perBatch,
+    finalityLag,
+    faults,
+    genesisTimestamp,
+    billingEra,
+    schedule,
+    specOfEra,
+    batchSizeOf,
+    skipEras,
+    eraRange,
+    faultRecord,
+    hiddenLate,
+    batchFaultSlot,
+    unpaidEra,
+    payoutFaultIndex,
+    payloadDir,
+    plan,
+    nNodes,
+  } = planned;
+  const layout = new Layout(genesisTimestamp);
+  let currentSpec = schedule[0]!;
   // World ----------------------------------------------------------------------------------
   const world = recordWorld(plan);
   const { nodes } = world;
@@ -1016,188 +1341,29 @@ function* scenarioSteps(
   const validatorSets: Array<{ members: Identity[]; at: Placed | null }> = [];
   /** Governance changes of a cluster's shares. */
   const governed: Array<Manifest['governance'][number]> = [];
-  const setValidators = (members: Identity[]): void => {
-    if (payoutDesignOf(currentSpec) === 'billing-report') {
-      // 71000's DdcVerification stores the session's set (`ValidatorSet`) without an event.
-      const write = encodeStorageWrite(
-        runtimeOf(currentSpec),
-        'DdcVerification.ValidatorSet',
-        [],
-        members.map((v) => toHex(v.publicKey))
-      );
-      layout.session([], [write]);
-      validatorSets.push({ members, at: null });
-      return;
-    }
-    const at = layout.session([
-      ev('DdcVerification', 'ValidatorsSetUpdated', {
-        validators: members.map((v) => toHex(v.publicKey)),
-      }),
-    ]);
-    validatorSets.push({ members, at });
-  };
+  const setValidators = (members: Identity[]): void =>
+    setValidatorSet(layout, currentSpec, validatorSets, members);
   /** Node key hex -> its membership changes in the cluster, in chain order. */
   const membership = new Map<string, Array<{ kind: 'added' | 'removed'; at: Placed }>>();
   /** Node key hex -> its provider and the NodeCreated event. */
   const nodeOwner = new Map<string, { provider: Identity; at: Placed }>();
 
+  const protocolParams = (c: ClusterInfo, spec = schedule[0]!) => protocolParamsOf(seed, c, spec);
+
   // Setup blocks: the validator set, validator keys, the cluster, nodes, customers, buckets ----
-  // The first session's validator set; `set_validator_key` registers keys already in it.
-  setValidators(validators);
-  for (const v of validators)
-    layout.add({
-      call: {
-        pallet: 'DdcVerification',
-        name: 'set_validator_key',
-        args: { ddcValidatorPub: toHex(v.publicKey) },
-      },
-      signer: v,
-      events: [ev('DdcVerification', 'ValidatorKeySet', { validator: toHex(v.publicKey) })],
-    });
-  // Each cluster's protocol parameters: its shares and its prices. Before 73177 the chain's
-  // parameters carry the four unit prices only; compute is then priced by the project's cost
-  // model alone (the same prices, docs/spec.md §6).
-  const protocolParams = (c: ClusterInfo, spec = schedule[0]!) => {
-    const pricing = c.world.pricing;
-    return {
-      treasuryShare: c.shares.treasury,
-      validatorsShare: c.shares.validators,
-      clusterReserveShare: c.shares.reserve,
-      storageBondSize: 100n * 10n ** 10n,
-      storageChillDelay: 100,
-      storageUnbondingDelay: 100,
-      ...(spec >= 73177
-        ? {
-            costPerMbStored: pricing.perMbStored,
-            costPerMbStreamed: pricing.perMbStreamed,
-            costPerPutRequest: pricing.perPut,
-            costPerGetRequest: pricing.perGet,
-            costPerGpuUnit: pricing.perGpuUnit,
-            costPerCpuUnit: pricing.perCpuMs,
-            costPerRamUnit: pricing.perRamUnit,
-            customerDepositContract: toHex(account(seed, `${clusterNames(c.no)}deposit-contract`)),
-          }
-        : {
-            unitPerMbStored: pricing.perMbStored,
-            unitPerMbStreamed: pricing.perMbStreamed,
-            unitPerPutRequest: pricing.perPut,
-            unitPerGetRequest: pricing.perGet,
-          }),
-    };
-  };
-  for (const c of clusters)
-    layout.add({
-      call: {
-        pallet: 'DdcClusters',
-        name: 'create_cluster',
-        args: {
-          clusterId: c.hex,
-          clusterReserveId: toHex(c.reserve),
-          clusterParams: {
-            nodeProviderAuthContract: undefined,
-            erasureCodingRequired: 4,
-            erasureCodingTotal: 6,
-            replicationTotal: 3,
-          },
-          initialProtocolParams: protocolParams(c),
-        },
-      },
-      signer: c.manager,
-      events: [
-        ev('DdcClusters', 'ClusterCreated', { clusterId: c.hex }),
-        ev('DdcClusters', 'ClusterProtocolParamsSet', { clusterId: c.hex }),
-      ],
-    });
-  const nodeKey = (n: Identity) => ({ __kind: 'StoragePubKey', value: toHex(n.publicKey) });
-  layout.next();
-  // Storage node k (of all clusters' nodes, cluster 1's first) registers HTTP port base + k.
-  allNodes.forEach(({ c, n, i }, k) => {
-    const provider = c.world.providers[i]!;
-    const created = layout.add({
-      call: {
-        pallet: 'DdcNodes',
-        name: 'create_node',
-        args: {
-          nodePubKey: nodeKey(n),
-          nodeParams: {
-            __kind: 'StorageParams',
-            value: {
-              mode: { __kind: 'Storage' },
-              host: toHex(utf8(`127.0.0.1`)),
-              domain: toHex(utf8(`node-${k}.devnet.local`)),
-              ssl: false,
-              httpPort: (options.storageHttpPort ?? 8080) + k,
-              grpcPort: 9090 + k,
-              p2PPort: 9190 + k,
-            },
-          },
-        },
-      },
-      signer: provider,
-      events: [ev('DdcNodes', 'NodeCreated', { nodePubKey: nodeKey(n) })],
-    });
-    nodeOwner.set(toHex(n.publicKey), { provider, at: created });
-  });
-  allNodes.forEach(({ c, n }) => {
-    const added = layout.add({
-      call: {
-        pallet: 'DdcClusters',
-        name: 'add_node',
-        args: { clusterId: c.hex, nodePubKey: nodeKey(n), nodeKind: { __kind: 'External' } },
-      },
-      signer: c.manager,
-      events: [ev('DdcClusters', 'ClusterNodeAdded', { clusterId: c.hex, nodePubKey: nodeKey(n) })],
-    });
-    membership.set(toHex(n.publicKey), [{ kind: 'added', at: added }]);
-    layout.add({
-      call: {
-        pallet: 'DdcClusters',
-        name: 'validate_node',
-        args: { clusterId: c.hex, nodePubKey: nodeKey(n), succeeded: true },
-      },
-      signer: c.manager,
-      events: [
-        ev('DdcClusters', 'ClusterNodeValidated', {
-          clusterId: c.hex,
-          nodePubKey: nodeKey(n),
-          succeeded: true,
-        }),
-      ],
-    });
-  });
-  layout.next();
-  users.forEach((u, k) => {
-    const owner = toHex(u.id.publicKey);
-    const clusterHex = (k < world.users.length ? c1 : clusters[1]!).hex;
-    // Before 73054 a deposit names no cluster (DdcCustomers C1 `deposit(value)`, E0 `Deposited
-    // { owner_id, amount }` at 71000; docs/cere-runtimes.md §18).
-    const perCluster = payoutDesignOf(currentSpec) === 'receipt';
-    layout.add({
-      call: {
-        pallet: 'DdcCustomers',
-        name: 'deposit',
-        args: perCluster ? { clusterId: clusterHex, value: DEPOSIT } : { value: DEPOSIT },
-      },
-      signer: u.id,
-      events: [
-        ev(
-          'DdcCustomers',
-          'Deposited',
-          perCluster
-            ? { clusterId: clusterHex, ownerId: owner, amount: DEPOSIT }
-            : { ownerId: owner, amount: DEPOSIT }
-        ),
-      ],
-    });
-    layout.add({
-      call: {
-        pallet: 'DdcCustomers',
-        name: 'create_bucket',
-        args: { clusterId: clusterHex, bucketParams: { isPublic: false } },
-      },
-      signer: u.id,
-      events: [ev('DdcCustomers', 'BucketCreated', { clusterId: clusterHex, bucketId: u.bucket })],
-    });
+  setupBlocks({
+    layout,
+    validators,
+    setValidators,
+    clusters,
+    protocolParams,
+    allNodes,
+    storageHttpPort: options.storageHttpPort ?? 8080,
+    nodeOwner,
+    membership,
+    users,
+    world,
+    currentSpec,
   });
 
   /**
@@ -1212,7 +1378,27 @@ function* scenarioSteps(
    * rounding left in it by one report (fees and rewards are rounded per component) carries over
    * to the next. A reward above it is capped (`Rewarded.rewarded < expected_to_reward`).
    */
-  let billingVault = 0n;
+  const billingVault = 0n;
+  // What settling an era reads and changes (the vault above among them).
+  const settle: SettleCtx = {
+    seed,
+    nEras,
+    nValidators,
+    faults,
+    payoutFaultIndex,
+    unpaidEra,
+    specOfEra,
+    batchSizeOf,
+    skipEras,
+    layout,
+    gCollector,
+    users,
+    validators,
+    validatorSets,
+    setValidators,
+    deposits,
+    billingVault,
+  };
 
   // Eras: time windows ------------------------------------------------------------------------
   // Grants are created a day before the first era and, for honest users, never expire before
@@ -1551,15 +1737,18 @@ function* scenarioSteps(
       if (chargeBy[c.no - 1]!.size > 0)
         c.eras.push(
           billing
-            ? settleBillingEra(c, eraNo, usageByUser[c.no - 1]!, usageByNode[c.no - 1]!, window)
-            : settleEra(c, eraNo, era, chargeBy[c.no - 1]!, costByNode[c.no - 1]!)
+            ? settleBillingEra(
+                settle,
+                c,
+                eraNo,
+                usageByUser[c.no - 1]!,
+                usageByNode[c.no - 1]!,
+                window
+              )
+            : settleEra(settle, c, eraNo, era, chargeBy[c.no - 1]!, costByNode[c.no - 1]!)
         );
   }
 
-  /**
-   * `System.remark_with_event(envelope)` by `signer`; with `badHash` the node reports a
-   * `Remarked` hash that is not the envelope's (a lying RPC node).
-   */
   /**
    * Governance changes cluster `c`'s shares (`SHARES_2_GOVERNED`) at the start of an era: as
    * `DdcClustersGov.update_cluster_protocol` enacted by a referendum, a block's initialization
@@ -1590,899 +1779,199 @@ function* scenarioSteps(
     });
   }
 
-  function remark(signer: Identity, envelope: Uint8Array, badHash = false): ExtrinsicSpec {
-    const hash = blake2b256(envelope);
-    return {
-      call: { pallet: 'System', name: 'remark_with_event', args: { remark: toHex(envelope) } },
-      signer,
-      events: [
-        ev('System', 'Remarked', {
-          sender: toHex(signer.publicKey),
-          hash: toHex(badHash ? blake2b256(concatBytes(hash, utf8('lie'))) : hash),
-        }),
-      ],
-    };
-  }
-
-  function batchRemark(b: BatchInfo): ExtrinsicSpec {
-    return remark(b.anchorer, b.envelope, b.badHash);
-  }
-
-  function settleEra(
-    c: ClusterInfo,
-    eraNo: number,
-    eraIndex: number,
-    chargeBy: Map<number, bigint>,
-    costByNode: Map<number, bigint>
-  ): EraInfo {
-    // In cluster 1, the first receipt-design era (era 1 by default) carries the payout faults, the
-    // last era the attestation faults, the era before it (with era-not-paid) is never paid.
-    // Cluster 2 is honest.
-    const faulty = c.no === 1;
-    const faultEra = faulty && eraIndex === payoutFaultIndex;
-    const lastEra = faulty && eraIndex === nEras - 1;
-    const spec = specOfEra(eraNo);
-    const unpaid = faulty && eraIndex === unpaidEra;
-    const { id: clusterId, hex: clusterHex, shares } = c;
-    const fingerprintFault = lastEra && faults.has('fingerprint-mismatch');
-    const removedFault = lastEra && faults.has('validator-removed');
-    // Charges per user, fees by shares, rewards pro rata to each node's records (the verifier's
-    // arithmetic: the indexer recomputes the same lists from the records).
-    const { payers, payees, charged, fees, rewarded, notDistributed } = eraPayoutListsFromTotals(
-      [...chargeBy].map(([u, amount]) => [users[u]!.id.publicKey, amount] as const),
-      [...costByNode].map(([p, cost]) => [c.world.providers[p]!.publicKey, cost] as const),
-      shares
-    );
-    const payerTree = payoutTree(payers, batchSizeOf(eraNo));
-    const payeeTree = payoutTree(payees, batchSizeOf(eraNo));
-    const { batches: payerBatches, batchRoots: payerRoots, root: payersRoot } = payerTree;
-    const { batches: payeeBatches, batchRoots: payeeRoots, root: payeesRoot } = payeeTree;
-    const ehd = ehdId(clusterId, gCollector, eraNo);
-    const era = { clusterId: clusterHex, era: eraNo };
-    const eraId = { clusterId: clusterHex, eraId: eraNo };
-    if (c.no === 2 && skipEras.has(eraNo)) {
-      // Root skips the era: no votes, no payout; ClusterEraPaid comes from the skip alone.
-      layout.next();
-      const skip = layout.add({
-        call: {
-          pallet: 'Sudo',
-          name: 'sudo',
-          args: {
-            call: {
-              __kind: 'DdcVerification',
-              value: { __kind: 'force_skip_inspection', clusterId: clusterHex, ehdId: ehd },
-            },
-          },
-        },
-        signer: DEVNET_SUDO,
-        events: [
-          ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
-          ev('Sudo', 'Sudid', { sudoResult: { __kind: 'Ok' } }),
-        ],
-      });
-      const setNow = validatorSets.at(-1)!;
-      return {
-        era: eraNo,
-        design: 'receipt',
-        billing: null,
-        ehd,
-        fingerprint: payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot),
-        votes: [],
-        validatorSet: setNow,
-        agreeing: 0,
-        removed: null,
-        payers,
-        payees,
-        payerBatches: [],
-        payeeBatches: [],
-        payerProofs: [],
-        payeeProofs: [],
-        payerPlaced: [],
-        payeePlaced: [],
-        eventAt: new Map(),
-        conservation: null,
-        begin: null,
-        paid: { block: skip.block, eventIndex: skip.firstEvent },
-        skipped: true,
-        quorum: false,
-      };
-    }
-
-    // Fingerprints: all but the last validator agree (each dissenter commits a different payees
-    // root); with the quorum fault, one vote short of Cere's 67% threshold agrees. With
-    // validator-removed exactly the threshold agrees, and one of them leaves the set before the
-    // payout begins; with fingerprint-mismatch the last dissenter's ehd_id names another cluster.
-    layout.next();
-    const threshold = quorumThreshold(nValidators, 'cere67');
-    const quorumFault = faultEra && faults.has('quorum-not-reached');
-    const agreeing = quorumFault
-      ? Math.max(0, threshold - 1)
-      : removedFault
-        ? threshold
-        : Math.max(threshold, nValidators - 1);
-    const otherCluster = blake2b256(utf8(`other-cluster/${seed}`)).slice(0, 20);
-    const votes = validators.map((v, i) => {
-      const agrees = i < agreeing;
-      const pe = agrees
-        ? payeesRoot
-        : blake2b256(utf8(`dissent/${seed}/${clusterNames(c.no)}${eraNo}/${i}`));
-      const wrongEhd = fingerprintFault && !agrees && i === nValidators - 1;
-      const voteEhd = wrongEhd ? ehdId(otherCluster, gCollector, eraNo) : ehd;
-      const placed = layout.add({
-        call: {
-          pallet: 'DdcPayouts',
-          name: 'commit_payout_fingerprint',
-          args: {
-            clusterId: clusterHex,
-            ehdId: voteEhd,
-            payersRoot: toHex(payersRoot),
-            payeesRoot: toHex(pe),
-          },
-        },
-        signer: v,
-        events: [
-          ev('DdcPayouts', 'PayoutFingerprintCommited', {
-            validatorId: toHex(v.publicKey),
-            clusterId: clusterHex,
-            eraId: eraNo,
-            payersMerkleRoot: toHex(payersRoot),
-            payeesMerkleRoot: toHex(pe),
-          }),
-        ],
-      });
-      return {
-        validator: v.publicKey,
-        payersRoot,
-        payeesRoot: pe,
-        ehdId: voteEhd,
-        fingerprint: null,
-        source: {
-          block: placed.block,
-          eventIndex: placed.firstEvent,
-          extrinsic: `${placed.block}-${placed.extrinsic}`,
-        },
-        wrongEhd,
-      };
-    });
-    const v0 = validators[0]!;
-    const fingerprint = payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot);
-    // A session change before the payout: an agreeing validator leaves the set.
-    let removed: Identity | null = null;
-    if (removedFault) {
-      removed = validators[agreeing - 1]!;
-      setValidators(validators.filter((v) => v !== removed));
-    }
-    const setAtPayout = validatorSets.at(-1)!;
-    // The quorum as the verifier counts it: agreeing votes of members of the set in force when
-    // the payout began (a vote whose ehd_id names another cluster does not count).
-    const counted = votes.filter(
-      (v, k) => k < agreeing && !v.wrongEhd && setAtPayout.members.includes(validators[k]!)
-    ).length;
-    const quorum = counted >= quorumThreshold(setAtPayout.members.length, 'cere67');
-    if (!faulty && !quorum) throw new Error(`cluster ${c.no}, era ${eraNo}: no quorum`);
-    const base = {
-      era: eraNo,
-      design: 'receipt' as const,
-      billing: null,
-      ehd,
-      votes,
-      validatorSet: setAtPayout,
-      agreeing: counted,
-      removed,
-      fingerprint,
-    };
-    if (unpaid) {
-      // The era is never paid: no payout begins, and a later era is paid instead.
-      return {
-        ...base,
-        payerBatches: [],
-        payeeBatches: [],
-        payerProofs: [],
-        payeeProofs: [],
-        payerPlaced: [],
-        payeePlaced: [],
-        eventAt: new Map(),
-        payers,
-        payees,
-        conservation: null,
-        begin: null,
-        paid: null,
-        skipped: false,
-        quorum,
-      };
-    }
-    // With fingerprint-mismatch the payout begins with a fingerprint no quorum of this era
-    // committed: the previous era's (Cere's begin_payout does not check which era it is for).
-    const previous = c.eras.at(-1);
-    const beginFingerprint = fingerprintFault
-      ? (previous?.fingerprint ?? blake2b256(concatBytes(fingerprint, utf8('other'))))
-      : fingerprint;
-    layout.next();
-    const begun = layout.add({
-      call: {
-        pallet: 'DdcPayouts',
-        name: 'begin_payout',
-        args: { ...eraId, fingerprint: toHex(beginFingerprint) },
-      },
-      signer: v0,
-      events: [ev('DdcPayouts', 'PayoutInitialized', era)],
-    });
-    layout.add({
-      call: {
-        pallet: 'DdcPayouts',
-        name: 'begin_charging_customers',
-        args: { ...eraId, maxBatchIndex: payerBatches.length - 1 },
-      },
-      signer: v0,
-      events: [ev('DdcPayouts', 'ChargingStarted', era)],
-    });
-    const eventAt = new Map<
-      string,
-      { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
-    >();
-    const wrongProof = faultEra && faults.has('wrong-mmr-proof');
-    const payerProofs = payerBatches.map((_, i) => {
-      const proof = payoutBatchProof(payerRoots, i).map(toHex);
-      if (wrongProof && i === 0)
-        return proof.length === 0
-          ? [toHex(blake2b256(utf8('bogus')))]
-          : [mutateHex(proof[0]!), ...proof.slice(1)];
-      return proof;
-    });
-    const payerPlaced = payerBatches.map((b, i) => {
-      const placed = layout.add({
-        call: {
-          pallet: 'DdcPayouts',
-          name: 'send_charging_customers_batch',
-          args: {
-            ...eraId,
-            batchIndex: i,
-            payers: b.map((e) => [toHex(e.account), e.amount]),
-            batchProof: { proof: payerProofs[i]! },
-          },
-        },
-        signer: v0,
-        events: b.flatMap((e) => [
-          ev('DdcCustomers', 'Charged', {
-            clusterId: clusterHex,
-            ownerId: toHex(e.account),
-            charged: e.amount,
-            [spec >= 73164 ? 'expected' : 'expectedToCharge']: e.amount,
-          }),
-          ev('DdcPayouts', 'Charged', {
-            ...era,
-            batchIndex: i,
-            customerId: toHex(e.account),
-            amount: e.amount,
-          }),
-        ]),
-      });
-      b.forEach((e, k) =>
-        eventAt.set(`payers:${toHex(e.account)}`, {
-          block: placed.block,
-          eventIndex: placed.firstEvent + 2 * k + 1,
-          amount: e.amount,
-          expected: null,
-        })
-      );
-      return placed;
-    });
-    const feeEvents = layout.add({
-      call: { pallet: 'DdcPayouts', name: 'end_charging_customers', args: eraId },
-      signer: v0,
-      events: [
-        ev('DdcPayouts', 'TreasuryFeesCollected', { ...era, amount: fees.treasury }),
-        ev('DdcPayouts', 'ClusterReserveFeesCollected', { ...era, amount: fees.reserve }),
-        ev('DdcPayouts', spec >= 73160 ? 'ValidatorsFeesCollected' : 'ValidatorFeesCollected', {
-          ...era,
-          amount: fees.validators,
-        }),
-        ev('DdcPayouts', 'ChargingFinished', era),
-      ],
-    });
-    layout.add({
-      call: {
-        pallet: 'DdcPayouts',
-        name: 'begin_rewarding_providers',
-        args: { ...eraId, maxBatchIndex: payeeBatches.length - 1 },
-      },
-      signer: v0,
-      events: [ev('DdcPayouts', 'RewardingStarted', era)],
-    });
-    const payeeProofs = payeeBatches.map((_, i) => payoutBatchProof(payeeRoots, i).map(toHex));
-    const payeePlaced = payeeBatches.map((b, i) => {
-      const placed = layout.add({
-        call: {
-          pallet: 'DdcPayouts',
-          name: 'send_rewarding_providers_batch',
-          args: {
-            ...eraId,
-            batchIndex: i,
-            payees: b.map((e) => [toHex(e.account), e.amount]),
-            batchProof: { proof: payeeProofs[i]! },
-          },
-        },
-        signer: v0,
-        events: b.map((e) =>
-          ev('DdcPayouts', 'Rewarded', {
-            ...era,
-            batchIndex: i,
-            nodeProviderId: toHex(e.account),
-            rewarded: e.amount,
-            expectedToReward: e.amount,
-          })
-        ),
-      });
-      b.forEach((e, k) =>
-        eventAt.set(`payees:${toHex(e.account)}`, {
-          block: placed.block,
-          eventIndex: placed.firstEvent + k,
-          amount: e.amount,
-          expected: null,
-        })
-      );
-      return placed;
-    });
-    // The validators' fee goes to every staker pro rata (equal stakes here); rounding to the first.
-    const each = fees.validators / BigInt(nValidators);
-    const unbalanced = faultEra && faults.has('payout-unbalanced');
-    // Cere reports the remainder only above MaxDust; below, it stays in the vault as dust
-    // (docs/cere-runtimes.md §13.3). With the fault, the chain reports one planck more as not
-    // distributed than was left over.
-    const reportedNotDistributed = unbalanced
-      ? notDistributed + 1n
-      : notDistributed > MAX_DUST
-        ? notDistributed
-        : 0n;
-    // From 73160 the chain emits no per-validator reward event (docs/cere-runtimes.md §7.3).
-    const endRewardEvents: EventSpec[] =
-      spec >= 73160
-        ? []
-        : validators.map((v, i) =>
-            ev('DdcPayouts', 'ValidatorRewarded', {
-              ...era,
-              validatorId: toHex(v.publicKey),
-              amount: i === 0 ? fees.validators - each * BigInt(nValidators - 1) : each,
-            })
-          );
-    if (reportedNotDistributed > 0n)
-      endRewardEvents.push(
-        ev('DdcPayouts', 'NotDistributedOverallReward', {
-          ...era,
-          expectedReward: rewarded + reportedNotDistributed,
-          totalDistributedRewards: rewarded,
-        })
-      );
-    endRewardEvents.push(ev('DdcPayouts', 'RewardingFinished', era));
-    layout.add({
-      call: { pallet: 'DdcPayouts', name: 'end_rewarding_providers', args: eraId },
-      signer: v0,
-      events: endRewardEvents,
-    });
-    layout.next();
-    const paidBlock = layout.height;
-    const paid = layout.add({
-      call: { pallet: 'DdcPayouts', name: 'end_payout', args: eraId },
-      signer: v0,
-      events: [
-        ev('DdcPayouts', 'PayoutReceiptFinalized', { ...era, finalizedAt: paidBlock }),
-        ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
-      ],
-    });
-    return {
-      ...base,
-      payers,
-      payees,
-      payerBatches,
-      payeeBatches,
-      payerProofs,
-      payeeProofs,
-      payerPlaced,
-      payeePlaced,
-      eventAt,
-      conservation: {
-        charged,
-        treasuryFees: fees.treasury,
-        reserveFees: fees.reserve,
-        validatorFees: fees.validators,
-        rewarded,
-        notDistributed: reportedNotDistributed,
-        shares,
-        source: { block: feeEvents.block, eventIndex: feeEvents.firstEvent },
-      },
-      begin: { fingerprint: beginFingerprint, at: begun },
-      paid: { block: paid.block, eventIndex: paid.firstEvent + 1 },
-      skipped: false,
-      quorum,
-    };
-  }
-
-  /**
-   * Settles cluster `c`'s era `eraNo` under the billing-report runtime 71000
-   * (.scratch/billing-contract.md; BN `pallets/ddc-payouts/src/lib.rs @b3fd400687f1` l.712-1305,
-   * `pallets/ddc-verification/src/lib.rs` l.3553-3861): every validator commits the same billing
-   * fingerprint, one begins the report, the payers' and payees' usage batches go out with their
-   * MMR proofs, and the chain prices them itself (verifier/billing-report.ts). Events in the
-   * pallets' own order: per payer `DdcCustomers.Charged`, `DdcPayouts.Charged`,
-   * `DdcCustomers.BucketTotalCustomersUsageUpdated`; `end_charging_customers` deposits
-   * `ChargingFinished` first, then the fees, the validators' `ValidatorRewarded` (inside
-   * `charge_validator_fees`) before `ValidatorFeesCollected`; per payee `Rewarded` then
-   * `DdcNodes.NodeTotalUsageUpdated`; `end_billing_report` emits `BillingReportFinalized` and
-   * `DdcClusters.ClusterEraPaid`. Balances transfers are not emitted (as for the receipt design).
-   */
-  function settleBillingEra(
-    c: ClusterInfo,
-    eraNo: number,
-    usageByUser: Map<number, BillingUsage>,
-    usageByNode: Map<number, BillingUsage>,
-    window: { readonly startEra: bigint; readonly endEra: bigint }
-  ): EraInfo {
-    const { id: clusterId, hex: clusterHex, shares } = c;
-    const { startEra, endEra } = window;
-    const batchSize = batchSizeOf(eraNo);
-    const ehd = ehdId(clusterId, gCollector, eraNo);
-    const era = { clusterId: clusterHex, era: eraNo };
-    const eraId = { clusterId: clusterHex, eraId: eraNo };
-    const pricing: ClusterPricing = {
-      unitPerMbStored: c.world.pricing.perMbStored,
-      unitPerMbStreamed: c.world.pricing.perMbStreamed,
-      unitPerPutRequest: c.world.pricing.perPut,
-      unitPerGetRequest: c.world.pricing.perGet,
-    };
-    // Payers: one (bucket, usage) per customer bucket with records, by bucket id (each customer
-    // has one bucket, so Rust's derived Ord on (bucket_id, usage) is the bucket order). Payees: one
-    // (node, usage) per node that served records, by key (the encoded NodePubKey is 0x00 ‖ key).
-    const payerList = [...usageByUser]
-      .map(([u, usage]) => ({ key: users[u]!.bucket, account: users[u]!.id.publicKey, usage, u }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const payeeList = [...usageByNode]
-      .map(([p, usage]) => ({
-        key: c.world.nodes[p]!.publicKey,
-        hex: toHex(c.world.nodes[p]!.publicKey),
-        account: c.world.providers[p]!.publicKey,
-        usage,
-      }))
-      .sort((a, b) => (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0));
-    const clusterUsage = payeeList.reduce((sum, e) => sumUsage(sum, e.usage), ZERO_USAGE);
-    const chunk = <T>(list: readonly T[]): T[][] => {
-      const out: T[][] = [];
-      for (let k = 0; k < list.length; k += batchSize) out.push(list.slice(k, k + batchSize));
-      return out;
-    };
-    const payerChunks = chunk(payerList);
-    const payeeChunks = chunk(payeeList);
-    const payerRoots = payerChunks.map((b) => batchRoot(b.map((e) => payersLeaf(e.key, e.usage))));
-    const payeeRoots = payeeChunks.map((b) => batchRoot(b.map((e) => payeesLeaf(e.key, e.usage))));
-    const payersRoot = eraRoot(payerRoots);
-    const payeesRoot = eraRoot(payeeRoots);
-    const fingerprint = billingFingerprint({
-      clusterId,
-      era: eraNo,
-      startEra,
-      endEra,
-      payersRoot,
-      payeesRoot,
-      clusterUsage,
-    });
-    const usageArg = (u: BillingUsage) => ({
-      transferredBytes: u.transferredBytes,
-      storedBytes: u.storedBytes,
-      numberOfPuts: u.numberOfPuts,
-      numberOfGets: u.numberOfGets,
-    });
-    const billingVote = { era: eraNo, startEra, endEra, clusterUsage };
-
-    if (c.no === 2 && skipEras.has(eraNo)) {
-      // Root skips the era (71000's form, DdcVerification C13): only ClusterEraPaid.
-      layout.next();
-      const skip = layout.add({
-        call: {
-          pallet: 'Sudo',
-          name: 'sudo',
-          args: {
-            call: {
-              __kind: 'DdcVerification',
-              value: { __kind: 'skip_dac_validation_to_era', ...eraId },
-            },
-          },
-        },
-        signer: DEVNET_SUDO,
-        events: [
-          ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
-          ev('Sudo', 'Sudid', { sudoResult: { __kind: 'Ok' } }),
-        ],
-      });
-      return {
-        era: eraNo,
-        design: 'billing-report',
-        billing: null,
-        ehd,
-        fingerprint,
-        votes: [],
-        validatorSet: validatorSets.at(-1)!,
-        agreeing: 0,
-        removed: null,
-        payers: [],
-        payees: [],
-        payerBatches: [],
-        payeeBatches: [],
-        payerProofs: [],
-        payeeProofs: [],
-        payerPlaced: [],
-        payeePlaced: [],
-        eventAt: new Map(),
-        conservation: null,
-        begin: null,
-        paid: { block: skip.block, eventIndex: skip.firstEvent },
-        skipped: true,
-        quorum: false,
-      };
-    }
-
-    // Every validator commits the same fingerprint (no fault lands on a billing-report era).
-    layout.next();
-    const votes = validators.map((v) => {
-      const placed = layout.add({
-        call: {
-          pallet: 'DdcVerification',
-          name: 'commit_billing_fingerprint',
-          args: {
-            ...eraId,
-            startEra,
-            endEra,
-            payersRoot: toHex(payersRoot),
-            payeesRoot: toHex(payeesRoot),
-            clusterUsage: usageArg(clusterUsage),
-          },
-        },
-        signer: v,
-        events: [
-          ev('DdcPayouts', 'BillingFingerprintCommited', {
-            validatorId: toHex(v.publicKey),
-            clusterId: clusterHex,
-            eraId: eraNo,
-            startEra,
-            endEra,
-            payersMerkleRoot: toHex(payersRoot),
-            payeesMerkleRoot: toHex(payeesRoot),
-          }),
-        ],
-      });
-      return {
-        validator: v.publicKey,
-        payersRoot,
-        payeesRoot,
-        ehdId: null,
-        fingerprint: null,
-        source: {
-          block: placed.block,
-          eventIndex: placed.firstEvent,
-          extrinsic: `${placed.block}-${placed.extrinsic}`,
-        },
-        billing: billingVote,
-        wrongEhd: false,
-      };
-    });
-    const setAtPayout = validatorSets.at(-1)!;
-    const agreeing = votes.filter((v) =>
-      setAtPayout.members.some((m) => equalBytes(m.publicKey, v.validator))
-    ).length;
-    const quorum = agreeing >= quorumThreshold(setAtPayout.members.length, 'cere67');
-    if (!quorum) throw new Error(`cluster ${c.no}, era ${eraNo}: no quorum`);
-    const v0 = validators[0]!;
-
-    layout.next();
-    const begun = layout.add({
-      call: {
-        pallet: 'DdcVerification',
-        name: 'begin_billing_report',
-        args: { ...eraId, fingerprint: toHex(fingerprint) },
-      },
-      signer: v0,
-      events: [ev('DdcPayouts', 'BillingReportInitialized', era)],
-    });
-    layout.add({
-      call: {
-        pallet: 'DdcVerification',
-        name: 'begin_charging_customers',
-        args: { ...eraId, maxBatchIndex: payerChunks.length - 1 },
-      },
-      signer: v0,
-      events: [ev('DdcPayouts', 'ChargingStarted', era)],
-    });
-    const eventAt = new Map<
-      string,
-      { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
-    >();
-    // Charging: the chain prices each bucket's usage over the window; every customer's deposit
-    // covers it (the honest demo has no ChargeFailed).
-    let total: CustomerCharge = ZERO_CHARGE;
-    const payerProofs = payerChunks.map((_, k) => payoutBatchProof(payerRoots, k));
-    const payerBatches: BillingEntry[][] = [];
-    const payerPlaced = payerChunks.map((b, k) => {
-      const entries = b.map((e): BillingEntry => {
-        const charge = unwrap(customerCharge(pricing, e.usage, startEra, endEra), 'charge');
-        const expected = unwrap(totalCharge(charge), 'charge');
-        const left = deposits.get(e.u) ?? 0n;
-        if (left < expected)
-          throw new Error(`cluster ${c.no}, era ${eraNo}: bucket ${e.key} cannot pay ${expected}`);
-        deposits.set(e.u, left - expected);
-        const outcome = unwrap(chargeBucket(charge, expected), 'charge');
-        total = unwrap(addCharges(total, outcome.added), 'total charge');
-        return {
-          key: e.key,
-          account: e.account,
-          usage: e.usage,
-          expected,
-          amount: outcome.charged,
-        };
-      });
-      payerBatches.push(entries);
-      const placed = layout.add({
-        call: {
-          pallet: 'DdcVerification',
-          name: 'send_charging_customers_batch',
-          args: {
-            ...eraId,
-            batchIndex: k,
-            payers: entries.map((e) => [e.key, usageArg(e.usage)]),
-            batchProof: { proof: payerProofs[k]!.map(toHex) },
-          },
-        },
-        signer: v0,
-        events: entries.flatMap((e) => [
-          ev('DdcCustomers', 'Charged', {
-            ownerId: toHex(e.account),
-            charged: e.amount,
-            expectedToCharge: e.expected,
-          }),
-          ev('DdcPayouts', 'Charged', {
-            ...era,
-            batchIndex: k,
-            customerId: toHex(e.account),
-            bucketId: e.key,
-            amount: e.amount,
-          }),
-          ev('DdcCustomers', 'BucketTotalCustomersUsageUpdated', {
-            clusterId: clusterHex,
-            bucketId: e.key,
-            ...usageArg(e.usage),
-          }),
-        ]),
-      });
-      entries.forEach((e, j) =>
-        eventAt.set(`payers:${toHex(e.account)}`, {
-          block: placed.block,
-          eventIndex: placed.firstEvent + 3 * j + 1,
-          amount: e.amount,
-          expected: null,
-        })
-      );
-      return placed;
-    });
-
-    // Fees on the report's total; the validators' share split by equal scores, in the list's order.
-    const fees = unwrap(billingFees(total, shares), 'fees');
-    const stakers = setAtPayout.members;
-    const split =
-      fees.validators > 0n
-        ? validatorFeeSplit(
-            fees.validators,
-            stakers.map(() => 1n)
-          )
-        : [];
-    const feeEvents: EventSpec[] = [ev('DdcPayouts', 'ChargingFinished', era)];
-    if (fees.treasury > 0n)
-      feeEvents.push(ev('DdcPayouts', 'TreasuryFeesCollected', { ...era, amount: fees.treasury }));
-    if (fees.clusterReserve > 0n)
-      feeEvents.push(
-        ev('DdcPayouts', 'ClusterReserveFeesCollected', { ...era, amount: fees.clusterReserve })
-      );
-    const validatorRewardAt = feeEvents.length;
-    split.forEach((amount, k) =>
-      feeEvents.push(
-        ev('DdcPayouts', 'ValidatorRewarded', {
-          ...era,
-          validatorId: toHex(stakers[k]!.publicKey),
-          amount,
-        })
-      )
-    );
-    if (fees.validators > 0n)
-      feeEvents.push(
-        ev('DdcPayouts', 'ValidatorFeesCollected', { ...era, amount: fees.validators })
-      );
-    const feesAt = layout.add({
-      call: { pallet: 'DdcVerification', name: 'end_charging_customers', args: eraId },
-      signer: v0,
-      events: feeEvents,
-    });
-    const validatorRewards = split.map((amount, k) => ({
-      validator: stakers[k]!.publicKey,
-      amount,
-      block: feesAt.block,
-      eventIndex: feesAt.firstEvent + validatorRewardAt + k,
-    }));
-    const validatorsPaid = split.reduce((a, b) => a + b, 0n);
-
-    layout.add({
-      call: {
-        pallet: 'DdcVerification',
-        name: 'begin_rewarding_providers',
-        args: { ...eraId, maxBatchIndex: payeeChunks.length - 1 },
-      },
-      signer: v0,
-      events: [ev('DdcPayouts', 'RewardingStarted', era)],
-    });
-    // Rewards: each node's share of the after-fee total, per component, against the fingerprint's
-    // cluster usage, capped by what the vault can transfer (`billingVault`).
-    billingVault += fees.totalCharged - fees.treasury - fees.clusterReserve - validatorsPaid;
-    let distributed = 0n;
-    const payeeProofs = payeeChunks.map((_, k) => payoutBatchProof(payeeRoots, k));
-    const payeeBatches: BillingEntry[][] = [];
-    const payeePlaced = payeeChunks.map((b, k) => {
-      const events: EventSpec[] = [];
-      const rewardAt: number[] = [];
-      const entries = b.map((e): BillingEntry => {
-        const reward = providerReward(e.usage, clusterUsage, fees.remaining);
-        const payout = unwrap(providerPayout(reward, billingVault), 'reward');
-        billingVault -= payout.rewarded;
-        distributed += payout.rewarded;
-        if (payout.notDistributedEvent)
-          events.push(
-            ev('DdcPayouts', 'NotDistributedReward', {
-              ...era,
-              batchIndex: k,
-              nodeProviderId: toHex(e.account),
-              expectedReward: payout.expected,
-              distributedReward: payout.rewarded,
-            })
-          );
-        rewardAt.push(events.length);
-        events.push(
-          ev('DdcPayouts', 'Rewarded', {
-            ...era,
-            batchIndex: k,
-            nodeProviderId: toHex(e.account),
-            rewarded: payout.rewarded,
-            expectedToReward: payout.expected,
-          }),
-          ev('DdcNodes', 'NodeTotalUsageUpdated', {
-            nodePubKey: { __kind: 'StoragePubKey', value: toHex(e.key) },
-            ...usageArg(e.usage),
-          })
-        );
-        return {
-          key: e.key,
-          account: e.account,
-          usage: e.usage,
-          expected: payout.expected,
-          amount: payout.rewarded,
-        };
-      });
-      payeeBatches.push(entries);
-      const placed = layout.add({
-        call: {
-          pallet: 'DdcVerification',
-          name: 'send_rewarding_providers_batch',
-          args: {
-            ...eraId,
-            batchIndex: k,
-            payees: entries.map((e) => [
-              { __kind: 'StoragePubKey', value: toHex(e.key as Uint8Array) },
-              usageArg(e.usage),
-            ]),
-            batchProof: { proof: payeeProofs[k]!.map(toHex) },
-          },
-        },
-        signer: v0,
-        events,
-      });
-      entries.forEach((e, j) =>
-        eventAt.set(`payees:${toHex(e.account)}`, {
-          block: placed.block,
-          eventIndex: placed.firstEvent + rewardAt[j]!,
-          amount: e.amount,
-          expected: e.amount === e.expected ? null : e.expected,
-        })
-      );
-      return placed;
-    });
-    const overall = unwrap(overallRewardCheck(fees.remaining, distributed), 'overall reward');
-    const endRewardEvents: EventSpec[] = [];
-    if (overall.notDistributedEvent)
-      endRewardEvents.push(
-        ev('DdcPayouts', 'NotDistributedOverallReward', {
-          ...era,
-          expectedReward: overall.expected,
-          totalDistributedReward: distributed,
-        })
-      );
-    endRewardEvents.push(ev('DdcPayouts', 'RewardingFinished', era));
-    const rewardsEnd = layout.add({
-      call: { pallet: 'DdcVerification', name: 'end_rewarding_providers', args: eraId },
-      signer: v0,
-      events: endRewardEvents,
-    });
-    layout.next();
-    const paid = layout.add({
-      call: { pallet: 'DdcVerification', name: 'end_billing_report', args: eraId },
-      signer: v0,
-      events: [
-        ev('DdcPayouts', 'BillingReportFinalized', era),
-        ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
-      ],
-    });
-    const notDistributed = overall.notDistributedEvent
-      ? {
-          expected: overall.expected,
-          distributed,
-          block: rewardsEnd.block,
-          eventIndex: rewardsEnd.firstEvent,
-        }
-      : null;
-    return {
-      era: eraNo,
-      design: 'billing-report',
-      billing: {
-        startEra,
-        endEra,
-        pricing,
-        shares,
-        clusterUsage,
-        payersRoot,
-        payeesRoot,
-        payerBatches,
-        payeeBatches,
-        payerProofs,
-        payeeProofs,
-        payerPlaced,
-        payeePlaced,
-        totalCharge: total,
-        fees,
-        feesAt,
-        validatorRewards,
-        distributed,
-        notDistributed,
-      },
-      ehd,
-      fingerprint,
-      votes,
-      validatorSet: setAtPayout,
-      agreeing,
-      removed: null,
-      // The receipt design's (account, amount) lists do not exist here; see `billing`.
-      payers: [],
-      payees: [],
-      payerBatches: [],
-      payeeBatches: [],
-      payerProofs: [],
-      payeeProofs: [],
-      payerPlaced: [],
-      payeePlaced: [],
-      eventAt,
-      conservation: {
-        charged: fees.totalCharged,
-        treasuryFees: fees.treasury,
-        reserveFees: fees.clusterReserve,
-        validatorFees: fees.validators,
-        rewarded: distributed,
-        notDistributed: notDistributed ? overall.difference : 0n,
-        shares,
-        // The first fee event (`ChargingFinished` precedes it), else `ChargingFinished`.
-        source: {
-          block: feesAt.block,
-          eventIndex: feesAt.firstEvent + (feeEvents.length > 1 ? 1 : 0),
-        },
-      },
-      begin: { fingerprint, at: begun },
-      paid: { block: paid.block, eventIndex: paid.firstEvent + 1 },
-      skipped: false,
-      quorum,
-    };
-  }
-
   // The unfinalized tail: deferred anchors, the reorg, and the finality lag ---------------------
+  const tail = unfinalizedTail({ layout, c1, batches, fail, finalityLag, reorgBatch, notFinal });
+  const { fork, reorg } = tail;
+  notFinal = tail.notFinal;
+
+  // Era-level expectations -------------------------------------------------------------------
+  const recordEra = (i: number): number => batches[batchOf[i]!]!.era;
+  const recordCluster = (i: number): ClusterInfo => clusterOf(batches[batchOf[i]!]!.cluster);
+  const skippedLines = eraExpectations({
+    recordEra,
+    recordCluster,
+    eraOf,
+    faults,
+    c1,
+    payoutFaultIndex,
+    hiddenVersion,
+    garAnchors,
+    layout,
+    recordAt,
+    fail,
+    nRecords,
+    users,
+    plan,
+    world,
+  });
+
+  const manifest: Manifest = {
+    format: 'proofroom/devnet-manifest',
+    version: 3,
+    seed,
+    records: nRecords,
+    eras: c1.eras.length,
+    clusters: manifestClusters(clusters, nEras, eraRange),
+    faults: DEVNET_FAULTS.filter((f) => faults.has(f)),
+    receipts: [...new Set([...failing.keys(), ...skippedLines.keys()])]
+      .sort((a, b) => a - b)
+      .map((i) => ({
+        recordId: recordIdOf(i),
+        index: i,
+        clusterId: recordCluster(i).hex,
+        era: recordEra(i),
+        failing: failing.get(i) ?? [],
+        ...(skippedLines.has(i) ? { skipped: skippedLines.get(i)! } : {}),
+        faults: [...new Set([...(recordFaults.get(i) ?? [])])],
+      })),
+    eraRounds: manifestEraRounds(clusters, payoutFaultIndex, faults, specOfEra),
+    governance: governed,
+    storage: storageManifest,
+    reorg,
+    notFinal,
+  };
+
+  const { grandpaAuthorities, grandpaChange, blocks } = chainBlocks(seed, layout);
+
+  const bundleSources: BundleSources = {
+    nRecords,
+    batches,
+    batchOf,
+    clusters,
+    users,
+    plan,
+    world,
+    payloads,
+    layout,
+    garAnchors,
+    garAnchorer,
+    membership,
+    nodeOwner,
+    recordIdOf,
+    batchSizeOf,
+  };
+
+  return {
+    seed,
+    genesisTimestamp,
+    clusterId: c1.id,
+    clusterIds: clusters.map((c) => c.id),
+    blocks,
+    fork,
+    grandpa: { authorities: grandpaAuthorities, change: grandpaChange },
+    finalityLag,
+    runtimes: {
+      genesis: schedule[0]!,
+      upgrades: [...layout.upgrades].map(([block, specVersion]) => ({ block, specVersion })),
+    },
+    agreements,
+    garAnchorKey: toHex(garAnchorer.publicKey),
+    payloads,
+    storageFaults: payloadFaults,
+    manifest,
+    recordCount: nRecords,
+    recordId: (i) => {
+      if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
+      return recordIdOf(i);
+    },
+    bundle: (i, chain) => scenarioBundle(bundleSources, i, chain),
+  };
+}
+
+/** The manifest's clusters: each one's record ranges per era, nodes and shares at creation. */
+function manifestClusters(
+  clusters: readonly ClusterInfo[],
+  nEras: number,
+  eraRange: ScenarioPlan['eraRange']
+) {
+  return clusters.map((c) => {
+    const ranges: Array<{ era: number; from: number; to: number }> = [];
+    for (let e = 0; e < nEras; e++) {
+      const { first, split, last } = eraRange(e);
+      const [from, to] = c.no === 1 ? [first, split] : [split, last];
+      if (from < to) ranges.push({ era: e + 1, from, to });
+    }
+    return {
+      clusterId: c.hex,
+      records: ranges.reduce((n, r) => n + r.to - r.from, 0),
+      ranges,
+      nodes: c.world.nodes.map((_, k) => c.nodeBase + k),
+      shares: {
+        treasury: c.createdWith.treasury.toString(),
+        validators: c.createdWith.validators.toString(),
+        reserve: c.createdWith.reserve.toString(),
+      },
+    };
+  });
+}
+
+/** The manifest's era rounds: each era's votes, quorum, balance, payment and runtime. */
+function manifestEraRounds(
+  clusters: readonly ClusterInfo[],
+  payoutFaultIndex: number,
+  faults: ScenarioPlan['faults'],
+  specOfEra: (eraNo: number) => number
+) {
+  return clusters.flatMap((c) =>
+    c.eras.map((e) => ({
+      clusterId: c.hex,
+      era: e.era,
+      validators: e.validatorSet.members.length,
+      votes: e.votes.length,
+      agreeing: e.agreeing,
+      threshold: quorumThreshold(e.validatorSet.members.length, 'cere67'),
+      quorum: e.quorum,
+      balanced: !(c.no === 1 && e.era === payoutFaultIndex + 1 && faults.has('payout-unbalanced')),
+      paid: e.paid !== null,
+      skipped: e.skipped,
+      paidAtBlock: e.paid?.block ?? null,
+      specVersion: specOfEra(e.era),
+      design: e.design,
+    }))
+  );
+}
+
+/** The chain's blocks as the devnet serves them, with the GRANDPA authorities and their change. */
+function chainBlocks(seed: string, layout: Layout) {
+  // GRANDPA: one authority-set change, half way up the canonical chain (a session change that
+  // replaces the last authority; pallet_grandpa schedules it with delay 0).
+  const grandpaAuthorities = Array.from({ length: GRANDPA_AUTHORITIES }, (_, i) =>
+    identity(seed, `grandpa/${i}`)
+  );
+  const grandpaChange =
+    layout.blocks.length === 0
+      ? null
+      : {
+          block: Math.max(1, Math.ceil(layout.blocks.length / 2)),
+          next: [
+            ...grandpaAuthorities.slice(0, -1),
+            identity(seed, `grandpa/${GRANDPA_AUTHORITIES}`),
+          ],
+        };
+
+  const blocks: BlockSpec[] = layout.blocks.map((b, i) => ({
+    timestamp: b.timestamp,
+    ...(b.initEvents.length > 0 ? { initEvents: b.initEvents } : {}),
+    extrinsics: b.extrinsics,
+    ...(grandpaChange?.block === i + 1 ? { grandpaChange: { next: grandpaChange.next } } : {}),
+    ...(layout.upgrades.has(i + 1) ? { setCode: layout.upgrades.get(i + 1)! } : {}),
+    ...(b.storage.length > 0 ? { storage: b.storage } : {}),
+  }));
+  return { grandpaAuthorities, grandpaChange, blocks };
+}
+
+/** The unfinalized tail: the reorg's abandoned branch and re-anchor, the finality lag, the anchor not final. */
+function unfinalizedTail(s: {
+  readonly layout: Layout;
+  readonly c1: ClusterInfo;
+  readonly batches: readonly BatchInfo[];
+  readonly fail: (i: number, f: DevnetFault | null, ...lines: ExpectedFailure[]) => void;
+  readonly finalityLag: number;
+  readonly reorgBatch: BatchInfo | null;
+  notFinal: Manifest['notFinal'];
+}): { fork: DevnetScenario['fork']; reorg: Manifest['reorg']; notFinal: Manifest['notFinal'] } {
+  const { layout, c1, batches, fail, finalityLag, reorgBatch } = s;
+  let { notFinal } = s;
   let fork: DevnetScenario['fork'] = null;
   let reorg: Manifest['reorg'] = null;
   if (reorgBatch) {
@@ -2517,10 +2006,55 @@ function* scenarioSteps(
     for (let i = nf.from; i < nf.to; i++)
       fail(i, 'anchor-not-final', { check: 'anchor.finality', code: 'NOT_FINAL' });
   }
+  return { fork, reorg, notFinal };
+}
 
-  // Era-level expectations -------------------------------------------------------------------
-  const recordEra = (i: number): number => batches[batchOf[i]!]!.era;
-  const recordCluster = (i: number): ClusterInfo => clusterOf(batches[batchOf[i]!]!.cluster);
+/**
+ * `System.remark_with_event(envelope)` by `signer`; with `badHash` the node reports a
+ * `Remarked` hash that is not the envelope's (a lying RPC node).
+ */
+function remark(signer: Identity, envelope: Uint8Array, badHash = false): ExtrinsicSpec {
+  const hash = blake2b256(envelope);
+  return {
+    call: { pallet: 'System', name: 'remark_with_event', args: { remark: toHex(envelope) } },
+    signer,
+    events: [
+      ev('System', 'Remarked', {
+        sender: toHex(signer.publicKey),
+        hash: toHex(badHash ? blake2b256(concatBytes(hash, utf8('lie'))) : hash),
+      }),
+    ],
+  };
+}
+
+/** A batch's anchor remark (with its lying-node fault, if any). */
+function batchRemark(b: BatchInfo): ExtrinsicSpec {
+  return remark(b.anchorer, b.envelope, b.badHash);
+}
+
+/** What `eraExpectations` reads: the records' eras, GAR anchors and faults. */
+interface EraExpectationsIn {
+  readonly recordEra: (i: number) => number;
+  readonly recordCluster: (i: number) => ClusterInfo;
+  readonly eraOf: (c: ClusterInfo, eraNo: number) => EraInfo;
+  readonly faults: ScenarioPlan['faults'];
+  readonly c1: ClusterInfo;
+  readonly payoutFaultIndex: number;
+  readonly hiddenVersion: string | null;
+  readonly garAnchors: ReadonlyArray<{ envelope: Uint8Array; pairs: Set<string>; at: Placed }>;
+  readonly layout: Layout;
+  readonly recordAt: ReadonlyMap<number, number>;
+  readonly fail: (i: number, f: DevnetFault | null, ...lines: ExpectedFailure[]) => void;
+  readonly nRecords: number;
+  readonly users: readonly UserInfo[];
+  readonly plan: ScenarioPlan['plan'];
+  readonly world: ReturnType<typeof recordWorld>;
+}
+
+/** Era-level expectations: each record's lines its era fails (through `fail`) or skips (returned). */
+function eraExpectations(s: EraExpectationsIn): Map<number, ExpectedFailure[]> {
+  const { recordEra, recordCluster, eraOf, faults, c1, payoutFaultIndex, hiddenVersion } = s;
+  const { garAnchors, layout, recordAt, fail, nRecords, users, plan, world } = s;
   // The customers of era 1's first payers batch (the one the wrong-mmr-proof fault corrupts).
   const firstPayers = faults.has('wrong-mmr-proof')
     ? new Set(c1.eras[payoutFaultIndex]!.payerBatches[0]!.map((x) => toHex(x.account)))
@@ -2593,377 +2127,1460 @@ function* scenarioSteps(
         fail(i, 'wrong-mmr-proof', { check: 'settlement.payers.proof', code: 'PROOF_INVALID' });
     }
   }
+  return skippedLines;
+}
 
-  const manifest: Manifest = {
-    format: 'proofroom/devnet-manifest',
-    version: 3,
-    seed,
-    records: nRecords,
-    eras: c1.eras.length,
-    clusters: clusters.map((c) => {
-      const ranges: Array<{ era: number; from: number; to: number }> = [];
-      for (let e = 0; e < nEras; e++) {
-        const { first, split, last } = eraRange(e);
-        const [from, to] = c.no === 1 ? [first, split] : [split, last];
-        if (from < to) ranges.push({ era: e + 1, from, to });
-      }
-      return {
-        clusterId: c.hex,
-        records: ranges.reduce((n, r) => n + r.to - r.from, 0),
-        ranges,
-        nodes: c.world.nodes.map((_, k) => c.nodeBase + k),
-        shares: {
-          treasury: c.createdWith.treasury.toString(),
-          validators: c.createdWith.validators.toString(),
-          reserve: c.createdWith.reserve.toString(),
-        },
-      };
-    }),
-    faults: DEVNET_FAULTS.filter((f) => faults.has(f)),
-    receipts: [...new Set([...failing.keys(), ...skippedLines.keys()])]
-      .sort((a, b) => a - b)
-      .map((i) => ({
-        recordId: recordIdOf(i),
-        index: i,
-        clusterId: recordCluster(i).hex,
-        era: recordEra(i),
-        failing: failing.get(i) ?? [],
-        ...(skippedLines.has(i) ? { skipped: skippedLines.get(i)! } : {}),
-        faults: [...new Set([...(recordFaults.get(i) ?? [])])],
-      })),
-    eraRounds: clusters.flatMap((c) =>
-      c.eras.map((e) => ({
-        clusterId: c.hex,
-        era: e.era,
-        validators: e.validatorSet.members.length,
-        votes: e.votes.length,
-        agreeing: e.agreeing,
-        threshold: quorumThreshold(e.validatorSet.members.length, 'cere67'),
-        quorum: e.quorum,
-        balanced: !(
-          c.no === 1 &&
-          e.era === payoutFaultIndex + 1 &&
-          faults.has('payout-unbalanced')
-        ),
-        paid: e.paid !== null,
-        skipped: e.skipped,
-        paidAtBlock: e.paid?.block ?? null,
-        specVersion: specOfEra(e.era),
-        design: e.design,
-      }))
-    ),
-    governance: governed,
-    storage: storageManifest,
-    reorg,
-    notFinal,
-  };
+/** The generator's state that settling an era reads, and the vault it changes. */
+interface SettleCtx extends Pick<
+  ScenarioPlan,
+  | 'seed'
+  | 'nEras'
+  | 'nValidators'
+  | 'faults'
+  | 'payoutFaultIndex'
+  | 'unpaidEra'
+  | 'specOfEra'
+  | 'batchSizeOf'
+  | 'skipEras'
+> {
+  readonly layout: Layout;
+  readonly gCollector: Uint8Array;
+  readonly users: readonly UserInfo[];
+  readonly validators: readonly Identity[];
+  readonly validatorSets: Array<{ members: Identity[]; at: Placed | null }>;
+  readonly setValidators: (members: Identity[]) => void;
+  readonly deposits: Map<number, bigint>;
+  /** DdcPayouts' vault (see `scenarioSteps`), carried from one billing report to the next. */
+  billingVault: bigint;
+}
 
-  // GRANDPA: one authority-set change, half way up the canonical chain (a session change that
-  // replaces the last authority; pallet_grandpa schedules it with delay 0).
-  const grandpaAuthorities = Array.from({ length: GRANDPA_AUTHORITIES }, (_, i) =>
-    identity(seed, `grandpa/${i}`)
+/** Receipt-design era, first step: its faults, payout lists and trees, and ids. */
+function receiptEraBasics(
+  x: SettleCtx,
+  c: ClusterInfo,
+  eraNo: number,
+  eraIndex: number,
+  chargeBy: Map<number, bigint>,
+  costByNode: Map<number, bigint>
+) {
+  const { batchSizeOf, faults, gCollector, nEras, payoutFaultIndex, specOfEra, unpaidEra, users } =
+    x;
+  // In cluster 1, the first receipt-design era (era 1 by default) carries the payout faults, the
+  // last era the attestation faults, the era before it (with era-not-paid) is never paid.
+  // Cluster 2 is honest.
+  const faulty = c.no === 1;
+  const faultEra = faulty && eraIndex === payoutFaultIndex;
+  const lastEra = faulty && eraIndex === nEras - 1;
+  const spec = specOfEra(eraNo);
+  const unpaid = faulty && eraIndex === unpaidEra;
+  const { id: clusterId, hex: clusterHex, shares } = c;
+  const fingerprintFault = lastEra && faults.has('fingerprint-mismatch');
+  const removedFault = lastEra && faults.has('validator-removed');
+  // Charges per user, fees by shares, rewards pro rata to each node's records (the verifier's
+  // arithmetic: the indexer recomputes the same lists from the records).
+  const { payers, payees, charged, fees, rewarded, notDistributed } = eraPayoutListsFromTotals(
+    [...chargeBy].map(([u, amount]) => [users[u]!.id.publicKey, amount] as const),
+    [...costByNode].map(([p, cost]) => [c.world.providers[p]!.publicKey, cost] as const),
+    shares
   );
-  const grandpaChange =
-    layout.blocks.length === 0
-      ? null
-      : {
-          block: Math.max(1, Math.ceil(layout.blocks.length / 2)),
-          next: [
-            ...grandpaAuthorities.slice(0, -1),
-            identity(seed, `grandpa/${GRANDPA_AUTHORITIES}`),
-          ],
-        };
+  const payerTree = payoutTree(payers, batchSizeOf(eraNo));
+  const payeeTree = payoutTree(payees, batchSizeOf(eraNo));
+  const { batches: payerBatches, batchRoots: payerRoots, root: payersRoot } = payerTree;
+  const { batches: payeeBatches, batchRoots: payeeRoots, root: payeesRoot } = payeeTree;
+  const ehd = ehdId(clusterId, gCollector, eraNo);
+  const era = { clusterId: clusterHex, era: eraNo };
+  const eraId = { clusterId: clusterHex, eraId: eraNo };
+  return {
+    faulty,
+    faultEra,
+    lastEra,
+    spec,
+    unpaid,
+    clusterId,
+    clusterHex,
+    shares,
+    fingerprintFault,
+    removedFault,
+    payers,
+    payees,
+    charged,
+    fees,
+    rewarded,
+    notDistributed,
+    payerBatches,
+    payerRoots,
+    payersRoot,
+    payeeBatches,
+    payeeRoots,
+    payeesRoot,
+    ehd,
+    era,
+    eraId,
+  };
+}
 
-  const blocks: BlockSpec[] = layout.blocks.map((b, i) => ({
-    timestamp: b.timestamp,
-    ...(b.initEvents.length > 0 ? { initEvents: b.initEvents } : {}),
-    extrinsics: b.extrinsics,
-    ...(grandpaChange?.block === i + 1 ? { grandpaChange: { next: grandpaChange.next } } : {}),
-    ...(layout.upgrades.has(i + 1) ? { setCode: layout.upgrades.get(i + 1)! } : {}),
-    ...(b.storage.length > 0 ? { storage: b.storage } : {}),
-  }));
+/** What `receiptEraBasics` found for one receipt-design era. */
+type ReceiptEra = ReturnType<typeof receiptEraBasics>;
 
-  const at = (p: Placed, k = 0) => ({
-    block: p.block,
-    eventIndex: p.firstEvent + k,
-    ...(p.extrinsic >= 0 ? { extrinsic: `${p.block}-${p.extrinsic}` } : {}),
-  });
-  const hex32 = (h: string): Uint8Array => parseHex(h, 32)!;
-
-  /** A billing-report side as its receipt carries it: every batch's usage entries, by index. */
-  const usageSide = (batches: BillingEntry[][]): UsageSide => ({
-    maxBatchIndex: batches.length - 1,
-    batches: batches.map((b) => b.map((x) => ({ key: x.key, usage: x.usage }))),
-  });
-
-  /**
-   * An account's side of a billing-report era: the batch listing its bucket (payers) or node
-   * (payees), with the account's `Charged` / `Rewarded` event.
-   */
-  function billingSide(
-    e: EraInfo,
-    side: 'payers' | 'payees',
-    who: Uint8Array
-  ): BillingBatchEvidence | null {
-    const bi = e.billing!;
-    const list = side === 'payers' ? bi.payerBatches : bi.payeeBatches;
-    const proofs = side === 'payers' ? bi.payerProofs : bi.payeeProofs;
-    const placed = side === 'payers' ? bi.payerPlaced : bi.payeePlaced;
-    const mine = (x: BillingEntry) => equalBytes(x.account, who);
-    const idx = list.findIndex((b) => b.some(mine));
-    if (idx < 0) return null;
-    const ev = e.eventAt.get(`${side}:${toHex(who)}`);
-    return {
-      batchIndex: idx,
-      maxBatchIndex: list.length - 1,
-      entries: list[idx]!.map((x) => ({ key: x.key, usage: x.usage })),
-      keys: list
-        .flat()
-        .filter(mine)
-        .map((x) => x.key),
-      proof: proofs[idx]!,
-      events: ev
-        ? [
-            {
-              account: who,
-              amount: ev.amount,
-              expected: ev.expected,
-              source: { block: ev.block, eventIndex: ev.eventIndex },
-            },
-          ]
-        : [],
-      source: {
-        block: placed[idx]!.block,
-        extrinsic: `${placed[idx]!.block}-${placed[idx]!.extrinsic}`,
+/** Receipt-design era, skipped by Root: the sudo call and the era's facts (no votes, no payout). */
+function skipReceiptEra(x: SettleCtx, r: ReceiptEra, eraNo: number): EraInfo {
+  const { layout, validatorSets } = x;
+  const { clusterHex, clusterId, ehd, payeesRoot, payersRoot, payers, payees } = r;
+  // Root skips the era: no votes, no payout; ClusterEraPaid comes from the skip alone.
+  layout.next();
+  const skip = layout.add({
+    call: {
+      pallet: 'Sudo',
+      name: 'sudo',
+      args: {
+        call: {
+          __kind: 'DdcVerification',
+          value: { __kind: 'force_skip_inspection', clusterId: clusterHex, ehdId: ehd },
+        },
       },
+    },
+    signer: DEVNET_SUDO,
+    events: [
+      ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
+      ev('Sudo', 'Sudid', { sudoResult: { __kind: 'Ok' } }),
+    ],
+  });
+  const setNow = validatorSets.at(-1)!;
+  return {
+    era: eraNo,
+    design: 'receipt',
+    billing: null,
+    ehd,
+    fingerprint: payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot),
+    votes: [],
+    validatorSet: setNow,
+    agreeing: 0,
+    removed: null,
+    payers,
+    payees,
+    payerBatches: [],
+    payeeBatches: [],
+    payerProofs: [],
+    payeeProofs: [],
+    payerPlaced: [],
+    payeePlaced: [],
+    eventAt: new Map(),
+    conservation: null,
+    begin: null,
+    paid: { block: skip.block, eventIndex: skip.firstEvent },
+    skipped: true,
+    quorum: false,
+  };
+}
+
+/** Receipt-design era, votes: each validator commits its payout fingerprint. */
+function commitReceiptVotes(x: SettleCtx, r: ReceiptEra, c: ClusterInfo, eraNo: number) {
+  const { faults, gCollector, layout, nValidators, seed, validators } = x;
+  const { clusterHex, ehd, faultEra, fingerprintFault, payeesRoot, payersRoot, removedFault } = r;
+  // Fingerprints: all but the last validator agree (each dissenter commits a different payees
+  // root); with the quorum fault, one vote short of Cere's 67% threshold agrees. With
+  // validator-removed exactly the threshold agrees, and one of them leaves the set before the
+  // payout begins; with fingerprint-mismatch the last dissenter's ehd_id names another cluster.
+  layout.next();
+  const threshold = quorumThreshold(nValidators, 'cere67');
+  const quorumFault = faultEra && faults.has('quorum-not-reached');
+  const agreeing = quorumFault
+    ? Math.max(0, threshold - 1)
+    : removedFault
+      ? threshold
+      : Math.max(threshold, nValidators - 1);
+  const otherCluster = blake2b256(utf8(`other-cluster/${seed}`)).slice(0, 20);
+  const votes = validators.map((v, i) => {
+    const agrees = i < agreeing;
+    const pe = agrees
+      ? payeesRoot
+      : blake2b256(utf8(`dissent/${seed}/${clusterNames(c.no)}${eraNo}/${i}`));
+    const wrongEhd = fingerprintFault && !agrees && i === nValidators - 1;
+    const voteEhd = wrongEhd ? ehdId(otherCluster, gCollector, eraNo) : ehd;
+    const placed = layout.add({
+      call: {
+        pallet: 'DdcPayouts',
+        name: 'commit_payout_fingerprint',
+        args: {
+          clusterId: clusterHex,
+          ehdId: voteEhd,
+          payersRoot: toHex(payersRoot),
+          payeesRoot: toHex(pe),
+        },
+      },
+      signer: v,
+      events: [
+        ev('DdcPayouts', 'PayoutFingerprintCommited', {
+          validatorId: toHex(v.publicKey),
+          clusterId: clusterHex,
+          eraId: eraNo,
+          payersMerkleRoot: toHex(payersRoot),
+          payeesMerkleRoot: toHex(pe),
+        }),
+      ],
+    });
+    return {
+      validator: v.publicKey,
+      payersRoot,
+      payeesRoot: pe,
+      ehdId: voteEhd,
+      fingerprint: null,
+      source: {
+        block: placed.block,
+        eventIndex: placed.firstEvent,
+        extrinsic: `${placed.block}-${placed.extrinsic}`,
+      },
+      wrongEhd,
+    };
+  });
+  return { agreeing, votes };
+}
+
+/** Receipt-design era, payers: the payout begins and the customers' batches are charged. */
+function chargeReceiptPayers(
+  x: SettleCtx,
+  r: ReceiptEra,
+  c: ClusterInfo,
+  fingerprint: Uint8Array,
+  v0: Identity
+) {
+  const { faults, layout } = x;
+  const {
+    clusterHex,
+    era,
+    eraId,
+    faultEra,
+    fees,
+    fingerprintFault,
+    payerBatches,
+    payerRoots,
+    spec,
+  } = r;
+  // With fingerprint-mismatch the payout begins with a fingerprint no quorum of this era
+  // committed: the previous era's (Cere's begin_payout does not check which era it is for).
+  const previous = c.eras.at(-1);
+  const beginFingerprint = fingerprintFault
+    ? (previous?.fingerprint ?? blake2b256(concatBytes(fingerprint, utf8('other'))))
+    : fingerprint;
+  layout.next();
+  const begun = layout.add({
+    call: {
+      pallet: 'DdcPayouts',
+      name: 'begin_payout',
+      args: { ...eraId, fingerprint: toHex(beginFingerprint) },
+    },
+    signer: v0,
+    events: [ev('DdcPayouts', 'PayoutInitialized', era)],
+  });
+  layout.add({
+    call: {
+      pallet: 'DdcPayouts',
+      name: 'begin_charging_customers',
+      args: { ...eraId, maxBatchIndex: payerBatches.length - 1 },
+    },
+    signer: v0,
+    events: [ev('DdcPayouts', 'ChargingStarted', era)],
+  });
+  const eventAt = new Map<
+    string,
+    { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
+  >();
+  const wrongProof = faultEra && faults.has('wrong-mmr-proof');
+  const payerProofs = payerBatches.map((_, i) => {
+    const proof = payoutBatchProof(payerRoots, i).map(toHex);
+    if (wrongProof && i === 0)
+      return proof.length === 0
+        ? [toHex(blake2b256(utf8('bogus')))]
+        : [mutateHex(proof[0]!), ...proof.slice(1)];
+    return proof;
+  });
+  const payerPlaced = payerBatches.map((b, i) => {
+    const placed = layout.add({
+      call: {
+        pallet: 'DdcPayouts',
+        name: 'send_charging_customers_batch',
+        args: {
+          ...eraId,
+          batchIndex: i,
+          payers: b.map((e) => [toHex(e.account), e.amount]),
+          batchProof: { proof: payerProofs[i]! },
+        },
+      },
+      signer: v0,
+      events: b.flatMap((e) => [
+        ev('DdcCustomers', 'Charged', {
+          clusterId: clusterHex,
+          ownerId: toHex(e.account),
+          charged: e.amount,
+          [spec >= 73164 ? 'expected' : 'expectedToCharge']: e.amount,
+        }),
+        ev('DdcPayouts', 'Charged', {
+          ...era,
+          batchIndex: i,
+          customerId: toHex(e.account),
+          amount: e.amount,
+        }),
+      ]),
+    });
+    b.forEach((e, k) =>
+      eventAt.set(`payers:${toHex(e.account)}`, {
+        block: placed.block,
+        eventIndex: placed.firstEvent + 2 * k + 1,
+        amount: e.amount,
+        expected: null,
+      })
+    );
+    return placed;
+  });
+  const feeEvents = layout.add({
+    call: { pallet: 'DdcPayouts', name: 'end_charging_customers', args: eraId },
+    signer: v0,
+    events: [
+      ev('DdcPayouts', 'TreasuryFeesCollected', { ...era, amount: fees.treasury }),
+      ev('DdcPayouts', 'ClusterReserveFeesCollected', { ...era, amount: fees.reserve }),
+      ev('DdcPayouts', spec >= 73160 ? 'ValidatorsFeesCollected' : 'ValidatorFeesCollected', {
+        ...era,
+        amount: fees.validators,
+      }),
+      ev('DdcPayouts', 'ChargingFinished', era),
+    ],
+  });
+  return { beginFingerprint, begun, eventAt, payerProofs, payerPlaced, feeEvents };
+}
+
+/** Receipt-design era, payees: the providers' batches are rewarded. */
+function rewardReceiptPayees(
+  x: SettleCtx,
+  r: ReceiptEra,
+  v0: Identity,
+  eventAt: Map<
+    string,
+    { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
+  >
+) {
+  const { layout } = x;
+  const { era, eraId, payeeBatches, payeeRoots } = r;
+  layout.add({
+    call: {
+      pallet: 'DdcPayouts',
+      name: 'begin_rewarding_providers',
+      args: { ...eraId, maxBatchIndex: payeeBatches.length - 1 },
+    },
+    signer: v0,
+    events: [ev('DdcPayouts', 'RewardingStarted', era)],
+  });
+  const payeeProofs = payeeBatches.map((_, i) => payoutBatchProof(payeeRoots, i).map(toHex));
+  const payeePlaced = payeeBatches.map((b, i) => {
+    const placed = layout.add({
+      call: {
+        pallet: 'DdcPayouts',
+        name: 'send_rewarding_providers_batch',
+        args: {
+          ...eraId,
+          batchIndex: i,
+          payees: b.map((e) => [toHex(e.account), e.amount]),
+          batchProof: { proof: payeeProofs[i]! },
+        },
+      },
+      signer: v0,
+      events: b.map((e) =>
+        ev('DdcPayouts', 'Rewarded', {
+          ...era,
+          batchIndex: i,
+          nodeProviderId: toHex(e.account),
+          rewarded: e.amount,
+          expectedToReward: e.amount,
+        })
+      ),
+    });
+    b.forEach((e, k) =>
+      eventAt.set(`payees:${toHex(e.account)}`, {
+        block: placed.block,
+        eventIndex: placed.firstEvent + k,
+        amount: e.amount,
+        expected: null,
+      })
+    );
+    return placed;
+  });
+  return { payeeProofs, payeePlaced };
+}
+
+/** Receipt-design era, end: the validators' fees, what was not distributed, end_payout. */
+function endReceiptPayout(x: SettleCtx, r: ReceiptEra, eraNo: number, v0: Identity) {
+  const { faults, layout, nValidators, validators } = x;
+  const { clusterHex, era, eraId, faultEra, fees, notDistributed, rewarded, spec } = r;
+  // The validators' fee goes to every staker pro rata (equal stakes here); rounding to the first.
+  const each = fees.validators / BigInt(nValidators);
+  const unbalanced = faultEra && faults.has('payout-unbalanced');
+  // Cere reports the remainder only above MaxDust; below, it stays in the vault as dust
+  // (docs/cere-runtimes.md §13.3). With the fault, the chain reports one planck more as not
+  // distributed than was left over.
+  const reportedNotDistributed = unbalanced
+    ? notDistributed + 1n
+    : notDistributed > MAX_DUST
+      ? notDistributed
+      : 0n;
+  // From 73160 the chain emits no per-validator reward event (docs/cere-runtimes.md §7.3).
+  const endRewardEvents: EventSpec[] =
+    spec >= 73160
+      ? []
+      : validators.map((v, i) =>
+          ev('DdcPayouts', 'ValidatorRewarded', {
+            ...era,
+            validatorId: toHex(v.publicKey),
+            amount: i === 0 ? fees.validators - each * BigInt(nValidators - 1) : each,
+          })
+        );
+  if (reportedNotDistributed > 0n)
+    endRewardEvents.push(
+      ev('DdcPayouts', 'NotDistributedOverallReward', {
+        ...era,
+        expectedReward: rewarded + reportedNotDistributed,
+        totalDistributedRewards: rewarded,
+      })
+    );
+  endRewardEvents.push(ev('DdcPayouts', 'RewardingFinished', era));
+  layout.add({
+    call: { pallet: 'DdcPayouts', name: 'end_rewarding_providers', args: eraId },
+    signer: v0,
+    events: endRewardEvents,
+  });
+  layout.next();
+  const paidBlock = layout.height;
+  const paid = layout.add({
+    call: { pallet: 'DdcPayouts', name: 'end_payout', args: eraId },
+    signer: v0,
+    events: [
+      ev('DdcPayouts', 'PayoutReceiptFinalized', { ...era, finalizedAt: paidBlock }),
+      ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
+    ],
+  });
+  return { reportedNotDistributed, paid };
+}
+
+/** One receipt-design era of a cluster: votes, payout batches, events, the era's facts. */
+function settleEra(
+  x: SettleCtx,
+  c: ClusterInfo,
+  eraNo: number,
+  eraIndex: number,
+  chargeBy: Map<number, bigint>,
+  costByNode: Map<number, bigint>
+): EraInfo {
+  const { setValidators, skipEras, validatorSets, validators } = x;
+  const r = receiptEraBasics(x, c, eraNo, eraIndex, chargeBy, costByNode);
+  const { clusterId, ehd, faulty, fees, payeesRoot, payersRoot, removedFault, unpaid, payers } = r;
+  const { payees, payerBatches, payeeBatches, charged, rewarded, shares } = r;
+  if (c.no === 2 && skipEras.has(eraNo)) return skipReceiptEra(x, r, eraNo);
+
+  const { agreeing, votes } = commitReceiptVotes(x, r, c, eraNo);
+  const v0 = validators[0]!;
+  const fingerprint = payoutFingerprint(clusterId, ehd, payersRoot, payeesRoot);
+  // A session change before the payout: an agreeing validator leaves the set.
+  let removed: Identity | null = null;
+  if (removedFault) {
+    removed = validators[agreeing - 1]!;
+    setValidators(validators.filter((v) => v !== removed));
+  }
+  const setAtPayout = validatorSets.at(-1)!;
+  // The quorum as the verifier counts it: agreeing votes of members of the set in force when
+  // the payout began (a vote whose ehd_id names another cluster does not count).
+  const counted = votes.filter(
+    (v, k) => k < agreeing && !v.wrongEhd && setAtPayout.members.includes(validators[k]!)
+  ).length;
+  const quorum = counted >= quorumThreshold(setAtPayout.members.length, 'cere67');
+  if (!faulty && !quorum) throw new Error(`cluster ${c.no}, era ${eraNo}: no quorum`);
+  const base = {
+    era: eraNo,
+    design: 'receipt' as const,
+    billing: null,
+    ehd,
+    votes,
+    validatorSet: setAtPayout,
+    agreeing: counted,
+    removed,
+    fingerprint,
+  };
+  if (unpaid) {
+    // The era is never paid: no payout begins, and a later era is paid instead.
+    return {
+      ...base,
+      payerBatches: [],
+      payeeBatches: [],
+      payerProofs: [],
+      payeeProofs: [],
+      payerPlaced: [],
+      payeePlaced: [],
+      eventAt: new Map(),
+      payers,
+      payees,
+      conservation: null,
+      begin: null,
+      paid: null,
+      skipped: false,
+      quorum,
     };
   }
+  const { beginFingerprint, begun, eventAt, payerProofs, payerPlaced, feeEvents } =
+    chargeReceiptPayers(x, r, c, fingerprint, v0);
+  const { payeeProofs, payeePlaced } = rewardReceiptPayees(x, r, v0, eventAt);
+  const { reportedNotDistributed, paid } = endReceiptPayout(x, r, eraNo, v0);
+  return {
+    ...base,
+    payers,
+    payees,
+    payerBatches,
+    payeeBatches,
+    payerProofs,
+    payeeProofs,
+    payerPlaced,
+    payeePlaced,
+    eventAt,
+    conservation: {
+      charged,
+      treasuryFees: fees.treasury,
+      reserveFees: fees.reserve,
+      validatorFees: fees.validators,
+      rewarded,
+      notDistributed: reportedNotDistributed,
+      shares,
+      source: { block: feeEvents.block, eventIndex: feeEvents.firstEvent },
+    },
+    begin: { fingerprint: beginFingerprint, at: begun },
+    paid: { block: paid.block, eventIndex: paid.firstEvent + 1 },
+    skipped: false,
+    quorum,
+  };
+}
 
-  function bundle(i: number, chain: BundleChainContext): ReceiptBundleJson {
-    if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
-    const b = batches[batchOf[i]!]!;
-    const c = clusterOf(b.cluster);
-    const { id: clusterId, manager, shares } = c;
-    const cNodes = c.world.nodes;
-    const e = eraOf(c, b.era);
-    const user = users[c.userBase + userOfRecord(c.world.plan, i)]!;
-    const provider = c.world.providers[i % cNodes.length]!;
-    const node = i === plan.strangerNodeRecord ? world.strangerNode : cNodes[i % cNodes.length]!;
-    const payload = payloads.get(b.payloadHash);
-    if (!payload) throw new Error(`devnet payload ${b.payloadHash} is gone`);
-    const lines = payloadLines(payload);
-    const local = i - b.from;
-    // The payload lines are the records' JCS bytes: each line's hash is the record's leaf.
-    const leaves = lines.map((l) => blake2b256(l));
-    const garBase = chain.garUrl ?? 'gar:';
-    const final = (block: number) => block <= chain.finalizedHeight;
-    const pair = toHex(garPairId(user.id.publicKey, user.agent.publicKey));
-    const garList = garAnchors.map((a, k) => ({
-      a,
-      previousAt: k === 0 ? null : layout.timeOf(garAnchors[k - 1]!.at.block),
-    }));
-    const nodeHex = toHex(node.publicKey);
-    const owner = nodeOwner.get(nodeHex);
-    const settlementSide = (
-      side: 'payers' | 'payees',
-      who: Uint8Array
-    ): BatchEvidence | BillingBatchEvidence | null => {
-      if (e.billing) return billingSide(e, side, who);
-      const list = side === 'payers' ? e.payerBatches : e.payeeBatches;
-      const proofs = side === 'payers' ? e.payerProofs : e.payeeProofs;
-      const placed = side === 'payers' ? e.payerPlaced : e.payeePlaced;
-      const whoHex = toHex(who);
-      const idx = list.findIndex((x) => x.some((y) => toHex(y.account) === whoHex));
-      if (idx < 0) return null;
-      const ev = e.eventAt.get(`${side}:${whoHex}`)!;
+/** Billing-report era, first step: its ids, pricing, usage lists, batch roots and fingerprint. */
+function billingEraBasics(
+  x: SettleCtx,
+  c: ClusterInfo,
+  eraNo: number,
+  usageByUser: Map<number, BillingUsage>,
+  usageByNode: Map<number, BillingUsage>,
+  window: { readonly startEra: bigint; readonly endEra: bigint }
+) {
+  const { batchSizeOf, gCollector, users } = x;
+  const { id: clusterId, hex: clusterHex, shares } = c;
+  const { startEra, endEra } = window;
+  const batchSize = batchSizeOf(eraNo);
+  const ehd = ehdId(clusterId, gCollector, eraNo);
+  const era = { clusterId: clusterHex, era: eraNo };
+  const eraId = { clusterId: clusterHex, eraId: eraNo };
+  const pricing: ClusterPricing = {
+    unitPerMbStored: c.world.pricing.perMbStored,
+    unitPerMbStreamed: c.world.pricing.perMbStreamed,
+    unitPerPutRequest: c.world.pricing.perPut,
+    unitPerGetRequest: c.world.pricing.perGet,
+  };
+  // Payers: one (bucket, usage) per customer bucket with records, by bucket id (each customer
+  // has one bucket, so Rust's derived Ord on (bucket_id, usage) is the bucket order). Payees: one
+  // (node, usage) per node that served records, by key (the encoded NodePubKey is 0x00 ‖ key).
+  const payerList = [...usageByUser]
+    .map(([u, usage]) => ({ key: users[u]!.bucket, account: users[u]!.id.publicKey, usage, u }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const payeeList = [...usageByNode]
+    .map(([p, usage]) => ({
+      key: c.world.nodes[p]!.publicKey,
+      hex: toHex(c.world.nodes[p]!.publicKey),
+      account: c.world.providers[p]!.publicKey,
+      usage,
+    }))
+    .sort((a, b) => (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0));
+  const clusterUsage = payeeList.reduce((sum, e) => sumUsage(sum, e.usage), ZERO_USAGE);
+  const chunk = <T>(list: readonly T[]): T[][] => {
+    const out: T[][] = [];
+    for (let k = 0; k < list.length; k += batchSize) out.push(list.slice(k, k + batchSize));
+    return out;
+  };
+  const payerChunks = chunk(payerList);
+  const payeeChunks = chunk(payeeList);
+  const payerRoots = payerChunks.map((b) => batchRoot(b.map((e) => payersLeaf(e.key, e.usage))));
+  const payeeRoots = payeeChunks.map((b) => batchRoot(b.map((e) => payeesLeaf(e.key, e.usage))));
+  const payersRoot = eraRoot(payerRoots);
+  const payeesRoot = eraRoot(payeeRoots);
+  const fingerprint = billingFingerprint({
+    clusterId,
+    era: eraNo,
+    startEra,
+    endEra,
+    payersRoot,
+    payeesRoot,
+    clusterUsage,
+  });
+  const usageArg = (u: BillingUsage) => ({
+    transferredBytes: u.transferredBytes,
+    storedBytes: u.storedBytes,
+    numberOfPuts: u.numberOfPuts,
+    numberOfGets: u.numberOfGets,
+  });
+  const billingVote = { era: eraNo, startEra, endEra, clusterUsage };
+  return {
+    clusterId,
+    clusterHex,
+    shares,
+    startEra,
+    endEra,
+    batchSize,
+    ehd,
+    era,
+    eraId,
+    pricing,
+    payerList,
+    payeeList,
+    clusterUsage,
+    payerChunks,
+    payeeChunks,
+    payerRoots,
+    payeeRoots,
+    payersRoot,
+    payeesRoot,
+    fingerprint,
+    usageArg,
+    billingVote,
+  };
+}
+
+/** What `billingEraBasics` found for one billing-report era. */
+type BillingEra = ReturnType<typeof billingEraBasics>;
+
+/** Billing-report era, skipped by Root: only ClusterEraPaid, and the era's facts. */
+function skipBillingEra(x: SettleCtx, r: BillingEra, eraNo: number): EraInfo {
+  const { layout, validatorSets } = x;
+  const { clusterHex, eraId, ehd, fingerprint } = r;
+  // Root skips the era (71000's form, DdcVerification C13): only ClusterEraPaid.
+  layout.next();
+  const skip = layout.add({
+    call: {
+      pallet: 'Sudo',
+      name: 'sudo',
+      args: {
+        call: {
+          __kind: 'DdcVerification',
+          value: { __kind: 'skip_dac_validation_to_era', ...eraId },
+        },
+      },
+    },
+    signer: DEVNET_SUDO,
+    events: [
+      ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
+      ev('Sudo', 'Sudid', { sudoResult: { __kind: 'Ok' } }),
+    ],
+  });
+  return {
+    era: eraNo,
+    design: 'billing-report',
+    billing: null,
+    ehd,
+    fingerprint,
+    votes: [],
+    validatorSet: validatorSets.at(-1)!,
+    agreeing: 0,
+    removed: null,
+    payers: [],
+    payees: [],
+    payerBatches: [],
+    payeeBatches: [],
+    payerProofs: [],
+    payeeProofs: [],
+    payerPlaced: [],
+    payeePlaced: [],
+    eventAt: new Map(),
+    conservation: null,
+    begin: null,
+    paid: { block: skip.block, eventIndex: skip.firstEvent },
+    skipped: true,
+    quorum: false,
+  };
+}
+
+/** Billing-report era, votes: every validator commits the billing fingerprint. */
+function commitBillingVotes(x: SettleCtx, r: BillingEra, eraNo: number) {
+  const { layout, validators } = x;
+  const { billingVote, clusterHex, clusterUsage, eraId, payeesRoot, payersRoot, usageArg } = r;
+  const { startEra, endEra } = r;
+  // Every validator commits the same fingerprint (no fault lands on a billing-report era).
+  layout.next();
+  const votes = validators.map((v) => {
+    const placed = layout.add({
+      call: {
+        pallet: 'DdcVerification',
+        name: 'commit_billing_fingerprint',
+        args: {
+          ...eraId,
+          startEra,
+          endEra,
+          payersRoot: toHex(payersRoot),
+          payeesRoot: toHex(payeesRoot),
+          clusterUsage: usageArg(clusterUsage),
+        },
+      },
+      signer: v,
+      events: [
+        ev('DdcPayouts', 'BillingFingerprintCommited', {
+          validatorId: toHex(v.publicKey),
+          clusterId: clusterHex,
+          eraId: eraNo,
+          startEra,
+          endEra,
+          payersMerkleRoot: toHex(payersRoot),
+          payeesMerkleRoot: toHex(payeesRoot),
+        }),
+      ],
+    });
+    return {
+      validator: v.publicKey,
+      payersRoot,
+      payeesRoot,
+      ehdId: null,
+      fingerprint: null,
+      source: {
+        block: placed.block,
+        eventIndex: placed.firstEvent,
+        extrinsic: `${placed.block}-${placed.extrinsic}`,
+      },
+      billing: billingVote,
+      wrongEhd: false,
+    };
+  });
+  return votes;
+}
+
+/** Billing-report era, payers: the report begins and the customers' usage batches are charged. */
+function chargeBillingPayers(
+  x: SettleCtx,
+  r: BillingEra,
+  c: ClusterInfo,
+  eraNo: number,
+  v0: Identity
+) {
+  const { deposits, layout } = x;
+  const {
+    clusterHex,
+    endEra,
+    era,
+    eraId,
+    fingerprint,
+    payerChunks,
+    payerRoots,
+    pricing,
+    startEra,
+    usageArg,
+  } = r;
+
+  layout.next();
+  const begun = layout.add({
+    call: {
+      pallet: 'DdcVerification',
+      name: 'begin_billing_report',
+      args: { ...eraId, fingerprint: toHex(fingerprint) },
+    },
+    signer: v0,
+    events: [ev('DdcPayouts', 'BillingReportInitialized', era)],
+  });
+  layout.add({
+    call: {
+      pallet: 'DdcVerification',
+      name: 'begin_charging_customers',
+      args: { ...eraId, maxBatchIndex: payerChunks.length - 1 },
+    },
+    signer: v0,
+    events: [ev('DdcPayouts', 'ChargingStarted', era)],
+  });
+  const eventAt = new Map<
+    string,
+    { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
+  >();
+  // Charging: the chain prices each bucket's usage over the window; every customer's deposit
+  // covers it (the honest demo has no ChargeFailed).
+  let total: CustomerCharge = ZERO_CHARGE;
+  const payerProofs = payerChunks.map((_, k) => payoutBatchProof(payerRoots, k));
+  const payerBatches: BillingEntry[][] = [];
+  const payerPlaced = payerChunks.map((b, k) => {
+    const entries = b.map((e): BillingEntry => {
+      const charge = unwrap(customerCharge(pricing, e.usage, startEra, endEra), 'charge');
+      const expected = unwrap(totalCharge(charge), 'charge');
+      const left = deposits.get(e.u) ?? 0n;
+      if (left < expected)
+        throw new Error(`cluster ${c.no}, era ${eraNo}: bucket ${e.key} cannot pay ${expected}`);
+      deposits.set(e.u, left - expected);
+      const outcome = unwrap(chargeBucket(charge, expected), 'charge');
+      total = unwrap(addCharges(total, outcome.added), 'total charge');
       return {
-        batchIndex: idx,
-        maxBatchIndex: list.length - 1,
-        entries: list[idx]!,
-        proof: proofs[idx]!.map(hex32),
-        events: [
+        key: e.key,
+        account: e.account,
+        usage: e.usage,
+        expected,
+        amount: outcome.charged,
+      };
+    });
+    payerBatches.push(entries);
+    const placed = layout.add({
+      call: {
+        pallet: 'DdcVerification',
+        name: 'send_charging_customers_batch',
+        args: {
+          ...eraId,
+          batchIndex: k,
+          payers: entries.map((e) => [e.key, usageArg(e.usage)]),
+          batchProof: { proof: payerProofs[k]!.map(toHex) },
+        },
+      },
+      signer: v0,
+      events: entries.flatMap((e) => [
+        ev('DdcCustomers', 'Charged', {
+          ownerId: toHex(e.account),
+          charged: e.amount,
+          expectedToCharge: e.expected,
+        }),
+        ev('DdcPayouts', 'Charged', {
+          ...era,
+          batchIndex: k,
+          customerId: toHex(e.account),
+          bucketId: e.key,
+          amount: e.amount,
+        }),
+        ev('DdcCustomers', 'BucketTotalCustomersUsageUpdated', {
+          clusterId: clusterHex,
+          bucketId: e.key,
+          ...usageArg(e.usage),
+        }),
+      ]),
+    });
+    entries.forEach((e, j) =>
+      eventAt.set(`payers:${toHex(e.account)}`, {
+        block: placed.block,
+        eventIndex: placed.firstEvent + 3 * j + 1,
+        amount: e.amount,
+        expected: null,
+      })
+    );
+    return placed;
+  });
+  return { begun, eventAt, total, payerProofs, payerBatches, payerPlaced };
+}
+
+/** Billing-report era, fees: the report's fees and the validators' rewards, end of charging. */
+function billingFeeEvents(
+  x: SettleCtx,
+  r: BillingEra,
+  total: CustomerCharge,
+  setAtPayout: { members: Identity[]; at: Placed | null },
+  v0: Identity
+) {
+  const { layout } = x;
+  const { era, eraId, payeeChunks, shares } = r;
+  // Fees on the report's total; the validators' share split by equal scores, in the list's order.
+  const fees = unwrap(billingFees(total, shares), 'fees');
+  const stakers = setAtPayout.members;
+  const split =
+    fees.validators > 0n
+      ? validatorFeeSplit(
+          fees.validators,
+          stakers.map(() => 1n)
+        )
+      : [];
+  const feeEvents: EventSpec[] = [ev('DdcPayouts', 'ChargingFinished', era)];
+  if (fees.treasury > 0n)
+    feeEvents.push(ev('DdcPayouts', 'TreasuryFeesCollected', { ...era, amount: fees.treasury }));
+  if (fees.clusterReserve > 0n)
+    feeEvents.push(
+      ev('DdcPayouts', 'ClusterReserveFeesCollected', { ...era, amount: fees.clusterReserve })
+    );
+  const validatorRewardAt = feeEvents.length;
+  split.forEach((amount, k) =>
+    feeEvents.push(
+      ev('DdcPayouts', 'ValidatorRewarded', {
+        ...era,
+        validatorId: toHex(stakers[k]!.publicKey),
+        amount,
+      })
+    )
+  );
+  if (fees.validators > 0n)
+    feeEvents.push(ev('DdcPayouts', 'ValidatorFeesCollected', { ...era, amount: fees.validators }));
+  const feesAt = layout.add({
+    call: { pallet: 'DdcVerification', name: 'end_charging_customers', args: eraId },
+    signer: v0,
+    events: feeEvents,
+  });
+  const validatorRewards = split.map((amount, k) => ({
+    validator: stakers[k]!.publicKey,
+    amount,
+    block: feesAt.block,
+    eventIndex: feesAt.firstEvent + validatorRewardAt + k,
+  }));
+  const validatorsPaid = split.reduce((a, b) => a + b, 0n);
+
+  layout.add({
+    call: {
+      pallet: 'DdcVerification',
+      name: 'begin_rewarding_providers',
+      args: { ...eraId, maxBatchIndex: payeeChunks.length - 1 },
+    },
+    signer: v0,
+    events: [ev('DdcPayouts', 'RewardingStarted', era)],
+  });
+  return { fees, feeEvents, feesAt, validatorRewards, validatorsPaid };
+}
+
+/** Billing-report era, payees: the providers' usage batches are rewarded from the vault. */
+function rewardBillingPayees(
+  x: SettleCtx,
+  r: BillingEra,
+  fees: ReturnType<typeof billingFeeEvents>['fees'],
+  validatorsPaid: bigint,
+  v0: Identity,
+  eventAt: Map<
+    string,
+    { block: number; eventIndex: number; amount: bigint; expected: bigint | null }
+  >
+) {
+  const { layout } = x;
+  const { clusterUsage, era, eraId, payeeChunks, payeeRoots, usageArg } = r;
+  // Rewards: each node's share of the after-fee total, per component, against the fingerprint's
+  // cluster usage, capped by what the vault can transfer (`x.billingVault`).
+  x.billingVault += fees.totalCharged - fees.treasury - fees.clusterReserve - validatorsPaid;
+  let distributed = 0n;
+  const payeeProofs = payeeChunks.map((_, k) => payoutBatchProof(payeeRoots, k));
+  const payeeBatches: BillingEntry[][] = [];
+  const payeePlaced = payeeChunks.map((b, k) => {
+    const events: EventSpec[] = [];
+    const rewardAt: number[] = [];
+    const entries = b.map((e): BillingEntry => {
+      const reward = providerReward(e.usage, clusterUsage, fees.remaining);
+      const payout = unwrap(providerPayout(reward, x.billingVault), 'reward');
+      x.billingVault -= payout.rewarded;
+      distributed += payout.rewarded;
+      if (payout.notDistributedEvent)
+        events.push(
+          ev('DdcPayouts', 'NotDistributedReward', {
+            ...era,
+            batchIndex: k,
+            nodeProviderId: toHex(e.account),
+            expectedReward: payout.expected,
+            distributedReward: payout.rewarded,
+          })
+        );
+      rewardAt.push(events.length);
+      events.push(
+        ev('DdcPayouts', 'Rewarded', {
+          ...era,
+          batchIndex: k,
+          nodeProviderId: toHex(e.account),
+          rewarded: payout.rewarded,
+          expectedToReward: payout.expected,
+        }),
+        ev('DdcNodes', 'NodeTotalUsageUpdated', {
+          nodePubKey: { __kind: 'StoragePubKey', value: toHex(e.key) },
+          ...usageArg(e.usage),
+        })
+      );
+      return {
+        key: e.key,
+        account: e.account,
+        usage: e.usage,
+        expected: payout.expected,
+        amount: payout.rewarded,
+      };
+    });
+    payeeBatches.push(entries);
+    const placed = layout.add({
+      call: {
+        pallet: 'DdcVerification',
+        name: 'send_rewarding_providers_batch',
+        args: {
+          ...eraId,
+          batchIndex: k,
+          payees: entries.map((e) => [
+            { __kind: 'StoragePubKey', value: toHex(e.key as Uint8Array) },
+            usageArg(e.usage),
+          ]),
+          batchProof: { proof: payeeProofs[k]!.map(toHex) },
+        },
+      },
+      signer: v0,
+      events,
+    });
+    entries.forEach((e, j) =>
+      eventAt.set(`payees:${toHex(e.account)}`, {
+        block: placed.block,
+        eventIndex: placed.firstEvent + rewardAt[j]!,
+        amount: e.amount,
+        expected: e.amount === e.expected ? null : e.expected,
+      })
+    );
+    return placed;
+  });
+  return { distributed, payeeProofs, payeeBatches, payeePlaced };
+}
+
+/** Billing-report era, end: what was not distributed, end of rewarding, end_billing_report. */
+function endBillingReport(
+  x: SettleCtx,
+  r: BillingEra,
+  eraNo: number,
+  fees: ReturnType<typeof billingFeeEvents>['fees'],
+  distributed: bigint,
+  v0: Identity
+) {
+  const { layout } = x;
+  const { clusterHex, era, eraId } = r;
+  const overall = unwrap(overallRewardCheck(fees.remaining, distributed), 'overall reward');
+  const endRewardEvents: EventSpec[] = [];
+  if (overall.notDistributedEvent)
+    endRewardEvents.push(
+      ev('DdcPayouts', 'NotDistributedOverallReward', {
+        ...era,
+        expectedReward: overall.expected,
+        totalDistributedReward: distributed,
+      })
+    );
+  endRewardEvents.push(ev('DdcPayouts', 'RewardingFinished', era));
+  const rewardsEnd = layout.add({
+    call: { pallet: 'DdcVerification', name: 'end_rewarding_providers', args: eraId },
+    signer: v0,
+    events: endRewardEvents,
+  });
+  layout.next();
+  const paid = layout.add({
+    call: { pallet: 'DdcVerification', name: 'end_billing_report', args: eraId },
+    signer: v0,
+    events: [
+      ev('DdcPayouts', 'BillingReportFinalized', era),
+      ev('DdcClusters', 'ClusterEraPaid', { clusterId: clusterHex, eraId: eraNo }),
+    ],
+  });
+  const notDistributed = overall.notDistributedEvent
+    ? {
+        expected: overall.expected,
+        distributed,
+        block: rewardsEnd.block,
+        eventIndex: rewardsEnd.firstEvent,
+      }
+    : null;
+  return { overall, paid, notDistributed };
+}
+
+/**
+ * Settles cluster `c`'s era `eraNo` under the billing-report runtime 71000
+ * (.scratch/billing-contract.md; BN `pallets/ddc-payouts/src/lib.rs @b3fd400687f1` l.712-1305,
+ * `pallets/ddc-verification/src/lib.rs` l.3553-3861): every validator commits the same billing
+ * fingerprint, one begins the report, the payers' and payees' usage batches go out with their
+ * MMR proofs, and the chain prices them itself (verifier/billing-report.ts). Events in the
+ * pallets' own order: per payer `DdcCustomers.Charged`, `DdcPayouts.Charged`,
+ * `DdcCustomers.BucketTotalCustomersUsageUpdated`; `end_charging_customers` deposits
+ * `ChargingFinished` first, then the fees, the validators' `ValidatorRewarded` (inside
+ * `charge_validator_fees`) before `ValidatorFeesCollected`; per payee `Rewarded` then
+ * `DdcNodes.NodeTotalUsageUpdated`; `end_billing_report` emits `BillingReportFinalized` and
+ * `DdcClusters.ClusterEraPaid`. Balances transfers are not emitted (as for the receipt design).
+ */
+function settleBillingEra(
+  x: SettleCtx,
+  c: ClusterInfo,
+  eraNo: number,
+  usageByUser: Map<number, BillingUsage>,
+  usageByNode: Map<number, BillingUsage>,
+  window: { readonly startEra: bigint; readonly endEra: bigint }
+): EraInfo {
+  const { skipEras, validatorSets, validators } = x;
+  const r = billingEraBasics(x, c, eraNo, usageByUser, usageByNode, window);
+  const { startEra, endEra, pricing, shares, clusterUsage, payersRoot, payeesRoot } = r;
+  const { ehd, fingerprint } = r;
+  if (c.no === 2 && skipEras.has(eraNo)) return skipBillingEra(x, r, eraNo);
+
+  const votes = commitBillingVotes(x, r, eraNo);
+  const setAtPayout = validatorSets.at(-1)!;
+  const agreeing = votes.filter((v) =>
+    setAtPayout.members.some((m) => equalBytes(m.publicKey, v.validator))
+  ).length;
+  const quorum = agreeing >= quorumThreshold(setAtPayout.members.length, 'cere67');
+  if (!quorum) throw new Error(`cluster ${c.no}, era ${eraNo}: no quorum`);
+  const v0 = validators[0]!;
+  const { begun, eventAt, total, payerProofs, payerBatches, payerPlaced } = chargeBillingPayers(
+    x,
+    r,
+    c,
+    eraNo,
+    v0
+  );
+  const { fees, feeEvents, feesAt, validatorRewards, validatorsPaid } = billingFeeEvents(
+    x,
+    r,
+    total,
+    setAtPayout,
+    v0
+  );
+  const { distributed, payeeProofs, payeeBatches, payeePlaced } = rewardBillingPayees(
+    x,
+    r,
+    fees,
+    validatorsPaid,
+    v0,
+    eventAt
+  );
+  const { overall, paid, notDistributed } = endBillingReport(x, r, eraNo, fees, distributed, v0);
+  return {
+    era: eraNo,
+    design: 'billing-report',
+    billing: {
+      startEra,
+      endEra,
+      pricing,
+      shares,
+      clusterUsage,
+      payersRoot,
+      payeesRoot,
+      payerBatches,
+      payeeBatches,
+      payerProofs,
+      payeeProofs,
+      payerPlaced,
+      payeePlaced,
+      totalCharge: total,
+      fees,
+      feesAt,
+      validatorRewards,
+      distributed,
+      notDistributed,
+    },
+    ehd,
+    fingerprint,
+    votes,
+    validatorSet: setAtPayout,
+    agreeing,
+    removed: null,
+    // The receipt design's (account, amount) lists do not exist here; see `billing`.
+    payers: [],
+    payees: [],
+    payerBatches: [],
+    payeeBatches: [],
+    payerProofs: [],
+    payeeProofs: [],
+    payerPlaced: [],
+    payeePlaced: [],
+    eventAt,
+    conservation: {
+      charged: fees.totalCharged,
+      treasuryFees: fees.treasury,
+      reserveFees: fees.clusterReserve,
+      validatorFees: fees.validators,
+      rewarded: distributed,
+      notDistributed: notDistributed ? overall.difference : 0n,
+      shares,
+      // The first fee event (`ChargingFinished` precedes it), else `ChargingFinished`.
+      source: {
+        block: feesAt.block,
+        eventIndex: feesAt.firstEvent + (feeEvents.length > 1 ? 1 : 0),
+      },
+    },
+    begin: { fingerprint, at: begun },
+    paid: { block: paid.block, eventIndex: paid.firstEvent + 1 },
+    skipped: false,
+    quorum,
+  };
+}
+
+/** What a record's receipt bundle is cut from: the world, the chain's layout, eras and anchors. */
+interface BundleSources {
+  readonly nRecords: number;
+  readonly batches: readonly BatchInfo[];
+  readonly batchOf: Int32Array;
+  readonly clusters: readonly ClusterInfo[];
+  readonly users: readonly UserInfo[];
+  readonly plan: RecordPlan;
+  readonly world: RecordWorld;
+  readonly payloads: PayloadStore;
+  readonly layout: Layout;
+  readonly garAnchors: ReadonlyArray<{ envelope: Uint8Array; pairs: Set<string>; at: Placed }>;
+  readonly garAnchorer: Identity;
+  readonly membership: ReadonlyMap<string, Array<{ kind: 'added' | 'removed'; at: Placed }>>;
+  readonly nodeOwner: ReadonlyMap<string, { provider: Identity; at: Placed }>;
+  readonly recordIdOf: (i: number) => string;
+  readonly batchSizeOf: (eraNo: number) => number;
+}
+
+/** A chain item's source: block, event index (`k` past the first) and extrinsic, if any. */
+const at = (p: Placed, k = 0) => ({
+  block: p.block,
+  eventIndex: p.firstEvent + k,
+  ...(p.extrinsic >= 0 ? { extrinsic: `${p.block}-${p.extrinsic}` } : {}),
+});
+const hex32 = (h: string): Uint8Array => parseHex(h, 32)!;
+
+/** A billing-report side as its receipt carries it: every batch's usage entries, by index. */
+const usageSide = (batches: BillingEntry[][]): UsageSide => ({
+  maxBatchIndex: batches.length - 1,
+  batches: batches.map((b) => b.map((x) => ({ key: x.key, usage: x.usage }))),
+});
+
+/**
+ * An account's side of a billing-report era: the batch listing its bucket (payers) or node
+ * (payees), with the account's `Charged` / `Rewarded` event.
+ */
+function billingSide(
+  e: EraInfo,
+  side: 'payers' | 'payees',
+  who: Uint8Array
+): BillingBatchEvidence | null {
+  const bi = e.billing!;
+  const list = side === 'payers' ? bi.payerBatches : bi.payeeBatches;
+  const proofs = side === 'payers' ? bi.payerProofs : bi.payeeProofs;
+  const placed = side === 'payers' ? bi.payerPlaced : bi.payeePlaced;
+  const mine = (x: BillingEntry) => equalBytes(x.account, who);
+  const idx = list.findIndex((b) => b.some(mine));
+  if (idx < 0) return null;
+  const ev = e.eventAt.get(`${side}:${toHex(who)}`);
+  return {
+    batchIndex: idx,
+    maxBatchIndex: list.length - 1,
+    entries: list[idx]!.map((x) => ({ key: x.key, usage: x.usage })),
+    keys: list
+      .flat()
+      .filter(mine)
+      .map((x) => x.key),
+    proof: proofs[idx]!,
+    events: ev
+      ? [
           {
             account: who,
             amount: ev.amount,
             expected: ev.expected,
             source: { block: ev.block, eventIndex: ev.eventIndex },
           },
-        ],
-        source: {
-          block: placed[idx]!.block,
-          extrinsic: `${placed[idx]!.block}-${placed[idx]!.extrinsic}`,
-        },
-      };
-    };
-    const laterPaid = c.eras.find((x) => x.era > e.era && x.paid);
-    const anchorHeight = b.anchor.block;
-    return writeBundle({
-      recordId: recordIdOf(i),
-      chain: { name: 'Proof Room devnet', genesisHash: chain.genesisHash, ss58Prefix: 54 },
-      recordBytes: lines[local]!,
-      links: {
-        grant: {
-          versions: user.versions.map((v, k) => ({
-            payload: v.payload,
-            signature: v.signature,
-            source: {
-              url: `${garBase}/api/v1/agreements/${toHex(user.id.publicKey)}/${toHex(user.agent.publicKey)}#${k}`,
-            },
-          })),
-          anchors: garList
-            .filter(({ a }) => a.pairs.has(pair))
-            .map(({ a, previousAt }) => ({
-              envelope: a.envelope,
-              remarkHash: blake2b256(a.envelope),
-              sender: garAnchorer.publicKey,
-              block: {
-                number: a.at.block,
-                hash: chain.hashAt(a.at.block),
-                finalized: final(a.at.block),
-                timestamp: layout.timeOf(a.at.block),
-              },
-              previousAt,
-              source: at(a.at),
-            })),
-          anchorKey: garAnchorer.publicKey,
-          complete: true,
-          error: null,
-        },
-        registration: {
-          clusterId,
-          node: node.publicKey,
-          membership: (membership.get(nodeHex) ?? []).map((m) => ({
-            kind: m.kind,
-            at: layout.timeOf(m.at.block),
-            source: { block: m.at.block, eventIndex: m.at.firstEvent },
-          })),
-          provider: owner
-            ? {
-                account: owner.provider.publicKey,
-                source: { block: owner.at.block, eventIndex: owner.at.firstEvent },
-              }
-            : null,
-        },
+        ]
+      : [],
+    source: {
+      block: placed[idx]!.block,
+      extrinsic: `${placed[idx]!.block}-${placed[idx]!.extrinsic}`,
+    },
+  };
+}
+
+/** An account's side of the era's settlement: its payout batch, proof and event. */
+function settlementSide(
+  e: EraInfo,
+  side: 'payers' | 'payees',
+  who: Uint8Array
+): BatchEvidence | BillingBatchEvidence | null {
+  if (e.billing) return billingSide(e, side, who);
+  const list = side === 'payers' ? e.payerBatches : e.payeeBatches;
+  const proofs = side === 'payers' ? e.payerProofs : e.payeeProofs;
+  const placed = side === 'payers' ? e.payerPlaced : e.payeePlaced;
+  const whoHex = toHex(who);
+  const idx = list.findIndex((x) => x.some((y) => toHex(y.account) === whoHex));
+  if (idx < 0) return null;
+  const ev = e.eventAt.get(`${side}:${whoHex}`)!;
+  return {
+    batchIndex: idx,
+    maxBatchIndex: list.length - 1,
+    entries: list[idx]!,
+    proof: proofs[idx]!.map(hex32),
+    events: [
+      {
+        account: who,
+        amount: ev.amount,
+        expected: ev.expected,
+        source: { block: ev.block, eventIndex: ev.eventIndex },
       },
-      inclusion: {
-        batchIndex: b.index,
-        leafIndex: local,
-        leafCount: b.to - b.from,
-        proof: mmrProof(leaves, local, cereMerge),
-        root: b.root,
-        payloadUrls: (chain.storageUrls ?? []).map((u) => `${u}/v1/payloads/${b.payloadHash}`),
+    ],
+    source: {
+      block: placed[idx]!.block,
+      extrinsic: `${placed[idx]!.block}-${placed[idx]!.extrinsic}`,
+    },
+  };
+}
+
+/** The grant links of a record: its user's grant versions and the GAR anchors that list them. */
+function grantLinks(src: BundleSources, chain: BundleChainContext, user: UserInfo) {
+  const { layout, garAnchors, garAnchorer } = src;
+  const garBase = chain.garUrl ?? 'gar:';
+  const final = (block: number) => block <= chain.finalizedHeight;
+  const pair = toHex(garPairId(user.id.publicKey, user.agent.publicKey));
+  const garList = garAnchors.map((a, k) => ({
+    a,
+    previousAt: k === 0 ? null : layout.timeOf(garAnchors[k - 1]!.at.block),
+  }));
+  return {
+    versions: user.versions.map((v, k) => ({
+      payload: v.payload,
+      signature: v.signature,
+      source: {
+        url: `${garBase}/api/v1/agreements/${toHex(user.id.publicKey)}/${toHex(user.agent.publicKey)}#${k}`,
       },
-      anchor: {
-        envelope: b.envelope,
-        remarkHash: b.badHash
-          ? blake2b256(concatBytes(blake2b256(b.envelope), utf8('lie')))
-          : blake2b256(b.envelope),
-        sender: b.anchorer.publicKey,
+    })),
+    anchors: garList
+      .filter(({ a }) => a.pairs.has(pair))
+      .map(({ a, previousAt }) => ({
+        envelope: a.envelope,
+        remarkHash: blake2b256(a.envelope),
+        sender: garAnchorer.publicKey,
         block: {
-          number: anchorHeight,
-          hash: chain.hashAt(anchorHeight),
-          finalized: final(anchorHeight),
+          number: a.at.block,
+          hash: chain.hashAt(a.at.block),
+          finalized: final(a.at.block),
+          timestamp: layout.timeOf(a.at.block),
         },
-        authority: {
-          clusterId,
-          manager: manager.publicKey,
-          nodes: cNodes.map((n, k) => ({
-            node: n.publicKey,
-            provider: c.world.providers[k]!.publicKey,
-          })),
-        },
-        source: {
-          block: anchorHeight,
-          eventIndex: b.anchor.firstEvent,
-          extrinsic: `${anchorHeight}-${b.anchor.extrinsic}`,
-        },
-      },
-      era: {
+        previousAt,
+        source: at(a.at),
+      })),
+    anchorKey: garAnchorer.publicKey,
+    complete: true,
+    error: null,
+  };
+}
+
+/** The era evidence of a record: validators, votes, payout, activity, payment, conservation. */
+function eraEvidence(src: BundleSources, c: ClusterInfo, e: EraInfo) {
+  const { id: clusterId, shares } = c;
+  const laterPaid = c.eras.find((x) => x.era > e.era && x.paid);
+  return {
+    clusterId,
+    era: e.era,
+    validatorSet: {
+      members: e.validatorSet.members.map((v) => v.publicKey),
+      // A set 71000 keeps in storage is read where the payout began, as the indexer does.
+      ...(e.validatorSet.at
+        ? { source: at(e.validatorSet.at) }
+        : e.begin
+          ? { source: { block: e.begin.at.block } }
+          : {}),
+    },
+    votes: e.votes.map(({ wrongEhd: _w, ...v }) => v),
+    payout: e.begin
+      ? {
+          fingerprint: e.begin.fingerprint,
+          source: {
+            block: e.begin.at.block,
+            extrinsic: `${e.begin.at.block}-${e.begin.at.extrinsic}`,
+          },
+        }
+      : null,
+    activity: e.billing
+      ? null
+      : { batchSize: src.batchSizeOf(e.era), payers: e.payers, payees: e.payees },
+    ...(e.billing
+      ? {
+          design: 'billing-report' as const,
+          billing: {
+            pricing: e.billing.pricing,
+            payers: usageSide(e.billing.payerBatches),
+            payees: usageSide(e.billing.payeeBatches),
+          },
+        }
+      : {}),
+    paid: e.paid,
+    ...(e.skipped ? { skipped: true } : {}),
+    superseded:
+      !e.paid && laterPaid
+        ? {
+            era: laterPaid.era,
+            source: { block: laterPaid.paid!.block, eventIndex: laterPaid.paid!.eventIndex },
+          }
+        : null,
+    conservation: e.conservation ?? {
+      charged: 0n,
+      treasuryFees: 0n,
+      reserveFees: 0n,
+      validatorFees: 0n,
+      rewarded: 0n,
+      notDistributed: 0n,
+      shares,
+    },
+  };
+}
+
+/** Record `i`'s receipt bundle, given the built chain's hashes and finalized height. */
+function scenarioBundle(
+  src: BundleSources,
+  i: number,
+  chain: BundleChainContext
+): ReceiptBundleJson {
+  const { nRecords, batches, batchOf, users, plan, world, payloads, layout } = src;
+  const { membership, nodeOwner, recordIdOf } = src;
+  if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
+  const b = batches[batchOf[i]!]!;
+  const c = src.clusters[b.cluster - 1]!;
+  const { id: clusterId, manager } = c;
+  const cNodes = c.world.nodes;
+  const e = c.eras.find((x) => x.era === b.era)!;
+  const user = users[c.userBase + userOfRecord(c.world.plan, i)]!;
+  const provider = c.world.providers[i % cNodes.length]!;
+  const node = i === plan.strangerNodeRecord ? world.strangerNode : cNodes[i % cNodes.length]!;
+  const payload = payloads.get(b.payloadHash);
+  if (!payload) throw new Error(`devnet payload ${b.payloadHash} is gone`);
+  const lines = payloadLines(payload);
+  const local = i - b.from;
+  // The payload lines are the records' JCS bytes: each line's hash is the record's leaf.
+  const leaves = lines.map((l) => blake2b256(l));
+  const final = (block: number) => block <= chain.finalizedHeight;
+  const nodeHex = toHex(node.publicKey);
+  const owner = nodeOwner.get(nodeHex);
+  const anchorHeight = b.anchor.block;
+  return writeBundle({
+    recordId: recordIdOf(i),
+    chain: { name: 'Proof Room devnet', genesisHash: chain.genesisHash, ss58Prefix: 54 },
+    recordBytes: lines[local]!,
+    links: {
+      grant: grantLinks(src, chain, user),
+      registration: {
         clusterId,
-        era: e.era,
-        validatorSet: {
-          members: e.validatorSet.members.map((v) => v.publicKey),
-          // A set 71000 keeps in storage is read where the payout began, as the indexer does.
-          ...(e.validatorSet.at
-            ? { source: at(e.validatorSet.at) }
-            : e.begin
-              ? { source: { block: e.begin.at.block } }
-              : {}),
-        },
-        votes: e.votes.map(({ wrongEhd: _w, ...v }) => v),
-        payout: e.begin
+        node: node.publicKey,
+        membership: (membership.get(nodeHex) ?? []).map((m) => ({
+          kind: m.kind,
+          at: layout.timeOf(m.at.block),
+          source: { block: m.at.block, eventIndex: m.at.firstEvent },
+        })),
+        provider: owner
           ? {
-              fingerprint: e.begin.fingerprint,
-              source: {
-                block: e.begin.at.block,
-                extrinsic: `${e.begin.at.block}-${e.begin.at.extrinsic}`,
-              },
+              account: owner.provider.publicKey,
+              source: { block: owner.at.block, eventIndex: owner.at.firstEvent },
             }
           : null,
-        activity: e.billing
-          ? null
-          : { batchSize: batchSizeOf(e.era), payers: e.payers, payees: e.payees },
-        ...(e.billing
-          ? {
-              design: 'billing-report' as const,
-              billing: {
-                pricing: e.billing.pricing,
-                payers: usageSide(e.billing.payerBatches),
-                payees: usageSide(e.billing.payeeBatches),
-              },
-            }
-          : {}),
-        paid: e.paid,
-        ...(e.skipped ? { skipped: true } : {}),
-        superseded:
-          !e.paid && laterPaid
-            ? {
-                era: laterPaid.era,
-                source: { block: laterPaid.paid!.block, eventIndex: laterPaid.paid!.eventIndex },
-              }
-            : null,
-        conservation: e.conservation ?? {
-          charged: 0n,
-          treasuryFees: 0n,
-          reserveFees: 0n,
-          validatorFees: 0n,
-          rewarded: 0n,
-          notDistributed: 0n,
-          shares,
-        },
       },
-      settlement: {
-        payers: settlementSide('payers', user.id.publicKey),
-        payees: settlementSide('payees', provider.publicKey),
+    },
+    inclusion: {
+      batchIndex: b.index,
+      leafIndex: local,
+      leafCount: b.to - b.from,
+      proof: mmrProof(leaves, local, cereMerge),
+      root: b.root,
+      payloadUrls: (chain.storageUrls ?? []).map((u) => `${u}/v1/payloads/${b.payloadHash}`),
+    },
+    anchor: {
+      envelope: b.envelope,
+      remarkHash: b.badHash
+        ? blake2b256(concatBytes(blake2b256(b.envelope), utf8('lie')))
+        : blake2b256(b.envelope),
+      sender: b.anchorer.publicKey,
+      block: {
+        number: anchorHeight,
+        hash: chain.hashAt(anchorHeight),
+        finalized: final(anchorHeight),
       },
-    });
-  }
-
-  return {
-    seed,
-    genesisTimestamp,
-    clusterId: c1.id,
-    clusterIds: clusters.map((c) => c.id),
-    blocks,
-    fork,
-    grandpa: { authorities: grandpaAuthorities, change: grandpaChange },
-    finalityLag,
-    runtimes: {
-      genesis: schedule[0]!,
-      upgrades: [...layout.upgrades].map(([block, specVersion]) => ({ block, specVersion })),
+      authority: {
+        clusterId,
+        manager: manager.publicKey,
+        nodes: cNodes.map((n, k) => ({
+          node: n.publicKey,
+          provider: c.world.providers[k]!.publicKey,
+        })),
+      },
+      source: {
+        block: anchorHeight,
+        eventIndex: b.anchor.firstEvent,
+        extrinsic: `${anchorHeight}-${b.anchor.extrinsic}`,
+      },
     },
-    agreements,
-    garAnchorKey: toHex(garAnchorer.publicKey),
-    payloads,
-    storageFaults: payloadFaults,
-    manifest,
-    recordCount: nRecords,
-    recordId: (i) => {
-      if (!Number.isInteger(i) || i < 0 || i >= nRecords) throw new RangeError(`no record ${i}`);
-      return recordIdOf(i);
+    era: eraEvidence(src, c, e),
+    settlement: {
+      payers: settlementSide(e, 'payers', user.id.publicKey),
+      payees: settlementSide(e, 'payees', provider.publicKey),
     },
-    bundle,
-  };
+  });
 }
 
 const ZERO_USAGE: BillingUsage = Object.freeze({

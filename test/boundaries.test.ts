@@ -99,6 +99,28 @@ describe('import rules of DESIGN.md are enforced by lint', () => {
   });
 });
 
+describe('shapes the lint keeps (issue 21)', () => {
+  const fn = (lines: number): string =>
+    `export function f(): number {\n  let x = 0;\n${'  x += 1;\n'.repeat(lines - 4)}  return x;\n}\n`;
+
+  it('no function over 150 lines outside tests and generated code', async () => {
+    expect(await ruleIds(fn(150), 'devnet/long.ts')).toEqual([]);
+    expect(await ruleIds(fn(151), 'devnet/long.ts')).toContain('max-lines-per-function');
+    expect(await ruleIds(fn(151), 'explorer/src/pages/long.tsx')).toContain(
+      'max-lines-per-function'
+    );
+    expect(await ruleIds(fn(151), 'test/long.test.ts')).toEqual([]);
+  });
+
+  it('tables are drawn by the one table component only', async () => {
+    const table =
+      'export const T = () => (\n  <table>\n    <tbody>\n      <tr>\n        <td>x</td>\n      </tr>\n    </tbody>\n  </table>\n);\n';
+    const ids = await ruleIds(table, 'explorer/src/pages/hand-made.tsx');
+    expect(ids.filter((r) => r === 'no-restricted-syntax')).toHaveLength(4);
+    expect(await ruleIds(table, 'explorer/src/components/data-table.tsx')).toEqual([]);
+  });
+});
+
 describe('the verifier compiles without Node types', () => {
   it('a node:fs import in verifier/ fails the TypeScript project check', () => {
     const file = path.resolve('verifier/__typecheck_probe.ts');

@@ -78,8 +78,15 @@ describe('proofroom verify', () => {
     bad.anchor.envelope = flipHexBit(bad.anchor.envelope, 300);
     const r = run('verify', write('tampered.json', bad));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('FAIL anchor.remark');
-    expect(r.stdout).toContain('ANCHOR_MISMATCH');
+    // The failing line: its name and title, then its code and what the code means for it.
+    expect(r.stdout).toContain('  FAIL anchor.remark  Batch anchored on chain  [');
+    expect(r.stdout).toMatch(
+      /\n {7}ANCHOR_MISMATCH: The envelope hashes to 0x[0-9a-f]{64}, but the chain's Remarked event carries 0x[0-9a-f]{64}, so this is not the batch the chain anchored\.\n/
+    );
+    // Passing lines are titled, not explained, without --verbose; piped output has no colour.
+    expect(r.stdout).toContain("PASS grant.status  Grant in force at the record's time  [");
+    expect(r.stdout).not.toContain('neither revoked nor expired');
+    expect(r.stdout).not.toContain('\x1b[');
   });
 
   it('prints machine-readable lines with --json', () => {
@@ -140,7 +147,13 @@ describe('proofroom verify', () => {
       env: { ...process.env, NO_COLOR: '1' },
     });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/PASS grant\.status[^\n]*\n\s+at=\S+\s+status=ACTIVE/);
+    // --verbose: every line also says what it checked and why it matters, then its facts.
+    expect(r.stdout).toMatch(
+      /PASS grant\.status[^\n]*\n {7}The grant version in force at the record's time \(the latest one created at or before it\) was neither revoked nor expired, so consent held when the activity happened\.\n\s+at=\S+\s+status=ACTIVE/
+    );
+    expect(r.stdout).toMatch(
+      /PASS grant\.signature\[0\][^\n]*\n {7}The signature on grant version 0 is/
+    );
   });
 
   it('checks several bundles on all cores, one line each, with the worst exit code', () => {
@@ -214,6 +227,22 @@ describe('proofroom devnet', () => {
     expect(run('devnet', '--faults', 'nope').code).toBe(2);
     expect(run('devnet', '--records', '-1').code).toBe(2);
     expect(run('devnet', '--port', 'x').code).toBe(2);
+  });
+});
+
+describe('proofroom start', () => {
+  it('refuses a demo its faults cannot fit in one line, exit 2, before anything starts', () => {
+    for (const [eras, why] of [
+      ['3', "era-not-paid needs an era after the payout faults' era 2 and before the last"],
+      ['2', 'era-not-paid needs at least 3 eras (a later era is paid instead)'],
+    ]) {
+      const r = run('start', '--eras', eras!, '--data', path.join(dir, 'start-never'));
+      expect(r.code, eras).toBe(2);
+      expect(r.stderr).toBe(
+        `proofroom start: the demo chain: ${why} (change --eras or --faults)\n`
+      );
+      expect(r.stdout).toBe('');
+    }
   });
 });
 
