@@ -1267,37 +1267,21 @@ function planScenario(options: DevnetScenarioOptions) {
  * The scenario, era by era: yields the batches of each era to build (their records' times depend
  * on where the previous eras ended on chain) and takes their outputs, in task order.
  */
-// eslint-disable-next-line max-lines-per-function -- 518 lines: its era loop and setup still share the generator's state (issue 21 open point)
 function* scenarioSteps(
   options: DevnetScenarioOptions
 ): Generator<EraWork, DevnetScenario, BatchOutput[]> {
-  const planned: ScenarioPlan = planScenario(options);
-  const {
-    seed,
-    nRecords,
-    nEras,
-    nValidators,
-    perBatch,
-    finalityLag,
-    faults,
-    genesisTimestamp,
-    billingEra,
-    schedule,
-    specOfEra,
-    batchSizeOf,
-    skipEras,
-    eraRange,
-    faultRecord,
-    hiddenLate,
-    batchFaultSlot,
-    unpaidEra,
-    payoutFaultIndex,
-    payloadDir,
-    plan,
-    nNodes,
-  } = planned;
+  const st = scenarioState(planScenario(options), options);
+  initialGrants(st);
+  for (let era = 0; era < st.nEras; era++) if (!(yield* scenarioEra(st, era))) break;
+  return scenarioResult(st);
+}
+
+/** Setup, first step: the world, its clusters and validators, and the setup blocks. */
+function scenarioWorld(planned: ScenarioPlan, options: DevnetScenarioOptions) {
+  const { seed, nValidators, genesisTimestamp, schedule, plan } = planned;
   const layout = new Layout(genesisTimestamp);
-  let currentSpec = schedule[0]!;
+  /** The runtime in force, upgraded era by era. */
+  const spec = { current: schedule[0]! };
   // World ----------------------------------------------------------------------------------
   const world = recordWorld(plan);
   const { nodes } = world;
@@ -1342,7 +1326,7 @@ function* scenarioSteps(
   /** Governance changes of a cluster's shares. */
   const governed: Array<Manifest['governance'][number]> = [];
   const setValidators = (members: Identity[]): void =>
-    setValidatorSet(layout, currentSpec, validatorSets, members);
+    setValidatorSet(layout, spec.current, validatorSets, members);
   /** Node key hex -> its membership changes in the cluster, in chain order. */
   const membership = new Map<string, Array<{ kind: 'added' | 'removed'; at: Placed }>>();
   /** Node key hex -> its provider and the NodeCreated event. */
@@ -1363,8 +1347,37 @@ function* scenarioSteps(
     membership,
     users,
     world,
-    currentSpec,
+    currentSpec: spec.current,
   });
+  return {
+    layout,
+    spec,
+    world,
+    gCollector,
+    garAnchorer,
+    validators,
+    users,
+    clusters,
+    c1,
+    clusterOf,
+    eraOf,
+    allNodes,
+    strangerAnchorer,
+    validatorSets,
+    governed,
+    setValidators,
+    membership,
+    nodeOwner,
+    protocolParams,
+  };
+}
+
+/** Setup, second step: the state the eras read and change (deposits, grants, batches, failures). */
+function scenarioState(planned: ScenarioPlan, options: DevnetScenarioOptions) {
+  const w = scenarioWorld(planned, options);
+  const { seed, nRecords, nEras, nValidators, faults, payoutFaultIndex, unpaidEra } = planned;
+  const { specOfEra, batchSizeOf, skipEras, payloadDir } = planned;
+  const { layout, gCollector, users, validators, validatorSets, setValidators, allNodes } = w;
 
   /**
    * What each customer (index in `users`) has left of its deposit for billing-report charges.
@@ -1400,73 +1413,11 @@ function* scenarioSteps(
     billingVault,
   };
 
-  // Eras: time windows ------------------------------------------------------------------------
-  // Grants are created a day before the first era and, for honest users, never expire before
-  // the activity ends (some expire later, some are updated, some revoked after their last use).
-  const firstEraBlock = layout.height + 2;
-  const grantCreated = layout.timeOf(firstEraBlock) - 86_400_000;
   const agreements: SignedAgreement[] = [];
   /** The versions the GAR service received since its last anchor: (pair, payload hash). */
-  let unanchored: Array<{ pair: Uint8Array; hash: Uint8Array }> = [];
+  const unanchored: Array<{ pair: Uint8Array; hash: Uint8Array }> = [];
   /** Every GAR anchor remark: its envelope, its entries and where it landed. */
   const garAnchors: Array<{ envelope: Uint8Array; pairs: Set<string>; at: Placed }> = [];
-  /** The payload hash of the version the GAR service hides (hidden-revocation). */
-  let hiddenVersion: string | null = null;
-  /**
-   * A new version of `u`'s grant. The GAR service serves and anchors it; a hidden one it anchors
-   * and does not serve.
-   */
-  const pushVersion = (
-    u: UserInfo,
-    fields: Parameters<typeof agreementPayload>[0],
-    hidden = false
-  ): void => {
-    const bytes = agreementPayload(fields);
-    const signed = signAgreement(u.id, bytes);
-    if (hidden) hiddenVersion = toHex(blake2b256(bytes));
-    else {
-      u.versions.push(signed);
-      agreements.push(signed);
-    }
-    unanchored.push({
-      pair: garPairId(u.id.publicKey, u.agent.publicKey),
-      hash: blake2b256(bytes),
-    });
-  };
-  const farFuture = genesisTimestamp + 400 * 86_400_000;
-  users.forEach((u, i) => {
-    pushVersion(u, {
-      user: u.id.publicKey,
-      agent: u.agent.publicKey,
-      revoked: false,
-      createdAt: grantCreated,
-      expiresAt:
-        u.kind === 'expired'
-          ? null // set by the update below, before its record
-          : i % 5 === 4
-            ? farFuture
-            : null,
-      scope:
-        u.kind === 'out-of-scope'
-          ? { workspace_id: 'ws-elsewhere', stream_id: 'stream-elsewhere' }
-          : u.scope,
-    });
-  });
-  /**
-   * The GAR service anchors the versions it received since its last anchor, each entry tagged with
-   * its (user, agent) pair (docs/spec.md §3).
-   */
-  const garAnchor = (): void => {
-    const entries = unanchored;
-    unanchored = [];
-    for (let i = 0; i < entries.length; i += MAX_GAR_ANCHOR_ENTRIES) {
-      const slice = entries.slice(i, i + MAX_GAR_ANCHOR_ENTRIES);
-      const envelope = encodeEnvelope({ kind: 'GarPairAnchor', entries: slice });
-      const at = layout.add(remark(garAnchorer, envelope));
-      garAnchors.push({ envelope, pairs: new Set(slice.map((e) => toHex(e.pair))), at });
-    }
-  };
-  garAnchor();
 
   // Records, batches, anchors ---------------------------------------------------------------
   const payloads = payloadDir === null ? new MemoryPayloads() : new DirPayloads(payloadDir);
@@ -1483,306 +1434,477 @@ function* scenarioSteps(
 
   /** Record times of the hidden-revocation user's records. */
   const recordAt = new Map<number, number>();
-  let notFinal: Manifest['notFinal'] = null;
-  let reorgBatch: BatchInfo | null = null;
   const payloadFaults: Array<Map<string, 'tampered' | 'missing'>> = allNodes.map(() => new Map());
   const storageManifest: Array<{
     payloadHash: string;
     node: number;
     fault: 'tampered' | 'missing';
   }> = [];
+  return {
+    ...planned,
+    ...w,
+    options,
+    deposits,
+    settle,
+    agreements,
+    unanchored,
+    garAnchors,
+    /** The payload hash of the version the GAR service hides (hidden-revocation). */
+    hiddenVersion: null as string | null,
+    payloads,
+    recordIds,
+    batches,
+    batchOf,
+    failing,
+    recordFaults,
+    fail,
+    recordIdOf,
+    recordAt,
+    notFinal: null as Manifest['notFinal'],
+    reorgBatch: null as BatchInfo | null,
+    payloadFaults,
+    storageManifest,
+  };
+}
 
-  for (let era = 0; era < nEras; era++) {
-    const eraNo = era + 1;
-    const { first, split, last } = eraRange(era);
-    if (first >= last) break;
-    if (specOfEra(eraNo) !== currentSpec) {
-      currentSpec = specOfEra(eraNo);
-      layout.upgrade(currentSpec);
-      // The set a billing-report runtime held without an event, reported by the new runtime.
-      const unreported = validatorSets.at(-1);
-      if (unreported?.at === null && !billingEra(eraNo)) setValidators(unreported.members);
+/** The scenario's state: its plan, its world, and what the eras change as they go. */
+type ScenarioState = ReturnType<typeof scenarioState>;
+
+/**
+ * A new version of `u`'s grant. The GAR service serves and anchors it; a hidden one it anchors
+ * and does not serve.
+ */
+function pushVersion(
+  st: ScenarioState,
+  u: UserInfo,
+  fields: Parameters<typeof agreementPayload>[0],
+  hidden = false
+): void {
+  const bytes = agreementPayload(fields);
+  const signed = signAgreement(u.id, bytes);
+  if (hidden) st.hiddenVersion = toHex(blake2b256(bytes));
+  else {
+    u.versions.push(signed);
+    st.agreements.push(signed);
+  }
+  st.unanchored.push({
+    pair: garPairId(u.id.publicKey, u.agent.publicKey),
+    hash: blake2b256(bytes),
+  });
+}
+
+/**
+ * The GAR service anchors the versions it received since its last anchor, each entry tagged with
+ * its (user, agent) pair (docs/spec.md §3).
+ */
+function garAnchor(st: ScenarioState): void {
+  const entries = st.unanchored;
+  st.unanchored = [];
+  for (let i = 0; i < entries.length; i += MAX_GAR_ANCHOR_ENTRIES) {
+    const slice = entries.slice(i, i + MAX_GAR_ANCHOR_ENTRIES);
+    const envelope = encodeEnvelope({ kind: 'GarPairAnchor', entries: slice });
+    const at = st.layout.add(remark(st.garAnchorer, envelope));
+    st.garAnchors.push({ envelope, pairs: new Set(slice.map((e) => toHex(e.pair))), at });
+  }
+}
+
+/** Setup, last step: every user's first grant version, and the GAR service's first anchor. */
+function initialGrants(st: ScenarioState): void {
+  const { layout, genesisTimestamp, users } = st;
+  // Grants are created a day before the first era and, for honest users, never expire before
+  // the activity ends (some expire later, some are updated, some revoked after their last use).
+  const firstEraBlock = layout.height + 2;
+  const grantCreated = layout.timeOf(firstEraBlock) - 86_400_000;
+  const farFuture = genesisTimestamp + 400 * 86_400_000;
+  users.forEach((u, i) => {
+    pushVersion(st, u, {
+      user: u.id.publicKey,
+      agent: u.agent.publicKey,
+      revoked: false,
+      createdAt: grantCreated,
+      expiresAt:
+        u.kind === 'expired'
+          ? null // set by the update below, before its record
+          : i % 5 === 4
+            ? farFuture
+            : null,
+      scope:
+        u.kind === 'out-of-scope'
+          ? { workspace_id: 'ws-elsewhere', stream_id: 'stream-elsewhere' }
+          : u.scope,
+    });
+  });
+  garAnchor(st);
+}
+
+/** One era's run: its records, its first block, and its charges and usage per cluster. */
+interface EraRun {
+  readonly era: number;
+  readonly eraNo: number;
+  readonly first: number;
+  readonly split: number;
+  readonly last: number;
+  readonly eraStartBlock: number;
+  readonly chargeBy: Array<Map<number, bigint>>;
+  readonly costByNode: Array<Map<number, bigint>>;
+  readonly billing: boolean;
+  readonly usageByUser: Array<Map<number, BillingUsage>>;
+  readonly usageByNode: Array<Map<number, BillingUsage>>;
+}
+
+/**
+ * Era: its runtime upgrade and governance change, its batches (yielded to be built), their
+ * anchors, its grant updates and its settlement. False when no record is left for it.
+ */
+function* scenarioEra(st: ScenarioState, era: number): Generator<EraWork, boolean, BatchOutput[]> {
+  const { eraRange, specOfEra, layout, validatorSets, billingEra, setValidators } = st;
+  const { clusters, perBatch, world, users, nEras, settle } = st;
+  const eraNo = era + 1;
+  const { first, split, last } = eraRange(era);
+  if (first >= last) return false;
+  if (specOfEra(eraNo) !== st.spec.current) {
+    st.spec.current = specOfEra(eraNo);
+    layout.upgrade(st.spec.current);
+    // The set a billing-report runtime held without an event, reported by the new runtime.
+    const unreported = validatorSets.at(-1);
+    if (unreported?.at === null && !billingEra(eraNo)) setValidators(unreported.members);
+  }
+  if (eraNo === GOVERNANCE_ERA && clusters[1]) governanceChange(st, clusters[1], st.spec.current);
+  const eraStartBlock = layout.height + 1;
+  // Per cluster: charges per user (index in `users`), costs per node (index in the cluster).
+  const chargeBy = clusters.map(() => new Map<number, bigint>());
+  const costByNode = clusters.map(() => new Map<number, bigint>());
+  // A billing-report era: usage sums per customer (index in `users`) and per node (index in the
+  // cluster), over the records of the era.
+  const billing = billingEra(eraNo);
+  const usageByUser = clusters.map(() => new Map<number, BillingUsage>());
+  const usageByNode = clusters.map(() => new Map<number, BillingUsage>());
+  // Cluster 1's batches, then cluster 2's; anchored in that order, four per block.
+  const tasks: BatchTask[] = [];
+  /** Per task: its batch index in its cluster's era. */
+  const indexOf: number[] = [];
+  for (const c of clusters) {
+    const [start, end] = c.no === 1 ? [first, split] : [split, last];
+    for (let from = start, index = 0; from < end; from += perBatch, index++) {
+      const anchorBlock = eraStartBlock + Math.floor(tasks.length / ANCHORS_PER_BLOCK);
+      indexOf.push(index);
+      tasks.push({
+        cluster: c.no,
+        era: eraNo,
+        from,
+        to: Math.min(end, from + perBatch),
+        windowStart: layout.timeOf(anchorBlock) - BLOCK_MS,
+      });
     }
-    if (eraNo === GOVERNANCE_ERA && clusters[1]) governanceChange(clusters[1], currentSpec);
-    const eraStartBlock = layout.height + 1;
-    // Per cluster: charges per user (index in `users`), costs per node (index in the cluster).
-    const chargeBy = clusters.map(() => new Map<number, bigint>());
-    const costByNode = clusters.map(() => new Map<number, bigint>());
-    // A billing-report era: usage sums per customer (index in `users`) and per node (index in the
-    // cluster), over the records of the era.
-    const billing = billingEra(eraNo);
-    const usageByUser = clusters.map(() => new Map<number, BillingUsage>());
-    const usageByNode = clusters.map(() => new Map<number, BillingUsage>());
-    // Cluster 1's batches, then cluster 2's; anchored in that order, four per block.
-    const tasks: BatchTask[] = [];
-    /** Per task: its batch index in its cluster's era. */
-    const indexOf: number[] = [];
-    for (const c of clusters) {
-      const [start, end] = c.no === 1 ? [first, split] : [split, last];
-      for (let from = start, index = 0; from < end; from += perBatch, index++) {
-        const anchorBlock = eraStartBlock + Math.floor(tasks.length / ANCHORS_PER_BLOCK);
-        indexOf.push(index);
-        tasks.push({
-          cluster: c.no,
-          era: eraNo,
-          from,
-          to: Math.min(end, from + perBatch),
-          windowStart: layout.timeOf(anchorBlock) - BLOCK_MS,
-        });
-      }
+  }
+  const outputs = yield { world, tasks };
+  const run: EraRun = {
+    era,
+    eraNo,
+    first,
+    split,
+    last,
+    eraStartBlock,
+    chargeBy,
+    costByNode,
+    billing,
+    usageByUser,
+    usageByNode,
+  };
+  for (let pos = 0; pos < tasks.length; pos++)
+    placeBatch(st, run, pos, tasks[pos]!, indexOf[pos]!, outputs[pos]!);
+  // Updates and revocations of honest grants during the era (the GAR anchors them).
+  users.forEach((u, k) => {
+    if (u.kind !== 'honest') return;
+    if (k % 7 === 3 && era === 0) {
+      pushVersion(st, u, {
+        user: u.id.publicKey,
+        agent: u.agent.publicKey,
+        revoked: false,
+        createdAt: layout.timeOf(eraStartBlock),
+        expiresAt: null,
+        scope: u.scope,
+      });
     }
-    const outputs = yield { world, tasks };
-    for (let pos = 0; pos < tasks.length; pos++) {
-      const task = tasks[pos]!;
-      const index = indexOf[pos]!;
-      const c = clusterOf(task.cluster ?? 1);
-      const cNodes = c.world.nodes.length;
-      const { from, to } = task;
-      const out = outputs[pos]!;
-      const anchorBlock = eraStartBlock + Math.floor(pos / ANCHORS_PER_BLOCK);
-      for (let i = from; i < to; i++) {
-        const u = c.userBase + userOfRecord(c.world.plan, i);
-        const user = users[u]!;
-        const p = i % cNodes;
-        if (faultRecord['bad-record-signature'] === i)
-          fail(i, 'bad-record-signature', {
-            check: 'record.signature.node',
-            code: 'SIG_INVALID',
-          });
-        if (faultRecord['missing-role-signature'] === i)
-          fail(i, 'missing-role-signature', {
-            check: 'record.signature.orchestrator',
-            code: 'SIG_MISSING',
-          });
-        if (user.kind === 'expired') {
-          const at = recordTime(task, i);
-          // The grant was updated to expire one second before this record.
-          pushVersion(user, {
-            user: user.id.publicKey,
-            agent: user.agent.publicKey,
-            revoked: false,
-            createdAt: at - 60_000,
-            expiresAt: at - 1000,
-            scope: user.scope,
-          });
-          fail(i, 'grant-expired', { check: 'grant.status', code: 'GRANT_EXPIRED' });
-        }
-        if (user.kind === 'revoked') {
-          pushVersion(user, {
+    if (k % 11 === 5 && era === nEras - 1) {
+      // Revoked after the user's last activity: the records stay covered.
+      pushVersion(st, u, {
+        user: u.id.publicKey,
+        agent: u.agent.publicKey,
+        revoked: true,
+        createdAt: layout.timeOf(layout.height + 1),
+        expiresAt: null,
+        scope: u.scope,
+      });
+    }
+  });
+  if (st.unanchored.length > 0) garAnchor(st);
+
+  // The era's window for a billing fingerprint (`start_era`/`end_era`, i64 Unix seconds): from
+  // the timestamp of its first block to that of its last block before settlement begins (its
+  // anchors and grant updates), floored to seconds. Cere refuses `end_era <= start_era`
+  // (`commit_billing_fingerprint`, BadRequest), so a one-block era ends a block later. Both
+  // clusters' reports share it.
+  const startEra = BigInt(Math.floor(layout.timeOf(eraStartBlock) / 1000));
+  const lastSecond = BigInt(Math.floor(layout.timeOf(layout.height) / 1000));
+  const window = {
+    startEra,
+    endEra: lastSecond > startEra ? lastSecond : startEra + BigInt(BLOCK_MS / 1000),
+  };
+
+  // Each cluster's era is settled in turn (cluster 2's after cluster 1's), under the same
+  // runtime and by the same validators.
+  for (const c of clusters)
+    if (chargeBy[c.no - 1]!.size > 0)
+      c.eras.push(
+        billing
+          ? settleBillingEra(
+              settle,
+              c,
+              eraNo,
+              usageByUser[c.no - 1]!,
+              usageByNode[c.no - 1]!,
+              window
+            )
+          : settleEra(settle, c, eraNo, era, chargeBy[c.no - 1]!, costByNode[c.no - 1]!)
+      );
+  return true;
+}
+
+/** Era, a batch built: its records' faults and costs, its payload, anchor and batch faults. */
+function placeBatch(
+  st: ScenarioState,
+  run: EraRun,
+  pos: number,
+  task: BatchTask,
+  index: number,
+  out: BatchOutput
+): void {
+  const { era, eraNo, first, split, last, eraStartBlock } = run;
+  const { clusterOf, recordIds, batchFaultSlot, payloads, batches, fail, faults } = st;
+  const { payloadFaults, storageManifest, nNodes, nEras, nRecords, perBatch, layout } = st;
+  const { strangerAnchorer, options } = st;
+  const c = clusterOf(task.cluster ?? 1);
+  const cNodes = c.world.nodes.length;
+  const { from, to } = task;
+  const anchorBlock = eraStartBlock + Math.floor(pos / ANCHORS_PER_BLOCK);
+  batchRecords(st, run, c, task, out);
+  recordIds.set(out.ids, RECORD_ID_BYTES * from);
+  // Batch faults hit the batches of cluster 1 that planScenario set aside for them.
+  const batchFault = (f: DevnetFault): boolean => {
+    const slot = batchFaultSlot.get(f);
+    return c.no === 1 && slot !== undefined && slot[0] === era && slot[1] === index;
+  };
+  const rootFault = batchFault('batch-root-mismatch');
+  // The anchored root differs from the payload's: every record's proof misses it.
+  const root = rootFault ? blake2b256(concatBytes(out.root, utf8('wrong root'))) : out.root;
+  const payloadHash = toHex(out.payloadHash);
+  if (payloads instanceof MemoryPayloads) payloads.set(payloadHash, out.payload!);
+  else payloads.add(payloadHash, out.packed!);
+  const envelope = encodeEnvelope({
+    kind: 'DacBatch',
+    clusterId: c.id,
+    era: eraNo,
+    batchIndex: index,
+    recordFormat: RecordFormat.ScpJson,
+    leafCount: to - from,
+    root,
+    payloadHash: out.payloadHash,
+  });
+  const unauthorized = batchFault('unauthorized-anchor');
+  const badHash = batchFault('remark-hash-mismatch');
+  const batch: BatchInfo = {
+    cluster: c.no,
+    era: eraNo,
+    index,
+    from,
+    to,
+    root,
+    envelope,
+    payloadHash,
+    // The batch's storage node anchors it (a cluster member may); a stranger with the fault.
+    anchorer: unauthorized ? strangerAnchorer : c.world.nodes[index % cNodes]!,
+    badHash,
+    anchor: { block: 0, extrinsic: 0, firstEvent: 0 },
+  };
+  batches.push(batch);
+  const batchFailure = (f: DevnetFault, line: ExpectedFailure): void => {
+    for (let i = from; i < to; i++) fail(i, f, line);
+  };
+  if (unauthorized)
+    batchFailure('unauthorized-anchor', { check: 'anchor.sender', code: 'NOT_AUTHORIZED' });
+  if (badHash)
+    batchFailure('remark-hash-mismatch', { check: 'anchor.remark', code: 'ANCHOR_MISMATCH' });
+  if (rootFault)
+    batchFailure('batch-root-mismatch', { check: 'inclusion.mmr', code: 'PROOF_INVALID' });
+  if (c.no === 1 && era === 0 && index === 0) {
+    // Storage faults hit the era's first payload on one node each; the others serve it intact.
+    if (faults.has('payload-tampered')) {
+      payloadFaults[1 % nNodes]!.set(payloadHash, 'tampered');
+      storageManifest.push({ payloadHash, node: 1 % nNodes, fault: 'tampered' });
+    }
+    if (faults.has('payload-missing')) {
+      payloadFaults[2 % nNodes]!.set(payloadHash, 'missing');
+      storageManifest.push({ payloadHash, node: 2 % nNodes, fault: 'missing' });
+    }
+  }
+  // Cluster 1's first batch of the last era is anchored late (not final), its last one in a
+  // reorg.
+  const isLastEra = c.no === 1 && (era === nEras - 1 || last >= nRecords);
+  const lastIndex = Math.ceil((split - first) / perBatch) - 1;
+  const notFinalHere = faults.has('anchor-not-final') && isLastEra && index === 0;
+  const reorgHere = faults.has('anchor-reorged') && isLastEra && index === lastIndex;
+  if (notFinalHere && reorgHere)
+    throw new RangeError('anchor-not-final with anchor-reorged needs two batches in the last era');
+  if (notFinalHere) st.notFinal = { clusterId: c.hex, era: eraNo, index, block: 0 };
+  else if (reorgHere) st.reorgBatch = batch;
+  else {
+    layout.fillTo(anchorBlock - 1);
+    if (layout.height < anchorBlock) layout.next();
+    batch.anchor = layout.add(batchRemark(batch));
+  }
+  options.onProgress?.({ records: to, of: nRecords });
+}
+
+/** Era, a batch's records: their faults (some need a new grant version), costs and usage. */
+function batchRecords(
+  st: ScenarioState,
+  run: EraRun,
+  c: ClusterInfo,
+  task: BatchTask,
+  out: BatchOutput
+): void {
+  const { chargeBy, costByNode, billing, usageByUser, usageByNode } = run;
+  const { users, faultRecord, fail, recordAt, hiddenLate, batchOf, batches } = st;
+  const cNodes = c.world.nodes.length;
+  const { from, to } = task;
+  for (let i = from; i < to; i++) {
+    const u = c.userBase + userOfRecord(c.world.plan, i);
+    const user = users[u]!;
+    const p = i % cNodes;
+    if (faultRecord['bad-record-signature'] === i)
+      fail(i, 'bad-record-signature', {
+        check: 'record.signature.node',
+        code: 'SIG_INVALID',
+      });
+    if (faultRecord['missing-role-signature'] === i)
+      fail(i, 'missing-role-signature', {
+        check: 'record.signature.orchestrator',
+        code: 'SIG_MISSING',
+      });
+    if (user.kind === 'expired') {
+      const at = recordTime(task, i);
+      // The grant was updated to expire one second before this record.
+      pushVersion(st, user, {
+        user: user.id.publicKey,
+        agent: user.agent.publicKey,
+        revoked: false,
+        createdAt: at - 60_000,
+        expiresAt: at - 1000,
+        scope: user.scope,
+      });
+      fail(i, 'grant-expired', { check: 'grant.status', code: 'GRANT_EXPIRED' });
+    }
+    if (user.kind === 'revoked') {
+      pushVersion(st, user, {
+        user: user.id.publicKey,
+        agent: user.agent.publicKey,
+        revoked: true,
+        createdAt: recordTime(task, i) - 3000,
+        expiresAt: null,
+        scope: user.scope,
+      });
+      fail(i, 'grant-revoked', { check: 'grant.status', code: 'GRANT_REVOKED' });
+    }
+    if (user.kind === 'out-of-scope')
+      fail(i, 'grant-out-of-scope', { check: 'grant.scope', code: 'GRANT_SCOPE_MISMATCH' });
+    if (user.kind === 'hidden') {
+      recordAt.set(i, recordTime(task, i));
+      if (i === hiddenLate)
+        // Revoked just before this record; the GAR service anchors the revocation and never
+        // serves it, so the record looks covered by the grant.
+        pushVersion(
+          st,
+          user,
+          {
             user: user.id.publicKey,
             agent: user.agent.publicKey,
             revoked: true,
             createdAt: recordTime(task, i) - 3000,
             expiresAt: null,
             scope: user.scope,
-          });
-          fail(i, 'grant-revoked', { check: 'grant.status', code: 'GRANT_REVOKED' });
-        }
-        if (user.kind === 'out-of-scope')
-          fail(i, 'grant-out-of-scope', { check: 'grant.scope', code: 'GRANT_SCOPE_MISMATCH' });
-        if (user.kind === 'hidden') {
-          recordAt.set(i, recordTime(task, i));
-          if (i === hiddenLate)
-            // Revoked just before this record; the GAR service anchors the revocation and never
-            // serves it, so the record looks covered by the grant.
-            pushVersion(
-              user,
-              {
-                user: user.id.publicKey,
-                agent: user.agent.publicKey,
-                revoked: true,
-                createdAt: recordTime(task, i) - 3000,
-                expiresAt: null,
-                scope: user.scope,
-              },
-              true
-            );
-        }
-        if (faultRecord['record-era-mismatch'] === i)
-          fail(i, 'record-era-mismatch', { check: 'anchor.era', code: 'ERA_MISMATCH' });
-        if (faultRecord['unregistered-signer'] === i)
-          fail(i, 'unregistered-signer', { check: 'record.registration', code: 'NOT_REGISTERED' });
-        batchOf[i] = batches.length;
-        const cost = out.costs[i - from]!;
-        const charges = chargeBy[c.no - 1]!;
-        const costs = costByNode[c.no - 1]!;
-        charges.set(u, (charges.get(u) ?? 0n) + cost);
-        costs.set(p, (costs.get(p) ?? 0n) + cost);
-        if (billing) {
-          const used = recordUsage(i);
-          addUsage(usageByUser[c.no - 1]!, u, used);
-          addUsage(usageByNode[c.no - 1]!, p, used);
-        }
-      }
-      recordIds.set(out.ids, RECORD_ID_BYTES * from);
-      // Batch faults hit cluster 1's batches set aside for them above.
-      const batchFault = (f: DevnetFault): boolean => {
-        const slot = batchFaultSlot.get(f);
-        return c.no === 1 && slot !== undefined && slot[0] === era && slot[1] === index;
-      };
-      const rootFault = batchFault('batch-root-mismatch');
-      // The anchored root differs from the payload's: every record's proof misses it.
-      const root = rootFault ? blake2b256(concatBytes(out.root, utf8('wrong root'))) : out.root;
-      const payloadHash = toHex(out.payloadHash);
-      if (payloads instanceof MemoryPayloads) payloads.set(payloadHash, out.payload!);
-      else payloads.add(payloadHash, out.packed!);
-      const envelope = encodeEnvelope({
-        kind: 'DacBatch',
-        clusterId: c.id,
-        era: eraNo,
-        batchIndex: index,
-        recordFormat: RecordFormat.ScpJson,
-        leafCount: to - from,
-        root,
-        payloadHash: out.payloadHash,
-      });
-      const unauthorized = batchFault('unauthorized-anchor');
-      const badHash = batchFault('remark-hash-mismatch');
-      const batch: BatchInfo = {
-        cluster: c.no,
-        era: eraNo,
-        index,
-        from,
-        to,
-        root,
-        envelope,
-        payloadHash,
-        // The batch's storage node anchors it (a cluster member may); a stranger with the fault.
-        anchorer: unauthorized ? strangerAnchorer : c.world.nodes[index % cNodes]!,
-        badHash,
-        anchor: { block: 0, extrinsic: 0, firstEvent: 0 },
-      };
-      batches.push(batch);
-      const batchFailure = (f: DevnetFault, line: ExpectedFailure): void => {
-        for (let i = from; i < to; i++) fail(i, f, line);
-      };
-      if (unauthorized)
-        batchFailure('unauthorized-anchor', { check: 'anchor.sender', code: 'NOT_AUTHORIZED' });
-      if (badHash)
-        batchFailure('remark-hash-mismatch', { check: 'anchor.remark', code: 'ANCHOR_MISMATCH' });
-      if (rootFault)
-        batchFailure('batch-root-mismatch', { check: 'inclusion.mmr', code: 'PROOF_INVALID' });
-      if (c.no === 1 && era === 0 && index === 0) {
-        // Storage faults hit the era's first payload on one node each; the others serve it intact.
-        if (faults.has('payload-tampered')) {
-          payloadFaults[1 % nNodes]!.set(payloadHash, 'tampered');
-          storageManifest.push({ payloadHash, node: 1 % nNodes, fault: 'tampered' });
-        }
-        if (faults.has('payload-missing')) {
-          payloadFaults[2 % nNodes]!.set(payloadHash, 'missing');
-          storageManifest.push({ payloadHash, node: 2 % nNodes, fault: 'missing' });
-        }
-      }
-      // Cluster 1's first batch of the last era is anchored late (not final), its last one in a
-      // reorg.
-      const isLastEra = c.no === 1 && (era === nEras - 1 || last >= nRecords);
-      const lastIndex = Math.ceil((split - first) / perBatch) - 1;
-      const notFinalHere = faults.has('anchor-not-final') && isLastEra && index === 0;
-      const reorgHere = faults.has('anchor-reorged') && isLastEra && index === lastIndex;
-      if (notFinalHere && reorgHere)
-        throw new RangeError(
-          'anchor-not-final with anchor-reorged needs two batches in the last era'
+          },
+          true
         );
-      if (notFinalHere) notFinal = { clusterId: c.hex, era: eraNo, index, block: 0 };
-      else if (reorgHere) reorgBatch = batch;
-      else {
-        layout.fillTo(anchorBlock - 1);
-        if (layout.height < anchorBlock) layout.next();
-        batch.anchor = layout.add(batchRemark(batch));
-      }
-      options.onProgress?.({ records: to, of: nRecords });
     }
-    // Updates and revocations of honest grants during the era (the GAR anchors them).
-    users.forEach((u, k) => {
-      if (u.kind !== 'honest') return;
-      if (k % 7 === 3 && era === 0) {
-        pushVersion(u, {
-          user: u.id.publicKey,
-          agent: u.agent.publicKey,
-          revoked: false,
-          createdAt: layout.timeOf(eraStartBlock),
-          expiresAt: null,
-          scope: u.scope,
-        });
-      }
-      if (k % 11 === 5 && era === nEras - 1) {
-        // Revoked after the user's last activity: the records stay covered.
-        pushVersion(u, {
-          user: u.id.publicKey,
-          agent: u.agent.publicKey,
-          revoked: true,
-          createdAt: layout.timeOf(layout.height + 1),
-          expiresAt: null,
-          scope: u.scope,
-        });
-      }
-    });
-    if (unanchored.length > 0) garAnchor();
-
-    // The era's window for a billing fingerprint (`start_era`/`end_era`, i64 Unix seconds): from
-    // the timestamp of its first block to that of its last block before settlement begins (its
-    // anchors and grant updates), floored to seconds. Cere refuses `end_era <= start_era`
-    // (`commit_billing_fingerprint`, BadRequest), so a one-block era ends a block later. Both
-    // clusters' reports share it.
-    const startEra = BigInt(Math.floor(layout.timeOf(eraStartBlock) / 1000));
-    const lastSecond = BigInt(Math.floor(layout.timeOf(layout.height) / 1000));
-    const window = {
-      startEra,
-      endEra: lastSecond > startEra ? lastSecond : startEra + BigInt(BLOCK_MS / 1000),
-    };
-
-    // Each cluster's era is settled in turn (cluster 2's after cluster 1's), under the same
-    // runtime and by the same validators.
-    for (const c of clusters)
-      if (chargeBy[c.no - 1]!.size > 0)
-        c.eras.push(
-          billing
-            ? settleBillingEra(
-                settle,
-                c,
-                eraNo,
-                usageByUser[c.no - 1]!,
-                usageByNode[c.no - 1]!,
-                window
-              )
-            : settleEra(settle, c, eraNo, era, chargeBy[c.no - 1]!, costByNode[c.no - 1]!)
-        );
+    if (faultRecord['record-era-mismatch'] === i)
+      fail(i, 'record-era-mismatch', { check: 'anchor.era', code: 'ERA_MISMATCH' });
+    if (faultRecord['unregistered-signer'] === i)
+      fail(i, 'unregistered-signer', { check: 'record.registration', code: 'NOT_REGISTERED' });
+    batchOf[i] = batches.length;
+    const cost = out.costs[i - from]!;
+    const charges = chargeBy[c.no - 1]!;
+    const costs = costByNode[c.no - 1]!;
+    charges.set(u, (charges.get(u) ?? 0n) + cost);
+    costs.set(p, (costs.get(p) ?? 0n) + cost);
+    if (billing) {
+      const used = recordUsage(i);
+      addUsage(usageByUser[c.no - 1]!, u, used);
+      addUsage(usageByNode[c.no - 1]!, p, used);
+    }
   }
+}
 
-  /**
-   * Governance changes cluster `c`'s shares (`SHARES_2_GOVERNED`) at the start of an era: as
-   * `DdcClustersGov.update_cluster_protocol` enacted by a referendum, a block's initialization
-   * writes `DdcClusters.ClustersGovParams(c)` in the layout of runtime `spec` and emits
-   * `ClusterProtocolParamsSet`. Its eras from here on are settled with the new shares.
-   */
-  function governanceChange(c: ClusterInfo, spec: number): void {
-    c.shares = SHARES_2_GOVERNED;
-    const write = encodeStorageWrite(
-      runtimeOf(spec),
-      'DdcClusters.ClustersGovParams',
-      [c.hex],
-      protocolParams(c, spec)
-    );
-    const at = layout.session(
-      [ev('DdcClusters', 'ClusterProtocolParamsSet', { clusterId: c.hex })],
-      [write]
-    );
-    governed.push({
-      clusterId: c.hex,
-      block: at.block,
-      fromEra: GOVERNANCE_ERA,
-      shares: {
-        treasury: c.shares.treasury.toString(),
-        validators: c.shares.validators.toString(),
-        reserve: c.shares.reserve.toString(),
-      },
-    });
-  }
+/**
+ * Governance changes cluster `c`'s shares (`SHARES_2_GOVERNED`) at the start of an era: as
+ * `DdcClustersGov.update_cluster_protocol` enacted by a referendum, a block's initialization
+ * writes `DdcClusters.ClustersGovParams(c)` in the layout of runtime `spec` and emits
+ * `ClusterProtocolParamsSet`. Its eras from here on are settled with the new shares.
+ */
+function governanceChange(st: ScenarioState, c: ClusterInfo, spec: number): void {
+  const { protocolParams, layout, governed } = st;
+  c.shares = SHARES_2_GOVERNED;
+  const write = encodeStorageWrite(
+    runtimeOf(spec),
+    'DdcClusters.ClustersGovParams',
+    [c.hex],
+    protocolParams(c, spec)
+  );
+  const at = layout.session(
+    [ev('DdcClusters', 'ClusterProtocolParamsSet', { clusterId: c.hex })],
+    [write]
+  );
+  governed.push({
+    clusterId: c.hex,
+    block: at.block,
+    fromEra: GOVERNANCE_ERA,
+    shares: {
+      treasury: c.shares.treasury.toString(),
+      validators: c.shares.validators.toString(),
+      reserve: c.shares.reserve.toString(),
+    },
+  });
+}
 
+/** Result: the unfinalized tail, the era-level expectations, the manifest and the chain. */
+function scenarioResult(st: ScenarioState): DevnetScenario {
+  const { layout, c1, batches, fail, finalityLag, clusterOf, eraOf, faults } = st;
+  const { payoutFaultIndex, garAnchors, recordAt, nRecords, users, plan, world, seed } = st;
+  const { clusters, nEras, eraRange, failing, recordIdOf, recordFaults, specOfEra } = st;
+  const { governed, storageManifest, batchOf, payloads, garAnchorer, membership } = st;
+  const { nodeOwner, batchSizeOf, genesisTimestamp, schedule, agreements, payloadFaults } = st;
   // The unfinalized tail: deferred anchors, the reorg, and the finality lag ---------------------
-  const tail = unfinalizedTail({ layout, c1, batches, fail, finalityLag, reorgBatch, notFinal });
+  const tail = unfinalizedTail({
+    layout,
+    c1,
+    batches,
+    fail,
+    finalityLag,
+    reorgBatch: st.reorgBatch,
+    notFinal: st.notFinal,
+  });
   const { fork, reorg } = tail;
-  notFinal = tail.notFinal;
+  const notFinal = tail.notFinal;
 
   // Era-level expectations -------------------------------------------------------------------
   const recordEra = (i: number): number => batches[batchOf[i]!]!.era;
@@ -1794,7 +1916,7 @@ function* scenarioSteps(
     faults,
     c1,
     payoutFaultIndex,
-    hiddenVersion,
+    hiddenVersion: st.hiddenVersion,
     garAnchors,
     layout,
     recordAt,
