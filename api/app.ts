@@ -30,7 +30,7 @@ import { estimateRows } from './complexity.ts';
 import { EraEvidenceCache } from './era-cache.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiContext, Queryable } from './context.ts';
-import { ERROR_CODES, type ErrorCode, restError } from './errors.ts';
+import { ERROR_CODES, type ErrorCode, isTimeout, restError } from './errors.ts';
 import { exportRoute } from './export.ts';
 import { explorerRouter } from './explorer.ts';
 import { LiveFeed } from './live.ts';
@@ -78,11 +78,6 @@ const codeOf = (e: GraphQLError): string => {
   const c = e.extensions?.code;
   return typeof c === 'string' ? c : 'GRAPHQL_VALIDATION_FAILED';
 };
-
-/** Whether a database error is a statement or query timeout (the client's concern, not ours). */
-function isTimeout(text: string): boolean {
-  return /statement timeout|canceling statement|Query read timeout|timeout exceeded/i.test(text);
-}
 
 /** Execution time limit: the operation's result becomes a TIMEOUT error after `ms`. */
 function timeoutPlugin(ms: number): Plugin<ApiContext> {

@@ -39,3 +39,8 @@ export class ApiError extends GraphQLError {
 export function restError(code: ErrorCode, message: string, facts?: Record<string, unknown>) {
   return { error: { code, message, ...(facts ? { facts } : {}) } };
 }
+
+/** Whether a database error is a statement or query timeout (the client's concern, not ours). */
+export function isTimeout(text: string): boolean {
+  return /statement timeout|canceling statement|Query read timeout|timeout exceeded/i.test(text);
+}

@@ -16,7 +16,7 @@ import { type ChainProofSource, ChainRpcError } from '../verifier/proof-source.t
 import type { ApiConfig } from './config.ts';
 import type { Queryable } from './context.ts';
 import type { EraEvidenceCache } from './era-cache.ts';
-import { type ErrorCode, restError } from './errors.ts';
+import { type ErrorCode, isTimeout, restError } from './errors.ts';
 import { EVIDENCE_FIELDS } from '../verifier/evidence.ts';
 
 /** The bundle options the API builds with (the GET and the POST alike). */
@@ -419,7 +419,7 @@ export function receiptsPostRoute(
     } catch (e) {
       if (out.closed) return;
       const text = e instanceof Error ? e.message : String(e);
-      const timeout = /statement timeout|canceling statement|Query read timeout/i.test(text);
+      const timeout = isTimeout(text);
       if (!timeout)
         log(`POST /v1/receipts failed: ${e instanceof Error ? (e.stack ?? text) : text}`);
       const code: ErrorCode = timeout ? 'TIMEOUT' : 'INTERNAL';
