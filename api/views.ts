@@ -49,18 +49,19 @@ async function indexingErrors(db: Queryable): Promise<Row[]> {
 }
 
 export async function meta(ctx: ApiContext): Promise<Row> {
-  const st = (
+  // One statement: on the embedded database each statement may wait for a write transaction.
+  const row = (
     await ctx.db.query(
-      `SELECT height, hash, finalized_height, finalized_hash, best_height, best_hash, updated_at,
-              extract(epoch FROM now() - updated_at)::float8 AS age
-         FROM indexer_status WHERE id = 'main'`
+      `SELECT s.height, s.hash, s.finalized_height, s.finalized_hash, s.best_height, s.best_hash,
+              s.updated_at, extract(epoch FROM now() - s.updated_at)::float8 AS age,
+              c.name, c.genesis_hash, c.ss58_prefix, c.id IS NOT NULL AS has_chain
+         FROM (SELECT 'main' AS id) main
+         LEFT JOIN indexer_status s ON s.id = main.id
+         LEFT JOIN chain_info c ON c.id = main.id`
     )
   ).rows[0];
-  const chain = (
-    await ctx.db
-      .query(`SELECT name, genesis_hash, ss58_prefix FROM chain_info WHERE id = 'main'`)
-      .catch(() => ({ rows: [] as Row[] }))
-  ).rows[0];
+  const st = row?.height === null || row?.height === undefined ? undefined : row;
+  const chain = row?.has_chain ? row : undefined;
   return {
     bestHeight: st?.best_height ?? null,
     bestHash: st?.best_hash ?? null,
