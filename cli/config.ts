@@ -15,6 +15,11 @@ export interface CliConfig {
   readonly rpcUrl: string | null;
   /** First port of the demo devnet under `proofroom start` (RPC; GAR +1, storage nodes +2..); PROOFROOM_DEVNET_PORT, default 9944. */
   readonly devnetPort: number;
+  /**
+   * On the embedded database, how long (ms) at most a write transaction waits while API requests
+   * are running; PROOFROOM_EMBEDDED_READER_TURN_MS, default 150 (0: first come, first served).
+   */
+  readonly readerTurnMs: number;
   /** The environment handed to child processes (the supervised indexer), as a frozen copy. */
   readonly childEnv: Readonly<NodeJS.ProcessEnv>;
 }
@@ -32,8 +37,15 @@ export function loadConfig(
     throw new CliConfigError(
       `PROOFROOM_DEVNET_PORT must be an integer from 1 to 65530 (got "${rawPort}")`
     );
+  const rawTurn = env.PROOFROOM_EMBEDDED_READER_TURN_MS?.trim();
+  const readerTurnMs = rawTurn ? Number(rawTurn) : 150;
+  if (!Number.isSafeInteger(readerTurnMs) || readerTurnMs < 0 || readerTurnMs > 10_000)
+    throw new CliConfigError(
+      `PROOFROOM_EMBEDDED_READER_TURN_MS must be an integer from 0 to 10000 (got "${rawTurn}")`
+    );
   return Object.freeze({
     dataDir,
+    readerTurnMs,
     color: isTty && !('NO_COLOR' in env),
     tty: isTty,
     databaseUrl: env.DATABASE_URL?.trim() || null,

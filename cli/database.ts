@@ -77,7 +77,7 @@ export async function probeDatabase(url: string, timeoutMs = 5000): Promise<void
 export async function openDatabase(
   url: string | null | undefined,
   dataDir: string,
-  opts: { port?: number } = {}
+  opts: { port?: number; readerTurnMs?: number } = {}
 ): Promise<OpenedDatabase> {
   if (url) {
     checkUrl(url);
@@ -90,6 +90,7 @@ export async function openDatabase(
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, 'pg'),
       ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.readerTurnMs !== undefined ? { transactionDeferMs: opts.readerTurnMs } : {}),
     });
   } catch (e) {
     if (e instanceof DataDirInUseError) throw new SetupError(e.message);

@@ -24,7 +24,9 @@ export async function indexCommand(argv: string[]): Promise<number> {
   };
   const rpc = str('rpc');
   if (!rpc) throw new UsageError('--rpc URL is required');
-  const db = await openDatabase(str('database') ?? config.databaseUrl, config.dataDir);
+  const db = await openDatabase(str('database') ?? config.databaseUrl, config.dataDir, {
+    readerTurnMs: config.readerTurnMs,
+  });
   const databaseUrl = db.url;
   if (db.embedded) process.stdout.write(`database ${db.shown}\n`);
   const env: NodeJS.ProcessEnv = {

@@ -144,7 +144,9 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
 
   const dbFlag = args.flags.get('database');
   if (dbFlag === true) throw new UsageError('--database needs a value');
-  const db = await openDatabase(dbFlag ?? cli.databaseUrl, cli.dataDir);
+  const db = await openDatabase(dbFlag ?? cli.databaseUrl, cli.dataDir, {
+    readerTurnMs: cli.readerTurnMs,
+  });
   const databaseUrl = db.url;
   const pool = new pg.Pool({
     connectionString: databaseUrl,

@@ -47,7 +47,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  const db = await openDatabase(databaseFlag, cli.dataDir);
+  const db = await openDatabase(databaseFlag, cli.dataDir, {
+    readerTurnMs: cli.readerTurnMs,
+  });
   const databaseUrl = db.url;
   if (db.embedded) process.stdout.write(`database ${db.shown}\n`);
   if (config.explorerDir === EXPLORER_DIST) {

@@ -54,6 +54,8 @@ export interface StartOptions {
   readonly storageUrls: string | null;
   readonly databaseUrl: string | null;
   readonly dataDir: string;
+  /** PROOFROOM_EMBEDDED_READER_TURN_MS: see CliConfig. */
+  readonly readerTurnMs: number;
   readonly port: number | undefined;
   readonly host: string | undefined;
   readonly devnetPort: number;
@@ -135,6 +137,7 @@ export function parseStartOptions(argv: string[], cli: CliConfig): StartOptions 
     storageUrls: str('storage') ?? null,
     databaseUrl: str('database') ?? cli.databaseUrl,
     dataDir: str('data') ?? cli.dataDir,
+    readerTurnMs: cli.readerTurnMs,
     port: port === undefined ? undefined : intFlag(port, 'port', 0, 0, 65_535),
     host: str('host'),
     devnetPort: intFlag(str('devnet-port'), 'devnet-port', cli.devnetPort, 1, 65_530),
@@ -448,7 +451,9 @@ async function bringUpDatabase(
   run: StartRun
 ): Promise<{ db: OpenedDatabase; pool: pg.Pool; stored: StoredState }> {
   // The database: the embedded one refuses a folder another process has open.
-  const db: OpenedDatabase = await openDatabase(run.o.databaseUrl, run.o.dataDir);
+  const db: OpenedDatabase = await openDatabase(run.o.databaseUrl, run.o.dataDir, {
+    readerTurnMs: run.o.readerTurnMs,
+  });
   run.cleanups.push({ name: 'the database', run: () => db.close() });
   run.say(`database      ${db.shown}`);
   try {

@@ -14,6 +14,7 @@ import {
   DataDirInUseError,
   startEmbeddedPostgres,
 } from '../db/index.ts';
+import { opensTransaction } from '../db/embedded.ts';
 import { databaseLegs, freshPgliteDir, withTestDatabase } from './helpers/databases.ts';
 
 const U128_MAX = '340282366920938463463374607431768211455';
@@ -616,6 +617,133 @@ describe('embedded postgres', () => {
         await pool.end();
       }
     }));
+
+  describe('turns between transactions (pglite)', () => {
+    /**
+     * Three readers each run three statements in a row, all sent while a writer's transaction is
+     * open; the writer commits and at once begins a second transaction, which it holds for 300 ms.
+     * Returns when each reader's last statement returned and when the second BEGIN did.
+     */
+    async function commitThenBegin(url: string): Promise<{ readersDone: number[]; begun: number }> {
+      return withClient(url, async (w) => {
+        await w.query('CREATE TABLE t (id integer)');
+        const readers = await Promise.all(
+          [0, 1, 2].map(async () => {
+            const c = new pg.Client(url);
+            await c.connect();
+            return c;
+          })
+        );
+        try {
+          await w.query('BEGIN');
+          await w.query('INSERT INTO t VALUES (1)');
+          const chains = readers.map(async (c) => {
+            for (let i = 0; i < 3; i++) await c.query('SELECT count(*) FROM t');
+            return Date.now();
+          });
+          await sleep(100);
+          await w.query('COMMIT');
+          await w.query('BEGIN');
+          const begun = Date.now();
+          await w.query('INSERT INTO t VALUES (2)');
+          await sleep(300);
+          await w.query('COMMIT');
+          return { readersDone: await Promise.all(chains), begun };
+        } finally {
+          await Promise.all(readers.map((c) => c.end()));
+        }
+      });
+    }
+
+    it('a BEGIN waits while other connections are running statements', () =>
+      withTestDatabase(
+        'pglite',
+        async ({ url }) => {
+          const { readersDone, begun } = await commitThenBegin(url);
+          for (const done of readersDone) expect(done).toBeLessThanOrEqual(begun);
+        },
+        // Generous times, so a loaded machine's slow turnarounds still count as busy.
+        { embedded: { watchdog: false, transactionDeferMs: 3000, transactionGraceMs: 500 } }
+      ));
+
+    it("in arrival order, a reader's next statement waits for the whole next transaction", () =>
+      withTestDatabase(
+        'pglite',
+        async ({ url }) => {
+          const { readersDone, begun } = await commitThenBegin(url);
+          for (const done of readersDone) expect(done).toBeGreaterThanOrEqual(begun + 250);
+        },
+        { embedded: { watchdog: false, transactionDeferMs: 0 } }
+      ));
+
+    it('a BEGIN waits at most transactionDeferMs, however busy the others are', () =>
+      withTestDatabase(
+        'pglite',
+        async ({ url }) => {
+          const readers = await Promise.all(
+            [0, 1, 2, 3].map(async () => {
+              const c = new pg.Client(url);
+              await c.connect();
+              return c;
+            })
+          );
+          try {
+            let stop = false;
+            let served = 0;
+            const loops = readers.map(async (c) => {
+              while (!stop) {
+                await c.query('SELECT 1');
+                served++;
+              }
+            });
+            await sleep(200);
+            const waits: number[] = [];
+            await withClient(url, async (w) => {
+              for (let i = 0; i < 3; i++) {
+                const t = Date.now();
+                await w.query('BEGIN');
+                waits.push(Date.now() - t);
+                await w.query('COMMIT');
+              }
+            });
+            stop = true;
+            await Promise.all(loops);
+            expect(served).toBeGreaterThan(50);
+            for (const ms of waits) {
+              expect(ms).toBeGreaterThanOrEqual(190);
+              expect(ms).toBeLessThan(1500);
+            }
+          } finally {
+            await Promise.all(readers.map((c) => c.end()));
+          }
+        },
+        { embedded: { watchdog: false, transactionDeferMs: 200, transactionGraceMs: 1000 } }
+      ));
+
+    it('recognises the messages that open a transaction', () => {
+      const query = (sql: string): Uint8Array => {
+        const body = Buffer.from(`${sql}\0`, 'latin1');
+        const head = Buffer.alloc(5);
+        head.write('Q', 0, 'latin1');
+        head.writeInt32BE(4 + body.length, 1);
+        return new Uint8Array(Buffer.concat([head, body]));
+      };
+      for (const sql of [
+        'BEGIN',
+        'begin',
+        '  BEGIN ISOLATION LEVEL SERIALIZABLE',
+        'START TRANSACTION',
+      ])
+        expect(opensTransaction(query(sql))).toBe(true);
+      for (const sql of ['SELECT 1', 'BEGINNING', 'COMMIT', 'ROLLBACK', "SELECT 'BEGIN'"])
+        expect(opensTransaction(query(sql))).toBe(false);
+      // An extended-protocol Parse of BEGIN is not a simple query: it is not held back.
+      const parse = query('BEGIN');
+      parse[0] = 0x50;
+      expect(opensTransaction(parse)).toBe(false);
+      expect(opensTransaction(new Uint8Array([0x51, 0, 0, 0, 4]))).toBe(false);
+    });
+  });
 
   describe('pglite-socket 0.2.17 stalled queue', () => {
     it('without the guard, one engine exception stalls the server for good', () =>
