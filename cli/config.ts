@@ -17,9 +17,10 @@ export interface CliConfig {
   readonly devnetPort: number;
   /**
    * On the embedded database, how long (ms) at most a write transaction waits while API requests
-   * are running; PROOFROOM_EMBEDDED_READER_TURN_MS, default 150 (0: first come, first served).
+   * are running; PROOFROOM_EMBEDDED_READER_TURN_MS (0: first come, first served). Unset: the
+   * embedded database's default, DEFAULT_TRANSACTION_DEFER_MS (150).
    */
-  readonly readerTurnMs: number;
+  readonly readerTurnMs: number | undefined;
   /** The environment handed to child processes (the supervised indexer), as a frozen copy. */
   readonly childEnv: Readonly<NodeJS.ProcessEnv>;
 }
@@ -38,8 +39,11 @@ export function loadConfig(
       `PROOFROOM_DEVNET_PORT must be an integer from 1 to 65530 (got "${rawPort}")`
     );
   const rawTurn = env.PROOFROOM_EMBEDDED_READER_TURN_MS?.trim();
-  const readerTurnMs = rawTurn ? Number(rawTurn) : 150;
-  if (!Number.isSafeInteger(readerTurnMs) || readerTurnMs < 0 || readerTurnMs > 10_000)
+  const readerTurnMs = rawTurn ? Number(rawTurn) : undefined;
+  if (
+    readerTurnMs !== undefined &&
+    (!Number.isSafeInteger(readerTurnMs) || readerTurnMs < 0 || readerTurnMs > 10_000)
+  )
     throw new CliConfigError(
       `PROOFROOM_EMBEDDED_READER_TURN_MS must be an integer from 0 to 10000 (got "${rawTurn}")`
     );

@@ -77,7 +77,7 @@ export async function probeDatabase(url: string, timeoutMs = 5000): Promise<void
 export async function openDatabase(
   url: string | null | undefined,
   dataDir: string,
-  opts: { port?: number; readerTurnMs?: number } = {}
+  opts: { port?: number; readerTurnMs?: number | undefined } = {}
 ): Promise<OpenedDatabase> {
   if (url) {
     checkUrl(url);
@@ -117,13 +117,24 @@ export async function openDatabase(
 export const EMBEDDED_CHUNK_RECORDS = 150;
 
 /**
- * What the indexer child needs to know of its database: on the embedded one, small write
- * transactions (`PROOFROOM_WRITE_CHUNK_RECORDS`, unless the environment sets it).
+ * What the CLI sets for an indexer on the embedded database: small write transactions, and each
+ * write finished before the next chunk is prepared while API requests wait (indexer/config.ts).
+ */
+export const EMBEDDED_INDEXER_ENV: Readonly<Record<string, string>> = Object.freeze({
+  PROOFROOM_WRITE_CHUNK_RECORDS: String(EMBEDDED_CHUNK_RECORDS),
+  PROOFROOM_WRITE_YIELD: '1',
+});
+
+/**
+ * What the indexer child needs to know of its database: on the embedded one, EMBEDDED_INDEXER_ENV,
+ * except what the environment sets itself.
  */
 export function indexerDatabaseEnv(
   db: OpenedDatabase,
   childEnv: NodeJS.ProcessEnv
 ): NodeJS.ProcessEnv {
-  if (!db.embedded || childEnv.PROOFROOM_WRITE_CHUNK_RECORDS?.trim()) return {};
-  return { PROOFROOM_WRITE_CHUNK_RECORDS: String(EMBEDDED_CHUNK_RECORDS) };
+  if (!db.embedded) return {};
+  return Object.fromEntries(
+    Object.entries(EMBEDDED_INDEXER_ENV).filter(([k]) => !childEnv[k]?.trim())
+  );
 }

@@ -55,7 +55,7 @@ export interface StartOptions {
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   /** PROOFROOM_EMBEDDED_READER_TURN_MS: see CliConfig. */
-  readonly readerTurnMs: number;
+  readonly readerTurnMs: number | undefined;
   readonly port: number | undefined;
   readonly host: string | undefined;
   readonly devnetPort: number;

@@ -30,6 +30,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { TURN_NOTICE } from './turn-notice.ts';
 
 export interface WatchdogOptions {
   /** Time between probes (default 5000 ms). */
@@ -231,9 +232,10 @@ function internalsOf(server: PGLiteSocketServer): { queue: QueryQueue; net: Serv
 }
 
 /**
- * Default of `transactionDeferMs`. `npm run bench readers` (30,000 records, 50 API clients, the
- * grace below at 30 ms): 0 → p99 5.2-5.9 s, indexer 1.0-1.1x the time; 150 → p99 1.5 s, 1.7x;
- * 300 → p99 1.1 s, 1.9x. Without readers the indexer is not slowed at all.
+ * Default of `transactionDeferMs`. `npm run bench readers` (30,000 records, 50 API clients that
+ * never pause, the grace below at 30 ms): 0 → readers' p99 5.2-5.9 s, catch-up 1.0-1.1x the time
+ * of one without readers; 150 → p99 1.5-2.4 s, 1.6-1.7x; 300 → p99 1.1 s, 1.9x. Without readers
+ * nothing is held.
  */
 export const DEFAULT_TRANSACTION_DEFER_MS = 150;
 
@@ -255,6 +257,25 @@ export function opensTransaction(message: Uint8Array): boolean {
     Math.min(message.length - 5, 64)
   );
   return OPENS_TRANSACTION.test(head.toString('latin1'));
+}
+
+/**
+ * A NoticeResponse ('N': severity NOTICE, SQLSTATE 00000) saying that a transaction start waited
+ * `ms` for other connections. `pg` emits it as a `notice` event on the client.
+ */
+function turnNotice(ms: number): Uint8Array {
+  const field = (code: string, text: string): Buffer => Buffer.from(`${code}${text}\0`, 'utf8');
+  const body = Buffer.concat([
+    field('S', 'NOTICE'),
+    field('V', 'NOTICE'),
+    field('C', '00000'),
+    field('M', `${TURN_NOTICE} ${Math.max(0, Math.round(ms))} ms`),
+    Buffer.from([0]),
+  ]);
+  const head = Buffer.alloc(5);
+  head.write('N', 0, 'latin1');
+  head.writeInt32BE(4 + body.length, 1);
+  return new Uint8Array(Buffer.concat([head, body]));
 }
 
 /** Extended-query messages: Parse, Bind, Describe, Execute, Close, Flush. */
@@ -296,11 +317,13 @@ function installQueueGuard(
   turns: { deferMs: number; graceMs: number }
 ): void {
   let sticky: number | null = null;
-  /** When each connection last finished a message outside a transaction it did not open. */
+  /** When each connection last finished a message with no transaction open. */
   const lastDone = new Map<number, number>();
   let wake: NodeJS.Timeout | undefined;
+  /** Transaction starts that waited for other connections: they are told so (`TURN_NOTICE`). */
+  const passedOver = new WeakSet<QueuedQuery>();
   const take = (i: number): QueuedQuery | undefined => queue.queue.splice(i, 1)[0];
-  /** Until when a transaction start by `handlerId` waits for other connections (0: it may go). */
+  /** Until when the transaction start `q` waits for other connections (0: it may go now). */
   const holdUntil = (q: QueuedQuery, now: number): number => {
     const limit = (q.timestamp ?? 0) + turns.deferMs;
     if (now >= limit) return 0;
@@ -323,20 +346,26 @@ function installQueueGuard(
     const now = Date.now();
     for (let i = 0; i < queue.queue.length; i++) {
       const q = queue.queue[i]!;
-      if (!opensTransaction(q.message) || now - (q.timestamp ?? 0) >= turns.deferMs) return take(i);
+      if (!opensTransaction(q.message) || now - (q.timestamp ?? 0) >= turns.deferMs) {
+        for (let j = 0; j < i; j++) passedOver.add(queue.queue[j]!);
+        return take(i);
+      }
     }
     // Only transaction starts are queued: the oldest goes unless others were just served.
     const first = queue.queue[0];
     if (!first) return undefined;
     const until = holdUntil(first, now);
     if (until === 0) return take(0);
+    passedOver.add(first);
     clearTimeout(wake);
     wake = setTimeout(() => void queue.processQueue(), until - now);
     wake.unref();
     return undefined;
   };
   const done = (q: QueuedQuery): void => {
-    if (!db.isInTransaction()) lastDone.set(q.handlerId, Date.now());
+    // A connection that says goodbye (the watchdog's probe, a pool closing one) sends nothing more.
+    if (q.message[0] === 0x58) lastDone.delete(q.handlerId);
+    else if (!db.isInTransaction()) lastDone.set(q.handlerId, Date.now());
   };
   queue.processQueue = async () => {
     if (queue.processing || queue.queue.length === 0) return;
@@ -345,6 +374,11 @@ function installQueueGuard(
       for (let item = pick(); item; item = pick()) {
         let bytes = 0;
         const current = item;
+        if (passedOver.has(current)) {
+          const notice = turnNotice(Date.now() - (current.timestamp ?? Date.now()));
+          bytes += notice.length;
+          current.onData(notice);
+        }
         try {
           await db.runExclusive(() =>
             db.execProtocolRawStream(current.message, {
@@ -380,6 +414,7 @@ function installQueueGuard(
   const clear = queue.clearQueueForHandler;
   queue.clearQueueForHandler = (handlerId: number) => {
     if (sticky === handlerId) sticky = null;
+    lastDone.delete(handlerId);
     clear.call(queue, handlerId);
     void queue.processQueue();
   };

@@ -15,6 +15,7 @@ import {
   startEmbeddedPostgres,
 } from '../db/index.ts';
 import { opensTransaction } from '../db/embedded.ts';
+import { turnWaitMs } from '../db/turn-notice.ts';
 import { databaseLegs, freshPgliteDir, withTestDatabase } from './helpers/databases.ts';
 
 const U128_MAX = '340282366920938463463374607431768211455';
@@ -624,8 +625,16 @@ describe('embedded postgres', () => {
      * open; the writer commits and at once begins a second transaction, which it holds for 300 ms.
      * Returns when each reader's last statement returned and when the second BEGIN did.
      */
-    async function commitThenBegin(url: string): Promise<{ readersDone: number[]; begun: number }> {
+    async function commitThenBegin(
+      url: string
+    ): Promise<{ readersDone: number[]; begun: number; waits: number[] }> {
       return withClient(url, async (w) => {
+        // What the database tells the writer of the turns it waited (db/turn-notice.ts).
+        const waits: number[] = [];
+        w.on('notice', (n) => {
+          const ms = turnWaitMs(n.message);
+          if (ms !== null) waits.push(ms);
+        });
         await w.query('CREATE TABLE t (id integer)');
         const readers = await Promise.all(
           [0, 1, 2].map(async () => {
@@ -635,6 +644,8 @@ describe('embedded postgres', () => {
           })
         );
         try {
+          // Quiet for longer than any grace below, so the first BEGIN waits for no one.
+          await sleep(700);
           await w.query('BEGIN');
           await w.query('INSERT INTO t VALUES (1)');
           const chains = readers.map(async (c) => {
@@ -648,7 +659,7 @@ describe('embedded postgres', () => {
           await w.query('INSERT INTO t VALUES (2)');
           await sleep(300);
           await w.query('COMMIT');
-          return { readersDone: await Promise.all(chains), begun };
+          return { readersDone: await Promise.all(chains), begun, waits };
         } finally {
           await Promise.all(readers.map((c) => c.end()));
         }
@@ -659,8 +670,11 @@ describe('embedded postgres', () => {
       withTestDatabase(
         'pglite',
         async ({ url }) => {
-          const { readersDone, begun } = await commitThenBegin(url);
+          const { readersDone, begun, waits } = await commitThenBegin(url);
           for (const done of readersDone) expect(done).toBeLessThanOrEqual(begun);
+          // The second BEGIN, and only it, was told that it waited.
+          expect(waits).toHaveLength(1);
+          expect(waits[0]).toBeGreaterThan(0);
         },
         // Generous times, so a loaded machine's slow turnarounds still count as busy.
         { embedded: { watchdog: false, transactionDeferMs: 3000, transactionGraceMs: 500 } }
@@ -670,8 +684,9 @@ describe('embedded postgres', () => {
       withTestDatabase(
         'pglite',
         async ({ url }) => {
-          const { readersDone, begun } = await commitThenBegin(url);
+          const { readersDone, begun, waits } = await commitThenBegin(url);
           for (const done of readersDone) expect(done).toBeGreaterThanOrEqual(begun + 250);
+          expect(waits).toEqual([]);
         },
         { embedded: { watchdog: false, transactionDeferMs: 0 } }
       ));
@@ -698,7 +713,12 @@ describe('embedded postgres', () => {
             });
             await sleep(200);
             const waits: number[] = [];
+            const told: number[] = [];
             await withClient(url, async (w) => {
+              w.on('notice', (n) => {
+                const ms = turnWaitMs(n.message);
+                if (ms !== null) told.push(ms);
+              });
               for (let i = 0; i < 3; i++) {
                 const t = Date.now();
                 await w.query('BEGIN');
@@ -713,6 +733,9 @@ describe('embedded postgres', () => {
               expect(ms).toBeGreaterThanOrEqual(190);
               expect(ms).toBeLessThan(1500);
             }
+            // Each BEGIN was told how long the database held it (at least the turn).
+            expect(told).toHaveLength(3);
+            for (const ms of told) expect(ms).toBeGreaterThanOrEqual(200);
           } finally {
             await Promise.all(readers.map((c) => c.end()));
           }
@@ -742,6 +765,10 @@ describe('embedded postgres', () => {
       parse[0] = 0x50;
       expect(opensTransaction(parse)).toBe(false);
       expect(opensTransaction(new Uint8Array([0x51, 0, 0, 0, 4]))).toBe(false);
+      expect(turnWaitMs('proofroom: this transaction waited its turn for 42 ms')).toBe(42);
+      expect(turnWaitMs('proofroom: this transaction waited its turn for x ms')).toBeNull();
+      expect(turnWaitMs('some other notice')).toBeNull();
+      expect(turnWaitMs(undefined)).toBeNull();
     });
   });
 
