@@ -41,7 +41,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../db/data-source.ts';
 import { startDevnet, type Devnet } from '../devnet/devnet.ts';
-import { EMBEDDED_CHUNK_RECORDS } from '../cli/database.ts';
+import { EMBEDDED_INDEXER_ENV } from '../cli/database.ts';
 import { TABLES } from '../db/rows.ts';
 import { type InsertOptions, type Inserts, insertRows } from '../indexer/sql.ts';
 import { BENCH_BIG, BENCH_POSTGRES_URL, childEnv } from './config.ts';
@@ -218,9 +218,7 @@ async function indexOnce(leg: Leg, db: BenchDatabase, dn: Devnet): Promise<Index
       PROOFROOM_HEAD_POLL_MS: '100',
       PROOFROOM_METRICS_PORT: '0',
       // As `proofroom index` and `npm start` run it: small write chunks on the embedded database.
-      ...(leg === 'PGlite'
-        ? { PROOFROOM_WRITE_CHUNK_RECORDS: String(EMBEDDED_CHUNK_RECORDS) }
-        : {}),
+      ...(leg === 'PGlite' ? EMBEDDED_INDEXER_ENV : {}),
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,7 +3,7 @@
  * protocol, one shared backend) answering 50 clients while the supervised indexer catches up with
  * a devnet of BENCH_RECORDS records (`--records N`, default 30,000); `--chunk N` sets the indexer's
  * PROOFROOM_WRITE_CHUNK_RECORDS (default: what `proofroom start` sets on the embedded database,
- * EMBEDDED_CHUNK_RECORDS).
+ * EMBEDDED_INDEXER_ENV, which also has the indexer give way to readers).
  *
  * - The devnet: `startDevnet` in this process, shaped as `npm start -- --records N` shapes its demo
  *   (seed `proofroom-demo`, 4 eras, the demo's faults, runtimes and skipped era), but settled at
@@ -47,7 +47,7 @@ import { DEMO_FAULTS, DEMO_RUNTIMES, DEMO_SKIPS } from '../cli/start-command.ts'
 import { migrate } from '../db/data-source.ts';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
 import { Supervisor } from '../indexer/supervisor.ts';
-import { EMBEDDED_CHUNK_RECORDS } from '../cli/database.ts';
+import { EMBEDDED_INDEXER_ENV } from '../cli/database.ts';
 import { BENCH_CHUNK, BENCH_RECORDS, childEnv } from './config.ts';
 import {
   type Figure,
@@ -314,9 +314,8 @@ async function catchUp(dn: Devnet, withReaders: boolean): Promise<CatchUp> {
         PROOFROOM_GAR_URL: dn.garUrl,
         PROOFROOM_STORAGE_URLS: dn.storageUrls.join(','),
         // As `proofroom start` runs it on the embedded database, unless --chunk says otherwise.
-        PROOFROOM_WRITE_CHUNK_RECORDS: String(
-          BENCH_CHUNK > 0 ? BENCH_CHUNK : EMBEDDED_CHUNK_RECORDS
-        ),
+        ...EMBEDDED_INDEXER_ENV,
+        ...(BENCH_CHUNK > 0 ? { PROOFROOM_WRITE_CHUNK_RECORDS: String(BENCH_CHUNK) } : {}),
       }),
       stdio: 'pipe',
       onStart: (c) => {

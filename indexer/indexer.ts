@@ -9,6 +9,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { readAnchorInputs } from '../db/receipt-inputs.ts';
+import { turnWaitMs } from '../db/turn-notice.ts';
 import { garPairId } from '../verifier/envelope.ts';
 import { toHex, parseHex } from '../verifier/bytes.ts';
 import { blake2b256 } from '../verifier/hash.ts';
@@ -62,6 +63,15 @@ export interface IndexerOptions {
    * whole blocks, each in its own transaction with the status at its last block. Default 5000.
    */
   readonly chunkRecords?: number;
+  /**
+   * Give way to readers (the embedded database): once the database held a write's `BEGIN` back for
+   * API requests (it says so in a notice, db/turn-notice.ts), each write commits before the next
+   * chunk is prepared, for YIELD_WINDOW_MS. Without
+   * it a write overlaps the next chunk's mapping and checks, whose work on this process's thread
+   * delays the write's statements while its transaction keeps every reader out. What is written
+   * is the same either way; only when the next chunk is prepared changes.
+   */
+  readonly yieldToReaders?: boolean;
   readonly metrics?: Metrics;
   readonly log?: (msg: string) => void;
   /** Called when a queued write fails (the indexer process should exit and be restarted). */
@@ -141,6 +151,8 @@ export class Indexer {
   /** The chunk being mapped: blocks not written yet (a restart maps them again). */
   private open: OpenChunk | null = null;
   private pending: Promise<void> = Promise.resolve();
+  /** Until when (performance.now()) writes are finished before the next chunk is prepared. */
+  private readersUntil = -Infinity;
   private lastReturn = 0;
 
   constructor(private readonly opts: IndexerOptions) {
@@ -314,6 +326,9 @@ export class Indexer {
     const w = this.write(ing, at);
     this.pending = w;
     w.catch((e: unknown) => this.opts.onFatal?.(e));
+    // Readers are waiting for the database: prepare the next chunk only once this one is written.
+    // (Its failure is handled above, and fails the next write.)
+    if (performance.now() < this.readersUntil) await w.catch(() => {});
   }
 
   /**
@@ -595,8 +610,19 @@ export class Indexer {
       mark = now;
     };
     try {
-      await client.query('BEGIN');
+      // The embedded database says when it held this BEGIN back for other connections (readers).
+      let waitedTurn = false;
+      const onNotice = (n: { message?: string }): void => {
+        if (turnWaitMs(n.message) !== null) waitedTurn = true;
+      };
+      client.on('notice', onNotice);
+      try {
+        await client.query('BEGIN');
+      } finally {
+        client.off('notice', onNotice);
+      }
       const begun = performance.now();
+      if (this.opts.yieldToReaders && waitedTurn) this.readersUntil = begun + YIELD_WINDOW_MS;
       mark = begun;
       if (at.base) await this.rollback(client, at.base.height, ing);
       phase('rollback');
@@ -883,6 +909,9 @@ async function resolveMaxBatchIndex(c: PoolClient): Promise<void> {
                      AND l.kind = 'max-batch-' || b.side AND l.block_height <= b.block_height)`
   );
 }
+
+/** How long after a held `BEGIN` the indexer keeps finishing each write before the next chunk. */
+const YIELD_WINDOW_MS = 10_000;
 
 /** A chunk of whole blocks, mapped and not yet written. */
 interface OpenChunk {

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     roots: cfg.roots,
     fetchConcurrency: cfg.fetchConcurrency,
     chunkRecords: cfg.chunkRecords,
+    yieldToReaders: cfg.yieldToReaders,
     metrics,
     log,
     onFatal: (e) => {

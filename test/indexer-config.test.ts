@@ -29,6 +29,7 @@ describe('indexer configuration', () => {
       quorumRule: 'cere67',
       fetchConcurrency: 8,
       chunkRecords: 5000,
+      yieldToReaders: false,
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -38,11 +39,24 @@ describe('indexer configuration', () => {
     const external = { embedded: null } as unknown as OpenedDatabase;
     expect(indexerDatabaseEnv(embedded, {})).toEqual({
       PROOFROOM_WRITE_CHUNK_RECORDS: String(EMBEDDED_CHUNK_RECORDS),
+      PROOFROOM_WRITE_YIELD: '1',
     });
-    expect(indexerDatabaseEnv(embedded, { PROOFROOM_WRITE_CHUNK_RECORDS: '40' })).toEqual({});
+    expect(indexerDatabaseEnv(embedded, { PROOFROOM_WRITE_CHUNK_RECORDS: '40' })).toEqual({
+      PROOFROOM_WRITE_YIELD: '1',
+    });
+    expect(
+      indexerDatabaseEnv(embedded, {
+        PROOFROOM_WRITE_CHUNK_RECORDS: '40',
+        PROOFROOM_WRITE_YIELD: '0',
+      })
+    ).toEqual({});
     expect(indexerDatabaseEnv(external, {})).toEqual({});
-    expect(loadIndexerConfig({ ...base, ...indexerDatabaseEnv(embedded, {}) }).chunkRecords).toBe(
-      EMBEDDED_CHUNK_RECORDS
+    const onEmbedded = loadIndexerConfig({ ...base, ...indexerDatabaseEnv(embedded, {}) });
+    expect(onEmbedded.chunkRecords).toBe(EMBEDDED_CHUNK_RECORDS);
+    expect(onEmbedded.yieldToReaders).toBe(true);
+    expect(loadIndexerConfig(base).yieldToReaders).toBe(false);
+    expect(() => loadIndexerConfig({ ...base, PROOFROOM_WRITE_YIELD: '2' })).toThrow(
+      /PROOFROOM_WRITE_YIELD/
     );
     expect(() => loadIndexerConfig({ ...base, PROOFROOM_WRITE_CHUNK_RECORDS: '0' })).toThrow(
       /PROOFROOM_WRITE_CHUNK_RECORDS/
