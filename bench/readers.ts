@@ -266,6 +266,9 @@ interface CatchUp {
   readonly writes: number;
   readonly dbMs: number;
   readonly dbWaitMs: number;
+  /** Write transactions whose BEGIN the database held back for the readers, and their wait. */
+  readonly turns: number;
+  readonly turnMs: number;
   /** Seconds inside write transactions per phase (proofroom_indexer_write_phase_seconds_total). */
   readonly phases: Record<string, number>;
   /** Write transactions by duration: `le` bucket bounds (s) and cumulative counts. */
@@ -411,6 +414,8 @@ async function catchUp(dn: Devnet, withReaders: boolean): Promise<CatchUp> {
       writes: metric(text, 'proofroom_indexer_writes_total'),
       dbMs: stage('db'),
       dbWaitMs: stage('db-wait'),
+      turns: metric(text, 'proofroom_indexer_reader_turns_total'),
+      turnMs: metric(text, 'proofroom_indexer_reader_turn_seconds_total') * 1000,
       phases: Object.fromEntries(
         WRITE_PHASES.map((p) => [
           p,
@@ -488,7 +493,7 @@ function reportRun(report: Reporter, label: string, run: CatchUp, base: CatchUp 
       `; ${n(run.records)} records; start-up ${sec(run.startupMs)}; ${n(run.writes)} write transactions, ` +
       `db ${sec(run.dbMs)} (mean ${(run.dbMs / Math.max(1, run.writes)).toFixed(0)} ms per transaction, ` +
       `longest ${(run.longestWriteMs / 1000).toFixed(1)} s), ` +
-      `db-wait ${sec(run.dbWaitMs)}; CPU: serve (PGlite + API) ${(run.cpu.server / (run.ms / 1000)).toFixed(2)} cores, ` +
+      `db-wait ${sec(run.dbWaitMs)}; ${n(run.turns)} BEGINs held for readers, ${sec(run.turnMs)} in all; CPU: serve (PGlite + API) ${(run.cpu.server / (run.ms / 1000)).toFixed(2)} cores, ` +
       `indexer ${(run.cpu.indexer / (run.ms / 1000)).toFixed(2)} cores (of ${availableParallelism()})` +
       (run.restarts > 0 ? `; ${run.restarts} indexer restarts` : ''),
   });

@@ -66,10 +66,10 @@ export interface IndexerOptions {
   /**
    * Give way to readers (the embedded database): once the database held a write's `BEGIN` back for
    * API requests (it says so in a notice, db/turn-notice.ts), each write commits before the next
-   * chunk is prepared, for YIELD_WINDOW_MS. Without
-   * it a write overlaps the next chunk's mapping and checks, whose work on this process's thread
-   * delays the write's statements while its transaction keeps every reader out. What is written
-   * is the same either way; only when the next chunk is prepared changes.
+   * chunk is prepared, for YIELD_WINDOW_MS. Otherwise a write overlaps the next chunk's mapping
+   * and checks, whose work on this process's thread delays the write's statements while its
+   * transaction keeps every reader out. What is written is the same either way; only when the
+   * next chunk is prepared changes.
    */
   readonly yieldToReaders?: boolean;
   readonly metrics?: Metrics;
@@ -613,7 +613,10 @@ export class Indexer {
       // The embedded database says when it held this BEGIN back for other connections (readers).
       let waitedTurn = false;
       const onNotice = (n: { message?: string }): void => {
-        if (turnWaitMs(n.message) !== null) waitedTurn = true;
+        const ms = turnWaitMs(n.message);
+        if (ms === null) return;
+        waitedTurn = true;
+        this.opts.metrics?.readerTurn(ms);
       };
       client.on('notice', onNotice);
       try {

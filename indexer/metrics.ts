@@ -96,6 +96,21 @@ export class Metrics {
     labelNames: ['phase'],
     registers: [this.registry],
   });
+  private readonly turns = new Counter({
+    name: 'proofroom_indexer_reader_turns_total',
+    help: 'Write transactions whose BEGIN the embedded database held back while API requests ran',
+    registers: [this.registry],
+  });
+  private readonly turnSeconds = new Counter({
+    name: 'proofroom_indexer_reader_turn_seconds_total',
+    help: 'Seconds those BEGINs waited for API requests',
+    registers: [this.registry],
+  });
+  /** The database held a write's BEGIN back for `ms` while other connections ran. */
+  readerTurn(ms: number): void {
+    this.turns.inc();
+    this.turnSeconds.inc(ms / 1000);
+  }
   /** A write transaction's duration and the seconds of each of its phases. */
   writeTransaction(seconds: number, phases: ReadonlyMap<string, number>): void {
     this.transaction.observe(seconds);

@@ -2,12 +2,15 @@
  * The indexer's write path around its chunks, driven through the Database the processor sees
  * (`Indexer.database()`), on both legs: a hot update with no new block (finality moving on, or a
  * fork back to a lower base) is still written, with the status, the hot blocks and the rollback it
- * implies. (The chunks of a catch-up, their ends and crash safety: test/indexer-catchup.test.ts.)
+ * implies. On PGlite, once the database held a write's BEGIN back for a reader (and said so in a
+ * notice), the indexer gives way: each write commits before the processor's transaction returns.
+ * (The chunks of a catch-up, their ends and crash safety: test/indexer-catchup.test.ts.)
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../db/data-source.ts';
 import { Indexer } from '../indexer/indexer.ts';
+import { Metrics } from '../indexer/metrics.ts';
 import type { Ingest } from '../indexer/mapping.ts';
 import { insertRows } from '../indexer/sql.ts';
 import { databaseLegs, withTestDatabase } from './helpers/databases.ts';
@@ -21,6 +24,35 @@ async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
   while (!(await ok())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Indexed up to 5, final up to 2; 3..5 hot. */
+async function seedHot(pool: pg.Pool): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await insertRows(
+      c,
+      'block',
+      [1, 2, 3, 4, 5].map((h) => ({
+        height: h,
+        hash: head(h).hash,
+        parent_hash: head(h - 1).hash,
+        timestamp: null,
+        spec_version: 73177,
+        indexed_extrinsics: 0,
+        indexed_events: 0,
+        final: h <= 2,
+      }))
+    );
+    await insertRows(c, 'hot_block', [3, 4, 5].map(head));
+    await c.query(
+      `INSERT INTO indexer_status (id, height, hash, finalized_height, finalized_hash,
+         best_height, best_hash) VALUES ('main', 5, $1, 2, $2, 5, $1)`,
+      [head(5).hash, head(2).hash]
+    );
+  } finally {
+    c.release();
   }
 }
 
@@ -43,32 +75,7 @@ describe.each(legs)('indexer writes on %s', (leg) => {
         chunkRecords: 150,
       });
       try {
-        // Indexed up to 5, final up to 2; 3..5 hot.
-        const c = await pool.connect();
-        try {
-          await insertRows(
-            c,
-            'block',
-            [1, 2, 3, 4, 5].map((h) => ({
-              height: h,
-              hash: head(h).hash,
-              parent_hash: head(h - 1).hash,
-              timestamp: null,
-              spec_version: 73177,
-              indexed_extrinsics: 0,
-              indexed_events: 0,
-              final: h <= 2,
-            }))
-          );
-          await insertRows(c, 'hot_block', [3, 4, 5].map(head));
-          await c.query(
-            `INSERT INTO indexer_status (id, height, hash, finalized_height, finalized_hash,
-               best_height, best_hash) VALUES ('main', 5, $1, 2, $2, 5, $1)`,
-            [head(5).hash, head(2).hash]
-          );
-        } finally {
-          c.release();
-        }
+        await seedHot(pool);
         const db = indexer.database();
         expect((await db.connect()).top.map((b) => b.height)).toEqual([3, 4, 5]);
         const status = async () =>
@@ -115,4 +122,71 @@ describe.each(legs)('indexer writes on %s', (leg) => {
         await pool.end();
       }
     }));
+});
+
+describe('indexer writes on pglite while readers wait', () => {
+  it('after a BEGIN the database held for readers, each write commits before the indexer goes on', () =>
+    withTestDatabase(
+      'pglite',
+      async ({ url }) => {
+        await migrate(url);
+        const pool = new pg.Pool({ connectionString: url, max: 3 });
+        const metrics = new Metrics();
+        const indexer = new Indexer({
+          pool,
+          garUrl: null,
+          garAnchorKey: null,
+          storageUrls: [],
+          fetch: { timeoutMs: 1000, retries: 0, maxBytes: 1 << 20 },
+          threads: 1,
+          payoutBatchSize: null,
+          quorumRule: 'cere67',
+          roots: 'activity',
+          fetchConcurrency: 1,
+          chunkRecords: 150,
+          yieldToReaders: true,
+          metrics,
+        });
+        // A reader that never pauses.
+        const reader = new pg.Client(url);
+        await reader.connect();
+        let reading = true;
+        const loop = (async () => {
+          while (reading) await reader.query('SELECT count(*) FROM block');
+        })();
+        try {
+          await seedHot(pool);
+          const db = indexer.database();
+          await db.connect();
+          const handle = (store: Ingest) => indexer.handle({ blocks: [], store });
+          const status = async () =>
+            (await pool.query(`SELECT height, finalized_height AS fin FROM indexer_status`))
+              .rows[0] as { height: number; fin: number };
+          const turns = async () =>
+            (await metrics.registry.getSingleMetric('proofroom_indexer_reader_turns_total')!.get())
+              .values[0]!.value;
+          // The first write's BEGIN waits for the reader, and the database says so.
+          await db.transactHot2(
+            { finalizedHead: head(4), baseHead: head(5), newBlocks: [] },
+            handle
+          );
+          await until('finality at 4', async () => (await status()).fin === 4);
+          expect(await turns()).toBeGreaterThanOrEqual(1);
+          // From now on a write has committed by the time the processor's transaction returns.
+          await db.transactHot2(
+            { finalizedHead: head(4), baseHead: head(4), newBlocks: [] },
+            handle
+          );
+          expect(await status()).toEqual({ height: 4, fin: 4 });
+          expect(await turns()).toBeGreaterThanOrEqual(2);
+        } finally {
+          reading = false;
+          await loop;
+          await reader.end();
+          await indexer.close();
+          await pool.end();
+        }
+      },
+      { embedded: { watchdog: false, transactionDeferMs: 200, transactionGraceMs: 1000 } }
+    ));
 });
