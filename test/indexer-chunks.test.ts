@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../db/data-source.ts';
-import { Indexer } from '../indexer/indexer.ts';
+import { Indexer, type IndexerOptions } from '../indexer/indexer.ts';
 import { Metrics } from '../indexer/metrics.ts';
 import type { Ingest } from '../indexer/mapping.ts';
 import { insertRows } from '../indexer/sql.ts';
@@ -56,24 +56,30 @@ async function seedHot(pool: pg.Pool): Promise<void> {
   }
 }
 
+/** An indexer with no off-chain sources, writing chunks of 150 records to `pool`. */
+function chunkIndexer(pool: pg.Pool, extra: Partial<IndexerOptions> = {}): Indexer {
+  return new Indexer({
+    pool,
+    garUrl: null,
+    garAnchorKey: null,
+    storageUrls: [],
+    fetch: { timeoutMs: 1000, retries: 0, maxBytes: 1 << 20 },
+    threads: 1,
+    payoutBatchSize: null,
+    quorumRule: 'cere67',
+    roots: 'activity',
+    fetchConcurrency: 1,
+    chunkRecords: 150,
+    ...extra,
+  });
+}
+
 describe.each(legs)('indexer writes on %s', (leg) => {
   it('writes a hot update without new blocks: finality moves on, a fork rolls back', () =>
     withTestDatabase(leg, async ({ url }) => {
       await migrate(url);
       const pool = new pg.Pool({ connectionString: url, max: 3 });
-      const indexer = new Indexer({
-        pool,
-        garUrl: null,
-        garAnchorKey: null,
-        storageUrls: [],
-        fetch: { timeoutMs: 1000, retries: 0, maxBytes: 1 << 20 },
-        threads: 1,
-        payoutBatchSize: null,
-        quorumRule: 'cere67',
-        roots: 'activity',
-        fetchConcurrency: 1,
-        chunkRecords: 150,
-      });
+      const indexer = chunkIndexer(pool);
       try {
         await seedHot(pool);
         const db = indexer.database();
@@ -132,21 +138,7 @@ describe('indexer writes on pglite while readers wait', () => {
         await migrate(url);
         const pool = new pg.Pool({ connectionString: url, max: 3 });
         const metrics = new Metrics();
-        const indexer = new Indexer({
-          pool,
-          garUrl: null,
-          garAnchorKey: null,
-          storageUrls: [],
-          fetch: { timeoutMs: 1000, retries: 0, maxBytes: 1 << 20 },
-          threads: 1,
-          payoutBatchSize: null,
-          quorumRule: 'cere67',
-          roots: 'activity',
-          fetchConcurrency: 1,
-          chunkRecords: 150,
-          yieldToReaders: true,
-          metrics,
-        });
+        const indexer = chunkIndexer(pool, { yieldToReaders: true, metrics });
         // A reader that never pauses.
         const reader = new pg.Client(url);
         await reader.connect();
