@@ -269,6 +269,9 @@ interface CatchUp {
   /** Write transactions whose BEGIN the database held back for the readers, and their wait. */
   readonly turns: number;
   readonly turnMs: number;
+  /** Era recomputations put off while catching up, and stale eras recomputed at the head. */
+  readonly erasPutOff: number;
+  readonly erasSettled: number;
   /** Seconds inside write transactions per phase (proofroom_indexer_write_phase_seconds_total). */
   readonly phases: Record<string, number>;
   /** Write transactions by duration: `le` bucket bounds (s) and cumulative counts. */
@@ -416,6 +419,8 @@ async function catchUp(dn: Devnet, withReaders: boolean): Promise<CatchUp> {
       dbWaitMs: stage('db-wait'),
       turns: metric(text, 'proofroom_indexer_reader_turns_total'),
       turnMs: metric(text, 'proofroom_indexer_reader_turn_seconds_total') * 1000,
+      erasPutOff: metric(text, 'proofroom_indexer_eras_put_off_total'),
+      erasSettled: metric(text, 'proofroom_indexer_eras_settled_total'),
       phases: Object.fromEntries(
         WRITE_PHASES.map((p) => [
           p,
@@ -493,7 +498,8 @@ function reportRun(report: Reporter, label: string, run: CatchUp, base: CatchUp 
       `; ${n(run.records)} records; start-up ${sec(run.startupMs)}; ${n(run.writes)} write transactions, ` +
       `db ${sec(run.dbMs)} (mean ${(run.dbMs / Math.max(1, run.writes)).toFixed(0)} ms per transaction, ` +
       `longest ${(run.longestWriteMs / 1000).toFixed(1)} s), ` +
-      `db-wait ${sec(run.dbWaitMs)}; ${n(run.turns)} BEGINs held for readers, ${sec(run.turnMs)} in all; CPU: serve (PGlite + API) ${(run.cpu.server / (run.ms / 1000)).toFixed(2)} cores, ` +
+      `db-wait ${sec(run.dbWaitMs)}; ${n(run.turns)} BEGINs held for readers, ${sec(run.turnMs)} in all; ` +
+      `eras put off ${n(run.erasPutOff)} times, ${n(run.erasSettled)} settled at the head; CPU: serve (PGlite + API) ${(run.cpu.server / (run.ms / 1000)).toFixed(2)} cores, ` +
       `indexer ${(run.cpu.indexer / (run.ms / 1000)).toFixed(2)} cores (of ${availableParallelism()})` +
       (run.restarts > 0 ? `; ${run.restarts} indexer restarts` : ''),
   });

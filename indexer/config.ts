@@ -21,6 +21,7 @@
  * | `PROOFROOM_HEAD_POLL_MS` | head polling interval over HTTP | 1000 |
  * | `PROOFROOM_FETCH_CONCURRENCY` | payload fetches in flight | 8 |
  * | `PROOFROOM_WRITE_YIELD` | `1`: once the database held a write's `BEGIN` back for API requests (the embedded one does), finish each write before preparing the next chunk, for 10 s | 0; 1 when the CLI runs the indexer on the embedded database |
+ * | `PROOFROOM_DEFER_ERAS` | `1`: while catching up, put off recomputing an era that only gained records and has no vote or payout yet, until the write that reaches the head | 1 |
  * | `PROOFROOM_WRITE_CHUNK_RECORDS` | records per write transaction, about (blocks are written in chunks of whole blocks; on the embedded database readers wait while one is open) | 5000; 150 when the CLI runs the indexer on the embedded database |
  * @module
  */
@@ -51,6 +52,7 @@ export interface IndexerConfig {
   readonly fetchConcurrency: number;
   readonly chunkRecords: number;
   readonly yieldToReaders: boolean;
+  readonly deferEras: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -120,5 +122,6 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
     fetchConcurrency: int(env, 'PROOFROOM_FETCH_CONCURRENCY', 8, 1, 256),
     chunkRecords: int(env, 'PROOFROOM_WRITE_CHUNK_RECORDS', 5000, 1, 1_000_000),
     yieldToReaders: int(env, 'PROOFROOM_WRITE_YIELD', 0, 0, 1) === 1,
+    deferEras: int(env, 'PROOFROOM_DEFER_ERAS', 1, 0, 1) === 1,
   });
 }

@@ -193,3 +193,38 @@ export async function verifyEra(
   await insertRows(c, 'verification_line', lineRowsOut);
   return state;
 }
+
+/**
+ * Whether the indexer may put off recomputing an era that gained activity batches
+ * (Indexer.eras): it was computed before, every one of its lines waits, and no vote, `begin_*`
+ * call or payout is stored for it. Until then the recomputation would only refresh the facts of
+ * waiting lines.
+ */
+export async function eraWaits(c: PoolClient, clusterId: string, era: number): Promise<boolean> {
+  const r = await c.query(
+    `SELECT EXISTS (SELECT 1 FROM verification_subject WHERE kind = 'era' AND id = $3
+                      AND passed = 0 AND failed = 0 AND skipped = 0 AND pending > 0)
+        AND NOT EXISTS (SELECT 1 FROM attestation_vote WHERE cluster_id = $1 AND era = $2)
+        AND NOT EXISTS (SELECT 1 FROM payout_begin WHERE cluster_id = $1 AND era = $2)
+        AND NOT EXISTS (SELECT 1 FROM payout_batch WHERE cluster_id = $1 AND era = $2)
+        AND NOT EXISTS (SELECT 1 FROM payout_line WHERE cluster_id = $1 AND era = $2) AS waits`,
+    [clusterId, era, `${clusterId}-${era}`]
+  );
+  return (r.rows[0] as { waits: boolean }).waits === true;
+}
+
+/**
+ * The eras put off and not recomputed since: era subjects whose block height (the write that
+ * computed them) is below their era's newest activity batch. Read from the stored rows alone, so
+ * a restart finds what a crashed run left.
+ */
+export async function staleEras(c: PoolClient): Promise<string[]> {
+  const r = await c.query(
+    `SELECT s.id FROM (SELECT cluster_id, era, max(block_height) AS top FROM dac_batch
+                        GROUP BY cluster_id, era) b
+       JOIN verification_subject s ON s.kind = 'era' AND s.id = b.cluster_id || '-' || b.era
+      WHERE b.top > s.block_height
+      ORDER BY s.id`
+  );
+  return (r.rows as Array<{ id: string }>).map((row) => row.id);
+}

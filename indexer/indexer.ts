@@ -21,7 +21,7 @@ import { RULE_INCLUSION } from '../verifier/receipts/dac-batch.ts';
 import { GrantMemo, parseGarVersion } from '../verifier/receipts/gar.ts';
 import { type BatchOutcome, BatchPool, type LineRow, WorkerDied } from './batch-pool.ts';
 import { lineRows, pricingOf } from './batch-worker.ts';
-import { verifyEra, waitingErasBefore } from './eras.ts';
+import { eraWaits, staleEras, verifyEra, waitingErasBefore } from './eras.ts';
 import { type FetchLimits, fetchGarAnchorKey, getWithRetries, syncGar } from './fetch.ts';
 import { type GarSnapshot, linkNewRecords, relink } from './links.ts';
 import {
@@ -72,6 +72,12 @@ export interface IndexerOptions {
    * next chunk is prepared changes.
    */
   readonly yieldToReaders?: boolean;
+  /**
+   * Put off recomputing an era that only gained activity batches, has no vote or payout call yet
+   * and was computed before, until the write that reaches the head (default true). See
+   * `Indexer.eras`. What is stored once the head is reached is the same either way.
+   */
+  readonly deferEras?: boolean;
   readonly metrics?: Metrics;
   readonly log?: (msg: string) => void;
   /** Called when a queued write fails (the indexer process should exit and be restarted). */
@@ -122,6 +128,11 @@ interface WriteTarget {
   readonly head: HashAndHeight;
   readonly finalized: HashAndHeight;
   readonly hot: HashAndHeight[];
+  /**
+   * The write reaches the head the processor knows (the last of a batch at the head, or a hot
+   * one): nothing is put off, and every era left stale by earlier writes is recomputed.
+   */
+  readonly settle: boolean;
 }
 
 /** Payload statuses of a batch without a good copy, from least to most telling. */
@@ -153,6 +164,11 @@ export class Indexer {
   private pending: Promise<void> = Promise.resolve();
   /** Until when (performance.now()) writes are finished before the next chunk is prepared. */
   private readersUntil = -Infinity;
+  /**
+   * Whether stale eras may exist: true at start (a run before this one may have left some) and
+   * after a write put an era off; false once a settling write recomputed them all.
+   */
+  private staleEras = true;
   private lastReturn = 0;
 
   constructor(private readonly opts: IndexerOptions) {
@@ -278,6 +294,7 @@ export class Indexer {
         head: info.nextHead,
         finalized: info.nextHead,
         hot: [],
+        settle: info.isOnTop !== false,
       });
     this.lastReturn = performance.now();
   }
@@ -309,6 +326,7 @@ export class Indexer {
         head,
         finalized: info.finalizedHead,
         hot: info.newBlocks,
+        settle: true,
       });
     this.lastReturn = performance.now();
   }
@@ -357,13 +375,15 @@ export class Indexer {
     if (ctx.blocks.length === 0) {
       // No new block (a hot update that only moves finality or rolls back): the transaction
       // writes the batch itself, after the open chunk.
-      await this.flush();
+      await this.flush(false);
       await this.complete(root);
       return;
     }
     this.written.add(root);
-    if (info.kind === 'hot') await this.flush();
+    if (info.kind === 'hot') await this.flush(false);
     const limit = this.opts.chunkRecords ?? 5000;
+    // The batch's last chunk settles the eras put off before it when the batch reaches the head.
+    const settles = info.kind === 'hot' || this.atHead.has(root);
     for (let i = 0; i < ctx.blocks.length; i++) {
       const b = ctx.blocks[i]!;
       const chunk = (this.open ??= {
@@ -381,19 +401,22 @@ export class Indexer {
       for (let k = batches; k < chunk.ing.batches.length; k++)
         chunk.records += chunk.ing.batches[k]!.envelope.leafCount;
       chunk.last = { height: b.header.height, hash: b.header.hash };
-      if (chunk.records >= limit) await this.flush();
+      if (chunk.records >= limit) await this.flush(settles && i === ctx.blocks.length - 1);
     }
     // A hot batch is written whole; so is the last batch before the head.
-    if (info.kind === 'hot' || this.atHead.has(root)) await this.flush();
+    if (settles) await this.flush(true);
   }
 
-  /** Writes the open chunk, if any: its asynchronous steps, then its transaction (queued). */
-  private async flush(): Promise<void> {
+  /**
+   * Writes the open chunk, if any: its asynchronous steps, then its transaction (queued).
+   * `settle`: the chunk ends at the head the processor knows (WriteTarget.settle).
+   */
+  private async flush(settle: boolean): Promise<void> {
     const chunk = this.open;
     if (!chunk) return;
     this.open = null;
     await this.complete(chunk.ing);
-    await this.enqueue(chunk.ing, chunkTarget(chunk));
+    await this.enqueue(chunk.ing, chunkTarget(chunk, settle));
   }
 
   /** A mapped chunk's asynchronous steps: chain reads, the GAR, payload fetches and checks. */
@@ -639,7 +662,7 @@ export class Indexer {
       phase('anchors');
       await this.links(client, ing, at.head.height, phase);
       phase('links-batches');
-      await this.eras(client, ing, at.head.height);
+      const settled = await this.eras(client, ing, at.head.height, at.settle);
       phase('eras');
       // Hot blocks: those above the finalized head stay listed for fork navigation.
       if (at.base) await client.query(`DELETE FROM hot_block WHERE height > $1`, [at.base.height]);
@@ -676,6 +699,7 @@ export class Indexer {
       );
       await client.query('COMMIT');
       phase('status');
+      if (settled) this.staleEras = false;
       this.opts.metrics?.writeTransaction((performance.now() - begun) / 1000, phases);
       this.opts.metrics?.committed();
       this.opts.metrics?.batch(ing, at.head.height, at.finalized.height);
@@ -808,10 +832,27 @@ export class Indexer {
     return waiting;
   }
 
-  /** The eras this batch touched, and the eras a payout in it leaves unpaid for good. */
-  private async eras(c: PoolClient, ing: Ingest, head: number): Promise<void> {
+  /**
+   * Recomputes the eras this write touched, and the eras a payout in it leaves unpaid for good.
+   *
+   * An era that only gained activity batches is put off while the indexer catches up (`deferEras`,
+   * a write that does not settle) when it was computed before, all its lines wait, and it has no
+   * vote, `begin_*` call or payout yet: recomputing it would only refresh the facts of waiting
+   * lines (its records, its recomputed roots), on every chunk. It is then stale, and the database
+   * itself says so: its era subject's block height is below the height of its newest batch. A
+   * settling write recomputes every stale era; a crash forgets nothing, since the next run starts
+   * with `staleEras` set. Returns whether this write left no era stale.
+   */
+  private async eras(c: PoolClient, ing: Ingest, head: number, settle: boolean): Promise<boolean> {
     const keys = new Set(ing.eras);
-    for (const key of ing.eras) {
+    let deferred = 0;
+    for (const key of ing.eraRecords) {
+      if (keys.has(key)) continue;
+      if (!settle && this.opts.deferEras !== false && (await eraWaits(c, ...splitEraKey(key))))
+        deferred++;
+      else keys.add(key);
+    }
+    for (const key of [...keys]) {
       const [cluster, era] = splitEraKey(key);
       const paid = await c.query(
         `SELECT 1 FROM payout_line
@@ -821,6 +862,15 @@ export class Indexer {
       if (paid.rowCount === 0) continue;
       for (const e of await waitingErasBefore(c, cluster, era)) keys.add(`${cluster}-${e}`);
     }
+    let stale = 0;
+    if (settle && this.staleEras)
+      for (const id of await staleEras(c))
+        if (!keys.has(id)) {
+          keys.add(id);
+          stale++;
+        }
+    if (deferred > 0 || stale > 0) this.opts.metrics?.erasPutOff(deferred, stale);
+    if (deferred > 0) this.staleEras = true;
     for (const key of keys) {
       const [cluster, era] = splitEraKey(key);
       await verifyEra(c, cluster, era, head, {
@@ -829,6 +879,7 @@ export class Indexer {
         roots: this.opts.roots,
       });
     }
+    return settle;
   }
 
   /** Deletes every row above `base` and marks what they fed for recomputation. */
@@ -933,15 +984,16 @@ interface OpenChunk {
  * Where a chunk writes to: its last block is the status; a final chunk is final; the first chunk
  * of a hot batch rolls back to the batch's base, and each lists its own new blocks as hot.
  */
-function chunkTarget(chunk: OpenChunk): WriteTarget {
+function chunkTarget(chunk: OpenChunk, settle: boolean): WriteTarget {
   const head = chunk.last;
   const info = chunk.info;
-  if (info.kind === 'final') return { base: null, head, finalized: head, hot: [] };
+  if (info.kind === 'final') return { base: null, head, finalized: head, hot: [], settle };
   return {
     base: chunk.rollback ? info.base : null,
     head,
     finalized: info.finalized,
     hot: info.newBlocks.filter((h) => h.height >= chunk.first && h.height <= head.height),
+    settle,
   };
 }
 

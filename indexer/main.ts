@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     fetchConcurrency: cfg.fetchConcurrency,
     chunkRecords: cfg.chunkRecords,
     yieldToReaders: cfg.yieldToReaders,
+    deferEras: cfg.deferEras,
     metrics,
     log,
     onFatal: (e) => {

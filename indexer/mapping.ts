@@ -114,6 +114,11 @@ export class Ingest {
   readonly subjects: SubjectLines[] = [];
   /** `cluster-era` keys whose era lines must be (re)computed. */
   readonly eras = new Set<string>();
+  /**
+   * `cluster-era` keys that only gained activity batches here. Until the era's first vote or
+   * payout call, the indexer may put their recomputation off while it catches up (Indexer.eras).
+   */
+  readonly eraRecords = new Set<string>();
   /** `cluster-era-side` → max batch index from `begin_*` calls in this batch. */
   readonly maxBatch = new Map<string, number>();
   /** Protocol params seen in this batch, per cluster (latest wins). */
@@ -1211,7 +1216,7 @@ function mapRemark(
     return;
   }
   ing.batches.push({ id, envelope: v, block: { number: height, hash: b.header.hash } });
-  ing.eras.add(eraKey(toHex(v.clusterId), v.era));
+  ing.eraRecords.add(eraKey(toHex(v.clusterId), v.era));
 }
 
 function hexBytes(h: string): Uint8Array {

@@ -106,6 +106,21 @@ export class Metrics {
     help: 'Seconds those BEGINs waited for API requests',
     registers: [this.registry],
   });
+  private readonly erasPutOffTotal = new Counter({
+    name: 'proofroom_indexer_eras_put_off_total',
+    help: 'Era recomputations a write put off while catching up (the era had no vote or payout yet)',
+    registers: [this.registry],
+  });
+  private readonly erasSettledTotal = new Counter({
+    name: 'proofroom_indexer_eras_settled_total',
+    help: 'Stale eras recomputed by a write that reached the head',
+    registers: [this.registry],
+  });
+  /** A write put off `putOff` eras' recomputation, or recomputed `settled` stale ones. */
+  erasPutOff(putOff: number, settled: number): void {
+    this.erasPutOffTotal.inc(putOff);
+    this.erasSettledTotal.inc(settled);
+  }
   /** The database held a write's BEGIN back for `ms` while other connections ran. */
   readerTurn(ms: number): void {
     this.turns.inc();

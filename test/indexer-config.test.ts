@@ -63,6 +63,16 @@ describe('indexer configuration', () => {
     );
   });
 
+  it('puts eras off while catching up unless PROOFROOM_DEFER_ERAS is 0', () => {
+    expect(loadIndexerConfig(base).deferEras).toBe(true);
+    expect(loadIndexerConfig({ ...base, PROOFROOM_DEFER_ERAS: '1' }).deferEras).toBe(true);
+    expect(loadIndexerConfig({ ...base, PROOFROOM_DEFER_ERAS: '0' }).deferEras).toBe(false);
+    for (const bad of ['2', 'yes', '-1'])
+      expect(() => loadIndexerConfig({ ...base, PROOFROOM_DEFER_ERAS: bad })).toThrow(
+        /PROOFROOM_DEFER_ERAS/
+      );
+  });
+
   it('reads lists and numbers', () => {
     const c = loadIndexerConfig({
       ...base,
