@@ -21,6 +21,12 @@ export interface CliConfig {
    * embedded database's default, DEFAULT_TRANSACTION_DEFER_MS (150).
    */
   readonly readerTurnMs: number | undefined;
+  /**
+   * Whether the embedded database runs on a worker thread of its own (db/embedded-thread.ts), so
+   * its statements do not hold up the API's JavaScript; PROOFROOM_EMBEDDED_THREAD, `1` (default) or
+   * `0` (on the main thread, as before).
+   */
+  readonly embeddedThread: boolean;
   /** The environment handed to child processes (the supervised indexer), as a frozen copy. */
   readonly childEnv: Readonly<NodeJS.ProcessEnv>;
 }
@@ -47,9 +53,15 @@ export function loadConfig(
     throw new CliConfigError(
       `PROOFROOM_EMBEDDED_READER_TURN_MS must be an integer from 0 to 10000 (got "${rawTurn}")`
     );
+  const rawThread = env.PROOFROOM_EMBEDDED_THREAD?.trim();
+  if (rawThread && rawThread !== '0' && rawThread !== '1')
+    throw new CliConfigError(
+      `PROOFROOM_EMBEDDED_THREAD must be 1 (the embedded database on a thread of its own) or 0 (on the main thread) (got "${rawThread}")`
+    );
   return Object.freeze({
     dataDir,
     readerTurnMs,
+    embeddedThread: rawThread !== '0',
     color: isTty && !('NO_COLOR' in env),
     tty: isTty,
     databaseUrl: env.DATABASE_URL?.trim() || null,

@@ -6,15 +6,15 @@
  */
 import path from 'node:path';
 import pg from 'pg';
-import type { EmbeddedPostgres } from '../db/embedded.ts';
+import type { EmbeddedServer } from '../db/embedded.ts';
 import { SetupError } from './args.ts';
 
 export interface OpenedDatabase {
   readonly url: string;
   /** The URL with its password replaced by `***`, for messages. */
   readonly shown: string;
-  /** The embedded engine this process serves, or null for an external PostgreSQL. */
-  readonly embedded: EmbeddedPostgres | null;
+  /** The embedded database this process serves, or null for an external PostgreSQL. */
+  readonly embedded: EmbeddedServer | null;
   close(): Promise<void>;
 }
 
@@ -72,12 +72,13 @@ export async function probeDatabase(url: string, timeoutMs = 5000): Promise<void
 /**
  * The database for a command: `url` (from --database or DATABASE_URL) when given, checked;
  * otherwise the embedded PostgreSQL on `<dataDir>/pg`, refused with a clear message when another
- * process has that folder open.
+ * process has that folder open. The embedded one runs on a worker thread of its own unless
+ * `embeddedThread` is false (PROOFROOM_EMBEDDED_THREAD=0).
  */
 export async function openDatabase(
   url: string | null | undefined,
   dataDir: string,
-  opts: { port?: number; readerTurnMs?: number | undefined } = {}
+  opts: { port?: number; readerTurnMs?: number | undefined; embeddedThread?: boolean } = {}
 ): Promise<OpenedDatabase> {
   if (url) {
     checkUrl(url);
@@ -85,12 +86,23 @@ export async function openDatabase(
     return { url, shown: redactUrl(url), embedded: null, close: async () => {} };
   }
   const { DataDirInUseError, startEmbeddedPostgres } = await import('../db/embedded.ts');
-  let embedded: EmbeddedPostgres;
+  const start =
+    (opts.embeddedThread ?? true)
+      ? (await import('../db/embedded-thread.ts')).startEmbeddedPostgresThread
+      : startEmbeddedPostgres;
+  let embedded: EmbeddedServer;
   try {
-    embedded = await startEmbeddedPostgres({
+    embedded = await start({
       dataDir: path.join(dataDir, 'pg'),
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.readerTurnMs !== undefined ? { transactionDeferMs: opts.readerTurnMs } : {}),
+      onEvent: (event) => {
+        // Nothing serves the database any more: every query fails until the process restarts.
+        if (event.type === 'thread-exit')
+          process.stderr.write(
+            `proofroom: the embedded database's thread ended (exit code ${event.code}${event.error instanceof Error ? `: ${event.error.message}` : ''}); restart this command\n`
+          );
+      },
     });
   } catch (e) {
     if (e instanceof DataDirInUseError) throw new SetupError(e.message);

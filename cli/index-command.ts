@@ -26,6 +26,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   if (!rpc) throw new UsageError('--rpc URL is required');
   const db = await openDatabase(str('database') ?? config.databaseUrl, config.dataDir, {
     readerTurnMs: config.readerTurnMs,
+    embeddedThread: config.embeddedThread,
   });
   const databaseUrl = db.url;
   if (db.embedded) process.stdout.write(`database ${db.shown}\n`);

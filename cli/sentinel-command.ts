@@ -146,6 +146,7 @@ export async function sentinelCommand(argv: string[]): Promise<number> {
   if (dbFlag === true) throw new UsageError('--database needs a value');
   const db = await openDatabase(dbFlag ?? cli.databaseUrl, cli.dataDir, {
     readerTurnMs: cli.readerTurnMs,
+    embeddedThread: cli.embeddedThread,
   });
   const databaseUrl = db.url;
   const pool = new pg.Pool({

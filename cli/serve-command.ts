@@ -49,6 +49,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const db = await openDatabase(databaseFlag, cli.dataDir, {
     readerTurnMs: cli.readerTurnMs,
+    embeddedThread: cli.embeddedThread,
   });
   const databaseUrl = db.url;
   if (db.embedded) process.stdout.write(`database ${db.shown}\n`);

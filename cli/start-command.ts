@@ -56,6 +56,8 @@ export interface StartOptions {
   readonly dataDir: string;
   /** PROOFROOM_EMBEDDED_READER_TURN_MS: see CliConfig. */
   readonly readerTurnMs: number | undefined;
+  /** PROOFROOM_EMBEDDED_THREAD: see CliConfig. */
+  readonly embeddedThread: boolean;
   readonly port: number | undefined;
   readonly host: string | undefined;
   readonly devnetPort: number;
@@ -138,6 +140,7 @@ export function parseStartOptions(argv: string[], cli: CliConfig): StartOptions 
     databaseUrl: str('database') ?? cli.databaseUrl,
     dataDir: str('data') ?? cli.dataDir,
     readerTurnMs: cli.readerTurnMs,
+    embeddedThread: cli.embeddedThread,
     port: port === undefined ? undefined : intFlag(port, 'port', 0, 0, 65_535),
     host: str('host'),
     devnetPort: intFlag(str('devnet-port'), 'devnet-port', cli.devnetPort, 1, 65_530),
@@ -453,6 +456,7 @@ async function bringUpDatabase(
   // The database: the embedded one refuses a folder another process has open.
   const db: OpenedDatabase = await openDatabase(run.o.databaseUrl, run.o.dataDir, {
     readerTurnMs: run.o.readerTurnMs,
+    embeddedThread: run.o.embeddedThread,
   });
   run.cleanups.push({ name: 'the database', run: () => db.close() });
   run.say(`database      ${db.shown}`);

@@ -22,6 +22,11 @@
  *   be taken at once), `failuresBeforeRestart` rounds in a row. Restarting drops every client
  *   connection; pools reconnect on the same URL. (Neither revives an engine that failed for good:
  *   every query then fails with a `queue-error` event, and only reopening the directory helps.)
+ *
+ * PGlite executes each statement synchronously on the thread that opened it, so that thread's
+ * other JavaScript waits meanwhile. `startEmbeddedPostgresThread` (db/embedded-thread.ts) runs
+ * all of this module on a worker thread of its own instead; clients connect to its URL the same
+ * way.
  * @module
  */
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -77,16 +82,20 @@ export type EmbeddedEvent =
   | { type: 'restart'; reason: string; restarts: number }
   | { type: 'restart-failed'; reason: string; error: unknown }
   /** A watchdog round threw (e.g. the engine is no longer usable). */
-  | { type: 'watchdog-error'; error: unknown };
+  | { type: 'watchdog-error'; error: unknown }
+  /**
+   * The worker thread serving the database (db/embedded-thread.ts) ended without being closed:
+   * `error` is what it threw (undefined if it exited without throwing). Nothing serves `url` now.
+   */
+  | { type: 'thread-exit'; code: number; error: unknown };
 
-export interface EmbeddedPostgres {
+/** A served embedded database, on this thread (EmbeddedPostgres) or a worker (embedded-thread). */
+export interface EmbeddedServer {
   /** `postgres://postgres@<host>:<port>/postgres` */
   readonly url: string;
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
-  /** The engine. Direct queries bypass the socket queue; prefer connecting to `url`. */
-  readonly db: PGlite;
   /** Engine exceptions the queue guard recovered from (each one's query was rejected). */
   readonly guardedErrors: number;
   /** Times the socket server was restarted. */
@@ -97,6 +106,12 @@ export interface EmbeddedPostgres {
   restartServer(reason?: string): Promise<void>;
   /** Stops the watchdog and the server, then closes PGlite so the directory can be reopened. */
   close(): Promise<void>;
+}
+
+/** The embedded database served from this thread, with its engine at hand. */
+export interface EmbeddedPostgres extends EmbeddedServer {
+  /** The engine. Direct queries bypass the socket queue; prefer connecting to `url`. */
+  readonly db: PGlite;
 }
 
 /** Another live process has the data directory open: two engines on one directory corrupt it. */
@@ -158,6 +173,20 @@ function lockDataDir(dataDir: string): () => void {
       // already gone
     }
   };
+}
+
+/**
+ * Removes `<dataDir>.lock` when it names this process: for db/embedded-thread.ts, whose worker
+ * thread took the lock and ended without closing (its engine is gone with it).
+ */
+export function releaseDataDirLockOfThisProcess(dataDir: string): void {
+  const file = `${path.resolve(dataDir)}.lock`;
+  try {
+    const held = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown };
+    if (held.pid === process.pid) unlinkSync(file);
+  } catch {
+    // gone, or not ours to judge
+  }
 }
 
 /**

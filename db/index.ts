@@ -12,9 +12,11 @@ export { ReceiptEvidence1763800000000 } from './migrations/1763800000000-receipt
 export { ApiIndexes1763900000000 } from './migrations/1763900000000-api-indexes.ts';
 export { Sentinel1764000000000 } from './migrations/1764000000000-sentinel.ts';
 export { DataDirInUseError, pingPostgres, startEmbeddedPostgres } from './embedded.ts';
+export { startEmbeddedPostgresThread } from './embedded-thread.ts';
 export type {
   EmbeddedEvent,
   EmbeddedPostgres,
   EmbeddedPostgresOptions,
+  EmbeddedServer,
   WatchdogOptions,
 } from './embedded.ts';
