@@ -15,6 +15,10 @@
  *   detection trials (sentinel rounds per sample rule) and its pure drawSample simulation.
  * - `--records N` (`npm run bench readers -- --records 5000`, or `npm_config_records`): the
  *   readers suite's devnet size (default 30,000).
+ * - `--same-thread` and `--every-chunk-eras` (readers suite; or `npm_config_same_thread`,
+ *   `npm_config_every_chunk_eras`): run the embedded database on the API's thread
+ *   (`PROOFROOM_EMBEDDED_THREAD=0`) and recompute every era on every chunk
+ *   (`PROOFROOM_DEFER_ERAS=0`), to measure what the defaults gain.
  */
 export const BENCH_BIG: boolean =
   process.argv.includes('--big') ||
@@ -25,6 +29,14 @@ export const BENCH_REBUILD: boolean =
   process.argv.includes('--rebuild') ||
   process.env.PROOFROOM_BENCH_REBUILD === '1' ||
   process.env.npm_config_rebuild === 'true';
+
+/** The readers suite: the embedded database on the API's thread, as before it had its own. */
+export const BENCH_SAME_THREAD: boolean =
+  process.argv.includes('--same-thread') || process.env.npm_config_same_thread === 'true';
+
+/** The readers suite: every chunk recomputes the eras it touches, as before eras were put off. */
+export const BENCH_EVERY_CHUNK_ERAS: boolean =
+  process.argv.includes('--every-chunk-eras') || process.env.npm_config_every_chunk_eras === 'true';
 
 /** Flags followed by a value (`--trials 60`): run.ts does not take the value for a suite name. */
 export const VALUE_FLAGS: readonly string[] = ['--trials', '--sim-trials', '--records', '--chunk'];

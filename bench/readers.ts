@@ -31,6 +31,9 @@
  * - Machine load (/proc/loadavg) is printed at the start and the end: other work on the machine
  *   changes every figure here.
  *
+ * `--same-thread` runs the embedded database on the API's thread, `--every-chunk-eras` has the
+ * indexer recompute every era on every chunk (bench/config.ts): the two defaults they turn off.
+ *
  * Run alone: `npm run bench readers [-- --records 5000]` or
  * `node --import tsx bench/readers.ts [--records 5000]`.
  */
@@ -48,7 +51,13 @@ import { migrate } from '../db/data-source.ts';
 import { type Devnet, startDevnet } from '../devnet/devnet.ts';
 import { Supervisor } from '../indexer/supervisor.ts';
 import { EMBEDDED_INDEXER_ENV } from '../cli/database.ts';
-import { BENCH_CHUNK, BENCH_RECORDS, childEnv } from './config.ts';
+import {
+  BENCH_CHUNK,
+  BENCH_EVERY_CHUNK_ERAS,
+  BENCH_RECORDS,
+  BENCH_SAME_THREAD,
+  childEnv,
+} from './config.ts';
 import {
   type Figure,
   formatFigure,
@@ -109,6 +118,7 @@ async function startServer(): Promise<Server> {
       PROOFROOM_DATA_DIR: dir,
       PROOFROOM_EXPLORER_DIR: 'off',
       PROOFROOM_API_RATE_LIMIT: '0',
+      ...(BENCH_SAME_THREAD ? { PROOFROOM_EMBEDDED_THREAD: '0' } : {}),
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -322,6 +332,7 @@ async function catchUp(dn: Devnet, withReaders: boolean): Promise<CatchUp> {
         // As `proofroom start` runs it on the embedded database, unless --chunk says otherwise.
         ...EMBEDDED_INDEXER_ENV,
         ...(BENCH_CHUNK > 0 ? { PROOFROOM_WRITE_CHUNK_RECORDS: String(BENCH_CHUNK) } : {}),
+        ...(BENCH_EVERY_CHUNK_ERAS ? { PROOFROOM_DEFER_ERAS: '0' } : {}),
       }),
       stdio: 'pipe',
       onStart: (c) => {
@@ -600,7 +611,10 @@ export async function run(report: Reporter): Promise<void> {
       name: `scenario: ${n(dn.scenario.recordCount)} records, ${ERAS} eras, demo faults`,
       value: dn.chain.best.number,
       unit: 'blocks',
-      note: `startDevnet ${sec(performance.now() - t)}; settled (no reorg)`,
+      note:
+        `startDevnet ${sec(performance.now() - t)}; settled (no reorg); embedded database on ` +
+        `${BENCH_SAME_THREAD ? "the API's thread (--same-thread)" : 'a thread of its own'}; eras ` +
+        `${BENCH_EVERY_CHUNK_ERAS ? 'recomputed on every chunk (--every-chunk-eras)' : 'put off while catching up'}`,
     });
     let base: CatchUp | null = null;
     try {
