@@ -427,6 +427,7 @@ export function createApi(opts: ApiOptions): Api {
       baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
       payoutBatchSize: config.payoutBatchSize,
       eras,
+      rootReads: new Set(),
     }),
     maskedErrors: {
       maskError: (error, message) => maskError(error, message, limits.timeoutMs, log),

@@ -33,4 +33,10 @@ export interface ApiContext {
   readonly payoutBatchSize: number | null;
   /** Paid eras' evidence, shared by every request of the process. */
   readonly eras: EraEvidenceCache;
+  /**
+   * The root fields of this request still being read, other than the status (`_meta`,
+   * `squidStatus`): the status is read after them, so that nothing an answer lists is above the
+   * height the same answer reports (api/schema.ts).
+   */
+  readonly rootReads: Set<Promise<unknown>>;
 }

@@ -23,10 +23,41 @@ import {
 
 type Row = Record<string, unknown>;
 type Args = Record<string, unknown>;
+type Resolver = (p: unknown, a: Args, ctx: ApiContext, info: GraphQLResolveInfo) => unknown;
+
+/** `resolve`, its result kept as one of the request's root reads (ApiContext.rootReads). */
+function rootRead(resolve: Resolver): Resolver {
+  return (p, a, ctx, info) => {
+    const r = resolve(p, a, ctx, info);
+    if (r instanceof Promise) ctx.rootReads.add(r);
+    return r;
+  };
+}
+
+/**
+ * Settles once the request's other root fields have been read, so that a status read after it
+ * is at or above the height of everything they list: a write commits its rows and the status
+ * together, and heights only grow (a fork may lower them). Both graphql-js and graphql-jit call
+ * every root resolver of a query before awaiting any, so one turn of the microtask queue lets
+ * every sibling register its read.
+ */
+async function afterRootReads(ctx: ApiContext): Promise<void> {
+  await null;
+  await Promise.allSettled([...ctx.rootReads]);
+}
 
 /** The full SDL the server runs (schema.graphql plus the derived entity queries). */
 export function fullSdl(model: Model): string {
   return `${print(withListArguments(model))}\n\n${derivedSdl(model)}`;
+}
+
+/** The status fields, read last; every other root field of Query is a root read. */
+const STATUS_FIELDS = new Set(['_meta', 'squidStatus']);
+
+function withRootReads(query: Record<string, Resolver>): Record<string, Resolver> {
+  return Object.fromEntries(
+    Object.entries(query).map(([name, r]) => [name, STATUS_FIELDS.has(name) ? r : rootRead(r)])
+  );
 }
 
 export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
@@ -85,7 +116,7 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
         bundleUrl: (r: { id: string }, _a: Args, ctx: ApiContext) =>
           `${ctx.baseUrl}/v1/receipts/${encodeURIComponent(r.id)}`,
       },
-      Query: {
+      Query: withRootReads({
         ...generated.Query,
         // An unknown record is a NOT_FOUND error (the field is null and the error names the key).
         receipt: async (_p: unknown, args: Args, ctx: ApiContext) => {
@@ -104,11 +135,14 @@ export function buildSchema(model: Model, live: LiveFeed): GraphQLSchema {
             );
           return found;
         },
-        _meta: (_p: unknown, _a: Args, ctx: ApiContext) => meta(ctx),
-        squidStatus: (_p: unknown, _a: Args, ctx: ApiContext) => squidStatus(ctx),
+        // The status is read after the request's other root fields (afterRootReads).
+        _meta: (_p: unknown, _a: Args, ctx: ApiContext) =>
+          afterRootReads(ctx).then(() => meta(ctx)),
+        squidStatus: (_p: unknown, _a: Args, ctx: ApiContext) =>
+          afterRootReads(ctx).then(() => squidStatus(ctx)),
         activityStats: (_p: unknown, args: Args, ctx: ApiContext) => activityStats(ctx, args),
         checkStats: (_p: unknown, args: Args, ctx: ApiContext) => checkStats(ctx, args),
-      },
+      }),
       Subscription: {
         receiptFinalized: subscribe<ReceiptEvent>(
           'receipt',
