@@ -138,6 +138,12 @@ interface WriteTarget {
 /** Payload statuses of a batch without a good copy, from least to most telling. */
 const STATUS_RANK = ['no-source', 'unavailable', 'too-large', 'malformed', 'mismatch'];
 
+/**
+ * A write transaction at least this long is logged with its phases: on the embedded database
+ * every API request waits that long meanwhile.
+ */
+const SLOW_WRITE_MS = 1000;
+
 /** Where a batch's lines come from, for the status table. */
 const STATUS_ID = 'main';
 
@@ -700,7 +706,17 @@ export class Indexer {
       await client.query('COMMIT');
       phase('status');
       if (settled) this.staleEras = false;
-      this.opts.metrics?.writeTransaction((performance.now() - begun) / 1000, phases);
+      const took = performance.now() - begun;
+      this.opts.metrics?.writeTransaction(took / 1000, phases);
+      if (took >= SLOW_WRITE_MS)
+        this.log(
+          `slow write: ${Math.round(took)} ms up to block ${at.head.height} (${ing.records} records; ` +
+            [...phases]
+              .filter(([, sec]) => sec >= 0.05)
+              .map(([name, sec]) => `${name} ${Math.round(sec * 1000)} ms`)
+              .join(', ') +
+            ')'
+        );
       this.opts.metrics?.committed();
       this.opts.metrics?.batch(ing, at.head.height, at.finalized.height);
     } catch (e) {
