@@ -60,7 +60,19 @@ function keyOf(side: 'payers' | 'payees', k: unknown): bigint | Uint8Array | nul
 }
 
 /** A stored billing batch's entries, or null when one is malformed. */
+/**
+ * A batch row's usage entries, one array per row: every account of the batch gets the same array,
+ * so the verifier hashes the batch once per era (verifier/receipts/billing.ts).
+ */
+const entriesMemo = new WeakMap<PayoutBatchRow, UsageEntry[] | null>();
 function entriesOf(side: 'payers' | 'payees', b: PayoutBatchRow): UsageEntry[] | null {
+  if (entriesMemo.has(b)) return entriesMemo.get(b)!;
+  const out = decodeEntries(side, b);
+  entriesMemo.set(b, out);
+  return out;
+}
+
+function decodeEntries(side: 'payers' | 'payees', b: PayoutBatchRow): UsageEntry[] | null {
   const out: UsageEntry[] = [];
   for (const e of b.entries as unknown[]) {
     if (!Array.isArray(e)) return null;

@@ -22,7 +22,7 @@ import { payoutBatchSizeOf, payoutDesignOf } from '../verifier/cere-rules.ts';
 import type { BillingBatchEvidence } from '../verifier/receipts/billing.ts';
 import { billingEraInput, billingEvidence, billingVoteOf } from './billing-inputs.ts';
 import { VALIDATOR_SET_READ } from './era-evidence.ts';
-import { payoutBatchRoot } from '../verifier/payout-tree.ts';
+import { type PayoutEntry, payoutBatchRoot } from '../verifier/payout-tree.ts';
 import type { EraSubjectInput } from '../verifier/receipt.ts';
 import { type Shares, eraPayoutListsFromTotals } from '../verifier/receipts/activity.ts';
 import type { CommittedSide, RootsSource } from '../verifier/receipts/attestation.ts';
@@ -585,30 +585,66 @@ export function eraInputs(
       ...(firstFee ? { source: eventSource(firstFee.id) } : {}),
     },
   };
+  // Built on the first account's evidence, for every account of the era: each account's batch
+  // (the first listing it), each batch's entries and proof decoded once and shared (so the
+  // verifier hashes a batch once per era, not once per account), and the payout lines by account.
+  type Batch = (typeof ev.batches)[number];
+  let index:
+    | {
+        batchOf: Map<string, Batch>;
+        linesOf: Map<string, typeof lines>;
+        decoded(b: Batch): { entries: PayoutEntry[]; proof: Uint8Array[] };
+      }
+    | undefined;
+  const settlementIndex = () => {
+    if (index) return index;
+    const batchOf = new Map<string, Batch>();
+    for (const b of ev.batches)
+      for (const [a] of b.entries)
+        if (!batchOf.has(`${b.side}:${a}`)) batchOf.set(`${b.side}:${a}`, b);
+    const linesOf = new Map<string, typeof lines>();
+    for (const l of lines) {
+      const k = `${l.kind}:${l.account_id}:${l.batch_index}`;
+      const list = linesOf.get(k);
+      if (list) list.push(l);
+      else linesOf.set(k, [l]);
+    }
+    const decodedOf = new Map<Batch, { entries: PayoutEntry[]; proof: Uint8Array[] }>();
+    const decoded = (b: Batch) => {
+      let d = decodedOf.get(b);
+      if (!d) {
+        d = {
+          entries: b.entries.map(([a, amt]) => ({ account: hex(a, 32), amount: BigInt(amt) })),
+          proof: b.proof.map((p) => hex(p, 32)),
+        };
+        decodedOf.set(b, d);
+      }
+      return d;
+    };
+    return (index = { batchOf, linesOf, decoded });
+  };
   const evidence = (
     side: 'payers' | 'payees',
     account: string
   ): BatchEvidence | BillingBatchEvidence | null => {
     if (billing) return billingEvidence(ev, side, account, maxIndex(side), (id) => eventSource(id));
-    const batch = ev.batches.find((b) => b.side === side && b.entries.some(([a]) => a === account));
+    const at = settlementIndex();
+    const batch = at.batchOf.get(`${side}:${account}`);
     if (!batch) return null;
     const kind = side === 'payers' ? 'charge' : 'reward';
     const acc = hex(account, 32);
+    const { entries, proof } = at.decoded(batch);
     return {
       batchIndex: batch.batch_index,
       maxBatchIndex: maxIndex(side) ?? batch.max_batch_index,
-      entries: batch.entries.map(([a, amt]) => ({ account: hex(a, 32), amount: BigInt(amt) })),
-      proof: batch.proof.map((p) => hex(p, 32)),
-      events: lines
-        .filter(
-          (l) => l.kind === kind && l.account_id === account && l.batch_index === batch.batch_index
-        )
-        .map((l) => ({
-          account: acc,
-          amount: BigInt(l.amount),
-          expected: l.expected === null ? null : BigInt(l.expected),
-          source: eventSource(l.id),
-        })),
+      entries,
+      proof,
+      events: (at.linesOf.get(`${kind}:${account}:${batch.batch_index}`) ?? []).map((l) => ({
+        account: acc,
+        amount: BigInt(l.amount),
+        expected: l.expected === null ? null : BigInt(l.expected),
+        source: eventSource(l.id),
+      })),
       source: { block: batch.block_height, extrinsic: batch.extrinsic_id },
     };
   };

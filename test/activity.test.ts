@@ -28,6 +28,7 @@ import { nodeBackend } from '../verifier/node/index.ts';
 import type { PayoutEntry } from '../verifier/payout-tree.ts';
 import { toHex, utf8 } from '../verifier/bytes.ts';
 import { catalogueGaps } from '../verifier/catalogue.ts';
+import type { Line } from '../verifier/lines.ts';
 import { scpJsonKind } from '../verifier/kinds.ts';
 import {
   DEFAULT_POLICY,
@@ -47,7 +48,12 @@ import {
   eraPayoutListsFromTotals,
   usageCost,
 } from '../verifier/receipts/activity.ts';
-import { checkPaid, checkSettlementSide, protocolFees } from '../verifier/receipts/payout.ts';
+import {
+  type BatchEvidence,
+  checkPaid,
+  checkSettlementSide,
+  protocolFees,
+} from '../verifier/receipts/payout.ts';
 import { type ScpUsage, parseScpRecord } from '../verifier/receipts/scp-record.ts';
 import * as verifier from '../verifier/index.ts';
 
@@ -451,6 +457,49 @@ describe("the receipt's subjects", () => {
       }
     }
   );
+
+  it('settlement: the same lines whether a batch is shared or copied; a changed copy fails', () => {
+    // The verifier keeps each batch's root by its entries array (an era's accounts share one).
+    // A copy is another array: hashed again, so a changed copy cannot borrow the original's root.
+    let checked = 0;
+    for (const b of [...honest, ...faulty]) {
+      const era = verifyEraSubject(b.era);
+      const rec = verifyRecordSubject(
+        scpJsonKind,
+        {
+          bytes: b.recordBytes,
+          leafIndex: b.inclusion.leafIndex,
+          proof: b.inclusion.proof,
+          envelope: verifyAnchorSubject(b.anchor).envelope,
+        },
+        nodeBackend
+      );
+      if (!rec.parties) continue;
+      for (const side of ['payers', 'payees'] as const) {
+        // The receipt design's evidence (the billing design's: test/billing-era.test.ts).
+        const ev = b.settlement[side] as BatchEvidence | null;
+        if (!ev || !('account' in (ev.entries[0] ?? {}))) continue;
+        const account = side === 'payers' ? rec.parties.customer : rec.parties.provider;
+        const first = verifySettlementSubject(side, account, ev, era.outcome);
+        const again = verifySettlementSubject(side, account, ev, era.outcome);
+        const copy = structuredClone(ev);
+        expect(again).toEqual(first);
+        expect(verifySettlementSubject(side, account, copy, era.outcome)).toEqual(first);
+        const proof = (lines: readonly Line[]) => lines.find((l) => l.check.endsWith('.proof'))!;
+        if (proof(first).status !== 'pass') continue;
+        const changed = {
+          ...copy,
+          entries: copy.entries.map((e, i) => (i === 0 ? { ...e, amount: e.amount + 1n } : e)),
+        };
+        expect(proof(verifySettlementSubject(side, account, changed, era.outcome))).toMatchObject({
+          status: 'fail',
+          code: 'PROOF_INVALID',
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
 
   it('an unreadable record: every line is there, the record-dependent ones failed', () => {
     const bad = utf8('{"garbage":true}');

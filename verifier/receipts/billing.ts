@@ -33,10 +33,9 @@ import {
   payersLeaf,
   providerReward,
   totalCharge,
-  verifyBillingBatch,
 } from '../billing-report.ts';
 import { type Facts, type Line, type Source, fail, verdict } from '../lines.ts';
-import { sentEraRoot } from '../payout-tree.ts';
+import { sentEraRoot, verifyPayoutBatch } from '../payout-tree.ts';
 import type { Shares } from './activity.ts';
 import type { ChainAmount } from './payout.ts';
 
@@ -103,6 +102,22 @@ const sameKey = (a: bigint | Uint8Array, b: bigint | Uint8Array): boolean =>
 const keyText = (k: bigint | Uint8Array): string =>
   typeof k === 'bigint' ? k.toString() : toHex(k);
 
+/**
+ * Usage batch roots by entries array and side: an era's parties share their batch's evidence, so
+ * its settlement hashes each batch once instead of once per party (inputs are read-only).
+ */
+const usageRoots = new WeakMap<
+  readonly UsageEntry[],
+  { side: 'payers' | 'payees'; root: Uint8Array }
+>();
+function usageBatchRoot(side: 'payers' | 'payees', entries: readonly UsageEntry[]): Uint8Array {
+  const hit = usageRoots.get(entries);
+  if (hit !== undefined && hit.side === side) return hit.root;
+  const root = batchRoot(entries.map((e) => usageLeaf(side, e)));
+  usageRoots.set(entries, { side, root });
+  return root;
+}
+
 /** The leaf of an entry: `payersLeaf` of a bucket, `payeesLeaf` of a node. */
 export function usageLeaf(side: 'payers' | 'payees', e: UsageEntry): Uint8Array {
   return side === 'payers'
@@ -134,7 +149,7 @@ function sideRoot(
   s: UsageSide
 ): { root: Uint8Array } | { missing: number[] } {
   // A usage batch's root is an MMR of its usage leaves; the era root is then the payout tree's.
-  const roots = s.batches.map((b) => (b ? batchRoot(b.map((e) => usageLeaf(side, e))) : null));
+  const roots = s.batches.map((b) => (b ? usageBatchRoot(side, b) : null));
   return sentEraRoot(s.maxBatchIndex, roots);
 }
 
@@ -234,11 +249,12 @@ export function checkBillingSettlementSide(
   const check = (name: string) => `settlement.${side}.${name}`;
   const amountRule = side === 'payers' ? RULE_BILLING_CHARGE : RULE_BILLING_REWARD;
   const src = b.source ? { source: b.source } : {};
-  const leaves = b.entries.map((e) => usageLeaf(side, e));
+  // verifyBillingBatch over the batch's leaves, with the batch's root computed once per era.
+  const root = b.entries.length > 0 ? usageBatchRoot(side, b.entries) : null;
   const proofOk =
     attestedRoot !== null &&
-    b.entries.length > 0 &&
-    verifyBillingBatch(attestedRoot, b.maxBatchIndex, b.batchIndex, leaves, b.proof);
+    root !== null &&
+    verifyPayoutBatch(attestedRoot, b.maxBatchIndex, b.batchIndex, root, b.proof);
   const lines: Line[] = [
     verdict(
       proofOk,
@@ -250,7 +266,7 @@ export function checkBillingSettlementSide(
           batchIndex: b.batchIndex,
           maxBatchIndex: b.maxBatchIndex,
           entries: b.entries.length,
-          batchRoot: b.entries.length > 0 ? toHex(batchRoot(leaves)) : null,
+          batchRoot: root ? toHex(root) : null,
           attestedRoot: attestedRoot ? toHex(attestedRoot) : null,
           proofItems: b.proof.length,
         },

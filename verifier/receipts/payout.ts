@@ -15,6 +15,21 @@ import { type Facts, type Line, type Source, fail, pass, verdict } from '../line
 import { type PayoutEntry, payoutBatchRoot, verifyPayoutBatch } from '../payout-tree.ts';
 import { RULE_PAYOUT_MMR } from './attestation.ts';
 
+/**
+ * Batch roots by entries array. The parties of an era share their batch's evidence (one array per
+ * batch), so an era's settlement hashes each batch once instead of once per party. Inputs are
+ * read-only, so an array's root never changes; a batch that cannot be hashed is not kept.
+ */
+const batchRoots = new WeakMap<readonly PayoutEntry[], Uint8Array>();
+function rootOfBatch(entries: readonly PayoutEntry[]): Uint8Array {
+  let root = batchRoots.get(entries);
+  if (root === undefined) {
+    root = payoutBatchRoot(entries);
+    batchRoots.set(entries, root);
+  }
+  return root;
+}
+
 export const RULE_PAID = 'cere:DdcClusters.ClusterEraPaid';
 export const RULE_CONSERVATION = 'cere:payout-conservation';
 
@@ -80,7 +95,7 @@ export function checkSettlementSide(
   }
   const lines: Line[] = [];
   const src = b.source ? { source: b.source } : {};
-  const batchRoot = b.entries.length > 0 ? payoutBatchRoot(b.entries) : null;
+  const batchRoot = b.entries.length > 0 ? rootOfBatch(b.entries) : null;
   // Canonical rules: the proof has exactly the items the crate's generator produces. The chain
   // itself uses the crate's looser rules, under which a shortened proof can also verify at another
   // batch index; a proof only the crate accepts is reported, with that fact, as a failure.
