@@ -75,7 +75,8 @@ export interface IndexerOptions {
   /**
    * Put off recomputing an era that only gained activity batches, has no vote or payout call yet
    * and was computed before, until the write that reaches the head (default true). See
-   * `Indexer.eras`. What is stored once the head is reached is the same either way.
+   * `Indexer.eras`. The lines and facts stored once the head is reached are the same either way;
+   * only an era's rows carry the height of the write that last computed it.
    */
   readonly deferEras?: boolean;
   readonly metrics?: Metrics;
