@@ -401,6 +401,17 @@ describe("the devnet's eras, recomputed from their records", () => {
   });
 });
 
+/** A bundle's record subject, computed alone: its bytes, its inclusion, its batch's envelope. */
+const recordSubjectOf = (
+  b: ReceiptBundle,
+  envelope: ReturnType<typeof verifyAnchorSubject>['envelope']
+) =>
+  verifyRecordSubject(
+    scpJsonKind,
+    { bytes: b.recordBytes, leafIndex: b.inclusion.leafIndex, proof: b.inclusion.proof, envelope },
+    nodeBackend
+  );
+
 describe("the receipt's subjects", () => {
   it.each([
     ['honest', honest],
@@ -413,16 +424,7 @@ describe("the receipt's subjects", () => {
         // What the indexer has: the anchor from the remark, the record from the payload, the
         // links from its tables, the era from its tables; each subject computed alone.
         const anchor = verifyAnchorSubject(b.anchor);
-        const rec = verifyRecordSubject(
-          scpJsonKind,
-          {
-            bytes: b.recordBytes,
-            leafIndex: b.inclusion.leafIndex,
-            proof: b.inclusion.proof,
-            envelope: anchor.envelope,
-          },
-          nodeBackend
-        );
+        const rec = recordSubjectOf(b, anchor.envelope);
         const links = verifyLinksSubject(
           scpJsonKind,
           rec.parties,
@@ -464,16 +466,7 @@ describe("the receipt's subjects", () => {
     let checked = 0;
     for (const b of [...honest, ...faulty]) {
       const era = verifyEraSubject(b.era);
-      const rec = verifyRecordSubject(
-        scpJsonKind,
-        {
-          bytes: b.recordBytes,
-          leafIndex: b.inclusion.leafIndex,
-          proof: b.inclusion.proof,
-          envelope: verifyAnchorSubject(b.anchor).envelope,
-        },
-        nodeBackend
-      );
+      const rec = recordSubjectOf(b, verifyAnchorSubject(b.anchor).envelope);
       if (!rec.parties) continue;
       for (const side of ['payers', 'payees'] as const) {
         // The receipt design's evidence (the billing design's: test/billing-era.test.ts).

@@ -16,7 +16,7 @@ import {
 } from '../db/index.ts';
 import { opensTransaction } from '../db/embedded.ts';
 import { turnWaitMs } from '../db/turn-notice.ts';
-import { databaseLegs, freshPgliteDir, withTestDatabase } from './helpers/databases.ts';
+import { databaseLegs, freshPgliteDir, withClient, withTestDatabase } from './helpers/databases.ts';
 
 const U128_MAX = '340282366920938463463374607431768211455';
 const U64_MAX = '18446744073709551615';
@@ -43,16 +43,6 @@ async function until(what: string, ok: () => boolean, timeoutMs = 5000): Promise
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
-  }
-}
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
   }
 }
 

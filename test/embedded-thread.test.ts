@@ -18,19 +18,9 @@ import {
 } from '../db/embedded.ts';
 import { startEmbeddedPostgresThread } from '../db/embedded-thread.ts';
 import { turnWaitMs } from '../db/turn-notice.ts';
-import { freshPgliteDir, tempDir } from './helpers/databases.ts';
+import { freshPgliteDir, tempDir, withClient } from './helpers/databases.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Worker threads alive in this process: each holds one MessagePort to it. */
 const threadPorts = (): number =>

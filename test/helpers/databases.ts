@@ -123,6 +123,17 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
 }
 
 /** Creates an empty directory under the OS temp dir; removed by the caller. */
+/** Runs `fn` with a client of its own connected to `url`, ended afterwards. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
