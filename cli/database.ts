@@ -85,11 +85,12 @@ export async function openDatabase(
     await probeDatabase(url);
     return { url, shown: redactUrl(url), embedded: null, close: async () => {} };
   }
-  const { DataDirInUseError, startEmbeddedPostgres } = await import('../db/embedded.ts');
+  const { DataDirInUseError } = await import('../db/embedded-dir.ts');
+  // On a thread of its own, PGlite is loaded by the worker only (db/embedded-dir.ts).
   const start =
     (opts.embeddedThread ?? true)
       ? (await import('../db/embedded-thread.ts')).startEmbeddedPostgresThread
-      : startEmbeddedPostgres;
+      : (await import('../db/embedded.ts')).startEmbeddedPostgres;
   let embedded: EmbeddedServer;
   try {
     embedded = await start({

@@ -14,12 +14,10 @@
 import { Worker } from 'node:worker_threads';
 import {
   DataDirInUseError,
-  type EmbeddedEvent,
-  type EmbeddedPostgresOptions,
-  type EmbeddedServer,
   pingPostgres,
   releaseDataDirLockOfThisProcess,
-} from './embedded.ts';
+} from './embedded-dir.ts';
+import type { EmbeddedEvent, EmbeddedPostgresOptions, EmbeddedServer } from './embedded.ts';
 // A type import, and also what brings the worker's module into the compiled build (tsc).
 import type {
   FromThread,
