@@ -26,7 +26,9 @@ import {
   recordCost,
 } from '../devnet/scenario.ts';
 import { usageOf } from '../devnet/scenario-records.ts';
+import { relink } from '../indexer/links.ts';
 import { parseBundle } from '../verifier/bundle.ts';
+import { GrantMemo } from '../verifier/receipts/gar.ts';
 import { CATALOGUE, patternOf } from '../verifier/catalogue.ts';
 import { nodeBackend } from '../verifier/node/index.ts';
 import { DEFAULT_POLICY, verifyReceipt } from '../verifier/receipt.ts';
@@ -324,5 +326,82 @@ describe.each(legs)('one verdict on %s', (leg) => {
     }
     expect(missed).toEqual([]);
     expect(caught.length).toBeGreaterThanOrEqual(CATALOGUE.length - 2);
+  }, 240_000);
+  it('a relink writes back what the bundles verify to, and only the lines that differ', async () => {
+    // A pair's records: one line of one record tampered with (the update path), one line of
+    // another deleted (its lines are no longer the same list: the replace path), the rest as
+    // stored (left unwritten). A relink of the pair restores exactly what each bundle verifies
+    // to offline, and rewrites nothing that was already right.
+    const pair = (
+      await db.query(
+        `SELECT user_id, agent_id, array_agg(id ORDER BY id) AS ids FROM activity_record
+          WHERE user_id IS NOT NULL AND agent_id IS NOT NULL
+          GROUP BY 1, 2 HAVING count(*) >= 3 ORDER BY count(*) DESC, 1, 2 LIMIT 1`
+      )
+    ).rows[0] as { user_id: string; agent_id: string; ids: string[] };
+    const [tampered, shortened, ...untouched] = pair.ids as [string, string, ...string[]];
+    const versions = async (): Promise<Map<string, string>> =>
+      new Map(
+        (
+          await db.query(
+            `SELECT subject_id || '/' || seq AS k, xmin::text AS v FROM verification_line
+              WHERE subject_kind = 'links' AND subject_id = ANY($1::text[])`,
+            [pair.ids]
+          )
+        ).rows.map((r) => [r.k as string, r.v as string])
+      );
+    await db.query(
+      `UPDATE verification_line SET ok = NOT ok, pending = false, code = 'TAMPERED',
+              facts = '{"tampered":true}'
+        WHERE subject_kind = 'links' AND subject_id = $1 AND seq = 1`,
+      [tampered]
+    );
+    await db.query(
+      `DELETE FROM verification_line WHERE subject_kind = 'links' AND subject_id = $1
+          AND seq = (SELECT max(seq) FROM verification_line
+                      WHERE subject_kind = 'links' AND subject_id = $1)`,
+      [shortened]
+    );
+    expect((await differences(db, tampered)).length).toBeGreaterThan(0);
+    expect((await differences(db, shortened)).length).toBeGreaterThan(0);
+    const before = await versions();
+    const st = (
+      await db.query(
+        `SELECT height, gar_cursor, gar_complete, gar_error, gar_anchor_key FROM indexer_status`
+      )
+    ).rows[0];
+    const client = await db.connect();
+    try {
+      await client.query('BEGIN');
+      const n = await relink(
+        client,
+        {
+          pairs: new Set([`${pair.user_id}/${pair.agent_id}`]),
+          waitingPairs: new Set(),
+          waiting: false,
+          above: null,
+        },
+        {
+          cursor: Number(st.gar_cursor),
+          complete: st.gar_complete,
+          error: st.gar_error,
+          anchorKey: st.gar_anchor_key,
+        },
+        st.height,
+        new GrantMemo(1000)
+      );
+      await client.query('COMMIT');
+      expect(n).toBe(pair.ids.length);
+    } finally {
+      client.release();
+    }
+    for (const id of pair.ids) expect(await differences(db, id)).toEqual([]);
+    const after = await versions();
+    const rewritten = [...after].filter(([k, v]) => before.get(k) !== v).map(([k]) => k);
+    const shortenedLines = [...after.keys()].filter((k) => k.startsWith(`${shortened}/`));
+    // The tampered line, and every line of the subject that had lost one; nothing else.
+    expect(rewritten.sort()).toEqual([`${tampered}/1`, ...shortenedLines].sort());
+    for (const id of untouched)
+      expect([...after.keys()].filter((k) => k.startsWith(`${id}/`)).length).toBeGreaterThan(0);
   }, 240_000);
 });

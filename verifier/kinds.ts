@@ -109,22 +109,42 @@ function readScp(bytes: Uint8Array): { value: unknown; problem: string | null } 
   return { value: j.value, problem: null };
 }
 
-const parseCache = new WeakMap<Uint8Array, ReturnType<typeof parseOnce>>();
+interface ScpParse {
+  readonly read: ReturnType<typeof readScp>;
+  readonly rec: ReturnType<typeof parseScpRecord> | null;
+  /**
+   * Whether the bytes are the record's canonical form (JCS, or the SCP record's own form). Worked
+   * out on first use: the links subject needs only the parties, and a relink reads thousands of
+   * stored records for them (the canonical form was about half of that read).
+   */
+  readonly canonical: () => boolean;
+}
 
-function parseOnce(bytes: Uint8Array) {
+const parseCache = new WeakMap<Uint8Array, ScpParse>();
+
+function parseOnce(bytes: Uint8Array): ScpParse {
   const read = readScp(bytes);
-  if (read.problem !== null) return { read, rec: null, canonical: false };
+  if (read.problem !== null) return { read, rec: null, canonical: () => false };
   const rec = parseScpRecord(read.value);
-  let canonical: boolean;
+  let canonical: boolean | undefined;
+  return {
+    read,
+    rec,
+    canonical: () => (canonical ??= isCanonical(bytes, read.value, rec)),
+  };
+}
+
+function isCanonical(
+  bytes: Uint8Array,
+  value: unknown,
+  rec: ReturnType<typeof parseScpRecord>
+): boolean {
   try {
-    const form = rec.ok
-      ? scpRecordCanonical(rec.value.object)
-      : canonicalBytes(read.value as never);
-    canonical = equalBytes(form, bytes);
+    const form = rec.ok ? scpRecordCanonical(rec.value.object) : canonicalBytes(value as never);
+    return equalBytes(form, bytes);
   } catch {
-    canonical = false;
+    return false;
   }
-  return { read, rec, canonical };
 }
 
 /** Reads a record's bytes once per byte array (the record and links subjects share it). */
@@ -208,7 +228,7 @@ export const scpJsonKind: ReceiptKind = {
       lines.push(fail({ ...decodeBase, facts: { error: p.read.problem } }, 'BAD_ENCODING'));
     else if (p.rec && !p.rec.ok)
       lines.push(fail({ ...decodeBase, facts: p.rec.facts }, p.rec.code));
-    else if (!p.canonical)
+    else if (!p.canonical())
       lines.push(
         fail(
           { ...decodeBase, facts: { error: 'the record bytes are not its JCS (RFC 8785) form' } },
