@@ -72,6 +72,12 @@ export const BENCH_RECORDS: number = countFlag('records', 30_000);
 export const BENCH_CHUNK: number = countFlag('chunk', 0);
 
 /**
+ * The readers suite's indexer `PROOFROOM_SLOW_WRITE_MS` (`--slow-write-ms N`; 0: its default of
+ * 1000 ms): every write transaction at least this long is printed with its phases.
+ */
+export const BENCH_SLOW_WRITE_MS: number = countFlag('slow-write-ms', 0);
+
+/**
  * The PostgreSQL server the indexer suite creates its databases on (`pr_bench_<random>`, dropped
  * afterwards) and the api suite keeps its database on (`proofroom_bench_api`, kept between runs):
  * `PROOFROOM_BENCH_POSTGRES_URL`, default the local server as user `postgres`.

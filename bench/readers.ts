@@ -34,6 +34,8 @@
  *
  * `--same-thread` runs the embedded database on the API's thread, `--every-chunk-eras` has the
  * indexer recompute every era on every chunk (bench/config.ts): the two defaults they turn off.
+ * `--slow-write-ms N` prints every write transaction of N ms or more with its phases (the
+ * indexer's `PROOFROOM_SLOW_WRITE_MS`; its default logs those of 1 s or more).
  *
  * Run alone: `npm run bench readers [-- --records 5000]` or
  * `node --import tsx bench/readers.ts [--records 5000]`.
@@ -57,6 +59,7 @@ import {
   BENCH_EVERY_CHUNK_ERAS,
   BENCH_RECORDS,
   BENCH_SAME_THREAD,
+  BENCH_SLOW_WRITE_MS,
   childEnv,
 } from './config.ts';
 import {
@@ -334,6 +337,9 @@ async function catchUp(dn: Devnet, withReaders: boolean): Promise<CatchUp> {
         ...EMBEDDED_INDEXER_ENV,
         ...(BENCH_CHUNK > 0 ? { PROOFROOM_WRITE_CHUNK_RECORDS: String(BENCH_CHUNK) } : {}),
         ...(BENCH_EVERY_CHUNK_ERAS ? { PROOFROOM_DEFER_ERAS: '0' } : {}),
+        ...(BENCH_SLOW_WRITE_MS > 0
+          ? { PROOFROOM_SLOW_WRITE_MS: String(BENCH_SLOW_WRITE_MS) }
+          : {}),
       }),
       stdio: 'pipe',
       onStart: (c) => {
@@ -523,8 +529,12 @@ function reportRun(report: Reporter, label: string, run: CatchUp, base: CatchUp 
       `; transactions ≤ le s (cumulative): ` +
       run.txBuckets.map(([le, c]) => `${le}: ${c}`).join(', ')
   );
-  for (const line of run.remarks.slice(0, 8)) console.log(`   [${label}] ${line.slice(0, 300)}`);
-  if (run.remarks.length > 8) console.log(`   [${label}] ... ${run.remarks.length - 8} more lines`);
+  // Every slow write (its phases say where the readers' longest waits come from), then the rest.
+  const slow = run.remarks.filter((l) => l.includes('slow write:'));
+  const rest = run.remarks.filter((l) => !l.includes('slow write:'));
+  for (const line of slow) console.log(`   [${label}] ${line.slice(0, 400)}`);
+  for (const line of rest.slice(0, 8)) console.log(`   [${label}] ${line.slice(0, 300)}`);
+  if (rest.length > 8) console.log(`   [${label}] ... ${rest.length - 8} more lines`);
 }
 
 function reportReaders(report: Reporter, r: ReaderResult, idle: ReaderResult | null): void {

@@ -22,6 +22,7 @@
  * | `PROOFROOM_FETCH_CONCURRENCY` | payload fetches in flight | 8 |
  * | `PROOFROOM_WRITE_YIELD` | `1`: once the database held a write's `BEGIN` back for API requests (the embedded one does), finish each write before preparing the next chunk, for 10 s | 0; 1 when the CLI runs the indexer on the embedded database |
  * | `PROOFROOM_DEFER_ERAS` | `1`: while catching up, put off recomputing an era that only gained records and has no vote or payout yet, until the write that reaches the head | 1 |
+ * | `PROOFROOM_SLOW_WRITE_MS` | a write transaction at least this long is logged with its phases (0: every one) | 1000 |
  * | `PROOFROOM_WRITE_CHUNK_RECORDS` | records per write transaction, about (blocks are written in chunks of whole blocks; on the embedded database readers wait while one is open) | 5000; 150 when the CLI runs the indexer on the embedded database |
  * @module
  */
@@ -53,6 +54,7 @@ export interface IndexerConfig {
   readonly chunkRecords: number;
   readonly yieldToReaders: boolean;
   readonly deferEras: boolean;
+  readonly slowWriteMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -123,5 +125,6 @@ export function loadIndexerConfig(env: NodeJS.ProcessEnv = process.env): Indexer
     chunkRecords: int(env, 'PROOFROOM_WRITE_CHUNK_RECORDS', 5000, 1, 1_000_000),
     yieldToReaders: int(env, 'PROOFROOM_WRITE_YIELD', 0, 0, 1) === 1,
     deferEras: int(env, 'PROOFROOM_DEFER_ERAS', 1, 0, 1) === 1,
+    slowWriteMs: int(env, 'PROOFROOM_SLOW_WRITE_MS', 1000, 0, 3_600_000),
   });
 }

@@ -23,6 +23,7 @@ import { type BatchOutcome, BatchPool, type LineRow, WorkerDied } from './batch-
 import { lineRows, pricingOf } from './batch-worker.ts';
 import { eraWaits, staleEras, verifyEra, waitingErasBefore } from './eras.ts';
 import { type FetchLimits, fetchGarAnchorKey, getWithRetries, syncGar } from './fetch.ts';
+import { Analyzer } from './analyze.ts';
 import { type GarSnapshot, linkNewRecords, relink } from './links.ts';
 import {
   type AnchoredBatch,
@@ -79,6 +80,8 @@ export interface IndexerOptions {
    * only an era's rows carry the height of the write that last computed it.
    */
   readonly deferEras?: boolean;
+  /** A write transaction at least this long is logged with its phases (default 1000 ms). */
+  readonly slowWriteMs?: number;
   readonly metrics?: Metrics;
   readonly log?: (msg: string) => void;
   /** Called when a queued write fails (the indexer process should exit and be restarted). */
@@ -140,8 +143,8 @@ interface WriteTarget {
 const STATUS_RANK = ['no-source', 'unavailable', 'too-large', 'malformed', 'mismatch'];
 
 /**
- * A write transaction at least this long is logged with its phases: on the embedded database
- * every API request waits that long meanwhile.
+ * A write transaction at least this long is logged with its phases (`slowWriteMs`): on the
+ * embedded database every API request waits that long meanwhile.
  */
 const SLOW_WRITE_MS = 1000;
 
@@ -153,6 +156,8 @@ export class Indexer {
   private readonly params = new Map<string, ProtocolParams>();
   /** Grant versions checked once, for every record's links. */
   private readonly grantMemo = new GrantMemo(100_000);
+  /** Planner statistics, where the database keeps none by itself (indexer/analyze.ts). */
+  private readonly analyzer = new Analyzer();
   /** Where the GAR read stands: position, whether it reached the end, why not, the anchor key. */
   private gar: GarSnapshot = { cursor: 0, complete: true, error: null, anchorKey: null };
   /** `pair_id` of a pair with served versions or records -> `user/agent`. */
@@ -709,17 +714,19 @@ export class Indexer {
       if (settled) this.staleEras = false;
       const took = performance.now() - begun;
       this.opts.metrics?.writeTransaction(took / 1000, phases);
-      if (took >= SLOW_WRITE_MS)
+      if (took >= (this.opts.slowWriteMs ?? SLOW_WRITE_MS)) {
+        const what = `${ing.records} records${ing.relinked > 0 ? `, ${ing.relinked} relinked` : ''}`;
+        const where = [...phases]
+          .filter(([, sec]) => sec >= 0.05)
+          .map(([name, sec]) => `${name} ${Math.round(sec * 1000)} ms`);
         this.log(
-          `slow write: ${Math.round(took)} ms up to block ${at.head.height} (${ing.records} records; ` +
-            [...phases]
-              .filter(([, sec]) => sec >= 0.05)
-              .map(([name, sec]) => `${name} ${Math.round(sec * 1000)} ms`)
-              .join(', ') +
-            ')'
+          `slow write: ${Math.round(took)} ms up to block ${at.head.height} ` +
+            `(${[what, ...(where.length > 0 ? [where.join(', ')] : [])].join('; ')})`
         );
+      }
       this.opts.metrics?.committed();
       this.opts.metrics?.batch(ing, at.head.height, at.finalized.height);
+      await this.analyze(client);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
@@ -727,6 +734,24 @@ export class Indexer {
       client.release();
     }
     this.opts.metrics?.time('db', (performance.now() - t) / 1000);
+  }
+
+  /**
+   * After a committed write: statistics for tables that doubled, where the database keeps none
+   * (indexer/analyze.ts). A failure is logged and leaves the write as it is.
+   */
+  private async analyze(client: PoolClient): Promise<void> {
+    const t = performance.now();
+    try {
+      const analyzed = await this.analyzer.afterWrite(client, t);
+      if (analyzed.length === 0) return;
+      const took = performance.now() - t;
+      this.opts.metrics?.time('analyze', took / 1000);
+      if (took >= (this.opts.slowWriteMs ?? SLOW_WRITE_MS))
+        this.log(`slow analyze: ${Math.round(took)} ms (${analyzed.join(', ')})`);
+    } catch (e) {
+      this.log(`analyze failed (the write stands): ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** The anchor subjects of batches, from the database (new batches, and newly final ones). */
@@ -777,6 +802,7 @@ export class Indexer {
       this.grantMemo
     );
     phase('links-relink');
+    ing.relinked += relinked;
     for (const r of ing.newRecords)
       if (r.row.user && r.row.agent) this.notePair(r.row.user, r.row.agent);
     const fresh = await linkNewRecords(c, ing.newRecords, gar, head, this.grantMemo, phase);

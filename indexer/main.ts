@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     chunkRecords: cfg.chunkRecords,
     yieldToReaders: cfg.yieldToReaders,
     deferEras: cfg.deferEras,
+    slowWriteMs: cfg.slowWriteMs,
     metrics,
     log,
     onFatal: (e) => {

@@ -159,6 +159,8 @@ export class Ingest {
   linksAbove: number | null = null;
   records = 0;
   recordsFailed = 0;
+  /** Stored records whose links this write computed again. */
+  relinked = 0;
 
   /** Adds a named row (db/rows.ts: the table's `Insert` shape) to write with the batch. */
   add<T extends Table>(table: T, row: Inserts[T]): void {

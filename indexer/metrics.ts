@@ -80,7 +80,7 @@ export class Metrics {
   });
   private readonly seconds = new Counter({
     name: 'proofroom_indexer_seconds_total',
-    help: 'Seconds per stage: rpc (processor alone), decode, verify (with fetch), fetch (summed over parallel requests), db (writes, overlapping the next verify), db-wait (verification waiting for a write)',
+    help: 'Seconds per stage: rpc (processor alone), decode, verify (with fetch), fetch (summed over parallel requests), db (writes, overlapping the next verify), db-wait (verification waiting for a write), analyze (ANALYZE after writes, where the database has no autovacuum; part of db)',
     labelNames: ['stage'],
     registers: [this.registry],
   });

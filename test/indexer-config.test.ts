@@ -63,6 +63,16 @@ describe('indexer configuration', () => {
     );
   });
 
+  it('logs writes of PROOFROOM_SLOW_WRITE_MS or more (1000 by default, 0: every one)', () => {
+    expect(loadIndexerConfig(base).slowWriteMs).toBe(1000);
+    expect(loadIndexerConfig({ ...base, PROOFROOM_SLOW_WRITE_MS: '0' }).slowWriteMs).toBe(0);
+    expect(loadIndexerConfig({ ...base, PROOFROOM_SLOW_WRITE_MS: '250' }).slowWriteMs).toBe(250);
+    for (const bad of ['-1', '1.5', 'fast'])
+      expect(() => loadIndexerConfig({ ...base, PROOFROOM_SLOW_WRITE_MS: bad })).toThrow(
+        /PROOFROOM_SLOW_WRITE_MS/
+      );
+  });
+
   it('puts eras off while catching up unless PROOFROOM_DEFER_ERAS is 0', () => {
     expect(loadIndexerConfig(base).deferEras).toBe(true);
     expect(loadIndexerConfig({ ...base, PROOFROOM_DEFER_ERAS: '1' }).deferEras).toBe(true);
