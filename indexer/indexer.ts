@@ -156,6 +156,10 @@ export class Indexer {
   private readonly params = new Map<string, ProtocolParams>();
   /** Grant versions checked once, for every record's links. */
   private readonly grantMemo = new GrantMemo(100_000);
+  /** Writes (and analyzes) at least this long are logged. */
+  private get slowWriteMs(): number {
+    return this.opts.slowWriteMs ?? SLOW_WRITE_MS;
+  }
   /** Planner statistics, where the database keeps none by itself (indexer/analyze.ts). */
   private readonly analyzer = new Analyzer();
   /** Where the GAR read stands: position, whether it reached the end, why not, the anchor key. */
@@ -714,7 +718,7 @@ export class Indexer {
       if (settled) this.staleEras = false;
       const took = performance.now() - begun;
       this.opts.metrics?.writeTransaction(took / 1000, phases);
-      if (took >= (this.opts.slowWriteMs ?? SLOW_WRITE_MS)) {
+      if (took >= this.slowWriteMs) {
         const what = `${ing.records} records${ing.relinked > 0 ? `, ${ing.relinked} relinked` : ''}`;
         const where = [...phases]
           .filter(([, sec]) => sec >= 0.05)
@@ -747,7 +751,7 @@ export class Indexer {
       if (analyzed.length === 0) return;
       const took = performance.now() - t;
       this.opts.metrics?.time('analyze', took / 1000);
-      if (took >= (this.opts.slowWriteMs ?? SLOW_WRITE_MS))
+      if (took >= this.slowWriteMs)
         this.log(`slow analyze: ${Math.round(took)} ms (${analyzed.join(', ')})`);
     } catch (e) {
       this.log(`analyze failed (the write stands): ${e instanceof Error ? e.message : String(e)}`);

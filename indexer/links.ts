@@ -22,12 +22,13 @@ import type { LineRow, RecordRow } from './batch-pool.ts';
 import { lineRows } from './batch-worker.ts';
 import { countRows, deleteSubjects, subjectRows } from './subjects.ts';
 import type { WritePhase } from './metrics.ts';
-import { insertRows } from './sql.ts';
+import { insertRows, updateRows } from './sql.ts';
 import type {
   ActivityRecordInsert,
   VerificationLineInsert,
   VerificationSubjectInsert,
 } from '../db/rows.ts';
+import { TABLES } from '../db/rows.ts';
 
 /** A new record waiting for its links, with what its batch says. */
 export interface NewRecord {
@@ -299,22 +300,18 @@ export async function relink(
   return rows.length;
 }
 
-/** A line's columns other than its key: what `rewriteLinks` compares and writes. */
-const LINE_FIELDS = [
-  'step',
-  'check_name',
-  'ok',
-  'pending',
-  'skipped',
-  'code',
-  'rule',
-  'basis',
-  'facts',
-  'source',
-  'block_height',
-] as const satisfies ReadonlyArray<keyof VerificationLineInsert>;
-
-type StoredLine = Pick<VerificationLineInsert, 'subject_id' | 'seq' | (typeof LINE_FIELDS)[number]>;
+/**
+ * A line's columns other than its key, from the row contract: what `rewriteLinks` compares. `json`
+ * columns are read back as text, the form they were written in (a `json` column keeps its input
+ * text), so they compare exactly.
+ */
+const LINE_SPEC = TABLES.verification_line;
+const LINE_FIELDS = LINE_SPEC.columns
+  .map(([c]) => c)
+  .filter((c) => !LINE_SPEC.key.includes(c)) as Array<keyof VerificationLineInsert>;
+const STORED_LINE_COLUMNS = LINE_SPEC.columns
+  .map(([c, t]) => (t === 'json' ? `l."${c}"::text AS "${c}"` : `l."${c}"`))
+  .join(', ');
 
 /**
  * Stores recomputed links subjects, writing only what changed. Most relinks change one line of a
@@ -322,11 +319,10 @@ type StoredLine = Pick<VerificationLineInsert, 'subject_id' | 'seq' | (typeof LI
  * inserting all six lines of every relinked record was most of a relink's database time.
  * - A subject whose stored lines are not the same seqs as its recomputed ones (or that has none)
  *   is replaced: its rows deleted and inserted.
- * - Every other subject row is updated in place: its counts, verifier version, height and
- *   `verified_at`, as a fresh insert would have them.
+ * - Every other subject row is updated in place (`updateRows`: as a fresh insert would have it,
+ *   `verified_at` included).
  * - Of its lines, those whose columns differ from the recomputed row are updated in place; an
- *   equal one is not written. `facts` and `source` are compared as the text they were written as
- *   (a `json` column keeps its input text).
+ *   equal one is not written.
  */
 async function rewriteLinks(
   c: PoolClient,
@@ -335,19 +331,18 @@ async function rewriteLinks(
     { subject: VerificationSubjectInsert; lines: VerificationLineInsert[] }
   >
 ): Promise<void> {
-  const stored = new Map<string, StoredLine[]>();
+  const stored = new Map<string, VerificationLineInsert[]>();
   // One index lookup per subject (the subquery is kept apart so that the planner cannot turn it
   // into a scan of every links line: on PGlite the tables are never analyzed).
   for (const l of (
     await c.query(
-      `SELECT l.subject_id, l.seq, l.step, l.check_name, l.ok, l.pending, l.skipped, l.code,
-              l.rule, l.basis, l.facts::text AS facts, l.source::text AS source, l.block_height
+      `SELECT ${STORED_LINE_COLUMNS}
          FROM unnest($1::text[]) AS u(id)
         CROSS JOIN LATERAL (SELECT * FROM verification_line v
                              WHERE v.subject_kind = 'links' AND v.subject_id = u.id OFFSET 0) l`,
       [[...fresh.keys()]]
     )
-  ).rows as StoredLine[]) {
+  ).rows as VerificationLineInsert[]) {
     const list = stored.get(l.subject_id);
     if (list) list.push(l);
     else stored.set(l.subject_id, [l]);
@@ -384,41 +379,6 @@ async function rewriteLinks(
       replace.flatMap((id) => fresh.get(id)!.lines)
     );
   }
-  if (kept.length > 0)
-    await c.query(
-      `UPDATE verification_subject s SET ok = u.ok, passed = u.passed, failed = u.failed,
-              pending = u.pending, skipped = u.skipped, verifier_version = u.verifier_version,
-              block_height = u.block_height, verified_at = now()
-         FROM unnest($1::text[], $2::bool[], $3::int4[], $4::int4[], $5::int4[], $6::int4[],
-                     $7::text[], $8::int4[])
-           AS u(id, ok, passed, failed, pending, skipped, verifier_version, block_height)
-        WHERE s.kind = 'links' AND s.id = u.id`,
-      [
-        kept.map((x) => x.id),
-        kept.map((x) => x.ok),
-        kept.map((x) => x.passed),
-        kept.map((x) => x.failed),
-        kept.map((x) => x.pending),
-        kept.map((x) => x.skipped),
-        kept.map((x) => x.verifier_version),
-        kept.map((x) => x.block_height),
-      ]
-    );
-  if (changed.length > 0)
-    await c.query(
-      `UPDATE verification_line l SET step = u.step, check_name = u.check_name, ok = u.ok,
-              pending = u.pending, skipped = u.skipped, code = u.code, rule = u.rule,
-              basis = u.basis, facts = u.facts, source = u.source, block_height = u.block_height
-         FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::bool[], $6::bool[],
-                     $7::bool[], $8::text[], $9::text[], $10::text[], $11::json[], $12::json[],
-                     $13::int4[])
-           AS u(id, seq, step, check_name, ok, pending, skipped, code, rule, basis, facts, source,
-                block_height)
-        WHERE l.subject_kind = 'links' AND l.subject_id = u.id AND l.seq = u.seq`,
-      [
-        changed.map((l) => l.subject_id),
-        changed.map((l) => l.seq),
-        ...LINE_FIELDS.map((f) => changed.map((l) => l[f])),
-      ]
-    );
+  await updateRows(c, 'verification_subject', kept);
+  await updateRows(c, 'verification_line', changed);
 }
