@@ -18,6 +18,7 @@ import { OneVerdict1764100000000 } from './migrations/1764100000000-one-verdict.
 import { SkippedEras1764200000000 } from './migrations/1764200000000-skipped-eras.ts';
 import { BillingReport1764300000000 } from './migrations/1764300000000-billing-report.ts';
 import { SentinelVrf1764400000000 } from './migrations/1764400000000-sentinel-vrf.ts';
+import { FilterIndexes1764500000000 } from './migrations/1764500000000-filter-indexes.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   SkippedEras1764200000000,
   BillingReport1764300000000,
   SentinelVrf1764400000000,
+  FilterIndexes1764500000000,
 ];
 
 export interface DataSourceOptions {

@@ -30,6 +30,7 @@ const MIGRATIONS_RUN = [
   'SkippedEras1764200000000',
   'BillingReport1764300000000',
   'SentinelVrf1764400000000',
+  'FilterIndexes1764500000000',
 ];
 /** The migrations from one-verdict on, which a database of the version before it lacks. */
 const SINCE_ONE_VERDICT = MIGRATIONS_RUN.slice(MIGRATIONS_RUN.indexOf('OneVerdict1764100000000'));

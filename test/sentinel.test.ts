@@ -47,7 +47,7 @@ import {
 import { verify as vrfVerify } from '../verifier/vrf.ts';
 import { pureBackend } from '../verifier/signatures.ts';
 import { main } from '../cli/main.ts';
-import { createDataSource, migrate } from '../db/index.ts';
+import { MIGRATIONS, createDataSource, migrate } from '../db/index.ts';
 import { databaseLegs, withTestDatabase } from './helpers/databases.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
 
@@ -1139,12 +1139,18 @@ describe.each(legs)('sentinel on %s', (leg) => {
 // ---------------------------------------------------------------------------------------------
 
 describe('the VRF migration (1764400000000-sentinel-vrf)', () => {
+  /** The VRF migration and those after it: undone together, run again together. */
+  const SINCE_VRF = MIGRATIONS.map((M) => new M().name).slice(
+    MIGRATIONS.findIndex((M) => new M().name === 'SentinelVrf1764400000000')
+  );
+
   it('keeps complete commit-reveal rounds, drops unfinished ones with their checks, and reverts', () =>
     withTestDatabase(legs[0]!, async ({ url }) => {
       await migrate(url);
       const ds = await createDataSource(url, { poolSize: 1 }).initialize();
       try {
-        await ds.undoLastMigration({ transaction: 'all' });
+        for (let i = 0; i < SINCE_VRF.length; i++)
+          await ds.undoLastMigration({ transaction: 'all' });
       } finally {
         await ds.destroy();
       }
@@ -1170,7 +1176,7 @@ describe('the VRF migration (1764400000000-sentinel-vrf)', () => {
             [id]
           );
         }
-        expect(await migrate(url)).toEqual(['SentinelVrf1764400000000']);
+        expect(await migrate(url)).toEqual(SINCE_VRF);
         const rounds = (
           await pool.query(
             `SELECT id, seed_commitment, seed, vrf_alpha, vrf_proof FROM sentinel_round ORDER BY id`
@@ -1201,7 +1207,8 @@ describe('the VRF migration (1764400000000-sentinel-vrf)', () => {
       }
       const back = await createDataSource(url, { poolSize: 1 }).initialize();
       try {
-        await back.undoLastMigration({ transaction: 'all' });
+        for (let i = 0; i < SINCE_VRF.length; i++)
+          await back.undoLastMigration({ transaction: 'all' });
       } finally {
         await back.destroy();
       }
