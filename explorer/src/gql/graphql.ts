@@ -811,7 +811,21 @@ export type ClusterQueryVariables = Exact<{
 }>;
 
 
-export type ClusterQuery = { clusterById: { id: string, manager: string | null, reserve: string | null, params: unknown, blockHeight: number, eventId: string, protocolParams: Array<{ id: string, treasuryShare: string, validatorsShare: string, reserveShare: string, pricing: unknown, blockHeight: number }>, nodeEvents: Array<{ id: string, nodeId: string, kind: string, blockHeight: number }>, eraPayouts: Array<{ era: number, charged: string, rewarded: string, records: number, ok: boolean, failed: number, blockHeight: number, paid: { kind: string } | null }> } | null, activityStats: Array<{ era: number | null, records: number, passed: number, failed: number, verificationRate: number }>, byKind: Array<{ subjectKind: string | null, lines: number, passed: number, failed: number, pending: number, skipped: number }>, failed: Array<{ subjectKind: string | null, step: string | null, check: string | null, code: string | null, failed: number, lastBlockHeight: number | null }> };
+export type ClusterQuery = { clusterById: { id: string, manager: string | null, reserve: string | null, params: unknown, blockHeight: number, eventId: string, protocolParams: Array<{ id: string, treasuryShare: string, validatorsShare: string, reserveShare: string, pricing: unknown, blockHeight: number }>, nodeEvents: Array<{ id: string, nodeId: string, kind: string, blockHeight: number }>, eraPayouts: Array<{ era: number, charged: string, rewarded: string, records: number, ok: boolean, failed: number, blockHeight: number, paid: { kind: string } | null }> } | null, activityStats: Array<{ era: number | null, records: number, passed: number, failed: number, verificationRate: number }> };
+
+export type ClusterLinesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ClusterLinesQuery = { byKind: Array<{ subjectKind: string | null, lines: number, passed: number, failed: number, pending: number, skipped: number }> };
+
+export type ClusterFailedQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ClusterFailedQuery = { failed: Array<{ subjectKind: string | null, step: string | null, check: string | null, code: string | null, failed: number, lastBlockHeight: number | null }> };
 
 export type ClusterNodesQueryVariables = Exact<{
   ids: Array<string> | string;
@@ -867,12 +881,19 @@ export type HomeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type HomeQuery = { clusters: Array<{ id: string, blockHeight: number, eraPayouts: Array<{ id: string, era: number, charged: string, rewarded: string, records: number, ok: boolean, failed: number, blockHeight: number, paid: { blockHeight: number, kind: string } | null }> }>, activityStats: Array<{ clusterId: string | null, records: number, passed: number, failed: number }>, checkStats: Array<{ lines: number, passed: number, failed: number, skipped: number }> };
 
+export type HomeClusterTotalQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type HomeClusterTotalQuery = { total: Array<{ lines: number, passed: number, failed: number }> };
+
 export type HomeClusterChecksQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type HomeClusterChecksQuery = { total: Array<{ lines: number, passed: number, failed: number }>, byReason: Array<{ step: string | null, check: string | null, code: string | null, failed: number, lastBlockHeight: number | null }> };
+export type HomeClusterChecksQuery = { byReason: Array<{ step: string | null, check: string | null, code: string | null, failed: number, lastBlockHeight: number | null }> };
 
 export type ReceiptQueryVariables = Exact<{
   id?: string | null | undefined;
@@ -1331,6 +1352,10 @@ export const ClusterDocument = new TypedDocumentString(`
     failed
     verificationRate
   }
+}
+    `) as unknown as TypedDocumentString<ClusterQuery, ClusterQueryVariables>;
+export const ClusterLinesDocument = new TypedDocumentString(`
+    query ClusterLines($id: String!) {
   byKind: checkStats(groupBy: [SUBJECT_KIND], clusterId: $id, limit: 100) {
     subjectKind
     lines
@@ -1339,6 +1364,10 @@ export const ClusterDocument = new TypedDocumentString(`
     pending
     skipped
   }
+}
+    `) as unknown as TypedDocumentString<ClusterLinesQuery, ClusterLinesQueryVariables>;
+export const ClusterFailedDocument = new TypedDocumentString(`
+    query ClusterFailed($id: String!) {
   failed: checkStats(
     groupBy: [SUBJECT_KIND, STEP, CHECK, CODE]
     clusterId: $id
@@ -1353,7 +1382,7 @@ export const ClusterDocument = new TypedDocumentString(`
     lastBlockHeight
   }
 }
-    `) as unknown as TypedDocumentString<ClusterQuery, ClusterQueryVariables>;
+    `) as unknown as TypedDocumentString<ClusterFailedQuery, ClusterFailedQueryVariables>;
 export const ClusterNodesDocument = new TypedDocumentString(`
     query ClusterNodes($ids: [String!]!) {
   nodes(where: {id_in: $ids}, limit: 1000) {
@@ -1627,13 +1656,17 @@ export const HomeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<HomeQuery, HomeQueryVariables>;
-export const HomeClusterChecksDocument = new TypedDocumentString(`
-    query HomeClusterChecks($id: String!) {
+export const HomeClusterTotalDocument = new TypedDocumentString(`
+    query HomeClusterTotal($id: String!) {
   total: checkStats(clusterId: $id) {
     lines
     passed
     failed
   }
+}
+    `) as unknown as TypedDocumentString<HomeClusterTotalQuery, HomeClusterTotalQueryVariables>;
+export const HomeClusterChecksDocument = new TypedDocumentString(`
+    query HomeClusterChecks($id: String!) {
   byReason: checkStats(
     groupBy: [STEP, CHECK, CODE]
     clusterId: $id
