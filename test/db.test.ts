@@ -7,16 +7,16 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { type Inserts, type Rows, TABLES, type Table } from '../db/rows.ts';
 import { COPY_MIN_ROWS, insertRows } from '../indexer/sql.ts';
-import {
-  createDataSource,
-  migrate,
-  revertAll,
-  DataDirInUseError,
-  startEmbeddedPostgres,
-} from '../db/index.ts';
+import { migrate, revertAll, DataDirInUseError, startEmbeddedPostgres } from '../db/index.ts';
 import { opensTransaction } from '../db/embedded.ts';
 import { turnWaitMs } from '../db/turn-notice.ts';
-import { databaseLegs, freshPgliteDir, withClient, withTestDatabase } from './helpers/databases.ts';
+import {
+  databaseLegs,
+  freshPgliteDir,
+  undoMigrationsFrom,
+  withClient,
+  withTestDatabase,
+} from './helpers/databases.ts';
 
 const U128_MAX = '340282366920938463463374607431768211455';
 const U64_MAX = '18446744073709551615';
@@ -134,13 +134,7 @@ describe.each(legs)('database on %s', (leg) => {
   it('upgrading to one-verdict drops what an earlier indexer derived and keeps the sentinel', () =>
     withTestDatabase(leg, async ({ url }) => {
       await migrate(url);
-      const ds = await createDataSource(url, { poolSize: 1 }).initialize();
-      try {
-        for (let i = 0; i < SINCE_ONE_VERDICT.length; i++)
-          await ds.undoLastMigration({ transaction: 'all' });
-      } finally {
-        await ds.destroy();
-      }
+      await undoMigrationsFrom(url, 'OneVerdict1764100000000');
       // A database as the previous version left it: indexed rows, a position, sentinel checks.
       await withClient(url, async (c) => {
         await c.query(`INSERT INTO hot_block VALUES (7, '0x07')`);

@@ -5,8 +5,8 @@
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createDataSource, migrate } from '../db/index.ts';
-import { databaseLegs, withTestDatabase } from './helpers/databases.ts';
+import { migrate } from '../db/index.ts';
+import { databaseLegs, undoMigrationsFrom, withTestDatabase } from './helpers/databases.ts';
 
 const legs = await databaseLegs();
 
@@ -29,18 +29,7 @@ let fromBillingReport: string[] = [];
  */
 async function beforeBillingReport(url: string, spec: number): Promise<void> {
   await migrate(url);
-  const ds = await createDataSource(url, { poolSize: 1 }).initialize();
-  try {
-    fromBillingReport = ds.migrations
-      .map((m) => m.name ?? m.constructor.name)
-      .filter((name) => Number(/\d{13}$/.exec(name)?.[0]) >= 1764300000000)
-      .sort((a, b) => Number(a.slice(-13)) - Number(b.slice(-13)));
-    expect(fromBillingReport[0]).toBe('BillingReport1764300000000');
-    for (let i = 0; i < fromBillingReport.length; i++)
-      await ds.undoLastMigration({ transaction: 'all' });
-  } finally {
-    await ds.destroy();
-  }
+  fromBillingReport = await undoMigrationsFrom(url, 'BillingReport1764300000000');
   await withClient(url, async (c) => {
     await c.query(`INSERT INTO block VALUES (3, '0x03', '0x02', NULL, $1, 1, 1, true)`, [spec]);
     await c.query(

@@ -47,8 +47,8 @@ import {
 import { verify as vrfVerify } from '../verifier/vrf.ts';
 import { pureBackend } from '../verifier/signatures.ts';
 import { main } from '../cli/main.ts';
-import { MIGRATIONS, createDataSource, migrate } from '../db/index.ts';
-import { databaseLegs, withTestDatabase } from './helpers/databases.ts';
+import { migrate } from '../db/index.ts';
+import { databaseLegs, undoMigrationsFrom, withTestDatabase } from './helpers/databases.ts';
 import { type IndexedDevnet, indexDevnet } from './helpers/indexed-devnet.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -1139,21 +1139,11 @@ describe.each(legs)('sentinel on %s', (leg) => {
 // ---------------------------------------------------------------------------------------------
 
 describe('the VRF migration (1764400000000-sentinel-vrf)', () => {
-  /** The VRF migration and those after it: undone together, run again together. */
-  const SINCE_VRF = MIGRATIONS.map((M) => new M().name).slice(
-    MIGRATIONS.findIndex((M) => new M().name === 'SentinelVrf1764400000000')
-  );
-
   it('keeps complete commit-reveal rounds, drops unfinished ones with their checks, and reverts', () =>
     withTestDatabase(legs[0]!, async ({ url }) => {
       await migrate(url);
-      const ds = await createDataSource(url, { poolSize: 1 }).initialize();
-      try {
-        for (let i = 0; i < SINCE_VRF.length; i++)
-          await ds.undoLastMigration({ transaction: 'all' });
-      } finally {
-        await ds.destroy();
-      }
+      // The VRF migration and those after it: undone together, run again together.
+      const sinceVrf = await undoMigrationsFrom(url, 'SentinelVrf1764400000000');
       const pool = new pg.Pool({ connectionString: url, max: 1 });
       try {
         // Two rounds as the commit-reveal sentinel left them: one complete, one still sampling.
@@ -1176,7 +1166,7 @@ describe('the VRF migration (1764400000000-sentinel-vrf)', () => {
             [id]
           );
         }
-        expect(await migrate(url)).toEqual(SINCE_VRF);
+        expect(await migrate(url)).toEqual(sinceVrf);
         const rounds = (
           await pool.query(
             `SELECT id, seed_commitment, seed, vrf_alpha, vrf_proof FROM sentinel_round ORDER BY id`
@@ -1205,13 +1195,7 @@ describe('the VRF migration (1764400000000-sentinel-vrf)', () => {
       } finally {
         await pool.end();
       }
-      const back = await createDataSource(url, { poolSize: 1 }).initialize();
-      try {
-        for (let i = 0; i < SINCE_VRF.length; i++)
-          await back.undoLastMigration({ transaction: 'all' });
-      } finally {
-        await back.destroy();
-      }
+      await undoMigrationsFrom(url, 'SentinelVrf1764400000000');
       const after = new pg.Pool({ connectionString: url, max: 1 });
       try {
         expect((await after.query(`SELECT id FROM sentinel_round`)).rows).toEqual([

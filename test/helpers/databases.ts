@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { MIGRATIONS, createDataSource } from '../../db/index.ts';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import type { EmbeddedPostgres, EmbeddedPostgresOptions } from '../../db/embedded.ts';
 
@@ -194,4 +195,22 @@ async function createPgliteDatabase(opts: TestDatabaseOptions): Promise<TestData
       }
     },
   };
+}
+
+/**
+ * Undoes the migration `first` and every later one on the migrated database `url`, newest first;
+ * returns their names oldest first (what `migrate` runs again).
+ */
+export async function undoMigrationsFrom(url: string, first: string): Promise<string[]> {
+  const names = MIGRATIONS.map((M) => new M().name);
+  const i = names.indexOf(first);
+  if (i < 0) throw new Error(`no migration named ${first}`);
+  const undone = names.slice(i);
+  const ds = await createDataSource(url, { poolSize: 1 }).initialize();
+  try {
+    for (let k = 0; k < undone.length; k++) await ds.undoLastMigration({ transaction: 'all' });
+  } finally {
+    await ds.destroy();
+  }
+  return undone;
 }
