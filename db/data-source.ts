@@ -19,6 +19,7 @@ import { SkippedEras1764200000000 } from './migrations/1764200000000-skipped-era
 import { BillingReport1764300000000 } from './migrations/1764300000000-billing-report.ts';
 import { SentinelVrf1764400000000 } from './migrations/1764400000000-sentinel-vrf.ts';
 import { FilterIndexes1764500000000 } from './migrations/1764500000000-filter-indexes.ts';
+import { CheckCounts1764600000000 } from './migrations/1764600000000-check-counts.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   BillingReport1764300000000,
   SentinelVrf1764400000000,
   FilterIndexes1764500000000,
+  CheckCounts1764600000000,
 ];
 
 export interface DataSourceOptions {

@@ -323,6 +323,42 @@ export interface FollowedChainInsert {
   properties: string | null;
 }
 
+export interface CheckCountRow {
+  /** field `CheckCount.blockHeight`, int4 */
+  block_height: number;
+  /** field `CheckCount.clusterId`, text */
+  cluster_id: string;
+  /** field `CheckCount.subjectKind`, text */
+  subject_kind: string;
+  /** field `CheckCount.step`, text */
+  step: string;
+  /** field `CheckCount.check`, text */
+  check_name: string;
+  /** field `CheckCount.code`, text, null allowed */
+  code: string | null;
+  /** field `CheckCount.ok`, bool */
+  ok: boolean;
+  /** field `CheckCount.pending`, bool */
+  pending: boolean;
+  /** field `CheckCount.skipped`, bool */
+  skipped: boolean;
+  /** field `CheckCount.lines`, int4 */
+  lines: number;
+}
+
+export interface CheckCountInsert {
+  block_height: number;
+  cluster_id: string;
+  subject_kind: string;
+  step: string;
+  check_name: string;
+  code: string | null;
+  ok: boolean;
+  pending: boolean;
+  skipped: boolean;
+  lines: number;
+}
+
 export interface ClusterRow {
   /** field `Cluster.id`, text */
   id: string;
@@ -1085,6 +1121,7 @@ export interface Rows {
   chain_event: ChainEventRow;
   chain_extrinsic: ChainExtrinsicRow;
   chain_info: FollowedChainRow;
+  check_count: CheckCountRow;
   cluster: ClusterRow;
   cluster_node_event: ClusterNodeEventRow;
   cluster_protocol_params: ClusterProtocolParamsRow;
@@ -1120,6 +1157,7 @@ export interface Inserts {
   chain_event: ChainEventInsert;
   chain_extrinsic: ChainExtrinsicInsert;
   chain_info: FollowedChainInsert;
+  check_count: CheckCountInsert;
   cluster: ClusterInsert;
   cluster_node_event: ClusterNodeEventInsert;
   cluster_protocol_params: ClusterProtocolParamsInsert;
@@ -1292,6 +1330,33 @@ export const TABLES: Readonly<Record<Table, TableSpec>> = {
       ['properties', 'jsonb', true],
     ],
     defaulted: ['updated_at'],
+  },
+  check_count: {
+    entity: 'CheckCount',
+    key: [
+      'block_height',
+      'cluster_id',
+      'subject_kind',
+      'step',
+      'check_name',
+      'ok',
+      'pending',
+      'skipped',
+    ],
+    internal: true,
+    columns: [
+      ['block_height', 'int4', false],
+      ['cluster_id', 'text', false],
+      ['subject_kind', 'text', false],
+      ['step', 'text', false],
+      ['check_name', 'text', false],
+      ['code', 'text', true],
+      ['ok', 'bool', false],
+      ['pending', 'bool', false],
+      ['skipped', 'bool', false],
+      ['lines', 'int4', false],
+    ],
+    defaulted: [],
   },
   cluster: {
     entity: 'Cluster',

@@ -37,7 +37,7 @@ import {
 } from './mapping.ts';
 import type { Metrics, WritePhase } from './metrics.ts';
 import type { VerificationLineInsert, VerificationSubjectInsert } from '../db/rows.ts';
-import { insertRows } from './sql.ts';
+import { type Table, insertRows } from './sql.ts';
 import { deleteSubjects, subjectRows } from './subjects.ts';
 
 interface HashAndHeight {
@@ -88,8 +88,14 @@ export interface IndexerOptions {
   readonly onFatal?: (error: unknown) => void;
 }
 
-/** Tables filled from blocks, with the column holding the block height. */
+/**
+ * Tables filled from blocks, with the column holding the block height. Lines go first: the
+ * triggers that keep `check_count` find a line's cluster through its batch, which must still be
+ * there when the line is deleted (db/migrations/1764600000000-check-counts.ts).
+ */
 const ROLLBACK: ReadonlyArray<readonly [string, string]> = [
+  ['verification_line', 'block_height'],
+  ['verification_subject', 'block_height'],
   ['chain_extrinsic', 'block_height'],
   ['chain_event', 'block_height'],
   ['cluster', 'block_height'],
@@ -112,8 +118,6 @@ const ROLLBACK: ReadonlyArray<readonly [string, string]> = [
   ['payout_batch', 'block_height'],
   ['payout_line', 'block_height'],
   ['era_payout', 'block_height'],
-  ['verification_line', 'block_height'],
-  ['verification_subject', 'block_height'],
   ['block', 'height'],
 ];
 
@@ -668,7 +672,8 @@ export class Indexer {
       mark = begun;
       if (at.base) await this.rollback(client, at.base.height, ing);
       phase('rollback');
-      for (const table of ing.rows.keys()) await insertRows(client, table, ing.rowsOf(table));
+      for (const table of insertOrder(ing.rows.keys()))
+        await insertRows(client, table, ing.rowsOf(table));
       if (ing.rowsOf('payout_batch').some((r) => r.max_batch_index === -1))
         await resolveMaxBatchIndex(client);
       phase('rows');
@@ -1049,6 +1054,16 @@ function failedAttempt(url: string, check: string, code: ReasonCode, facts: Fact
   return lineRows([
     fail({ step: 'inclusion', check, rule: RULE_INCLUSION, facts, source: { url } }, code),
   ])[0]!;
+}
+
+/**
+ * The tables of a write in the order they are inserted: lines and subjects last, after the batches
+ * whose cluster the `check_count` triggers read (db/migrations/1764600000000-check-counts.ts).
+ */
+function insertOrder(tables: Iterable<Table>): Table[] {
+  const last = (t: Table): number =>
+    t === 'verification_subject' || t === 'verification_line' ? 1 : 0;
+  return [...tables].sort((a, b) => last(a) - last(b));
 }
 
 function addSubject(

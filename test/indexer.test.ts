@@ -19,6 +19,7 @@ import { blake2b256 } from '../verifier/hash.ts';
 import { databaseLegs } from './helpers/databases.ts';
 import {
   client,
+  countProblems,
   database,
   defer,
   dump,
@@ -86,6 +87,15 @@ describe.each(legs)('indexer on %s', (leg) => {
     const { records, problems } = await manifestProblems(c, dn);
     expect(problems).toEqual([]);
     expect(records).toBe(dn.manifest.records);
+    // The line counts the triggers keep followed the rollback's deletes and every rewrite.
+    expect(await countProblems(c)).toEqual([]);
+    // Every line of the scenario belongs to one of its two clusters.
+    expect((await c.query(`SELECT DISTINCT cluster_id FROM check_count ORDER BY 1`)).rows).toEqual(
+      (await c.query(`SELECT DISTINCT cluster_id FROM dac_batch ORDER BY 1`)).rows
+    );
+    expect(
+      (await c.query(`SELECT count(DISTINCT cluster_id)::int AS n FROM dac_batch`)).rows[0].n
+    ).toBe(2);
     // Each batch counts its records that fail a line of their own (added up as they arrive, or
     // recounted when stored records are linked again), and the faults make some.
     const counts = (
@@ -130,6 +140,7 @@ describe.each(legs)('indexer on %s', (leg) => {
       [nf.clusterId, nf.era, nf.index]
     );
     expect(flipped.rows).toEqual([{ ok: true, code: null, final: true }]);
+    expect(await countProblems(c)).toEqual([]);
     // Only the new tip is still hot.
     expect((await c.query(`SELECT height FROM block WHERE NOT final`)).rows).toEqual([
       { height: next.number },

@@ -17,6 +17,7 @@ import { Supervisor } from '../indexer/supervisor.ts';
 import { mkdirSync } from 'node:fs';
 import { serveApi } from './helpers/api-server.ts';
 import { chromiumAvailable, launchChromium } from './helpers/browser.ts';
+import { countProblems } from './helpers/indexer.ts';
 import { type Leg, createTestDatabase, databaseLegs } from './helpers/databases.ts';
 
 const legs = await databaseLegs();
@@ -132,6 +133,11 @@ describe.each(legs)('late inputs on %s', (leg) => {
     expect([...seen].every((s) => s.startsWith(`${e2Id}:`) && s.endsWith(':NOT_PAID'))).toBe(true);
     expect(seen).toContain(`${e2Id}:settlement.paid:NOT_PAID`);
     expect(seen).toContain(`${e2Id}:conservation.balance:NOT_PAID`);
+    expect(await countProblems(c)).toEqual([]);
+    expect(
+      (await c.query(`SELECT coalesce(sum(lines), 0)::int AS n FROM check_count WHERE pending`))
+        .rows[0].n
+    ).toBeGreaterThan(0);
 
     // The explorer says the same: the receipt waits, its waiting lines are marked, and the
     // browser's own check of the bundle waits too (it is never shown as verified).
@@ -163,6 +169,11 @@ describe.each(legs)('late inputs on %s', (leg) => {
     expect(problems.slice(0, 20)).toEqual([]);
     expect(
       (await c.query(`SELECT count(*)::int AS n FROM verification_line WHERE pending`)).rows[0].n
+    ).toBe(0);
+    // The relink's updates moved the counts from pending to passed, group by group.
+    expect(await countProblems(c)).toEqual([]);
+    expect(
+      (await c.query(`SELECT count(*)::int AS n FROM check_count WHERE pending`)).rows[0].n
     ).toBe(0);
   }, 240_000);
 });

@@ -128,6 +128,35 @@ export async function manifestProblems(
   return { records: recs.length, problems };
 }
 
+/**
+ * Where `check_count` (kept by triggers) disagrees with the lines themselves, counted afresh: each
+ * group (block, cluster, kind, step, check, code, outcome) held on one side only or with another
+ * count, as text. A line's cluster is found here as `checkStats(clusterId:)` found it before the
+ * counts: a record's own `cluster_id`, a batch's, an era id's prefix; the triggers go through the
+ * batch named by the record id instead, so the two routes check each other.
+ */
+export async function countProblems(c: pg.Client): Promise<string[]> {
+  const live = `SELECT l.block_height, CASE
+        WHEN l.subject_kind IN ('era', 'settlement') THEN split_part(l.subject_id, '-', 1)
+        WHEN l.subject_kind IN ('record', 'links') THEN coalesce(a.cluster_id, '')
+        WHEN l.subject_kind IN ('batch', 'anchor') THEN coalesce(d.cluster_id, '')
+        ELSE '' END AS cluster_id, l.subject_kind, l.step, l.check_name, l.code, l.ok, l.pending,
+        l.skipped, count(*)::int AS lines
+      FROM verification_line l
+      LEFT JOIN activity_record a ON l.subject_kind IN ('record', 'links') AND a.id = l.subject_id
+      LEFT JOIN dac_batch d ON l.subject_kind IN ('batch', 'anchor') AND d.id = l.subject_id
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
+  const kept = `SELECT block_height, cluster_id, subject_kind, step, check_name, code, ok, pending,
+        skipped, lines FROM check_count`;
+  const rows = (
+    await c.query(
+      `(SELECT 'lines' AS side, * FROM (${live} EXCEPT ${kept}) x)
+       UNION ALL (SELECT 'check_count' AS side, * FROM (${kept} EXCEPT ${live}) y)`
+    )
+  ).rows as Array<Record<string, unknown>>;
+  return rows.map((r) => JSON.stringify(r)).sort();
+}
+
 /** Every table's rows in key order, without the columns that record wall-clock time. */
 export async function dump(c: pg.Client): Promise<Record<string, unknown[]>> {
   const tables = (
