@@ -27,25 +27,38 @@
  */
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The cluster of line `l` (a `verification_line` row), given its batch `d` (or none). */
-const CLUSTER = `CASE
-    WHEN l.subject_kind IN ('era', 'settlement') THEN split_part(l.subject_id, '-', 1)
-    WHEN l.subject_kind IN ('batch', 'anchor', 'record', 'links') THEN coalesce(d.cluster_id, '')
+/**
+ * What a line's cluster is read from: its batch's id for record and links lines (the part of the
+ * record id before the `:`) and for batch and anchor lines, the cluster id itself for era and
+ * settlement lines (the part of the subject id before the first `-`), nothing for the others.
+ */
+const OWNER = `CASE
+    WHEN subject_kind IN ('record', 'links') THEN split_part(subject_id, ':', 1)
+    WHEN subject_kind IN ('batch', 'anchor') THEN subject_id
+    WHEN subject_kind IN ('era', 'settlement') THEN split_part(subject_id, '-', 1)
     ELSE '' END`;
 
-/** The batch of line `l`: its subject for batch and anchor lines, its record's for the others. */
-const BATCH_JOIN = `LEFT JOIN dac_batch d ON d.id = CASE
-    WHEN l.subject_kind IN ('batch', 'anchor') THEN l.subject_id
-    WHEN l.subject_kind IN ('record', 'links') THEN regexp_replace(l.subject_id, ':[^:]*$', '')
-    END`;
+/** The cluster of a group `g` of lines with one owner. */
+const CLUSTER = `CASE
+    WHEN g.subject_kind IN ('era', 'settlement') THEN g.owner
+    WHEN g.subject_kind IN ('record', 'links', 'batch', 'anchor')
+      THEN coalesce((SELECT d.cluster_id FROM dac_batch d WHERE d.id = g.owner), '')
+    ELSE '' END`;
 
 const GROUP = `block_height, cluster_id, subject_kind, step, check_name, code, ok, pending, skipped`;
 
-/** The lines of table `from` (a table or a transition table), counted per group. */
+/**
+ * The lines of table `from` (a table or a transition table), counted per group. They are counted
+ * per owner first and each owner's batch is looked up once, by its key: a join of the statement's
+ * lines with `dac_batch` was planned as a hash of the whole batch table, which on PGlite more than
+ * doubled the time to insert 3,000 lines (bench/RESULTS.md).
+ */
 function counted(from: string): string {
-  return `SELECT l.block_height, ${CLUSTER} AS cluster_id, l.subject_kind, l.step, l.check_name,
-      l.code, l.ok, l.pending, l.skipped, count(*)::int AS lines
-    FROM ${from} l ${BATCH_JOIN}
+  return `SELECT g.block_height, ${CLUSTER} AS cluster_id, g.subject_kind, g.step, g.check_name,
+      g.code, g.ok, g.pending, g.skipped, sum(g.lines)::int AS lines
+    FROM (SELECT block_height, subject_kind, ${OWNER} AS owner, step, check_name, code, ok,
+            pending, skipped, count(*) AS lines
+            FROM ${from} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) g
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
 }
 

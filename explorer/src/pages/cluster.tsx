@@ -63,9 +63,10 @@ const CLUSTER = graphql(`
 `);
 
 /**
- * The cluster's lines by kind, asked apart from the page: counting them reads every line of the
- * cluster, which on a large database can outlast the API's time limit (docs/operations.md); the
- * rest of the page does not wait for it, nor fail with it.
+ * The cluster's lines by kind, asked apart from the page. The API sums them from the counts the
+ * database keeps (`check_count`); before those, counting a cluster's lines outlasted the API's time
+ * limit on a large database (docs/operations.md). Should they still time out, the rest of the page
+ * does not wait for them, nor fail with them.
  */
 const CLUSTER_LINES = graphql(`
   query ClusterLines($id: String!) {

@@ -60,9 +60,10 @@ type ClusterRow = HomeData['clusters'][number];
 type EraRow = ClusterRow['eraPayouts'][number];
 
 /**
- * One cluster's line totals, asked apart from its failures: counting every line of a cluster can
- * outlast the API's time limit on a large database (docs/operations.md), and the failures, read
- * through their own index, should not wait for it or fail with it.
+ * One cluster's line totals, asked apart from its failures. The API sums them from the counts the
+ * database keeps (`check_count`); before those, counting a cluster's lines outlasted the API's
+ * time limit on a large database (docs/operations.md). Should a count still time out, the failures
+ * do not wait for it or fail with it.
  */
 const CLUSTER_TOTAL = graphql(`
   query HomeClusterTotal($id: String!) {
@@ -94,7 +95,7 @@ const CLUSTER_CHECKS = graphql(`
 
 /** Eras listed per cluster on the home page (the cluster page lists every era). */
 const LATEST_ERAS = 4;
-/** How often a cluster's line totals are asked again (they read every line of the cluster). */
+/** How often a cluster's line totals are asked again (they only caption its failures). */
 const TOTALS_REFRESH_MS = 60_000;
 /** Failure reasons listed per cluster on the home page. */
 const TOP_REASONS = 6;
