@@ -20,6 +20,7 @@ import { BillingReport1764300000000 } from './migrations/1764300000000-billing-r
 import { SentinelVrf1764400000000 } from './migrations/1764400000000-sentinel-vrf.ts';
 import { FilterIndexes1764500000000 } from './migrations/1764500000000-filter-indexes.ts';
 import { CheckCounts1764600000000 } from './migrations/1764600000000-check-counts.ts';
+import { ActivityCounts1764700000000 } from './migrations/1764700000000-activity-counts.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   SentinelVrf1764400000000,
   FilterIndexes1764500000000,
   CheckCounts1764600000000,
+  ActivityCounts1764700000000,
 ];
 
 export interface DataSourceOptions {

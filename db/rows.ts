@@ -33,6 +33,42 @@ export interface TableSpec {
   readonly defaulted: readonly string[];
 }
 
+export interface ActivityCountRow {
+  /** field `ActivityCount.blockHeight`, int4 */
+  block_height: number;
+  /** field `ActivityCount.clusterId`, text, null allowed */
+  cluster_id: string | null;
+  /** field `ActivityCount.era`, int4, null allowed */
+  era: number | null;
+  /** field `ActivityCount.ok`, bool */
+  ok: boolean;
+  /** field `ActivityCount.failing`, bool */
+  failing: boolean;
+  /** field `ActivityCount.waiting`, bool */
+  waiting: boolean;
+  /** field `ActivityCount.records`, int4 */
+  records: number;
+  /** field `ActivityCount.cost`, numeric */
+  cost: string;
+  /** field `ActivityCount.firstTimestamp`, timestamptz, null allowed */
+  first_timestamp: Date | null;
+  /** field `ActivityCount.lastTimestamp`, timestamptz, null allowed */
+  last_timestamp: Date | null;
+}
+
+export interface ActivityCountInsert {
+  block_height: number;
+  cluster_id: string | null;
+  era: number | null;
+  ok: boolean;
+  failing: boolean;
+  waiting: boolean;
+  records: number;
+  cost: string;
+  first_timestamp: Date | string | null;
+  last_timestamp: Date | string | null;
+}
+
 export interface ActivityRecordRow {
   /** field `ActivityRecord.id`, text */
   id: string;
@@ -1113,6 +1149,7 @@ export interface VerificationSubjectInsert {
 
 /** Rows as read, by table. */
 export interface Rows {
+  activity_count: ActivityCountRow;
   activity_record: ActivityRecordRow;
   attestation_round: AttestationRoundRow;
   attestation_vote: AttestationVoteRow;
@@ -1149,6 +1186,7 @@ export interface Rows {
 
 /** Rows as written, by table. */
 export interface Inserts {
+  activity_count: ActivityCountInsert;
   activity_record: ActivityRecordInsert;
   attestation_round: AttestationRoundInsert;
   attestation_vote: AttestationVoteInsert;
@@ -1187,6 +1225,24 @@ export type Table = keyof Rows;
 
 /** Every table's written columns, in the order the bulk writer sends them. */
 export const TABLES: Readonly<Record<Table, TableSpec>> = {
+  activity_count: {
+    entity: 'ActivityCount',
+    key: ['block_height', 'ok', 'failing', 'waiting'],
+    internal: true,
+    columns: [
+      ['block_height', 'int4', false],
+      ['cluster_id', 'text', true],
+      ['era', 'int4', true],
+      ['ok', 'bool', false],
+      ['failing', 'bool', false],
+      ['waiting', 'bool', false],
+      ['records', 'int4', false],
+      ['cost', 'numeric', false],
+      ['first_timestamp', 'timestamptz', true],
+      ['last_timestamp', 'timestamptz', true],
+    ],
+    defaulted: [],
+  },
   activity_record: {
     entity: 'ActivityRecord',
     key: ['id'],

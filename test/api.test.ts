@@ -371,6 +371,26 @@ describe.each(legs)('api on %s', (leg) => {
       expect(counted.s, `${args} ${where}`).toEqual(lines.s);
       expect(counted.s.length, `${args} ${where}`).toBeGreaterThan(0);
     }
+    // The same for activityStats and activity_count (a recordId filter takes the records' path).
+    const activityFields =
+      'clusterId era records passed failed pending cost firstTimestamp lastTimestamp verificationRate';
+    const activityCases: Array<{ args: string; where: string }> = [
+      { args: '', where: '' },
+      { args: 'groupBy: [CLUSTER], limit: 1000', where: '' },
+      { args: 'groupBy: [ERA], limit: 1000', where: `clusterId_eq: "${c1}"` },
+      { args: 'groupBy: [CLUSTER, ERA]', where: 'era_eq: 2' },
+      { args: 'groupBy: [ERA]', where: `OR: [{ ok_eq: false }, { blockHeight_lt: 10 }]` },
+    ];
+    for (const { args, where } of activityCases) {
+      const call = (w: string): string => {
+        const list = [args, w ? `where: { ${w} }` : ''].filter(Boolean).join(', ');
+        return `{ s: activityStats${list ? `(${list})` : ''} { ${activityFields} } }`;
+      };
+      const counted = await data(call(where));
+      const records = await data(call([where, 'recordId_not_eq: "~"'].filter(Boolean).join(', ')));
+      expect(counted.s, `${args} ${where}`).toEqual(records.s);
+      expect(counted.s.length, `${args} ${where}`).toBeGreaterThan(0);
+    }
   });
 
   it('reports where the indexer stands', async () => {

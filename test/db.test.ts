@@ -32,6 +32,7 @@ const MIGRATIONS_RUN = [
   'SentinelVrf1764400000000',
   'FilterIndexes1764500000000',
   'CheckCounts1764600000000',
+  'ActivityCounts1764700000000',
 ];
 /** The migrations from one-verdict on, which a database of the version before it lacks. */
 const SINCE_ONE_VERDICT = MIGRATIONS_RUN.slice(MIGRATIONS_RUN.indexOf('OneVerdict1764100000000'));
@@ -119,7 +120,7 @@ describe.each(legs)('database on %s', (leg) => {
       expect(await migrate(url)).toEqual([]);
       // Every table of the migration has an entity and vice versa.
       expect(await tableNames(url)).toEqual([...CONTRACT_TABLES, 'migrations'].sort());
-      expect(CONTRACT_TABLES).toHaveLength(32);
+      expect(CONTRACT_TABLES).toHaveLength(33);
 
       expect(await revertAll(url)).toEqual([...MIGRATIONS_RUN].reverse());
       expect(await tableNames(url)).toEqual(['migrations']);

@@ -138,6 +138,13 @@ describe.each(legs)('late inputs on %s', (leg) => {
       (await c.query(`SELECT coalesce(sum(lines), 0)::int AS n FROM check_count WHERE pending`))
         .rows[0].n
     ).toBeGreaterThan(0);
+    expect(
+      (
+        await c.query(
+          `SELECT coalesce(sum(records), 0)::int AS n FROM activity_count WHERE waiting`
+        )
+      ).rows[0].n
+    ).toBe(ids.length);
 
     // The explorer says the same: the receipt waits, its waiting lines are marked, and the
     // browser's own check of the bundle waits too (it is never shown as verified).
@@ -175,6 +182,10 @@ describe.each(legs)('late inputs on %s', (leg) => {
     expect(
       (await c.query(`SELECT count(*)::int AS n FROM check_count WHERE pending`)).rows[0].n
     ).toBe(0);
+    expect(
+      (await c.query(`SELECT coalesce(sum(records), 0)::int AS n FROM activity_count WHERE ok`))
+        .rows[0].n
+    ).toBe(after.length);
   }, 240_000);
 });
 

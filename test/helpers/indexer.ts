@@ -129,7 +129,8 @@ export async function manifestProblems(
 }
 
 /**
- * Where `check_count` (kept by triggers) disagrees with the lines themselves, counted afresh: each
+ * Where `check_count` and `activity_count` (kept by triggers) disagree with the lines and records
+ * themselves, counted afresh. For `check_count`: each
  * group (block, cluster, kind, step, check, code, outcome) held on one side only or with another
  * count, as text. A line's cluster is found here as `checkStats(clusterId:)` found it before the
  * counts: a record's own `cluster_id`, a batch's, an era id's prefix; the triggers go through the
@@ -154,7 +155,21 @@ export async function countProblems(c: pg.Client): Promise<string[]> {
        UNION ALL (SELECT 'check_count' AS side, * FROM (${kept} EXCEPT ${live}) y)`
     )
   ).rows as Array<Record<string, unknown>>;
-  return rows.map((r) => JSON.stringify(r)).sort();
+  // activity_count against the records, the same way.
+  const records = `SELECT block_height, cluster_id, era, ok, failed > 0 AS failing,
+        failed = 0 AND pending > 0 AS waiting, count(*)::int AS records,
+        coalesce(sum(cost), 0) AS cost, min(timestamp) AS first_timestamp,
+        max(timestamp) AS last_timestamp
+      FROM activity_record GROUP BY 1, 2, 3, 4, 5, 6`;
+  const counts = `SELECT block_height, cluster_id, era, ok, failing, waiting, records, cost,
+        first_timestamp, last_timestamp FROM activity_count`;
+  const activity = (
+    await c.query(
+      `(SELECT 'records' AS side, * FROM (${records} EXCEPT ${counts}) x)
+       UNION ALL (SELECT 'activity_count' AS side, * FROM (${counts} EXCEPT ${records}) y)`
+    )
+  ).rows as Array<Record<string, unknown>>;
+  return [...rows, ...activity].map((r) => JSON.stringify(r)).sort();
 }
 
 /** Every table's rows in key order, without the columns that record wall-clock time. */
