@@ -13,6 +13,8 @@
  * a block's records, and every writer moves the counts in its own transaction.
  * test/helpers/indexer.ts `countProblems` compares them with the records after indexing, a reorg,
  * relinks and a crash.
+ * `TRUNCATE` fires none of these triggers: whatever empties `activity_record` (as the one-verdict and
+ * later migrations did, to index again) must empty `activity_count` with it.
  * @module
  */
 import type { MigrationInterface, QueryRunner } from 'typeorm';
