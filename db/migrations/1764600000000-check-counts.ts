@@ -21,10 +21,11 @@
  * - any other line (grants, remarks): none, stored as `''`.
  * The batch must therefore exist when its lines are written and still exist when they are deleted:
  * the indexer writes `dac_batch` before the lines and a rollback deletes the lines first.
- * test/check-counts.test.ts compares the counts with the lines themselves after indexing, a reorg
- * and relinks.
- * `TRUNCATE` fires none of these triggers: whatever empties `verification_line` (as the one-verdict and
- * later migrations did, to index again) must empty `check_count` with it.
+ * test/helpers/indexer.ts `countProblems` compares the counts with the lines themselves after
+ * indexing, a reorg, relinks and a crash.
+ *
+ * `TRUNCATE` fires none of these triggers: whatever empties `verification_line` (as the
+ * one-verdict and later migrations did, to index again) must empty `check_count` with it.
  * @module
  */
 import type { MigrationInterface, QueryRunner } from 'typeorm';

@@ -7,14 +7,17 @@
  * `activity_count` holds, per block height, cluster, era and outcome (`ok`; `failing`: a line of
  * the record's own failed; `waiting`: none failed and one waits), how many records there are, the
  * sum of their cost and their first and last timestamps. Three statement-level triggers on
- * `activity_record` count the blocks a statement touched again from the records themselves (a
- * block holds a few hundred at most, read through `activity_record_block_idx`): so a minimum and
- * maximum stay exact when a relink moves a record from waiting to passed, or a rollback deletes
- * a block's records, and every writer moves the counts in its own transaction.
+ * `activity_record` count the blocks a statement touched again from the records themselves
+ * (through `activity_record_block_idx`; 200-325 records a block in the benches), so a minimum
+ * and maximum stay exact when a relink moves a record from waiting to passed, or a rollback
+ * deletes a block's records, and every writer moves the counts in its own transaction. The cost
+ * grows with the records of the touched blocks, not of the statement: a relink of one record
+ * counts its whole block again.
  * test/helpers/indexer.ts `countProblems` compares them with the records after indexing, a reorg,
  * relinks and a crash.
- * `TRUNCATE` fires none of these triggers: whatever empties `activity_record` (as the one-verdict and
- * later migrations did, to index again) must empty `activity_count` with it.
+ *
+ * `TRUNCATE` fires none of these triggers: whatever empties `activity_record` (as the one-verdict
+ * and later migrations did, to index again) must empty `activity_count` with it.
  * @module
  */
 import type { MigrationInterface, QueryRunner } from 'typeorm';
