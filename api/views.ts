@@ -149,6 +149,17 @@ function groupQuery(
   return { sql, values: p.values };
 }
 
+/**
+ * An aggregate that counts the rows of a group matching a condition (all of them without one): as
+ * `count(*)` over rows, or as the sum of a count column (`sum`) over a table of kept counts.
+ */
+function tally(sum: string | null): (cond?: string) => string {
+  return (cond) => {
+    const filter = cond === undefined ? '' : ` FILTER (WHERE ${cond})`;
+    return sum === null ? `(count(*)${filter})::int` : `coalesce(sum(${sum})${filter}, 0)::int`;
+  };
+}
+
 /** Fields of an activity record that `activity_count` keeps under the same column names. */
 const ACTIVITY_COUNTED = new Set(['clusterId', 'era', 'ok', 'blockHeight']);
 /** Groupings `activity_count` can answer. */
@@ -170,34 +181,22 @@ export async function activityStats(
   const fromCounts =
     dims.every((d) => ACTIVITY_COUNTED_DIMS.has(d)) &&
     countable(record, args.where, ACTIVITY_COUNTED);
-  const q = fromCounts
-    ? groupQuery(
-        ctx,
-        ctx.model,
-        'ActivityRecord',
-        ACTIVITY_DIMS,
-        args,
-        `coalesce(sum(t0.records), 0)::int AS records,
-         coalesce(sum(t0.records) FILTER (WHERE t0.ok), 0)::int AS passed,
-         coalesce(sum(t0.records) FILTER (WHERE t0.failing), 0)::int AS failed,
-         coalesce(sum(t0.records) FILTER (WHERE t0.waiting), 0)::int AS pending,
-         coalesce(sum(t0.cost), 0)::text AS cost, min(t0.first_timestamp) AS "firstTimestamp",
-         max(t0.last_timestamp) AS "lastTimestamp"`,
-        undefined,
-        'activity_count'
-      )
-    : groupQuery(
-        ctx,
-        ctx.model,
-        'ActivityRecord',
-        ACTIVITY_DIMS,
-        args,
-        `count(*)::int AS records, (count(*) FILTER (WHERE t0.ok))::int AS passed,
-         (count(*) FILTER (WHERE t0.failed > 0))::int AS failed,
-         (count(*) FILTER (WHERE t0.failed = 0 AND t0.pending > 0))::int AS pending,
-         coalesce(sum(t0.cost), 0)::text AS cost, min(t0.timestamp) AS "firstTimestamp",
-         max(t0.timestamp) AS "lastTimestamp"`
-      );
+  const n = tally(fromCounts ? 't0.records' : null);
+  const q = groupQuery(
+    ctx,
+    ctx.model,
+    'ActivityRecord',
+    ACTIVITY_DIMS,
+    args,
+    `${n()} AS records, ${n('t0.ok')} AS passed,
+     ${n(fromCounts ? 't0.failing' : 't0.failed > 0')} AS failed,
+     ${n(fromCounts ? 't0.waiting' : 't0.failed = 0 AND t0.pending > 0')} AS pending,
+     coalesce(sum(t0.cost), 0)::text AS cost,
+     min(t0.${fromCounts ? 'first_timestamp' : 'timestamp'}) AS "firstTimestamp",
+     max(t0.${fromCounts ? 'last_timestamp' : 'timestamp'}) AS "lastTimestamp"`,
+    undefined,
+    fromCounts ? 'activity_count' : undefined
+  );
   return (await ctx.db.query(q.sql, q.values)).rows.map((r) => ({
     ...r,
     verificationRate: Number(r.records) === 0 ? 0 : Number(r.passed) / Number(r.records),
@@ -261,40 +260,24 @@ function countable(e: Entity, where: unknown, fields: ReadonlySet<string>): bool
 export async function checkStats(ctx: ApiContext, args: Record<string, unknown>): Promise<Row[]> {
   const cluster = typeof args.clusterId === 'string' ? args.clusterId : null;
   const line = ctx.model.entities.get('VerificationLine')!;
-  if (countable(line, args.where, COUNTED_FIELDS)) {
-    const q = groupQuery(
-      ctx,
-      ctx.model,
-      'VerificationLine',
-      CHECK_DIMS,
-      args,
-      `coalesce(sum(t0.lines), 0)::int AS lines,
-       coalesce(sum(t0.lines) FILTER (WHERE t0.ok), 0)::int AS passed,
-       coalesce(sum(t0.lines) FILTER (WHERE NOT t0.ok AND NOT t0.pending AND NOT t0.skipped), 0)::int
-         AS failed,
-       coalesce(sum(t0.lines) FILTER (WHERE t0.pending), 0)::int AS pending,
-       coalesce(sum(t0.lines) FILTER (WHERE NOT t0.ok AND NOT t0.pending AND t0.skipped), 0)::int
-         AS skipped,
-       max(t0.block_height) AS "lastBlockHeight"`,
-      cluster === null
-        ? undefined
-        : (p) => `t0.cluster_id = ${p.add(cluster.toLowerCase(), 'text')}`,
-      'check_count'
-    );
-    return (await ctx.db.query(q.sql, q.values)).rows;
-  }
+  const fromCounts = countable(line, args.where, COUNTED_FIELDS);
+  const n = tally(fromCounts ? 't0.lines' : null);
   const q = groupQuery(
     ctx,
     ctx.model,
     'VerificationLine',
     CHECK_DIMS,
     args,
-    `count(*)::int AS lines, (count(*) FILTER (WHERE t0.ok))::int AS passed,
-     (count(*) FILTER (WHERE NOT t0.ok AND NOT t0.pending AND NOT t0.skipped))::int AS failed,
-     (count(*) FILTER (WHERE t0.pending))::int AS pending,
-     (count(*) FILTER (WHERE NOT t0.ok AND NOT t0.pending AND t0.skipped))::int AS skipped,
+    `${n()} AS lines, ${n('t0.ok')} AS passed,
+     ${n('NOT t0.ok AND NOT t0.pending AND NOT t0.skipped')} AS failed,
+     ${n('t0.pending')} AS pending, ${n('NOT t0.ok AND NOT t0.pending AND t0.skipped')} AS skipped,
      max(t0.block_height) AS "lastBlockHeight"`,
-    cluster === null ? undefined : clusterLines(cluster)
+    cluster === null
+      ? undefined
+      : fromCounts
+        ? (p) => `t0.cluster_id = ${p.add(cluster.toLowerCase(), 'text')}`
+        : clusterLines(cluster),
+    fromCounts ? 'check_count' : undefined
   );
   return (await ctx.db.query(q.sql, q.values)).rows;
 }

@@ -149,12 +149,6 @@ export async function countProblems(c: pg.Client): Promise<string[]> {
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
   const kept = `SELECT block_height, cluster_id, subject_kind, step, check_name, code, ok, pending,
         skipped, lines FROM check_count`;
-  const rows = (
-    await c.query(
-      `(SELECT 'lines' AS side, * FROM (${live} EXCEPT ${kept}) x)
-       UNION ALL (SELECT 'check_count' AS side, * FROM (${kept} EXCEPT ${live}) y)`
-    )
-  ).rows as Array<Record<string, unknown>>;
   // activity_count against the records, the same way.
   const records = `SELECT block_height, cluster_id, era, ok, failed > 0 AS failing,
         failed = 0 AND pending > 0 AS waiting, count(*)::int AS records,
@@ -163,13 +157,24 @@ export async function countProblems(c: pg.Client): Promise<string[]> {
       FROM activity_record GROUP BY 1, 2, 3, 4, 5, 6`;
   const counts = `SELECT block_height, cluster_id, era, ok, failing, waiting, records, cost,
         first_timestamp, last_timestamp FROM activity_count`;
-  const activity = (
-    await c.query(
-      `(SELECT 'records' AS side, * FROM (${records} EXCEPT ${counts}) x)
-       UNION ALL (SELECT 'activity_count' AS side, * FROM (${counts} EXCEPT ${records}) y)`
-    )
-  ).rows as Array<Record<string, unknown>>;
-  return [...rows, ...activity].map((r) => JSON.stringify(r)).sort();
+  return [
+    ...(await differences(c, ['lines', live], ['check_count', kept])),
+    ...(await differences(c, ['records', records], ['activity_count', counts])),
+  ].sort();
+}
+
+/** The rows of one query missing from the other, both ways, each named by its side, as text. */
+async function differences(
+  c: pg.Client,
+  [nameA, a]: readonly [string, string],
+  [nameB, b]: readonly [string, string]
+): Promise<string[]> {
+  const r = await c.query(
+    `(SELECT $1::text AS side, * FROM (${a} EXCEPT ${b}) x)
+     UNION ALL (SELECT $2::text AS side, * FROM (${b} EXCEPT ${a}) y)`,
+    [nameA, nameB]
+  );
+  return r.rows.map((row) => JSON.stringify(row));
 }
 
 /** Every table's rows in key order, without the columns that record wall-clock time. */
