@@ -53,6 +53,7 @@
  * - `--rounds=N`: run the chosen load scenarios N times in turn on one API process (default 1), to
  *   see how much the figures vary from one run to the next.
  */
+import { SERVER_NODE_FLAGS } from '../cli/node-flags.ts';
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -150,7 +151,7 @@ async function startApi(databaseUrl: string): Promise<ApiProcess> {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    ['cli/proofroom.mjs', 'serve', '--database', databaseUrl, '--port', '0'],
+    [...SERVER_NODE_FLAGS, 'cli/proofroom.mjs', 'serve', '--database', databaseUrl, '--port', '0'],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] }
   );
   const output: string[] = [];

@@ -40,6 +40,7 @@
  * Run alone: `npm run bench readers [-- --records 5000]` or
  * `node --import tsx bench/readers.ts [--records 5000]`.
  */
+import { SERVER_NODE_FLAGS } from '../cli/node-flags.ts';
 import { WRITE_PHASES } from '../indexer/metrics.ts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -116,16 +117,20 @@ interface Server {
 
 async function startServer(): Promise<Server> {
   const dir = await mkdtemp(join(tmpdir(), 'proofroom-bench-readers-'));
-  const child = spawn(process.execPath, ['cli/proofroom.mjs', 'serve', '--port', '0'], {
-    cwd: root,
-    env: cleanEnv({
-      PROOFROOM_DATA_DIR: dir,
-      PROOFROOM_EXPLORER_DIR: 'off',
-      PROOFROOM_API_RATE_LIMIT: '0',
-      ...(BENCH_SAME_THREAD ? { PROOFROOM_EMBEDDED_THREAD: '0' } : {}),
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, 'cli/proofroom.mjs', 'serve', '--port', '0'],
+    {
+      cwd: root,
+      env: cleanEnv({
+        PROOFROOM_DATA_DIR: dir,
+        PROOFROOM_EXPLORER_DIR: 'off',
+        PROOFROOM_API_RATE_LIMIT: '0',
+        ...(BENCH_SAME_THREAD ? { PROOFROOM_EMBEDDED_THREAD: '0' } : {}),
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
+  );
   const output: string[] = [];
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// The shebang's V8 flags are the long-running commands' (cli/node-flags.ts says why).
 // Entry point of the `proofroom` command. The project runs its TypeScript sources through tsx
 // (Node 20 has no type stripping), so this shim registers the loader and hands over to main.ts.
 // `serve` runs the same sources compiled to JavaScript instead (cli/compiled.mjs builds them on

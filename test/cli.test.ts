@@ -16,6 +16,7 @@ import { DEVNET_OPTIONS } from '../cli/devnet-command.ts';
 import { INDEX_OPTIONS } from '../cli/index-command.ts';
 import { SERVE_OPTIONS } from '../cli/serve-command.ts';
 import { SENTINEL_OPTIONS } from '../cli/sentinel-command.ts';
+import { SERVER_NODE_FLAGS } from '../cli/node-flags.ts';
 
 const BIN = path.resolve('cli/proofroom.mjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'proofroom-cli-'));
@@ -333,6 +334,35 @@ function runIsolated(args: readonly string[]) {
   });
   return { ...r, ms: Date.now() - t0, created: [...readdirSync(cwd), ...readdirSync(home)] };
 }
+
+describe("the long-running commands' V8 flags (cli/node-flags.ts)", () => {
+  const flags = SERVER_NODE_FLAGS.join(' ');
+
+  it('are on the command line of `proofroom` and of `npm start`', () => {
+    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${flags}`);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.start).toBe(`node ${flags} cli/proofroom.mjs start`);
+  });
+
+  it('the command runs through its shebang, with the flags in effect', () => {
+    // Run as a shell runs it: the kernel reads the shebang, env splits it (-S).
+    const r = spawnSync(BIN, ['help'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^usage: proofroom/m);
+    // The interpreter line as the kernel hands it to env: the flags reach node one by one.
+    const probe = spawnSync(
+      '/usr/bin/env',
+      ['-S', `node ${flags}`, write('argv.cjs', 'console.log(process.execArgv.join(" "))')],
+      { encoding: 'utf8' }
+    );
+    expect(probe.stdout.trim()).toBe(flags);
+  });
+});
 
 describe('proofroom <command> --help and proofroom help <command>', () => {
   // A command that started a server, a devnet or a database would not exit by itself; one that
