@@ -173,26 +173,44 @@ const SUBJECTS_SQL = `SELECT DISTINCT v.kind, v.id FROM a CROSS JOIN LATERAL (VA
        THEN a.cluster_id || '-' || a.era END)
   ) AS v(kind, id) WHERE v.id IS NOT NULL`;
 
+/** The columns of a stored line in the order the receipt statement packs them (`LINE_TUPLE`). */
+const LINE_COLUMNS = [
+  'subject_kind',
+  'subject_id',
+  'seq',
+  'step',
+  'check_name',
+  'ok',
+  'pending',
+  'skipped',
+  'code',
+  'rule',
+  'basis',
+  'facts',
+  'source',
+] as const satisfies ReadonlyArray<keyof StoredLine>;
+const LINE_TUPLE = `json_build_array(${LINE_COLUMNS.map((c) => `l.${c}`).join(', ')})`;
+
 /**
  * One statement for the receipts of the activity rows `a` finds: the rows themselves (`part` 0),
- * then the stored lines of all their subjects, each subject's once (`part` 1), by subject and seq.
+ * then one row (`part` 1) whose `lines` is a JSON array of the stored lines of all their subjects,
+ * each subject's once, each line an array in `LINE_COLUMNS` order, by subject and seq. One JSON
+ * value instead of a row per line: the client parsed 13 columns of some 35 rows per receipt, and
+ * the packed form costs it 0.17 against 0.25-0.27 ms of CPU per receipt (bench/RESULTS.md,
+ * 2026-12-07, eighth session). `facts` and `source` are `json`, so their text comes back as
+ * stored.
  */
 function receiptsSql(activity: string): string {
   return `WITH a AS MATERIALIZED (${activity}),
     s AS (${SUBJECTS_SQL})
   SELECT 0 AS part, a.id, a.record_id, a.batch_id, a.cluster_id, a.era, a.customer_id,
-         a.provider_id, a.record_format,
-         NULL::text AS subject_kind, NULL::text AS subject_id, NULL::int AS seq, NULL::text AS step,
-         NULL::text AS check_name, NULL::boolean AS ok, NULL::boolean AS pending,
-         NULL::boolean AS skipped, NULL::text AS code, NULL::text AS rule, NULL::text AS basis,
-         NULL::json AS facts, NULL::json AS source
+         a.provider_id, a.record_format, NULL::json AS lines
     FROM a
   UNION ALL
   SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-         l.subject_kind, l.subject_id, l.seq, l.step, l.check_name, l.ok, l.pending, l.skipped,
-         l.code, l.rule, l.basis, l.facts, l.source
-    FROM s JOIN verification_line l ON l.subject_kind = s.kind AND l.subject_id = s.id
-  ORDER BY part, seq`;
+         (SELECT json_agg(${LINE_TUPLE} ORDER BY l.subject_kind, l.subject_id, l.seq)
+            FROM s JOIN verification_line l ON l.subject_kind = s.kind AND l.subject_id = s.id)
+  ORDER BY part`;
 }
 
 /**
@@ -239,7 +257,7 @@ async function readReceipts(
   const text = one ? RECEIPT_SQL.one[by] : RECEIPT_SQL.many[by];
   const values = one ? [keys[0]] : [keys];
   const result = (await db.query(text, values)).rows as unknown as Array<
-    ActivityRow & StoredLine & { part: number }
+    ActivityRow & { part: number; lines: unknown }
   >;
   const rows: ActivityRow[] = [];
   const lines = new Map<string, StoredLine[]>();
@@ -248,10 +266,16 @@ async function readReceipts(
       rows.push(x);
       continue;
     }
-    const k = `${x.subject_kind}|${x.subject_id}`;
-    let list = lines.get(k);
-    if (!list) lines.set(k, (list = []));
-    list.push(x);
+    if (!Array.isArray(x.lines)) continue; // no subject has a stored line (json_agg of nothing)
+    for (const t of x.lines as unknown[][]) {
+      const line = {} as Record<string, unknown>;
+      LINE_COLUMNS.forEach((c, i) => (line[c] = t[i]));
+      const l = line as StoredLine;
+      const k = `${l.subject_kind}|${l.subject_id}`;
+      let list = lines.get(k);
+      if (!list) lines.set(k, (list = []));
+      list.push(l);
+    }
   }
   return { rows, lines };
 }
