@@ -174,7 +174,7 @@ const SUBJECTS_SQL = `SELECT DISTINCT v.kind, v.id FROM a CROSS JOIN LATERAL (VA
   ) AS v(kind, id) WHERE v.id IS NOT NULL`;
 
 /** The columns of a stored line in the order the receipt statement packs them (`LINE_TUPLE`). */
-const LINE_COLUMNS = [
+export const LINE_COLUMNS = [
   'subject_kind',
   'subject_id',
   'seq',

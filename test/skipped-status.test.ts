@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../api/context.ts';
-import { eraStateOfPaidLine, loadReceipt, statusOf } from '../api/receipt.ts';
+import { LINE_COLUMNS, eraStateOfPaidLine, loadReceipt, statusOf } from '../api/receipt.ts';
 import { EXIT, exitCodeOf, exitCodeOfMany } from '../cli/exit-codes.ts';
 import { formatReceipt, manyWord } from '../cli/format.ts';
 import { type Line, pass, pending, skipped } from '../verifier/lines.ts';
@@ -86,12 +86,15 @@ describe('api receipt of a skipped era', () => {
       skipped({ step: 'conservation', check: 'conservation.balance', rule: 'r' }, 'ERA_SKIPPED')
     ),
   ];
-  // The receipt is read in one statement: the activity row (part 0), then its subjects' stored
-  // lines (part 1).
+  // The receipt is read in one statement: the activity row (part 0), then one row (part 1) whose
+  // `lines` holds its subjects' stored lines, each an array in LINE_COLUMNS order.
   const db: Queryable = {
     query: async (text: string) => ({
       rows: text.includes('FROM activity_record')
-        ? [{ part: 0, ...row }, ...lines.map((l) => ({ part: 1, ...l }))]
+        ? [
+            { part: 0, ...row },
+            { part: 1, lines: lines.map((l) => LINE_COLUMNS.map((c) => l[c])) },
+          ]
         : [],
     }),
   };
