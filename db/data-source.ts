@@ -21,6 +21,7 @@ import { SentinelVrf1764400000000 } from './migrations/1764400000000-sentinel-vr
 import { FilterIndexes1764500000000 } from './migrations/1764500000000-filter-indexes.ts';
 import { CheckCounts1764600000000 } from './migrations/1764600000000-check-counts.ts';
 import { ActivityCounts1764700000000 } from './migrations/1764700000000-activity-counts.ts';
+import { RecordWrites1764800000000 } from './migrations/1764800000000-record-writes.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   FilterIndexes1764500000000,
   CheckCounts1764600000000,
   ActivityCounts1764700000000,
+  RecordWrites1764800000000,
 ];
 
 export interface DataSourceOptions {

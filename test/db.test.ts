@@ -17,6 +17,7 @@ import {
   withClient,
   withTestDatabase,
 } from './helpers/databases.ts';
+import { countProblems } from './helpers/indexer.ts';
 
 const U128_MAX = '340282366920938463463374607431768211455';
 const U64_MAX = '18446744073709551615';
@@ -33,6 +34,7 @@ const MIGRATIONS_RUN = [
   'FilterIndexes1764500000000',
   'CheckCounts1764600000000',
   'ActivityCounts1764700000000',
+  'RecordWrites1764800000000',
 ];
 /** The migrations from one-verdict on, which a database of the version before it lacks. */
 const SINCE_ONE_VERDICT = MIGRATIONS_RUN.slice(MIGRATIONS_RUN.indexOf('OneVerdict1764100000000'));
@@ -243,6 +245,101 @@ describe.each(legs)('database on %s', (leg) => {
         c.release();
         await pool.end();
       }
+    }));
+
+  it('activity_count adds inserted records to their groups, and counts updated and deleted blocks again', () =>
+    withTestDatabase(leg, async ({ url }) => {
+      await migrate(url);
+      await withClient(url, async (c) => {
+        const rec = (
+          i: number,
+          o: Partial<Inserts['activity_record']> = {}
+        ): Inserts['activity_record'] => ({
+          id: `r${i}`,
+          record_id: `x${i}`,
+          batch_id: '7-1',
+          leaf_index: i,
+          // No cluster and no era, or both, in the same block: NULL groups upsert like any other.
+          cluster_id: i % 3 === 0 ? null : `0x${'c'.repeat(40)}`,
+          era: i % 3 === 0 ? null : 4,
+          user_id: null,
+          agent_id: null,
+          customer_id: null,
+          provider_id: null,
+          node_id: null,
+          timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, 10 + i)),
+          cost: i % 4 === 0 ? null : String(i),
+          usage: null,
+          raw: Buffer.from([i]),
+          proof: null,
+          ok: true,
+          failed: 0,
+          pending: 0,
+          block_height: 7,
+          links_height: null,
+          gar_cursor: null,
+          gar_complete: null,
+          ...o,
+        });
+        const groups = async (): Promise<unknown[]> =>
+          (
+            await c.query(
+              `SELECT cluster_id, era, ok, failing, waiting, records, cost::text,
+                      first_timestamp, last_timestamp
+                 FROM activity_count ORDER BY cluster_id NULLS FIRST, ok DESC, waiting`
+            )
+          ).rows;
+        // Three statements into the same block and groups: the second and third add to the first's
+        // rows (one of them with an earlier timestamp and a null cost), they do not add rows.
+        await insertRows(
+          c,
+          'activity_record',
+          [0, 1, 2, 3, 4].map((i) => rec(i))
+        );
+        await insertRows(
+          c,
+          'activity_record',
+          [5, 6, 7, 8].map((i) => rec(i))
+        );
+        await insertRows(c, 'activity_record', [
+          rec(9, { timestamp: new Date(Date.UTC(2026, 0, 1)) }),
+          rec(12, { cost: null }),
+        ]);
+        expect(await countProblems(c)).toEqual([]);
+        const ts = (sec: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, sec));
+        expect(await groups()).toEqual([
+          {
+            cluster_id: null,
+            era: null,
+            ok: true,
+            failing: false,
+            waiting: false,
+            records: 5,
+            cost: '18',
+            first_timestamp: ts(0),
+            last_timestamp: ts(22),
+          },
+          {
+            cluster_id: `0x${'c'.repeat(40)}`,
+            era: 4,
+            ok: true,
+            failing: false,
+            waiting: false,
+            records: 6,
+            cost: '15',
+            first_timestamp: ts(11),
+            last_timestamp: ts(18),
+          },
+        ]);
+        // A record that starts to wait leaves its group: counted again from the records.
+        await c.query(`UPDATE activity_record SET ok = false, pending = 1 WHERE id = 'r1'`);
+        expect(await countProblems(c)).toEqual([]);
+        await c.query(`DELETE FROM activity_record WHERE id IN ('r0', 'r9')`);
+        expect(await countProblems(c)).toEqual([]);
+        expect((await groups()).length).toBe(3);
+        await insertRows(c, 'activity_record', [rec(13), rec(14)]);
+        expect(await countProblems(c)).toEqual([]);
+      });
     }));
 
   it('round-trips rows through the bulk writer: bigint, numeric, bytea, json, timestamptz', () =>
