@@ -11,8 +11,9 @@
  * V8 sizes its heap when the process starts (`v8.setFlagsFromString` later changes nothing), so
  * the flags are on the command line: the shebang of cli/proofroom.mjs (the `proofroom` command),
  * the `start` script of package.json, and the benchmarks' spawns. test/cli.test.ts checks that
- * the first two carry exactly these. Any other launcher can pass them in `NODE_OPTIONS`
- * (docs/operations.md).
+ * the first two carry exactly these. The shebang gives them to every `proofroom` command; the
+ * short ones do not notice (V8 takes the memory only as it is used). Any other launcher can pass
+ * them in `NODE_OPTIONS` (docs/operations.md).
  * @module
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
