@@ -252,7 +252,7 @@ async function readReceipts(
   db: Queryable,
   by: 'id' | 'recordId',
   keys: readonly string[]
-): Promise<{ rows: ActivityRow[]; lines: Map<string, StoredLine[]> }> {
+): Promise<{ rows: ActivityRow[]; lines: Map<string, Line[]> }> {
   const one = keys.length === 1;
   const text = one ? RECEIPT_SQL.one[by] : RECEIPT_SQL.many[by];
   const values = one ? [keys[0]] : [keys];
@@ -260,7 +260,7 @@ async function readReceipts(
     ActivityRow & { part: number; lines: unknown }
   >;
   const rows: ActivityRow[] = [];
-  const lines = new Map<string, StoredLine[]>();
+  const lines = new Map<string, Line[]>();
   for (const x of result) {
     if (Number(x.part) === 0) {
       rows.push(x);
@@ -274,7 +274,7 @@ async function readReceipts(
       const k = `${l.subject_kind}|${l.subject_id}`;
       let list = lines.get(k);
       if (!list) lines.set(k, (list = []));
-      list.push(l);
+      list.push(asLine(l));
     }
   }
   return { rows, lines };
@@ -298,7 +298,7 @@ export async function loadReceipt(
 /**
  * The receipts of `keys` (null where a key finds no record), in their order: one statement per
  * kind of key (row ids, record ids) for the whole list, however long. The lines of a subject
- * several records share (their era, a settlement) are read and converted once.
+ * several records share (their era, a settlement) are read and converted once per statement.
  */
 export async function loadReceipts(
   db: Queryable,
@@ -310,7 +310,7 @@ export async function loadReceipts(
     if (typeof v === 'string' && v.length <= MAX_KEY) wanted[by].add(v);
   }
   const found = { id: new Map<string, ActivityRow>(), recordId: new Map<string, ActivityRow>() };
-  const stored = new Map<string, StoredLine[]>();
+  const stored = new Map<string, Line[]>();
   await Promise.all(
     (['id', 'recordId'] as const).map(async (by) => {
       if (wanted[by].size === 0) return;
@@ -319,16 +319,7 @@ export async function loadReceipts(
       for (const [k, v] of r.lines) stored.set(k, v);
     })
   );
-  const converted = new Map<string, Line[]>();
-  const linesOf = (k: string): Line[] | undefined => {
-    let have = converted.get(k);
-    if (have === undefined) {
-      const s = stored.get(k);
-      if (s === undefined) return undefined;
-      converted.set(k, (have = s.map(asLine)));
-    }
-    return have;
-  };
+  const linesOf = (k: string): Line[] | undefined => stored.get(k);
   const built = new Map<ActivityRow, ReceiptOut>();
   return keys.map((k) => {
     const row = 'id' in k ? found.id.get(k.id) : found.recordId.get(k.recordId);
