@@ -10,7 +10,8 @@ import { utf8 } from '../verifier/bytes.ts';
 import { parseBundle } from '../verifier/bundle.ts';
 import { blake2b256 } from '../verifier/hash.ts';
 import { mmrVerify } from '../verifier/mmr.ts';
-import { nodeBackend } from '../verifier/node/index.ts';
+import { nodeBackend, sr25519FastReady } from '../verifier/node/index.ts';
+import { type SignatureBackend, verifySr25519 } from '../verifier/signatures.ts';
 import { ReceiptPool } from '../verifier/node/receipt-pool.ts';
 import {
   cereMerge,
@@ -26,8 +27,11 @@ import { GrantMemo } from '../verifier/receipts/gar.ts';
 import { type Reporter, formatFigure, opsPerSecond } from './lib.ts';
 import { type CoreInput, coreInputOf, verifyCore } from './receipt-core.ts';
 
-/** One era: `records` records, 10 per user (and grant), ed25519 roles, no DAC payloads. */
-function era(records: number) {
+/**
+ * One era: `records` records, 10 per user (and grant), ed25519 roles (the orchestrator's as
+ * `orchestrator` says), no DAC payloads.
+ */
+function era(records: number, orchestrator: 'ed25519' | 'sr25519' = 'ed25519') {
   return buildScenario({
     seed: 'bench',
     records,
@@ -36,7 +40,7 @@ function era(records: number) {
     validators: 10,
     recordsPerBatch: 512,
     payoutBatchSize: 100,
-    orchestratorAlgorithm: 'ed25519',
+    orchestratorAlgorithm: orchestrator,
     dacEvery: 0,
   });
 }
@@ -152,6 +156,41 @@ export async function run(report: Reporter): Promise<void> {
     unit: 'receipts/s',
     ratio: { against: 'receipt core (grant + 3 sigs + MMR), 1 core', value: allCores / oneCore },
     note: 'target >= 4,000/s on 2 cores',
+  });
+
+  // Records whose orchestrator signs with sr25519, as Cere's DAC does: the Node backend's
+  // schnorrkel fast accept against the pure @scure/sr25519 for that one signature.
+  if (!(await sr25519FastReady())) throw new Error('schnorrkel WebAssembly did not load');
+  const srInputs = era(1000, 'sr25519').bundles.map(coreInputOf);
+  const scureSr: SignatureBackend = {
+    name: 'node, sr25519 by @scure/sr25519',
+    verify: (alg, sig, msg, pk) =>
+      alg === 'sr25519' ? verifySr25519(sig, msg, pk) : nodeBackend.verify(alg, sig, msg, pk),
+  };
+  const srCore = async (backend: SignatureBackend): Promise<number> => {
+    let at = 0;
+    let grants = new GrantMemo();
+    return opsPerSecond(() => {
+      for (let j = 0; j < 50; j++, at++) {
+        if (at === srInputs.length) {
+          at = 0;
+          grants = new GrantMemo();
+        }
+        if (verifyCore(srInputs[at]!, backend, grants) !== 0)
+          throw new Error('an honest receipt failed');
+      }
+      return 50;
+    }, 2000);
+  };
+  const srPure = await srCore(scureSr);
+  const srBaseline = 'receipt core, sr25519 orchestrator, @scure/sr25519, 1 core';
+  report({ name: srBaseline, value: srPure, unit: 'receipts/s', note: '2 ed25519 + 1 sr25519' });
+  const srFast = await srCore(nodeBackend);
+  report({
+    name: 'receipt core, sr25519 orchestrator, schnorrkel wasm, 1 core',
+    value: srFast,
+    unit: 'receipts/s',
+    ratio: { against: srBaseline, value: srFast / srPure },
   });
 
   // Whole bundles: parse + all seven steps, including each era's attestation and conservation.

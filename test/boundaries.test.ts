@@ -58,6 +58,11 @@ describe('import rules of DESIGN.md are enforced by lint', () => {
         'verifier/node/ok.ts'
       )
     ).toEqual([]);
+    // schnorrkel's WebAssembly: the Node entry's sr25519 fast accept, not the pure core's.
+    const wasm =
+      "import { sr25519Verify } from '@polkadot/wasm-crypto';\nexport const x = sr25519Verify;\n";
+    expect(await ruleIds(wasm, 'verifier/node/ok.ts')).toEqual([]);
+    expect(await ruleIds(wasm, 'verifier/forbidden.ts')).toContain('proofroom/boundaries');
     expect(
       await ruleIds(
         "import { verifyReceipt } from '../verifier/receipt.ts';\nexport const x = verifyReceipt;\n",

@@ -32,6 +32,23 @@
  * bytes as given, and the encoding of [S]B - [k]A equals R; that is an exact cofactorless equation
  * with canonical encodings, hence a ZIP-215 accept. libsodium refuses more (small-order keys and
  * R), and every refusal goes to the pure verdict as before.
+ *
+ * sr25519 goes the same way: schnorrkel itself (the Rust crate Substrate uses, compiled to
+ * WebAssembly in `@polkadot/wasm-crypto`) is the fast accept, about 5x `@scure/sr25519` here
+ * (bench/signatures.ts), and `@scure/sr25519` decides every signature it refuses. schnorrkel's
+ * `verify_simple` accepts exactly when the marker bit is set, `s` (the marker cleared) is below
+ * the group order, the key decodes as a canonical Ristretto point, and the canonical encoding of
+ * [s]B - [k]A equals the 32 R bytes, `k` read from the transcript over the context `substrate`,
+ * the message, the key's bytes and R's bytes. `@scure/sr25519` checks the same marker, bounds and
+ * encodings, builds the same transcript from the same bytes (both encodings are canonical) and
+ * compares the same points, and refuses three things more: the identity as the key, `s = 0` and
+ * `k = 0` (its scalar multiplication takes no zero). With the identity as the key any R = [s]B
+ * "verifies" under schnorrkel, for any message (test/sr25519-schnorrkel.test.ts shows it), so the
+ * fast accept is not asked for an all-zero key (the identity's only encoding) nor for `s = 0`;
+ * `k` is the transcript's output, which no signer can steer to zero. Hence a fast accept is a
+ * reference accept. Until the WebAssembly is loaded and compiled (about 150 ms) and where it
+ * cannot be, `@scure/sr25519` decides alone; the first sr25519 signature a process checks starts
+ * the compilation.
  * @module
  */
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
@@ -90,6 +107,72 @@ export const FAST_ACCEPTS: {
   },
 };
 
+/**
+ * schnorrkel's verify once its WebAssembly is compiled, else null (before that, or where it
+ * cannot be: `@scure/sr25519` decides alone).
+ */
+let schnorrkel: DetachedVerify | null = null;
+let schnorrkelLoad: Promise<boolean> | null = null;
+
+/**
+ * Loads schnorrkel (once; the first sr25519 signature asks for it, so a process that checks none
+ * does not pay the ~150 ms import) and resolves once the fast accept is in place (true) or known
+ * to be unavailable (false). Verdicts do not depend on it; only their cost does.
+ */
+export function sr25519FastReady(): Promise<boolean> {
+  schnorrkelLoad ??= import('@polkadot/wasm-crypto')
+    .then(async (wasm) => {
+      const ready = await wasm.waitReady();
+      if (ready) schnorrkel = wasm.sr25519Verify;
+      return ready;
+    })
+    .catch(() => false);
+  return schnorrkelLoad;
+}
+
+/**
+ * The sr25519 fast accept, exposed so the tests can compare it with the reference: schnorrkel's
+ * verdict where it may be asked (not for an all-zero key or `s = 0`: see the module comment),
+ * false otherwise or before the WebAssembly is ready.
+ */
+export function schnorrkelAccepts(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array
+): boolean {
+  if (schnorrkel === null) {
+    void sr25519FastReady();
+    return false;
+  }
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  if (isZero(publicKey, 0, 32, 0xff) || isZero(signature, 32, 64, 0x7f)) return false;
+  try {
+    return schnorrkel(signature, message, publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether bytes [from, to) are zero, the last one masked with `lastMask`. */
+function isZero(b: Uint8Array, from: number, to: number, lastMask: number): boolean {
+  for (let i = from; i < to - 1; i++) if (b[i] !== 0) return false;
+  return ((b[to - 1] as number) & lastMask) === 0;
+}
+
+/**
+ * sr25519 with `@scure/sr25519`'s verdicts: schnorrkel first, the reference when it refuses (see
+ * the module comment). Never throws on well-typed input; wrong lengths are `false`.
+ */
+export function verifySr25519Fast(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array
+): boolean {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  if (schnorrkelAccepts(signature, message, publicKey)) return true;
+  return verifySr25519(signature, message, publicKey);
+}
+
 /** Which library gives the fast accepts: `libsodium` when sodium-native loads, else `openssl`. */
 export const ED25519_FAST_PATH: 'libsodium' | 'openssl' = sodiumVerify ? 'libsodium' : 'openssl';
 
@@ -147,10 +230,10 @@ export function verifyEd25519Fast(
 }
 
 export const nodeBackend: SignatureBackend = {
-  name: `node (${ED25519_FAST_PATH} ed25519, ZIP-215 rejects confirmed by @noble/curves; @scure/sr25519)`,
+  name: `node (${ED25519_FAST_PATH} ed25519, ZIP-215 rejects confirmed by @noble/curves; schnorrkel sr25519, rejects confirmed by @scure/sr25519)`,
   verify(algorithm, signature, message, publicKey) {
     if (algorithm === 'ed25519') return verifyEd25519Fast(signature, message, publicKey);
-    if (algorithm === 'sr25519') return verifySr25519(signature, message, publicKey);
+    if (algorithm === 'sr25519') return verifySr25519Fast(signature, message, publicKey);
     return false;
   },
 };

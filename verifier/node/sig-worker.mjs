@@ -15,12 +15,14 @@
  *
  * Verdicts are those of verifier/signatures.ts on every input: ed25519 "fast accept, confirm
  * rejects" (see the argument in verifier/node/index.ts), with the same pure fallback calls and
- * options as the reference (`ed25519.verify(..., { zip215: true })`, `sr25519.verify`).
+ * options as the reference (`ed25519.verify(..., { zip215: true })`, `sr25519.verify`); sr25519
+ * "schnorrkel's accept, confirm rejects" the same way (argument in verifier/node/index.ts).
  */
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as sr25519 from '@scure/sr25519';
+import { sr25519Verify as schnorrkelVerify, waitReady } from '@polkadot/wasm-crypto';
 
 /** SPKI DER header of an Ed25519 public key (RFC 8410): SEQ { SEQ { OID 1.3.101.112 }, BIT STRING }. */
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -71,9 +73,38 @@ function verifyEd25519(sig, msg, pk) {
   return pureEd25519(sig, msg, pk);
 }
 
-/** Same calls as verifySr25519 in verifier/signatures.ts. */
+/**
+ * schnorrkel's verify once its WebAssembly is compiled (verifier/node/index.ts), null before that
+ * or where it cannot be. The worker answers its first chunk only once this is settled.
+ */
+let schnorrkel = null;
+const schnorrkelSettled = waitReady().then(
+  (ready) => {
+    if (ready) schnorrkel = schnorrkelVerify;
+  },
+  () => {}
+);
+
+/** Whether bytes [from, to) are zero, the last one masked with `lastMask`. */
+function isZero(b, from, to, lastMask) {
+  for (let i = from; i < to - 1; i++) if (b[i] !== 0) return false;
+  return (b[to - 1] & lastMask) === 0;
+}
+
+/** schnorrkelAccepts of verifier/node/index.ts: never asked for an all-zero key or s = 0. */
+function schnorrkelAccepts(sig, msg, pk) {
+  if (schnorrkel === null || isZero(pk, 0, 32, 0xff) || isZero(sig, 32, 64, 0x7f)) return false;
+  try {
+    return schnorrkel(sig, msg, pk);
+  } catch {
+    return false;
+  }
+}
+
+/** verifySr25519Fast of verifier/node/index.ts: schnorrkel's accept, else the reference's verdict. */
 function verifySr25519(sig, msg, pk) {
   if (sig.length !== 64 || pk.length !== 32) return false;
+  if (schnorrkelAccepts(sig, msg, pk)) return true;
   try {
     return sr25519.verify(msg, sig, pk);
   } catch {
@@ -110,7 +141,7 @@ function verifyChunk(buf) {
 // Listen only when started by BatchVerifier, so that importing this module elsewhere is inert.
 if (parentPort !== null && workerData !== null && workerData?.proofroomSigWorker === 1) {
   const port = parentPort;
-  port.on('message', (msg) => {
+  const answer = (msg) => {
     const id = msg?.id;
     try {
       const verdicts = verifyChunk(msg?.buf);
@@ -118,5 +149,7 @@ if (parentPort !== null && workerData !== null && workerData?.proofroomSigWorker
     } catch (e) {
       port.postMessage({ id, error: e instanceof Error ? e.message : String(e) });
     }
-  });
+  };
+  // Chunks that arrive while the WebAssembly compiles wait for it (in their order).
+  port.on('message', (msg) => void schnorrkelSettled.then(() => answer(msg)));
 }
