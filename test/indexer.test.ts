@@ -20,6 +20,7 @@ import { databaseLegs } from './helpers/databases.ts';
 import {
   client,
   countProblems,
+  subjectProblems,
   database,
   defer,
   dump,
@@ -89,6 +90,7 @@ describe.each(legs)('indexer on %s', (leg) => {
     expect(records).toBe(dn.manifest.records);
     // The line counts the triggers keep followed the rollback's deletes and every rewrite.
     expect(await countProblems(c)).toEqual([]);
+    expect(await subjectProblems(c)).toEqual([]);
     // Every line of the scenario belongs to one of its two clusters.
     expect((await c.query(`SELECT DISTINCT cluster_id FROM check_count ORDER BY 1`)).rows).toEqual(
       (await c.query(`SELECT DISTINCT cluster_id FROM dac_batch ORDER BY 1`)).rows
@@ -141,6 +143,7 @@ describe.each(legs)('indexer on %s', (leg) => {
     );
     expect(flipped.rows).toEqual([{ ok: true, code: null, final: true }]);
     expect(await countProblems(c)).toEqual([]);
+    expect(await subjectProblems(c)).toEqual([]);
     // Only the new tip is still hot.
     expect((await c.query(`SELECT height FROM block WHERE NOT final`)).rows).toEqual([
       { height: next.number },

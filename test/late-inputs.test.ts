@@ -17,7 +17,7 @@ import { Supervisor } from '../indexer/supervisor.ts';
 import { mkdirSync } from 'node:fs';
 import { serveApi } from './helpers/api-server.ts';
 import { chromiumAvailable, launchChromium } from './helpers/browser.ts';
-import { countProblems } from './helpers/indexer.ts';
+import { countProblems, subjectProblems } from './helpers/indexer.ts';
 import { type Leg, createTestDatabase, databaseLegs } from './helpers/databases.ts';
 
 const legs = await databaseLegs();
@@ -134,6 +134,7 @@ describe.each(legs)('late inputs on %s', (leg) => {
     expect(seen).toContain(`${e2Id}:settlement.paid:NOT_PAID`);
     expect(seen).toContain(`${e2Id}:conservation.balance:NOT_PAID`);
     expect(await countProblems(c)).toEqual([]);
+    expect(await subjectProblems(c)).toEqual([]);
     expect(
       (await c.query(`SELECT coalesce(sum(lines), 0)::int AS n FROM check_count WHERE pending`))
         .rows[0].n
@@ -179,6 +180,7 @@ describe.each(legs)('late inputs on %s', (leg) => {
     ).toBe(0);
     // The relink's updates moved the counts from pending to passed, group by group.
     expect(await countProblems(c)).toEqual([]);
+    expect(await subjectProblems(c)).toEqual([]);
     expect(
       (await c.query(`SELECT count(*)::int AS n FROM check_count WHERE pending`)).rows[0].n
     ).toBe(0);

@@ -163,6 +163,40 @@ export async function countProblems(c: pg.Client): Promise<string[]> {
   ].sort();
 }
 
+/**
+ * Where a subject's stored summary disagrees with its stored lines: a subject without lines or
+ * lines without their subject, lines not numbered 0..n-1, counts (passed, failed, pending,
+ * skipped) other than its lines' statuses, or a line stored at another block height than its
+ * subject. The API shows both the summary and the lines, and a rollback removes each by its own
+ * height, so they must agree.
+ */
+export async function subjectProblems(c: pg.Client): Promise<string[]> {
+  const r = await c.query(
+    `WITH l AS (
+       SELECT subject_kind, subject_id, count(*)::int AS lines,
+              count(DISTINCT seq)::int AS seqs, min(seq) AS first_seq, max(seq) AS last_seq,
+              count(*) FILTER (WHERE ok)::int AS passed,
+              count(*) FILTER (WHERE NOT ok AND NOT pending AND NOT skipped)::int AS failed,
+              count(*) FILTER (WHERE NOT ok AND pending)::int AS pending,
+              count(*) FILTER (WHERE NOT ok AND NOT pending AND skipped)::int AS skipped,
+              min(block_height) AS lowest, max(block_height) AS highest
+         FROM verification_line GROUP BY 1, 2)
+     SELECT s.kind, s.id, s.passed, s.failed, s.pending, s.skipped, s.block_height,
+            l.subject_kind, l.subject_id, l.lines, l.seqs, l.first_seq, l.last_seq,
+            l.passed AS lines_passed, l.failed AS lines_failed, l.pending AS lines_pending,
+            l.skipped AS lines_skipped, l.lowest, l.highest
+       FROM verification_subject s
+       FULL JOIN l ON l.subject_kind = s.kind AND l.subject_id = s.id
+      WHERE s.kind IS NULL OR l.subject_kind IS NULL
+         OR l.seqs <> l.lines OR l.first_seq <> 0 OR l.last_seq <> l.lines - 1
+         OR (s.passed, s.failed, s.pending, s.skipped)
+            IS DISTINCT FROM (l.passed, l.failed, l.pending, l.skipped)
+         OR l.lowest <> s.block_height OR l.highest <> s.block_height
+      ORDER BY 1, 2, 8, 9`
+  );
+  return r.rows.map((row) => JSON.stringify(row));
+}
+
 /** The rows of one query missing from the other, both ways, each named by its side, as text. */
 async function differences(
   c: pg.Client,
