@@ -14,11 +14,13 @@
  * `{ id, error }` with a message if the chunk is malformed.
  *
  * Verdicts are those of verifier/signatures.ts on every input: ed25519 "fast accept, confirm
- * rejects" (see the argument in verifier/node/index.ts), with the same pure fallback calls and
+ * rejects" (libsodium when sodium-native loads, else OpenSSL, as in verifier/node/index.ts, where
+ * the argument is), with the same pure fallback calls and
  * options as the reference (`ed25519.verify(..., { zip215: true })`, `sr25519.verify`); sr25519
  * "schnorrkel's accept, confirm rejects" the same way (argument in verifier/node/index.ts).
  */
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as sr25519 from '@scure/sr25519';
@@ -62,14 +64,29 @@ function pureEd25519(sig, msg, pk) {
   }
 }
 
+/** libsodium's detached verify from the optional sodium-native, as in verifier/node/index.ts. */
+const sodium = (() => {
+  try {
+    return createRequire(import.meta.url)('sodium-native');
+  } catch {
+    return null;
+  }
+})();
+
+/** The fast accept of verifier/node/index.ts: libsodium when it loads, else OpenSSL. */
+function fastAccepts(sig, msg, pk) {
+  try {
+    if (sodium !== null) return sodium.crypto_sign_verify_detached(sig, msg, pk);
+    const key = keyObjectFor(pk);
+    return key !== null && cryptoVerify(null, msg, key, sig);
+  } catch {
+    return false; // the reference decides
+  }
+}
+
 function verifyEd25519(sig, msg, pk) {
   if (sig.length !== 64 || pk.length !== 32) return false;
-  try {
-    const key = keyObjectFor(pk);
-    if (key !== null && cryptoVerify(null, msg, key, sig)) return true;
-  } catch {
-    // fall through to the reference verdict
-  }
+  if (fastAccepts(sig, msg, pk)) return true;
   return pureEd25519(sig, msg, pk);
 }
 
