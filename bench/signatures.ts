@@ -16,7 +16,7 @@ import {
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import * as sr25519 from '@scure/sr25519';
-import { pureBackend } from '../verifier/signatures.ts';
+import { type SignatureBackend, pureBackend } from '../verifier/signatures.ts';
 import {
   BatchVerifier,
   sr25519FastReady,
@@ -109,6 +109,15 @@ function batched(verifier: BatchVerifier, items: readonly BatchItem[]): () => Pr
  */
 const ROUNDS = 3;
 
+/** One thread's verifications per second of `backend` over `items`, `slice` per timed call. */
+function rateOf(backend: SignatureBackend, items: BatchItem[], slice: number): Promise<number> {
+  return opsPerSecond(
+    sliced(items, slice, (it) =>
+      backend.verify(it.algorithm, it.signature, it.message, it.publicKey)
+    )
+  );
+}
+
 export async function run(report: Reporter): Promise<void> {
   const cores = availableParallelism();
   const { items, keyObjects } = ed25519Fixture();
@@ -158,11 +167,7 @@ export async function run(report: Reporter): Promise<void> {
     });
   }
 
-  const backend = await opsPerSecond(
-    sliced(items, 256, (it) =>
-      nodeBackend.verify(it.algorithm, it.signature, it.message, it.publicKey)
-    )
-  );
+  const backend = await rateOf(nodeBackend, items, 256);
   report({
     name: 'ed25519 nodeBackend 1 thread',
     value: backend,
@@ -170,11 +175,7 @@ export async function run(report: Reporter): Promise<void> {
     ratio: vs(backend),
   });
 
-  const pure = await opsPerSecond(
-    sliced(items, 16, (it) =>
-      pureBackend.verify(it.algorithm, it.signature, it.message, it.publicKey)
-    )
-  );
+  const pure = await rateOf(pureBackend, items, 16);
   report({
     name: 'ed25519 pure @noble/curves zip215 1 thread',
     value: pure,
@@ -183,19 +184,11 @@ export async function run(report: Reporter): Promise<void> {
   });
 
   const srItems = sr25519Items(256, 64);
-  const sr = await opsPerSecond(
-    sliced(srItems, 16, (it) =>
-      pureBackend.verify(it.algorithm, it.signature, it.message, it.publicKey)
-    )
-  );
+  const sr = await rateOf(pureBackend, srItems, 16);
   report({ name: 'sr25519 @scure/sr25519 1 thread', value: sr, unit: 'verifies/s', ratio: vs(sr) });
 
   if (!(await sr25519FastReady())) throw new Error('schnorrkel WebAssembly did not load');
-  const srNode = await opsPerSecond(
-    sliced(srItems, 64, (it) =>
-      nodeBackend.verify(it.algorithm, it.signature, it.message, it.publicKey)
-    )
-  );
+  const srNode = await rateOf(nodeBackend, srItems, 64);
   report({
     name: 'sr25519 nodeBackend (schnorrkel wasm) 1 thread',
     value: srNode,

@@ -45,6 +45,30 @@ function era(records: number, orchestrator: 'ed25519' | 'sr25519' = 'ed25519') {
   });
 }
 
+/**
+ * Receipt cores per second on this thread, `perCall` receipts per timed call for `ms`; a fresh
+ * grant memo per pass over the era (as core-worker.ts does). Every receipt must pass.
+ */
+function coreRate(
+  inputs: readonly CoreInput[],
+  backend: SignatureBackend,
+  perCall: number,
+  ms: number
+): Promise<number> {
+  let at = 0;
+  let memo = new GrantMemo();
+  return opsPerSecond(() => {
+    for (let j = 0; j < perCall; j++, at++) {
+      if (at === inputs.length) {
+        at = 0;
+        memo = new GrantMemo();
+      }
+      if (verifyCore(inputs[at]!, backend, memo) !== 0) throw new Error('an honest receipt failed');
+    }
+    return perCall;
+  }, ms);
+}
+
 async function coreOnAllCores(inputs: CoreInput[], threads: number, ms: number): Promise<number> {
   const boot = new URL('../verifier/node/ts-worker.mjs', import.meta.url);
   const entry = new URL('./core-worker.ts', import.meta.url).href;
@@ -117,19 +141,7 @@ export async function run(report: Reporter): Promise<void> {
   const threads = availableParallelism();
 
   // Receipt core, one core. A fresh grant memo per pass over the era (see core-worker.ts).
-  let i = 0;
-  let memo = new GrantMemo();
-  const oneCore = await opsPerSecond(() => {
-    for (let j = 0; j < 200; j++, i++) {
-      if (i === inputs.length) {
-        i = 0;
-        memo = new GrantMemo();
-      }
-      if (verifyCore(inputs[i]!, nodeBackend, memo) !== 0)
-        throw new Error('an honest receipt failed');
-    }
-    return 200;
-  }, 3000);
+  const oneCore = await coreRate(inputs, nodeBackend, 200, 3000);
   report({
     name: 'receipt core (grant + 3 sigs + MMR), 1 core',
     value: oneCore,
@@ -167,25 +179,10 @@ export async function run(report: Reporter): Promise<void> {
     verify: (alg, sig, msg, pk) =>
       alg === 'sr25519' ? verifySr25519(sig, msg, pk) : nodeBackend.verify(alg, sig, msg, pk),
   };
-  const srCore = async (backend: SignatureBackend): Promise<number> => {
-    let at = 0;
-    let grants = new GrantMemo();
-    return opsPerSecond(() => {
-      for (let j = 0; j < 50; j++, at++) {
-        if (at === srInputs.length) {
-          at = 0;
-          grants = new GrantMemo();
-        }
-        if (verifyCore(srInputs[at]!, backend, grants) !== 0)
-          throw new Error('an honest receipt failed');
-      }
-      return 50;
-    }, 2000);
-  };
-  const srPure = await srCore(scureSr);
+  const srPure = await coreRate(srInputs, scureSr, 50, 2000);
   const srBaseline = 'receipt core, sr25519 orchestrator, @scure/sr25519, 1 core';
   report({ name: srBaseline, value: srPure, unit: 'receipts/s', note: '2 ed25519 + 1 sr25519' });
-  const srFast = await srCore(nodeBackend);
+  const srFast = await coreRate(srInputs, nodeBackend, 50, 2000);
   report({
     name: 'receipt core, sr25519 orchestrator, schnorrkel wasm, 1 core',
     value: srFast,
