@@ -5,6 +5,7 @@
  * never serves a half-written build.
  * @module
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -45,17 +46,37 @@ export async function explorerStale(dist = EXPLORER_DIST): Promise<boolean> {
   return sources > built;
 }
 
+const BUILD_CHILD = fileURLToPath(new URL('./explorer-build-child.mjs', import.meta.url));
+
+/**
+ * Vite's build of the explorer into `outDir`, in a child process: run in the server's own process
+ * it left the server at about 535 MiB of RSS after start-up against 123 with a built explorer
+ * (bench/RESULTS.md, 2026-12-08), because the heap it grew stays with the process.
+ */
+function viteBuild(outDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [BUILD_CHILD, path.join(EXPLORER_ROOT, 'vite.config.ts'), outDir],
+      { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] }
+    );
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`vite build ${signal ? `ended by ${signal}` : `exited with code ${code}`}`)
+          )
+    );
+  });
+}
+
 /** Builds the explorer into `dist` (default explorer/dist). Returns the build's duration in ms. */
 export async function buildExplorer(dist = EXPLORER_DIST): Promise<number> {
   const t0 = performance.now();
-  const { build } = await import('vite');
   const tmp = `${dist}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await build({
-      configFile: path.join(EXPLORER_ROOT, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir: tmp, emptyOutDir: true },
-    });
+    await viteBuild(tmp);
     const old = `${dist}.old-${process.pid}-${Date.now()}`;
     if (existsSync(dist)) await rename(dist, old);
     await rename(tmp, dist);
