@@ -15,9 +15,9 @@
  *
  * Verdicts are those of verifier/signatures.ts on every input: ed25519 "fast accept, confirm
  * rejects" (libsodium when sodium-native loads, else OpenSSL, as in verifier/node/index.ts, where
- * the argument is), with the same pure fallback calls and
- * options as the reference (`ed25519.verify(..., { zip215: true })`, `sr25519.verify`); sr25519
- * "schnorrkel's accept, confirm rejects" the same way (argument in verifier/node/index.ts).
+ * the argument is), with the same pure fallback calls and options as the reference
+ * (`ed25519.verify(..., { zip215: true })`, `sr25519.verify`); sr25519 "schnorrkel's accept,
+ * confirm rejects" the same way (argument in verifier/node/index.ts).
  */
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -92,15 +92,10 @@ function verifyEd25519(sig, msg, pk) {
 
 /**
  * schnorrkel's verify once its WebAssembly is compiled (verifier/node/index.ts), null before that
- * or where it cannot be. The worker answers its first chunk only once this is settled.
+ * or where it cannot be. A worker starts the compilation and answers its first chunk only once it
+ * has settled (below).
  */
 let schnorrkel = null;
-const schnorrkelSettled = waitReady().then(
-  (ready) => {
-    if (ready) schnorrkel = schnorrkelVerify;
-  },
-  () => {}
-);
 
 /** Whether bytes [from, to) are zero, the last one masked with `lastMask`. */
 function isZero(b, from, to, lastMask) {
@@ -158,6 +153,12 @@ function verifyChunk(buf) {
 // Listen only when started by BatchVerifier, so that importing this module elsewhere is inert.
 if (parentPort !== null && workerData !== null && workerData?.proofroomSigWorker === 1) {
   const port = parentPort;
+  const schnorrkelSettled = waitReady().then(
+    (ready) => {
+      if (ready) schnorrkel = schnorrkelVerify;
+    },
+    () => {}
+  );
   const answer = (msg) => {
     const id = msg?.id;
     try {
