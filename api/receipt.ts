@@ -115,19 +115,6 @@ type StoredLine = Omit<Rows['verification_line'], 'block_height' | 'subject_kind
   step: Step;
 };
 
-const asLine = (l: StoredLine): Line =>
-  ({
-    step: l.step,
-    check: l.check_name,
-    status: statusOf(l),
-    ok: l.ok,
-    code: l.code,
-    rule: l.rule,
-    basis: l.basis,
-    facts: l.facts ?? {},
-    ...(l.source ? { source: l.source } : {}),
-  }) as Line;
-
 /**
  * The era's outcome as its stored `settlement.paid` line says (roots are not needed here): that
  * line is skipped exactly when the era's `ClusterEraPaid` is Root's skip (payout_line kind
@@ -190,6 +177,32 @@ export const LINE_COLUMNS = [
   'source',
 ] as const satisfies ReadonlyArray<keyof StoredLine>;
 const LINE_TUPLE = `json_build_array(${LINE_COLUMNS.map((c) => `l.${c}`).join(', ')})`;
+/** Where each column sits in a packed line. */
+const AT = Object.fromEntries(LINE_COLUMNS.map((c, i) => [c, i])) as Record<
+  (typeof LINE_COLUMNS)[number],
+  number
+>;
+
+/** A packed line (an array in `LINE_COLUMNS` order) as the verifier's `Line`. */
+function asLine(t: readonly unknown[]): Line {
+  const ok = t[AT.ok] as StoredLine['ok'];
+  const source = t[AT.source] as StoredLine['source'];
+  return {
+    step: t[AT.step] as Step,
+    check: t[AT.check_name],
+    status: statusOf({
+      ok,
+      pending: t[AT.pending] as StoredLine['pending'],
+      skipped: t[AT.skipped] as StoredLine['skipped'],
+    }),
+    ok,
+    code: t[AT.code],
+    rule: t[AT.rule],
+    basis: t[AT.basis],
+    facts: (t[AT.facts] as StoredLine['facts']) ?? {},
+    ...(source ? { source } : {}),
+  } as Line;
+}
 
 /**
  * One statement for the receipts of the activity rows `a` finds: the rows themselves (`part` 0),
@@ -268,13 +281,10 @@ async function readReceipts(
     }
     if (!Array.isArray(x.lines)) continue; // no subject has a stored line (json_agg of nothing)
     for (const t of x.lines as unknown[][]) {
-      const line = {} as Record<string, unknown>;
-      LINE_COLUMNS.forEach((c, i) => (line[c] = t[i]));
-      const l = line as StoredLine;
-      const k = `${l.subject_kind}|${l.subject_id}`;
+      const k = `${t[AT.subject_kind] as string}|${t[AT.subject_id] as string}`;
       let list = lines.get(k);
       if (!list) lines.set(k, (list = []));
-      list.push(asLine(l));
+      list.push(asLine(t));
     }
   }
   return { rows, lines };
@@ -319,26 +329,25 @@ export async function loadReceipts(
       for (const [k, v] of r.lines) stored.set(k, v);
     })
   );
-  const linesOf = (k: string): Line[] | undefined => stored.get(k);
   const built = new Map<ActivityRow, ReceiptOut>();
   return keys.map((k) => {
     const row = 'id' in k ? found.id.get(k.id) : found.recordId.get(k.recordId);
     if (!row) return null;
     let out = built.get(row);
-    if (!out) built.set(row, (out = assembleReceipt(row, linesOf)));
+    if (!out) built.set(row, (out = assembleReceipt(row, stored)));
     return out;
   });
 }
 
 /** A receipt from its activity row and its subjects' stored lines (`kind|id` to lines). */
-function assembleReceipt(r: ActivityRow, linesOf: (k: string) => Line[] | undefined): ReceiptOut {
+function assembleReceipt(r: ActivityRow, stored: ReadonlyMap<string, Line[]>): ReceiptOut {
   const subjects = receiptSubjects(r);
   const eraId = r.cluster_id !== null && r.era !== null ? `${r.cluster_id}-${r.era}` : null;
-  const eraLines = eraId ? (linesOf(`era|${eraId}`) ?? []) : [];
+  const eraLines = eraId ? (stored.get(`era|${eraId}`) ?? []) : [];
   const outcome = eraOutcomeOf(eraLines);
   const tagged: Array<{ kind: SubjectKind; id: string; lines: Line[] }> = subjects.map(
     ([kind, id]) => {
-      const have = linesOf(`${kind}|${id}`);
+      const have = stored.get(`${kind}|${id}`);
       if (kind === 'settlement' && (!have || outcome.state !== 'paid')) {
         const side = id.includes('-payers-') ? 'payers' : 'payees';
         const account = side === 'payers' ? r.customer_id : r.provider_id;
